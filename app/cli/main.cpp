@@ -1,0 +1,336 @@
+// traveller-cli: the headless front end. Same YAML experiments as the GUI;
+// results as JSON Lines on stdout, human progress on stderr.
+#include "traveller/core/DataStore.h"
+#include "traveller/core/Errors.h"
+#include "traveller/core/ExperimentConfig.h"
+#include "traveller/core/Json.h"
+#include "traveller/core/Training.h"
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#ifndef TRAVELLER_PRESET_DIR
+#define TRAVELLER_PRESET_DIR ""
+#endif
+
+using namespace traveller;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kUsage = R"(traveller-cli — train and compare recurrent language models (Dive into Deep Learning, ch. 8-9)
+
+usage:
+  traveller-cli train CONFIG [--set KEY=VALUE]... [--device D] [--threads N]
+                      [--data-dir DIR] [--checkpoint FILE] [--every-epoch] [--quiet]
+  traveller-cli fetch-data [--data-dir DIR]
+  traveller-cli presets            list the shipped experiment presets
+  traveller-cli schema             list every experiment key with its default
+  traveller-cli devices            list the CPU and the CUDA GPUs this build can use
+  traveller-cli version
+
+CONFIG is a YAML experiment file or the name of a preset (e.g. book-gru).
+train prints JSON Lines on stdout: an "epoch" event per sample interval
+(every epoch with --every-epoch) and a final "done" event.
+Data: --data-dir, else $TRAVELLER_DATA_DIR, else ~/.cache/traveller/data.
+Exit status: 0 finished, 1 error, 2 bad usage, 3 diverged, 130 interrupted.
+)";
+
+struct UsageError : Error {
+    using Error::Error;
+};
+
+RunControl* gControl = nullptr;
+
+void onInterrupt(int)
+{
+    if (gControl)
+        gControl->requestStopFromSignal();
+}
+
+std::vector<fs::path> presetDirs()
+{
+    std::vector<fs::path> dirs;
+    if (const char* env = std::getenv("TRAVELLER_PRESET_DIR"); env && *env)
+        dirs.emplace_back(env);
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        dirs.push_back(exe.parent_path() / "../share/traveller/presets");  // installed
+        dirs.push_back(exe.parent_path() / "../../resources/presets");    // build/bin in a checkout
+    }
+    if (*TRAVELLER_PRESET_DIR)
+        dirs.emplace_back(TRAVELLER_PRESET_DIR);
+    return dirs;
+}
+
+std::string resolveConfigPath(const std::string& arg)
+{
+    std::error_code ec;
+    if (fs::is_regular_file(arg, ec))
+        return arg;
+    for (const auto& dir : presetDirs()) {
+        const fs::path p = dir / (arg + ".yaml");
+        if (fs::is_regular_file(p, ec))
+            return p.string();
+    }
+    throw ConfigError("", 0, 0, "no such experiment file or preset (try `traveller-cli presets`)", arg);
+}
+
+struct Options {
+    std::vector<std::string> positional;
+    std::vector<std::string> sets;
+    std::string device, dataDir, checkpoint;
+    int threads = -1;
+    bool everyEpoch = false;
+    bool quiet = false;
+};
+
+Options parseOptions(int argc, char** argv, int first)
+{
+    Options o;
+    for (int i = first; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&](const std::string& name) -> std::string {
+            const auto eq = a.find('=');
+            if (eq != std::string::npos)
+                return a.substr(eq + 1);
+            if (i + 1 >= argc)
+                throw UsageError(name + " needs a value");
+            return argv[++i];
+        };
+        auto is = [&](const std::string& name) { return a == name || a.rfind(name + "=", 0) == 0; };
+        if (is("--set"))
+            o.sets.push_back(value("--set"));
+        else if (is("--device"))
+            o.device = value("--device");
+        else if (is("--data-dir"))
+            o.dataDir = value("--data-dir");
+        else if (is("--checkpoint"))
+            o.checkpoint = value("--checkpoint");
+        else if (is("--threads")) {
+            const std::string v = value("--threads");
+            char* end = nullptr;
+            const long n = std::strtol(v.c_str(), &end, 10);
+            if (v.empty() || *end || n < 0 || n > 1024)
+                throw UsageError("--threads must be a whole number from 0 (all cores) to 1024, got '" + v + "'");
+            o.threads = static_cast<int>(n);
+        } else if (a == "--every-epoch")
+            o.everyEpoch = true;
+        else if (a == "--quiet" || a == "-q")
+            o.quiet = true;
+        else if (a.rfind("--", 0) == 0)
+            throw UsageError("unknown option " + a);
+        else
+            o.positional.push_back(a);
+    }
+    return o;
+}
+
+std::string formatDuration(double seconds)
+{
+    if (!(seconds >= 0) || seconds > 1e7)
+        return "--:--";
+    const long s = static_cast<long>(seconds + 0.5);
+    char buf[32];
+    if (s >= 3600)
+        std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+    else
+        std::snprintf(buf, sizeof buf, "%02ld:%02ld", s / 60, s % 60);
+    return buf;
+}
+
+// Prints JSON Lines to stdout and a progress bar (or a line per sample) to stderr.
+class CliObserver : public TrainingObserver {
+public:
+    CliObserver(bool everyEpoch, bool quiet) : everyEpoch_(everyEpoch), quiet_(quiet), tty_(isatty(2)) {}
+
+    void onEpoch(const EpochStats& s) override
+    {
+        if (s.hasSample || everyEpoch_) {
+            JsonObject o;
+            o.add("event", "epoch").add("epoch", s.epoch).add("perplexity", s.perplexity);
+            o.add("tokens_per_s", s.tokensPerSecond);
+            if (s.hasSample)
+                o.add("sample", s.sample);
+            std::cout << o.str() << '\n' << std::flush;
+        }
+        if (quiet_)
+            return;
+        const double eta = s.elapsedSeconds / s.epoch * (s.epochs - s.epoch);
+        char line[256];
+        if (tty_) {
+            const int width = 30;
+            const int filled = static_cast<int>(width * static_cast<double>(s.epoch) / s.epochs);
+            std::string bar(static_cast<std::size_t>(filled), '#');
+            bar.resize(width, '.');
+            std::snprintf(line, sizeof line, "\r[%s] epoch %d/%d  ppl %.3f  %.0f tok/s  %s elapsed, ETA %s ",
+                          bar.c_str(), s.epoch, s.epochs, s.perplexity, s.tokensPerSecond,
+                          formatDuration(s.elapsedSeconds).c_str(), formatDuration(eta).c_str());
+            std::cerr << line << std::flush;
+            if (s.epoch == s.epochs)
+                std::cerr << '\n';
+        } else if (s.hasSample) {
+            std::snprintf(line, sizeof line, "epoch %d/%d  ppl %.3f  %.0f tok/s  ETA %s  ", s.epoch, s.epochs,
+                          s.perplexity, s.tokensPerSecond, formatDuration(eta).c_str());
+            std::cerr << line << s.sample << '\n';
+        }
+    }
+
+private:
+    bool everyEpoch_;
+    bool quiet_;
+    bool tty_;
+};
+
+int commandTrain(const Options& o)
+{
+    if (o.positional.size() != 1)
+        throw UsageError("train takes exactly one experiment file or preset name");
+    ExperimentConfig config = loadExperimentFile(resolveConfigPath(o.positional[0]));
+    for (const auto& kv : o.sets) {
+        const auto eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw UsageError("--set expects KEY=VALUE, got '" + kv + "'");
+        setConfigValue(config, kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    if (!o.device.empty())
+        setConfigValue(config, "train.device", o.device);
+    if (o.threads >= 0)
+        config.train.threads = o.threads;
+    validate(config);
+    const int threads = setTrainingThreads(config.train.threads);
+
+    LmSession session(config, resolveDataDir(o.dataDir));
+    if (!o.quiet)
+        std::cerr << config.displayName() << ": " << session.corpus().ids.size() << " tokens, vocabulary "
+                  << session.corpus().vocab.size() << ", " << session.parameterCount() << " parameters, "
+                  << session.device() << (session.device() == "cpu" ? " (" + std::to_string(threads) + " threads)" : "")
+                  << "\n";
+
+    RunControl control;
+    gControl = &control;
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    CliObserver observer(o.everyEpoch, o.quiet);
+    const RunResult r = session.train(observer, control);
+    gControl = nullptr;
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+
+    if (!o.checkpoint.empty())
+        session.saveCheckpoint(o.checkpoint);
+
+    JsonObject samples;
+    for (const auto& [prefix, text] : r.samples)
+        samples.add(prefix, text);
+    JsonObject done;
+    done.add("event", "done").add("status", toString(r.status)).add("epochs", r.epochsDone);
+    done.add("perplexity", r.perplexity).add("tokens_per_s", r.tokensPerSecond).add("seconds", r.seconds);
+    done.add("device", r.device).add("threads", threads).addRaw("samples", samples.str());
+    if (r.status == RunStatus::Diverged)
+        done.add("diverged_epoch", r.divergedEpoch).add("message", r.message);
+    std::cout << done.str() << '\n' << std::flush;
+
+    switch (r.status) {
+    case RunStatus::Diverged:
+        std::cerr << "traveller-cli: " << r.message << '\n';
+        return 3;
+    case RunStatus::Stopped:
+        std::cerr << "traveller-cli: interrupted after " << r.epochsDone << " epoch(s)\n";
+        return 130;
+    default:
+        return 0;
+    }
+}
+
+int commandFetch(const Options& o)
+{
+    const std::string dir = resolveDataDir(o.dataDir);
+    for (DataFile f : {DataFile::TimeMachine, DataFile::FraEng})
+        fetchDataFile(f, dir, [](const std::string& s) { std::cerr << s << '\n'; });
+    std::cout << JsonObject().add("event", "fetched").add("data_dir", dir).str() << '\n';
+    return 0;
+}
+
+int commandPresets()
+{
+    std::error_code ec;
+    for (const auto& dir : presetDirs()) {
+        if (!fs::is_directory(dir, ec))
+            continue;
+        std::vector<std::string> names;
+        for (const auto& e : fs::directory_iterator(dir, ec))
+            if (e.path().extension() == ".yaml")
+                names.push_back(e.path().stem().string());
+        std::sort(names.begin(), names.end());
+        std::cout << "presets in " << fs::weakly_canonical(dir, ec).string() << ":\n";
+        for (const auto& n : names)
+            std::cout << "  " << n << '\n';
+        return 0;
+    }
+    throw Error("no preset folder found (set TRAVELLER_PRESET_DIR)");
+}
+
+int commandSchema()
+{
+    for (const auto& k : configSchema())
+        std::cout << k.key << " (" << k.type << ", default " << k.defaultValue << ")\n    " << k.help << '\n';
+    return 0;
+}
+
+int commandDevices()
+{
+    setTrainingThreads(0);
+    for (const auto& d : availableDevices())
+        std::cout << d.id << "\t" << d.label << '\n';
+    if (!cudaSupportCompiled())
+        std::cout << "(this LibTorch build has no CUDA support: CPU only)\n";
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc < 2) {
+        std::cerr << kUsage;
+        return 2;
+    }
+    const std::string command = argv[1];
+    try {
+        if (command == "-h" || command == "--help" || command == "help") {
+            std::cout << kUsage;
+            return 0;
+        }
+        const Options o = parseOptions(argc, argv, 2);
+        if (command == "train")
+            return commandTrain(o);
+        if (command == "fetch-data")
+            return commandFetch(o);
+        if (command == "presets")
+            return commandPresets();
+        if (command == "schema")
+            return commandSchema();
+        if (command == "devices")
+            return commandDevices();
+        if (command == "version" || command == "--version") {
+            std::cout << "traveller-cli " << TRAVELLER_VERSION << " (LibTorch " << torchVersion() << ")\n";
+            return 0;
+        }
+        throw UsageError("unknown command '" + command + "'");
+    } catch (const UsageError& e) {
+        std::cerr << "traveller-cli: " << e.what() << "\n(see traveller-cli --help)\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "traveller-cli: " << e.what() << '\n';
+        return 1;
+    }
+}

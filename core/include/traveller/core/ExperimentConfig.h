@@ -1,0 +1,90 @@
+// An experiment: everything that decides what a language-model run does.
+// Loaded from and saved to the YAML files shared by the CLI and the GUI; every
+// key falls back to the book's default (d2l, "RNN from scratch" chapter).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace traveller {
+
+enum class Arch { Rnn, Gru, Lstm };
+enum class Impl { Builtin, Scratch, Fused };
+enum class Optimizer { Sgd, Adam };
+enum class TokenKind { Char, Word };
+enum class Sampling { Sequential, Random };
+enum class LineJoin { None, Space };
+
+struct ModelConfig {
+    Arch arch = Arch::Rnn;
+    Impl impl = Impl::Builtin;
+    int hidden = 256;
+    int layers = 1;
+};
+
+struct TrainConfig {
+    int epochs = 500;
+    double lr = 1.0;
+    Optimizer optimizer = Optimizer::Sgd;
+    double clip = 1.0;            // gradient-norm threshold; 0 turns clipping off
+    std::string device = "auto";  // cpu | cuda | cuda:N | auto
+    std::uint64_t seed = 0;
+    int threads = 0;              // intra-op threads; 0 = all cores
+};
+
+struct DataConfig {
+    std::string corpus = "timemachine";  // the book's corpus, or a path to a UTF-8 text file
+    TokenKind tokens = TokenKind::Char;
+    std::int64_t maxTokens = 10000;      // <= 0: the whole corpus
+    int batchSize = 32;
+    int numSteps = 35;
+    Sampling sampling = Sampling::Sequential;
+    LineJoin joinLines = LineJoin::None; // the book concatenates lines with no separator
+};
+
+struct SampleConfig {
+    std::string prefix = "time traveller";
+    int every = 10;            // epochs between samples; 0 = only at the end
+    int length = 50;           // tokens generated after the prefix
+    double temperature = 0.0;  // 0 = greedy (the book); > 0 samples from softmax(logits / T)
+};
+
+struct ExperimentConfig {
+    std::string name;  // empty: derived from the settings, e.g. "GRU h256 lr1"
+    ModelConfig model;
+    TrainConfig train;
+    DataConfig data;
+    SampleConfig sample;
+
+    std::string displayName() const;
+};
+
+// One documented key of the schema, for `traveller-cli schema`, the docs and
+// the GUI's tooltips.
+struct ConfigKeyInfo {
+    std::string key;          // dotted path, e.g. "train.lr"
+    std::string type;         // "int", "float", "string", or "a|b|c"
+    std::string defaultValue; // as written in YAML
+    std::string help;
+};
+const std::vector<ConfigKeyInfo>& configSchema();
+
+// Parsing. All throw ConfigError naming the key and the YAML line/column.
+ExperimentConfig loadExperimentFile(const std::string& path);
+ExperimentConfig parseExperimentYaml(const std::string& text, const std::string& sourceName = "");
+// Sets one dotted key from its YAML text ("train.lr", "0.5"), as `--set` does.
+void setConfigValue(ExperimentConfig& config, const std::string& key, const std::string& valueText,
+                    int line = 0, int column = 0);
+// Reads one dotted key back as YAML text.
+std::string configValue(const ExperimentConfig& config, const std::string& key);
+// Checks relations between keys (e.g. prefix not empty). Throws ConfigError.
+void validate(const ExperimentConfig& config);
+
+std::string toYaml(const ExperimentConfig& config);
+void saveExperimentFile(const ExperimentConfig& config, const std::string& path);
+
+std::string toString(Arch arch);
+std::string toString(Impl impl);
+
+} // namespace traveller

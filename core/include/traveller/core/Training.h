@@ -1,0 +1,130 @@
+// Training a language model, observed and controlled from another thread.
+// Nothing here exposes LibTorch: metrics cross threads as small value structs.
+#pragma once
+
+#include "traveller/core/Corpus.h"
+#include "traveller/core/ExperimentConfig.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace traveller {
+
+struct BatchStats {
+    int epoch = 0;          // 1-based
+    std::int64_t batch = 0; // 0-based within the epoch
+    double loss = 0;        // mean cross-entropy of the batch
+    double gradNorm = 0;    // total norm before clipping
+    bool clipped = false;
+};
+
+struct EpochStats {
+    int epoch = 0;  // 1-based
+    int epochs = 0;
+    double perplexity = 0;
+    double tokensPerSecond = 0;  // this epoch's training tokens over its training time
+    double elapsedSeconds = 0;   // since the run started (training time only, sampling included)
+    bool hasSample = false;      // a sample interval ended here
+    std::string sample;          // continuation of sample.prefix, when hasSample
+};
+
+enum class RunStatus { Finished, Stopped, Diverged, Failed };
+std::string toString(RunStatus status);
+
+struct RunResult {
+    RunStatus status = RunStatus::Finished;
+    int epochsDone = 0;          // completed epochs
+    int divergedEpoch = 0;       // when status is Diverged
+    double perplexity = 0;       // of the last completed epoch (NaN if none)
+    double tokensPerSecond = 0;  // over all completed epochs
+    double seconds = 0;          // wall time of the run
+    std::string device;
+    std::map<std::string, std::string> samples;  // prefix -> continuation, at the end
+    std::string message;         // why it diverged or failed
+};
+
+// Receives progress on the training thread; implementations forward it
+// (the CLI prints JSON, the GUI queues signals). Default: ignore.
+class TrainingObserver {
+public:
+    virtual ~TrainingObserver() = default;
+    virtual void onBatch(const BatchStats&) {}
+    virtual void onEpoch(const EpochStats&) {}
+};
+
+// Stop and pause requests, safe to call from any thread; the trainer checks
+// them once per batch.
+class RunControl {
+public:
+    void requestStop();
+    // Async-signal-safe variant for a SIGINT handler: sets the flag only, so it
+    // does not wake a paused trainer (the CLI never pauses).
+    void requestStopFromSignal() { stop_.store(true); }
+    void pause();
+    void resume();
+    bool stopRequested() const { return stop_.load(); }
+    bool paused() const { return pause_.load(); }
+    // Called by the trainer: blocks while paused; returns false if it must stop.
+    bool proceed();
+
+private:
+    std::atomic<bool> stop_{false};
+    std::atomic<bool> pause_{false};
+    std::mutex mutex_;
+    std::condition_variable wake_;
+};
+
+// Sets LibTorch's intra-op threads; 0 means one per core. Returns the count set.
+int setTrainingThreads(int threads);
+int trainingThreads();
+
+struct DeviceInfo {
+    std::string id;      // "cpu", "cuda:0", ...
+    std::string label;   // "CPU (2 threads)", "cuda:0 — NVIDIA H100 (80 GB)"
+};
+// The CPU and every CUDA device this build of LibTorch can see.
+std::vector<DeviceInfo> availableDevices();
+bool cudaSupportCompiled();
+// Validates a device spec (cpu, cuda, cuda:N, auto) and resolves auto;
+// throws DeviceError with a plain explanation.
+std::string resolveDeviceSpec(const std::string& spec);
+std::string torchVersion();
+
+// One model with its corpus, ready to train and to write text. Construction
+// loads the corpus and builds the model (throws CorpusError, DeviceError,
+// ConfigError). Not thread-safe: use from one thread at a time.
+class LmSession {
+public:
+    LmSession(const ExperimentConfig& config, const std::string& dataDir);
+    ~LmSession();
+    LmSession(const LmSession&) = delete;
+    LmSession& operator=(const LmSession&) = delete;
+
+    // Trains for config.train.epochs, reporting to observer and honouring
+    // control. Never throws for a diverging loss: that is a RunStatus.
+    RunResult train(TrainingObserver& observer, RunControl& control);
+
+    // Continues `prefix` by `length` tokens: greedy when temperature is 0.
+    std::string generate(const std::string& prefix, int length, double temperature = 0.0,
+                         std::uint64_t seed = 0);
+
+    void saveCheckpoint(const std::string& path);
+    void loadCheckpoint(const std::string& path);
+
+    const ExperimentConfig& config() const;
+    const Corpus& corpus() const;
+    std::string device() const;
+    std::int64_t parameterCount() const;
+    std::int64_t batchesPerEpoch() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace traveller

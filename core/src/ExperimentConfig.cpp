@@ -1,0 +1,476 @@
+#include "traveller/core/ExperimentConfig.h"
+
+#include "traveller/core/Errors.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <sstream>
+
+namespace traveller {
+
+namespace {
+
+// A key of the schema: how to read its YAML text into the config and back.
+struct Field {
+    ConfigKeyInfo info;
+    std::function<void(ExperimentConfig&, const std::string&, const std::string& key, int, int)> set;
+    std::function<std::string(const ExperimentConfig&)> get;
+};
+
+[[noreturn]] void fail(const std::string& key, int line, int column, const std::string& what)
+{
+    throw ConfigError(key, line, column, what);
+}
+
+long long parseInt(const std::string& text, const std::string& key, int line, int column, long long lo,
+                   long long hi)
+{
+    errno = 0;
+    char* end = nullptr;
+    const long long value = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || end == text.c_str() || *end != '\0' || errno == ERANGE)
+        fail(key, line, column, "expected an integer, got '" + text + "'");
+    if (value < lo || value > hi)
+        fail(key, line, column,
+             "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + text);
+    return value;
+}
+
+double parseFloat(const std::string& text, const std::string& key, int line, int column, double lo,
+                  double hi, bool loInclusive)
+{
+    errno = 0;
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || end == text.c_str() || *end != '\0' || errno == ERANGE || !std::isfinite(value))
+        fail(key, line, column, "expected a number, got '" + text + "'");
+    if (value < lo || (!loInclusive && value == lo) || value > hi) {
+        std::ostringstream range;
+        range << (loInclusive ? "at least " : "greater than ") << lo;
+        if (hi < std::numeric_limits<double>::max())
+            range << " and at most " << hi;
+        fail(key, line, column, "must be " + range.str() + ", got " + text);
+    }
+    return value;
+}
+
+std::string formatFloat(double value)
+{
+    std::ostringstream out;
+    out.precision(10);
+    out << value;
+    return out.str();
+}
+
+template <typename Enum>
+struct Choice {
+    const char* name;
+    Enum value;
+};
+
+template <typename Enum>
+Field makeEnumField(std::string key, std::vector<Choice<Enum>> choices,
+                    std::function<Enum&(ExperimentConfig&)> ref, std::string help)
+{
+    std::string type;
+    for (const auto& c : choices)
+        type += (type.empty() ? "" : "|") + std::string(c.name);
+    ExperimentConfig defaults;
+    std::string defaultName;
+    for (const auto& c : choices)
+        if (c.value == ref(defaults))
+            defaultName = c.name;
+    Field f;
+    f.info = {key, type, defaultName, std::move(help)};
+    f.set = [choices, ref, type](ExperimentConfig& cfg, const std::string& text, const std::string& k, int line,
+                                 int column) {
+        for (const auto& c : choices)
+            if (text == c.name) {
+                ref(cfg) = c.value;
+                return;
+            }
+        fail(k, line, column, "expected one of " + type + ", got '" + text + "'");
+    };
+    f.get = [choices, ref](const ExperimentConfig& cfg) {
+        for (const auto& c : choices)
+            if (c.value == ref(const_cast<ExperimentConfig&>(cfg)))
+                return std::string(c.name);
+        return std::string();
+    };
+    return f;
+}
+
+template <typename Int>
+Field intField(std::string key, std::function<Int&(ExperimentConfig&)> ref, long long lo, long long hi,
+               std::string help)
+{
+    ExperimentConfig defaults;
+    Field f;
+    f.info = {key, "int", std::to_string(ref(defaults)), std::move(help)};
+    f.set = [ref, lo, hi](ExperimentConfig& cfg, const std::string& text, const std::string& k, int line,
+                          int column) { ref(cfg) = static_cast<Int>(parseInt(text, k, line, column, lo, hi)); };
+    f.get = [ref](const ExperimentConfig& cfg) { return std::to_string(ref(const_cast<ExperimentConfig&>(cfg))); };
+    return f;
+}
+
+Field floatField(std::string key, std::function<double&(ExperimentConfig&)> ref, double lo, bool loInclusive,
+                 double hi, std::string help)
+{
+    ExperimentConfig defaults;
+    Field f;
+    f.info = {key, "float", formatFloat(ref(defaults)), std::move(help)};
+    f.set = [ref, lo, hi, loInclusive](ExperimentConfig& cfg, const std::string& text, const std::string& k,
+                                       int line, int column) {
+        ref(cfg) = parseFloat(text, k, line, column, lo, hi, loInclusive);
+    };
+    f.get = [ref](const ExperimentConfig& cfg) { return formatFloat(ref(const_cast<ExperimentConfig&>(cfg))); };
+    return f;
+}
+
+Field stringField(std::string key, std::function<std::string&(ExperimentConfig&)> ref, bool allowEmpty,
+                  std::string help)
+{
+    ExperimentConfig defaults;
+    Field f;
+    f.info = {key, "string", ref(defaults).empty() ? "\"\"" : ref(defaults), std::move(help)};
+    f.set = [ref, allowEmpty](ExperimentConfig& cfg, const std::string& text, const std::string& k, int line,
+                              int column) {
+        if (!allowEmpty && text.empty())
+            fail(k, line, column, "must not be empty");
+        ref(cfg) = text;
+    };
+    f.get = [ref](const ExperimentConfig& cfg) { return ref(const_cast<ExperimentConfig&>(cfg)); };
+    return f;
+}
+
+const std::vector<Field>& fields()
+{
+    static const std::vector<Field> table = [] {
+        constexpr long long kBig = 1'000'000'000LL;
+        std::vector<Field> t;
+        t.push_back(stringField(
+            "name", [](ExperimentConfig& c) -> std::string& { return c.name; }, true,
+            "Run name shown in legends and tables; empty derives one (\"GRU h256 lr1\")."));
+        t.push_back(makeEnumField<Arch>(
+            "model.arch", {{"rnn", Arch::Rnn}, {"gru", Arch::Gru}, {"lstm", Arch::Lstm}},
+            [](ExperimentConfig& c) -> Arch& { return c.model.arch; }, "Recurrent cell."));
+        t.push_back(makeEnumField<Impl>(
+            "model.impl", {{"builtin", Impl::Builtin}, {"scratch", Impl::Scratch}, {"fused", Impl::Fused}},
+            [](ExperimentConfig& c) -> Impl& { return c.model.impl; },
+            "builtin: LibTorch's torch::nn layers; scratch: cells written gate by gate for reading; "
+            "fused: the fast CPU path (hand-written backward through time)."));
+        t.push_back(intField<int>(
+            "model.hidden", [](ExperimentConfig& c) -> int& { return c.model.hidden; }, 1, 65536,
+            "Hidden units per layer."));
+        t.push_back(intField<int>(
+            "model.layers", [](ExperimentConfig& c) -> int& { return c.model.layers; }, 1, 64,
+            "Stacked recurrent layers."));
+        t.push_back(intField<int>(
+            "train.epochs", [](ExperimentConfig& c) -> int& { return c.train.epochs; }, 1, kBig,
+            "Passes over the corpus."));
+        t.push_back(floatField(
+            "train.lr", [](ExperimentConfig& c) -> double& { return c.train.lr; }, 0.0, false,
+            std::numeric_limits<double>::max(), "Learning rate."));
+        t.push_back(makeEnumField<Optimizer>(
+            "train.optimizer", {{"sgd", Optimizer::Sgd}, {"adam", Optimizer::Adam}},
+            [](ExperimentConfig& c) -> Optimizer& { return c.train.optimizer; },
+            "Plain SGD (the book) or Adam."));
+        t.push_back(floatField(
+            "train.clip", [](ExperimentConfig& c) -> double& { return c.train.clip; }, 0.0, true,
+            std::numeric_limits<double>::max(),
+            "Gradient-norm clipping threshold over all parameters; 0 disables clipping."));
+        t.push_back(stringField(
+            "train.device", [](ExperimentConfig& c) -> std::string& { return c.train.device; }, false,
+            "cpu, cuda (= cuda:0), cuda:N, or auto (the first GPU if there is one, else the CPU)."));
+        t.push_back(intField<std::uint64_t>(
+            "train.seed", [](ExperimentConfig& c) -> std::uint64_t& { return c.train.seed; }, 0,
+            std::numeric_limits<long long>::max(),
+            "Random seed for weights and batch offsets; same seed, device and threads give the same run."));
+        t.push_back(intField<int>(
+            "train.threads", [](ExperimentConfig& c) -> int& { return c.train.threads; }, 0, 1024,
+            "Intra-op CPU threads; 0 uses every core."));
+        t.push_back(stringField(
+            "data.corpus", [](ExperimentConfig& c) -> std::string& { return c.data.corpus; }, false,
+            "timemachine (the book's corpus, checked by SHA-1) or a path to a UTF-8 text file."));
+        t.push_back(makeEnumField<TokenKind>(
+            "data.tokens", {{"char", TokenKind::Char}, {"word", TokenKind::Word}},
+            [](ExperimentConfig& c) -> TokenKind& { return c.data.tokens; }, "Character or word tokens."));
+        t.push_back(intField<std::int64_t>(
+            "data.max_tokens", [](ExperimentConfig& c) -> std::int64_t& { return c.data.maxTokens; }, -1,
+            std::numeric_limits<long long>::max(), "Keep the first N tokens; 0 or -1 keeps the whole corpus."));
+        t.push_back(intField<int>(
+            "data.batch_size", [](ExperimentConfig& c) -> int& { return c.data.batchSize; }, 1, 1 << 20,
+            "Sequences per minibatch."));
+        t.push_back(intField<int>(
+            "data.num_steps", [](ExperimentConfig& c) -> int& { return c.data.numSteps; }, 1, 1 << 20,
+            "Time steps per sequence (truncated backpropagation length)."));
+        t.push_back(makeEnumField<Sampling>(
+            "data.sampling", {{"sequential", Sampling::Sequential}, {"random", Sampling::Random}},
+            [](ExperimentConfig& c) -> Sampling& { return c.data.sampling; },
+            "sequential: hidden state carried across batches (the book); random: shuffled subsequences, "
+            "fresh state per batch."));
+        t.push_back(makeEnumField<LineJoin>(
+            "data.join_lines", {{"none", LineJoin::None}, {"space", LineJoin::Space}},
+            [](ExperimentConfig& c) -> LineJoin& { return c.data.joinLines; },
+            "How character-level lines are joined: none (the book: \"himwas\") or with a space."));
+        t.push_back(stringField(
+            "sample.prefix", [](ExperimentConfig& c) -> std::string& { return c.sample.prefix; }, false,
+            "Text the model continues."));
+        t.push_back(intField<int>(
+            "sample.every", [](ExperimentConfig& c) -> int& { return c.sample.every; }, 0, kBig,
+            "Epochs between samples; 0 samples only at the end."));
+        t.push_back(intField<int>(
+            "sample.length", [](ExperimentConfig& c) -> int& { return c.sample.length; }, 1, 100000,
+            "Tokens generated after the prefix."));
+        t.push_back(floatField(
+            "sample.temperature", [](ExperimentConfig& c) -> double& { return c.sample.temperature; }, 0.0, true,
+            1000.0, "0 = greedy argmax (the book); > 0 samples from softmax(logits / temperature)."));
+        return t;
+    }();
+    return table;
+}
+
+const Field* findField(const std::string& key)
+{
+    for (const auto& f : fields())
+        if (f.info.key == key)
+            return &f;
+    return nullptr;
+}
+
+std::string knownKeysUnder(const std::string& prefix)
+{
+    std::string out;
+    for (const auto& f : fields()) {
+        const std::string& k = f.info.key;
+        if (!prefix.empty() && k.rfind(prefix + ".", 0) != 0)
+            continue;
+        const std::string rest = prefix.empty() ? k : k.substr(prefix.size() + 1);
+        const std::string shown = rest.substr(0, rest.find('.'));
+        if ((", " + out + ",").find(", " + shown + ",") == std::string::npos)
+            out += (out.empty() ? "" : ", ") + shown;
+    }
+    return out;
+}
+
+bool isSection(const std::string& key)
+{
+    for (const auto& f : fields())
+        if (f.info.key.rfind(key + ".", 0) == 0)
+            return true;
+    return false;
+}
+
+void walk(ExperimentConfig& cfg, const YAML::Node& node, const std::string& prefix)
+{
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        const YAML::Mark keyMark = it->first.Mark();
+        const int line = keyMark.line + 1;
+        const int column = keyMark.column + 1;
+        if (!it->first.IsScalar())
+            fail(prefix, line, column, "keys must be plain names");
+        const std::string name = it->first.Scalar();
+        const std::string key = prefix.empty() ? name : prefix + "." + name;
+        const YAML::Node& value = it->second;
+        if (isSection(key)) {
+            if (value.IsNull())
+                continue;  // an empty section keeps its defaults
+            if (!value.IsMap())
+                fail(key, line, column, "expected a mapping of " + knownKeysUnder(key));
+            walk(cfg, value, key);
+            continue;
+        }
+        const Field* field = findField(key);
+        if (!field)
+            fail(key, line, column,
+                 "unknown key; expected one of " + knownKeysUnder(prefix) +
+                     (prefix.empty() ? "" : " under '" + prefix + "'"));
+        const YAML::Mark valueMark = value.Mark();
+        const int vline = valueMark.line + 1;
+        const int vcolumn = valueMark.column + 1;
+        if (!value.IsScalar())
+            fail(key, vline, vcolumn, "expected a single value of type " + field->info.type);
+        field->set(cfg, value.Scalar(), key, vline, vcolumn);
+    }
+}
+
+} // namespace
+
+std::string toString(Arch arch)
+{
+    switch (arch) {
+    case Arch::Rnn: return "RNN";
+    case Arch::Gru: return "GRU";
+    case Arch::Lstm: return "LSTM";
+    }
+    return "?";
+}
+
+std::string toString(Impl impl)
+{
+    switch (impl) {
+    case Impl::Builtin: return "builtin";
+    case Impl::Scratch: return "scratch";
+    case Impl::Fused: return "fused";
+    }
+    return "?";
+}
+
+std::string ExperimentConfig::displayName() const
+{
+    if (!name.empty())
+        return name;
+    std::string out = toString(model.arch);
+    if (model.impl == Impl::Scratch)
+        out += " (scratch)";
+    out += " h" + std::to_string(model.hidden);
+    if (model.layers > 1)
+        out += "x" + std::to_string(model.layers);
+    out += " lr" + formatFloat(train.lr);
+    if (train.epochs != 500)
+        out += " e" + std::to_string(train.epochs);
+    return out;
+}
+
+const std::vector<ConfigKeyInfo>& configSchema()
+{
+    static const std::vector<ConfigKeyInfo> infos = [] {
+        std::vector<ConfigKeyInfo> out;
+        for (const auto& f : fields())
+            out.push_back(f.info);
+        return out;
+    }();
+    return infos;
+}
+
+namespace {
+ExperimentConfig parseRoot(const std::string& text)
+{
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        throw ConfigError("", e.mark.line + 1, e.mark.column + 1, "malformed YAML: " + e.msg);
+    }
+    ExperimentConfig cfg;
+    if (root.IsNull())
+        return cfg;  // an empty file is the book's defaults
+    if (!root.IsMap())
+        fail("", root.Mark().line + 1, root.Mark().column + 1,
+             "an experiment file must be a mapping with sections model, train, data, sample");
+    walk(cfg, root, "");
+    validate(cfg);
+    return cfg;
+}
+} // namespace
+
+ExperimentConfig parseExperimentYaml(const std::string& text, const std::string& sourceName)
+{
+    try {
+        return parseRoot(text);
+    } catch (const ConfigError& e) {
+        if (sourceName.empty())
+            throw;
+        throw e.inSource(sourceName);
+    }
+}
+
+ExperimentConfig loadExperimentFile(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw ConfigError("", 0, 0, "cannot open experiment file", path);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return parseExperimentYaml(buffer.str(), path);
+}
+
+void setConfigValue(ExperimentConfig& config, const std::string& key, const std::string& valueText, int line,
+                    int column)
+{
+    const Field* field = findField(key);
+    if (!field) {
+        fail(key, line, column, "unknown key; known keys: " + [] {
+            std::string all;
+            for (const auto& f : fields())
+                all += (all.empty() ? "" : ", ") + f.info.key;
+            return all;
+        }());
+    }
+    // Accept YAML-quoted text so `--set sample.prefix="the time"` behaves like the file.
+    std::string text = valueText;
+    if (text.size() >= 2 && ((text.front() == '"' && text.back() == '"') || (text.front() == '\'' && text.back() == '\'')))
+        text = text.substr(1, text.size() - 2);
+    field->set(config, text, key, line, column);
+}
+
+std::string configValue(const ExperimentConfig& config, const std::string& key)
+{
+    const Field* field = findField(key);
+    if (!field)
+        throw ConfigError(key, 0, 0, "unknown key");
+    return field->get(config);
+}
+
+void validate(const ExperimentConfig& config)
+{
+    if (config.sample.prefix.empty())
+        throw ConfigError("sample.prefix", 0, 0, "must not be empty");
+    if (config.train.device.empty())
+        throw ConfigError("train.device", 0, 0, "must not be empty");
+}
+
+std::string toYaml(const ExperimentConfig& config)
+{
+    YAML::Emitter out;
+    out << YAML::BeginMap;
+    if (!config.name.empty())
+        out << YAML::Key << "name" << YAML::Value << config.name;
+    std::string section;
+    for (const auto& f : fields()) {
+        const std::string& key = f.info.key;
+        const auto dot = key.find('.');
+        if (dot == std::string::npos)
+            continue;
+        const std::string sec = key.substr(0, dot);
+        if (sec != section) {
+            if (!section.empty())
+                out << YAML::EndMap;
+            out << YAML::Key << sec << YAML::Value << YAML::BeginMap;
+            section = sec;
+        }
+        const std::string value = f.get(config);
+        out << YAML::Key << key.substr(dot + 1) << YAML::Value;
+        if (f.info.type == "string")
+            out << YAML::DoubleQuoted << value;
+        else
+            out << value;
+    }
+    if (!section.empty())
+        out << YAML::EndMap;
+    out << YAML::EndMap;
+    return std::string(out.c_str()) + "\n";
+}
+
+void saveExperimentFile(const ExperimentConfig& config, const std::string& path)
+{
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out)
+            throw Error("cannot write '" + path + "'");
+        out << toYaml(config);
+        if (!out.flush())
+            throw Error("cannot write '" + path + "'");
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0)
+        throw Error("cannot replace '" + path + "'");
+}
+
+} // namespace traveller

@@ -1,0 +1,356 @@
+#include "traveller/core/Training.h"
+
+#include "lm/LmBatches.h"
+#include "lm/LmModels.h"
+#include "traveller/core/Errors.h"
+
+#include <ATen/Parallel.h>
+#include <ATen/Context.h>
+#include <torch/version.h>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <thread>
+
+namespace traveller {
+
+// ---------------------------------------------------------------- control
+
+std::string toString(RunStatus status)
+{
+    switch (status) {
+    case RunStatus::Finished: return "finished";
+    case RunStatus::Stopped: return "stopped";
+    case RunStatus::Diverged: return "diverged";
+    case RunStatus::Failed: return "failed";
+    }
+    return "?";
+}
+
+void RunControl::requestStop()
+{
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stop_ = true;
+    }
+    wake_.notify_all();
+}
+
+void RunControl::pause() { pause_ = true; }
+
+void RunControl::resume()
+{
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        pause_ = false;
+    }
+    wake_.notify_all();
+}
+
+bool RunControl::proceed()
+{
+    if (pause_.load()) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [this] { return !pause_.load() || stop_.load(); });
+    }
+    return !stop_.load();
+}
+
+// ---------------------------------------------------------------- runtime
+
+int setTrainingThreads(int threads)
+{
+    const int n = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+    at::set_num_threads(n);
+    return n;
+}
+
+int trainingThreads() { return at::get_num_threads(); }
+
+bool cudaSupportCompiled() { return at::hasCUDA(); }
+
+std::string torchVersion() { return TORCH_VERSION; }
+
+std::vector<DeviceInfo> availableDevices()
+{
+    std::vector<DeviceInfo> out;
+    const int threads = trainingThreads();
+    out.push_back({"cpu", "CPU (" + std::to_string(threads) + (threads == 1 ? " thread)" : " threads)")});
+    if (torch::cuda::is_available()) {
+        const auto count = torch::cuda::device_count();
+        for (std::size_t i = 0; i < count; ++i)
+            out.push_back({"cuda:" + std::to_string(i), "CUDA GPU " + std::to_string(i)});
+    }
+    return out;
+}
+
+std::string resolveDeviceSpec(const std::string& spec)
+{
+    if (spec == "cpu")
+        return "cpu";
+    if (spec == "auto")
+        return torch::cuda::is_available() ? "cuda:0" : "cpu";
+    std::string s = spec == "cuda" ? "cuda:0" : spec;
+    if (s.rfind("cuda:", 0) != 0 || s.size() == 5 ||
+        s.find_first_not_of("0123456789", 5) != std::string::npos)
+        throw DeviceError("unknown device '" + spec + "': use cpu, cuda, cuda:N or auto");
+    const long index = std::stol(s.substr(5));
+    if (!at::hasCUDA())
+        throw DeviceError("device " + s + " requested, but this LibTorch build has no CUDA support "
+                          "(Debian's libtorch is CPU-only); use --device cpu, or build against a CUDA LibTorch");
+    const auto count = static_cast<long>(torch::cuda::device_count());
+    if (count == 0)
+        throw DeviceError("device " + s + " requested, but no CUDA GPU is visible (check the driver and "
+                          "CUDA_VISIBLE_DEVICES); use --device cpu");
+    if (index >= count)
+        throw DeviceError("device " + s + " requested, but only " + std::to_string(count) +
+                          " CUDA GPU(s) are visible (cuda:0" + (count > 1 ? "..cuda:" + std::to_string(count - 1) : "") +
+                          ")");
+    return s;
+}
+
+// ---------------------------------------------------------------- session
+
+struct LmSession::Impl {
+    ExperimentConfig config;
+    Corpus corpus;
+    std::string deviceName;
+    torch::Device device{torch::kCPU};
+    std::shared_ptr<lm::LanguageModel> model;
+    std::unique_ptr<lm::LmBatches> batches;
+    std::unique_ptr<torch::optim::Optimizer> optimizer;
+    std::mt19937_64 rng;
+
+    std::string continueText(const std::string& prefix, int length, double temperature, std::uint64_t seed);
+};
+
+LmSession::LmSession(const ExperimentConfig& config, const std::string& dataDir) : impl_(std::make_unique<Impl>())
+{
+    validate(config);
+    impl_->config = config;
+    impl_->deviceName = resolveDeviceSpec(config.train.device);
+    impl_->device = torch::Device(impl_->deviceName);
+    impl_->corpus = loadCorpus(config.data, dataDir);
+    impl_->batches = std::make_unique<lm::LmBatches>(impl_->corpus.ids, config.data.batchSize,
+                                                      config.data.numSteps, config.data.sampling);
+    // Seed before building the model: its initial weights come from this stream.
+    torch::manual_seed(config.train.seed);
+    impl_->rng.seed(config.train.seed);
+    impl_->model = lm::makeLanguageModel(config.model, impl_->corpus.vocab.size(), impl_->device);
+    if (config.train.optimizer == Optimizer::Sgd)
+        impl_->optimizer = std::make_unique<torch::optim::SGD>(impl_->model->parameters(),
+                                                               torch::optim::SGDOptions(config.train.lr));
+    else
+        impl_->optimizer = std::make_unique<torch::optim::Adam>(impl_->model->parameters(),
+                                                                torch::optim::AdamOptions(config.train.lr));
+}
+
+LmSession::~LmSession() = default;
+
+const ExperimentConfig& LmSession::config() const { return impl_->config; }
+const Corpus& LmSession::corpus() const { return impl_->corpus; }
+std::string LmSession::device() const { return impl_->deviceName; }
+std::int64_t LmSession::batchesPerEpoch() const { return impl_->batches->minBatches(); }
+
+std::int64_t LmSession::parameterCount() const
+{
+    std::int64_t n = 0;
+    for (const auto& p : impl_->model->parameters())
+        n += p.numel();
+    return n;
+}
+
+RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
+{
+    using Clock = std::chrono::steady_clock;
+    const auto& cfg = impl_->config;
+    auto& model = *impl_->model;
+    auto& optimizer = *impl_->optimizer;
+    const auto params = model.parameters();
+    const auto runStart = Clock::now();
+
+    RunResult result;
+    result.device = impl_->deviceName;
+    result.perplexity = std::numeric_limits<double>::quiet_NaN();
+    double trainSeconds = 0;
+    std::int64_t trainTokens = 0;
+    model.train();
+
+    for (int epoch = 1; epoch <= cfg.train.epochs; ++epoch) {
+        if (!control.proceed()) {
+            result.status = RunStatus::Stopped;
+            break;
+        }
+        const auto epochStart = Clock::now();
+        const auto batches = impl_->batches->epoch(impl_->rng);
+        lm::RnnState state;
+        double lossSum = 0;
+        std::int64_t tokens = 0;
+        bool stopped = false;
+        std::int64_t index = 0;
+        for (const auto& batch : batches) {
+            const auto x = batch.x.to(impl_->device);
+            const auto y = batch.y.to(impl_->device);
+            // Sequential batches continue the previous ones: carry the state but cut
+            // the graph. Random batches are unrelated: start from zeros.
+            if (!state.defined() || cfg.data.sampling == Sampling::Random)
+                state = model.initialState(x.size(0), impl_->device);
+            else
+                state = state.detached();
+            const auto logits = model.forward(x, state);
+            const auto loss = torch::nn::functional::cross_entropy(logits, y.t().reshape(-1));
+            optimizer.zero_grad();
+            loss.backward();
+            double norm;
+            if (cfg.train.clip > 0) {
+                norm = torch::nn::utils::clip_grad_norm_(params, cfg.train.clip);
+            } else {
+                torch::NoGradGuard guard;
+                double sq = 0;
+                for (const auto& p : params)
+                    if (p.grad().defined())
+                        sq += p.grad().pow(2).sum().item<double>();
+                norm = std::sqrt(sq);
+            }
+            const double lossValue = loss.item<double>();
+            if (!std::isfinite(lossValue) || !std::isfinite(norm)) {
+                result.status = RunStatus::Diverged;
+                result.divergedEpoch = epoch;
+                result.message = "diverged at epoch " + std::to_string(epoch) + ": " +
+                                 (std::isfinite(lossValue) ? "gradient norm" : "loss") + " became " +
+                                 (std::isnan(std::isfinite(lossValue) ? norm : lossValue) ? "NaN" : "infinite") +
+                                 " (learning rate " + configValue(cfg, "train.lr") + " is too high?)";
+                break;
+            }
+            optimizer.step();
+            const auto n = y.numel();
+            lossSum += lossValue * static_cast<double>(n);
+            tokens += n;
+            observer.onBatch({epoch, index++, lossValue, norm, cfg.train.clip > 0 && norm > cfg.train.clip});
+            if (!control.proceed()) {
+                stopped = true;
+                break;
+            }
+        }
+        if (result.status == RunStatus::Diverged)
+            break;
+        const double seconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
+        if (stopped) {
+            // A partial epoch still counts for speed but not as a completed epoch.
+            trainSeconds += seconds;
+            trainTokens += tokens;
+            result.status = RunStatus::Stopped;
+            break;
+        }
+        trainSeconds += seconds;
+        trainTokens += tokens;
+        result.epochsDone = epoch;
+        result.perplexity = std::exp(lossSum / static_cast<double>(tokens));
+
+        EpochStats stats;
+        stats.epoch = epoch;
+        stats.epochs = cfg.train.epochs;
+        stats.perplexity = result.perplexity;
+        stats.tokensPerSecond = static_cast<double>(tokens) / seconds;
+        const bool sampleNow = (cfg.sample.every > 0 && epoch % cfg.sample.every == 0) || epoch == cfg.train.epochs;
+        if (sampleNow) {
+            stats.hasSample = true;
+            stats.sample = impl_->continueText(cfg.sample.prefix, cfg.sample.length, cfg.sample.temperature,
+                                               cfg.train.seed + static_cast<std::uint64_t>(epoch));
+            model.train();
+        }
+        stats.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();
+        observer.onEpoch(stats);
+    }
+
+    result.tokensPerSecond = trainSeconds > 0 ? static_cast<double>(trainTokens) / trainSeconds : 0;
+    // Samples of whatever the model learned, also after a stop or a divergence
+    // (a diverged model's text shows what went wrong).
+    for (const std::string& prefix : {cfg.sample.prefix, std::string("traveller")})
+        result.samples[prefix] = impl_->continueText(prefix, cfg.sample.length, cfg.sample.temperature, cfg.train.seed);
+    model.train();
+    result.seconds = std::chrono::duration<double>(Clock::now() - runStart).count();
+    return result;
+}
+
+std::string LmSession::Impl::continueText(const std::string& prefix, int length, double temperature,
+                                          std::uint64_t seed)
+{
+    torch::NoGradGuard noGrad;
+    model->eval();
+    const TokenKind kind = config.data.tokens;
+    auto tokens = tokenizePrefix(prefix, kind);
+    if (tokens.empty())
+        tokens.push_back(kind == TokenKind::Char ? " " : "<unk>");
+    std::vector<std::int64_t> ids;
+    for (const auto& t : tokens)
+        ids.push_back(corpus.vocab.index(t));
+    std::mt19937_64 sampler(seed);
+    auto state = model->initialState(1, device);
+    auto step = [&](std::int64_t id) {
+        const auto x = torch::full({1, 1}, id, torch::TensorOptions().dtype(torch::kInt64).device(device));
+        return model->forward(x, state).reshape({-1}).to(torch::kCPU);  // (V)
+    };
+    // Warm up on the prefix (the book's predict_ch8), then extend it.
+    for (std::size_t i = 0; i + 1 < ids.size(); ++i)
+        step(ids[i]);
+    std::int64_t last = ids.back();
+    for (int i = 0; i < length; ++i) {
+        const auto logits = step(last);
+        std::int64_t next;
+        if (temperature <= 0) {
+            next = logits.argmax().item<std::int64_t>();
+        } else {
+            const auto probs = torch::softmax(logits.to(torch::kFloat64) / temperature, 0).contiguous();
+            const double* p = probs.data_ptr<double>();
+            std::discrete_distribution<std::int64_t> pick(p, p + probs.numel());
+            next = pick(sampler);
+        }
+        ids.push_back(next);
+        last = next;
+    }
+    std::vector<std::string> out;
+    for (auto id : ids)
+        out.push_back(corpus.vocab.token(id));
+    return joinTokens(out, kind);
+}
+
+std::string LmSession::generate(const std::string& prefix, int length, double temperature, std::uint64_t seed)
+{
+    const std::string text = impl_->continueText(prefix, length, temperature, seed);
+    impl_->model->train();
+    return text;
+}
+
+void LmSession::saveCheckpoint(const std::string& path)
+{
+    torch::serialize::OutputArchive archive;
+    impl_->model->save(archive);
+    torch::serialize::OutputArchive optimizerArchive;
+    impl_->optimizer->save(optimizerArchive);
+    archive.write("optimizer", optimizerArchive);
+    // Write beside the target and rename, so a crash never leaves half a checkpoint.
+    const std::string tmp = path + ".tmp";
+    archive.save_to(tmp);
+    if (std::rename(tmp.c_str(), path.c_str()) != 0)
+        throw Error("cannot write checkpoint '" + path + "'");
+}
+
+void LmSession::loadCheckpoint(const std::string& path)
+{
+    torch::serialize::InputArchive archive;
+    try {
+        archive.load_from(path, impl_->device);
+        impl_->model->load(archive);
+        torch::serialize::InputArchive optimizerArchive;
+        if (archive.try_read("optimizer", optimizerArchive))
+            impl_->optimizer->load(optimizerArchive);
+    } catch (const c10::Error& e) {
+        throw Error("cannot load checkpoint '" + path + "': it does not match this model (" +
+                    std::string(e.what_without_backtrace()).substr(0, 200) + ")");
+    }
+}
+
+} // namespace traveller
