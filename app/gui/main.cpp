@@ -1,0 +1,166 @@
+// traveller: the Qt workbench. Besides the interactive window it has two
+// scripted modes used for the docs: --measure-responsiveness (GUI-thread
+// lateness while a run trains) and --queue/--screenshot-* (unattended
+// comparisons with window grabs).
+#include "traveller/core/ExperimentConfig.h"
+#include "traveller/core/Training.h"
+#include "traveller/ui/ExperimentPanel.h"
+#include "traveller/ui/LineChart.h"
+#include "traveller/ui/MainWindow.h"
+#include "traveller/ui/ResponsivenessProbe.h"
+#include "traveller/ui/SamplesView.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QTimer>
+
+#include <cmath>
+#include <cstdio>
+
+using traveller::ui::MainWindow;
+
+namespace {
+
+QString resolveConfig(const QString& arg)
+{
+    if (QFileInfo(arg).isFile())
+        return arg;
+    for (const QString& dir : MainWindow::presetDirectories()) {
+        const QString p = QDir(dir).filePath(arg + ".yaml");
+        if (QFileInfo(p).isFile())
+            return p;
+    }
+    return arg;  // loadExperiment reports it
+}
+
+bool applySets(MainWindow& window, const QStringList& sets)
+{
+    for (const QString& kv : sets) {
+        const int eq = kv.indexOf('=');
+        if (eq <= 0) {
+            std::fprintf(stderr, "traveller: --set expects KEY=VALUE, got '%s'\n", qPrintable(kv));
+            return false;
+        }
+        window.panel()->setValue(kv.left(eq), kv.mid(eq + 1));
+    }
+    if (!window.panel()->checkInput()) {
+        std::fprintf(stderr, "traveller: %s\n", qPrintable(window.panel()->validationMessage()));
+        return false;
+    }
+    return true;
+}
+
+void grabTo(QWidget& window, const QString& path)
+{
+    if (!window.grab().save(path))
+        std::fprintf(stderr, "traveller: could not write %s\n", qPrintable(path));
+    else
+        std::fprintf(stderr, "traveller: wrote %s\n", qPrintable(path));
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName("traveller");
+    QApplication::setApplicationVersion(TRAVELLER_VERSION);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Traveller — train and compare recurrent language models (Dive into Deep Learning, ch. 8-9)");
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument("config", "Experiment file or preset name to open.", "[CONFIG]");
+    QCommandLineOption dataDir("data-dir", "Folder holding timemachine.txt.", "DIR");
+    QCommandLineOption set("set", "Override a key of the opened/queued experiments (repeatable).", "KEY=VALUE");
+    QCommandLineOption queue("queue", "Queue this experiment and start training (repeatable).", "CONFIG");
+    QCommandLineOption measure("measure-responsiveness",
+                               "Train CONFIG with the window open, then print the GUI thread's event-loop lateness and the run's tokens/s as JSON and exit.",
+                               "CONFIG");
+    QCommandLineOption during("screenshot-during", "Grab the window while training.", "PNG");
+    QCommandLineOption duringEpoch("during-epoch", "Take --screenshot-during when the last queued run reaches this epoch (default: half its epochs).", "N");
+    QCommandLineOption after("screenshot-after", "Grab the window when the queue is done, then quit.", "PNG");
+    QCommandLineOption select("select-run", "Select this run (1-based) before the final grab.", "N");
+    QCommandLineOption size("size", "Window size for grabs.", "WxH", "1400x860");
+    parser.addOptions({dataDir, set, queue, measure, during, duringEpoch, after, select, size});
+    parser.process(app);
+
+    traveller::setTrainingThreads(0);  // every core; the GUI thread stays responsive anyway
+    MainWindow window(parser.value(dataDir));
+    const QStringList wh = parser.value(size).split('x');
+    if (wh.size() == 2)
+        window.resize(wh[0].toInt(), wh[1].toInt());
+
+    if (parser.isSet(measure)) {
+        if (!window.loadExperiment(resolveConfig(parser.value(measure))) || !applySets(window, parser.values(set))) {
+            std::fprintf(stderr, "traveller: %s\n", qPrintable(window.message()));
+            return 1;
+        }
+        window.show();
+        auto* probe = new traveller::ui::ResponsivenessProbe(10, &window);
+        QObject::connect(&window, &MainWindow::runFailed, &app, [&](int, const traveller::ui::RunFailure& f) {
+            std::fprintf(stderr, "traveller: %s\n", qPrintable(f.message));
+            app.exit(1);
+        });
+        QObject::connect(&window, &MainWindow::runFinished, &app, [&](int, const traveller::ui::RunOutcome& o) {
+            probe->stop();
+            std::printf("{\"event\":\"responsiveness\",\"heartbeat_ms\":10,\"ticks\":%d,\"max_lateness_ms\":%.2f,"
+                        "\"p99_lateness_ms\":%.2f,\"mean_lateness_ms\":%.3f,\"status\":\"%s\",\"epochs\":%d,"
+                        "\"tokens_per_s\":%.1f,\"seconds\":%.2f,\"threads\":%d}\n",
+                        probe->ticks(), probe->maxLatenessMs(), probe->percentileLatenessMs(99),
+                        probe->meanLatenessMs(), traveller::toString(o.status).c_str(), o.epochsDone,
+                        o.tokensPerSecond, o.seconds, traveller::trainingThreads());
+            std::fflush(stdout);
+            app.exit(o.status == traveller::RunStatus::Finished ? 0 : 3);
+        });
+        QTimer::singleShot(200, &window, [&] {
+            probe->start();
+            window.train();
+        });
+        return app.exec();
+    }
+
+    const QStringList positional = parser.positionalArguments();
+    if (!positional.isEmpty())
+        window.loadExperiment(resolveConfig(positional.first()));
+    if (!parser.values(set).isEmpty() && parser.values(queue).isEmpty())
+        applySets(window, parser.values(set));
+    window.show();
+
+    const QStringList queued = parser.values(queue);
+    for (const QString& config : queued) {
+        if (!window.loadExperiment(resolveConfig(config)) || !applySets(window, parser.values(set)))
+            return 1;
+        window.train();
+    }
+
+    if (parser.isSet(during) && !queued.isEmpty()) {
+        const int lastId = window.runIds().isEmpty() ? -1 : window.runIds().last();
+        const int epochs = window.panel()->config().train.epochs;
+        const int target = parser.isSet(duringEpoch) ? parser.value(duringEpoch).toInt() : std::max(1, epochs / 2);
+        auto* poll = new QTimer(&window);
+        QObject::connect(poll, &QTimer::timeout, &window, [&window, poll, lastId, target, path = parser.value(during)] {
+            const auto state = window.runState(lastId);
+            const int reached = window.perplexityChart()->pointCount(window.seriesKey(lastId));
+            if (state == MainWindow::RunState::Training && reached >= target) {
+                poll->stop();
+                grabTo(window, path);
+            }
+        });
+        poll->start(100);
+    }
+    if (parser.isSet(after)) {
+        const int selectRun = parser.value(select).toInt();
+        QObject::connect(&window, &MainWindow::queueDrained, &app, [&, selectRun] {
+            if (selectRun > 0)
+                window.samplesView()->selectRun(selectRun);
+            QTimer::singleShot(300, &app, [&] {
+                grabTo(window, parser.value(after));
+                app.quit();
+            });
+        });
+    }
+    return app.exec();
+}

@@ -1,0 +1,346 @@
+// Drives the real workbench window offscreen: fields are typed into, buttons
+// clicked, and the charts, tables and samples checked for what a student
+// would see. Runs are tiny (hidden 32, 2000 characters) to stay fast.
+#include "traveller/core/Training.h"
+#include "traveller/ui/ExperimentPanel.h"
+#include "traveller/ui/LineChart.h"
+#include "traveller/ui/MainWindow.h"
+#include "traveller/ui/SamplesView.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFrame>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using traveller::ui::LineChart;
+using traveller::ui::MainWindow;
+using State = MainWindow::RunState;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 60000;
+
+void setField(MainWindow& w, const QString& key, const QString& text)
+{
+    if (auto* edit = w.findChild<QLineEdit*>(key)) {
+        edit->selectAll();
+        QTest::keyClick(edit, Qt::Key_Backspace);
+        QTest::keyClicks(edit, text);
+        return;
+    }
+    auto* combo = w.findChild<QComboBox*>(key);
+    QVERIFY2(combo, qPrintable("no field " + key));
+    const int index = combo->findData(text);
+    QVERIFY2(index >= 0, qPrintable("no choice " + text + " for " + key));
+    combo->setCurrentIndex(index);
+}
+
+// A run small enough for a test: ~7 batches of 8 x 35 characters per epoch.
+void setSmallRun(MainWindow& w, const QString& arch, int epochs)
+{
+    setField(w, "model.arch", arch);
+    setField(w, "model.hidden", "32");
+    setField(w, "train.epochs", QString::number(epochs));
+    setField(w, "data.max_tokens", "2000");
+    setField(w, "data.batch_size", "8");
+    setField(w, "sample.every", "2");
+    setField(w, "train.device", "cpu");
+}
+
+void click(MainWindow& w, const char* button)
+{
+    auto* b = w.findChild<QPushButton*>(button);
+    QVERIFY2(b, button);
+    QVERIFY2(b->isEnabled(), button);
+    QTest::mouseClick(b, Qt::LeftButton);
+}
+
+bool finished(MainWindow& w, int id)
+{
+    const State s = w.runState(id);
+    return s != State::Queued && s != State::Loading && s != State::Training && s != State::Paused;
+}
+
+QString runsTableCell(MainWindow& w, int row, int column)
+{
+    auto* table = w.findChild<QTableWidget*>("runsTable");
+    return table && table->item(row, column) ? table->item(row, column)->text() : QString();
+}
+
+} // namespace
+
+class MainWindowTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        traveller::setTrainingThreads(2);
+        QVERIFY2(QFile::exists(qEnvironmentVariable("TRAVELLER_DATA_DIR") + "/timemachine.txt"),
+                 "set TRAVELLER_DATA_DIR to a folder with timemachine.txt");
+    }
+
+    void formHasBookDefaultsPresetsAndDevices()
+    {
+        MainWindow w;
+        w.show();
+        QCOMPARE(w.findChild<QLineEdit*>("model.hidden")->text(), QString("256"));
+        QCOMPARE(w.findChild<QLineEdit*>("train.lr")->text(), QString("1"));
+        QCOMPARE(w.findChild<QLineEdit*>("data.num_steps")->text(), QString("35"));
+        QVERIFY(w.findChild<QLineEdit*>("train.lr")->toolTip().contains("Learning rate"));
+
+        auto* impl = w.findChild<QComboBox*>("model.impl");
+        QVERIFY(impl->findText("fused (fast CPU)") >= 0);
+
+        auto* device = w.findChild<QComboBox*>("train.device");
+        QVERIFY(device->count() >= 1);
+        QVERIFY(device->itemText(0).startsWith("CPU ("));
+        auto* note = w.findChild<QLabel*>("deviceNote");
+        if (!traveller::cudaSupportCompiled())
+            QVERIFY(!note->isHidden() && note->text().contains("CPU-only"));
+
+        auto* presets = w.findChild<QComboBox*>("presetCombo");
+        const int gru = presets->findText("book-gru");
+        QVERIFY2(gru >= 0, "book-gru preset not found");
+        QVERIFY(w.loadExperiment(presets->itemData(gru).toString()));
+        QCOMPARE(w.panel()->value("model.arch"), QString("gru"));
+        QCOMPARE(w.panel()->value("model.hidden"), QString("256"));
+
+        QTemporaryDir dir;
+        setField(w, "train.lr", "0.5");
+        const QString saved = dir.filePath("mine.yaml");
+        QVERIFY(w.saveExperiment(saved));
+        MainWindow other;
+        QVERIFY(other.loadExperiment(saved));
+        QCOMPARE(other.panel()->value("train.lr"), QString("0.5"));
+        QCOMPARE(other.panel()->value("model.arch"), QString("gru"));
+    }
+
+    void invalidInputIsRefusedWithAMessage()
+    {
+        MainWindow w;
+        w.show();
+        setField(w, "train.lr", "fast");
+        auto* lr = w.findChild<QLineEdit*>("train.lr");
+        QVERIFY(lr->property("invalid").toBool());  // flagged while typing
+        auto* validation = w.findChild<QLabel*>("validationMessage");
+        QVERIFY(!validation->isHidden());
+        QVERIFY2(validation->text().contains("train.lr"), qPrintable(validation->text()));
+
+        click(w, "trainButton");
+        QCOMPARE(w.runCount(), 0);
+        auto* message = w.findChild<QLabel*>("messageLabel");
+        QVERIFY(!message->isHidden());
+        QVERIFY2(message->text().contains("Learning rate"), qPrintable(message->text()));
+
+        setField(w, "train.lr", "1");
+        QVERIFY(!lr->property("invalid").toBool());
+        setField(w, "model.hidden", "0");
+        click(w, "trainButton");
+        QCOMPARE(w.runCount(), 0);
+        QVERIFY2(message->text().contains("model.hidden"), qPrintable(message->text()));
+        setField(w, "data.batch_size", "-3");
+        QVERIFY(w.findChild<QLineEdit*>("data.batch_size")->property("invalid").toBool());
+    }
+
+    void badYamlNamesKeyAndLine()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("bad.yaml");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("model:\n  arch: gru\ntrain:\n  lr: fast\n");
+        f.close();
+        MainWindow w;
+        w.show();
+        QVERIFY(!w.loadExperiment(path));
+        const QString message = w.findChild<QLabel*>("messageLabel")->text();
+        QVERIFY2(message.contains("train.lr") && message.contains("line 4"), qPrintable(message));
+        QVERIFY(w.findChild<QLineEdit*>("train.lr")->property("invalid").toBool());
+    }
+
+    void shortRunsShowCurvesSamplesAndGradients()
+    {
+        MainWindow w;
+        w.show();
+        setSmallRun(w, "rnn", 6);
+        click(w, "trainButton");
+        setField(w, "model.arch", "gru");
+        QCOMPARE(w.findChild<QPushButton*>("trainButton")->text(), QString("Add to queue"));
+        click(w, "trainButton");  // queued behind the RNN
+        QCOMPARE(w.runCount(), 2);
+        const int rnn = w.runIds()[0];
+        const int gru = w.runIds()[1];
+        QVERIFY(w.runState(gru) == State::Queued);
+
+        QTRY_VERIFY_WITH_TIMEOUT(finished(w, rnn) && finished(w, gru), kRunTimeoutMs);
+        QCOMPARE(w.runStatusText(rnn), QString("finished"));
+        QCOMPARE(w.runStatusText(gru), QString("finished"));
+
+        LineChart* ppl = w.perplexityChart();
+        for (int id : {rnn, gru}) {
+            const auto points = ppl->points(w.seriesKey(id));
+            QCOMPARE(points.size(), 6);
+            for (int i = 0; i < points.size(); ++i) {
+                QCOMPARE(points[i].x(), i + 1.0);
+                QVERIFY(std::isfinite(points[i].y()) && points[i].y() > 1.0);
+            }
+        }
+        QVERIFY(ppl->label(w.seriesKey(rnn)).startsWith("RNN h32 lr1"));
+        QVERIFY(ppl->label(w.seriesKey(gru)).startsWith("GRU h32 lr1"));
+
+        // Samples: one per run, from the last epoch, and a timeline of every interval.
+        traveller::ui::SamplesView* samples = w.samplesView();
+        for (int id : {rnn, gru}) {
+            QVERIFY(samples->latestSample(id).startsWith("time traveller"));
+            QVERIFY(samples->latestSample(id).size() > QString("time traveller").size());
+            QCOMPARE(samples->latestEpoch(id), 6);
+            QCOMPARE(samples->timelineLength(id), 3);  // epochs 2, 4, 6
+        }
+        samples->selectRun(rnn);
+        QVERIFY(w.findChild<QPlainTextEdit*>("timelineView")->toPlainText().contains("epoch     4 | time traveller"));
+
+        // Gradient norms of the selected run, with the threshold line.
+        LineChart* grad = w.gradNormChart();
+        QVERIFY(grad->pointCount("norm") >= 6);
+        QCOMPARE(grad->points("threshold").size(), 2);
+        QCOMPARE(grad->points("threshold")[0].y(), 1.0);
+        for (const QPointF& p : grad->points("clipped"))
+            QVERIFY(p.y() > 1.0);
+
+        QVERIFY(w.findChild<QLabel*>("statusEpoch")->text().contains("6/6"));
+        QVERIFY(w.findChild<QLabel*>("statusSpeed")->text().contains("tokens/s"));
+
+        // Toggle a run off and on through its check box in the runs table.
+        auto* table = w.findChild<QTableWidget*>("runsTable");
+        table->item(0, 0)->setCheckState(Qt::Unchecked);
+        QVERIFY(!ppl->seriesVisible(w.seriesKey(rnn)));
+        table->item(0, 0)->setCheckState(Qt::Checked);
+        QVERIFY(ppl->seriesVisible(w.seriesKey(rnn)));
+        QTest::mouseClick(w.findChild<QCheckBox*>("logScaleCheck"), Qt::LeftButton);
+        QVERIFY(ppl->logScale());
+
+        // Regenerate with another prefix, for every run.
+        auto* prefix = w.findChild<QLineEdit*>("prefixEdit");
+        prefix->selectAll();
+        QTest::keyClicks(prefix, "the ");
+        click(w, "regenerateButton");
+        QTRY_VERIFY_WITH_TIMEOUT(samples->regenerated(rnn).startsWith("the ") && samples->regenerated(gru).startsWith("the "), 10000);
+
+        // Exports.
+        QTemporaryDir dir;
+        QVERIFY(w.exportPerplexity(dir.filePath("ppl.csv")));
+        QFile csv(dir.filePath("ppl.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 1 + 12);
+        QCOMPARE(lines[0], QString("series,epoch,perplexity"));
+        QVERIFY(lines[1].startsWith("RNN h32 lr1"));
+        QVERIFY(w.exportPerplexity(dir.filePath("ppl.png")));
+        QVERIFY(QFileInfo(dir.filePath("ppl.png")).size() > 1000);
+        if (LineChart::svgSupported()) {
+            QVERIFY(w.exportPerplexity(dir.filePath("ppl.svg")));
+            QFile svg(dir.filePath("ppl.svg"));
+            QVERIFY(svg.open(QIODevice::ReadOnly));
+            QVERIFY(svg.readAll().contains("<svg"));
+        }
+    }
+
+    void pauseResumeAndStopKeepThePartialCurve()
+    {
+        MainWindow w;
+        w.show();
+        setSmallRun(w, "gru", 500);
+        click(w, "trainButton");
+        const int id = w.runIds().first();
+        const QString key = w.seriesKey(id);
+        LineChart* ppl = w.perplexityChart();
+        QTRY_VERIFY_WITH_TIMEOUT(ppl->pointCount(key) >= 3, kRunTimeoutMs);
+
+        // Pause: no more batches arrive until Resume.
+        click(w, "pauseButton");
+        QVERIFY(w.runState(id) == State::Paused);
+        QTest::qWait(300);  // the batch in flight lands
+        const int frozen = w.gradNormChart()->pointCount("norm");
+        QTest::qWait(400);
+        QCOMPARE(w.gradNormChart()->pointCount("norm"), frozen);
+        click(w, "resumeButton");
+        QTRY_VERIFY_WITH_TIMEOUT(w.gradNormChart()->pointCount("norm") > frozen, 10000);
+
+        QTRY_VERIFY_WITH_TIMEOUT(ppl->pointCount(key) >= 5, kRunTimeoutMs);
+        QSignalSpy done(&w, &MainWindow::runFinished);
+        QElapsedTimer clock;
+        clock.start();
+        click(w, "stopButton");
+        QVERIFY(done.wait(1000));
+        const qint64 stopMs = clock.elapsed();
+        qInfo("Stop returned after %lld ms", static_cast<long long>(stopMs));
+        QVERIFY2(stopMs < 1000, qPrintable(QString::number(stopMs)));
+
+        QVERIFY(w.runState(id) == State::Stopped);
+        QVERIFY(w.runStatusText(id).startsWith("stopped at epoch"));
+        const int kept = ppl->pointCount(key);
+        QVERIFY(kept >= 5 && kept < 500);
+        // The last weights still write: an end-of-run sample and regeneration work.
+        QVERIFY(w.samplesView()->latestSample(id).startsWith("time traveller"));
+        w.regenerateAll("the time", 20, 0.0);
+        QTRY_VERIFY_WITH_TIMEOUT(w.samplesView()->regenerated(id).startsWith("the time"), 10000);
+        QVERIFY(!w.busy());
+        QVERIFY(!w.findChild<QPushButton*>("stopButton")->isEnabled());
+    }
+
+    void divergingRunIsReported()
+    {
+        MainWindow w;
+        w.show();
+        setSmallRun(w, "rnn", 50);
+        setField(w, "train.lr", "100");
+        setField(w, "train.clip", "0");
+        click(w, "trainButton");
+        const int id = w.runIds().first();
+        QTRY_VERIFY_WITH_TIMEOUT(finished(w, id), kRunTimeoutMs);
+        QVERIFY(w.runState(id) == State::Diverged);
+        QVERIFY2(w.runStatusText(id).startsWith("diverged at epoch "), qPrintable(w.runStatusText(id)));
+        QVERIFY(w.perplexityChart()->pointCount(w.seriesKey(id)) < 50);  // it stopped
+        QVERIFY(runsTableCell(w, 0, 1).startsWith("diverged at epoch"));
+        const QString message = w.findChild<QLabel*>("messageLabel")->text();
+        QVERIFY2(message.contains("diverged"), qPrintable(message));
+    }
+
+    void missingCorpusOffersDownloadOrLocalFile()
+    {
+        QTemporaryDir empty;
+        MainWindow w(empty.path());
+        w.show();
+        setSmallRun(w, "gru", 2);
+        click(w, "trainButton");
+        auto* banner = w.findChild<QFrame*>("corpusBanner");
+        QTRY_VERIFY_WITH_TIMEOUT(!banner->isHidden(), 10000);
+        QVERIFY(w.runState(w.runIds().first()) == State::Failed);
+        QVERIFY(w.findChild<QPushButton*>("downloadCorpusButton")->isEnabled());
+        QVERIFY(w.findChild<QLabel*>("corpusBannerText")->text().contains("timemachine.txt"));
+
+        // Pick a local file: the form points at it and the run is retried.
+        const QString local = qEnvironmentVariable("TRAVELLER_DATA_DIR") + "/timemachine.txt";
+        w.useLocalCorpus(local);
+        QVERIFY(banner->isHidden());
+        QCOMPARE(w.panel()->value("data.corpus"), local);
+        QCOMPARE(w.runCount(), 2);
+        const int retry = w.runIds().last();
+        QTRY_VERIFY_WITH_TIMEOUT(finished(w, retry), kRunTimeoutMs);
+        QCOMPARE(w.runStatusText(retry), QString("finished"));
+        QCOMPARE(w.perplexityChart()->pointCount(w.seriesKey(retry)), 2);
+    }
+};
+
+QTEST_MAIN(MainWindowTest)
+#include "MainWindowTest.moc"

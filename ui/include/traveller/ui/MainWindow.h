@@ -1,0 +1,157 @@
+// The workbench window: experiment form, run queue, live charts, samples.
+// Owns one TrainingWorker per run, each on its own QThread; runs train one
+// after another and their threads stay (idle) until the window closes so a
+// finished run can still write text with its last weights.
+#pragma once
+
+#include "traveller/core/ExperimentConfig.h"
+#include "traveller/ui/RunTypes.h"
+
+#include <QColor>
+#include <QList>
+#include <QMainWindow>
+#include <QPointF>
+#include <QPointer>
+#include <QString>
+
+#include <map>
+#include <memory>
+
+class QCheckBox;
+class QFrame;
+class QLabel;
+class QPushButton;
+class QTableWidget;
+class QThread;
+class QTimer;
+
+namespace traveller::ui {
+
+class ExperimentPanel;
+class LineChart;
+class SamplesView;
+class TrainingWorker;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    enum class RunState { Queued, Loading, Training, Paused, Finished, Stopped, Diverged, Failed, Cancelled };
+
+    explicit MainWindow(const QString& dataDirOption = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // $TRAVELLER_PRESET_DIR, then beside the executable (installed, then a
+    // build/bin in a checkout), then the source tree this was built from.
+    static QStringList presetDirectories();
+    static QStringList presetFiles();
+
+    ExperimentPanel* panel() const { return panel_; }
+    LineChart* perplexityChart() const { return perplexityChart_; }
+    LineChart* gradNormChart() const { return gradChart_; }
+    SamplesView* samplesView() const { return samples_; }
+    QString dataDir() const { return dataDir_; }
+
+    int runCount() const { return static_cast<int>(runs_.size()); }
+    QList<int> runIds() const;
+    RunState runState(int runId) const;
+    QString runStatusText(int runId) const;
+    QString runName(int runId) const;
+    QString seriesKey(int runId) const { return QStringLiteral("run%1").arg(runId); }
+    bool busy() const;  // a run is loading, training, paused or queued
+    QString message() const;
+
+public Q_SLOTS:
+    // All report problems in the window and return false / -1 instead of throwing.
+    bool loadExperiment(const QString& path);
+    bool saveExperiment(const QString& path);
+    int train();  // the Train button: queue the form's experiment
+    int enqueue(const ExperimentConfig& config);
+    void pauseRun();
+    void resumeRun();
+    void stopRun();
+    void regenerateAll(const QString& prefix, int length, double temperature);
+    void useLocalCorpus(const QString& path);
+    void downloadCorpus();
+    // By suffix: .png, .svg, .csv.
+    bool exportPerplexity(const QString& path);
+
+Q_SIGNALS:
+    void runStarted(int runId);
+    void runFinished(int runId, const traveller::ui::RunOutcome& outcome);
+    void runFailed(int runId, const traveller::ui::RunFailure& failure);
+    void queueDrained();
+
+private:
+    struct Run {
+        int id = 0;
+        ExperimentConfig config;
+        QString name;
+        RunState state = RunState::Queued;
+        QString statusText;
+        QColor color;
+        QThread* thread = nullptr;            // owned by the window
+        QPointer<TrainingWorker> worker;      // lives on `thread`
+        RunStarted info;
+        EpochStats last;
+        RunOutcome outcome;
+        QList<QPointF> perplexity;            // (epoch, perplexity)
+        QList<QPointF> gradNorm;              // (fractional epoch, norm) per batch
+        QList<QPointF> clipped;               // the clipped subset of gradNorm
+        bool dirty = false;
+    };
+
+    void buildUi();
+    void buildMenus();
+    Run* run(int runId) const;
+    Run* current() const { return run(currentRunId_); }
+    void startNext();
+    void onStarted(int runId, const RunStarted& info);
+    void onBatch(int runId, const BatchStats& stats);
+    void onEpoch(int runId, const EpochStats& stats);
+    void onFinished(int runId, const RunOutcome& outcome);
+    void onFailed(int runId, const RunFailure& failure);
+    void onGenerated(int runId, int requestId, const QString& prefix, const QString& text);
+    void scheduleRefresh();
+    void refresh();
+    void refreshGradChart();
+    void refreshStatusBar();
+    void updateRunRow(const Run& r);
+    void updateControls();
+    void setState(Run& r, RunState state, const QString& text = {});
+    void showMessage(const QString& text, bool error = false);
+    void showCorpusBanner(const QString& text);
+    int focusedRunId() const;
+
+    QString dataDir_;
+    std::map<int, std::unique_ptr<Run>> runs_;
+    QList<int> queue_;
+    int currentRunId_ = -1;
+    int nextRunId_ = 1;
+    int nextRequestId_ = 1;
+    int corpusRetryRunId_ = -1;  // the run to retry once the corpus is there
+    int gradRunId_ = -1;         // the run the gradient chart shows
+    QThread* downloadThread_ = nullptr;
+
+    ExperimentPanel* panel_;
+    LineChart* perplexityChart_;
+    LineChart* gradChart_;
+    SamplesView* samples_;
+    QTableWidget* runsTable_;
+    QPushButton* trainButton_;
+    QPushButton* pauseButton_;
+    QPushButton* resumeButton_;
+    QPushButton* stopButton_;
+    QCheckBox* logScale_;
+    QLabel* message_;
+    QFrame* corpusBanner_;
+    QLabel* corpusBannerText_;
+    QPushButton* downloadButton_;
+    QLabel* statusEpoch_;
+    QLabel* statusPerplexity_;
+    QLabel* statusSpeed_;
+    QLabel* statusTime_;
+    QLabel* statusDevice_;
+    QTimer* refreshTimer_;
+};
+
+} // namespace traveller::ui

@@ -1,0 +1,83 @@
+// One training run, living on its own QThread. It owns the LmSession (which is
+// not thread-safe), so everything that touches the model -- training and
+// regenerating text -- happens on that thread. The GUI talks to it through
+// the thread-safe control calls below and receives queued signals.
+#pragma once
+
+#include "traveller/core/ExperimentConfig.h"
+#include "traveller/core/Training.h"
+#include "traveller/ui/RunTypes.h"
+
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace traveller::ui {
+
+class TrainingWorker : public QObject, public TrainingObserver {
+    Q_OBJECT
+public:
+    TrainingWorker(int runId, ExperimentConfig config, QString dataDir);
+    ~TrainingWorker() override;
+
+    int runId() const { return runId_; }
+
+    // Any thread.
+    void requestStop() { control_.requestStop(); }
+    void pause() { control_.pause(); }
+    void resume() { control_.resume(); }
+    bool paused() const { return control_.paused(); }
+    // A model this much worse than guessing uniformly over the vocabulary has
+    // blown up, even while its loss is still a finite number.
+    static constexpr double kDivergenceFactor = 4.0;
+
+    // Any thread: continue `prefix` with the current weights. Served between
+    // two batches while training, right away when idle; answered by generated().
+    void requestGenerate(int requestId, const QString& prefix, int length, double temperature);
+
+public Q_SLOTS:
+    // Worker thread: builds the session and trains it; emits started() then
+    // finished() or failed(). Keeps the session for later generate requests.
+    void run();
+
+Q_SIGNALS:
+    void started(int runId, const traveller::ui::RunStarted& info);
+    void batchDone(int runId, const traveller::BatchStats& stats);
+    void epochDone(int runId, const traveller::EpochStats& stats);
+    void finished(int runId, const traveller::ui::RunOutcome& outcome);
+    void failed(int runId, const traveller::ui::RunFailure& failure);
+    void generated(int runId, int requestId, const QString& prefix, const QString& text);
+
+private Q_SLOTS:
+    void serveGenerateRequests();
+
+private:
+    void onBatch(const BatchStats& stats) override;
+    void onEpoch(const EpochStats& stats) override;
+
+    struct GenerateRequest {
+        int id;
+        std::string prefix;
+        int length;
+        double temperature;
+    };
+
+    const int runId_;
+    const ExperimentConfig config_;
+    const QString dataDir_;
+    RunControl control_;
+    std::unique_ptr<LmSession> session_;  // worker thread only
+    double divergenceLimit_ = 0;          // perplexity above which the run has blown up
+    int divergedEpoch_ = 0;
+    double divergedPerplexity_ = 0;
+
+    std::mutex requestsMutex_;
+    std::vector<GenerateRequest> requests_;
+    std::atomic<bool> hasRequests_{false};
+};
+
+} // namespace traveller::ui

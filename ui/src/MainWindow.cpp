@@ -1,0 +1,943 @@
+#include "traveller/ui/MainWindow.h"
+
+#include "traveller/core/DataStore.h"
+#include "traveller/core/Errors.h"
+#include "traveller/core/Training.h"
+#include "traveller/ui/ExperimentPanel.h"
+#include "traveller/ui/LineChart.h"
+#include "traveller/ui/SamplesView.h"
+#include "traveller/ui/TrainingWorker.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableWidget>
+#include <QThread>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <memory>
+
+#ifndef TRAVELLER_SOURCE_PRESET_DIR
+#define TRAVELLER_SOURCE_PRESET_DIR ""
+#endif
+
+namespace traveller::ui {
+
+namespace {
+
+// Bursts of batch signals (up to ~50/s, more with the fused CPU path) are
+// drawn at most this often.
+constexpr int kRefreshIntervalMs = 40;
+// Beyond this many per-batch points the gradient chart draws every n-th one.
+constexpr int kMaxGradPoints = 4000;
+
+enum RunColumn { kNameColumn, kStatusColumn, kEpochColumn, kPerplexityColumn, kSpeedColumn, kDeviceColumn, kRunColumns };
+
+const QList<QColor> kPalette = {QColor("#1f77b4"), QColor("#d62728"), QColor("#2ca02c"), QColor("#ff7f0e"),
+                                QColor("#9467bd"), QColor("#8c564b"), QColor("#e377c2"), QColor("#17becf")};
+
+QString formatDuration(double seconds)
+{
+    if (!(seconds >= 0) || seconds > 1e7)
+        return QStringLiteral("--:--");
+    const long s = static_cast<long>(seconds + 0.5);
+    if (s >= 3600)
+        return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QChar('0')).arg(s % 60, 2, 10, QChar('0'));
+    return QStringLiteral("%1:%2").arg(s / 60, 2, 10, QChar('0')).arg(s % 60, 2, 10, QChar('0'));
+}
+
+QString formatNumber(double v, int precision = 3)
+{
+    return std::isfinite(v) ? QString::number(v, 'f', precision) : QStringLiteral("—");
+}
+
+} // namespace
+
+QStringList MainWindow::presetDirectories()
+{
+    QStringList dirs;
+    const QString env = qEnvironmentVariable("TRAVELLER_PRESET_DIR");
+    if (!env.isEmpty())
+        dirs << env;
+    const QString exeDir = QCoreApplication::applicationDirPath();
+    dirs << exeDir + "/../share/traveller/presets" << exeDir + "/../../resources/presets";
+    if (*TRAVELLER_SOURCE_PRESET_DIR)
+        dirs << QString::fromUtf8(TRAVELLER_SOURCE_PRESET_DIR);
+    return dirs;
+}
+
+QStringList MainWindow::presetFiles()
+{
+    for (const QString& d : presetDirectories()) {
+        QDir dir(d);
+        const QStringList names = dir.entryList({"*.yaml", "*.yml"}, QDir::Files, QDir::Name);
+        if (!names.isEmpty()) {
+            QStringList out;
+            for (const QString& n : names)
+                out << QFileInfo(dir.filePath(n)).canonicalFilePath();
+            return out;
+        }
+    }
+    return {};
+}
+
+MainWindow::MainWindow(const QString& dataDirOption, QWidget* parent)
+    : QMainWindow(parent), dataDir_(QString::fromStdString(resolveDataDir(dataDirOption.toStdString())))
+{
+    registerUiMetaTypes();
+    setObjectName("mainWindow");
+    setWindowTitle(tr("Traveller — RNN workbench"));
+    refreshTimer_ = new QTimer(this);
+    refreshTimer_->setSingleShot(true);
+    refreshTimer_->setInterval(kRefreshIntervalMs);
+    connect(refreshTimer_, &QTimer::timeout, this, &MainWindow::refresh);
+    buildUi();
+    buildMenus();
+    panel_->setPresets(presetFiles());
+    updateControls();
+    resize(1400, 860);
+}
+
+MainWindow::~MainWindow()
+{
+    // Abort, then wait (the Mandelbrot pattern): every trainer notices the stop
+    // within one batch, and a paused one is woken by requestStop.
+    for (auto& [id, r] : runs_)
+        if (r->worker)
+            r->worker->requestStop();
+    for (auto& [id, r] : runs_) {
+        if (!r->thread)
+            continue;
+        r->thread->quit();
+        r->thread->wait();
+        delete r->worker.data();  // normally gone already through finished -> deleteLater
+        delete r->thread;
+    }
+    if (downloadThread_)
+        downloadThread_->wait();
+}
+
+void MainWindow::buildUi()
+{
+    // ---- left: experiment, controls, messages
+    panel_ = new ExperimentPanel;
+    connect(panel_, &ExperimentPanel::presetChosen, this, [this](const QString& path) { loadExperiment(path); });
+
+    trainButton_ = new QPushButton(tr("Train"));
+    trainButton_->setObjectName("trainButton");
+    trainButton_->setDefault(true);
+    pauseButton_ = new QPushButton(tr("Pause"));
+    pauseButton_->setObjectName("pauseButton");
+    resumeButton_ = new QPushButton(tr("Resume"));
+    resumeButton_->setObjectName("resumeButton");
+    stopButton_ = new QPushButton(tr("Stop"));
+    stopButton_->setObjectName("stopButton");
+    stopButton_->setToolTip(tr("Stop the run in progress (keeping its curve, samples and weights) and cancel the queue"));
+    connect(trainButton_, &QPushButton::clicked, this, [this] { train(); });
+    connect(pauseButton_, &QPushButton::clicked, this, &MainWindow::pauseRun);
+    connect(resumeButton_, &QPushButton::clicked, this, &MainWindow::resumeRun);
+    connect(stopButton_, &QPushButton::clicked, this, &MainWindow::stopRun);
+    auto* buttons = new QHBoxLayout;
+    for (auto* b : {trainButton_, pauseButton_, resumeButton_, stopButton_})
+        buttons->addWidget(b);
+
+    message_ = new QLabel;
+    message_->setObjectName("messageLabel");
+    message_->setWordWrap(true);
+    message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    message_->hide();
+
+    corpusBanner_ = new QFrame;
+    corpusBanner_->setObjectName("corpusBanner");
+    corpusBanner_->setFrameShape(QFrame::StyledPanel);
+    corpusBanner_->setStyleSheet("#corpusBanner { background: #fff4ce; }");
+    corpusBannerText_ = new QLabel;
+    corpusBannerText_->setObjectName("corpusBannerText");
+    corpusBannerText_->setWordWrap(true);
+    downloadButton_ = new QPushButton(tr("Download (SHA-1 checked)"));
+    downloadButton_->setObjectName("downloadCorpusButton");
+    auto* pick = new QPushButton(tr("Use a local file…"));
+    pick->setObjectName("pickCorpusButton");
+    connect(downloadButton_, &QPushButton::clicked, this, &MainWindow::downloadCorpus);
+    connect(pick, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Corpus (UTF-8 text)"), QString(),
+                                                          tr("Text files (*.txt);;All files (*)"));
+        if (!path.isEmpty())
+            useLocalCorpus(path);
+    });
+    auto* bannerLayout = new QVBoxLayout(corpusBanner_);
+    bannerLayout->addWidget(corpusBannerText_);
+    auto* bannerButtons = new QHBoxLayout;
+    bannerButtons->addWidget(downloadButton_);
+    bannerButtons->addWidget(pick);
+    bannerLayout->addLayout(bannerButtons);
+    corpusBanner_->hide();
+
+    auto* left = new QWidget;
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->addWidget(panel_, 1);
+    leftLayout->addLayout(buttons);
+    leftLayout->addWidget(corpusBanner_);
+    leftLayout->addWidget(message_);
+    auto* leftScroll = new QScrollArea;
+    leftScroll->setWidget(left);
+    leftScroll->setWidgetResizable(true);
+    leftScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    leftScroll->setMinimumWidth(330);
+
+    // ---- charts
+    perplexityChart_ = new LineChart(tr("epoch"), tr("perplexity"));
+    perplexityChart_->setObjectName("perplexityChart");
+    perplexityChart_->setTitle(tr("Training perplexity"));
+    perplexityChart_->setHoverFormat([](const QString& name, double x, double y) {
+        return tr("%1\nepoch %2: perplexity %3").arg(name).arg(x, 0, 'f', 0).arg(y, 0, 'f', 3);
+    });
+    connect(perplexityChart_, &LineChart::visibilityToggled, this, [this](const QString& key, bool visible) {
+        for (int row = 0; row < runsTable_->rowCount(); ++row) {
+            QTableWidgetItem* item = runsTable_->item(row, kNameColumn);
+            if (seriesKey(item->data(Qt::UserRole).toInt()) == key) {
+                QSignalBlocker block(runsTable_);
+                item->setCheckState(visible ? Qt::Checked : Qt::Unchecked);
+            }
+        }
+    });
+    logScale_ = new QCheckBox(tr("Log scale"));
+    logScale_->setObjectName("logScaleCheck");
+    connect(logScale_, &QCheckBox::toggled, perplexityChart_, &LineChart::setLogScale);
+    auto exportButton = [this](const QString& name, const QString& text, const QString& filter) {
+        auto* b = new QPushButton(text);
+        b->setObjectName(name);
+        connect(b, &QPushButton::clicked, this, [this, filter] {
+            const QString path = QFileDialog::getSaveFileName(this, tr("Export perplexity"), QString(), filter);
+            if (!path.isEmpty())
+                exportPerplexity(path);
+        });
+        return b;
+    };
+    auto* pngButton = exportButton("exportPngButton", tr("PNG…"), tr("PNG image (*.png)"));
+    auto* svgButton = exportButton("exportSvgButton", tr("SVG…"), tr("SVG image (*.svg)"));
+    auto* csvButton = exportButton("exportCsvButton", tr("CSV…"), tr("CSV table (*.csv)"));
+    if (!LineChart::svgSupported()) {
+        svgButton->setEnabled(false);
+        svgButton->setToolTip(tr("SVG export needs Qt SVG, which this build lacks; PNG and CSV work"));
+    }
+    auto* chartBar = new QHBoxLayout;
+    chartBar->addWidget(logScale_);
+    chartBar->addStretch(1);
+    chartBar->addWidget(new QLabel(tr("Export:")));
+    chartBar->addWidget(pngButton);
+    chartBar->addWidget(svgButton);
+    chartBar->addWidget(csvButton);
+    auto* pplBox = new QWidget;
+    auto* pplLayout = new QVBoxLayout(pplBox);
+    pplLayout->setContentsMargins(0, 0, 0, 0);
+    pplLayout->addWidget(perplexityChart_, 1);
+    pplLayout->addLayout(chartBar);
+
+    gradChart_ = new LineChart(tr("epoch"), tr("gradient norm"));
+    gradChart_->setObjectName("gradNormChart");
+    gradChart_->setTitle(tr("Gradient norm per batch"));
+    gradChart_->addSeries("norm", tr("norm before clipping"), LineChart::Style::Line, QColor("#4c72b0"));
+    gradChart_->addSeries("clipped", tr("clipped batch"), LineChart::Style::Markers, QColor("#dd8452"));
+    gradChart_->addSeries("threshold", tr("clipping threshold"), LineChart::Style::DashedLine, QColor("#c44e52"));
+    gradChart_->setHoverFormat([](const QString& name, double x, double y) {
+        return tr("%1\nepoch %2: %3").arg(name).arg(x, 0, 'f', 2).arg(y, 0, 'g', 4);
+    });
+
+    auto* charts = new QSplitter(Qt::Horizontal);
+    charts->addWidget(pplBox);
+    charts->addWidget(gradChart_);
+    charts->setStretchFactor(0, 3);
+    charts->setStretchFactor(1, 2);
+
+    // ---- runs and samples
+    runsTable_ = new QTableWidget(0, kRunColumns);
+    runsTable_->setObjectName("runsTable");
+    runsTable_->setHorizontalHeaderLabels({tr("Run"), tr("Status"), tr("Epoch"), tr("Perplexity"), tr("tok/s"), tr("Device")});
+    runsTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    runsTable_->horizontalHeader()->setSectionResizeMode(kStatusColumn, QHeaderView::Stretch);
+    runsTable_->verticalHeader()->setVisible(false);
+    runsTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    runsTable_->setSelectionMode(QAbstractItemView::SingleSelection);
+    runsTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    runsTable_->setToolTip(tr("Tick a run to show it on the perplexity chart; select it for its gradient norms and timeline"));
+    connect(runsTable_, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
+        if (item->column() != kNameColumn)
+            return;
+        perplexityChart_->setSeriesVisible(seriesKey(item->data(Qt::UserRole).toInt()),
+                                           item->checkState() == Qt::Checked);
+    });
+    connect(runsTable_, &QTableWidget::itemSelectionChanged, this, [this] {
+        const int id = focusedRunId();
+        if (id >= 0)
+            samples_->selectRun(id);
+        refreshGradChart();
+    });
+
+    samples_ = new SamplesView;
+    samples_->setObjectName("samplesView");
+    connect(samples_, &SamplesView::regenerateRequested, this, &MainWindow::regenerateAll);
+    connect(samples_, &SamplesView::selectedRunChanged, this, [this](int id) {
+        for (int row = 0; row < runsTable_->rowCount(); ++row)
+            if (runsTable_->item(row, kNameColumn)->data(Qt::UserRole).toInt() == id && !runsTable_->item(row, 0)->isSelected())
+                runsTable_->selectRow(row);
+    });
+
+    auto* bottom = new QSplitter(Qt::Horizontal);
+    bottom->addWidget(runsTable_);
+    bottom->addWidget(samples_);
+    bottom->setStretchFactor(0, 2);
+    bottom->setStretchFactor(1, 3);
+
+    auto* right = new QSplitter(Qt::Vertical);
+    right->addWidget(charts);
+    right->addWidget(bottom);
+    right->setStretchFactor(0, 3);
+    right->setStretchFactor(1, 2);
+
+    auto* main = new QSplitter(Qt::Horizontal);
+    main->addWidget(leftScroll);
+    main->addWidget(right);
+    main->setStretchFactor(1, 1);
+    main->setSizes({340, 1060});
+    setCentralWidget(main);
+
+    // ---- status bar
+    auto statusLabel = [this](const QString& name) {
+        auto* l = new QLabel;
+        l->setObjectName(name);
+        statusBar()->addPermanentWidget(l);
+        return l;
+    };
+    statusEpoch_ = statusLabel("statusEpoch");
+    statusPerplexity_ = statusLabel("statusPerplexity");
+    statusSpeed_ = statusLabel("statusSpeed");
+    statusTime_ = statusLabel("statusTime");
+    statusDevice_ = statusLabel("statusDevice");
+    refreshStatusBar();
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open experiment…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open experiment"), QString(),
+                                                          tr("Experiments (*.yaml *.yml)"));
+        if (!path.isEmpty())
+            loadExperiment(path);
+    });
+    open->setShortcut(QKeySequence::Open);
+    QAction* save = file->addAction(tr("&Save experiment…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save experiment"), QString(),
+                                                          tr("Experiments (*.yaml)"));
+        if (!path.isEmpty())
+            saveExperiment(path);
+    });
+    save->setShortcut(QKeySequence::Save);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+}
+
+// ---------------------------------------------------------------- files
+
+bool MainWindow::loadExperiment(const QString& path)
+{
+    try {
+        const ExperimentConfig config = loadExperimentFile(path.toStdString());
+        panel_->setConfig(config);
+        setWindowTitle(tr("Traveller — %1").arg(QFileInfo(path).fileName()));
+        showMessage(tr("Loaded %1").arg(QDir::toNativeSeparators(path)));
+        return true;
+    } catch (const ConfigError& e) {
+        // what() already reads "file: line L, column C: key: detail".
+        const QString text = QString::fromStdString(e.what());
+        panel_->markKey(QString::fromStdString(e.key()), QString());
+        showMessage(tr("Could not load the experiment: %1").arg(text), true);
+        return false;
+    }
+}
+
+bool MainWindow::saveExperiment(const QString& path)
+{
+    if (!panel_->checkInput()) {
+        showMessage(tr("Not saved: %1").arg(panel_->validationMessage()), true);
+        return false;
+    }
+    try {
+        saveExperimentFile(panel_->config(), path.toStdString());
+        showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+        return true;
+    } catch (const Error& e) {
+        showMessage(tr("Could not save: %1").arg(QString::fromStdString(e.what())), true);
+        return false;
+    }
+}
+
+bool MainWindow::exportPerplexity(const QString& path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    bool ok = false;
+    if (suffix == "png") {
+        ok = perplexityChart_->exportPng(path);
+    } else if (suffix == "svg") {
+        if (!LineChart::svgSupported()) {
+            showMessage(tr("SVG export needs Qt SVG, which this build lacks; use PNG or CSV"), true);
+            return false;
+        }
+        ok = perplexityChart_->exportSvg(path);
+    } else if (suffix == "csv") {
+        QFile f(path);
+        ok = f.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+             f.write(perplexityChart_->toCsv("epoch", "perplexity").toUtf8()) >= 0;
+    } else {
+        showMessage(tr("Export to .png, .svg or .csv, not '%1'").arg(path), true);
+        return false;
+    }
+    showMessage(ok ? tr("Exported %1").arg(QDir::toNativeSeparators(path))
+                   : tr("Could not write %1").arg(QDir::toNativeSeparators(path)),
+                !ok);
+    return ok;
+}
+
+// ---------------------------------------------------------------- queue
+
+MainWindow::Run* MainWindow::run(int runId) const
+{
+    const auto it = runs_.find(runId);
+    return it == runs_.end() ? nullptr : it->second.get();
+}
+
+QList<int> MainWindow::runIds() const
+{
+    QList<int> ids;
+    for (const auto& [id, r] : runs_)
+        ids << id;
+    return ids;
+}
+
+MainWindow::RunState MainWindow::runState(int runId) const
+{
+    const Run* r = run(runId);
+    return r ? r->state : RunState::Cancelled;
+}
+
+QString MainWindow::runStatusText(int runId) const
+{
+    const Run* r = run(runId);
+    return r ? r->statusText : QString();
+}
+
+QString MainWindow::runName(int runId) const
+{
+    const Run* r = run(runId);
+    return r ? r->name : QString();
+}
+
+bool MainWindow::busy() const { return currentRunId_ >= 0 || !queue_.isEmpty(); }
+
+QString MainWindow::message() const { return message_->text(); }
+
+int MainWindow::train()
+{
+    if (!panel_->checkInput()) {
+        showMessage(tr("Not started: %1").arg(panel_->validationMessage()), true);
+        return -1;
+    }
+    try {
+        return enqueue(panel_->config());
+    } catch (const ConfigError& e) {
+        showMessage(tr("Not started: %1").arg(QString::fromStdString(e.what())), true);
+        return -1;
+    }
+}
+
+int MainWindow::enqueue(const ExperimentConfig& config)
+{
+    auto r = std::make_unique<Run>();
+    r->id = nextRunId_++;
+    r->config = config;
+    r->name = QString::fromStdString(config.displayName());
+    // Two runs of the same settings would share a legend entry: number them.
+    int same = 0;
+    for (const auto& [id, other] : runs_)
+        if (QString::fromStdString(other->config.displayName()) == r->name)
+            ++same;
+    if (same > 0)
+        r->name += QStringLiteral(" #%1").arg(same + 1);
+    r->color = kPalette.at((r->id - 1) % kPalette.size());
+    r->last.perplexity = std::nan("");
+    const int id = r->id;
+
+    const int row = runsTable_->rowCount();
+    runsTable_->insertRow(row);
+    for (int c = 0; c < kRunColumns; ++c)
+        runsTable_->setItem(row, c, new QTableWidgetItem);
+    {
+        QSignalBlocker block(runsTable_);
+        QTableWidgetItem* nameItem = runsTable_->item(row, kNameColumn);
+        nameItem->setData(Qt::UserRole, id);
+        nameItem->setFlags(nameItem->flags() | Qt::ItemIsUserCheckable);
+        nameItem->setCheckState(Qt::Checked);
+        nameItem->setForeground(r->color);
+    }
+    samples_->addRun(id, r->name);
+    runs_.emplace(id, std::move(r));
+    setState(*run(id), RunState::Queued);
+    queue_.append(id);
+    if (currentRunId_ < 0)
+        startNext();
+    else
+        showMessage(tr("%1 queued after %2").arg(run(id)->name, current()->name));
+    updateControls();
+    return id;
+}
+
+void MainWindow::startNext()
+{
+    if (currentRunId_ >= 0)
+        return;
+    if (queue_.isEmpty()) {
+        updateControls();
+        Q_EMIT queueDrained();
+        return;
+    }
+    Run& r = *run(queue_.takeFirst());
+    currentRunId_ = r.id;
+    gradRunId_ = r.id;
+    r.thread = new QThread;
+    r.thread->setObjectName(QStringLiteral("run%1").arg(r.id));
+    r.worker = new TrainingWorker(r.id, r.config, dataDir_);
+    r.worker->moveToThread(r.thread);
+    connect(r.thread, &QThread::finished, r.worker, &QObject::deleteLater);
+    connect(r.thread, &QThread::started, r.worker, &TrainingWorker::run);
+    connect(r.worker, &TrainingWorker::started, this, &MainWindow::onStarted);
+    connect(r.worker, &TrainingWorker::batchDone, this, &MainWindow::onBatch);
+    connect(r.worker, &TrainingWorker::epochDone, this, &MainWindow::onEpoch);
+    connect(r.worker, &TrainingWorker::finished, this, &MainWindow::onFinished);
+    connect(r.worker, &TrainingWorker::failed, this, &MainWindow::onFailed);
+    connect(r.worker, &TrainingWorker::generated, this, &MainWindow::onGenerated);
+    setState(r, RunState::Loading);
+    r.thread->start();
+    refreshGradChart();
+    refreshStatusBar();
+    updateControls();
+}
+
+void MainWindow::pauseRun()
+{
+    Run* r = current();
+    if (!r || r->state != RunState::Training)
+        return;
+    r->worker->pause();
+    setState(*r, RunState::Paused);
+    updateControls();
+}
+
+void MainWindow::resumeRun()
+{
+    Run* r = current();
+    if (!r || r->state != RunState::Paused)
+        return;
+    r->worker->resume();
+    setState(*r, RunState::Training);
+    updateControls();
+}
+
+void MainWindow::stopRun()
+{
+    for (int id : std::as_const(queue_))
+        setState(*run(id), RunState::Cancelled);
+    queue_.clear();
+    if (Run* r = current()) {
+        // The trainer notices within one batch and returns what it has.
+        r->worker->requestStop();
+        setState(*r, r->state, tr("stopping…"));
+    }
+    updateControls();
+}
+
+// ---------------------------------------------------------------- worker signals
+
+void MainWindow::onStarted(int runId, const RunStarted& info)
+{
+    Run* r = run(runId);
+    if (!r)
+        return;
+    r->info = info;
+    setState(*r, r->worker && r->worker->paused() ? RunState::Paused : RunState::Training);
+    const QString key = seriesKey(runId);
+    perplexityChart_->addSeries(key, r->name, LineChart::Style::Line, r->color);
+    const QTableWidgetItem* nameItem = nullptr;
+    for (int row = 0; row < runsTable_->rowCount(); ++row)
+        if (runsTable_->item(row, kNameColumn)->data(Qt::UserRole).toInt() == runId)
+            nameItem = runsTable_->item(row, kNameColumn);
+    if (nameItem && nameItem->checkState() != Qt::Checked)
+        perplexityChart_->setSeriesVisible(key, false);
+    showMessage(tr("%1: %2 tokens, %3 parameters, %4")
+                    .arg(r->name)
+                    .arg(info.corpusTokens)
+                    .arg(info.parameters)
+                    .arg(info.device == "cpu" ? tr("CPU, %1 threads").arg(info.threads) : info.device));
+    Q_EMIT runStarted(runId);
+    refreshStatusBar();
+    updateControls();
+}
+
+void MainWindow::onBatch(int runId, const BatchStats& stats)
+{
+    Run* r = run(runId);
+    if (!r)
+        return;
+    const double perEpoch = r->info.batchesPerEpoch > 0 ? static_cast<double>(r->info.batchesPerEpoch) : 1.0;
+    const QPointF p(stats.epoch - 1 + (static_cast<double>(stats.batch) + 1) / perEpoch, stats.gradNorm);
+    r->gradNorm.append(p);
+    if (stats.clipped)
+        r->clipped.append(p);
+    r->dirty = true;
+    scheduleRefresh();
+}
+
+void MainWindow::onEpoch(int runId, const EpochStats& stats)
+{
+    Run* r = run(runId);
+    if (!r)
+        return;
+    r->last = stats;
+    r->perplexity.append(QPointF(stats.epoch, stats.perplexity));
+    if (stats.hasSample)
+        samples_->addSample(runId, stats.epoch, QString::fromStdString(stats.sample));
+    r->dirty = true;
+    scheduleRefresh();
+}
+
+void MainWindow::onFinished(int runId, const RunOutcome& outcome)
+{
+    Run* r = run(runId);
+    if (!r)
+        return;
+    r->outcome = outcome;
+    r->dirty = true;
+    switch (outcome.status) {
+    case RunStatus::Finished:
+        setState(*r, RunState::Finished);
+        showMessage(tr("%1 finished: perplexity %2 after %3 epochs, %4 tokens/s")
+                        .arg(r->name, formatNumber(outcome.perplexity))
+                        .arg(outcome.epochsDone)
+                        .arg(outcome.tokensPerSecond, 0, 'f', 0));
+        break;
+    case RunStatus::Stopped:
+        setState(*r, RunState::Stopped);
+        showMessage(tr("%1 stopped after %2 epochs; its curve, samples and weights are kept")
+                        .arg(r->name)
+                        .arg(outcome.epochsDone));
+        break;
+    case RunStatus::Diverged:
+        setState(*r, RunState::Diverged);
+        perplexityChart_->setLabel(seriesKey(runId), tr("%1 (diverged at epoch %2)").arg(r->name).arg(outcome.divergedEpoch));
+        showMessage(tr("%1 %2").arg(r->name, outcome.message), true);
+        break;
+    case RunStatus::Failed:
+        setState(*r, RunState::Failed, tr("failed: %1").arg(outcome.message));
+        showMessage(tr("%1 failed: %2").arg(r->name, outcome.message), true);
+        break;
+    }
+    // The model's text with its last weights, for every run however it ended.
+    if (!outcome.finalSample.isEmpty() && (samples_->latestEpoch(runId) != outcome.epochsDone || samples_->timelineLength(runId) == 0))
+        samples_->addSample(runId, outcome.epochsDone, outcome.finalSample);
+    if (currentRunId_ == runId)
+        currentRunId_ = -1;
+    refresh();
+    Q_EMIT runFinished(runId, outcome);
+    startNext();
+    updateControls();
+}
+
+void MainWindow::onFailed(int runId, const RunFailure& failure)
+{
+    Run* r = run(runId);
+    if (!r)
+        return;
+    setState(*r, RunState::Failed, tr("failed: %1").arg(failure.message));
+    perplexityChart_->removeSeries(seriesKey(runId));
+    switch (failure.kind) {
+    case FailureKind::Corpus:
+        corpusRetryRunId_ = runId;
+        showCorpusBanner(tr("The corpus is not there or not the expected file:\n%1\n"
+                            "Download the book's copy (its SHA-1 is checked) or train on a local text file.")
+                             .arg(failure.message));
+        break;
+    case FailureKind::Config:
+        panel_->markKey(failure.key, failure.message);
+        showMessage(tr("%1 did not start: %2").arg(r->name, failure.message), true);
+        break;
+    default:
+        showMessage(tr("%1 did not start: %2").arg(r->name, failure.message), true);
+        break;
+    }
+    if (currentRunId_ == runId)
+        currentRunId_ = -1;
+    Q_EMIT runFailed(runId, failure);
+    // A missing corpus would fail every queued run the same way: wait for the user.
+    if (failure.kind != FailureKind::Corpus)
+        startNext();
+    updateControls();
+}
+
+void MainWindow::onGenerated(int runId, int, const QString&, const QString& text)
+{
+    samples_->setRegenerated(runId, QString(), text);
+}
+
+void MainWindow::regenerateAll(const QString& prefix, int length, double temperature)
+{
+    int asked = 0;
+    for (auto& [id, r] : runs_) {
+        if (!r->worker || r->state == RunState::Failed) {
+            samples_->setRegeneratePending(id, tr("(not trained)"));
+            continue;
+        }
+        samples_->setRegeneratePending(id, r->state == RunState::Paused ? tr("(after resume…)") : tr("(writing…)"));
+        r->worker->requestGenerate(nextRequestId_++, prefix, length, temperature);
+        ++asked;
+    }
+    showMessage(tr("Continuing \"%1\" with %2 run(s), %3").arg(prefix).arg(asked).arg(
+        temperature > 0 ? tr("temperature %1").arg(temperature) : tr("greedy")));
+}
+
+// ---------------------------------------------------------------- corpus
+
+void MainWindow::showCorpusBanner(const QString& text)
+{
+    corpusBannerText_->setText(text);
+    corpusBanner_->show();
+    showMessage(text, true);
+}
+
+void MainWindow::useLocalCorpus(const QString& path)
+{
+    panel_->setValue("data.corpus", path);
+    corpusBanner_->hide();
+    if (Run* failed = run(corpusRetryRunId_)) {
+        ExperimentConfig config = failed->config;
+        config.data.corpus = path.toStdString();
+        corpusRetryRunId_ = -1;
+        enqueue(config);
+    }
+}
+
+void MainWindow::downloadCorpus()
+{
+    if (downloadThread_)
+        return;
+    downloadButton_->setEnabled(false);
+    showMessage(tr("Downloading The Time Machine into %1…").arg(dataDir_));
+    auto error = std::make_shared<QString>();
+    const std::string dir = dataDir_.toStdString();
+    QPointer<MainWindow> self(this);
+    downloadThread_ = QThread::create([dir, error, self] {
+        try {
+            fetchDataFile(DataFile::TimeMachine, dir, [self](const std::string& line) {
+                QMetaObject::invokeMethod(qApp, [self, text = QString::fromStdString(line)] {
+                    if (self)
+                        self->showMessage(text);
+                });
+            });
+        } catch (const std::exception& e) {
+            *error = QString::fromStdString(e.what());
+        }
+    });
+    connect(downloadThread_, &QThread::finished, this, [this, error] {
+        downloadThread_->deleteLater();
+        downloadThread_ = nullptr;
+        downloadButton_->setEnabled(true);
+        if (!error->isEmpty()) {
+            showCorpusBanner(tr("Download failed: %1").arg(*error));
+            return;
+        }
+        corpusBanner_->hide();
+        showMessage(tr("Corpus downloaded and verified"));
+        if (Run* failed = run(corpusRetryRunId_)) {
+            corpusRetryRunId_ = -1;
+            enqueue(failed->config);
+        } else {
+            startNext();
+        }
+    });
+    downloadThread_->start();
+}
+
+// ---------------------------------------------------------------- drawing
+
+void MainWindow::scheduleRefresh()
+{
+    if (!refreshTimer_->isActive())
+        refreshTimer_->start();
+}
+
+void MainWindow::refresh()
+{
+    refreshTimer_->stop();
+    for (auto& [id, r] : runs_) {
+        if (!r->dirty)
+            continue;
+        r->dirty = false;
+        if (perplexityChart_->hasSeries(seriesKey(id)))
+            perplexityChart_->setPoints(seriesKey(id), r->perplexity);
+        updateRunRow(*r);
+        if (id == gradRunId_)
+            refreshGradChart();
+    }
+    refreshStatusBar();
+}
+
+int MainWindow::focusedRunId() const
+{
+    const auto rows = runsTable_->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return -1;
+    return runsTable_->item(rows.first().row(), kNameColumn)->data(Qt::UserRole).toInt();
+}
+
+void MainWindow::refreshGradChart()
+{
+    const int selected = focusedRunId();
+    if (selected >= 0 && run(selected))
+        gradRunId_ = selected;
+    const Run* r = run(gradRunId_);
+    if (!r) {
+        gradChart_->setTitle(tr("Gradient norm per batch"));
+        for (const char* key : {"norm", "clipped", "threshold"})
+            gradChart_->setPoints(key, {});
+        return;
+    }
+    gradChart_->setTitle(tr("Gradient norm per batch — %1").arg(r->name));
+    auto thin = [](const QList<QPointF>& pts) {
+        if (pts.size() <= kMaxGradPoints)
+            return pts;
+        QList<QPointF> out;
+        const qsizetype stride = (pts.size() + kMaxGradPoints - 1) / kMaxGradPoints;
+        for (qsizetype i = 0; i < pts.size(); i += stride)
+            out.append(pts[i]);
+        return out;
+    };
+    gradChart_->setPoints("norm", thin(r->gradNorm));
+    gradChart_->setPoints("clipped", thin(r->clipped));
+    const double clip = r->config.train.clip;
+    if (clip > 0 && !r->gradNorm.isEmpty())
+        gradChart_->setPoints("threshold", {QPointF(r->gradNorm.first().x(), clip), QPointF(r->gradNorm.last().x(), clip)});
+    else
+        gradChart_->setPoints("threshold", {});
+    gradChart_->setLabel("threshold", clip > 0 ? tr("clipping threshold %1").arg(clip) : tr("clipping off"));
+    gradChart_->setLabel("clipped", tr("clipped batches (%1 of %2)").arg(r->clipped.size()).arg(r->gradNorm.size()));
+}
+
+void MainWindow::refreshStatusBar()
+{
+    const Run* r = current();
+    if (!r) {
+        // Idle: show the last run that trained, if any.
+        for (auto it = runs_.rbegin(); it != runs_.rend(); ++it)
+            if (it->second->last.epoch > 0) {
+                r = it->second.get();
+                break;
+            }
+    }
+    if (!r) {
+        statusEpoch_->setText(tr("epoch —"));
+        statusPerplexity_->setText(tr("perplexity —"));
+        statusSpeed_->setText(tr("— tokens/s"));
+        statusTime_->setText(tr("elapsed —  ETA —"));
+        const auto devices = availableDevices();
+        statusDevice_->setText(devices.empty() ? QString() : QString::fromStdString(devices.front().label));
+        return;
+    }
+    const EpochStats& s = r->last;
+    const int epochs = r->config.train.epochs;
+    statusEpoch_->setText(tr("epoch %1/%2").arg(s.epoch).arg(epochs));
+    statusPerplexity_->setText(tr("perplexity %1").arg(formatNumber(s.perplexity)));
+    statusSpeed_->setText(tr("%1 tokens/s").arg(s.tokensPerSecond, 0, 'f', 0));
+    const bool running = r->id == currentRunId_;
+    const double eta = s.epoch > 0 && running ? s.elapsedSeconds / s.epoch * (epochs - s.epoch) : 0;
+    statusTime_->setText(tr("elapsed %1  ETA %2").arg(formatDuration(s.elapsedSeconds), running ? formatDuration(eta) : tr("done")));
+    const QString device = r->info.device.isEmpty() ? QString::fromStdString(r->config.train.device) : r->info.device;
+    statusDevice_->setText(device == "cpu" ? tr("CPU (%1 threads)").arg(r->info.threads) : device);
+}
+
+void MainWindow::updateRunRow(const Run& r)
+{
+    for (int row = 0; row < runsTable_->rowCount(); ++row) {
+        QTableWidgetItem* nameItem = runsTable_->item(row, kNameColumn);
+        if (nameItem->data(Qt::UserRole).toInt() != r.id)
+            continue;
+        QSignalBlocker block(runsTable_);
+        nameItem->setText(r.name);
+        runsTable_->item(row, kStatusColumn)->setText(r.statusText);
+        const bool bad = r.state == RunState::Diverged || r.state == RunState::Failed;
+        runsTable_->item(row, kStatusColumn)->setForeground(bad ? QColor("#b00020") : palette().text().color());
+        runsTable_->item(row, kStatusColumn)->setToolTip(r.statusText);
+        runsTable_->item(row, kEpochColumn)->setText(r.last.epoch > 0 ? tr("%1/%2").arg(r.last.epoch).arg(r.config.train.epochs) : QString());
+        runsTable_->item(row, kPerplexityColumn)->setText(r.last.epoch > 0 ? formatNumber(r.last.perplexity) : QString());
+        const double speed = r.outcome.tokensPerSecond > 0 ? r.outcome.tokensPerSecond : r.last.tokensPerSecond;
+        runsTable_->item(row, kSpeedColumn)->setText(speed > 0 ? QString::number(speed, 'f', 0) : QString());
+        runsTable_->item(row, kDeviceColumn)->setText(r.info.device);
+        return;
+    }
+}
+
+void MainWindow::setState(Run& r, RunState state, const QString& text)
+{
+    r.state = state;
+    if (!text.isEmpty()) {
+        r.statusText = text;
+    } else {
+        switch (state) {
+        case RunState::Queued: r.statusText = tr("queued"); break;
+        case RunState::Loading: r.statusText = tr("loading corpus and model…"); break;
+        case RunState::Training: r.statusText = tr("training"); break;
+        case RunState::Paused: r.statusText = tr("paused"); break;
+        case RunState::Finished: r.statusText = tr("finished"); break;
+        case RunState::Stopped: r.statusText = tr("stopped at epoch %1").arg(r.outcome.epochsDone); break;
+        case RunState::Diverged: r.statusText = tr("diverged at epoch %1").arg(r.outcome.divergedEpoch); break;
+        case RunState::Failed: r.statusText = tr("failed"); break;
+        case RunState::Cancelled: r.statusText = tr("cancelled"); break;
+        }
+    }
+    updateRunRow(r);
+}
+
+void MainWindow::updateControls()
+{
+    const Run* r = current();
+    trainButton_->setText(busy() ? tr("Add to queue") : tr("Train"));
+    pauseButton_->setEnabled(r && r->state == RunState::Training);
+    resumeButton_->setEnabled(r && r->state == RunState::Paused);
+    stopButton_->setEnabled(busy());
+}
+
+void MainWindow::showMessage(const QString& text, bool error)
+{
+    message_->setText(text);
+    message_->setStyleSheet(error ? "color: #b00020;" : "");
+    message_->setVisible(!text.isEmpty());
+    if (!error)
+        statusBar()->showMessage(text, 8000);
+}
+
+} // namespace traveller::ui

@@ -1,0 +1,148 @@
+#include "traveller/ui/TrainingWorker.h"
+
+#include "traveller/core/Errors.h"
+
+#include <QMetaObject>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+
+namespace traveller::ui {
+
+void registerUiMetaTypes()
+{
+    qRegisterMetaType<traveller::BatchStats>();
+    qRegisterMetaType<traveller::EpochStats>();
+    qRegisterMetaType<traveller::ui::RunStarted>();
+    qRegisterMetaType<traveller::ui::RunOutcome>();
+    qRegisterMetaType<traveller::ui::RunFailure>();
+}
+
+TrainingWorker::TrainingWorker(int runId, ExperimentConfig config, QString dataDir)
+    : runId_(runId), config_(std::move(config)), dataDir_(std::move(dataDir))
+{
+}
+
+TrainingWorker::~TrainingWorker() = default;
+
+void TrainingWorker::requestGenerate(int requestId, const QString& prefix, int length, double temperature)
+{
+    {
+        std::lock_guard<std::mutex> lock(requestsMutex_);
+        requests_.push_back({requestId, prefix.toStdString(), length, temperature});
+        hasRequests_ = true;
+    }
+    // While train() blocks this thread the queued call waits; onBatch serves
+    // the request first and the late call finds nothing to do.
+    QMetaObject::invokeMethod(this, &TrainingWorker::serveGenerateRequests, Qt::QueuedConnection);
+}
+
+void TrainingWorker::serveGenerateRequests()
+{
+    if (!hasRequests_.load())
+        return;
+    std::vector<GenerateRequest> pending;
+    {
+        std::lock_guard<std::mutex> lock(requestsMutex_);
+        pending.swap(requests_);
+        hasRequests_ = false;
+    }
+    for (const auto& r : pending) {
+        QString text;
+        if (!session_) {
+            text = tr("(no model: the run did not start)");
+        } else {
+            try {
+                text = QString::fromStdString(
+                    session_->generate(r.prefix, r.length, r.temperature, static_cast<std::uint64_t>(r.id)));
+            } catch (const std::exception& e) {
+                text = tr("(could not generate: %1)").arg(QString::fromStdString(e.what()));
+            }
+        }
+        Q_EMIT generated(runId_, r.id, QString::fromStdString(r.prefix), text);
+    }
+}
+
+void TrainingWorker::onBatch(const BatchStats& stats)
+{
+    Q_EMIT batchDone(runId_, stats);
+    if (hasRequests_.load())
+        serveGenerateRequests();
+}
+
+void TrainingWorker::onEpoch(const EpochStats& stats)
+{
+    Q_EMIT epochDone(runId_, stats);
+    // The core flags a NaN or infinite loss; a huge learning rate more often
+    // leaves the loss finite but absurd (perplexity 1e50), so stop that too.
+    if (divergedEpoch_ == 0 && (!std::isfinite(stats.perplexity) || stats.perplexity > divergenceLimit_)) {
+        divergedEpoch_ = stats.epoch;
+        divergedPerplexity_ = stats.perplexity;
+        control_.requestStop();
+    }
+}
+
+void TrainingWorker::run()
+{
+    RunFailure failure;
+    try {
+        // Process-wide; only one run trains at a time, so setting it here is safe.
+        setTrainingThreads(config_.train.threads);
+        session_ = std::make_unique<LmSession>(config_, dataDir_.toStdString());
+        RunStarted info;
+        info.device = QString::fromStdString(session_->device());
+        info.threads = trainingThreads();
+        info.parameters = session_->parameterCount();
+        info.batchesPerEpoch = session_->batchesPerEpoch();
+        info.corpusTokens = static_cast<qint64>(session_->corpus().ids.size());
+        info.vocabSize = session_->corpus().vocab.size();
+        divergenceLimit_ = kDivergenceFactor * static_cast<double>(std::max<qint64>(info.vocabSize, 2));
+        Q_EMIT started(runId_, info);
+
+        const RunResult r = session_->train(*this, control_);
+        RunOutcome out;
+        out.status = r.status;
+        out.epochsDone = r.epochsDone;
+        out.divergedEpoch = r.divergedEpoch;
+        out.perplexity = r.perplexity;
+        out.tokensPerSecond = r.tokensPerSecond;
+        out.seconds = r.seconds;
+        out.device = QString::fromStdString(r.device);
+        out.message = QString::fromStdString(r.message);
+        if (divergedEpoch_ > 0 && r.status == RunStatus::Stopped) {
+            out.status = RunStatus::Diverged;
+            out.divergedEpoch = divergedEpoch_;
+            out.message = tr("diverged at epoch %1: perplexity %2 is far above the vocabulary size %3 "
+                             "(learning rate %4 is too high?)")
+                              .arg(divergedEpoch_)
+                              .arg(divergedPerplexity_, 0, 'g', 4)
+                              .arg(info.vocabSize)
+                              .arg(QString::fromStdString(configValue(config_, "train.lr")));
+        }
+        if (const auto it = r.samples.find(config_.sample.prefix); it != r.samples.end())
+            out.finalSample = QString::fromStdString(it->second);
+        Q_EMIT finished(runId_, out);
+        serveGenerateRequests();
+        return;
+    } catch (const ConfigError& e) {
+        failure.kind = FailureKind::Config;
+        failure.key = QString::fromStdString(e.key());
+        failure.line = e.line();
+        failure.message = QString::fromStdString(e.what());
+    } catch (const CorpusError& e) {
+        failure.kind = FailureKind::Corpus;
+        failure.path = QString::fromStdString(e.path());
+        failure.message = QString::fromStdString(e.what());
+    } catch (const DeviceError& e) {
+        failure.kind = FailureKind::Device;
+        failure.message = QString::fromStdString(e.what());
+    } catch (const std::exception& e) {
+        failure.kind = FailureKind::Other;
+        failure.message = QString::fromStdString(e.what());
+    }
+    session_.reset();
+    Q_EMIT failed(runId_, failure);
+}
+
+} // namespace traveller::ui
