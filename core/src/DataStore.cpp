@@ -19,7 +19,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kDataHost = "http://d2l-data.s3-accelerate.amazonaws.com/";
+// The book's public data host; TRAVELLER_DATA_HOST points elsewhere (a mirror).
+const std::string kBookDataHost = "http://d2l-data.s3-accelerate.amazonaws.com/";
+
+std::string dataHost()
+{
+    const char* env = std::getenv("TRAVELLER_DATA_HOST");
+    std::string host = env && *env ? env : kBookDataHost;
+    if (host.back() != '/')
+        host += '/';
+    return host;
+}
 
 // Runs a program without a shell; returns its exit status (-1 if it could not start).
 int runProgram(const std::vector<std::string>& argv)
@@ -44,7 +54,7 @@ const DataFileInfo& dataFileInfo(DataFile file)
     static const DataFileInfo timeMachine{DataFile::TimeMachine,
                                           "timemachine.txt",
                                           {"090b5e7e70c295757f55df93cb0a180b9691891a"},
-                                          kDataHost + "timemachine.txt",
+                                          "timemachine.txt",
                                           "090b5e7e70c295757f55df93cb0a180b9691891a",
                                           ""};
     // The full Tatoeba file the book ships, or its first 25,000 lines (the copy CI uses).
@@ -52,7 +62,7 @@ const DataFileInfo& dataFileInfo(DataFile file)
                                      "fra-eng/fra.txt",
                                      {"c43f99dce27311d3afd4d3e0716848194cfcc103",
                                       "beac26a0efc2465a79cc637888af57689769e2dc"},
-                                     kDataHost + "fra-eng.zip",
+                                     "fra-eng.zip",
                                      "94646ad1522d915e7b0f9296181140edcf86a4f5",
                                      "fra-eng/fra.txt"};
     return file == DataFile::TimeMachine ? timeMachine : fraEng;
@@ -121,19 +131,20 @@ void fetchDataFile(DataFile file, const std::string& dataDir, const std::functio
     if (ec)
         throw CorpusError(target.string(), "cannot create folder " + target.parent_path().string() + ": " + ec.message());
     const std::string download = target.string() + ".download";
-    say("downloading " + info.url);
+    const std::string url = dataHost() + info.url;
+    say("downloading " + url);
     const int rc = runProgram({"curl", "--fail", "--location", "--silent", "--show-error", "--max-time", "600",
-                               "--output", download, info.url});
+                               "--output", download, url});
     if (rc != 0) {
         fs::remove(download, ec);
-        throw CorpusError(target.string(), rc < 0 ? "cannot run curl to download " + info.url
-                                                  : "download of " + info.url + " failed (curl exit " +
+        throw CorpusError(target.string(), rc < 0 ? "cannot run curl to download " + url
+                                                  : "download of " + url + " failed (curl exit " +
                                                         std::to_string(rc) + "); nothing was changed");
     }
     const std::string got = sha1OfFile(download);
     if (got != info.urlSha1) {
         fs::remove(download, ec);
-        throw CorpusError(target.string(), "download of " + info.url + " has SHA-1 " + got + ", expected " +
+        throw CorpusError(target.string(), "download of " + url + " has SHA-1 " + got + ", expected " +
                                                info.urlSha1 + "; nothing was changed");
     }
     std::string ready = download;
@@ -145,7 +156,7 @@ void fetchDataFile(DataFile file, const std::string& dataDir, const std::functio
         fs::remove(download, ec);
         if (urc != 0) {
             fs::remove_all(extractDir, ec);
-            throw CorpusError(target.string(), "cannot unzip " + info.url + " (is `unzip` installed?)");
+            throw CorpusError(target.string(), "cannot unzip " + url + " (is `unzip` installed?)");
         }
         fs::rename(fs::path(extractDir) / info.archiveMember, extracted, ec);
         fs::remove_all(extractDir, ec);

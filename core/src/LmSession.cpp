@@ -1,8 +1,10 @@
 #include "traveller/core/Training.h"
 
+#include "lm/GradClip.h"
 #include "lm/LmBatches.h"
 #include "lm/LmModels.h"
 #include "traveller/core/Errors.h"
+#include "traveller/core/Json.h"
 
 #include <ATen/Parallel.h>
 #include <ATen/Context.h>
@@ -15,6 +17,11 @@
 #include <thread>
 
 namespace traveller {
+
+namespace {
+// Perplexity above this many times the vocabulary size counts as divergence.
+constexpr double kDivergedPerplexityFactor = 100.0;
+} // namespace
 
 // ---------------------------------------------------------------- control
 
@@ -203,17 +210,7 @@ RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
             const auto loss = torch::nn::functional::cross_entropy(logits, y.t().reshape(-1));
             optimizer.zero_grad();
             loss.backward();
-            double norm;
-            if (cfg.train.clip > 0) {
-                norm = torch::nn::utils::clip_grad_norm_(params, cfg.train.clip);
-            } else {
-                torch::NoGradGuard guard;
-                double sq = 0;
-                for (const auto& p : params)
-                    if (p.grad().defined())
-                        sq += p.grad().pow(2).sum().item<double>();
-                norm = std::sqrt(sq);
-            }
+            const double norm = lm::clipGradNorm(params, cfg.train.clip);
             const double lossValue = loss.item<double>();
             if (!std::isfinite(lossValue) || !std::isfinite(norm)) {
                 result.status = RunStatus::Diverged;
@@ -248,13 +245,19 @@ RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
         trainTokens += tokens;
         result.epochsDone = epoch;
         result.perplexity = std::exp(lossSum / static_cast<double>(tokens));
+        // A model far worse than guessing uniformly (perplexity = vocabulary size)
+        // has blown up even while each loss is still finite: lr 10 on an RNN ends
+        // near 1e22. Report that as divergence rather than a finished run.
+        const double limit = kDivergedPerplexityFactor * static_cast<double>(impl_->corpus.vocab.size());
+        const bool blownUp = !(result.perplexity <= limit);
 
         EpochStats stats;
         stats.epoch = epoch;
         stats.epochs = cfg.train.epochs;
         stats.perplexity = result.perplexity;
         stats.tokensPerSecond = static_cast<double>(tokens) / seconds;
-        const bool sampleNow = (cfg.sample.every > 0 && epoch % cfg.sample.every == 0) || epoch == cfg.train.epochs;
+        const bool sampleNow =
+            (cfg.sample.every > 0 && epoch % cfg.sample.every == 0) || epoch == cfg.train.epochs || blownUp;
         if (sampleNow) {
             stats.hasSample = true;
             stats.sample = impl_->continueText(cfg.sample.prefix, cfg.sample.length, cfg.sample.temperature,
@@ -263,6 +266,16 @@ RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
         }
         stats.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();
         observer.onEpoch(stats);
+        if (blownUp) {
+            result.status = RunStatus::Diverged;
+            result.divergedEpoch = epoch;
+            result.message = "diverged at epoch " + std::to_string(epoch) + ": perplexity " +
+                             jsonNumber(result.perplexity) + " exceeds " + jsonNumber(limit) + " (" +
+                             std::to_string(static_cast<int>(kDivergedPerplexityFactor)) +
+                             " x the vocabulary size; learning rate " + configValue(cfg, "train.lr") +
+                             " is too high?)";
+            break;
+        }
     }
 
     result.tokensPerSecond = trainSeconds > 0 ? static_cast<double>(trainTokens) / trainSeconds : 0;

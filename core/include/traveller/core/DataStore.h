@@ -14,7 +14,7 @@ struct DataFileInfo {
     DataFile id;
     std::string relativePath;             // inside the data folder
     std::vector<std::string> acceptedSha1; // any of these is a good file
-    std::string url;                       // on the book's public data host
+    std::string url;                       // file name on the book's data host ($TRAVELLER_DATA_HOST)
     std::string urlSha1;                   // of what the URL serves
     std::string archiveMember;             // non-empty: the URL is a zip holding this member
 };

@@ -1,0 +1,170 @@
+// Experiment files: defaults, every key, and errors that name key, line and column.
+#include "traveller/core/Errors.h"
+#include "traveller/core/ExperimentConfig.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+using namespace traveller;
+
+namespace {
+ConfigError parseError(const std::string& yaml)
+{
+    try {
+        parseExperimentYaml(yaml);
+    } catch (const ConfigError& e) {
+        return e;
+    }
+    ADD_FAILURE() << "no ConfigError for:\n" << yaml;
+    return ConfigError("", 0, 0, "none");
+}
+} // namespace
+
+TEST(Config, EmptyFileGivesTheBooksDefaults)
+{
+    const auto c = parseExperimentYaml("");
+    EXPECT_EQ(c.model.arch, Arch::Rnn);
+    EXPECT_EQ(c.model.hidden, 256);
+    EXPECT_EQ(c.train.epochs, 500);
+    EXPECT_DOUBLE_EQ(c.train.lr, 1.0);
+    EXPECT_DOUBLE_EQ(c.train.clip, 1.0);
+    EXPECT_EQ(c.data.maxTokens, 10000);
+    EXPECT_EQ(c.data.batchSize, 32);
+    EXPECT_EQ(c.data.numSteps, 35);
+    EXPECT_EQ(c.data.sampling, Sampling::Sequential);
+    EXPECT_EQ(c.data.joinLines, LineJoin::None);
+    EXPECT_EQ(c.sample.prefix, "time traveller");
+    EXPECT_EQ(c.sample.every, 10);
+    EXPECT_EQ(c.sample.length, 50);
+}
+
+TEST(Config, ReadsEveryDocumentedKey)
+{
+    const auto c = parseExperimentYaml(R"(
+name: my run
+model: {arch: lstm, impl: scratch, hidden: 64, layers: 2}
+train: {epochs: 7, lr: 0.5, optimizer: adam, clip: 0, device: cpu, seed: 42, threads: 1}
+data: {corpus: /tmp/x.txt, tokens: word, max_tokens: -1, batch_size: 4, num_steps: 5, sampling: random, join_lines: space}
+sample: {prefix: "the", every: 2, length: 9, temperature: 0.7}
+)");
+    EXPECT_EQ(c.name, "my run");
+    EXPECT_EQ(c.model.arch, Arch::Lstm);
+    EXPECT_EQ(c.model.impl, Impl::Scratch);
+    EXPECT_EQ(c.model.hidden, 64);
+    EXPECT_EQ(c.model.layers, 2);
+    EXPECT_EQ(c.train.epochs, 7);
+    EXPECT_DOUBLE_EQ(c.train.lr, 0.5);
+    EXPECT_EQ(c.train.optimizer, Optimizer::Adam);
+    EXPECT_DOUBLE_EQ(c.train.clip, 0.0);
+    EXPECT_EQ(c.train.device, "cpu");
+    EXPECT_EQ(c.train.seed, 42u);
+    EXPECT_EQ(c.train.threads, 1);
+    EXPECT_EQ(c.data.corpus, "/tmp/x.txt");
+    EXPECT_EQ(c.data.tokens, TokenKind::Word);
+    EXPECT_EQ(c.data.maxTokens, -1);
+    EXPECT_EQ(c.data.sampling, Sampling::Random);
+    EXPECT_EQ(c.data.joinLines, LineJoin::Space);
+    EXPECT_EQ(c.sample.prefix, "the");
+    EXPECT_DOUBLE_EQ(c.sample.temperature, 0.7);
+    // Every key of the schema is covered by this file.
+    EXPECT_EQ(configSchema().size(), 23u);
+}
+
+TEST(Config, UnknownKeyNamesKeyLineAndColumn)
+{
+    const auto e = parseError("model:\n  arch: gru\n  hiden: 128\n");
+    EXPECT_EQ(e.key(), "model.hiden");
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_EQ(e.column(), 3);
+    EXPECT_NE(std::string(e.what()).find("hidden"), std::string::npos) << e.what();  // suggests the known keys
+}
+
+TEST(Config, UnknownSectionIsRejected)
+{
+    const auto e = parseError("trian:\n  epochs: 3\n");
+    EXPECT_EQ(e.key(), "trian");
+    EXPECT_EQ(e.line(), 1);
+    EXPECT_EQ(e.column(), 1);
+}
+
+TEST(Config, BadTypeNamesValuePosition)
+{
+    const auto e = parseError("train:\n  epochs: 3\n  lr: fast\n");
+    EXPECT_EQ(e.key(), "train.lr");
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_EQ(e.column(), 7);
+    EXPECT_NE(std::string(e.what()).find("expected a number"), std::string::npos) << e.what();
+
+    const auto f = parseError("model:\n  hidden: 12.5\n");
+    EXPECT_EQ(f.key(), "model.hidden");
+    EXPECT_EQ(f.line(), 2);
+    EXPECT_NE(std::string(f.what()).find("integer"), std::string::npos);
+
+    const auto g = parseError("model:\n  hidden: [1, 2]\n");
+    EXPECT_EQ(g.key(), "model.hidden");
+}
+
+TEST(Config, BadValueNamesAllowedValues)
+{
+    const auto e = parseError("model:\n  arch: transformer\n");
+    EXPECT_EQ(e.key(), "model.arch");
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_EQ(e.column(), 9);
+    EXPECT_NE(std::string(e.what()).find("rnn|gru|lstm"), std::string::npos) << e.what();
+
+    EXPECT_EQ(parseError("train:\n  lr: -1\n").key(), "train.lr");
+    EXPECT_EQ(parseError("train:\n  lr: 0\n").key(), "train.lr");
+    EXPECT_EQ(parseError("model:\n  hidden: 0\n").key(), "model.hidden");
+    EXPECT_EQ(parseError("data:\n  batch_size: -4\n").key(), "data.batch_size");
+    EXPECT_EQ(parseError("sample:\n  prefix: \"\"\n").key(), "sample.prefix");
+}
+
+TEST(Config, MalformedYamlReportsPosition)
+{
+    const auto e = parseError("model:\n  arch: [gru\n");
+    EXPECT_GT(e.line(), 0);
+    EXPECT_NE(std::string(e.what()).find("malformed YAML"), std::string::npos);
+}
+
+TEST(Config, FileErrorsNameTheFile)
+{
+    const std::string path = ::testing::TempDir() + "traveller-bad.yaml";
+    std::ofstream(path) << "train:\n  epochs: many\n";
+    try {
+        loadExperimentFile(path);
+        FAIL() << "expected ConfigError";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.source(), path);
+        EXPECT_EQ(e.line(), 2);
+        EXPECT_EQ(std::string(e.what()).rfind(path + ": line 2, column 11: train.epochs:", 0), 0u) << e.what();
+    }
+    EXPECT_THROW(loadExperimentFile(path + ".missing"), ConfigError);
+    std::remove(path.c_str());
+}
+
+TEST(Config, SetOverridesAndRoundTripsThroughYaml)
+{
+    ExperimentConfig c;
+    setConfigValue(c, "model.arch", "gru");
+    setConfigValue(c, "train.lr", "0.1");
+    setConfigValue(c, "sample.prefix", "\"the time machine\"");
+    EXPECT_EQ(configValue(c, "model.arch"), "gru");
+    EXPECT_EQ(c.sample.prefix, "the time machine");
+    EXPECT_THROW(setConfigValue(c, "train.speed", "1"), ConfigError);
+    EXPECT_THROW(setConfigValue(c, "train.epochs", "1.5"), ConfigError);
+
+    const auto back = parseExperimentYaml(toYaml(c));
+    for (const auto& key : configSchema())
+        EXPECT_EQ(configValue(back, key.key), configValue(c, key.key)) << key.key;
+}
+
+TEST(Config, DisplayNameDescribesTheRun)
+{
+    ExperimentConfig c;
+    c.model.arch = Arch::Gru;
+    EXPECT_EQ(c.displayName(), "GRU h256 lr1");
+    c.name = "mine";
+    EXPECT_EQ(c.displayName(), "mine");
+}

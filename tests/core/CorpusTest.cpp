@@ -1,0 +1,161 @@
+// The book's corpus: cleaning, token counts, vocabulary order, and file checks.
+#include "TestData.h"
+#include "traveller/core/Corpus.h"
+#include "traveller/core/DataStore.h"
+#include "traveller/core/Errors.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace traveller;
+namespace fs = std::filesystem;
+
+TEST(Corpus, CleanLineKeepsLettersOnly)
+{
+    EXPECT_EQ(cleanLine("The Time Machine, by H. G. Wells [1898]"), "the time machine by h g wells");
+    EXPECT_EQ(cleanLine("  --I'm here!--  "), "i m here");
+    EXPECT_EQ(cleanLine("1234"), "");
+}
+
+TEST(Corpus, FullTextHas170580CharactersAndVocabularyOf28)
+{
+    DataConfig data;
+    data.maxTokens = 0;
+    const Corpus c = loadCorpus(data, test::dataDir());
+    EXPECT_EQ(c.ids.size(), 170580u);
+    ASSERT_EQ(c.vocab.size(), 28);
+    const std::vector<std::string> expected = {"<unk>", " ", "e", "t", "a", "i", "n", "o", "s", "h"};
+    for (std::size_t i = 0; i < expected.size(); ++i)
+        EXPECT_EQ(c.vocab.token(static_cast<std::int64_t>(i)), expected[i]) << "index " << i;
+    EXPECT_EQ(c.vocab.index("<unk>"), 0);
+    EXPECT_EQ(c.vocab.index("#"), 0);  // unknown tokens map to <unk>
+}
+
+TEST(Corpus, MaxTokensTruncatesButKeepsTheFullVocabulary)
+{
+    DataConfig data;  // book default: 10,000
+    const Corpus c = loadCorpus(data, test::dataDir());
+    EXPECT_EQ(c.ids.size(), 10000u);
+    EXPECT_EQ(c.vocab.size(), 28);
+    // The title line, lower-cased, letters only, then the next line with no separator.
+    std::string head;
+    for (int i = 0; i < 40; ++i)
+        head += c.vocab.token(c.ids[static_cast<std::size_t>(i)]);
+    EXPECT_EQ(head, "the time machine by h g wellsithe time t");
+}
+
+TEST(Corpus, JoinWithSpaceSeparatesLines)
+{
+    DataConfig data;
+    data.joinLines = LineJoin::Space;
+    const Corpus c = loadCorpus(data, test::dataDir());
+    std::string head;
+    for (int i = 0; i < 32; ++i)
+        head += c.vocab.token(c.ids[static_cast<std::size_t>(i)]);
+    EXPECT_EQ(head, "the time machine by h g wells i ");
+}
+
+TEST(Corpus, WordTokens)
+{
+    DataConfig data;
+    data.tokens = TokenKind::Word;
+    data.maxTokens = 0;
+    const Corpus c = loadCorpus(data, test::dataDir());
+    EXPECT_EQ(c.vocab.token(1), "the");
+    EXPECT_EQ(c.vocab.token(c.ids[0]), "the");
+    EXPECT_EQ(c.vocab.token(c.ids[1]), "time");
+    EXPECT_EQ(c.ids.size(), 32775u);  // d2l: len(corpus) for word tokens
+}
+
+TEST(Corpus, VocabTiesKeepFirstAppearance)
+{
+    const Vocab v = Vocab::build({"b", "a", "c", "a", "b", "d"}, 0, {"<pad>"});
+    EXPECT_EQ(v.tokens(), (std::vector<std::string>{"<unk>", "<pad>", "b", "a", "c", "d"}));
+    const Vocab m = Vocab::build({"b", "a", "c", "a", "b", "d"}, 2);
+    EXPECT_EQ(m.tokens(), (std::vector<std::string>{"<unk>", "b", "a"}));
+}
+
+TEST(Corpus, PrefixTokenizing)
+{
+    EXPECT_EQ(tokenizePrefix("Time Traveller", TokenKind::Char).size(), 14u);
+    EXPECT_EQ(tokenizePrefix("the ", TokenKind::Char).back(), " ");
+    EXPECT_EQ(tokenizePrefix("The Time!", TokenKind::Word), (std::vector<std::string>{"the", "time"}));
+}
+
+TEST(DataStore, Sha1KnownVectors)
+{
+    EXPECT_EQ(sha1Hex(""), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    EXPECT_EQ(sha1Hex("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+    EXPECT_EQ(sha1Hex(std::string(1000, 'a')), "291e9a6c66994949b57ba5e650361e98fc36b1ba");
+    EXPECT_EQ(sha1OfFile(test::dataDir() + "/timemachine.txt"), "090b5e7e70c295757f55df93cb0a180b9691891a");
+}
+
+class BadDataDir : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        dir_ = fs::path(::testing::TempDir()) / ("traveller-data-" + std::to_string(::getpid()));
+        fs::create_directories(dir_);
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+    fs::path dir_;
+};
+
+TEST_F(BadDataDir, MissingCorpusNamesFileAndHash)
+{
+    try {
+        loadCorpus(DataConfig{}, dir_.string());
+        FAIL() << "expected CorpusError";
+    } catch (const CorpusError& e) {
+        const std::string what = e.what();
+        EXPECT_EQ(e.path(), (dir_ / "timemachine.txt").string());
+        EXPECT_NE(what.find("missing"), std::string::npos) << what;
+        EXPECT_NE(what.find("090b5e7e70c295757f55df93cb0a180b9691891a"), std::string::npos) << what;
+        EXPECT_NE(what.find("fetch-data"), std::string::npos) << what;
+    }
+}
+
+TEST_F(BadDataDir, TruncatedCorpusIsRejected)
+{
+    {
+        std::ifstream in(test::dataDir() + "/timemachine.txt", std::ios::binary);
+        std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::ofstream(dir_ / "timemachine.txt", std::ios::binary) << all.substr(0, all.size() / 2);
+    }
+    try {
+        loadCorpus(DataConfig{}, dir_.string());
+        FAIL() << "expected CorpusError";
+    } catch (const CorpusError& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("expected 090b5e7e70c295757f55df93cb0a180b9691891a"), std::string::npos) << what;
+        EXPECT_NE(what.find("truncated"), std::string::npos) << what;
+    }
+}
+
+TEST_F(BadDataDir, OwnTextFileNeedsNoHash)
+{
+    const auto path = dir_ / "mine.txt";
+    std::ofstream(path) << "Hello world.\nHello again!\n";
+    DataConfig data;
+    data.corpus = path.string();
+    const Corpus c = loadCorpus(data, dir_.string());
+    EXPECT_EQ(c.ids.size(), std::string("hello worldhello again").size());
+    data.corpus = (dir_ / "nope.txt").string();
+    EXPECT_THROW(loadCorpus(data, dir_.string()), CorpusError);
+}
+
+TEST_F(BadDataDir, FailedDownloadChangesNothing)
+{
+    // No network here (and none needed): a failed fetch must leave the folder as it was.
+    std::ofstream(dir_ / "timemachine.txt") << "keep me";
+    ::setenv("TRAVELLER_DATA_HOST", "http://127.0.0.1:9/", 1);  // nothing listens on the discard port
+    EXPECT_THROW(fetchDataFile(DataFile::TimeMachine, dir_.string()), CorpusError);
+    std::ifstream in(dir_ / "timemachine.txt");
+    std::string content;
+    std::getline(in, content);
+    EXPECT_EQ(content, "keep me");
+    EXPECT_FALSE(fs::exists(dir_ / "timemachine.txt.download"));
+    ::unsetenv("TRAVELLER_DATA_HOST");
+}

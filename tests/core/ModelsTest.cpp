@@ -1,0 +1,113 @@
+// The hand-written cells compute what LibTorch's layers compute: same weights
+// give the same logits, states and gradients.
+#include "lm/GradClip.h"
+#include "lm/LmModels.h"
+
+#include <gtest/gtest.h>
+
+using namespace traveller;
+using namespace traveller::lm;
+
+namespace {
+
+struct Case {
+    Arch arch;
+    Impl impl;
+    int layers;
+};
+
+void PrintTo(const Case& c, std::ostream* os)
+{
+    *os << toString(c.arch) << "/" << toString(c.impl) << "/" << c.layers << " layer(s)";
+}
+
+std::string caseName(const ::testing::TestParamInfo<Case>& info)
+{
+    return toString(info.param.arch) + "_" + toString(info.param.impl) + "_L" + std::to_string(info.param.layers);
+}
+
+void copyWeights(LanguageModel& from, LanguageModel& to)
+{
+    torch::NoGradGuard noGrad;
+    const auto source = from.named_parameters();
+    for (auto& p : to.named_parameters()) {
+        ASSERT_TRUE(source.contains(p.key())) << p.key();
+        p.value().copy_(source[p.key()]);
+    }
+    ASSERT_EQ(source.size(), to.named_parameters().size());
+}
+
+class SameAsBuiltin : public ::testing::TestWithParam<Case> {};
+
+} // namespace
+
+TEST_P(SameAsBuiltin, LogitsStatesAndGradientsMatch)
+{
+    const Case c = GetParam();
+    const std::int64_t vocab = 28, hidden = 16, batch = 4, steps = 7;
+    torch::manual_seed(3);
+    ModelConfig builtinConfig{c.arch, Impl::Builtin, static_cast<int>(hidden), c.layers};
+    ModelConfig otherConfig{c.arch, c.impl, static_cast<int>(hidden), c.layers};
+    auto reference = makeLanguageModel(builtinConfig, vocab, torch::kCPU);
+    auto model = makeLanguageModel(otherConfig, vocab, torch::kCPU);
+    copyWeights(*reference, *model);
+
+    const auto x = torch::randint(vocab, {batch, steps}, torch::kInt64);
+    const auto y = torch::randint(vocab, {batch, steps}, torch::kInt64);
+    // A non-zero starting state, as sequential batches carry one.
+    RnnState s1 = reference->initialState(batch, torch::kCPU);
+    s1.h.normal_(0, 0.5);
+    if (s1.c.defined())
+        s1.c.normal_(0, 0.5);
+    RnnState s2{s1.h.clone(), s1.c.defined() ? s1.c.clone() : torch::Tensor()};
+
+    const auto l1 = reference->forward(x, s1);
+    const auto l2 = model->forward(x, s2);
+    ASSERT_EQ(l1.sizes(), (std::vector<std::int64_t>{steps * batch, vocab}));
+    ASSERT_EQ(l2.sizes(), l1.sizes());
+    EXPECT_TRUE(torch::allclose(l1, l2, 1e-5, 1e-5)) << (l1 - l2).abs().max().item<float>();
+    EXPECT_TRUE(torch::allclose(s1.h, s2.h, 1e-5, 1e-5));
+    if (c.arch == Arch::Lstm)
+        EXPECT_TRUE(torch::allclose(s1.c, s2.c, 1e-5, 1e-5));
+
+    // Gradients through the loss, the final state included (as the next batch would use it).
+    auto loss1 = torch::nn::functional::cross_entropy(l1, y.t().reshape(-1)) + s1.h.sum() * 0.1;
+    auto loss2 = torch::nn::functional::cross_entropy(l2, y.t().reshape(-1)) + s2.h.sum() * 0.1;
+    loss1.backward();
+    loss2.backward();
+    const auto g1 = reference->named_parameters();
+    for (const auto& p : model->named_parameters()) {
+        const auto& a = g1[p.key()].grad();
+        const auto& b = p.value().grad();
+        ASSERT_TRUE(b.defined()) << p.key();
+        EXPECT_TRUE(torch::allclose(a, b, 1e-4, 1e-5))
+            << p.key() << " max diff " << (a - b).abs().max().item<float>();
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Cells, SameAsBuiltin,
+                         ::testing::Values(Case{Arch::Rnn, Impl::Scratch, 1}, Case{Arch::Gru, Impl::Scratch, 1},
+                                           Case{Arch::Lstm, Impl::Scratch, 1}, Case{Arch::Gru, Impl::Scratch, 2},
+                                           Case{Arch::Lstm, Impl::Scratch, 2}, Case{Arch::Rnn, Impl::Fused, 1},
+                                           Case{Arch::Gru, Impl::Fused, 1}, Case{Arch::Lstm, Impl::Fused, 1},
+                                           Case{Arch::Rnn, Impl::Fused, 2}, Case{Arch::Gru, Impl::Fused, 2},
+                                           Case{Arch::Lstm, Impl::Fused, 2}),
+                         caseName);
+
+TEST(GradClip, ScalesToThetaAndReportsTheNormBefore)
+{
+    auto a = torch::zeros({2}, torch::requires_grad());
+    auto b = torch::zeros({1}, torch::requires_grad());
+    a.mutable_grad() = torch::tensor({3.0f, 0.0f});
+    b.mutable_grad() = torch::tensor({4.0f});
+    const double norm = clipGradNorm({a, b}, 1.0);
+    EXPECT_DOUBLE_EQ(norm, 5.0);
+    EXPECT_TRUE(torch::allclose(a.grad(), torch::tensor({0.6f, 0.0f})));
+    EXPECT_TRUE(torch::allclose(b.grad(), torch::tensor({0.8f})));
+    // Below the threshold nothing changes; theta 0 only measures.
+    EXPECT_NEAR(clipGradNorm({a, b}, 2.0), 1.0, 1e-6);
+    EXPECT_TRUE(torch::allclose(b.grad(), torch::tensor({0.8f})));
+    b.mutable_grad() = torch::tensor({40.0f});
+    EXPECT_NEAR(clipGradNorm({a, b}, 0.0), std::sqrt(0.36 + 1600.0), 1e-3);
+    EXPECT_FLOAT_EQ(b.grad().item<float>(), 40.0f);
+}
