@@ -243,14 +243,16 @@ void LineChart::rescale()
         yLog_->setRange(1, 10);
         return;
     }
-    if (xMax <= xMin)
-        xMax = xMin + 1;
+    xMin = std::floor(xMin);
+    xMax = std::max(std::ceil(xMax), xMin + 1);
     xAxis_->setRange(xMin, xMax);
+    xAxis_->applyNiceNumbers();
     if (logScale_) {
         yLog_->setRange(yMin / 1.2, yMax * 1.2);
     } else {
         const double pad = yMax > yMin ? (yMax - yMin) * 0.05 : std::max(1.0, std::abs(yMax) * 0.1);
         yLinear_->setRange(std::max(0.0, yMin - pad), yMax + pad);
+        yLinear_->applyNiceNumbers();
     }
 }
 

@@ -23,6 +23,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableWidget>
@@ -199,7 +200,8 @@ void MainWindow::buildUi()
     leftScroll->setWidget(left);
     leftScroll->setWidgetResizable(true);
     leftScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    leftScroll->setMinimumWidth(330);
+    // Wide enough for the form without a horizontal scroll bar.
+    leftScroll->setMinimumWidth(left->sizeHint().width() + leftScroll->verticalScrollBar()->sizeHint().width() + 4);
 
     // ---- charts
     perplexityChart_ = new LineChart(tr("epoch"), tr("perplexity"));
@@ -253,9 +255,9 @@ void MainWindow::buildUi()
     gradChart_ = new LineChart(tr("epoch"), tr("gradient norm"));
     gradChart_->setObjectName("gradNormChart");
     gradChart_->setTitle(tr("Gradient norm per batch"));
-    gradChart_->addSeries("norm", tr("norm before clipping"), LineChart::Style::Line, QColor("#4c72b0"));
-    gradChart_->addSeries("clipped", tr("clipped batch"), LineChart::Style::Markers, QColor("#dd8452"));
-    gradChart_->addSeries("threshold", tr("clipping threshold"), LineChart::Style::DashedLine, QColor("#c44e52"));
+    gradChart_->addSeries("norm", tr("norm"), LineChart::Style::Line, QColor("#4c72b0"));
+    gradChart_->addSeries("clipped", tr("clipped"), LineChart::Style::Markers, QColor("#dd8452"));
+    gradChart_->addSeries("threshold", tr("threshold"), LineChart::Style::DashedLine, QColor("#c44e52"));
     gradChart_->setHoverFormat([](const QString& name, double x, double y) {
         return tr("%1\nepoch %2: %3").arg(name).arg(x, 0, 'f', 2).arg(y, 0, 'g', 4);
     });
@@ -265,13 +267,14 @@ void MainWindow::buildUi()
     charts->addWidget(gradChart_);
     charts->setStretchFactor(0, 3);
     charts->setStretchFactor(1, 2);
+    charts->setSizes({600, 440});
 
     // ---- runs and samples
     runsTable_ = new QTableWidget(0, kRunColumns);
     runsTable_->setObjectName("runsTable");
     runsTable_->setHorizontalHeaderLabels({tr("Run"), tr("Status"), tr("Epoch"), tr("Perplexity"), tr("tok/s"), tr("Device")});
     runsTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    runsTable_->horizontalHeader()->setSectionResizeMode(kStatusColumn, QHeaderView::Stretch);
+    runsTable_->horizontalHeader()->setStretchLastSection(true);
     runsTable_->verticalHeader()->setVisible(false);
     runsTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
     runsTable_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -304,6 +307,7 @@ void MainWindow::buildUi()
     bottom->addWidget(samples_);
     bottom->setStretchFactor(0, 2);
     bottom->setStretchFactor(1, 3);
+    bottom->setSizes({470, 590});
 
     auto* right = new QSplitter(Qt::Vertical);
     right->addWidget(charts);
@@ -534,6 +538,14 @@ void MainWindow::startNext()
     connect(r.worker, &TrainingWorker::failed, this, &MainWindow::onFailed);
     connect(r.worker, &TrainingWorker::generated, this, &MainWindow::onGenerated);
     setState(r, RunState::Loading);
+    // Follow the new run (gradient chart, timeline) unless the user picked another one.
+    const int focused = focusedRunId();
+    if (focused < 0 || focused == previousRunId_) {
+        for (int row = 0; row < runsTable_->rowCount(); ++row)
+            if (runsTable_->item(row, kNameColumn)->data(Qt::UserRole).toInt() == r.id)
+                runsTable_->selectRow(row);
+    }
+    previousRunId_ = r.id;
     r.thread->start();
     refreshGradChart();
     refreshStatusBar();
@@ -844,8 +856,8 @@ void MainWindow::refreshGradChart()
         gradChart_->setPoints("threshold", {QPointF(r->gradNorm.first().x(), clip), QPointF(r->gradNorm.last().x(), clip)});
     else
         gradChart_->setPoints("threshold", {});
-    gradChart_->setLabel("threshold", clip > 0 ? tr("clipping threshold %1").arg(clip) : tr("clipping off"));
-    gradChart_->setLabel("clipped", tr("clipped batches (%1 of %2)").arg(r->clipped.size()).arg(r->gradNorm.size()));
+    gradChart_->setLabel("threshold", clip > 0 ? tr("clip at %1").arg(clip) : tr("no clipping"));
+    gradChart_->setLabel("clipped", tr("clipped: %1 of %2").arg(r->clipped.size()).arg(r->gradNorm.size()));
 }
 
 void MainWindow::refreshStatusBar()

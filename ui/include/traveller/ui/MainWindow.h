@@ -130,6 +130,7 @@ private:
     int nextRequestId_ = 1;
     int corpusRetryRunId_ = -1;  // the run to retry once the corpus is there
     int gradRunId_ = -1;         // the run the gradient chart shows
+    int previousRunId_ = -1;     // the run started before the current one
     QThread* downloadThread_ = nullptr;
 
     ExperimentPanel* panel_;
