@@ -23,6 +23,9 @@
 using namespace traveller;
 namespace fs = std::filesystem;
 
+int runTranslateCommand(int argc, char** argv);  // TranslateCommands.cpp
+int runBleuCommand(int argc, char** argv);
+
 namespace {
 
 constexpr const char* kUsage = R"(traveller-cli — train and compare recurrent language models (Dive into Deep Learning, ch. 8-9)
@@ -31,6 +34,8 @@ usage:
   traveller-cli train CONFIG [--set KEY=VALUE]... [--device D] [--threads N]
                       [--data-dir DIR] [--checkpoint FILE] [--every-epoch] [--quiet]
   traveller-cli fetch-data [--data-dir DIR]
+  traveller-cli translate CONFIG [--set KEY=VALUE]... [--beam N] [--device D] [--threads N] [--data-dir DIR] [--no-heldout]
+  traveller-cli bleu --hyp FILE --ref FILE [--order K]   corpus BLEU-4 and per-line sentence BLEU
   traveller-cli presets            list the shipped experiment presets
   traveller-cli schema             list every experiment key with its default
   traveller-cli devices            list the CPU and the CUDA GPUs this build can use
@@ -310,6 +315,10 @@ int main(int argc, char** argv)
             std::cout << kUsage;
             return 0;
         }
+        if (command == "translate")
+            return runTranslateCommand(argc, argv);
+        if (command == "bleu")
+            return runBleuCommand(argc, argv);
         const Options o = parseOptions(argc, argv, 2);
         if (command == "train")
             return commandTrain(o);

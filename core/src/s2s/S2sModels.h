@@ -1,0 +1,120 @@
+// The encoder-decoder of d2l's "Sequence to Sequence Learning" (plain decoder)
+// and "Bahdanau Attention" (additive attention decoder), with GRU or LSTM cells,
+// plus greedy and beam-search decoding.
+//
+// Dimensions: B batch, T source/target steps, E embedding, H hidden units,
+// L layers, V vocabulary (source or target), K source positions attended over.
+#pragma once
+
+#include "traveller/core/Translation.h"
+
+#include <torch/torch.h>
+
+#include <vector>
+
+namespace traveller::s2s {
+
+// h: (L, B, H); c: (L, B, H) for LSTM, undefined for GRU.
+struct RnnState {
+    torch::Tensor h;
+    torch::Tensor c;
+    RnnState rows(const torch::Tensor& index) const;  // select batch rows
+};
+
+// torch::nn::GRU or torch::nn::LSTM behind one interface.
+struct RecurrentImpl : torch::nn::Module {
+    RecurrentImpl(S2sCell cell, std::int64_t input, std::int64_t hidden, std::int64_t layers, double dropout);
+    // X: (T, B, in) -> outputs (T, B, H); state is read (undefined h: zeros) and replaced.
+    torch::Tensor forward(const torch::Tensor& x, RnnState& state);
+
+    torch::nn::GRU gru{nullptr};
+    torch::nn::LSTM lstm{nullptr};
+};
+TORCH_MODULE(Recurrent);
+
+struct EncoderImpl : torch::nn::Module {
+    EncoderImpl(const S2sModelConfig& config, std::int64_t vocab);
+    // X: (B, T) ids -> outputs (T, B, H); state: the final (L, B, H).
+    torch::Tensor forward(const torch::Tensor& x, RnnState& state);
+
+    torch::nn::Embedding embedding;
+    Recurrent rnn;
+};
+TORCH_MODULE(Encoder);
+
+// What the decoder carries from step to step.
+struct DecoderState {
+    RnnState rnn;              // starts as the encoder's final state
+    torch::Tensor context;     // (B, H): encoder's last-layer final state (ContextSource::Encoder)
+    torch::Tensor encOutputs;  // (B, K, H): attention keys and values
+    torch::Tensor encValid;    // (B) int64: source positions that are not <pad>
+    DecoderState rows(const torch::Tensor& index) const;
+};
+
+// Scores (B, Q, K) -> softmax over K with positions >= valid[b] set to -1e6 first (the book's masked_softmax).
+torch::Tensor maskedSoftmax(const torch::Tensor& scores, const torch::Tensor& valid);
+
+struct AdditiveAttentionImpl : torch::nn::Module {
+    AdditiveAttentionImpl(std::int64_t keySize, std::int64_t querySize, std::int64_t hidden, double dropout);
+    // queries (B, Q, H), keys/values (B, K, H), valid (B) -> (B, Q, H); weights (B, Q, K) before dropout.
+    torch::Tensor forward(const torch::Tensor& queries, const torch::Tensor& keys, const torch::Tensor& values,
+                          const torch::Tensor& valid, torch::Tensor& weights);
+
+    torch::nn::Linear wK, wQ, wV;
+    torch::nn::Dropout dropout;
+};
+TORCH_MODULE(AdditiveAttention);
+
+struct DecoderImpl : torch::nn::Module {
+    DecoderImpl(const S2sModelConfig& config, std::int64_t vocab);
+    // Y: (B, T) ids -> logits (B, T, V); advances state. With attention,
+    // attention receives the weights (B, T, K); otherwise it is left undefined.
+    torch::Tensor forward(const torch::Tensor& y, DecoderState& state, torch::Tensor* attention = nullptr);
+
+    S2sDecoder kind;
+    ContextSource contextSource;
+    torch::nn::Embedding embedding;
+    Recurrent rnn;
+    torch::nn::Linear dense;
+    AdditiveAttention attention{nullptr};
+};
+TORCH_MODULE(Decoder);
+
+struct Seq2SeqImpl : torch::nn::Module {
+    Seq2SeqImpl(const S2sModelConfig& config, std::int64_t sourceVocab, std::int64_t targetVocab);
+    // X: (B, T) source ids, xValid: (B) -> the decoder's initial state.
+    DecoderState encode(const torch::Tensor& x, const torch::Tensor& xValid);
+    // Teacher forcing. X: (B, T), xValid: (B), decoderInput: (B, T') -> logits (B, T', V).
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& xValid, const torch::Tensor& decoderInput);
+
+    Encoder encoder;
+    Decoder decoder;
+};
+TORCH_MODULE(Seq2Seq);
+
+// Xavier-uniform weights of every Linear and recurrent layer (the book's xavier_init_weights).
+void xavierInit(torch::nn::Module& module);
+
+// (B, T) bool: position t < valid[b].
+torch::Tensor sequenceMask(const torch::Tensor& valid, std::int64_t steps);
+// The book's MaskedSoftmaxCELoss. logits (B, T, V), labels (B, T), valid (B)
+// -> (B): cross-entropy with padded positions zeroed, averaged over all T.
+torch::Tensor maskedCrossEntropy(const torch::Tensor& logits, const torch::Tensor& labels, const torch::Tensor& valid);
+
+struct Decoded {
+    std::vector<std::int64_t> ids;             // without <eos>
+    double logProbability = 0;                 // of ids plus <eos> when emitted
+    std::vector<std::vector<float>> attention; // per id: weights over the first `valid` source positions
+};
+
+// Source: (1, T) padded ids with valid length. Runs under NoGradGuard; the model
+// should be in eval() mode.
+Decoded greedyDecode(Seq2Seq& model, const torch::Tensor& source, std::int64_t valid, std::int64_t bos,
+                     std::int64_t eos, int maxSteps);
+// Keeps `beam` hypotheses; one that emits <eos> is finished; after maxSteps the
+// live ones finish too. Returns the finished one with the highest
+// logP / L^lengthPenalty, L counting its tokens and <eos> (d2l's beam-search score).
+Decoded beamDecode(Seq2Seq& model, const torch::Tensor& source, std::int64_t valid, std::int64_t bos,
+                   std::int64_t eos, int maxSteps, int beam, double lengthPenalty);
+
+} // namespace traveller::s2s

@@ -1,0 +1,349 @@
+// Translation: the book's text preparation, BLEU on hand-worked examples, model
+// shapes, attention, decoding, and a short training run.
+#include "s2s/S2sModels.h"
+#include "traveller/core/Bleu.h"
+#include "traveller/core/DataStore.h"
+#include "traveller/core/Errors.h"
+#include "traveller/core/Translation.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+
+using namespace traveller;
+
+namespace {
+
+std::string dataDir() { return resolveDataDir(); }
+
+TranslationConfig smallConfig()
+{
+    TranslationConfig c;
+    c.train.device = "cpu";
+    c.data.heldout = 0;
+    return c;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- data
+
+TEST(S2sData, PunctuationGetsASpaceUnlessOnePrecedes)
+{
+    EXPECT_EQ(preprocessNmt("Go.\tVa !"), "go .\tva !");
+    EXPECT_EQ(preprocessNmt("Hello, world!"), "hello , world !");
+    EXPECT_EQ(preprocessNmt("Really?"), "really ?");
+    EXPECT_EQ(preprocessNmt("wait..."), "wait . . .");
+    EXPECT_EQ(preprocessNmt("va !"), "va !");
+    EXPECT_EQ(preprocessNmt(".start"), ".start");  // the first character never gets one
+}
+
+TEST(S2sData, NoBreakSpacesBecomeSpacesAndLatinCapitalsLowerCase)
+{
+    EXPECT_EQ(preprocessNmt("Cours\u202f!"), "cours !");
+    EXPECT_EQ(preprocessNmt("a\u00a0b"), "a b");
+    EXPECT_EQ(preprocessNmt("\u00c9t\u00c9 \u00c0 \u0152uvre \u00c7a"), "\u00e9t\u00e9 \u00e0 \u0153uvre \u00e7a");
+    // A no-break space before "!" counts as the space the rule wants.
+    EXPECT_EQ(preprocessNmt("Salut\u00a0!"), "salut !");
+}
+
+TEST(S2sData, WordsSplitOnSingleSpacesAsPython)
+{
+    EXPECT_EQ(nmtWords("j'ai perdu ."), (Tokens{"j'ai", "perdu", "."}));
+    EXPECT_EQ(nmtWords("a  b"), (Tokens{"a", "", "b"}));
+}
+
+TEST(S2sData, BookVocabularySizes)
+{
+    auto cfg = smallConfig().data;
+    const auto corpus = loadTranslationCorpus(cfg, dataDir());
+    EXPECT_EQ(corpus.source.size(), 601u);  // the book's `i > num_examples` reads one line more
+    EXPECT_EQ(corpus.sourceVocab.size(), 184);
+    EXPECT_EQ(corpus.targetVocab.size(), 201);
+    EXPECT_EQ(corpus.sourceVocab.token(1), "<pad>");
+    EXPECT_EQ(corpus.sourceVocab.token(2), "<bos>");
+    EXPECT_EQ(corpus.sourceVocab.token(3), "<eos>");
+    EXPECT_EQ(corpus.source[0], (Tokens{"go", "."}));
+    EXPECT_EQ(corpus.target[0], (Tokens{"va", "!"}));
+    cfg.bookExtraLine = false;
+    const auto exact = loadTranslationCorpus(cfg, dataDir());
+    EXPECT_EQ(exact.source.size(), 600u);
+    EXPECT_EQ(exact.sourceVocab.size(), 184);
+    EXPECT_EQ(exact.targetVocab.size(), 201);
+}
+
+TEST(S2sData, HeldoutPairsFollowTheTrainingLinesWithUnseenSources)
+{
+    auto cfg = smallConfig().data;
+    cfg.heldout = 50;
+    const auto corpus = loadTranslationCorpus(cfg, dataDir());
+    ASSERT_EQ(corpus.heldout.size(), 50u);
+    for (const auto& p : corpus.heldout)
+        for (const auto& s : corpus.source)
+            ASSERT_NE(nmtWords(p.source), s) << p.source;
+}
+
+TEST(S2sData, EosThenPadOrTruncateWithValidLengths)
+{
+    const Vocab v = Vocab::build({"go", "go", ".", "."}, 2, kNmtReserved);
+    const auto padded = padSequences({{"go", "."}, {"go", "go", "go", "go", "go"}, {}}, v, 4);
+    const auto pad = v.index("<pad>"), eos = v.index("<eos>"), go = v.index("go"), dot = v.index(".");
+    EXPECT_EQ(padded.ids[0], (std::vector<std::int64_t>{go, dot, eos, pad}));
+    EXPECT_EQ(padded.ids[1], (std::vector<std::int64_t>{go, go, go, go}));  // truncated: no <eos>
+    EXPECT_EQ(padded.ids[2], (std::vector<std::int64_t>{eos, pad, pad, pad}));
+    EXPECT_EQ(padded.validLengths, (std::vector<std::int64_t>{3, 4, 1}));
+}
+
+// ---------------------------------------------------------------- BLEU
+
+TEST(Bleu, BookSentenceBleuWorkedExamples)
+{
+    EXPECT_DOUBLE_EQ(sentenceBleu({"va", "!"}, {"va", "!"}), 1.0);
+    // "je suis calme ." vs "je suis chez moi .": exp(1 - 5/4) * (3/4)^(1/2) * (1/3)^(1/4)
+    EXPECT_NEAR(sentenceBleu(splitTokens("je suis calme ."), splitTokens("je suis chez moi .")),
+                std::exp(-0.25) * std::sqrt(0.75) * std::pow(1.0 / 3, 0.25), 1e-12);
+    // Clipping: "le" matches only as often as the reference has it.
+    EXPECT_NEAR(sentenceBleu({"le", "le", "le"}, {"le", "chat"}, 1), std::sqrt(1.0 / 3), 1e-12);
+    // A longer prediction is not penalised by the brevity factor.
+    EXPECT_NEAR(sentenceBleu({"a", "b", "c"}, {"a", "b"}, 1), std::sqrt(2.0 / 3), 1e-12);
+}
+
+TEST(Bleu, ShortHypothesesScoreZeroWhereTheBookDividesByZero)
+{
+    EXPECT_EQ(sentenceBleu({}, {"va", "!"}), 0.0);
+    EXPECT_EQ(sentenceBleu({"va"}, {"va", "!"}, 2), 0.0);  // len_pred - 2 + 1 = 0 in the book's denominator
+    EXPECT_EQ(sentenceBleu({"va"}, {"va"}, 2), 0.0);
+    EXPECT_NEAR(sentenceBleu({"va"}, {"va", "!"}, 1), std::exp(-1.0), 1e-12);
+}
+
+TEST(Bleu, CorpusBleuClassicExample)
+{
+    // 1-grams 5/7, 2-grams 3/6, 3-grams 1/5, 4-grams 0/4 (sacreBLEU's "exp": 1/(2*4)).
+    const std::vector<Tokens> hyp{splitTokens("the cat the cat on the mat")};
+    const std::vector<Tokens> ref{splitTokens("the cat is on the mat")};
+    const auto b = corpusBleu(hyp, ref);
+    EXPECT_EQ(b.matches, (std::vector<std::int64_t>{5, 3, 1, 0}));
+    EXPECT_EQ(b.totals, (std::vector<std::int64_t>{7, 6, 5, 4}));
+    EXPECT_DOUBLE_EQ(b.brevityPenalty, 1.0);
+    EXPECT_NEAR(b.score, std::pow(5.0 / 7 * 0.5 * 0.2 * 0.125, 0.25), 1e-12);
+    EXPECT_EQ(corpusBleu(hyp, ref, BleuSmoothing::None).score, 0.0);
+    EXPECT_DOUBLE_EQ(corpusBleu(ref, ref).score, 1.0);
+}
+
+TEST(Bleu, CorpusBleuSumsCountsAndPenalisesTheWholeCorpus)
+{
+    // Lengths 3 vs 5: bp = exp(1 - 5/3). 1-grams 4/4, 2-grams 2/2, 3-grams 1/1, 4-grams 0/0: no
+    // 4-grams at all gives 0, as in sacreBLEU.
+    const std::vector<Tokens> hyp{splitTokens("a b c"), splitTokens("d")};
+    const std::vector<Tokens> ref{splitTokens("a b c e"), splitTokens("d f g")};
+    const auto b = corpusBleu(hyp, ref);
+    EXPECT_EQ(b.hypLength, 4);
+    EXPECT_EQ(b.refLength, 7);
+    EXPECT_NEAR(b.brevityPenalty, std::exp(1.0 - 7.0 / 4), 1e-12);
+    EXPECT_EQ(b.score, 0.0);
+    // Order 3: bp * (1 * 1 * 1)^(1/3).
+    EXPECT_NEAR(corpusBleu(hyp, ref, BleuSmoothing::Exp, 3).score, std::exp(1.0 - 7.0 / 4), 1e-12);
+}
+
+TEST(Bleu, EmptyAndOneWordHypotheses)
+{
+    const auto empty = corpusBleu({{}}, {{"va", "!"}});
+    EXPECT_EQ(empty.brevityPenalty, 0.0);
+    EXPECT_EQ(empty.score, 0.0);
+    const auto one = corpusBleu({{"va"}}, {{"va", "!"}});
+    EXPECT_EQ(one.totals[1], 0);
+    EXPECT_EQ(one.score, 0.0);
+    EXPECT_THROW(corpusBleu({{"a"}}, {}), std::invalid_argument);
+}
+
+TEST(Bleu, BleuByLengthGroupsBySourceWords)
+{
+    const std::vector<BleuRow> rows{{"go .", "va !", "va !", 1.0}, {"i lost .", "j'ai perdu .", "j'ai perdu .", 1.0},
+                                    {"he's calm .", "il est mouillé .", "il est calme .", 0.5}};
+    const auto groups = bleuByLength(rows);
+    ASSERT_EQ(groups.size(), 2u);
+    EXPECT_EQ(groups[0].sourceLength, 2);
+    EXPECT_EQ(groups[1].sourceLength, 3);
+    EXPECT_EQ(groups[1].pairs, 2);
+    EXPECT_DOUBLE_EQ(groups[1].meanSentenceBleu, 0.75);
+}
+
+// ---------------------------------------------------------------- models
+
+namespace {
+
+S2sModelConfig tinyModel(S2sCell cell, S2sDecoder decoder)
+{
+    S2sModelConfig m;
+    m.cell = cell;
+    m.decoder = decoder;
+    m.embed = 8;
+    m.hidden = 16;
+    m.layers = 2;
+    m.dropout = 0.0;
+    return m;
+}
+
+} // namespace
+
+TEST(S2sModels, MaskedLossIgnoresPadding)
+{
+    torch::manual_seed(1);
+    const auto logits = torch::randn({2, 4, 5});
+    const auto labels = torch::tensor({0, 1, 2, 3, 4, 3, 2, 1}, torch::kInt64).view({2, 4});
+    const auto valid = torch::tensor({2, 4}, torch::kInt64);
+    const auto loss = s2s::maskedCrossEntropy(logits, labels, valid);  // (B)
+    ASSERT_EQ(loss.sizes(), torch::IntArrayRef({2}));
+    auto changed = logits.clone();
+    changed[0].slice(0, 2, 4).fill_(100.0);  // only padded positions of row 0
+    EXPECT_TRUE(torch::allclose(s2s::maskedCrossEntropy(changed, labels, valid), loss));
+    // Row 0: sum of the first two positions' cross-entropy, divided by all 4 steps.
+    const auto ce = torch::nn::functional::cross_entropy(logits[0].slice(0, 0, 2), labels[0].slice(0, 0, 2),
+                                                         torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+    EXPECT_NEAR(loss[0].item<double>(), ce.item<double>() / 4, 1e-6);
+}
+
+TEST(S2sModels, EncoderAndDecoderShapes)
+{
+    for (auto cell : {S2sCell::Gru, S2sCell::Lstm})
+        for (auto dec : {S2sDecoder::Plain, S2sDecoder::Attention}) {
+            torch::manual_seed(0);
+            s2s::Seq2Seq model(tinyModel(cell, dec), 11, 13);
+            const auto x = torch::randint(0, 11, {4, 7}, torch::kInt64);
+            const auto valid = torch::tensor({7, 3, 1, 5}, torch::kInt64);
+            s2s::RnnState state;
+            const auto outputs = model->encoder(x, state);
+            EXPECT_EQ(outputs.sizes(), torch::IntArrayRef({7, 4, 16}));
+            EXPECT_EQ(state.h.sizes(), torch::IntArrayRef({2, 4, 16}));
+            EXPECT_EQ(state.c.defined(), cell == S2sCell::Lstm);
+            auto decState = model->encode(x, valid);
+            torch::Tensor weights;
+            const auto logits = model->decoder(torch::randint(0, 13, {4, 6}, torch::kInt64), decState, &weights);
+            EXPECT_EQ(logits.sizes(), torch::IntArrayRef({4, 6, 13}));
+            EXPECT_EQ(weights.defined(), dec == S2sDecoder::Attention);
+            if (weights.defined()) {
+                EXPECT_EQ(weights.sizes(), torch::IntArrayRef({4, 6, 7}));
+            }
+        }
+}
+
+TEST(S2sModels, AttentionWeightsSumToOneAndSkipPadding)
+{
+    torch::manual_seed(3);
+    s2s::Seq2Seq model(tinyModel(S2sCell::Gru, S2sDecoder::Attention), 11, 13);
+    const auto x = torch::randint(0, 11, {3, 5}, torch::kInt64);
+    const auto valid = torch::tensor({5, 2, 1}, torch::kInt64);
+    auto state = model->encode(x, valid);
+    torch::Tensor w;
+    model->decoder(torch::randint(0, 13, {3, 4}, torch::kInt64), state, &w);  // (3, 4, 5)
+    EXPECT_TRUE(torch::allclose(w.sum(-1), torch::ones({3, 4}), 1e-5, 1e-6));
+    EXPECT_LT(w[1].slice(1, 2, 5).abs().max().item<double>(), 1e-6);
+    EXPECT_LT(w[2].slice(1, 1, 5).abs().max().item<double>(), 1e-6);
+}
+
+TEST(S2sModels, BookAndEncoderContextAgreeUnderTeacherForcingOnly)
+{
+    torch::manual_seed(4);
+    auto book = tinyModel(S2sCell::Gru, S2sDecoder::Plain);
+    auto fixed = book;
+    fixed.context = ContextSource::Encoder;
+    s2s::Seq2Seq a(book, 11, 13), b(fixed, 11, 13);
+    {
+        torch::NoGradGuard g;
+        const auto pa = a->parameters(), pb = b->parameters();
+        for (std::size_t i = 0; i < pa.size(); ++i)
+            pb[i].copy_(pa[i]);
+    }
+    const auto x = torch::randint(0, 11, {2, 6}, torch::kInt64);
+    const auto valid = torch::tensor({6, 6}, torch::kInt64);
+    const auto y = torch::randint(0, 13, {2, 5}, torch::kInt64);
+    EXPECT_TRUE(torch::allclose(a->forward(x, valid, y), b->forward(x, valid, y)));
+    // Step by step, the book's state[-1] is the decoder's own state from step 2 on.
+    auto sa = a->encode(x, valid), sb = b->encode(x, valid);
+    const auto first = y.slice(1, 0, 1), second = y.slice(1, 1, 2);
+    EXPECT_TRUE(torch::allclose(a->decoder(first, sa), b->decoder(first, sb)));
+    EXPECT_FALSE(torch::allclose(a->decoder(second, sa), b->decoder(second, sb)));
+}
+
+TEST(S2sModels, BeamOfOneIsGreedy)
+{
+    for (auto dec : {S2sDecoder::Plain, S2sDecoder::Attention}) {
+        torch::manual_seed(5);
+        s2s::Seq2Seq model(tinyModel(S2sCell::Gru, dec), 11, 13);
+        model->eval();
+        for (int trial = 0; trial < 5; ++trial) {
+            const auto source = torch::randint(4, 11, {1, 8}, torch::kInt64);
+            const auto greedy = s2s::greedyDecode(model, source, 6, 2, 3, 8);
+            const auto beam = s2s::beamDecode(model, source, 6, 2, 3, 8, 1, 0.75);
+            EXPECT_EQ(greedy.ids, beam.ids);
+            EXPECT_NEAR(greedy.logProbability, beam.logProbability, 1e-9);
+            EXPECT_EQ(greedy.attention, beam.attention);
+            const auto wide = s2s::beamDecode(model, source, 6, 2, 3, 8, 4, 0.75);
+            EXPECT_LE(wide.ids.size(), 8u);
+        }
+    }
+}
+
+// ---------------------------------------------------------------- config + session
+
+TEST(S2sConfig, PresetParsesAndErrorsNameTheKey)
+{
+    const auto cfg = loadTranslationFile(std::string(TRAVELLER_SOURCE_DIR) + "/resources/presets/book-seq2seq.yaml");
+    EXPECT_EQ(cfg.train.epochs, 300);
+    EXPECT_EQ(cfg.eval.pairs.size(), 4u);
+    EXPECT_EQ(cfg.eval.pairs[3].reference, "je suis chez moi .");
+    EXPECT_EQ(parseTranslationYaml(toYaml(cfg)).eval.pairs[1].source, "i lost .");
+    try {
+        parseTranslationYaml("task: translate\nmodel:\n  hiden: 3\n");
+        FAIL() << "no error";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.key(), "model.hiden");
+        EXPECT_EQ(e.line(), 3);
+        EXPECT_EQ(e.column(), 3);
+    }
+    try {
+        parseTranslationYaml("model:\n  decoder: transformer\n");
+        FAIL() << "no error";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.key(), "model.decoder");
+        EXPECT_EQ(e.line(), 2);
+        EXPECT_EQ(e.column(), 12);
+    }
+    EXPECT_THROW(parseTranslationYaml("task: lm\n"), ConfigError);
+    EXPECT_THROW(parseTranslationYaml("eval:\n  pairs: [[\"go .\"]]\n"), ConfigError);
+}
+
+TEST(S2sSession, ShortTrainingRunLowersTheLossAndTranslates)
+{
+    setTrainingThreads(2);
+    auto cfg = smallConfig();
+    cfg.train.epochs = 12;
+    cfg.model.decoder = S2sDecoder::Attention;
+    cfg.data.heldout = 20;
+    TranslationSession session(cfg, dataDir());
+    struct Losses : TranslationObserver {
+        std::vector<double> values;
+        void onEpoch(const TranslationEpochStats& s) override { values.push_back(s.loss); }
+    } losses;
+    RunControl control;
+    const auto r = session.train(losses, control);
+    ASSERT_EQ(r.status, RunStatus::Finished);
+    ASSERT_EQ(losses.values.size(), 12u);
+    EXPECT_LT(losses.values.back(), 0.8 * losses.values.front());
+    EXPECT_NEAR(r.tokenLoss, r.loss * cfg.data.numSteps, 1e-9);
+    const auto t = session.translate("Tom is calm, zorglub.");
+    EXPECT_EQ(t.unknownWords, (std::vector<std::string>{"zorglub"}));
+    EXPECT_EQ(t.sourceTokens.back(), "<eos>");
+    EXPECT_EQ(t.attention.size(), t.tokens.size());
+    for (const auto& row : t.attention) {
+        ASSERT_EQ(row.size(), t.sourceTokens.size());
+        double sum = 0;
+        for (float w : row)
+            sum += w;
+        EXPECT_NEAR(sum, 1.0, 1e-4);
+    }
+    const auto e = session.evaluateHeldout(2);
+    EXPECT_EQ(e.rows.size(), 20u);
+    EXPECT_FALSE(e.byLength.empty());
+}
