@@ -7,7 +7,10 @@
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/SamplesView.h"
 
+#include <QChartView>
 #include <QCheckBox>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
@@ -297,6 +300,51 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(w.samplesView()->regenerated(id).startsWith("the time"), 10000);
         QVERIFY(!w.busy());
         QVERIFY(!w.findChild<QPushButton*>("stopButton")->isEnabled());
+    }
+
+    void closingTheWindowMidRunStopsAndJoins()
+    {
+        QElapsedTimer clock;
+        {
+            MainWindow w;
+            w.show();
+            setSmallRun(w, "lstm", 500);
+            click(w, "trainButton");
+            click(w, "trainButton");  // and one queued
+            const int id = w.runIds().first();
+            QTRY_VERIFY_WITH_TIMEOUT(w.perplexityChart()->pointCount(w.seriesKey(id)) >= 2, kRunTimeoutMs);
+            click(w, "pauseButton");  // a paused trainer must be woken too
+            clock.start();
+        }
+        qInfo("window destroyed %lld ms after a mid-run close", static_cast<long long>(clock.elapsed()));
+        QVERIFY(clock.elapsed() < 2000);
+    }
+
+    void legendClickAndHoverReportEpochAndValue()
+    {
+        LineChart chart("epoch", "perplexity");
+        chart.resize(500, 300);
+        chart.show();
+        chart.addSeries("a", "GRU h32 lr1");
+        chart.setPoints("a", {{1, 20.0}, {2, 15.5}, {3, 12.25}});
+        chart.setHoverFormat([](const QString& name, double x, double y) {
+            return QString("%1 epoch %2: %3").arg(name).arg(x).arg(y);
+        });
+        QSignalSpy toggled(&chart, &LineChart::visibilityToggled);
+        auto* view = chart.findChild<QChartView*>();
+        QVERIFY(view);
+        // Hover the middle point through real mouse moves over the chart.
+        const QPointF pos = view->chart()->mapToPosition(QPointF(2, 15.5));
+        QTest::mouseMove(view->viewport(), view->mapFromScene(view->chart()->mapToScene(pos)));
+        QTRY_VERIFY_WITH_TIMEOUT(!chart.lastHoverText().isEmpty(), 2000);
+        QCOMPARE(chart.lastHoverText(), QString("GRU h32 lr1 epoch 2: 15.5"));
+        // Click the legend entry: the series hides, the marker stays.
+        auto markers = view->chart()->legend()->markers();
+        QCOMPARE(markers.size(), 1);
+        Q_EMIT markers.first()->clicked();
+        QCOMPARE(toggled.count(), 1);
+        QVERIFY(!chart.seriesVisible("a"));
+        QVERIFY(markers.first()->isVisible());
     }
 
     void divergingRunIsReported()
