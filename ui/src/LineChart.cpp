@@ -26,6 +26,29 @@
 
 namespace traveller::ui {
 
+namespace {
+
+// Ticks at 1, 2 or 5 times a power of ten, about five per axis, anchored at 0,
+// while the range itself hugs the data (applyNiceNumbers could double it).
+void setNiceTicks(QValueAxis* axis, double lo, double hi)
+{
+    const double raw = (hi - lo) / 5.0;
+    if (!(raw > 0))
+        return;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = magnitude;
+    for (double m : {1.0, 2.0, 5.0, 10.0})
+        if (m * magnitude >= raw) {
+            step = m * magnitude;
+            break;
+        }
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0.0);
+    axis->setTickInterval(step);
+}
+
+} // namespace
+
 LineChart::LineChart(const QString& xTitle, const QString& yTitle, QWidget* parent)
     : QWidget(parent),
       chart_(new QChart),
@@ -246,13 +269,14 @@ void LineChart::rescale()
     xMin = std::floor(xMin);
     xMax = std::max(std::ceil(xMax), xMin + 1);
     xAxis_->setRange(xMin, xMax);
-    xAxis_->applyNiceNumbers();
+    setNiceTicks(xAxis_, xMin, xMax);
     if (logScale_) {
         yLog_->setRange(yMin / 1.2, yMax * 1.2);
     } else {
         const double pad = yMax > yMin ? (yMax - yMin) * 0.05 : std::max(1.0, std::abs(yMax) * 0.1);
-        yLinear_->setRange(std::max(0.0, yMin - pad), yMax + pad);
-        yLinear_->applyNiceNumbers();
+        const double lo = std::max(0.0, yMin - pad);
+        yLinear_->setRange(lo, yMax + pad);
+        setNiceTicks(yLinear_, lo, yMax + pad);
     }
 }
 
