@@ -2,6 +2,7 @@
 // scripted modes used for the docs: --measure-responsiveness (GUI-thread
 // lateness while a run trains) and --queue/--screenshot-* (unattended
 // comparisons with window grabs).
+#include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
 #include "traveller/core/Training.h"
 #include "traveller/ui/ExperimentPanel.h"
@@ -18,10 +19,18 @@
 
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 
 using traveller::ui::MainWindow;
 
 namespace {
+
+double cpuSeconds(clockid_t clock)
+{
+    timespec ts{};
+    clock_gettime(clock, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
 
 QString resolveConfig(const QString& arg)
 {
@@ -43,7 +52,12 @@ bool applySets(MainWindow& window, const QStringList& sets)
             std::fprintf(stderr, "traveller: --set expects KEY=VALUE, got '%s'\n", qPrintable(kv));
             return false;
         }
-        window.panel()->setValue(kv.left(eq), kv.mid(eq + 1));
+        try {
+            window.panel()->setValue(kv.left(eq), kv.mid(eq + 1));
+        } catch (const traveller::Error& e) {
+            std::fprintf(stderr, "traveller: --set %s: %s\n", qPrintable(kv), e.what());
+            return false;
+        }
     }
     if (!window.panel()->checkInput()) {
         std::fprintf(stderr, "traveller: %s\n", qPrintable(window.panel()->validationMessage()));
@@ -100,22 +114,29 @@ int main(int argc, char** argv)
         }
         window.show();
         auto* probe = new traveller::ui::ResponsivenessProbe(10, &window);
+        // CPU the GUI thread spends drawing and handling signals, against the whole process.
+        double guiCpu0 = 0, processCpu0 = 0;
         QObject::connect(&window, &MainWindow::runFailed, &app, [&](int, const traveller::ui::RunFailure& f) {
             std::fprintf(stderr, "traveller: %s\n", qPrintable(f.message));
             app.exit(1);
         });
         QObject::connect(&window, &MainWindow::runFinished, &app, [&](int, const traveller::ui::RunOutcome& o) {
             probe->stop();
+            const double guiCpu = cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - guiCpu0;
+            const double processCpu = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - processCpu0;
             std::printf("{\"event\":\"responsiveness\",\"heartbeat_ms\":10,\"ticks\":%d,\"max_lateness_ms\":%.2f,"
                         "\"p99_lateness_ms\":%.2f,\"mean_lateness_ms\":%.3f,\"status\":\"%s\",\"epochs\":%d,"
-                        "\"tokens_per_s\":%.1f,\"seconds\":%.2f,\"threads\":%d}\n",
+                        "\"tokens_per_s\":%.1f,\"seconds\":%.2f,\"threads\":%d,"
+                        "\"gui_thread_cpu_s\":%.3f,\"process_cpu_s\":%.3f}\n",
                         probe->ticks(), probe->maxLatenessMs(), probe->percentileLatenessMs(99),
                         probe->meanLatenessMs(), traveller::toString(o.status).c_str(), o.epochsDone,
-                        o.tokensPerSecond, o.seconds, traveller::trainingThreads());
+                        o.tokensPerSecond, o.seconds, traveller::trainingThreads(), guiCpu, processCpu);
             std::fflush(stdout);
             app.exit(o.status == traveller::RunStatus::Finished ? 0 : 3);
         });
         QTimer::singleShot(200, &window, [&] {
+            guiCpu0 = cpuSeconds(CLOCK_THREAD_CPUTIME_ID);
+            processCpu0 = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
             probe->start();
             window.train();
         });

@@ -176,6 +176,12 @@ void ExperimentPanel::setPresets(const QStringList& paths)
 void ExperimentPanel::setValue(const QString& key, const QString& valueText)
 {
     QWidget* w = fields_.value(key);
+    if (!w) {
+        // A key without a field (optimizer, threads, ...): it lives in the base config.
+        setConfigValue(base_, key.toStdString(), valueText.toStdString());
+        revalidate();
+        return;
+    }
     if (auto* edit = qobject_cast<QLineEdit*>(w)) {
         edit->setText(valueText);
     } else if (auto* combo = qobject_cast<QComboBox*>(w)) {

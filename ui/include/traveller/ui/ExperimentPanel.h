@@ -33,6 +33,7 @@ public:
 
     // Points the user at a key (e.g. from a YAML error): marks and focuses it.
     void markKey(const QString& key, const QString& message);
+    // Keys without a field are set on the base config; throws ConfigError for a bad one.
     void setValue(const QString& key, const QString& valueText);
     QString value(const QString& key) const;
     QStringList keys() const { return order_; }
