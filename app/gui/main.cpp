@@ -120,7 +120,7 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "traveller: %s\n", qPrintable(f.message));
             app.exit(1);
         });
-        QObject::connect(&window, &MainWindow::runFinished, &app, [&](int, const traveller::ui::RunOutcome& o) {
+        QObject::connect(&window, &MainWindow::runFinished, &app, [&](int id, const traveller::ui::RunOutcome& o) {
             probe->stop();
             const double guiCpu = cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - guiCpu0;
             const double processCpu = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - processCpu0;
@@ -130,7 +130,7 @@ int main(int argc, char** argv)
                         "\"gui_thread_cpu_s\":%.3f,\"process_cpu_s\":%.3f}\n",
                         probe->ticks(), probe->maxLatenessMs(), probe->percentileLatenessMs(99),
                         probe->meanLatenessMs(), traveller::toString(o.status).c_str(), o.epochsDone,
-                        o.tokensPerSecond, o.seconds, traveller::trainingThreads(), guiCpu, processCpu);
+                        o.tokensPerSecond, o.seconds, window.runInfo(id).threads, guiCpu, processCpu);
             std::fflush(stdout);
             app.exit(o.status == traveller::RunStatus::Finished ? 0 : 3);
         });

@@ -454,6 +454,12 @@ QString MainWindow::runName(int runId) const
     return r ? r->name : QString();
 }
 
+RunStarted MainWindow::runInfo(int runId) const
+{
+    const Run* r = run(runId);
+    return r ? r->info : RunStarted{};
+}
+
 bool MainWindow::busy() const { return currentRunId_ >= 0 || !queue_.isEmpty(); }
 
 QString MainWindow::message() const { return message_->text(); }
@@ -622,7 +628,7 @@ void MainWindow::onBatch(int runId, const BatchStats& stats)
     r->gradNorm.append(p);
     if (stats.clipped)
         r->clipped.append(p);
-    r->dirty = true;
+    r->batchDirty = true;
     scheduleRefresh();
 }
 
@@ -635,7 +641,7 @@ void MainWindow::onEpoch(int runId, const EpochStats& stats)
     r->perplexity.append(QPointF(stats.epoch, stats.perplexity));
     if (stats.hasSample)
         samples_->addSample(runId, stats.epoch, QString::fromStdString(stats.sample));
-    r->dirty = true;
+    r->curveDirty = true;
     scheduleRefresh();
 }
 
@@ -645,7 +651,7 @@ void MainWindow::onFinished(int runId, const RunOutcome& outcome)
     if (!r)
         return;
     r->outcome = outcome;
-    r->dirty = true;
+    r->curveDirty = r->batchDirty = true;
     switch (outcome.status) {
     case RunStatus::Finished:
         setState(*r, RunState::Finished);
@@ -807,14 +813,14 @@ void MainWindow::refresh()
 {
     refreshTimer_->stop();
     for (auto& [id, r] : runs_) {
-        if (!r->dirty)
-            continue;
-        r->dirty = false;
-        if (perplexityChart_->hasSeries(seriesKey(id)))
-            perplexityChart_->setPoints(seriesKey(id), r->perplexity);
-        updateRunRow(*r);
-        if (id == gradRunId_)
+        if (r->curveDirty) {
+            if (perplexityChart_->hasSeries(seriesKey(id)))
+                perplexityChart_->setPoints(seriesKey(id), r->perplexity);
+            updateRunRow(*r);
+        }
+        if (r->batchDirty && id == gradRunId_)
             refreshGradChart();
+        r->curveDirty = r->batchDirty = false;
     }
     refreshStatusBar();
 }

@@ -56,6 +56,7 @@ public:
     RunState runState(int runId) const;
     QString runStatusText(int runId) const;
     QString runName(int runId) const;
+    RunStarted runInfo(int runId) const;
     QString seriesKey(int runId) const { return QStringLiteral("run%1").arg(runId); }
     bool busy() const;  // a run is loading, training, paused or queued
     QString message() const;
@@ -97,7 +98,8 @@ private:
         QList<QPointF> perplexity;            // (epoch, perplexity)
         QList<QPointF> gradNorm;              // (fractional epoch, norm) per batch
         QList<QPointF> clipped;               // the clipped subset of gradNorm
-        bool dirty = false;
+        bool curveDirty = false;  // a new epoch: redraw the perplexity line
+        bool batchDirty = false;  // new batches: redraw the gradient chart
     };
 
     void buildUi();
