@@ -311,6 +311,7 @@ TEST(S2sConfig, PresetParsesAndErrorsNameTheKey)
         EXPECT_EQ(e.column(), 12);
     }
     EXPECT_THROW(parseTranslationYaml("task: lm\n"), ConfigError);
+    EXPECT_THROW(parseTranslationYaml("model:\n  arch: gru\n"), ConfigError);
     EXPECT_THROW(parseTranslationYaml("eval:\n  pairs: [[\"go .\"]]\n"), ConfigError);
 }
 

@@ -331,6 +331,10 @@ TranslationConfig parseRoot(const std::string& text)
     if (!root.IsMap())
         fail("", lineOf(root), columnOf(root),
              "a translation experiment must be a mapping with sections model, train, data, eval");
+    const YAML::Node& constRoot = root;  // const lookups never add keys
+    if (constRoot["sample"] || (constRoot["model"] && constRoot["model"].IsMap() && constRoot["model"]["arch"]))
+        fail("", lineOf(root), columnOf(root),
+             "this is a language-model experiment (it has sample or model.arch): run it with `traveller-cli train`");
     walk(cfg, root, "");
     validate(cfg);
     return cfg;
