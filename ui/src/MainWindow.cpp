@@ -63,6 +63,11 @@ QString formatDuration(double seconds)
     return QStringLiteral("%1:%2").arg(s / 60, 2, 10, QChar('0')).arg(s % 60, 2, 10, QChar('0'));
 }
 
+QString cpuLabel(int threads)
+{
+    return threads == 1 ? MainWindow::tr("CPU (1 thread)") : MainWindow::tr("CPU (%1 threads)").arg(threads);
+}
+
 QString formatNumber(double v, int precision = 3)
 {
     return std::isfinite(v) ? QString::number(v, 'f', precision) : QStringLiteral("—");
@@ -612,7 +617,7 @@ void MainWindow::onStarted(int runId, const RunStarted& info)
                     .arg(r->name)
                     .arg(info.corpusTokens)
                     .arg(info.parameters)
-                    .arg(info.device == "cpu" ? tr("CPU, %1 threads").arg(info.threads) : info.device));
+                    .arg(info.device == "cpu" ? cpuLabel(info.threads) : info.device));
     Q_EMIT runStarted(runId);
     refreshStatusBar();
     updateControls();
@@ -895,7 +900,7 @@ void MainWindow::refreshStatusBar()
     const double eta = s.epoch > 0 && running ? s.elapsedSeconds / s.epoch * (epochs - s.epoch) : 0;
     statusTime_->setText(tr("elapsed %1  ETA %2").arg(formatDuration(s.elapsedSeconds), running ? formatDuration(eta) : tr("done")));
     const QString device = r->info.device.isEmpty() ? QString::fromStdString(r->config.train.device) : r->info.device;
-    statusDevice_->setText(device == "cpu" ? tr("CPU (%1 threads)").arg(r->info.threads) : device);
+    statusDevice_->setText(device == "cpu" ? cpuLabel(r->info.threads) : device);
 }
 
 void MainWindow::updateRunRow(const Run& r)
