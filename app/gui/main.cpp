@@ -97,8 +97,11 @@ int main(int argc, char** argv)
     QCommandLineOption duringEpoch("during-epoch", "Take --screenshot-during when the last queued run reaches this epoch (default: half its epochs).", "N");
     QCommandLineOption after("screenshot-after", "Grab the window when the queue is done, then quit.", "PNG");
     QCommandLineOption select("select-run", "Select this run (1-based) before the final grab.", "N");
+    QCommandLineOption baseline("baseline-ms",
+                                "With --measure-responsiveness: first measure the idle window for this long, to separate the machine's scheduling noise from the training's.",
+                                "MS", "0");
     QCommandLineOption size("size", "Window size for grabs.", "WxH", "1400x860");
-    parser.addOptions({dataDir, set, queue, measure, during, duringEpoch, after, select, size});
+    parser.addOptions({dataDir, set, queue, measure, baseline, during, duringEpoch, after, select, size});
     parser.process(app);
 
     traveller::setTrainingThreads(0);  // every core; the GUI thread stays responsive anyway
@@ -134,11 +137,27 @@ int main(int argc, char** argv)
             std::fflush(stdout);
             app.exit(o.status == traveller::RunStatus::Finished ? 0 : 3);
         });
-        QTimer::singleShot(200, &window, [&] {
+        const int baselineMs = parser.value(baseline).toInt();
+        auto startTraining = [&] {
             guiCpu0 = cpuSeconds(CLOCK_THREAD_CPUTIME_ID);
             processCpu0 = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
             probe->start();
             window.train();
+        };
+        QTimer::singleShot(200, &window, [&, baselineMs] {
+            if (baselineMs <= 0) {
+                startTraining();
+                return;
+            }
+            probe->start();
+            QTimer::singleShot(baselineMs, &window, [&] {
+                probe->stop();
+                std::printf("{\"event\":\"idle_baseline\",\"heartbeat_ms\":10,\"ticks\":%d,\"max_lateness_ms\":%.2f,"
+                            "\"p99_lateness_ms\":%.2f,\"mean_lateness_ms\":%.3f}\n",
+                            probe->ticks(), probe->maxLatenessMs(), probe->percentileLatenessMs(99),
+                            probe->meanLatenessMs());
+                startTraining();
+            });
         });
         return app.exec();
     }
