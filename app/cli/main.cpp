@@ -25,6 +25,7 @@ namespace fs = std::filesystem;
 
 int runTranslateCommand(int argc, char** argv);  // TranslateCommands.cpp
 int runBleuCommand(int argc, char** argv);
+int runBenchCommand(int argc, char** argv);     // BenchCommand.cpp
 
 namespace {
 
@@ -36,6 +37,8 @@ usage:
   traveller-cli fetch-data [--data-dir DIR]
   traveller-cli translate CONFIG [--set KEY=VALUE]... [--beam N] [--device D] [--threads N] [--data-dir DIR] [--no-heldout]
   traveller-cli bleu --hyp FILE --ref FILE [--order K]   corpus BLEU-4 and per-line sentence BLEU
+  traveller-cli bench [--arch rnn,gru,lstm] [--hidden 256,1024] [--impl builtin,fused]
+                      [--epochs N] [--threads N] [--gemm]   training speed / GEMM ceiling
   traveller-cli presets            list the shipped experiment presets
   traveller-cli schema             list every experiment key with its default
   traveller-cli devices            list the CPU and the CUDA GPUs this build can use
@@ -319,6 +322,8 @@ int main(int argc, char** argv)
             return runTranslateCommand(argc, argv);
         if (command == "bleu")
             return runBleuCommand(argc, argv);
+        if (command == "bench")
+            return runBenchCommand(argc, argv);
         const Options o = parseOptions(argc, argv, 2);
         if (command == "train")
             return commandTrain(o);

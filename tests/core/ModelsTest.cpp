@@ -111,3 +111,33 @@ TEST(GradClip, ScalesToThetaAndReportsTheNormBefore)
     EXPECT_NEAR(clipGradNorm({a, b}, 0.0), std::sqrt(0.36 + 1600.0), 1e-3);
     EXPECT_FLOAT_EQ(b.grad().item<float>(), 40.0f);
 }
+
+TEST(FusedLm, MatchesBuiltinAtTheBooksSizeOverTrainingSteps)
+{
+    // Book-sized batches take the multi-threaded row split; several SGD steps
+    // with clipping must keep both models on the same trajectory.
+    for (Arch arch : {Arch::Rnn, Arch::Gru, Arch::Lstm}) {
+        torch::manual_seed(5);
+        auto reference = makeLanguageModel({arch, Impl::Builtin, 256, 1}, 28, torch::kCPU);
+        auto fused = makeLanguageModel({arch, Impl::Fused, 256, 1}, 28, torch::kCPU);
+        copyWeights(*reference, *fused);
+        torch::optim::SGD opt1(reference->parameters(), 1.0), opt2(fused->parameters(), 1.0);
+        RnnState s1 = reference->initialState(32, torch::kCPU), s2 = fused->initialState(32, torch::kCPU);
+        for (int step = 0; step < 5; ++step) {
+            const auto x = torch::randint(28, {32, 35}, torch::kInt64);
+            const auto y = torch::randint(28, {32, 35}, torch::kInt64).t().reshape(-1);
+            s1 = s1.detached();
+            s2 = s2.detached();
+            const auto loss1 = torch::nn::functional::cross_entropy(reference->forward(x, s1), y);
+            const auto loss2 = torch::nn::functional::cross_entropy(fused->forward(x, s2), y);
+            EXPECT_NEAR(loss1.item<double>(), loss2.item<double>(), 1e-4) << toString(arch) << " step " << step;
+            opt1.zero_grad();
+            opt2.zero_grad();
+            loss1.backward();
+            loss2.backward();
+            EXPECT_NEAR(clipGradNorm(reference->parameters(), 1.0), clipGradNorm(fused->parameters(), 1.0), 1e-3);
+            opt1.step();
+            opt2.step();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+#include "traveller/core/Benchmark.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+
+namespace traveller {
+
+double measureGemmGflops(std::int64_t m, std::int64_t k, std::int64_t n, double minSeconds)
+{
+    torch::NoGradGuard noGrad;
+    const auto a = torch::randn({m, k});
+    const auto b = torch::randn({k, n});
+    auto c = torch::empty({m, n});
+    for (int i = 0; i < 5; ++i)
+        at::mm_out(c, a, b);
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
+    std::int64_t reps = 0;
+    double elapsed = 0;
+    while (elapsed < minSeconds) {
+        for (int i = 0; i < 10; ++i)
+            at::mm_out(c, a, b);
+        reps += 10;
+        elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    }
+    return 2.0 * static_cast<double>(m * k * n) * static_cast<double>(reps) / elapsed / 1e9;
+}
+
+double lmFlopsPerToken(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers)
+{
+    const double g = arch == Arch::Rnn ? 1 : (arch == Arch::Gru ? 3 : 4);
+    const double v = static_cast<double>(vocab), h = static_cast<double>(hidden), l = static_cast<double>(layers);
+    const double forward = v * g * h + (l - 1) * h * g * h + l * h * g * h + h * v;
+    return 3.0 * 2.0 * forward;
+}
+
+} // namespace traveller
