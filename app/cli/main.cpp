@@ -1,5 +1,7 @@
 // traveller-cli: the headless front end. Same YAML experiments as the GUI;
 // results as JSON Lines on stdout, human progress on stderr.
+#include "RunEvents.h"
+
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
@@ -16,16 +18,14 @@
 #include <unistd.h>
 #include <vector>
 
-#ifndef TRAVELLER_PRESET_DIR
-#define TRAVELLER_PRESET_DIR ""
-#endif
-
 using namespace traveller;
 namespace fs = std::filesystem;
 
 int runTranslateCommand(int argc, char** argv);  // TranslateCommands.cpp
 int runBleuCommand(int argc, char** argv);
 int runBenchCommand(int argc, char** argv);     // BenchCommand.cpp
+int runSweepCommand(int argc, char** argv);     // SweepCommands.cpp
+int runRunsCommand(int argc, char** argv);
 
 namespace {
 
@@ -39,7 +39,12 @@ usage:
   traveller-cli bleu --hyp FILE --ref FILE [--order K]   corpus BLEU-4 and per-line sentence BLEU
   traveller-cli bench [--arch rnn,gru,lstm] [--hidden 256,1024] [--impl builtin,fused]
                       [--epochs N] [--threads N] [--gemm]   training speed / GEMM ceiling
-  traveller-cli presets            list the shipped experiment presets
+  traveller-cli sweep SWEEP [--parallel 1|2] [--threads N] [--library DIR] [--data-dir DIR]
+                      [--device D] [--checkpoint-every N] [--dry-run] [--quiet]
+  traveller-cli runs list|show ID|rename ID NAME|tag ID TAG|untag ID TAG|delete ID
+  traveller-cli runs export --csv|--markdown [ID...] [--sweep NAME] [--output FILE]
+  traveller-cli runs resume ID | rerun ID | generate ID [--prefix TEXT] [--length N]
+  traveller-cli presets            list the shipped experiment and sweep presets
   traveller-cli schema             list every experiment key with its default
   traveller-cli devices            list the CPU and the CUDA GPUs this build can use
   traveller-cli version
@@ -63,34 +68,9 @@ void onInterrupt(int)
         gControl->requestStopFromSignal();
 }
 
-std::vector<fs::path> presetDirs()
-{
-    std::vector<fs::path> dirs;
-    if (const char* env = std::getenv("TRAVELLER_PRESET_DIR"); env && *env)
-        dirs.emplace_back(env);
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        dirs.push_back(exe.parent_path() / "../share/traveller/presets");  // installed
-        dirs.push_back(exe.parent_path() / "../../resources/presets");    // build/bin in a checkout
-    }
-    if (*TRAVELLER_PRESET_DIR)
-        dirs.emplace_back(TRAVELLER_PRESET_DIR);
-    return dirs;
-}
+using cli::presetDirs;
 
-std::string resolveConfigPath(const std::string& arg)
-{
-    std::error_code ec;
-    if (fs::is_regular_file(arg, ec))
-        return arg;
-    for (const auto& dir : presetDirs()) {
-        const fs::path p = dir / (arg + ".yaml");
-        if (fs::is_regular_file(p, ec))
-            return p.string();
-    }
-    throw ConfigError("", 0, 0, "no such experiment file or preset (try `traveller-cli presets`)", arg);
-}
+std::string resolveConfigPath(const std::string& arg) { return cli::resolvePreset(arg, "", "experiment"); }
 
 struct Options {
     std::vector<std::string> positional;
@@ -162,14 +142,8 @@ public:
 
     void onEpoch(const EpochStats& s) override
     {
-        if (s.hasSample || everyEpoch_) {
-            JsonObject o;
-            o.add("event", "epoch").add("epoch", s.epoch).add("perplexity", s.perplexity);
-            o.add("tokens_per_s", s.tokensPerSecond);
-            if (s.hasSample)
-                o.add("sample", s.sample);
-            std::cout << o.str() << '\n' << std::flush;
-        }
+        if (s.hasSample || everyEpoch_)
+            std::cout << cli::epochEvent(s) << '\n' << std::flush;
         if (quiet_)
             return;
         const double eta = s.elapsedSeconds / s.epoch * (s.epochs - s.epoch);
@@ -236,16 +210,7 @@ int commandTrain(const Options& o)
     if (!o.checkpoint.empty())
         session.saveCheckpoint(o.checkpoint);
 
-    JsonObject samples;
-    for (const auto& [prefix, text] : r.samples)
-        samples.add(prefix, text);
-    JsonObject done;
-    done.add("event", "done").add("status", toString(r.status)).add("epochs", r.epochsDone);
-    done.add("perplexity", r.perplexity).add("tokens_per_s", r.tokensPerSecond).add("seconds", r.seconds);
-    done.add("device", r.device).add("threads", threads).addRaw("samples", samples.str());
-    if (r.status == RunStatus::Diverged)
-        done.add("diverged_epoch", r.divergedEpoch).add("message", r.message);
-    std::cout << done.str() << '\n' << std::flush;
+    std::cout << cli::doneEvent(r, threads) << '\n' << std::flush;
 
     switch (r.status) {
     case RunStatus::Diverged:
@@ -281,6 +246,15 @@ int commandPresets()
         std::sort(names.begin(), names.end());
         std::cout << "presets in " << fs::weakly_canonical(dir, ec).string() << ":\n";
         for (const auto& n : names)
+            std::cout << "  " << n << '\n';
+        std::vector<std::string> sweeps;
+        for (const auto& e : fs::directory_iterator(dir / "sweeps", ec))
+            if (e.path().extension() == ".yaml")
+                sweeps.push_back(e.path().stem().string());
+        std::sort(sweeps.begin(), sweeps.end());
+        if (!sweeps.empty())
+            std::cout << "sweeps (traveller-cli sweep NAME):\n";
+        for (const auto& n : sweeps)
             std::cout << "  " << n << '\n';
         return 0;
     }
@@ -324,6 +298,10 @@ int main(int argc, char** argv)
             return runBleuCommand(argc, argv);
         if (command == "bench")
             return runBenchCommand(argc, argv);
+        if (command == "sweep")
+            return runSweepCommand(argc, argv);
+        if (command == "runs")
+            return runRunsCommand(argc, argv);
         const Options o = parseOptions(argc, argv, 2);
         if (command == "train")
             return commandTrain(o);

@@ -1,0 +1,78 @@
+#include "RunEvents.h"
+
+#include "traveller/core/Errors.h"
+#include "traveller/core/Json.h"
+
+#include <cstdlib>
+
+#ifndef TRAVELLER_PRESET_DIR
+#define TRAVELLER_PRESET_DIR ""
+#endif
+
+namespace traveller::cli {
+
+namespace fs = std::filesystem;
+
+std::string epochEvent(const EpochStats& s, const std::string& run)
+{
+    JsonObject o;
+    o.add("event", "epoch");
+    if (!run.empty())
+        o.add("run", run);
+    o.add("epoch", s.epoch).add("perplexity", s.perplexity).add("tokens_per_s", s.tokensPerSecond);
+    if (s.hasSample)
+        o.add("sample", s.sample);
+    return o.str();
+}
+
+std::string doneEvent(const RunResult& r, int threads, const std::string& run, long long id)
+{
+    JsonObject samples;
+    for (const auto& [prefix, text] : r.samples)
+        samples.add(prefix, text);
+    JsonObject done;
+    done.add("event", "done");
+    if (!run.empty())
+        done.add("run", run);
+    if (id > 0)
+        done.add("id", static_cast<std::int64_t>(id));
+    done.add("status", toString(r.status)).add("epochs", r.epochsDone);
+    done.add("perplexity", r.perplexity).add("tokens_per_s", r.tokensPerSecond).add("seconds", r.seconds);
+    done.add("device", r.device).add("threads", threads).addRaw("samples", samples.str());
+    if (r.status == RunStatus::Diverged)
+        done.add("diverged_epoch", r.divergedEpoch).add("message", r.message);
+    if (r.status == RunStatus::Failed)
+        done.add("message", r.message);
+    return done.str();
+}
+
+std::vector<fs::path> presetDirs()
+{
+    std::vector<fs::path> dirs;
+    if (const char* env = std::getenv("TRAVELLER_PRESET_DIR"); env && *env)
+        dirs.emplace_back(env);
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        dirs.push_back(exe.parent_path() / "../share/traveller/presets");  // installed
+        dirs.push_back(exe.parent_path() / "../../resources/presets");    // build/bin in a checkout
+    }
+    if (*TRAVELLER_PRESET_DIR)
+        dirs.emplace_back(TRAVELLER_PRESET_DIR);
+    return dirs;
+}
+
+std::string resolvePreset(const std::string& arg, const std::string& subfolder, const std::string& kind)
+{
+    std::error_code ec;
+    if (fs::is_regular_file(arg, ec))
+        return arg;
+    for (const auto& dir : presetDirs()) {
+        const fs::path p = (subfolder.empty() ? dir : dir / subfolder) / (arg + ".yaml");
+        if (fs::is_regular_file(p, ec))
+            return p.string();
+    }
+    throw ConfigError("", 0, 0, "no such " + kind + " file or preset (try `traveller-cli presets`)", arg);
+}
+
+} // namespace traveller::cli

@@ -1,0 +1,27 @@
+// The JSON Lines events that `train`, `sweep` and `runs resume` print on stdout,
+// and where the CLI looks for presets. Shared so every command reads the same.
+#pragma once
+
+#include "traveller/core/Training.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace traveller::cli {
+
+// {"event":"epoch","epoch":3,"perplexity":...,"tokens_per_s":...,"sample":...}
+// with "run" after "event" when `run` is not empty.
+std::string epochEvent(const EpochStats& stats, const std::string& run = "");
+// {"event":"done","status":...,"epochs":...,...,"samples":{...}}, with "run"
+// and the run library's "id" when given.
+std::string doneEvent(const RunResult& result, int threads, const std::string& run = "", long long id = 0);
+
+// $TRAVELLER_PRESET_DIR, the installed share folder, the checkout's resources/presets.
+std::vector<std::filesystem::path> presetDirs();
+// `arg` if it is a file, else `arg`.yaml in the first preset folder (joined
+// with `subfolder`) that has it; throws ConfigError naming `arg` and the
+// `kind` of file ("experiment", "sweep").
+std::string resolvePreset(const std::string& arg, const std::string& subfolder, const std::string& kind);
+
+} // namespace traveller::cli

@@ -1,0 +1,473 @@
+// `traveller-cli sweep` (a grid of runs, recorded in the run library) and
+// `traveller-cli runs` (list, inspect, export, resume the recorded runs).
+#include "RunEvents.h"
+
+#include "traveller/core/DataStore.h"
+#include "traveller/core/Errors.h"
+#include "traveller/core/Json.h"
+#include "traveller/core/RunExport.h"
+#include "traveller/core/RunStore.h"
+#include "traveller/core/Sweep.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace traveller;
+
+namespace {
+
+struct SweepUsageError : Error {
+    using Error::Error;
+};
+
+RunControl* gSweepControl = nullptr;
+
+void onSweepInterrupt(int)
+{
+    if (gSweepControl)
+        gSweepControl->requestStopFromSignal();
+}
+
+// Installs the SIGINT/SIGTERM handler for the lifetime of one command.
+class InterruptScope {
+public:
+    explicit InterruptScope(RunControl& control)
+    {
+        gSweepControl = &control;
+        std::signal(SIGINT, onSweepInterrupt);
+        std::signal(SIGTERM, onSweepInterrupt);
+    }
+    ~InterruptScope()
+    {
+        gSweepControl = nullptr;
+        std::signal(SIGINT, SIG_DFL);
+        std::signal(SIGTERM, SIG_DFL);
+    }
+};
+
+struct Args {
+    std::vector<std::string> positional;
+    std::vector<std::pair<std::string, std::string>> values;
+    std::vector<std::string> flags;
+
+    std::string value(const std::string& name, const std::string& fallback = "") const
+    {
+        for (auto it = values.rbegin(); it != values.rend(); ++it)
+            if (it->first == name)
+                return it->second;
+        return fallback;
+    }
+    bool has(const std::string& flag) const { return std::find(flags.begin(), flags.end(), flag) != flags.end(); }
+};
+
+const std::vector<std::string> kValueOptions = {"--library", "--data-dir", "--threads", "--parallel", "--device",
+                                                "--checkpoint-every", "--sweep", "--output", "--prefix", "--length",
+                                                "--temperature"};
+const std::vector<std::string> kFlagOptions = {"--dry-run", "--quiet", "-q", "--every-epoch", "--csv", "--markdown",
+                                               "--json"};
+
+Args parseArgs(int argc, char** argv, int first)
+{
+    Args a;
+    for (int i = first; i < argc; ++i) {
+        const std::string s = argv[i];
+        if (s.rfind("-", 0) != 0 || s == "-") {
+            a.positional.push_back(s);
+            continue;
+        }
+        const auto eq = s.find('=');
+        const std::string name = s.substr(0, eq);
+        if (std::find(kValueOptions.begin(), kValueOptions.end(), name) != kValueOptions.end()) {
+            if (eq != std::string::npos)
+                a.values.emplace_back(name, s.substr(eq + 1));
+            else if (i + 1 < argc)
+                a.values.emplace_back(name, argv[++i]);
+            else
+                throw SweepUsageError(name + " needs a value");
+        } else if (eq == std::string::npos && std::find(kFlagOptions.begin(), kFlagOptions.end(), s) != kFlagOptions.end()) {
+            a.flags.push_back(s == "-q" ? "--quiet" : s);
+        } else {
+            throw SweepUsageError("unknown option " + s);
+        }
+    }
+    return a;
+}
+
+int wholeNumber(const std::string& name, const std::string& v, int lo, int hi)
+{
+    char* end = nullptr;
+    const long n = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end || n < lo || n > hi)
+        throw SweepUsageError(name + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                              ", got '" + v + "'");
+    return static_cast<int>(n);
+}
+
+std::int64_t runId(const std::string& v)
+{
+    char* end = nullptr;
+    const long long n = std::strtoll(v.c_str(), &end, 10);
+    if (v.empty() || *end || n <= 0)
+        throw SweepUsageError("expected a run id (see `traveller-cli runs list`), got '" + v + "'");
+    return n;
+}
+
+// "3 5-8" -> 3 5 6 7 8
+std::vector<std::int64_t> runIds(const std::vector<std::string>& items)
+{
+    std::vector<std::int64_t> ids;
+    for (const auto& item : items) {
+        const auto dash = item.find('-');
+        if (dash == std::string::npos || dash == 0) {
+            ids.push_back(runId(item));
+            continue;
+        }
+        const std::int64_t from = runId(item.substr(0, dash));
+        const std::int64_t to = runId(item.substr(dash + 1));
+        if (to < from || to - from > 100000)
+            throw SweepUsageError("bad run range '" + item + "'");
+        for (std::int64_t id = from; id <= to; ++id)
+            ids.push_back(id);
+    }
+    return ids;
+}
+
+std::string fixed(double value, int decimals)
+{
+    if (!std::isfinite(value))
+        return "-";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+    return buf;
+}
+
+std::string padded(std::string text, std::size_t width)
+{
+    if (text.size() < width)
+        text.resize(width, ' ');
+    return text;
+}
+
+// Prints a run's JSON Lines (tagged with its name) and a line per sample on
+// stderr. Runs on the training threads: one mutex keeps lines whole.
+class SweepObserver : public TrainingObserver {
+public:
+    SweepObserver(std::string run, bool everyEpoch, bool quiet, std::mutex& outputMutex)
+        : run_(std::move(run)), everyEpoch_(everyEpoch), quiet_(quiet), outputMutex_(outputMutex)
+    {
+    }
+
+    void onEpoch(const EpochStats& s) override
+    {
+        if (!s.hasSample && !everyEpoch_)
+            return;
+        std::lock_guard lock(outputMutex_);
+        std::cout << cli::epochEvent(s, run_) << '\n' << std::flush;
+        if (!quiet_ && s.hasSample)
+            std::cerr << "[" << run_ << "] epoch " << s.epoch << "/" << s.epochs << "  ppl " << fixed(s.perplexity, 3)
+                      << "  " << fixed(s.tokensPerSecond, 0) << " tok/s  " << s.sample << '\n';
+    }
+
+private:
+    std::string run_;
+    bool everyEpoch_;
+    bool quiet_;
+    std::mutex& outputMutex_;
+};
+
+RecordOptions recordOptions(const Args& a)
+{
+    RecordOptions o;
+    o.dataDir = resolveDataDir(a.value("--data-dir"));
+    o.programVersion = TRAVELLER_VERSION;
+    o.checkpointEvery = wholeNumber("--checkpoint-every", a.value("--checkpoint-every", "0"), 0, 1000000);
+    return o;
+}
+
+int exitStatus(const std::vector<RunResult>& results)
+{
+    bool failed = false;
+    for (const auto& r : results) {
+        if (r.status == RunStatus::Stopped)
+            return 130;
+        failed = failed || r.status == RunStatus::Failed;
+    }
+    return failed ? 1 : 0;
+}
+
+void printTable(const std::vector<StoredRun>& runs, std::ostream& out)
+{
+    std::size_t width = 4;
+    for (const auto& r : runs)
+        width = std::max(width, r.name.size());
+    out << padded("id", 6) << padded("run", width + 2) << padded("status", 13) << padded("epochs", 12)
+        << padded("perplexity", 12) << padded("tok/s", 9) << "time\n";
+    for (const auto& r : runs)
+        out << padded(std::to_string(r.id), 6) << padded(r.name, width + 2) << padded(r.status, 13)
+            << padded(std::to_string(r.epochsDone) + "/" + std::to_string(r.epochs), 12)
+            << padded(fixed(r.perplexity, 3), 12) << padded(fixed(r.tokensPerSecond, 0), 9) << fixed(r.seconds, 1)
+            << "s\n";
+}
+
+int sweepCommand(int argc, char** argv)
+{
+    const Args a = parseArgs(argc, argv, 2);
+    if (a.positional.size() != 1)
+        throw SweepUsageError("sweep takes exactly one sweep file or sweep preset name");
+    Sweep sweep = loadSweepFile(cli::resolvePreset(a.positional[0], "sweeps", "sweep"));
+
+    const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    const int parallel = wholeNumber("--parallel", a.value("--parallel", "1"), 1, 64);
+    const int threadsOption = wholeNumber("--threads", a.value("--threads", "0"), 0, 1024);
+    // Parallel runs share the cores: each gets its slice, at least one thread.
+    const int totalThreads = threadsOption > 0 ? threadsOption : cores;
+    const int threadsPerRun = parallel == 1 ? threadsOption : std::max(1, totalThreads / parallel);
+    for (auto& run : sweep.runs) {
+        if (!a.value("--device").empty())
+            setConfigValue(run.config, "train.device", a.value("--device"));
+        if (parallel > 1 || threadsOption > 0)
+            run.config.train.threads = threadsPerRun;
+    }
+
+    if (a.has("--dry-run")) {
+        for (const auto& run : sweep.runs) {
+            JsonObject settings;
+            for (const auto& [key, value] : run.settings)
+                settings.add(key, value);
+            std::cout << JsonObject()
+                             .add("event", "run")
+                             .add("run", run.label)
+                             .add("name", run.config.displayName())
+                             .addRaw("settings", settings.str())
+                             .str()
+                      << '\n';
+        }
+        std::cerr << sweep.name << ": " << sweep.runs.size() << " run(s)\n";
+        return 0;
+    }
+
+    RunStore store(RunStore::resolveFolder(a.value("--library")));
+    const RecordOptions options = recordOptions(a);
+    std::vector<std::int64_t> ids;
+    for (const auto& run : sweep.runs)
+        ids.push_back(store.createRun({run.config, run.config.displayName(), sweep.name, run.label, TRAVELLER_VERSION}));
+    const bool quiet = a.has("--quiet");
+    if (!quiet)
+        std::cerr << sweep.name << ": " << ids.size() << " run(s), " << parallel << " at a time"
+                  << (parallel > 1 || threadsOption > 0 ? ", " + std::to_string(threadsPerRun) + " thread(s) each" : "")
+                  << "; library " << store.databasePath() << " (runs " << ids.front() << "-" << ids.back() << ")\n";
+
+    RunControl control;
+    InterruptScope interrupts(control);
+    std::mutex outputMutex;
+    std::atomic<std::size_t> next{0};
+    std::vector<RunResult> results(ids.size());
+    const auto start = std::chrono::steady_clock::now();
+    auto worker = [&] {
+        for (std::size_t i = next++; i < ids.size() && !control.stopRequested(); i = next++) {
+            const std::string name = store.run(ids[i]).name;
+            SweepObserver observer(name, a.has("--every-epoch"), quiet, outputMutex);
+            try {
+                results[i] = trainRecordedRun(store, ids[i], options, observer, control);
+            } catch (const std::exception& e) {
+                results[i].status = RunStatus::Failed;
+                results[i].message = e.what();
+            }
+            std::lock_guard lock(outputMutex);
+            std::cout << cli::doneEvent(results[i], store.run(ids[i]).threads, name, ids[i]) << '\n' << std::flush;
+            if (results[i].status == RunStatus::Failed)
+                std::cerr << "[" << name << "] failed: " << results[i].message << '\n';
+        }
+    };
+    std::vector<std::thread> workers;
+    for (int w = 1; w < std::min<int>(parallel, static_cast<int>(ids.size())); ++w)
+        workers.emplace_back(worker);
+    worker();
+    for (auto& t : workers)
+        t.join();
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    std::vector<StoredRun> rows;
+    for (auto id : ids)
+        rows.push_back(store.run(id));
+    printTable(rows, std::cerr);
+    std::cerr << sweep.name << ": " << fixed(wall, 1) << " s wall time, " << parallel << " run(s) at a time\n";
+    return control.stopRequested() ? 130 : exitStatus(results);
+}
+
+// Trains a stored run (new, interrupted or stopped) and prints train's events.
+int trainStored(RunStore& store, std::int64_t id, const Args& a)
+{
+    const RecordOptions options = recordOptions(a);
+    RunControl control;
+    InterruptScope interrupts(control);
+    std::mutex outputMutex;
+    const StoredRun stored = store.run(id);
+    if (!a.has("--quiet"))
+        std::cerr << "run " << id << " (" << stored.name << "): " << stored.epochsDone << "/" << stored.epochs
+                  << " epochs recorded, checkpoint at epoch " << stored.checkpointEpoch << '\n';
+    SweepObserver observer(stored.name, a.has("--every-epoch"), a.has("--quiet"), outputMutex);
+    const RunResult r = trainRecordedRun(store, id, options, observer, control);
+    std::cout << cli::doneEvent(r, store.run(id).threads, stored.name, id) << '\n' << std::flush;
+    if (r.status == RunStatus::Diverged)
+        return 3;
+    return r.status == RunStatus::Stopped ? 130 : 0;
+}
+
+int runsCommand(int argc, char** argv)
+{
+    if (argc < 3)
+        throw SweepUsageError("runs needs a subcommand: list, show, rename, tag, untag, delete, export, resume, rerun, generate");
+    const std::string sub = argv[2];
+    const Args a = parseArgs(argc, argv, 3);
+    RunStore store(RunStore::resolveFolder(a.value("--library")));
+    auto need = [&](std::size_t n, const char* usage) {
+        if (a.positional.size() != n)
+            throw SweepUsageError(std::string("usage: traveller-cli runs ") + usage);
+    };
+
+    if (sub == "list") {
+        need(0, "list [--sweep NAME] [--json]");
+        const auto runs = a.value("--sweep").empty() ? store.runs() : store.runsOfSweep(a.value("--sweep"));
+        if (a.has("--json")) {
+            for (const auto& r : runs)
+                std::cout << JsonObject()
+                                 .add("id", r.id)
+                                 .add("name", r.name)
+                                 .add("sweep", r.sweep)
+                                 .add("status", r.status)
+                                 .add("epochs", r.epochs)
+                                 .add("epochs_done", r.epochsDone)
+                                 .add("perplexity", r.perplexity)
+                                 .add("created_at", r.createdAt)
+                                 .str()
+                          << '\n';
+        } else {
+            printTable(runs, std::cout);
+        }
+        return 0;
+    }
+    if (sub == "show") {
+        need(1, "show ID");
+        const StoredRun r = store.run(runId(a.positional[0]));
+        std::string tags;
+        for (const auto& t : r.tags)
+            tags += (tags.empty() ? "" : ", ") + t;
+        std::cout << "id: " << r.id << "\nname: " << r.name << "\nsweep: " << r.sweep << "\nlabel: " << r.label
+                  << "\nstatus: " << r.status << "\nepochs: " << r.epochsDone << "/" << r.epochs
+                  << "\ncheckpoint: epoch " << r.checkpointEpoch << " (" << store.checkpointPath(r.id) << ")"
+                  << "\nperplexity: " << fixed(r.perplexity, 4) << "\ntokens/s: " << fixed(r.tokensPerSecond, 0)
+                  << "\nseconds: " << fixed(r.seconds, 2) << "\ndevice: " << r.device << " (" << r.threads
+                  << " threads)\nversion: " << r.programVersion << "\nseed: " << r.seed << "\ncreated: " << r.createdAt
+                  << "\nfinished: " << r.finishedAt << "\ntags: " << tags << "\nmessage: " << r.message << "\n\nconfig:\n"
+                  << r.configYaml << "\n\nepoch  perplexity  tok/s  elapsed  sample\n";
+        for (const auto& e : store.epochs(r.id))
+            std::cout << e.epoch << "  " << fixed(e.perplexity, 4) << "  " << fixed(e.tokensPerSecond, 0) << "  "
+                      << fixed(e.elapsedSeconds, 2) << "  " << e.sample << '\n';
+        std::cout << "\nsamples:\n";
+        for (const auto& [prefix, text] : r.samples)
+            std::cout << "  " << text << '\n';
+        return 0;
+    }
+    if (sub == "rename") {
+        need(2, "rename ID NAME");
+        store.rename(runId(a.positional[0]), a.positional[1]);
+        return 0;
+    }
+    if (sub == "tag" || sub == "untag") {
+        need(2, "tag|untag ID TAG");
+        if (sub == "tag")
+            store.addTag(runId(a.positional[0]), a.positional[1]);
+        else
+            store.removeTag(runId(a.positional[0]), a.positional[1]);
+        return 0;
+    }
+    if (sub == "delete") {
+        if (a.positional.empty())
+            throw SweepUsageError("usage: traveller-cli runs delete ID...");
+        for (auto id : runIds(a.positional))
+            store.deleteRun(id);
+        return 0;
+    }
+    if (sub == "export") {
+        if (a.has("--csv") == a.has("--markdown"))
+            throw SweepUsageError("runs export needs --csv or --markdown");
+        std::vector<StoredRun> runs;
+        if (!a.value("--sweep").empty())
+            runs = store.runsOfSweep(a.value("--sweep"));
+        for (auto id : runIds(a.positional))
+            runs.push_back(store.run(id));
+        if (a.positional.empty() && a.value("--sweep").empty())
+            runs = store.runs();
+        const std::string title = a.value("--sweep").empty() ? "Traveller runs" : "Sweep " + a.value("--sweep");
+        const std::string text = a.has("--csv") ? runsToCsv(runs) : runsToMarkdown(runs, title);
+        if (a.value("--output").empty())
+            std::cout << text;
+        else
+            writeFileAtomically(a.value("--output"), text);
+        return 0;
+    }
+    if (sub == "resume") {
+        need(1, "resume ID");
+        const std::int64_t id = runId(a.positional[0]);
+        const std::string status = store.run(id).status;
+        if (status == "finished" || status == kStatusRunning)
+            throw SweepUsageError("run " + std::to_string(id) + " is " + status + "; only interrupted, stopped, queued or "
+                                  "failed runs resume (use `runs rerun` to train it again)");
+        return trainStored(store, id, a);
+    }
+    if (sub == "rerun") {
+        need(1, "rerun ID");
+        const StoredRun old = store.run(runId(a.positional[0]));
+        const std::int64_t id = store.createRun({old.config(), old.name, old.sweep, old.label, TRAVELLER_VERSION});
+        return trainStored(store, id, a);
+    }
+    if (sub == "generate") {
+        need(1, "generate ID [--prefix TEXT] [--length N] [--temperature T]");
+        const StoredRun r = store.run(runId(a.positional[0]));
+        if (r.checkpointEpoch <= 0)
+            throw Error("run " + std::to_string(r.id) + " has no weights yet");
+        ExperimentConfig config = r.config();
+        config.train.device = "cpu";
+        LmSession session(config, resolveDataDir(a.value("--data-dir")));
+        session.loadCheckpoint(store.checkpointPath(r.id));
+        const std::string prefix = a.value("--prefix", config.sample.prefix);
+        const int length = wholeNumber("--length", a.value("--length", std::to_string(config.sample.length)), 1, 100000);
+        const double temperature = std::stod(a.value("--temperature", "0"));
+        std::cout << session.generate(prefix, length, temperature, config.train.seed) << '\n';
+        return 0;
+    }
+    throw SweepUsageError("unknown runs subcommand '" + sub + "'");
+}
+
+template <typename F>
+int guarded(F&& f)
+{
+    try {
+        return f();
+    } catch (const SweepUsageError& e) {
+        std::cerr << "traveller-cli: " << e.what() << "\n(see traveller-cli --help)\n";
+        return 2;
+    }
+}
+
+} // namespace
+
+int runSweepCommand(int argc, char** argv)
+{
+    return guarded([&] { return sweepCommand(argc, argv); });
+}
+
+int runRunsCommand(int argc, char** argv)
+{
+    return guarded([&] { return runsCommand(argc, argv); });
+}

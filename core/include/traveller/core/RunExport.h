@@ -1,0 +1,19 @@
+// Runs of the library as files a student can hand in: a CSV table (one row per
+// run) and a Markdown report (the table, then each run's samples).
+#pragma once
+
+#include "traveller/core/RunStore.h"
+
+#include <string>
+#include <vector>
+
+namespace traveller {
+
+std::string runsToCsv(const std::vector<StoredRun>& runs);
+std::string runsToMarkdown(const std::vector<StoredRun>& runs, const std::string& title);
+
+// Writes beside `path` and renames over it, so readers see the old file or the
+// new one, never half of one. Throws Error.
+void writeFileAtomically(const std::string& path, const std::string& bytes);
+
+} // namespace traveller

@@ -1,0 +1,142 @@
+// The run library: every language-model run's config, per-epoch metrics,
+// samples, status and timings in one SQLite file (runs.sqlite), with the final
+// weights as a LibTorch checkpoint beside it (checkpoints/<id>.pt).
+//
+// Several processes may share a library (the GUI and a CLI sweep): SQLite's
+// WAL mode and a busy timeout serialise their writes. A run is "running" only
+// while the process that owns it is alive; a row left "running" by a process
+// that is gone (crash, kill -9) reads back as "interrupted".
+#pragma once
+
+#include "traveller/core/Errors.h"
+#include "traveller/core/ExperimentConfig.h"
+#include "traveller/core/Training.h"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace traveller {
+
+class StoreError : public Error {
+public:
+    using Error::Error;
+};
+
+// "running", "finished", "stopped", "diverged", "failed", "interrupted".
+constexpr const char* kStatusRunning = "running";
+constexpr const char* kStatusInterrupted = "interrupted";
+
+struct StoredEpoch {
+    int epoch = 0;
+    double perplexity = 0;
+    double tokensPerSecond = 0;
+    double elapsedSeconds = 0;
+    std::string sample;  // empty when no sample interval ended at this epoch
+};
+
+struct StoredRun {
+    std::int64_t id = 0;
+    std::string name;
+    std::string sweep;          // the sweep it belongs to; empty for a single run
+    std::string label;          // within the sweep, e.g. "lr=0.1"
+    std::string configYaml;     // the whole experiment, as toYaml writes it
+    std::string status;         // see kStatus*
+    std::vector<std::string> tags;
+    int epochs = 0;             // planned
+    int epochsDone = 0;         // completed and recorded
+    int checkpointEpoch = 0;    // epoch of the last checkpoint on disk; 0 = none
+    double perplexity = 0;      // of the last recorded epoch (NaN if none)
+    double tokensPerSecond = 0;
+    double seconds = 0;         // wall time, summed over resumed attempts
+    std::string device;
+    int threads = 0;
+    std::string programVersion;
+    std::uint64_t seed = 0;
+    std::string createdAt;      // UTC, ISO 8601
+    std::string finishedAt;
+    std::string message;        // why it diverged or failed
+    std::map<std::string, std::string> samples;  // prefix -> continuation, at the end
+
+    ExperimentConfig config() const;  // parses configYaml
+};
+
+struct NewRun {
+    ExperimentConfig config;
+    std::string name;   // empty: config.displayName()
+    std::string sweep;
+    std::string label;
+    std::string programVersion;
+};
+
+class RunStore {
+public:
+    // Opens (creating if needed) folder/runs.sqlite. Throws StoreError.
+    explicit RunStore(const std::string& folder);
+    ~RunStore();
+    RunStore(const RunStore&) = delete;
+    RunStore& operator=(const RunStore&) = delete;
+
+    // --library if given, else $TRAVELLER_HOME, else $XDG_DATA_HOME/traveller,
+    // else ~/.local/share/traveller.
+    static std::string resolveFolder(const std::string& option = "");
+
+    const std::string& folder() const { return folder_; }
+    std::string databasePath() const;
+    std::string checkpointPath(std::int64_t id) const;  // folder/checkpoints/<id>.pt
+    int schemaVersion() const;
+
+    // Writers. Safe to call from several threads (one connection, one mutex).
+    std::int64_t createRun(const NewRun& run);
+    // Claims the run for this process: status running, owner pid.
+    void markRunning(std::int64_t id, const std::string& device, int threads);
+    void appendEpoch(std::int64_t id, const StoredEpoch& epoch);
+    void setCheckpointEpoch(std::int64_t id, int epoch);
+    // Forgets epochs after `epoch` (they were trained past the last checkpoint).
+    void truncateEpochs(std::int64_t id, int epoch);
+    void finishRun(std::int64_t id, const RunResult& result, double addedSeconds);
+    void rename(std::int64_t id, const std::string& name);
+    void addTag(std::int64_t id, const std::string& tag);
+    void removeTag(std::int64_t id, const std::string& tag);
+    // Removes the row, its metrics and its checkpoint file.
+    void deleteRun(std::int64_t id);
+
+    // Readers. Runs whose owner is gone read back as interrupted (and are
+    // stored so on the way).
+    std::vector<StoredRun> runs();
+    std::vector<StoredRun> runsOfSweep(const std::string& sweep);
+    StoredRun run(std::int64_t id);  // throws StoreError for an unknown id
+    std::vector<StoredEpoch> epochs(std::int64_t id);
+
+private:
+    void exec(const std::string& sql);
+    void reapInterrupted();
+    std::vector<StoredRun> query(const std::string& where, std::int64_t id, const std::string& text);
+
+    std::string folder_;
+    sqlite3* db_ = nullptr;
+    std::recursive_mutex mutex_;
+};
+
+struct RecordOptions {
+    std::string dataDir;
+    std::string programVersion;
+    // Epochs between checkpoints; 0 = at every sample interval (sample.every).
+    int checkpointEvery = 0;
+};
+
+// Trains run `id` of the store from its stored config, recording every epoch and
+// writing a checkpoint at each interval and at the end. A run that has a
+// checkpoint (an interrupted one) resumes from it: the epochs recorded after it
+// are dropped and training continues to the planned count. `observer` sees the
+// run's own epoch numbers. Throws what LmSession throws; the run is then
+// marked failed.
+RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions& options,
+                           TrainingObserver& observer, RunControl& control);
+
+} // namespace traveller

@@ -1,0 +1,40 @@
+// A sweep: one base experiment and the runs derived from it by a grid of
+// values (their Cartesian product) and/or a list of variants.
+//
+//   name: lab-rnn-lr
+//   base: ../book-rnn.yaml        # or an experiment written inline
+//   grid:
+//     train.lr: [0.01, 0.1, 1, 10]
+//   variants:
+//     - {model.arch: gru}
+//     - {model.arch: lstm, name: "LSTM (book)"}
+//
+// With both, every variant is crossed with every grid point.
+#pragma once
+
+#include "traveller/core/ExperimentConfig.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace traveller {
+
+struct SweepRun {
+    std::string label;  // what sets it apart, e.g. "lr=0.1 hidden=512"
+    std::vector<std::pair<std::string, std::string>> settings;  // dotted key -> YAML text, in order
+    ExperimentConfig config;
+};
+
+struct Sweep {
+    std::string name;
+    ExperimentConfig base;
+    std::vector<SweepRun> runs;
+};
+
+// Both throw ConfigError naming the key and its 1-based line/column. A `base:`
+// path is read relative to baseDir (the sweep file's folder for loadSweepFile).
+Sweep parseSweepYaml(const std::string& text, const std::string& sourceName = "", const std::string& baseDir = "");
+Sweep loadSweepFile(const std::string& path);
+
+} // namespace traveller

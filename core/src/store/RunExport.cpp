@@ -1,0 +1,157 @@
+#include "traveller/core/RunExport.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+namespace traveller {
+
+namespace {
+
+std::string csvField(const std::string& text)
+{
+    if (text.find_first_of(",\"\n\r") == std::string::npos)
+        return text;
+    std::string out = "\"";
+    for (char c : text)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+std::string number(double value, const char* format)
+{
+    if (!std::isfinite(value))
+        return "";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, value);
+    return buf;
+}
+
+// The config keys a lab compares, read back from the stored YAML.
+struct Settings {
+    std::string arch, impl, hidden, layers, lr, optimizer, epochs;
+};
+
+Settings settingsOf(const StoredRun& run)
+{
+    Settings s;
+    try {
+        const ExperimentConfig c = run.config();
+        s = {configValue(c, "model.arch"), configValue(c, "model.impl"),   configValue(c, "model.hidden"),
+             configValue(c, "model.layers"), configValue(c, "train.lr"), configValue(c, "train.optimizer"),
+             configValue(c, "train.epochs")};
+    } catch (const ConfigError&) {
+        // A config this version cannot read still exports its metrics.
+    }
+    return s;
+}
+
+std::string joined(const std::vector<std::string>& items, const std::string& separator)
+{
+    std::string out;
+    for (const auto& item : items)
+        out += (out.empty() ? "" : separator) + item;
+    return out;
+}
+
+std::string markdownCell(const std::string& text)
+{
+    std::string out;
+    for (char c : text)
+        out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
+    return out;
+}
+
+} // namespace
+
+std::string runsToCsv(const std::vector<StoredRun>& runs)
+{
+    std::string out = "id,name,sweep,label,status,arch,impl,hidden,layers,lr,optimizer,epochs,epochs_done,perplexity,"
+                      "tokens_per_s,seconds,device,threads,seed,program_version,created_at,tags,sample\n";
+    for (const auto& r : runs) {
+        const Settings s = settingsOf(r);
+        const auto sample = r.samples.find("time traveller");
+        const std::vector<std::string> fields = {std::to_string(r.id), r.name, r.sweep, r.label, r.status, s.arch,
+                                                 s.impl, s.hidden, s.layers, s.lr, s.optimizer,
+                                                 std::to_string(r.epochs), std::to_string(r.epochsDone),
+                                                 number(r.perplexity, "%.6g"), number(r.tokensPerSecond, "%.1f"),
+                                                 number(r.seconds, "%.2f"), r.device, std::to_string(r.threads),
+                                                 std::to_string(r.seed), r.programVersion, r.createdAt,
+                                                 joined(r.tags, ";"),
+                                                 sample != r.samples.end() ? sample->second
+                                                 : r.samples.empty() ? "" : r.samples.begin()->second};
+        std::string line;
+        for (const auto& f : fields)
+            line += (line.empty() ? "" : ",") + csvField(f);
+        out += line + "\n";
+    }
+    return out;
+}
+
+std::string runsToMarkdown(const std::vector<StoredRun>& runs, const std::string& title)
+{
+    std::string out = "# " + title + "\n\n";
+    out += "| # | Run | Arch | Hidden | LR | Epochs | Status | Perplexity | Tokens/s | Time (s) | Device |\n";
+    out += "|---|-----|------|-------:|---:|-------:|--------|-----------:|---------:|---------:|--------|\n";
+    for (const auto& r : runs) {
+        const Settings s = settingsOf(r);
+        out += "| " + std::to_string(r.id) + " | " + markdownCell(r.name) + " | " + s.arch + " | " + s.hidden + " | " +
+               s.lr + " | " + std::to_string(r.epochsDone) + "/" + std::to_string(r.epochs) + " | " + r.status + " | " +
+               number(r.perplexity, "%.3f") + " | " + number(r.tokensPerSecond, "%.0f") + " | " +
+               number(r.seconds, "%.1f") + " | " + markdownCell(r.device) + " |\n";
+    }
+    out += "\nPerplexity is that of the last completed epoch on the training text (lower is better; 1 is perfect).\n";
+    out += "\n## Samples\n";
+    for (const auto& r : runs) {
+        out += "\n### " + std::to_string(r.id) + ". " + r.name + "\n\n";
+        if (!r.message.empty())
+            out += "*" + r.message + "*\n\n";
+        if (r.samples.empty()) {
+            out += "(no samples: the run did not finish)\n";
+            continue;
+        }
+        out += "```text\n";
+        for (const auto& [prefix, text] : r.samples)
+            out += text + "\n";
+        out += "```\n";
+    }
+    if (!runs.empty())
+        out += "\n*" + std::to_string(runs.size()) + " run(s); Traveller " + runs.front().programVersion + ".*\n";
+    return out;
+}
+
+void writeFileAtomically(const std::string& path, const std::string& bytes)
+{
+    const std::string tmp = path + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw Error("cannot write '" + tmp + "': " + std::strerror(errno));
+    std::size_t written = 0;
+    while (written < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            const std::string why = std::strerror(errno);
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            throw Error("cannot write '" + tmp + "': " + why);
+        }
+        written += static_cast<std::size_t>(n);
+    }
+    // Flush to disk before the rename publishes the file: after a power cut the
+    // name must not point at unwritten blocks.
+    const bool synced = ::fsync(fd) == 0;
+    ::close(fd);
+    if (!synced || std::rename(tmp.c_str(), path.c_str()) != 0) {
+        const std::string why = std::strerror(errno);
+        ::unlink(tmp.c_str());
+        throw Error("cannot write '" + path + "': " + why);
+    }
+}
+
+} // namespace traveller

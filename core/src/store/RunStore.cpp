@@ -1,0 +1,437 @@
+#include "traveller/core/RunStore.h"
+
+#include "traveller/core/Json.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <thread>
+
+namespace traveller {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kSchemaVersion = 1;
+constexpr int kBusyTimeoutMs = 10000;
+
+constexpr const char* kSchema = R"(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  sweep TEXT NOT NULL DEFAULT '',
+  label TEXT NOT NULL DEFAULT '',
+  config_yaml TEXT NOT NULL,
+  status TEXT NOT NULL,
+  epochs INTEGER NOT NULL,
+  epochs_done INTEGER NOT NULL DEFAULT 0,
+  checkpoint_epoch INTEGER NOT NULL DEFAULT 0,
+  perplexity REAL,
+  tokens_per_s REAL NOT NULL DEFAULT 0,
+  seconds REAL NOT NULL DEFAULT 0,
+  device TEXT NOT NULL DEFAULT '',
+  threads INTEGER NOT NULL DEFAULT 0,
+  program_version TEXT NOT NULL DEFAULT '',
+  seed INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL DEFAULT '',
+  message TEXT NOT NULL DEFAULT '',
+  owner_pid INTEGER NOT NULL DEFAULT 0,
+  owner_start TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS epochs (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  epoch INTEGER NOT NULL,
+  perplexity REAL,
+  tokens_per_s REAL NOT NULL,
+  elapsed_s REAL NOT NULL,
+  sample TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, epoch)
+);
+CREATE TABLE IF NOT EXISTS samples (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  prefix TEXT NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (run_id, prefix)
+);
+CREATE TABLE IF NOT EXISTS tags (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  tag TEXT NOT NULL,
+  PRIMARY KEY (run_id, tag)
+);
+)";
+
+std::string nowUtc()
+{
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// The kernel's start time of a process (field 22 of /proc/PID/stat, in clock
+// ticks since boot): with the pid it names a process even after pid reuse.
+// Empty when the process does not exist.
+std::string processStartTime(long pid)
+{
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat;
+    if (!in || !std::getline(in, stat))
+        return "";
+    const auto close = stat.rfind(')');  // the command name may hold spaces
+    if (close == std::string::npos)
+        return "";
+    std::istringstream fields(stat.substr(close + 2));
+    std::string field;
+    for (int i = 3; i <= 22 && fields >> field; ++i) {
+        if (i == 3 && field == "Z")
+            return "";  // a zombie: killed, not yet reaped
+        if (i == 22)
+            return field;
+    }
+    return "";
+}
+
+// One prepared statement; binds by 1-based index.
+class Statement {
+public:
+    Statement(sqlite3* db, const std::string& sql) : db_(db)
+    {
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK)
+            throw StoreError(std::string("run library: ") + sqlite3_errmsg(db) + " in: " + sql);
+    }
+    ~Statement() { sqlite3_finalize(stmt_); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& bind(int i, const std::string& v)
+    {
+        sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Statement& bind(int i, std::int64_t v)
+    {
+        sqlite3_bind_int64(stmt_, i, v);
+        return *this;
+    }
+    Statement& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
+    Statement& bind(int i, double v)
+    {
+        if (std::isnan(v))
+            sqlite3_bind_null(stmt_, i);
+        else
+            sqlite3_bind_double(stmt_, i, v);
+        return *this;
+    }
+    // True while there is a row.
+    bool step()
+    {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW)
+            return true;
+        if (rc == SQLITE_DONE)
+            return false;
+        throw StoreError(std::string("run library: ") + sqlite3_errmsg(db_));
+    }
+    std::string text(int col) const
+    {
+        const auto* p = sqlite3_column_text(stmt_, col);
+        return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+                 : std::string();
+    }
+    std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+    double real(int col) const
+    {
+        return sqlite3_column_type(stmt_, col) == SQLITE_NULL ? std::numeric_limits<double>::quiet_NaN()
+                                                               : sqlite3_column_double(stmt_, col);
+    }
+
+private:
+    sqlite3* db_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+constexpr const char* kRunColumns =
+    "id, name, sweep, label, config_yaml, status, epochs, epochs_done, checkpoint_epoch, perplexity, "
+    "tokens_per_s, seconds, device, threads, program_version, seed, created_at, finished_at, message";
+
+} // namespace
+
+ExperimentConfig StoredRun::config() const { return parseExperimentYaml(configYaml, "run " + std::to_string(id)); }
+
+std::string RunStore::resolveFolder(const std::string& option)
+{
+    if (!option.empty())
+        return option;
+    if (const char* env = std::getenv("TRAVELLER_HOME"); env && *env)
+        return env;
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+        return (fs::path(xdg) / "traveller").string();
+    const char* home = std::getenv("HOME");
+    return (fs::path(home && *home ? home : ".") / ".local/share/traveller").string();
+}
+
+RunStore::RunStore(const std::string& folder) : folder_(folder)
+{
+    std::error_code ec;
+    fs::create_directories(fs::path(folder_) / "checkpoints", ec);
+    if (ec)
+        throw StoreError("cannot create the run library folder '" + folder_ + "': " + ec.message());
+    if (sqlite3_open_v2(databasePath().c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        nullptr) != SQLITE_OK) {
+        const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+        sqlite3_close(db_);
+        throw StoreError("cannot open the run library '" + databasePath() + "': " + why);
+    }
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA foreign_keys=ON");
+    exec(std::string("BEGIN IMMEDIATE;") + kSchema + "COMMIT;");
+    Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (!get.step()) {
+        Statement put(db_, "INSERT INTO meta(key, value) VALUES ('schema_version', ?)");
+        put.bind(1, std::to_string(kSchemaVersion)).step();
+    } else if (std::stoi(get.text(0)) > kSchemaVersion) {
+        throw StoreError("the run library '" + databasePath() + "' was written by a newer Traveller (schema " +
+                         get.text(0) + ")");
+    }
+}
+
+RunStore::~RunStore() { sqlite3_close(db_); }
+
+std::string RunStore::databasePath() const { return (fs::path(folder_) / "runs.sqlite").string(); }
+
+std::string RunStore::checkpointPath(std::int64_t id) const
+{
+    return (fs::path(folder_) / "checkpoints" / (std::to_string(id) + ".pt")).string();
+}
+
+int RunStore::schemaVersion() const
+{
+    Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
+    return get.step() ? std::stoi(get.text(0)) : 0;
+}
+
+void RunStore::exec(const std::string& sql)
+{
+    char* error = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+        const std::string why = error ? error : "unknown error";
+        sqlite3_free(error);
+        throw StoreError("run library '" + databasePath() + "': " + why);
+    }
+}
+
+std::int64_t RunStore::createRun(const NewRun& run)
+{
+    std::lock_guard lock(mutex_);
+    Statement insert(db_,
+                     "INSERT INTO runs(name, sweep, label, config_yaml, status, epochs, seed, program_version, "
+                     "created_at, perplexity) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, NULL)");
+    insert.bind(1, run.name.empty() ? run.config.displayName() : run.name)
+        .bind(2, run.sweep)
+        .bind(3, run.label)
+        .bind(4, toYaml(run.config))
+        .bind(5, run.config.train.epochs)
+        .bind(6, static_cast<std::int64_t>(run.config.train.seed))
+        .bind(7, run.programVersion)
+        .bind(8, nowUtc());
+    insert.step();
+    return sqlite3_last_insert_rowid(db_);
+}
+
+void RunStore::markRunning(std::int64_t id, const std::string& device, int threads)
+{
+    std::lock_guard lock(mutex_);
+    const long pid = static_cast<long>(getpid());
+    Statement update(db_, "UPDATE runs SET status = 'running', device = ?, threads = ?, owner_pid = ?, owner_start = ?, "
+                          "finished_at = '', message = '' WHERE id = ?");
+    update.bind(1, device).bind(2, threads).bind(3, static_cast<std::int64_t>(pid)).bind(4, processStartTime(pid)).bind(5, id);
+    update.step();
+}
+
+void RunStore::appendEpoch(std::int64_t id, const StoredEpoch& e)
+{
+    std::lock_guard lock(mutex_);
+    exec("BEGIN IMMEDIATE");
+    try {
+        Statement insert(db_, "INSERT OR REPLACE INTO epochs(run_id, epoch, perplexity, tokens_per_s, elapsed_s, sample) "
+                              "VALUES (?, ?, ?, ?, ?, ?)");
+        insert.bind(1, id).bind(2, e.epoch).bind(3, e.perplexity).bind(4, e.tokensPerSecond).bind(5, e.elapsedSeconds);
+        insert.bind(6, e.sample).step();
+        Statement update(db_, "UPDATE runs SET epochs_done = ?, perplexity = ? WHERE id = ?");
+        update.bind(1, e.epoch).bind(2, e.perplexity).bind(3, id).step();
+        exec("COMMIT");
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
+    }
+}
+
+void RunStore::setCheckpointEpoch(std::int64_t id, int epoch)
+{
+    std::lock_guard lock(mutex_);
+    Statement(db_, "UPDATE runs SET checkpoint_epoch = ? WHERE id = ?").bind(1, epoch).bind(2, id).step();
+}
+
+void RunStore::truncateEpochs(std::int64_t id, int epoch)
+{
+    std::lock_guard lock(mutex_);
+    Statement(db_, "DELETE FROM epochs WHERE run_id = ? AND epoch > ?").bind(1, id).bind(2, epoch).step();
+    Statement update(db_, "UPDATE runs SET epochs_done = ?, perplexity = "
+                          "(SELECT perplexity FROM epochs WHERE run_id = ? AND epoch = ?) WHERE id = ?");
+    update.bind(1, epoch).bind(2, id).bind(3, epoch).bind(4, id).step();
+}
+
+void RunStore::finishRun(std::int64_t id, const RunResult& r, double addedSeconds)
+{
+    std::lock_guard lock(mutex_);
+    exec("BEGIN IMMEDIATE");
+    try {
+        Statement update(db_, "UPDATE runs SET status = ?, tokens_per_s = ?, seconds = seconds + ?, finished_at = ?, "
+                              "message = ?, owner_pid = 0, owner_start = '' WHERE id = ?");
+        update.bind(1, toString(r.status)).bind(2, r.tokensPerSecond).bind(3, addedSeconds).bind(4, nowUtc());
+        update.bind(5, r.message).bind(6, id).step();
+        for (const auto& [prefix, text] : r.samples) {
+            Statement insert(db_, "INSERT OR REPLACE INTO samples(run_id, prefix, text) VALUES (?, ?, ?)");
+            insert.bind(1, id).bind(2, prefix).bind(3, text).step();
+        }
+        exec("COMMIT");
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
+    }
+}
+
+void RunStore::rename(std::int64_t id, const std::string& name)
+{
+    std::lock_guard lock(mutex_);
+    run(id);
+    Statement(db_, "UPDATE runs SET name = ? WHERE id = ?").bind(1, name).bind(2, id).step();
+}
+
+void RunStore::addTag(std::int64_t id, const std::string& tag)
+{
+    std::lock_guard lock(mutex_);
+    run(id);
+    Statement(db_, "INSERT OR IGNORE INTO tags(run_id, tag) VALUES (?, ?)").bind(1, id).bind(2, tag).step();
+}
+
+void RunStore::removeTag(std::int64_t id, const std::string& tag)
+{
+    std::lock_guard lock(mutex_);
+    Statement(db_, "DELETE FROM tags WHERE run_id = ? AND tag = ?").bind(1, id).bind(2, tag).step();
+}
+
+void RunStore::deleteRun(std::int64_t id)
+{
+    std::lock_guard lock(mutex_);
+    run(id);
+    Statement(db_, "DELETE FROM runs WHERE id = ?").bind(1, id).step();
+    std::error_code ec;
+    fs::remove(checkpointPath(id), ec);
+}
+
+void RunStore::reapInterrupted()
+{
+    std::vector<std::pair<std::int64_t, bool>> gone;
+    {
+        Statement owners(db_, "SELECT id, owner_pid, owner_start FROM runs WHERE status = 'running'");
+        while (owners.step()) {
+            const std::string start = processStartTime(static_cast<long>(owners.integer(1)));
+            if (start.empty() || start != owners.text(2))
+                gone.emplace_back(owners.integer(0), true);
+        }
+    }
+    for (const auto& [id, unused] : gone) {
+        Statement update(db_, "UPDATE runs SET status = 'interrupted', owner_pid = 0, owner_start = '', "
+                              "message = 'the process running it ended without finishing it' "
+                              "WHERE id = ? AND status = 'running'");
+        update.bind(1, id).step();
+    }
+}
+
+std::vector<StoredRun> RunStore::query(const std::string& where, std::int64_t id, const std::string& text)
+{
+    std::lock_guard lock(mutex_);
+    reapInterrupted();
+    std::vector<StoredRun> out;
+    Statement select(db_, std::string("SELECT ") + kRunColumns + " FROM runs " + where + " ORDER BY id");
+    if (where.find("id = ?") != std::string::npos)
+        select.bind(1, id);
+    else if (where.find('?') != std::string::npos)
+        select.bind(1, text);
+    while (select.step()) {
+        StoredRun r;
+        int c = 0;
+        r.id = select.integer(c++);
+        r.name = select.text(c++);
+        r.sweep = select.text(c++);
+        r.label = select.text(c++);
+        r.configYaml = select.text(c++);
+        r.status = select.text(c++);
+        r.epochs = static_cast<int>(select.integer(c++));
+        r.epochsDone = static_cast<int>(select.integer(c++));
+        r.checkpointEpoch = static_cast<int>(select.integer(c++));
+        r.perplexity = select.real(c++);
+        r.tokensPerSecond = select.real(c++);
+        r.seconds = select.real(c++);
+        r.device = select.text(c++);
+        r.threads = static_cast<int>(select.integer(c++));
+        r.programVersion = select.text(c++);
+        r.seed = static_cast<std::uint64_t>(select.integer(c++));
+        r.createdAt = select.text(c++);
+        r.finishedAt = select.text(c++);
+        r.message = select.text(c++);
+        out.push_back(std::move(r));
+    }
+    for (auto& r : out) {
+        Statement tags(db_, "SELECT tag FROM tags WHERE run_id = ? ORDER BY tag");
+        tags.bind(1, r.id);
+        while (tags.step())
+            r.tags.push_back(tags.text(0));
+        Statement samples(db_, "SELECT prefix, text FROM samples WHERE run_id = ?");
+        samples.bind(1, r.id);
+        while (samples.step())
+            r.samples[samples.text(0)] = samples.text(1);
+    }
+    return out;
+}
+
+std::vector<StoredRun> RunStore::runs() { return query("", 0, ""); }
+
+std::vector<StoredRun> RunStore::runsOfSweep(const std::string& sweep) { return query("WHERE sweep = ?", 0, sweep); }
+
+StoredRun RunStore::run(std::int64_t id)
+{
+    auto found = query("WHERE id = ?", id, "");
+    if (found.empty())
+        throw StoreError("no run " + std::to_string(id) + " in the run library '" + databasePath() + "'");
+    return found.front();
+}
+
+std::vector<StoredEpoch> RunStore::epochs(std::int64_t id)
+{
+    std::lock_guard lock(mutex_);
+    std::vector<StoredEpoch> out;
+    Statement select(db_, "SELECT epoch, perplexity, tokens_per_s, elapsed_s, sample FROM epochs WHERE run_id = ? "
+                          "ORDER BY epoch");
+    select.bind(1, id);
+    while (select.step())
+        out.push_back({static_cast<int>(select.integer(0)), select.real(1), select.real(2), select.real(3), select.text(4)});
+    return out;
+}
+
+} // namespace traveller

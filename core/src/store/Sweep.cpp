@@ -1,0 +1,265 @@
+#include "traveller/core/Sweep.h"
+
+#include "traveller/core/Errors.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace traveller {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+using Setting = std::pair<std::string, std::string>;
+
+int lineOf(const YAML::Node& node) { return node.Mark().line + 1; }
+int columnOf(const YAML::Node& node) { return node.Mark().column + 1; }
+
+std::string knownKeys()
+{
+    std::string all;
+    for (const auto& k : configSchema())
+        all += (all.empty() ? "" : ", ") + k.key;
+    return all;
+}
+
+// Applies one dotted key: an unknown key is reported where the key is written,
+// a bad value where the value is.
+void applySetting(ExperimentConfig& config, const YAML::Node& keyNode, const YAML::Node& valueNode)
+{
+    if (!keyNode.IsScalar())
+        throw ConfigError("", lineOf(keyNode), columnOf(keyNode), "keys must be dotted names such as train.lr");
+    const std::string key = keyNode.Scalar();
+    bool known = false;
+    for (const auto& k : configSchema())
+        known = known || k.key == key;
+    if (!known)
+        throw ConfigError(key, lineOf(keyNode), columnOf(keyNode), "unknown key; known keys: " + knownKeys());
+    if (!valueNode.IsScalar())
+        throw ConfigError(key, lineOf(valueNode), columnOf(valueNode), "expected a single value");
+    setConfigValue(config, key, valueNode.Scalar(), lineOf(valueNode), columnOf(valueNode));
+}
+
+std::string shortKey(const std::string& key) { return key.substr(key.rfind('.') + 1); }
+
+std::string labelOf(const std::vector<Setting>& settings)
+{
+    std::string out;
+    for (const auto& [key, value] : settings)
+        out += (out.empty() ? "" : " ") + shortKey(key) + "=" + value;
+    return out;
+}
+
+// The inline `base:` mapping as text of its own, padded so that the experiment
+// parser reports the sweep file's own lines and columns.
+std::string inlineBaseText(const std::string& text, const YAML::Node& keyNode, const YAML::Node& valueNode)
+{
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    const auto first = static_cast<std::size_t>(valueNode.Mark().line);
+    const auto keyColumn = static_cast<std::size_t>(keyNode.Mark().column);
+    std::string out(first, '\n');
+    if (first >= lines.size())
+        return out;
+    out += std::string(static_cast<std::size_t>(valueNode.Mark().column), ' ') +
+           lines[first].substr(static_cast<std::size_t>(valueNode.Mark().column)) + "\n";
+    for (std::size_t i = first + 1; i < lines.size(); ++i) {
+        const std::string& line = lines[i];
+        const auto indent = line.find_first_not_of(' ');
+        if (indent != std::string::npos && line[indent] != '#' && indent <= keyColumn)
+            break;  // the next key of the sweep file
+        out += line + "\n";
+    }
+    return out;
+}
+
+struct Parsed {
+    std::string name;
+    ExperimentConfig base;
+    std::vector<std::pair<std::string, std::vector<YAML::Node>>> grid;  // key -> value nodes
+    std::vector<YAML::Node> gridKeys;
+    std::vector<YAML::Node> variants;
+};
+
+Sweep expand(const Parsed& p)
+{
+    Sweep sweep;
+    sweep.name = p.name;
+    sweep.base = p.base;
+
+    // Every grid point as settings, the last key varying fastest.
+    std::vector<std::vector<std::pair<std::size_t, YAML::Node>>> points{{}};
+    for (std::size_t k = 0; k < p.grid.size(); ++k) {
+        std::vector<std::vector<std::pair<std::size_t, YAML::Node>>> next;
+        for (const auto& point : points)
+            for (const auto& value : p.grid[k].second) {
+                auto extended = point;
+                extended.emplace_back(k, value);
+                next.push_back(std::move(extended));
+            }
+        points = std::move(next);
+    }
+
+    std::vector<YAML::Node> variants = p.variants;
+    const bool noVariants = variants.empty();
+    if (noVariants)
+        variants.emplace_back(YAML::NodeType::Map);
+    for (const auto& variant : variants) {
+        ExperimentConfig variantConfig = p.base;
+        std::vector<Setting> variantSettings;
+        std::string variantName;
+        for (const auto& entry : variant) {
+            const YAML::Node keyNode = entry.first;
+            const YAML::Node valueNode = entry.second;
+            if (keyNode.IsScalar() && keyNode.Scalar() == "name") {
+                if (!valueNode.IsScalar())
+                    throw ConfigError("name", lineOf(valueNode), columnOf(valueNode), "expected a single value");
+                variantName = valueNode.Scalar();
+                continue;
+            }
+            applySetting(variantConfig, keyNode, valueNode);
+            variantSettings.emplace_back(keyNode.Scalar(), valueNode.Scalar());
+        }
+        for (const auto& point : points) {
+            SweepRun run;
+            run.config = variantConfig;
+            run.settings = variantSettings;
+            std::vector<Setting> gridSettings;
+            for (const auto& [k, value] : point) {
+                applySetting(run.config, p.gridKeys[k], value);
+                gridSettings.emplace_back(p.grid[k].first, value.Scalar());
+            }
+            run.settings.insert(run.settings.end(), gridSettings.begin(), gridSettings.end());
+            const std::string head = variantName.empty() ? labelOf(variantSettings) : variantName;
+            const std::string tail = labelOf(gridSettings);
+            run.label = head.empty() ? tail : tail.empty() ? head : head + " " + tail;
+            if (run.label.empty())
+                run.label = "base";
+            if (!variantName.empty())
+                run.config.name = variantName;
+            if (!run.config.name.empty() && !tail.empty())
+                run.config.name += " " + tail;
+            try {
+                validate(run.config);
+            } catch (const ConfigError& e) {
+                throw ConfigError(e.key(), lineOf(variant), columnOf(variant), e.detail() + " (run " + run.label + ")");
+            }
+            sweep.runs.push_back(std::move(run));
+        }
+    }
+    return sweep;
+}
+
+Sweep parseRoot(const std::string& text, const std::string& baseDir)
+{
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+        throw ConfigError("", e.mark.line + 1, e.mark.column + 1, "malformed YAML: " + e.msg);
+    }
+    if (!root.IsMap())
+        throw ConfigError("", root.IsNull() ? 0 : lineOf(root), root.IsNull() ? 0 : columnOf(root),
+                          "a sweep file must be a mapping with base and grid and/or variants");
+    Parsed p;
+    bool haveBase = false;
+    for (const auto& entry : root) {
+        const YAML::Node keyNode = entry.first;
+        const YAML::Node value = entry.second;
+        const std::string key = keyNode.IsScalar() ? keyNode.Scalar() : "";
+        if (key == "name") {
+            if (!value.IsScalar())
+                throw ConfigError(key, lineOf(value), columnOf(value), "expected a single value");
+            p.name = value.Scalar();
+        } else if (key == "base") {
+            haveBase = true;
+            if (value.IsScalar()) {
+                fs::path path = value.Scalar();
+                if (path.is_relative() && !baseDir.empty())
+                    path = fs::path(baseDir) / path;
+                std::error_code ec;
+                if (!fs::is_regular_file(path, ec))
+                    throw ConfigError(key, lineOf(value), columnOf(value),
+                                      "no experiment file '" + path.string() + "'");
+                p.base = loadExperimentFile(path.string());
+            } else if (value.IsMap()) {
+                p.base = parseExperimentYaml(inlineBaseText(text, keyNode, value));
+            } else if (!value.IsNull()) {
+                throw ConfigError(key, lineOf(value), columnOf(value),
+                                  "expected an experiment mapping or the path of an experiment file");
+            }
+        } else if (key == "grid") {
+            if (!value.IsMap())
+                throw ConfigError(key, lineOf(value), columnOf(value),
+                                  "expected a mapping of dotted keys to lists, e.g. train.lr: [0.1, 1]");
+            for (const auto& g : value) {
+                const YAML::Node gridKeyNode = g.first;
+                const YAML::Node gridValues = g.second;
+                const std::string gridKey = gridKeyNode.IsScalar() ? gridKeyNode.Scalar() : "";
+                if (!gridValues.IsSequence() || gridValues.size() == 0)
+                    throw ConfigError(gridKey, lineOf(gridValues), columnOf(gridValues),
+                                      "expected a non-empty list of values, e.g. [0.1, 1]");
+                ExperimentConfig probe = p.base;
+                std::vector<YAML::Node> values;
+                for (const auto& v : gridValues) {
+                    applySetting(probe, gridKeyNode, v);  // reject bad keys and values before running anything
+                    values.push_back(v);
+                }
+                for (const auto& [seen, unused] : p.grid)
+                    if (seen == gridKey)
+                        throw ConfigError(gridKey, lineOf(gridKeyNode), columnOf(gridKeyNode), "listed twice in grid");
+                p.grid.emplace_back(gridKey, std::move(values));
+                p.gridKeys.push_back(gridKeyNode);
+            }
+        } else if (key == "variants") {
+            if (!value.IsSequence())
+                throw ConfigError(key, lineOf(value), columnOf(value), "expected a list of mappings of dotted keys");
+            for (const auto& v : value) {
+                if (!v.IsMap())
+                    throw ConfigError(key, lineOf(v), columnOf(v),
+                                      "each variant must be a mapping of dotted keys, e.g. {model.arch: gru}");
+                p.variants.push_back(v);
+            }
+        } else {
+            throw ConfigError(key, lineOf(keyNode), columnOf(keyNode),
+                              "unknown key; a sweep file has name, base, grid and variants");
+        }
+    }
+    if (!haveBase)
+        throw ConfigError("base", 0, 0, "missing: give an experiment inline or the path of an experiment file");
+    return expand(p);
+}
+
+} // namespace
+
+Sweep parseSweepYaml(const std::string& text, const std::string& sourceName, const std::string& baseDir)
+{
+    try {
+        Sweep sweep = parseRoot(text, baseDir);
+        if (sweep.name.empty())
+            sweep.name = sourceName.empty() ? "sweep" : fs::path(sourceName).stem().string();
+        return sweep;
+    } catch (const ConfigError& e) {
+        if (sourceName.empty() || !e.source().empty())
+            throw;
+        throw e.inSource(sourceName);
+    }
+}
+
+Sweep loadSweepFile(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw ConfigError("", 0, 0, "cannot open sweep file", path);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return parseSweepYaml(buffer.str(), path, fs::path(path).parent_path().string());
+}
+
+} // namespace traveller

@@ -1,0 +1,112 @@
+#include "traveller/core/RunStore.h"
+
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+namespace traveller {
+
+namespace {
+
+// LmSession seeds LibTorch's global generator before building its model: two
+// sessions built at once on two threads would interleave that stream.
+std::mutex gSessionBuild;
+
+// Records each epoch in the store, checkpoints at intervals, and forwards the
+// epoch with the run's own numbering (a resumed run's session counts from 1).
+class Recorder : public TrainingObserver {
+public:
+    Recorder(RunStore& store, std::int64_t id, LmSession& session, const RecordOptions& options, int firstEpoch,
+             int plannedEpochs, double elapsedBefore, TrainingObserver& forward)
+        : store_(store), id_(id), session_(session), options_(options), offset_(firstEpoch),
+          planned_(plannedEpochs), elapsedBefore_(elapsedBefore), forward_(forward)
+    {
+    }
+
+    void onBatch(const BatchStats& s) override
+    {
+        BatchStats shifted = s;
+        shifted.epoch += offset_;
+        forward_.onBatch(shifted);
+    }
+
+    void onEpoch(const EpochStats& s) override
+    {
+        EpochStats shifted = s;
+        shifted.epoch += offset_;
+        shifted.epochs = planned_;
+        shifted.elapsedSeconds += elapsedBefore_;
+        store_.appendEpoch(id_, {shifted.epoch, shifted.perplexity, shifted.tokensPerSecond, shifted.elapsedSeconds,
+                                 shifted.hasSample ? shifted.sample : ""});
+        const bool due = options_.checkpointEvery > 0 ? shifted.epoch % options_.checkpointEvery == 0 : shifted.hasSample;
+        if (due && shifted.epoch < planned_) {
+            session_.saveCheckpoint(store_.checkpointPath(id_));
+            store_.setCheckpointEpoch(id_, shifted.epoch);
+        }
+        forward_.onEpoch(shifted);
+    }
+
+private:
+    RunStore& store_;
+    std::int64_t id_;
+    LmSession& session_;
+    const RecordOptions& options_;
+    int offset_;
+    int planned_;
+    double elapsedBefore_;
+    TrainingObserver& forward_;
+};
+
+} // namespace
+
+RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions& options, TrainingObserver& observer,
+                           RunControl& control)
+{
+    const StoredRun stored = store.run(id);
+    ExperimentConfig config = stored.config();
+    const std::string checkpoint = store.checkpointPath(id);
+    std::error_code ec;
+    const int start = stored.checkpointEpoch > 0 && std::filesystem::is_regular_file(checkpoint, ec)
+                          ? std::min(stored.checkpointEpoch, stored.epochs)
+                          : 0;
+    if (start >= stored.epochs && stored.epochs > 0)
+        throw StoreError("run " + std::to_string(id) + " has already trained all its " + std::to_string(stored.epochs) +
+                         " epochs");
+    double elapsedBefore = 0;
+    for (const auto& e : store.epochs(id))
+        if (e.epoch == start)
+            elapsedBefore = e.elapsedSeconds;
+    store.truncateEpochs(id, start);
+    config.train.epochs = stored.epochs - start;
+
+    RunResult result;
+    try {
+        std::unique_ptr<LmSession> session;
+        {
+            std::lock_guard lock(gSessionBuild);
+            session = std::make_unique<LmSession>(config, options.dataDir);
+            if (start > 0)
+                session->loadCheckpoint(checkpoint);
+        }
+        const int threads = config.train.threads > 0 ? config.train.threads
+                                                      : static_cast<int>(std::thread::hardware_concurrency());
+        store.markRunning(id, session->device(), threads);
+        Recorder recorder(store, id, *session, options, start, stored.epochs, elapsedBefore, observer);
+        result = session->train(recorder, control);
+        result.epochsDone += start;
+        if (result.divergedEpoch > 0)
+            result.divergedEpoch += start;
+        session->saveCheckpoint(checkpoint);
+        store.setCheckpointEpoch(id, result.epochsDone);
+    } catch (const std::exception& e) {
+        RunResult failed;
+        failed.status = RunStatus::Failed;
+        failed.message = e.what();
+        store.finishRun(id, failed, 0);
+        throw;
+    }
+    store.finishRun(id, result, result.seconds);
+    return result;
+}
+
+} // namespace traveller

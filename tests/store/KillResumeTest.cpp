@@ -1,0 +1,116 @@
+// A real `traveller-cli sweep` process, killed with SIGKILL mid-run: the run
+// reads back as interrupted with the epochs it had, and `runs resume` finishes
+// it from its last checkpoint.
+#include "TestLibrary.h"
+
+#include "traveller/core/RunStore.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+using namespace traveller;
+
+namespace {
+
+// Enough epochs that the run is still going when the test kills it (about a
+// second per 100 epochs on one core), few enough that the resume is quick.
+constexpr int kEpochs = 400;
+
+pid_t spawnCli(const std::vector<std::string>& args)
+{
+    const pid_t pid = fork();
+    if (pid == 0) {
+        std::vector<char*> argv;
+        static const std::string cli = TRAVELLER_CLI;
+        argv.push_back(const_cast<char*>(cli.c_str()));
+        for (const auto& a : args)
+            argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+            _exit(126);
+        execv(cli.c_str(), argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+} // namespace
+
+TEST(KillResume, KilledRunIsInterruptedKeepsItsEpochsAndResumes)
+{
+    TestLibrary lib;
+    const auto sweepFile = lib.path() / "long.yaml";
+    std::ofstream(sweepFile) << "name: long\n"
+                                "base:\n"
+                                "  model: {arch: rnn, hidden: 16}\n"
+                                "  train: {epochs: "
+                             << kEpochs
+                             << ", device: cpu}\n"
+                                "  data: {max_tokens: 2000}\n"
+                                "  sample: {every: 50, length: 10}\n";
+    const pid_t child = spawnCli({"sweep", sweepFile.string(), "--library", lib.str(), "--threads", "1",
+                                  "--checkpoint-every", "5", "--quiet"});
+    ASSERT_GT(child, 0);
+
+    // Wait until the child has recorded epochs past its first checkpoint.
+    std::int64_t id = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(40);
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (!std::filesystem::exists(lib.path() / "runs.sqlite"))
+            continue;
+        RunStore store(lib.str());
+        const auto runs = store.runs();
+        if (!runs.empty() && runs[0].checkpointEpoch >= 5 && runs[0].epochsDone >= 7) {
+            id = runs[0].id;
+            break;
+        }
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, WNOHANG), 0) << "the run ended before the test could kill it: raise kEpochs";
+    ASSERT_EQ(kill(child, SIGKILL), 0);
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status));
+    ASSERT_GT(id, 0) << "no epoch was recorded in time";
+
+    int checkpointEpoch = 0;
+    {
+        RunStore store(lib.str());
+        const StoredRun r = store.run(id);
+        EXPECT_EQ(r.status, kStatusInterrupted);
+        EXPECT_GE(r.epochsDone, 7);
+        EXPECT_LT(r.epochsDone, kEpochs);
+        checkpointEpoch = r.checkpointEpoch;
+        EXPECT_GE(checkpointEpoch, 5);
+        EXPECT_EQ(checkpointEpoch % 5, 0);
+        const auto epochs = store.epochs(id);
+        ASSERT_EQ(static_cast<int>(epochs.size()), r.epochsDone);
+        for (std::size_t i = 0; i < epochs.size(); ++i)
+            EXPECT_EQ(epochs[i].epoch, static_cast<int>(i) + 1);
+        EXPECT_TRUE(std::filesystem::is_regular_file(store.checkpointPath(id)));
+    }
+
+    const std::string resume = std::string("\"") + TRAVELLER_CLI + "\" runs resume " + std::to_string(id) +
+                               " --library \"" + lib.str() + "\" --threads 1 --quiet > /dev/null";
+    ASSERT_EQ(std::system(resume.c_str()), 0);
+
+    RunStore store(lib.str());
+    const StoredRun r = store.run(id);
+    EXPECT_EQ(r.status, "finished");
+    EXPECT_EQ(r.epochsDone, kEpochs);
+    EXPECT_EQ(r.checkpointEpoch, kEpochs);
+    const auto epochs = store.epochs(id);
+    ASSERT_EQ(static_cast<int>(epochs.size()), kEpochs);
+    for (std::size_t i = 0; i < epochs.size(); ++i)
+        EXPECT_EQ(epochs[i].epoch, static_cast<int>(i) + 1);
+    // The resumed part started from trained weights, not from scratch.
+    EXPECT_LT(epochs[checkpointEpoch].perplexity, epochs[0].perplexity);
+    EXPECT_FALSE(r.samples.empty());
+}

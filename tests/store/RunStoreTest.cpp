@@ -1,0 +1,232 @@
+#include "TestLibrary.h"
+
+#include "traveller/core/DataStore.h"
+#include "traveller/core/RunExport.h"
+#include "traveller/core/RunStore.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+using namespace traveller;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string readFile(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+NewRun newRun(const std::string& name = "")
+{
+    NewRun run;
+    run.config = parseExperimentYaml(kTinyExperiment);
+    run.name = name;
+    run.sweep = "tests";
+    run.label = "hidden=16";
+    run.programVersion = "9.9.9";
+    return run;
+}
+
+class NullObserver : public TrainingObserver {};
+
+} // namespace
+
+TEST(RunStore, CreatesTheDocumentedSchema)
+{
+    TestLibrary lib;
+    {
+        RunStore store(lib.str());
+        EXPECT_EQ(store.schemaVersion(), 1);
+        EXPECT_EQ(store.databasePath(), (lib.path() / "runs.sqlite").string());
+        EXPECT_TRUE(fs::is_directory(lib.path() / "checkpoints"));
+    }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((lib.path() / "runs.sqlite").c_str(), &db), SQLITE_OK);
+    std::set<std::string> tables;
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'table'", -1, &stmt, nullptr);
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+        tables.insert(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    for (const char* t : {"meta", "runs", "epochs", "samples", "tags"})
+        EXPECT_TRUE(tables.count(t)) << t;
+}
+
+TEST(RunStore, SaveReopenGivesIdenticalMetrics)
+{
+    TestLibrary lib;
+    const std::vector<StoredEpoch> written = {
+        {1, 27.123456789012345, 1234.5678, 0.1, ""},
+        {2, 1.0 / 3.0, 1e-300, 0.2, "time traveller the"},
+        {3, std::numeric_limits<double>::quiet_NaN(), 5e300, 0.30000000000000004, "quote \" and 'ünïcode'\n"},
+    };
+    std::int64_t id = 0;
+    RunResult result;
+    result.status = RunStatus::Diverged;
+    result.tokensPerSecond = 4321.125;
+    result.message = "diverged at epoch 3";
+    result.samples = {{"time traveller", "time traveller abc"}, {"traveller", "traveller xyz"}};
+    {
+        RunStore store(lib.str());
+        id = store.createRun(newRun("first"));
+        store.markRunning(id, "cpu", 1);
+        for (const auto& e : written)
+            store.appendEpoch(id, e);
+        store.setCheckpointEpoch(id, 2);
+        store.finishRun(id, result, 1.5);
+        store.addTag(id, "lab");
+        store.addTag(id, "week 3");
+    }
+    RunStore reopened(lib.str());
+    const auto epochs = reopened.epochs(id);
+    ASSERT_EQ(epochs.size(), written.size());
+    for (std::size_t i = 0; i < written.size(); ++i) {
+        EXPECT_EQ(epochs[i].epoch, written[i].epoch);
+        if (std::isnan(written[i].perplexity))
+            EXPECT_TRUE(std::isnan(epochs[i].perplexity));
+        else
+            EXPECT_EQ(epochs[i].perplexity, written[i].perplexity);  // bit-identical, not merely close
+        EXPECT_EQ(epochs[i].tokensPerSecond, written[i].tokensPerSecond);
+        EXPECT_EQ(epochs[i].elapsedSeconds, written[i].elapsedSeconds);
+        EXPECT_EQ(epochs[i].sample, written[i].sample);
+    }
+    const StoredRun r = reopened.run(id);
+    EXPECT_EQ(r.name, "first");
+    EXPECT_EQ(r.sweep, "tests");
+    EXPECT_EQ(r.label, "hidden=16");
+    EXPECT_EQ(r.status, "diverged");
+    EXPECT_EQ(r.epochs, 4);
+    EXPECT_EQ(r.epochsDone, 3);
+    EXPECT_EQ(r.checkpointEpoch, 2);
+    EXPECT_EQ(r.tokensPerSecond, 4321.125);
+    EXPECT_EQ(r.seconds, 1.5);
+    EXPECT_EQ(r.device, "cpu");
+    EXPECT_EQ(r.threads, 1);
+    EXPECT_EQ(r.programVersion, "9.9.9");
+    EXPECT_EQ(r.message, "diverged at epoch 3");
+    EXPECT_EQ(r.samples, result.samples);
+    EXPECT_EQ(r.tags, (std::vector<std::string>{"lab", "week 3"}));
+    EXPECT_EQ(toYaml(r.config()), toYaml(parseExperimentYaml(kTinyExperiment)));
+    EXPECT_FALSE(r.createdAt.empty());
+    EXPECT_FALSE(r.finishedAt.empty());
+}
+
+TEST(RunStore, RenameTagDeleteAndSweeps)
+{
+    TestLibrary lib;
+    RunStore store(lib.str());
+    const auto a = store.createRun(newRun());
+    auto other = newRun();
+    other.sweep = "other";
+    const auto b = store.createRun(other);
+    EXPECT_EQ(store.run(a).name, "GRU h16 lr1 e4");
+    EXPECT_EQ(store.run(a).status, "queued");
+    store.rename(a, "renamed");
+    store.addTag(a, "x");
+    store.removeTag(a, "x");
+    EXPECT_EQ(store.run(a).name, "renamed");
+    EXPECT_TRUE(store.run(a).tags.empty());
+    EXPECT_EQ(store.runsOfSweep("other").size(), 1u);
+    std::ofstream(store.checkpointPath(b)) << "weights";
+    store.deleteRun(b);
+    EXPECT_FALSE(fs::exists(store.checkpointPath(b)));
+    EXPECT_THROW(store.run(b), StoreError);
+    EXPECT_EQ(store.runs().size(), 1u);
+}
+
+TEST(RunStore, RunningRowOfAGoneProcessReadsInterrupted)
+{
+    TestLibrary lib;
+    std::int64_t id = 0;
+    {
+        RunStore store(lib.str());
+        id = store.createRun(newRun());
+        store.markRunning(id, "cpu", 1);
+        EXPECT_EQ(store.run(id).status, "running");  // this process is alive
+    }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((lib.path() / "runs.sqlite").c_str(), &db), SQLITE_OK);
+    // The pid limit on Linux is at most 2^22: this process never exists.
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE runs SET owner_pid = 99999999", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    RunStore store(lib.str());
+    EXPECT_EQ(store.run(id).status, kStatusInterrupted);
+}
+
+TEST(AtomicWrites, ExportReplacesWholeOrNotAtAll)
+{
+    TestLibrary lib;
+    const fs::path target = lib.path() / "report.md";
+    writeFileAtomically(target.string(), "first version\n");
+    EXPECT_EQ(readFile(target), "first version\n");
+    writeFileAtomically(target.string(), "second version\n");
+    EXPECT_EQ(readFile(target), "second version\n");
+    EXPECT_FALSE(fs::exists(target.string() + ".tmp"));
+    // A write that cannot complete leaves the old file as it was.
+    fs::create_directories(target.string() + ".tmp");
+    EXPECT_THROW(writeFileAtomically(target.string(), "third"), Error);
+    EXPECT_EQ(readFile(target), "second version\n");
+}
+
+TEST(AtomicWrites, CheckpointIsNeverHalfWritten)
+{
+    TestLibrary lib;
+    const ExperimentConfig config = parseExperimentYaml(kTinyExperiment);
+    LmSession session(config, resolveDataDir());
+    const std::string path = (lib.path() / "model.pt").string();
+    session.saveCheckpoint(path);
+    EXPECT_FALSE(fs::exists(path + ".tmp"));
+    const std::string before = readFile(path);
+    ASSERT_GT(before.size(), 1000u);
+    // The temporary file cannot be written: the save fails and the checkpoint
+    // already there is untouched and still loads.
+    fs::create_directories(path + ".tmp");
+    EXPECT_ANY_THROW(session.saveCheckpoint(path));
+    EXPECT_EQ(readFile(path), before);
+    LmSession other(config, resolveDataDir());
+    EXPECT_NO_THROW(other.loadCheckpoint(path));
+}
+
+TEST(RunStore, RecordedRunKeepsEveryEpochAndExports)
+{
+    TestLibrary lib;
+    RunStore store(lib.str());
+    const auto id = store.createRun(newRun());
+    RecordOptions options;
+    options.dataDir = resolveDataDir();
+    options.programVersion = "9.9.9";
+    NullObserver observer;
+    RunControl control;
+    const RunResult r = trainRecordedRun(store, id, options, observer, control);
+    EXPECT_EQ(r.status, RunStatus::Finished);
+    const StoredRun stored = store.run(id);
+    EXPECT_EQ(stored.status, "finished");
+    EXPECT_EQ(stored.epochsDone, 4);
+    EXPECT_EQ(stored.checkpointEpoch, 4);
+    EXPECT_EQ(stored.perplexity, r.perplexity);
+    EXPECT_TRUE(fs::is_regular_file(store.checkpointPath(id)));
+    const auto epochs = store.epochs(id);
+    ASSERT_EQ(epochs.size(), 4u);
+    EXPECT_TRUE(epochs[0].sample.empty());
+    EXPECT_EQ(epochs[1].sample.rfind("time traveller", 0), 0u);
+
+    const std::string csv = runsToCsv(store.runs());
+    EXPECT_EQ(csv.rfind("id,name,sweep,label,status,arch,", 0), 0u);
+    EXPECT_NE(csv.find("\n1,GRU h16 lr1 e4,tests,hidden=16,finished,gru,builtin,16,1,1,sgd,4,4,"), std::string::npos) << csv;
+    const std::string md = runsToMarkdown(store.runs(), "Lab 3");
+    EXPECT_EQ(md.rfind("# Lab 3\n", 0), 0u);
+    EXPECT_NE(md.find("| 1 | GRU h16 lr1 e4 | gru | 16 | 1 | 4/4 | finished |"), std::string::npos) << md;
+    EXPECT_NE(md.find("## Samples"), std::string::npos);
+    EXPECT_NE(md.find("```text\ntime traveller"), std::string::npos) << md;
+}

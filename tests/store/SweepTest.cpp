@@ -1,0 +1,178 @@
+#include "traveller/core/Errors.h"
+#include "traveller/core/Sweep.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace traveller;
+namespace fs = std::filesystem;
+
+namespace {
+
+ConfigError parseError(const std::string& yaml)
+{
+    try {
+        parseSweepYaml(yaml, "s.yaml");
+    } catch (const ConfigError& e) {
+        return e;
+    }
+    ADD_FAILURE() << "no error for:\n" << yaml;
+    return ConfigError("", 0, 0, "");
+}
+
+} // namespace
+
+TEST(Sweep, GridIsTheCartesianProductLastKeyFastest)
+{
+    const Sweep s = parseSweepYaml("name: g\n"
+                                   "base:\n"
+                                   "  model: {arch: gru}\n"
+                                   "grid:\n"
+                                   "  train.lr: [0.1, 1]\n"
+                                   "  model.hidden: [16, 32, 64]\n");
+    EXPECT_EQ(s.name, "g");
+    ASSERT_EQ(s.runs.size(), 6u);
+    EXPECT_EQ(s.runs[0].label, "lr=0.1 hidden=16");
+    EXPECT_EQ(s.runs[2].label, "lr=0.1 hidden=64");
+    EXPECT_EQ(s.runs[3].label, "lr=1 hidden=16");
+    EXPECT_DOUBLE_EQ(s.runs[4].config.train.lr, 1.0);
+    EXPECT_EQ(s.runs[4].config.model.hidden, 32);
+    for (const auto& run : s.runs)
+        EXPECT_EQ(run.config.model.arch, Arch::Gru);
+    ASSERT_EQ(s.runs[5].settings.size(), 2u);
+    EXPECT_EQ(s.runs[5].settings[1], std::make_pair(std::string("model.hidden"), std::string("64")));
+}
+
+TEST(Sweep, VariantsAreCrossedWithTheGrid)
+{
+    const Sweep s = parseSweepYaml("base: {train: {epochs: 3}}\n"
+                                   "variants:\n"
+                                   "  - {model.arch: rnn}\n"
+                                   "  - {model.arch: gru, name: \"GRU (book)\"}\n"
+                                   "  - model.arch: lstm\n"
+                                   "    model.hidden: 32\n"
+                                   "grid:\n"
+                                   "  train.epochs: [1, 2]\n");
+    ASSERT_EQ(s.runs.size(), 6u);
+    EXPECT_EQ(s.runs[0].label, "arch=rnn epochs=1");
+    EXPECT_EQ(s.runs[3].label, "GRU (book) epochs=2");
+    EXPECT_EQ(s.runs[3].config.name, "GRU (book) epochs=2");
+    EXPECT_EQ(s.runs[3].config.train.epochs, 2);
+    EXPECT_EQ(s.runs[4].config.model.arch, Arch::Lstm);
+    EXPECT_EQ(s.runs[4].config.model.hidden, 32);
+    EXPECT_EQ(s.runs[1].config.model.hidden, 256);
+}
+
+TEST(Sweep, NoGridNoVariantsIsTheBaseAlone)
+{
+    const Sweep s = parseSweepYaml("base: {model: {hidden: 64}}\n");
+    ASSERT_EQ(s.runs.size(), 1u);
+    EXPECT_EQ(s.runs[0].label, "base");
+    EXPECT_EQ(s.runs[0].config.model.hidden, 64);
+}
+
+TEST(Sweep, UnknownGridKeyNamesItsLineAndColumn)
+{
+    const ConfigError e = parseError("base: {}\n"
+                                     "grid:\n"
+                                     "  train.epochs: [1, 2]\n"
+                                     "  train.learning_rate: [0.1]\n");
+    EXPECT_EQ(e.key(), "train.learning_rate");
+    EXPECT_EQ(e.line(), 4);
+    EXPECT_EQ(e.column(), 3);
+    EXPECT_EQ(e.source(), "s.yaml");
+}
+
+TEST(Sweep, BadGridValueNamesTheValue)
+{
+    const ConfigError e = parseError("base: {}\n"
+                                     "grid:\n"
+                                     "  train.lr: [0.1, fast]\n");
+    EXPECT_EQ(e.key(), "train.lr");
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_EQ(e.column(), 19);
+}
+
+TEST(Sweep, GridValuesMustBeAList)
+{
+    const ConfigError e = parseError("base: {}\ngrid:\n  train.lr: 0.1\n");
+    EXPECT_EQ(e.key(), "train.lr");
+    EXPECT_EQ(e.line(), 3);
+}
+
+TEST(Sweep, BadVariantKeyAndValueAreLocated)
+{
+    ConfigError e = parseError("base: {}\n"
+                               "variants:\n"
+                               "  - {model.arch: gru}\n"
+                               "  - {model.archh: lstm}\n");
+    EXPECT_EQ(e.key(), "model.archh");
+    EXPECT_EQ(e.line(), 4);
+    EXPECT_EQ(e.column(), 6);
+    e = parseError("base: {}\n"
+                   "variants:\n"
+                   "  - model.arch: transformer\n");
+    EXPECT_EQ(e.key(), "model.arch");
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_EQ(e.column(), 17);
+}
+
+TEST(Sweep, UnknownTopLevelKeyAndMissingBase)
+{
+    ConfigError e = parseError("base: {}\ngird:\n  train.lr: [1]\n");
+    EXPECT_EQ(e.key(), "gird");
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_EQ(e.column(), 1);
+    e = parseError("grid:\n  train.lr: [1]\n");
+    EXPECT_EQ(e.key(), "base");
+}
+
+TEST(Sweep, InlineBaseErrorsKeepTheSweepFilesLines)
+{
+    const ConfigError e = parseError("name: x\n"
+                                     "base:\n"
+                                     "  model:\n"
+                                     "    hidden: lots\n"
+                                     "grid:\n"
+                                     "  train.lr: [1]\n");
+    EXPECT_EQ(e.key(), "model.hidden");
+    EXPECT_EQ(e.line(), 4);
+    EXPECT_EQ(e.column(), 13);
+}
+
+TEST(Sweep, BaseMayBeAFileBesideTheSweep)
+{
+    const fs::path dir = fs::temp_directory_path() / ("traveller-sweep-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "exp.yaml") << "model:\n  arch: lstm\n  hidden: 48\n";
+    std::ofstream(dir / "s.yaml") << "base: exp.yaml\ngrid:\n  train.lr: [0.5, 2]\n";
+    const Sweep s = loadSweepFile((dir / "s.yaml").string());
+    EXPECT_EQ(s.name, "s");
+    ASSERT_EQ(s.runs.size(), 2u);
+    EXPECT_EQ(s.runs[1].config.model.arch, Arch::Lstm);
+    EXPECT_EQ(s.runs[1].config.model.hidden, 48);
+    EXPECT_DOUBLE_EQ(s.runs[1].config.train.lr, 2.0);
+    std::ofstream(dir / "bad.yaml") << "base: missing.yaml\n";
+    EXPECT_THROW(loadSweepFile((dir / "bad.yaml").string()), ConfigError);
+    fs::remove_all(dir);
+}
+
+TEST(Sweep, ShippedPresetsExpandToTheLabGrid)
+{
+    const fs::path dir = fs::path(TRAVELLER_SOURCE_DIR) / "resources/presets/sweeps";
+    int files = 0;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+        const Sweep s = loadSweepFile(entry.path().string());
+        ++files;
+        const std::string name = entry.path().stem().string();
+        if (name == "lab-rnn-grid")
+            EXPECT_EQ(s.runs.size(), 64u);
+        else if (name == "lab-architectures")
+            EXPECT_EQ(s.runs.size(), 3u);
+        else
+            EXPECT_EQ(s.runs.size(), 4u) << name;
+    }
+    EXPECT_EQ(files, 11);
+}
