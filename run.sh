@@ -4,7 +4,7 @@
 #   ./run.sh train book-gru  any traveller-cli command (see ./run.sh --help)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-"$root/scripts/setup.sh" -DTRAVELLER_BUILD_TESTS=OFF
+"$root/scripts/setup.sh" -DTRAVELLER_BUILD_GUI=ON -DTRAVELLER_BUILD_TESTS=OFF
 bin="${TRAVELLER_BUILD_DIR:-$root/build}/bin"
 if [ $# -gt 0 ]; then
   exec "$bin/traveller-cli" "$@"

@@ -4,6 +4,6 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 data="${TRAVELLER_DATA_DIR:-$root/../shared/data}"
-"$root/scripts/setup.sh" -DTRAVELLER_BUILD_TESTS=ON -DTRAVELLER_TEST_DATA_DIR="$data"
+"$root/scripts/setup.sh" -DTRAVELLER_BUILD_GUI=ON -DTRAVELLER_BUILD_TESTS=ON -DTRAVELLER_TEST_DATA_DIR="$data"
 cd "${TRAVELLER_BUILD_DIR:-$root/build}"
 ctest --output-on-failure --timeout 900 "$@"

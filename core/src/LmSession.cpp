@@ -11,6 +11,8 @@
 #include <torch/version.h>
 
 #include <chrono>
+#include <cstdio>
+#include <dlfcn.h>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -80,6 +82,40 @@ bool cudaSupportCompiled() { return at::hasCUDA(); }
 
 std::string torchVersion() { return TORCH_VERSION; }
 
+namespace {
+// "NVIDIA H100 80GB HBM3 (79.2 GiB)" through the CUDA driver API, loaded at run
+// time so core needs no CUDA headers; empty when the driver is not there.
+std::string cudaDeviceDescription(int index)
+{
+    using InitFn = int (*)(unsigned);
+    using GetFn = int (*)(int*, int);
+    using NameFn = int (*)(char*, int, int);
+    using MemFn = int (*)(std::size_t*, int);
+    void* lib = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
+    if (!lib)
+        return {};
+    auto init = reinterpret_cast<InitFn>(dlsym(lib, "cuInit"));
+    auto get = reinterpret_cast<GetFn>(dlsym(lib, "cuDeviceGet"));
+    auto name = reinterpret_cast<NameFn>(dlsym(lib, "cuDeviceGetName"));
+    auto mem = reinterpret_cast<MemFn>(dlsym(lib, "cuDeviceTotalMem_v2"));
+    std::string out;
+    int device = 0;
+    char buffer[256] = {};
+    if (init && get && name && init(0) == 0 && get(&device, index) == 0 &&
+        name(buffer, sizeof buffer - 1, device) == 0) {
+        out = buffer;
+        std::size_t bytes = 0;
+        if (mem && mem(&bytes, device) == 0 && bytes > 0) {
+            char gib[32];
+            std::snprintf(gib, sizeof gib, " (%.1f GiB)", static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
+            out += gib;
+        }
+    }
+    dlclose(lib);
+    return out;
+}
+} // namespace
+
 std::vector<DeviceInfo> availableDevices()
 {
     std::vector<DeviceInfo> out;
@@ -87,8 +123,11 @@ std::vector<DeviceInfo> availableDevices()
     out.push_back({"cpu", "CPU (" + std::to_string(threads) + (threads == 1 ? " thread)" : " threads)")});
     if (torch::cuda::is_available()) {
         const auto count = torch::cuda::device_count();
-        for (std::size_t i = 0; i < count; ++i)
-            out.push_back({"cuda:" + std::to_string(i), "CUDA GPU " + std::to_string(i)});
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::string id = "cuda:" + std::to_string(i);
+            const std::string name = cudaDeviceDescription(static_cast<int>(i));
+            out.push_back({id, id + " \u2014 " + (name.empty() ? "CUDA GPU" : name)});
+        }
     }
     return out;
 }
@@ -177,6 +216,10 @@ RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
     auto& optimizer = *impl_->optimizer;
     const auto params = model.parameters();
     const auto runStart = Clock::now();
+
+    // OpenMP's thread count belongs to the calling thread: set it on the one
+    // that trains (a GUI worker thread, say), not only where the config was read.
+    setTrainingThreads(cfg.train.threads);
 
     RunResult result;
     result.device = impl_->deviceName;
@@ -332,6 +375,7 @@ std::string LmSession::Impl::continueText(const std::string& prefix, int length,
 
 std::string LmSession::generate(const std::string& prefix, int length, double temperature, std::uint64_t seed)
 {
+    setTrainingThreads(impl_->config.train.threads);
     const std::string text = impl_->continueText(prefix, length, temperature, seed);
     impl_->model->train();
     return text;

@@ -74,21 +74,12 @@ void TrainingWorker::onBatch(const BatchStats& stats)
 void TrainingWorker::onEpoch(const EpochStats& stats)
 {
     Q_EMIT epochDone(runId_, stats);
-    // The core flags a NaN or infinite loss; a huge learning rate more often
-    // leaves the loss finite but absurd (perplexity 1e50), so stop that too.
-    if (divergedEpoch_ == 0 && (!std::isfinite(stats.perplexity) || stats.perplexity > divergenceLimit_)) {
-        divergedEpoch_ = stats.epoch;
-        divergedPerplexity_ = stats.perplexity;
-        control_.requestStop();
-    }
 }
 
 void TrainingWorker::run()
 {
     RunFailure failure;
     try {
-        // Process-wide; only one run trains at a time, so setting it here is safe.
-        setTrainingThreads(config_.train.threads);
         session_ = std::make_unique<LmSession>(config_, dataDir_.toStdString());
         RunStarted info;
         info.device = QString::fromStdString(session_->device());
@@ -97,7 +88,6 @@ void TrainingWorker::run()
         info.batchesPerEpoch = session_->batchesPerEpoch();
         info.corpusTokens = static_cast<qint64>(session_->corpus().ids.size());
         info.vocabSize = session_->corpus().vocab.size();
-        divergenceLimit_ = kDivergenceFactor * static_cast<double>(std::max<qint64>(info.vocabSize, 2));
         Q_EMIT started(runId_, info);
 
         const RunResult r = session_->train(*this, control_);
@@ -110,16 +100,6 @@ void TrainingWorker::run()
         out.seconds = r.seconds;
         out.device = QString::fromStdString(r.device);
         out.message = QString::fromStdString(r.message);
-        if (divergedEpoch_ > 0 && r.status == RunStatus::Stopped) {
-            out.status = RunStatus::Diverged;
-            out.divergedEpoch = divergedEpoch_;
-            out.message = tr("diverged at epoch %1: perplexity %2 is far above the vocabulary size %3 "
-                             "(learning rate %4 is too high?)")
-                              .arg(divergedEpoch_)
-                              .arg(divergedPerplexity_, 0, 'g', 4)
-                              .arg(info.vocabSize)
-                              .arg(QString::fromStdString(configValue(config_, "train.lr")));
-        }
         if (const auto it = r.samples.find(config_.sample.prefix); it != r.samples.end())
             out.finalSample = QString::fromStdString(it->second);
         Q_EMIT finished(runId_, out);

@@ -79,7 +79,9 @@ private:
     std::condition_variable wake_;
 };
 
-// Sets LibTorch's intra-op threads; 0 means one per core. Returns the count set.
+// Sets LibTorch's intra-op threads for the calling thread (OpenMP keeps the
+// count per thread); 0 means one per core. Returns the count set.
+// LmSession::train and generate apply config.train.threads themselves.
 int setTrainingThreads(int threads);
 int trainingThreads();
 

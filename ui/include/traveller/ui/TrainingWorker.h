@@ -31,10 +31,6 @@ public:
     void pause() { control_.pause(); }
     void resume() { control_.resume(); }
     bool paused() const { return control_.paused(); }
-    // A model this much worse than guessing uniformly over the vocabulary has
-    // blown up, even while its loss is still a finite number.
-    static constexpr double kDivergenceFactor = 4.0;
-
     // Any thread: continue `prefix` with the current weights. Served between
     // two batches while training, right away when idle; answered by generated().
     void requestGenerate(int requestId, const QString& prefix, int length, double temperature);
@@ -71,9 +67,6 @@ private:
     const QString dataDir_;
     RunControl control_;
     std::unique_ptr<LmSession> session_;  // worker thread only
-    double divergenceLimit_ = 0;          // perplexity above which the run has blown up
-    int divergedEpoch_ = 0;
-    double divergedPerplexity_ = 0;
 
     std::mutex requestsMutex_;
     std::vector<GenerateRequest> requests_;
