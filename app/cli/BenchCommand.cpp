@@ -102,6 +102,7 @@ int runBenchCommand(int argc, char** argv)
                 setConfigValue(c, "model.layers", layers);
                 setConfigValue(c, "train.epochs", epochs);
                 c.train.device = "cpu";
+                c.train.threads = usedThreads;  // the session sets its own thread count from this
                 c.sample.every = 0;
                 LmSession session(c, dir);
                 TrainingObserver quiet;

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <dlfcn.h>
+#include <sched.h>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -69,9 +70,22 @@ bool RunControl::proceed()
 
 // ---------------------------------------------------------------- runtime
 
+namespace {
+// Cores this process may run on: the affinity mask (taskset, cgroups' cpusets),
+// not hardware_concurrency(), which counts every core of the machine and would
+// oversubscribe a pinned process many times over.
+int usableCores()
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+} // namespace
+
 int setTrainingThreads(int threads)
 {
-    const int n = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+    const int n = threads > 0 ? threads : usableCores();
     at::set_num_threads(n);
     return n;
 }

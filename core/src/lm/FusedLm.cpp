@@ -24,8 +24,9 @@ namespace fm = fastmath;
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-// Rows of the batch per parallel task: keep tiny steps on one thread.
-std::int64_t rowGrain(std::int64_t rowWidth) { return std::max<std::int64_t>(1, 8192 / std::max<std::int64_t>(1, rowWidth)); }
+// Rows of the batch per parallel task: one step of the book's GRU (32 x 768
+// gates) is ~10 us of vector work, less than waking a second thread costs.
+std::int64_t rowGrain(std::int64_t rowWidth) { return std::max<std::int64_t>(1, 65536 / std::max<std::int64_t>(1, rowWidth)); }
 
 // ---------------------------------------------------------------- step kernels
 // Each processes rows [begin, end) of one time step. xp: input projection incl.
@@ -34,8 +35,8 @@ std::int64_t rowGrain(std::int64_t rowWidth) { return std::max<std::int64_t>(1, 
 #define TRAVELLER_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 
 // h = tanh(xp + hp)
-TRAVELLER_CLONES void rnnForwardRows(std::int64_t begin, std::int64_t end, std::int64_t H, const float* xp,
-                                     const float* hp, float* h)
+TRAVELLER_CLONES void rnnForwardRows(std::int64_t begin, std::int64_t end, std::int64_t H, const float* __restrict xp,
+                                     const float* __restrict hp, float* __restrict h)
 {
     for (std::int64_t b = begin; b < end; ++b)
         for (std::int64_t j = 0; j < H; ++j)
@@ -43,8 +44,8 @@ TRAVELLER_CLONES void rnnForwardRows(std::int64_t begin, std::int64_t end, std::
 }
 
 // dpre = (dh + dY) * (1 - h^2)
-TRAVELLER_CLONES void rnnBackwardRows(std::int64_t begin, std::int64_t end, std::int64_t H, const float* h,
-                                      const float* dh, const float* dy, float* dpre)
+TRAVELLER_CLONES void rnnBackwardRows(std::int64_t begin, std::int64_t end, std::int64_t H, const float* __restrict h,
+                                      const float* __restrict dh, const float* __restrict dy, float* __restrict dpre)
 {
     for (std::int64_t b = begin; b < end; ++b)
         for (std::int64_t j = 0; j < H; ++j) {
@@ -56,8 +57,8 @@ TRAVELLER_CLONES void rnnBackwardRows(std::int64_t begin, std::int64_t end, std:
 
 // r = s(xr + hr), z = s(xz + hz), n = tanh(xn + r * hn), h = (1 - z) n + z h_prev.
 // Saves r, z, n in gates (B, 3H) and hn (B, H) for the backward pass.
-TRAVELLER_CLONES void gruForwardRows(std::int64_t begin, std::int64_t end, std::int64_t H, const float* xp,
-                                     const float* hp, const float* hPrev, float* h, float* gates, float* hn)
+TRAVELLER_CLONES void gruForwardRows(std::int64_t begin, std::int64_t end, std::int64_t H, const float* __restrict xp,
+                                     const float* __restrict hp, const float* __restrict hPrev, float* __restrict h, float* __restrict gates, float* __restrict hn)
 {
     for (std::int64_t b = begin; b < end; ++b) {
         const float* x = xp + b * 3 * H;
@@ -79,9 +80,9 @@ TRAVELLER_CLONES void gruForwardRows(std::int64_t begin, std::int64_t end, std::
 // From dh (incoming, plus dY) to the pre-activation gradients: dgi for the input
 // side, dgh for the hidden side (they differ in the n block: dgh_n = dgi_n * r),
 // and the direct part of dh_prev (dh * z); the GEMM part is added by the caller.
-TRAVELLER_CLONES void gruBackwardRows(std::int64_t begin, std::int64_t end, std::int64_t H, const float* gates,
-                                      const float* hn, const float* hPrev, const float* dhIn, const float* dy,
-                                      float* dgi, float* dgh, float* dhPrevDirect)
+TRAVELLER_CLONES void gruBackwardRows(std::int64_t begin, std::int64_t end, std::int64_t H, const float* __restrict gates,
+                                      const float* __restrict hn, const float* __restrict hPrev, const float* __restrict dhIn, const float* __restrict dy,
+                                      float* __restrict dgi, float* __restrict dgh, float* __restrict dhPrevDirect)
 {
     for (std::int64_t b = begin; b < end; ++b) {
         const float* s = gates + b * 3 * H;
@@ -106,8 +107,8 @@ TRAVELLER_CLONES void gruBackwardRows(std::int64_t begin, std::int64_t end, std:
 }
 
 // i, f, o = s(.), g = tanh(.); c = f c_prev + i g; h = o tanh(c). Saves i, f, g, o and c.
-TRAVELLER_CLONES void lstmForwardRows(std::int64_t begin, std::int64_t end, std::int64_t H, const float* xp,
-                                      const float* hp, const float* cPrev, float* h, float* c, float* gates)
+TRAVELLER_CLONES void lstmForwardRows(std::int64_t begin, std::int64_t end, std::int64_t H, const float* __restrict xp,
+                                      const float* __restrict hp, const float* __restrict cPrev, float* __restrict h, float* __restrict c, float* __restrict gates)
 {
     for (std::int64_t b = begin; b < end; ++b) {
         const float* x = xp + b * 4 * H;
@@ -130,9 +131,9 @@ TRAVELLER_CLONES void lstmForwardRows(std::int64_t begin, std::int64_t end, std:
 }
 
 // dc accumulates across steps in place: on return it holds dc_prev.
-TRAVELLER_CLONES void lstmBackwardRows(std::int64_t begin, std::int64_t end, std::int64_t H, const float* gates,
-                                       const float* c, const float* cPrev, const float* dhIn, const float* dy,
-                                       float* dc, float* dpre)
+TRAVELLER_CLONES void lstmBackwardRows(std::int64_t begin, std::int64_t end, std::int64_t H, const float* __restrict gates,
+                                       const float* __restrict c, const float* __restrict cPrev, const float* __restrict dhIn, const float* __restrict dy,
+                                       float* __restrict dc, float* __restrict dpre)
 {
     for (std::int64_t b = begin; b < end; ++b) {
         const float* s = gates + b * 4 * H;
