@@ -329,6 +329,8 @@ std::string ExperimentConfig::displayName() const
     std::string out = toString(model.arch);
     if (model.impl == Impl::Scratch)
         out += " (scratch)";
+    else if (model.impl == Impl::Builtin)
+        out += " (builtin)";
     out += " h" + std::to_string(model.hidden);
     if (model.layers > 1)
         out += "x" + std::to_string(model.layers);

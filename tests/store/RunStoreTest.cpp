@@ -223,7 +223,7 @@ TEST(RunStore, RecordedRunKeepsEveryEpochAndExports)
 
     const std::string csv = runsToCsv(store.runs());
     EXPECT_EQ(csv.rfind("id,name,sweep,label,status,arch,", 0), 0u);
-    EXPECT_NE(csv.find("\n1,GRU h16 lr1 e4,tests,hidden=16,finished,gru,builtin,16,1,1,sgd,4,4,"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("\n1,GRU h16 lr1 e4,tests,hidden=16,finished,gru,fused,16,1,1,sgd,4,4,"), std::string::npos) << csv;
     const std::string md = runsToMarkdown(store.runs(), "Lab 3");
     EXPECT_EQ(md.rfind("# Lab 3\n", 0), 0u);
     EXPECT_NE(md.find("| 1 | GRU h16 lr1 e4 | gru | 16 | 1 | 4/4 | finished |"), std::string::npos) << md;

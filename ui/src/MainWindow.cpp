@@ -45,6 +45,9 @@ namespace {
 // Bursts of batch signals (up to ~50/s, more with the fused CPU path) are
 // drawn at most this often.
 constexpr int kRefreshIntervalMs = 40;
+// Redrawing thousands of gradient points costs the GUI (and the X server) far
+// more than a table cell; on a 2-core machine that time comes out of training.
+constexpr int kGradRefreshIntervalMs = 250;
 // Beyond this many per-batch points the gradient chart draws every n-th one.
 constexpr int kMaxGradPoints = 4000;
 
@@ -817,17 +820,27 @@ void MainWindow::scheduleRefresh()
 void MainWindow::refresh()
 {
     refreshTimer_->stop();
+    bool gradPending = false;
     for (auto& [id, r] : runs_) {
         if (r->curveDirty) {
             if (perplexityChart_->hasSeries(seriesKey(id)))
                 perplexityChart_->setPoints(seriesKey(id), r->perplexity);
             updateRunRow(*r);
         }
-        if (r->batchDirty && id == gradRunId_)
+        r->curveDirty = false;
+        if (r->batchDirty && id == gradRunId_) {
+            if (gradRedrawClock_.isValid() && gradRedrawClock_.elapsed() < kGradRefreshIntervalMs) {
+                gradPending = true;  // keep it dirty and come back
+                continue;
+            }
             refreshGradChart();
-        r->curveDirty = r->batchDirty = false;
+            gradRedrawClock_.start();
+        }
+        r->batchDirty = false;
     }
     refreshStatusBar();
+    if (gradPending)
+        refreshTimer_->start();
 }
 
 int MainWindow::focusedRunId() const

@@ -18,7 +18,7 @@ enum class LineJoin { None, Space };
 
 struct ModelConfig {
     Arch arch = Arch::Rnn;
-    Impl impl = Impl::Builtin;
+    Impl impl = Impl::Fused;  // computes what Builtin does (tested), faster on CPUs; Builtin on GPUs
     int hidden = 256;
     int layers = 1;
 };

@@ -8,6 +8,7 @@
 #include "traveller/ui/RunTypes.h"
 
 #include <QColor>
+#include <QElapsedTimer>
 #include <QList>
 #include <QMainWindow>
 #include <QPointF>
@@ -155,6 +156,7 @@ private:
     QLabel* statusTime_;
     QLabel* statusDevice_;
     QTimer* refreshTimer_;
+    QElapsedTimer gradRedrawClock_;  // the gradient chart redraws less often than the rest
 };
 
 } // namespace traveller::ui
