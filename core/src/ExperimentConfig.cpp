@@ -1,5 +1,6 @@
 #include "traveller/core/ExperimentConfig.h"
 
+#include "ConfigFields.h"
 #include "traveller/core/Errors.h"
 
 #include <yaml-cpp/yaml.h>
@@ -16,219 +17,91 @@ namespace traveller {
 
 namespace {
 
-// A key of the schema: how to read its YAML text into the config and back.
-struct Field {
-    ConfigKeyInfo info;
-    std::function<void(ExperimentConfig&, const std::string&, const std::string& key, int, int)> set;
-    std::function<std::string(const ExperimentConfig&)> get;
-};
-
-[[noreturn]] void fail(const std::string& key, int line, int column, const std::string& what)
-{
-    throw ConfigError(key, line, column, what);
-}
-
-long long parseInt(const std::string& text, const std::string& key, int line, int column, long long lo,
-                   long long hi)
-{
-    errno = 0;
-    char* end = nullptr;
-    const long long value = std::strtoll(text.c_str(), &end, 10);
-    if (text.empty() || end == text.c_str() || *end != '\0' || errno == ERANGE)
-        fail(key, line, column, "expected an integer, got '" + text + "'");
-    if (value < lo || value > hi)
-        fail(key, line, column,
-             "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + text);
-    return value;
-}
-
-double parseFloat(const std::string& text, const std::string& key, int line, int column, double lo,
-                  double hi, bool loInclusive)
-{
-    errno = 0;
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (text.empty() || end == text.c_str() || *end != '\0' || errno == ERANGE || !std::isfinite(value))
-        fail(key, line, column, "expected a number, got '" + text + "'");
-    if (value < lo || (!loInclusive && value == lo) || value > hi) {
-        std::ostringstream range;
-        range << (loInclusive ? "at least " : "greater than ") << lo;
-        if (hi < std::numeric_limits<double>::max())
-            range << " and at most " << hi;
-        fail(key, line, column, "must be " + range.str() + ", got " + text);
-    }
-    return value;
-}
-
-std::string formatFloat(double value)
-{
-    std::ostringstream out;
-    out.precision(10);
-    out << value;
-    return out.str();
-}
-
-template <typename Enum>
-struct Choice {
-    const char* name;
-    Enum value;
-};
-
-template <typename Enum>
-Field makeEnumField(std::string key, std::vector<Choice<Enum>> choices,
-                    std::function<Enum&(ExperimentConfig&)> ref, std::string help)
-{
-    std::string type;
-    for (const auto& c : choices)
-        type += (type.empty() ? "" : "|") + std::string(c.name);
-    ExperimentConfig defaults;
-    std::string defaultName;
-    for (const auto& c : choices)
-        if (c.value == ref(defaults))
-            defaultName = c.name;
-    Field f;
-    f.info = {key, type, defaultName, std::move(help)};
-    f.set = [choices, ref, type](ExperimentConfig& cfg, const std::string& text, const std::string& k, int line,
-                                 int column) {
-        for (const auto& c : choices)
-            if (text == c.name) {
-                ref(cfg) = c.value;
-                return;
-            }
-        fail(k, line, column, "expected one of " + type + ", got '" + text + "'");
-    };
-    f.get = [choices, ref](const ExperimentConfig& cfg) {
-        for (const auto& c : choices)
-            if (c.value == ref(const_cast<ExperimentConfig&>(cfg)))
-                return std::string(c.name);
-        return std::string();
-    };
-    return f;
-}
-
-template <typename Int>
-Field intField(std::string key, std::function<Int&(ExperimentConfig&)> ref, long long lo, long long hi,
-               std::string help)
-{
-    ExperimentConfig defaults;
-    Field f;
-    f.info = {key, "int", std::to_string(ref(defaults)), std::move(help)};
-    f.set = [ref, lo, hi](ExperimentConfig& cfg, const std::string& text, const std::string& k, int line,
-                          int column) { ref(cfg) = static_cast<Int>(parseInt(text, k, line, column, lo, hi)); };
-    f.get = [ref](const ExperimentConfig& cfg) { return std::to_string(ref(const_cast<ExperimentConfig&>(cfg))); };
-    return f;
-}
-
-Field floatField(std::string key, std::function<double&(ExperimentConfig&)> ref, double lo, bool loInclusive,
-                 double hi, std::string help)
-{
-    ExperimentConfig defaults;
-    Field f;
-    f.info = {key, "float", formatFloat(ref(defaults)), std::move(help)};
-    f.set = [ref, lo, hi, loInclusive](ExperimentConfig& cfg, const std::string& text, const std::string& k,
-                                       int line, int column) {
-        ref(cfg) = parseFloat(text, k, line, column, lo, hi, loInclusive);
-    };
-    f.get = [ref](const ExperimentConfig& cfg) { return formatFloat(ref(const_cast<ExperimentConfig&>(cfg))); };
-    return f;
-}
-
-Field stringField(std::string key, std::function<std::string&(ExperimentConfig&)> ref, bool allowEmpty,
-                  std::string help)
-{
-    ExperimentConfig defaults;
-    Field f;
-    f.info = {key, "string", ref(defaults).empty() ? "\"\"" : ref(defaults), std::move(help)};
-    f.set = [ref, allowEmpty](ExperimentConfig& cfg, const std::string& text, const std::string& k, int line,
-                              int column) {
-        if (!allowEmpty && text.empty())
-            fail(k, line, column, "must not be empty");
-        ref(cfg) = text;
-    };
-    f.get = [ref](const ExperimentConfig& cfg) { return ref(const_cast<ExperimentConfig&>(cfg)); };
-    return f;
-}
+using Field = config::Field<ExperimentConfig>;
+using F = config::Fields<ExperimentConfig>;
+using config::fail;
+using config::formatFloat;
 
 const std::vector<Field>& fields()
 {
     static const std::vector<Field> table = [] {
         constexpr long long kBig = 1'000'000'000LL;
         std::vector<Field> t;
-        t.push_back(stringField(
+        t.push_back(F::stringField(
             "name", [](ExperimentConfig& c) -> std::string& { return c.name; }, true,
             "Run name shown in legends and tables; empty derives one (\"GRU h256 lr1\")."));
-        t.push_back(makeEnumField<Arch>(
+        t.push_back(F::enumField<Arch>(
             "model.arch", {{"rnn", Arch::Rnn}, {"gru", Arch::Gru}, {"lstm", Arch::Lstm}},
             [](ExperimentConfig& c) -> Arch& { return c.model.arch; }, "Recurrent cell."));
-        t.push_back(makeEnumField<Impl>(
+        t.push_back(F::enumField<Impl>(
             "model.impl", {{"builtin", Impl::Builtin}, {"scratch", Impl::Scratch}, {"fused", Impl::Fused}},
             [](ExperimentConfig& c) -> Impl& { return c.model.impl; },
             "builtin: LibTorch's torch::nn layers; scratch: cells written gate by gate for reading; "
             "fused: the fast CPU path (hand-written backward through time)."));
-        t.push_back(intField<int>(
+        t.push_back(F::intField<int>(
             "model.hidden", [](ExperimentConfig& c) -> int& { return c.model.hidden; }, 1, 65536,
             "Hidden units per layer."));
-        t.push_back(intField<int>(
+        t.push_back(F::intField<int>(
             "model.layers", [](ExperimentConfig& c) -> int& { return c.model.layers; }, 1, 64,
             "Stacked recurrent layers."));
-        t.push_back(intField<int>(
+        t.push_back(F::intField<int>(
             "train.epochs", [](ExperimentConfig& c) -> int& { return c.train.epochs; }, 1, kBig,
             "Passes over the corpus."));
-        t.push_back(floatField(
+        t.push_back(F::floatField(
             "train.lr", [](ExperimentConfig& c) -> double& { return c.train.lr; }, 0.0, false,
             std::numeric_limits<double>::max(), "Learning rate."));
-        t.push_back(makeEnumField<Optimizer>(
+        t.push_back(F::enumField<Optimizer>(
             "train.optimizer", {{"sgd", Optimizer::Sgd}, {"adam", Optimizer::Adam}},
             [](ExperimentConfig& c) -> Optimizer& { return c.train.optimizer; },
             "Plain SGD (the book) or Adam."));
-        t.push_back(floatField(
+        t.push_back(F::floatField(
             "train.clip", [](ExperimentConfig& c) -> double& { return c.train.clip; }, 0.0, true,
             std::numeric_limits<double>::max(),
             "Gradient-norm clipping threshold over all parameters; 0 disables clipping."));
-        t.push_back(stringField(
+        t.push_back(F::stringField(
             "train.device", [](ExperimentConfig& c) -> std::string& { return c.train.device; }, false,
             "cpu, cuda (= cuda:0), cuda:N, or auto (the first GPU if there is one, else the CPU)."));
-        t.push_back(intField<std::uint64_t>(
+        t.push_back(F::intField<std::uint64_t>(
             "train.seed", [](ExperimentConfig& c) -> std::uint64_t& { return c.train.seed; }, 0,
             std::numeric_limits<long long>::max(),
             "Random seed for weights and batch offsets; same seed, device and threads give the same run."));
-        t.push_back(intField<int>(
+        t.push_back(F::intField<int>(
             "train.threads", [](ExperimentConfig& c) -> int& { return c.train.threads; }, 0, 1024,
             "Intra-op CPU threads; 0 uses every core."));
-        t.push_back(stringField(
+        t.push_back(F::stringField(
             "data.corpus", [](ExperimentConfig& c) -> std::string& { return c.data.corpus; }, false,
             "timemachine (the book's corpus, checked by SHA-1) or a path to a UTF-8 text file."));
-        t.push_back(makeEnumField<TokenKind>(
+        t.push_back(F::enumField<TokenKind>(
             "data.tokens", {{"char", TokenKind::Char}, {"word", TokenKind::Word}},
             [](ExperimentConfig& c) -> TokenKind& { return c.data.tokens; }, "Character or word tokens."));
-        t.push_back(intField<std::int64_t>(
+        t.push_back(F::intField<std::int64_t>(
             "data.max_tokens", [](ExperimentConfig& c) -> std::int64_t& { return c.data.maxTokens; }, -1,
             std::numeric_limits<long long>::max(), "Keep the first N tokens; 0 or -1 keeps the whole corpus."));
-        t.push_back(intField<int>(
+        t.push_back(F::intField<int>(
             "data.batch_size", [](ExperimentConfig& c) -> int& { return c.data.batchSize; }, 1, 1 << 20,
             "Sequences per minibatch."));
-        t.push_back(intField<int>(
+        t.push_back(F::intField<int>(
             "data.num_steps", [](ExperimentConfig& c) -> int& { return c.data.numSteps; }, 1, 1 << 20,
             "Time steps per sequence (truncated backpropagation length)."));
-        t.push_back(makeEnumField<Sampling>(
+        t.push_back(F::enumField<Sampling>(
             "data.sampling", {{"sequential", Sampling::Sequential}, {"random", Sampling::Random}},
             [](ExperimentConfig& c) -> Sampling& { return c.data.sampling; },
             "sequential: hidden state carried across batches (the book); random: shuffled subsequences, "
             "fresh state per batch."));
-        t.push_back(makeEnumField<LineJoin>(
+        t.push_back(F::enumField<LineJoin>(
             "data.join_lines", {{"none", LineJoin::None}, {"space", LineJoin::Space}},
             [](ExperimentConfig& c) -> LineJoin& { return c.data.joinLines; },
             "How character-level lines are joined: none (the book: \"himwas\") or with a space."));
-        t.push_back(stringField(
+        t.push_back(F::stringField(
             "sample.prefix", [](ExperimentConfig& c) -> std::string& { return c.sample.prefix; }, false,
             "Text the model continues."));
-        t.push_back(intField<int>(
+        t.push_back(F::intField<int>(
             "sample.every", [](ExperimentConfig& c) -> int& { return c.sample.every; }, 0, kBig,
             "Epochs between samples; 0 samples only at the end."));
-        t.push_back(intField<int>(
+        t.push_back(F::intField<int>(
             "sample.length", [](ExperimentConfig& c) -> int& { return c.sample.length; }, 1, 100000,
             "Tokens generated after the prefix."));
-        t.push_back(floatField(
+        t.push_back(F::floatField(
             "sample.temperature", [](ExperimentConfig& c) -> double& { return c.sample.temperature; }, 0.0, true,
             1000.0, "0 = greedy argmax (the book); > 0 samples from softmax(logits / temperature)."));
         return t;
@@ -236,36 +109,9 @@ const std::vector<Field>& fields()
     return table;
 }
 
-const Field* findField(const std::string& key)
-{
-    for (const auto& f : fields())
-        if (f.info.key == key)
-            return &f;
-    return nullptr;
-}
-
-std::string knownKeysUnder(const std::string& prefix)
-{
-    std::string out;
-    for (const auto& f : fields()) {
-        const std::string& k = f.info.key;
-        if (!prefix.empty() && k.rfind(prefix + ".", 0) != 0)
-            continue;
-        const std::string rest = prefix.empty() ? k : k.substr(prefix.size() + 1);
-        const std::string shown = rest.substr(0, rest.find('.'));
-        if ((", " + out + ",").find(", " + shown + ",") == std::string::npos)
-            out += (out.empty() ? "" : ", ") + shown;
-    }
-    return out;
-}
-
-bool isSection(const std::string& key)
-{
-    for (const auto& f : fields())
-        if (f.info.key.rfind(key + ".", 0) == 0)
-            return true;
-    return false;
-}
+const Field* findField(const std::string& key) { return config::findField(fields(), key); }
+std::string knownKeysUnder(const std::string& prefix) { return config::knownKeysUnder(fields(), prefix); }
+bool isSection(const std::string& key) { return config::isSection(fields(), key); }
 
 void walk(ExperimentConfig& cfg, const YAML::Node& node, const std::string& prefix)
 {

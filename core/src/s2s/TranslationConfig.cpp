@@ -3,6 +3,7 @@
 // Errors as in ExperimentConfig.cpp: dotted key plus 1-based line/column.
 #include "traveller/core/Translation.h"
 
+#include "ConfigFields.h"
 #include "traveller/core/Errors.h"
 
 #include <yaml-cpp/yaml.h>
@@ -19,140 +20,10 @@ namespace traveller {
 
 namespace {
 
-using Setter = std::function<void(TranslationConfig&, const std::string& text, const std::string& key, int, int)>;
-using Getter = std::function<std::string(const TranslationConfig&)>;
-
-struct Field {
-    ConfigKeyInfo info;
-    Setter set;
-    Getter get;
-};
-
-[[noreturn]] void fail(const std::string& key, int line, int column, const std::string& what)
-{
-    throw ConfigError(key, line, column, what);
-}
-
-long long parseInt(const std::string& text, const std::string& key, int line, int column, long long lo, long long hi)
-{
-    errno = 0;
-    char* end = nullptr;
-    const long long value = std::strtoll(text.c_str(), &end, 10);
-    if (text.empty() || end == text.c_str() || *end != '\0' || errno == ERANGE)
-        fail(key, line, column, "expected an integer, got '" + text + "'");
-    if (value < lo || value > hi)
-        fail(key, line, column, "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + text);
-    return value;
-}
-
-double parseFloat(const std::string& text, const std::string& key, int line, int column, double lo, double hi,
-                  bool loInclusive)
-{
-    errno = 0;
-    char* end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (text.empty() || end == text.c_str() || *end != '\0' || errno == ERANGE || !std::isfinite(value))
-        fail(key, line, column, "expected a number, got '" + text + "'");
-    if (value < lo || (!loInclusive && value == lo) || value > hi) {
-        std::ostringstream range;
-        range << (loInclusive ? "at least " : "greater than ") << lo << " and at most " << hi;
-        fail(key, line, column, "must be " + range.str() + ", got " + text);
-    }
-    return value;
-}
-
-std::string formatFloat(double value)
-{
-    std::ostringstream out;
-    out.precision(10);
-    out << value;
-    return out.str();
-}
-
-template <typename T>
-using Ref = std::function<T&(TranslationConfig&)>;
-
-template <typename T>
-const T& cref(const Ref<T>& ref, const TranslationConfig& cfg)
-{
-    return ref(const_cast<TranslationConfig&>(cfg));
-}
-
-template <typename Int>
-Field intField(std::string key, Ref<Int> ref, long long lo, long long hi, std::string help)
-{
-    const TranslationConfig defaults;
-    return {{key, "int", std::to_string(cref(ref, defaults)), std::move(help)},
-            [ref, lo, hi](TranslationConfig& c, const std::string& t, const std::string& k, int l, int col) {
-                ref(c) = static_cast<Int>(parseInt(t, k, l, col, lo, hi));
-            },
-            [ref](const TranslationConfig& c) { return std::to_string(cref(ref, c)); }};
-}
-
-Field floatField(std::string key, Ref<double> ref, double lo, bool loInclusive, double hi, std::string help)
-{
-    const TranslationConfig defaults;
-    return {{key, "float", formatFloat(cref(ref, defaults)), std::move(help)},
-            [ref, lo, hi, loInclusive](TranslationConfig& c, const std::string& t, const std::string& k, int l, int col) {
-                ref(c) = parseFloat(t, k, l, col, lo, hi, loInclusive);
-            },
-            [ref](const TranslationConfig& c) { return formatFloat(cref(ref, c)); }};
-}
-
-Field stringField(std::string key, Ref<std::string> ref, bool allowEmpty, std::string help)
-{
-    const TranslationConfig defaults;
-    const std::string def = cref(ref, defaults);
-    return {{key, "string", def.empty() ? "\"\"" : def, std::move(help)},
-            [ref, allowEmpty](TranslationConfig& c, const std::string& t, const std::string& k, int l, int col) {
-                if (!allowEmpty && t.empty())
-                    fail(k, l, col, "must not be empty");
-                ref(c) = t;
-            },
-            [ref](const TranslationConfig& c) { return cref(ref, c); }};
-}
-
-Field boolField(std::string key, Ref<bool> ref, std::string help)
-{
-    const TranslationConfig defaults;
-    return {{key, "true|false", cref(ref, defaults) ? "true" : "false", std::move(help)},
-            [ref](TranslationConfig& c, const std::string& t, const std::string& k, int l, int col) {
-                if (t == "true")
-                    ref(c) = true;
-                else if (t == "false")
-                    ref(c) = false;
-                else
-                    fail(k, l, col, "expected true or false, got '" + t + "'");
-            },
-            [ref](const TranslationConfig& c) { return std::string(cref(ref, c) ? "true" : "false"); }};
-}
-
-template <typename Enum>
-Field enumField(std::string key, std::vector<std::pair<const char*, Enum>> choices, Ref<Enum> ref, std::string help)
-{
-    std::string type, def;
-    const TranslationConfig defaults;
-    for (const auto& [name, value] : choices) {
-        type += (type.empty() ? "" : "|") + std::string(name);
-        if (value == cref(ref, defaults))
-            def = name;
-    }
-    return {{key, type, def, std::move(help)},
-            [choices, ref, type](TranslationConfig& c, const std::string& t, const std::string& k, int l, int col) {
-                for (const auto& [name, value] : choices)
-                    if (t == name) {
-                        ref(c) = value;
-                        return;
-                    }
-                fail(k, l, col, "expected one of " + type + ", got '" + t + "'");
-            },
-            [choices, ref](const TranslationConfig& c) {
-                for (const auto& [name, value] : choices)
-                    if (value == cref(ref, c))
-                        return std::string(name);
-                return std::string();
-            }};
-}
+using Field = config::Field<TranslationConfig>;
+using F = config::Fields<TranslationConfig>;
+using config::fail;
+using config::formatFloat;
 
 const std::vector<Field>& fields()
 {
@@ -160,96 +31,63 @@ const std::vector<Field>& fields()
         constexpr long long kBig = 1'000'000'000LL;
         using C = TranslationConfig;
         std::vector<Field> t;
-        t.push_back(stringField("name", [](C& c) -> std::string& { return c.name; }, true,
+        t.push_back(F::stringField("name", [](C& c) -> std::string& { return c.name; }, true,
                                 "Run name; empty derives one (\"seq2seq GRU h32x2\")."));
-        t.push_back(enumField<S2sCell>("model.cell", {{"gru", S2sCell::Gru}, {"lstm", S2sCell::Lstm}},
+        t.push_back(F::enumField<S2sCell>("model.cell", {{"gru", S2sCell::Gru}, {"lstm", S2sCell::Lstm}},
                                        [](C& c) -> S2sCell& { return c.model.cell; }, "Recurrent cell of encoder and decoder."));
-        t.push_back(enumField<S2sDecoder>("model.decoder", {{"plain", S2sDecoder::Plain}, {"attention", S2sDecoder::Attention}},
+        t.push_back(F::enumField<S2sDecoder>("model.decoder", {{"plain", S2sDecoder::Plain}, {"attention", S2sDecoder::Attention}},
                                           [](C& c) -> S2sDecoder& { return c.model.decoder; },
                                           "plain: the book's Seq2SeqDecoder; attention: Bahdanau (additive) attention."));
-        t.push_back(enumField<ContextSource>(
+        t.push_back(F::enumField<ContextSource>(
             "model.context", {{"book", ContextSource::Book}, {"encoder", ContextSource::Encoder}},
             [](C& c) -> ContextSource& { return c.model.context; },
             "Plain decoder's context. book: state[-1], which during prediction is the decoder's own latest state "
             "(the book's quirk); encoder: the encoder's final state at every step."));
-        t.push_back(intField<int>("model.embed", [](C& c) -> int& { return c.model.embed; }, 1, 65536, "Embedding size."));
-        t.push_back(intField<int>("model.hidden", [](C& c) -> int& { return c.model.hidden; }, 1, 65536, "Hidden units per layer."));
-        t.push_back(intField<int>("model.layers", [](C& c) -> int& { return c.model.layers; }, 1, 64, "Stacked recurrent layers."));
-        t.push_back(floatField("model.dropout", [](C& c) -> double& { return c.model.dropout; }, 0.0, true, 0.99,
+        t.push_back(F::intField<int>("model.embed", [](C& c) -> int& { return c.model.embed; }, 1, 65536, "Embedding size."));
+        t.push_back(F::intField<int>("model.hidden", [](C& c) -> int& { return c.model.hidden; }, 1, 65536, "Hidden units per layer."));
+        t.push_back(F::intField<int>("model.layers", [](C& c) -> int& { return c.model.layers; }, 1, 64, "Stacked recurrent layers."));
+        t.push_back(F::floatField("model.dropout", [](C& c) -> double& { return c.model.dropout; }, 0.0, true, 0.99,
                                "Dropout between recurrent layers (and on attention weights)."));
-        t.push_back(intField<int>("train.epochs", [](C& c) -> int& { return c.train.epochs; }, 1, kBig, "Passes over the pairs."));
-        t.push_back(intField<int>("train.batch_size", [](C& c) -> int& { return c.train.batchSize; }, 1, 1 << 20, "Pairs per minibatch."));
-        t.push_back(floatField("train.lr", [](C& c) -> double& { return c.train.lr; }, 0.0, false,
+        t.push_back(F::intField<int>("train.epochs", [](C& c) -> int& { return c.train.epochs; }, 1, kBig, "Passes over the pairs."));
+        t.push_back(F::intField<int>("train.batch_size", [](C& c) -> int& { return c.train.batchSize; }, 1, 1 << 20, "Pairs per minibatch."));
+        t.push_back(F::floatField("train.lr", [](C& c) -> double& { return c.train.lr; }, 0.0, false,
                                std::numeric_limits<double>::max(), "Adam's learning rate."));
-        t.push_back(floatField("train.clip", [](C& c) -> double& { return c.train.clip; }, 0.0, true,
+        t.push_back(F::floatField("train.clip", [](C& c) -> double& { return c.train.clip; }, 0.0, true,
                                std::numeric_limits<double>::max(), "Gradient-norm clipping threshold; 0 disables it."));
-        t.push_back(stringField("train.device", [](C& c) -> std::string& { return c.train.device; }, false,
+        t.push_back(F::stringField("train.device", [](C& c) -> std::string& { return c.train.device; }, false,
                                 "cpu, cuda (= cuda:0), cuda:N, or auto."));
-        t.push_back(intField<std::uint64_t>("train.seed", [](C& c) -> std::uint64_t& { return c.train.seed; }, 0,
+        t.push_back(F::intField<std::uint64_t>("train.seed", [](C& c) -> std::uint64_t& { return c.train.seed; }, 0,
                                             std::numeric_limits<long long>::max(), "Seed for weights, shuffling and dropout."));
-        t.push_back(intField<int>("train.threads", [](C& c) -> int& { return c.train.threads; }, 0, 1024,
+        t.push_back(F::intField<int>("train.threads", [](C& c) -> int& { return c.train.threads; }, 0, 1024,
                                   "Intra-op CPU threads; 0 uses every core."));
-        t.push_back(intField<int>("train.report_every", [](C& c) -> int& { return c.train.reportEvery; }, 1, kBig,
+        t.push_back(F::intField<int>("train.report_every", [](C& c) -> int& { return c.train.reportEvery; }, 1, kBig,
                                   "Epochs between progress events (the last epoch is always reported)."));
-        t.push_back(stringField("data.corpus", [](C& c) -> std::string& { return c.data.corpus; }, false,
+        t.push_back(F::stringField("data.corpus", [](C& c) -> std::string& { return c.data.corpus; }, false,
                                 "fra-eng (the book's file, checked by SHA-1) or a path to \"English<TAB>French\" lines."));
-        t.push_back(intField<int>("data.examples", [](C& c) -> int& { return c.data.examples; }, 1, kBig,
+        t.push_back(F::intField<int>("data.examples", [](C& c) -> int& { return c.data.examples; }, 1, kBig,
                                   "Training pairs taken from the start of the file."));
-        t.push_back(boolField("data.book_extra_line", [](C& c) -> bool& { return c.data.bookExtraLine; },
+        t.push_back(F::boolField("data.book_extra_line", [](C& c) -> bool& { return c.data.bookExtraLine; },
                               "Read one line more than data.examples, as the book's loop (`i > num_examples`) does."));
-        t.push_back(intField<int>("data.num_steps", [](C& c) -> int& { return c.data.numSteps; }, 1, 4096,
+        t.push_back(F::intField<int>("data.num_steps", [](C& c) -> int& { return c.data.numSteps; }, 1, 4096,
                                   "Tokens per sequence, <eos> included; longer ones are truncated."));
-        t.push_back(intField<int>("data.min_freq", [](C& c) -> int& { return c.data.minFreq; }, 0, kBig,
+        t.push_back(F::intField<int>("data.min_freq", [](C& c) -> int& { return c.data.minFreq; }, 0, kBig,
                                   "Words seen fewer times become <unk>."));
-        t.push_back(intField<int>("data.heldout", [](C& c) -> int& { return c.data.heldout; }, 0, kBig,
+        t.push_back(F::intField<int>("data.heldout", [](C& c) -> int& { return c.data.heldout; }, 0, kBig,
                                   "Pairs after the training lines (with unseen sources) scored as a held-out set; 0: none."));
-        t.push_back(intField<int>("eval.beam", [](C& c) -> int& { return c.eval.beam; }, 1, 1000,
+        t.push_back(F::intField<int>("eval.beam", [](C& c) -> int& { return c.eval.beam; }, 1, 1000,
                                   "Beam size; 1 is greedy decoding (the book)."));
-        t.push_back(floatField("eval.length_penalty", [](C& c) -> double& { return c.eval.lengthPenalty; }, 0.0, true, 10.0,
+        t.push_back(F::floatField("eval.length_penalty", [](C& c) -> double& { return c.eval.lengthPenalty; }, 0.0, true, 10.0,
                                "alpha in beam search's score log P / L^alpha."));
-        t.push_back(intField<int>("eval.bleu_order", [](C& c) -> int& { return c.eval.bleuOrder; }, 1, 16,
+        t.push_back(F::intField<int>("eval.bleu_order", [](C& c) -> int& { return c.eval.bleuOrder; }, 1, 16,
                                   "k of the book's sentence BLEU (n-grams up to k)."));
         return t;
     }();
     return table;
 }
 
-const Field* findField(const std::string& key)
-{
-    for (const auto& f : fields())
-        if (f.info.key == key)
-            return &f;
-    return nullptr;
-}
-
-std::string knownKeysUnder(const std::string& prefix)
-{
-    std::string out;
-    auto addName = [&out](const std::string& shown) {
-        if ((", " + out + ",").find(", " + shown + ",") == std::string::npos)
-            out += (out.empty() ? "" : ", ") + shown;
-    };
-    if (prefix.empty())
-        addName("task");
-    for (const auto& f : fields()) {
-        const std::string& k = f.info.key;
-        if (!prefix.empty() && k.rfind(prefix + ".", 0) != 0)
-            continue;
-        const std::string rest = prefix.empty() ? k : k.substr(prefix.size() + 1);
-        addName(rest.substr(0, rest.find('.')));
-    }
-    if (prefix == "eval")
-        addName("pairs");
-    return out;
-}
-
-bool isSection(const std::string& key)
-{
-    for (const auto& f : fields())
-        if (f.info.key.rfind(key + ".", 0) == 0)
-            return true;
-    return false;
-}
+const Field* findField(const std::string& key) { return config::findField(fields(), key); }
+std::string knownKeysUnder(const std::string& prefix) { return config::knownKeysUnder(fields(), prefix); }
+bool isSection(const std::string& key) { return config::isSection(fields(), key); }
 
 int lineOf(const YAML::Node& n) { return n.Mark().line + 1; }
 int columnOf(const YAML::Node& n) { return n.Mark().column + 1; }

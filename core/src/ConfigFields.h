@@ -1,0 +1,201 @@
+// The machinery behind the YAML schemas (experiments, translations): one
+// Field per dotted key knows how to read its YAML text into a config, check
+// it, and write it back. Errors are ConfigError with the key and position.
+// Internal to the core.
+#pragma once
+
+#include "traveller/core/Errors.h"
+#include "traveller/core/ExperimentConfig.h"  // ConfigKeyInfo
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace traveller::config {
+
+[[noreturn]] inline void fail(const std::string& key, int line, int column, const std::string& what)
+{
+    throw ConfigError(key, line, column, what);
+}
+
+inline long long parseInt(const std::string& text, const std::string& key, int line, int column, long long lo,
+                          long long hi)
+{
+    errno = 0;
+    char* end = nullptr;
+    const long long value = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || end == text.c_str() || *end != '\0' || errno == ERANGE)
+        fail(key, line, column, "expected an integer, got '" + text + "'");
+    if (value < lo || value > hi)
+        fail(key, line, column,
+             "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + text);
+    return value;
+}
+
+inline double parseFloat(const std::string& text, const std::string& key, int line, int column, double lo,
+                         double hi, bool loInclusive)
+{
+    errno = 0;
+    char* end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || end == text.c_str() || *end != '\0' || errno == ERANGE || !std::isfinite(value))
+        fail(key, line, column, "expected a number, got '" + text + "'");
+    if (value < lo || (!loInclusive && value == lo) || value > hi) {
+        std::ostringstream range;
+        range << (loInclusive ? "at least " : "greater than ") << lo;
+        if (hi < std::numeric_limits<double>::max())
+            range << " and at most " << hi;
+        fail(key, line, column, "must be " + range.str() + ", got " + text);
+    }
+    return value;
+}
+
+inline std::string formatFloat(double value)
+{
+    std::ostringstream out;
+    out.precision(10);
+    out << value;
+    return out.str();
+}
+
+template <typename Config>
+struct Field {
+    ConfigKeyInfo info;
+    // (config, YAML text, dotted key, line, column): parses, checks, stores.
+    std::function<void(Config&, const std::string&, const std::string&, int, int)> set;
+    std::function<std::string(const Config&)> get;
+};
+
+// Builders of the fields of one config type; `ref` selects the member.
+template <typename Config>
+struct Fields {
+    template <typename T>
+    using Ref = std::function<T&(Config&)>;
+
+    template <typename T>
+    static const T& cref(const Ref<T>& ref, const Config& cfg)
+    {
+        return ref(const_cast<Config&>(cfg));
+    }
+
+    template <typename Int>
+    static Field<Config> intField(std::string key, Ref<Int> ref, long long lo, long long hi, std::string help)
+    {
+        const Config defaults{};
+        return {{std::move(key), "int", std::to_string(cref(ref, defaults)), std::move(help)},
+                [ref, lo, hi](Config& c, const std::string& t, const std::string& k, int l, int col) {
+                    ref(c) = static_cast<Int>(parseInt(t, k, l, col, lo, hi));
+                },
+                [ref](const Config& c) { return std::to_string(cref(ref, c)); }};
+    }
+
+    static Field<Config> floatField(std::string key, Ref<double> ref, double lo, bool loInclusive, double hi,
+                                    std::string help)
+    {
+        const Config defaults{};
+        return {{std::move(key), "float", formatFloat(cref(ref, defaults)), std::move(help)},
+                [ref, lo, hi, loInclusive](Config& c, const std::string& t, const std::string& k, int l, int col) {
+                    ref(c) = parseFloat(t, k, l, col, lo, hi, loInclusive);
+                },
+                [ref](const Config& c) { return formatFloat(cref(ref, c)); }};
+    }
+
+    static Field<Config> stringField(std::string key, Ref<std::string> ref, bool allowEmpty, std::string help)
+    {
+        const Config defaults{};
+        const std::string def = cref(ref, defaults);
+        return {{std::move(key), "string", def.empty() ? "\"\"" : def, std::move(help)},
+                [ref, allowEmpty](Config& c, const std::string& t, const std::string& k, int l, int col) {
+                    if (!allowEmpty && t.empty())
+                        fail(k, l, col, "must not be empty");
+                    ref(c) = t;
+                },
+                [ref](const Config& c) { return cref(ref, c); }};
+    }
+
+    static Field<Config> boolField(std::string key, Ref<bool> ref, std::string help)
+    {
+        const Config defaults{};
+        return {{std::move(key), "true|false", cref(ref, defaults) ? "true" : "false", std::move(help)},
+                [ref](Config& c, const std::string& t, const std::string& k, int l, int col) {
+                    if (t == "true")
+                        ref(c) = true;
+                    else if (t == "false")
+                        ref(c) = false;
+                    else
+                        fail(k, l, col, "expected true or false, got '" + t + "'");
+                },
+                [ref](const Config& c) { return std::string(cref(ref, c) ? "true" : "false"); }};
+    }
+
+    template <typename Enum>
+    static Field<Config> enumField(std::string key, std::vector<std::pair<const char*, Enum>> choices, Ref<Enum> ref,
+                                   std::string help)
+    {
+        std::string type, def;
+        const Config defaults{};
+        for (const auto& [name, value] : choices) {
+            type += (type.empty() ? "" : "|") + std::string(name);
+            if (value == cref(ref, defaults))
+                def = name;
+        }
+        return {{std::move(key), type, def, std::move(help)},
+                [choices, ref, type](Config& c, const std::string& t, const std::string& k, int l, int col) {
+                    for (const auto& [name, value] : choices)
+                        if (t == name) {
+                            ref(c) = value;
+                            return;
+                        }
+                    fail(k, l, col, "expected one of " + type + ", got '" + t + "'");
+                },
+                [choices, ref](const Config& c) {
+                    for (const auto& [name, value] : choices)
+                        if (value == cref(ref, c))
+                            return std::string(name);
+                    return std::string();
+                }};
+    }
+};
+
+template <typename Config>
+const Field<Config>* findField(const std::vector<Field<Config>>& fields, const std::string& key)
+{
+    for (const auto& f : fields)
+        if (f.info.key == key)
+            return &f;
+    return nullptr;
+}
+
+// "arch, impl, hidden" for prefix "model"; the top-level names for "".
+template <typename Config>
+std::string knownKeysUnder(const std::vector<Field<Config>>& fields, const std::string& prefix)
+{
+    std::string out;
+    for (const auto& f : fields) {
+        const std::string& k = f.info.key;
+        if (!prefix.empty() && k.rfind(prefix + ".", 0) != 0)
+            continue;
+        const std::string rest = prefix.empty() ? k : k.substr(prefix.size() + 1);
+        const std::string shown = rest.substr(0, rest.find('.'));
+        if ((", " + out + ",").find(", " + shown + ",") == std::string::npos)
+            out += (out.empty() ? "" : ", ") + shown;
+    }
+    return out;
+}
+
+template <typename Config>
+bool isSection(const std::vector<Field<Config>>& fields, const std::string& key)
+{
+    for (const auto& f : fields)
+        if (f.info.key.rfind(key + ".", 0) == 0)
+            return true;
+    return false;
+}
+
+} // namespace traveller::config
