@@ -1,5 +1,7 @@
 #include "traveller/core/Training.h"
 
+#include "Checkpoint.h"
+
 #include "lm/GradClip.h"
 #include "lm/LmBatches.h"
 #include "lm/LmModels.h"
@@ -397,31 +399,12 @@ std::string LmSession::generate(const std::string& prefix, int length, double te
 
 void LmSession::saveCheckpoint(const std::string& path)
 {
-    torch::serialize::OutputArchive archive;
-    impl_->model->save(archive);
-    torch::serialize::OutputArchive optimizerArchive;
-    impl_->optimizer->save(optimizerArchive);
-    archive.write("optimizer", optimizerArchive);
-    // Write beside the target and rename, so a crash never leaves half a checkpoint.
-    const std::string tmp = path + ".tmp";
-    archive.save_to(tmp);
-    if (std::rename(tmp.c_str(), path.c_str()) != 0)
-        throw Error("cannot write checkpoint '" + path + "'");
+    saveCheckpointFile(*impl_->model, *impl_->optimizer, path);
 }
 
 void LmSession::loadCheckpoint(const std::string& path)
 {
-    torch::serialize::InputArchive archive;
-    try {
-        archive.load_from(path, impl_->device);
-        impl_->model->load(archive);
-        torch::serialize::InputArchive optimizerArchive;
-        if (archive.try_read("optimizer", optimizerArchive))
-            impl_->optimizer->load(optimizerArchive);
-    } catch (const c10::Error& e) {
-        throw Error("cannot load checkpoint '" + path + "': it does not match this model (" +
-                    std::string(e.what_without_backtrace()).substr(0, 200) + ")");
-    }
+    loadCheckpointFile(*impl_->model, *impl_->optimizer, path, impl_->device);
 }
 
 } // namespace traveller
