@@ -10,11 +10,16 @@
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/ResponsivenessProbe.h"
 #include "traveller/ui/SamplesView.h"
+#include "traveller/ui/TranslatePanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QCheckBox>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QTabWidget>
 #include <QTimer>
 
 #include <cmath>
@@ -101,7 +106,12 @@ int main(int argc, char** argv)
                                 "With --measure-responsiveness: first measure the idle window for this long, to separate the machine's scheduling noise from the training's.",
                                 "MS", "0");
     QCommandLineOption size("size", "Window size for grabs.", "WxH", "1400x860");
-    parser.addOptions({dataDir, set, queue, measure, baseline, during, duringEpoch, after, select, size});
+    QCommandLineOption translateShot("screenshot-translate",
+                                     "Train a short attention run in the Translate tab, translate a sentence, grab the window, quit.",
+                                     "PNG");
+    QCommandLineOption translateEpochs("translate-epochs", "Epochs for --screenshot-translate.", "N", "100");
+    parser.addOptions({dataDir, set, queue, measure, baseline, during, duringEpoch, after, select, size, translateShot,
+                       translateEpochs});
     parser.process(app);
 
     traveller::setTrainingThreads(0);  // every core; the GUI thread stays responsive anyway
@@ -159,6 +169,29 @@ int main(int argc, char** argv)
                 startTraining();
             });
         });
+        return app.exec();
+    }
+
+    if (parser.isSet(translateShot)) {
+        using traveller::ui::TranslatePanel;
+        TranslatePanel* panel = window.translatePanel();
+        window.tabs()->setCurrentWidget(panel);
+        window.show();
+        panel->findChild<QSpinBox*>("translate.epochs")->setValue(parser.value(translateEpochs).toInt());
+        panel->findChild<QCheckBox*>("translate.attention")->setChecked(true);
+        QObject::connect(panel, &TranslatePanel::trainingFinished, &app, [&, panel] {
+            panel->findChild<QLineEdit*>("translateInput")->setText("i'm home .");
+            panel->translateInput();
+        });
+        QObject::connect(panel, &TranslatePanel::translationShown, &app, [&](bool fromInput) {
+            if (!fromInput)
+                return;
+            QTimer::singleShot(300, &app, [&] {
+                grabTo(window, parser.value(translateShot));
+                app.quit();
+            });
+        });
+        QTimer::singleShot(200, panel, &TranslatePanel::train);
         return app.exec();
     }
 

@@ -6,6 +6,7 @@
 #include "traveller/ui/ExperimentPanel.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/SamplesView.h"
+#include "traveller/ui/TranslatePanel.h"
 #include "traveller/ui/TrainingWorker.h"
 
 #include <QAction>
@@ -27,6 +28,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableWidget>
+#include <QTabWidget>
 #include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -328,7 +330,13 @@ void MainWindow::buildUi()
     main->addWidget(right);
     main->setStretchFactor(1, 1);
     main->setSizes({340, 1060});
-    setCentralWidget(main);
+
+    translatePanel_ = new TranslatePanel(dataDir_);
+    tabs_ = new QTabWidget;
+    tabs_->setObjectName("mainTabs");
+    tabs_->addTab(main, tr("Language model"));
+    tabs_->addTab(translatePanel_, tr("Translate"));
+    setCentralWidget(tabs_);
 
     // ---- status bar
     auto statusLabel = [this](const QString& name) {

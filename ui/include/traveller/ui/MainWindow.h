@@ -23,6 +23,7 @@ class QFrame;
 class QLabel;
 class QPushButton;
 class QTableWidget;
+class QTabWidget;
 class QThread;
 class QTimer;
 
@@ -32,6 +33,7 @@ class ExperimentPanel;
 class LineChart;
 class SamplesView;
 class TrainingWorker;
+class TranslatePanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -50,6 +52,8 @@ public:
     LineChart* perplexityChart() const { return perplexityChart_; }
     LineChart* gradNormChart() const { return gradChart_; }
     SamplesView* samplesView() const { return samples_; }
+    TranslatePanel* translatePanel() const { return translatePanel_; }
+    QTabWidget* tabs() const { return tabs_; }
     QString dataDir() const { return dataDir_; }
 
     int runCount() const { return static_cast<int>(runs_.size()); }
@@ -140,6 +144,8 @@ private:
     LineChart* perplexityChart_;
     LineChart* gradChart_;
     SamplesView* samples_;
+    TranslatePanel* translatePanel_;
+    QTabWidget* tabs_;
     QTableWidget* runsTable_;
     QPushButton* trainButton_;
     QPushButton* pauseButton_;

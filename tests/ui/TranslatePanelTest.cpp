@@ -1,0 +1,150 @@
+// Drives the "Translate" tab of the real window offscreen: small runs (20
+// epochs, 300 pairs) trained through the Train button, then the evaluation
+// table, held-out BLEU, typed translations and the attention heatmap checked.
+#include "traveller/ui/AttentionHeatmap.h"
+#include "traveller/ui/LineChart.h"
+#include "traveller/ui/MainWindow.h"
+#include "traveller/ui/RunTypes.h"
+#include "traveller/ui/TranslatePanel.h"
+
+#include <QCheckBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+
+using traveller::ui::AttentionHeatmap;
+using traveller::ui::LineChart;
+using traveller::ui::MainWindow;
+using traveller::ui::TranslatePanel;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 120000;
+
+template <typename T>
+T* child(QWidget& w, const char* name)
+{
+    T* c = w.findChild<T*>(name);
+    if (!c)
+        qWarning("no widget %s", name);
+    return c;
+}
+
+} // namespace
+
+class TranslatePanelTest : public QObject {
+    Q_OBJECT
+private:
+    // Sets a small run, presses Train and waits for the scores.
+    void trainSmall(MainWindow& w, bool attention)
+    {
+        TranslatePanel* panel = w.translatePanel();
+        QVERIFY(panel);
+        w.tabs()->setCurrentWidget(panel);
+        child<QSpinBox>(w, "translate.epochs")->setValue(20);
+        child<QSpinBox>(w, "translate.examples")->setValue(300);
+        child<QCheckBox>(w, "translate.attention")->setChecked(attention);
+        QSignalSpy done(panel, &TranslatePanel::trainingFinished);
+        QTest::mouseClick(child<QPushButton>(w, "translateTrain"), Qt::LeftButton);
+        QVERIFY(!child<QPushButton>(w, "translateTrain")->isEnabled());
+        QVERIFY(done.wait(kRunTimeoutMs));
+        const QString status = child<QLabel>(w, "translateStatus")->text();
+        QVERIFY2(status.startsWith("Finished"), qPrintable(status));
+    }
+
+    // Types a sentence, presses Translate, waits for the answer.
+    void translate(MainWindow& w, const QString& sentence)
+    {
+        auto* input = child<QLineEdit>(w, "translateInput");
+        input->clear();
+        QTest::keyClicks(input, sentence);
+        QSignalSpy shown(w.translatePanel(), &TranslatePanel::translationShown);
+        QTest::mouseClick(child<QPushButton>(w, "translateButton"), Qt::LeftButton);
+        // A table row's translation (for the heatmap) may arrive first.
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(shown.cbegin(), shown.cend(),
+                                             [](const QList<QVariant>& args) { return args.at(0).toBool(); }),
+                                 10000);
+    }
+
+private Q_SLOTS:
+    void initTestCase() { traveller::ui::registerUiMetaTypes(); }
+
+    void plainDecoderTrainsScoresAndTranslates()
+    {
+        MainWindow w;
+        w.show();
+        trainSmall(w, false);
+        if (QTest::currentTestFailed())
+            return;
+
+        QVERIFY(child<LineChart>(w, "translateLossChart")->pointCount("loss") >= 2);
+        auto* table = child<QTableWidget>(w, "evaluationTable");
+        QCOMPARE(table->rowCount(), 4);
+        QCOMPARE(table->item(0, 0)->text(), QString("go ."));
+        for (int r = 0; r < 4; ++r) {
+            bool ok = false;
+            const double bleu = table->item(r, 3)->text().toDouble(&ok);
+            QVERIFY(ok);
+            QVERIFY(bleu >= 0 && bleu <= 1);
+            QCOMPARE(table->item(r, 2)->text().isEmpty(), false);
+        }
+        const QString heldout = child<QLabel>(w, "heldoutBleu")->text();
+        QVERIFY2(QRegularExpression("BLEU-4: \\d+\\.\\d{3} over \\d+ pairs").match(heldout).hasMatch(), qPrintable(heldout));
+        QVERIFY(child<LineChart>(w, "bleuByLengthChart")->pointCount("corpus") >= 1);
+
+        translate(w, "go .");
+        QVERIFY(!child<QLabel>(w, "translateOutput")->text().isEmpty());
+        QVERIFY(child<QLabel>(w, "translateMessage")->text().isEmpty());
+        // The plain decoder has no attention to show.
+        QCOMPARE(child<AttentionHeatmap>(w, "attentionHeatmap")->rows(), 0);
+
+        translate(w, "zzzz .");
+        const QString message = child<QLabel>(w, "translateMessage")->text();
+        QVERIFY2(message.contains("Not in the vocabulary") && message.contains("zzzz"), qPrintable(message));
+    }
+
+    void attentionShowsHeatmap()
+    {
+        MainWindow w;
+        w.show();
+        trainSmall(w, true);
+        if (QTest::currentTestFailed())
+            return;
+        translate(w, "i'm home .");
+        auto* heatmap = child<AttentionHeatmap>(w, "attentionHeatmap");
+        const QString output = child<QLabel>(w, "translateOutput")->text();
+        const int outputTokens = output.isEmpty() ? 0 : static_cast<int>(output.split(' ').size());
+        QCOMPARE(heatmap->rows(), outputTokens);
+        QCOMPARE(heatmap->columns(), 4);  // i'm home . <eos>
+        double rowSum = 0;
+        for (int j = 0; j < heatmap->columns(); ++j)
+            rowSum += heatmap->weight(0, j);
+        QVERIFY(outputTokens == 0 || std::abs(rowSum - 1.0) < 1e-3);
+    }
+
+    void stopEndsTheRun()
+    {
+        MainWindow w;
+        TranslatePanel* panel = w.translatePanel();
+        child<QSpinBox>(w, "translate.epochs")->setValue(5000);
+        child<QSpinBox>(w, "translate.examples")->setValue(300);
+        QSignalSpy done(panel, &TranslatePanel::trainingFinished);
+        QTest::mouseClick(child<QPushButton>(w, "translateTrain"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(child<LineChart>(w, "translateLossChart")->pointCount("loss") >= 1, 60000);
+        QTest::mouseClick(child<QPushButton>(w, "translateStop"), Qt::LeftButton);
+        QVERIFY(done.wait(kRunTimeoutMs));
+        QVERIFY(child<QLabel>(w, "translateStatus")->text().startsWith("Stopped"));
+        QVERIFY(child<QPushButton>(w, "translateTrain")->isEnabled());
+    }
+};
+
+QTEST_MAIN(TranslatePanelTest)
+#include "TranslatePanelTest.moc"

@@ -1,0 +1,96 @@
+// The "Translate" tab: English -> French seq2seq (d2l ch. 10). Settings start
+// from the book's preset; Train runs a TranslationWorker on its own QThread,
+// which is kept (idle) after training so typed sentences are translated with
+// the last weights on the thread that owns the session.
+#pragma once
+
+#include "traveller/core/Translation.h"
+#include "traveller/ui/TranslationWorker.h"
+
+#include <QList>
+#include <QPointF>
+#include <QPointer>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+class QThread;
+class QTimer;
+
+namespace traveller::ui {
+
+class AttentionHeatmap;
+class LineChart;
+
+class TranslatePanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit TranslatePanel(const QString& dataDir, QWidget* parent = nullptr);
+    ~TranslatePanel() override;
+
+    // The settings as a config (the book's preset with the form's values);
+    // throws ConfigError for a value the core rejects.
+    TranslationConfig config() const;
+    bool busy() const { return training_; }
+    LineChart* lossChart() const { return lossChart_; }
+    AttentionHeatmap* heatmap() const { return heatmap_; }
+
+public Q_SLOTS:
+    void train();
+    void stop();
+    void translateInput();
+
+Q_SIGNALS:
+    void trainingFinished();
+    // fromInput: the answer to the input box (else a table row's, for the heatmap).
+    void translationShown(bool fromInput);
+
+private:
+    void buildUi();
+    void onStarted(const QString& description);
+    void onEpoch(const TranslationEpochStats& stats);
+    void onFinished(const TranslationOutcome& outcome);
+    void onFailed(const QString& message);
+    void onTranslated(int requestId, const Translation& translation, const QString& error);
+    void requestTranslation(const QString& sentence, bool fromInput);
+    void releaseWorker();
+    void updateControls();
+
+    TranslationConfig base_;  // the book preset
+    QString dataDir_;
+    QThread* thread_ = nullptr;
+    QPointer<TranslationWorker> worker_;
+    bool training_ = false;
+    int nextRequestId_ = 1;
+    int inputRequestId_ = 0;  // the latest request from the input box
+    QList<QPointF> loss_;
+    QTimer* redrawTimer_;
+
+    QComboBox* cell_;
+    QCheckBox* attention_;
+    QSpinBox* epochs_;
+    QSpinBox* examples_;
+    QSpinBox* beam_;
+    QSpinBox* hidden_;
+    QDoubleSpinBox* lr_;
+    QPushButton* trainButton_;
+    QPushButton* stopButton_;
+    QLabel* status_;
+    LineChart* lossChart_;
+    LineChart* lengthChart_;
+    QTableWidget* table_;
+    QLabel* heldout_;
+    QLineEdit* input_;
+    QPushButton* translateButton_;
+    QLabel* output_;
+    QLabel* message_;
+    AttentionHeatmap* heatmap_;
+};
+
+} // namespace traveller::ui

@@ -1,0 +1,434 @@
+#include "traveller/ui/TranslatePanel.h"
+
+#include "traveller/core/Errors.h"
+#include "traveller/ui/AttentionHeatmap.h"
+#include "traveller/ui/LineChart.h"
+#include "traveller/ui/MainWindow.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QThread>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace traveller::ui {
+
+namespace {
+
+constexpr int kRedrawIntervalMs = 40;
+
+TranslationConfig bookPreset()
+{
+    for (const QString& dir : MainWindow::presetDirectories()) {
+        const QString path = QDir(dir).filePath("book-seq2seq.yaml");
+        if (QFileInfo(path).isFile()) {
+            try {
+                return loadTranslationFile(path.toStdString());
+            } catch (const Error&) {
+                break;  // the built-in defaults are the book's too
+            }
+        }
+    }
+    return TranslationConfig{};
+}
+
+QString joined(const std::vector<std::string>& words)
+{
+    QStringList out;
+    for (const auto& w : words)
+        out << QString::fromStdString(w);
+    return out.join(' ');
+}
+
+QStringList toList(const std::vector<std::string>& words)
+{
+    QStringList out;
+    for (const auto& w : words)
+        out << QString::fromStdString(w);
+    return out;
+}
+
+} // namespace
+
+TranslatePanel::TranslatePanel(const QString& dataDir, QWidget* parent)
+    : QWidget(parent), base_(bookPreset()), dataDir_(dataDir)
+{
+    registerTranslationMetaTypes();
+    setObjectName("translatePanel");
+    redrawTimer_ = new QTimer(this);
+    redrawTimer_->setSingleShot(true);
+    redrawTimer_->setInterval(kRedrawIntervalMs);
+    connect(redrawTimer_, &QTimer::timeout, this, [this] { lossChart_->setPoints("loss", loss_); });
+    buildUi();
+    updateControls();
+}
+
+TranslatePanel::~TranslatePanel()
+{
+    releaseWorker();
+}
+
+void TranslatePanel::buildUi()
+{
+    // ---- settings
+    cell_ = new QComboBox;
+    cell_->setObjectName("translate.cell");
+    cell_->addItem("GRU", "gru");
+    cell_->addItem("LSTM", "lstm");
+    cell_->setCurrentIndex(base_.model.cell == S2sCell::Lstm ? 1 : 0);
+    attention_ = new QCheckBox(tr("Bahdanau attention"));
+    attention_->setObjectName("translate.attention");
+    attention_->setChecked(base_.model.decoder == S2sDecoder::Attention);
+    auto spin = [](const QString& name, int lo, int hi, int value) {
+        auto* s = new QSpinBox;
+        s->setObjectName(name);
+        s->setRange(lo, hi);
+        s->setValue(value);
+        return s;
+    };
+    epochs_ = spin("translate.epochs", 1, 100000, base_.train.epochs);
+    examples_ = spin("translate.examples", 10, 200000, base_.data.examples);
+    beam_ = spin("translate.beam", 1, 16, base_.eval.beam);
+    beam_->setToolTip(tr("1: greedy decoding, as the book; more: beam search"));
+    hidden_ = spin("translate.hidden", 1, 4096, base_.model.hidden);
+    lr_ = new QDoubleSpinBox;
+    lr_->setObjectName("translate.lr");
+    lr_->setDecimals(4);
+    lr_->setRange(0.0001, 1.0);
+    lr_->setSingleStep(0.001);
+    lr_->setValue(base_.train.lr);
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Cell"), cell_);
+    form->addRow(QString(), attention_);
+    form->addRow(tr("Hidden units"), hidden_);
+    form->addRow(tr("Epochs"), epochs_);
+    form->addRow(tr("Learning rate"), lr_);
+    form->addRow(tr("Training pairs"), examples_);
+    form->addRow(tr("Beam size"), beam_);
+
+    trainButton_ = new QPushButton(tr("Train"));
+    trainButton_->setObjectName("translateTrain");
+    stopButton_ = new QPushButton(tr("Stop"));
+    stopButton_->setObjectName("translateStop");
+    connect(trainButton_, &QPushButton::clicked, this, &TranslatePanel::train);
+    connect(stopButton_, &QPushButton::clicked, this, &TranslatePanel::stop);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(trainButton_);
+    buttons->addWidget(stopButton_);
+
+    status_ = new QLabel(tr("The book's settings: GRU encoder-decoder, 600 pairs, 300 epochs."));
+    status_->setObjectName("translateStatus");
+    status_->setWordWrap(true);
+
+    auto* settings = new QGroupBox(tr("Settings"));
+    auto* settingsLayout = new QVBoxLayout(settings);
+    settingsLayout->addLayout(form);
+    settingsLayout->addLayout(buttons);
+    settingsLayout->addWidget(status_);
+    settingsLayout->addStretch(1);
+
+    // ---- charts
+    lossChart_ = new LineChart(tr("epoch"), tr("loss"));
+    lossChart_->setObjectName("translateLossChart");
+    lossChart_->setTitle(tr("Training loss"));
+    lossChart_->addSeries("loss", tr("loss"), LineChart::Style::Line, QColor("#4c72b0"));
+
+    lengthChart_ = new LineChart(tr("source words"), tr("BLEU"));
+    lengthChart_->setObjectName("bleuByLengthChart");
+    lengthChart_->setTitle(tr("Held-out BLEU by sentence length"));
+    lengthChart_->addSeries("corpus", tr("corpus BLEU-4"), LineChart::Style::Line, QColor("#4c72b0"));
+    lengthChart_->addSeries("sentence", tr("mean sentence BLEU"), LineChart::Style::DashedLine, QColor("#dd8452"));
+
+    heldout_ = new QLabel(tr("Held-out BLEU: train a model to see it."));
+    heldout_->setObjectName("heldoutBleu");
+    heldout_->setWordWrap(true);
+
+    // ---- evaluation table
+    table_ = new QTableWidget(0, 4);
+    table_->setObjectName("evaluationTable");
+    table_->setHorizontalHeaderLabels({tr("English"), tr("Output"), tr("Reference"), tr("BLEU")});
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    table_->verticalHeader()->setVisible(false);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->setToolTip(tr("Select a row to see its attention weights"));
+    connect(table_, &QTableWidget::itemSelectionChanged, this, [this] {
+        const auto rows = table_->selectionModel()->selectedRows();
+        if (!rows.isEmpty())
+            requestTranslation(table_->item(rows.first().row(), 0)->text(), false);
+    });
+
+    // ---- typed sentence
+    input_ = new QLineEdit;
+    input_->setObjectName("translateInput");
+    input_->setPlaceholderText(tr("Type an English sentence, e.g. \"i'm home .\""));
+    translateButton_ = new QPushButton(tr("Translate"));
+    translateButton_->setObjectName("translateButton");
+    connect(translateButton_, &QPushButton::clicked, this, &TranslatePanel::translateInput);
+    connect(input_, &QLineEdit::returnPressed, this, &TranslatePanel::translateInput);
+    output_ = new QLabel;
+    output_->setObjectName("translateOutput");
+    output_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QFont big = output_->font();
+    big.setPointSizeF(big.pointSizeF() * 1.3);
+    output_->setFont(big);
+    message_ = new QLabel;
+    message_->setObjectName("translateMessage");
+    message_->setWordWrap(true);
+    message_->setStyleSheet("color: #b35900;");
+    heatmap_ = new AttentionHeatmap;
+    heatmap_->setObjectName("attentionHeatmap");
+
+    auto* inputRow = new QHBoxLayout;
+    inputRow->addWidget(input_, 1);
+    inputRow->addWidget(translateButton_);
+    auto* translateBox = new QGroupBox(tr("Translate a sentence"));
+    auto* translateLayout = new QVBoxLayout(translateBox);
+    translateLayout->addLayout(inputRow);
+    translateLayout->addWidget(output_);
+    translateLayout->addWidget(message_);
+    translateLayout->addWidget(heatmap_, 1);
+
+    auto* evalBox = new QWidget;
+    auto* evalLayout = new QVBoxLayout(evalBox);
+    evalLayout->setContentsMargins(0, 0, 0, 0);
+    evalLayout->addWidget(table_, 1);
+    evalLayout->addWidget(heldout_);
+
+    auto* charts = new QSplitter(Qt::Horizontal);
+    charts->addWidget(lossChart_);
+    charts->addWidget(lengthChart_);
+    auto* bottom = new QSplitter(Qt::Horizontal);
+    bottom->addWidget(evalBox);
+    bottom->addWidget(translateBox);
+    auto* right = new QSplitter(Qt::Vertical);
+    right->addWidget(charts);
+    right->addWidget(bottom);
+    auto* main = new QSplitter(Qt::Horizontal);
+    main->addWidget(settings);
+    main->addWidget(right);
+    main->setStretchFactor(1, 1);
+    main->setSizes({300, 1100});
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(main);
+}
+
+TranslationConfig TranslatePanel::config() const
+{
+    TranslationConfig c = base_;
+    setTranslationValue(c, "model.cell", cell_->currentData().toString().toStdString());
+    setTranslationValue(c, "model.decoder", attention_->isChecked() ? "attention" : "plain");
+    setTranslationValue(c, "model.hidden", std::to_string(hidden_->value()));
+    setTranslationValue(c, "train.epochs", std::to_string(epochs_->value()));
+    setTranslationValue(c, "train.lr", QString::number(lr_->value(), 'g', 6).toStdString());
+    setTranslationValue(c, "data.examples", std::to_string(examples_->value()));
+    setTranslationValue(c, "eval.beam", std::to_string(beam_->value()));
+    // Report a few times a second's worth of points even for short runs.
+    c.train.reportEvery = std::max(1, std::min(c.train.reportEvery, c.train.epochs / 20));
+    validate(c);
+    return c;
+}
+
+void TranslatePanel::train()
+{
+    if (training_)
+        return;
+    TranslationConfig c;
+    try {
+        c = config();
+    } catch (const Error& e) {
+        status_->setText(tr("Cannot train: %1").arg(QString::fromStdString(e.what())));
+        return;
+    }
+    releaseWorker();
+    loss_.clear();
+    lossChart_->setPoints("loss", {});
+    lengthChart_->setPoints("corpus", {});
+    lengthChart_->setPoints("sentence", {});
+    table_->setRowCount(0);
+    heldout_->setText(tr("Held-out BLEU: computed when training ends."));
+    output_->clear();
+    message_->clear();
+    heatmap_->clear();
+
+    thread_ = new QThread(this);
+    thread_->setObjectName("translationThread");
+    auto* worker = new TranslationWorker(c, dataDir_);
+    worker->moveToThread(thread_);
+    worker_ = worker;
+    connect(thread_, &QThread::started, worker, &TranslationWorker::run);
+    connect(thread_, &QThread::finished, worker, &QObject::deleteLater);
+    connect(worker, &TranslationWorker::started, this, &TranslatePanel::onStarted);
+    connect(worker, &TranslationWorker::epochDone, this, &TranslatePanel::onEpoch);
+    connect(worker, &TranslationWorker::finished, this, &TranslatePanel::onFinished);
+    connect(worker, &TranslationWorker::failed, this, &TranslatePanel::onFailed);
+    connect(worker, &TranslationWorker::translated, this, &TranslatePanel::onTranslated);
+    training_ = true;
+    status_->setText(tr("Loading the corpus and building the model…"));
+    updateControls();
+    thread_->start();
+}
+
+void TranslatePanel::stop()
+{
+    if (training_ && worker_) {
+        worker_->requestStop();
+        status_->setText(tr("Stopping after this batch…"));
+    }
+}
+
+void TranslatePanel::releaseWorker()
+{
+    if (!thread_)
+        return;
+    if (worker_)
+        worker_->abandon();
+    thread_->quit();
+    thread_->wait();
+    delete thread_;  // the worker went with deleteLater when the thread finished
+    thread_ = nullptr;
+    training_ = false;
+}
+
+void TranslatePanel::onStarted(const QString& description)
+{
+    status_->setText(tr("Training: %1").arg(description));
+}
+
+void TranslatePanel::onEpoch(const TranslationEpochStats& stats)
+{
+    loss_.append(QPointF(stats.epoch, stats.loss));
+    status_->setText(tr("Epoch %1 / %2: loss %3, %4 tokens/s")
+                         .arg(stats.epoch)
+                         .arg(stats.epochs)
+                         .arg(stats.loss, 0, 'f', 4)
+                         .arg(stats.tokensPerSecond, 0, 'f', 0));
+    if (!redrawTimer_->isActive())
+        redrawTimer_->start();
+}
+
+void TranslatePanel::onFinished(const TranslationOutcome& outcome)
+{
+    training_ = false;
+    redrawTimer_->stop();
+    lossChart_->setPoints("loss", loss_);
+    const QString how = outcome.status == RunStatus::Finished ? tr("Finished") : tr("Stopped");
+    status_->setText(tr("%1 after %2 epochs in %3 s on %4: loss %5")
+                         .arg(how)
+                         .arg(outcome.epochsDone)
+                         .arg(outcome.seconds, 0, 'f', 1)
+                         .arg(outcome.device)
+                         .arg(outcome.loss, 0, 'f', 4));
+
+    const auto& rows = outcome.evaluation.rows;
+    table_->setRowCount(static_cast<int>(rows.size()));
+    for (int i = 0; i < static_cast<int>(rows.size()); ++i) {
+        const BleuRow& r = rows[size_t(i)];
+        table_->setItem(i, 0, new QTableWidgetItem(QString::fromStdString(r.source)));
+        table_->setItem(i, 1, new QTableWidgetItem(QString::fromStdString(r.output)));
+        table_->setItem(i, 2, new QTableWidgetItem(QString::fromStdString(r.reference)));
+        auto* bleu = new QTableWidgetItem(QString::number(r.bleu, 'f', 3));
+        bleu->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        table_->setItem(i, 3, bleu);
+    }
+
+    if (outcome.heldoutPairs > 0) {
+        heldout_->setText(tr("Held-out corpus BLEU-4: %1 over %2 pairs not used for training")
+                              .arg(outcome.heldout.corpus.score, 0, 'f', 3)
+                              .arg(outcome.heldoutPairs));
+        QList<QPointF> corpus, sentence;
+        for (const LengthBleu& g : outcome.heldout.byLength) {
+            corpus.append(QPointF(g.sourceLength, g.corpusBleu));
+            sentence.append(QPointF(g.sourceLength, g.meanSentenceBleu));
+        }
+        lengthChart_->setPoints("corpus", corpus);
+        lengthChart_->setPoints("sentence", sentence);
+    } else {
+        heldout_->setText(tr("Held-out BLEU: no held-out pairs (data.heldout is 0)."));
+    }
+    updateControls();
+    if (!rows.empty())
+        table_->selectRow(0);  // shows its attention
+    Q_EMIT trainingFinished();
+}
+
+void TranslatePanel::onFailed(const QString& message)
+{
+    training_ = false;
+    status_->setText(tr("Training failed: %1").arg(message));
+    updateControls();
+    Q_EMIT trainingFinished();
+}
+
+void TranslatePanel::translateInput()
+{
+    const QString text = input_->text().trimmed();
+    if (text.isEmpty())
+        return;
+    requestTranslation(text, true);
+}
+
+void TranslatePanel::requestTranslation(const QString& sentence, bool fromInput)
+{
+    if (!worker_ || training_) {
+        if (fromInput)
+            message_->setText(tr("Train a model first; translations use its weights."));
+        return;
+    }
+    const int id = nextRequestId_++;
+    if (fromInput)
+        inputRequestId_ = id;
+    QMetaObject::invokeMethod(worker_.data(), [w = worker_.data(), id, sentence, beam = beam_->value()] {
+        w->translate(id, sentence, beam);
+    }, Qt::QueuedConnection);
+}
+
+void TranslatePanel::onTranslated(int requestId, const Translation& t, const QString& error)
+{
+    if (!error.isEmpty()) {
+        message_->setText(error);
+        Q_EMIT translationShown(requestId == inputRequestId_);
+        return;
+    }
+    if (requestId == inputRequestId_) {
+        output_->setText(QString::fromStdString(t.text));
+        if (t.unknownWords.empty())
+            message_->clear();
+        else
+            message_->setText(tr("Not in the vocabulary (read as <unk>): %1. The model learned only the "
+                                 "words of its training pairs.")
+                                  .arg(joined(t.unknownWords)));
+    }
+    heatmap_->setData(toList(t.sourceTokens), toList(t.tokens), t.attention);
+    Q_EMIT translationShown(requestId == inputRequestId_);
+}
+
+void TranslatePanel::updateControls()
+{
+    trainButton_->setEnabled(!training_);
+    stopButton_->setEnabled(training_);
+    for (QWidget* w : std::initializer_list<QWidget*>{cell_, attention_, epochs_, examples_, hidden_, lr_})
+        w->setEnabled(!training_);
+    translateButton_->setEnabled(!training_ && worker_);
+    input_->setEnabled(!training_);
+}
+
+} // namespace traveller::ui
