@@ -146,14 +146,17 @@ std::string fixed(double value, int decimals)
     if (!std::isfinite(value))
         return "-";
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+    // A diverged run's perplexity can be 1e11: keep it readable and in its column.
+    if (std::fabs(value) >= 1e6)
+        std::snprintf(buf, sizeof buf, "%.3g", value);
+    else
+        std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
     return buf;
 }
 
 std::string padded(std::string text, std::size_t width)
 {
-    if (text.size() < width)
-        text.resize(width, ' ');
+    text.resize(std::max(width, text.size() + 1), ' ');  // at least one space between columns
     return text;
 }
 
