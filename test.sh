@@ -4,6 +4,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 data="${TRAVELLER_DATA_DIR:-$root/../shared/data}"
-"$root/scripts/setup.sh" -DTRAVELLER_BUILD_GUI=ON -DTRAVELLER_BUILD_TESTS=ON -DTRAVELLER_TEST_DATA_DIR="$data"
+werror=OFF
+if [ "${CI:-}" = "true" ]; then werror=ON; fi  # CI treats warnings as errors
+"$root/scripts/setup.sh" -DTRAVELLER_BUILD_GUI=ON -DTRAVELLER_BUILD_TESTS=ON -DTRAVELLER_TEST_DATA_DIR="$data" \
+  -DTRAVELLER_WERROR=$werror
 cd "${TRAVELLER_BUILD_DIR:-$root/build}"
 ctest --output-on-failure --timeout 900 "$@"
