@@ -7,9 +7,12 @@
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"  // ConfigKeyInfo
 
+#include <yaml-cpp/yaml.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <sstream>
@@ -196,6 +199,84 @@ bool isSection(const std::vector<Field<Config>>& fields, const std::string& key)
         if (f.info.key.rfind(key + ".", 0) == 0)
             return true;
     return false;
+}
+
+// `--set key=value` and the GUI's fields: unknown keys list the known ones;
+// YAML-quoted text ("the time") is accepted as in a file.
+template <typename Config>
+void setValue(const std::vector<Field<Config>>& fields, Config& config, const std::string& key,
+              const std::string& valueText, int line, int column)
+{
+    const Field<Config>* field = findField(fields, key);
+    if (!field) {
+        std::string all;
+        for (const auto& f : fields)
+            all += (all.empty() ? "" : ", ") + f.info.key;
+        fail(key, line, column, "unknown key; known keys: " + all);
+    }
+    std::string text = valueText;
+    if (text.size() >= 2 && ((text.front() == '"' && text.back() == '"') || (text.front() == '\'' && text.back() == '\'')))
+        text = text.substr(1, text.size() - 2);
+    field->set(config, text, key, line, column);
+}
+
+template <typename Config>
+std::string value(const std::vector<Field<Config>>& fields, const Config& config, const std::string& key)
+{
+    const Field<Config>* field = findField(fields, key);
+    if (!field)
+        throw ConfigError(key, 0, 0, "unknown key");
+    return field->get(config);
+}
+
+inline std::string readFile(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw ConfigError("", 0, 0, "cannot open experiment file", path);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+// Parses with `parse`, attributing any ConfigError to sourceName (a file path).
+template <typename Parse>
+auto parseAttributed(const Parse& parse, const std::string& text, const std::string& sourceName)
+{
+    try {
+        return parse(text);
+    } catch (const ConfigError& e) {
+        if (sourceName.empty())
+            throw;
+        throw e.inSource(sourceName);
+    }
+}
+
+// Writes the dotted keys as nested sections; leaves the last section open so
+// the caller can add to it, and returns whether one was opened.
+template <typename Config>
+bool emitSections(YAML::Emitter& out, const std::vector<Field<Config>>& fields, const Config& config)
+{
+    std::string section;
+    for (const auto& f : fields) {
+        const std::string& key = f.info.key;
+        const auto dot = key.find('.');
+        if (dot == std::string::npos)
+            continue;
+        const std::string sec = key.substr(0, dot);
+        if (sec != section) {
+            if (!section.empty())
+                out << YAML::EndMap;
+            out << YAML::Key << sec << YAML::Value << YAML::BeginMap;
+            section = sec;
+        }
+        out << YAML::Key << key.substr(dot + 1) << YAML::Value;
+        if (f.info.type == "string")
+            out << YAML::DoubleQuoted << f.get(config);
+        else
+            out << f.get(config);
+    }
+    return !section.empty();
 }
 
 } // namespace traveller::config

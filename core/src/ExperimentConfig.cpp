@@ -220,50 +220,23 @@ ExperimentConfig parseRoot(const std::string& text)
 
 ExperimentConfig parseExperimentYaml(const std::string& text, const std::string& sourceName)
 {
-    try {
-        return parseRoot(text);
-    } catch (const ConfigError& e) {
-        if (sourceName.empty())
-            throw;
-        throw e.inSource(sourceName);
-    }
+    return config::parseAttributed(parseRoot, text, sourceName);
 }
 
 ExperimentConfig loadExperimentFile(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw ConfigError("", 0, 0, "cannot open experiment file", path);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return parseExperimentYaml(buffer.str(), path);
+    return parseExperimentYaml(config::readFile(path), path);
 }
 
 void setConfigValue(ExperimentConfig& config, const std::string& key, const std::string& valueText, int line,
                     int column)
 {
-    const Field* field = findField(key);
-    if (!field) {
-        fail(key, line, column, "unknown key; known keys: " + [] {
-            std::string all;
-            for (const auto& f : fields())
-                all += (all.empty() ? "" : ", ") + f.info.key;
-            return all;
-        }());
-    }
-    // Accept YAML-quoted text so `--set sample.prefix="the time"` behaves like the file.
-    std::string text = valueText;
-    if (text.size() >= 2 && ((text.front() == '"' && text.back() == '"') || (text.front() == '\'' && text.back() == '\'')))
-        text = text.substr(1, text.size() - 2);
-    field->set(config, text, key, line, column);
+    config::setValue(fields(), config, key, valueText, line, column);
 }
 
 std::string configValue(const ExperimentConfig& config, const std::string& key)
 {
-    const Field* field = findField(key);
-    if (!field)
-        throw ConfigError(key, 0, 0, "unknown key");
-    return field->get(config);
+    return config::value(fields(), config, key);
 }
 
 void validate(const ExperimentConfig& config)
@@ -280,27 +253,7 @@ std::string toYaml(const ExperimentConfig& config)
     out << YAML::BeginMap;
     if (!config.name.empty())
         out << YAML::Key << "name" << YAML::Value << config.name;
-    std::string section;
-    for (const auto& f : fields()) {
-        const std::string& key = f.info.key;
-        const auto dot = key.find('.');
-        if (dot == std::string::npos)
-            continue;
-        const std::string sec = key.substr(0, dot);
-        if (sec != section) {
-            if (!section.empty())
-                out << YAML::EndMap;
-            out << YAML::Key << sec << YAML::Value << YAML::BeginMap;
-            section = sec;
-        }
-        const std::string value = f.get(config);
-        out << YAML::Key << key.substr(dot + 1) << YAML::Value;
-        if (f.info.type == "string")
-            out << YAML::DoubleQuoted << value;
-        else
-            out << value;
-    }
-    if (!section.empty())
+    if (config::emitSections(out, fields(), config))
         out << YAML::EndMap;
     out << YAML::EndMap;
     return std::string(out.c_str()) + "\n";

@@ -214,47 +214,23 @@ const std::vector<ConfigKeyInfo>& translationSchema()
 
 TranslationConfig parseTranslationYaml(const std::string& text, const std::string& sourceName)
 {
-    try {
-        return parseRoot(text);
-    } catch (const ConfigError& e) {
-        if (sourceName.empty())
-            throw;
-        throw e.inSource(sourceName);
-    }
+    return config::parseAttributed(parseRoot, text, sourceName);
 }
 
 TranslationConfig loadTranslationFile(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw ConfigError("", 0, 0, "cannot open experiment file", path);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return parseTranslationYaml(buffer.str(), path);
+    return parseTranslationYaml(config::readFile(path), path);
 }
 
 void setTranslationValue(TranslationConfig& config, const std::string& key, const std::string& valueText, int line,
                          int column)
 {
-    const Field* field = findField(key);
-    if (!field) {
-        std::string all;
-        for (const auto& f : fields())
-            all += (all.empty() ? "" : ", ") + f.info.key;
-        fail(key, line, column, "unknown key; known keys: " + all);
-    }
-    std::string text = valueText;
-    if (text.size() >= 2 && ((text.front() == '"' && text.back() == '"') || (text.front() == '\'' && text.back() == '\'')))
-        text = text.substr(1, text.size() - 2);
-    field->set(config, text, key, line, column);
+    config::setValue(fields(), config, key, valueText, line, column);
 }
 
 std::string translationValue(const TranslationConfig& config, const std::string& key)
 {
-    const Field* field = findField(key);
-    if (!field)
-        throw ConfigError(key, 0, 0, "unknown key");
-    return field->get(config);
+    return config::value(fields(), config, key);
 }
 
 void validate(const TranslationConfig& config)
@@ -271,25 +247,7 @@ std::string toYaml(const TranslationConfig& config)
     out << YAML::BeginMap << YAML::Key << "task" << YAML::Value << "translate";
     if (!config.name.empty())
         out << YAML::Key << "name" << YAML::Value << config.name;
-    std::string section;
-    for (const auto& f : fields()) {
-        const std::string& key = f.info.key;
-        const auto dot = key.find('.');
-        if (dot == std::string::npos)
-            continue;
-        const std::string sec = key.substr(0, dot);
-        if (sec != section) {
-            if (!section.empty())
-                out << YAML::EndMap;
-            out << YAML::Key << sec << YAML::Value << YAML::BeginMap;
-            section = sec;
-        }
-        out << YAML::Key << key.substr(dot + 1) << YAML::Value;
-        if (f.info.type == "string")
-            out << YAML::DoubleQuoted << f.get(config);
-        else
-            out << f.get(config);
-    }
+    config::emitSections(out, fields(), config);
     // eval is the last section of the table: its pairs close it.
     out << YAML::Key << "pairs" << YAML::Value << YAML::BeginSeq;
     for (const auto& p : config.eval.pairs)
