@@ -1,5 +1,7 @@
 #include "RunEvents.h"
 
+#include <csignal>
+
 #include "traveller/core/Errors.h"
 #include "traveller/core/Json.h"
 
@@ -73,6 +75,30 @@ std::string resolvePreset(const std::string& arg, const std::string& subfolder, 
             return p.string();
     }
     throw ConfigError("", 0, 0, "no such " + kind + " file or preset (try `traveller-cli presets`)", arg);
+}
+
+namespace {
+RunControl* gInterruptTarget = nullptr;
+
+void onInterrupt(int)
+{
+    if (gInterruptTarget)
+        gInterruptTarget->requestStopFromSignal();
+}
+} // namespace
+
+InterruptScope::InterruptScope(RunControl& control)
+{
+    gInterruptTarget = &control;
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+}
+
+InterruptScope::~InterruptScope()
+{
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    gInterruptTarget = nullptr;
 }
 
 } // namespace traveller::cli

@@ -24,4 +24,14 @@ std::vector<std::filesystem::path> presetDirs();
 // `kind` of file ("experiment", "sweep").
 std::string resolvePreset(const std::string& arg, const std::string& subfolder, const std::string& kind);
 
+// Ctrl-C / SIGTERM ask `control` to stop (the run ends cleanly and still
+// reports) for as long as the scope lives; default handling comes back after.
+class InterruptScope {
+public:
+    explicit InterruptScope(RunControl& control);
+    ~InterruptScope();
+    InterruptScope(const InterruptScope&) = delete;
+    InterruptScope& operator=(const InterruptScope&) = delete;
+};
+
 } // namespace traveller::cli

@@ -13,7 +13,6 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <mutex>
@@ -27,31 +26,6 @@ namespace {
 
 struct SweepUsageError : Error {
     using Error::Error;
-};
-
-RunControl* gSweepControl = nullptr;
-
-void onSweepInterrupt(int)
-{
-    if (gSweepControl)
-        gSweepControl->requestStopFromSignal();
-}
-
-// Installs the SIGINT/SIGTERM handler for the lifetime of one command.
-class InterruptScope {
-public:
-    explicit InterruptScope(RunControl& control)
-    {
-        gSweepControl = &control;
-        std::signal(SIGINT, onSweepInterrupt);
-        std::signal(SIGTERM, onSweepInterrupt);
-    }
-    ~InterruptScope()
-    {
-        gSweepControl = nullptr;
-        std::signal(SIGINT, SIG_DFL);
-        std::signal(SIGTERM, SIG_DFL);
-    }
 };
 
 struct Args {
@@ -277,7 +251,7 @@ int sweepCommand(int argc, char** argv)
                   << "; library " << store.databasePath() << " (runs " << ids.front() << "-" << ids.back() << ")\n";
 
     RunControl control;
-    InterruptScope interrupts(control);
+    cli::InterruptScope interrupts(control);
     std::mutex outputMutex;
     std::atomic<std::size_t> next{0};
     std::vector<RunResult> results(ids.size());
@@ -319,7 +293,7 @@ int trainStored(RunStore& store, std::int64_t id, const Args& a)
 {
     const RecordOptions options = recordOptions(a);
     RunControl control;
-    InterruptScope interrupts(control);
+    cli::InterruptScope interrupts(control);
     std::mutex outputMutex;
     const StoredRun stored = store.run(id);
     if (!a.has("--quiet"))

@@ -1,5 +1,6 @@
 // traveller-cli translate / bleu: the English -> French encoder-decoder and BLEU
 // scoring of token files. JSON Lines on stdout, progress on stderr.
+#include "RunEvents.h"
 #include "traveller/core/Bleu.h"
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Errors.h"
@@ -7,7 +8,6 @@
 #include "traveller/core/Translation.h"
 
 #include <algorithm>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -28,14 +28,6 @@ namespace {
 struct TranslateUsageError : Error {
     using Error::Error;
 };
-
-RunControl* gTranslateControl = nullptr;
-
-void onTranslateInterrupt(int)
-{
-    if (gTranslateControl)
-        gTranslateControl->requestStopFromSignal();
-}
 
 // A file, or a preset name looked up where `traveller-cli presets` looks.
 std::string resolveTranslationConfig(const std::string& arg)
@@ -234,14 +226,12 @@ int translateCommand(int argc, char** argv)
               << std::flush;
 
     RunControl control;
-    gTranslateControl = &control;
-    std::signal(SIGINT, onTranslateInterrupt);
-    std::signal(SIGTERM, onTranslateInterrupt);
     CliTranslationObserver observer(everyEpoch ? 1 : config.train.reportEvery, quiet);
-    const TranslationRunResult r = session.train(observer, control);
-    gTranslateControl = nullptr;
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    TranslationRunResult r;
+    {
+        cli::InterruptScope interrupts(control);
+        r = session.train(observer, control);
+    }
     if (!checkpoint.empty())
         session.saveCheckpoint(checkpoint);
 

@@ -9,7 +9,6 @@
 #include "traveller/core/Training.h"
 
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -59,14 +58,6 @@ Exit status: 0 finished, 1 error, 2 bad usage, 3 diverged, 130 interrupted.
 struct UsageError : Error {
     using Error::Error;
 };
-
-RunControl* gControl = nullptr;
-
-void onInterrupt(int)
-{
-    if (gControl)
-        gControl->requestStopFromSignal();
-}
 
 using cli::presetDirs;
 
@@ -198,14 +189,12 @@ int commandTrain(const Options& o)
                   << "\n";
 
     RunControl control;
-    gControl = &control;
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
     CliObserver observer(o.everyEpoch, o.quiet);
-    const RunResult r = session.train(observer, control);
-    gControl = nullptr;
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    RunResult r;
+    {
+        cli::InterruptScope interrupts(control);
+        r = session.train(observer, control);
+    }
 
     if (!o.checkpoint.empty())
         session.saveCheckpoint(o.checkpoint);
