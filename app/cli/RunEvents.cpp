@@ -1,11 +1,11 @@
 #include "RunEvents.h"
 
-#include <csignal>
-
 #include "traveller/core/Errors.h"
 #include "traveller/core/Json.h"
 
+#include <csignal>
 #include <cstdlib>
+#include <iostream>
 
 #ifndef TRAVELLER_PRESET_DIR
 #define TRAVELLER_PRESET_DIR ""
@@ -75,6 +75,20 @@ std::string resolvePreset(const std::string& arg, const std::string& subfolder, 
             return p.string();
     }
     throw ConfigError("", 0, 0, "no such " + kind + " file or preset (try `traveller-cli presets`)", arg);
+}
+
+int reportExitStatus(RunStatus status, int epochsDone, const std::string& message)
+{
+    switch (status) {
+    case RunStatus::Diverged:
+        std::cerr << "traveller-cli: " << message << '\n';
+        return 3;
+    case RunStatus::Stopped:
+        std::cerr << "traveller-cli: interrupted after " << epochsDone << " epoch(s)\n";
+        return 130;
+    default:
+        return 0;
+    }
 }
 
 namespace {

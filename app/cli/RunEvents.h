@@ -17,6 +17,10 @@ std::string epochEvent(const EpochStats& stats, const std::string& run = "");
 // and the run library's "id" when given.
 std::string doneEvent(const RunResult& result, int threads, const std::string& run = "", long long id = 0);
 
+// The CLI's exit-status contract for one run (0 finished, 3 diverged, 130
+// interrupted); prints the one-line reason on stderr for the last two.
+int reportExitStatus(RunStatus status, int epochsDone, const std::string& message);
+
 // $TRAVELLER_PRESET_DIR, the installed share folder, the checkout's resources/presets.
 std::vector<std::filesystem::path> presetDirs();
 // `arg` if it is a file, else `arg`.yaml in the first preset folder (joined

@@ -276,16 +276,7 @@ int translateCommand(int argc, char** argv)
     if (r.status == RunStatus::Diverged)
         done.add("message", r.message);
     std::cout << done.str() << '\n' << std::flush;
-    switch (r.status) {
-    case RunStatus::Diverged:
-        std::cerr << "traveller-cli: " << r.message << '\n';
-        return 3;
-    case RunStatus::Stopped:
-        std::cerr << "traveller-cli: interrupted after " << r.epochsDone << " epoch(s)\n";
-        return 130;
-    default:
-        return 0;
-    }
+    return cli::reportExitStatus(r.status, r.epochsDone, r.message);
 }
 
 std::vector<std::string> readLines(const std::string& path)

@@ -201,16 +201,7 @@ int commandTrain(const Options& o)
 
     std::cout << cli::doneEvent(r, threads) << '\n' << std::flush;
 
-    switch (r.status) {
-    case RunStatus::Diverged:
-        std::cerr << "traveller-cli: " << r.message << '\n';
-        return 3;
-    case RunStatus::Stopped:
-        std::cerr << "traveller-cli: interrupted after " << r.epochsDone << " epoch(s)\n";
-        return 130;
-    default:
-        return 0;
-    }
+    return cli::reportExitStatus(r.status, r.epochsDone, r.message);
 }
 
 int commandFetch(const Options& o)
