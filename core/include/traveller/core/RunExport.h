@@ -12,6 +12,13 @@ namespace traveller {
 std::string runsToCsv(const std::vector<StoredRun>& runs);
 std::string runsToMarkdown(const std::vector<StoredRun>& runs, const std::string& title);
 
+// The Markdown report with its chart: writes `markdownPath` (table, chart
+// link, samples) and, beside it, <stem>-perplexity.png (every run's
+// perplexity per epoch, log scale, one colour per run, with a legend).
+// Returns the PNG's path. Throws Error when a file cannot be written.
+std::string writeMarkdownReport(RunStore& store, const std::vector<StoredRun>& runs, const std::string& markdownPath,
+                                const std::string& title);
+
 // Writes beside `path` and renames over it, so readers see the old file or the
 // new one, never half of one. Throws Error.
 void writeFileAtomically(const std::string& path, const std::string& bytes);

@@ -1,0 +1,78 @@
+// Runs a sweep into the run library: one queue of runs, one or more worker
+// threads, progress reported per run. The CLI's `sweep` command and the GUI's
+// Sweeps tab both drive this class, so they plan and record a grid the same way.
+//
+// Epoch chains: runs that differ only in train.epochs (the lab's
+// 250/500/750/1000) follow the same trajectory, so the longer ones continue the
+// next shorter one's final checkpoint instead of starting again. A continued
+// run is the same computation as an uninterrupted one (the checkpoint keeps the
+// weights, the optimizer and the data order's generator; a test compares them
+// epoch by epoch). Each run still has its own full curve, samples, checkpoint
+// and wall time (its share of the chain, prefix included).
+#pragma once
+
+#include "traveller/core/RunStore.h"
+#include "traveller/core/Sweep.h"
+#include "traveller/core/Training.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace traveller {
+
+struct SweepOptions {
+    RecordOptions record;
+    int parallel = 0;           // runs at once; 0 = 2 for an all-CPU sweep on ≥2 cores, else 1
+    int threads = 0;            // total training threads; 0 = one per core
+    std::string device;         // overrides every run's train.device when not empty
+    bool chainEpochs = true;    // see "Epoch chains" above
+};
+
+// Called from the worker threads: implementations must be thread-safe (the GUI
+// forwards to its own thread with queued signals). `index` is the run's place
+// in the sweep (and in ids()).
+class SweepObserver {
+public:
+    virtual ~SweepObserver() = default;
+    virtual void onRunStarted(std::size_t /*index*/, std::int64_t /*id*/) {}
+    virtual void onBatch(std::size_t /*index*/, const BatchStats&) {}
+    virtual void onEpoch(std::size_t /*index*/, const EpochStats&) {}
+    // After the run's status is stored. A run that threw is reported with
+    // status Failed and the exception's message.
+    virtual void onRunFinished(std::size_t /*index*/, std::int64_t /*id*/, const RunResult&) {}
+};
+
+class SweepRunner {
+public:
+    // Validates the devices, plans the queue and creates every run in the store
+    // (status "queued"). Throws ConfigError/StoreError.
+    SweepRunner(RunStore& store, const Sweep& sweep, const SweepOptions& options);
+
+    const std::vector<std::int64_t>& ids() const { return ids_; }
+    int parallel() const { return parallel_; }
+    int threadsPerRun() const { return threadsPerRun_; }  // 0 = the session's default
+    // For each run, the index of the run it continues (chained epochs), or -1.
+    const std::vector<int>& continues() const { return continues_; }
+
+    // Trains every run, blocking until all are done or `control` asks to stop
+    // (runs not started then stay "queued"; a stopped run is "stopped" and can
+    // be resumed). Returns one result per run, in sweep order; a run never
+    // started has status Stopped and epochsDone 0.
+    std::vector<RunResult> run(SweepObserver& observer, RunControl& control);
+
+private:
+    RunStore& store_;
+    SweepOptions options_;
+    std::vector<std::int64_t> ids_;
+    std::vector<int> continues_;
+    std::vector<std::vector<std::size_t>> chains_;  // run indices, shortest first
+    int parallel_ = 1;
+    int threadsPerRun_ = 0;
+};
+
+// Copies run `from`'s recorded epochs (up to `epoch`) and its checkpoint to run
+// `to`, so that training `to` resumes there. Used by epoch chains.
+void continueFrom(RunStore& store, std::int64_t from, std::int64_t to, int epoch);
+
+} // namespace traveller
