@@ -8,6 +8,7 @@
 #include "traveller/core/RunExport.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/core/Sweep.h"
+#include "traveller/core/SweepRunner.h"
 
 #include <algorithm>
 #include <atomic>
@@ -47,7 +48,7 @@ const std::vector<std::string> kValueOptions = {"--library", "--data-dir", "--th
                                                 "--checkpoint-every", "--sweep", "--output", "--prefix", "--length",
                                                 "--temperature"};
 const std::vector<std::string> kFlagOptions = {"--dry-run", "--quiet", "-q", "--every-epoch", "--csv", "--markdown",
-                                               "--json"};
+                                               "--json", "--no-chain"};
 
 Args parseArgs(int argc, char** argv, int first)
 {
@@ -136,9 +137,9 @@ std::string padded(std::string text, std::size_t width)
 
 // Prints a run's JSON Lines (tagged with its name) and a line per sample on
 // stderr. Runs on the training threads: one mutex keeps lines whole.
-class SweepObserver : public TrainingObserver {
+class RunLines : public TrainingObserver {
 public:
-    SweepObserver(std::string run, bool everyEpoch, bool quiet, std::mutex& outputMutex)
+    RunLines(std::string run, bool everyEpoch, bool quiet, std::mutex& outputMutex)
         : run_(std::move(run)), everyEpoch_(everyEpoch), quiet_(quiet), outputMutex_(outputMutex)
     {
     }
@@ -159,6 +160,34 @@ private:
     bool everyEpoch_;
     bool quiet_;
     std::mutex& outputMutex_;
+};
+
+// The same lines for every run of a sweep, plus each run's `done` event.
+class SweepLines : public SweepObserver {
+public:
+    SweepLines(RunStore& store, const std::vector<std::int64_t>& ids, bool everyEpoch, bool quiet,
+               std::mutex& outputMutex)
+        : store_(store), outputMutex_(outputMutex)
+    {
+        for (auto id : ids)
+            runs_.emplace_back(store.run(id).name, everyEpoch, quiet, outputMutex);
+    }
+
+    void onEpoch(std::size_t index, const EpochStats& s) override { runs_[index].onEpoch(s); }
+
+    void onRunFinished(std::size_t /*index*/, std::int64_t id, const RunResult& result) override
+    {
+        const StoredRun stored = store_.run(id);
+        std::lock_guard lock(outputMutex_);
+        std::cout << cli::doneEvent(result, stored.threads, stored.name, id) << '\n' << std::flush;
+        if (result.status == RunStatus::Failed)
+            std::cerr << "[" << stored.name << "] failed: " << result.message << '\n';
+    }
+
+private:
+    RunStore& store_;
+    std::mutex& outputMutex_;
+    std::vector<RunLines> runs_;
 };
 
 RecordOptions recordOptions(const Args& a)
@@ -202,25 +231,13 @@ int sweepCommand(int argc, char** argv)
         throw SweepUsageError("sweep takes exactly one sweep file or sweep preset name");
     Sweep sweep = loadSweepFile(cli::resolvePreset(a.positional[0], "sweeps", "sweep"));
 
-    const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-    const int threadsOption = wholeNumber("--threads", a.value("--threads", "0"), 0, 1024);
-    // Two single-threaded CPU runs at once finished a small grid 20-40% sooner
-    // than one run on all cores (docs/SWEEPS.md); a GPU takes one run at a time.
-    bool allCpu = true;
-    for (const auto& run : sweep.runs)
-        allCpu = allCpu && resolveDeviceSpec(a.value("--device", run.config.train.device)) == "cpu";
-    const int parallel = a.value("--parallel").empty()
-                             ? (allCpu && cores >= 2 && sweep.runs.size() >= 2 ? 2 : 1)
-                             : wholeNumber("--parallel", a.value("--parallel"), 1, 64);
-    // Parallel runs share the cores: each gets its slice, at least one thread.
-    const int totalThreads = threadsOption > 0 ? threadsOption : cores;
-    const int threadsPerRun = parallel == 1 ? threadsOption : std::max(1, totalThreads / parallel);
-    for (auto& run : sweep.runs) {
-        if (!a.value("--device").empty())
-            setConfigValue(run.config, "train.device", a.value("--device"));
-        if (parallel > 1 || threadsOption > 0)
-            run.config.train.threads = threadsPerRun;
-    }
+    SweepOptions options;
+    options.record = recordOptions(a);
+    options.threads = wholeNumber("--threads", a.value("--threads", "0"), 0, 1024);
+    if (!a.value("--parallel").empty())
+        options.parallel = wholeNumber("--parallel", a.value("--parallel"), 1, 64);
+    options.device = a.value("--device");
+    options.chainEpochs = !a.has("--no-chain");
 
     if (a.has("--dry-run")) {
         for (const auto& run : sweep.runs) {
@@ -240,51 +257,32 @@ int sweepCommand(int argc, char** argv)
     }
 
     RunStore store(RunStore::resolveFolder(a.value("--library")));
-    const RecordOptions options = recordOptions(a);
-    std::vector<std::int64_t> ids;
-    for (const auto& run : sweep.runs)
-        ids.push_back(store.createRun({run.config, run.config.displayName(), sweep.name, run.label, TRAVELLER_VERSION}));
+    SweepRunner runner(store, sweep, options);
+    const auto& ids = runner.ids();
     const bool quiet = a.has("--quiet");
-    if (!quiet)
-        std::cerr << sweep.name << ": " << ids.size() << " run(s), " << parallel << " at a time"
-                  << (parallel > 1 || threadsOption > 0 ? ", " + std::to_string(threadsPerRun) + " thread(s) each" : "")
+    if (!quiet) {
+        const auto chained = std::count_if(runner.continues().begin(), runner.continues().end(),
+                                           [](int before) { return before >= 0; });
+        std::cerr << sweep.name << ": " << ids.size() << " run(s), " << runner.parallel() << " at a time"
+                  << (runner.threadsPerRun() > 0 ? ", " + std::to_string(runner.threadsPerRun()) + " thread(s) each"
+                                                 : "")
+                  << (chained > 0 ? ", " + std::to_string(chained) + " continuing a shorter run" : "")
                   << "; library " << store.databasePath() << " (runs " << ids.front() << "-" << ids.back() << ")\n";
+    }
 
     RunControl control;
     cli::InterruptScope interrupts(control);
     std::mutex outputMutex;
-    std::atomic<std::size_t> next{0};
-    std::vector<RunResult> results(ids.size());
+    SweepLines lines(store, ids, a.has("--every-epoch"), quiet, outputMutex);
     const auto start = std::chrono::steady_clock::now();
-    auto worker = [&] {
-        for (std::size_t i = next++; i < ids.size() && !control.stopRequested(); i = next++) {
-            const std::string name = store.run(ids[i]).name;
-            SweepObserver observer(name, a.has("--every-epoch"), quiet, outputMutex);
-            try {
-                results[i] = trainRecordedRun(store, ids[i], options, observer, control);
-            } catch (const std::exception& e) {
-                results[i].status = RunStatus::Failed;
-                results[i].message = e.what();
-            }
-            std::lock_guard lock(outputMutex);
-            std::cout << cli::doneEvent(results[i], store.run(ids[i]).threads, name, ids[i]) << '\n' << std::flush;
-            if (results[i].status == RunStatus::Failed)
-                std::cerr << "[" << name << "] failed: " << results[i].message << '\n';
-        }
-    };
-    std::vector<std::thread> workers;
-    for (int w = 1; w < std::min<int>(parallel, static_cast<int>(ids.size())); ++w)
-        workers.emplace_back(worker);
-    worker();
-    for (auto& t : workers)
-        t.join();
+    const std::vector<RunResult> results = runner.run(lines, control);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     std::vector<StoredRun> rows;
     for (auto id : ids)
         rows.push_back(store.run(id));
     printTable(rows, std::cerr);
-    std::cerr << sweep.name << ": " << fixed(wall, 1) << " s wall time, " << parallel << " run(s) at a time\n";
+    std::cerr << sweep.name << ": " << fixed(wall, 1) << " s wall time, " << runner.parallel() << " run(s) at a time\n";
     return control.stopRequested() ? 130 : exitStatus(results);
 }
 
@@ -299,7 +297,7 @@ int trainStored(RunStore& store, std::int64_t id, const Args& a)
     if (!a.has("--quiet"))
         std::cerr << "run " << id << " (" << stored.name << "): " << stored.epochsDone << "/" << stored.epochs
                   << " epochs recorded, checkpoint at epoch " << stored.checkpointEpoch << '\n';
-    SweepObserver observer(stored.name, a.has("--every-epoch"), a.has("--quiet"), outputMutex);
+    RunLines observer(stored.name, a.has("--every-epoch"), a.has("--quiet"), outputMutex);
     const RunResult r = trainRecordedRun(store, id, options, observer, control);
     std::cout << cli::doneEvent(r, store.run(id).threads, stored.name, id) << '\n' << std::flush;
     if (r.status == RunStatus::Diverged)
@@ -393,6 +391,13 @@ int runsCommand(int argc, char** argv)
         if (a.positional.empty() && a.value("--sweep").empty())
             runs = store.runs();
         const std::string title = a.value("--sweep").empty() ? "Traveller runs" : "Sweep " + a.value("--sweep");
+        if (a.has("--markdown") && !a.value("--output").empty()) {
+            // A report on disk gets its chart, written beside it.
+            const std::string chart = writeMarkdownReport(store, runs, a.value("--output"), title);
+            if (!a.has("--quiet"))
+                std::cerr << "wrote " << a.value("--output") << " and " << chart << '\n';
+            return 0;
+        }
         const std::string text = a.has("--csv") ? runsToCsv(runs) : runsToMarkdown(runs, title);
         if (a.value("--output").empty())
             std::cout << text;

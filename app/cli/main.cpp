@@ -39,9 +39,10 @@ usage:
   traveller-cli bench [--arch rnn,gru,lstm] [--hidden 256,1024] [--impl builtin,fused]
                       [--epochs N] [--threads N] [--gemm]   training speed / GEMM ceiling
   traveller-cli sweep SWEEP [--parallel 1|2] [--threads N] [--library DIR] [--data-dir DIR]
-                      [--device D] [--checkpoint-every N] [--dry-run] [--quiet]
+                      [--device D] [--checkpoint-every N] [--no-chain] [--dry-run] [--quiet]
   traveller-cli runs list|show ID|rename ID NAME|tag ID TAG|untag ID TAG|delete ID
-  traveller-cli runs export --csv|--markdown [ID...] [--sweep NAME] [--output FILE]
+  traveller-cli runs export --csv|--markdown [ID...] [--sweep NAME] [--output FILE]  (a Markdown
+                      file gets its perplexity chart as FILE-perplexity.png beside it)
   traveller-cli runs resume ID | rerun ID | generate ID [--prefix TEXT] [--length N]
   traveller-cli presets            list the shipped experiment and sweep presets
   traveller-cli schema             list every experiment key with its default

@@ -6,13 +6,16 @@
 
 namespace traveller {
 
-void saveCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optimizer, const std::string& path)
+void saveCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optimizer, const std::string& path,
+                        const CheckpointExtras& extras)
 {
     torch::serialize::OutputArchive archive;
     model.save(archive);
     torch::serialize::OutputArchive optimizerArchive;
     optimizer.save(optimizerArchive);
     archive.write("optimizer", optimizerArchive);
+    for (const auto& [key, tensor] : extras)
+        archive.write("extra." + key, tensor, /*is_buffer=*/true);
     const std::string tmp = path + ".tmp";
     try {
         archive.save_to(tmp);
@@ -27,7 +30,7 @@ void saveCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optim
 }
 
 void loadCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optimizer, const std::string& path,
-                        const torch::Device& device)
+                        const torch::Device& device, CheckpointExtras* extras)
 {
     torch::serialize::InputArchive archive;
     try {
@@ -36,6 +39,14 @@ void loadCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optim
         torch::serialize::InputArchive optimizerArchive;
         if (archive.try_read("optimizer", optimizerArchive))
             optimizer.load(optimizerArchive);
+        if (extras) {
+            for (auto it = extras->begin(); it != extras->end();) {
+                if (archive.try_read("extra." + it->first, it->second, /*is_buffer=*/true))
+                    ++it;
+                else
+                    it = extras->erase(it);
+            }
+        }
     } catch (const c10::Error& e) {
         throw Error("cannot load checkpoint '" + path + "': it is missing or does not match this model (" +
                     std::string(e.what_without_backtrace()).substr(0, 200) + ")");

@@ -4,15 +4,22 @@
 
 #include <torch/torch.h>
 
+#include <map>
 #include <string>
 
 namespace traveller {
 
+// Named tensors stored beside the model: a session's generator states, say.
+using CheckpointExtras = std::map<std::string, torch::Tensor>;
+
 // Writes beside the target and renames, so a crash never leaves half a file.
 // Throws traveller::Error naming the path.
-void saveCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optimizer, const std::string& path);
+void saveCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optimizer, const std::string& path,
+                        const CheckpointExtras& extras = {});
 // Throws traveller::Error when the file is missing or holds another model.
+// Fills those keys of `extras` that the file has and erases the others (older
+// checkpoints have none).
 void loadCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optimizer, const std::string& path,
-                        const torch::Device& device);
+                        const torch::Device& device, CheckpointExtras* extras = nullptr);
 
 } // namespace traveller

@@ -14,11 +14,13 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <dlfcn.h>
 #include <sched.h>
 #include <cmath>
 #include <limits>
 #include <random>
+#include <sstream>
 #include <thread>
 
 namespace traveller {
@@ -397,14 +399,34 @@ std::string LmSession::generate(const std::string& prefix, int length, double te
     return text;
 }
 
+// The checkpoint also keeps the generator of the batches' random offsets, so a
+// resumed run reads the same data in the same order as one that never stopped.
+// (Dropout's masks come from LibTorch's global generator, which parallel runs
+// share; a resumed run with dropout draws other masks from the same law.)
 void LmSession::saveCheckpoint(const std::string& path)
 {
-    saveCheckpointFile(*impl_->model, *impl_->optimizer, path);
+    std::ostringstream rngText;
+    rngText << impl_->rng;
+    const std::string text = rngText.str();
+    auto bytes = torch::empty({static_cast<std::int64_t>(text.size())}, torch::kUInt8);
+    std::memcpy(bytes.data_ptr<std::uint8_t>(), text.data(), text.size());
+    saveCheckpointFile(*impl_->model, *impl_->optimizer, path, {{"data_order_rng", bytes}});
 }
 
 void LmSession::loadCheckpoint(const std::string& path)
 {
-    loadCheckpointFile(*impl_->model, *impl_->optimizer, path, impl_->device);
+    CheckpointExtras extras{{"data_order_rng", torch::Tensor()}};
+    loadCheckpointFile(*impl_->model, *impl_->optimizer, path, impl_->device, &extras);
+    const auto found = extras.find("data_order_rng");
+    if (found == extras.end())
+        return;  // an older checkpoint: the order restarts from the seed
+    const auto bytes = found->second.to(torch::kCPU).contiguous();
+    std::istringstream rngText(std::string(reinterpret_cast<const char*>(bytes.data_ptr<std::uint8_t>()),
+                                           static_cast<std::size_t>(bytes.numel())));
+    std::mt19937_64 rng;
+    if (!(rngText >> rng))
+        throw Error("cannot load checkpoint '" + path + "': its data-order generator state is damaged");
+    impl_->rng = rng;
 }
 
 } // namespace traveller

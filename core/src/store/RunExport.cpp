@@ -1,5 +1,7 @@
 #include "traveller/core/RunExport.h"
 
+#include "ChartImage.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -7,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 namespace traveller {
 
@@ -92,7 +95,9 @@ std::string runsToCsv(const std::vector<StoredRun>& runs)
     return out;
 }
 
-std::string runsToMarkdown(const std::vector<StoredRun>& runs, const std::string& title)
+namespace {
+
+std::string markdownReport(const std::vector<StoredRun>& runs, const std::string& title, const std::string& chartFile)
 {
     std::string out = "# " + title + "\n\n";
     out += "| # | Run | Arch | Hidden | LR | Epochs | Status | Perplexity | Tokens/s | Time (s) | Device |\n";
@@ -105,6 +110,8 @@ std::string runsToMarkdown(const std::vector<StoredRun>& runs, const std::string
                number(r.seconds, "%.1f") + " | " + markdownCell(r.device) + " |\n";
     }
     out += "\nPerplexity is that of the last completed epoch on the training text (lower is better; 1 is perfect).\n";
+    if (!chartFile.empty())
+        out += "\n![Perplexity per epoch, log scale](" + chartFile + ")\n";
     out += "\n## Samples\n";
     for (const auto& r : runs) {
         out += "\n### " + std::to_string(r.id) + ". " + r.name + "\n\n";
@@ -122,6 +129,47 @@ std::string runsToMarkdown(const std::vector<StoredRun>& runs, const std::string
     if (!runs.empty())
         out += "\n*" + std::to_string(runs.size()) + " run(s); Traveller " + runs.front().programVersion + ".*\n";
     return out;
+}
+
+} // namespace
+
+std::string runsToMarkdown(const std::vector<StoredRun>& runs, const std::string& title)
+{
+    return markdownReport(runs, title, "");
+}
+
+std::string writeMarkdownReport(RunStore& store, const std::vector<StoredRun>& runs, const std::string& markdownPath,
+                                const std::string& title)
+{
+    namespace fs = std::filesystem;
+    const fs::path md(markdownPath);
+    const std::string chartName = md.stem().string() + "-perplexity.png";
+    const fs::path chartPath = md.parent_path() / chartName;
+
+    chart::LineChartSpec spec;
+    spec.title = title + ": perplexity per epoch";
+    spec.xLabel = "epoch";
+    spec.yLabel = "perplexity (log)";
+    // A diverged run's 1e11 would flatten every other curve: cap the axis at ten
+    // times the worst perplexity of the runs that did not diverge.
+    double worst = 0;
+    for (const auto& r : runs) {
+        chart::Series series;
+        // Within a sweep the label says what sets a run apart, in fewer letters.
+        series.name = std::to_string(r.id) + ". " + (r.label.empty() ? r.name : r.label);
+        series.highlight = r.status == "diverged";
+        for (const auto& e : store.epochs(r.id)) {
+            series.x.push_back(e.epoch);
+            series.y.push_back(e.perplexity);
+            if (!series.highlight && std::isfinite(e.perplexity))
+                worst = std::max(worst, e.perplexity);
+        }
+        spec.series.push_back(std::move(series));
+    }
+    spec.yCap = worst > 0 ? worst * 10 : 0;
+    writeFileAtomically(chartPath.string(), chart::drawLineChart(spec).png());
+    writeFileAtomically(markdownPath, markdownReport(runs, title, chartName));
+    return chartPath.string();
 }
 
 void writeFileAtomically(const std::string& path, const std::string& bytes)

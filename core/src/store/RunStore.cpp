@@ -315,6 +315,33 @@ void RunStore::finishRun(std::int64_t id, const RunResult& r, double addedSecond
     }
 }
 
+void RunStore::copyProgress(std::int64_t from, std::int64_t to, int epoch)
+{
+    std::lock_guard lock(mutex_);
+    const StoredRun source = run(from);
+    const StoredRun target = run(to);
+    if (target.epochsDone > 0)
+        throw StoreError("run " + std::to_string(to) + " has already trained; it cannot continue run " +
+                         std::to_string(from));
+    if (epoch < 1 || epoch > source.epochsDone)
+        throw StoreError("run " + std::to_string(from) + " has no epoch " + std::to_string(epoch) + " to continue from");
+    const double seconds = source.seconds * epoch / source.epochsDone;
+    exec("BEGIN IMMEDIATE");
+    try {
+        Statement copy(db_, "INSERT OR REPLACE INTO epochs(run_id, epoch, perplexity, tokens_per_s, elapsed_s, sample) "
+                            "SELECT ?, epoch, perplexity, tokens_per_s, elapsed_s, sample FROM epochs "
+                            "WHERE run_id = ? AND epoch <= ?");
+        copy.bind(1, to).bind(2, from).bind(3, epoch).step();
+        Statement update(db_, "UPDATE runs SET epochs_done = ?, seconds = ?, perplexity = "
+                              "(SELECT perplexity FROM epochs WHERE run_id = ? AND epoch = ?) WHERE id = ?");
+        update.bind(1, epoch).bind(2, seconds).bind(3, to).bind(4, epoch).bind(5, to).step();
+        exec("COMMIT");
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
+    }
+}
+
 void RunStore::rename(std::int64_t id, const std::string& name)
 {
     std::lock_guard lock(mutex_);

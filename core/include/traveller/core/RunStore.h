@@ -100,6 +100,10 @@ public:
     // Forgets epochs after `epoch` (they were trained past the last checkpoint).
     void truncateEpochs(std::int64_t id, int epoch);
     void finishRun(std::int64_t id, const RunResult& result, double addedSeconds);
+    // Gives run `to` the epochs 1..epoch that run `from` recorded and the wall
+    // time they took (from's time scaled to that share), as if `to` had trained
+    // them; `to` must not have trained yet. For epoch chains (SweepRunner.h).
+    void copyProgress(std::int64_t from, std::int64_t to, int epoch);
     void rename(std::int64_t id, const std::string& name);
     void addTag(std::int64_t id, const std::string& tag);
     void removeTag(std::int64_t id, const std::string& tag);

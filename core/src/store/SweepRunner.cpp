@@ -1,0 +1,175 @@
+#include "traveller/core/SweepRunner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+namespace traveller {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Per-run adapter from the session's observer to the sweep's.
+class IndexedObserver : public TrainingObserver {
+public:
+    IndexedObserver(SweepObserver& sweep, std::size_t index) : sweep_(sweep), index_(index) {}
+    void onBatch(const BatchStats& s) override { sweep_.onBatch(index_, s); }
+    void onEpoch(const EpochStats& s) override { sweep_.onEpoch(index_, s); }
+
+private:
+    SweepObserver& sweep_;
+    std::size_t index_;
+};
+
+// Everything but the epoch count: runs with equal keys share a trajectory.
+std::string chainKey(ExperimentConfig config)
+{
+    config.train.epochs = 0;
+    config.name.clear();
+    return toYaml(config);
+}
+
+// A rough cost for ordering parallel work, longest first: multiply-adds per
+// token of the recurrent layers times epochs.
+double estimatedCost(const ExperimentConfig& c)
+{
+    const double gates = c.model.arch == Arch::Lstm ? 4 : c.model.arch == Arch::Gru ? 3 : 1;
+    const double h = c.model.hidden;
+    return c.train.epochs * c.model.layers * gates * h * (h + 32);
+}
+
+} // namespace
+
+void continueFrom(RunStore& store, std::int64_t from, std::int64_t to, int epoch)
+{
+    const std::string source = store.checkpointPath(from);
+    const std::string target = store.checkpointPath(to);
+    const std::string tmp = target + ".tmp";
+    std::error_code ec;
+    fs::copy_file(source, tmp, fs::copy_options::overwrite_existing, ec);
+    if (!ec)
+        fs::rename(tmp, target, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw StoreError("cannot copy run " + std::to_string(from) + "'s checkpoint to run " + std::to_string(to) +
+                         ": " + ec.message());
+    }
+    store.copyProgress(from, to, epoch);
+    store.setCheckpointEpoch(to, epoch);
+}
+
+SweepRunner::SweepRunner(RunStore& store, const Sweep& sweep, const SweepOptions& options)
+    : store_(store), options_(options)
+{
+    std::vector<ExperimentConfig> configs;
+    bool allCpu = true;
+    for (const auto& run : sweep.runs) {
+        ExperimentConfig config = run.config;
+        if (!options.device.empty())
+            setConfigValue(config, "train.device", options.device);
+        allCpu = allCpu && resolveDeviceSpec(config.train.device) == "cpu";  // throws DeviceError
+        configs.push_back(config);
+    }
+    const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    // Two single-threaded CPU runs at once finished a small grid 20-40% sooner
+    // than one run on all cores (docs/SWEEPS.md); a GPU takes one run at a time.
+    parallel_ = options.parallel > 0 ? options.parallel : (allCpu && cores >= 2 && configs.size() >= 2 ? 2 : 1);
+    // Parallel runs share the cores: each gets its slice, at least one thread.
+    const int totalThreads = options.threads > 0 ? options.threads : cores;
+    threadsPerRun_ = parallel_ == 1 ? options.threads : std::max(1, totalThreads / parallel_);
+    if (parallel_ > 1 || options.threads > 0)
+        for (auto& config : configs)
+            config.train.threads = threadsPerRun_;
+
+    // Chains: runs equal but for their epochs, shortest first. A chain of one
+    // is an ordinary run.
+    continues_.assign(configs.size(), -1);
+    if (options.chainEpochs) {
+        std::map<std::string, std::size_t> chainOf;
+        for (std::size_t i = 0; i < configs.size(); ++i) {
+            const auto [it, isNew] = chainOf.emplace(chainKey(configs[i]), chains_.size());
+            if (isNew)
+                chains_.push_back({i});
+            else
+                chains_[it->second].push_back(i);
+        }
+        for (auto& chain : chains_) {
+            std::stable_sort(chain.begin(), chain.end(), [&](std::size_t a, std::size_t b) {
+                return configs[a].train.epochs < configs[b].train.epochs;
+            });
+            for (std::size_t k = 1; k < chain.size(); ++k)
+                continues_[chain[k]] = static_cast<int>(chain[k - 1]);
+        }
+    } else {
+        for (std::size_t i = 0; i < configs.size(); ++i)
+            chains_.push_back({i});
+    }
+    // With several workers, the longest chains go first so that none is left
+    // running alone at the end.
+    if (parallel_ > 1)
+        std::stable_sort(chains_.begin(), chains_.end(), [&](const auto& a, const auto& b) {
+            return estimatedCost(configs[a.back()]) > estimatedCost(configs[b.back()]);
+        });
+
+    for (std::size_t i = 0; i < configs.size(); ++i)
+        ids_.push_back(store.createRun({configs[i], configs[i].displayName(), sweep.name, sweep.runs[i].label,
+                                        options.record.programVersion}));
+}
+
+std::vector<RunResult> SweepRunner::run(SweepObserver& observer, RunControl& control)
+{
+    std::vector<RunResult> results(ids_.size());
+    for (auto& r : results) {
+        r.status = RunStatus::Stopped;
+        r.message = "not started";
+    }
+    std::atomic<std::size_t> next{0};
+    auto trainOne = [&](std::size_t index) {
+        const std::int64_t id = ids_[index];
+        RunResult& result = results[index];
+        try {
+            // A continuation starts where the shorter run ended, when that run
+            // trained to its end. Otherwise (it diverged, failed, stopped) the run
+            // trains from the start on its own.
+            const int before = continues_[index];
+            if (before >= 0 && results[static_cast<std::size_t>(before)].status == RunStatus::Finished) {
+                const int epoch = results[static_cast<std::size_t>(before)].epochsDone;
+                if (epoch > 0 && epoch < store_.run(id).epochs)
+                    continueFrom(store_, ids_[static_cast<std::size_t>(before)], id, epoch);
+            }
+            observer.onRunStarted(index, id);
+            IndexedObserver forward(observer, index);
+            result = trainRecordedRun(store_, id, options_.record, forward, control);
+        } catch (const std::exception& e) {
+            result = RunResult();
+            result.status = RunStatus::Failed;
+            result.message = e.what();
+            try {
+                store_.finishRun(id, result, 0);
+            } catch (const std::exception&) {
+                // The run stays as it was; its message is still reported below.
+            }
+        }
+        observer.onRunFinished(index, id, result);
+    };
+    auto worker = [&] {
+        for (std::size_t c = next++; c < chains_.size() && !control.stopRequested(); c = next++)
+            for (std::size_t index : chains_[c]) {
+                if (control.stopRequested())
+                    break;
+                trainOne(index);
+            }
+    };
+    std::vector<std::thread> workers;
+    for (int w = 1; w < std::min<int>(parallel_, static_cast<int>(chains_.size())); ++w)
+        workers.emplace_back(worker);
+    worker();
+    for (auto& t : workers)
+        t.join();
+    return results;
+}
+
+} // namespace traveller
