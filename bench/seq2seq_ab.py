@@ -12,7 +12,7 @@ import argparse, json, resource, statistics, subprocess
 p = argparse.ArgumentParser()
 p.add_argument("--cli", default="build-s2s/bin/traveller-cli")
 p.add_argument("--data-dir", default="/work/shared/data")
-p.add_argument("--reference", default="/work/shared/bench/reference_seq2seq.py")
+p.add_argument("--reference", default=__file__.rsplit("/", 1)[0] + "/reference_seq2seq.py")
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--epochs", type=int, default=300)
 p.add_argument("--rounds", type=int, default=2)

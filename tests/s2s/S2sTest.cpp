@@ -266,6 +266,52 @@ TEST(S2sModels, BookAndEncoderContextAgreeUnderTeacherForcingOnly)
     EXPECT_FALSE(torch::allclose(a->decoder(second, sa), b->decoder(second, sb)));
 }
 
+// The fused recurrent layers compute what torch::nn::GRU/LSTM compute: same
+// weights -> same logits, gradients and step-by-step decoding.
+TEST(S2sModels, FusedLayersMatchTheBuiltinOnes)
+{
+    for (auto cell : {S2sCell::Gru, S2sCell::Lstm})
+        for (auto dec : {S2sDecoder::Plain, S2sDecoder::Attention}) {
+            SCOPED_TRACE(toString(cell) + (dec == S2sDecoder::Plain ? " plain" : " attention"));
+            auto builtinConfig = tinyModel(cell, dec);
+            builtinConfig.impl = Impl::Builtin;
+            auto fusedConfig = builtinConfig;
+            fusedConfig.impl = Impl::Fused;
+            torch::manual_seed(5);
+            s2s::Seq2Seq a(builtinConfig, 11, 13);
+            s2s::Seq2Seq b(fusedConfig, 11, 13);
+            {
+                torch::NoGradGuard g;
+                const auto pa = a->parameters(), pb = b->parameters();
+                ASSERT_EQ(pa.size(), pb.size());
+                for (std::size_t i = 0; i < pa.size(); ++i)
+                    pb[i].copy_(pa[i]);
+            }
+            const auto x = torch::randint(0, 11, {4, 7}, torch::kInt64);
+            const auto valid = torch::tensor({7, 3, 1, 5}, torch::kInt64);
+            const auto y = torch::randint(0, 13, {4, 6}, torch::kInt64);
+            const auto la = a->forward(x, valid, y), lb = b->forward(x, valid, y);
+            EXPECT_TRUE(torch::allclose(la, lb, 1e-5, 1e-5)) << (la - lb).abs().max().item<double>();
+            (la * la).sum().backward();
+            (lb * lb).sum().backward();
+            const auto pa = a->named_parameters(), pb = b->named_parameters();
+            for (std::size_t i = 0; i < pa.size(); ++i) {
+                const auto ga = pa[i].value().grad(), gb = pb[i].value().grad();
+                ASSERT_TRUE(ga.defined() && gb.defined()) << pa[i].key();
+                EXPECT_TRUE(torch::allclose(ga, gb, 1e-4, 1e-5))
+                    << pa[i].key() << " differs by " << (ga - gb).abs().max().item<double>();
+            }
+            torch::NoGradGuard g;
+            a->eval();
+            b->eval();
+            auto sa = a->encode(x, valid), sb = b->encode(x, valid);
+            for (int t = 0; t < 3; ++t) {
+                const auto step = y.slice(1, t, t + 1);
+                EXPECT_TRUE(torch::allclose(a->decoder(step, sa), b->decoder(step, sb), 1e-5, 1e-5)) << "step " << t;
+            }
+        }
+}
+
 TEST(S2sModels, BeamOfOneIsGreedy)
 {
     for (auto dec : {S2sDecoder::Plain, S2sDecoder::Attention}) {

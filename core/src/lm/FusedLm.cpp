@@ -349,6 +349,14 @@ private:
 
 } // namespace
 
+std::vector<torch::Tensor> fusedRecurrentLayer(Arch arch, const torch::Tensor& x, const torch::Tensor& h0,
+                                               const torch::Tensor& c0, const torch::Tensor& wIh,
+                                               const torch::Tensor& wHh, const torch::Tensor& bIh,
+                                               const torch::Tensor& bHh)
+{
+    return FusedLayer::apply(x, h0, c0, wIh, wHh, bIh, bHh, static_cast<std::int64_t>(arch));
+}
+
 std::shared_ptr<LanguageModel> makeFusedLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers,
                                            const torch::Device& device)
 {

@@ -7,6 +7,16 @@
 
 namespace traveller::lm {
 
+// One recurrent layer through the hand-written forward/backward (one autograd
+// node), for other models built on LibTorch's layers (the seq2seq encoder and
+// decoder). CPU float32 only. x: (T, B, In) float or (T, B) int64 token ids
+// (one-hot input); h0, c0: (B, H) (c0 an empty tensor unless LSTM); LibTorch's
+// weight_ih, weight_hh, bias_ih, bias_hh. Returns {Y (T, B, H), hT, cT}.
+std::vector<torch::Tensor> fusedRecurrentLayer(Arch arch, const torch::Tensor& x, const torch::Tensor& h0,
+                                               const torch::Tensor& c0, const torch::Tensor& wIh,
+                                               const torch::Tensor& wHh, const torch::Tensor& bIh,
+                                               const torch::Tensor& bHh);
+
 std::shared_ptr<LanguageModel> makeFusedLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers,
                                            const torch::Device& device);
 

@@ -1,5 +1,7 @@
 #include "s2s/S2sModels.h"
 
+#include "lm/FusedLm.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -26,7 +28,8 @@ DecoderState DecoderState::rows(const torch::Tensor& index) const
 // ---------------------------------------------------------------- layers
 
 RecurrentImpl::RecurrentImpl(S2sCell cell, std::int64_t input, std::int64_t hidden, std::int64_t layers,
-                             double dropout)
+                             double dropout, bool useFused)
+    : fused(useFused), layers_(layers), hidden_(hidden), dropout_(dropout)
 {
     if (cell == S2sCell::Gru)
         gru = register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(input, hidden).num_layers(layers).dropout(dropout)));
@@ -36,6 +39,8 @@ RecurrentImpl::RecurrentImpl(S2sCell cell, std::int64_t input, std::int64_t hidd
 
 torch::Tensor RecurrentImpl::forward(const torch::Tensor& x, RnnState& state)
 {
+    if (fused && x.device().is_cpu() && x.scalar_type() == torch::kFloat32)
+        return forwardFused(x, state);
     if (gru) {
         auto [out, h] = state.h.defined() ? gru->forward(x, state.h) : gru->forward(x);
         state.h = h;
@@ -47,9 +52,41 @@ torch::Tensor RecurrentImpl::forward(const torch::Tensor& x, RnnState& state)
     return out;
 }
 
+// What torch::nn::GRU/LSTM compute, layer by layer: dropout on every layer's
+// output but the last, in training mode only.
+torch::Tensor RecurrentImpl::forwardFused(const torch::Tensor& x, RnnState& state)
+{
+    const bool lstmCell = static_cast<bool>(lstm);
+    const auto weights = lstmCell ? lstm->all_weights() : gru->all_weights();  // per layer: w_ih, w_hh, b_ih, b_hh
+    const auto B = x.size(1);
+    const auto zeros = torch::zeros({layers_, B, hidden_}, x.options());
+    const auto h0 = state.h.defined() ? state.h : zeros;
+    const auto c0 = lstmCell ? (state.c.defined() ? state.c : zeros) : torch::Tensor();
+    const torch::Tensor none = torch::empty({0}, x.options());
+    torch::Tensor input = x;
+    std::vector<torch::Tensor> hs, cs;
+    for (std::int64_t l = 0; l < layers_; ++l) {
+        const auto w = static_cast<std::size_t>(4 * l);
+        auto out = lm::fusedRecurrentLayer(lstmCell ? Arch::Lstm : Arch::Gru, input, h0[l],
+                                           lstmCell ? c0[l] : none, weights[w], weights[w + 1], weights[w + 2],
+                                           weights[w + 3]);
+        input = out[0];
+        if (l + 1 < layers_ && dropout_ > 0 && is_training())
+            input = torch::dropout(input, dropout_, true);
+        hs.push_back(out[1]);
+        if (lstmCell)
+            cs.push_back(out[2]);
+    }
+    state.h = torch::stack(hs);
+    if (lstmCell)
+        state.c = torch::stack(cs);
+    return input;
+}
+
 EncoderImpl::EncoderImpl(const S2sModelConfig& config, std::int64_t vocab)
     : embedding(register_module("embedding", torch::nn::Embedding(vocab, config.embed))),
-      rnn(register_module("rnn", Recurrent(config.cell, config.embed, config.hidden, config.layers, config.dropout)))
+      rnn(register_module("rnn", Recurrent(config.cell, config.embed, config.hidden, config.layers, config.dropout,
+                                            config.impl == Impl::Fused)))
 {
 }
 
@@ -93,7 +130,7 @@ DecoderImpl::DecoderImpl(const S2sModelConfig& config, std::int64_t vocab)
       contextSource(config.context),
       embedding(register_module("embedding", torch::nn::Embedding(vocab, config.embed))),
       rnn(register_module("rnn", Recurrent(config.cell, config.embed + config.hidden, config.hidden, config.layers,
-                                           config.dropout))),
+                                           config.dropout, config.impl == Impl::Fused))),
       dense(register_module("dense", torch::nn::Linear(config.hidden, vocab)))
 {
     if (kind == S2sDecoder::Attention)

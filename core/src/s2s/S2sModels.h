@@ -23,12 +23,23 @@ struct RnnState {
 
 // torch::nn::GRU or torch::nn::LSTM behind one interface.
 struct RecurrentImpl : torch::nn::Module {
-    RecurrentImpl(S2sCell cell, std::int64_t input, std::int64_t hidden, std::int64_t layers, double dropout);
+    RecurrentImpl(S2sCell cell, std::int64_t input, std::int64_t hidden, std::int64_t layers, double dropout,
+                  bool fused = false);
     // X: (T, B, in) -> outputs (T, B, H); state is read (undefined h: zeros) and replaced.
     torch::Tensor forward(const torch::Tensor& x, RnnState& state);
 
     torch::nn::GRU gru{nullptr};
     torch::nn::LSTM lstm{nullptr};
+    // On CPU float32 tensors, run the layers through lm::fusedRecurrentLayer
+    // with the modules' own weights (so checkpoints and initialisation do not
+    // depend on it).
+    bool fused = false;
+
+private:
+    torch::Tensor forwardFused(const torch::Tensor& x, RnnState& state);
+    std::int64_t layers_ = 1;
+    std::int64_t hidden_ = 0;
+    double dropout_ = 0;
 };
 TORCH_MODULE(Recurrent);
 

@@ -48,6 +48,10 @@ const std::vector<Field>& fields()
         t.push_back(F::intField<int>("model.layers", [](C& c) -> int& { return c.model.layers; }, 1, 64, "Stacked recurrent layers."));
         t.push_back(F::floatField("model.dropout", [](C& c) -> double& { return c.model.dropout; }, 0.0, true, 0.99,
                                "Dropout between recurrent layers (and on attention weights)."));
+        t.push_back(F::enumField<Impl>("model.impl", {{"fused", Impl::Fused}, {"builtin", Impl::Builtin}},
+                                       [](C& c) -> Impl& { return c.model.impl; },
+                                       "fused: hand-written recurrent layers on CPUs (same results, faster); "
+                                       "builtin: torch::nn::GRU/LSTM. GPUs use builtin."));
         t.push_back(F::intField<int>("train.epochs", [](C& c) -> int& { return c.train.epochs; }, 1, kBig, "Passes over the pairs."));
         t.push_back(F::intField<int>("train.batch_size", [](C& c) -> int& { return c.train.batchSize; }, 1, 1 << 20, "Pairs per minibatch."));
         t.push_back(F::floatField("train.lr", [](C& c) -> double& { return c.train.lr; }, 0.0, false,

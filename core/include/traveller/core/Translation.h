@@ -38,6 +38,10 @@ struct S2sModelConfig {
     int hidden = 32;
     int layers = 2;
     double dropout = 0.1;
+    // fused: the language model's hand-written recurrent layers on CPUs (the
+    // same computation, fewer operations); builtin: torch::nn::GRU/LSTM.
+    // GPUs always use builtin (cuDNN).
+    Impl impl = Impl::Fused;
 };
 
 struct S2sTrainConfig {
