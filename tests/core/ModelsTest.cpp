@@ -2,6 +2,7 @@
 // give the same logits, states and gradients.
 #include "lm/GradClip.h"
 #include "lm/LmModels.h"
+#include "lm/SkinnyGemm.h"
 
 #include <gtest/gtest.h>
 
@@ -140,4 +141,42 @@ TEST(FusedLm, MatchesBuiltinAtTheBooksSizeOverTrainingSteps)
             opt2.step();
         }
     }
+}
+
+// The per-step product with W_hh packed once: C = A Wᵀ (+ bias, + addend) and
+// C = A W, against LibTorch's GEMM, for shapes with partial panels and row
+// blocks, one and two threads.
+TEST(SkinnyGemm, MatchesLibTorchOnRaggedShapes)
+{
+    if (!lm::PackedWeights::supported())
+        GTEST_SKIP() << "this CPU has no AVX-512; the fused layers use LibTorch's GEMM";
+    torch::manual_seed(11);
+    const int before = at::get_num_threads();
+    for (int threads : {1, 2}) {
+        at::set_num_threads(threads);
+        for (auto [m, k, n] : {std::tuple{32, 256, 1024}, std::tuple{7, 33, 50}, std::tuple{13, 64, 17},
+                               std::tuple{1, 5, 3}, std::tuple{32, 1024, 3072}}) {
+            SCOPED_TRACE("m=" + std::to_string(m) + " k=" + std::to_string(k) + " n=" + std::to_string(n));
+            const auto a = torch::randn({m, k});
+            const auto w = torch::randn({n, k});
+            const auto bias = torch::randn({n});
+            const auto addend = torch::randn({m, n});
+            lm::PackedWeights rows;
+            rows.packRows(w.data_ptr<float>(), n, k, k);
+            auto c = torch::full({m, n}, 12345.0f);
+            rows.multiply(a.data_ptr<float>(), m, k, bias.data_ptr<float>(), nullptr, c.data_ptr<float>(), n);
+            const auto expected = torch::addmm(bias, a, w.t());
+            EXPECT_TRUE(torch::allclose(c, expected, 1e-4, 1e-3)) << (c - expected).abs().max().item<double>();
+
+            // C = addend + A W with W given (K, N): the backward step's shape.
+            const auto wkn = torch::randn({k, n});
+            lm::PackedWeights cols;
+            cols.packColumns(wkn.data_ptr<float>(), k, n, n);
+            auto d = addend.clone();
+            cols.multiply(a.data_ptr<float>(), m, k, nullptr, d.data_ptr<float>(), d.data_ptr<float>(), n);
+            const auto expected2 = torch::addmm(addend, a, wkn);
+            EXPECT_TRUE(torch::allclose(d, expected2, 1e-4, 1e-3)) << (d - expected2).abs().max().item<double>();
+        }
+    }
+    at::set_num_threads(before);
 }

@@ -13,6 +13,7 @@
 #include "lm/FusedLm.h"
 
 #include "lm/FastMath.h"
+#include "lm/SkinnyGemm.h"
 
 #include <ATen/Parallel.h>
 
@@ -195,8 +196,19 @@ public:
         const auto wHhT = wHh.t();
         auto hPrev = h0.contiguous();
         auto cPrev = arch == Arch::Lstm ? c0.contiguous() : torch::Tensor();
+        // W_hh packed once for all T steps (see SkinnyGemm.h); LibTorch's GEMM
+        // where the CPU lacks AVX-512.
+        PackedWeights packed;
+        const bool own = PackedWeights::supported();
+        const auto wHhC = wHh.contiguous();
+        const auto bHhC = bHh.contiguous();
+        if (own)
+            packed.packRows(cptr(wHhC), GH, H, H);
         for (std::int64_t t = 0; t < T; ++t) {
-            at::addmm_out(hp, bHh, hPrev, wHhT);
+            if (own)
+                packed.multiply(cptr(hPrev), B, H, cptr(bHhC), nullptr, ptr(hp), GH);
+            else
+                at::addmm_out(hp, bHh, hPrev, wHhT);
             auto yt = y[t];
             const float* xpt = cptr(xp) + t * B * GH;
             switch (arch) {
@@ -251,6 +263,20 @@ public:
         auto dgh = arch == Arch::Gru ? torch::empty({T, B, GH}, f32) : dgi;  // same unless GRU
         auto direct = torch::empty({B, H}, f32);
         auto next = torch::empty({B, H}, f32);
+        // dG W_hh at every step: W_hh packed once (see SkinnyGemm.h).
+        PackedWeights packed;
+        const bool own = PackedWeights::supported();
+        const auto wHhC = wHh.contiguous();
+        if (own)
+            packed.packColumns(cptr(wHhC), GH, H, H);
+        const auto stepProduct = [&](const torch::Tensor& dg, torch::Tensor& out, const torch::Tensor* addend) {
+            if (own)
+                packed.multiply(cptr(dg), B, GH, nullptr, addend ? cptr(*addend) : nullptr, ptr(out), H);
+            else if (addend)
+                at::addmm_out(out, *addend, dg, wHh);
+            else
+                at::mm_out(out, dg, wHh);
+        };
         for (std::int64_t t = T - 1; t >= 0; --t) {
             const auto hPrev = t > 0 ? y[t - 1] : h0;
             const float* dyt = cptr(dy) + t * B * H;
@@ -262,7 +288,7 @@ public:
                 forRows(B, GH, [&](std::int64_t b0, std::int64_t b1) {
                     rnnBackwardRows(b0, b1, H, cptr(yt), cptr(dh), dyt, ptr(dgit));
                 });
-                at::mm_out(next, dgit, wHh);
+                stepProduct(dgit, next, nullptr);
                 break;
             }
             case Arch::Gru: {
@@ -272,7 +298,7 @@ public:
                     gruBackwardRows(b0, b1, H, cptr(gt), cptr(nt), cptr(hPrev), cptr(dh), dyt, ptr(dgit), ptr(dght),
                                     ptr(direct));
                 });
-                at::addmm_out(next, direct, dght, wHh);
+                stepProduct(dght, next, &direct);
                 break;
             }
             case Arch::Lstm: {
@@ -282,7 +308,7 @@ public:
                 forRows(B, GH, [&](std::int64_t b0, std::int64_t b1) {
                     lstmBackwardRows(b0, b1, H, cptr(gt), cptr(ct), cptr(cPrev), cptr(dh), dyt, ptr(dc), ptr(dgit));
                 });
-                at::mm_out(next, dgit, wHh);
+                stepProduct(dgit, next, nullptr);
                 break;
             }
             }

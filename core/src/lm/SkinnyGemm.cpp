@@ -1,0 +1,138 @@
+#include "lm/SkinnyGemm.h"
+
+#include <ATen/Parallel.h>
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace traveller::lm {
+
+namespace {
+
+constexpr std::int64_t kPanel = 32;  // columns per panel: two 16-float vectors
+constexpr std::int64_t kRows = 8;    // rows of A per micro-kernel call
+
+// C[0..rows) x [0..cols) of one panel: `rows` <= 8 and `cols` <= 32 (masked
+// stores for a partial last panel).
+template <int Rows>
+__attribute__((target("avx512f"))) void microKernel(const float* __restrict a, std::int64_t lda,
+                                                    const float* __restrict panel, std::int64_t k,
+                                                    const float* bias, const float* addend, std::int64_t ldAddend,
+                                                    float* c, std::int64_t ldc, std::int64_t cols)
+{
+    __m512 acc[Rows][2];
+    for (int r = 0; r < Rows; ++r) {
+        acc[r][0] = _mm512_setzero_ps();
+        acc[r][1] = _mm512_setzero_ps();
+    }
+    for (std::int64_t i = 0; i < k; ++i) {
+        const __m512 b0 = _mm512_load_ps(panel + i * kPanel);
+        const __m512 b1 = _mm512_load_ps(panel + i * kPanel + 16);
+        for (int r = 0; r < Rows; ++r) {
+            const __m512 av = _mm512_set1_ps(a[r * lda + i]);
+            acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+        }
+    }
+    const __mmask16 m0 = cols >= 16 ? __mmask16(0xffff) : __mmask16((1u << cols) - 1);
+    const __mmask16 m1 = cols >= 32 ? __mmask16(0xffff) : cols <= 16 ? __mmask16(0) : __mmask16((1u << (cols - 16)) - 1);
+    __m512 bias0 = _mm512_setzero_ps(), bias1 = _mm512_setzero_ps();
+    if (bias) {
+        bias0 = _mm512_maskz_loadu_ps(m0, bias);
+        bias1 = _mm512_maskz_loadu_ps(m1, bias + 16);
+    }
+    for (int r = 0; r < Rows; ++r) {
+        __m512 v0 = _mm512_add_ps(acc[r][0], bias0);
+        __m512 v1 = _mm512_add_ps(acc[r][1], bias1);
+        if (addend) {
+            v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, addend + r * ldAddend));
+            v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, addend + r * ldAddend + 16));
+        }
+        _mm512_mask_storeu_ps(c + r * ldc, m0, v0);
+        _mm512_mask_storeu_ps(c + r * ldc + 16, m1, v1);
+    }
+}
+
+using Kernel = void (*)(const float*, std::int64_t, const float*, std::int64_t, const float*, const float*,
+                        std::int64_t, float*, std::int64_t, std::int64_t);
+constexpr Kernel kKernels[kRows + 1] = {nullptr,         microKernel<1>, microKernel<2>, microKernel<3>, microKernel<4>,
+                                        microKernel<5>,  microKernel<6>, microKernel<7>, microKernel<8>};
+
+} // namespace
+
+bool PackedWeights::supported()
+{
+    // TRAVELLER_PACKED_GEMM=0 turns it off, for A/B measurements.
+    static const bool use = __builtin_cpu_supports("avx512f") &&
+                            !(std::getenv("TRAVELLER_PACKED_GEMM") && std::string(std::getenv("TRAVELLER_PACKED_GEMM")) == "0");
+    return use;
+}
+
+float* PackedWeights::panels() const
+{
+    auto address = reinterpret_cast<std::uintptr_t>(storage_.data());
+    address = (address + 63) & ~static_cast<std::uintptr_t>(63);
+    return reinterpret_cast<float*>(address);
+}
+
+void PackedWeights::packRows(const float* w, std::int64_t n, std::int64_t k, std::int64_t ldw)
+{
+    n_ = n;
+    k_ = k;
+    const std::int64_t count = (n + kPanel - 1) / kPanel;
+    storage_.assign(static_cast<std::size_t>(count * k * kPanel + 16), 0.0f);
+    float* out = panels();
+    for (std::int64_t p = 0; p < count; ++p)
+        for (std::int64_t j = 0; j < std::min(kPanel, n - p * kPanel); ++j) {
+            const float* row = w + (p * kPanel + j) * ldw;
+            float* dst = out + p * k * kPanel + j;
+            for (std::int64_t i = 0; i < k; ++i)
+                dst[i * kPanel] = row[i];
+        }
+}
+
+void PackedWeights::packColumns(const float* w, std::int64_t k, std::int64_t n, std::int64_t ldw)
+{
+    n_ = n;
+    k_ = k;
+    const std::int64_t count = (n + kPanel - 1) / kPanel;
+    storage_.assign(static_cast<std::size_t>(count * k * kPanel + 16), 0.0f);
+    float* out = panels();
+    for (std::int64_t p = 0; p < count; ++p) {
+        const std::int64_t cols = std::min(kPanel, n - p * kPanel);
+        for (std::int64_t i = 0; i < k; ++i)
+            std::memcpy(out + (p * k + i) * kPanel, w + i * ldw + p * kPanel, static_cast<std::size_t>(cols) * sizeof(float));
+    }
+}
+
+void PackedWeights::multiply(const float* a, std::int64_t m, std::int64_t lda, const float* bias, const float* addend,
+                             float* c, std::int64_t ldc) const
+{
+    const std::int64_t count = (n_ + kPanel - 1) / kPanel;
+    const float* packed = panels();
+    auto run = [&](std::int64_t p0, std::int64_t p1) {
+        for (std::int64_t p = p0; p < p1; ++p) {
+            const std::int64_t col = p * kPanel;
+            const std::int64_t cols = std::min(kPanel, n_ - col);
+            const float* panel = packed + p * k_ * kPanel;
+            for (std::int64_t r = 0; r < m; r += kRows) {
+                const std::int64_t rows = std::min(kRows, m - r);
+                kKernels[rows](a + r * lda, lda, panel, k_, bias ? bias + col : nullptr,
+                               addend ? addend + r * ldc + col : nullptr, ldc, c + r * ldc + col, ldc, cols);
+            }
+        }
+    };
+    // A second thread pays off from about a million multiply-adds (~20 us).
+    const std::int64_t work = m * k_ * kPanel;  // per panel
+    const std::int64_t grain = std::max<std::int64_t>(1, (1 << 20) / std::max<std::int64_t>(1, work));
+    if (count <= grain)
+        run(0, count);
+    else
+        at::parallel_for(0, count, grain, run);
+}
+
+} // namespace traveller::lm

@@ -1,0 +1,45 @@
+// The per-step product of a recurrent layer, C = A · Wᵀ (+ bias or addend),
+// with few rows in A (the batch: 32) and a weight matrix W that stays the same
+// for all the steps of a sequence. OpenBLAS repacks W at every call and reaches
+// about two thirds of its large-matrix rate on such shapes; here W is packed
+// once per sequence into 32-column panels and an AVX-512 micro-kernel (8 rows ×
+// 32 columns of accumulators) streams each panel once per step.
+//
+// Shapes: A (M, K) row-major with leading dimension lda; W given either as
+// (N, K) row-major ("weights", as W_hh for h W_hhᵀ) or as (K, N) row-major
+// ("transposed", as W_hh for dG W_hh); C (M, N) row-major.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace traveller::lm {
+
+class PackedWeights {
+public:
+    // True when this CPU has AVX-512F (and TRAVELLER_PACKED_GEMM is not 0);
+    // otherwise the callers use LibTorch's GEMM.
+    static bool supported();
+
+    // W (N, K), row-major: C = A · Wᵀ.
+    void packRows(const float* w, std::int64_t n, std::int64_t k, std::int64_t ldw);
+    // W (K, N), row-major: C = A · W.
+    void packColumns(const float* w, std::int64_t k, std::int64_t n, std::int64_t ldw);
+
+    std::int64_t n() const { return n_; }
+    std::int64_t k() const { return k_; }
+
+    // C = A · Wᵀ + bias (N, may be null) + addend (M × N with leading dimension
+    // ldc, may be null; may equal C). Splits the panels over LibTorch's intra-op
+    // threads when the product is large enough to pay for waking them.
+    void multiply(const float* a, std::int64_t m, std::int64_t lda, const float* bias, const float* addend,
+                  float* c, std::int64_t ldc) const;
+
+private:
+    std::int64_t n_ = 0;
+    std::int64_t k_ = 0;
+    float* panels() const;       // 64-byte aligned start within storage_
+    std::vector<float> storage_;  // panel p, row k: 32 floats (zero beyond n)
+};
+
+} // namespace traveller::lm
