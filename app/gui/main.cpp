@@ -1,7 +1,8 @@
 // traveller: the Qt workbench. Besides the interactive window it has two
 // scripted modes used for the docs: --measure-responsiveness (GUI-thread
-// lateness while a run trains) and --queue/--screenshot-* (unattended
-// comparisons with window grabs).
+// lateness while a run trains), --queue/--screenshot-* (unattended
+// comparisons with window grabs) and --screenshot-sweeps/--screenshot-runs
+// (a small sweep recorded in the run library, then the library).
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
 #include "traveller/core/Training.h"
@@ -9,17 +10,22 @@
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/ResponsivenessProbe.h"
+#include "traveller/ui/RunsPanel.h"
 #include "traveller/ui/SamplesView.h"
+#include "traveller/ui/SweepsPanel.h"
 #include "traveller/ui/TranslatePanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QCheckBox>
 #include <QLineEdit>
 #include <QSpinBox>
+#include <QSortFilterProxyModel>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTimer>
 
 #include <cmath>
@@ -71,6 +77,18 @@ bool applySets(MainWindow& window, const QStringList& sets)
     return true;
 }
 
+QString resolveSweep(const QString& arg)
+{
+    if (QFileInfo(arg).isFile())
+        return arg;
+    for (const QString& dir : MainWindow::presetDirectories()) {
+        const QString p = QDir(dir).filePath("sweeps/" + arg + ".yaml");
+        if (QFileInfo(p).isFile())
+            return p;
+    }
+    return arg;  // loadSweepFile reports it
+}
+
 void grabTo(QWidget& window, const QString& path)
 {
     if (!window.grab().save(path))
@@ -110,9 +128,22 @@ int main(int argc, char** argv)
                                      "Train a short attention run in the Translate tab, translate a sentence, grab the window, quit.",
                                      "PNG");
     QCommandLineOption translateEpochs("translate-epochs", "Epochs for --screenshot-translate.", "N", "100");
+    QCommandLineOption library("library", "Run library folder (default: $TRAVELLER_HOME, then ~/.local/share/traveller).",
+                               "DIR");
+    QCommandLineOption sweepsShot("screenshot-sweeps",
+                                  "Run --sweep in the Sweeps tab (with --set applied to its base), grab the window when "
+                                  "it is done.",
+                                  "PNG");
+    QCommandLineOption sweepOption("sweep", "Sweep preset name or file for --screenshot-sweeps.", "SWEEP", "lab-rnn-lr");
+    QCommandLineOption runsShot("screenshot-runs",
+                                "Open the best finished run of the library (after --screenshot-sweeps' sweep, if "
+                                "given) in the Runs tab, write text with its weights, grab the window, quit.",
+                                "PNG");
     parser.addOptions({dataDir, set, queue, measure, baseline, during, duringEpoch, after, select, size, translateShot,
-                       translateEpochs});
+                       translateEpochs, library, sweepsShot, sweepOption, runsShot});
     parser.process(app);
+    if (parser.isSet(library))
+        qputenv("TRAVELLER_HOME", QFile::encodeName(parser.value(library)));
 
     traveller::setTrainingThreads(0);  // every core; the GUI thread stays responsive anyway
     MainWindow window(parser.value(dataDir));
@@ -192,6 +223,84 @@ int main(int argc, char** argv)
             });
         });
         QTimer::singleShot(200, panel, &TranslatePanel::train);
+        return app.exec();
+    }
+
+    if (parser.isSet(sweepsShot) || parser.isSet(runsShot)) {
+        using traveller::ui::RunsPanel;
+        using traveller::ui::SweepsPanel;
+        SweepsPanel* sweeps = window.sweepsPanel();
+        RunsPanel* runs = window.runsPanel();
+        window.show();
+        // The library tab: the best finished run opened, with text from its weights.
+        auto showRuns = [&] {
+            window.tabs()->setCurrentWidget(runs);
+            runs->refresh();
+            QTimer::singleShot(200, &app, [&] {
+                const QList<qint64> listed = runs->listedIds();
+                qint64 best = -1;
+                double bestPpl = 0;
+                for (qint64 id : listed) {
+                    if (runs->cell(id, "Status") != "finished")
+                        continue;
+                    const double ppl = runs->cell(id, "Perplexity").toDouble();
+                    if (best < 0 || ppl < bestPpl) {
+                        best = id;
+                        bestPpl = ppl;
+                    }
+                }
+                if (best < 0) {
+                    std::fprintf(stderr, "traveller: no finished run in the library\n");
+                    grabTo(window, parser.value(runsShot));
+                    app.exit(1);
+                    return;
+                }
+                QObject::connect(runs, &RunsPanel::generated, &app, [&](qint64, const QString&, const QString& error) {
+                    if (!error.isEmpty())
+                        std::fprintf(stderr, "traveller: %s\n", qPrintable(error));
+                    QTimer::singleShot(300, &app, [&] {
+                        grabTo(window, parser.value(runsShot));
+                        app.quit();
+                    });
+                });
+                runs->openRun(best);
+                runs->regenerate("the time machine", 120, 0.0);
+            });
+        };
+        if (!parser.isSet(sweepsShot)) {
+            QTimer::singleShot(200, &app, showRuns);
+            return app.exec();
+        }
+        window.tabs()->setCurrentWidget(sweeps);
+        if (!sweeps->loadSweepFile(resolveSweep(parser.value(sweepOption)))) {
+            std::fprintf(stderr, "traveller: %s\n", qPrintable(sweeps->message()));
+            return 1;
+        }
+        for (const QString& kv : parser.values(set)) {
+            const int eq = kv.indexOf('=');
+            if (eq <= 0 || !sweeps->setBaseValue(kv.left(eq), kv.mid(eq + 1))) {
+                std::fprintf(stderr, "traveller: --set %s: %s\n", qPrintable(kv), qPrintable(sweeps->message()));
+                return 1;
+            }
+        }
+        QObject::connect(sweeps, &SweepsPanel::sweepFinished, &app, [&] {
+            // Sorted by perplexity, best first.
+            auto* view = sweeps->resultsView();
+            view->sortByColumn(sweeps->column("Perplexity"), Qt::AscendingOrder);
+            QTimer::singleShot(300, &app, [&] {
+                grabTo(window, parser.value(sweepsShot));
+                if (parser.isSet(runsShot))
+                    showRuns();
+                else
+                    app.quit();
+            });
+        });
+        QTimer::singleShot(200, &app, [&] {
+            if (!sweeps->start()) {
+                std::fprintf(stderr, "traveller: %s\n", qPrintable(sweeps->message()));
+                app.exit(1);
+            }
+        });
         return app.exec();
     }
 

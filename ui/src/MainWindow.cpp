@@ -5,7 +5,10 @@
 #include "traveller/core/Training.h"
 #include "traveller/ui/ExperimentPanel.h"
 #include "traveller/ui/LineChart.h"
+#include "traveller/ui/RunLibrary.h"
+#include "traveller/ui/RunsPanel.h"
 #include "traveller/ui/SamplesView.h"
+#include "traveller/ui/SweepsPanel.h"
 #include "traveller/ui/TranslatePanel.h"
 #include "traveller/ui/TrainingWorker.h"
 
@@ -109,7 +112,9 @@ QStringList MainWindow::presetFiles()
 }
 
 MainWindow::MainWindow(const QString& dataDirOption, QWidget* parent)
-    : QMainWindow(parent), dataDir_(QString::fromStdString(resolveDataDir(dataDirOption.toStdString())))
+    : QMainWindow(parent),
+      dataDir_(QString::fromStdString(resolveDataDir(dataDirOption.toStdString()))),
+      library_(std::make_unique<RunLibrary>())
 {
     registerUiMetaTypes();
     setObjectName("mainWindow");
@@ -142,6 +147,10 @@ MainWindow::~MainWindow()
     }
     if (downloadThread_)
         downloadThread_->wait();
+    // The tabs stop and join their sweep / training threads; they go before
+    // the library they share, which is a member and would otherwise die first.
+    delete sweepsPanel_;
+    delete runsPanel_;
 }
 
 void MainWindow::buildUi()
@@ -336,6 +345,18 @@ void MainWindow::buildUi()
     tabs_->setObjectName("mainTabs");
     tabs_->addTab(main, tr("Language model"));
     tabs_->addTab(translatePanel_, tr("Translate"));
+    sweepsPanel_ = new SweepsPanel(*library_, dataDir_);
+    sweepsPanel_->setObjectName("sweepsPanel");
+    tabs_->addTab(sweepsPanel_, tr("Sweeps"));
+    runsPanel_ = new RunsPanel(*library_, dataDir_);
+    runsPanel_->setObjectName("runsPanel");
+    tabs_->addTab(runsPanel_, tr("Runs"));
+    // The library is read when its tab is shown and whenever a sweep records a run.
+    connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
+        if (tabs_->widget(index) == runsPanel_)
+            runsPanel_->refresh();
+    });
+    connect(sweepsPanel_, &SweepsPanel::runRecorded, runsPanel_, &RunsPanel::refresh);
     setCentralWidget(tabs_);
 
     // ---- status bar

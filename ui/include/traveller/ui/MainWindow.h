@@ -1,4 +1,5 @@
-// The workbench window: experiment form, run queue, live charts, samples.
+// The workbench window: experiment form, run queue, live charts, samples;
+// then the Translate, Sweeps and Runs (the library) tabs.
 // Owns one TrainingWorker per run, each on its own QThread; runs train one
 // after another and their threads stay (idle) until the window closes so a
 // finished run can still write text with its last weights.
@@ -31,7 +32,10 @@ namespace traveller::ui {
 
 class ExperimentPanel;
 class LineChart;
+class RunLibrary;
+class RunsPanel;
 class SamplesView;
+class SweepsPanel;
 class TrainingWorker;
 class TranslatePanel;
 
@@ -53,6 +57,8 @@ public:
     LineChart* gradNormChart() const { return gradChart_; }
     SamplesView* samplesView() const { return samples_; }
     TranslatePanel* translatePanel() const { return translatePanel_; }
+    SweepsPanel* sweepsPanel() const { return sweepsPanel_; }
+    RunsPanel* runsPanel() const { return runsPanel_; }
     QTabWidget* tabs() const { return tabs_; }
     QString dataDir() const { return dataDir_; }
 
@@ -130,6 +136,7 @@ private:
     int focusedRunId() const;
 
     QString dataDir_;
+    std::unique_ptr<RunLibrary> library_;  // shared by the Sweeps and Runs tabs; outlives both
     std::map<int, std::unique_ptr<Run>> runs_;
     QList<int> queue_;
     int currentRunId_ = -1;
@@ -145,6 +152,8 @@ private:
     LineChart* gradChart_;
     SamplesView* samples_;
     TranslatePanel* translatePanel_;
+    SweepsPanel* sweepsPanel_;
+    RunsPanel* runsPanel_;
     QTabWidget* tabs_;
     QTableWidget* runsTable_;
     QPushButton* trainButton_;

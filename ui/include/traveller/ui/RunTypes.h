@@ -7,6 +7,8 @@
 #include <QMetaType>
 #include <QString>
 
+#include <string>
+
 namespace traveller::ui {
 
 // What the worker learned while building the session, before the first batch.
@@ -45,6 +47,24 @@ struct RunFailure {
 
 // Call once before connecting workers (main() and test initTestCase do).
 void registerUiMetaTypes();
+
+// The outcome of a recorded run (sweep, resume, re-run), with the final
+// continuation of `prefix`.
+inline RunOutcome toOutcome(const RunResult& r, const std::string& prefix)
+{
+    RunOutcome out;
+    out.status = r.status;
+    out.epochsDone = r.epochsDone;
+    out.divergedEpoch = r.divergedEpoch;
+    out.perplexity = r.perplexity;
+    out.tokensPerSecond = r.tokensPerSecond;
+    out.seconds = r.seconds;
+    out.device = QString::fromStdString(r.device);
+    out.message = QString::fromStdString(r.message);
+    if (const auto it = r.samples.find(prefix); it != r.samples.end())
+        out.finalSample = QString::fromStdString(it->second);
+    return out;
+}
 
 } // namespace traveller::ui
 

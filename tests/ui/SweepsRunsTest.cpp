@@ -1,0 +1,507 @@
+// The Sweeps, Runs and Compare views driven offscreen through the real
+// window: a tiny sweep (hidden 8/16, 3 epochs on 2000 characters) trains for
+// real through SweepRunner, and the library it records is read back by a new
+// window, as after a restart. TRAVELLER_HOME points at a temporary folder.
+#include "traveller/core/RunStore.h"
+#include "traveller/core/Training.h"
+#include "traveller/ui/CompareDialog.h"
+#include "traveller/ui/LineChart.h"
+#include "traveller/ui/MainWindow.h"
+#include "traveller/ui/RunsPanel.h"
+#include "traveller/ui/SweepsPanel.h"
+
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <memory>
+
+using traveller::RunStore;
+using traveller::ui::CompareDialog;
+using traveller::ui::LineChart;
+using traveller::ui::MainWindow;
+using traveller::ui::RunsPanel;
+using traveller::ui::SweepsPanel;
+
+namespace {
+
+constexpr int kSweepTimeoutMs = 180000;
+
+// Four runs: two learning rates x two hidden sizes. 8 and 16 sort apart as
+// numbers ("16" < "8" as text).
+const char* kTinySweep = R"(name: tiny-grid
+base:
+  model: {arch: rnn, hidden: 16}
+  train: {epochs: 3, device: cpu}
+  data: {max_tokens: 2000, batch_size: 8}
+  sample: {every: 1, length: 20}
+grid:
+  train.lr: [0.5, 1]
+  model.hidden: [8, 16]
+)";
+
+// One longer run to stop and resume: checkpoints every 5 epochs (sample.every).
+const char* kLongSweep = R"(name: long-one
+base:
+  model: {arch: gru, hidden: 16}
+  train: {epochs: 400, device: cpu}
+  data: {max_tokens: 2000, batch_size: 8}
+  sample: {every: 5, length: 20}
+grid:
+  train.lr: [1]
+)";
+
+void click(QWidget& w, const char* button)
+{
+    auto* b = w.findChild<QPushButton*>(button);
+    QVERIFY2(b, button);
+    QVERIFY2(b->isEnabled(), button);
+    QTest::mouseClick(b, Qt::LeftButton);
+}
+
+// Loads and runs a sweep in the window's Sweeps tab, clicking Start.
+bool runSweep(MainWindow& w, const char* yaml, const QString& runsAtOnce = "Auto")
+{
+    SweepsPanel* p = w.sweepsPanel();
+    if (!p->loadSweepText(QString::fromUtf8(yaml), "inline.yaml"))
+        return false;
+    auto* parallel = w.findChild<QComboBox*>("sweepParallelCombo");
+    parallel->setCurrentIndex(parallel->findText(runsAtOnce));
+    QSignalSpy done(p, &SweepsPanel::sweepFinished);
+    auto* start = w.findChild<QPushButton*>("startSweepButton");
+    if (!start || !start->isEnabled())
+        return false;
+    QTest::mouseClick(start, Qt::LeftButton);
+    return done.wait(kSweepTimeoutMs);
+}
+
+QList<double> columnNumbers(SweepsPanel* p, const QString& header)
+{
+    QList<double> out;
+    for (int row = 0; row < p->visibleRows(); ++row)
+        out << p->cell(row, header).toDouble();
+    return out;
+}
+
+void selectViewRows(QTableView* view, const QList<int>& rows)
+{
+    view->clearSelection();
+    for (int row : rows)
+        view->selectionModel()->select(view->model()->index(row, 0),
+                                       QItemSelectionModel::Select | QItemSelectionModel::Rows);
+}
+
+QStringList readLines(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+}
+
+} // namespace
+
+class SweepsRunsTest : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir home_;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        traveller::setTrainingThreads(2);
+        QVERIFY2(QFile::exists(qEnvironmentVariable("TRAVELLER_DATA_DIR") + "/timemachine.txt"),
+                 "set TRAVELLER_DATA_DIR to a folder with timemachine.txt");
+        QVERIFY(home_.isValid());
+        qputenv("TRAVELLER_HOME", QFile::encodeName(home_.path()));
+    }
+
+    void sweepPresetsAreListed()
+    {
+        MainWindow w;
+        auto* presets = w.findChild<QComboBox*>("sweepPresetCombo");
+        QVERIFY(presets);
+        QVERIFY2(presets->findText("lab-rnn-lr") >= 0, "lab-rnn-lr sweep preset not found");
+        QVERIFY(w.sweepsPanel()->loadSweepFile(presets->itemData(presets->findText("lab-rnn-lr")).toString()));
+        QCOMPARE(w.sweepsPanel()->sweptKeys(), QStringList{"train.lr"});
+        QCOMPARE(w.sweepsPanel()->visibleRows(), 4);
+        QCOMPARE(w.sweepsPanel()->cell(3, "train.lr"), QString("10"));
+        QCOMPARE(w.sweepsPanel()->cell(0, "Status"), QString("planned"));
+        // Nothing was recorded: the library is opened on Start only.
+        QVERIFY(w.sweepsPanel()->runIds().isEmpty());
+    }
+
+    void malformedSweepReportsLineAndColumn()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("bad.yaml");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("name: bad\nbase: {model: {hidden: 16}}\ngrid:\n  train.learning_rate: [0.1, 1]\n");
+        f.close();
+        MainWindow w;
+        w.show();
+        w.tabs()->setCurrentWidget(w.sweepsPanel());
+        SweepsPanel* p = w.sweepsPanel();
+        QVERIFY(!p->loadSweepFile(path));
+        auto* message = w.findChild<QLabel*>("sweepMessage");
+        QVERIFY(!message->isHidden());
+        QVERIFY2(message->text().contains("train.learning_rate") && message->text().contains("line 4") &&
+                     message->text().contains("column 3"),
+                 qPrintable(message->text()));
+        QVERIFY(!w.findChild<QPushButton*>("startSweepButton")->isEnabled());
+
+        // Broken YAML syntax and a bad value, inline: still a position, no crash.
+        QVERIFY(!p->loadSweepText("name: x\ngrid:\n  train.lr: [0.1, 1\n", "broken.yaml"));
+        QVERIFY2(p->message().contains("broken.yaml") && p->message().contains("line "), qPrintable(p->message()));
+        QVERIFY(!p->loadSweepText("grid:\n  train.lr: [0.1, fast]\n", "value.yaml"));
+        QVERIFY2(p->message().contains("train.lr") && p->message().contains("line 2") && p->message().contains("column"),
+                 qPrintable(p->message()));
+        QVERIFY(!p->loadSweepFile(dir.filePath("missing.yaml")));
+        QVERIFY(p->message().contains("missing.yaml"));
+
+        // A good sweep after the bad ones loads and clears the message.
+        QVERIFY(p->loadSweepText(QString::fromUtf8(kTinySweep), "tiny.yaml"));
+        QVERIFY(message->isHidden());
+        QVERIFY(w.findChild<QPushButton*>("startSweepButton")->isEnabled());
+    }
+
+    void sweepFillsTheResultsTable()
+    {
+        MainWindow w;
+        w.show();
+        w.tabs()->setCurrentWidget(w.sweepsPanel());
+        SweepsPanel* p = w.sweepsPanel();
+        QVERIFY(p->loadSweepText(QString::fromUtf8(kTinySweep), "tiny.yaml"));
+        QCOMPARE(p->sweptKeys(), (QStringList{"train.lr", "model.hidden"}));
+        QCOMPARE(p->visibleRows(), 4);
+        QVERIFY(p->column("train.lr") >= 0 && p->column("model.hidden") >= 0);
+
+        QSignalSpy recorded(p, &SweepsPanel::runRecorded);
+        QVERIFY(runSweep(w, kTinySweep));
+        QVERIFY(!p->running());
+        QCOMPARE(recorded.count(), 4);  // one per run, as each ended
+        const QList<qint64> ids = p->runIds();
+        QCOMPARE(ids.size(), 4);
+
+        for (int row = 0; row < 4; ++row) {
+            QCOMPARE(p->cell(row, "Status"), QString("done"));
+            bool ok = false;
+            const double ppl = p->cell(row, "Perplexity").toDouble(&ok);
+            QVERIFY2(ok && std::isfinite(ppl) && ppl > 1.0, qPrintable(p->cell(row, "Perplexity")));
+            QVERIFY(p->cell(row, "tok/s").toDouble() > 0);
+            QCOMPARE(p->cell(row, "Epochs"), QString("3/3"));
+            QVERIFY2(p->cell(row, "Sample").startsWith("time traveller") &&
+                         p->cell(row, "Sample").size() > QString("time traveller").size(),
+                     qPrintable(p->cell(row, "Sample")));
+            QVERIFY(!p->cell(row, "Time").isEmpty());
+        }
+        // The table's values agree with what the library recorded.
+        RunStore store(home_.path().toStdString());
+        for (qint64 id : ids) {
+            const auto r = store.run(id);
+            QCOMPARE(r.status, std::string("finished"));
+            QCOMPARE(r.sweep, std::string("tiny-grid"));
+            QCOMPARE(r.epochsDone, 3);
+        }
+
+        // Sort by perplexity: ascending, then descending.
+        QTableView* view = p->resultsView();
+        view->sortByColumn(p->column("Perplexity"), Qt::AscendingOrder);
+        QList<double> ppl = columnNumbers(p, "Perplexity");
+        QVERIFY2(std::is_sorted(ppl.begin(), ppl.end()), qPrintable(QString::number(ppl[0])));
+        view->sortByColumn(p->column("Perplexity"), Qt::DescendingOrder);
+        ppl = columnNumbers(p, "Perplexity");
+        QVERIFY(std::is_sorted(ppl.rbegin(), ppl.rend()));
+        QVERIFY(ppl.first() > ppl.last());
+        // Numbers sort as numbers: 8 before 16.
+        view->sortByColumn(p->column("model.hidden"), Qt::AscendingOrder);
+        QCOMPARE(p->cell(0, "model.hidden"), QString("8"));
+        QCOMPARE(p->cell(3, "model.hidden"), QString("16"));
+
+        // The filter matches any column's text.
+        auto* filter = w.findChild<QLineEdit*>("sweepFilter");
+        QTest::keyClicks(filter, "hidden=16");
+        QCOMPARE(p->visibleRows(), 2);
+        for (int row = 0; row < 2; ++row)
+            QCOMPARE(p->cell(row, "model.hidden"), QString("16"));
+        filter->clear();
+        QTest::keyClicks(filter, "no such run");
+        QCOMPARE(p->visibleRows(), 0);
+        filter->clear();
+        QCOMPARE(p->visibleRows(), 4);
+
+        // No selection: every curve; a selection: only its curves, 3 epochs each.
+        LineChart* chart = p->chart();
+        QCOMPARE(chart->keys().size(), 4);
+        view->sortByColumn(p->column("Id"), Qt::AscendingOrder);
+        selectViewRows(view, {0, 2});
+        QCOMPARE(p->selectedRunIds(), (QList<qint64>{ids[0], ids[2]}));
+        QCOMPARE(chart->keys(), (QStringList{p->seriesKey(0), p->seriesKey(2)}));
+        for (const QString& key : chart->keys()) {
+            const auto points = chart->points(key);
+            QCOMPARE(points.size(), 3);
+            QCOMPARE(points.last().x(), 3.0);
+        }
+        selectViewRows(view, {0, 1, 3});
+        QCOMPARE(chart->keys().size(), 3);
+
+        // Exports: the whole sweep and the selection.
+        QTemporaryDir out;
+        QVERIFY(p->exportCsv(out.filePath("all.csv"), SweepsPanel::Scope::WholeSweep));
+        QStringList lines = readLines(out.filePath("all.csv"));
+        QCOMPARE(lines.size(), 1 + 4);
+        QVERIFY(lines[0].startsWith("id,name,sweep"));
+        QVERIFY(p->exportCsv(out.filePath("some.csv"), SweepsPanel::Scope::Selection));
+        QCOMPARE(readLines(out.filePath("some.csv")).size(), 1 + 3);
+        QVERIFY2(p->exportReport(out.filePath("report.md"), SweepsPanel::Scope::WholeSweep), qPrintable(p->message()));
+        const QString report = readLines(out.filePath("report.md")).join('\n');
+        QVERIFY(report.contains("tiny-grid"));
+        QVERIFY(report.contains(".png"));
+        QVERIFY(QFileInfo(out.filePath("report-perplexity.png")).size() > 1000);
+        view->clearSelection();
+        QVERIFY(!p->exportCsv(out.filePath("none.csv"), SweepsPanel::Scope::Selection));
+    }
+
+    void runsTabReadsTheLibraryAfterARestart()
+    {
+        QList<qint64> ids;
+        {
+            MainWindow w;
+            w.show();
+            QVERIFY(runSweep(w, kTinySweep, "1"));
+            ids = w.sweepsPanel()->runIds();
+            QCOMPARE(ids.size(), 4);
+            // The Runs tab of the same window saw them as they ended.
+            QVERIFY(w.runsPanel()->listedIds().contains(ids.last()));
+        }
+        // A new window, as after a restart: everything comes from runs.sqlite.
+        MainWindow w;
+        w.show();
+        RunsPanel* runs = w.runsPanel();
+        QVERIFY(runs->listedIds().isEmpty());  // not read until shown
+        w.tabs()->setCurrentWidget(runs);
+        for (qint64 id : ids) {
+            QVERIFY(runs->listedIds().contains(id));
+            QCOMPARE(runs->cell(id, "Status"), QString("finished"));
+            QCOMPARE(runs->cell(id, "Epochs"), QString("3/3"));
+            QCOMPARE(runs->cell(id, "Sweep"), QString("tiny-grid"));
+            QVERIFY(std::isfinite(runs->cell(id, "Perplexity").toDouble()));
+            QVERIFY(!runs->cell(id, "Created").isEmpty());
+        }
+        QCOMPARE(runs->cell(ids[0], "Label"), QString("lr=0.5 hidden=8"));
+
+        // Selecting opens: the curve and the samples of the run.
+        runs->selectRuns({ids[1]});
+        QCOMPARE(runs->openedRun(), ids[1]);
+        QCOMPARE(runs->chart()->pointCount(QString("run%1").arg(ids[1])), 3);
+        QVERIFY(w.findChild<QPlainTextEdit*>("runSamples")->toPlainText().contains("time traveller"));
+        runs->selectRuns({ids[1], ids[2]});
+        QCOMPARE(runs->chart()->keys().size(), 2);
+
+        // Rename, tag, untag, delete: in the table and in the store.
+        RunStore store(home_.path().toStdString());
+        QVERIFY(runs->renameRun(ids[0], "my best guess"));
+        QCOMPARE(runs->cell(ids[0], "Name"), QString("my best guess"));
+        QCOMPARE(store.run(ids[0]).name, std::string("my best guess"));
+        QVERIFY(runs->tagRuns({ids[0], ids[1]}, "keep"));
+        QVERIFY(runs->tagRuns({ids[0]}, "report"));
+        QCOMPARE(runs->cell(ids[0], "Tags"), QString("keep, report"));
+        QCOMPARE(runs->cell(ids[1], "Tags"), QString("keep"));
+        QCOMPARE(store.run(ids[1]).tags, std::vector<std::string>{"keep"});
+        QVERIFY(runs->untagRuns({ids[0]}, "keep"));
+        QCOMPARE(runs->cell(ids[0], "Tags"), QString("report"));
+        QCOMPARE(store.run(ids[0]).tags, std::vector<std::string>{"report"});
+        // The filter finds runs by tag.
+        QTest::keyClicks(w.findChild<QLineEdit*>("runsFilter"), "report");
+        QCOMPARE(runs->listedIds(), QList<qint64>{ids[0]});
+        w.findChild<QLineEdit*>("runsFilter")->clear();
+
+        const QString checkpoint = QString::fromStdString(store.checkpointPath(ids[3]));
+        QVERIFY(QFile::exists(checkpoint));
+        QVERIFY(runs->deleteRuns({ids[3]}));
+        QVERIFY(!runs->listedIds().contains(ids[3]));
+        QVERIFY_THROWS_EXCEPTION(traveller::StoreError, store.run(ids[3]));
+        QVERIFY(!QFile::exists(checkpoint));
+
+        // And once more after another restart.
+        MainWindow again;
+        again.runsPanel()->refresh();
+        QCOMPARE(again.runsPanel()->cell(ids[0], "Name"), QString("my best guess"));
+        QCOMPARE(again.runsPanel()->cell(ids[1], "Tags"), QString("keep"));
+        QVERIFY(!again.runsPanel()->listedIds().contains(ids[3]));
+    }
+
+    void compareShowsCurvesSamplesAndOnlyTheDifferingKeys()
+    {
+        MainWindow w;
+        QVERIFY(runSweep(w, kTinySweep));
+        const QList<qint64> ids = w.sweepsPanel()->runIds();  // (0.5,8) (0.5,16) (1,8) (1,16)
+        QCOMPARE(ids.size(), 4);
+        RunsPanel* runs = w.runsPanel();
+        runs->refresh();
+
+        // Same hidden size, another learning rate: only train.lr differs.
+        std::unique_ptr<CompareDialog> pair(runs->compare({ids[0], ids[2]}));
+        QVERIFY(pair);
+        pair->setAttribute(Qt::WA_DeleteOnClose, false);
+        QCOMPARE(pair->differingKeys(), QStringList{"train.lr"});
+        QTableWidget* diff = pair->diffTable();
+        QCOMPARE(diff->rowCount(), 1);
+        QCOMPARE(diff->columnCount(), 2);
+        QCOMPARE(diff->verticalHeaderItem(0)->text(), QString("train.lr"));
+        QCOMPARE(diff->item(0, 0)->text(), QString("0.5"));
+        QCOMPARE(diff->item(0, 1)->text(), QString("1"));
+        QTableWidget* samples = pair->samplesTable();
+        QCOMPARE(samples->columnCount(), 2);
+        QVERIFY(samples->rowCount() >= 1);
+        for (int c = 0; c < 2; ++c) {
+            QVERIFY(samples->horizontalHeaderItem(c)->text().startsWith(QString("#%1 ").arg(pair->runIds()[c])));
+            QVERIFY2(samples->item(0, c)->text().startsWith("time traveller"), qPrintable(samples->item(0, c)->text()));
+        }
+        QCOMPARE(pair->chart()->keys().size(), 2);
+        for (const QString& key : pair->chart()->keys())
+            QCOMPARE(pair->chart()->pointCount(key), 3);
+
+        // All four: both swept keys, one samples column per run.
+        std::unique_ptr<CompareDialog> all(runs->compare(ids));
+        all->setAttribute(Qt::WA_DeleteOnClose, false);
+        QCOMPARE(all->differingKeys(), (QStringList{"model.hidden", "train.lr"}));
+        QCOMPARE(all->samplesTable()->columnCount(), 4);
+        QCOMPARE(all->diffTable()->rowCount(), 2);
+        QCOMPARE(all->chart()->keys().size(), 4);
+
+        // Runs from another session compare too: a re-created window and a
+        // run from the first sweep test.
+        MainWindow later;
+        later.runsPanel()->refresh();
+        const QList<qint64> listed = later.runsPanel()->listedIds();
+        QVERIFY(listed.size() >= 6);
+        std::unique_ptr<CompareDialog> across(later.runsPanel()->compare({listed.last(), ids[0]}));
+        across->setAttribute(Qt::WA_DeleteOnClose, false);
+        QCOMPARE(across->runIds().size(), 2);
+        QVERIFY(!runs->compare({ids[0]}));  // one run is not a comparison
+    }
+
+    void regenerateWritesWithTheStoredWeights()
+    {
+        MainWindow w;
+        QVERIFY(runSweep(w, kTinySweep));
+        const qint64 id = w.sweepsPanel()->runIds().first();
+        RunsPanel* runs = w.runsPanel();
+        runs->openRun(id);
+        QCOMPARE(runs->openedRun(), id);
+        QSignalSpy generated(runs, &RunsPanel::generated);
+        QVERIFY(runs->regenerate("the ", 30, 0.0));
+        QVERIFY(generated.wait(30000));
+        QCOMPARE(generated.last().at(0).toLongLong(), id);
+        const QString text = generated.last().at(1).toString();
+        QVERIFY2(generated.last().at(2).toString().isEmpty(), qPrintable(generated.last().at(2).toString()));
+        QVERIFY2(text.startsWith("the ") && text.size() > 10, qPrintable(text));
+        QTRY_COMPARE(w.findChild<QPlainTextEdit*>("runRegenerated")->toPlainText(), text);
+        // Greedy is deterministic: the same weights write the same text again.
+        QVERIFY(runs->regenerate("the ", 30, 0.0));
+        QVERIFY(generated.wait(30000));
+        QCOMPARE(generated.last().at(1).toString(), text);
+    }
+
+    void stopThenResumeContinuesFromTheCheckpoint()
+    {
+        MainWindow w;
+        w.show();
+        SweepsPanel* p = w.sweepsPanel();
+        QVERIFY(p->loadSweepText(QString::fromUtf8(kLongSweep), "long.yaml"));
+        QSignalSpy done(p, &SweepsPanel::sweepFinished);
+        click(w, "startSweepButton");
+        QVERIFY(p->running());
+        QVERIFY(!w.findChild<QPushButton*>("startSweepButton")->isEnabled());
+        // Live: the row and the chart fill while the run trains.
+        QTRY_VERIFY_WITH_TIMEOUT(p->cell(0, "Epochs").section('/', 0, 0).toInt() >= 12, kSweepTimeoutMs);
+        QCOMPARE(p->cell(0, "Status"), QString("running"));
+        QVERIFY(p->chart()->pointCount(p->seriesKey(0)) >= 1);
+        click(w, "stopSweepButton");
+        QVERIFY(done.wait(10000));
+        QCOMPARE(p->cell(0, "Status"), QString("stopped"));
+        const qint64 id = p->runIds().first();
+
+        RunStore store(home_.path().toStdString());
+        const auto stopped = store.run(id);
+        QCOMPARE(stopped.status, std::string("stopped"));
+        QVERIFY(stopped.epochsDone >= 12 && stopped.epochsDone < 400);
+        QVERIFY(stopped.checkpointEpoch >= 10);
+
+        RunsPanel* runs = w.runsPanel();
+        w.tabs()->setCurrentWidget(runs);
+        QCOMPARE(runs->cell(id, "Status"), QString("stopped"));
+        runs->selectRuns({id});
+        QVERIFY(w.findChild<QPushButton*>("resumeRunButton")->isEnabled());
+        QSignalSpy trained(runs, &RunsPanel::trainingFinished);
+        click(w, "resumeRunButton");
+        QVERIFY(runs->training());
+        QVERIFY(!w.findChild<QPushButton*>("rerunButton")->isEnabled());
+        QVERIFY(trained.wait(kSweepTimeoutMs));
+        QCOMPARE(runs->cell(id, "Status"), QString("finished"));
+        QCOMPARE(runs->cell(id, "Epochs"), QString("400/400"));
+        const auto epochs = store.epochs(id);
+        QCOMPARE(epochs.size(), std::size_t{400});
+        for (std::size_t i = 0; i < epochs.size(); ++i)
+            QCOMPARE(epochs[i].epoch, static_cast<int>(i) + 1);  // continued, not restarted
+        QVERIFY(!w.findChild<QPushButton*>("resumeRunButton")->isEnabled());  // finished runs re-run instead
+
+        // Re-run: a new run of the same experiment, trained from the start.
+        QSignalSpy again(runs, &RunsPanel::trainingFinished);
+        const qint64 copy = runs->rerun(id);
+        QVERIFY(copy > id);
+        QTRY_VERIFY_WITH_TIMEOUT(runs->cell(copy, "Status") == "running" || !again.isEmpty(), 30000);
+        runs->stopTraining();
+        QVERIFY(again.wait(10000) || !again.isEmpty());
+        const auto rerun = store.run(copy);
+        QCOMPARE(rerun.configYaml, store.run(id).configYaml);
+        QCOMPARE(rerun.sweep, std::string("long-one"));
+        QCOMPARE(rerun.status, std::string("stopped"));
+    }
+
+    void closingTheWindowMidSweepStopsAndJoins()
+    {
+        QList<qint64> ids;
+        QElapsedTimer clock;
+        {
+            MainWindow w;
+            w.show();
+            SweepsPanel* p = w.sweepsPanel();
+            QVERIFY(p->loadSweepText(QString(kLongSweep).replace("train.lr: [1]", "train.lr: [1, 2, 3]"), "long.yaml"));
+            click(w, "startSweepButton");
+            QTRY_VERIFY_WITH_TIMEOUT(p->chart()->keys().size() >= 1, kSweepTimeoutMs);
+            ids = p->runIds();
+            clock.start();
+        }
+        qInfo("window destroyed %lld ms after a mid-sweep close", static_cast<long long>(clock.elapsed()));
+        QVERIFY(clock.elapsed() < 3000);
+        // Nothing is left "running": started runs stopped, the rest queued.
+        RunStore store(home_.path().toStdString());
+        int stopped = 0;
+        for (qint64 id : ids) {
+            const std::string status = store.run(id).status;
+            QVERIFY2(status == "stopped" || status == "queued", status.c_str());
+            stopped += status == "stopped";
+        }
+        QVERIFY(stopped >= 1);
+    }
+};
+
+QTEST_MAIN(SweepsRunsTest)
+#include "SweepsRunsTest.moc"

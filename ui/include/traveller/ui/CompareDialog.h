@@ -1,0 +1,48 @@
+// Runs of the library side by side, whichever session recorded them: their
+// perplexity curves overlaid, their samples in one column per run, and the
+// experiment settings that differ between them (flattened dotted keys, as
+// the YAML files and `--set` write them).
+#pragma once
+
+#include "traveller/core/RunStore.h"
+
+#include <QDialog>
+#include <QList>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+class QLabel;
+class QTableWidget;
+
+namespace traveller::ui {
+
+class LineChart;
+
+class CompareDialog : public QDialog {
+    Q_OBJECT
+public:
+    // Reads the runs once; ids that are not in the library are listed as missing.
+    CompareDialog(const std::shared_ptr<RunStore>& store, const QList<qint64>& ids, QWidget* parent = nullptr);
+
+    // Keys whose values are not the same in every compared run ("name" for
+    // the experiment's own name, else schema keys such as train.lr).
+    static QStringList differingKeys(const std::vector<StoredRun>& runs);
+
+    QList<qint64> runIds() const;
+    QStringList differingKeys() const { return differing_; }
+    LineChart* chart() const { return chart_; }
+    QTableWidget* samplesTable() const { return samples_; }
+    QTableWidget* diffTable() const { return diff_; }
+
+private:
+    std::vector<StoredRun> runs_;
+    QStringList differing_;
+    LineChart* chart_;
+    QTableWidget* samples_;
+    QTableWidget* diff_;
+    QLabel* note_;
+};
+
+} // namespace traveller::ui

@@ -1,0 +1,130 @@
+// The Runs tab: every run the library holds (this session's, earlier
+// sessions', the CLI's), read from its SQLite file, with the actions a lab
+// needs on the selection: open (curves, samples, write more text with the
+// stored weights), rename, tag, delete, train again, resume an interrupted
+// or stopped run from its checkpoint, and compare.
+#pragma once
+
+#include "traveller/core/RunStore.h"
+#include "traveller/ui/RunTypes.h"
+
+#include <QList>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+#include <QWidget>
+
+#include <memory>
+
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QSpinBox;
+class QStandardItemModel;
+class QTableView;
+class QThread;
+class QTimer;
+
+namespace traveller::ui {
+
+class CompareDialog;
+class GenerateWorker;
+class LineChart;
+class RunLibrary;
+class StoredRunWorker;
+
+class RunsPanel : public QWidget {
+    Q_OBJECT
+public:
+    RunsPanel(RunLibrary& library, QString dataDir, QWidget* parent = nullptr);
+    // Stops a run it trains and waits for its threads.
+    ~RunsPanel() override;
+
+    // Actions. All report problems in the panel instead of throwing.
+    void openRun(qint64 id);
+    bool renameRun(qint64 id, const QString& name);
+    bool tagRuns(const QList<qint64>& ids, const QString& tag);
+    bool untagRuns(const QList<qint64>& ids, const QString& tag);
+    bool deleteRuns(const QList<qint64>& ids);  // no confirmation: the button asks first
+    qint64 rerun(qint64 id);                    // the new run's id, or -1
+    bool resume(qint64 id);
+    void stopTraining();
+    CompareDialog* compare(const QList<qint64>& ids);
+    // Continues `prefix` with the opened run's weights; answered by generated().
+    bool regenerate(const QString& prefix, int length, double temperature);
+
+    void selectRuns(const QList<qint64>& ids);
+    QList<qint64> selectedIds() const;
+    QList<qint64> listedIds() const;  // in the table's (sorted, filtered) order
+    qint64 openedRun() const { return opened_; }
+    bool training() const { return thread_ != nullptr; }
+    QString message() const;
+
+    QTableView* view() const { return view_; }
+    LineChart* chart() const { return chart_; }
+    int column(const QString& header) const;
+    QString cell(qint64 id, const QString& header) const;
+
+public Q_SLOTS:
+    // Re-reads the library, keeping the selection.
+    void refresh();
+
+Q_SIGNALS:
+    void trainingFinished(qint64 id, const traveller::ui::RunOutcome& outcome);
+    void generated(qint64 id, const QString& text, const QString& error);
+
+private:
+    void buildUi();
+    std::shared_ptr<RunStore> store();
+    void showMessage(const QString& text, bool error = false);
+    void showDetails();
+    void updateControls();
+    bool train(qint64 id, const QString& what);
+    int sourceRow(qint64 id) const;
+    void onEpoch(qint64 id, const EpochStats& stats);
+    void onTrainingFinished(qint64 id, const RunOutcome& outcome);
+    void onGenerated(int requestId, qint64 id, const QString& text, const QString& error);
+
+    RunLibrary& library_;
+    const QString dataDir_;
+    std::vector<StoredRun> runs_;  // as last read, in id order
+    qint64 opened_ = 0;
+
+    QThread* thread_ = nullptr;  // owned; alive while a run trains
+    QPointer<StoredRunWorker> worker_;
+    QThread* generateThread_ = nullptr;  // owned; started on the first Write
+    QPointer<GenerateWorker> generator_;
+    int nextRequestId_ = 1;
+    int pendingRequest_ = 0;
+
+    QLabel* libraryLabel_;
+    QLineEdit* filter_;
+    QPushButton* refreshButton_;
+    QPushButton* openButton_;
+    QPushButton* renameButton_;
+    QPushButton* tagButton_;
+    QPushButton* untagButton_;
+    QPushButton* deleteButton_;
+    QPushButton* rerunButton_;
+    QPushButton* resumeButton_;
+    QPushButton* stopButton_;
+    QPushButton* compareButton_;
+    QLabel* message_;
+    QStandardItemModel* model_;
+    QSortFilterProxyModel* proxy_;
+    QTableView* view_;
+    QLabel* detailsTitle_;
+    LineChart* chart_;
+    QPlainTextEdit* samples_;
+    QLineEdit* prefix_;
+    QDoubleSpinBox* temperature_;
+    QSpinBox* length_;
+    QPushButton* writeButton_;
+    QPlainTextEdit* written_;
+    QTimer* liveTimer_;  // coalesces a training run's epochs into one redraw
+};
+
+} // namespace traveller::ui

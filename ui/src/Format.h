@@ -1,0 +1,85 @@
+// Small text helpers shared by the Sweeps, Runs and Compare views (private to
+// traveller_ui).
+#pragma once
+
+#include "traveller/core/RunStore.h"
+
+#include <QColor>
+#include <QList>
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace traveller::ui::format {
+
+// "—" for NaN/inf; three significant forms a student can read: 12.345,
+// 1.23e+11 for a diverged run's perplexity.
+inline QString number(double v, int decimals = 3)
+{
+    if (!std::isfinite(v))
+        return QStringLiteral("—");
+    if (std::fabs(v) >= 1e6)
+        return QString::number(v, 'g', 3);
+    return QString::number(v, 'f', decimals);
+}
+
+// m:ss or h:mm:ss.
+inline QString duration(double seconds)
+{
+    if (!(seconds >= 0) || seconds > 1e8)
+        return QStringLiteral("—");
+    if (seconds < 60)
+        return QString::number(seconds, 'f', 1) + QStringLiteral(" s");
+    const long s = static_cast<long>(seconds + 0.5);
+    if (s >= 3600)
+        return QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QChar('0')).arg(s % 60, 2, 10, QChar('0'));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
+}
+
+inline QColor seriesColor(int index)
+{
+    static const QList<QColor> palette = {QColor("#1f77b4"), QColor("#d62728"), QColor("#2ca02c"), QColor("#ff7f0e"),
+                                          QColor("#9467bd"), QColor("#8c564b"), QColor("#e377c2"), QColor("#17becf"),
+                                          QColor("#bcbd22"), QColor("#7f7f7f")};
+    return palette.at(((index % palette.size()) + palette.size()) % palette.size());
+}
+
+inline QString fromStd(const std::string& s) { return QString::fromStdString(s); }
+
+// Epoch -> perplexity points of a stored run.
+inline QList<QPointF> perplexityCurve(const std::vector<StoredEpoch>& epochs)
+{
+    QList<QPointF> points;
+    points.reserve(static_cast<qsizetype>(epochs.size()));
+    for (const auto& e : epochs)
+        if (std::isfinite(e.perplexity))
+            points.append(QPointF(e.epoch, e.perplexity));
+    return points;
+}
+
+// The continuation of the run's own prefix at the end of training, else the
+// latest one recorded at a sample interval.
+inline QString finalSample(const StoredRun& run, const std::vector<StoredEpoch>* epochs = nullptr)
+{
+    std::string prefix = "time traveller";
+    try {
+        prefix = run.config().sample.prefix;
+    } catch (const std::exception&) {
+        // A config this version cannot read: fall back to the book's prefix.
+    }
+    if (const auto it = run.samples.find(prefix); it != run.samples.end())
+        return fromStd(it->second);
+    if (!run.samples.empty())
+        return fromStd(run.samples.begin()->second);
+    if (epochs)
+        for (auto it = epochs->rbegin(); it != epochs->rend(); ++it)
+            if (!it->sample.empty())
+                return fromStd(it->sample);
+    return {};
+}
+
+} // namespace traveller::ui::format

@@ -1,0 +1,44 @@
+#include "traveller/ui/GenerateWorker.h"
+
+#include "traveller/core/Errors.h"
+#include "traveller/core/ExperimentConfig.h"
+
+#include <QFileInfo>
+
+#include <exception>
+
+namespace traveller::ui {
+
+GenerateWorker::GenerateWorker(QString dataDir) : dataDir_(std::move(dataDir)) {}
+
+GenerateWorker::~GenerateWorker() = default;
+
+void GenerateWorker::generate(int requestId, qint64 runId, const QString& configYaml, const QString& checkpointPath,
+                              const QString& prefix, int length, double temperature)
+{
+    try {
+        const QFileInfo file(checkpointPath);
+        if (!file.isFile())
+            throw Error("run " + std::to_string(runId) + " has no weights yet (no checkpoint)");
+        // A resumed run rewrites its checkpoint: reload when the file changed.
+        if (!session_ || sessionRun_ != runId || sessionCheckpoint_ != checkpointPath ||
+            sessionStamp_ != file.lastModified()) {
+            session_.reset();
+            ExperimentConfig config = parseExperimentYaml(configYaml.toStdString());
+            config.train.device = "cpu";  // writing a few hundred characters needs no GPU
+            auto session = std::make_unique<LmSession>(config, dataDir_.toStdString());
+            session->loadCheckpoint(checkpointPath.toStdString());
+            session_ = std::move(session);
+            sessionRun_ = runId;
+            sessionCheckpoint_ = checkpointPath;
+            sessionStamp_ = file.lastModified();
+        }
+        const std::string text = session_->generate(prefix.toStdString(), length, temperature,
+                                                    static_cast<std::uint64_t>(requestId));
+        Q_EMIT generated(requestId, runId, QString::fromStdString(text), QString());
+    } catch (const std::exception& e) {
+        Q_EMIT generated(requestId, runId, QString(), QString::fromStdString(e.what()));
+    }
+}
+
+} // namespace traveller::ui

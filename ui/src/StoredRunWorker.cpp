@@ -1,0 +1,34 @@
+#include "traveller/ui/StoredRunWorker.h"
+
+#include <exception>
+
+namespace traveller::ui {
+
+StoredRunWorker::StoredRunWorker(std::shared_ptr<RunStore> store, qint64 runId, RecordOptions options)
+    : store_(std::move(store)), runId_(runId), options_(std::move(options))
+{
+}
+
+StoredRunWorker::~StoredRunWorker() = default;
+
+void StoredRunWorker::onEpoch(const EpochStats& stats) { Q_EMIT epochDone(runId_, stats); }
+
+void StoredRunWorker::run()
+{
+    RunOutcome outcome;
+    try {
+        std::string prefix = "time traveller";
+        try {
+            prefix = store_->run(runId_).config().sample.prefix;
+        } catch (const ConfigError&) {
+            // trainRecordedRun reports the unreadable config below.
+        }
+        outcome = toOutcome(trainRecordedRun(*store_, runId_, options_, *this, control_), prefix);
+    } catch (const std::exception& e) {
+        outcome.status = RunStatus::Failed;
+        outcome.message = QString::fromStdString(e.what());
+    }
+    Q_EMIT finished(runId_, outcome);
+}
+
+} // namespace traveller::ui
