@@ -6,6 +6,7 @@
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
 #include "traveller/core/Json.h"
+#include "traveller/core/RunStore.h"
 #include "traveller/core/Training.h"
 
 #include <chrono>
@@ -33,6 +34,7 @@ constexpr const char* kUsage = R"(traveller-cli — train and compare recurrent 
 usage:
   traveller-cli train CONFIG [--set KEY=VALUE]... [--device D] [--threads N]
                       [--data-dir DIR] [--checkpoint FILE] [--every-epoch] [--quiet]
+                      [--record | --library DIR]   also record the run in the run library
   traveller-cli fetch-data [--data-dir DIR]
   traveller-cli translate CONFIG [--set KEY=VALUE]... [--beam N] [--device D] [--threads N] [--data-dir DIR] [--no-heldout]
   traveller-cli bleu --hyp FILE --ref FILE [--order K]   corpus BLEU-4 and per-line sentence BLEU
@@ -67,8 +69,9 @@ std::string resolveConfigPath(const std::string& arg) { return cli::resolvePrese
 struct Options {
     std::vector<std::string> positional;
     std::vector<std::string> sets;
-    std::string device, dataDir, checkpoint;
+    std::string device, dataDir, checkpoint, library;
     int threads = -1;
+    bool record = false;  // into the run library (--record or --library DIR)
     bool everyEpoch = false;
     bool quiet = false;
 };
@@ -95,6 +98,11 @@ Options parseOptions(int argc, char** argv, int first)
             o.dataDir = value("--data-dir");
         else if (is("--checkpoint"))
             o.checkpoint = value("--checkpoint");
+        else if (is("--library")) {
+            o.library = value("--library");
+            o.record = true;
+        } else if (a == "--record")
+            o.record = true;
         else if (is("--threads")) {
             const std::string v = value("--threads");
             char* end = nullptr;
@@ -182,6 +190,29 @@ int commandTrain(const Options& o)
     validate(config);
     const int threads = setTrainingThreads(config.train.threads);
 
+    RunControl control;
+    CliObserver observer(o.everyEpoch, o.quiet);
+    if (o.record) {
+        // The same run, recorded like a sweep's: the Runs tab and `runs` see it.
+        RunStore store(RunStore::resolveFolder(o.library));
+        const auto id = store.createRun({config, config.displayName(), "", "", TRAVELLER_VERSION});
+        if (!o.quiet)
+            std::cerr << config.displayName() << ": run " << id << " in " << store.databasePath() << "\n";
+        RecordOptions options;
+        options.dataDir = resolveDataDir(o.dataDir);
+        options.programVersion = TRAVELLER_VERSION;
+        RunResult r;
+        {
+            cli::InterruptScope interrupts(control);
+            r = trainRecordedRun(store, id, options, observer, control);
+        }
+        if (!o.checkpoint.empty())
+            std::filesystem::copy_file(store.checkpointPath(id), o.checkpoint,
+                                       std::filesystem::copy_options::overwrite_existing);
+        std::cout << cli::doneEvent(r, threads, "", id) << '\n' << std::flush;
+        return cli::reportExitStatus(r.status, r.epochsDone, r.message);
+    }
+
     LmSession session(config, resolveDataDir(o.dataDir));
     if (!o.quiet)
         std::cerr << config.displayName() << ": " << session.corpus().ids.size() << " tokens, vocabulary "
@@ -189,8 +220,6 @@ int commandTrain(const Options& o)
                   << session.device() << (session.device() == "cpu" ? " (" + std::to_string(threads) + " threads)" : "")
                   << "\n";
 
-    RunControl control;
-    CliObserver observer(o.everyEpoch, o.quiet);
     RunResult r;
     {
         cli::InterruptScope interrupts(control);

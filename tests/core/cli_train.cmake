@@ -33,3 +33,26 @@ endif()
 if(ppl LESS 1 OR ppl GREATER 28 OR tps LESS_EQUAL 0)
   message(FATAL_ERROR "implausible perplexity or speed: ${last}")
 endif()
+
+# --library DIR records the same run in the run library: `runs show` finds its
+# status and every epoch, and its done event names the id.
+set(lib "${CMAKE_CURRENT_BINARY_DIR}/cli-train-library")
+file(REMOVE_RECURSE "${lib}")
+execute_process(COMMAND ${CLI} train book-rnn --set train.epochs=3 --set model.hidden=16 --device cpu --threads 1
+                        --library "${lib}" --quiet
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "recorded train failed (${rc}): ${err}")
+endif()
+string(REGEX MATCHALL "[^\n]+" lines "${out}")
+list(GET lines -1 last)
+string(JSON id GET "${last}" id)
+execute_process(COMMAND ${CLI} runs show ${id} --library "${lib}"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE shown ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT shown MATCHES "status: finished" OR NOT shown MATCHES "epochs: 3/3")
+  message(FATAL_ERROR "runs show ${id} after a recorded train (${rc}): ${shown}${err}")
+endif()
+if(NOT EXISTS "${lib}/checkpoints/${id}.pt")
+  message(FATAL_ERROR "no checkpoint for the recorded run in ${lib}/checkpoints")
+endif()
+file(REMOVE_RECURSE "${lib}")
