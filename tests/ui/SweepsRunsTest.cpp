@@ -2,6 +2,7 @@
 // window: a tiny sweep (hidden 8/16, 3 epochs on 2000 characters) trains for
 // real through SweepRunner, and the library it records is read back by a new
 // window, as after a restart. TRAVELLER_HOME points at a temporary folder.
+#include "traveller/core/ExperimentConfig.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/core/Training.h"
 #include "traveller/ui/CompareDialog.h"
@@ -277,6 +278,53 @@ private Q_SLOTS:
         QVERIFY(!p->exportCsv(out.filePath("none.csv"), SweepsPanel::Scope::Selection));
     }
 
+    void divergedRunIsMarkedAndLeftOffTheDefaultChart()
+    {
+        const char* yaml = R"(name: too-fast
+base:
+  model: {arch: rnn, hidden: 16}
+  train: {epochs: 4, device: cpu, clip: 0}
+  data: {max_tokens: 2000, batch_size: 8}
+grid:
+  train.lr: [1, 1000]
+)";
+        MainWindow w;
+        QVERIFY(runSweep(w, yaml));
+        SweepsPanel* p = w.sweepsPanel();
+        p->resultsView()->sortByColumn(p->column("train.lr"), Qt::AscendingOrder);
+        QCOMPARE(p->cell(0, "Status"), QString("done"));
+        QCOMPARE(p->cell(1, "Status"), QString("diverged"));
+        QVERIFY(p->message().contains("1 diverged"));
+        // The diverged curve would flatten the others: shown only when selected.
+        QCOMPARE(p->chart()->keys(), QStringList{p->seriesKey(0)});
+        selectViewRows(p->resultsView(), {1});
+        QCOMPARE(p->chart()->keys(), QStringList{p->seriesKey(1)});
+        // Filter by status.
+        QTest::keyClicks(w.findChild<QLineEdit*>("sweepFilter"), "diverged");
+        QCOMPARE(p->visibleRows(), 1);
+    }
+
+    void missingCorpusFailsTheRunsWithTheReason()
+    {
+        const char* yaml = R"(name: no-corpus
+base:
+  model: {hidden: 8}
+  train: {epochs: 2, device: cpu}
+  data: {corpus: /nonexistent/book.txt}
+grid:
+  train.lr: [1, 2]
+)";
+        MainWindow w;
+        QVERIFY(runSweep(w, yaml, "1"));
+        SweepsPanel* p = w.sweepsPanel();
+        for (int row = 0; row < 2; ++row)
+            QCOMPARE(p->cell(row, "Status"), QString("failed"));
+        QVERIFY2(p->message().contains("2 failed") && p->message().contains("/nonexistent/book.txt"),
+                 qPrintable(p->message()));
+        RunStore store(home_.path().toStdString());
+        QCOMPARE(store.run(p->runIds().first()).status, std::string("failed"));
+    }
+
     void runsTabReadsTheLibraryAfterARestart()
     {
         QList<qint64> ids;
@@ -348,10 +396,15 @@ private Q_SLOTS:
 
     void compareShowsCurvesSamplesAndOnlyTheDifferingKeys()
     {
-        MainWindow w;
-        QVERIFY(runSweep(w, kTinySweep));
-        const QList<qint64> ids = w.sweepsPanel()->runIds();  // (0.5,8) (0.5,16) (1,8) (1,16)
+        // Recorded by one session, compared in the next.
+        QList<qint64> ids;
+        {
+            MainWindow first;
+            QVERIFY(runSweep(first, kTinySweep));
+            ids = first.sweepsPanel()->runIds();  // (0.5,8) (0.5,16) (1,8) (1,16)
+        }
         QCOMPARE(ids.size(), 4);
+        MainWindow w;
         RunsPanel* runs = w.runsPanel();
         runs->refresh();
 
@@ -385,15 +438,17 @@ private Q_SLOTS:
         QCOMPARE(all->diffTable()->rowCount(), 2);
         QCOMPARE(all->chart()->keys().size(), 4);
 
-        // Runs from another session compare too: a re-created window and a
-        // run from the first sweep test.
-        MainWindow later;
-        later.runsPanel()->refresh();
-        const QList<qint64> listed = later.runsPanel()->listedIds();
-        QVERIFY(listed.size() >= 6);
-        std::unique_ptr<CompareDialog> across(later.runsPanel()->compare({listed.last(), ids[0]}));
-        across->setAttribute(Qt::WA_DeleteOnClose, false);
-        QCOMPARE(across->runIds().size(), 2);
+        // Named experiments: the name is one key like any other, listed once.
+        traveller::ExperimentConfig a, b;
+        a.name = "mine";
+        b.name = "yours";
+        b.model.arch = traveller::Arch::Gru;
+        traveller::StoredRun ra, rb;
+        ra.configYaml = traveller::toYaml(a);
+        rb.configYaml = traveller::toYaml(b);
+        QCOMPARE(CompareDialog::differingKeys({ra, rb}), (QStringList{"name", "model.arch"}));
+        QCOMPARE(CompareDialog::differingKeys({ra, ra}), QStringList{});
+
         QVERIFY(!runs->compare({ids[0]}));  // one run is not a comparison
     }
 
@@ -487,6 +542,17 @@ private Q_SLOTS:
             click(w, "startSweepButton");
             QTRY_VERIFY_WITH_TIMEOUT(p->chart()->keys().size() >= 1, kSweepTimeoutMs);
             ids = p->runIds();
+            // The sweep's last run waits in its queue: the Runs tab lists it
+            // but leaves it to the sweep.
+            RunsPanel* runs = w.runsPanel();
+            QCOMPARE(runs->cell(ids[2], "Status"), QString("queued"));
+            QVERIFY(!runs->resume(ids[2]));
+            QVERIFY2(runs->message().contains("sweep in progress"), qPrintable(runs->message()));
+            QVERIFY(!runs->deleteRuns({ids[2]}));
+            runs->selectRuns({ids[2]});
+            QVERIFY(!w.findChild<QPushButton*>("resumeRunButton")->isEnabled());
+            QVERIFY(!w.findChild<QPushButton*>("deleteRunsButton")->isEnabled());
+            QVERIFY(w.findChild<QPushButton*>("rerunButton")->isEnabled());
             clock.start();
         }
         qInfo("window destroyed %lld ms after a mid-sweep close", static_cast<long long>(clock.elapsed()));

@@ -28,7 +28,6 @@ std::map<std::string, std::string> flatten(const StoredRun& run)
     std::map<std::string, std::string> out;
     try {
         const ExperimentConfig config = run.config();
-        out["name"] = config.name;
         for (const auto& key : configSchema())
             out[key.key] = configValue(config, key.key);
     } catch (const ConfigError&) {
@@ -56,11 +55,9 @@ QStringList CompareDialog::differingKeys(const std::vector<StoredRun>& runs)
     std::vector<std::map<std::string, std::string>> flat;
     for (const auto& r : runs)
         flat.push_back(flatten(r));
-    std::vector<std::string> keys = {"name"};
-    for (const auto& k : configSchema())
-        keys.push_back(k.key);
     QStringList out;
-    for (const auto& key : keys) {
+    for (const auto& info : configSchema()) {
+        const std::string& key = info.key;
         std::set<std::string> values;
         for (const auto& f : flat) {
             const auto it = f.find(key);
@@ -168,7 +165,7 @@ CompareDialog::CompareDialog(const std::shared_ptr<RunStore>& store, const QList
                        ? tr("The runs have the same settings: any difference comes from the machine or the library version.")
                        : tr("Settings that differ (%1 of %2 keys; the rest are the same):")
                              .arg(differing_.size())
-                             .arg(configSchema().size() + 1);
+                             .arg(configSchema().size());
     if (!missing.isEmpty())
         note += tr(" Not in the library: %1.").arg(missing.join(QStringLiteral(", ")));
     note_->setText(note);

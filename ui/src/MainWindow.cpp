@@ -357,6 +357,11 @@ void MainWindow::buildUi()
             runsPanel_->refresh();
     });
     connect(sweepsPanel_, &SweepsPanel::runRecorded, runsPanel_, &RunsPanel::refresh);
+    connect(sweepsPanel_, &SweepsPanel::sweepStarted, runsPanel_, [this](const QList<qint64>& ids) {
+        runsPanel_->setRunsInUse(ids);
+        runsPanel_->refresh();
+    });
+    connect(sweepsPanel_, &SweepsPanel::sweepFinished, runsPanel_, [this] { runsPanel_->setRunsInUse({}); });
     setCentralWidget(tabs_);
 
     // ---- status bar

@@ -318,7 +318,7 @@ void RunsPanel::buildUi()
     split->addWidget(details);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
-    split->setSizes({800, 560});
+    split->setSizes({860, 500});
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(libraryLabel_);
@@ -417,6 +417,12 @@ void RunsPanel::selectRuns(const QList<qint64>& ids)
         view_->scrollTo(selection.indexes().first());
 }
 
+void RunsPanel::setRunsInUse(const QList<qint64>& ids)
+{
+    inUse_ = ids;
+    updateControls();
+}
+
 QList<qint64> RunsPanel::selectedIds() const
 {
     QList<qint64> ids;
@@ -468,7 +474,7 @@ void RunsPanel::updateControls()
                 one = &r;
     bool anyRunning = false;
     for (const StoredRun& r : runs_)
-        anyRunning = anyRunning || (ids.contains(r.id) && r.status == kStatusRunning);
+        anyRunning = anyRunning || (ids.contains(r.id) && (r.status == kStatusRunning || inUse_.contains(r.id)));
     const bool busy = training();
     openButton_->setEnabled(!ids.isEmpty());
     renameButton_->setEnabled(ids.size() == 1);
@@ -476,7 +482,7 @@ void RunsPanel::updateControls()
     untagButton_->setEnabled(!ids.isEmpty());
     deleteButton_->setEnabled(!ids.isEmpty() && !anyRunning);
     rerunButton_->setEnabled(one && !busy);
-    resumeButton_->setEnabled(one && !busy && resumable(one->status));
+    resumeButton_->setEnabled(one && !busy && resumable(one->status) && !inUse_.contains(one->id));
     stopButton_->setEnabled(busy);
     compareButton_->setEnabled(ids.size() >= 2);
     const StoredRun* opened = nullptr;
@@ -646,6 +652,11 @@ bool RunsPanel::deleteRuns(const QList<qint64>& ids)
         showMessage(tr("Run %1 is training: stop it before deleting it").arg(worker_->runId()), true);
         return false;
     }
+    for (qint64 id : ids)
+        if (inUse_.contains(id)) {
+            showMessage(tr("Run %1 belongs to the sweep in progress: stop the sweep first").arg(id), true);
+            return false;
+        }
     try {
         for (qint64 id : ids) {
             if (s->run(id).status == kStatusRunning) {
@@ -696,6 +707,10 @@ bool RunsPanel::resume(qint64 id)
         return false;
     if (training()) {
         showMessage(tr("This tab trains one run at a time: stop run %1 first").arg(worker_ ? worker_->runId() : 0), true);
+        return false;
+    }
+    if (inUse_.contains(id)) {
+        showMessage(tr("Run %1 belongs to the sweep in progress, which trains it").arg(id), true);
         return false;
     }
     try {

@@ -246,9 +246,6 @@ void SweepsPanel::buildUi()
     auto* logScale = new QCheckBox(tr("Log scale"));
     logScale->setObjectName("sweepLogScale");
     connect(logScale, &QCheckBox::toggled, chart_, &LineChart::setLogScale);
-    // A learning-rate sweep's diverged run reaches 1e4..1e11 at its first
-    // epoch: on a linear axis every other curve would lie flat on zero.
-    logScale->setChecked(true);
     auto* exportBar = new QHBoxLayout;
     exportBar->addWidget(logScale);
     exportBar->addStretch(1);
@@ -451,6 +448,7 @@ bool SweepsPanel::start()
     connect(worker, &SweepWorker::sweepFinished, this, &SweepsPanel::onSweepFinished, Qt::QueuedConnection);
     startedMs_ = QDateTime::currentMSecsSinceEpoch();
     thread_->start();
+    Q_EMIT sweepStarted(runIds());
     showMessage(tr("%1: %2 run(s), %3 at a time; recording into %4 (runs %5–%6)")
                     .arg(sweepName())
                     .arg(rows_.size())
@@ -581,6 +579,7 @@ void SweepsPanel::onSweepFinished(const QString& error)
         thread_ = nullptr;
     }
     int done = 0, diverged = 0, failed = 0, stopped = 0, notStarted = 0;
+    QString firstFailure;
     for (int i = 0; i < static_cast<int>(rows_.size()); ++i) {
         reloadFromStore(i);
         Row& row = rows_[static_cast<std::size_t>(i)];
@@ -589,20 +588,23 @@ void SweepsPanel::onSweepFinished(const QString& error)
             ++done;
         else if (row.status == "diverged")
             ++diverged;
-        else if (row.status == "failed")
-            ++failed;
-        else if (row.status == "stopped")
+        else if (row.status == "failed") {
+            if (++failed == 1)
+                firstFailure = tr("%1: %2").arg(row.label, row.message);
+        } else if (row.status == "stopped")
             ++stopped;
         else
             ++notStarted;
     }
     refresh();
     const double seconds = static_cast<double>(QDateTime::currentMSecsSinceEpoch() - startedMs_) / 1000.0;
-    QString text = tr("%1 finished in %2: %3 done").arg(sweepName(), format::duration(seconds)).arg(done);
+    QString text = (stopped || notStarted ? tr("%1 stopped after %2: %3 done") : tr("%1 finished in %2: %3 done"))
+                       .arg(sweepName(), format::duration(seconds))
+                       .arg(done);
     if (diverged)
         text += tr(", %1 diverged").arg(diverged);
     if (failed)
-        text += tr(", %1 failed").arg(failed);
+        text += tr(", %1 failed (%2)").arg(failed).arg(firstFailure);
     if (stopped)
         text += tr(", %1 stopped").arg(stopped);
     if (notStarted)
@@ -682,13 +684,22 @@ QList<int> SweepsPanel::selectedIndexes() const
 
 void SweepsPanel::updateChart()
 {
-    // Nothing selected: every run that has begun; else only the selection.
+    // Nothing selected: every run that has begun, except diverged ones (one
+    // point at 1e8 would flatten every other curve, even on a log axis);
+    // else exactly the selection.
     QList<int> shown = selectedIndexes();
     const bool all = shown.isEmpty();
+    int hidden = 0;
     if (all)
-        for (int i = 0; i < static_cast<int>(rows_.size()); ++i)
-            if (!rows_[static_cast<std::size_t>(i)].curve.isEmpty())
+        for (int i = 0; i < static_cast<int>(rows_.size()); ++i) {
+            const Row& row = rows_[static_cast<std::size_t>(i)];
+            if (row.curve.isEmpty())
+                continue;
+            if (row.status == "diverged")
+                ++hidden;
+            else
                 shown << i;
+        }
     for (const QString& key : chart_->keys()) {
         bool keep = false;
         for (int i : std::as_const(shown))
@@ -696,14 +707,21 @@ void SweepsPanel::updateChart()
         if (!keep)
             chart_->removeSeries(key);
     }
+    // Series already shown are kept current by refresh(), one dirty run at a
+    // time: redrawing every curve per epoch would cost a 64-run grid dearly.
     for (int i : std::as_const(shown)) {
+        if (chart_->hasSeries(seriesKey(i)))
+            continue;
         const Row& row = rows_[static_cast<std::size_t>(i)];
-        if (!chart_->hasSeries(seriesKey(i)))
-            chart_->addSeries(seriesKey(i), row.label, LineChart::Style::Line, format::seriesColor(i));
+        chart_->addSeries(seriesKey(i), row.label, LineChart::Style::Line, format::seriesColor(i));
         chart_->setPoints(seriesKey(i), row.curve);
     }
-    chart_->setTitle(all ? tr("Perplexity — all runs (select rows to compare a few)")
-                         : tr("Perplexity — %n selected run(s)", nullptr, static_cast<int>(shown.size())));
+    if (!all)
+        chart_->setTitle(tr("Perplexity — %n selected run(s)", nullptr, static_cast<int>(shown.size())));
+    else if (hidden > 0)
+        chart_->setTitle(tr("Perplexity — all runs but %n diverged (select rows to choose)", nullptr, hidden));
+    else
+        chart_->setTitle(tr("Perplexity — all runs (select rows to compare a few)"));
 }
 
 void SweepsPanel::updateControls()

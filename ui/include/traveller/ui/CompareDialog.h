@@ -26,8 +26,8 @@ public:
     // Reads the runs once; ids that are not in the library are listed as missing.
     CompareDialog(const std::shared_ptr<RunStore>& store, const QList<qint64>& ids, QWidget* parent = nullptr);
 
-    // Keys whose values are not the same in every compared run ("name" for
-    // the experiment's own name, else schema keys such as train.lr).
+    // Schema keys (configSchema(): name, model.arch, train.lr, ...) whose
+    // values are not the same in every compared run, in schema order.
     static QStringList differingKeys(const std::vector<StoredRun>& runs);
 
     QList<qint64> runIds() const;

@@ -56,6 +56,10 @@ public:
     // Continues `prefix` with the opened run's weights; answered by generated().
     bool regenerate(const QString& prefix, int length, double temperature);
 
+    // Runs another part of this window trains or will train (a sweep's
+    // queue): they cannot be resumed, re-run or deleted from here meanwhile.
+    void setRunsInUse(const QList<qint64>& ids);
+
     void selectRuns(const QList<qint64>& ids);
     QList<qint64> selectedIds() const;
     QList<qint64> listedIds() const;  // in the table's (sorted, filtered) order
@@ -91,6 +95,7 @@ private:
     RunLibrary& library_;
     const QString dataDir_;
     std::vector<StoredRun> runs_;  // as last read, in id order
+    QList<qint64> inUse_;
     qint64 opened_ = 0;
 
     QThread* thread_ = nullptr;  // owned; alive while a run trains

@@ -79,6 +79,7 @@ public:
     QString seriesKey(int index) const { return QStringLiteral("run%1").arg(index); }
 
 Q_SIGNALS:
+    void sweepStarted(const QList<qint64>& ids);  // created in the library, "queued"
     void runRecorded(qint64 id);  // a run ended and its row in the library is final
     void sweepFinished();
 
