@@ -170,7 +170,8 @@ private Q_SLOTS:
         QVERIFY(!p->loadSweepText("name: x\ngrid:\n  train.lr: [0.1, 1\n", "broken.yaml"));
         QVERIFY2(p->message().contains("broken.yaml") && p->message().contains("line "), qPrintable(p->message()));
         QVERIFY(!p->loadSweepText("grid:\n  train.lr: [0.1, fast]\n", "value.yaml"));
-        QVERIFY2(p->message().contains("train.lr") && p->message().contains("line 2") && p->message().contains("column"),
+        QVERIFY2(p->message().contains("train.lr") && p->message().contains("line 2") &&
+                     p->message().contains("column"),
                  qPrintable(p->message()));
         QVERIFY(!p->loadSweepFile(dir.filePath("missing.yaml")));
         QVERIFY(p->message().contains("missing.yaml"));

@@ -99,8 +99,9 @@ CompareDialog::CompareDialog(const std::shared_ptr<RunStore>& store, const QList
     for (std::size_t i = 0; i < runs_.size(); ++i) {
         const StoredRun& r = runs_[i];
         const QString key = QStringLiteral("run%1").arg(r.id);
-        chart_->addSeries(key, tr("%1 — %2, ppl %3").arg(header(r), QString::fromStdString(r.status), format::number(r.perplexity)),
-                          LineChart::Style::Line, format::seriesColor(static_cast<int>(i)));
+        chart_->addSeries(
+            key, tr("%1 — %2, ppl %3").arg(header(r), QString::fromStdString(r.status), format::number(r.perplexity)),
+            LineChart::Style::Line, format::seriesColor(static_cast<int>(i)));
         chart_->setPoints(key, format::perplexityCurve(epochs[i]));
     }
 
@@ -155,17 +156,20 @@ CompareDialog::CompareDialog(const std::shared_ptr<RunStore>& store, const QList
         const auto flat = flatten(runs_[static_cast<std::size_t>(c)]);
         for (int row = 0; row < static_cast<int>(differing_.size()); ++row) {
             const auto it = flat.find(differing_[row].toStdString());
-            diff_->setItem(row, c, new QTableWidgetItem(it == flat.end() ? tr("(unreadable)") : QString::fromStdString(it->second)));
+            diff_->setItem(
+                row, c,
+                new QTableWidgetItem(it == flat.end() ? tr("(unreadable)") : QString::fromStdString(it->second)));
         }
     }
     note_ = new QLabel;
     note_->setObjectName("compareNote");
     note_->setWordWrap(true);
-    QString note = differing_.isEmpty()
-                       ? tr("The runs have the same settings: any difference comes from the machine or the library version.")
-                       : tr("Settings that differ (%1 of %2 keys; the rest are the same):")
-                             .arg(differing_.size())
-                             .arg(configSchema().size());
+    QString note =
+        differing_.isEmpty()
+            ? tr("The runs have the same settings: any difference comes from the machine or the library version.")
+            : tr("Settings that differ (%1 of %2 keys; the rest are the same):")
+                  .arg(differing_.size())
+                  .arg(configSchema().size());
     if (!missing.isEmpty())
         note += tr(" Not in the library: %1.").arg(missing.join(QStringLiteral(", ")));
     note_->setText(note);

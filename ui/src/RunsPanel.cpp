@@ -137,16 +137,20 @@ void RunsPanel::buildUi()
         b->setToolTip(tip);
         return b;
     };
-    refreshButton_ = button("refreshRunsButton", tr("Refresh"), tr("Read the library again (other sessions and the CLI write to it too)"));
+    refreshButton_ = button("refreshRunsButton", tr("Refresh"),
+                            tr("Read the library again (other sessions and the CLI write to it too)"));
     openButton_ = button("openRunButton", tr("Open"), tr("Curves, samples and text from the selected runs' weights"));
     renameButton_ = button("renameRunButton", tr("Rename…"), tr("Rename the selected run"));
     tagButton_ = button("tagRunsButton", tr("Tag…"), tr("Add a tag to the selected runs"));
     untagButton_ = button("untagRunsButton", tr("Untag…"), tr("Remove a tag from the selected runs"));
-    deleteButton_ = button("deleteRunsButton", tr("Delete…"), tr("Delete the selected runs, their metrics and their weights"));
+    deleteButton_ =
+        button("deleteRunsButton", tr("Delete…"), tr("Delete the selected runs, their metrics and their weights"));
     rerunButton_ = button("rerunButton", tr("Re-run"), tr("Train a new run with the same experiment"));
-    resumeButton_ = button("resumeRunButton", tr("Resume"), tr("Continue an interrupted or stopped run from its last checkpoint"));
+    resumeButton_ =
+        button("resumeRunButton", tr("Resume"), tr("Continue an interrupted or stopped run from its last checkpoint"));
     stopButton_ = button("stopRunButton", tr("Stop"), tr("Stop the run this tab is training (it can be resumed)"));
-    compareButton_ = button("compareRunsButton", tr("Compare…"), tr("Curves, samples side by side, and the settings that differ"));
+    compareButton_ =
+        button("compareRunsButton", tr("Compare…"), tr("Curves, samples side by side, and the settings that differ"));
 
     connect(refreshButton_, &QPushButton::clicked, this, &RunsPanel::refresh);
     connect(openButton_, &QPushButton::clicked, this, [this] {
@@ -369,7 +373,8 @@ void RunsPanel::refresh()
             if (bad)
                 items[kStatusColumn]->setForeground(QColor("#b00020"));
             items[kStatusColumn]->setToolTip(QString::fromStdString(r.message));
-            table::setNumber(items[kEpochsColumn], r.epochsDone, QStringLiteral("%1/%2").arg(r.epochsDone).arg(r.epochs));
+            table::setNumber(items[kEpochsColumn], r.epochsDone,
+                             QStringLiteral("%1/%2").arg(r.epochsDone).arg(r.epochs));
             table::setNumber(items[kPerplexityColumn], r.epochsDone > 0 ? r.perplexity : std::nan(""),
                              r.epochsDone > 0 ? format::number(r.perplexity) : QString());
             table::setNumber(items[kSpeedColumn], r.tokensPerSecond > 0 ? r.tokensPerSecond : std::nan(""),
@@ -684,7 +689,8 @@ qint64 RunsPanel::rerun(qint64 id)
     if (!s)
         return -1;
     if (training()) {
-        showMessage(tr("This tab trains one run at a time: stop run %1 first").arg(worker_ ? worker_->runId() : 0), true);
+        showMessage(tr("This tab trains one run at a time: stop run %1 first").arg(worker_ ? worker_->runId() : 0),
+                    true);
         return -1;
     }
     try {
@@ -706,7 +712,8 @@ bool RunsPanel::resume(qint64 id)
     if (!s)
         return false;
     if (training()) {
-        showMessage(tr("This tab trains one run at a time: stop run %1 first").arg(worker_ ? worker_->runId() : 0), true);
+        showMessage(tr("This tab trains one run at a time: stop run %1 first").arg(worker_ ? worker_->runId() : 0),
+                    true);
         return false;
     }
     if (inUse_.contains(id)) {

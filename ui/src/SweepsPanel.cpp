@@ -132,7 +132,8 @@ void SweepsPanel::buildUi()
     openButton_ = new QPushButton(tr("Open…"));
     openButton_->setObjectName("openSweepButton");
     connect(openButton_, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open sweep"), QString(), tr("Sweeps (*.yaml *.yml)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Open sweep"), QString(), tr("Sweeps (*.yaml *.yml)"));
         if (!path.isEmpty())
             loadSweepFile(path);
     });
@@ -812,13 +813,14 @@ bool SweepsPanel::exportCsv(const QString& path, Scope scope)
 {
     const auto runs = storedRuns(scope);
     if (runs.empty()) {
-        showMessage(scope == Scope::Selection ? tr("Select the runs to export first") : tr("No recorded runs to export"),
-                    true);
+        showMessage(
+            scope == Scope::Selection ? tr("Select the runs to export first") : tr("No recorded runs to export"), true);
         return false;
     }
     try {
         writeFileAtomically(path.toStdString(), runsToCsv(runs));
-        showMessage(tr("Exported %n run(s) to %1", nullptr, static_cast<int>(runs.size())).arg(QDir::toNativeSeparators(path)));
+        showMessage(
+            tr("Exported %n run(s) to %1", nullptr, static_cast<int>(runs.size())).arg(QDir::toNativeSeparators(path)));
         return true;
     } catch (const std::exception& e) {
         showError(tr("Could not export"), e);
@@ -831,8 +833,8 @@ bool SweepsPanel::exportReport(const QString& path, Scope scope)
     const auto runs = storedRuns(scope);
     auto store = library_.store();
     if (runs.empty() || !store) {
-        showMessage(scope == Scope::Selection ? tr("Select the runs to export first") : tr("No recorded runs to export"),
-                    true);
+        showMessage(
+            scope == Scope::Selection ? tr("Select the runs to export first") : tr("No recorded runs to export"), true);
         return false;
     }
     try {
