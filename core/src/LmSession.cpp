@@ -1,6 +1,7 @@
 #include "traveller/core/Training.h"
 
 #include "Checkpoint.h"
+#include "SeedLock.h"
 
 #include "lm/GradClip.h"
 #include "lm/LmBatches.h"
@@ -200,9 +201,12 @@ LmSession::LmSession(const ExperimentConfig& config, const std::string& dataDir)
     impl_->batches = std::make_unique<lm::LmBatches>(impl_->corpus.ids, config.data.batchSize,
                                                       config.data.numSteps, config.data.sampling);
     // Seed before building the model: its initial weights come from this stream.
-    torch::manual_seed(config.train.seed);
+    {
+        std::lock_guard lock(seedLock());
+        torch::manual_seed(config.train.seed);
+        impl_->model = lm::makeLanguageModel(config.model, impl_->corpus.vocab.size(), impl_->device);
+    }
     impl_->rng.seed(config.train.seed);
-    impl_->model = lm::makeLanguageModel(config.model, impl_->corpus.vocab.size(), impl_->device);
     if (config.train.optimizer == Optimizer::Sgd)
         impl_->optimizer = std::make_unique<torch::optim::SGD>(impl_->model->parameters(),
                                                                torch::optim::SGDOptions(config.train.lr));

@@ -230,3 +230,23 @@ TEST(RunStore, RecordedRunKeepsEveryEpochAndExports)
     EXPECT_NE(md.find("## Samples"), std::string::npos);
     EXPECT_NE(md.find("```text\ntime traveller"), std::string::npos) << md;
 }
+
+// Claiming a run is atomic: a second claim while the first owner lives fails
+// (the GUI and a CLI resuming the same run), and a finished run can be claimed
+// again (re-trained from its checkpoint).
+TEST(RunStore, ARunIsClaimedByOneOwnerAtATime)
+{
+    TestLibrary lib;
+    RunStore store(lib.str());
+    const auto id = store.createRun(newRun());
+    store.markRunning(id, "cpu", 1);
+    EXPECT_THROW(store.markRunning(id, "cpu", 1), StoreError);
+    RunStore other(lib.str());
+    EXPECT_THROW(other.markRunning(id, "cpu", 1), StoreError);
+    EXPECT_EQ(store.run(id).status, "running");
+    RunResult stopped;
+    stopped.status = RunStatus::Stopped;
+    store.finishRun(id, stopped, 1.0);
+    EXPECT_NO_THROW(other.markRunning(id, "cpu", 1));
+    EXPECT_THROW(store.markRunning(999, "cpu", 1), StoreError);
+}

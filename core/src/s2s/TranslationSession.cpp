@@ -1,6 +1,7 @@
 #include "traveller/core/Translation.h"
 
 #include "Checkpoint.h"
+#include "SeedLock.h"
 
 #include "s2s/S2sModels.h"
 #include "traveller/core/Errors.h"
@@ -51,9 +52,12 @@ TranslationSession::TranslationSession(const TranslationConfig& config, const st
     toTensors(d.corpus.target, d.corpus.targetVocab, d.y, d.yValid);
 
     // Seed before building the model: its initial weights come from this stream.
-    torch::manual_seed(config.train.seed);
-    d.model = s2s::Seq2Seq(config.model, d.corpus.sourceVocab.size(), d.corpus.targetVocab.size());
-    s2s::xavierInit(*d.model);
+    {
+        std::lock_guard lock(seedLock());
+        torch::manual_seed(config.train.seed);
+        d.model = s2s::Seq2Seq(config.model, d.corpus.sourceVocab.size(), d.corpus.targetVocab.size());
+        s2s::xavierInit(*d.model);
+    }
     d.model->to(d.device);
     d.optimizer = std::make_unique<torch::optim::Adam>(d.model->parameters(), torch::optim::AdamOptions(config.train.lr));
 }

@@ -255,11 +255,17 @@ std::int64_t RunStore::createRun(const NewRun& run)
 void RunStore::markRunning(std::int64_t id, const std::string& device, int threads)
 {
     std::lock_guard lock(mutex_);
+    reapInterrupted();  // a row left running by a dead process may be claimed
     const long pid = static_cast<long>(getpid());
+    // One statement: of two processes claiming the same run, one changes the row.
     Statement update(db_, "UPDATE runs SET status = 'running', device = ?, threads = ?, owner_pid = ?, owner_start = ?, "
-                          "finished_at = '', message = '' WHERE id = ?");
+                          "finished_at = '', message = '' WHERE id = ? AND status != 'running'");
     update.bind(1, device).bind(2, threads).bind(3, static_cast<std::int64_t>(pid)).bind(4, processStartTime(pid)).bind(5, id);
     update.step();
+    if (sqlite3_changes(db_) == 0) {
+        run(id);  // throws for an unknown id
+        throw StoreError("run " + std::to_string(id) + " is already training (another window or process owns it)");
+    }
 }
 
 void RunStore::appendEpoch(std::int64_t id, const StoredEpoch& e)

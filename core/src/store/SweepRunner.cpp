@@ -130,28 +130,37 @@ std::vector<RunResult> SweepRunner::run(SweepObserver& observer, RunControl& con
     auto trainOne = [&](std::size_t index) {
         const std::int64_t id = ids_[index];
         RunResult& result = results[index];
+        auto fail = [&](const std::exception& e) {
+            result = RunResult();
+            result.status = RunStatus::Failed;
+            result.message = e.what();
+        };
+        // A continuation starts where the shorter run ended, when that run
+        // trained to its end. Otherwise (it diverged, failed, stopped) the run
+        // trains from the start on its own.
         try {
-            // A continuation starts where the shorter run ended, when that run
-            // trained to its end. Otherwise (it diverged, failed, stopped) the run
-            // trains from the start on its own.
             const int before = continues_[index];
             if (before >= 0 && results[static_cast<std::size_t>(before)].status == RunStatus::Finished) {
                 const int epoch = results[static_cast<std::size_t>(before)].epochsDone;
                 if (epoch > 0 && epoch < store_.run(id).epochs)
                     continueFrom(store_, ids_[static_cast<std::size_t>(before)], id, epoch);
             }
-            observer.onRunStarted(index, id);
-            IndexedObserver forward(observer, index);
-            result = trainRecordedRun(store_, id, options_.record, forward, control);
         } catch (const std::exception& e) {
-            result = RunResult();
-            result.status = RunStatus::Failed;
-            result.message = e.what();
+            fail(e);
             try {
                 store_.finishRun(id, result, 0);
             } catch (const std::exception&) {
-                // The run stays as it was; its message is still reported below.
+                // The run stays queued; its message is still reported below.
             }
+            observer.onRunFinished(index, id, result);
+            return;
+        }
+        observer.onRunStarted(index, id);
+        IndexedObserver forward(observer, index);
+        try {
+            result = trainRecordedRun(store_, id, options_.record, forward, control);
+        } catch (const std::exception& e) {
+            fail(e);  // trainRecordedRun has stored it (or another process owns the run)
         }
         observer.onRunFinished(index, id, result);
     };

@@ -1,16 +1,11 @@
 #include "traveller/core/RunStore.h"
 
 #include <filesystem>
-#include <mutex>
 #include <thread>
 
 namespace traveller {
 
 namespace {
-
-// LmSession seeds LibTorch's global generator before building its model: two
-// sessions built at once on two threads would interleave that stream.
-std::mutex gSessionBuild;
 
 // Records each epoch in the store, checkpoints at intervals, and forwards the
 // epoch with the run's own numbering (a resumed run's session counts from 1).
@@ -57,7 +52,47 @@ private:
     TrainingObserver& forward_;
 };
 
+// Trains `session` as run `id` from epoch `start` on (0: a new run), recording
+// as it goes; marks the run failed and rethrows when training throws.
+RunResult trainFrom(RunStore& store, std::int64_t id, LmSession& session, int start, int planned,
+                    double elapsedBefore, const RecordOptions& options, TrainingObserver& observer,
+                    RunControl& control)
+{
+    const auto& config = session.config();
+    const int threads = config.train.threads > 0 ? config.train.threads
+                                                  : static_cast<int>(std::thread::hardware_concurrency());
+    // Outside the try: a run another process owns must not be marked failed here.
+    store.markRunning(id, session.device(), threads);
+    RunResult result;
+    try {
+        Recorder recorder(store, id, session, options, start, planned, elapsedBefore, observer);
+        result = session.train(recorder, control);
+        result.epochsDone += start;
+        if (result.divergedEpoch > 0)
+            result.divergedEpoch += start;
+        session.saveCheckpoint(store.checkpointPath(id));
+        store.setCheckpointEpoch(id, result.epochsDone);
+    } catch (const std::exception& e) {
+        RunResult failed;
+        failed.status = RunStatus::Failed;
+        failed.message = e.what();
+        store.finishRun(id, failed, 0);
+        throw;
+    }
+    store.finishRun(id, result, result.seconds);
+    return result;
+}
+
 } // namespace
+
+RunResult trainRecordedSession(RunStore& store, std::int64_t id, LmSession& session, const RecordOptions& options,
+                               TrainingObserver& observer, RunControl& control)
+{
+    const StoredRun stored = store.run(id);
+    if (stored.epochsDone > 0)
+        throw StoreError("run " + std::to_string(id) + " has already trained; resume it instead");
+    return trainFrom(store, id, session, 0, session.config().train.epochs, 0, options, observer, control);
+}
 
 RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions& options, TrainingObserver& observer,
                            RunControl& control)
@@ -72,6 +107,8 @@ RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions
     if (start >= stored.epochs && stored.epochs > 0)
         throw StoreError("run " + std::to_string(id) + " has already trained all its " + std::to_string(stored.epochs) +
                          " epochs");
+    if (stored.status == kStatusRunning)
+        throw StoreError("run " + std::to_string(id) + " is already training in another window or process");
     double elapsedBefore = 0;
     for (const auto& e : store.epochs(id))
         if (e.epoch == start)
@@ -79,25 +116,11 @@ RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions
     store.truncateEpochs(id, start);
     config.train.epochs = stored.epochs - start;
 
-    RunResult result;
+    std::unique_ptr<LmSession> session;
     try {
-        std::unique_ptr<LmSession> session;
-        {
-            std::lock_guard lock(gSessionBuild);
-            session = std::make_unique<LmSession>(config, options.dataDir);
-            if (start > 0)
-                session->loadCheckpoint(checkpoint);
-        }
-        const int threads = config.train.threads > 0 ? config.train.threads
-                                                      : static_cast<int>(std::thread::hardware_concurrency());
-        store.markRunning(id, session->device(), threads);
-        Recorder recorder(store, id, *session, options, start, stored.epochs, elapsedBefore, observer);
-        result = session->train(recorder, control);
-        result.epochsDone += start;
-        if (result.divergedEpoch > 0)
-            result.divergedEpoch += start;
-        session->saveCheckpoint(checkpoint);
-        store.setCheckpointEpoch(id, result.epochsDone);
+        session = std::make_unique<LmSession>(config, options.dataDir);
+        if (start > 0)
+            session->loadCheckpoint(checkpoint);
     } catch (const std::exception& e) {
         RunResult failed;
         failed.status = RunStatus::Failed;
@@ -105,8 +128,7 @@ RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions
         store.finishRun(id, failed, 0);
         throw;
     }
-    store.finishRun(id, result, result.seconds);
-    return result;
+    return trainFrom(store, id, *session, start, stored.epochs, elapsedBefore, options, observer, control);
 }
 
 } // namespace traveller

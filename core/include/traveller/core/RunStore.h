@@ -93,7 +93,8 @@ public:
 
     // Writers. Safe to call from several threads (one connection, one mutex).
     std::int64_t createRun(const NewRun& run);
-    // Claims the run for this process: status running, owner pid.
+    // Claims the run for this process: status running, owner pid. Throws
+    // StoreError when another live process (or this one) is training it.
     void markRunning(std::int64_t id, const std::string& device, int threads);
     void appendEpoch(std::int64_t id, const StoredEpoch& epoch);
     void setCheckpointEpoch(std::int64_t id, int epoch);
@@ -142,5 +143,11 @@ struct RecordOptions {
 // marked failed.
 RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions& options,
                            TrainingObserver& observer, RunControl& control);
+
+// The same for a session the caller built and keeps (the GUI's worker, which
+// writes text with the weights afterwards): trains it as the new run `id`
+// (created from the session's config, nothing recorded yet).
+RunResult trainRecordedSession(RunStore& store, std::int64_t id, LmSession& session, const RecordOptions& options,
+                               TrainingObserver& observer, RunControl& control);
 
 } // namespace traveller
