@@ -2,10 +2,12 @@
 // clicked, and the charts, tables and samples checked for what a student
 // would see. Runs are tiny (hidden 32, 2000 characters) to stay fast.
 #include "traveller/core/Errors.h"
+#include "traveller/core/RunStore.h"
 #include "traveller/core/Training.h"
 #include "traveller/ui/ExperimentPanel.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"
+#include "traveller/ui/RunsPanel.h"
 #include "traveller/ui/SamplesView.h"
 
 #include <QChartView>
@@ -358,6 +360,51 @@ private Q_SLOTS:
         QCOMPARE(toggled.count(), 1);
         QVERIFY(!chart.seriesVisible("a"));
         QVERIFY(markers.first()->isVisible());
+    }
+
+    // A run trained in the Language model tab is in the run library afterwards
+    // (config, every epoch, weights), and a new window's Runs tab lists it.
+    void languageModelRunsAreRecordedInTheLibrary()
+    {
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        const QByteArray before = qgetenv("TRAVELLER_HOME");
+        qputenv("TRAVELLER_HOME", home.path().toUtf8());
+        std::int64_t libraryId = 0;
+        {
+            MainWindow w;
+            w.show();
+            setSmallRun(w, "gru", 4);
+            click(w, "trainButton");
+            const int id = w.runIds().first();
+            QTRY_VERIFY_WITH_TIMEOUT(finished(w, id), kRunTimeoutMs);
+            QCOMPARE(w.runStatusText(id), QString("finished"));
+            const QString message = w.findChild<QLabel*>("messageLabel")->text();
+            QVERIFY2(message.contains("saved as run"), qPrintable(message));
+
+            traveller::RunStore store(home.path().toStdString());
+            const auto runs = store.runs();
+            QCOMPARE(runs.size(), std::size_t(1));
+            libraryId = runs[0].id;
+            QCOMPARE(runs[0].status, std::string("finished"));
+            QCOMPARE(runs[0].epochsDone, 4);
+            QVERIFY(runs[0].config().model.arch == traveller::Arch::Gru);
+            QCOMPARE(runs[0].config().model.hidden, 32);
+            const auto epochs = store.epochs(libraryId);
+            QCOMPARE(epochs.size(), std::size_t(4));
+            // The same curve the chart drew.
+            const auto points = w.perplexityChart()->points(w.seriesKey(id));
+            for (std::size_t e = 0; e < epochs.size(); ++e)
+                QVERIFY(std::abs(epochs[e].perplexity - points[static_cast<int>(e)].y()) < 1e-9);
+            QVERIFY(QFile::exists(QString::fromStdString(store.checkpointPath(libraryId))));
+        }
+        MainWindow again;
+        again.runsPanel()->refresh();
+        QVERIFY(again.runsPanel()->listedIds().contains(libraryId));
+        if (before.isNull())
+            qunsetenv("TRAVELLER_HOME");
+        else
+            qputenv("TRAVELLER_HOME", before);
     }
 
     void divergingRunIsReported()

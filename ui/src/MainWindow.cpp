@@ -575,7 +575,7 @@ void MainWindow::startNext()
     gradRunId_ = r.id;
     r.thread = new QThread;
     r.thread->setObjectName(QStringLiteral("run%1").arg(r.id));
-    r.worker = new TrainingWorker(r.id, r.config, dataDir_);
+    r.worker = new TrainingWorker(r.id, r.config, dataDir_, library_->store());
     r.worker->moveToThread(r.thread);
     connect(r.thread, &QThread::finished, r.worker, &QObject::deleteLater);
     connect(r.thread, &QThread::started, r.worker, &TrainingWorker::run);
@@ -697,10 +697,13 @@ void MainWindow::onFinished(int runId, const RunOutcome& outcome)
     switch (outcome.status) {
     case RunStatus::Finished:
         setState(*r, RunState::Finished);
-        showMessage(tr("%1 finished: perplexity %2 after %3 epochs, %4 tokens/s")
+        showMessage(tr("%1 finished: perplexity %2 after %3 epochs, %4 tokens/s%5")
                         .arg(r->name, formatNumber(outcome.perplexity))
                         .arg(outcome.epochsDone)
-                        .arg(outcome.tokensPerSecond, 0, 'f', 0));
+                        .arg(outcome.tokensPerSecond, 0, 'f', 0)
+                        .arg(outcome.libraryId > 0 ? tr("; saved as run %1 in the Runs tab").arg(outcome.libraryId)
+                                                   : outcome.libraryNote.isEmpty() ? QString()
+                                                                                   : "; " + outcome.libraryNote));
         break;
     case RunStatus::Stopped:
         setState(*r, RunState::Stopped);

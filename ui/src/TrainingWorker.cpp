@@ -1,6 +1,7 @@
 #include "traveller/ui/TrainingWorker.h"
 
 #include "traveller/core/Errors.h"
+#include "traveller/core/RunStore.h"
 
 #include <QMetaObject>
 
@@ -19,8 +20,8 @@ void registerUiMetaTypes()
     qRegisterMetaType<traveller::ui::RunFailure>();
 }
 
-TrainingWorker::TrainingWorker(int runId, ExperimentConfig config, QString dataDir)
-    : runId_(runId), config_(std::move(config)), dataDir_(std::move(dataDir))
+TrainingWorker::TrainingWorker(int runId, ExperimentConfig config, QString dataDir, std::shared_ptr<RunStore> store)
+    : runId_(runId), config_(std::move(config)), dataDir_(std::move(dataDir)), store_(std::move(store))
 {
 }
 
@@ -90,8 +91,29 @@ void TrainingWorker::run()
         info.vocabSize = session_->corpus().vocab.size();
         Q_EMIT started(runId_, info);
 
-        const RunResult r = session_->train(*this, control_);
+        // Recorded in the library when there is one; a library that cannot be
+        // written to costs the record, not the run.
+        std::int64_t libraryId = 0;
+        QString libraryNote;
+        if (store_) {
+            try {
+                libraryId = store_->createRun({config_, config_.displayName(), "", "", TRAVELLER_VERSION});
+            } catch (const std::exception& e) {
+                libraryNote = tr("not recorded in the run library: %1").arg(QString::fromStdString(e.what()));
+            }
+        }
+        RunResult r;
+        if (libraryId > 0) {
+            RecordOptions options;
+            options.dataDir = dataDir_.toStdString();
+            options.programVersion = TRAVELLER_VERSION;
+            r = trainRecordedSession(*store_, libraryId, *session_, options, *this, control_);
+        } else {
+            r = session_->train(*this, control_);
+        }
         RunOutcome out;
+        out.libraryId = libraryId;
+        out.libraryNote = libraryNote;
         out.status = r.status;
         out.epochsDone = r.epochsDone;
         out.divergedEpoch = r.divergedEpoch;

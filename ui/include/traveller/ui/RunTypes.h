@@ -32,6 +32,8 @@ struct RunOutcome {
     QString device;
     QString finalSample;         // continuation of the experiment's prefix with the last weights
     QString message;
+    qint64 libraryId = 0;        // its id in the run library; 0 = not recorded
+    QString libraryNote;         // why it was not recorded, when it was not
 };
 
 enum class FailureKind { Config, Corpus, Device, Other };

@@ -16,12 +16,18 @@
 #include <mutex>
 #include <vector>
 
+namespace traveller {
+class RunStore;
+}
+
 namespace traveller::ui {
 
 class TrainingWorker : public QObject, public TrainingObserver {
     Q_OBJECT
 public:
-    TrainingWorker(int runId, ExperimentConfig config, QString dataDir);
+    // With a store, the run is also recorded in the run library (config, every
+    // epoch, samples, final weights), where the Runs tab finds it later.
+    TrainingWorker(int runId, ExperimentConfig config, QString dataDir, std::shared_ptr<RunStore> store = {});
     ~TrainingWorker() override;
 
     int runId() const { return runId_; }
@@ -65,6 +71,7 @@ private:
     const int runId_;
     const ExperimentConfig config_;
     const QString dataDir_;
+    const std::shared_ptr<RunStore> store_;
     RunControl control_;
     std::unique_ptr<LmSession> session_;  // worker thread only
 
