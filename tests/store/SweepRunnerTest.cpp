@@ -149,6 +149,15 @@ TEST(SweepRunner, ChainsRunsThatDifferOnlyInEpochs)
     const auto results = runner.run(observer, control);
     ASSERT_EQ(results.size(), 4u);
     EXPECT_EQ(observer.finished.size(), 4u);
+    // A continued run's wall time includes the shorter run's, in the result as
+    // in the store.
+    for (std::size_t i = 0; i < 4; ++i) {
+        EXPECT_DOUBLE_EQ(results[i].seconds, store.run(runner.ids()[i]).seconds);
+        const int before = runner.continues()[i];
+        if (before >= 0) {
+            EXPECT_GT(results[i].seconds, results[static_cast<std::size_t>(before)].seconds);
+        }
+    }
     // Only the epochs actually trained are reported: 2 + 2 per chain.
     EXPECT_EQ(observer.epochs, 8);
 

@@ -138,12 +138,15 @@ std::vector<RunResult> SweepRunner::run(SweepObserver& observer, RunControl& con
         // A continuation starts where the shorter run ended, when that run
         // trained to its end. Otherwise (it diverged, failed, stopped) the run
         // trains from the start on its own.
+        bool continued = false;
         try {
             const int before = continues_[index];
             if (before >= 0 && results[static_cast<std::size_t>(before)].status == RunStatus::Finished) {
                 const int epoch = results[static_cast<std::size_t>(before)].epochsDone;
-                if (epoch > 0 && epoch < store_.run(id).epochs)
+                if (epoch > 0 && epoch < store_.run(id).epochs) {
                     continueFrom(store_, ids_[static_cast<std::size_t>(before)], id, epoch);
+                    continued = true;
+                }
             }
         } catch (const std::exception& e) {
             fail(e);
@@ -159,6 +162,9 @@ std::vector<RunResult> SweepRunner::run(SweepObserver& observer, RunControl& con
         IndexedObserver forward(observer, index);
         try {
             result = trainRecordedRun(store_, id, options_.record, forward, control);
+            // The run's wall time includes the epochs it took over, as stored.
+            if (continued)
+                result.seconds = store_.run(id).seconds;
         } catch (const std::exception& e) {
             fail(e);  // trainRecordedRun has stored it (or another process owns the run)
         }
