@@ -271,6 +271,9 @@ void LineChart::rescale()
     xAxis_->setRange(xMin, xMax);
     setNiceTicks(xAxis_, xMin, xMax);
     if (logScale_) {
+        // Perplexities span 1-30: base 10 would label only 1 and 10 there, so
+        // ranges under two decades are labelled at powers of 2 (1, 2, 4, 8, 16).
+        yLog_->setBase(yMax / yMin < 100 ? 2 : 10);
         yLog_->setRange(yMin / 1.2, yMax * 1.2);
     } else {
         const double pad = yMax > yMin ? (yMax - yMin) * 0.05 : std::max(1.0, std::abs(yMax) * 0.1);
