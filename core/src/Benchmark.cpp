@@ -1,5 +1,7 @@
 #include "traveller/core/Benchmark.h"
 
+#include "lm/SkinnyGemm.h"
+
 #include <torch/torch.h>
 
 #include <chrono>
@@ -26,6 +28,8 @@ double measureGemmGflops(std::int64_t m, std::int64_t k, std::int64_t n, double 
     }
     return 2.0 * static_cast<double>(m * k * n) * static_cast<double>(reps) / elapsed / 1e9;
 }
+
+const char* recurrentGemmKernel() { return lm::PackedWeights::kernelName(); }
 
 double lmFlopsPerToken(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers)
 {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+
 using namespace traveller;
 using namespace traveller::lm;
 

@@ -20,6 +20,8 @@ public:
     // True when this CPU has AVX-512F (and TRAVELLER_PACKED_GEMM is not 0);
     // otherwise the callers use LibTorch's GEMM.
     static bool supported();
+    // "avx512" or "none".
+    static const char* kernelName();
 
     // W (N, K), row-major: C = A · Wᵀ.
     void packRows(const float* w, std::int64_t n, std::int64_t k, std::int64_t ldw);

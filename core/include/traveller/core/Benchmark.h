@@ -16,6 +16,10 @@ double measureGemmGflops(std::int64_t m, std::int64_t k, std::int64_t n, double 
 // the one-hot input product as the book computes it:
 //   3 * 2 * (V*G*H + (L-1)*H*G*H + L*H*G*H + H*V)
 // for vocabulary V, hidden H, layers L, gates G (RNN 1, GRU 3, LSTM 4).
+// The fused layers' per-step product kernel on this CPU: "avx512", "avx2" or
+// "none" (LibTorch's GEMM); see core/src/lm/SkinnyGemm.h.
+const char* recurrentGemmKernel();
+
 double lmFlopsPerToken(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers);
 
 } // namespace traveller
