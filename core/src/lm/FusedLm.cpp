@@ -162,6 +162,10 @@ void forRows(std::int64_t rows, std::int64_t rowWidth, const F& f)
     at::parallel_for(0, rows, rowGrain(rowWidth), f);
 }
 
+// Packing reads and writes W_hh once; the products it serves do 2·T·B
+// multiply-adds per weight. Below a few steps of a batch, packing dominates.
+bool worthPacking(std::int64_t steps, std::int64_t batch) { return steps * batch >= 64; }
+
 float* ptr(torch::Tensor& t) { return t.data_ptr<float>(); }
 const float* cptr(const torch::Tensor& t) { return t.data_ptr<float>(); }
 
@@ -197,9 +201,11 @@ public:
         auto hPrev = h0.contiguous();
         auto cPrev = arch == Arch::Lstm ? c0.contiguous() : torch::Tensor();
         // W_hh packed once for all T steps (see SkinnyGemm.h); LibTorch's GEMM
-        // where the CPU lacks AVX-512.
+        // where the CPU lacks AVX-512, and for a single row or step (writing
+        // text feeds one character at a time: packing would cost more than the
+        // product).
         PackedWeights packed;
-        const bool own = PackedWeights::supported();
+        const bool own = PackedWeights::supported() && worthPacking(T, B);
         const auto wHhC = wHh.contiguous();
         const auto bHhC = bHh.contiguous();
         if (own)
@@ -265,7 +271,7 @@ public:
         auto next = torch::empty({B, H}, f32);
         // dG W_hh at every step: W_hh packed once (see SkinnyGemm.h).
         PackedWeights packed;
-        const bool own = PackedWeights::supported();
+        const bool own = PackedWeights::supported() && worthPacking(T, B);
         const auto wHhC = wHh.contiguous();
         if (own)
             packed.packColumns(cptr(wHhC), GH, H, H);

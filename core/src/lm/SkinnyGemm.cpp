@@ -94,15 +94,22 @@ void PackedWeights::packRows(const float* w, std::int64_t n, std::int64_t k, std
     n_ = n;
     k_ = k;
     const std::int64_t count = (n + kPanel - 1) / kPanel;
-    storage_.assign(static_cast<std::size_t>(count * k * kPanel + 16), 0.0f);
+    storage_.resize(static_cast<std::size_t>(count * k * kPanel + 16));
     float* out = panels();
-    for (std::int64_t p = 0; p < count; ++p)
-        for (std::int64_t j = 0; j < std::min(kPanel, n - p * kPanel); ++j) {
-            const float* row = w + (p * kPanel + j) * ldw;
-            float* dst = out + p * k * kPanel + j;
-            for (std::int64_t i = 0; i < k; ++i)
-                dst[i * kPanel] = row[i];
+    for (std::int64_t p = 0; p < count; ++p) {
+        const std::int64_t cols = std::min(kPanel, n - p * kPanel);
+        const float* rows = w + p * kPanel * ldw;
+        float* dst = out + p * k * kPanel;
+        // Row i of the panel gathers column i of 32 rows of W: the 32 source
+        // rows are read in step (each cache line serves 16 i's), the panel is
+        // written in order.
+        for (std::int64_t i = 0; i < k; ++i) {
+            for (std::int64_t j = 0; j < cols; ++j)
+                dst[i * kPanel + j] = rows[j * ldw + i];
+            for (std::int64_t j = cols; j < kPanel; ++j)
+                dst[i * kPanel + j] = 0.0f;
         }
+    }
 }
 
 void PackedWeights::packColumns(const float* w, std::int64_t k, std::int64_t n, std::int64_t ldw)
@@ -110,12 +117,15 @@ void PackedWeights::packColumns(const float* w, std::int64_t k, std::int64_t n, 
     n_ = n;
     k_ = k;
     const std::int64_t count = (n + kPanel - 1) / kPanel;
-    storage_.assign(static_cast<std::size_t>(count * k * kPanel + 16), 0.0f);
+    storage_.resize(static_cast<std::size_t>(count * k * kPanel + 16));
     float* out = panels();
     for (std::int64_t p = 0; p < count; ++p) {
         const std::int64_t cols = std::min(kPanel, n - p * kPanel);
-        for (std::int64_t i = 0; i < k; ++i)
-            std::memcpy(out + (p * k + i) * kPanel, w + i * ldw + p * kPanel, static_cast<std::size_t>(cols) * sizeof(float));
+        for (std::int64_t i = 0; i < k; ++i) {
+            float* dst = out + (p * k + i) * kPanel;
+            std::memcpy(dst, w + i * ldw + p * kPanel, static_cast<std::size_t>(cols) * sizeof(float));
+            std::fill(dst + cols, dst + kPanel, 0.0f);
+        }
     }
 }
 
