@@ -89,12 +89,18 @@ float* PackedWeights::panels() const
     return reinterpret_cast<float*>(address);
 }
 
-void PackedWeights::packRows(const float* w, std::int64_t n, std::int64_t k, std::int64_t ldw)
+std::int64_t PackedWeights::reserve(std::int64_t n, std::int64_t k)
 {
     n_ = n;
     k_ = k;
     const std::int64_t count = (n + kPanel - 1) / kPanel;
-    storage_.resize(static_cast<std::size_t>(count * k * kPanel + 16));
+    storage_.resize(static_cast<std::size_t>(count * k * kPanel + 16));  // + room to align
+    return count;
+}
+
+void PackedWeights::packRows(const float* w, std::int64_t n, std::int64_t k, std::int64_t ldw)
+{
+    const std::int64_t count = reserve(n, k);
     float* out = panels();
     for (std::int64_t p = 0; p < count; ++p) {
         const std::int64_t cols = std::min(kPanel, n - p * kPanel);
@@ -114,10 +120,7 @@ void PackedWeights::packRows(const float* w, std::int64_t n, std::int64_t k, std
 
 void PackedWeights::packColumns(const float* w, std::int64_t k, std::int64_t n, std::int64_t ldw)
 {
-    n_ = n;
-    k_ = k;
-    const std::int64_t count = (n + kPanel - 1) / kPanel;
-    storage_.resize(static_cast<std::size_t>(count * k * kPanel + 16));
+    const std::int64_t count = reserve(n, k);
     float* out = panels();
     for (std::int64_t p = 0; p < count; ++p) {
         const std::int64_t cols = std::min(kPanel, n - p * kPanel);

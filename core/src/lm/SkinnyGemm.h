@@ -40,6 +40,7 @@ public:
 private:
     std::int64_t n_ = 0;
     std::int64_t k_ = 0;
+    std::int64_t reserve(std::int64_t n, std::int64_t k);  // sizes storage_; returns the panel count
     float* panels() const;       // 64-byte aligned start within storage_
     std::vector<float> storage_;  // panel p, row k: 32 floats (zero beyond n)
 };

@@ -52,6 +52,16 @@ private:
     TrainingObserver& forward_;
 };
 
+// Stores run `id` as failed with the exception's message, then rethrows it.
+[[noreturn]] void failAndRethrow(RunStore& store, std::int64_t id, const std::exception& e)
+{
+    RunResult failed;
+    failed.status = RunStatus::Failed;
+    failed.message = e.what();
+    store.finishRun(id, failed, 0);
+    throw;
+}
+
 // Trains `session` as run `id` from epoch `start` on (0: a new run), recording
 // as it goes; marks the run failed and rethrows when training throws.
 RunResult trainFrom(RunStore& store, std::int64_t id, LmSession& session, int start, int planned,
@@ -73,11 +83,7 @@ RunResult trainFrom(RunStore& store, std::int64_t id, LmSession& session, int st
         session.saveCheckpoint(store.checkpointPath(id));
         store.setCheckpointEpoch(id, result.epochsDone);
     } catch (const std::exception& e) {
-        RunResult failed;
-        failed.status = RunStatus::Failed;
-        failed.message = e.what();
-        store.finishRun(id, failed, 0);
-        throw;
+        failAndRethrow(store, id, e);
     }
     store.finishRun(id, result, result.seconds);
     return result;
@@ -122,11 +128,7 @@ RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions
         if (start > 0)
             session->loadCheckpoint(checkpoint);
     } catch (const std::exception& e) {
-        RunResult failed;
-        failed.status = RunStatus::Failed;
-        failed.message = e.what();
-        store.finishRun(id, failed, 0);
-        throw;
+        failAndRethrow(store, id, e);
     }
     return trainFrom(store, id, *session, start, stored.epochs, elapsedBefore, options, observer, control);
 }
