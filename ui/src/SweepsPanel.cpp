@@ -535,6 +535,8 @@ void SweepsPanel::onRunFinished(int index, qint64 id, const RunOutcome& outcome)
     reloadFromStore(index);  // the library's row is final now: its curve, time and samples
     row.dirty = true;
     refresh();
+    // The columns were sized for the empty table; fit the numbers now written.
+    view_->resizeColumnsToContents();
     Q_EMIT runRecorded(id);
 }
 
