@@ -111,19 +111,9 @@ void TrainingWorker::run()
         } else {
             r = session_->train(*this, control_);
         }
-        RunOutcome out;
+        RunOutcome out = toOutcome(r, config_.sample.prefix);
         out.libraryId = libraryId;
         out.libraryNote = libraryNote;
-        out.status = r.status;
-        out.epochsDone = r.epochsDone;
-        out.divergedEpoch = r.divergedEpoch;
-        out.perplexity = r.perplexity;
-        out.tokensPerSecond = r.tokensPerSecond;
-        out.seconds = r.seconds;
-        out.device = QString::fromStdString(r.device);
-        out.message = QString::fromStdString(r.message);
-        if (const auto it = r.samples.find(config_.sample.prefix); it != r.samples.end())
-            out.finalSample = QString::fromStdString(it->second);
         Q_EMIT finished(runId_, out);
         serveGenerateRequests();
         return;

@@ -50,8 +50,8 @@ struct RunFailure {
 // Call once before connecting workers (main() and test initTestCase do).
 void registerUiMetaTypes();
 
-// The outcome of a recorded run (sweep, resume, re-run), with the final
-// continuation of `prefix`.
+// The outcome of a run (language-model tab, sweep, resume, re-run), with the
+// final continuation of `prefix`.
 inline RunOutcome toOutcome(const RunResult& r, const std::string& prefix)
 {
     RunOutcome out;
