@@ -186,6 +186,24 @@ std::string ExperimentConfig::displayName() const
     return out;
 }
 
+bool sameRun(const ExperimentConfig& a, const ExperimentConfig& b)
+{
+    for (const auto& info : configSchema()) {
+        const std::string& key = info.key;
+        if (key == "name" || key == "train.device" || key == "train.threads" || key == "train.seed" ||
+            key.rfind("sample.", 0) == 0)
+            continue;
+        if (configValue(a, key) != configValue(b, key))
+            return false;
+    }
+    return true;
+}
+
+std::string nameFor(const ExperimentConfig& named, const ExperimentConfig& now)
+{
+    return sameRun(named, now) ? named.name : std::string();
+}
+
 const std::vector<ConfigKeyInfo>& configSchema()
 {
     static const std::vector<ConfigKeyInfo> infos = [] {

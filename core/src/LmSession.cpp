@@ -14,6 +14,8 @@
 #include <torch/version.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <cstdio>
 #include <cstring>
 #include <dlfcn.h>
@@ -67,8 +69,11 @@ void RunControl::resume()
 bool RunControl::proceed()
 {
     if (pause_.load()) {
+        const auto start = std::chrono::steady_clock::now();
         std::unique_lock<std::mutex> lock(mutex_);
         wake_.wait(lock, [this] { return !pause_.load() || stop_.load(); });
+        const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        pausedSeconds_.store(pausedSeconds_.load() + waited);  // only the trainer's thread writes it
     }
     return !stop_.load();
 }
@@ -100,6 +105,32 @@ int trainingThreads() { return at::get_num_threads(); }
 bool cudaSupportCompiled() { return at::hasCUDA(); }
 
 std::string torchVersion() { return TORCH_VERSION; }
+
+std::string blasLibrary()
+{
+    std::ifstream maps("/proc/self/maps");
+    std::string line;
+    while (std::getline(maps, line)) {
+        const auto slash = line.find('/');
+        if (slash == std::string::npos)
+            continue;
+        const std::string path = line.substr(slash);
+        const std::string file = path.substr(path.rfind('/') + 1);
+        if (file.rfind("libopenblas", 0) == 0 || file.rfind("libblas", 0) == 0 || file.rfind("libmkl", 0) == 0) {
+            std::error_code ec;
+            const std::string real = std::filesystem::canonical(path, ec).string();
+            const std::string shown = ec ? path : real;
+            if (shown.find("openblas") != std::string::npos) {
+                const auto dir = std::filesystem::path(shown).parent_path().filename().string();
+                return "OpenBLAS (" + dir + ")";
+            }
+            if (shown.find("mkl") != std::string::npos)
+                return "Intel MKL (" + shown + ")";
+            return "reference BLAS (" + shown + "): about 12x slower, install libopenblas0-openmp";
+        }
+    }
+    return "linked statically or not loaded yet";
+}
 
 namespace {
 // "NVIDIA H100 80GB HBM3 (79.2 GiB)" through the CUDA driver API, loaded at run
@@ -238,6 +269,11 @@ RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
     auto& optimizer = *impl_->optimizer;
     const auto params = model.parameters();
     const auto runStart = Clock::now();
+    const double pausedAtStart = control.pausedSeconds();
+    // Wall time without the pauses: a paused run is not training.
+    auto activeSeconds = [&] {
+        return std::chrono::duration<double>(Clock::now() - runStart).count() - (control.pausedSeconds() - pausedAtStart);
+    };
 
     // OpenMP's thread count belongs to the calling thread: set it on the one
     // that trains (a GUI worker thread, say), not only where the config was read.
@@ -256,6 +292,7 @@ RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
             break;
         }
         const auto epochStart = Clock::now();
+        const double pausedAtEpochStart = control.pausedSeconds();
         const auto batches = impl_->batches->epoch(impl_->rng);
         lm::RnnState state;
         double lossSum = 0;
@@ -298,7 +335,8 @@ RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
         }
         if (result.status == RunStatus::Diverged)
             break;
-        const double seconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
+        const double seconds = std::chrono::duration<double>(Clock::now() - epochStart).count() -
+                               (control.pausedSeconds() - pausedAtEpochStart);
         if (stopped) {
             // A partial epoch still counts for speed but not as a completed epoch.
             trainSeconds += seconds;
@@ -329,7 +367,7 @@ RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
                                                cfg.train.seed + static_cast<std::uint64_t>(epoch));
             model.train();
         }
-        stats.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();
+        stats.elapsedSeconds = activeSeconds();
         observer.onEpoch(stats);
         if (blownUp) {
             result.status = RunStatus::Diverged;
@@ -349,7 +387,7 @@ RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
     for (const std::string& prefix : {cfg.sample.prefix, std::string("traveller")})
         result.samples[prefix] = impl_->continueText(prefix, cfg.sample.length, cfg.sample.temperature, cfg.train.seed);
     model.train();
-    result.seconds = std::chrono::duration<double>(Clock::now() - runStart).count();
+    result.seconds = activeSeconds();
     return result;
 }
 

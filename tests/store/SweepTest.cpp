@@ -176,3 +176,34 @@ TEST(Sweep, ShippedPresetsExpandToTheLabGrid)
     }
     EXPECT_EQ(files, 11);
 }
+
+// A name belongs to the settings it was written for: an architecture sweep on
+// the book's RNN must not call its GRU and LSTM runs "RNN (book)".
+TEST(Sweep, TheBasesNameStaysWithTheBasesRun)
+{
+    const fs::path book = fs::path(TRAVELLER_SOURCE_DIR) / "resources/presets/book-rnn.yaml";
+    const Sweep s = parseSweepYaml("name: archs\n"
+                                   "base: " + book.string() + "\n"
+                                   "variants:\n"
+                                   "  - {model.arch: rnn}\n"
+                                   "  - {model.arch: gru}\n"
+                                   "  - {model.arch: lstm}\n"
+                                   "  - {model.arch: gru, name: \"my GRU\"}\n");
+    ASSERT_EQ(s.runs.size(), 4u);
+    EXPECT_EQ(s.runs[0].config.name, "RNN (book)");  // the base's own run
+    EXPECT_EQ(s.runs[1].config.displayName(), "GRU h256 lr1");
+    EXPECT_EQ(s.runs[2].config.displayName(), "LSTM h256 lr1");
+    EXPECT_EQ(s.runs[3].config.displayName(), "my GRU");
+
+    // Keys the derived name does not show are added from the label; a grid
+    // over the seed keeps the base's run (and its name) apart by the seed.
+    const Sweep t = parseSweepYaml("base: " + book.string() + "\n"
+                                   "grid:\n"
+                                   "  data.num_steps: [10, 35]\n");
+    EXPECT_EQ(t.runs[0].config.displayName(), "RNN h256 lr1 num_steps=10");
+    EXPECT_EQ(t.runs[1].config.displayName(), "RNN (book) num_steps=35");
+    const Sweep u = parseSweepYaml("base: " + book.string() + "\n"
+                                   "grid:\n"
+                                   "  train.seed: [1, 2]\n");
+    EXPECT_EQ(u.runs[1].config.displayName(), "RNN (book) seed=2");
+}

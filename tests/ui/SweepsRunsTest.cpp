@@ -201,7 +201,7 @@ private Q_SLOTS:
         QCOMPARE(ids.size(), 4);
 
         for (int row = 0; row < 4; ++row) {
-            QCOMPARE(p->cell(row, "Status"), QString("done"));
+            QCOMPARE(p->cell(row, "Status"), QString("finished"));
             bool ok = false;
             const double ppl = p->cell(row, "Perplexity").toDouble(&ok);
             QVERIFY2(ok && std::isfinite(ppl) && ppl > 1.0, qPrintable(p->cell(row, "Perplexity")));
@@ -293,7 +293,7 @@ grid:
         QVERIFY(runSweep(w, yaml));
         SweepsPanel* p = w.sweepsPanel();
         p->resultsView()->sortByColumn(p->column("train.lr"), Qt::AscendingOrder);
-        QCOMPARE(p->cell(0, "Status"), QString("done"));
+        QCOMPARE(p->cell(0, "Status"), QString("finished"));
         QCOMPARE(p->cell(1, "Status"), QString("diverged"));
         QVERIFY(p->message().contains("1 diverged"));
         // The diverged curve would flatten the others: shown only when selected.

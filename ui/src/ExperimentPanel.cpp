@@ -111,9 +111,21 @@ void ExperimentPanel::addLine(const QString& key, const QString& label)
     fields_.insert(key, edit);
     labels_.insert(key, label);
     order_.append(key);
-    connect(edit, &QLineEdit::textChanged, this, [this] {
-        if (!filling_)
-            revalidate();
+    connect(edit, &QLineEdit::textChanged, this, [this, key] {
+        if (filling_)
+            return;
+        if (key == QLatin1String("name")) {
+            // A name typed now belongs to the settings as they are now (core's sameRun).
+            named_ = base_;
+            for (const QString& k : std::as_const(order_)) {
+                try {
+                    setConfigValue(named_, k.toStdString(), value(k).toStdString());
+                } catch (const std::exception&) {
+                    // A field being typed: the base's value stands for it.
+                }
+            }
+        }
+        revalidate();
     });
 }
 
@@ -208,6 +220,7 @@ QString ExperimentPanel::value(const QString& key) const
 void ExperimentPanel::setConfig(const ExperimentConfig& config)
 {
     base_ = config;
+    named_ = config;
     filling_ = true;
     for (const QString& key : std::as_const(order_))
         setValue(key, QString::fromStdString(configValue(config, key.toStdString())));
@@ -256,8 +269,17 @@ void ExperimentPanel::revalidate()
                 setInvalid(field, true);
             first = tr("%1 (%2): %3").arg(labels_.value(key, key), key, QString::fromStdString(e.detail()));
         }
-        if (auto* name = qobject_cast<QLineEdit*>(fields_.value("name")))
+        // The settings moved away from the ones the name was given for
+        // ("RNN (book)" switched to GRU): the name goes, the derived one shows.
+        if (auto* name = qobject_cast<QLineEdit*>(fields_.value("name"))) {
+            if (!name->text().trimmed().isEmpty() && !sameRun(named_, c)) {
+                filling_ = true;
+                name->clear();
+                filling_ = false;
+                c.name.clear();
+            }
             name->setPlaceholderText(QString::fromStdString(c.displayName()));
+        }
     }
     message_->setText(first);
     message_->setVisible(!first.isEmpty());

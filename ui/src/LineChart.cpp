@@ -1,19 +1,23 @@
 #include "traveller/ui/LineChart.h"
 
+#include "traveller/core/ChartScale.h"
+
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
-#include <QCursor>
-#include <QFile>
+#include <QEvent>
+#include <QFontInfo>
+#include <QImage>
+#include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
-#include <QLogValueAxis>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QPen>
 #include <QScatterSeries>
 #include <QTextStream>
 #include <QToolTip>
-#include <QValueAxis>
 #include <QVBoxLayout>
 
 #ifdef TRAVELLER_HAVE_SVG
@@ -28,23 +32,15 @@ namespace traveller::ui {
 
 namespace {
 
-// Ticks at 1, 2 or 5 times a power of ten, about five per axis, anchored at 0,
-// while the range itself hugs the data (applyNiceNumbers could double it).
-void setNiceTicks(QValueAxis* axis, double lo, double hi)
+constexpr double kHoverRadiusPx = 24;
+const QColor kClipColor("#b00020");
+
+QString tickLabel(double v, int digits)
 {
-    const double raw = (hi - lo) / 5.0;
-    if (!(raw > 0))
-        return;
-    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    double step = magnitude;
-    for (double m : {1.0, 2.0, 5.0, 10.0})
-        if (m * magnitude >= raw) {
-            step = m * magnitude;
-            break;
-        }
-    axis->setTickType(QValueAxis::TicksDynamic);
-    axis->setTickAnchor(0.0);
-    axis->setTickInterval(step);
+    const double a = std::fabs(v);
+    if (a >= 1e5 || (a < 1e-3 && v != 0))
+        return QString::number(v, 'g', digits);
+    return QString::number(v, 'g', digits + 1);
 }
 
 } // namespace
@@ -52,36 +48,56 @@ void setNiceTicks(QValueAxis* axis, double lo, double hi)
 LineChart::LineChart(const QString& xTitle, const QString& yTitle, QWidget* parent)
     : QWidget(parent),
       chart_(new QChart),
-      xAxis_(new QValueAxis),
-      yLinear_(new QValueAxis),
-      yLog_(new QLogValueAxis)
+      xAxis_(new QCategoryAxis),
+      yAxis_(new QCategoryAxis),
+      clippedMarks_(new QScatterSeries),
+      note_(new QLabel),
+      yTitle_(yTitle)
 {
     chart_->legend()->setAlignment(Qt::AlignBottom);
     chart_->setMargins(QMargins(4, 4, 4, 4));
+    for (QCategoryAxis* axis : {xAxis_, yAxis_})
+        axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     xAxis_->setTitleText(xTitle);
-    xAxis_->setLabelFormat("%g");
-    yLinear_->setTitleText(yTitle);
-    yLinear_->setLabelFormat("%g");
-    yLog_->setTitleText(yTitle + tr(" (log)"));
-    yLog_->setLabelFormat("%g");
-    yLog_->setBase(10);
-    yLog_->setMinorTickCount(8);
+    yAxis_->setTitleText(yTitle);
     chart_->addAxis(xAxis_, Qt::AlignBottom);
-    chart_->addAxis(yLinear_, Qt::AlignLeft);
-    // The chart owns an axis only while attached; keep the log one parented here.
-    yLog_->setParent(this);
-    xAxis_->setRange(0, 1);
-    yLinear_->setRange(0, 1);
+    chart_->addAxis(yAxis_, Qt::AlignLeft);
+
+    clippedMarks_->setName(QStringLiteral("clipped"));
+    clippedMarks_->setMarkerShape(QScatterSeries::MarkerShapeTriangle);
+    clippedMarks_->setMarkerSize(11);
+    clippedMarks_->setColor(kClipColor);
+    clippedMarks_->setBorderColor(Qt::white);
+    chart_->addSeries(clippedMarks_);
+    clippedMarks_->attachAxis(xAxis_);
+    clippedMarks_->attachAxis(yAxis_);
+    for (QLegendMarker* marker : chart_->legend()->markers(clippedMarks_))
+        marker->setVisible(false);
 
     view_ = new QChartView(chart_, this);
     view_->setRenderHint(QPainter::Antialiasing);
-    view_->setMinimumSize(240, 180);
+    view_->setMinimumSize(200, 150);
+    view_->setMouseTracking(true);
+    view_->viewport()->setMouseTracking(true);
+    view_->viewport()->installEventFilter(this);
+
+    note_->setObjectName("chartClipNote");
+    note_->setWordWrap(true);
+    note_->setStyleSheet(QStringLiteral("color: %1;").arg(kClipColor.name()));
+    note_->hide();
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(view_);
+    layout->setSpacing(0);
+    layout->addWidget(view_, 1);
+    layout->addWidget(note_);
+    applyFonts();
+    rescale();
 }
 
 void LineChart::setTitle(const QString& title) { chart_->setTitle(title); }
+
+QString LineChart::title() const { return chart_->title(); }
 
 void LineChart::addSeries(const QString& key, const QString& label, Style style, const QColor& color)
 {
@@ -99,22 +115,15 @@ void LineChart::addSeries(const QString& key, const QString& label, Style style,
     s->setName(label);
     chart_->addSeries(s);
     s->attachAxis(xAxis_);
-    s->attachAxis(logScale_ ? static_cast<QAbstractAxis*>(yLog_) : yLinear_);
+    s->attachAxis(yAxis_);
     if (color.isValid())
         s->setColor(color);
-    QPen pen = s->pen();
-    if (style != Style::Markers) {
-        pen.setWidthF(2.0);
-        if (style == Style::DashedLine)
-            pen.setStyle(Qt::DashLine);
-        if (color.isValid())
-            pen.setColor(color);
-        s->setPen(pen);
-    }
     series_.insert(key, s);
+    styles_.insert(key, style);
+    raw_.insert(key, {});
     inLegend_.insert(key, true);
     order_.append(key);
-    connect(s, &QXYSeries::hovered, this, [this, key](const QPointF& p, bool state) { showHover(key, p, state); });
+    applyFonts();  // the pen width follows the font size
 
     // Adding a series recreates the legend markers: reconnect all of them.
     for (const QString& k : std::as_const(order_)) {
@@ -128,6 +137,8 @@ void LineChart::addSeries(const QString& key, const QString& label, Style style,
         }
         styleLegendMarker(k);
     }
+    for (QLegendMarker* marker : chart_->legend()->markers(clippedMarks_))
+        marker->setVisible(false);
 }
 
 void LineChart::removeSeries(const QString& key)
@@ -137,6 +148,9 @@ void LineChart::removeSeries(const QString& key)
         return;
     order_.removeAll(key);
     inLegend_.remove(key);
+    styles_.remove(key);
+    raw_.remove(key);
+    drawn_.remove(key);
     chart_->removeSeries(s);
     delete s;
     rescale();
@@ -151,8 +165,10 @@ void LineChart::removeAll()
 
 void LineChart::setLabel(const QString& key, const QString& label)
 {
-    if (QXYSeries* s = series_.value(key))
+    if (QXYSeries* s = series_.value(key)) {
         s->setName(label);
+        styleLegendMarker(key);
+    }
 }
 
 QString LineChart::label(const QString& key) const
@@ -163,24 +179,13 @@ QString LineChart::label(const QString& key) const
 
 void LineChart::setPoints(const QString& key, const QList<QPointF>& points)
 {
-    QXYSeries* s = series_.value(key);
-    if (!s)
+    if (!series_.contains(key))
         return;
-    s->replace(points);
+    raw_[key] = points;
     rescale();
 }
 
-QList<QPointF> LineChart::points(const QString& key) const
-{
-    const QXYSeries* s = series_.value(key);
-    return s ? s->points() : QList<QPointF>();
-}
-
-int LineChart::pointCount(const QString& key) const
-{
-    const QXYSeries* s = series_.value(key);
-    return s ? s->count() : 0;
-}
+QList<QPointF> LineChart::drawnPoints(const QString& key) const { return drawn_.value(key); }
 
 void LineChart::setSeriesVisible(const QString& key, bool visible)
 {
@@ -223,64 +228,174 @@ void LineChart::styleLegendMarker(const QString& key)
     }
 }
 
-void LineChart::attachYAxis(QAbstractAxis* axis)
-{
-    QAbstractAxis* old = axis == yLog_ ? static_cast<QAbstractAxis*>(yLinear_) : yLog_;
-    for (QXYSeries* s : std::as_const(series_))
-        s->detachAxis(old);
-    chart_->removeAxis(old);
-    old->setParent(this);
-    chart_->addAxis(axis, Qt::AlignLeft);
-    for (QXYSeries* s : std::as_const(series_))
-        s->attachAxis(axis);
-}
-
 void LineChart::setLogScale(bool on)
 {
     if (on == logScale_)
         return;
     logScale_ = on;
-    attachYAxis(on ? static_cast<QAbstractAxis*>(yLog_) : yLinear_);
+    yAxis_->setTitleText(on ? tr("%1 (log scale)").arg(yTitle_) : yTitle_);
     rescale();
+}
+
+void LineChart::setIntegerX(bool on)
+{
+    integerX_ = on;
+    rescale();
+}
+
+void LineChart::setAxisTicks(QCategoryAxis* axis, double lo, double hi, const QList<double>& ticks, bool log)
+{
+    for (const QString& label : axis->categoriesLabels())
+        axis->remove(label);
+    const double span = hi - lo;
+    axis->setStartValue(lo - span * 1e-6);
+    double previous = lo - span * 1e-6;
+    QStringList used;
+    for (double t : ticks) {
+        const double at = log ? std::log10(t) : t;
+        if (!(at > previous) || at > hi + span * 1e-6)
+            continue;
+        // Labels must differ (the axis keys categories by label): add digits until they do.
+        QString text;
+        for (int digits = 3; digits <= 12; ++digits) {
+            text = tickLabel(t, digits);
+            if (!used.contains(text))
+                break;
+        }
+        if (used.contains(text))
+            continue;
+        used << text;
+        axis->append(text, at);
+        previous = at;
+    }
+    axis->setRange(lo, hi);
 }
 
 void LineChart::rescale()
 {
-    double xMin = std::numeric_limits<double>::infinity(), xMax = -xMin;
-    double yMin = xMin, yMax = -xMin;
-    for (const QXYSeries* s : std::as_const(series_)) {
-        if (!s->isVisible())
+    using chart::Scale;
+    const Scale scale = logScale_ ? Scale::Log : Scale::Linear;
+    std::vector<std::vector<double>> ys;
+    std::vector<double> xs;
+    for (const QString& key : std::as_const(order_)) {
+        if (!series_.value(key)->isVisible())
             continue;
-        for (const QPointF& p : s->points()) {
-            if (!std::isfinite(p.y()) || (logScale_ && p.y() <= 0))
+        std::vector<double> y;
+        for (const QPointF& p : raw_.value(key)) {
+            y.push_back(p.y());
+            xs.push_back(p.x());
+        }
+        ys.push_back(std::move(y));
+    }
+    const chart::YView view = chart::yView(ys, scale);
+    const auto [xLo, xHi] = chart::xRange(xs, integerX_);
+    xLo_ = xLo;
+    xHi_ = xHi;
+    yLo_ = view.lo;
+    yHi_ = view.hi;
+    auto axisY = [&](double y) { return logScale_ ? std::log10(y) : y; };
+
+    QList<QPointF> marks;
+    QStringList notes;
+    clippedCount_ = 0;
+    for (const QString& key : std::as_const(order_)) {
+        QXYSeries* s = series_.value(key);
+        const QList<QPointF>& raw = raw_.value(key);
+        QList<QPointF> pts;
+        pts.reserve(raw.size());
+        int clipped = 0;
+        double worst = 0;
+        bool worstIsNan = false;
+        for (const QPointF& p : raw) {
+            if (!std::isfinite(p.x()) || std::fabs(p.x()) > chart::kDisplayLimit)
                 continue;
-            xMin = std::min(xMin, p.x());
-            xMax = std::max(xMax, p.x());
-            yMin = std::min(yMin, p.y());
-            yMax = std::max(yMax, p.y());
+            bool out = false;
+            double y = chart::displayY(p.y(), view, scale, &out);
+            if (std::isnan(y)) {  // NaN: drawn at the top, marked like any out-of-range value
+                y = view.hi;
+                out = true;
+            }
+            const QPointF drawn(p.x(), axisY(y));
+            pts.append(drawn);
+            if (out && s->isVisible()) {
+                marks.append(drawn);
+                ++clipped;
+                if (std::isnan(p.y()))
+                    worstIsNan = worstIsNan || worst == 0;
+                else if (std::fabs(p.y()) > std::fabs(worst) || worstIsNan) {
+                    worst = p.y();
+                    worstIsNan = false;
+                }
+            }
+        }
+        s->replace(pts);
+        if (styles_.value(key) != Style::Markers)
+            static_cast<QXYSeries*>(s)->setPointsVisible(pts.size() == 1);  // one point: no line to draw
+        drawn_.insert(key, pts);
+        if (clipped > 0) {
+            clippedCount_ += clipped;
+            const QString value = worstIsNan ? QStringLiteral("NaN") : QString::fromStdString(chart::formatValue(worst));
+            notes << tr("%1: %n point(s) outside the axis, drawn at its edge (extreme value %2)", "", clipped)
+                         .arg(s->name(), value);
         }
     }
-    if (!std::isfinite(xMin)) {
-        xAxis_->setRange(0, 1);
-        yLinear_->setRange(0, 1);
-        yLog_->setRange(1, 10);
-        return;
+    clippedMarks_->replace(marks);
+
+    QList<double> yTicks;
+    for (double t : logScale_ ? chart::logTicks(view.lo, view.hi) : chart::linearTicks(view.lo, view.hi, 5))
+        yTicks << t;
+    setAxisTicks(yAxis_, axisY(view.lo), axisY(view.hi), yTicks, logScale_);
+    QList<double> xTicks;
+    for (double t : chart::linearTicks(xLo, xHi, 6, integerX_))
+        xTicks << t;
+    setAxisTicks(xAxis_, xLo, xHi, xTicks, false);
+
+    clippedNote_ = notes.isEmpty() ? QString() : QStringLiteral("▲ ") + notes.join(QStringLiteral("\n▲ "));
+    note_->setText(clippedNote_);
+    note_->setVisible(!clippedNote_.isEmpty());
+}
+
+QStringList LineChart::yTickLabels() const { return yAxis_->categoriesLabels(); }
+
+QStringList LineChart::xTickLabels() const { return xAxis_->categoriesLabels(); }
+
+QString LineChart::clippedNote() const { return clippedNote_; }
+
+void LineChart::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        applyFonts();
+}
+
+void LineChart::applyFonts()
+{
+    // The chart follows the widget's font (Presentation mode and zoom change
+    // the application's font): text, and the line widths with it.
+    const QFont base = font();
+    QFont title = base;
+    title.setBold(true);
+    title.setPointSizeF(base.pointSizeF() * 1.1);
+    chart_->setTitleFont(title);
+    chart_->legend()->setFont(base);
+    for (QCategoryAxis* axis : {xAxis_, yAxis_}) {
+        axis->setLabelsFont(base);
+        axis->setTitleFont(base);
     }
-    xMin = std::floor(xMin);
-    xMax = std::max(std::ceil(xMax), xMin + 1);
-    xAxis_->setRange(xMin, xMax);
-    setNiceTicks(xAxis_, xMin, xMax);
-    if (logScale_) {
-        // Perplexities span 1-30: base 10 would label only 1 and 10 there, so
-        // ranges under two decades are labelled at powers of 2 (1, 2, 4, 8, 16).
-        yLog_->setBase(yMax / yMin < 100 ? 2 : 10);
-        yLog_->setRange(yMin / 1.2, yMax * 1.2);
-    } else {
-        const double pad = yMax > yMin ? (yMax - yMin) * 0.05 : std::max(1.0, std::abs(yMax) * 0.1);
-        const double lo = std::max(0.0, yMin - pad);
-        yLinear_->setRange(lo, yMax + pad);
-        setNiceTicks(yLinear_, lo, yMax + pad);
+    const double scale = std::max(1.0, QFontInfo(base).pixelSize() / 13.0);
+    for (auto it = series_.cbegin(); it != series_.cend(); ++it) {
+        const Style style = styles_.value(it.key());
+        if (style == Style::Markers) {
+            static_cast<QScatterSeries*>(it.value())->setMarkerSize(7 * scale);
+            continue;
+        }
+        QPen pen = it.value()->pen();
+        pen.setWidthF(2.0 * scale);
+        pen.setStyle(style == Style::DashedLine ? Qt::DashLine : Qt::SolidLine);
+        it.value()->setPen(pen);
     }
+    clippedMarks_->setMarkerSize(11 * scale);
+    note_->setFont(base);
 }
 
 void LineChart::setHoverFormat(std::function<QString(const QString&, double, double)> format)
@@ -288,26 +403,108 @@ void LineChart::setHoverFormat(std::function<QString(const QString&, double, dou
     hoverFormat_ = std::move(format);
 }
 
-void LineChart::showHover(const QString& key, const QPointF& point, bool state)
+QWidget* LineChart::plotViewport() const { return view_->viewport(); }
+
+QPoint LineChart::viewportPosition(const QString& key, int index) const
 {
-    if (!state) {
-        QToolTip::hideText();
-        return;
-    }
-    const QXYSeries* s = series_.value(key);
-    if (!s || s->count() == 0)
-        return;
-    // The hovered position lies anywhere on the line: report the nearest data point.
-    const QList<QPointF> pts = s->points();
-    const auto nearest = std::min_element(pts.begin(), pts.end(), [&](const QPointF& a, const QPointF& b) {
-        return std::abs(a.x() - point.x()) < std::abs(b.x() - point.x());
-    });
-    lastHoverText_ = hoverFormat_ ? hoverFormat_(s->name(), nearest->x(), nearest->y())
-                                  : QStringLiteral("%1: %2, %3").arg(s->name()).arg(nearest->x()).arg(nearest->y());
-    QToolTip::showText(QCursor::pos(), lastHoverText_, view_);
+    const QList<QPointF> pts = drawn_.value(key);
+    QXYSeries* s = series_.value(key);
+    if (!s || index < 0 || index >= pts.size())
+        return {};
+    const QPointF inChart = chart_->mapToPosition(pts.at(index), s);
+    return view_->mapFromScene(chart_->mapToScene(inChart));
 }
 
-bool LineChart::exportPng(const QString& path) const { return view_->grab().save(path, "PNG"); }
+QString LineChart::hoverTextAt(const QPoint& viewportPos)
+{
+    const QPointF inChart = chart_->mapFromScene(view_->mapToScene(viewportPos));
+    double best = kHoverRadiusPx * kHoverRadiusPx;
+    QString bestKey;
+    int bestIndex = -1;
+    for (const QString& key : std::as_const(order_)) {
+        QXYSeries* s = series_.value(key);
+        if (!s->isVisible())
+            continue;
+        const QList<QPointF>& pts = drawn_.value(key);
+        if (pts.isEmpty())
+            continue;
+        // Points come in x order (epochs): look only near the mouse's x.
+        const double x = chart_->mapToValue(inChart, s).x();
+        auto it = std::lower_bound(pts.begin(), pts.end(), x, [](const QPointF& p, double v) { return p.x() < v; });
+        const qsizetype at = it - pts.begin();
+        for (qsizetype i = std::max<qsizetype>(0, at - 2); i < std::min(pts.size(), at + 2); ++i) {
+            const QPointF pos = chart_->mapToPosition(pts.at(i), s);
+            const double d = (pos.x() - inChart.x()) * (pos.x() - inChart.x()) + (pos.y() - inChart.y()) * (pos.y() - inChart.y());
+            if (d < best) {
+                best = d;
+                bestKey = key;
+                bestIndex = static_cast<int>(i);
+            }
+        }
+    }
+    if (bestIndex < 0)
+        return {};
+    // Report the value as given, not as drawn: the drawn list skips nothing
+    // but non-finite x, so map back through the raw points with finite x.
+    const QList<QPointF>& raw = raw_.value(bestKey);
+    int seen = -1;
+    QPointF value;
+    for (const QPointF& p : raw) {
+        if (!std::isfinite(p.x()) || std::fabs(p.x()) > chart::kDisplayLimit)
+            continue;
+        if (++seen == bestIndex) {
+            value = p;
+            break;
+        }
+    }
+    const QString name = series_.value(bestKey)->name();
+    if (hoverFormat_ && std::isfinite(value.y()))
+        return hoverFormat_(name, value.x(), value.y());
+    return QStringLiteral("%1\n%2, %3")
+        .arg(name, QString::fromStdString(chart::formatValue(value.x())), QString::fromStdString(chart::formatValue(value.y())));
+}
+
+bool LineChart::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == view_->viewport()) {
+        if (event->type() == QEvent::MouseMove) {
+            const auto* me = static_cast<QMouseEvent*>(event);
+            const QString text = hoverTextAt(me->position().toPoint());
+            if (text.isEmpty()) {
+                QToolTip::hideText();
+            } else {
+                lastHoverText_ = text;
+                QToolTip::showText(me->globalPosition().toPoint(), text, view_);
+            }
+        } else if (event->type() == QEvent::Leave) {
+            QToolTip::hideText();
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+QSize LineChart::exportSize(int width, int height) const
+{
+    width = std::clamp(width, 100, 10000);
+    if (height <= 0) {
+        const QSize shown = view_->size();
+        height = shown.width() > 50 && shown.height() > 50 ? width * shown.height() / shown.width() : width * 9 / 16;
+    }
+    return {width, std::clamp(height, 100, 10000)};
+}
+
+bool LineChart::exportPng(const QString& path, int width, int height) const
+{
+    const QSize size = exportSize(width, height);
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    // Rendered from the scene, so text and lines scale with the image.
+    view_->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), view_->viewport()->rect(), Qt::IgnoreAspectRatio);
+    painter.end();
+    return image.save(path, "PNG");
+}
 
 bool LineChart::svgSupported()
 {
@@ -318,21 +515,24 @@ bool LineChart::svgSupported()
 #endif
 }
 
-bool LineChart::exportSvg(const QString& path) const
+bool LineChart::exportSvg(const QString& path, int width, int height) const
 {
 #ifdef TRAVELLER_HAVE_SVG
+    const QSize size = exportSize(width, height);
     QSvgGenerator generator;
     generator.setFileName(path);
-    generator.setSize(view_->size());
-    generator.setViewBox(QRect(QPoint(0, 0), view_->size()));
+    generator.setSize(size);
+    generator.setViewBox(QRect(QPoint(0, 0), size));
     generator.setTitle(chart_->title());
     QPainter painter;
     if (!painter.begin(&generator))
         return false;
-    view_->render(&painter);
+    view_->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), view_->viewport()->rect(), Qt::IgnoreAspectRatio);
     return painter.end();
 #else
     Q_UNUSED(path);
+    Q_UNUSED(width);
+    Q_UNUSED(height);
     return false;
 #endif
 }
@@ -347,7 +547,7 @@ QString LineChart::toCsv(const QString& xName, const QString& yName) const
         QString name = s->name();
         if (name.contains(',') || name.contains('"'))
             name = '"' + name.replace('"', "\"\"") + '"';
-        for (const QPointF& p : s->points())
+        for (const QPointF& p : raw_.value(k))
             ts << name << ',' << QString::number(p.x(), 'g', 10) << ',' << QString::number(p.y(), 'g', 10) << '\n';
     }
     return out;

@@ -12,8 +12,16 @@
 #include "traveller/ui/TranslatePanel.h"
 #include "traveller/ui/TrainingWorker.h"
 
+#include "Format.h"
+
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
+#include <QCloseEvent>
+#include <QGuiApplication>
+#include <QScreen>
+#include <QSettings>
+#include <QShortcut>
 #include <QCheckBox>
 #include <QDir>
 #include <QFile>
@@ -56,7 +64,25 @@ constexpr int kGradRefreshIntervalMs = 250;
 // Beyond this many per-batch points the gradient chart draws every n-th one.
 constexpr int kMaxGradPoints = 4000;
 
-enum RunColumn { kNameColumn, kStatusColumn, kEpochColumn, kPerplexityColumn, kSpeedColumn, kDeviceColumn, kRunColumns };
+// What tells lab runs apart comes first (cell, hidden size, learning rate),
+// then how they are doing.
+enum RunColumn {
+    kNameColumn,
+    kCellColumn,
+    kHiddenColumn,
+    kLrColumn,
+    kEpochColumn,
+    kPerplexityColumn,
+    kSpeedColumn,
+    kStatusColumn,
+    kDeviceColumn,
+    kRunColumns
+};
+
+// Presentation mode's text size, as a factor of the desktop's.
+constexpr double kPresentationZoom = 1.5;
+constexpr double kMinZoom = 0.7;
+constexpr double kMaxZoom = 3.0;
 
 const QList<QColor> kPalette = {QColor("#1f77b4"), QColor("#d62728"), QColor("#2ca02c"), QColor("#ff7f0e"),
                                 QColor("#9467bd"), QColor("#8c564b"), QColor("#e377c2"), QColor("#17becf")};
@@ -76,10 +102,6 @@ QString cpuLabel(int threads)
     return threads == 1 ? MainWindow::tr("CPU (1 thread)") : MainWindow::tr("CPU (%1 threads)").arg(threads);
 }
 
-QString formatNumber(double v, int precision = 3)
-{
-    return std::isfinite(v) ? QString::number(v, 'f', precision) : QStringLiteral("—");
-}
 
 } // namespace
 
@@ -103,8 +125,15 @@ QStringList MainWindow::presetFiles()
         const QStringList names = dir.entryList({"*.yaml", "*.yml"}, QDir::Files, QDir::Name);
         if (!names.isEmpty()) {
             QStringList out;
-            for (const QString& n : names)
-                out << QFileInfo(dir.filePath(n)).canonicalFilePath();
+            for (const QString& n : names) {
+                const QString path = QFileInfo(dir.filePath(n)).canonicalFilePath();
+                // Only language-model experiments: book-seq2seq belongs to the Translate tab.
+                try {
+                    loadExperimentFile(path.toStdString());
+                    out << path;
+                } catch (const std::exception&) {
+                }
+            }
             return out;
         }
     }
@@ -123,11 +152,122 @@ MainWindow::MainWindow(const QString& dataDirOption, QWidget* parent)
     refreshTimer_->setSingleShot(true);
     refreshTimer_->setInterval(kRefreshIntervalMs);
     connect(refreshTimer_, &QTimer::timeout, this, &MainWindow::refresh);
+    baseFont_ = QApplication::font();
     buildUi();
     buildMenus();
     panel_->setPresets(presetFiles());
     updateControls();
-    resize(1400, 860);
+    fitToScreen(QSize(1400, 860));
+}
+
+void MainWindow::fitToScreen(const QSize& wanted)
+{
+    // Inside the screen's free area (a 1024x768 projector, a 1366x768 laptop),
+    // never wider or taller than it.
+    const QScreen* screen = this->screen() ? this->screen() : QGuiApplication::primaryScreen();
+    const QRect available = screen ? screen->availableGeometry() : QRect(0, 0, wanted.width(), wanted.height());
+    const QSize size = wanted.boundedTo(available.size());
+    resize(size);
+    move(available.topLeft() + QPoint((available.width() - size.width()) / 2, (available.height() - size.height()) / 2));
+}
+
+void MainWindow::restoreSettings()
+{
+    remember_ = true;
+    QSettings settings;
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
+        fitToScreen(QSize(1400, 860));
+    else if (const QScreen* screen = this->screen()) {
+        // Saved on a bigger screen: fit the one it opens on now.
+        if (!screen->availableGeometry().contains(frameGeometry()))
+            fitToScreen(size());
+    }
+    const QString yaml = settings.value("languageModel/experiment").toString();
+    if (!yaml.isEmpty()) {
+        try {
+            panel_->setConfig(parseExperimentYaml(yaml.toStdString(), "remembered settings"));
+        } catch (const std::exception&) {
+            // Written by another version: the book's defaults stand.
+        }
+    }
+    tabs_->setCurrentIndex(std::clamp(settings.value("window/tab", 0).toInt(), 0, tabs_->count() - 1));
+    setZoom(settings.value("view/zoom", 1.0).toDouble());
+    if (settings.value("view/presentation", false).toBool())
+        presentationAction_->setChecked(true);
+}
+
+void MainWindow::saveSettings() const
+{
+    if (!remember_)
+        return;
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/tab", tabs_->currentIndex());
+    settings.setValue("view/zoom", presentation_ ? zoomBeforePresentation_ : zoom_);
+    settings.setValue("view/presentation", presentation_);
+    try {
+        settings.setValue("languageModel/experiment", QString::fromStdString(toYaml(panel_->config())));
+    } catch (const std::exception&) {
+        // A field with a bad value: keep what was remembered before.
+    }
+}
+
+void MainWindow::setZoom(double factor)
+{
+    zoom_ = std::clamp(std::isfinite(factor) ? factor : 1.0, kMinZoom, kMaxZoom);
+    QFont font = baseFont_;
+    if (baseFont_.pointSizeF() > 0)
+        font.setPointSizeF(baseFont_.pointSizeF() * zoom_);
+    else
+        font.setPixelSize(std::max(6, static_cast<int>(std::lround(baseFont_.pixelSize() * zoom_))));
+    // Every widget follows the application font; the charts scale their text and lines with it.
+    QApplication::setFont(font);
+    const int row = QFontMetrics(font).height() + 8;
+    for (QTableView* table : findChildren<QTableView*>())
+        table->verticalHeader()->setDefaultSectionSize(row);
+}
+
+void MainWindow::setPresentationMode(bool on)
+{
+    if (on == presentation_)
+        return;
+    presentation_ = on;
+    if (on) {
+        zoomBeforePresentation_ = zoom_;
+        formSizes_ = mainSplitter_->sizes();
+        setZoom(std::max(zoom_, kPresentationZoom));
+        // The form folds away (drag the splitter or leave the mode to get it
+        // back): charts, runs and samples get the screen.
+        mainSplitter_->setSizes({0, std::max(1, mainSplitter_->width())});
+        logScale_->setChecked(true);
+    } else {
+        setZoom(zoomBeforePresentation_);
+        if (formSizes_.size() == 2 && formSizes_[0] > 0)
+            mainSplitter_->setSizes(formSizes_);
+        else
+            mainSplitter_->setSizes({320, std::max(1, mainSplitter_->width() - 320)});
+    }
+    if (presentationAction_->isChecked() != on)
+        presentationAction_->setChecked(on);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (busy() && isVisible() && confirmQuit_) {
+        const Run* r = current();
+        const auto answer = QMessageBox::question(
+            this, tr("Quit Traveller?"),
+            tr("%1 is still training. Quitting stops it now: its finished epochs, samples and last checkpoint stay "
+               "in the run library (the Runs tab can resume it), and queued runs are cancelled.\n\nQuit anyway?")
+                .arg(r ? r->name : tr("A run")),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+    }
+    saveSettings();
+    event->accept();
 }
 
 MainWindow::~MainWindow()
@@ -173,9 +313,13 @@ void MainWindow::buildUi()
     connect(pauseButton_, &QPushButton::clicked, this, &MainWindow::pauseRun);
     connect(resumeButton_, &QPushButton::clicked, this, &MainWindow::resumeRun);
     connect(stopButton_, &QPushButton::clicked, this, &MainWindow::stopRun);
+    // The run controls sit above the tab's panes, where nothing that appears
+    // (a message, the corpus banner) can move them under the pointer.
     auto* buttons = new QHBoxLayout;
+    buttons->setContentsMargins(6, 4, 6, 0);
     for (auto* b : {trainButton_, pauseButton_, resumeButton_, stopButton_})
         buttons->addWidget(b);
+    buttons->addStretch(1);
 
     message_ = new QLabel;
     message_->setObjectName("messageLabel");
@@ -211,23 +355,28 @@ void MainWindow::buildUi()
 
     auto* left = new QWidget;
     auto* leftLayout = new QVBoxLayout(left);
-    leftLayout->addWidget(panel_, 1);
-    leftLayout->addLayout(buttons);
     leftLayout->addWidget(corpusBanner_);
     leftLayout->addWidget(message_);
+    leftLayout->addWidget(panel_, 1);
     auto* leftScroll = new QScrollArea;
+    leftScroll->setObjectName("experimentScroll");
     leftScroll->setWidget(left);
     leftScroll->setWidgetResizable(true);
-    leftScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    // Wide enough for the form without a horizontal scroll bar.
-    leftScroll->setMinimumWidth(left->sizeHint().width() + leftScroll->verticalScrollBar()->sizeHint().width() + 4);
+    leftScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    // Wide enough for the form in English at the desktop's size; wider text
+    // (another language, presentation zoom) scrolls rather than pushing the
+    // window past a 1024-pixel projector.
+    leftScroll->setMinimumWidth(std::min(300, left->sizeHint().width() + leftScroll->verticalScrollBar()->sizeHint().width() + 4));
 
     // ---- charts
     perplexityChart_ = new LineChart(tr("epoch"), tr("perplexity"));
     perplexityChart_->setObjectName("perplexityChart");
     perplexityChart_->setTitle(tr("Training perplexity"));
+    perplexityChart_->setToolTip(
+        tr("Perplexity: e to the mean cross-entropy per character. 1 is a perfect prediction; the vocabulary "
+           "size (28 characters) is guessing uniformly. The book's runs reach about 1.0 (GRU, LSTM) and 1.3 (RNN)."));
     perplexityChart_->setHoverFormat([](const QString& name, double x, double y) {
-        return tr("%1\nepoch %2: perplexity %3").arg(name).arg(x, 0, 'f', 0).arg(y, 0, 'f', 3);
+        return tr("%1\nepoch %2: perplexity %3").arg(name).arg(x, 0, 'f', 0).arg(format::number(y));
     });
     connect(perplexityChart_, &LineChart::visibilityToggled, this, [this](const QString& key, bool visible) {
         for (int row = 0; row < runsTable_->rowCount(); ++row) {
@@ -277,6 +426,9 @@ void MainWindow::buildUi()
     gradChart_->addSeries("norm", tr("norm"), LineChart::Style::Line, QColor("#4c72b0"));
     gradChart_->addSeries("clipped", tr("clipped"), LineChart::Style::Markers, QColor("#dd8452"));
     gradChart_->addSeries("threshold", tr("threshold"), LineChart::Style::DashedLine, QColor("#c44e52"));
+    gradChart_->setToolTip(tr("The norm of the gradient of each batch. Above the threshold (train.clip) the gradient is "
+                              "scaled down to it: gradient clipping keeps one bad batch from throwing the weights far "
+                              "away; a learning rate that is too high still makes the norms, then the loss, explode."));
     gradChart_->setHoverFormat([](const QString& name, double x, double y) {
         return tr("%1\nepoch %2: %3").arg(name).arg(x, 0, 'f', 2).arg(y, 0, 'g', 4);
     });
@@ -291,9 +443,12 @@ void MainWindow::buildUi()
     // ---- runs and samples
     runsTable_ = new QTableWidget(0, kRunColumns);
     runsTable_->setObjectName("runsTable");
-    runsTable_->setHorizontalHeaderLabels({tr("Run"), tr("Status"), tr("Epoch"), tr("Perplexity"), tr("tok/s"), tr("Device")});
+    runsTable_->setHorizontalHeaderLabels({tr("Run"), tr("Cell"), tr("Hidden"), tr("LR"), tr("Epoch"), tr("Perplexity"),
+                                           tr("tok/s"), tr("Status"), tr("Device")});
     runsTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    runsTable_->horizontalHeader()->setSectionResizeMode(kNameColumn, QHeaderView::Interactive);
     runsTable_->horizontalHeader()->setStretchLastSection(true);
+    runsTable_->horizontalHeader()->setMinimumSectionSize(24);
     runsTable_->verticalHeader()->setVisible(false);
     runsTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
     runsTable_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -324,9 +479,9 @@ void MainWindow::buildUi()
     auto* bottom = new QSplitter(Qt::Horizontal);
     bottom->addWidget(runsTable_);
     bottom->addWidget(samples_);
-    bottom->setStretchFactor(0, 2);
-    bottom->setStretchFactor(1, 3);
-    bottom->setSizes({470, 590});
+    bottom->setStretchFactor(0, 1);
+    bottom->setStretchFactor(1, 1);
+    bottom->setSizes({530, 530});
 
     auto* right = new QSplitter(Qt::Vertical);
     right->addWidget(charts);
@@ -334,11 +489,20 @@ void MainWindow::buildUi()
     right->setStretchFactor(0, 3);
     right->setStretchFactor(1, 2);
 
-    auto* main = new QSplitter(Qt::Horizontal);
-    main->addWidget(leftScroll);
-    main->addWidget(right);
-    main->setStretchFactor(1, 1);
-    main->setSizes({340, 1060});
+    mainSplitter_ = new QSplitter(Qt::Horizontal);
+    mainSplitter_->setObjectName("languageModelSplitter");
+    mainSplitter_->addWidget(leftScroll);
+    mainSplitter_->addWidget(right);
+    mainSplitter_->setStretchFactor(1, 1);
+    mainSplitter_->setCollapsible(1, false);
+    mainSplitter_->setSizes({320, 1080});
+    auto* main = new QWidget;
+    main->setObjectName("languageModelTab");
+    auto* mainLayout = new QVBoxLayout(main);
+    mainLayout->setContentsMargins(0, 0, 0, 0);
+    mainLayout->setSpacing(2);
+    mainLayout->addLayout(buttons);
+    mainLayout->addWidget(mainSplitter_, 1);
 
     translatePanel_ = new TranslatePanel(dataDir_);
     tabs_ = new QTabWidget;
@@ -355,6 +519,7 @@ void MainWindow::buildUi()
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
         if (tabs_->widget(index) == runsPanel_)
             runsPanel_->refresh();
+        refreshStatusBar();  // the language model's figures belong to its tab
     });
     connect(sweepsPanel_, &SweepsPanel::runRecorded, runsPanel_, &RunsPanel::refresh);
     connect(sweepsPanel_, &SweepsPanel::sweepStarted, runsPanel_, [this](const QList<qint64>& ids) {
@@ -371,16 +536,50 @@ void MainWindow::buildUi()
         statusBar()->addPermanentWidget(l);
         return l;
     };
+    statusRun_ = statusLabel("statusRun");
     statusEpoch_ = statusLabel("statusEpoch");
     statusPerplexity_ = statusLabel("statusPerplexity");
     statusSpeed_ = statusLabel("statusSpeed");
     statusTime_ = statusLabel("statusTime");
     statusDevice_ = statusLabel("statusDevice");
+    statusPerplexity_->setToolTip(perplexityChart_->toolTip());
+    statusSpeed_->setToolTip(tr("Characters trained per second, pauses left out"));
+    statusBar()->setSizeGripEnabled(false);
     refreshStatusBar();
 }
 
 void MainWindow::buildMenus()
 {
+    // Shortcuts for the classroom: train, stop, pause/resume, tabs.
+    auto* trainShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
+    connect(trainShortcut, &QShortcut::activated, this, [this] {
+        if (tabs_->currentIndex() == 0)
+            train();
+    });
+    auto* trainShortcut2 = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Enter), this);
+    connect(trainShortcut2, &QShortcut::activated, trainShortcut, &QShortcut::activated);
+    auto* stopShortcut = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    connect(stopShortcut, &QShortcut::activated, this, [this] {
+        if (tabs_->currentIndex() == 0 && busy())
+            stopRun();
+    });
+    auto* pauseShortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_P), this);
+    connect(pauseShortcut, &QShortcut::activated, this, [this] {
+        const Run* r = current();
+        if (r && r->state == RunState::Paused)
+            resumeRun();
+        else
+            pauseRun();
+    });
+    for (int i = 0; i < 4; ++i) {
+        auto* tab = new QShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)), this);
+        connect(tab, &QShortcut::activated, this, [this, i] { tabs_->setCurrentIndex(i); });
+    }
+    trainButton_->setToolTip(tr("Train the experiment on the left (Ctrl+Enter)"));
+    pauseButton_->setToolTip(tr("Pause the run in progress (Ctrl+P); pauses do not count in tokens/s or time"));
+    resumeButton_->setToolTip(tr("Resume the paused run (Ctrl+P)"));
+    stopButton_->setToolTip(tr("Stop the run in progress (Esc), keeping its curve, samples and weights, and cancel the queue"));
+
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open experiment…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open experiment"), QString(),
@@ -399,6 +598,48 @@ void MainWindow::buildMenus()
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    presentationAction_ = view->addAction(tr("&Presentation mode"));
+    presentationAction_->setObjectName("presentationAction");
+    presentationAction_->setCheckable(true);
+    presentationAction_->setShortcut(QKeySequence(Qt::Key_F5));
+    presentationAction_->setToolTip(tr("Large text, thick lines and the charts on the whole tab, for a projector"));
+    connect(presentationAction_, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    QAction* zoomIn = view->addAction(tr("Zoom &in"), this, [this] { setZoom(zoom_ * 1.15); });
+    zoomIn->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus)});
+    QAction* zoomOut = view->addAction(tr("Zoom &out"), this, [this] { setZoom(zoom_ / 1.15); });
+    zoomOut->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Minus));
+    QAction* zoomReset = view->addAction(tr("&Actual size"), this, [this] { setZoom(1.0); });
+    zoomReset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Traveller"), this, [this] {
+        QMessageBox::about(this, tr("About Traveller"), aboutText());
+    });
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+QString MainWindow::aboutText() const
+{
+    QStringList devices;
+    for (const DeviceInfo& d : availableDevices())
+        devices << QString::fromStdString(d.label).toHtmlEscaped();
+    return tr("<h3>Traveller %1</h3>"
+              "<p>A workbench for recurrent neural networks: the RNN, GRU, LSTM and seq2seq chapters of "
+              "<i>Dive into Deep Learning</i>, trained and compared live.</p>"
+              "<table>"
+              "<tr><td>Qt</td><td>%2</td></tr>"
+              "<tr><td>LibTorch</td><td>%3</td></tr>"
+              "<tr><td>BLAS</td><td>%4</td></tr>"
+              "<tr><td>Threads</td><td>%5</td></tr>"
+              "<tr><td>Devices</td><td>%6</td></tr>"
+              "</table>")
+        .arg(QStringLiteral(TRAVELLER_VERSION), QString::fromLatin1(qVersion()),
+             QString::fromStdString(torchVersion()).toHtmlEscaped(),
+             QString::fromStdString(blasLibrary()).toHtmlEscaped())
+        .arg(trainingThreads())
+        .arg(devices.join(QStringLiteral("<br>")));
 }
 
 // ---------------------------------------------------------------- files
@@ -607,6 +848,7 @@ void MainWindow::pauseRun()
         return;
     r->worker->pause();
     setState(*r, RunState::Paused);
+    refreshStatusBar();
     updateControls();
 }
 
@@ -617,6 +859,7 @@ void MainWindow::resumeRun()
         return;
     r->worker->resume();
     setState(*r, RunState::Training);
+    refreshStatusBar();
     updateControls();
 }
 
@@ -698,7 +941,7 @@ void MainWindow::onFinished(int runId, const RunOutcome& outcome)
     case RunStatus::Finished:
         setState(*r, RunState::Finished);
         showMessage(tr("%1 finished: perplexity %2 after %3 epochs, %4 tokens/s%5")
-                        .arg(r->name, formatNumber(outcome.perplexity))
+                        .arg(r->name, format::number(outcome.perplexity))
                         .arg(outcome.epochsDone)
                         .arg(outcome.tokensPerSecond, 0, 'f', 0)
                         .arg(outcome.libraryId > 0 ? tr("; saved as run %1 in the Runs tab").arg(outcome.libraryId)
@@ -923,6 +1166,10 @@ void MainWindow::refreshGradChart()
 
 void MainWindow::refreshStatusBar()
 {
+    // The language model's run belongs to its tab: the other tabs show their own.
+    const bool onTab = tabs_->currentIndex() == 0;
+    for (QLabel* l : {statusRun_, statusEpoch_, statusPerplexity_, statusSpeed_, statusTime_, statusDevice_})
+        l->setVisible(onTab);
     const Run* r = current();
     if (!r) {
         // Idle: show the last run that trained, if any.
@@ -933,22 +1180,36 @@ void MainWindow::refreshStatusBar()
             }
     }
     if (!r) {
+        statusRun_->setText(QString());
         statusEpoch_->setText(tr("epoch —"));
         statusPerplexity_->setText(tr("perplexity —"));
         statusSpeed_->setText(tr("— tokens/s"));
-        statusTime_->setText(tr("elapsed —  ETA —"));
+        statusTime_->setText(QString());
         const auto devices = availableDevices();
         statusDevice_->setText(devices.empty() ? QString() : QString::fromStdString(devices.front().label));
         return;
     }
     const EpochStats& s = r->last;
     const int epochs = r->config.train.epochs;
-    statusEpoch_->setText(tr("epoch %1/%2").arg(s.epoch).arg(epochs));
-    statusPerplexity_->setText(tr("perplexity %1").arg(formatNumber(s.perplexity)));
-    statusSpeed_->setText(tr("%1 tokens/s").arg(s.tokensPerSecond, 0, 'f', 0));
     const bool running = r->id == currentRunId_;
-    const double eta = s.epoch > 0 && running ? s.elapsedSeconds / s.epoch * (epochs - s.epoch) : 0;
-    statusTime_->setText(tr("elapsed %1  ETA %2").arg(formatDuration(s.elapsedSeconds), running ? formatDuration(eta) : tr("done")));
+    const bool ended = !running && (r->state == RunState::Finished || r->state == RunState::Stopped ||
+                                    r->state == RunState::Diverged);
+    statusRun_->setText(r->name);
+    statusEpoch_->setText(tr("epoch %1/%2").arg(s.epoch).arg(epochs));
+    statusPerplexity_->setText(tr("perplexity %1").arg(format::number(s.perplexity)));
+    // One speed per run: while it trains, the last epoch's; once it ended, the
+    // whole run's (as the table and the library have it).
+    const double speed = ended && r->outcome.tokensPerSecond > 0 ? r->outcome.tokensPerSecond : s.tokensPerSecond;
+    statusSpeed_->setText(tr("%1 tokens/s").arg(speed, 0, 'f', 0));
+    const double elapsed = ended && r->outcome.seconds > 0 ? r->outcome.seconds : s.elapsedSeconds;
+    if (running && r->state == RunState::Paused) {
+        statusTime_->setText(tr("%1, paused").arg(formatDuration(elapsed)));
+    } else if (running) {
+        const double eta = s.epoch > 0 ? s.elapsedSeconds / s.epoch * (epochs - s.epoch) : 0;
+        statusTime_->setText(tr("%1, %2 to go").arg(formatDuration(elapsed), formatDuration(eta)));
+    } else {
+        statusTime_->setText(tr("%1, %2").arg(formatDuration(elapsed), r->statusText));
+    }
     const QString device = r->info.device.isEmpty() ? QString::fromStdString(r->config.train.device) : r->info.device;
     statusDevice_->setText(device == "cpu" ? cpuLabel(r->info.threads) : device);
 }
@@ -961,12 +1222,18 @@ void MainWindow::updateRunRow(const Run& r)
             continue;
         QSignalBlocker block(runsTable_);
         nameItem->setText(r.name);
+        nameItem->setToolTip(r.name);
+        runsTable_->item(row, kCellColumn)->setText(QString::fromStdString(toString(r.config.model.arch)) +
+                                                     (r.config.model.layers > 1 ? QStringLiteral(" ×%1").arg(r.config.model.layers)
+                                                                                : QString()));
+        runsTable_->item(row, kHiddenColumn)->setText(QString::number(r.config.model.hidden));
+        runsTable_->item(row, kLrColumn)->setText(QString::fromStdString(configValue(r.config, "train.lr")));
         runsTable_->item(row, kStatusColumn)->setText(r.statusText);
         const bool bad = r.state == RunState::Diverged || r.state == RunState::Failed;
         runsTable_->item(row, kStatusColumn)->setForeground(bad ? QColor("#b00020") : palette().text().color());
         runsTable_->item(row, kStatusColumn)->setToolTip(r.statusText);
         runsTable_->item(row, kEpochColumn)->setText(r.last.epoch > 0 ? tr("%1/%2").arg(r.last.epoch).arg(r.config.train.epochs) : QString());
-        runsTable_->item(row, kPerplexityColumn)->setText(r.last.epoch > 0 ? formatNumber(r.last.perplexity) : QString());
+        runsTable_->item(row, kPerplexityColumn)->setText(r.last.epoch > 0 ? format::number(r.last.perplexity) : QString());
         const double speed = r.outcome.tokensPerSecond > 0 ? r.outcome.tokensPerSecond : r.last.tokensPerSecond;
         runsTable_->item(row, kSpeedColumn)->setText(speed > 0 ? QString::number(speed, 'f', 0) : QString());
         runsTable_->item(row, kDeviceColumn)->setText(r.info.device);
@@ -1009,8 +1276,6 @@ void MainWindow::showMessage(const QString& text, bool error)
     message_->setText(text);
     message_->setStyleSheet(error ? "color: #b00020;" : "");
     message_->setVisible(!text.isEmpty());
-    if (!error)
-        statusBar()->showMessage(text, 8000);
 }
 
 } // namespace traveller::ui

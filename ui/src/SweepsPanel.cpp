@@ -54,24 +54,11 @@ const QString kPlanned = QStringLiteral("planned");
 const QString kQueued = QStringLiteral("queued");
 const QString kRunning = QStringLiteral("running");
 
-// The results table's words for how a run ended.
-QString statusWord(RunStatus status)
-{
-    switch (status) {
-    case RunStatus::Finished: return QStringLiteral("done");
-    case RunStatus::Stopped: return QStringLiteral("stopped");
-    case RunStatus::Diverged: return QStringLiteral("diverged");
-    case RunStatus::Failed: return QStringLiteral("failed");
-    }
-    return QStringLiteral("failed");
-}
+// The results table's words for how a run ended: the library's own words
+// (core's toString), as the Runs tab and the reports have them.
+QString statusWord(RunStatus status) { return QString::fromStdString(toString(status)); }
 
-QString statusWord(const std::string& stored)
-{
-    if (stored == "finished")
-        return QStringLiteral("done");
-    return QString::fromStdString(stored);
-}
+QString statusWord(const std::string& stored) { return QString::fromStdString(stored); }
 
 } // namespace
 
@@ -587,7 +574,7 @@ void SweepsPanel::onSweepFinished(const QString& error)
         reloadFromStore(i);
         Row& row = rows_[static_cast<std::size_t>(i)];
         row.dirty = true;
-        if (row.status == "done")
+        if (row.status == "finished")
             ++done;
         else if (row.status == "diverged")
             ++diverged;
@@ -601,7 +588,7 @@ void SweepsPanel::onSweepFinished(const QString& error)
     }
     refresh();
     const double seconds = static_cast<double>(QDateTime::currentMSecsSinceEpoch() - startedMs_) / 1000.0;
-    QString text = (stopped || notStarted ? tr("%1 stopped after %2: %3 done") : tr("%1 finished in %2: %3 done"))
+    QString text = (stopped || notStarted ? tr("%1 stopped after %2: %3 finished") : tr("%1 finished in %2: %3 finished"))
                        .arg(sweepName(), format::duration(seconds))
                        .arg(done);
     if (diverged)

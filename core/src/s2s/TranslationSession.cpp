@@ -83,6 +83,11 @@ TranslationRunResult TranslationSession::train(TranslationObserver& observer, Ru
     const auto& cfg = d.config;
     const auto params = d.model->parameters();
     const auto runStart = Clock::now();
+    const double pausedAtStart = control.pausedSeconds();
+    // Wall time without the pauses: a paused run is not training.
+    auto activeSeconds = [&] {
+        return std::chrono::duration<double>(Clock::now() - runStart).count() - (control.pausedSeconds() - pausedAtStart);
+    };
     const auto n = d.x.size(0);
     const auto steps = d.x.size(1);
     const auto batchSize = static_cast<std::int64_t>(cfg.train.batchSize);
@@ -101,6 +106,7 @@ TranslationRunResult TranslationSession::train(TranslationObserver& observer, Ru
             break;
         }
         const auto epochStart = Clock::now();
+        const double pausedAtEpochStart = control.pausedSeconds();
         // A fresh shuffle each epoch, the last batch possibly short (the book's DataLoader).
         const auto order = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64)).to(d.device);
         double lossSum = 0, tokens = 0;
@@ -134,7 +140,8 @@ TranslationRunResult TranslationSession::train(TranslationObserver& observer, Ru
         }
         if (result.status == RunStatus::Diverged)
             break;
-        const double seconds = std::chrono::duration<double>(Clock::now() - epochStart).count();
+        const double seconds = std::chrono::duration<double>(Clock::now() - epochStart).count() -
+                               (control.pausedSeconds() - pausedAtEpochStart);
         trainSeconds += seconds;
         trainTokens += tokens;
         if (stopped) {
@@ -151,11 +158,11 @@ TranslationRunResult TranslationSession::train(TranslationObserver& observer, Ru
         stats.loss = result.loss;
         stats.tokenLoss = result.tokenLoss;
         stats.tokensPerSecond = tokens / seconds;
-        stats.elapsedSeconds = std::chrono::duration<double>(Clock::now() - runStart).count();
+        stats.elapsedSeconds = activeSeconds();
         observer.onEpoch(stats);
     }
     result.tokensPerSecond = trainSeconds > 0 ? trainTokens / trainSeconds : 0;
-    result.seconds = std::chrono::duration<double>(Clock::now() - runStart).count();
+    result.seconds = activeSeconds();
     return result;
 }
 

@@ -1,5 +1,6 @@
 #include "ChartImage.h"
 
+#include "traveller/core/ChartScale.h"
 #include "traveller/core/Errors.h"
 
 #include <zlib.h>
@@ -36,56 +37,6 @@ void putChunk(std::string& out, const char* type, const std::string& data)
     out += typed;
     putBigEndian(out, static_cast<std::uint32_t>(
                           crc32(0, reinterpret_cast<const Bytef*>(typed.data()), static_cast<uInt>(typed.size()))));
-}
-
-std::string formatTick(double v)
-{
-    char buf[32];
-    if (std::fabs(v) >= 1e5 || (std::fabs(v) < 1e-3 && v != 0))
-        std::snprintf(buf, sizeof buf, "%.0e", v);
-    else
-        std::snprintf(buf, sizeof buf, "%.4g", v);
-    return buf;
-}
-
-// 1, 2 or 5 times a power of ten, near `raw`.
-double niceStep(double raw)
-{
-    const double power = std::pow(10.0, std::floor(std::log10(raw)));
-    const double m = raw / power;
-    return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * power;
-}
-
-std::vector<double> linearTicks(double lo, double hi, int target)
-{
-    std::vector<double> ticks;
-    if (!(hi > lo))
-        return {lo};
-    const double step = niceStep((hi - lo) / target);
-    for (double t = std::ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step)
-        ticks.push_back(std::fabs(t) < step * 1e-9 ? 0 : t);
-    return ticks;
-}
-
-std::vector<double> logTicks(double lo, double hi)
-{
-    if (hi / lo < 10)
-        return linearTicks(lo, hi, 5);
-    std::vector<double> ticks;
-    for (int k = static_cast<int>(std::floor(std::log10(lo))); k <= static_cast<int>(std::ceil(std::log10(hi))); ++k)
-        for (double m : {1.0, 2.0, 5.0}) {
-            const double t = m * std::pow(10.0, k);
-            if (t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9))
-                ticks.push_back(t);
-        }
-    if (ticks.size() > 12)
-        ticks.erase(std::remove_if(ticks.begin(), ticks.end(),
-                                   [](double t) {
-                                       const double m = t / std::pow(10.0, std::floor(std::log10(t) + 1e-9));
-                                       return std::fabs(m - 1) > 1e-6;
-                                   }),
-                    ticks.end());
-    return ticks;
 }
 
 // Coverage of a polyline `width` pixels wide, anti-aliased by distance.
@@ -208,42 +159,20 @@ Image drawLineChart(const LineChartSpec& spec, int width, int height)
     const int right = legendWidth + 20;
     const int plotW = width - left - right, plotH = height - top - bottom;
 
-    // Data ranges (non-finite and non-positive-on-log values are skipped).
-    double xMin = std::numeric_limits<double>::infinity(), xMax = -xMin, yMin = xMin, yMax = -xMin;
-    for (const auto& s : spec.series)
-        for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-            double y = s.y[i];
-            if (!std::isfinite(s.x[i]) || std::isnan(y) || (spec.logY && y <= 0))
-                continue;
-            if (spec.yCap > 0)
-                y = std::min(y, spec.yCap);
-            if (!std::isfinite(y))
-                continue;
-            xMin = std::min(xMin, s.x[i]);
-            xMax = std::max(xMax, s.x[i]);
-            yMin = std::min(yMin, y);
-            yMax = std::max(yMax, y);
-        }
-    const bool empty = !std::isfinite(xMin);
-    if (empty) {
-        xMin = 0, xMax = 1, yMin = 1, yMax = 10;
+    // The one axis rule shared with the window (ChartScale.h): the range comes
+    // from the ordinary values; a diverged run's 1e11, inf or NaN is drawn at
+    // the plot's edge and marked.
+    const Scale scale = spec.logY ? Scale::Log : Scale::Linear;
+    std::vector<std::vector<double>> ys;
+    std::vector<double> xs;
+    for (const auto& s : spec.series) {
+        ys.emplace_back(s.y.begin(), s.y.begin() + static_cast<std::ptrdiff_t>(std::min(s.x.size(), s.y.size())));
+        xs.insert(xs.end(), s.x.begin(), s.x.end());
     }
-    if (xMax <= xMin)
-        xMax = xMin + 1;
-    if (yMax <= yMin) {
-        yMax = spec.logY ? yMin * 1.1 : yMin + 1;
-        yMin = spec.logY ? yMin / 1.1 : yMin - 1;
-    }
-    // A little air above and below the curves.
-    if (spec.logY) {
-        const double pad = (std::log(yMax) - std::log(yMin)) * 0.04;
-        yMin = std::exp(std::log(yMin) - pad);
-        yMax = std::exp(std::log(yMax) + pad);
-    } else {
-        const double pad = (yMax - yMin) * 0.04;
-        yMin -= pad;
-        yMax += pad;
-    }
+    const YView view = yView(ys, scale);
+    const bool empty = view.empty;
+    const auto [xMin, xMax] = xRange(xs, true);
+    const double yMin = view.lo, yMax = view.hi;
     auto px = [&](double x) { return left + (x - xMin) / (xMax - xMin) * plotW; };
     auto py = [&](double y) {
         const double t = spec.logY ? (std::log(y) - std::log(yMin)) / (std::log(yMax) - std::log(yMin))
@@ -256,13 +185,13 @@ Image drawLineChart(const LineChartSpec& spec, int width, int height)
     for (double t : spec.logY ? logTicks(yMin, yMax) : linearTicks(yMin, yMax, 6)) {
         const int y = static_cast<int>(std::lround(py(t)));
         image.fillRect(left, y, plotW, 1, kGrid);
-        const std::string label = formatTick(t);
+        const std::string label = formatValue(t);
         image.drawText(left - 6 - Image::textWidth(label), y - th / 2, label, kInk);
     }
-    for (double t : linearTicks(xMin, xMax, 8)) {
+    for (double t : linearTicks(xMin, xMax, 8, true)) {
         const int x = static_cast<int>(std::lround(px(t)));
         image.fillRect(x, top, 1, plotH, kGrid);
-        const std::string label = formatTick(t);
+        const std::string label = formatValue(t);
         image.drawText(x - Image::textWidth(label) / 2, top + plotH + 6, label, kInk);
     }
     image.fillRect(left, top, 1, plotH + 1, kAxis);
@@ -277,16 +206,23 @@ Image drawLineChart(const LineChartSpec& spec, int width, int height)
     // Curves, each through its own coverage mask so overlapping segments of one
     // series do not darken each other.
     std::vector<float> coverage(static_cast<std::size_t>(width) * static_cast<std::size_t>(height));
+    std::size_t clippedTotal = 0;
     for (std::size_t k = 0; k < spec.series.size(); ++k) {
         const auto& s = spec.series[k];
         std::vector<std::pair<double, double>> pts;
+        std::vector<std::pair<double, double>> clipped;
         for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-            double y = s.y[i];
-            if (std::isnan(y) || (spec.logY && y <= 0))
+            if (!std::isfinite(s.x[i]) || std::fabs(s.x[i]) > kDisplayLimit)
                 continue;
-            if (spec.yCap > 0 || !std::isfinite(y))
-                y = std::min(y, spec.yCap > 0 ? spec.yCap : yMax);
-            pts.emplace_back(px(s.x[i]), py(std::clamp(y, yMin, yMax)));
+            bool out = false;
+            double y = displayY(s.y[i], view, scale, &out);
+            if (std::isnan(y)) {
+                y = yMax;
+                out = true;
+            }
+            pts.emplace_back(px(s.x[i]), py(y));
+            if (out)
+                clipped.push_back(pts.back());
         }
         if (pts.empty())
             continue;
@@ -294,6 +230,10 @@ Image drawLineChart(const LineChartSpec& spec, int width, int height)
         strokePolyline(coverage, width, height, pts, 2.0);
         if (s.highlight)
             strokePolyline(coverage, width, height, {pts.back()}, 7.0);
+        // Out-of-range points: a bigger dot at the edge, counted under the plot.
+        for (const auto& c : clipped)
+            strokePolyline(coverage, width, height, {c}, 9.0);
+        clippedTotal += clipped.size();
         const std::uint32_t color = seriesColor(k);
         for (int y = top - 3; y <= top + plotH + 3; ++y)
             for (int x = left - 3; x <= left + plotW + 3; ++x)
@@ -301,6 +241,11 @@ Image drawLineChart(const LineChartSpec& spec, int width, int height)
                     image.blend(x, y, color,
                                 coverage[static_cast<std::size_t>(y) * static_cast<std::size_t>(width) +
                                          static_cast<std::size_t>(x)]);
+    }
+
+    if (clippedTotal > 0) {
+        const std::string note = std::to_string(clippedTotal) + " point(s) outside the axis, drawn at its edge";
+        image.drawText(left + plotW - Image::textWidth(note), top + plotH + 28, note, 0xb00020);
     }
 
     // Legend: as many entries as fit, then a count of the rest.

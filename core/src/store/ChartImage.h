@@ -19,7 +19,6 @@ struct LineChartSpec {
     std::string xLabel;
     std::string yLabel;
     bool logY = true;
-    double yCap = 0;  // values above are drawn at the cap (a diverged run's 1e11); 0 = none
     std::vector<Series> series;
 };
 

@@ -150,9 +150,7 @@ std::string writeMarkdownReport(RunStore& store, const std::vector<StoredRun>& r
     spec.title = title + ": perplexity per epoch";
     spec.xLabel = "epoch";
     spec.yLabel = "perplexity (log)";
-    // A diverged run's 1e11 would flatten every other curve: cap the axis at ten
-    // times the worst perplexity of the runs that did not diverge.
-    double worst = 0;
+    // A diverged run's 1e11 is drawn at the plot's edge (ChartScale.h's rule).
     for (const auto& r : runs) {
         chart::Series series;
         // Within a sweep the label says what sets a run apart, in fewer letters.
@@ -161,12 +159,9 @@ std::string writeMarkdownReport(RunStore& store, const std::vector<StoredRun>& r
         for (const auto& e : store.epochs(r.id)) {
             series.x.push_back(e.epoch);
             series.y.push_back(e.perplexity);
-            if (!series.highlight && std::isfinite(e.perplexity))
-                worst = std::max(worst, e.perplexity);
         }
         spec.series.push_back(std::move(series));
     }
-    spec.yCap = worst > 0 ? worst * 10 : 0;
     writeFileAtomically(chartPath.string(), chart::drawLineChart(spec).png());
     writeFileAtomically(markdownPath, markdownReport(runs, title, chartName));
     return chartPath.string();

@@ -141,10 +141,24 @@ Sweep expand(const Parsed& p)
             run.label = head.empty() ? tail : tail.empty() ? head : head + " " + tail;
             if (run.label.empty())
                 run.label = "base";
-            if (!variantName.empty())
-                run.config.name = variantName;
-            if (!run.config.name.empty() && !tail.empty())
-                run.config.name += " " + tail;
+            // A name belongs to the settings it was written for: the variant's
+            // own name, extended by the grid keys; the base's name only for a
+            // run that is the base's run. Otherwise the name is derived from
+            // the settings, with the label when it names more than they do.
+            if (!variantName.empty()) {
+                run.config.name = tail.empty() ? variantName : variantName + " " + tail;
+            } else if (!sameRun(run.config, p.base)) {
+                run.config.name.clear();
+                bool derivedSaysAll = true;
+                for (const auto& [key, value] : run.settings)
+                    derivedSaysAll = derivedSaysAll && (key == "model.arch" || key == "model.impl" ||
+                                                        key == "model.hidden" || key == "model.layers" ||
+                                                        key == "train.lr" || key == "train.epochs");
+                if (!derivedSaysAll)
+                    run.config.name = run.config.displayName() + " " + run.label;
+            } else if (!run.config.name.empty() && !tail.empty()) {
+                run.config.name += " " + tail;  // the base's run, on another seed or device
+            }
             try {
                 validate(run.config);
             } catch (const ConfigError& e) {

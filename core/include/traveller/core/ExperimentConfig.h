@@ -60,6 +60,15 @@ struct ExperimentConfig {
     std::string displayName() const;
 };
 
+// A typed name belongs to the settings it was typed for: "RNN (book)" must not
+// follow the run when the architecture becomes GRU. Two configs describe the
+// same run when every key that decides what is trained agrees (all but the
+// name, the device, the thread count, the seed and the sample settings).
+bool sameRun(const ExperimentConfig& a, const ExperimentConfig& b);
+// `named.name` when `now` is the same run as `named`, else "" (the name is then
+// derived from the settings by displayName()).
+std::string nameFor(const ExperimentConfig& named, const ExperimentConfig& now);
+
 // One documented key of the schema, for `traveller-cli schema`, the docs and
 // the GUI's tooltips.
 struct ConfigKeyInfo {

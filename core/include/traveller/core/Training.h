@@ -71,10 +71,14 @@ public:
     bool paused() const { return pause_.load(); }
     // Called by the trainer: blocks while paused; returns false if it must stop.
     bool proceed();
+    // Seconds the trainer spent blocked in proceed(), in all: speed and wall
+    // time leave them out (a pause is not training).
+    double pausedSeconds() const { return pausedSeconds_.load(); }
 
 private:
     std::atomic<bool> stop_{false};
     std::atomic<bool> pause_{false};
+    std::atomic<double> pausedSeconds_{0};
     std::mutex mutex_;
     std::condition_variable wake_;
 };
@@ -96,6 +100,9 @@ bool cudaSupportCompiled();
 // throws DeviceError with a plain explanation.
 std::string resolveDeviceSpec(const std::string& spec);
 std::string torchVersion();
+// The BLAS library LibTorch's matrix products run on, from the process's
+// mappings: "OpenBLAS (openblas-openmp)", or the reference BLAS with a warning.
+std::string blasLibrary();
 
 // One model with its corpus, ready to train and to write text. Construction
 // loads the corpus and builds the model (throws CorpusError, DeviceError,

@@ -52,6 +52,7 @@ private:
     void setInvalid(QWidget* field, bool invalid);
 
     ExperimentConfig base_;
+    ExperimentConfig named_;  // the settings the run name was loaded or typed for
     QHash<QString, QWidget*> fields_;
     QStringList order_;
     QHash<QString, QString> labels_;

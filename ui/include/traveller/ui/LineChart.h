@@ -1,23 +1,32 @@
 // The plotting adapter: every use of Qt Charts in the workbench goes through
 // this widget (Qt Charts is deprecated from Qt 6.10 on; swapping the backend
 // means rewriting this file only). Series are addressed by a string key.
+//
+// Whatever the values — a diverged run's 1e11 beside perplexities of 1–30,
+// 1e30, inf, NaN, one point — the chart draws in bounded time and memory:
+// the axis range and its ticks come from the core's one rule
+// (traveller/core/ChartScale.h), out-of-range points are drawn at the plot's
+// edge with a red triangle and named under the chart, and Qt Charts only
+// ever sees numbers inside the axis with at most a dozen ticks (the axes are
+// category axes labelled by us, so no Qt tick loop can run away).
 #pragma once
 
 #include <QHash>
 #include <QList>
 #include <QPointF>
+#include <QSize>
 #include <QString>
 #include <QStringList>
 #include <QWidget>
 
 #include <functional>
 
+class QCategoryAxis;
 class QChart;
 class QChartView;
+class QLabel;
+class QScatterSeries;
 class QXYSeries;
-class QValueAxis;
-class QLogValueAxis;
-class QAbstractAxis;
 
 namespace traveller::ui {
 
@@ -25,20 +34,27 @@ class LineChart : public QWidget {
     Q_OBJECT
 public:
     enum class Style { Line, Markers, DashedLine };
+    // The default export width: readable on a slide.
+    static constexpr int kExportWidth = 1600;
 
     LineChart(const QString& xTitle, const QString& yTitle, QWidget* parent = nullptr);
 
     void setTitle(const QString& title);
+    QString title() const;
     void addSeries(const QString& key, const QString& label, Style style = Style::Line, const QColor& color = {});
     bool hasSeries(const QString& key) const { return series_.contains(key); }
     void removeSeries(const QString& key);
     void removeAll();
     void setLabel(const QString& key, const QString& label);
     QString label(const QString& key) const;
-    // Replaces all points at once (one repaint, not one per point).
+    // Replaces all points at once (one repaint, not one per point). Any value
+    // is accepted; what cannot be drawn is clipped and marked.
     void setPoints(const QString& key, const QList<QPointF>& points);
-    QList<QPointF> points(const QString& key) const;
-    int pointCount(const QString& key) const;
+    // The points as given (not as drawn).
+    QList<QPointF> points(const QString& key) const { return raw_.value(key); }
+    int pointCount(const QString& key) const { return static_cast<int>(raw_.value(key).size()); }
+    // The points handed to Qt Charts, clipped into the axis range (log scale: log10 of y).
+    QList<QPointF> drawnPoints(const QString& key) const;
     QStringList keys() const { return order_; }
 
     void setSeriesVisible(const QString& key, bool visible);
@@ -48,14 +64,35 @@ public:
 
     void setLogScale(bool on);
     bool logScale() const { return logScale_; }
+    // x values are counts (epochs, words): ticks at whole numbers only.
+    void setIntegerX(bool on);
 
-    // Text shown when hovering a point: label, x, y -> text.
+    // The axes as drawn: range and tick labels.
+    double yMin() const { return yLo_; }
+    double yMax() const { return yHi_; }
+    double xMin() const { return xLo_; }
+    double xMax() const { return xHi_; }
+    QStringList yTickLabels() const;
+    QStringList xTickLabels() const;
+    // Points drawn at the edge because they lie outside the axis, and the
+    // sentence under the chart that names them ("" when none).
+    int clippedCount() const { return clippedCount_; }
+    QString clippedNote() const;
+
+    // Text shown when hovering near a point: label, x, y -> text.
     void setHoverFormat(std::function<QString(const QString&, double, double)> format);
+    // The text for the data point nearest to `viewportPos` (within 24 px), as
+    // the tooltip shows it; "" when none is near.
+    QString hoverTextAt(const QPoint& viewportPos);
     QString lastHoverText() const { return lastHoverText_; }
+    QWidget* plotViewport() const;
+    // Where a data point is drawn, in plotViewport() coordinates.
+    QPoint viewportPosition(const QString& key, int index) const;
 
-    bool exportPng(const QString& path) const;
+    // Images at a chosen width (height in the widget's proportions, or given).
+    bool exportPng(const QString& path, int width = kExportWidth, int height = 0) const;
     static bool svgSupported();
-    bool exportSvg(const QString& path) const;
+    bool exportSvg(const QString& path, int width = kExportWidth, int height = 0) const;
     // "series,<xName>,<yName>" rows for every series, in order.
     QString toCsv(const QString& xName, const QString& yName) const;
 
@@ -63,19 +100,33 @@ Q_SIGNALS:
     // The user clicked a legend entry.
     void visibilityToggled(const QString& key, bool visible);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
 private:
     void rescale();
-    void attachYAxis(QAbstractAxis* axis);
-    void showHover(const QString& key, const QPointF& point, bool state);
+    void applyFonts();
     void styleLegendMarker(const QString& key);
+    void setAxisTicks(QCategoryAxis* axis, double lo, double hi, const QList<double>& ticks, bool log);
+    QSize exportSize(int width, int height) const;
 
     QChart* chart_;
     QChartView* view_;
-    QValueAxis* xAxis_;
-    QValueAxis* yLinear_;
-    QLogValueAxis* yLog_;
+    QCategoryAxis* xAxis_;
+    QCategoryAxis* yAxis_;
+    QScatterSeries* clippedMarks_;  // red triangles at the edge, not in the legend
+    QLabel* note_;
+    QString yTitle_;
     bool logScale_ = false;
+    bool integerX_ = true;
+    double xLo_ = 0, xHi_ = 1, yLo_ = 0, yHi_ = 1;
+    int clippedCount_ = 0;
+    QString clippedNote_;
     QHash<QString, QXYSeries*> series_;
+    QHash<QString, Style> styles_;
+    QHash<QString, QList<QPointF>> raw_;
+    QHash<QString, QList<QPointF>> drawn_;
     QHash<QString, bool> inLegend_;
     QStringList order_;
     std::function<QString(const QString&, double, double)> hoverFormat_;

@@ -10,6 +10,7 @@
 
 #include <QColor>
 #include <QElapsedTimer>
+#include <QFont>
 #include <QList>
 #include <QMainWindow>
 #include <QPointF>
@@ -19,7 +20,10 @@
 #include <map>
 #include <memory>
 
+class QAction;
 class QCheckBox;
+class QCloseEvent;
+class QSplitter;
 class QFrame;
 class QLabel;
 class QPushButton;
@@ -72,6 +76,16 @@ public:
     bool busy() const;  // a run is loading, training, paused or queued
     QString message() const;
 
+    // Remembers geometry, tab, zoom and the form across restarts (QSettings);
+    // the app calls it, tests that want it too.
+    void restoreSettings();
+    void saveSettings() const;
+    double zoom() const { return zoom_; }
+    bool presentationMode() const { return presentation_; }
+    // Quit asks first while a run trains (tests turn it off).
+    void setConfirmQuit(bool on) { confirmQuit_ = on; }
+    QString aboutText() const;
+
 public Q_SLOTS:
     // All report problems in the window and return false / -1 instead of throwing.
     bool loadExperiment(const QString& path);
@@ -86,12 +100,19 @@ public Q_SLOTS:
     void downloadCorpus();
     // By suffix: .png, .svg, .csv.
     bool exportPerplexity(const QString& path);
+    // Text and lines at `factor` times the desktop's size (Ctrl+= / Ctrl+-).
+    void setZoom(double factor);
+    // Big text, log axis, the form folded away: for a projector.
+    void setPresentationMode(bool on);
 
 Q_SIGNALS:
     void runStarted(int runId);
     void runFinished(int runId, const traveller::ui::RunOutcome& outcome);
     void runFailed(int runId, const traveller::ui::RunFailure& failure);
     void queueDrained();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     struct Run {
@@ -115,6 +136,7 @@ private:
 
     void buildUi();
     void buildMenus();
+    void fitToScreen(const QSize& wanted);
     Run* run(int runId) const;
     Run* current() const { return run(currentRunId_); }
     void startNext();
@@ -161,10 +183,20 @@ private:
     QPushButton* resumeButton_;
     QPushButton* stopButton_;
     QCheckBox* logScale_;
+    QSplitter* mainSplitter_;
+    QAction* presentationAction_;
+    QFont baseFont_;
+    double zoom_ = 1.0;
+    double zoomBeforePresentation_ = 1.0;
+    bool presentation_ = false;
+    QList<int> formSizes_;
+    bool remember_ = false;
+    bool confirmQuit_ = true;
     QLabel* message_;
     QFrame* corpusBanner_;
     QLabel* corpusBannerText_;
     QPushButton* downloadButton_;
+    QLabel* statusRun_;
     QLabel* statusEpoch_;
     QLabel* statusPerplexity_;
     QLabel* statusSpeed_;

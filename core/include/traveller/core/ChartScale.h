@@ -1,0 +1,75 @@
+// The one rule for the value axis of every chart Traveller draws: the
+// window's Qt charts (ui/LineChart) and the reports' images (ChartImage).
+//
+// A chart must draw anything a run can produce — 1e11 from a diverged run
+// next to perplexities of 1–30, 1e30, inf, NaN, one point — in bounded time
+// and memory. So the range is chosen from the ordinary values only, and the
+// rest is drawn clipped at the plot's edge and marked:
+//  - a series' "level" is the value 90 % of its points stay under; the
+//    reference level is the lowest positive level among the series;
+//  - a value more than kLinearOutlierFactor (log axis: kLogOutlierFactor)
+//    times the reference level, beyond ±kDisplayLimit, or ±inf is out of
+//    range: drawn at the plot's edge;
+//  - the axis covers the in-range values with a little air, and its ticks
+//    are computed here, a bounded number of them.
+// No Qt, no LibTorch: plain numbers in, plain numbers out.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace traveller::chart {
+
+// Values beyond this many times the lowest series' level are clipped: three
+// orders of magnitude on a linear axis (a seq2seq loss falls ~300x from its
+// first epoch, a gradient norm spikes ~50x: both stay drawn), six on a log axis.
+constexpr double kLinearOutlierFactor = 1000.0;
+constexpr double kLogOutlierFactor = 1e6;
+// Nothing beyond this magnitude is handed to a drawing library (float
+// precision, tick loops, label widths).
+constexpr double kDisplayLimit = 1e15;
+// No axis gets more ticks than this.
+constexpr int kMaxTicks = 12;
+
+enum class Scale { Linear, Log };
+
+struct YView {
+    double lo = 0;         // the axis range
+    double hi = 1;
+    double clipAbove = 0;  // values above are out of range (drawn at hi, marked)
+    double clipBelow = 0;  // values below are out of range (drawn at lo, marked); log: <= 0 too
+    bool empty = true;     // no drawable value at all
+};
+
+// The y range for these series (one vector of y values each; NaN ignored).
+YView yView(const std::vector<std::vector<double>>& series, Scale scale);
+
+// Where to draw y on an axis with this view: clamped into [lo, hi]. NaN stays
+// NaN (not drawn). `clipped` tells whether the value was out of range.
+double displayY(double y, const YView& view, Scale scale, bool* clipped = nullptr);
+
+// An x range [lo, hi] with hi > lo for these values (non-finite ignored);
+// `integer` widens a single point to a whole step.
+std::pair<double, double> xRange(const std::vector<double>& xs, bool integer);
+
+// 1, 2 or 5 times a power of ten, about (hi - lo) / target, at least 1 when
+// `integer`; a step that keeps the tick count within kMaxTicks.
+double niceStep(double lo, double hi, int target, bool integer = false);
+
+// Ticks for a linear axis: multiples of niceStep within [lo, hi]; never more
+// than kMaxTicks + 1.
+std::vector<double> linearTicks(double lo, double hi, int target, bool integer = false);
+
+// The log base whose powers give at least three ticks in [lo, hi]: 10, else
+// 2, else √2, else 2^(1/4) (a range of perplexities 10–23 gets 11.3, 16, 22.6).
+double logBase(double lo, double hi);
+// Ticks of a log axis: 1, 2, 5 per decade (just 1 over many decades), or the
+// powers of logBase() for ranges under a decade. Never more than kMaxTicks + 1.
+std::vector<double> logTicks(double lo, double hi);
+
+// A tick or value label that stays short: 12.5, 0.002, 1.65e+11.
+std::string formatValue(double v);
+
+} // namespace traveller::chart

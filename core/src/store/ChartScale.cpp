@@ -1,0 +1,216 @@
+#include "traveller/core/ChartScale.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+namespace traveller::chart {
+
+namespace {
+
+double outlierFactor(Scale scale) { return scale == Scale::Log ? kLogOutlierFactor : kLinearOutlierFactor; }
+
+// A series' level: the value 90 % of its points stay under (its early,
+// high part included, so a falling loss curve is not cut at its start).
+double level(std::vector<double> values)
+{
+    if (values.empty())
+        return std::numeric_limits<double>::quiet_NaN();
+    const std::size_t k = std::min(values.size() - 1, values.size() * 9 / 10);
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
+    return values[k];
+}
+
+} // namespace
+
+YView yView(const std::vector<std::vector<double>>& series, Scale scale)
+{
+    const bool log = scale == Scale::Log;
+    double reference = std::numeric_limits<double>::infinity();
+    for (const auto& s : series) {
+        std::vector<double> usable;
+        usable.reserve(s.size());
+        for (double y : s)
+            if (std::isfinite(y) && std::fabs(y) <= kDisplayLimit && (!log || y > 0))
+                usable.push_back(std::fabs(y));
+        const double l = level(std::move(usable));
+        if (l > 0)
+            reference = std::min(reference, l);
+    }
+    YView view;
+    view.clipAbove = std::isfinite(reference) ? std::min(kDisplayLimit, reference * outlierFactor(scale)) : kDisplayLimit;
+    // A log axis shows twelve decades at most; a linear one is symmetric.
+    view.clipBelow = log ? view.clipAbove * 1e-12 : -view.clipAbove;
+
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (const auto& s : series)
+        for (double y : s)
+            if (y >= view.clipBelow && y <= view.clipAbove && (!log || y > 0)) {
+                lo = std::min(lo, y);
+                hi = std::max(hi, y);
+            }
+    if (!std::isfinite(lo)) {
+        // Nothing in range (only NaN, or only clipped values): a unit range,
+        // with whatever is clipped drawn at its edges.
+        view.lo = log ? 1 : 0;
+        view.hi = log ? 10 : 1;
+        view.empty = true;
+        for (const auto& s : series)
+            for (double y : s)
+                view.empty = view.empty && std::isnan(y);
+        return view;
+    }
+    view.empty = false;
+    if (log) {
+        if (hi <= lo) {
+            lo /= 2;
+            hi *= 2;
+        } else {
+            lo /= 1.2;
+            hi *= 1.2;
+        }
+    } else {
+        const double pad = hi > lo ? (hi - lo) * 0.05 : std::max(std::fabs(hi) * 0.1, 1e-9);
+        // Quantities that cannot be negative (perplexity, a norm, BLEU) keep 0 as their floor.
+        lo = lo >= 0 ? std::max(0.0, lo - pad) : lo - pad;
+        hi += pad;
+    }
+    view.lo = lo;
+    view.hi = hi;
+    return view;
+}
+
+double displayY(double y, const YView& view, Scale scale, bool* clipped)
+{
+    if (clipped)
+        *clipped = false;
+    if (std::isnan(y))
+        return y;
+    const bool below = y < view.clipBelow || (scale == Scale::Log && y <= 0);
+    const bool above = y > view.clipAbove;
+    if (clipped)
+        *clipped = below || above;
+    if (above)
+        return view.hi;
+    if (below)
+        return view.lo;
+    return std::clamp(y, view.lo, view.hi);
+}
+
+std::pair<double, double> xRange(const std::vector<double>& xs, bool integer)
+{
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (double x : xs)
+        if (std::isfinite(x) && std::fabs(x) <= kDisplayLimit) {
+            lo = std::min(lo, x);
+            hi = std::max(hi, x);
+        }
+    if (!std::isfinite(lo))
+        return {0, 1};
+    if (integer) {
+        lo = std::floor(lo);
+        hi = std::max(std::ceil(hi), lo + 1);
+    } else if (hi <= lo) {
+        const double pad = std::max(std::fabs(lo) * 0.1, 0.5);
+        lo -= pad;
+        hi += pad;
+    }
+    return {lo, hi};
+}
+
+double niceStep(double lo, double hi, int target, bool integer)
+{
+    const double span = hi - lo;
+    if (!(span > 0) || !std::isfinite(span))
+        return 1;
+    const double raw = span / std::max(1, target);
+    const double power = std::pow(10.0, std::floor(std::log10(raw)));
+    const double m = raw / power;
+    double step = (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * power;
+    if (integer)
+        step = std::max(1.0, std::round(step));
+    while (span / step > kMaxTicks)
+        step *= 2;
+    return step;
+}
+
+std::vector<double> linearTicks(double lo, double hi, int target, bool integer)
+{
+    if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi))
+        return std::isfinite(lo) ? std::vector<double>{lo} : std::vector<double>{};
+    const double step = niceStep(lo, hi, target, integer);
+    std::vector<double> ticks;
+    const double first = std::ceil(lo / step - 1e-9);
+    for (int i = 0; i <= kMaxTicks; ++i) {
+        const double t = (first + i) * step;
+        if (t > hi + step * 1e-9)
+            break;
+        ticks.push_back(std::fabs(t) < step * 1e-9 ? 0 : t);
+    }
+    return ticks;
+}
+
+double logBase(double lo, double hi)
+{
+    for (double base : {10.0, 2.0, std::sqrt(2.0), std::pow(2.0, 0.25), std::pow(2.0, 0.125)}) {
+        const double count = std::floor(std::log(hi) / std::log(base) + 1e-9) -
+                             std::ceil(std::log(lo) / std::log(base) - 1e-9) + 1;
+        if (count >= 3)
+            return base;
+    }
+    return std::pow(2.0, 0.125);
+}
+
+std::vector<double> logTicks(double lo, double hi)
+{
+    if (!(lo > 0) || !(hi > lo) || !std::isfinite(hi))
+        return {};
+    std::vector<double> ticks;
+    if (hi / lo < 100) {
+        // Under two decades: the powers of a base that gives at least three.
+        const double base = logBase(lo, hi);
+        const int first = static_cast<int>(std::ceil(std::log(lo) / std::log(base) - 1e-9));
+        for (int k = first; ticks.size() <= static_cast<std::size_t>(kMaxTicks); ++k) {
+            const double t = std::pow(base, k);
+            if (t > hi * (1 + 1e-9))
+                break;
+            ticks.push_back(t);
+        }
+        return ticks;
+    }
+    const int firstDecade = static_cast<int>(std::floor(std::log10(lo)));
+    const int lastDecade = static_cast<int>(std::ceil(std::log10(hi)));
+    const int decades = lastDecade - firstDecade + 1;
+    const bool fine = decades * 3 <= kMaxTicks;
+    const int every = std::max(1, (decades + kMaxTicks - 1) / kMaxTicks);
+    for (int k = firstDecade; k <= lastDecade; ++k) {
+        if (!fine && (k - firstDecade) % every != 0)
+            continue;
+        for (double m : {1.0, 2.0, 5.0}) {
+            if (!fine && m != 1.0)
+                continue;
+            const double t = m * std::pow(10.0, k);
+            if (t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9))
+                ticks.push_back(t);
+        }
+    }
+    return ticks;
+}
+
+std::string formatValue(double v)
+{
+    if (std::isnan(v))
+        return "NaN";
+    if (std::isinf(v))
+        return v > 0 ? "inf" : "-inf";
+    char buf[32];
+    const double a = std::fabs(v);
+    if (a >= 1e5 || (a < 1e-3 && v != 0))
+        std::snprintf(buf, sizeof buf, "%.3g", v);
+    else
+        std::snprintf(buf, sizeof buf, "%.4g", v);
+    return buf;
+}
+
+} // namespace traveller::chart
