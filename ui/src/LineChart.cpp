@@ -2,7 +2,6 @@
 
 #include "traveller/core/ChartScale.h"
 
-#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QEvent>
@@ -12,12 +11,14 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLogValueAxis>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPen>
 #include <QScatterSeries>
 #include <QTextStream>
 #include <QToolTip>
+#include <QValueAxis>
 #include <QVBoxLayout>
 
 #ifdef TRAVELLER_HAVE_SVG
@@ -35,33 +36,41 @@ namespace {
 constexpr double kHoverRadiusPx = 24;
 const QColor kClipColor("#b00020");
 
-QString tickLabel(double v, int digits)
-{
-    const double a = std::fabs(v);
-    if (a >= 1e5 || (a < 1e-3 && v != 0))
-        return QString::number(v, 'g', digits);
-    return QString::number(v, 'g', digits + 1);
-}
+// Short labels: 12.5, 0.002, 1.65e+11 (as the core's formatValue writes them).
+constexpr const char* kLabelFormat = "%.4g";
+
+QString tickLabel(double v) { return QString::asprintf(kLabelFormat, v); }
 
 } // namespace
 
 LineChart::LineChart(const QString& xTitle, const QString& yTitle, QWidget* parent)
     : QWidget(parent),
       chart_(new QChart),
-      xAxis_(new QCategoryAxis),
-      yAxis_(new QCategoryAxis),
+      xAxis_(new QValueAxis),
+      yLinear_(new QValueAxis),
+      yLog_(new QLogValueAxis),
       clippedMarks_(new QScatterSeries),
       note_(new QLabel),
       yTitle_(yTitle)
 {
     chart_->legend()->setAlignment(Qt::AlignBottom);
     chart_->setMargins(QMargins(4, 4, 4, 4));
-    for (QCategoryAxis* axis : {xAxis_, yAxis_})
-        axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     xAxis_->setTitleText(xTitle);
-    yAxis_->setTitleText(yTitle);
+    yLinear_->setTitleText(yTitle);
+    yLog_->setTitleText(tr("%1 (log scale)").arg(yTitle));
+    for (QValueAxis* axis : {xAxis_, yLinear_}) {
+        axis->setLabelFormat(kLabelFormat);
+        axis->setTickType(QValueAxis::TicksFixed);
+        axis->setTickCount(5);
+        axis->setRange(0, 1);
+    }
+    yLog_->setLabelFormat(kLabelFormat);
+    yLog_->setMinorTickCount(0);
+    yLog_->setRange(1, 10);
     chart_->addAxis(xAxis_, Qt::AlignBottom);
-    chart_->addAxis(yAxis_, Qt::AlignLeft);
+    chart_->addAxis(yLinear_, Qt::AlignLeft);
+    // The chart owns an axis only while attached; keep the log one parented here.
+    yLog_->setParent(this);
 
     clippedMarks_->setName(QStringLiteral("clipped"));
     clippedMarks_->setMarkerShape(QScatterSeries::MarkerShapeTriangle);
@@ -70,7 +79,7 @@ LineChart::LineChart(const QString& xTitle, const QString& yTitle, QWidget* pare
     clippedMarks_->setBorderColor(Qt::white);
     chart_->addSeries(clippedMarks_);
     clippedMarks_->attachAxis(xAxis_);
-    clippedMarks_->attachAxis(yAxis_);
+    clippedMarks_->attachAxis(yLinear_);
     for (QLegendMarker* marker : chart_->legend()->markers(clippedMarks_))
         marker->setVisible(false);
 
@@ -115,7 +124,7 @@ void LineChart::addSeries(const QString& key, const QString& label, Style style,
     s->setName(label);
     chart_->addSeries(s);
     s->attachAxis(xAxis_);
-    s->attachAxis(yAxis_);
+    s->attachAxis(logScale_ ? static_cast<QAbstractAxis*>(yLog_) : yLinear_);
     if (color.isValid())
         s->setColor(color);
     series_.insert(key, s);
@@ -228,12 +237,32 @@ void LineChart::styleLegendMarker(const QString& key)
     }
 }
 
+void LineChart::attachYAxis(bool log)
+{
+    QAbstractAxis* from = log ? static_cast<QAbstractAxis*>(yLinear_) : yLog_;
+    QAbstractAxis* to = log ? static_cast<QAbstractAxis*>(yLog_) : yLinear_;
+    QList<QXYSeries*> all = series_.values();
+    all << clippedMarks_;
+    for (QXYSeries* s : all)
+        s->detachAxis(from);
+    chart_->removeAxis(from);
+    from->setParent(this);
+    chart_->addAxis(to, Qt::AlignLeft);
+    applyFonts();
+    for (QXYSeries* s : all)
+        s->attachAxis(to);
+}
+
 void LineChart::setLogScale(bool on)
 {
     if (on == logScale_)
         return;
     logScale_ = on;
-    yAxis_->setTitleText(on ? tr("%1 (log scale)").arg(yTitle_) : yTitle_);
+    // Empty the series first: the new axis must not lay out values of the old scale.
+    for (QXYSeries* s : std::as_const(series_))
+        s->clear();
+    clippedMarks_->clear();
+    attachYAxis(on);
     rescale();
 }
 
@@ -243,32 +272,17 @@ void LineChart::setIntegerX(bool on)
     rescale();
 }
 
-void LineChart::setAxisTicks(QCategoryAxis* axis, double lo, double hi, const QList<double>& ticks, bool log)
+void LineChart::setLinearAxis(QValueAxis* axis, double lo, double hi, double step)
 {
-    for (const QString& label : axis->categoriesLabels())
-        axis->remove(label);
-    const double span = hi - lo;
-    axis->setStartValue(lo - span * 1e-6);
-    double previous = lo - span * 1e-6;
-    QStringList used;
-    for (double t : ticks) {
-        const double at = log ? std::log10(t) : t;
-        if (!(at > previous) || at > hi + span * 1e-6)
-            continue;
-        // Labels must differ (the axis keys categories by label): add digits until they do.
-        QString text;
-        for (int digits = 3; digits <= 12; ++digits) {
-            text = tickLabel(t, digits);
-            if (!used.contains(text))
-                break;
-        }
-        if (used.contains(text))
-            continue;
-        used << text;
-        axis->append(text, at);
-        previous = at;
-    }
+    // Qt lays the ticks out on every change: with the previous step against a
+    // new range of 1e11 that is 1e10 ticks (the freeze this replaces). So the
+    // range changes while the axis counts a fixed five ticks, then the step
+    // (a multiple of it anchors the ticks), then the ticks go dynamic.
+    axis->setTickType(QValueAxis::TicksFixed);
     axis->setRange(lo, hi);
+    axis->setTickInterval(step);
+    axis->setTickAnchor(std::ceil(lo / step) * step);
+    axis->setTickType(QValueAxis::TicksDynamic);
 }
 
 void LineChart::rescale()
@@ -293,7 +307,6 @@ void LineChart::rescale()
     xHi_ = xHi;
     yLo_ = view.lo;
     yHi_ = view.hi;
-    auto axisY = [&](double y) { return logScale_ ? std::log10(y) : y; };
 
     QList<QPointF> marks;
     QStringList notes;
@@ -315,7 +328,7 @@ void LineChart::rescale()
                 y = view.hi;
                 out = true;
             }
-            const QPointF drawn(p.x(), axisY(y));
+            const QPointF drawn(p.x(), y);
             pts.append(drawn);
             if (out && s->isVisible()) {
                 marks.append(drawn);
@@ -341,31 +354,74 @@ void LineChart::rescale()
     }
     clippedMarks_->replace(marks);
 
-    QList<double> yTicks;
-    for (double t : logScale_ ? chart::logTicks(view.lo, view.hi) : chart::linearTicks(view.lo, view.hi, 5))
-        yTicks << t;
-    setAxisTicks(yAxis_, axisY(view.lo), axisY(view.hi), yTicks, logScale_);
-    QList<double> xTicks;
-    for (double t : chart::linearTicks(xLo, xHi, 6, integerX_))
-        xTicks << t;
-    setAxisTicks(xAxis_, xLo, xHi, xTicks, false);
+    // The axes, with at most chart::kMaxTicks ticks each, and no more than
+    // the plot's size leaves room for.
+    const QSize targets = tickTargets();
+    const int xTarget = targets.width(), yTarget = targets.height();
+    yTicks_.clear();
+    if (logScale_) {
+        const double base = chart::logBase(view.lo, view.hi);
+        // Base 10 while the range moves (a few ticks per decade), then the base
+        // that gives this range at least three labels.
+        yLog_->setBase(10);
+        yLog_->setRange(view.lo, view.hi);
+        yLog_->setBase(base);
+        const int first = static_cast<int>(std::ceil(std::log(view.lo) / std::log(base) - 1e-9));
+        for (int k = first; yTicks_.size() <= chart::kMaxTicks; ++k) {
+            const double t = std::pow(base, k);
+            if (t > view.hi * (1 + 1e-9))
+                break;
+            yTicks_ << tickLabel(t);
+        }
+    } else {
+        const double step = chart::niceStep(view.lo, view.hi, yTarget);
+        setLinearAxis(yLinear_, view.lo, view.hi, step);
+        for (double t : chart::linearTicks(view.lo, view.hi, yTarget))
+            yTicks_ << tickLabel(t);
+    }
+    setLinearAxis(xAxis_, xLo, xHi, chart::niceStep(xLo, xHi, xTarget, integerX_));
+    xTicks_.clear();
+    for (double t : chart::linearTicks(xLo, xHi, xTarget, integerX_))
+        xTicks_ << tickLabel(t);
+    tickTargets_ = QSize(xTarget, yTarget);
 
     clippedNote_ = notes.isEmpty() ? QString() : QStringLiteral("▲ ") + notes.join(QStringLiteral("\n▲ "));
     note_->setText(clippedNote_);
     note_->setVisible(!clippedNote_.isEmpty());
 }
 
-QStringList LineChart::yTickLabels() const { return yAxis_->categoriesLabels(); }
+QStringList LineChart::yTickLabels() const { return yTicks_; }
 
-QStringList LineChart::xTickLabels() const { return xAxis_->categoriesLabels(); }
+QStringList LineChart::xTickLabels() const { return xTicks_; }
 
 QString LineChart::clippedNote() const { return clippedNote_; }
+
+void LineChart::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    // Room for a different number of labels: lay the ticks out again.
+    if (tickTargets() != tickTargets_)
+        rescale();
+}
+
+QSize LineChart::tickTargets() const
+{
+    // A label needs about three text lines of height (y) or seven characters
+    // of width (x) besides the title, legend and axis text, or Qt cuts it to "…".
+    const QFontMetrics metrics(font());
+    const int plotHeight = std::max(0, view_->height() - 7 * metrics.height());
+    const int plotWidth = std::max(0, view_->width() - 8 * metrics.averageCharWidth() - metrics.height());
+    return {std::clamp(plotWidth / (7 * metrics.averageCharWidth()), 2, 8),
+            std::clamp(plotHeight / (3 * metrics.height()), 2, 6)};
+}
 
 void LineChart::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
-    if (event->type() == QEvent::FontChange)
+    if (event->type() == QEvent::FontChange) {
         applyFonts();
+        rescale();
+    }
 }
 
 void LineChart::applyFonts()
@@ -375,10 +431,12 @@ void LineChart::applyFonts()
     const QFont base = font();
     QFont title = base;
     title.setBold(true);
-    title.setPointSizeF(base.pointSizeF() * 1.1);
+    if (base.pointSizeF() > 0)
+        title.setPointSizeF(base.pointSizeF() * 1.1);
     chart_->setTitleFont(title);
     chart_->legend()->setFont(base);
-    for (QCategoryAxis* axis : {xAxis_, yAxis_}) {
+    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(xAxis_), static_cast<QAbstractAxis*>(yLinear_),
+                                static_cast<QAbstractAxis*>(yLog_)}) {
         axis->setLabelsFont(base);
         axis->setTitleFont(base);
     }

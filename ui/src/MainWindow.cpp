@@ -446,7 +446,6 @@ void MainWindow::buildUi()
     runsTable_->setHorizontalHeaderLabels({tr("Run"), tr("Cell"), tr("Hidden"), tr("LR"), tr("Epoch"), tr("Perplexity"),
                                            tr("tok/s"), tr("Status"), tr("Device")});
     runsTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    runsTable_->horizontalHeader()->setSectionResizeMode(kNameColumn, QHeaderView::Interactive);
     runsTable_->horizontalHeader()->setStretchLastSection(true);
     runsTable_->horizontalHeader()->setMinimumSectionSize(24);
     runsTable_->verticalHeader()->setVisible(false);
@@ -476,18 +475,17 @@ void MainWindow::buildUi()
                 runsTable_->selectRow(row);
     });
 
-    auto* bottom = new QSplitter(Qt::Horizontal);
-    bottom->addWidget(runsTable_);
-    bottom->addWidget(samples_);
-    bottom->setStretchFactor(0, 1);
-    bottom->setStretchFactor(1, 1);
-    bottom->setSizes({530, 530});
-
+    // Charts, then the run table across the whole width (the columns that
+    // tell lab runs apart need it), then the samples.
     auto* right = new QSplitter(Qt::Vertical);
     right->addWidget(charts);
-    right->addWidget(bottom);
-    right->setStretchFactor(0, 3);
+    right->addWidget(runsTable_);
+    right->addWidget(samples_);
+    right->setStretchFactor(0, 5);
     right->setStretchFactor(1, 2);
+    right->setStretchFactor(2, 3);
+    right->setSizes({420, 140, 260});
+    runsTable_->setMinimumHeight(70);
 
     mainSplitter_ = new QSplitter(Qt::Horizontal);
     mainSplitter_->setObjectName("languageModelSplitter");

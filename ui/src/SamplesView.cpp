@@ -44,6 +44,7 @@ SamplesView::SamplesView(QWidget* parent) : QWidget(parent)
     prefix_ = new QLineEdit("time traveller", this);
     prefix_->setObjectName("prefixEdit");
     prefix_->setToolTip(tr("Text every run continues"));
+    prefix_->setMinimumWidth(prefix_->fontMetrics().horizontalAdvance(QStringLiteral("time traveller")) + 16);
     temperature_ = new QDoubleSpinBox(this);
     temperature_->setObjectName("temperatureSpin");
     temperature_->setRange(0.0, 5.0);

@@ -7,8 +7,9 @@
 // the axis range and its ticks come from the core's one rule
 // (traveller/core/ChartScale.h), out-of-range points are drawn at the plot's
 // edge with a red triangle and named under the chart, and Qt Charts only
-// ever sees numbers inside the axis with at most a dozen ticks (the axes are
-// category axes labelled by us, so no Qt tick loop can run away).
+// ever sees numbers inside the axis with at most a dozen ticks (the tick step
+// is set while the axis counts a fixed five ticks, so no Qt tick loop can run
+// away between a range and its step).
 #pragma once
 
 #include <QHash>
@@ -21,11 +22,12 @@
 
 #include <functional>
 
-class QCategoryAxis;
 class QChart;
 class QChartView;
 class QLabel;
+class QLogValueAxis;
 class QScatterSeries;
+class QValueAxis;
 class QXYSeries;
 
 namespace traveller::ui {
@@ -53,7 +55,7 @@ public:
     // The points as given (not as drawn).
     QList<QPointF> points(const QString& key) const { return raw_.value(key); }
     int pointCount(const QString& key) const { return static_cast<int>(raw_.value(key).size()); }
-    // The points handed to Qt Charts, clipped into the axis range (log scale: log10 of y).
+    // The points handed to Qt Charts, clipped into the axis range.
     QList<QPointF> drawnPoints(const QString& key) const;
     QStringList keys() const { return order_; }
 
@@ -103,18 +105,24 @@ Q_SIGNALS:
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void rescale();
     void applyFonts();
     void styleLegendMarker(const QString& key);
-    void setAxisTicks(QCategoryAxis* axis, double lo, double hi, const QList<double>& ticks, bool log);
+    void setLinearAxis(QValueAxis* axis, double lo, double hi, double step);
+    void attachYAxis(bool log);
     QSize exportSize(int width, int height) const;
+    QSize tickTargets() const;
 
     QChart* chart_;
     QChartView* view_;
-    QCategoryAxis* xAxis_;
-    QCategoryAxis* yAxis_;
+    QValueAxis* xAxis_;
+    QValueAxis* yLinear_;
+    QLogValueAxis* yLog_;
+    QStringList xTicks_;
+    QStringList yTicks_;
     QScatterSeries* clippedMarks_;  // red triangles at the edge, not in the legend
     QLabel* note_;
     QString yTitle_;
@@ -122,6 +130,7 @@ private:
     bool integerX_ = true;
     double xLo_ = 0, xHi_ = 1, yLo_ = 0, yHi_ = 1;
     int clippedCount_ = 0;
+    QSize tickTargets_;  // ticks the plot had room for at the last layout
     QString clippedNote_;
     QHash<QString, QXYSeries*> series_;
     QHash<QString, Style> styles_;
