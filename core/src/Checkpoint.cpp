@@ -2,9 +2,92 @@
 
 #include "traveller/core/Errors.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 
 namespace traveller {
+
+namespace {
+
+// Closes a descriptor on every path out; close() errors on the write path are
+// checked explicitly before this runs.
+class Fd {
+public:
+    explicit Fd(int fd) : fd_(fd) {}
+    ~Fd()
+    {
+        if (fd_ >= 0)
+            ::close(fd_);
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const { return fd_; }
+    int release()
+    {
+        const int fd = fd_;
+        fd_ = -1;
+        return fd;
+    }
+
+private:
+    int fd_;
+};
+
+[[noreturn]] void fail(const std::string& path, const std::string& tmp, const std::string& why)
+{
+    std::remove(tmp.c_str());
+    throw Error("cannot write checkpoint '" + path + "': " + why);
+}
+
+std::string errnoText(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+
+// Writes `bytes` to `tmp`, flushes it to the disk and reads it back: only a
+// file known complete on the disk may replace the previous checkpoint.
+void writeDurably(const std::string& path, const std::string& tmp, const std::string& bytes)
+{
+    Fd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (out.get() < 0)
+        fail(path, tmp, errnoText("open"));
+    for (std::size_t done = 0; done < bytes.size();) {
+        const ssize_t n = ::write(out.get(), bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            fail(path, tmp, n < 0 ? errnoText("write") : "write: no progress");
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(out.get()) != 0)
+        fail(path, tmp, errnoText("fsync"));
+    if (::close(out.release()) != 0)
+        fail(path, tmp, errnoText("close"));
+
+    Fd in(::open(tmp.c_str(), O_RDONLY | O_CLOEXEC));
+    struct stat st {};
+    if (in.get() < 0 || ::fstat(in.get(), &st) != 0)
+        fail(path, tmp, errnoText("reading back"));
+    if (static_cast<std::size_t>(st.st_size) != bytes.size())
+        fail(path, tmp, "reading back: " + std::to_string(st.st_size) + " of " + std::to_string(bytes.size()) +
+                            " bytes on the disk");
+    std::string back(bytes.size(), '\0');
+    for (std::size_t done = 0; done < back.size();) {
+        const ssize_t n = ::read(in.get(), back.data() + done, back.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            fail(path, tmp, n < 0 ? errnoText("reading back") : "reading back: the file is short");
+        done += static_cast<std::size_t>(n);
+    }
+    if (back != bytes)
+        fail(path, tmp, "reading back: the file differs from what was written");
+}
+
+} // namespace
 
 void saveCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optimizer, const std::string& path,
                         const CheckpointExtras& extras)
@@ -16,17 +99,27 @@ void saveCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optim
     archive.write("optimizer", optimizerArchive);
     for (const auto& [key, tensor] : extras)
         archive.write("extra." + key, tensor, /*is_buffer=*/true);
-    const std::string tmp = path + ".tmp";
+    // Serialised in memory, never straight to the file: LibTorch's zip writer
+    // reports a failed write (ENOSPC) by throwing from its destructor, which
+    // ends the process. In memory nothing can fail but allocation.
+    std::string bytes;
     try {
-        archive.save_to(tmp);
+        archive.save_to([&bytes](const void* data, std::size_t n) {
+            bytes.append(static_cast<const char*>(data), n);
+            return n;
+        });
     } catch (const c10::Error& e) {
-        std::remove(tmp.c_str());
         throw Error("cannot write checkpoint '" + path + "': " + std::string(e.what_without_backtrace()).substr(0, 200));
     }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        throw Error("cannot write checkpoint '" + path + "'");
-    }
+    const std::string tmp = path + ".tmp";
+    writeDurably(path, tmp, bytes);
+    if (std::rename(tmp.c_str(), path.c_str()) != 0)
+        fail(path, tmp, errnoText("rename"));
+    // The rename itself reaches the disk with the folder's entry.
+    const std::string folder = std::filesystem::path(path).parent_path().string();
+    Fd dir(::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.get() >= 0)
+        ::fsync(dir.get());
 }
 
 void loadCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optimizer, const std::string& path,

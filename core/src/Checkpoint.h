@@ -12,8 +12,10 @@ namespace traveller {
 // Named tensors stored beside the model: a session's generator states, say.
 using CheckpointExtras = std::map<std::string, torch::Tensor>;
 
-// Writes beside the target and renames, so a crash never leaves half a file.
-// Throws traveller::Error naming the path.
+// Writes beside the target, fsyncs and reads the file back before renaming it
+// over the target, so neither a crash nor a full disk leaves half a file (or
+// replaces a good one). Throws traveller::Error naming the path and the reason
+// (e.g. "No space left on device"); never ends the process.
 void saveCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optimizer, const std::string& path,
                         const CheckpointExtras& extras = {});
 // Throws traveller::Error when the file is missing or holds another model.
