@@ -170,12 +170,30 @@ std::vector<RunResult> SweepRunner::run(SweepObserver& observer, RunControl& con
         }
         observer.onRunFinished(index, id, result);
     };
+    // Nothing may leave a worker by an exception (std::terminate): whatever
+    // one run meets (its row deleted by another process, an observer that
+    // throws, a full disk) fails that run alone and the sweep goes on.
+    auto trainGuarded = [&](std::size_t index) {
+        std::string why;
+        try {
+            trainOne(index);
+            return;
+        } catch (const std::exception& e) {
+            why = e.what();
+        } catch (...) {
+            why = "unknown error";
+        }
+        RunResult& result = results[index];
+        result = RunResult();
+        result.status = RunStatus::Failed;
+        result.message = why;
+    };
     auto worker = [&] {
         for (std::size_t c = next++; c < chains_.size() && !control.stopRequested(); c = next++)
             for (std::size_t index : chains_[c]) {
                 if (control.stopRequested())
                     break;
-                trainOne(index);
+                trainGuarded(index);
             }
     };
     std::vector<std::thread> workers;
