@@ -5,9 +5,12 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -189,24 +192,103 @@ RunStore::RunStore(const std::string& folder) : folder_(folder)
     fs::create_directories(fs::path(folder_) / "checkpoints", ec);
     if (ec)
         throw StoreError("cannot create the run library folder '" + folder_ + "': " + ec.message());
-    if (sqlite3_open_v2(databasePath().c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                        nullptr) != SQLITE_OK) {
+    // SQLite takes a 0-byte file for a new database: a library truncated by a
+    // crash or a copy would silently start over, its checkpoints orphaned and
+    // reused by new ids. So a new library appears whole (createDatabase), and
+    // an empty runs.sqlite is always damage.
+    if (!fs::exists(databasePath(), ec))
+        createDatabase();
+    const bool wasEmpty = fs::is_regular_file(databasePath(), ec) && fs::file_size(databasePath(), ec) == 0 && !ec;
+    if (sqlite3_open_v2(databasePath().c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) !=
+        SQLITE_OK) {
         const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
         sqlite3_close(db_);
         throw StoreError("cannot open the run library '" + databasePath() + "': " + why);
     }
+    // A constructor that throws runs no destructor: close the handle here.
+    try {
+        open(wasEmpty);
+    } catch (...) {
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw;
+    }
+}
+
+void RunStore::createDatabase()
+{
+    static std::atomic<int> counter{0};
+    const std::string tmp = databasePath() + ".new-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
+    auto removeTmp = [&] {
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+            ::unlink((tmp + suffix).c_str());
+    };
+    sqlite3* db = nullptr;
+    std::string why;
+    if (sqlite3_open_v2(tmp.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+        why = db ? sqlite3_errmsg(db) : "out of memory";
+    } else {
+        const std::string sql = std::string("PRAGMA journal_mode=WAL; BEGIN IMMEDIATE;") + kSchema +
+                                "INSERT INTO meta(key, value) VALUES ('schema_version', '" +
+                                std::to_string(kSchemaVersion) + "'); COMMIT;";
+        char* error = nullptr;
+        if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK)
+            why = error ? error : "unknown error";
+        sqlite3_free(error);
+    }
+    // Closing the last connection folds the WAL into the file.
+    if (sqlite3_close(db) != SQLITE_OK && why.empty())
+        why = "cannot close the new database";
+    // link() publishes it only if no other process got there first; theirs
+    // is as good as ours.
+    if (why.empty() && ::link(tmp.c_str(), databasePath().c_str()) != 0 && errno != EEXIST)
+        why = std::strerror(errno);
+    removeTmp();
+    if (!why.empty())
+        throw StoreError("cannot create the run library '" + databasePath() + "': " + why);
+}
+
+void RunStore::open(bool wasEmpty)
+{
+    const auto damaged = [&](const std::string& why) {
+        return StoreError("the run library '" + databasePath() + "' is damaged (" + why +
+                          "); Traveller will not replace it. Move it away to start a new library, or restore it "
+                          "from a copy");
+    };
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
-    exec("PRAGMA journal_mode=WAL");
-    exec("PRAGMA foreign_keys=ON");
-    exec(std::string("BEGIN IMMEDIATE;") + kSchema + "COMMIT;");
+    if (wasEmpty)
+        throw damaged("the file is empty");
+    try {
+        exec("PRAGMA journal_mode=WAL");
+        exec("PRAGMA foreign_keys=ON");
+        exec("BEGIN IMMEDIATE");
+    } catch (const StoreError&) {
+        const int code = sqlite3_errcode(db_);
+        if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+            throw damaged(sqlite3_errmsg(db_));
+        throw;
+    }
+    try {
+        exec(kSchema);
+        exec("COMMIT");
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
+    }
     Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
     if (!get.step()) {
         Statement put(db_, "INSERT INTO meta(key, value) VALUES ('schema_version', ?)");
         put.bind(1, std::to_string(kSchemaVersion)).step();
-    } else if (std::stoi(get.text(0)) > kSchemaVersion) {
-        throw StoreError("the run library '" + databasePath() + "' was written by a newer Traveller (schema " +
-                         get.text(0) + ")");
+        return;
     }
+    char* end = nullptr;
+    const std::string version = get.text(0);
+    const long stored = std::strtol(version.c_str(), &end, 10);
+    if (version.empty() || *end)
+        throw damaged("its schema version is '" + version + "'");
+    if (stored > kSchemaVersion)
+        throw StoreError("the run library '" + databasePath() + "' was written by a newer Traveller (schema " +
+                         version + ")");
 }
 
 RunStore::~RunStore() { sqlite3_close(db_); }
@@ -221,7 +303,7 @@ std::string RunStore::checkpointPath(std::int64_t id) const
 int RunStore::schemaVersion() const
 {
     Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
-    return get.step() ? std::stoi(get.text(0)) : 0;
+    return get.step() ? std::atoi(get.text(0).c_str()) : 0;
 }
 
 void RunStore::exec(const std::string& sql)
@@ -371,8 +453,20 @@ void RunStore::removeTag(std::int64_t id, const std::string& tag)
 void RunStore::deleteRun(std::int64_t id)
 {
     std::lock_guard lock(mutex_);
-    run(id);
-    Statement(db_, "DELETE FROM runs WHERE id = ?").bind(1, id).step();
+    reapInterrupted();  // a run whose process is gone may be deleted
+    // One statement: a process claiming the run (markRunning) either sees it
+    // gone or keeps it running, never trains a deleted row.
+    Statement(db_, "DELETE FROM runs WHERE id = ? AND status != 'running'").bind(1, id).step();
+    if (sqlite3_changes(db_) == 0) {
+        Statement owner(db_, "SELECT owner_pid FROM runs WHERE id = ?");
+        owner.bind(1, id);
+        if (!owner.step())
+            throw StoreError("no run " + std::to_string(id) + " in the run library '" + databasePath() + "'");
+        const std::int64_t pid = owner.integer(0);
+        throw StoreError("run " + std::to_string(id) + " is training in process " + std::to_string(pid) +
+                         (pid == static_cast<std::int64_t>(getpid()) ? " (this one)" : "") +
+                         "; stop it before deleting it");
+    }
     std::error_code ec;
     fs::remove(checkpointPath(id), ec);
 }

@@ -107,9 +107,14 @@ RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions
     ExperimentConfig config = stored.config();
     const std::string checkpoint = store.checkpointPath(id);
     std::error_code ec;
-    const int start = stored.checkpointEpoch > 0 && std::filesystem::is_regular_file(checkpoint, ec)
-                          ? std::min(stored.checkpointEpoch, stored.epochs)
-                          : 0;
+    const bool haveCheckpoint = stored.checkpointEpoch > 0 && std::filesystem::is_regular_file(checkpoint, ec);
+    if (stored.checkpointEpoch > 0 && !haveCheckpoint && stored.status != kStatusRunning &&
+        options.missingCheckpoint == MissingCheckpoint::Refuse)
+        throw MissingCheckpointError("run " + std::to_string(id) + " recorded " + std::to_string(stored.epochsDone) +
+                                     " epoch(s) and a checkpoint at epoch " + std::to_string(stored.checkpointEpoch) +
+                                     ", but the checkpoint file '" + checkpoint +
+                                     "' is gone: resuming would drop them all and start over from epoch 1");
+    const int start = haveCheckpoint ? std::min(stored.checkpointEpoch, stored.epochs) : 0;
     if (start >= stored.epochs && stored.epochs > 0)
         throw StoreError("run " + std::to_string(id) + " has already trained all its " + std::to_string(stored.epochs) +
                          " epochs");

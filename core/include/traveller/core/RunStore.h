@@ -28,6 +28,14 @@ public:
     using Error::Error;
 };
 
+// A run recorded a checkpoint that is no longer on the disk: resuming it would
+// silently start over. Front ends offer to start over on purpose
+// (MissingCheckpoint::StartOver).
+class MissingCheckpointError : public StoreError {
+public:
+    using StoreError::StoreError;
+};
+
 // "running", "finished", "stopped", "diverged", "failed", "interrupted".
 constexpr const char* kStatusRunning = "running";
 constexpr const char* kStatusInterrupted = "interrupted";
@@ -76,7 +84,8 @@ struct NewRun {
 
 class RunStore {
 public:
-    // Opens (creating if needed) folder/runs.sqlite. Throws StoreError.
+    // Opens (creating if needed) folder/runs.sqlite. Throws StoreError, also
+    // for a damaged or 0-byte database (never replaced by a new one).
     explicit RunStore(const std::string& folder);
     ~RunStore();
     RunStore(const RunStore&) = delete;
@@ -108,7 +117,9 @@ public:
     void rename(std::int64_t id, const std::string& name);
     void addTag(std::int64_t id, const std::string& tag);
     void removeTag(std::int64_t id, const std::string& tag);
-    // Removes the row, its metrics and its checkpoint file.
+    // Removes the row, its metrics and its checkpoint file. Throws StoreError,
+    // naming the owner's pid, for a run some live process (this one included)
+    // is training.
     void deleteRun(std::int64_t id);
 
     // Readers. Runs whose owner is gone read back as interrupted (and are
@@ -119,6 +130,8 @@ public:
     std::vector<StoredEpoch> epochs(std::int64_t id);
 
 private:
+    void createDatabase();     // a new runs.sqlite, published whole
+    void open(bool wasEmpty);  // after sqlite3_open: schema, checks
     void exec(const std::string& sql);
     void reapInterrupted();
     std::vector<StoredRun> query(const std::string& where, std::int64_t id, const std::string& text);
@@ -128,11 +141,17 @@ private:
     std::recursive_mutex mutex_;
 };
 
+// What resuming does when the run's recorded checkpoint file is gone.
+enum class MissingCheckpoint { Refuse, StartOver };
+
 struct RecordOptions {
     std::string dataDir;
     std::string programVersion;
     // Epochs between checkpoints; 0 = at every sample interval (sample.every).
     int checkpointEvery = 0;
+    // Refuse: throw MissingCheckpointError; StartOver: drop the recorded
+    // epochs and train from epoch 1.
+    MissingCheckpoint missingCheckpoint = MissingCheckpoint::Refuse;
 };
 
 // Trains run `id` of the store from its stored config, recording every epoch and
