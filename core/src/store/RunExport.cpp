@@ -145,6 +145,10 @@ std::string writeMarkdownReport(RunStore& store, const std::vector<StoredRun>& r
     const fs::path md(markdownPath);
     const std::string chartName = md.stem().string() + "-perplexity.png";
     const fs::path chartPath = md.parent_path() / chartName;
+    // Both targets are checked before either is written: a refused report
+    // leaves no chart behind.
+    checkExportTarget(store, markdownPath);
+    checkExportTarget(store, chartPath.string());
 
     chart::LineChartSpec spec;
     spec.title = title + ": perplexity per epoch";
@@ -167,8 +171,51 @@ std::string writeMarkdownReport(RunStore& store, const std::vector<StoredRun>& r
     return chartPath.string();
 }
 
+void checkExportTarget(const RunStore& store, const std::string& path)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path target = fs::weakly_canonical(fs::absolute(path, ec), ec);
+    const fs::path folder = fs::weakly_canonical(fs::absolute(store.folder(), ec), ec);
+    const fs::path database = fs::weakly_canonical(fs::absolute(store.databasePath(), ec), ec);
+    auto refuse = [&](const std::string& what) {
+        throw Error("refusing to write '" + path + "': it is " + what);
+    };
+    // SQLite's companions (-wal, -shm, -journal) are the library as much as
+    // the file itself.
+    const std::string t = target.string();
+    const std::string db = database.string();
+    if (t == db || (t.rfind(db + "-", 0) == 0))
+        refuse("the run library's database");
+    if (fs::exists(target, ec) && fs::exists(database, ec) && fs::equivalent(target, database, ec))
+        refuse("the run library's database");
+    const fs::path checkpoints = folder / "checkpoints";
+    const auto rel = target.lexically_relative(checkpoints);
+    if (t == checkpoints.string() || (!rel.empty() && *rel.begin() != ".."))
+        refuse("in the run library's checkpoint folder");
+    if (t == folder.string())
+        refuse("the run library's folder");
+    checkWritableFile(path);
+}
+
+void checkWritableFile(const std::string& path)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const auto status = fs::status(path, ec);
+    if (ec || !fs::exists(status))
+        return;  // a new file (or a folder that is missing: the write says so)
+    if (fs::is_directory(status))
+        throw Error("refusing to write '" + path + "': it is a folder, not a file");
+    if (!fs::is_regular_file(status))
+        throw Error("refusing to write '" + path + "': it is not a regular file (a device, a pipe or a socket); "
+                    "write to standard output instead");
+}
+
 void writeFileAtomically(const std::string& path, const std::string& bytes)
 {
+    // The rename would replace whatever `path` is, a device node included.
+    checkWritableFile(path);
     const std::string tmp = path + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)

@@ -19,8 +19,17 @@ std::string runsToMarkdown(const std::vector<StoredRun>& runs, const std::string
 std::string writeMarkdownReport(RunStore& store, const std::vector<StoredRun>& runs, const std::string& markdownPath,
                                 const std::string& title);
 
+// Throws Error when `path` may not receive an export of `store`: the library's
+// database (or its -wal/-shm), anything in its checkpoint folder, the folder
+// itself, or anything checkWritableFile refuses.
+void checkExportTarget(const RunStore& store, const std::string& path);
+// Throws Error when `path` exists and is not a regular file (a folder, a
+// device such as /dev/null, a pipe): a rename would replace it.
+void checkWritableFile(const std::string& path);
+
 // Writes beside `path` and renames over it, so readers see the old file or the
-// new one, never half of one. Throws Error.
+// new one, never half of one. Refuses what checkWritableFile refuses. Throws
+// Error.
 void writeFileAtomically(const std::string& path, const std::string& bytes);
 
 } // namespace traveller
