@@ -7,6 +7,7 @@
 #include "traveller/core/Json.h"
 #include "traveller/core/Training.h"
 
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -25,6 +26,16 @@ std::vector<std::string> splitList(const std::string& text)
         if (!item.empty())
             out.push_back(item);
     return out;
+}
+
+int wholeNumber(const std::string& name, const std::string& v, long lo, long hi)
+{
+    char* end = nullptr;
+    const long n = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end || n < lo || n > hi)
+        throw Error("bench: " + name + " must be a whole number from " + std::to_string(lo) + " to " +
+                    std::to_string(hi) + ", got '" + v + "'");
+    return static_cast<int>(n);
 }
 
 } // namespace
@@ -53,7 +64,7 @@ int runBenchCommand(int argc, char** argv)
         else if (a == "--layers")
             layers = value();
         else if (a == "--threads")
-            threads = std::stoi(value());
+            threads = wholeNumber("--threads", value(), 0, 1024);
         else if (a == "--data-dir")
             dataDir = value();
         else if (a == "--gemm")
@@ -66,7 +77,7 @@ int runBenchCommand(int argc, char** argv)
     const int usedThreads = setTrainingThreads(threads);
     if (gemm) {
         for (const auto& h : hiddens) {
-            const std::int64_t H = std::stoll(h);
+            const std::int64_t H = wholeNumber("--hidden", h, 1, 1 << 16);
             // Skinny: one time step's h W_hh^T (batch 32 rows); large: all 35 steps at once.
             for (const auto& shape : std::vector<std::vector<std::int64_t>>{{32, H, 3 * H}, {32 * 35, H, 3 * H}}) {
                 std::cout << JsonObject()

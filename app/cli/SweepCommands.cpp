@@ -11,6 +11,7 @@
 #include "traveller/core/SweepRunner.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -48,7 +49,7 @@ const std::vector<std::string> kValueOptions = {"--library", "--data-dir", "--th
                                                 "--checkpoint-every", "--sweep", "--output", "--prefix", "--length",
                                                 "--temperature"};
 const std::vector<std::string> kFlagOptions = {"--dry-run", "--quiet", "-q", "--every-epoch", "--csv", "--markdown",
-                                               "--json", "--no-chain"};
+                                               "--json", "--no-chain", "--from-scratch"};
 
 Args parseArgs(int argc, char** argv, int first)
 {
@@ -85,6 +86,21 @@ int wholeNumber(const std::string& name, const std::string& v, int lo, int hi)
         throw SweepUsageError(name + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
                               ", got '" + v + "'");
     return static_cast<int>(n);
+}
+
+// A finite decimal from lo to hi, all of `v` (strtod alone takes "5x" for 5
+// and "1e308", "nan" and "inf" as numbers).
+double decimalNumber(const std::string& name, const std::string& v, double lo, double hi)
+{
+    char* end = nullptr;
+    errno = 0;
+    const double x = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end || errno == ERANGE || !std::isfinite(x) || x < lo || x > hi) {
+        char range[64];
+        std::snprintf(range, sizeof range, "%g to %g", lo, hi);
+        throw SweepUsageError(name + " must be a number from " + range + ", got '" + v + "'");
+    }
+    return x;
 }
 
 std::int64_t runId(const std::string& v)
@@ -169,24 +185,34 @@ public:
                std::mutex& outputMutex)
         : store_(store), outputMutex_(outputMutex)
     {
-        for (auto id : ids)
-            runs_.emplace_back(store.run(id).name, everyEpoch, quiet, outputMutex);
+        for (auto id : ids) {
+            names_.push_back(store.run(id).name);
+            runs_.emplace_back(names_.back(), everyEpoch, quiet, outputMutex);
+        }
     }
 
     void onEpoch(std::size_t index, const EpochStats& s) override { runs_[index].onEpoch(s); }
 
-    void onRunFinished(std::size_t /*index*/, std::int64_t id, const RunResult& result) override
+    // Another process may have deleted the run meanwhile: its name is known
+    // from the start, its threads only while its row exists.
+    void onRunFinished(std::size_t index, std::int64_t id, const RunResult& result) override
     {
-        const StoredRun stored = store_.run(id);
+        int threads = 0;
+        try {
+            threads = store_.run(id).threads;
+        } catch (const StoreError&) {
+        }
+        const std::string& name = names_[index];
         std::lock_guard lock(outputMutex_);
-        std::cout << cli::doneEvent(result, stored.threads, stored.name, id) << '\n' << std::flush;
+        std::cout << cli::doneEvent(result, threads, name, id) << '\n' << std::flush;
         if (result.status == RunStatus::Failed)
-            std::cerr << "[" << stored.name << "] failed: " << result.message << '\n';
+            std::cerr << "[" << name << "] failed: " << result.message << '\n';
     }
 
 private:
     RunStore& store_;
     std::mutex& outputMutex_;
+    std::vector<std::string> names_;
     std::vector<RunLines> runs_;
 };
 
@@ -279,8 +305,9 @@ int sweepCommand(int argc, char** argv)
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     std::vector<StoredRun> rows;
-    for (auto id : ids)
-        rows.push_back(store.run(id));
+    for (const auto& r : store.runsOfSweep(sweep.name))
+        if (std::find(ids.begin(), ids.end(), r.id) != ids.end())
+            rows.push_back(r);  // runs deleted meanwhile are left out
     printTable(rows, std::cerr);
     std::cerr << sweep.name << ": " << fixed(wall, 1) << " s wall time, " << runner.parallel() << " run(s) at a time\n";
     return control.stopRequested() ? 130 : exitStatus(results);
@@ -289,7 +316,9 @@ int sweepCommand(int argc, char** argv)
 // Trains a stored run (new, interrupted or stopped) and prints train's events.
 int trainStored(RunStore& store, std::int64_t id, const Args& a)
 {
-    const RecordOptions options = recordOptions(a);
+    RecordOptions options = recordOptions(a);
+    if (a.has("--from-scratch"))
+        options.missingCheckpoint = MissingCheckpoint::StartOver;
     RunControl control;
     cli::InterruptScope interrupts(control);
     std::mutex outputMutex;
@@ -298,7 +327,13 @@ int trainStored(RunStore& store, std::int64_t id, const Args& a)
         std::cerr << "run " << id << " (" << stored.name << "): " << stored.epochsDone << "/" << stored.epochs
                   << " epochs recorded, checkpoint at epoch " << stored.checkpointEpoch << '\n';
     RunLines observer(stored.name, a.has("--every-epoch"), a.has("--quiet"), outputMutex);
-    const RunResult r = trainRecordedRun(store, id, options, observer, control);
+    RunResult r;
+    try {
+        r = trainRecordedRun(store, id, options, observer, control);
+    } catch (const MissingCheckpointError& e) {
+        throw Error(std::string(e.what()) + "; to do that, run `traveller-cli runs resume " + std::to_string(id) +
+                    " --from-scratch`");
+    }
     std::cout << cli::doneEvent(r, store.run(id).threads, stored.name, id) << '\n' << std::flush;
     if (r.status == RunStatus::Diverged)
         return 3;
@@ -399,10 +434,12 @@ int runsCommand(int argc, char** argv)
             return 0;
         }
         const std::string text = a.has("--csv") ? runsToCsv(runs) : runsToMarkdown(runs, title);
-        if (a.value("--output").empty())
+        if (a.value("--output").empty()) {
             std::cout << text;
-        else
+        } else {
+            checkExportTarget(store, a.value("--output"));
             writeFileAtomically(a.value("--output"), text);
+        }
         return 0;
     }
     if (sub == "resume") {
@@ -422,6 +459,9 @@ int runsCommand(int argc, char** argv)
     }
     if (sub == "generate") {
         need(1, "generate ID [--prefix TEXT] [--length N] [--temperature T]");
+        // The settings first: a bad one is named before any weights load.
+        // The bounds of sample.temperature: 0 is greedy, above 1000 is noise.
+        const double temperature = decimalNumber("--temperature", a.value("--temperature", "0"), 0.0, 1000.0);
         const StoredRun r = store.run(runId(a.positional[0]));
         if (r.checkpointEpoch <= 0)
             throw Error("run " + std::to_string(r.id) + " has no weights yet");
@@ -431,7 +471,6 @@ int runsCommand(int argc, char** argv)
         session.loadCheckpoint(store.checkpointPath(r.id));
         const std::string prefix = a.value("--prefix", config.sample.prefix);
         const int length = wholeNumber("--length", a.value("--length", std::to_string(config.sample.length)), 1, 100000);
-        const double temperature = std::stod(a.value("--temperature", "0"));
         std::cout << session.generate(prefix, length, temperature, config.train.seed) << '\n';
         return 0;
     }

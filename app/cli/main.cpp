@@ -9,9 +9,11 @@
 #include "traveller/core/RunStore.h"
 #include "traveller/core/Training.h"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -45,7 +47,7 @@ usage:
   traveller-cli runs list|show ID|rename ID NAME|tag ID TAG|untag ID TAG|delete ID
   traveller-cli runs export --csv|--markdown [ID...] [--sweep NAME] [--output FILE]  (a Markdown
                       file gets its perplexity chart as FILE-perplexity.png beside it)
-  traveller-cli runs resume ID | rerun ID | generate ID [--prefix TEXT] [--length N]
+  traveller-cli runs resume ID [--from-scratch] | rerun ID | generate ID [--prefix TEXT] [--length N]
   traveller-cli presets            list the shipped experiment and sweep presets
   traveller-cli schema             list every experiment key with its default
   traveller-cli devices            list the CPU and the CUDA GPUs this build can use
@@ -290,7 +292,31 @@ int commandDevices()
 
 } // namespace
 
-int main(int argc, char** argv)
+namespace {
+
+int runCommand(int argc, char** argv);
+
+// What a command printed must have reached standard output: `runs list >
+// /dev/full` fails, it does not exit 0 with the text lost.
+int checkedStdout(int status)
+{
+    errno = 0;
+    std::cout.flush();
+    const bool failed = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout);
+    if (!failed)
+        return status;
+    std::cerr << "traveller-cli: cannot write to standard output"
+              << (errno != 0 ? std::string(": ") + std::strerror(errno) : std::string()) << '\n';
+    return status != 0 ? status : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) { return checkedStdout(runCommand(argc, argv)); }
+
+namespace {
+
+int runCommand(int argc, char** argv)
 {
     if (argc < 2) {
         std::cerr << kUsage;
@@ -336,3 +362,5 @@ int main(int argc, char** argv)
         return 1;
     }
 }
+
+} // namespace

@@ -21,3 +21,11 @@ expect_failure(2 "unknown option --bogus" ${CLI} train book-rnn --bogus)
 expect_failure(2 "--threads must be" ${CLI} train book-rnn --threads -3)
 expect_failure(1 "timemachine.txt: missing .*fetch-data" ${CLI} train book-rnn --data-dir ${CMAKE_CURRENT_BINARY_DIR}/empty-data)
 expect_failure(1 "device cuda:3 requested" ${CLI} train book-rnn --device cuda:3)
+# Numbers are checked whole, named by their option, never reported as "stod".
+set(lib ${CMAKE_CURRENT_BINARY_DIR}/empty-library)
+foreach(t -1 nan inf 1e308 5x)
+  expect_failure(2 "--temperature must be a number from 0 to 1000, got '${t}'"
+                 ${CLI} runs generate 1 --temperature=${t} --library ${lib})
+endforeach()
+expect_failure(1 "bench: --threads must be a whole number from 0 to 1024, got 'x'" ${CLI} bench --threads x)
+expect_failure(1 "bench: --hidden must be a whole number" ${CLI} bench --gemm --hidden 12q)
