@@ -1,0 +1,337 @@
+// Faults met for real: a full disk (a small tmpfs) while checkpointing, a
+// second process deleting a running run, hostile `runs export` targets and
+// damaged libraries. Nothing may crash, and nothing recorded may be lost.
+#include "TestLibrary.h"
+#include "Tmpfs.h"
+
+#include "traveller/core/DataStore.h"
+#include "traveller/core/RunStore.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+using namespace traveller;
+namespace fs = std::filesystem;
+
+namespace {
+
+class NoObserver : public TrainingObserver {};
+
+struct CliResult {
+    int status = -1;     // the exit status; -1 when the process did not exit
+    std::string output;  // stdout and stderr together
+};
+
+// Runs traveller-cli through the shell (`args` is shell text, and may
+// redirect stdout elsewhere) and waits for it.
+CliResult cli(const std::string& args)
+{
+    CliResult r;
+    const std::string command = std::string("\"") + TRAVELLER_CLI + "\" 2>&1 " + args;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe)
+        return r;
+    char buf[4096];
+    for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;)
+        r.output.append(buf, n);
+    const int status = pclose(pipe);
+    if (WIFEXITED(status))
+        r.status = WEXITSTATUS(status);
+    return r;
+}
+
+// Starts traveller-cli in the background, its output to `log`.
+pid_t spawnCli(const std::vector<std::string>& args, const std::string& log)
+{
+    const pid_t pid = fork();
+    if (pid == 0) {
+        std::vector<char*> argv;
+        static const std::string path = TRAVELLER_CLI;
+        argv.push_back(const_cast<char*>(path.c_str()));
+        for (const auto& a : args)
+            argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        if (!freopen(log.c_str(), "w", stdout) || dup2(fileno(stdout), 2) < 0)
+            _exit(126);
+        execv(path.c_str(), argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+std::string readFile(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+} // namespace
+
+// A GRU of 256 units checkpoints in about 0.9 MB: on a 1.5 MiB filesystem the
+// first checkpoint fits and the second cannot be written beside it.
+TEST(FullDisk, CheckpointOnAFullDiskFailsTheRunAndKeepsThePreviousCheckpoint)
+{
+    Tmpfs disk(1536 * 1024);
+    if (!disk.mounted())
+        GTEST_SKIP() << disk.reason();
+    const std::string library = (disk.path() / "library").string();
+    ExperimentConfig config = parseExperimentYaml(kTinyExperiment);
+    config.model.hidden = 256;
+    config.train.epochs = 4;
+    std::int64_t id = 0;
+    {
+        RunStore store(library);
+        id = store.createRun({config, "full-disk", "", "", "test"});
+        RecordOptions options;
+        options.dataDir = resolveDataDir();
+        options.checkpointEvery = 1;
+        NoObserver observer;
+        RunControl control;
+        try {
+            trainRecordedRun(store, id, options, observer, control);
+            FAIL() << "a checkpoint that cannot fit was reported written";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find("No space left on device"), std::string::npos) << e.what();
+        }
+    }
+    RunStore store(library);
+    const StoredRun r = store.run(id);
+    EXPECT_EQ(r.status, "failed");
+    EXPECT_NE(r.message.find("No space left on device"), std::string::npos) << r.message;
+    EXPECT_EQ(r.checkpointEpoch, 1);
+    EXPECT_FALSE(fs::exists(store.checkpointPath(id) + ".tmp"));
+    // The previous checkpoint is whole: a session of the same model loads it.
+    LmSession session(config, resolveDataDir());
+    EXPECT_NO_THROW(session.loadCheckpoint(store.checkpointPath(id)));
+}
+
+// `runs delete` of the run a sweep in another process is training is refused,
+// naming that process; deleting a run the sweep has not reached yet is
+// allowed, and the sweep finishes its other runs either way.
+TEST(ConcurrentDelete, ARunningRunCannotBeDeletedAndTheSweepSurvivesDeletes)
+{
+    TestLibrary lib;
+    const auto sweepFile = lib.path() / "three.yaml";
+    std::ofstream(sweepFile) << "name: three\n"
+                                "base:\n"
+                                "  model: {arch: rnn, hidden: 16}\n"
+                                "  train: {epochs: 2000, device: cpu}\n"
+                                "  data: {max_tokens: 2000}\n"
+                                "  sample: {every: 50, length: 10}\n"
+                                "grid:\n"
+                                "  train.lr: [0.5, 0.7, 1]\n";
+    const std::string log = (lib.path() / "sweep.log").string();
+    const pid_t child = spawnCli({"sweep", sweepFile.string(), "--library", lib.str(), "--parallel", "2",
+                                  "--threads", "2", "--no-chain", "--quiet"},
+                                 log);
+    ASSERT_GT(child, 0);
+
+    // Wait until one run trains (and the other workers' run is still ahead).
+    std::int64_t running = 0;
+    std::vector<std::int64_t> queued;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (running == 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (!fs::exists(lib.path() / "runs.sqlite"))
+            continue;
+        RunStore store(lib.str());
+        queued.clear();
+        for (const auto& r : store.runs()) {
+            if (r.status == kStatusRunning && r.epochsDone >= 2 && running == 0)
+                running = r.id;
+            else if (r.status == "queued")
+                queued.push_back(r.id);
+        }
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, WNOHANG), 0) << "the sweep ended before the test could delete: " << readFile(log);
+    ASSERT_GT(running, 0) << "no run started training in time";
+
+    const std::string library = " --library \"" + lib.str() + "\"";
+    // The run the sweep has not reached yet first, while it is still queued.
+    std::int64_t deleted = 0;
+    if (!queued.empty()) {
+        deleted = queued.back();
+        const CliResult removed = cli("runs delete " + std::to_string(deleted) + library);
+        EXPECT_EQ(removed.status, 0) << removed.output;
+    }
+    const CliResult refused = cli("runs delete " + std::to_string(running) + library);
+    EXPECT_EQ(refused.status, 1) << refused.output;
+    EXPECT_NE(refused.output.find("run " + std::to_string(running) + " is training in process " +
+                                  std::to_string(child)),
+              std::string::npos)
+        << refused.output;
+
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status)) << "the sweep died of signal " << WTERMSIG(status) << ": " << readFile(log);
+    RunStore store(lib.str());
+    const auto runs = store.runs();
+    EXPECT_EQ(runs.size(), deleted > 0 ? 2U : 3U);
+    for (const auto& r : runs) {
+        EXPECT_NE(r.id, deleted);
+        EXPECT_EQ(r.status, "finished") << "run " << r.id << ": " << r.message;
+        EXPECT_EQ(r.epochsDone, 2000) << "run " << r.id;
+    }
+    EXPECT_TRUE(fs::is_regular_file(store.checkpointPath(running)));
+}
+
+// `runs export --output` never replaces the library, a checkpoint, a folder or
+// a device node, and a refused Markdown report leaves no chart behind.
+TEST(ExportTargets, ExportRefusesTheLibraryCheckpointsAndNonRegularFiles)
+{
+    TestLibrary lib;
+    std::int64_t id = 0;
+    std::string database;
+    std::string checkpoint;
+    {
+        RunStore store(lib.str());
+        id = store.createRun({parseExperimentYaml(kTinyExperiment), "", "", "", "test"});
+        database = store.databasePath();
+        checkpoint = store.checkpointPath(id);
+    }
+    std::ofstream(checkpoint) << "weights";
+    const std::string databaseBefore = readFile(database);
+    const std::string library = " --library \"" + lib.str() + "\"";
+    const fs::path folder = lib.path() / "a-folder";
+    fs::create_directories(folder);
+    const std::vector<std::pair<std::string, std::string>> refused = {
+        {database, "the run library's database"},
+        {(lib.path() / "." / "runs.sqlite").string(), "the run library's database"},
+        {database + "-wal", "the run library's database"},
+        {checkpoint, "checkpoint folder"},
+        {(lib.path() / "checkpoints" / "new.csv").string(), "checkpoint folder"},
+        {"/dev/null", "not a regular file"},
+        {folder.string(), "a folder"},
+    };
+    for (const auto& [target, why] : refused) {
+        for (const char* format : {"--csv", "--markdown"}) {
+            const CliResult r = cli(std::string("runs export ") + format + library + " --output \"" + target + "\"");
+            EXPECT_EQ(r.status, 1) << target << ": " << r.output;
+            EXPECT_NE(r.output.find("refusing to write"), std::string::npos) << target << ": " << r.output;
+            EXPECT_NE(r.output.find(why), std::string::npos) << target << ": " << r.output;
+        }
+    }
+    EXPECT_TRUE(fs::is_character_file("/dev/null"));
+    EXPECT_TRUE(fs::is_directory(folder));
+    EXPECT_EQ(readFile(checkpoint), "weights");
+    EXPECT_FALSE(fs::exists(lib.path() / "a-folder-perplexity.png"));
+    EXPECT_FALSE(fs::exists(lib.path() / "checkpoints" / "new.csv"));
+    RunStore store(lib.str());
+    EXPECT_EQ(store.run(id).id, id);
+
+    // An ordinary file is still written (and replaced).
+    const std::string out = (lib.path() / "runs.csv").string();
+    std::ofstream(out) << "old";
+    const CliResult ok = cli("runs export --csv" + library + " --output \"" + out + "\"");
+    EXPECT_EQ(ok.status, 0) << ok.output;
+    EXPECT_NE(readFile(out).find("GRU h16"), std::string::npos) << readFile(out);
+}
+
+// A full standard output is an error, not a silent exit 0.
+TEST(ExportTargets, WriteErrorsOnStandardOutputExitNonZero)
+{
+    if (!fs::exists("/dev/full"))
+        GTEST_SKIP() << "no /dev/full on this system";
+    TestLibrary lib;
+    {
+        RunStore store(lib.str());
+        store.createRun({parseExperimentYaml(kTinyExperiment), "", "", "", "test"});
+    }
+    const std::string library = " --library \"" + lib.str() + "\"";
+    for (const char* command : {"runs list", "runs list --json", "runs export --csv"}) {
+        const CliResult r = cli(command + library + " > /dev/full");
+        EXPECT_EQ(r.status, 1) << command << ": " << r.output;
+        EXPECT_NE(r.output.find("cannot write to standard output: No space left on device"), std::string::npos)
+            << command << ": " << r.output;
+    }
+    EXPECT_EQ(cli("runs list" + library + " > /dev/null").status, 0);
+}
+
+// A run whose checkpoint file vanished does not quietly start over: resume
+// refuses and names --from-scratch, which then trains all the epochs.
+TEST(MissingCheckpoint, ResumeRefusesWithoutItsCheckpointUnlessFromScratch)
+{
+    TestLibrary lib;
+    std::int64_t id = 0;
+    {
+        RunStore store(lib.str());
+        id = store.createRun({parseExperimentYaml(kTinyExperiment), "", "", "", "test"});
+        RecordOptions options;
+        options.dataDir = resolveDataDir();
+        options.checkpointEvery = 1;
+        NoObserver observer;
+        RunControl control;
+        trainRecordedRun(store, id, options, observer, control);
+        // As a kill would leave it: interrupted after epoch 3 of 4.
+        store.truncateEpochs(id, 3);
+        store.setCheckpointEpoch(id, 3);
+        RunResult stopped;
+        stopped.status = RunStatus::Stopped;
+        store.finishRun(id, stopped, 0);
+        fs::remove(store.checkpointPath(id));
+    }
+    const std::string library = " --library \"" + lib.str() + "\"";
+    const CliResult refused = cli("runs resume " + std::to_string(id) + library + " --quiet");
+    EXPECT_EQ(refused.status, 1) << refused.output;
+    EXPECT_NE(refused.output.find("checkpoint file"), std::string::npos) << refused.output;
+    EXPECT_NE(refused.output.find("--from-scratch"), std::string::npos) << refused.output;
+    {
+        RunStore store(lib.str());
+        EXPECT_EQ(store.epochs(id).size(), 3U) << "the refused resume dropped recorded epochs";
+        EXPECT_EQ(store.run(id).status, "stopped");
+    }
+    const CliResult again = cli("runs resume " + std::to_string(id) + library + " --quiet --from-scratch");
+    EXPECT_EQ(again.status, 0) << again.output;
+    RunStore store(lib.str());
+    EXPECT_EQ(store.run(id).status, "finished");
+    EXPECT_EQ(store.epochs(id).size(), 4U);
+    EXPECT_TRUE(fs::is_regular_file(store.checkpointPath(id)));
+}
+
+namespace {
+
+int openDescriptors()
+{
+    int n = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/self/fd"))
+        ++n;
+    return n;
+}
+
+} // namespace
+
+// A 0-byte or corrupt runs.sqlite is refused, stays as it was, and opening it
+// again and again leaks no descriptor.
+TEST(DamagedLibrary, EmptyOrCorruptDatabaseIsRefusedNotReplaced)
+{
+    for (const std::string& content : {std::string(), std::string(8192, 'x')}) {
+        TestLibrary lib;
+        const fs::path database = lib.path() / "runs.sqlite";
+        std::ofstream(database, std::ios::binary) << content;
+        try {
+            RunStore store(lib.str());
+            ADD_FAILURE() << "a damaged library of " << content.size() << " bytes was opened";
+        } catch (const StoreError& e) {
+            const std::string what = e.what();
+            EXPECT_NE(what.find("is damaged"), std::string::npos) << what;
+            EXPECT_NE(what.find(database.string()), std::string::npos) << what;
+        }
+        EXPECT_EQ(readFile(database), content);
+        EXPECT_FALSE(fs::exists(lib.path() / "runs.sqlite-wal"));
+        const int before = openDescriptors();
+        for (int i = 0; i < 50; ++i)
+            EXPECT_THROW(RunStore store(lib.str()), StoreError);
+        EXPECT_EQ(openDescriptors(), before);
+        const CliResult r = cli("runs list --library \"" + lib.str() + "\"");
+        EXPECT_EQ(r.status, 1) << r.output;
+        EXPECT_NE(r.output.find("is damaged"), std::string::npos) << r.output;
+    }
+}
