@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <set>
 #include <sstream>
 
 namespace traveller {
@@ -115,15 +116,23 @@ bool isSection(const std::string& key) { return config::isSection(fields(), key)
 
 void walk(ExperimentConfig& cfg, const YAML::Node& node, const std::string& prefix)
 {
+    // yaml-cpp's iterator hands out a temporary pair: the nodes are copied
+    // (cheap handles), never bound by reference to the dying temporary.
+    std::set<std::string> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
-        const YAML::Mark keyMark = it->first.Mark();
+        const YAML::Node keyNode = it->first;
+        const YAML::Node value = it->second;
+        const YAML::Mark keyMark = keyNode.Mark();
         const int line = keyMark.line + 1;
         const int column = keyMark.column + 1;
-        if (!it->first.IsScalar())
+        if (!keyNode.IsScalar())
             fail(prefix, line, column, "keys must be plain names");
-        const std::string name = it->first.Scalar();
+        const std::string name = keyNode.Scalar();
         const std::string key = prefix.empty() ? name : prefix + "." + name;
-        const YAML::Node& value = it->second;
+        // YAML keeps both of `{epochs: 1, epochs: 2}`; which one counts is no
+        // one's guess to make.
+        if (!seen.insert(name).second)
+            fail(key, line, column, "duplicate key: it is already set above in the same mapping");
         if (isSection(key)) {
             if (value.IsNull())
                 continue;  // an empty section keeps its defaults

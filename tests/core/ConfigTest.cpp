@@ -1,6 +1,7 @@
 // Experiment files: defaults, every key, and errors that name key, line and column.
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
+#include "traveller/core/Sweep.h"
 
 #include <gtest/gtest.h>
 
@@ -167,4 +168,31 @@ TEST(Config, DisplayNameDescribesTheRun)
     EXPECT_EQ(c.displayName(), "GRU h256 lr1");
     c.name = "mine";
     EXPECT_EQ(c.displayName(), "mine");
+}
+
+TEST(Config, DuplicateKeyNamesKeyLineAndColumn)
+{
+    // YAML parsers keep both; the second would silently win.
+    auto e = parseError("train: {epochs: 1, epochs: 2}\n");
+    EXPECT_EQ(e.key(), "train.epochs");
+    EXPECT_EQ(e.line(), 1);
+    EXPECT_EQ(e.column(), 20);
+    EXPECT_NE(std::string(e.what()).find("duplicate key"), std::string::npos) << e.what();
+
+    e = parseError("model:\n  arch: gru\ntrain:\n  lr: 1\nmodel:\n  hidden: 8\n");
+    EXPECT_EQ(e.key(), "model");
+    EXPECT_EQ(e.line(), 5);
+    EXPECT_EQ(e.column(), 1);
+}
+
+TEST(Config, DuplicateKeyInASweepsInlineBaseIsRejected)
+{
+    try {
+        parseSweepYaml("base: {train: {epochs: 1, epochs: 2}}\n", "s.yaml");
+        FAIL() << "a duplicate key was accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.key(), "train.epochs");
+        EXPECT_GT(e.line(), 0);
+        EXPECT_NE(std::string(e.what()).find("duplicate key"), std::string::npos) << e.what();
+    }
 }

@@ -333,6 +333,19 @@ TEST(S2sModels, BeamOfOneIsGreedy)
 
 // ---------------------------------------------------------------- config + session
 
+TEST(S2sConfig, DuplicateKeyIsRejectedWithItsPosition)
+{
+    try {
+        parseTranslationYaml("task: translate\ntrain: {epochs: 1, epochs: 2}\n");
+        FAIL() << "a duplicate key was accepted";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.key(), "train.epochs");
+        EXPECT_EQ(e.line(), 2);
+        EXPECT_EQ(e.column(), 20);
+        EXPECT_NE(std::string(e.what()).find("duplicate key"), std::string::npos) << e.what();
+    }
+}
+
 TEST(S2sConfig, PresetParsesAndErrorsNameTheKey)
 {
     const auto cfg = loadTranslationFile(std::string(TRAVELLER_SOURCE_DIR) + "/resources/presets/book-seq2seq.yaml");

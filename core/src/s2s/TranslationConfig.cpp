@@ -14,6 +14,7 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <set>
 #include <sstream>
 
 namespace traveller {
@@ -122,14 +123,22 @@ std::vector<TranslationPair> parsePairs(const YAML::Node& value, const std::stri
 
 void walk(TranslationConfig& cfg, const YAML::Node& node, const std::string& prefix)
 {
+    // yaml-cpp's iterator hands out a temporary pair: the nodes are copied
+    // (cheap handles), never bound by reference to the dying temporary.
+    std::set<std::string> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
-        const int line = lineOf(it->first);
-        const int column = columnOf(it->first);
-        if (!it->first.IsScalar())
+        const YAML::Node keyNode = it->first;
+        const YAML::Node value = it->second;
+        const int line = lineOf(keyNode);
+        const int column = columnOf(keyNode);
+        if (!keyNode.IsScalar())
             fail(prefix, line, column, "keys must be plain names");
-        const std::string name = it->first.Scalar();
+        const std::string name = keyNode.Scalar();
         const std::string key = prefix.empty() ? name : prefix + "." + name;
-        const YAML::Node& value = it->second;
+        // YAML keeps both of `{epochs: 1, epochs: 2}`; which one counts is no
+        // one's guess to make.
+        if (!seen.insert(name).second)
+            fail(key, line, column, "duplicate key: it is already set above in the same mapping");
         if (key == "task") {
             if (!value.IsScalar() || value.Scalar() != "translate")
                 fail(key, lineOf(value), columnOf(value),
