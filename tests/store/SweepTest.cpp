@@ -207,3 +207,24 @@ TEST(Sweep, TheBasesNameStaysWithTheBasesRun)
                                    "  train.seed: [1, 2]\n");
     EXPECT_EQ(u.runs[1].config.displayName(), "RNN (book) seed=2");
 }
+
+// `set:` overrides the base's keys; the base's name goes when they change the run.
+TEST(Sweep, SetOverridesTheBaseAndSaveAsRebasesItsPath)
+{
+    const fs::path presets = fs::path(TRAVELLER_SOURCE_DIR) / "resources/presets/sweeps";
+    const std::string text = "name: short\nbase: ../book-rnn.yaml\nset: {train.epochs: 5}\ngrid:\n  train.lr: [1, 2]\n";
+    const Sweep s = parseSweepYaml(text, "short.yaml", presets.string());
+    ASSERT_EQ(s.runs.size(), 2u);
+    EXPECT_EQ(s.runs[0].config.train.epochs, 5);
+    EXPECT_EQ(s.runs[0].config.displayName(), "RNN h256 lr1 e5");
+    EXPECT_THROW(parseSweepYaml("base: ../book-rnn.yaml\nset: {train.epochz: 5}\n", "x", presets.string()), ConfigError);
+
+    const fs::path dir = fs::temp_directory_path() / ("traveller-rebase-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string moved = rebaseSweepText(text, presets.string(), dir.string());
+    EXPECT_NE(moved.find("set: {train.epochs: 5}"), std::string::npos);  // every other byte kept
+    EXPECT_EQ(moved.find("base: ../book-rnn.yaml"), std::string::npos);
+    std::ofstream(dir / "short.yaml") << moved;
+    EXPECT_EQ(loadSweepFile((dir / "short.yaml").string()).runs.size(), 2u);
+    fs::remove_all(dir);
+}

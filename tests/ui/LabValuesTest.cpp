@@ -5,6 +5,7 @@
 // deleted from the window; run names after switching architecture; pauses
 // left out of tokens/s; a 1024x768 projector. Real widgets, real values.
 #include "traveller/core/RunStore.h"
+#include "traveller/core/Sweep.h"
 #include "traveller/core/Training.h"
 #include "traveller/ui/ExperimentPanel.h"
 #include "traveller/ui/LineChart.h"
@@ -21,6 +22,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -384,6 +386,54 @@ private Q_SLOTS:
         QVERIFY(p->chart()->clippedCount() >= 1);
         QVERIFY2(p->chart()->yMax() < 1000, qPrintable(QString::number(p->chart()->yMax())));
         checkTicks(p->chart());
+    }
+
+    // The lab's presets are 4 x 500 epochs: the window edits a sweep (its
+    // grid, and the base's keys through set:), saves it and trains it.
+    void sweepEditedInTheWindow()
+    {
+        MainWindow w;
+        w.show();
+        SweepsPanel* p = w.sweepsPanel();
+        w.tabs()->setCurrentWidget(p);
+        QVERIFY(p->loadSweepFile(presetPath("sweeps/lab-rnn-lr.yaml")));
+        click(w, "editSweepButton");
+        QVERIFY(p->editor()->isVisible());
+        QString text = p->editor()->toPlainText();
+        QVERIFY2(text.contains("train.lr: [0.01, 0.1, 1, 10]"), qPrintable(text));
+        text.replace("train.lr: [0.01, 0.1, 1, 10]", "train.lr: [0.5, 1]");
+        text += "set: {train.epochs: 2, model.hidden: 32, data.max_tokens: 2000, train.device: cpu}\n";
+        p->editor()->setPlainText(text);
+        click(w, "applySweepButton");
+        QVERIFY2(p->visibleRows() == 2, qPrintable(p->message()));
+        // A mistake is located, and the sweep before it stays.
+        p->editor()->setPlainText(text + "grid2: 1\n");
+        QVERIFY(!p->applyEditedText());
+        QVERIFY2(p->message().contains("line"), qPrintable(p->message()));
+        p->editor()->setPlainText(text);
+        QVERIFY(p->applyEditedText());
+
+        QTemporaryDir dir;
+        const QString saved = dir.filePath("my-lr.yaml");
+        QVERIFY(p->saveEditedText(saved));
+        const traveller::Sweep back = traveller::loadSweepFile(saved.toStdString());  // its base found from there
+        QCOMPARE(back.runs.size(), std::size_t(2));
+        QCOMPARE(back.runs[0].config.train.epochs, 2);
+        QCOMPARE(back.runs[1].config.model.hidden, 32);
+
+        QSignalSpy done(p, &SweepsPanel::sweepFinished);
+        click(w, "startSweepButton");
+        QVERIFY(done.wait(kRunTimeoutMs));
+        p->resultsView()->sortByColumn(p->column("train.lr"), Qt::AscendingOrder);
+        for (int row = 0; row < 2; ++row) {
+            QCOMPARE(p->cell(row, "Epochs"), QString("2/2"));
+            QCOMPARE(p->cell(row, "Status"), QString("finished"));
+        }
+        // Not the book's run any more: the library does not call them "RNN (book)".
+        traveller::RunStore store(home_.path().toStdString());
+        for (const auto& r : store.runsOfSweep("lab-rnn-lr"))
+            if (r.epochs == 2)
+                QVERIFY2(r.name.find("(book)") == std::string::npos, r.name.c_str());
     }
 
     // A name belongs to the settings it was given for.

@@ -52,6 +52,9 @@ constexpr int kLiveRedrawMs = 250;
 enum Column {
     kIdColumn,
     kNameColumn,
+    kCellColumn,
+    kHiddenColumn,
+    kLrColumn,
     kSweepColumn,
     kLabelColumn,
     kTagsColumn,
@@ -228,7 +231,8 @@ void RunsPanel::buildUi()
     message_->hide();
 
     model_ = new QStandardItemModel(0, kColumns, this);
-    model_->setHorizontalHeaderLabels({tr("Id"), tr("Name"), tr("Sweep"), tr("Label"), tr("Tags"), tr("Status"),
+    model_->setHorizontalHeaderLabels({tr("Id"), tr("Name"), tr("Cell"), tr("Hidden"), tr("LR"), tr("Sweep"), tr("Label"),
+                                       tr("Tags"), tr("Status"),
                                        tr("Epochs"), tr("Perplexity"), tr("tok/s"), tr("Time"), tr("Created")});
     proxy_ = table::makeProxy(this);
     proxy_->setSourceModel(model_);
@@ -275,6 +279,7 @@ void RunsPanel::buildUi()
 
     prefix_ = new QLineEdit(QStringLiteral("time traveller"));
     prefix_->setObjectName("runPrefixEdit");
+    prefix_->setMinimumWidth(prefix_->fontMetrics().horizontalAdvance(QStringLiteral("time traveller")) + 16);
     temperature_ = new QDoubleSpinBox;
     temperature_->setObjectName("runTemperature");
     temperature_->setRange(0.0, 5.0);
@@ -365,6 +370,18 @@ void RunsPanel::refresh()
             table::setNumber(items[kIdColumn], static_cast<double>(r.id), QString::number(r.id));
             items[kIdColumn]->setData(QVariant::fromValue<qint64>(r.id), table::kIdRole);
             table::setText(items[kNameColumn], QString::fromStdString(r.name));
+            // What tells lab runs apart, from the run's own settings.
+            try {
+                const ExperimentConfig config = r.config();
+                table::setText(items[kCellColumn], QString::fromStdString(toString(config.model.arch)) +
+                                                       (config.model.layers > 1 ? QStringLiteral(" ×%1").arg(config.model.layers)
+                                                                                : QString()));
+                table::setNumber(items[kHiddenColumn], config.model.hidden, QString::number(config.model.hidden));
+                table::setNumber(items[kLrColumn], config.train.lr,
+                                 QString::fromStdString(configValue(config, "train.lr")));
+            } catch (const std::exception&) {
+                table::setText(items[kCellColumn], QStringLiteral("?"));  // a config this version cannot read
+            }
             table::setText(items[kSweepColumn], QString::fromStdString(r.sweep));
             table::setText(items[kLabelColumn], QString::fromStdString(r.label));
             table::setText(items[kTagsColumn], joinTags(r.tags));

@@ -25,7 +25,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSaveFile>
+#include <QFontDatabase>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStandardItemModel>
@@ -147,10 +150,45 @@ void SweepsPanel::buildUi()
     connect(startButton_, &QPushButton::clicked, this, [this] { start(); });
     connect(stopButton_, &QPushButton::clicked, this, &SweepsPanel::stop);
 
+    // The sweep as text, editable before Start: `set:` overrides the base's
+    // keys (fewer epochs for a class), `grid:` lists keys and their values.
+    editButton_ = new QPushButton(tr("Edit…"));
+    editButton_->setObjectName("editSweepButton");
+    editButton_->setCheckable(true);
+    editButton_->setToolTip(tr("Show the sweep file: change the grid's values, add set: {train.epochs: 50} to override "
+                               "the base, then Apply; Save as… writes it as a sweep file"));
+    editor_ = new QPlainTextEdit;
+    editor_->setObjectName("sweepEditor");
+    editor_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    editor_->setPlaceholderText(tr("name: my-sweep\nbase: book-rnn.yaml\nset: {train.epochs: 50}\ngrid:\n  train.lr: [0.1, 1]"));
+    applyButton_ = new QPushButton(tr("Apply"));
+    applyButton_->setObjectName("applySweepButton");
+    applyButton_->setToolTip(tr("Read the text as the sweep to start (errors name their line and column)"));
+    saveButton_ = new QPushButton(tr("Save as…"));
+    saveButton_->setObjectName("saveSweepButton");
+    connect(applyButton_, &QPushButton::clicked, this, [this] { applyEditedText(); });
+    connect(saveButton_, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save sweep"), QString(), tr("Sweeps (*.yaml)"));
+        if (!path.isEmpty())
+            saveEditedText(path);
+    });
+    editorBox_ = new QWidget;
+    editorBox_->setObjectName("sweepEditorBox");
+    auto* editorLayout = new QVBoxLayout(editorBox_);
+    editorLayout->setContentsMargins(0, 0, 0, 0);
+    editorLayout->addWidget(editor_, 1);
+    auto* editorButtons = new QHBoxLayout;
+    editorButtons->addStretch(1);
+    editorButtons->addWidget(applyButton_);
+    editorButtons->addWidget(saveButton_);
+    editorLayout->addLayout(editorButtons);
+    editorBox_->hide();
+
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Sweep:")));
     bar->addWidget(presets_, 1);
     bar->addWidget(openButton_);
+    bar->addWidget(editButton_);
     bar->addSpacing(16);
     bar->addWidget(new QLabel(tr("Runs at once:")));
     bar->addWidget(parallel_);
@@ -247,10 +285,22 @@ void SweepsPanel::buildUi()
     chartLayout->addLayout(exportBar);
 
     auto* split = new QSplitter(Qt::Vertical);
+    split->addWidget(editorBox_);
     split->addWidget(tableBox);
     split->addWidget(chartBox);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 2);
+    split->setStretchFactor(2, 3);
+    connect(editButton_, &QPushButton::toggled, this, [this, split](bool on) {
+        editorBox_->setVisible(on);
+        if (on) {
+            // A splitter gives a pane shown late no room: a third of it.
+            QList<int> sizes = split->sizes();
+            const int total = std::max(300, sizes.value(0) + sizes.value(1) + sizes.value(2));
+            split->setSizes({total / 3, total / 3, total - 2 * (total / 3)});
+            editor_->setFocus();
+        }
+    });
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
@@ -273,6 +323,10 @@ bool SweepsPanel::loadSweepFile(const QString& path)
             sweep.name = QFileInfo(path).completeBaseName().toStdString();
         const QString canonical = QFileInfo(path).canonicalFilePath();
         setSweep(sweep, QDir::toNativeSeparators(canonical.isEmpty() ? path : canonical));
+        QFile file(path);
+        if (file.open(QIODevice::ReadOnly | QIODevice::Text))
+            editor_->setPlainText(QString::fromUtf8(file.readAll()));
+        textDir_ = QFileInfo(path).absolutePath();
         const int preset = presets_->findData(QFileInfo(path).canonicalFilePath());
         presets_->setCurrentIndex(preset >= 0 ? preset : 0);
         return true;
@@ -294,11 +348,46 @@ bool SweepsPanel::loadSweepText(const QString& yaml, const QString& sourceName, 
             sweep.name = sourceName.isEmpty() ? "sweep" : QFileInfo(sourceName).completeBaseName().toStdString();
         setSweep(sweep, sourceName);
         presets_->setCurrentIndex(0);
+        if (editor_->toPlainText() != yaml)
+            editor_->setPlainText(yaml);
+        textDir_ = baseDir;
         return true;
     } catch (const std::exception& e) {
         showError(tr("Could not load the sweep"), e);
         return false;
     }
+}
+
+bool SweepsPanel::applyEditedText()
+{
+    const QString name = source_.isEmpty() ? QStringLiteral("edited.yaml") : QFileInfo(source_).fileName();
+    if (!loadSweepText(editor_->toPlainText(), name, textDir_))
+        return false;
+    showMessage(tr("Applied: %n run(s) ready to start", nullptr, static_cast<int>(sweep_->runs.size())));
+    return true;
+}
+
+bool SweepsPanel::saveEditedText(const QString& path)
+{
+    // A relative base path must still be found from the new folder.
+    const QString dir = QFileInfo(path).absolutePath();
+    const std::string text = rebaseSweepText(editor_->toPlainText().toStdString(), textDir_.toStdString(), dir.toStdString());
+    try {
+        parseSweepYaml(text, path.toStdString(), dir.toStdString());  // never save what cannot be loaded back
+    } catch (const std::exception& e) {
+        showError(tr("Not saved"), e);
+        return false;
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text) || file.write(QByteArray::fromStdString(text)) < 0 ||
+        !file.commit()) {
+        showMessage(tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString()), true);
+        return false;
+    }
+    editor_->setPlainText(QString::fromStdString(text));
+    textDir_ = dir;
+    showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+    return loadSweepFile(path);
 }
 
 bool SweepsPanel::setBaseValue(const QString& key, const QString& valueText)
@@ -315,8 +404,12 @@ bool SweepsPanel::setBaseValue(const QString& key, const QString& valueText)
             for (const auto& [k, v] : run.settings)
                 swept = swept || k == key.toStdString();
             if (!swept) {
+                const ExperimentConfig before = run.config;
                 setConfigValue(run.config, key.toStdString(), valueText.toStdString());
                 validate(run.config);
+                // A name given for other settings does not follow (core's nameFor).
+                if (run.config.name == before.name)
+                    run.config.name = nameFor(before, run.config);
             }
         }
         setSweep(sweep, source_);
@@ -719,6 +812,7 @@ void SweepsPanel::updateControls()
     const bool busy = running();
     presets_->setEnabled(!busy);
     openButton_->setEnabled(!busy);
+    applyButton_->setEnabled(!busy);
     parallel_->setEnabled(!busy);
     device_->setEnabled(!busy);
     startButton_->setEnabled(!busy && sweep_ && !sweep_->runs.empty());

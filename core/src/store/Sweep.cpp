@@ -183,6 +183,7 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
                           "a sweep file must be a mapping with base and grid and/or variants");
     Parsed p;
     bool haveBase = false;
+    YAML::Node setNode;
     for (const auto& entry : root) {
         const YAML::Node keyNode = entry.first;
         const YAML::Node value = entry.second;
@@ -231,6 +232,11 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
                 p.grid.emplace_back(gridKey, std::move(values));
                 p.gridKeys.push_back(gridKeyNode);
             }
+        } else if (key == "set") {
+            if (!value.IsMap())
+                throw ConfigError(key, lineOf(value), columnOf(value),
+                                  "expected a mapping of dotted keys to values, e.g. {train.epochs: 50}");
+            setNode = value;
         } else if (key == "variants") {
             if (!value.IsSequence())
                 throw ConfigError(key, lineOf(value), columnOf(value), "expected a list of mappings of dotted keys");
@@ -242,15 +248,61 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
             }
         } else {
             throw ConfigError(key, lineOf(keyNode), columnOf(keyNode),
-                              "unknown key; a sweep file has name, base, grid and variants");
+                              "unknown key; a sweep file has name, base, set, grid and variants");
         }
     }
     if (!haveBase)
         throw ConfigError("base", 0, 0, "missing: give an experiment inline or the path of an experiment file");
+    // Overrides of the base (`set:`): its name stays only if they leave the run as it was.
+    if (setNode) {
+        const ExperimentConfig original = p.base;
+        for (const auto& entry : setNode) {
+            const YAML::Node k = entry.first;
+            const YAML::Node v = entry.second;
+            applySetting(p.base, k, v);
+        }
+        p.base.name = nameFor(original, p.base);
+    }
     return expand(p);
 }
 
 } // namespace
+
+std::string rebaseSweepText(const std::string& text, const std::string& fromDir, const std::string& toDir)
+{
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::Exception&) {
+        return text;  // parseSweepYaml reports it
+    }
+    if (!root.IsMap())
+        return text;
+    for (const auto& entry : root) {
+        if (!entry.first.IsScalar() || entry.first.Scalar() != "base" || !entry.second.IsScalar())
+            continue;
+        const fs::path path = entry.second.Scalar();
+        if (path.is_absolute() || fromDir.empty())
+            return text;
+        std::error_code ec;
+        const fs::path absolute = fs::weakly_canonical(fs::path(fromDir) / path, ec);
+        fs::path target = toDir.empty() ? absolute : absolute.lexically_relative(fs::weakly_canonical(toDir, ec));
+        if (target.empty())
+            target = absolute;
+        // Replace the value where it is written, keeping every other byte.
+        std::size_t offset = 0;
+        for (int line = 0; line < entry.second.Mark().line; ++line)
+            offset = text.find('\n', offset) + 1;
+        offset += static_cast<std::size_t>(entry.second.Mark().column);
+        std::size_t end = text.find_first_of("\n#", offset);
+        if (end == std::string::npos)
+            end = text.size();
+        while (end > offset && (text[end - 1] == ' ' || text[end - 1] == '\t'))
+            --end;
+        return text.substr(0, offset) + target.string() + text.substr(end);
+    }
+    return text;
+}
 
 Sweep parseSweepYaml(const std::string& text, const std::string& sourceName, const std::string& baseDir)
 {

@@ -3,6 +3,7 @@
 //
 //   name: lab-rnn-lr
 //   base: ../book-rnn.yaml        # or an experiment written inline
+//   set: {train.epochs: 50}       # optional overrides of the base's keys
 //   grid:
 //     train.lr: [0.01, 0.1, 1, 10]
 //   variants:
@@ -36,5 +37,9 @@ struct Sweep {
 // path is read relative to baseDir (the sweep file's folder for loadSweepFile).
 Sweep parseSweepYaml(const std::string& text, const std::string& sourceName = "", const std::string& baseDir = "");
 Sweep loadSweepFile(const std::string& path);
+// The sweep text with a relative `base:` path (read from fromDir) rewritten to
+// be read from toDir instead, every other byte unchanged: for "Save as" into
+// another folder.
+std::string rebaseSweepText(const std::string& text, const std::string& fromDir, const std::string& toDir);
 
 } // namespace traveller

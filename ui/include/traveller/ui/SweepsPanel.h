@@ -22,6 +22,7 @@
 
 class QComboBox;
 class QLabel;
+class QPlainTextEdit;
 class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
@@ -56,6 +57,11 @@ public:
     // Sets `key` on the loaded sweep's base and on every run that does not
     // sweep it (fewer epochs for a try-out, another corpus).
     bool setBaseValue(const QString& key, const QString& valueText);
+    // The sweep as text (Edit…): Apply reads it as the sweep to start; Save
+    // as writes it (a relative base path rewritten for its new folder).
+    QPlainTextEdit* editor() const { return editor_; }
+    bool applyEditedText();
+    bool saveEditedText(const QString& path);
     bool start();
     void stop();
     bool exportCsv(const QString& path, Scope scope);
@@ -130,6 +136,12 @@ private:
 
     QComboBox* presets_;
     QPushButton* openButton_;
+    QPushButton* editButton_;
+    QPushButton* applyButton_;
+    QPushButton* saveButton_;
+    QPlainTextEdit* editor_;
+    QWidget* editorBox_;
+    QString textDir_;  // where a relative base path in the editor's text is read from
     QComboBox* parallel_;
     QComboBox* device_;
     QPushButton* startButton_;
