@@ -3,6 +3,7 @@
 // lateness while a run trains), --queue/--screenshot-* (unattended
 // comparisons with window grabs) and --screenshot-sweeps/--screenshot-runs
 // (a small sweep recorded in the run library, then the library).
+#include "ScaleBench.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
 #include "traveller/core/Training.h"
@@ -123,7 +124,7 @@ int main(int argc, char** argv)
     QCommandLineOption baseline("baseline-ms",
                                 "With --measure-responsiveness: first measure the idle window for this long, to separate the machine's scheduling noise from the training's.",
                                 "MS", "0");
-    QCommandLineOption size("size", "Window size for grabs.", "WxH", "1400x860");
+    QCommandLineOption size("size", "Window size for grabs (default: fit the screen).", "WxH");
     QCommandLineOption translateShot("screenshot-translate",
                                      "Train a short attention run in the Translate tab, translate a sentence, grab the window, quit.",
                                      "PNG");
@@ -139,16 +140,25 @@ int main(int argc, char** argv)
                                 "Open the best finished run of the library (after --screenshot-sweeps' sweep, if "
                                 "given) in the Runs tab, write text with its weights, grab the window, quit.",
                                 "PNG");
+    QCommandLineOption benchScale("bench-scale",
+                                  "Time the window with a temporary library of RUNS runs and a 64 x 1,000-epoch "
+                                  "overlay; print JSON lines and exit.",
+                                  "RUNS");
+    parser.addOption(benchScale);
     parser.addOptions({dataDir, set, queue, measure, baseline, during, duringEpoch, after, select, size, translateShot,
                        translateEpochs, library, sweepsShot, sweepOption, runsShot});
     parser.process(app);
     if (parser.isSet(library))
         qputenv("TRAVELLER_HOME", QFile::encodeName(parser.value(library)));
 
+    if (parser.isSet(benchScale))
+        return runScaleBench(parser.value(benchScale).toInt(), 100);
+
     traveller::setTrainingThreads(0);  // every core; the GUI thread stays responsive anyway
     MainWindow window(parser.value(dataDir));
+    // Without --size the window fits the screen it opens on (MainWindow does).
     const QStringList wh = parser.value(size).split('x');
-    if (wh.size() == 2)
+    if (parser.isSet(size) && wh.size() == 2)
         window.resize(wh[0].toInt(), wh[1].toInt());
 
     if (parser.isSet(measure)) {
@@ -304,6 +314,10 @@ int main(int argc, char** argv)
         return app.exec();
     }
 
+    // The interactive window remembers its geometry, tab, zoom and form.
+    QApplication::setOrganizationName("Traveller");
+    if (!parser.isSet(size) && parser.values(queue).isEmpty())
+        window.restoreSettings();
     const QStringList positional = parser.positionalArguments();
     if (!positional.isEmpty())
         window.loadExperiment(resolveConfig(positional.first()));

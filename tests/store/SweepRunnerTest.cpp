@@ -3,6 +3,7 @@
 // Markdown report's chart.
 #include "TestLibrary.h"
 
+#include "traveller/core/ChartScale.h"
 #include "traveller/core/DataStore.h"
 #include "traveller/core/RunExport.h"
 #include "traveller/core/SweepRunner.h"
@@ -291,8 +292,8 @@ TEST(Report, MarkdownReportLinksAChartOfEveryRun)
     for (auto id : runner.ids())
         EXPECT_NE(text.find("| " + std::to_string(id) + " | "), std::string::npos);
 
-    // A real PNG: signature, 960 x 540 RGB, and pixels of the first two series'
-    // colours (Tableau blue and orange) drawn into it.
+    // A real PNG: signature, 960 x 540 RGB, and pixels of the first two runs'
+    // colours (each run's own, as the window draws it) drawn into it.
     const std::string png = readFile(chart);
     ASSERT_GT(png.size(), 33u);
     EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
@@ -320,7 +321,7 @@ TEST(Report, MarkdownReportLinksAChartOfEveryRun)
                            (static_cast<std::uint32_t>(static_cast<unsigned char>(raw[i + 1])) << 8) |
                            static_cast<unsigned char>(raw[i + 2]));
         }
-    EXPECT_TRUE(colours.count(0x4e79a7));
-    EXPECT_TRUE(colours.count(0xf28e2b));
+    EXPECT_TRUE(colours.count(chart::runColor(runner.ids()[0])));
+    EXPECT_TRUE(colours.count(chart::runColor(runner.ids()[1])));
     EXPECT_TRUE(colours.count(0xffffff));
 }

@@ -106,6 +106,14 @@ private Q_SLOTS:
         // The plain decoder has no attention to show.
         QCOMPARE(child<AttentionHeatmap>(w, "attentionHeatmap")->rows(), 0);
 
+        QVERIFY2(child<QLabel>(w, "translateDecoding")->text().startsWith("Greedy"),
+                 qPrintable(child<QLabel>(w, "translateDecoding")->text()));
+        // A new beam width shows at once: the sentence is decoded again with it.
+        QSignalSpy shown(w.translatePanel(), &TranslatePanel::translationShown);
+        child<QSpinBox>(w, "translate.beam")->setValue(3);
+        QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(w, "translateDecoding")->text().contains("width 3"), 10000);
+        QVERIFY(child<QLabel>(w, "translatePlan")->text().contains("beam 3"));
+
         translate(w, "zzzz .");
         const QString message = child<QLabel>(w, "translateMessage")->text();
         QVERIFY2(message.contains("Not in the vocabulary") && message.contains("zzzz"), qPrintable(message));

@@ -96,13 +96,16 @@ CompareDialog::CompareDialog(const std::shared_ptr<RunStore>& store, const QList
     chart_->setHoverFormat([](const QString& name, double x, double y) {
         return tr("%1\nepoch %2: perplexity %3").arg(name).arg(x, 0, 'f', 0).arg(y, 0, 'f', 3);
     });
+    {
+    const LineChart::Batch batch(chart_);
     for (std::size_t i = 0; i < runs_.size(); ++i) {
         const StoredRun& r = runs_[i];
         const QString key = QStringLiteral("run%1").arg(r.id);
         chart_->addSeries(
             key, tr("%1 — %2, ppl %3").arg(header(r), QString::fromStdString(r.status), format::number(r.perplexity)),
-            LineChart::Style::Line, format::seriesColor(static_cast<int>(i)));
+            LineChart::Style::Line, format::runColor(r.id));
         chart_->setPoints(key, format::perplexityCurve(epochs[i]));
+    }
     }
 
     // ---- samples: the final ones, then each sample interval any run recorded

@@ -2,6 +2,7 @@
 // traveller_ui).
 #pragma once
 
+#include "traveller/core/ChartScale.h"
 #include "traveller/core/RunStore.h"
 
 #include <QColor>
@@ -43,6 +44,9 @@ inline QString duration(double seconds)
     return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
 }
 
+// Run `id`'s colour in every view and report (core's runColor).
+inline QColor runColor(qint64 id) { return QColor::fromRgb(static_cast<QRgb>(chart::runColor(id))); }
+
 inline QColor seriesColor(int index)
 {
     static const QList<QColor> palette = {QColor("#1f77b4"), QColor("#d62728"), QColor("#2ca02c"), QColor("#ff7f0e"),
@@ -58,9 +62,9 @@ inline QList<QPointF> perplexityCurve(const std::vector<StoredEpoch>& epochs)
 {
     QList<QPointF> points;
     points.reserve(static_cast<qsizetype>(epochs.size()));
+    // Every value, inf and NaN included: the chart draws them at its edge, marked.
     for (const auto& e : epochs)
-        if (std::isfinite(e.perplexity))
-            points.append(QPointF(e.epoch, e.perplexity));
+        points.append(QPointF(e.epoch, e.perplexity));
     return points;
 }
 

@@ -285,8 +285,18 @@ void LineChart::setLinearAxis(QValueAxis* axis, double lo, double hi, double ste
     axis->setTickType(QValueAxis::TicksDynamic);
 }
 
+void LineChart::beginUpdate() { ++updateDepth_; }
+
+void LineChart::endUpdate()
+{
+    if (updateDepth_ > 0 && --updateDepth_ == 0)
+        rescale();
+}
+
 void LineChart::rescale()
 {
+    if (updateDepth_ > 0)
+        return;  // endUpdate() lays the chart out once
     using chart::Scale;
     const Scale scale = logScale_ ? Scale::Log : Scale::Linear;
     std::vector<std::vector<double>> ys;
@@ -341,10 +351,13 @@ void LineChart::rescale()
                 }
             }
         }
-        s->replace(pts);
-        if (styles_.value(key) != Style::Markers)
-            static_cast<QXYSeries*>(s)->setPointsVisible(pts.size() == 1);  // one point: no line to draw
-        drawn_.insert(key, pts);
+        // Qt redraws a series on replace(): only the ones whose drawing changed.
+        if (pts != drawn_.value(key) || s->count() != pts.size()) {
+            s->replace(pts);
+            if (styles_.value(key) != Style::Markers)
+                s->setPointsVisible(pts.size() == 1);  // one point: no line to draw
+            drawn_.insert(key, pts);
+        }
         if (clipped > 0) {
             clippedCount_ += clipped;
             const QString value = worstIsNan ? QStringLiteral("NaN") : QString::fromStdString(chart::formatValue(worst));

@@ -393,10 +393,14 @@ void MainWindow::buildUi()
     auto exportButton = [this](const QString& name, const QString& text, const QString& filter) {
         auto* b = new QPushButton(text);
         b->setObjectName(name);
-        connect(b, &QPushButton::clicked, this, [this, filter] {
-            const QString path = QFileDialog::getSaveFileName(this, tr("Export perplexity"), QString(), filter);
-            if (!path.isEmpty())
-                exportPerplexity(path);
+        connect(b, &QPushButton::clicked, this, [this, filter, name] {
+            QString path = QFileDialog::getSaveFileName(this, tr("Export perplexity"), QString(), filter);
+            if (path.isEmpty())
+                return;
+            // "ppl" typed without an extension: the button says which format.
+            if (QFileInfo(path).suffix().isEmpty())
+                path += name.contains("Png") ? ".png" : name.contains("Svg") ? ".svg" : ".csv";
+            exportPerplexity(path);
         });
         return b;
     };
@@ -882,6 +886,15 @@ void MainWindow::onStarted(int runId, const RunStarted& info)
     if (!r)
         return;
     r->info = info;
+    if (info.libraryId > 0) {
+        // The colour it has in the Runs tab, the Sweeps tab and the reports.
+        r->color = format::runColor(info.libraryId);
+        for (int row = 0; row < runsTable_->rowCount(); ++row)
+            if (runsTable_->item(row, kNameColumn)->data(Qt::UserRole).toInt() == runId) {
+                QSignalBlocker block(runsTable_);
+                runsTable_->item(row, kNameColumn)->setForeground(r->color);
+            }
+    }
     setState(*r, r->worker && r->worker->paused() ? RunState::Paused : RunState::Training);
     const QString key = seriesKey(runId);
     perplexityChart_->addSeries(key, r->name, LineChart::Style::Line, r->color);
@@ -938,9 +951,8 @@ void MainWindow::onFinished(int runId, const RunOutcome& outcome)
     switch (outcome.status) {
     case RunStatus::Finished:
         setState(*r, RunState::Finished);
-        showMessage(tr("%1 finished: perplexity %2 after %3 epochs, %4 tokens/s%5")
+        showMessage(tr("%1 finished: perplexity %2 after %n epoch(s), %3 tokens/s%4", nullptr, outcome.epochsDone)
                         .arg(r->name, format::number(outcome.perplexity))
-                        .arg(outcome.epochsDone)
                         .arg(outcome.tokensPerSecond, 0, 'f', 0)
                         .arg(outcome.libraryId > 0 ? tr("; saved as run %1 in the Runs tab").arg(outcome.libraryId)
                                                    : outcome.libraryNote.isEmpty() ? QString()
@@ -948,9 +960,9 @@ void MainWindow::onFinished(int runId, const RunOutcome& outcome)
         break;
     case RunStatus::Stopped:
         setState(*r, RunState::Stopped);
-        showMessage(tr("%1 stopped after %2 epochs; its curve, samples and weights are kept")
-                        .arg(r->name)
-                        .arg(outcome.epochsDone));
+        showMessage(tr("%1 stopped after %n epoch(s); its curve, samples and weights are kept", nullptr,
+                       outcome.epochsDone)
+                        .arg(r->name));
         break;
     case RunStatus::Diverged:
         setState(*r, RunState::Diverged);

@@ -332,8 +332,9 @@ void RunsPanel::buildUi()
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(libraryLabel_);
     layout->addLayout(bar);
-    layout->addWidget(message_);
     layout->addWidget(split, 1);
+    // Below the table: a message that appears never moves the rows under the pointer.
+    layout->addWidget(message_);
 }
 
 std::shared_ptr<RunStore> RunsPanel::store()
@@ -548,6 +549,7 @@ void RunsPanel::showDetails()
         detailsTitle_->setText(tr("Select a run to see its curve and samples."));
         return;
     }
+    const LineChart::Batch batch(chart_);
     for (const QString& key : chart_->keys()) {
         bool keep = false;
         for (qint64 id : std::as_const(ids))
@@ -562,7 +564,7 @@ void RunsPanel::showDetails()
             const QString name = row >= 0 ? model_->item(row, kNameColumn)->text() : QString();
             if (!chart_->hasSeries(key))
                 chart_->addSeries(key, tr("#%1 %2").arg(id).arg(name), LineChart::Style::Line,
-                                  format::seriesColor(static_cast<int>(id - 1)));
+                                  format::runColor(id));
             chart_->setLabel(key, tr("#%1 %2").arg(id).arg(name));
             chart_->setPoints(key, format::perplexityCurve(s->epochs(id)));
         }
@@ -818,10 +820,9 @@ void RunsPanel::onTrainingFinished(qint64 id, const RunOutcome& outcome)
         thread_ = nullptr;
     }
     const bool bad = outcome.status == RunStatus::Failed || outcome.status == RunStatus::Diverged;
-    showMessage(tr("Run %1 %2 after %3 epochs: perplexity %4%5")
+    showMessage(tr("Run %1 %2 after %n epoch(s): perplexity %3%4", nullptr, outcome.epochsDone)
                     .arg(id)
                     .arg(QString::fromStdString(toString(outcome.status)))
-                    .arg(outcome.epochsDone)
                     .arg(format::number(outcome.perplexity),
                          outcome.message.isEmpty() ? QString() : QStringLiteral(" — ") + outcome.message),
                 bad);

@@ -713,7 +713,7 @@ void SweepsPanel::fillRow(int index)
     ++c;
     QStandardItem* label = at(c++);
     table::setText(label, row.label);
-    label->setForeground(format::seriesColor(index));
+    label->setForeground(rowColor(index));
     label->setData(index, table::kIdRole);
     for (const QString& v : row.values)
         table::setValue(at(c++), v);
@@ -742,6 +742,7 @@ void SweepsPanel::refresh()
 {
     refreshTimer_->stop();
     bool any = false;
+    const LineChart::Batch batch(chart_);
     for (int i = 0; i < static_cast<int>(rows_.size()); ++i) {
         Row& row = rows_[static_cast<std::size_t>(i)];
         if (!row.dirty)
@@ -765,6 +766,13 @@ QList<int> SweepsPanel::selectedIndexes() const
     return out;
 }
 
+QColor SweepsPanel::rowColor(int index) const
+{
+    // By library id once the run has one, as the Runs tab and the report colour it.
+    const qint64 id = rows_[static_cast<std::size_t>(index)].id;
+    return id > 0 ? format::runColor(id) : format::seriesColor(index);
+}
+
 void SweepsPanel::updateChart()
 {
     // Nothing selected: every run that has begun, except diverged ones (one
@@ -783,6 +791,7 @@ void SweepsPanel::updateChart()
             else
                 shown << i;
         }
+    const LineChart::Batch batch(chart_);
     for (const QString& key : chart_->keys()) {
         bool keep = false;
         for (int i : std::as_const(shown))
@@ -796,7 +805,7 @@ void SweepsPanel::updateChart()
         if (chart_->hasSeries(seriesKey(i)))
             continue;
         const Row& row = rows_[static_cast<std::size_t>(i)];
-        chart_->addSeries(seriesKey(i), row.label, LineChart::Style::Line, format::seriesColor(i));
+        chart_->addSeries(seriesKey(i), row.label, LineChart::Style::Line, rowColor(i));
         chart_->setPoints(seriesKey(i), row.curve);
     }
     if (!all)

@@ -89,7 +89,6 @@ void TrainingWorker::run()
         info.batchesPerEpoch = session_->batchesPerEpoch();
         info.corpusTokens = static_cast<qint64>(session_->corpus().ids.size());
         info.vocabSize = session_->corpus().vocab.size();
-        Q_EMIT started(runId_, info);
 
         // Recorded in the library when there is one; a library that cannot be
         // written to costs the record, not the run.
@@ -102,6 +101,8 @@ void TrainingWorker::run()
                 libraryNote = tr("not recorded in the run library: %1").arg(QString::fromStdString(e.what()));
             }
         }
+        info.libraryId = libraryId;
+        Q_EMIT started(runId_, info);
         RunResult r;
         if (libraryId > 0) {
             RecordOptions options;

@@ -132,13 +132,29 @@ void TranslatePanel::buildUi()
     buttons->addWidget(trainButton_);
     buttons->addWidget(stopButton_);
 
-    status_ = new QLabel(tr("The book's settings: GRU encoder-decoder, 600 pairs, 300 epochs."));
+    status_ = new QLabel;
     status_->setObjectName("translateStatus");
     status_->setWordWrap(true);
+    // What Train will do, with these settings (not always the book's).
+    plan_ = new QLabel;
+    plan_->setObjectName("translatePlan");
+    plan_->setWordWrap(true);
+    for (QSpinBox* s : {epochs_, examples_, hidden_})
+        connect(s, &QSpinBox::valueChanged, this, &TranslatePanel::describeSettings);
+    connect(lr_, &QDoubleSpinBox::valueChanged, this, &TranslatePanel::describeSettings);
+    connect(cell_, &QComboBox::currentIndexChanged, this, &TranslatePanel::describeSettings);
+    connect(attention_, &QCheckBox::toggled, this, &TranslatePanel::describeSettings);
+    // A new beam width shows at once: the typed sentence is translated again.
+    connect(beam_, &QSpinBox::valueChanged, this, [this] {
+        describeSettings();
+        if (worker_ && !training_ && !input_->text().trimmed().isEmpty())
+            translateInput();
+    });
 
     auto* settings = new QGroupBox(tr("Settings"));
     auto* settingsLayout = new QVBoxLayout(settings);
     settingsLayout->addLayout(form);
+    settingsLayout->addWidget(plan_);
     settingsLayout->addLayout(buttons);
     settingsLayout->addWidget(status_);
     settingsLayout->addStretch(1);
@@ -189,6 +205,8 @@ void TranslatePanel::buildUi()
     QFont big = output_->font();
     big.setPointSizeF(big.pointSizeF() * 1.3);
     output_->setFont(big);
+    decoding_ = new QLabel;
+    decoding_->setObjectName("translateDecoding");
     message_ = new QLabel;
     message_->setObjectName("translateMessage");
     message_->setWordWrap(true);
@@ -203,6 +221,7 @@ void TranslatePanel::buildUi()
     auto* translateLayout = new QVBoxLayout(translateBox);
     translateLayout->addLayout(inputRow);
     translateLayout->addWidget(output_);
+    translateLayout->addWidget(decoding_);
     translateLayout->addWidget(message_);
     translateLayout->addWidget(heatmap_, 1);
 
@@ -229,6 +248,29 @@ void TranslatePanel::buildUi()
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(main);
+    describeSettings();
+}
+
+void TranslatePanel::describeSettings()
+{
+    try {
+        const TranslationConfig c = config();
+        const TranslationConfig book;
+        QStringList differs;
+        for (const char* key : {"model.cell", "model.decoder", "model.hidden", "train.epochs", "train.lr", "data.examples",
+                                "eval.beam"})
+            if (translationValue(c, key) != translationValue(book, key))
+                differs << QStringLiteral("%1 %2").arg(QString::fromLatin1(key).section('.', 1),
+                                                        QString::fromStdString(translationValue(c, key)));
+        const QString what = tr("%1, %n training pair(s)", nullptr, c.data.examples)
+                                 .arg(QString::fromStdString(c.displayName()));
+        plan_->setText(differs.isEmpty()
+                           ? tr("Train: %1, %n epoch(s): the book's settings.", nullptr, c.train.epochs).arg(what)
+                           : tr("Train: %1, %n epoch(s); differs from the book in %2.", nullptr, c.train.epochs)
+                                 .arg(what, differs.join(QStringLiteral(", "))));
+    } catch (const std::exception& e) {
+        plan_->setText(tr("Cannot train: %1").arg(QString::fromStdString(e.what())));
+    }
 }
 
 TranslationConfig TranslatePanel::config() const
@@ -331,9 +373,8 @@ void TranslatePanel::onFinished(const TranslationOutcome& outcome)
     redrawTimer_->stop();
     lossChart_->setPoints("loss", loss_);
     const QString how = outcome.status == RunStatus::Finished ? tr("Finished") : tr("Stopped");
-    status_->setText(tr("%1 after %2 epochs in %3 s on %4: loss %5")
+    status_->setText(tr("%1 after %n epoch(s) in %2 s on %3: loss %4", nullptr, outcome.epochsDone)
                          .arg(how)
-                         .arg(outcome.epochsDone)
                          .arg(outcome.seconds, 0, 'f', 1)
                          .arg(outcome.device)
                          .arg(outcome.loss, 0, 'f', 4));
@@ -410,6 +451,11 @@ void TranslatePanel::onTranslated(int requestId, const Translation& t, const QSt
     }
     if (requestId == inputRequestId_) {
         output_->setText(QString::fromStdString(t.text));
+        output_->setToolTip(beam_->value() > 1 ? tr("Beam search, width %1: log P = %2").arg(beam_->value()).arg(t.logProbability, 0, 'f', 3)
+                                               : tr("Greedy decoding: log P = %1").arg(t.logProbability, 0, 'f', 3));
+        decoding_->setText(beam_->value() > 1
+                               ? tr("Beam search, width %1: log P = %2").arg(beam_->value()).arg(t.logProbability, 0, 'f', 3)
+                               : tr("Greedy decoding: log P = %1").arg(t.logProbability, 0, 'f', 3));
         if (t.unknownWords.empty())
             message_->clear();
         else

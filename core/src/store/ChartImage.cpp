@@ -234,7 +234,7 @@ Image drawLineChart(const LineChartSpec& spec, int width, int height)
         for (const auto& c : clipped)
             strokePolyline(coverage, width, height, {c}, 9.0);
         clippedTotal += clipped.size();
-        const std::uint32_t color = seriesColor(k);
+        const std::uint32_t color = s.color ? s.color : seriesColor(k);
         for (int y = top - 3; y <= top + plotH + 3; ++y)
             for (int x = left - 3; x <= left + plotW + 3; ++x)
                 if (x >= 0 && y >= 0 && x < width && y < height)
@@ -258,7 +258,7 @@ Image drawLineChart(const LineChartSpec& spec, int width, int height)
             image.drawText(lx, y, "... and " + std::to_string(spec.series.size() - k) + " more", kAxis);
             break;
         }
-        image.fillRect(lx, y + th / 2 - 2, 18, 4, seriesColor(k));
+        image.fillRect(lx, y + th / 2 - 2, 18, 4, spec.series[k].color ? spec.series[k].color : seriesColor(k));
         std::string name = spec.series[k].name;
         if (name.size() > maxChars)
             name = name.substr(0, maxChars - 3) + "...";

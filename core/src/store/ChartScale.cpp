@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <limits>
 
 namespace traveller::chart {
@@ -196,6 +197,15 @@ std::vector<double> logTicks(double lo, double hi)
         }
     }
     return ticks;
+}
+
+std::uint32_t runColor(std::int64_t id)
+{
+    // Tableau 10 (matplotlib's default cycle).
+    static constexpr std::uint32_t kPalette[] = {0x1f77b4, 0xd62728, 0x2ca02c, 0xff7f0e, 0x9467bd,
+                                                 0x8c564b, 0xe377c2, 0x17becf, 0xbcbd22, 0x7f7f7f};
+    const std::int64_t n = static_cast<std::int64_t>(std::size(kPalette));
+    return kPalette[static_cast<std::size_t>((((id - 1) % n) + n) % n)];
 }
 
 std::string formatValue(double v)

@@ -1,6 +1,7 @@
 #include "traveller/core/RunExport.h"
 
 #include "ChartImage.h"
+#include "traveller/core/ChartScale.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -160,6 +161,7 @@ std::string writeMarkdownReport(RunStore& store, const std::vector<StoredRun>& r
         // Within a sweep the label says what sets a run apart, in fewer letters.
         series.name = std::to_string(r.id) + ". " + (r.label.empty() ? r.name : r.label);
         series.highlight = r.status == "diverged";
+        series.color = chart::runColor(r.id);  // as the window draws it
         for (const auto& e : store.epochs(r.id)) {
             series.x.push_back(e.epoch);
             series.y.push_back(e.perplexity);

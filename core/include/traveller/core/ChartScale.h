@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -71,5 +72,9 @@ std::vector<double> logTicks(double lo, double hi);
 
 // A tick or value label that stays short: 12.5, 0.002, 1.65e+11.
 std::string formatValue(double v);
+
+// The colour (0xRRGGBB) of run `id` of the library, the same in every view of
+// the window and in the reports: ten hues that stay apart on white, by id.
+std::uint32_t runColor(std::int64_t id);
 
 } // namespace traveller::chart

@@ -49,6 +49,22 @@ public:
     void removeAll();
     void setLabel(const QString& key, const QString& label);
     QString label(const QString& key) const;
+    // Between beginUpdate() and endUpdate() series are added, filled and
+    // removed without laying the chart out; endUpdate() does it once (64
+    // curves of 1,000 epochs: one layout instead of 64).
+    void beginUpdate();
+    void endUpdate();
+    // beginUpdate() now, endUpdate() at the end of the scope (an exception included).
+    class Batch {
+    public:
+        explicit Batch(LineChart* chart) : chart_(chart) { chart_->beginUpdate(); }
+        ~Batch() { chart_->endUpdate(); }
+        Batch(const Batch&) = delete;
+        Batch& operator=(const Batch&) = delete;
+
+    private:
+        LineChart* chart_;
+    };
     // Replaces all points at once (one repaint, not one per point). Any value
     // is accepted; what cannot be drawn is clipped and marked.
     void setPoints(const QString& key, const QList<QPointF>& points);
@@ -130,6 +146,7 @@ private:
     bool integerX_ = true;
     double xLo_ = 0, xHi_ = 1, yLo_ = 0, yHi_ = 1;
     int clippedCount_ = 0;
+    int updateDepth_ = 0;
     QSize tickTargets_;  // ticks the plot had room for at the last layout
     QString clippedNote_;
     QHash<QString, QXYSeries*> series_;

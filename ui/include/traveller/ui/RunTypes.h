@@ -19,6 +19,7 @@ struct RunStarted {
     qint64 batchesPerEpoch = 0;
     qint64 corpusTokens = 0;
     qint64 vocabSize = 0;
+    qint64 libraryId = 0;  // its id in the run library (its colour everywhere); 0 = not recorded
 };
 
 // How a run ended, built on the worker thread from RunResult.

@@ -10,6 +10,7 @@
 #include "traveller/core/Sweep.h"
 #include "traveller/ui/RunTypes.h"
 
+#include <QColor>
 #include <QList>
 #include <QPointF>
 #include <QPointer>
@@ -113,6 +114,7 @@ private:
     void fillRow(int index);
     void updateControls();
     void updateChart();
+    QColor rowColor(int index) const;
     void scheduleRefresh();
     void refresh();
     void reloadFromStore(int index);

@@ -61,6 +61,7 @@ private:
     void requestTranslation(const QString& sentence, bool fromInput);
     void releaseWorker();
     void updateControls();
+    void describeSettings();
 
     TranslationConfig base_;  // the book preset
     QString dataDir_;
@@ -82,6 +83,8 @@ private:
     QPushButton* trainButton_;
     QPushButton* stopButton_;
     QLabel* status_;
+    QLabel* plan_;
+    QLabel* decoding_;  // how the typed sentence was decoded (greedy / beam width) and its log P
     LineChart* lossChart_;
     LineChart* lengthChart_;
     QTableWidget* table_;
