@@ -46,7 +46,7 @@ TEST(RunStore, CreatesTheDocumentedSchema)
     TestLibrary lib;
     {
         RunStore store(lib.str());
-        EXPECT_EQ(store.schemaVersion(), 1);
+        EXPECT_EQ(store.schemaVersion(), 2);
         EXPECT_EQ(store.databasePath(), (lib.path() / "runs.sqlite").string());
         EXPECT_TRUE(fs::is_directory(lib.path() / "checkpoints"));
     }
@@ -61,6 +61,48 @@ TEST(RunStore, CreatesTheDocumentedSchema)
     sqlite3_close(db);
     for (const char* t : {"meta", "runs", "epochs", "samples", "tags"})
         EXPECT_TRUE(tables.count(t)) << t;
+}
+
+// A library written by the previous version (schema 1, language-model runs
+// only) opens as schema 2 with its runs intact, as 'lm' runs.
+TEST(RunStore, SchemaOneLibrariesAreUpgradedInPlace)
+{
+    TestLibrary lib;
+    fs::create_directories(lib.path());
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((lib.path() / "runs.sqlite").c_str(), &db), SQLITE_OK);
+    const char* v1 =
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO meta VALUES ('schema_version', '1');"
+        "CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, sweep TEXT NOT NULL DEFAULT '',"
+        " label TEXT NOT NULL DEFAULT '', config_yaml TEXT NOT NULL, status TEXT NOT NULL, epochs INTEGER NOT NULL,"
+        " epochs_done INTEGER NOT NULL DEFAULT 0, checkpoint_epoch INTEGER NOT NULL DEFAULT 0, perplexity REAL,"
+        " tokens_per_s REAL NOT NULL DEFAULT 0, seconds REAL NOT NULL DEFAULT 0, device TEXT NOT NULL DEFAULT '',"
+        " threads INTEGER NOT NULL DEFAULT 0, program_version TEXT NOT NULL DEFAULT '', seed INTEGER NOT NULL DEFAULT 0,"
+        " created_at TEXT NOT NULL, finished_at TEXT NOT NULL DEFAULT '', message TEXT NOT NULL DEFAULT '',"
+        " owner_pid INTEGER NOT NULL DEFAULT 0, owner_start TEXT NOT NULL DEFAULT '');"
+        "INSERT INTO runs(name, config_yaml, status, epochs, epochs_done, perplexity, created_at)"
+        " VALUES ('old GRU', 'model: {arch: gru}', 'finished', 3, 3, 5.5, '2026-11-01T00:00:00Z');";
+    ASSERT_EQ(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+
+    RunStore store(lib.str());
+    EXPECT_EQ(store.schemaVersion(), 2);
+    const auto runs = store.runs();
+    ASSERT_EQ(runs.size(), 1u);
+    EXPECT_EQ(runs[0].name, "old GRU");
+    EXPECT_EQ(runs[0].kind, "lm");
+    EXPECT_FALSE(runs[0].isTranslation());
+    EXPECT_EQ(runs[0].config().model.arch, Arch::Gru);
+    EXPECT_DOUBLE_EQ(runs[0].perplexity, 5.5);
+    // And it takes translation runs now.
+    TranslationConfig t;
+    const std::int64_t id = store.createTranslationRun(t, "", "test");
+    EXPECT_TRUE(store.run(id).isTranslation());
+    EXPECT_EQ(store.run(id).translationConfig().model.hidden, t.model.hidden);
+    EXPECT_THROW(store.run(id).config(), ConfigError);
+    store.setResults(id, "{\"heldout_pairs\":0}");
+    EXPECT_EQ(store.run(id).results, "{\"heldout_pairs\":0}");
 }
 
 TEST(RunStore, SaveReopenGivesIdenticalMetrics)

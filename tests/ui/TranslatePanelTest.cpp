@@ -1,13 +1,17 @@
 // Drives the "Translate" tab of the real window offscreen: small runs (20
 // epochs, 300 pairs) trained through the Train button, then the evaluation
 // table, held-out BLEU, typed translations and the attention heatmap checked.
+#include "traveller/core/RunStore.h"
 #include "traveller/ui/AttentionHeatmap.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/RunTypes.h"
+#include "traveller/ui/RunsPanel.h"
 #include "traveller/ui/TranslatePanel.h"
 
 #include <QCheckBox>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -43,6 +47,8 @@ T* child(QWidget& w, const char* name)
 class TranslatePanelTest : public QObject {
     Q_OBJECT
 private:
+    QTemporaryDir home_;  // the run library the window records into
+
     // Sets a small run, presses Train and waits for the scores.
     void trainSmall(MainWindow& w, bool attention)
     {
@@ -75,7 +81,66 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase() { traveller::ui::registerUiMetaTypes(); }
+    void initTestCase()
+    {
+        traveller::ui::registerUiMetaTypes();
+        QVERIFY(home_.isValid());
+        qputenv("TRAVELLER_HOME", QFile::encodeName(home_.path()));
+    }
+
+    // A translation run is recorded (settings, loss curve, BLEU, weights),
+    // listed in the Runs tab of a window opened later, and opened from there
+    // in the Translate tab, where it translates as it did.
+    void translationRunsAreRecordedAndReopened()
+    {
+        qint64 id = 0;
+        QString before;
+        {
+            MainWindow w;
+            w.show();
+            trainSmall(w, true);
+            if (QTest::currentTestFailed())
+                return;
+            id = w.translatePanel()->libraryId();
+            QVERIFY(id > 0);
+            QVERIFY2(child<QLabel>(w, "translateStatus")->text().contains(QStringLiteral("saved as run %1").arg(id)),
+                     qPrintable(child<QLabel>(w, "translateStatus")->text()));
+            translate(w, "i'm home .");
+            before = child<QLabel>(w, "translateOutput")->text();
+        }
+        traveller::RunStore store(home_.path().toStdString());
+        const traveller::StoredRun r = store.run(id);
+        QVERIFY(r.isTranslation());
+        QCOMPARE(r.status, std::string("finished"));
+        QCOMPARE(r.epochsDone, 20);
+        QCOMPARE(store.epochs(id).size(), std::size_t(20));
+        QVERIFY(r.results.find("\"heldout\"") != std::string::npos);
+        QCOMPARE(r.samples.size(), std::size_t(4));  // the book's four sentences, translated
+        QVERIFY(QFile::exists(QString::fromStdString(store.checkpointPath(id))));
+
+        MainWindow again;  // a restart
+        again.show();
+        traveller::ui::RunsPanel* runs = again.runsPanel();
+        again.tabs()->setCurrentWidget(runs);
+        runs->refresh();
+        QVERIFY(runs->listedIds().contains(id));
+        QVERIFY2(runs->cell(id, "Cell").startsWith("seq2seq GRU"), qPrintable(runs->cell(id, "Cell")));
+        QVERIFY(!runs->cell(id, "BLEU").isEmpty());
+        QVERIFY(runs->cell(id, "Perplexity").isEmpty());  // its value is a loss
+        runs->selectRuns({id});
+        QVERIFY(!again.findChild<QPushButton*>("resumeRunButton") ||
+                !again.findChild<QPushButton*>("resumeRunButton")->isEnabled());
+        QSignalSpy shown(again.translatePanel(), &TranslatePanel::trainingFinished);
+        QTest::mouseClick(child<QPushButton>(again, "openRunButton"), Qt::LeftButton);
+        QCOMPARE(again.tabs()->currentWidget(), static_cast<QWidget*>(again.translatePanel()));
+        QVERIFY(shown.wait(kRunTimeoutMs));
+        QVERIFY2(child<QLabel>(again, "translateStatus")->text().contains("reopened"),
+                 qPrintable(child<QLabel>(again, "translateStatus")->text()));
+        QCOMPARE(again.translatePanel()->lossChart()->pointCount("loss"), 20);
+        QVERIFY(child<QCheckBox>(again, "translate.attention")->isChecked());
+        translate(again, "i'm home .");
+        QCOMPARE(child<QLabel>(again, "translateOutput")->text(), before);
+    }
 
     void plainDecoderTrainsScoresAndTranslates()
     {

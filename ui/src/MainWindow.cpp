@@ -291,6 +291,7 @@ MainWindow::~MainWindow()
     // the library they share, which is a member and would otherwise die first.
     delete sweepsPanel_;
     delete runsPanel_;
+    delete translatePanel_;
 }
 
 void MainWindow::buildUi()
@@ -506,7 +507,7 @@ void MainWindow::buildUi()
     mainLayout->addLayout(buttons);
     mainLayout->addWidget(mainSplitter_, 1);
 
-    translatePanel_ = new TranslatePanel(dataDir_);
+    translatePanel_ = new TranslatePanel(dataDir_, library_.get());
     tabs_ = new QTabWidget;
     tabs_->setObjectName("mainTabs");
     tabs_->addTab(main, tr("Language model"));
@@ -524,6 +525,24 @@ void MainWindow::buildUi()
         refreshStatusBar();  // the language model's figures belong to its tab
     });
     connect(sweepsPanel_, &SweepsPanel::runRecorded, runsPanel_, &RunsPanel::refresh);
+    connect(translatePanel_, &TranslatePanel::trainingFinished, runsPanel_, &RunsPanel::refresh);
+    // A translation run of the library opens in the Translate tab, to translate with again.
+    connect(runsPanel_, &RunsPanel::openInTranslateRequested, this, [this](qint64 id) {
+        tabs_->setCurrentWidget(translatePanel_);
+        translatePanel_->openStoredRun(id);
+    });
+    connect(runsPanel_, &RunsPanel::openInLanguageModelRequested, this, [this](qint64 id) {
+        auto store = library_->store();
+        if (!store)
+            return;
+        try {
+            panel_->setConfig(store->run(id).config());
+            tabs_->setCurrentIndex(0);
+            showMessage(tr("The settings of run %1 are in the form: change them and Train, or Train them again").arg(id));
+        } catch (const std::exception& e) {
+            showMessage(tr("Could not open run %1: %2").arg(id).arg(QString::fromStdString(e.what())), true);
+        }
+    });
     connect(sweepsPanel_, &SweepsPanel::sweepStarted, runsPanel_, [this](const QList<qint64>& ids) {
         runsPanel_->setRunsInUse(ids);
         runsPanel_->refresh();

@@ -17,6 +17,9 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -49,6 +52,15 @@ namespace {
 // A training run's curve in the details chart is re-read this often.
 constexpr int kLiveRedrawMs = 250;
 
+// A translation run's held-out corpus BLEU-4 from its stored results (JSON);
+// NaN when there is none.
+double heldoutBleu(const std::string& results)
+{
+    const QJsonObject root = QJsonDocument::fromJson(QByteArray::fromStdString(results)).object();
+    const QJsonValue score = root.value("heldout").toObject().value("corpus_bleu");
+    return root.value("heldout_pairs").toInt() > 0 && score.isDouble() ? score.toDouble() : std::nan("");
+}
+
 enum Column {
     kIdColumn,
     kNameColumn,
@@ -61,6 +73,7 @@ enum Column {
     kStatusColumn,
     kEpochsColumn,
     kPerplexityColumn,
+    kBleuColumn,
     kSpeedColumn,
     kTimeColumn,
     kCreatedColumn,
@@ -142,7 +155,9 @@ void RunsPanel::buildUi()
     };
     refreshButton_ = button("refreshRunsButton", tr("Refresh"),
                             tr("Read the library again (other sessions and the CLI write to it too)"));
-    openButton_ = button("openRunButton", tr("Open"), tr("Curves, samples and text from the selected runs' weights"));
+    openButton_ = button("openRunButton", tr("Open"),
+                         tr("Open the run in its own tab: a language model's settings in the Language model form, a "
+                            "translation model in the Translate tab to translate with again"));
     renameButton_ = button("renameRunButton", tr("Rename…"), tr("Rename the selected run"));
     tagButton_ = button("tagRunsButton", tr("Tag…"), tr("Add a tag to the selected runs"));
     untagButton_ = button("untagRunsButton", tr("Untag…"), tr("Remove a tag from the selected runs"));
@@ -157,8 +172,15 @@ void RunsPanel::buildUi()
 
     connect(refreshButton_, &QPushButton::clicked, this, &RunsPanel::refresh);
     connect(openButton_, &QPushButton::clicked, this, [this] {
-        if (!selectedIds().isEmpty())
-            openRun(selectedIds().first());
+        if (selectedIds().isEmpty())
+            return;
+        const qint64 id = selectedIds().first();
+        openRun(id);
+        const StoredRun* r = storedRun(id);
+        if (r && r->isTranslation())
+            Q_EMIT openInTranslateRequested(id);
+        else if (r)
+            Q_EMIT openInLanguageModelRequested(id);
     });
     connect(renameButton_, &QPushButton::clicked, this, [this] {
         const QList<qint64> ids = selectedIds();
@@ -233,7 +255,7 @@ void RunsPanel::buildUi()
     model_ = new QStandardItemModel(0, kColumns, this);
     model_->setHorizontalHeaderLabels({tr("Id"), tr("Name"), tr("Cell"), tr("Hidden"), tr("LR"), tr("Sweep"), tr("Label"),
                                        tr("Tags"), tr("Status"),
-                                       tr("Epochs"), tr("Perplexity"), tr("tok/s"), tr("Time"), tr("Created")});
+                                       tr("Epochs"), tr("Perplexity"), tr("BLEU"), tr("tok/s"), tr("Time"), tr("Created")});
     proxy_ = table::makeProxy(this);
     proxy_->setSourceModel(model_);
     connect(filter_, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
@@ -373,13 +395,26 @@ void RunsPanel::refresh()
             table::setText(items[kNameColumn], QString::fromStdString(r.name));
             // What tells lab runs apart, from the run's own settings.
             try {
-                const ExperimentConfig config = r.config();
-                table::setText(items[kCellColumn], QString::fromStdString(toString(config.model.arch)) +
-                                                       (config.model.layers > 1 ? QStringLiteral(" ×%1").arg(config.model.layers)
-                                                                                : QString()));
-                table::setNumber(items[kHiddenColumn], config.model.hidden, QString::number(config.model.hidden));
-                table::setNumber(items[kLrColumn], config.train.lr,
-                                 QString::fromStdString(configValue(config, "train.lr")));
+                if (r.isTranslation()) {
+                    const TranslationConfig t = r.translationConfig();
+                    table::setText(items[kCellColumn],
+                                   tr("seq2seq %1%2")
+                                       .arg(QString::fromStdString(toString(t.model.cell)).toUpper(),
+                                            t.model.decoder == S2sDecoder::Attention ? tr(" + attention") : QString()));
+                    table::setNumber(items[kHiddenColumn], t.model.hidden, QString::number(t.model.hidden));
+                    table::setNumber(items[kLrColumn], t.train.lr, QString::fromStdString(translationValue(t, "train.lr")));
+                    const double bleu = heldoutBleu(r.results);
+                    table::setNumber(items[kBleuColumn], bleu, std::isfinite(bleu) ? QString::number(bleu, 'f', 3) : QString());
+                    items[kBleuColumn]->setToolTip(tr("Corpus BLEU-4 over the held-out pairs"));
+                } else {
+                    const ExperimentConfig config = r.config();
+                    table::setText(items[kCellColumn],
+                                   QString::fromStdString(toString(config.model.arch)) +
+                                       (config.model.layers > 1 ? QStringLiteral(" ×%1").arg(config.model.layers) : QString()));
+                    table::setNumber(items[kHiddenColumn], config.model.hidden, QString::number(config.model.hidden));
+                    table::setNumber(items[kLrColumn], config.train.lr,
+                                     QString::fromStdString(configValue(config, "train.lr")));
+                }
             } catch (const std::exception&) {
                 table::setText(items[kCellColumn], QStringLiteral("?"));  // a config this version cannot read
             }
@@ -393,8 +428,10 @@ void RunsPanel::refresh()
             items[kStatusColumn]->setToolTip(QString::fromStdString(r.message));
             table::setNumber(items[kEpochsColumn], r.epochsDone,
                              QStringLiteral("%1/%2").arg(r.epochsDone).arg(r.epochs));
-            table::setNumber(items[kPerplexityColumn], r.epochsDone > 0 ? r.perplexity : std::nan(""),
-                             r.epochsDone > 0 ? format::number(r.perplexity) : QString());
+            // A translation run's value is its loss: not a perplexity.
+            const bool hasPerplexity = r.epochsDone > 0 && !r.isTranslation();
+            table::setNumber(items[kPerplexityColumn], hasPerplexity ? r.perplexity : std::nan(""),
+                             hasPerplexity ? format::number(r.perplexity) : QString());
             table::setNumber(items[kSpeedColumn], r.tokensPerSecond > 0 ? r.tokensPerSecond : std::nan(""),
                              r.tokensPerSecond > 0 ? QString::number(r.tokensPerSecond, 'f', 0) : QString());
             table::setNumber(items[kTimeColumn], r.seconds > 0 ? r.seconds : std::nan(""),
@@ -504,15 +541,20 @@ void RunsPanel::updateControls()
     tagButton_->setEnabled(!ids.isEmpty());
     untagButton_->setEnabled(!ids.isEmpty());
     deleteButton_->setEnabled(!ids.isEmpty() && !anyRunning);
-    rerunButton_->setEnabled(one && !busy);
-    resumeButton_->setEnabled(one && !busy && resumable(one->status) && !inUse_.contains(one->id));
+    bool anyTranslation = false;
+    for (const StoredRun& r : runs_)
+        anyTranslation = anyTranslation || (ids.contains(r.id) && r.isTranslation());
+    // A translation run trains and translates in the Translate tab (Open).
+    rerunButton_->setEnabled(one && !busy && !one->isTranslation());
+    resumeButton_->setEnabled(one && !busy && !one->isTranslation() && resumable(one->status) &&
+                              !inUse_.contains(one->id));
     stopButton_->setEnabled(busy);
-    compareButton_->setEnabled(ids.size() >= 2);
+    compareButton_->setEnabled(ids.size() >= 2 && !anyTranslation);
     const StoredRun* opened = nullptr;
     for (const StoredRun& r : runs_)
         if (r.id == opened_)
             opened = &r;
-    writeButton_->setEnabled(opened && opened->checkpointEpoch > 0);
+    writeButton_->setEnabled(opened && opened->checkpointEpoch > 0 && !opened->isTranslation());
     writeButton_->setToolTip(opened && opened->checkpointEpoch > 0
                                  ? tr("Load the weights of run %1 (epoch %2) and continue the prefix")
                                        .arg(opened->id)
@@ -572,6 +614,10 @@ void RunsPanel::showDetails()
             return;
         const StoredRun r = s->run(opened_);
         const auto epochs = s->epochs(opened_);
+        if (r.isTranslation()) {
+            showTranslationDetails(r);
+            return;
+        }
         detailsTitle_->setText(tr("<b>#%1 %2</b> — %3, %4/%5 epochs, perplexity %6, %7 on %8")
                                    .arg(r.id)
                                    .arg(QString::fromStdString(r.name).toHtmlEscaped(),
@@ -611,6 +657,40 @@ void RunsPanel::showDetails()
     } catch (const std::exception& e) {
         showMessage(tr("Could not read run %1: %2").arg(opened_).arg(QString::fromStdString(e.what())), true);
     }
+}
+
+void RunsPanel::showTranslationDetails(const StoredRun& r)
+{
+    const QJsonObject root = QJsonDocument::fromJson(QByteArray::fromStdString(r.results)).object();
+    const double heldout = heldoutBleu(r.results);
+    detailsTitle_->setText(tr("<b>#%1 %2</b> — translation, %3, %4/%5 epochs, loss %6, held-out BLEU-4 %7, %8")
+                               .arg(r.id)
+                               .arg(QString::fromStdString(r.name).toHtmlEscaped(), QString::fromStdString(r.status))
+                               .arg(r.epochsDone)
+                               .arg(r.epochs)
+                               .arg(format::number(r.perplexity, 4),
+                                    std::isfinite(heldout) ? QString::number(heldout, 'f', 3) : QStringLiteral("—"),
+                                    format::duration(r.seconds)));
+    QString text = tr("The book's sentences (source → output | reference, BLEU):\n");
+    for (const QJsonValue& row : root.value("eval").toObject().value("rows").toArray()) {
+        const QJsonObject o = row.toObject();
+        text += QStringLiteral("  %1 → %2 | %3, %4\n")
+                    .arg(o.value("source").toString(), o.value("output").toString(), o.value("reference").toString())
+                    .arg(o.value("bleu").toDouble(), 0, 'f', 3);
+    }
+    if (!r.message.empty())
+        text += QLatin1Char('\n') + QString::fromStdString(r.message) + QLatin1Char('\n');
+    text += tr("\nOpen puts this model in the Translate tab, to translate with again.");
+    if (samples_->toPlainText() != text)
+        samples_->setPlainText(text);
+}
+
+const StoredRun* RunsPanel::storedRun(qint64 id) const
+{
+    for (const StoredRun& r : runs_)
+        if (r.id == id)
+            return &r;
+    return nullptr;
 }
 
 // ---------------------------------------------------------------- actions

@@ -1,5 +1,8 @@
 #include "traveller/ui/TranslatePanel.h"
 
+#include "traveller/core/RunStore.h"
+#include "traveller/ui/RunLibrary.h"
+
 #include "traveller/core/Errors.h"
 #include "traveller/ui/AttentionHeatmap.h"
 #include "traveller/ui/LineChart.h"
@@ -65,8 +68,8 @@ QStringList toList(const std::vector<std::string>& words)
 
 } // namespace
 
-TranslatePanel::TranslatePanel(const QString& dataDir, QWidget* parent)
-    : QWidget(parent), base_(bookPreset()), dataDir_(dataDir)
+TranslatePanel::TranslatePanel(const QString& dataDir, RunLibrary* library, QWidget* parent)
+    : QWidget(parent), base_(bookPreset()), dataDir_(dataDir), library_(library)
 {
     registerTranslationMetaTypes();
     setObjectName("translatePanel");
@@ -311,9 +314,55 @@ void TranslatePanel::train()
     message_->clear();
     heatmap_->clear();
 
+    startWorker(c, 0);
+}
+
+bool TranslatePanel::openStoredRun(qint64 id)
+{
+    if (training_)
+        return false;
+    std::shared_ptr<RunStore> store = library_ ? library_->store() : nullptr;
+    if (!store) {
+        status_->setText(tr("No run library to open run %1 from").arg(id));
+        return false;
+    }
+    try {
+        const StoredRun r = store->run(id);
+        const TranslationConfig c = r.translationConfig();
+        if (r.checkpointEpoch <= 0)
+            throw StoreError(tr("run %1 has no stored weights").arg(id).toStdString());
+        // The form shows the run's settings; Train would train them again.
+        base_ = c;
+        cell_->setCurrentIndex(c.model.cell == S2sCell::Lstm ? 1 : 0);
+        attention_->setChecked(c.model.decoder == S2sDecoder::Attention);
+        hidden_->setValue(c.model.hidden);
+        epochs_->setValue(c.train.epochs);
+        lr_->setValue(c.train.lr);
+        examples_->setValue(c.data.examples);
+        beam_->setValue(c.eval.beam);
+        releaseWorker();
+        loss_.clear();
+        for (const StoredEpoch& e : store->epochs(id))
+            loss_.append(QPointF(e.epoch, e.perplexity));  // a translation run's epochs hold its loss
+        lossChart_->setPoints("loss", loss_);
+        table_->setRowCount(0);
+        output_->clear();
+        message_->clear();
+        heatmap_->clear();
+        startWorker(c, id);
+        status_->setText(tr("Loading run %1 from the library…").arg(id));
+        return true;
+    } catch (const std::exception& e) {
+        status_->setText(tr("Could not open run %1: %2").arg(id).arg(QString::fromStdString(e.what())));
+        return false;
+    }
+}
+
+void TranslatePanel::startWorker(const TranslationConfig& c, qint64 storedRunId)
+{
     thread_ = new QThread(this);
     thread_->setObjectName("translationThread");
-    auto* worker = new TranslationWorker(c, dataDir_);
+    auto* worker = new TranslationWorker(c, dataDir_, library_ ? library_->store() : nullptr, storedRunId);
     worker->moveToThread(thread_);
     worker_ = worker;
     connect(thread_, &QThread::started, worker, &TranslationWorker::run);
@@ -373,11 +422,21 @@ void TranslatePanel::onFinished(const TranslationOutcome& outcome)
     redrawTimer_->stop();
     lossChart_->setPoints("loss", loss_);
     const QString how = outcome.status == RunStatus::Finished ? tr("Finished") : tr("Stopped");
-    status_->setText(tr("%1 after %n epoch(s) in %2 s on %3: loss %4", nullptr, outcome.epochsDone)
-                         .arg(how)
-                         .arg(outcome.seconds, 0, 'f', 1)
-                         .arg(outcome.device)
-                         .arg(outcome.loss, 0, 'f', 4));
+    QString text = tr("%1 after %n epoch(s) in %2 s on %3: loss %4", nullptr, outcome.epochsDone)
+                       .arg(how)
+                       .arg(outcome.seconds, 0, 'f', 1)
+                       .arg(outcome.device)
+                       .arg(outcome.loss, 0, 'f', 4);
+    if (outcome.reopened)
+        text = tr("Run %1 of the library, reopened (%2). Type a sentence to translate it with its weights.")
+                   .arg(outcome.libraryId)
+                   .arg(text);
+    else if (outcome.libraryId > 0)
+        text += tr("; saved as run %1 in the Runs tab").arg(outcome.libraryId);
+    else if (!outcome.libraryNote.isEmpty())
+        text += QStringLiteral("; ") + outcome.libraryNote;
+    status_->setText(text);
+    libraryId_ = outcome.libraryId;
 
     const auto& rows = outcome.evaluation.rows;
     table_->setRowCount(static_cast<int>(rows.size()));

@@ -14,8 +14,9 @@ void registerTranslationMetaTypes()
     qRegisterMetaType<traveller::ui::TranslationOutcome>();
 }
 
-TranslationWorker::TranslationWorker(TranslationConfig config, QString dataDir)
-    : config_(std::move(config)), dataDir_(std::move(dataDir))
+TranslationWorker::TranslationWorker(TranslationConfig config, QString dataDir, std::shared_ptr<RunStore> store,
+                                     qint64 storedRunId)
+    : config_(std::move(config)), dataDir_(std::move(dataDir)), store_(std::move(store)), storedRunId_(storedRunId)
 {
 }
 
@@ -39,19 +40,54 @@ void TranslationWorker::run()
                            .arg(session_->corpus().source.size())
                            .arg(session_->corpus().sourceVocab.size())
                            .arg(session_->corpus().targetVocab.size()));
-        const TranslationRunResult r = session_->train(*this, control_);
         TranslationOutcome out;
+        if (storedRunId_ > 0) {
+            // A run of the library: its weights, scored again (the same numbers).
+            const StoredRun stored = store_->run(storedRunId_);
+            session_->loadCheckpoint(store_->checkpointPath(storedRunId_));
+            out.status = RunStatus::Finished;
+            out.epochsDone = stored.epochsDone;
+            out.loss = stored.perplexity;
+            out.seconds = stored.seconds;
+            out.device = QString::fromStdString(session_->device());
+            out.libraryId = storedRunId_;
+            out.reopened = true;
+            out.evaluation = session_->evaluate(config_.eval.pairs);
+            out.heldout = session_->evaluateHeldout();
+            out.heldoutPairs = static_cast<int>(session_->corpus().heldout.size());
+            Q_EMIT finished(out);
+            return;
+        }
+        std::int64_t libraryId = 0;
+        if (store_) {
+            try {
+                libraryId = store_->createTranslationRun(config_, "", TRAVELLER_VERSION);
+            } catch (const std::exception& e) {
+                out.libraryNote = tr("not recorded in the run library: %1").arg(QString::fromStdString(e.what()));
+            }
+        }
+        TranslationRunResult r;
+        if (libraryId > 0) {
+            RecordedTranslation recorded = trainRecordedTranslation(*store_, libraryId, *session_, *this, control_);
+            r = recorded.result;
+            out.evaluation = std::move(recorded.evaluation);
+            out.heldout = std::move(recorded.heldout);
+            out.heldoutPairs = recorded.heldoutPairs;
+            out.libraryId = libraryId;
+        } else {
+            r = session_->train(*this, control_);
+            if (!abandoned_.load() && r.epochsDone > 0) {
+                out.evaluation = session_->evaluate(config_.eval.pairs);
+                out.heldout = session_->evaluateHeldout();
+                out.heldoutPairs = static_cast<int>(session_->corpus().heldout.size());
+            }
+        }
         out.status = r.status;
         out.epochsDone = r.epochsDone;
         out.loss = r.loss;
         out.seconds = r.seconds;
         out.device = QString::fromStdString(r.device);
         out.message = QString::fromStdString(r.message);
-        if (!abandoned_.load() && r.epochsDone > 0) {
-            out.evaluation = session_->evaluate(config_.eval.pairs);
-            out.heldout = session_->evaluateHeldout();
-            out.heldoutPairs = static_cast<int>(session_->corpus().heldout.size());
-        }
         Q_EMIT finished(out);
     } catch (const ConfigError& e) {
         Q_EMIT failed(tr("Configuration: %1").arg(QString::fromStdString(e.what())));

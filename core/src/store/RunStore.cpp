@@ -24,7 +24,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kSchemaVersion = 1;
+// 2: runs.kind ('lm' or 'translate') and runs.results (a translation run's BLEU, as JSON).
+constexpr int kSchemaVersion = 2;
 constexpr int kBusyTimeoutMs = 10000;
 
 constexpr const char* kSchema = R"(
@@ -50,7 +51,9 @@ CREATE TABLE IF NOT EXISTS runs (
   finished_at TEXT NOT NULL DEFAULT '',
   message TEXT NOT NULL DEFAULT '',
   owner_pid INTEGER NOT NULL DEFAULT 0,
-  owner_start TEXT NOT NULL DEFAULT ''
+  owner_start TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL DEFAULT 'lm',
+  results TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS epochs (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -168,11 +171,23 @@ private:
 
 constexpr const char* kRunColumns =
     "id, name, sweep, label, config_yaml, status, epochs, epochs_done, checkpoint_epoch, perplexity, "
-    "tokens_per_s, seconds, device, threads, program_version, seed, created_at, finished_at, message";
+    "tokens_per_s, seconds, device, threads, program_version, seed, created_at, finished_at, message, kind, results";
 
 } // namespace
 
-ExperimentConfig StoredRun::config() const { return parseExperimentYaml(configYaml, "run " + std::to_string(id)); }
+ExperimentConfig StoredRun::config() const
+{
+    if (isTranslation())
+        throw ConfigError("", 0, 0, "run " + std::to_string(id) + " is a translation (seq2seq) run, not a language model");
+    return parseExperimentYaml(configYaml, "run " + std::to_string(id));
+}
+
+TranslationConfig StoredRun::translationConfig() const
+{
+    if (!isTranslation())
+        throw ConfigError("", 0, 0, "run " + std::to_string(id) + " is a language-model run, not a translation run");
+    return parseTranslationYaml(configYaml, "run " + std::to_string(id));
+}
 
 std::string RunStore::resolveFolder(const std::string& option)
 {
@@ -289,6 +304,21 @@ void RunStore::open(bool wasEmpty)
     if (stored > kSchemaVersion)
         throw StoreError("the run library '" + databasePath() + "' was written by a newer Traveller (schema " +
                          version + ")");
+    if (stored < 2) {
+        // Version 1 knew language-model runs only: they stay 'lm'.
+        exec("BEGIN IMMEDIATE");
+        try {
+            Statement columns(db_, "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'kind'");
+            if (columns.step() && columns.integer(0) == 0)
+                exec("ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'lm'; "
+                     "ALTER TABLE runs ADD COLUMN results TEXT NOT NULL DEFAULT ''");
+            exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
+            exec("COMMIT");
+        } catch (...) {
+            exec("ROLLBACK");
+            throw;
+        }
+    }
 }
 
 RunStore::~RunStore() { sqlite3_close(db_); }
@@ -332,6 +362,31 @@ std::int64_t RunStore::createRun(const NewRun& run)
         .bind(8, nowUtc());
     insert.step();
     return sqlite3_last_insert_rowid(db_);
+}
+
+std::int64_t RunStore::createTranslationRun(const TranslationConfig& config, const std::string& name,
+                                            const std::string& programVersion)
+{
+    std::lock_guard lock(mutex_);
+    Statement insert(db_,
+                     "INSERT INTO runs(name, config_yaml, status, epochs, seed, program_version, created_at, perplexity, "
+                     "kind) VALUES (?, ?, 'queued', ?, ?, ?, ?, NULL, 'translate')");
+    insert.bind(1, name.empty() ? config.displayName() : name)
+        .bind(2, toYaml(config))
+        .bind(3, config.train.epochs)
+        .bind(4, static_cast<std::int64_t>(config.train.seed))
+        .bind(5, programVersion)
+        .bind(6, nowUtc());
+    insert.step();
+    return sqlite3_last_insert_rowid(db_);
+}
+
+void RunStore::setResults(std::int64_t id, const std::string& json)
+{
+    std::lock_guard lock(mutex_);
+    Statement update(db_, "UPDATE runs SET results = ? WHERE id = ?");
+    update.bind(1, json).bind(2, id);
+    update.step();
 }
 
 void RunStore::markRunning(std::int64_t id, const std::string& device, int threads)
@@ -522,6 +577,8 @@ std::vector<StoredRun> RunStore::query(const std::string& where, std::int64_t id
         r.createdAt = select.text(c++);
         r.finishedAt = select.text(c++);
         r.message = select.text(c++);
+        r.kind = select.text(c++);
+        r.results = select.text(c++);
         out.push_back(std::move(r));
     }
     for (auto& r : out) {

@@ -1,4 +1,4 @@
-// The run library: every language-model run's config, per-epoch metrics,
+// The run library: every run's config (language model or translation), per-epoch metrics,
 // samples, status and timings in one SQLite file (runs.sqlite), with the final
 // weights as a LibTorch checkpoint beside it (checkpoints/<id>.pt).
 //
@@ -11,6 +11,7 @@
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
 #include "traveller/core/Training.h"
+#include "traveller/core/Translation.h"
 
 #include <cstdint>
 #include <map>
@@ -69,9 +70,13 @@ struct StoredRun {
     std::string createdAt;      // UTC, ISO 8601
     std::string finishedAt;
     std::string message;        // why it diverged or failed
-    std::map<std::string, std::string> samples;  // prefix -> continuation, at the end
+    std::map<std::string, std::string> samples;  // prefix -> continuation (translation: source -> output), at the end
+    std::string kind = "lm";    // "lm" or "translate" (then `perplexity` and the epochs hold the book's loss)
+    std::string results;        // a translation run's scores as JSON (translationResultsJson); "" otherwise
 
-    ExperimentConfig config() const;  // parses configYaml
+    bool isTranslation() const { return kind == "translate"; }
+    ExperimentConfig config() const;  // parses configYaml; ConfigError for a translation run
+    TranslationConfig translationConfig() const;  // ConfigError for a language-model run
 };
 
 struct NewRun {
@@ -102,6 +107,10 @@ public:
 
     // Writers. Safe to call from several threads (one connection, one mutex).
     std::int64_t createRun(const NewRun& run);
+    // A translation run (kind "translate"), queued.
+    std::int64_t createTranslationRun(const TranslationConfig& config, const std::string& name,
+                                      const std::string& programVersion);
+    void setResults(std::int64_t id, const std::string& json);
     // Claims the run for this process: status running, owner pid. Throws
     // StoreError when another live process (or this one) is training it.
     void markRunning(std::int64_t id, const std::string& device, int threads);
@@ -168,5 +177,21 @@ RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions
 // (created from the session's config, nothing recorded yet).
 RunResult trainRecordedSession(RunStore& store, std::int64_t id, LmSession& session, const RecordOptions& options,
                                TrainingObserver& observer, RunControl& control);
+
+// A translation run recorded like a language-model one: every epoch's loss,
+// the final weights (checkpoints/<id>.pt), the scores of the eval pairs and
+// the held-out pairs (results, as JSON; each output also as a sample). Run `id`
+// was made by createTranslationRun from the session's config.
+struct RecordedTranslation {
+    TranslationRunResult result;
+    Evaluation evaluation;  // the config's eval pairs
+    Evaluation heldout;     // pairs after the training lines
+    int heldoutPairs = 0;
+};
+RecordedTranslation trainRecordedTranslation(RunStore& store, std::int64_t id, TranslationSession& session,
+                                             TranslationObserver& observer, RunControl& control);
+// {"eval": {...}, "heldout": {...}}: rows (source, output, reference, bleu),
+// corpus BLEU-4 and BLEU by source length.
+std::string translationResultsJson(const Evaluation& evaluation, const Evaluation& heldout, int heldoutPairs);
 
 } // namespace traveller

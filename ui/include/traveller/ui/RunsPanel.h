@@ -79,12 +79,17 @@ public Q_SLOTS:
 Q_SIGNALS:
     void trainingFinished(qint64 id, const traveller::ui::RunOutcome& outcome);
     void generated(qint64 id, const QString& text, const QString& error);
+    // Open: the run in its own tab (the window switches to it).
+    void openInTranslateRequested(qint64 id);
+    void openInLanguageModelRequested(qint64 id);
 
 private:
     void buildUi();
     std::shared_ptr<RunStore> store();
     void showMessage(const QString& text, bool error = false);
     void showDetails();
+    void showTranslationDetails(const StoredRun& run);
+    const StoredRun* storedRun(qint64 id) const;
     void updateControls();
     bool train(qint64 id, const QString& what);
     int sourceRow(qint64 id) const;

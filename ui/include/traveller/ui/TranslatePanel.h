@@ -26,18 +26,25 @@ class QTimer;
 namespace traveller::ui {
 
 class AttentionHeatmap;
+class RunLibrary;
 class LineChart;
 
 class TranslatePanel : public QWidget {
     Q_OBJECT
 public:
-    explicit TranslatePanel(const QString& dataDir, QWidget* parent = nullptr);
+    // Runs are recorded in `library` when there is one (the Runs tab lists them).
+    explicit TranslatePanel(const QString& dataDir, RunLibrary* library = nullptr, QWidget* parent = nullptr);
     ~TranslatePanel() override;
 
     // The settings as a config (the book's preset with the form's values);
     // throws ConfigError for a value the core rejects.
     TranslationConfig config() const;
     bool busy() const { return training_; }
+    // Loads a translation run of the library (its settings, loss curve and
+    // weights) to score and translate with again. False, with the reason in
+    // the status line, when it cannot.
+    bool openStoredRun(qint64 id);
+    qint64 libraryId() const { return libraryId_; }  // of the model shown; 0 = none
     LineChart* lossChart() const { return lossChart_; }
     AttentionHeatmap* heatmap() const { return heatmap_; }
 
@@ -53,6 +60,7 @@ Q_SIGNALS:
 
 private:
     void buildUi();
+    void startWorker(const TranslationConfig& config, qint64 storedRunId);
     void onStarted(const QString& description);
     void onEpoch(const TranslationEpochStats& stats);
     void onFinished(const TranslationOutcome& outcome);
@@ -65,6 +73,7 @@ private:
 
     TranslationConfig base_;  // the book preset
     QString dataDir_;
+    RunLibrary* library_ = nullptr;
     QThread* thread_ = nullptr;
     QPointer<TranslationWorker> worker_;
     bool training_ = false;
@@ -84,6 +93,7 @@ private:
     QPushButton* stopButton_;
     QLabel* status_;
     QLabel* plan_;
+    qint64 libraryId_ = 0;
     QLabel* decoding_;  // how the typed sentence was decoded (greedy / beam width) and its log P
     LineChart* lossChart_;
     LineChart* lengthChart_;

@@ -4,6 +4,7 @@
 // value structs through queued signals.
 #pragma once
 
+#include "traveller/core/RunStore.h"
 #include "traveller/core/Training.h"
 #include "traveller/core/Translation.h"
 
@@ -27,12 +28,18 @@ struct TranslationOutcome {
     Evaluation evaluation;  // the config's eval.pairs
     Evaluation heldout;     // pairs after the training lines, not used for training
     int heldoutPairs = 0;
+    qint64 libraryId = 0;   // its id in the run library; 0 = not recorded
+    QString libraryNote;    // why it was not recorded, when it was not
+    bool reopened = false;  // loaded from the library, not trained now
 };
 
 class TranslationWorker : public QObject, public TranslationObserver {
     Q_OBJECT
 public:
-    TranslationWorker(TranslationConfig config, QString dataDir);
+    // Trains `config`, recorded in `store` when there is one; with
+    // storedRunId > 0 it trains nothing and loads that run's weights instead.
+    TranslationWorker(TranslationConfig config, QString dataDir, std::shared_ptr<RunStore> store = {},
+                      qint64 storedRunId = 0);
     ~TranslationWorker() override;
 
     // Any thread.
@@ -63,6 +70,8 @@ private:
 
     const TranslationConfig config_;
     const QString dataDir_;
+    const std::shared_ptr<RunStore> store_;
+    const qint64 storedRunId_;
     RunControl control_;
     std::atomic<bool> abandoned_{false};
     std::unique_ptr<TranslationSession> session_;  // worker thread only
