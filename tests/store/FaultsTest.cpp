@@ -335,3 +335,30 @@ TEST(DamagedLibrary, EmptyOrCorruptDatabaseIsRefusedNotReplaced)
         EXPECT_NE(r.output.find("is damaged"), std::string::npos) << r.output;
     }
 }
+
+// A sweep of a million runs is refused before anything is written: the
+// command answers at once, names the count, and the library stays empty.
+TEST(HugeSweep, AMillionRunGridIsRefusedBeforeTheLibraryIsTouched)
+{
+    TestLibrary lib;
+    std::string values;
+    for (int i = 1; i <= 1000; ++i)
+        values += (values.empty() ? "" : ", ") + std::to_string(i);
+    const auto sweepFile = lib.path() / "huge.yaml";
+    std::ofstream(sweepFile) << "name: huge\nbase: {train: {epochs: 1, device: cpu}}\ngrid:\n"
+                             << "  train.seed: [" << values << "]\n"
+                             << "  sample.length: [" << values << "]\n";
+    const fs::path library = lib.path() / "library";
+    const auto start = std::chrono::steady_clock::now();
+    const CliResult r = cli("sweep \"" + sweepFile.string() + "\" --library \"" + library.string() + "\" --quiet");
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("1000000 runs"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("at most 10000"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("huge.yaml: line 3, column 1: grid"), std::string::npos) << r.output;
+    EXPECT_LT(seconds, 20.0);
+    if (fs::exists(library / "runs.sqlite")) {
+        RunStore store(library.string());
+        EXPECT_TRUE(store.runs().empty());
+    }
+}

@@ -228,3 +228,63 @@ TEST(Sweep, SetOverridesTheBaseAndSaveAsRebasesItsPath)
     EXPECT_EQ(loadSweepFile((dir / "short.yaml").string()).runs.size(), 2u);
     fs::remove_all(dir);
 }
+
+// YAML keeps both entries of a repeated key; a sweep file names the second
+// one, wherever it is written, instead of silently taking either.
+TEST(Sweep, DuplicateKeysAreRejectedWithTheirPosition)
+{
+    struct Case {
+        std::string yaml;
+        std::string key;
+        int line;
+        int column;
+        std::string where;
+    };
+    const std::vector<Case> cases = {
+        {"base: {}\ngrid:\n  train.lr: [1]\ngrid:\n  train.lr: [2]\n", "grid", 4, 1, "the sweep file"},
+        {"base: {}\nbase: {}\n", "base", 2, 1, "the sweep file"},
+        {"base: {}\ngrid:\n  train.lr: [1]\n  model.hidden: [8]\n  train.lr: [2]\n", "train.lr", 5, 3, "grid"},
+        {"base: {}\nset:\n  train.epochs: 1\n  train.epochs: 2\n", "train.epochs", 4, 3, "set"},
+        {"base: {}\nset: {train.epochs: 1, train.epochs: 2}\n", "train.epochs", 2, 24, "set"},
+        {"base: {}\nvariants:\n  - {model.arch: gru}\n  - model.arch: rnn\n    model.arch: lstm\n", "model.arch", 5, 5,
+         "variant 2"},
+        {"base: {}\nvariants:\n  - {name: a, model.hidden: 8, name: b}\n", "name", 3, 32, "variant 1"},
+    };
+    for (const auto& c : cases) {
+        const ConfigError e = parseError(c.yaml);
+        EXPECT_EQ(e.key(), c.key) << c.yaml;
+        EXPECT_EQ(e.line(), c.line) << c.yaml;
+        EXPECT_EQ(e.column(), c.column) << c.yaml;
+        EXPECT_NE(std::string(e.what()).find("duplicate key"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find(c.where), std::string::npos) << e.what();
+    }
+}
+
+// 10^12 runs are counted, not built: refused at once, saying how many.
+TEST(Sweep, GridsBeyondTheLimitAreRefusedWithTheirCount)
+{
+    const std::string list = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]";
+    std::string yaml = "base: {}\ngrid:\n";
+    for (const char* key : {"train.lr", "train.epochs", "model.hidden", "train.seed", "sample.length", "data.batch_size",
+                            "data.num_steps", "train.clip", "sample.every", "model.layers", "train.threads",
+                            "data.max_tokens"})
+        yaml += std::string("  ") + key + ": " + list + "\n";
+    ConfigError e = parseError(yaml);
+    EXPECT_EQ(e.key(), "grid");
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_NE(std::string(e.what()).find("1000000000000 runs"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("at most 10000"), std::string::npos) << e.what();
+
+    // Variants count too: 2 variants x 5001 grid points.
+    std::string values;
+    for (int i = 1; i <= 5001; ++i)
+        values += (values.empty() ? "" : ", ") + std::to_string(i);
+    e = parseError("base: {}\nvariants: [{model.arch: gru}, {model.arch: rnn}]\ngrid:\n  train.seed: [" + values + "]\n");
+    EXPECT_NE(std::string(e.what()).find("10002 runs"), std::string::npos) << e.what();
+    // The limit itself is allowed.
+    values = values.substr(0, values.rfind(','));
+    EXPECT_EQ(parseSweepYaml("base: {}\nvariants: [{model.arch: gru}, {model.arch: rnn}]\ngrid:\n  train.seed: [" +
+                             values + "]\n")
+                  .runs.size(),
+              10000U);
+}

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <set>
 #include <sstream>
 
 namespace traveller {
@@ -42,6 +44,21 @@ void applySetting(ExperimentConfig& config, const YAML::Node& keyNode, const YAM
     if (!valueNode.IsScalar())
         throw ConfigError(key, lineOf(valueNode), columnOf(valueNode), "expected a single value");
     setConfigValue(config, key, valueNode.Scalar(), lineOf(valueNode), columnOf(valueNode));
+}
+
+// YAML keeps both of `{train.lr: 1, train.lr: 2}`; which one counts is no
+// one's guess to make. `where` says which mapping ("grid", "set", "variant 2").
+void rejectDuplicateKeys(const YAML::Node& map, const std::string& where)
+{
+    std::set<std::string> seen;
+    for (const auto& entry : map) {
+        const YAML::Node keyNode = entry.first;
+        if (!keyNode.IsScalar())
+            continue;  // reported as a bad key by whoever reads the mapping
+        if (!seen.insert(keyNode.Scalar()).second)
+            throw ConfigError(keyNode.Scalar(), lineOf(keyNode), columnOf(keyNode),
+                              "duplicate key: it is already set above in " + where);
+    }
 }
 
 std::string shortKey(const std::string& key) { return key.substr(key.rfind('.') + 1); }
@@ -181,9 +198,11 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
     if (!root.IsMap())
         throw ConfigError("", root.IsNull() ? 0 : lineOf(root), root.IsNull() ? 0 : columnOf(root),
                           "a sweep file must be a mapping with base and grid and/or variants");
+    rejectDuplicateKeys(root, "the sweep file");
     Parsed p;
     bool haveBase = false;
     YAML::Node setNode;
+    YAML::Node runsNode;  // where the run count is reported: grid, else variants
     for (const auto& entry : root) {
         const YAML::Node keyNode = entry.first;
         const YAML::Node value = entry.second;
@@ -213,6 +232,8 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
             if (!value.IsMap())
                 throw ConfigError(key, lineOf(value), columnOf(value),
                                   "expected a mapping of dotted keys to lists, e.g. train.lr: [0.1, 1]");
+            rejectDuplicateKeys(value, "grid");
+            runsNode = keyNode;
             for (const auto& g : value) {
                 const YAML::Node gridKeyNode = g.first;
                 const YAML::Node gridValues = g.second;
@@ -226,9 +247,6 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
                     applySetting(probe, gridKeyNode, v);  // reject bad keys and values before running anything
                     values.push_back(v);
                 }
-                for (const auto& [seen, unused] : p.grid)
-                    if (seen == gridKey)
-                        throw ConfigError(gridKey, lineOf(gridKeyNode), columnOf(gridKeyNode), "listed twice in grid");
                 p.grid.emplace_back(gridKey, std::move(values));
                 p.gridKeys.push_back(gridKeyNode);
             }
@@ -236,6 +254,7 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
             if (!value.IsMap())
                 throw ConfigError(key, lineOf(value), columnOf(value),
                                   "expected a mapping of dotted keys to values, e.g. {train.epochs: 50}");
+            rejectDuplicateKeys(value, "set");
             setNode = value;
         } else if (key == "variants") {
             if (!value.IsSequence())
@@ -244,8 +263,11 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
                 if (!v.IsMap())
                     throw ConfigError(key, lineOf(v), columnOf(v),
                                       "each variant must be a mapping of dotted keys, e.g. {model.arch: gru}");
+                rejectDuplicateKeys(v, "variant " + std::to_string(p.variants.size() + 1));
                 p.variants.push_back(v);
             }
+            if (!runsNode)
+                runsNode = keyNode;
         } else {
             throw ConfigError(key, lineOf(keyNode), columnOf(keyNode),
                               "unknown key; a sweep file has name, base, set, grid and variants");
@@ -253,6 +275,21 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
     }
     if (!haveBase)
         throw ConfigError("base", 0, 0, "missing: give an experiment inline or the path of an experiment file");
+    // Counted before a single run is built or recorded: a grid of 10^7 runs
+    // would otherwise exhaust memory, and 10^6 fill the library with queued rows.
+    std::uint64_t runs = p.variants.empty() ? 1 : p.variants.size();
+    bool overflow = false;
+    for (const auto& [key, values] : p.grid) {
+        if (runs > std::numeric_limits<std::uint64_t>::max() / values.size())
+            overflow = true;
+        else
+            runs *= values.size();
+    }
+    if (overflow || runs > kMaxSweepRuns)
+        throw ConfigError(runsNode.IsScalar() ? runsNode.Scalar() : "grid", lineOf(runsNode), columnOf(runsNode),
+                          "the sweep has " + (overflow ? std::string("more than 10^19") : std::to_string(runs)) +
+                              " runs; at most " + std::to_string(kMaxSweepRuns) +
+                              " are allowed: shorten the grid's lists or split the sweep");
     // Overrides of the base (`set:`): its name stays only if they leave the run as it was.
     if (setNode) {
         const ExperimentConfig original = p.base;

@@ -15,6 +15,7 @@
 
 #include "traveller/core/ExperimentConfig.h"
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +33,10 @@ struct Sweep {
     ExperimentConfig base;
     std::vector<SweepRun> runs;
 };
+
+// The most runs one sweep may have (variants x grid points). A larger sweep
+// is refused when parsed, before any run is built or recorded.
+constexpr std::uint64_t kMaxSweepRuns = 10'000;
 
 // Both throw ConfigError naming the key and its 1-based line/column. A `base:`
 // path is read relative to baseDir (the sweep file's folder for loadSweepFile).
