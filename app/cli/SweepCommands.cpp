@@ -112,6 +112,8 @@ std::int64_t runId(const std::string& v)
     return n;
 }
 
+constexpr std::int64_t kMaxRunIds = 1'000'000;
+
 // "3 5-8" -> 3 5 6 7 8
 std::vector<std::int64_t> runIds(const std::vector<std::string>& items)
 {
@@ -124,8 +126,11 @@ std::vector<std::int64_t> runIds(const std::vector<std::string>& items)
         }
         const std::int64_t from = runId(item.substr(0, dash));
         const std::int64_t to = runId(item.substr(dash + 1));
-        if (to < from || to - from > 100000)
-            throw SweepUsageError("bad run range '" + item + "'");
+        if (to < from)
+            throw SweepUsageError("bad run range '" + item + "': the first id must not exceed the last");
+        if (to - from >= kMaxRunIds)
+            throw SweepUsageError("run range '" + item + "' names " + std::to_string(to - from + 1) +
+                                  " runs; at most " + std::to_string(kMaxRunIds) + " at once");
         for (std::int64_t id = from; id <= to; ++id)
             ids.push_back(id);
     }
@@ -411,8 +416,10 @@ int runsCommand(int argc, char** argv)
     if (sub == "delete") {
         if (a.positional.empty())
             throw SweepUsageError("usage: traveller-cli runs delete ID...");
-        for (auto id : runIds(a.positional))
-            store.deleteRun(id);
+        auto ids = runIds(a.positional);
+        std::sort(ids.begin(), ids.end());
+        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        store.deleteRuns(ids);  // all of them or none
         return 0;
     }
     if (sub == "export") {

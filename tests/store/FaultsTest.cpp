@@ -362,3 +362,68 @@ TEST(HugeSweep, AMillionRunGridIsRefusedBeforeTheLibraryIsTouched)
         EXPECT_TRUE(store.runs().empty());
     }
 }
+
+// `runs delete FROM-TO` over a large library is one transaction: a range
+// naming a run that does not exist or one another process is training deletes
+// nothing and says which; a range of thousands of runs goes at once.
+TEST(RangeDelete, ARangeIsDeletedWhollyOrNotAtAll)
+{
+    constexpr int kRuns = 3000;
+    TestLibrary lib;
+    {
+        RunStore store(lib.str());
+        const ExperimentConfig config = parseExperimentYaml(kTinyExperiment);
+        for (int i = 0; i < kRuns; ++i)
+            store.createRun({config, "", "big", "", "test"});
+        std::ofstream(store.checkpointPath(10)) << "weights";
+    }
+    const std::string library = " --library \"" + lib.str() + "\"";
+    auto count = [&] { return RunStore(lib.str()).runs().size(); };
+
+    // Runs 3001-100000 do not exist: nothing is deleted, and the message says which.
+    CliResult r = cli("runs delete 1-100000" + library);
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("no runs 3001-100000"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("nothing was deleted"), std::string::npos) << r.output;
+    EXPECT_EQ(count(), static_cast<std::size_t>(kRuns));
+    EXPECT_TRUE(fs::exists(lib.path() / "checkpoints" / "10.pt"));
+
+    // Run 2 is training in another process: refused, naming it and the process.
+    TestLibrary other;
+    {
+        // The same library, run 2 claimed by a real training process.
+        RunStore store(lib.str());
+        const ExperimentConfig longRun = parseExperimentYaml(
+            "model: {arch: rnn, hidden: 8}\ntrain: {epochs: 100000, device: cpu, threads: 1}\ndata: {max_tokens: 2000}\n");
+        store.deleteRun(2);
+        EXPECT_EQ(store.createRun({longRun, "long", "", "", "test"}), kRuns + 1);
+    }
+    const pid_t trainer = spawnCli({"runs", "resume", std::to_string(kRuns + 1), "--library", lib.str(), "--quiet",
+                                    "--from-scratch"},
+                                   (other.path() / "log").string());
+    ASSERT_GT(trainer, 0);
+    bool running = false;
+    for (int i = 0; i < 1000 && !running && waitpid(trainer, nullptr, WNOHANG) == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        running = RunStore(lib.str()).run(kRuns + 1).status == "running";
+    }
+    ASSERT_TRUE(running) << readFile(other.path() / "log");
+    r = cli("runs delete 3-" + std::to_string(kRuns + 1) + library);
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("run " + std::to_string(kRuns + 1) + " is training in process " + std::to_string(trainer)),
+              std::string::npos)
+        << r.output;
+    EXPECT_EQ(count(), static_cast<std::size_t>(kRuns));
+    kill(trainer, SIGKILL);
+    int status = 0;
+    waitpid(trainer, &status, 0);
+
+    // Once it has stopped, the whole range goes, in one go.
+    const auto start = std::chrono::steady_clock::now();
+    r = cli("runs delete 1 3-" + std::to_string(kRuns + 1) + library);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_LT(seconds, 10.0);
+    EXPECT_EQ(count(), 0U);
+    EXPECT_FALSE(fs::exists(lib.path() / "checkpoints" / "10.pt"));
+}

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -75,6 +76,8 @@ CREATE TABLE IF NOT EXISTS tags (
   tag TEXT NOT NULL,
   PRIMARY KEY (run_id, tag)
 );
+CREATE INDEX IF NOT EXISTS runs_by_status ON runs(status);
+CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs(sweep);
 )";
 
 std::string nowUtc()
@@ -139,6 +142,13 @@ public:
             sqlite3_bind_null(stmt_, i);
         else
             sqlite3_bind_double(stmt_, i, v);
+        return *this;
+    }
+    // For running the statement again with new bindings.
+    Statement& reset()
+    {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
         return *this;
     }
     // True while there is a row.
@@ -405,7 +415,7 @@ void RunStore::markRunning(std::int64_t id, const std::string& device, int threa
     }
 }
 
-void RunStore::appendEpoch(std::int64_t id, const StoredEpoch& e)
+void RunStore::appendEpoch(std::int64_t id, const StoredEpoch& e, double addedSeconds)
 {
     std::lock_guard lock(mutex_);
     exec("BEGIN IMMEDIATE");
@@ -414,8 +424,8 @@ void RunStore::appendEpoch(std::int64_t id, const StoredEpoch& e)
                               "VALUES (?, ?, ?, ?, ?, ?)");
         insert.bind(1, id).bind(2, e.epoch).bind(3, e.perplexity).bind(4, e.tokensPerSecond).bind(5, e.elapsedSeconds);
         insert.bind(6, e.sample).step();
-        Statement update(db_, "UPDATE runs SET epochs_done = ?, perplexity = ? WHERE id = ?");
-        update.bind(1, e.epoch).bind(2, e.perplexity).bind(3, id).step();
+        Statement update(db_, "UPDATE runs SET epochs_done = ?, perplexity = ?, seconds = seconds + ? WHERE id = ?");
+        update.bind(1, e.epoch).bind(2, e.perplexity).bind(3, addedSeconds).bind(4, id).step();
         exec("COMMIT");
     } catch (...) {
         exec("ROLLBACK");
@@ -505,25 +515,83 @@ void RunStore::removeTag(std::int64_t id, const std::string& tag)
     Statement(db_, "DELETE FROM tags WHERE run_id = ? AND tag = ?").bind(1, id).bind(2, tag).step();
 }
 
-void RunStore::deleteRun(std::int64_t id)
+void RunStore::deleteRun(std::int64_t id) { deleteRuns({id}); }
+
+namespace {
+
+// "5", "5-9", "5-9, 12": ascending ids as ranges, at most `limit` of them shown.
+std::string idRanges(std::vector<std::int64_t> ids, std::size_t limit = 8)
+{
+    std::sort(ids.begin(), ids.end());
+    std::string out;
+    std::size_t shown = 0;
+    for (std::size_t i = 0; i < ids.size();) {
+        std::size_t j = i;
+        while (j + 1 < ids.size() && ids[j + 1] <= ids[j] + 1)
+            ++j;
+        if (shown++ == limit) {
+            out += ", ...";
+            break;
+        }
+        out += (out.empty() ? "" : ", ") + std::to_string(ids[i]) + (j > i ? "-" + std::to_string(ids[j]) : "");
+        i = j + 1;
+    }
+    return out;
+}
+
+} // namespace
+
+void RunStore::deleteRuns(const std::vector<std::int64_t>& ids)
 {
     std::lock_guard lock(mutex_);
-    reapInterrupted();  // a run whose process is gone may be deleted
-    // One statement: a process claiming the run (markRunning) either sees it
-    // gone or keeps it running, never trains a deleted row.
-    Statement(db_, "DELETE FROM runs WHERE id = ? AND status != 'running'").bind(1, id).step();
-    if (sqlite3_changes(db_) == 0) {
-        Statement owner(db_, "SELECT owner_pid FROM runs WHERE id = ?");
-        owner.bind(1, id);
-        if (!owner.step())
-            throw StoreError("no run " + std::to_string(id) + " in the run library '" + databasePath() + "'");
-        const std::int64_t pid = owner.integer(0);
-        throw StoreError("run " + std::to_string(id) + " is training in process " + std::to_string(pid) +
-                         (pid == static_cast<std::int64_t>(getpid()) ? " (this one)" : "") +
-                         "; stop it before deleting it");
+    // One write transaction: the checks and the deletes see the same rows, a
+    // process claiming a run (markRunning) waits for it, and a refusal leaves
+    // every run in place.
+    exec("BEGIN IMMEDIATE");
+    std::vector<std::int64_t> missing;
+    std::vector<std::pair<std::int64_t, std::int64_t>> training;  // id, owner pid
+    try {
+        reapInterrupted();  // a run whose process is gone may be deleted
+        Statement find(db_, "SELECT status, owner_pid FROM runs WHERE id = ?");
+        for (auto id : ids) {
+            find.reset().bind(1, id);
+            if (!find.step())
+                missing.push_back(id);
+            else if (find.text(0) == "running")
+                training.emplace_back(id, find.integer(1));
+        }
+        if (missing.empty() && training.empty()) {
+            Statement remove(db_, "DELETE FROM runs WHERE id = ?");
+            for (auto id : ids)
+                remove.reset().bind(1, id).step();
+        }
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
     }
-    std::error_code ec;
-    fs::remove(checkpointPath(id), ec);
+    if (!missing.empty() || !training.empty()) {
+        exec("ROLLBACK");
+        std::string why;
+        if (!missing.empty())
+            why = "no run" + std::string(missing.size() > 1 ? "s " : " ") + idRanges(missing) + " in the run library '" +
+                  databasePath() + "'";
+        for (std::size_t i = 0; i < training.size() && i < 8; ++i) {
+            const auto [id, pid] = training[i];
+            why += (why.empty() ? "" : "; ") + std::string("run ") + std::to_string(id) + " is training in process " +
+                   std::to_string(pid) + (pid == static_cast<std::int64_t>(getpid()) ? " (this one)" : "") +
+                   "; stop it before deleting it";
+        }
+        if (training.size() > 8)
+            why += "; and " + std::to_string(training.size() - 8) + " more runs are training";
+        if (ids.size() > 1)
+            why += " (nothing was deleted)";
+        throw StoreError(why);
+    }
+    exec("COMMIT");
+    for (auto id : ids) {
+        std::error_code ec;
+        fs::remove(checkpointPath(id), ec);
+    }
 }
 
 void RunStore::reapInterrupted()

@@ -114,7 +114,9 @@ public:
     // Claims the run for this process: status running, owner pid. Throws
     // StoreError when another live process (or this one) is training it.
     void markRunning(std::int64_t id, const std::string& device, int threads);
-    void appendEpoch(std::int64_t id, const StoredEpoch& epoch);
+    // `addedSeconds` of wall time join the run's total with the epoch, so a
+    // run killed later keeps the time it trained (a resume adds its own).
+    void appendEpoch(std::int64_t id, const StoredEpoch& epoch, double addedSeconds = 0);
     void setCheckpointEpoch(std::int64_t id, int epoch);
     // Forgets epochs after `epoch` (they were trained past the last checkpoint).
     void truncateEpochs(std::int64_t id, int epoch);
@@ -130,6 +132,9 @@ public:
     // naming the owner's pid, for a run some live process (this one included)
     // is training.
     void deleteRun(std::int64_t id);
+    // All of `ids` in one transaction, or none: a missing or training run
+    // refuses the whole list, the StoreError naming each refused id.
+    void deleteRuns(const std::vector<std::int64_t>& ids);
 
     // Readers. Runs whose owner is gone read back as interrupted (and are
     // stored so on the way).
