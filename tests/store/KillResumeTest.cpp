@@ -81,10 +81,15 @@ TEST(KillResume, KilledRunIsInterruptedKeepsItsEpochsAndResumes)
     ASSERT_GT(id, 0) << "no epoch was recorded in time";
 
     int checkpointEpoch = 0;
+    double killedSeconds = 0;
     {
         RunStore store(lib.str());
         const StoredRun r = store.run(id);
         EXPECT_EQ(r.status, kStatusInterrupted);
+        // The killed attempt's time stays recorded, up to its last epoch.
+        killedSeconds = r.seconds;
+        EXPECT_GT(killedSeconds, 0.0);
+        EXPECT_NEAR(killedSeconds, store.epochs(id).back().elapsedSeconds, 1e-6);
         EXPECT_GE(r.epochsDone, 7);
         EXPECT_LT(r.epochsDone, kEpochs);
         checkpointEpoch = r.checkpointEpoch;
@@ -99,7 +104,9 @@ TEST(KillResume, KilledRunIsInterruptedKeepsItsEpochsAndResumes)
 
     const std::string resume = std::string("\"") + TRAVELLER_CLI + "\" runs resume " + std::to_string(id) +
                                " --library \"" + lib.str() + "\" --threads 1 --quiet > /dev/null";
+    const auto resumeStart = std::chrono::steady_clock::now();
     ASSERT_EQ(std::system(resume.c_str()), 0);
+    const double resumeSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - resumeStart).count();
 
     RunStore store(lib.str());
     const StoredRun r = store.run(id);
@@ -113,4 +120,9 @@ TEST(KillResume, KilledRunIsInterruptedKeepsItsEpochsAndResumes)
     // The resumed part started from trained weights, not from scratch.
     EXPECT_LT(epochs[checkpointEpoch].perplexity, epochs[0].perplexity);
     EXPECT_FALSE(r.samples.empty());
+    // The stored wall time covers both attempts: the killed one up to its
+    // last recorded epoch (some of which were trained again) and the resume.
+    EXPECT_GE(r.seconds, epochs.back().elapsedSeconds);
+    EXPECT_GT(r.seconds, killedSeconds);
+    EXPECT_LE(r.seconds, killedSeconds + resumeSeconds);
 }

@@ -1,5 +1,6 @@
 #include "traveller/core/RunStore.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -31,8 +32,12 @@ public:
         shifted.epoch += offset_;
         shifted.epochs = planned_;
         shifted.elapsedSeconds += elapsedBefore_;
+        // The run's wall time grows with each recorded epoch: a kill loses at
+        // most the time since the last one.
         store_.appendEpoch(id_, {shifted.epoch, shifted.perplexity, shifted.tokensPerSecond, shifted.elapsedSeconds,
-                                 shifted.hasSample ? shifted.sample : ""});
+                                 shifted.hasSample ? shifted.sample : ""},
+                           s.elapsedSeconds - recordedSeconds_);
+        recordedSeconds_ = s.elapsedSeconds;
         const bool due = options_.checkpointEvery > 0 ? shifted.epoch % options_.checkpointEvery == 0 : shifted.hasSample;
         if (due && shifted.epoch < planned_) {
             session_.saveCheckpoint(store_.checkpointPath(id_));
@@ -40,6 +45,9 @@ public:
         }
         forward_.onEpoch(shifted);
     }
+
+    // This attempt's wall time already added to the run's total.
+    double recordedSeconds() const { return recordedSeconds_; }
 
 private:
     RunStore& store_;
@@ -50,6 +58,7 @@ private:
     int planned_;
     double elapsedBefore_;
     TrainingObserver& forward_;
+    double recordedSeconds_ = 0;
 };
 
 // Stores run `id` as failed with the exception's message, then rethrows it.
@@ -74,9 +83,11 @@ RunResult trainFrom(RunStore& store, std::int64_t id, LmSession& session, int st
     // Outside the try: a run another process owns must not be marked failed here.
     store.markRunning(id, session.device(), threads);
     RunResult result;
+    double recordedSeconds = 0;
     try {
         Recorder recorder(store, id, session, options, start, planned, elapsedBefore, observer);
         result = session.train(recorder, control);
+        recordedSeconds = recorder.recordedSeconds();
         result.epochsDone += start;
         if (result.divergedEpoch > 0)
             result.divergedEpoch += start;
@@ -85,7 +96,7 @@ RunResult trainFrom(RunStore& store, std::int64_t id, LmSession& session, int st
     } catch (const std::exception& e) {
         failAndRethrow(store, id, e);
     }
-    store.finishRun(id, result, result.seconds);
+    store.finishRun(id, result, std::max(0.0, result.seconds - recordedSeconds));
     return result;
 }
 
