@@ -6,7 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -43,6 +46,21 @@ private:
 {
     std::remove(tmp.c_str());
     throw Error("cannot write checkpoint '" + path + "': " + why);
+}
+
+// For the kill tests (tests/store/KillResumeTest.cpp): with
+// TRAVELLER_KILL_AFTER_CHECKPOINT=N in the environment, the process ends by
+// SIGKILL right after its Nth checkpoint is renamed into place, before the run
+// library records it, as a power cut or the OOM killer could. Unset, inert.
+void killAfterCheckpointIfAsked()
+{
+    static const long target = [] {
+        const char* v = std::getenv("TRAVELLER_KILL_AFTER_CHECKPOINT");
+        return v ? std::strtol(v, nullptr, 10) : 0L;
+    }();
+    static std::atomic<long> written{0};
+    if (target > 0 && ++written == target)
+        std::raise(SIGKILL);
 }
 
 std::string errnoText(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
@@ -120,6 +138,21 @@ void saveCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optim
     Fd dir(::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dir.get() >= 0)
         ::fsync(dir.get());
+    killAfterCheckpointIfAsked();
+}
+
+torch::Tensor readCheckpointExtra(const std::string& path, const std::string& key)
+{
+    torch::serialize::InputArchive archive;
+    torch::Tensor value;
+    try {
+        archive.load_from(path, torch::kCPU);
+        if (!archive.try_read("extra." + key, value, /*is_buffer=*/true))
+            return {};
+    } catch (const c10::Error& e) {
+        throw Error("cannot read checkpoint '" + path + "': " + std::string(e.what_without_backtrace()).substr(0, 200));
+    }
+    return value;
 }
 
 void loadCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optimizer, const std::string& path,

@@ -21,6 +21,12 @@ void saveCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optim
 // Throws traveller::Error when the file is missing or holds another model.
 // Fills those keys of `extras` that the file has and erases the others (older
 // checkpoints have none).
+// The extra `key` of a checkpoint file, undefined when it has none. Throws
+// traveller::Error when the file is missing or not a checkpoint.
+torch::Tensor readCheckpointExtra(const std::string& path, const std::string& key);
+// The extra in which LmSession keeps the epoch its weights are from.
+inline const char* const kCheckpointEpochKey = "epoch";
+
 void loadCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optimizer, const std::string& path,
                         const torch::Device& device, CheckpointExtras* extras = nullptr);
 

@@ -445,14 +445,28 @@ std::string LmSession::generate(const std::string& prefix, int length, double te
 // resumed run reads the same data in the same order as one that never stopped.
 // (Dropout's masks come from LibTorch's global generator, which parallel runs
 // share; a resumed run with dropout draws other masks from the same law.)
-void LmSession::saveCheckpoint(const std::string& path)
+void LmSession::saveCheckpoint(const std::string& path, int epoch)
 {
     std::ostringstream rngText;
     rngText << impl_->rng;
     const std::string text = rngText.str();
     auto bytes = torch::empty({static_cast<std::int64_t>(text.size())}, torch::kUInt8);
     std::memcpy(bytes.data_ptr<std::uint8_t>(), text.data(), text.size());
-    saveCheckpointFile(*impl_->model, *impl_->optimizer, path, {{"data_order_rng", bytes}});
+    CheckpointExtras extras{{"data_order_rng", bytes}};
+    if (epoch > 0)
+        extras[kCheckpointEpochKey] = torch::tensor(static_cast<std::int64_t>(epoch), torch::kInt64);
+    saveCheckpointFile(*impl_->model, *impl_->optimizer, path, extras);
+}
+
+int checkpointFileEpoch(const std::string& path)
+{
+    const torch::Tensor epoch = readCheckpointExtra(path, kCheckpointEpochKey);
+    if (!epoch.defined())
+        return 0;
+    if (epoch.numel() != 1 || epoch.scalar_type() != torch::kInt64 || epoch.item<std::int64_t>() < 1 ||
+        epoch.item<std::int64_t>() > std::numeric_limits<int>::max())
+        throw Error("checkpoint '" + path + "': its epoch is damaged");
+    return static_cast<int>(epoch.item<std::int64_t>());
 }
 
 void LmSession::loadCheckpoint(const std::string& path)

@@ -1,6 +1,8 @@
 // A real `traveller-cli sweep` process, killed with SIGKILL mid-run: the run
 // reads back as interrupted with the epochs it had, and `runs resume` finishes
-// it from its last checkpoint.
+// it from its last checkpoint. Killed right after a checkpoint reached the
+// disk and before the library recorded it, the resumed run's curve is the one
+// of a run never interrupted.
 #include "TestLibrary.h"
 
 #include "traveller/core/RunStore.h"
@@ -23,10 +25,12 @@ namespace {
 // second per 100 epochs on one core), few enough that the resume is quick.
 constexpr int kEpochs = 400;
 
-pid_t spawnCli(const std::vector<std::string>& args)
+pid_t spawnCli(const std::vector<std::string>& args, const std::string& environment = "")
 {
     const pid_t pid = fork();
     if (pid == 0) {
+        if (!environment.empty())
+            putenv(const_cast<char*>(environment.c_str()));
         std::vector<char*> argv;
         static const std::string cli = TRAVELLER_CLI;
         argv.push_back(const_cast<char*>(cli.c_str()));
@@ -125,4 +129,77 @@ TEST(KillResume, KilledRunIsInterruptedKeepsItsEpochsAndResumes)
     EXPECT_GE(r.seconds, epochs.back().elapsedSeconds);
     EXPECT_GT(r.seconds, killedSeconds);
     EXPECT_LE(r.seconds, killedSeconds + resumeSeconds);
+}
+
+namespace {
+
+int runToEnd(pid_t child)
+{
+    int status = 0;
+    return waitpid(child, &status, 0) == child ? status : -1;
+}
+
+std::vector<StoredEpoch> curveOfOnlyRun(const std::string& library)
+{
+    RunStore store(library);
+    const auto runs = store.runs();
+    return runs.size() == 1 ? store.epochs(runs[0].id) : std::vector<StoredEpoch>{};
+}
+
+} // namespace
+
+TEST(KillResume, KillBetweenCheckpointRenameAndRecordResumesAtTheFilesEpoch)
+{
+    constexpr int kEpochs = 30;
+    TestLibrary plain;
+    TestLibrary killed;
+    const auto sweepFile = plain.path() / "short.yaml";
+    std::ofstream(sweepFile) << "name: short\n"
+                                "base:\n"
+                                "  model: {arch: gru, hidden: 16}\n"
+                                "  train: {epochs: "
+                             << kEpochs
+                             << ", device: cpu, threads: 1}\n"
+                                "  data: {max_tokens: 2000, sampling: random}\n"
+                                "  sample: {every: 10, length: 10}\n";
+    const std::vector<std::string> args = {"sweep", sweepFile.string(), "--threads", "1", "--checkpoint-every", "5",
+                                           "--quiet", "--library"};
+    auto with = [](std::vector<std::string> v, const std::string& library) {
+        v.push_back(library);
+        return v;
+    };
+
+    const int plainStatus = runToEnd(spawnCli(with(args, plain.str())));
+    ASSERT_TRUE(WIFEXITED(plainStatus) && WEXITSTATUS(plainStatus) == 0);
+    const auto expected = curveOfOnlyRun(plain.str());
+    ASSERT_EQ(static_cast<int>(expected.size()), kEpochs);
+
+    // SIGKILL right after the second checkpoint (epoch 10) is renamed into place.
+    const int killedStatus = runToEnd(spawnCli(with(args, killed.str()), "TRAVELLER_KILL_AFTER_CHECKPOINT=2"));
+    ASSERT_TRUE(WIFSIGNALED(killedStatus) && WTERMSIG(killedStatus) == SIGKILL) << killedStatus;
+    std::int64_t id = 0;
+    {
+        RunStore store(killed.str());
+        const auto runs = store.runs();
+        ASSERT_EQ(runs.size(), 1U);
+        id = runs[0].id;
+        EXPECT_EQ(runs[0].status, kStatusInterrupted);
+        EXPECT_EQ(runs[0].checkpointEpoch, 5) << "the kill did not fall between the rename and the record";
+        EXPECT_EQ(runs[0].epochsDone, 10);
+    }
+
+    const std::string resume = std::string("\"") + TRAVELLER_CLI + "\" runs resume " + std::to_string(id) +
+                               " --library \"" + killed.str() + "\" --threads 1 --quiet > /dev/null";
+    ASSERT_EQ(std::system(resume.c_str()), 0);
+    RunStore store(killed.str());
+    const StoredRun r = store.run(id);
+    EXPECT_EQ(r.status, "finished");
+    EXPECT_EQ(r.checkpointEpoch, kEpochs);
+    const auto epochs = store.epochs(id);
+    ASSERT_EQ(epochs.size(), expected.size());
+    for (std::size_t i = 0; i < epochs.size(); ++i) {
+        EXPECT_EQ(epochs[i].epoch, static_cast<int>(i) + 1);
+        EXPECT_NEAR(epochs[i].perplexity, expected[i].perplexity, 1e-9 * expected[i].perplexity) << "epoch " << i + 1;
+        EXPECT_EQ(epochs[i].sample, expected[i].sample) << "epoch " << i + 1;
+    }
 }

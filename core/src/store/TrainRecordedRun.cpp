@@ -40,7 +40,7 @@ public:
         recordedSeconds_ = s.elapsedSeconds;
         const bool due = options_.checkpointEvery > 0 ? shifted.epoch % options_.checkpointEvery == 0 : shifted.hasSample;
         if (due && shifted.epoch < planned_) {
-            session_.saveCheckpoint(store_.checkpointPath(id_));
+            session_.saveCheckpoint(store_.checkpointPath(id_), shifted.epoch);
             store_.setCheckpointEpoch(id_, shifted.epoch);
         }
         forward_.onEpoch(shifted);
@@ -91,7 +91,7 @@ RunResult trainFrom(RunStore& store, std::int64_t id, LmSession& session, int st
         result.epochsDone += start;
         if (result.divergedEpoch > 0)
             result.divergedEpoch += start;
-        session.saveCheckpoint(store.checkpointPath(id));
+        session.saveCheckpoint(store.checkpointPath(id), result.epochsDone);
         store.setCheckpointEpoch(id, result.epochsDone);
     } catch (const std::exception& e) {
         failAndRethrow(store, id, e);
@@ -118,19 +118,37 @@ RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions
     ExperimentConfig config = stored.config();
     const std::string checkpoint = store.checkpointPath(id);
     std::error_code ec;
-    const bool haveCheckpoint = stored.checkpointEpoch > 0 && std::filesystem::is_regular_file(checkpoint, ec);
+    const bool fileThere = std::filesystem::is_regular_file(checkpoint, ec);
+    // A kill right after the first checkpoint leaves one the library never
+    // recorded (checkpoint epoch 0): the file's own epoch counts then.
+    const int fileEpoch = fileThere && stored.status != kStatusRunning ? checkpointFileEpoch(checkpoint) : 0;
+    const bool haveCheckpoint = fileThere && (stored.checkpointEpoch > 0 || fileEpoch > 0);
     if (stored.checkpointEpoch > 0 && !haveCheckpoint && stored.status != kStatusRunning &&
         options.missingCheckpoint == MissingCheckpoint::Refuse)
         throw MissingCheckpointError("run " + std::to_string(id) + " recorded " + std::to_string(stored.epochsDone) +
                                      " epoch(s) and a checkpoint at epoch " + std::to_string(stored.checkpointEpoch) +
                                      ", but the checkpoint file '" + checkpoint +
                                      "' is gone: resuming would drop them all and start over from epoch 1");
-    const int start = haveCheckpoint ? std::min(stored.checkpointEpoch, stored.epochs) : 0;
+    if (stored.status == kStatusRunning)
+        throw StoreError("run " + std::to_string(id) + " is already training in another window or process");
+    // The file says which epoch its weights are from. A kill between writing
+    // it and recording it leaves the library one interval behind: the file is
+    // right (the epochs up to it were recorded before it was written), and the
+    // record follows it. A file from before epochs were stored (0) is taken
+    // at the library's word.
+    int start = haveCheckpoint ? stored.checkpointEpoch : 0;
+    if (haveCheckpoint && fileEpoch > 0 && fileEpoch != start) {
+        if (fileEpoch > stored.epochsDone)
+            throw StoreError("run " + std::to_string(id) + "'s checkpoint holds epoch " + std::to_string(fileEpoch) +
+                             " but the run library records only " + std::to_string(stored.epochsDone) +
+                             " epoch(s); the two do not belong together");
+        store.setCheckpointEpoch(id, fileEpoch);
+        start = fileEpoch;
+    }
+    start = std::min(start, stored.epochs);
     if (start >= stored.epochs && stored.epochs > 0)
         throw StoreError("run " + std::to_string(id) + " has already trained all its " + std::to_string(stored.epochs) +
                          " epochs");
-    if (stored.status == kStatusRunning)
-        throw StoreError("run " + std::to_string(id) + " is already training in another window or process");
     double elapsedBefore = 0;
     for (const auto& e : store.epochs(id))
         if (e.epoch == start)

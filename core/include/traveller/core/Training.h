@@ -104,6 +104,11 @@ std::string torchVersion();
 // mappings: "OpenBLAS (openblas-openmp)", or the reference BLAS with a warning.
 std::string blasLibrary();
 
+// The epoch a checkpoint written by LmSession::saveCheckpoint says it holds;
+// 0 when it does not say (written without one, or by an older Traveller).
+// Throws Error when the file cannot be read as a checkpoint.
+int checkpointFileEpoch(const std::string& path);
+
 // One model with its corpus, ready to train and to write text. Construction
 // loads the corpus and builds the model (throws CorpusError, DeviceError,
 // ConfigError). Not thread-safe: use from one thread at a time.
@@ -122,7 +127,9 @@ public:
     std::string generate(const std::string& prefix, int length, double temperature = 0.0,
                          std::uint64_t seed = 0);
 
-    void saveCheckpoint(const std::string& path);
+    // `epoch` is stored in the file, so that the weights say which epoch they
+    // are even when a crash parts them from the run library's record of it.
+    void saveCheckpoint(const std::string& path, int epoch = 0);
     void loadCheckpoint(const std::string& path);
 
     const ExperimentConfig& config() const;
