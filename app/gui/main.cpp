@@ -145,6 +145,12 @@ int main(int argc, char** argv)
                                   "overlay; print JSON lines and exit.",
                                   "RUNS");
     parser.addOption(benchScale);
+    QCommandLineOption presentation("presentation", "Start in presentation mode (large text, the form folded away).");
+    parser.addOption(presentation);
+    QCommandLineOption afterPresentation("screenshot-after-presentation",
+                                         "With --screenshot-after: then switch to presentation mode and grab again.",
+                                         "PNG");
+    parser.addOption(afterPresentation);
     parser.addOptions({dataDir, set, queue, measure, baseline, during, duringEpoch, after, select, size, translateShot,
                        translateEpochs, library, sweepsShot, sweepOption, runsShot});
     parser.process(app);
@@ -318,6 +324,8 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName("Traveller");
     if (!parser.isSet(size) && parser.values(queue).isEmpty())
         window.restoreSettings();
+    if (parser.isSet(presentation))
+        window.setPresentationMode(true);
     const QStringList positional = parser.positionalArguments();
     if (!positional.isEmpty())
         window.loadExperiment(resolveConfig(positional.first()));
@@ -354,7 +362,16 @@ int main(int argc, char** argv)
                 window.samplesView()->selectRun(selectRun);
             QTimer::singleShot(300, &app, [&] {
                 grabTo(window, parser.value(after));
-                app.quit();
+                if (!parser.isSet(afterPresentation)) {
+                    app.quit();
+                    return;
+                }
+                // The same runs on a projector: presentation mode, then a second grab.
+                window.setPresentationMode(true);
+                QTimer::singleShot(500, &app, [&] {
+                    grabTo(window, parser.value(afterPresentation));
+                    app.quit();
+                });
             });
         });
     }

@@ -316,11 +316,16 @@ private Q_SLOTS:
             QVERIFY(w.gradNormChart()->pointCount("norm") > 0);
             checkTicks(w.gradNormChart());
         }
-        // Presentation mode keeps it all drawable, on a log axis.
+        // Presentation mode keeps it all drawable, on a log axis, within the
+        // projector's 1024 pixels even with the diverged run's long figures.
         w.setPresentationMode(true);
         QApplication::processEvents();
         checkTicks(ppl);
+        const int presentedWidth = w.minimumSizeHint().width();
+        const int shownWidth = w.width();
         w.setPresentationMode(false);
+        QVERIFY2(presentedWidth <= 1024, qPrintable(QString::number(presentedWidth)));
+        QCOMPARE(shownWidth, 1024);
 
         // The Runs tab: both runs listed; selecting every row, the diverged
         // one included, draws; the window deletes the diverged run.

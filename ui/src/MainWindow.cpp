@@ -237,11 +237,19 @@ void MainWindow::setPresentationMode(bool on)
         formSizes_ = mainSplitter_->sizes();
         setZoom(std::max(zoom_, kPresentationZoom));
         // The form folds away (drag the splitter or leave the mode to get it
-        // back): charts, runs and samples get the screen.
+        // back): charts, runs and samples get the screen, the charts most.
+        formMinimumWidth_ = leftScroll_->minimumWidth();
+        leftScroll_->setMinimumWidth(0);  // folded: it must not hold the window wider than the screen
         mainSplitter_->setSizes({0, std::max(1, mainSplitter_->width())});
+        rightSizes_ = rightSplitter_->sizes();
+        const int height = std::max(300, rightSplitter_->height());
+        rightSplitter_->setSizes({height * 55 / 100, height * 17 / 100, height - height * 55 / 100 - height * 17 / 100});
         logScale_->setChecked(true);
     } else {
         setZoom(zoomBeforePresentation_);
+        leftScroll_->setMinimumWidth(formMinimumWidth_);
+        if (rightSizes_.size() == 3)
+            rightSplitter_->setSizes(rightSizes_);
         if (formSizes_.size() == 2 && formSizes_[0] > 0)
             mainSplitter_->setSizes(formSizes_);
         else
@@ -360,6 +368,7 @@ void MainWindow::buildUi()
     leftLayout->addWidget(message_);
     leftLayout->addWidget(panel_, 1);
     auto* leftScroll = new QScrollArea;
+    leftScroll_ = leftScroll;
     leftScroll->setObjectName("experimentScroll");
     leftScroll->setWidget(left);
     leftScroll->setWidgetResizable(true);
@@ -483,6 +492,7 @@ void MainWindow::buildUi()
     // Charts, then the run table across the whole width (the columns that
     // tell lab runs apart need it), then the samples.
     auto* right = new QSplitter(Qt::Vertical);
+    rightSplitter_ = right;
     right->addWidget(charts);
     right->addWidget(runsTable_);
     right->addWidget(samples_);
@@ -554,6 +564,9 @@ void MainWindow::buildUi()
     auto statusLabel = [this](const QString& name) {
         auto* l = new QLabel;
         l->setObjectName(name);
+        // Long figures are cut at the window's edge, never widen the window
+        // past a 1024-pixel projector (presentation mode's big text included).
+        l->setMinimumWidth(16);
         statusBar()->addPermanentWidget(l);
         return l;
     };

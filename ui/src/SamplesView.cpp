@@ -2,6 +2,7 @@
 
 #include <QDoubleSpinBox>
 #include <QFontDatabase>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -21,7 +22,7 @@ enum Column { kRunColumn, kEpochColumn, kSampleColumn, kRegeneratedColumn, kColu
 
 SamplesView::SamplesView(QWidget* parent) : QWidget(parent)
 {
-    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    const QFont mono = monospace(font());
 
     table_ = new QTableWidget(0, kColumnCount, this);
     table_->setObjectName("samplesTable");
@@ -44,7 +45,6 @@ SamplesView::SamplesView(QWidget* parent) : QWidget(parent)
     prefix_ = new QLineEdit("time traveller", this);
     prefix_->setObjectName("prefixEdit");
     prefix_->setToolTip(tr("Text every run continues"));
-    prefix_->setMinimumWidth(prefix_->fontMetrics().horizontalAdvance(QStringLiteral("time traveller")) + 16);
     temperature_ = new QDoubleSpinBox(this);
     temperature_->setObjectName("temperatureSpin");
     temperature_->setRange(0.0, 5.0);
@@ -56,7 +56,8 @@ SamplesView::SamplesView(QWidget* parent) : QWidget(parent)
     length_->setRange(1, 1000);
     length_->setValue(50);
     length_->setSuffix(tr(" tokens"));
-    regenerate_ = new QPushButton(tr("Regenerate for every run"), this);
+    regenerate_ = new QPushButton(tr("Regenerate all"), this);
+    regenerate_->setToolTip(tr("Continue the prefix with every run's latest weights"));
     regenerate_->setObjectName("regenerateButton");
     connect(regenerate_, &QPushButton::clicked, this, [this] {
         if (!prefix_->text().isEmpty())
@@ -67,7 +68,9 @@ SamplesView::SamplesView(QWidget* parent) : QWidget(parent)
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Prefix"), this));
     bar->addWidget(prefix_, 1);
-    bar->addWidget(new QLabel(tr("Temperature"), this));
+    auto* temperatureLabel = new QLabel(tr("T"), this);
+    temperatureLabel->setToolTip(temperature_->toolTip());
+    bar->addWidget(temperatureLabel);
     bar->addWidget(temperature_);
     bar->addWidget(length_);
     bar->addWidget(regenerate_);
@@ -111,8 +114,31 @@ void SamplesView::addRun(int runId, const QString& name)
     table_->setItem(row, kSampleColumn, new QTableWidgetItem(tr("(waiting for the first sample)")));
     table_->setItem(row, kRegeneratedColumn, new QTableWidgetItem(QString()));
     for (int c = 0; c < kColumnCount; ++c)
-        table_->item(row, c)->setFont(c >= kSampleColumn ? QFontDatabase::systemFont(QFontDatabase::FixedFont)
-                                                         : table_->font());
+        table_->item(row, c)->setFont(c >= kSampleColumn ? monospace(font()) : table_->font());
+}
+
+QFont SamplesView::monospace(const QFont& like)
+{
+    // The system's fixed font at the size of the text around it, so zoom and
+    // presentation mode enlarge the samples too.
+    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    if (like.pointSizeF() > 0)
+        mono.setPointSizeF(like.pointSizeF());
+    return mono;
+}
+
+void SamplesView::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() != QEvent::FontChange)
+        return;
+    const QFont mono = monospace(font());
+    timeline_->setFont(mono);
+    for (int row = 0; row < table_->rowCount(); ++row)
+        for (int c = 0; c < kColumnCount; ++c)
+            if (QTableWidgetItem* item = table_->item(row, c))
+                item->setFont(c >= kSampleColumn ? mono : font());
+    table_->resizeRowsToContents();
 }
 
 void SamplesView::setRunName(int runId, const QString& name)

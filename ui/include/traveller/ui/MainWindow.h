@@ -184,6 +184,10 @@ private:
     QPushButton* stopButton_;
     QCheckBox* logScale_;
     QSplitter* mainSplitter_;
+    QSplitter* rightSplitter_;  // charts / run table / samples
+    QWidget* leftScroll_;       // the experiment form
+    int formMinimumWidth_ = 0;
+    QList<int> rightSizes_;
     QAction* presentationAction_;
     QFont baseFont_;
     double zoom_ = 1.0;

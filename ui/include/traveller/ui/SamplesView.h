@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QList>
 #include <QString>
+#include <QFont>
 #include <QWidget>
 
 class QDoubleSpinBox;
@@ -42,7 +43,11 @@ Q_SIGNALS:
     void regenerateRequested(const QString& prefix, int length, double temperature);
     void selectedRunChanged(int runId);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    static QFont monospace(const QFont& like);
     struct Entry {
         int epoch;
         QString text;
