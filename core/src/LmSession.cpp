@@ -268,6 +268,18 @@ RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
     auto& model = *impl_->model;
     auto& optimizer = *impl_->optimizer;
     const auto params = model.parameters();
+    // The weights at the end of the last completed epoch: a run stopped in
+    // the middle of an epoch goes back to them, so that "stopped at epoch N"
+    // is the model of epoch N (its curve, its samples and any text written
+    // with it afterwards agree).
+    std::vector<torch::Tensor> lastEpochWeights;
+    auto keepWeights = [&] {
+        torch::NoGradGuard noGrad;
+        lastEpochWeights.clear();
+        for (const auto& p : params)
+            lastEpochWeights.push_back(p.detach().clone());
+    };
+    keepWeights();
     const auto runStart = Clock::now();
     const double pausedAtStart = control.pausedSeconds();
     // Wall time without the pauses: a paused run is not training.
@@ -338,15 +350,20 @@ RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
         const double seconds = std::chrono::duration<double>(Clock::now() - epochStart).count() -
                                (control.pausedSeconds() - pausedAtEpochStart);
         if (stopped) {
-            // A partial epoch still counts for speed but not as a completed epoch.
+            // A partial epoch still counts for speed but not as a completed
+            // epoch, and its updates are undone.
             trainSeconds += seconds;
             trainTokens += tokens;
             result.status = RunStatus::Stopped;
+            torch::NoGradGuard noGrad;
+            for (std::size_t i = 0; i < params.size(); ++i)
+                params[i].copy_(lastEpochWeights[i]);
             break;
         }
         trainSeconds += seconds;
         trainTokens += tokens;
         result.epochsDone = epoch;
+        keepWeights();
         result.perplexity = std::exp(lossSum / static_cast<double>(tokens));
         // A model far worse than guessing uniformly (perplexity = vocabulary size)
         // has blown up even while each loss is still finite: lr 10 on an RNN ends

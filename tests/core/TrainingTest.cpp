@@ -28,7 +28,13 @@ struct Recorder : TrainingObserver {
     std::vector<EpochStats> epochs;
     std::vector<BatchStats> batches;
     std::function<void(const EpochStats&)> onEpochHook;
-    void onBatch(const BatchStats& s) override { batches.push_back(s); }
+    std::function<void(const BatchStats&)> onBatchHook;
+    void onBatch(const BatchStats& s) override
+    {
+        batches.push_back(s);
+        if (onBatchHook)
+            onBatchHook(s);
+    }
     void onEpoch(const EpochStats& s) override
     {
         epochs.push_back(s);
@@ -108,6 +114,31 @@ TEST(Training, StopKeepsCompletedEpochs)
     EXPECT_EQ(rec.epochs.size(), 3u);
     EXPECT_TRUE(std::isfinite(r.perplexity));
     EXPECT_EQ(r.samples.at("time traveller").rfind("time traveller", 0), 0u);  // the weights are kept
+}
+
+// Stopped in the middle of epoch 4, the run is the model of epoch 3: the
+// batches of the unfinished epoch are undone, so its last sample, its final
+// text and text written with it afterwards agree.
+TEST(Training, StopMidEpochKeepsTheLastCompletedEpochsWeights)
+{
+    ExperimentConfig c = smallRun(Arch::Gru, 100);
+    c.sample.every = 1;
+    LmSession session(c, test::dataDir());
+    Recorder rec;
+    RunControl control;
+    rec.onBatchHook = [&](const BatchStats& s) {
+        if (s.epoch == 4 && s.batch == 2)
+            control.requestStop();
+    };
+    const RunResult r = session.train(rec, control);
+    EXPECT_EQ(r.status, RunStatus::Stopped);
+    EXPECT_EQ(r.epochsDone, 3);
+    ASSERT_EQ(rec.epochs.size(), 3u);
+    ASSERT_TRUE(rec.epochs.back().hasSample);
+    const std::string epoch3 = rec.epochs.back().sample;
+    EXPECT_EQ(r.samples.at("time traveller"), epoch3);
+    EXPECT_EQ(session.generate("time traveller", c.sample.length, 0.0, 99), epoch3);
+    EXPECT_GT(rec.batches.size(), 3 * static_cast<std::size_t>(session.batchesPerEpoch()));  // epoch 4 did start
 }
 
 TEST(Training, PauseBlocksUntilResumed)
