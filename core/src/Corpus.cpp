@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace traveller {
@@ -21,6 +22,12 @@ Vocab Vocab::build(const std::vector<std::string>& tokens, int minFreq, const st
             counts.emplace_back(t, 0);
         ++counts[it->second].second;
     }
+    return fromCounts(std::move(counts), minFreq, reserved);
+}
+
+Vocab Vocab::fromCounts(std::vector<std::pair<std::string, std::int64_t>> counts, int minFreq,
+                        const std::vector<std::string>& reserved)
+{
     std::stable_sort(counts.begin(), counts.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     Vocab v;
@@ -133,6 +140,225 @@ std::string joinTokens(const std::vector<std::string>& tokens, TokenKind kind)
     return out;
 }
 
+namespace {
+
+// Stop reading a corpus here: a named pipe or a device can be endless.
+constexpr std::uint64_t kMaxCorpusBytes = 2ULL << 30;  // 2 GiB
+constexpr std::size_t kReadChunkBytes = 1 << 20;
+
+bool isAsciiLetter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// White space and control characters other than the line break: one space
+// between tokens in unicode mode.
+bool isSpaceLike(char32_t c)
+{
+    return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0xa0) || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+           c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000 || c == 0xfeff;
+}
+
+void appendUtf8(std::string& out, char32_t c)
+{
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+    } else if (c < 0x800) {
+        out += static_cast<char>(0xc0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+        out += static_cast<char>(0xe0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (c & 0x3f));
+    } else {
+        out += static_cast<char>(0xf0 | (c >> 18));
+        out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+        out += static_cast<char>(0x80 | (c & 0x3f));
+    }
+}
+
+// Decodes UTF-8 a byte at a time (so chunks may split a character) and
+// refuses what is not text: invalid sequences, overlong forms, surrogates,
+// NUL bytes. `offset` counts bytes, for the error.
+class Utf8Decoder {
+public:
+    explicit Utf8Decoder(std::string path) : path_(std::move(path)) {}
+
+    // True when `byte` completes a code point, then in `out`.
+    bool feed(unsigned char byte, char32_t& out)
+    {
+        const std::uint64_t at = offset_++;
+        if (need_ == 0) {
+            if (byte == 0)
+                fail(at, "a NUL byte: this is a binary file, not text");
+            if (byte < 0x80) {
+                out = byte;
+                return true;
+            }
+            if (byte >= 0xc2 && byte <= 0xdf) {
+                need_ = 1, cp_ = byte & 0x1f, min_ = 0x80;
+            } else if (byte >= 0xe0 && byte <= 0xef) {
+                need_ = 2, cp_ = byte & 0x0f, min_ = 0x800;
+            } else if (byte >= 0xf0 && byte <= 0xf4) {
+                need_ = 3, cp_ = byte & 0x07, min_ = 0x10000;
+            } else {
+                fail(at, "byte 0x" + hex(byte) + " cannot start a UTF-8 character");
+            }
+            start_ = at;
+            return false;
+        }
+        if ((byte & 0xc0) != 0x80)
+            fail(start_, "a UTF-8 character cut short (byte 0x" + hex(byte) + " at offset " + std::to_string(at) + ")");
+        cp_ = (cp_ << 6) | (byte & 0x3f);
+        if (--need_ > 0)
+            return false;
+        if (cp_ < min_ || cp_ > 0x10ffff || (cp_ >= 0xd800 && cp_ <= 0xdfff))
+            fail(start_, "an invalid UTF-8 sequence");
+        out = cp_;
+        return true;
+    }
+
+    void finish() const
+    {
+        if (need_ > 0)
+            fail(start_, "a UTF-8 character cut short by the end of the file");
+    }
+
+private:
+    static std::string hex(unsigned char b)
+    {
+        const char* digits = "0123456789abcdef";
+        return {digits[b >> 4], digits[b & 15]};
+    }
+    [[noreturn]] void fail(std::uint64_t at, const std::string& what) const
+    {
+        throw CorpusError(path_, "is not UTF-8 text: " + what + " at byte offset " + std::to_string(at) +
+                                     "; a corpus must be a UTF-8 text file");
+    }
+
+    std::string path_;
+    std::uint64_t offset_ = 0;
+    std::uint64_t start_ = 0;
+    int need_ = 0;
+    char32_t cp_ = 0;
+    char32_t min_ = 0;
+};
+
+// Counts every token of the text (the vocabulary is the whole text's) while
+// keeping only the first `keep` of them, as 4-byte slots in order of first
+// appearance: memory grows with the vocabulary and `keep`, not the file.
+class TokenCounter {
+public:
+    explicit TokenCounter(std::uint64_t keep) : keep_(keep) {}
+
+    void codePoint(char32_t c)
+    {
+        if (c >= slotOfCodePoint_.size())
+            slotOfCodePoint_.resize(c < 0x80 ? 0x80 : 0x110000, -1);
+        std::int32_t& slot = slotOfCodePoint_[c];
+        if (slot < 0) {
+            std::string token;
+            appendUtf8(token, c);
+            slot = newSlot(std::move(token));
+        }
+        add(slot);
+    }
+
+    void word(const std::string& w)
+    {
+        auto [it, inserted] = slotOfWord_.try_emplace(w, 0);
+        if (inserted)
+            it->second = newSlot(w);
+        add(it->second);
+    }
+
+    std::uint64_t total() const { return total_; }
+    const std::vector<std::int32_t>& kept() const { return kept_; }
+    std::vector<std::pair<std::string, std::int64_t>>& counts() { return counts_; }
+
+private:
+    std::int32_t newSlot(std::string token)
+    {
+        counts_.emplace_back(std::move(token), 0);
+        return static_cast<std::int32_t>(counts_.size() - 1);
+    }
+    void add(std::int32_t slot)
+    {
+        ++counts_[static_cast<std::size_t>(slot)].second;
+        if (total_++ < keep_)
+            kept_.push_back(slot);
+    }
+
+    std::uint64_t keep_;
+    std::uint64_t total_ = 0;
+    std::vector<std::int32_t> slotOfCodePoint_;
+    std::unordered_map<std::string, std::int32_t> slotOfWord_;
+    std::vector<std::pair<std::string, std::int64_t>> counts_;  // in order of first appearance
+    std::vector<std::int32_t> kept_;
+};
+
+// The tokens of a text, fed one code point at a time. Book: letters a-z
+// lower-cased, any other run -> one space inside a line (cleanLine); Unicode:
+// every code point, runs of white space -> one space inside a line. Char
+// tokens skip empty lines and join lines as `join` says; word tokens are the
+// runs between spaces and line breaks.
+class Tokenizer {
+public:
+    Tokenizer(const DataConfig& data, TokenCounter& counter)
+        : char_(data.tokens == TokenKind::Char), book_(data.normalize == Normalize::Book), join_(data.joinLines),
+          counter_(counter)
+    {
+    }
+
+    void feed(char32_t c)
+    {
+        if (c == '\n') {
+            endWord();
+            anyLine_ = anyLine_ || lineHasText_;
+            lineHasText_ = pendingSpace_ = false;
+            return;
+        }
+        const bool keep = book_ ? isAsciiLetter(c) : !isSpaceLike(c);
+        if (!keep) {
+            pendingSpace_ = true;
+            endWord();
+            return;
+        }
+        if (book_ && c < 0x80)
+            c = static_cast<char32_t>(std::tolower(static_cast<int>(c)));
+        if (char_) {
+            if (lineHasText_ && pendingSpace_)
+                counter_.codePoint(' ');
+            else if (!lineHasText_ && anyLine_ && join_ == LineJoin::Space)
+                counter_.codePoint(' ');
+            counter_.codePoint(c);
+        } else {
+            appendUtf8(word_, c);
+        }
+        lineHasText_ = true;
+        pendingSpace_ = false;
+    }
+
+    void finish() { endWord(); }
+
+private:
+    void endWord()
+    {
+        if (!word_.empty())
+            counter_.word(word_);
+        word_.clear();
+    }
+
+    bool char_;
+    bool book_;
+    LineJoin join_;
+    TokenCounter& counter_;
+    bool lineHasText_ = false;
+    bool pendingSpace_ = false;
+    bool anyLine_ = false;
+    std::string word_;
+};
+
+} // namespace
+
 Corpus loadCorpus(const DataConfig& data, const std::string& dataDir)
 {
     Corpus corpus;
@@ -142,15 +368,60 @@ Corpus loadCorpus(const DataConfig& data, const std::string& dataDir)
     } else {
         corpus.path = data.corpus;
     }
-    const auto lines = readCleanLines(corpus.path);
-    const auto tokens = data.tokens == TokenKind::Char ? charTokens(lines, data.joinLines) : wordTokens(lines);
-    if (tokens.size() < 2)
-        throw CorpusError(corpus.path, "holds fewer than two tokens after cleaning; it cannot train a model");
-    corpus.vocab = Vocab::build(tokens);
-    const std::size_t keep = data.maxTokens > 0 ? std::min<std::size_t>(tokens.size(), data.maxTokens) : tokens.size();
-    corpus.ids.reserve(keep);
-    for (std::size_t i = 0; i < keep; ++i)
-        corpus.ids.push_back(corpus.vocab.index(tokens[i]));
+    std::ifstream in(corpus.path, std::ios::binary);
+    if (!in)
+        throw CorpusError(corpus.path, "cannot open the corpus file");
+    // Streamed in chunks: the whole text is counted for the vocabulary (as the
+    // book does) but only the first max_tokens tokens are kept.
+    const std::uint64_t keep = data.maxTokens > 0 ? static_cast<std::uint64_t>(data.maxTokens)
+                                                  : std::numeric_limits<std::uint64_t>::max();
+    TokenCounter counter(keep);
+    Tokenizer tokenizer(data, counter);
+    Utf8Decoder decoder(corpus.path);
+    std::vector<char> chunk(kReadChunkBytes);
+    std::uint64_t bytes = 0;
+    bool first = true;
+    while (in) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        const auto n = static_cast<std::size_t>(in.gcount());
+        if (n == 0)
+            break;
+        bytes += n;
+        if (bytes > kMaxCorpusBytes)
+            throw CorpusError(corpus.path, "is larger than " + std::to_string(kMaxCorpusBytes >> 30) +
+                                               " GiB; a corpus is read whole for its vocabulary, so give a smaller file");
+        for (std::size_t i = 0; i < n; ++i) {
+            char32_t c;
+            if (!decoder.feed(static_cast<unsigned char>(chunk[i]), c))
+                continue;
+            if (first && c == 0xfeff) {
+                first = false;
+                continue;  // a byte-order mark is not text
+            }
+            first = false;
+            tokenizer.feed(c);
+        }
+    }
+    if (in.bad())
+        throw CorpusError(corpus.path, "cannot read the corpus file");
+    decoder.finish();
+    tokenizer.finish();
+    if (counter.total() < 2)
+        throw CorpusError(corpus.path,
+                          data.normalize == Normalize::Book
+                              ? "holds fewer than two tokens after cleaning (the book's cleaning keeps the letters "
+                                "a-z only; set data.normalize: unicode for text in other scripts); it cannot train a "
+                                "model"
+                              : "holds fewer than two tokens; it cannot train a model");
+    // Slots -> ids of the frequency-ordered vocabulary.
+    corpus.vocab = Vocab::fromCounts(counter.counts());
+    std::vector<std::int64_t> idOfSlot;
+    idOfSlot.reserve(counter.counts().size());
+    for (const auto& [token, count] : counter.counts())
+        idOfSlot.push_back(corpus.vocab.index(token));
+    corpus.ids.reserve(counter.kept().size());
+    for (auto slot : counter.kept())
+        corpus.ids.push_back(idOfSlot[static_cast<std::size_t>(slot)]);
     return corpus;
 }
 

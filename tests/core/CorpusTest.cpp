@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 using namespace traveller;
 namespace fs = std::filesystem;
@@ -158,4 +159,83 @@ TEST_F(BadDataDir, FailedDownloadChangesNothing)
     EXPECT_EQ(content, "keep me");
     EXPECT_FALSE(fs::exists(dir_ / "timemachine.txt.download"));
     ::unsetenv("TRAVELLER_DATA_HOST");
+}
+
+// What is not UTF-8 text is refused by name and offset, never trained on.
+TEST_F(BadDataDir, BinaryAndInvalidUtf8FilesAreRefused)
+{
+    struct Case {
+        std::string bytes;
+        std::string says;
+    };
+    const std::vector<Case> cases = {
+        {std::string("hello\0world", 11), "NUL byte"},
+        {"caf\xe9 au lait", "cut short"},           // Latin-1, not UTF-8
+        {"ab\xff\xfe", "cannot start"},              // not a UTF-8 byte at all
+        {"over\xc0\xaflong", "cannot start"},        // an overlong '/'
+        {"surrogate \xed\xa0\x80 here", "invalid"},  // U+D800
+        {"ends mid-character \xe6\x97", "end of the file"},
+    };
+    for (const auto& c : cases) {
+        const auto path = dir_ / "bad.txt";
+        std::ofstream(path, std::ios::binary) << c.bytes;
+        DataConfig data;
+        data.corpus = path.string();
+        try {
+            loadCorpus(data, dir_.string());
+            ADD_FAILURE() << "accepted: " << c.says;
+        } catch (const CorpusError& e) {
+            const std::string what = e.what();
+            EXPECT_EQ(e.path(), path.string());
+            EXPECT_NE(what.find("is not UTF-8 text"), std::string::npos) << what;
+            EXPECT_NE(what.find(c.says), std::string::npos) << what;
+            EXPECT_NE(what.find("byte offset"), std::string::npos) << what;
+        }
+    }
+    // A megabyte of random bytes, as a user pointing at the wrong file would.
+    {
+        std::ifstream random("/dev/urandom", std::ios::binary);
+        std::string bytes(1 << 20, '\0');
+        random.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        std::ofstream(dir_ / "random.bin", std::ios::binary) << bytes;
+    }
+    DataConfig data;
+    data.corpus = (dir_ / "random.bin").string();
+    EXPECT_THROW(loadCorpus(data, dir_.string()), CorpusError);
+}
+
+// A file read in chunks gives the same tokens as read at once: words and
+// characters that straddle a chunk boundary, a byte-order mark, CRLF lines.
+TEST_F(BadDataDir, StreamedTextMatchesTheBooksCleaning)
+{
+    std::string text = "\xef\xbb\xbfThe Time-Machine\r\n\r\n  by H. G. Wells\r\n";
+    std::string line = "Caf\xc3\xa9 sprang up -- a word, then another!\n";
+    while (text.size() < (3u << 20))  // three read chunks
+        text += line;
+    const auto path = dir_ / "text.txt";
+    std::ofstream(path, std::ios::binary) << text;
+    std::vector<std::string> lines;
+    {
+        std::istringstream in(text.substr(3));
+        for (std::string l; std::getline(in, l);)
+            lines.push_back(cleanLine(l));
+    }
+    for (const TokenKind kind : {TokenKind::Char, TokenKind::Word}) {
+        for (const LineJoin join : {LineJoin::None, LineJoin::Space}) {
+            DataConfig data;
+            data.corpus = path.string();
+            data.tokens = kind;
+            data.joinLines = join;
+            data.maxTokens = 0;
+            const Corpus c = loadCorpus(data, dir_.string());
+            const auto expected = kind == TokenKind::Char ? charTokens(lines, join) : wordTokens(lines);
+            ASSERT_EQ(c.ids.size(), expected.size());
+            EXPECT_EQ(c.vocab.tokens(), Vocab::build(expected).tokens());
+            for (std::size_t i = 0; i < expected.size(); ++i)
+                if (c.vocab.token(c.ids[i]) != expected[i]) {
+                    ADD_FAILURE() << "token " << i << ": " << c.vocab.token(c.ids[i]) << " vs " << expected[i];
+                    break;
+                }
+        }
+    }
 }

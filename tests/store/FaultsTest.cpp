@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -426,4 +427,70 @@ TEST(RangeDelete, ARangeIsDeletedWhollyOrNotAtAll)
     EXPECT_LT(seconds, 10.0);
     EXPECT_EQ(count(), 0U);
     EXPECT_FALSE(fs::exists(lib.path() / "checkpoints" / "10.pt"));
+}
+
+namespace {
+
+// Runs traveller-cli to its end (or kills it after `limitSeconds`) and
+// returns its exit status (-1 when killed) and its peak resident memory.
+struct Measured {
+    int status = -1;
+    long peakKib = 0;
+    std::string output;
+};
+
+Measured measureCli(const std::vector<std::string>& args, const fs::path& log, double limitSeconds)
+{
+    Measured m;
+    const pid_t pid = spawnCli(args, log.string());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(limitSeconds);
+    int status = 0;
+    struct rusage usage {};
+    while (wait4(pid, &status, WNOHANG, &usage) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            kill(pid, SIGKILL);
+            wait4(pid, &status, 0, &usage);
+            m.output = readFile(log);
+            return m;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    m.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    m.peakKib = usage.ru_maxrss;
+    m.output = readFile(log);
+    return m;
+}
+
+} // namespace
+
+// A 100 MB text trained with max_tokens 10,000 is streamed, not held: the
+// process stays far below the 4.4 GB it took when every character was a
+// std::string. /dev/urandom, which never ends, is refused at once as not text.
+TEST(HugeCorpus, AHundredMegabyteTextTrainsInBoundedMemoryAndRandomBytesAreRefused)
+{
+    TestLibrary lib;
+    const fs::path text = lib.path() / "big.txt";
+    {
+        std::string line;
+        for (int i = 0; line.size() < 4000; ++i)
+            line += (i % 7 == 0 ? "time " : i % 3 == 0 ? "traveller " : "machine ");
+        line += '\n';
+        std::ofstream out(text, std::ios::binary);
+        for (std::size_t written = 0; written < 100'000'000; written += line.size())
+            out << line;
+    }
+    const fs::path config = lib.path() / "big.yaml";
+    std::ofstream(config) << "model: {arch: gru, hidden: 16}\ntrain: {epochs: 1, device: cpu, threads: 1}\n"
+                          << "data: {corpus: " << text.string() << ", max_tokens: 10000}\nsample: {length: 10}\n";
+    const Measured big = measureCli({"train", config.string(), "--quiet"}, lib.path() / "big.log", 120);
+    EXPECT_EQ(big.status, 0) << big.output;
+    EXPECT_LT(big.peakKib, 600 * 1024) << "peak resident memory " << big.peakKib << " KiB";
+    std::cout << "[ peak ] 100 MB corpus, max_tokens 10000: " << big.peakKib << " KiB\n";
+    fs::remove(text);
+
+    std::ofstream(config) << "model: {arch: gru, hidden: 16}\ntrain: {epochs: 1, device: cpu, threads: 1}\n"
+                          << "data: {corpus: /dev/urandom, max_tokens: 10000}\n";
+    const Measured random = measureCli({"train", config.string(), "--quiet"}, lib.path() / "random.log", 30);
+    EXPECT_EQ(random.status, 1) << "still reading /dev/urandom after 30 s";
+    EXPECT_NE(random.output.find("/dev/urandom: is not UTF-8 text"), std::string::npos) << random.output;
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace traveller {
@@ -19,6 +20,9 @@ public:
     Vocab() = default;
     static Vocab build(const std::vector<std::string>& tokens, int minFreq = 0,
                        const std::vector<std::string>& reserved = {});
+    // The same from (token, count) pairs in order of first appearance.
+    static Vocab fromCounts(std::vector<std::pair<std::string, std::int64_t>> counts, int minFreq = 0,
+                            const std::vector<std::string>& reserved = {});
 
     std::int64_t size() const { return static_cast<std::int64_t>(itos_.size()); }
     std::int64_t index(const std::string& token) const;  // 0 (<unk>) when unknown
@@ -52,8 +56,11 @@ struct Corpus {
 };
 
 // Loads the corpus a DataConfig names. "timemachine" resolves inside dataDir
-// and must match the book's SHA-1; any other value is a path to a text file.
-// Throws CorpusError naming the file on any problem.
+// and must match the book's SHA-1; any other value is a path to a UTF-8 text
+// file (at most 2 GiB). The file is streamed: the vocabulary counts all of it,
+// only the first max_tokens tokens are kept, so memory follows max_tokens and
+// the vocabulary, not the file. Throws CorpusError naming the file on any
+// problem, also for a file that is not UTF-8 text (binary, another encoding).
 Corpus loadCorpus(const DataConfig& data, const std::string& dataDir);
 
 } // namespace traveller

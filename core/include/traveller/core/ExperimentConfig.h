@@ -15,6 +15,10 @@ enum class Optimizer { Sgd, Adam };
 enum class TokenKind { Char, Word };
 enum class Sampling { Sequential, Random };
 enum class LineJoin { None, Space };
+// How a corpus's text becomes tokens: the book's cleaning (ASCII letters,
+// lower-cased, other runs -> one space) or every Unicode code point kept
+// (whitespace runs -> one space), for text in any script.
+enum class Normalize { Book, Unicode };
 
 struct ModelConfig {
     Arch arch = Arch::Rnn;
@@ -41,6 +45,7 @@ struct DataConfig {
     int numSteps = 35;
     Sampling sampling = Sampling::Sequential;
     LineJoin joinLines = LineJoin::None; // the book concatenates lines with no separator
+    Normalize normalize = Normalize::Book;
 };
 
 struct SampleConfig {
