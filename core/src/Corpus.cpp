@@ -152,7 +152,7 @@ bool isAsciiLetter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c
 // between tokens in unicode mode.
 bool isSpaceLike(char32_t c)
 {
-    return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0xa0) || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    return c <= 0x20 || c == 0x7f || (c >= 0x80 && c <= 0xa0) || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
            c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000 || c == 0xfeff;
 }
 
@@ -358,6 +358,59 @@ private:
 };
 
 } // namespace
+
+std::vector<std::string> tokenizePrefix(const std::string& text, TokenKind kind, Normalize normalize)
+{
+    if (normalize == Normalize::Book)
+        return tokenizePrefix(text, kind);
+    // Typed text: bytes that are not UTF-8 are dropped rather than refused.
+    std::vector<std::string> out;
+    std::string word;
+    bool pendingSpace = false;
+    auto take = [&](char32_t c) {
+        if (c == '\n' || isSpaceLike(c)) {
+            pendingSpace = true;
+            if (!word.empty())
+                out.push_back(std::move(word));
+            word.clear();
+            return;
+        }
+        if (kind == TokenKind::Word) {
+            appendUtf8(word, c);
+        } else {
+            if (pendingSpace && !out.empty())
+                out.emplace_back(" ");
+            out.emplace_back();
+            appendUtf8(out.back(), c);
+        }
+        pendingSpace = false;
+    };
+    for (std::size_t i = 0; i < text.size();) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        const int length = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+        if (length == 0 || i + static_cast<std::size_t>(length) > text.size()) {
+            ++i;
+            continue;
+        }
+        Utf8Decoder decoder("prefix");
+        char32_t c = 0;
+        bool complete = false;
+        try {
+            for (int k = 0; k < length; ++k)
+                complete = decoder.feed(static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]), c);
+        } catch (const CorpusError&) {
+            complete = false;
+        }
+        i += complete ? static_cast<std::size_t>(length) : 1;
+        if (complete && c != 0)
+            take(c);
+    }
+    if (!word.empty())
+        out.push_back(word);
+    if (kind == TokenKind::Char && pendingSpace && !out.empty())
+        out.emplace_back(" ");  // "时间 " asks for what follows
+    return out;
+}
 
 Corpus loadCorpus(const DataConfig& data, const std::string& dataDir)
 {

@@ -71,7 +71,7 @@ const std::vector<Field>& fields()
             "Intra-op CPU threads; 0 uses every core."));
         t.push_back(F::stringField(
             "data.corpus", [](ExperimentConfig& c) -> std::string& { return c.data.corpus; }, false,
-            "timemachine (the book's corpus, checked by SHA-1) or a path to a UTF-8 text file."));
+            "timemachine (the book's corpus, checked by SHA-1) or a path to a UTF-8 text file (see data.normalize)."));
         t.push_back(F::enumField<TokenKind>(
             "data.tokens", {{"char", TokenKind::Char}, {"word", TokenKind::Word}},
             [](ExperimentConfig& c) -> TokenKind& { return c.data.tokens; }, "Character or word tokens."));
@@ -93,6 +93,11 @@ const std::vector<Field>& fields()
             "data.join_lines", {{"none", LineJoin::None}, {"space", LineJoin::Space}},
             [](ExperimentConfig& c) -> LineJoin& { return c.data.joinLines; },
             "How character-level lines are joined: none (the book: \"himwas\") or with a space."));
+        t.push_back(F::enumField<Normalize>(
+            "data.normalize", {{"book", Normalize::Book}, {"unicode", Normalize::Unicode}},
+            [](ExperimentConfig& c) -> Normalize& { return c.data.normalize; },
+            "book: the book's cleaning (letters a-z, lower-cased; everything else one space); unicode: every "
+            "Unicode character is a token (white space runs one space), for text in any language."));
         t.push_back(F::stringField(
             "sample.prefix", [](ExperimentConfig& c) -> std::string& { return c.sample.prefix; }, false,
             "Text the model continues."));

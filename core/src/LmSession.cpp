@@ -414,7 +414,7 @@ std::string LmSession::Impl::continueText(const std::string& prefix, int length,
     torch::NoGradGuard noGrad;
     model->eval();
     const TokenKind kind = config.data.tokens;
-    auto tokens = tokenizePrefix(prefix, kind);
+    auto tokens = tokenizePrefix(prefix, kind, config.data.normalize);
     if (tokens.empty())
         tokens.push_back(kind == TokenKind::Char ? " " : "<unk>");
     std::vector<std::int64_t> ids;

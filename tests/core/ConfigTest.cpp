@@ -36,6 +36,7 @@ TEST(Config, EmptyFileGivesTheBooksDefaults)
     EXPECT_EQ(c.data.numSteps, 35);
     EXPECT_EQ(c.data.sampling, Sampling::Sequential);
     EXPECT_EQ(c.data.joinLines, LineJoin::None);
+    EXPECT_EQ(c.data.normalize, Normalize::Book);
     EXPECT_EQ(c.sample.prefix, "time traveller");
     EXPECT_EQ(c.sample.every, 10);
     EXPECT_EQ(c.sample.length, 50);
@@ -47,7 +48,7 @@ TEST(Config, ReadsEveryDocumentedKey)
 name: my run
 model: {arch: lstm, impl: scratch, hidden: 64, layers: 2}
 train: {epochs: 7, lr: 0.5, optimizer: adam, clip: 0, device: cpu, seed: 42, threads: 1}
-data: {corpus: /tmp/x.txt, tokens: word, max_tokens: -1, batch_size: 4, num_steps: 5, sampling: random, join_lines: space}
+data: {corpus: /tmp/x.txt, tokens: word, max_tokens: -1, batch_size: 4, num_steps: 5, sampling: random, join_lines: space, normalize: unicode}
 sample: {prefix: "the", every: 2, length: 9, temperature: 0.7}
 )");
     EXPECT_EQ(c.name, "my run");
@@ -67,10 +68,11 @@ sample: {prefix: "the", every: 2, length: 9, temperature: 0.7}
     EXPECT_EQ(c.data.maxTokens, -1);
     EXPECT_EQ(c.data.sampling, Sampling::Random);
     EXPECT_EQ(c.data.joinLines, LineJoin::Space);
+    EXPECT_EQ(c.data.normalize, Normalize::Unicode);
     EXPECT_EQ(c.sample.prefix, "the");
     EXPECT_DOUBLE_EQ(c.sample.temperature, 0.7);
     // Every key of the schema is covered by this file.
-    EXPECT_EQ(configSchema().size(), 23u);
+    EXPECT_EQ(configSchema().size(), 24u);
 }
 
 TEST(Config, UnknownKeyNamesKeyLineAndColumn)

@@ -239,3 +239,36 @@ TEST_F(BadDataDir, StreamedTextMatchesTheBooksCleaning)
         }
     }
 }
+
+TEST_F(BadDataDir, UnicodeNormalizeKeepsEveryCharacter)
+{
+    const auto path = dir_ / "fr.txt";
+    std::ofstream(path, std::ios::binary) << "Il était  une fois,\tun été.\n\n天气很好。\n";
+    DataConfig data;
+    data.corpus = path.string();
+    data.normalize = Normalize::Unicode;
+    data.maxTokens = 0;
+    Corpus c = loadCorpus(data, dir_.string());
+    std::string text;
+    for (auto id : c.ids)
+        text += c.vocab.token(id);
+    EXPECT_EQ(text, "Il était une fois, un été.天气很好。");
+    EXPECT_TRUE(c.vocab.contains("é"));
+    EXPECT_TRUE(c.vocab.contains("天"));
+    data.tokens = TokenKind::Word;
+    c = loadCorpus(data, dir_.string());
+    EXPECT_EQ(c.vocab.token(c.ids[1]), "était");
+    EXPECT_EQ(c.ids.size(), 7U);
+    // The book's cleaning keeps a-z only, as before.
+    data.normalize = Normalize::Book;
+    data.tokens = TokenKind::Char;
+    c = loadCorpus(data, dir_.string());
+    text.clear();
+    for (auto id : c.ids)
+        text += c.vocab.token(id);
+    EXPECT_EQ(text, "il tait une fois un t");
+    EXPECT_EQ(tokenizePrefix("天气 很", TokenKind::Char, Normalize::Unicode),
+              (std::vector<std::string>{"天", "气", " ", "很"}));
+    EXPECT_EQ(tokenizePrefix("天气\xff ", TokenKind::Char, Normalize::Unicode),
+              (std::vector<std::string>{"天", "气", " "}));
+}

@@ -494,3 +494,45 @@ TEST(HugeCorpus, AHundredMegabyteTextTrainsInBoundedMemoryAndRandomBytesAreRefus
     EXPECT_EQ(random.status, 1) << "still reading /dev/urandom after 30 s";
     EXPECT_NE(random.output.find("/dev/urandom: is not UTF-8 text"), std::string::npos) << random.output;
 }
+
+// A Chinese text trains with data.normalize: unicode (one token per
+// character) and continues a Chinese prefix in Chinese; the book's cleaning
+// refuses it, pointing at the setting.
+TEST(ChineseCorpus, UnicodeNormalizeTrainsAndSamplesChinese)
+{
+    TestLibrary lib;
+    const std::string sentences = "时间旅行者向我们讲述一个深奥的问题。他的灰色眼睛闪闪发光，平时苍白的脸红润而生动。\n"
+                                  "炉火熊熊燃烧，白炽灯的柔和光芒捕捉到了我们玻璃杯中闪烁的气泡。\n";
+    std::string text;
+    for (int i = 0; i < 30; ++i)
+        text += sentences;
+    const fs::path corpus = lib.path() / "zh.txt";
+    std::ofstream(corpus, std::ios::binary) << text;
+    const fs::path config = lib.path() / "zh.yaml";
+    auto write = [&](const std::string& normalize) {
+        std::ofstream(config) << "model: {arch: gru, hidden: 64}\ntrain: {epochs: 8, lr: 1, device: cpu, threads: 1}\n"
+                              << "data: {corpus: " << corpus.string()
+                              << ", max_tokens: 0, batch_size: 8, num_steps: 16, normalize: " << normalize << "}\n"
+                              << "sample: {prefix: 时间旅行者, every: 4, length: 20}\n";
+    };
+    write("book");
+    CliResult r = cli("train \"" + config.string() + "\" --quiet");
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("data.normalize: unicode"), std::string::npos) << r.output;
+
+    write("unicode");
+    r = cli("train \"" + config.string() + "\" --quiet");
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto key = r.output.find("\"时间旅行者\":\"");
+    ASSERT_NE(key, std::string::npos) << r.output;
+    const std::size_t start = key + std::string("\"时间旅行者\":\"").size();
+    const std::string sample = r.output.substr(start, r.output.find('"', start) - start);
+    std::cout << "[ sample ] " << sample << "\n";
+    EXPECT_EQ(sample.rfind("时间旅行者", 0), 0U) << sample;
+    EXPECT_EQ(sample.find("<unk>"), std::string::npos) << sample;
+    // Every character it wrote is one of the corpus's, whole (valid UTF-8).
+    const std::string continuation = sample.substr(std::string("时间旅行者").size());
+    ASSERT_GE(continuation.size(), 20U * 3U) << sample;  // 20 characters of 3 bytes
+    for (std::size_t i = 0; i < continuation.size(); i += 3)
+        EXPECT_NE(text.find(continuation.substr(i, 3)), std::string::npos) << "not from the corpus: " << sample;
+}

@@ -45,6 +45,9 @@ std::vector<std::string> charTokens(const std::vector<std::string>& lines, LineJ
 std::vector<std::string> wordTokens(const std::vector<std::string>& lines);
 // Tokens of a user's prefix, cleaned like the corpus.
 std::vector<std::string> tokenizePrefix(const std::string& text, TokenKind kind);
+// The same under data.normalize: with Unicode every code point is a token
+// (white space runs -> one space; bytes that are not UTF-8 are dropped).
+std::vector<std::string> tokenizePrefix(const std::string& text, TokenKind kind, Normalize normalize);
 // Inverse of tokenizing: characters concatenated, words joined by spaces.
 std::string joinTokens(const std::vector<std::string>& tokens, TokenKind kind);
 
