@@ -36,7 +36,14 @@ std::int64_t rowGrain(std::int64_t rowWidth) { return std::max<std::int64_t>(1, 
 // Each processes rows [begin, end) of one time step. xp: input projection incl.
 // b_ih (B, G*H); hp: h_{t-1} W_hh^T + b_hh (B, G*H).
 
+// target_clones dispatches through an ifunc resolver that the dynamic loader
+// runs before a sanitizer's runtime is up (TSan crashes at start-up), so a
+// sanitizer build compiles the kernels once, for the baseline CPU.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || defined(TRAVELLER_NO_TARGET_CLONES)
+#define TRAVELLER_CLONES
+#else
 #define TRAVELLER_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
 
 // h = tanh(xp + hp)
 TRAVELLER_CLONES void rnnForwardRows(std::int64_t begin, std::int64_t end, std::int64_t H, const float* __restrict xp,
