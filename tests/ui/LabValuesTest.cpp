@@ -12,6 +12,7 @@
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/RunsPanel.h"
 #include "traveller/ui/SweepsPanel.h"
+#include "WindowDriver.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -40,53 +41,15 @@ using traveller::ui::MainWindow;
 using traveller::ui::RunsPanel;
 using traveller::ui::SweepsPanel;
 using State = MainWindow::RunState;
+using namespace traveller::ui::test;
 
 namespace {
 
 constexpr int kRunTimeoutMs = 120000;
-// The language-model tab's run table: Run, Cell, Hidden, LR, Epoch, Perplexity, tok/s, Status, Device.
-constexpr int kCellColumn = 1;
-constexpr int kLrColumn = 3;
-constexpr int kPerplexityColumn = 5;
-constexpr int kSpeedColumn = 6;
-constexpr int kStatusColumn = 7;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-void setField(MainWindow& w, const QString& key, const QString& text)
-{
-    if (auto* edit = w.findChild<QLineEdit*>(key)) {
-        edit->selectAll();
-        QTest::keyClick(edit, Qt::Key_Backspace);
-        QTest::keyClicks(edit, text);
-        return;
-    }
-    auto* combo = w.findChild<QComboBox*>(key);
-    QVERIFY2(combo, qPrintable("no field " + key));
-    const int index = combo->findData(text);
-    QVERIFY2(index >= 0, qPrintable("no choice " + text + " for " + key));
-    combo->setCurrentIndex(index);
-}
-
-void click(QWidget& w, const char* button)
-{
-    auto* b = w.findChild<QPushButton*>(button);
-    QVERIFY2(b, button);
-    QVERIFY2(b->isEnabled(), button);
-    QTest::mouseClick(b, Qt::LeftButton);
-}
-
-bool ended(MainWindow& w, int id)
-{
-    const State s = w.runState(id);
-    return s != State::Queued && s != State::Loading && s != State::Training && s != State::Paused;
-}
-
-QString cell(MainWindow& w, int row, int column)
-{
-    auto* table = w.findChild<QTableWidget*>("runsTable");
-    return table && table->item(row, column) ? table->item(row, column)->text() : QString();
-}
+QString cell(MainWindow& w, int row, int column) { return runsTableCell(w, row, column); }
 
 // Resident memory of this process, in MiB.
 double residentMiB()

@@ -9,6 +9,7 @@
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/RunsPanel.h"
 #include "traveller/ui/SamplesView.h"
+#include "WindowDriver.h"
 
 #include <QChartView>
 #include <QCheckBox>
@@ -32,27 +33,11 @@
 using traveller::ui::LineChart;
 using traveller::ui::MainWindow;
 using State = MainWindow::RunState;
+using namespace traveller::ui::test;
 
 namespace {
 
 constexpr int kRunTimeoutMs = 60000;
-// The language-model tab's run table: Run, Cell, Hidden, LR, Epoch, Perplexity, tok/s, Status, Device.
-constexpr int kStatusColumn = 7;
-
-void setField(MainWindow& w, const QString& key, const QString& text)
-{
-    if (auto* edit = w.findChild<QLineEdit*>(key)) {
-        edit->selectAll();
-        QTest::keyClick(edit, Qt::Key_Backspace);
-        QTest::keyClicks(edit, text);
-        return;
-    }
-    auto* combo = w.findChild<QComboBox*>(key);
-    QVERIFY2(combo, qPrintable("no field " + key));
-    const int index = combo->findData(text);
-    QVERIFY2(index >= 0, qPrintable("no choice " + text + " for " + key));
-    combo->setCurrentIndex(index);
-}
 
 // A run small enough for a test: ~7 batches of 8 x 35 characters per epoch.
 void setSmallRun(MainWindow& w, const QString& arch, int epochs)
@@ -66,25 +51,7 @@ void setSmallRun(MainWindow& w, const QString& arch, int epochs)
     setField(w, "train.device", "cpu");
 }
 
-void click(MainWindow& w, const char* button)
-{
-    auto* b = w.findChild<QPushButton*>(button);
-    QVERIFY2(b, button);
-    QVERIFY2(b->isEnabled(), button);
-    QTest::mouseClick(b, Qt::LeftButton);
-}
-
-bool finished(MainWindow& w, int id)
-{
-    const State s = w.runState(id);
-    return s != State::Queued && s != State::Loading && s != State::Training && s != State::Paused;
-}
-
-QString runsTableCell(MainWindow& w, int row, int column)
-{
-    auto* table = w.findChild<QTableWidget*>("runsTable");
-    return table && table->item(row, column) ? table->item(row, column)->text() : QString();
-}
+bool finished(MainWindow& w, int id) { return ended(w, id); }
 
 } // namespace
 
