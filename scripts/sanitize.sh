@@ -32,7 +32,7 @@ cmake --build "$folder" -j"$jobs"
 # LibTorch and Qt are not instrumented: ASan's leak checker would report
 # their process-lifetime allocations, so leaks are off; every other report
 # ends the test (halt_on_error). TSan reports go to tsan.<pid> files in the
-# build folder for triage (docs/SANITIZERS.md) and do not stop the run.
+# build folder for triage and do not stop the run.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:halt_on_error=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=0:second_deadlock_stack=1:log_path=$folder/tsan}

@@ -281,6 +281,10 @@ int translateCommand(int argc, char** argv)
 
 std::vector<std::string> readLines(const std::string& path)
 {
+    // A folder opens as a stream that reads nothing: zero lines, BLEU 0.
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw CorpusError(path, "is a folder; give a text file with one tokenised sentence per line");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw CorpusError(path, "cannot open the file");

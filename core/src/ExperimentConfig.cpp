@@ -27,6 +27,9 @@ const std::vector<Field>& fields()
 {
     static const std::vector<Field> table = [] {
         constexpr long long kBig = 1'000'000'000LL;
+        // The weights and their updates are float32: a larger rate or
+        // threshold cannot reach them (LibTorch fails "without overflow").
+        constexpr double kFloatMax = std::numeric_limits<float>::max();
         std::vector<Field> t;
         t.push_back(F::stringField(
             "name", [](ExperimentConfig& c) -> std::string& { return c.name; }, true,
@@ -50,14 +53,14 @@ const std::vector<Field>& fields()
             "Passes over the corpus."));
         t.push_back(F::floatField(
             "train.lr", [](ExperimentConfig& c) -> double& { return c.train.lr; }, 0.0, false,
-            std::numeric_limits<double>::max(), "Learning rate."));
+            kFloatMax, "Learning rate."));
         t.push_back(F::enumField<Optimizer>(
             "train.optimizer", {{"sgd", Optimizer::Sgd}, {"adam", Optimizer::Adam}},
             [](ExperimentConfig& c) -> Optimizer& { return c.train.optimizer; },
             "Plain SGD (the book) or Adam."));
         t.push_back(F::floatField(
             "train.clip", [](ExperimentConfig& c) -> double& { return c.train.clip; }, 0.0, true,
-            std::numeric_limits<double>::max(),
+            kFloatMax,
             "Gradient-norm clipping threshold over all parameters; 0 disables clipping."));
         t.push_back(F::stringField(
             "train.device", [](ExperimentConfig& c) -> std::string& { return c.train.device; }, false,

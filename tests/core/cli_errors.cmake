@@ -29,3 +29,7 @@ foreach(t -1 nan inf 1e308 5x)
 endforeach()
 expect_failure(1 "bench: --threads must be a whole number from 0 to 1024, got 'x'" ${CLI} bench --threads x)
 expect_failure(1 "bench: --hidden must be a whole number" ${CLI} bench --gemm --hidden 12q)
+# A rate or threshold float32 weights cannot take is refused by its key.
+foreach(key train.lr train.clip)
+  expect_failure(1 "${key}: .*1e\\+?308" ${CLI} train book-rnn --set ${key}=1e308)
+endforeach()

@@ -19,3 +19,9 @@ execute_process(COMMAND ${CLI} bleu --hyp ${WORK}/short.txt --ref ${WORK}/ref.tx
 if(rc EQUAL 0 OR NOT err MATCHES "must pair line by line")
   message(FATAL_ERROR "mismatched files should fail with a clear message (rc ${rc}): ${err}")
 endif()
+# Folders are not token files: a clear refusal, not 0 lines and BLEU 0.
+execute_process(COMMAND ${CLI} bleu --hyp ${WORK} --ref ${WORK}
+                ERROR_VARIABLE err RESULT_VARIABLE rc)
+if(rc EQUAL 0 OR NOT err MATCHES "is a folder")
+  message(FATAL_ERROR "bleu on folders should fail naming them (rc ${rc}): ${err}")
+endif()

@@ -536,3 +536,26 @@ TEST(ChineseCorpus, UnicodeNormalizeTrainsAndSamplesChinese)
     for (std::size_t i = 0; i < continuation.size(); i += 3)
         EXPECT_NE(text.find(continuation.substr(i, 3)), std::string::npos) << "not from the corpus: " << sample;
 }
+
+// A run name that is not UTF-8 (typed in Latin-1) still lists as valid JSON:
+// the stray byte becomes U+FFFD, the rest of the name stays.
+TEST(RunNames, InvalidUtf8InANameStillGivesValidJson)
+{
+    TestLibrary lib;
+    {
+        RunStore store(lib.str());
+        store.createRun({parseExperimentYaml(kTinyExperiment), "caf\xe9 \xe6\x97\xb6 run", "", "", "test"});
+    }
+    const CliResult r = cli("runs list --json --library \"" + lib.str() + "\"");
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("\"name\":\"caf\\ufffd \xe6\x97\xb6 run\""), std::string::npos) << r.output;
+    // Every byte of the output is UTF-8, as JSON must be.
+    for (std::size_t i = 0; i < r.output.size();) {
+        const auto b = static_cast<unsigned char>(r.output[i]);
+        const std::size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+        ASSERT_GT(n, 0U) << "byte " << i << " of: " << r.output;
+        for (std::size_t k = 1; k < n; ++k)
+            ASSERT_EQ(static_cast<unsigned char>(r.output[i + k]) >> 6, 2) << "byte " << i + k << " of: " << r.output;
+        i += n;
+    }
+}
