@@ -47,13 +47,8 @@ inline QString duration(double seconds)
 // Run `id`'s colour in every view and report (core's runColor).
 inline QColor runColor(qint64 id) { return QColor::fromRgb(static_cast<QRgb>(chart::runColor(id))); }
 
-inline QColor seriesColor(int index)
-{
-    static const QList<QColor> palette = {QColor("#1f77b4"), QColor("#d62728"), QColor("#2ca02c"), QColor("#ff7f0e"),
-                                          QColor("#9467bd"), QColor("#8c564b"), QColor("#e377c2"), QColor("#17becf"),
-                                          QColor("#bcbd22"), QColor("#7f7f7f")};
-    return palette.at(((index % palette.size()) + palette.size()) % palette.size());
-}
+// The palette's colour at a position (a row before it has a library id).
+inline QColor seriesColor(int index) { return runColor(index + 1); }
 
 inline QString fromStd(const std::string& s) { return QString::fromStdString(s); }
 

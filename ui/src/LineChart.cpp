@@ -50,8 +50,7 @@ LineChart::LineChart(const QString& xTitle, const QString& yTitle, QWidget* pare
       yLinear_(new QValueAxis),
       yLog_(new QLogValueAxis),
       clippedMarks_(new QScatterSeries),
-      note_(new QLabel),
-      yTitle_(yTitle)
+      note_(new QLabel)
 {
     chart_->legend()->setAlignment(Qt::AlignBottom);
     chart_->setMargins(QMargins(4, 4, 4, 4));

@@ -15,7 +15,6 @@
 #include "Format.h"
 
 #include <QAction>
-#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QGuiApplication>
@@ -84,8 +83,6 @@ constexpr double kPresentationZoom = 1.5;
 constexpr double kMinZoom = 0.7;
 constexpr double kMaxZoom = 3.0;
 
-const QList<QColor> kPalette = {QColor("#1f77b4"), QColor("#d62728"), QColor("#2ca02c"), QColor("#ff7f0e"),
-                                QColor("#9467bd"), QColor("#8c564b"), QColor("#e377c2"), QColor("#17becf")};
 
 QString formatDuration(double seconds)
 {
@@ -808,7 +805,7 @@ int MainWindow::enqueue(const ExperimentConfig& config)
             ++same;
     if (same > 0)
         r->name += QStringLiteral(" #%1").arg(same + 1);
-    r->color = kPalette.at((r->id - 1) % kPalette.size());
+    r->color = format::seriesColor(r->id - 1);  // until its library id gives it its colour everywhere
     r->last.perplexity = std::nan("");
     const int id = r->id;
 

@@ -141,7 +141,6 @@ private:
     QStringList yTicks_;
     QScatterSeries* clippedMarks_;  // red triangles at the edge, not in the legend
     QLabel* note_;
-    QString yTitle_;
     bool logScale_ = false;
     bool integerX_ = true;
     double xLo_ = 0, xHi_ = 1, yLo_ = 0, yHi_ = 1;
