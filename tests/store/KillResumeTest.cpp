@@ -203,3 +203,61 @@ TEST(KillResume, KillBetweenCheckpointRenameAndRecordResumesAtTheFilesEpoch)
         EXPECT_EQ(epochs[i].sample, expected[i].sample) << "epoch " << i + 1;
     }
 }
+
+// A kill right after the last epoch's weights are renamed into place, before
+// the run is marked finished: every epoch is recorded, nothing is left to
+// train. Resuming finishes the run with the samples an unkilled run wrote.
+TEST(KillResume, KillAfterTheLastCheckpointResumesToFinished)
+{
+    constexpr int kEpochs = 10;
+    TestLibrary plain;
+    TestLibrary killed;
+    const auto sweepFile = plain.path() / "last.yaml";
+    std::ofstream(sweepFile) << "name: last\n"
+                                "base:\n"
+                                "  model: {arch: gru, hidden: 16}\n"
+                                "  train: {epochs: "
+                             << kEpochs
+                             << ", device: cpu, threads: 1}\n"
+                                "  data: {max_tokens: 2000, sampling: random}\n"
+                                "  sample: {every: 5, length: 10}\n";
+    std::vector<std::string> args = {"sweep", sweepFile.string(), "--threads", "1", "--checkpoint-every", "5",
+                                     "--quiet", "--library"};
+    auto with = [](std::vector<std::string> v, const std::string& library) {
+        v.push_back(library);
+        return v;
+    };
+    const int plainStatus = runToEnd(spawnCli(with(args, plain.str())));
+    ASSERT_TRUE(WIFEXITED(plainStatus) && WEXITSTATUS(plainStatus) == 0);
+
+    // Checkpoints at epochs 5 and 10 (the last): killed right after the second.
+    const int killedStatus = runToEnd(spawnCli(with(args, killed.str()), "TRAVELLER_KILL_AFTER_CHECKPOINT=2"));
+    ASSERT_TRUE(WIFSIGNALED(killedStatus) && WTERMSIG(killedStatus) == SIGKILL) << killedStatus;
+    std::int64_t id = 0;
+    {
+        RunStore store(killed.str());
+        const auto runs = store.runs();
+        ASSERT_EQ(runs.size(), 1U);
+        id = runs[0].id;
+        EXPECT_EQ(runs[0].status, kStatusInterrupted);
+        EXPECT_EQ(runs[0].epochsDone, kEpochs);
+        EXPECT_EQ(runs[0].checkpointEpoch, 5);
+    }
+    const std::string resume = std::string("\"") + TRAVELLER_CLI + "\" runs resume " + std::to_string(id) +
+                               " --library \"" + killed.str() + "\" --threads 1 --quiet > /dev/null";
+    ASSERT_EQ(std::system(resume.c_str()), 0);
+
+    RunStore expectedStore(plain.str());
+    const StoredRun expected = expectedStore.run(expectedStore.runs()[0].id);
+    RunStore store(killed.str());
+    const StoredRun r = store.run(id);
+    EXPECT_EQ(r.status, "finished");
+    EXPECT_EQ(r.checkpointEpoch, kEpochs);
+    EXPECT_EQ(r.epochsDone, kEpochs);
+    EXPECT_NEAR(r.perplexity, expected.perplexity, 1e-9 * expected.perplexity);
+    EXPECT_GT(r.tokensPerSecond, 0);
+    ASSERT_FALSE(expected.samples.empty());
+    EXPECT_EQ(r.samples, expected.samples);
+    // A second resume has nothing left to do and says so.
+    EXPECT_NE(std::system(resume.c_str()), 0);
+}

@@ -100,6 +100,38 @@ RunResult trainFrom(RunStore& store, std::int64_t id, LmSession& session, int st
     return result;
 }
 
+// A run whose every epoch is recorded and whose checkpoint holds the last
+// one ends as trainFrom would have ended it: finished, its samples written
+// from those weights, its speed that of its recorded epochs.
+RunResult finishFromCheckpoint(RunStore& store, std::int64_t id, const StoredRun& stored,
+                               const ExperimentConfig& config, const std::string& checkpoint,
+                               const RecordOptions& options)
+{
+    const auto epochs = store.epochs(id);
+    RunResult result;
+    result.status = RunStatus::Finished;
+    result.epochsDone = stored.epochs;
+    result.perplexity = epochs.empty() ? stored.perplexity : epochs.back().perplexity;
+    double speed = 0;
+    for (const auto& e : epochs)
+        speed += e.tokensPerSecond;
+    result.tokensPerSecond = epochs.empty() ? 0 : speed / static_cast<double>(epochs.size());
+    result.seconds = epochs.empty() ? stored.seconds : epochs.back().elapsedSeconds;
+    try {
+        LmSession session(config, options.dataDir);
+        session.loadCheckpoint(checkpoint);
+        result.device = session.device();
+        for (const std::string& prefix : {config.sample.prefix, std::string("traveller")})
+            result.samples[prefix] =
+                session.generate(prefix, config.sample.length, config.sample.temperature, config.train.seed);
+        store.setCheckpointEpoch(id, stored.epochs);
+    } catch (const std::exception& e) {
+        failAndRethrow(store, id, e);
+    }
+    store.finishRun(id, result, 0);
+    return result;
+}
+
 } // namespace
 
 RunResult trainRecordedSession(RunStore& store, std::int64_t id, LmSession& session, const RecordOptions& options,
@@ -146,9 +178,14 @@ RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions
         start = fileEpoch;
     }
     start = std::min(start, stored.epochs);
-    if (start >= stored.epochs && stored.epochs > 0)
-        throw StoreError("run " + std::to_string(id) + " has already trained all its " + std::to_string(stored.epochs) +
-                         " epochs");
+    if (start >= stored.epochs && stored.epochs > 0) {
+        if (stored.status == toString(RunStatus::Finished))
+            throw StoreError("run " + std::to_string(id) + " has already trained all its " +
+                             std::to_string(stored.epochs) + " epochs");
+        // Killed after its last epoch's weights were written but before it was
+        // marked finished: nothing is left to train. It ends as it would have.
+        return finishFromCheckpoint(store, id, stored, config, checkpoint, options);
+    }
     double elapsedBefore = 0;
     for (const auto& e : store.epochs(id))
         if (e.epoch == start)
