@@ -380,6 +380,46 @@ private Q_SLOTS:
             qputenv("TRAVELLER_HOME", before);
     }
 
+    // A library that cannot be opened (here: runs.sqlite is not a database)
+    // costs the record, not the run, and the window says so when the run
+    // starts and when it ends; the damaged file is left as it was.
+    void aRunTrainsAndSaysSoWhenTheLibraryCannotBeOpened()
+    {
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        const QString database = home.filePath("runs.sqlite");
+        QByteArray junk(4096, 'x');
+        {
+            QFile f(database);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(junk);
+        }
+        const QByteArray before = qgetenv("TRAVELLER_HOME");
+        qputenv("TRAVELLER_HOME", home.path().toUtf8());
+        {
+            MainWindow w;
+            w.show();
+            setSmallRun(w, "gru", 2);
+            click(w, "trainButton");
+            const int id = w.runIds().first();
+            auto* message = w.findChild<QLabel*>("messageLabel");
+            QTRY_VERIFY_WITH_TIMEOUT(message->text().contains("not recorded"), kRunTimeoutMs);
+            QVERIFY2(message->text().contains(home.path()), qPrintable(message->text()));
+            QTRY_VERIFY_WITH_TIMEOUT(finished(w, id), kRunTimeoutMs);
+            QCOMPARE(w.runStatusText(id), QString("finished"));
+            QVERIFY2(message->text().contains("not recorded") && message->text().contains("damaged"),
+                     qPrintable(message->text()));
+            QVERIFY(!message->text().contains("saved as run"));
+        }
+        QFile f(database);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), junk);
+        if (before.isNull())
+            qunsetenv("TRAVELLER_HOME");
+        else
+            qputenv("TRAVELLER_HOME", before);
+    }
+
     void divergingRunIsReported()
     {
         MainWindow w;

@@ -847,7 +847,12 @@ void MainWindow::startNext()
     gradRunId_ = r.id;
     r.thread = new QThread;
     r.thread->setObjectName(QStringLiteral("run%1").arg(r.id));
-    r.worker = new TrainingWorker(r.id, r.config, dataDir_, library_->store());
+    // A library that cannot be opened costs the record, not the run: it
+    // trains, and says so now and when it ends.
+    std::shared_ptr<RunStore> store = library_->store();
+    if (!store)
+        r.unrecorded = library_->unrecordedNote();
+    r.worker = new TrainingWorker(r.id, r.config, dataDir_, store);
     r.worker->moveToThread(r.thread);
     connect(r.thread, &QThread::finished, r.worker, &QObject::deleteLater);
     connect(r.thread, &QThread::started, r.worker, &TrainingWorker::run);
@@ -933,11 +938,14 @@ void MainWindow::onStarted(int runId, const RunStarted& info)
             nameItem = runsTable_->item(row, kNameColumn);
     if (nameItem && nameItem->checkState() != Qt::Checked)
         perplexityChart_->setSeriesVisible(key, false);
-    showMessage(tr("%1: %2 tokens, %3 parameters, %4")
-                    .arg(r->name)
-                    .arg(info.corpusTokens)
-                    .arg(info.parameters)
-                    .arg(info.device == "cpu" ? cpuLabel(info.threads) : info.device));
+    QString text = tr("%1: %2 tokens, %3 parameters, %4")
+                       .arg(r->name)
+                       .arg(info.corpusTokens)
+                       .arg(info.parameters)
+                       .arg(info.device == "cpu" ? cpuLabel(info.threads) : info.device);
+    if (!r->unrecorded.isEmpty())
+        text += QStringLiteral("; ") + r->unrecorded;
+    showMessage(text, !r->unrecorded.isEmpty());
     Q_EMIT runStarted(runId);
     refreshStatusBar();
     updateControls();
@@ -983,9 +991,11 @@ void MainWindow::onFinished(int runId, const RunOutcome& outcome)
         showMessage(tr("%1 finished: perplexity %2 after %n epoch(s), %3 tokens/s%4", nullptr, outcome.epochsDone)
                         .arg(r->name, format::number(outcome.perplexity))
                         .arg(outcome.tokensPerSecond, 0, 'f', 0)
-                        .arg(outcome.libraryId > 0 ? tr("; saved as run %1 in the Runs tab").arg(outcome.libraryId)
-                                                   : outcome.libraryNote.isEmpty() ? QString()
-                                                                                   : "; " + outcome.libraryNote));
+                        .arg(outcome.libraryId > 0     ? tr("; saved as run %1 in the Runs tab").arg(outcome.libraryId)
+                             : !r->unrecorded.isEmpty() ? "; " + r->unrecorded
+                             : outcome.libraryNote.isEmpty() ? QString()
+                                                             : "; " + outcome.libraryNote),
+                    outcome.libraryId <= 0 && !r->unrecorded.isEmpty());
         break;
     case RunStatus::Stopped:
         setState(*r, RunState::Stopped);

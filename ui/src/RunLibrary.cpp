@@ -2,6 +2,8 @@
 
 #include "traveller/core/RunStore.h"
 
+#include <QCoreApplication>
+
 #include <exception>
 
 namespace traveller::ui {
@@ -24,6 +26,12 @@ std::shared_ptr<RunStore> RunLibrary::store()
         error_ = QString::fromStdString(e.what());
     }
     return store_;
+}
+
+QString RunLibrary::unrecordedNote() const
+{
+    return QCoreApplication::translate("RunLibrary", "not recorded: the run library in %1 cannot be opened (%2)")
+        .arg(folder_, error_.isEmpty() ? QCoreApplication::translate("RunLibrary", "unknown error") : error_);
 }
 
 } // namespace traveller::ui

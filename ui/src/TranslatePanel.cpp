@@ -362,7 +362,9 @@ void TranslatePanel::startWorker(const TranslationConfig& c, qint64 storedRunId)
 {
     thread_ = new QThread(this);
     thread_->setObjectName("translationThread");
-    auto* worker = new TranslationWorker(c, dataDir_, library_ ? library_->store() : nullptr, storedRunId);
+    std::shared_ptr<RunStore> store = library_ ? library_->store() : nullptr;
+    unrecorded_ = library_ && !store ? library_->unrecordedNote() : QString();
+    auto* worker = new TranslationWorker(c, dataDir_, store, storedRunId);
     worker->moveToThread(thread_);
     worker_ = worker;
     connect(thread_, &QThread::started, worker, &TranslationWorker::run);
@@ -401,7 +403,8 @@ void TranslatePanel::releaseWorker()
 
 void TranslatePanel::onStarted(const QString& description)
 {
-    status_->setText(tr("Training: %1").arg(description));
+    status_->setText(unrecorded_.isEmpty() ? tr("Training: %1").arg(description)
+                                           : tr("Training: %1; %2").arg(description, unrecorded_));
 }
 
 void TranslatePanel::onEpoch(const TranslationEpochStats& stats)
@@ -433,6 +436,8 @@ void TranslatePanel::onFinished(const TranslationOutcome& outcome)
                    .arg(text);
     else if (outcome.libraryId > 0)
         text += tr("; saved as run %1 in the Runs tab").arg(outcome.libraryId);
+    else if (!unrecorded_.isEmpty())
+        text += QStringLiteral("; ") + unrecorded_;
     else if (!outcome.libraryNote.isEmpty())
         text += QStringLiteral("; ") + outcome.libraryNote;
     status_->setText(text);

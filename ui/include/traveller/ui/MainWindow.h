@@ -127,6 +127,7 @@ private:
         RunStarted info;
         EpochStats last;
         RunOutcome outcome;
+        QString unrecorded;                   // why the library does not get it, when it does not
         QList<QPointF> perplexity;            // (epoch, perplexity)
         QList<QPointF> gradNorm;              // (fractional epoch, norm) per batch
         QList<QPointF> clipped;               // the clipped subset of gradNorm

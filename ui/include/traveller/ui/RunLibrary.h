@@ -27,6 +27,9 @@ public:
     // of the pointer, so the store outlives every thread that writes to it.
     std::shared_ptr<RunStore> store();
     QString error() const { return error_; }
+    // What a run trained while store() is null is told: it trains, but
+    // nothing of it reaches the library, and why.
+    QString unrecordedNote() const;
 
 private:
     QString folder_;

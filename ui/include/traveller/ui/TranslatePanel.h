@@ -94,6 +94,7 @@ private:
     QLabel* status_;
     QLabel* plan_;
     qint64 libraryId_ = 0;
+    QString unrecorded_;  // why the training run is not in the library, when it is not
     QLabel* decoding_;  // how the typed sentence was decoded (greedy / beam width) and its log P
     LineChart* lossChart_;
     LineChart* lengthChart_;
