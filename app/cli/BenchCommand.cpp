@@ -7,6 +7,7 @@
 #include "traveller/core/Json.h"
 #include "traveller/core/Training.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -16,6 +17,14 @@
 using namespace traveller;
 
 namespace {
+
+// "rnn,gru,lstm,...": the cell registry's keys, as --arch takes them.
+std::string listOfCells()
+{
+    std::string keys = cellKeys();
+    std::replace(keys.begin(), keys.end(), '|', ',');
+    return keys;
+}
 
 std::vector<std::string> splitList(const std::string& text)
 {
@@ -71,7 +80,7 @@ int runBenchCommand(int argc, char** argv)
             gemm = true;
         else
             throw Error("bench: unknown option " + a +
-                        " (options: --arch rnn,gru,lstm --hidden 256,1024 --impl builtin,scratch,fused --epochs N "
+                        " (options: --arch " + listOfCells() + " --hidden 256,1024 --impl builtin,scratch,fused --epochs N "
                         "--layers N --threads N --data-dir DIR --gemm)");
     }
     const int usedThreads = setTrainingThreads(threads);

@@ -31,11 +31,15 @@ double measureGemmGflops(std::int64_t m, std::int64_t k, std::int64_t n, double 
 
 const char* recurrentGemmKernel() { return lm::PackedWeights::kernelName(); }
 
-double lmFlopsPerToken(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers)
+double lmFlopsPerToken(const Arch& arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers)
 {
-    const double g = arch == Arch::Rnn ? 1 : (arch == Arch::Gru ? 3 : 4);
+    const CellInfo& cell = arch.info();
+    const double g = cell.gates;
     const double v = static_cast<double>(vocab), h = static_cast<double>(hidden), l = static_cast<double>(layers);
-    const double forward = v * g * h + (l - 1) * h * g * h + l * h * g * h + h * v;
+    // Input products (one-hot counted as the book's GEMM), hidden products
+    // where the cell has W_hh, and the head.
+    const double recurrent = cell.hiddenWeights ? l * h * g * h : 0.0;
+    const double forward = v * g * h + (l - 1) * h * g * h + recurrent + h * v;
     return 3.0 * 2.0 * forward;
 }
 

@@ -166,6 +166,15 @@ struct Fields {
     }
 };
 
+// The registry's cells as enumField choices: "rnn" -> Arch{"rnn"}, ...
+inline std::vector<std::pair<const char*, Arch>> cellChoices()
+{
+    std::vector<std::pair<const char*, Arch>> choices;
+    for (const CellInfo& c : cellCatalogue())
+        choices.emplace_back(c.key.c_str(), Arch{c.key});
+    return choices;
+}
+
 template <typename Config>
 const Field<Config>* findField(const std::vector<Field<Config>>& fields, const std::string& key)
 {

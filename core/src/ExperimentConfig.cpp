@@ -35,8 +35,8 @@ const std::vector<Field>& fields()
             "name", [](ExperimentConfig& c) -> std::string& { return c.name; }, true,
             "Run name shown in legends and tables; empty derives one (\"GRU h256 lr1\")."));
         t.push_back(F::enumField<Arch>(
-            "model.arch", {{"rnn", Arch::Rnn}, {"gru", Arch::Gru}, {"lstm", Arch::Lstm}},
-            [](ExperimentConfig& c) -> Arch& { return c.model.arch; }, "Recurrent cell."));
+            "model.arch", config::cellChoices(), [](ExperimentConfig& c) -> Arch& { return c.model.arch; },
+            "Recurrent cell (the cell registry, core/src/cells/)."));
         t.push_back(F::enumField<Impl>(
             "model.impl", {{"builtin", Impl::Builtin}, {"scratch", Impl::Scratch}, {"fused", Impl::Fused}},
             [](ExperimentConfig& c) -> Impl& { return c.model.impl; },
@@ -165,15 +165,7 @@ void walk(ExperimentConfig& cfg, const YAML::Node& node, const std::string& pref
 
 } // namespace
 
-std::string toString(Arch arch)
-{
-    switch (arch) {
-    case Arch::Rnn: return "RNN";
-    case Arch::Gru: return "GRU";
-    case Arch::Lstm: return "LSTM";
-    }
-    return "?";
-}
+std::string toString(const Arch& arch) { return arch.info().name; }
 
 std::string toString(Impl impl)
 {

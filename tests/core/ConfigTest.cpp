@@ -116,6 +116,10 @@ TEST(Config, BadValueNamesAllowedValues)
     EXPECT_EQ(e.line(), 2);
     EXPECT_EQ(e.column(), 9);
     EXPECT_NE(std::string(e.what()).find("rnn|gru|lstm"), std::string::npos) << e.what();
+    for (const CellInfo& cell : cellCatalogue()) {  // the registry's cells, every one
+        EXPECT_NE(std::string(e.what()).find(cell.key), std::string::npos) << cell.key;
+        EXPECT_EQ(parseExperimentYaml("model:\n  arch: " + cell.key + "\n").model.arch, Arch{cell.key});
+    }
 
     EXPECT_EQ(parseError("train:\n  lr: -1\n").key(), "train.lr");
     EXPECT_EQ(parseError("train:\n  lr: 0\n").key(), "train.lr");

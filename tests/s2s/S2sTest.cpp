@@ -173,7 +173,7 @@ TEST(Bleu, BleuByLengthGroupsBySourceWords)
 
 namespace {
 
-S2sModelConfig tinyModel(S2sCell cell, S2sDecoder decoder)
+S2sModelConfig tinyModel(Arch cell, S2sDecoder decoder)
 {
     S2sModelConfig m;
     m.cell = cell;
@@ -206,8 +206,9 @@ TEST(S2sModels, MaskedLossIgnoresPadding)
 
 TEST(S2sModels, EncoderAndDecoderShapes)
 {
-    for (auto cell : {S2sCell::Gru, S2sCell::Lstm})
+    for (const CellInfo& info : cellCatalogue())  // every cell of the registry
         for (auto dec : {S2sDecoder::Plain, S2sDecoder::Attention}) {
+            const Arch cell{info.key};
             torch::manual_seed(0);
             s2s::Seq2Seq model(tinyModel(cell, dec), 11, 13);
             const auto x = torch::randint(0, 11, {4, 7}, torch::kInt64);
@@ -216,7 +217,7 @@ TEST(S2sModels, EncoderAndDecoderShapes)
             const auto outputs = model->encoder(x, state);
             EXPECT_EQ(outputs.sizes(), torch::IntArrayRef({7, 4, 16}));
             EXPECT_EQ(state.h.sizes(), torch::IntArrayRef({2, 4, 16}));
-            EXPECT_EQ(state.c.defined(), cell == S2sCell::Lstm);
+            EXPECT_EQ(state.c.defined(), info.cellState);
             auto decState = model->encode(x, valid);
             torch::Tensor weights;
             const auto logits = model->decoder(torch::randint(0, 13, {4, 6}, torch::kInt64), decState, &weights);
@@ -231,7 +232,7 @@ TEST(S2sModels, EncoderAndDecoderShapes)
 TEST(S2sModels, AttentionWeightsSumToOneAndSkipPadding)
 {
     torch::manual_seed(3);
-    s2s::Seq2Seq model(tinyModel(S2sCell::Gru, S2sDecoder::Attention), 11, 13);
+    s2s::Seq2Seq model(tinyModel(Arch::Gru, S2sDecoder::Attention), 11, 13);
     const auto x = torch::randint(0, 11, {3, 5}, torch::kInt64);
     const auto valid = torch::tensor({5, 2, 1}, torch::kInt64);
     auto state = model->encode(x, valid);
@@ -245,7 +246,7 @@ TEST(S2sModels, AttentionWeightsSumToOneAndSkipPadding)
 TEST(S2sModels, BookAndEncoderContextAgreeUnderTeacherForcingOnly)
 {
     torch::manual_seed(4);
-    auto book = tinyModel(S2sCell::Gru, S2sDecoder::Plain);
+    auto book = tinyModel(Arch::Gru, S2sDecoder::Plain);
     auto fixed = book;
     fixed.context = ContextSource::Encoder;
     s2s::Seq2Seq a(book, 11, 13), b(fixed, 11, 13);
@@ -266,12 +267,14 @@ TEST(S2sModels, BookAndEncoderContextAgreeUnderTeacherForcingOnly)
     EXPECT_FALSE(torch::allclose(a->decoder(second, sa), b->decoder(second, sb)));
 }
 
-// The fused recurrent layers compute what torch::nn::GRU/LSTM compute: same
-// weights -> same logits, gradients and step-by-step decoding.
+// The fused recurrent layers compute what torch::nn::GRU/LSTM compute (and,
+// for cells LibTorch has no layer for, what the textbook step computes): same
+// weights -> same logits, gradients and step-by-step decoding. Every cell.
 TEST(S2sModels, FusedLayersMatchTheBuiltinOnes)
 {
-    for (auto cell : {S2sCell::Gru, S2sCell::Lstm})
+    for (const CellInfo& info : cellCatalogue())
         for (auto dec : {S2sDecoder::Plain, S2sDecoder::Attention}) {
+            const Arch cell{info.key};
             SCOPED_TRACE(toString(cell) + (dec == S2sDecoder::Plain ? " plain" : " attention"));
             auto builtinConfig = tinyModel(cell, dec);
             builtinConfig.impl = Impl::Builtin;
@@ -316,7 +319,7 @@ TEST(S2sModels, BeamOfOneIsGreedy)
 {
     for (auto dec : {S2sDecoder::Plain, S2sDecoder::Attention}) {
         torch::manual_seed(5);
-        s2s::Seq2Seq model(tinyModel(S2sCell::Gru, dec), 11, 13);
+        s2s::Seq2Seq model(tinyModel(Arch::Gru, dec), 11, 13);
         model->eval();
         for (int trial = 0; trial < 5; ++trial) {
             const auto source = torch::randint(4, 11, {1, 8}, torch::kInt64);

@@ -14,8 +14,8 @@ foreach(expected "\"event\":\"epoch\",\"epoch\":2,\"loss\":" "\"event\":\"done\"
     message(FATAL_ERROR "missing ${expected} in:\n${out}")
   endif()
 endforeach()
-execute_process(COMMAND ${CLI} translate book-seq2seq --set model.cell=rnn
+execute_process(COMMAND ${CLI} translate book-seq2seq --set model.cell=transformer
                 ERROR_VARIABLE err RESULT_VARIABLE rc)
-if(NOT rc EQUAL 1 OR NOT err MATCHES "model.cell: expected one of gru\\|lstm")
+if(NOT rc EQUAL 1 OR NOT err MATCHES "model.cell: expected one of rnn\\|gru\\|lstm")
   message(FATAL_ERROR "a bad --set should name the key (rc ${rc}): ${err}")
 endif()

@@ -70,7 +70,10 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QWidget(parent)
 
     group(tr("Model"));
     addLine("name", tr("Run name"));
-    addChoice("model.arch", tr("Architecture"), {{"RNN", "rnn"}, {"GRU", "gru"}, {"LSTM", "lstm"}});
+    QList<QPair<QString, QString>> cells;
+    for (const CellInfo& c : cellCatalogue())  // the cell registry
+        cells.append({QString::fromStdString(c.name), QString::fromStdString(c.key)});
+    addChoice("model.arch", tr("Architecture"), cells);
     addChoice("model.impl", tr("Implementation"),
               {{tr("built-in"), "builtin"}, {tr("from scratch"), "scratch"}, {tr("fused (fast CPU)"), "fused"}});
     addLine("model.hidden", tr("Hidden size"));

@@ -399,7 +399,7 @@ void RunsPanel::refresh()
                     const TranslationConfig t = r.translationConfig();
                     table::setText(items[kCellColumn],
                                    tr("seq2seq %1%2")
-                                       .arg(QString::fromStdString(toString(t.model.cell)).toUpper(),
+                                       .arg(QString::fromStdString(toString(t.model.cell)),
                                             t.model.decoder == S2sDecoder::Attention ? tr(" + attention") : QString()));
                     table::setNumber(items[kHiddenColumn], t.model.hidden, QString::number(t.model.hidden));
                     table::setNumber(items[kLrColumn], t.train.lr, QString::fromStdString(translationValue(t, "train.lr")));

@@ -91,9 +91,9 @@ void TranslatePanel::buildUi()
     // ---- settings
     cell_ = new QComboBox;
     cell_->setObjectName("translate.cell");
-    cell_->addItem("GRU", "gru");
-    cell_->addItem("LSTM", "lstm");
-    cell_->setCurrentIndex(base_.model.cell == S2sCell::Lstm ? 1 : 0);
+    for (const CellInfo& c : cellCatalogue())  // the cell registry
+        cell_->addItem(QString::fromStdString(c.name), QString::fromStdString(c.key));
+    cell_->setCurrentIndex(cell_->findData(QString::fromStdString(base_.model.cell.key)));
     attention_ = new QCheckBox(tr("Bahdanau attention"));
     attention_->setObjectName("translate.attention");
     attention_->setChecked(base_.model.decoder == S2sDecoder::Attention);
@@ -333,7 +333,7 @@ bool TranslatePanel::openStoredRun(qint64 id)
             throw StoreError(tr("run %1 has no stored weights").arg(id).toStdString());
         // The form shows the run's settings; Train would train them again.
         base_ = c;
-        cell_->setCurrentIndex(c.model.cell == S2sCell::Lstm ? 1 : 0);
+        cell_->setCurrentIndex(cell_->findData(QString::fromStdString(c.model.cell.key)));
         attention_->setChecked(c.model.decoder == S2sDecoder::Attention);
         hidden_->setValue(c.model.hidden);
         epochs_->setValue(c.train.epochs);

@@ -1,13 +1,15 @@
 // Character/word language models: a recurrent body over one-hot tokens and a
 // linear head. Three interchangeable bodies share one parameter layout
 // (LibTorch's: weight_ih_l{k}, weight_hh_l{k}, bias_ih_l{k}, bias_hh_l{k};
-// gates stacked r,z,n for GRU and i,f,g,o for LSTM), so weights copy between
-// them by name and tests can check that they compute the same thing.
+// blocks stacked as the cell says, e.g. r,z,n for GRU and i,f,g,o for LSTM),
+// so weights copy between them by name and tests can check that they compute
+// the same thing. What a cell computes is its own (core/src/cells/).
 //
 // Dimensions: B batch, T time steps, V vocabulary, H hidden units, L layers,
-// G gates per cell (RNN 1, GRU 3, LSTM 4).
+// G gate blocks per cell (CellInfo::gates).
 #pragma once
 
+#include "cells/Cell.h"
 #include "traveller/core/ExperimentConfig.h"
 
 #include <torch/torch.h>
@@ -16,15 +18,13 @@
 
 namespace traveller::lm {
 
-// Recurrent state: h (L, B, H); c (L, B, H) for LSTM, undefined otherwise.
+// Recurrent state: h (L, B, H); c (L, B, H) for cells with a cell state (LSTM), undefined otherwise.
 struct RnnState {
     torch::Tensor h;
     torch::Tensor c;
     bool defined() const { return h.defined(); }
     RnnState detached() const { return {h.detach(), c.defined() ? c.detach() : c}; }
 };
-
-int gateCount(Arch arch);
 
 class LanguageModel : public torch::nn::Module {
 public:
@@ -46,27 +46,29 @@ protected:
     std::int64_t layers_;
 };
 
-// torch::nn::RNN / GRU / LSTM on one-hot input, as the book's concise version.
+// LibTorch's layer for the cell (torch::nn::RNN / GRU / LSTM) on one-hot
+// input, as the book's concise version. Only for cells that have one.
 class BuiltinLm : public LanguageModel {
 public:
     BuiltinLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers);
     torch::Tensor forward(const torch::Tensor& x, RnnState& state) override;
 
 private:
-    torch::nn::RNN rnn_{nullptr};
-    torch::nn::GRU gru_{nullptr};
-    torch::nn::LSTM lstm_{nullptr};
+    torch::nn::AnyModule rnn_;
     torch::nn::Linear head_{nullptr};
 };
 
-// Parameters of a stack of cells in LibTorch's layout, for the hand-written bodies.
+// Parameters of a stack of cells in LibTorch's layout, for the hand-written
+// bodies; LibTorch's initialisation, U(-1/sqrt(H), 1/sqrt(H)). Cells without
+// hidden weights have no weight_hh / bias_hh.
 struct RecurrentWeightsImpl : torch::nn::Module {
     RecurrentWeightsImpl(Arch arch, std::int64_t input, std::int64_t hidden, std::int64_t layers);
+    cells::LayerWeights layer(std::int64_t l) const;
     std::vector<torch::Tensor> wIh, wHh, bIh, bHh;  // per layer: (G*H, in), (G*H, H), (G*H), (G*H)
 };
 TORCH_MODULE(RecurrentWeights);
 
-// Cells written gate by gate, one time step at a time, for students to read.
+// The cells' textbook steps, one time step at a time, for students to read.
 class ScratchLm : public LanguageModel {
 public:
     ScratchLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers);

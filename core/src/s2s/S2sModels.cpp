@@ -1,5 +1,6 @@
 #include "s2s/S2sModels.h"
 
+#include "cells/Cell.h"
 #include "lm/FusedLm.h"
 
 #include <algorithm>
@@ -27,28 +28,39 @@ DecoderState DecoderState::rows(const torch::Tensor& index) const
 
 // ---------------------------------------------------------------- layers
 
-RecurrentImpl::RecurrentImpl(S2sCell cell, std::int64_t input, std::int64_t hidden, std::int64_t layers,
+RecurrentImpl::RecurrentImpl(const Arch& cell, std::int64_t input, std::int64_t hidden, std::int64_t layers,
                              double dropout, bool useFused)
-    : fused(useFused), layers_(layers), hidden_(hidden), dropout_(dropout)
+    : fused(useFused), cell_(cell), layers_(layers), hidden_(hidden), dropout_(dropout)
 {
-    if (cell == S2sCell::Gru)
-        gru = register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(input, hidden).num_layers(layers).dropout(dropout)));
-    else
-        lstm = register_module("lstm", torch::nn::LSTM(torch::nn::LSTMOptions(input, hidden).num_layers(layers).dropout(dropout)));
+    if (cell.info().builtinLayer) {
+        builtin_ = cells::cell(cell).builtinLayer(input, hidden, layers, dropout);
+        weights_ = register_module(cell.key, builtin_.ptr());
+    } else {
+        weights_ = register_module(cell.key, lm::RecurrentWeights(cell, input, hidden, layers).ptr());
+    }
+}
+
+std::vector<torch::Tensor> RecurrentImpl::layerWeights(std::int64_t l) const
+{
+    const std::string k = std::to_string(l);
+    const auto params = weights_->named_parameters(/*recurse=*/false);
+    auto find = [&](const std::string& name) {
+        const auto* p = params.find(name + k);
+        return p ? *p : torch::Tensor();
+    };
+    return {find("weight_ih_l"), find("weight_hh_l"), find("bias_ih_l"), find("bias_hh_l")};
 }
 
 torch::Tensor RecurrentImpl::forward(const torch::Tensor& x, RnnState& state)
 {
     if (fused && x.device().is_cpu() && x.scalar_type() == torch::kFloat32)
         return forwardFused(x, state);
-    if (gru) {
-        auto [out, h] = state.h.defined() ? gru->forward(x, state.h) : gru->forward(x);
-        state.h = h;
-        return out;
-    }
-    auto [out, hc] = state.h.defined() ? lstm->forward(x, std::make_tuple(state.h, state.c)) : lstm->forward(x);
-    state.h = std::get<0>(hc);
-    state.c = std::get<1>(hc);
+    if (!cell_.info().builtinLayer)
+        return forwardTextbook(x, state);
+    cells::State s{state.h, state.c};
+    auto out = cells::cell(cell_).runBuiltin(builtin_, x, s);
+    state.h = s.h;
+    state.c = s.c;
     return out;
 }
 
@@ -56,29 +68,53 @@ torch::Tensor RecurrentImpl::forward(const torch::Tensor& x, RnnState& state)
 // output but the last, in training mode only.
 torch::Tensor RecurrentImpl::forwardFused(const torch::Tensor& x, RnnState& state)
 {
-    const bool lstmCell = static_cast<bool>(lstm);
-    const auto weights = lstmCell ? lstm->all_weights() : gru->all_weights();  // per layer: w_ih, w_hh, b_ih, b_hh
+    const bool cellState = cell_.info().cellState;
     const auto B = x.size(1);
     const auto zeros = torch::zeros({layers_, B, hidden_}, x.options());
     const auto h0 = state.h.defined() ? state.h : zeros;
-    const auto c0 = lstmCell ? (state.c.defined() ? state.c : zeros) : torch::Tensor();
+    const auto c0 = cellState ? (state.c.defined() ? state.c : zeros) : torch::Tensor();
     const torch::Tensor none = torch::empty({0}, x.options());
     torch::Tensor input = x;
     std::vector<torch::Tensor> hs, cs;
     for (std::int64_t l = 0; l < layers_; ++l) {
-        const auto w = static_cast<std::size_t>(4 * l);
-        auto out = lm::fusedRecurrentLayer(lstmCell ? Arch::Lstm : Arch::Gru, input, h0[l],
-                                           lstmCell ? c0[l] : none, weights[w], weights[w + 1], weights[w + 2],
-                                           weights[w + 3]);
+        const auto w = layerWeights(l);
+        auto out = lm::fusedRecurrentLayer(cell_, input, h0[l], cellState ? c0[l] : none, w[0], w[1], w[2], w[3]);
         input = out[0];
         if (l + 1 < layers_ && dropout_ > 0 && is_training())
             input = torch::dropout(input, dropout_, true);
         hs.push_back(out[1]);
-        if (lstmCell)
+        if (cellState)
             cs.push_back(out[2]);
     }
     state.h = torch::stack(hs);
-    if (lstmCell)
+    if (cellState)
+        state.c = torch::stack(cs);
+    return input;
+}
+
+// The same through the cell's textbook step, for cells LibTorch has no layer for.
+torch::Tensor RecurrentImpl::forwardTextbook(const torch::Tensor& x, RnnState& state)
+{
+    const cells::Cell& cell = cells::cell(cell_);
+    const bool cellState = cell_.info().cellState;
+    const auto B = x.size(1);
+    const auto zeros = torch::zeros({layers_, B, hidden_}, x.options());
+    const auto h0 = state.h.defined() ? state.h : zeros;
+    const auto c0 = cellState ? (state.c.defined() ? state.c : zeros) : torch::Tensor();
+    torch::Tensor input = x;
+    std::vector<torch::Tensor> hs, cs;
+    for (std::int64_t l = 0; l < layers_; ++l) {
+        const auto w = layerWeights(l);
+        cells::State s{h0[l], cellState ? c0[l] : torch::Tensor()};
+        input = cells::textbookLayer(cell, {w[0], w[1], w[2], w[3]}, input, s);
+        if (l + 1 < layers_ && dropout_ > 0 && is_training())
+            input = torch::dropout(input, dropout_, true);
+        hs.push_back(s.h);
+        if (cellState)
+            cs.push_back(s.c);
+    }
+    state.h = torch::stack(hs);
+    if (cellState)
         state.c = torch::stack(cs);
     return input;
 }
@@ -195,11 +231,13 @@ void xavierInit(torch::nn::Module& module)
 {
     torch::NoGradGuard noGrad;
     for (auto& m : module.modules(/*include_self=*/true)) {
+        // A recurrent stack's parameters sit in its layer module, whichever
+        // cell it is: visited through the stack, in the layer's order.
         const bool linear = m->as<torch::nn::Linear>() != nullptr;
-        const bool recurrent = m->as<torch::nn::GRU>() != nullptr || m->as<torch::nn::LSTM>() != nullptr;
+        const bool recurrent = m->as<RecurrentImpl>() != nullptr;
         if (!linear && !recurrent)
             continue;
-        for (auto& p : m->named_parameters(/*recurse=*/false))
+        for (auto& p : m->named_parameters(/*recurse=*/recurrent))
             if (p.key().find("weight") != std::string::npos)
                 torch::nn::init::xavier_uniform_(p.value());
     }

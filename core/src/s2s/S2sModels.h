@@ -14,22 +14,23 @@
 
 namespace traveller::s2s {
 
-// h: (L, B, H); c: (L, B, H) for LSTM, undefined for GRU.
+// h: (L, B, H); c: (L, B, H) for cells with a cell state (LSTM), undefined otherwise.
 struct RnnState {
     torch::Tensor h;
     torch::Tensor c;
     RnnState rows(const torch::Tensor& index) const;  // select batch rows
 };
 
-// torch::nn::GRU or torch::nn::LSTM behind one interface.
+// A stack of recurrent layers of any registry cell: LibTorch's layer where it
+// has one (torch::nn::GRU, LSTM, RNN; registered under the cell's key, so a
+// GRU's parameters are "gru.weight_ih_l0" as before), else the weights in
+// LibTorch's layout run through the cell's textbook step.
 struct RecurrentImpl : torch::nn::Module {
-    RecurrentImpl(S2sCell cell, std::int64_t input, std::int64_t hidden, std::int64_t layers, double dropout,
+    RecurrentImpl(const Arch& cell, std::int64_t input, std::int64_t hidden, std::int64_t layers, double dropout,
                   bool fused = false);
     // X: (T, B, in) -> outputs (T, B, H); state is read (undefined h: zeros) and replaced.
     torch::Tensor forward(const torch::Tensor& x, RnnState& state);
 
-    torch::nn::GRU gru{nullptr};
-    torch::nn::LSTM lstm{nullptr};
     // On CPU float32 tensors, run the layers through lm::fusedRecurrentLayer
     // with the modules' own weights (so checkpoints and initialisation do not
     // depend on it).
@@ -37,6 +38,11 @@ struct RecurrentImpl : torch::nn::Module {
 
 private:
     torch::Tensor forwardFused(const torch::Tensor& x, RnnState& state);
+    torch::Tensor forwardTextbook(const torch::Tensor& x, RnnState& state);
+    std::vector<torch::Tensor> layerWeights(std::int64_t l) const;  // w_ih, w_hh, b_ih, b_hh (empty ones without)
+    Arch cell_;
+    torch::nn::AnyModule builtin_;                // the cells LibTorch has a layer for
+    std::shared_ptr<torch::nn::Module> weights_;  // the module holding the parameters
     std::int64_t layers_ = 1;
     std::int64_t hidden_ = 0;
     double dropout_ = 0;

@@ -34,8 +34,8 @@ const std::vector<Field>& fields()
         std::vector<Field> t;
         t.push_back(F::stringField("name", [](C& c) -> std::string& { return c.name; }, true,
                                 "Run name; empty derives one (\"seq2seq GRU h32x2\")."));
-        t.push_back(F::enumField<S2sCell>("model.cell", {{"gru", S2sCell::Gru}, {"lstm", S2sCell::Lstm}},
-                                       [](C& c) -> S2sCell& { return c.model.cell; }, "Recurrent cell of encoder and decoder."));
+        t.push_back(F::enumField<Arch>("model.cell", config::cellChoices(), [](C& c) -> Arch& { return c.model.cell; },
+                                       "Recurrent cell of encoder and decoder (the cell registry)."));
         t.push_back(F::enumField<S2sDecoder>("model.decoder", {{"plain", S2sDecoder::Plain}, {"attention", S2sDecoder::Attention}},
                                           [](C& c) -> S2sDecoder& { return c.model.decoder; },
                                           "plain: the book's Seq2SeqDecoder; attention: Bahdanau (additive) attention."));
@@ -193,7 +193,6 @@ TranslationConfig parseRoot(const std::string& text)
 
 } // namespace
 
-std::string toString(S2sCell cell) { return cell == S2sCell::Gru ? "GRU" : "LSTM"; }
 std::string toString(S2sDecoder decoder) { return decoder == S2sDecoder::Plain ? "plain" : "attention"; }
 std::string toString(ContextSource context) { return context == ContextSource::Book ? "book" : "encoder"; }
 
@@ -201,7 +200,7 @@ std::string TranslationConfig::displayName() const
 {
     if (!name.empty())
         return name;
-    std::string out = "seq2seq " + toString(model.cell);
+    std::string out = "seq2seq " + model.cell.info().name;
     if (model.decoder == S2sDecoder::Attention)
         out += "+attention";
     out += " h" + std::to_string(model.hidden);

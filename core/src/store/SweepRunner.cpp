@@ -36,9 +36,9 @@ std::string chainKey(ExperimentConfig config)
 // token of the recurrent layers times epochs.
 double estimatedCost(const ExperimentConfig& c)
 {
-    const double gates = c.model.arch == Arch::Lstm ? 4 : c.model.arch == Arch::Gru ? 3 : 1;
+    const CellInfo& cell = c.model.arch.info();
     const double h = c.model.hidden;
-    return c.train.epochs * c.model.layers * gates * h * (h + 32);
+    return c.train.epochs * c.model.layers * cell.gates * h * ((cell.hiddenWeights ? h : 0.0) + 32);
 }
 
 } // namespace

@@ -20,6 +20,6 @@ double measureGemmGflops(std::int64_t m, std::int64_t k, std::int64_t n, double 
 // "none" (LibTorch's GEMM); see core/src/lm/SkinnyGemm.h.
 const char* recurrentGemmKernel();
 
-double lmFlopsPerToken(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers);
+double lmFlopsPerToken(const Arch& arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers);
 
 } // namespace traveller

@@ -3,13 +3,14 @@
 // key falls back to the book's default (d2l, "RNN from scratch" chapter).
 #pragma once
 
+#include "traveller/core/Cells.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace traveller {
 
-enum class Arch { Rnn, Gru, Lstm };
 enum class Impl { Builtin, Scratch, Fused };
 enum class Optimizer { Sgd, Adam };
 enum class TokenKind { Char, Word };
@@ -98,7 +99,7 @@ void validate(const ExperimentConfig& config);
 std::string toYaml(const ExperimentConfig& config);
 void saveExperimentFile(const ExperimentConfig& config, const std::string& path);
 
-std::string toString(Arch arch);
+std::string toString(const Arch& arch);
 std::string toString(Impl impl);
 
 } // namespace traveller

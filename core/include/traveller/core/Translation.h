@@ -5,6 +5,7 @@
 #pragma once
 
 #include "traveller/core/Bleu.h"
+#include "traveller/core/Cells.h"
 #include "traveller/core/Corpus.h"
 #include "traveller/core/Training.h"
 
@@ -18,7 +19,6 @@ namespace traveller {
 
 // ---------------------------------------------------------------- config
 
-enum class S2sCell { Gru, Lstm };
 enum class S2sDecoder { Plain, Attention };  // plain: the book's Seq2SeqDecoder; attention: Bahdanau
 // Where the plain decoder's context comes from at each step. Book: state[-1],
 // i.e. the encoder's final state in training but the decoder's own latest state
@@ -31,7 +31,7 @@ struct TranslationPair {
 };
 
 struct S2sModelConfig {
-    S2sCell cell = S2sCell::Gru;
+    Arch cell = Arch::Gru;  // a key of the cell registry, as model.arch of a language model
     S2sDecoder decoder = S2sDecoder::Plain;
     ContextSource context = ContextSource::Book;
     int embed = 32;
@@ -94,7 +94,6 @@ std::string translationValue(const TranslationConfig& config, const std::string&
 void validate(const TranslationConfig& config);
 std::string toYaml(const TranslationConfig& config);
 const std::vector<ConfigKeyInfo>& translationSchema();
-std::string toString(S2sCell cell);
 std::string toString(S2sDecoder decoder);
 std::string toString(ContextSource context);
 

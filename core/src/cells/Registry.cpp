@@ -1,0 +1,105 @@
+#include "cells/Cell.h"
+
+#include "cells/CellList.h"
+#include "traveller/core/Errors.h"
+
+namespace traveller::cells {
+
+#define TRAVELLER_DECLARE_CELL(function) const Cell& function();
+TRAVELLER_CELL_LIST(TRAVELLER_DECLARE_CELL)
+#undef TRAVELLER_DECLARE_CELL
+
+namespace {
+
+const std::vector<const Cell*>& registry()
+{
+#define TRAVELLER_CELL_ADDRESS(function) &function(),
+    static const std::vector<const Cell*> all = {TRAVELLER_CELL_LIST(TRAVELLER_CELL_ADDRESS)};
+#undef TRAVELLER_CELL_ADDRESS
+    return all;
+}
+
+} // namespace
+
+std::int64_t cellCount() { return static_cast<std::int64_t>(registry().size()); }
+
+const Cell& cellAt(std::int64_t index)
+{
+    const auto& all = registry();
+    if (index < 0 || index >= static_cast<std::int64_t>(all.size()))
+        throw Error("no cell number " + std::to_string(index) + " in the registry");
+    return *all[static_cast<std::size_t>(index)];
+}
+
+std::int64_t cellIndex(const Arch& arch)
+{
+    const auto& all = registry();
+    for (std::size_t i = 0; i < all.size(); ++i)
+        if (all[i]->info().key == arch.key)
+            return static_cast<std::int64_t>(i);
+    throw ConfigError("model.arch", 0, 0, "unknown cell '" + arch.key + "' (known: " + cellKeys() + ")");
+}
+
+const Cell& cell(const Arch& arch) { return cellAt(cellIndex(arch)); }
+
+torch::nn::AnyModule Cell::builtinLayer(std::int64_t, std::int64_t, std::int64_t, double) const
+{
+    throw Error("LibTorch has no layer for the " + info().name + " cell");
+}
+
+torch::Tensor Cell::runBuiltin(torch::nn::AnyModule&, const torch::Tensor&, State&) const
+{
+    throw Error("LibTorch has no layer for the " + info().name + " cell");
+}
+
+torch::Tensor textbookLayer(const Cell& cell, const LayerWeights& w, const torch::Tensor& x, State& state)
+{
+    const std::int64_t steps = x.size(0);
+    std::vector<torch::Tensor> outputs;
+    outputs.reserve(static_cast<std::size_t>(steps));
+    for (std::int64_t t = 0; t < steps; ++t) {
+        state = cell.step(w, x[t], state).next;
+        outputs.push_back(state.h);
+    }
+    return torch::stack(outputs);  // (T, B, H)
+}
+
+} // namespace traveller::cells
+
+namespace traveller {
+
+const std::vector<CellInfo>& cellCatalogue()
+{
+    static const std::vector<CellInfo> all = [] {
+        std::vector<CellInfo> v;
+        for (std::int64_t i = 0; i < cells::cellCount(); ++i)
+            v.push_back(cells::cellAt(i).info());
+        return v;
+    }();
+    return all;
+}
+
+const CellInfo* findCell(const std::string& key)
+{
+    for (const auto& c : cellCatalogue())
+        if (c.key == key)
+            return &c;
+    return nullptr;
+}
+
+std::string cellKeys()
+{
+    std::string keys;
+    for (const auto& c : cellCatalogue())
+        keys += (keys.empty() ? "" : "|") + c.key;
+    return keys;
+}
+
+const CellInfo& Arch::info() const
+{
+    if (const CellInfo* c = findCell(key))
+        return *c;
+    throw ConfigError("model.arch", 0, 0, "unknown cell '" + key + "' (known: " + cellKeys() + ")");
+}
+
+} // namespace traveller
