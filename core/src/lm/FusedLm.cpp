@@ -215,6 +215,10 @@ public:
     }
 };
 
+// Autograd functions take defined tensors only: a cell without hidden weights
+// passes empty ones.
+torch::Tensor orEmpty(const torch::Tensor& t) { return t.defined() ? t : torch::empty({0}); }
+
 class FusedLm : public LanguageModel {
 public:
     FusedLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers)
@@ -234,7 +238,7 @@ public:
         for (std::int64_t l = 0; l < layers_; ++l) {
             const auto c0 = cellState ? state.c[l] : none;
             const auto w = rnn_->layer(l);
-            auto out = FusedLayer::apply(input, state.h[l], c0, w.wIh, w.wHh, w.bIh, w.bHh, code);
+            auto out = FusedLayer::apply(input, state.h[l], c0, w.wIh, orEmpty(w.wHh), w.bIh, orEmpty(w.bHh), code);
             input = out[0];  // (T, B, H)
             hs.push_back(out[1]);
             if (cellState)
@@ -258,7 +262,7 @@ std::vector<torch::Tensor> fusedRecurrentLayer(Arch arch, const torch::Tensor& x
                                                const torch::Tensor& wHh, const torch::Tensor& bIh,
                                                const torch::Tensor& bHh)
 {
-    return FusedLayer::apply(x, h0, c0, wIh, wHh, bIh, bHh, cells::cellIndex(arch));
+    return FusedLayer::apply(x, h0, c0, wIh, orEmpty(wHh), bIh, orEmpty(bHh), cells::cellIndex(arch));
 }
 
 std::shared_ptr<LanguageModel> makeFusedLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers,
