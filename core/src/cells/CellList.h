@@ -7,4 +7,5 @@
     X(rnnCell)                 \
     X(gruCell)                 \
     X(lstmCell)                \
+    X(minGruCell)              \
     /* end of the list */
