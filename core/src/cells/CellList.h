@@ -8,4 +8,5 @@
     X(gruCell)                 \
     X(lstmCell)                \
     X(minGruCell)              \
+    X(minLstmCell)             \
     /* end of the list */
