@@ -40,7 +40,8 @@ const std::vector<Field>& fields()
         t.push_back(F::enumField<Impl>(
             "model.impl", {{"builtin", Impl::Builtin}, {"scratch", Impl::Scratch}, {"fused", Impl::Fused}},
             [](ExperimentConfig& c) -> Impl& { return c.model.impl; },
-            "builtin: LibTorch's torch::nn layers; scratch: cells written gate by gate for reading; "
+            "builtin: LibTorch's torch::nn layers (a cell LibTorch has no layer for runs its textbook step); "
+            "scratch: the cell's textbook step, gate by gate, for reading; "
             "fused: the fast CPU path (hand-written backward through time)."));
         t.push_back(F::intField<int>(
             "model.hidden", [](ExperimentConfig& c) -> int& { return c.model.hidden; }, 1, 65536,
