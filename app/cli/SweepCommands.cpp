@@ -6,6 +6,7 @@
 #include "traveller/core/Errors.h"
 #include "traveller/core/Json.h"
 #include "traveller/core/RunExport.h"
+#include "traveller/core/RunRules.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/core/Sweep.h"
 #include "traveller/core/SweepRunner.h"
@@ -452,10 +453,8 @@ int runsCommand(int argc, char** argv)
     if (sub == "resume") {
         need(1, "resume ID");
         const std::int64_t id = runId(a.positional[0]);
-        const std::string status = store.run(id).status;
-        if (status == "finished" || status == kStatusRunning)
-            throw SweepUsageError("run " + std::to_string(id) + " is " + status + "; only interrupted, stopped, queued or "
-                                  "failed runs resume (use `runs rerun` to train it again)");
+        if (const RuleVerdict resumable = canResume(store.run(id)); !resumable)
+            throw SweepUsageError(resumable.reason);
         return trainStored(store, id, a);
     }
     if (sub == "rerun") {
@@ -470,15 +469,15 @@ int runsCommand(int argc, char** argv)
         // The bounds of sample.temperature: 0 is greedy, above 1000 is noise.
         const double temperature = decimalNumber("--temperature", a.value("--temperature", "0"), 0.0, 1000.0);
         const StoredRun r = store.run(runId(a.positional[0]));
-        if (r.checkpointEpoch <= 0)
-            throw Error("run " + std::to_string(r.id) + " has no weights yet");
+        if (const RuleVerdict possible = canGenerate(r); !possible)
+            throw Error(possible.reason);
         ExperimentConfig config = r.config();
         config.train.device = "cpu";
         LmSession session(config, resolveDataDir(a.value("--data-dir")));
         session.loadCheckpoint(store.checkpointPath(r.id));
         const std::string prefix = a.value("--prefix", config.sample.prefix);
         const int length = wholeNumber("--length", a.value("--length", std::to_string(config.sample.length)), 1, 100000);
-        std::cout << session.generate(prefix, length, temperature, config.train.seed) << '\n';
+        std::cout << session.generate(prefix, length, temperature, generationSeed(config)) << '\n';
         return 0;
     }
     throw SweepUsageError("unknown runs subcommand '" + sub + "'");

@@ -26,29 +26,6 @@ namespace {
 
 class NoObserver : public TrainingObserver {};
 
-struct CliResult {
-    int status = -1;     // the exit status; -1 when the process did not exit
-    std::string output;  // stdout and stderr together
-};
-
-// Runs traveller-cli through the shell (`args` is shell text, and may
-// redirect stdout elsewhere) and waits for it.
-CliResult cli(const std::string& args)
-{
-    CliResult r;
-    const std::string command = std::string("\"") + TRAVELLER_CLI + "\" 2>&1 " + args;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe)
-        return r;
-    char buf[4096];
-    for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;)
-        r.output.append(buf, n);
-    const int status = pclose(pipe);
-    if (WIFEXITED(status))
-        r.status = WEXITSTATUS(status);
-    return r;
-}
-
 // Starts traveller-cli in the background, its output to `log`.
 pid_t spawnCli(const std::vector<std::string>& args, const std::string& log)
 {

@@ -1,7 +1,10 @@
 // A fresh run library in a temporary folder, removed afterwards.
 #pragma once
 
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstdio>
 
 #include <atomic>
 #include <filesystem>
@@ -31,3 +34,26 @@ train: {epochs: 4, device: cpu, threads: 1}
 data: {max_tokens: 2000}
 sample: {every: 2, length: 10}
 )";
+
+struct CliResult {
+    int status = -1;     // the exit status; -1 when the process did not exit
+    std::string output;  // stdout and stderr together
+};
+
+// Runs traveller-cli through the shell (`args` is shell text, and may
+// redirect stdout elsewhere) and waits for it.
+inline CliResult cli(const std::string& args)
+{
+    CliResult r;
+    const std::string command = std::string("\"") + TRAVELLER_CLI + "\" 2>&1 " + args;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe)
+        return r;
+    char buf[4096];
+    for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;)
+        r.output.append(buf, n);
+    const int status = pclose(pipe);
+    if (WIFEXITED(status))
+        r.status = WEXITSTATUS(status);
+    return r;
+}

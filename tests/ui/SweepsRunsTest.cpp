@@ -3,6 +3,7 @@
 // real through SweepRunner, and the library it records is read back by a new
 // window, as after a restart. TRAVELLER_HOME points at a temporary folder.
 #include "traveller/core/ExperimentConfig.h"
+#include "traveller/core/RunRules.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/core/Training.h"
 #include "traveller/ui/CompareDialog.h"
@@ -303,6 +304,26 @@ grid:
         // Filter by status.
         QTest::keyClicks(w.findChild<QLineEdit*>("sweepFilter"), "diverged");
         QCOMPARE(p->visibleRows(), 1);
+
+        // The Runs tab resumes what the CLI resumes (RunRules): neither the
+        // diverged run nor the finished one beside it, each with the rule's reason.
+        const qint64 normalId = p->runIds().at(0) < p->runIds().at(1) ? p->runIds().at(0) : p->runIds().at(1);
+        const qint64 divergedId = p->runIds().at(0) == normalId ? p->runIds().at(1) : p->runIds().at(0);
+        RunsPanel* runs = w.runsPanel();
+        w.tabs()->setCurrentWidget(runs);
+        QCOMPARE(runs->cell(divergedId, "Status"), QString("diverged"));
+        traveller::RunStore store(home_.path().toStdString());
+        for (qint64 id : {divergedId, normalId}) {
+            runs->selectRuns({id});
+            auto* resume = w.findChild<QPushButton*>("resumeRunButton");
+            QVERIFY(!resume->isEnabled());
+            const QString reason = QString::fromStdString(traveller::canResume(store.run(id)).reason);
+            QVERIFY(!reason.isEmpty());
+            QCOMPARE(resume->toolTip(), reason);
+            QVERIFY(!runs->resume(id));
+            QCOMPARE(runs->message(), reason);
+        }
+        QCOMPARE(QString::fromStdString(store.run(divergedId).status), QString("diverged"));
     }
 
     void missingCorpusFailsTheRunsWithTheReason()
@@ -473,6 +494,21 @@ grid:
         QVERIFY(runs->regenerate("the ", 30, 0.0));
         QVERIFY(generated.wait(30000));
         QCOMPARE(generated.last().at(1).toString(), text);
+
+        // Sampled text follows the run's own seed (RunRules' generationSeed),
+        // as `traveller-cli runs generate` writes it: the same text each time.
+        traveller::RunStore store(home_.path().toStdString());
+        traveller::ExperimentConfig config = store.run(id).config();
+        config.train.device = "cpu";
+        traveller::LmSession session(config, qEnvironmentVariable("TRAVELLER_DATA_DIR").toStdString());
+        session.loadCheckpoint(store.checkpointPath(id));
+        const QString sampled =
+            QString::fromStdString(session.generate("the ", 30, 1.0, traveller::generationSeed(config)));
+        for (int i = 0; i < 2; ++i) {
+            QVERIFY(runs->regenerate("the ", 30, 1.0));
+            QVERIFY(generated.wait(30000));
+            QCOMPARE(generated.last().at(1).toString(), sampled);
+        }
     }
 
     void stopThenResumeContinuesFromTheCheckpoint()

@@ -1,5 +1,7 @@
 #include "traveller/ui/GenerateWorker.h"
 
+#include "traveller/core/RunRules.h"
+
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
 
@@ -33,8 +35,8 @@ void GenerateWorker::generate(int requestId, qint64 runId, const QString& config
             sessionCheckpoint_ = checkpointPath;
             sessionStamp_ = file.lastModified();
         }
-        const std::string text = session_->generate(prefix.toStdString(), length, temperature,
-                                                    static_cast<std::uint64_t>(requestId));
+        const std::string text =
+            session_->generate(prefix.toStdString(), length, temperature, generationSeed(session_->config()));
         Q_EMIT generated(requestId, runId, QString::fromStdString(text), QString());
     } catch (const std::exception& e) {
         Q_EMIT generated(requestId, runId, QString(), QString::fromStdString(e.what()));

@@ -3,6 +3,7 @@
 #include "Format.h"
 #include "TableItems.h"
 
+#include "traveller/core/RunRules.h"
 #include "traveller/core/Errors.h"
 #include "traveller/ui/CompareDialog.h"
 #include "traveller/ui/GenerateWorker.h"
@@ -79,11 +80,6 @@ enum Column {
     kCreatedColumn,
     kColumns
 };
-
-bool resumable(const std::string& status)
-{
-    return status == kStatusInterrupted || status == "stopped" || status == "failed" || status == "queued";
-}
 
 QString joinTags(const std::vector<std::string>& tags)
 {
@@ -422,8 +418,7 @@ void RunsPanel::refresh()
             table::setText(items[kLabelColumn], QString::fromStdString(r.label));
             table::setText(items[kTagsColumn], joinTags(r.tags));
             table::setText(items[kStatusColumn], QString::fromStdString(r.status));
-            const bool bad = r.status == "diverged" || r.status == "failed" || r.status == kStatusInterrupted;
-            if (bad)
+            if (needsAttention(storedState(r)))
                 items[kStatusColumn]->setForeground(QColor("#b00020"));
             items[kStatusColumn]->setToolTip(QString::fromStdString(r.message));
             table::setNumber(items[kEpochsColumn], r.epochsDone,
@@ -546,8 +541,9 @@ void RunsPanel::updateControls()
         anyTranslation = anyTranslation || (ids.contains(r.id) && r.isTranslation());
     // A translation run trains and translates in the Translate tab (Open).
     rerunButton_->setEnabled(one && !busy && !one->isTranslation());
-    resumeButton_->setEnabled(one && !busy && !one->isTranslation() && resumable(one->status) &&
-                              !inUse_.contains(one->id));
+    resumeButton_->setEnabled(one && !busy && canResume(*one) && !inUse_.contains(one->id));
+    resumeButton_->setToolTip(one && !canResume(*one) ? QString::fromStdString(canResume(*one).reason)
+                                                      : tr("Continue an interrupted or stopped run from its last checkpoint"));
     stopButton_->setEnabled(busy);
     compareButton_->setEnabled(ids.size() >= 2 && !anyTranslation);
     const StoredRun* opened = nullptr;
@@ -821,12 +817,8 @@ bool RunsPanel::resume(qint64 id)
     }
     try {
         const StoredRun r = s->run(id);
-        if (!resumable(r.status)) {
-            showMessage(tr("Run %1 is %2; only interrupted, stopped, queued or failed runs resume (Re-run trains it "
-                           "again)")
-                            .arg(id)
-                            .arg(QString::fromStdString(r.status)),
-                        true);
+        if (const RuleVerdict resumable = canResume(r); !resumable) {
+            showMessage(QString::fromStdString(resumable.reason), true);
             return false;
         }
         return train(id, r.checkpointEpoch > 0
@@ -930,8 +922,8 @@ bool RunsPanel::regenerate(const QString& prefix, int length, double temperature
         showMessage(QString::fromStdString(e.what()), true);
         return false;
     }
-    if (r.checkpointEpoch <= 0) {
-        showMessage(tr("Run %1 has no stored weights yet").arg(r.id), true);
+    if (const RuleVerdict possible = canGenerate(r); !possible) {
+        showMessage(QString::fromStdString(possible.reason), true);
         return false;
     }
     if (!generateThread_) {

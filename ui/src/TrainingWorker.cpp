@@ -1,5 +1,7 @@
 #include "traveller/ui/TrainingWorker.h"
 
+#include "traveller/core/RunRules.h"
+
 #include "traveller/core/Errors.h"
 #include "traveller/core/RunStore.h"
 
@@ -56,7 +58,7 @@ void TrainingWorker::serveGenerateRequests()
         } else {
             try {
                 text = QString::fromStdString(
-                    session_->generate(r.prefix, r.length, r.temperature, static_cast<std::uint64_t>(r.id)));
+                    session_->generate(r.prefix, r.length, r.temperature, generationSeed(config_)));
             } catch (const std::exception& e) {
                 text = tr("(could not generate: %1)").arg(QString::fromStdString(e.what()));
             }

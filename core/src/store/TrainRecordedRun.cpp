@@ -1,3 +1,4 @@
+#include "traveller/core/RunRules.h"
 #include "traveller/core/RunStore.h"
 
 #include <algorithm>
@@ -147,6 +148,8 @@ RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions
                            RunControl& control)
 {
     const StoredRun stored = store.run(id);
+    if (const RuleVerdict resumable = canResume(stored); !resumable)
+        throw StoreError(resumable.reason);
     ExperimentConfig config = stored.config();
     const std::string checkpoint = store.checkpointPath(id);
     std::error_code ec;

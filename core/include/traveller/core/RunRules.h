@@ -1,0 +1,44 @@
+// The run library's rules, in one place for both front ends: which states a
+// stored run can be in and what may be done with it in each. The CLI's `runs`
+// commands and the window's Runs tab ask these, so they cannot disagree.
+#pragma once
+
+#include "traveller/core/RunStore.h"
+
+#include <cstdint>
+#include <string>
+
+namespace traveller {
+
+// Every state a stored run can be in, with the word both front ends show
+// (RunStore keeps the word).
+enum class StoredState { Queued, Running, Finished, Stopped, Diverged, Failed, Interrupted };
+
+StoredState storedState(const StoredRun& run);  // an unknown word reads as Failed
+const char* toString(StoredState state);
+// Diverged, failed and interrupted runs are the ones tables mark.
+bool needsAttention(StoredState state);
+
+// Allowed, or not and why (one sentence naming the run).
+struct RuleVerdict {
+    bool allowed = true;
+    std::string reason;
+    explicit operator bool() const { return allowed; }
+};
+
+// Resume continues a language-model run from its last checkpoint: queued,
+// stopped, interrupted and failed runs. Not a finished or running one, not a
+// diverged one (from the same weights at the same rate it diverges again:
+// re-run it with other settings), not a translation run.
+RuleVerdict canResume(const StoredRun& run);
+// A run another window or process is training is never deleted.
+RuleVerdict canDelete(const StoredRun& run);
+// Writing text needs a language-model run with weights.
+RuleVerdict canGenerate(const StoredRun& run);
+
+// The seed of text written from a run's weights: the run's own seed, so that
+// the same run, prefix, length and temperature give the same text in the
+// window and the CLI.
+std::uint64_t generationSeed(const ExperimentConfig& config);
+
+} // namespace traveller
