@@ -155,12 +155,53 @@ torch::Tensor readCheckpointExtra(const std::string& path, const std::string& ke
     return value;
 }
 
+namespace {
+
+std::string shapeText(const torch::Tensor& t)
+{
+    std::string out;
+    for (auto d : t.sizes())
+        out += (out.empty() ? "" : "x") + std::to_string(d);
+    return out.empty() ? "scalar" : out;
+}
+
+// Module::load replaces each tensor with the file's, shape and all: a
+// checkpoint of another size would "load" and leave a model that fails at
+// its first product. So every parameter and buffer is checked first, the way
+// Module::load walks them (own tensors, then each child's archive), and the
+// model is not touched unless all fit.
+void checkShapes(const torch::nn::Module& module, torch::serialize::InputArchive& archive, const std::string& prefix,
+                 const std::string& path)
+{
+    auto check = [&](const std::string& key, const torch::Tensor& mine, bool buffer) {
+        torch::Tensor theirs;
+        if (!archive.try_read(key, theirs, buffer))
+            throw Error("cannot load checkpoint '" + path + "': it has no " + prefix + key + "; it was saved by another kind of model");
+        if (theirs.sizes() != mine.sizes())
+            throw Error("cannot load checkpoint '" + path + "': " + prefix + key + " is " + shapeText(theirs) +
+                        " in the file but " + shapeText(mine) + " in this model (another cell, size or vocabulary)");
+    };
+    for (const auto& p : module.named_parameters(/*recurse=*/false))
+        check(p.key(), p.value(), false);
+    for (const auto& b : module.named_buffers(/*recurse=*/false))
+        check(b.key(), b.value(), true);
+    for (const auto& child : module.named_children()) {
+        torch::serialize::InputArchive childArchive;
+        if (!archive.try_read(child.key(), childArchive))
+            throw Error("cannot load checkpoint '" + path + "': it has no " + prefix + child.key() + "; it was saved by another kind of model");
+        checkShapes(*child.value(), childArchive, prefix + child.key() + ".", path);
+    }
+}
+
+} // namespace
+
 void loadCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optimizer, const std::string& path,
                         const torch::Device& device, CheckpointExtras* extras)
 {
     torch::serialize::InputArchive archive;
     try {
         archive.load_from(path, device);
+        checkShapes(model, archive, "", path);
         model.load(archive);
         torch::serialize::InputArchive optimizerArchive;
         if (archive.try_read("optimizer", optimizerArchive))

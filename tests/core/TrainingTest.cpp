@@ -231,10 +231,21 @@ TEST(Training, GenerateAndCheckpointRoundTrip)
     other.loadCheckpoint(path);
     EXPECT_EQ(other.generate("the time", 20), greedy);
     EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
-    std::filesystem::remove(path);
 
+    // The same checkpoint into a model of another size is refused with a
+    // message, and the model keeps its own weights.
     ExperimentConfig bigger = c;
     bigger.model.hidden = 48;
     LmSession mismatched(bigger, test::dataDir());
+    const std::string before = mismatched.generate("the time", 20);
+    try {
+        mismatched.loadCheckpoint(path);
+        ADD_FAILURE() << "a hidden-32 checkpoint loaded into a hidden-48 model";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(mismatched.generate("the time", 20), before);
+    // So is a file that is not there.
     EXPECT_THROW(mismatched.loadCheckpoint(path + ".missing"), Error);
+    std::filesystem::remove(path);
 }
