@@ -69,10 +69,20 @@ sample: {prefix: "the", every: 2, length: 9, temperature: 0.7}
     EXPECT_EQ(c.data.sampling, Sampling::Random);
     EXPECT_EQ(c.data.joinLines, LineJoin::Space);
     EXPECT_EQ(c.data.normalize, Normalize::Unicode);
+    EXPECT_EQ(c.data.batchSize, 4);
+    EXPECT_EQ(c.data.numSteps, 5);
     EXPECT_EQ(c.sample.prefix, "the");
+    EXPECT_EQ(c.sample.every, 2);
+    EXPECT_EQ(c.sample.length, 9);
     EXPECT_DOUBLE_EQ(c.sample.temperature, 0.7);
-    // Every key of the schema is covered by this file.
+    // Every key of the schema is covered by this file: each one reads a value
+    // other than its default, so a key the parser skipped would show here.
+    const ExperimentConfig defaults;
     EXPECT_EQ(configSchema().size(), 24u);
+    for (const auto& key : configSchema())
+        EXPECT_NE(configValue(c, key.key), configValue(defaults, key.key)) << key.key << " kept its default";
+    // And it writes back what it read.
+    EXPECT_EQ(toYaml(parseExperimentYaml(toYaml(c))), toYaml(c));
 }
 
 TEST(Config, UnknownKeyNamesKeyLineAndColumn)

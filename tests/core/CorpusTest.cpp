@@ -6,6 +6,18 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <thread>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -158,6 +170,113 @@ TEST_F(BadDataDir, FailedDownloadChangesNothing)
     std::getline(in, content);
     EXPECT_EQ(content, "keep me");
     EXPECT_FALSE(fs::exists(dir_ / "timemachine.txt.download"));
+    ::unsetenv("TRAVELLER_DATA_HOST");
+}
+
+namespace {
+
+// A local HTTP server (Python's http.server) serving `folder` on 127.0.0.1,
+// started and stopped by the test: the download's success path, with no
+// network. Skipped where /usr/bin/python3 is missing.
+class LocalHttpServer {
+public:
+    explicit LocalHttpServer(const fs::path& folder)
+    {
+        // A free port: bind to 0, read it, release it for the server.
+        const int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        if (probe < 0 || ::bind(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+            ::getsockname(probe, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+            if (probe >= 0)
+                ::close(probe);
+            return;
+        }
+        port_ = ntohs(addr.sin_port);
+        ::close(probe);
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            const int devnull = ::open("/dev/null", O_WRONLY);
+            ::dup2(devnull, 1);
+            ::dup2(devnull, 2);
+            const std::string port = std::to_string(port_), dir = folder.string();
+            ::execl("/usr/bin/python3", "python3", "-m", "http.server", port.c_str(), "--bind", "127.0.0.1",
+                    "--directory", dir.c_str(), static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        // Up when it accepts a connection (a few hundred ms).
+        for (int i = 0; i < 100 && !ready_; ++i) {
+            const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+            sockaddr_in to{};
+            to.sin_family = AF_INET;
+            to.sin_port = htons(static_cast<std::uint16_t>(port_));
+            to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            ready_ = ::connect(s, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0;
+            ::close(s);
+            if (!ready_)
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    }
+    ~LocalHttpServer()
+    {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGTERM);
+            ::waitpid(pid_, nullptr, 0);
+        }
+    }
+    bool ready() const { return ready_; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+
+private:
+    pid_t pid_ = -1;
+    int port_ = 0;
+    bool ready_ = false;
+};
+
+std::string fileText(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+} // namespace
+
+// The download's success path: a copy that fails its SHA-1 is replaced by the
+// served file, which is verified; a served file with another SHA-1 is refused
+// and changes nothing.
+TEST_F(BadDataDir, DownloadFromAServerReplacesABadCopyAndChecksWhatItGets)
+{
+    if (!fs::exists("/usr/bin/python3"))
+        GTEST_SKIP() << "no /usr/bin/python3 to serve the file (packaging/debian-packages.txt lists python3-minimal)";
+    const fs::path served = dir_ / "served";
+    const fs::path data = dir_ / "data";
+    fs::create_directories(served);
+    fs::create_directories(data);
+    fs::copy_file(fs::path(test::dataDir()) / "timemachine.txt", served / "timemachine.txt");
+    std::ofstream(data / "timemachine.txt") << "a damaged copy";
+    LocalHttpServer server(served);
+    ASSERT_TRUE(server.ready()) << "the local HTTP server did not start";
+    ::setenv("TRAVELLER_DATA_HOST", server.url().c_str(), 1);
+
+    fetchDataFile(DataFile::TimeMachine, data.string());
+    EXPECT_EQ(fileText(data / "timemachine.txt"), fileText(served / "timemachine.txt"));
+    EXPECT_NO_THROW(requireDataFile(DataFile::TimeMachine, data.string()));
+    EXPECT_FALSE(fs::exists(data / "timemachine.txt.download"));
+    DataConfig config;
+    EXPECT_EQ(loadCorpus(config, data.string()).vocab.size(), 28u);  // the book's corpus, trained on as is
+
+    // The server now has another file under that name: refused, nothing changed.
+    std::ofstream(data / "timemachine.txt", std::ios::trunc) << "a damaged copy";
+    std::ofstream(served / "timemachine.txt", std::ios::trunc) << "not the time machine\n";
+    try {
+        fetchDataFile(DataFile::TimeMachine, data.string());
+        ADD_FAILURE() << "a file with the wrong SHA-1 was accepted";
+    } catch (const CorpusError& e) {
+        EXPECT_NE(std::string(e.what()).find("SHA-1"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(fileText(data / "timemachine.txt"), "a damaged copy");
     ::unsetenv("TRAVELLER_DATA_HOST");
 }
 

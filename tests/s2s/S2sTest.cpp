@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include <cmath>
 #include <cstdlib>
 
@@ -331,6 +333,64 @@ TEST(S2sModels, BeamOfOneIsGreedy)
             const auto wide = s2s::beamDecode(model, source, 6, 2, 3, 8, 4, 0.75);
             EXPECT_LE(wide.ids.size(), 8u);
         }
+    }
+}
+
+// A beam wide enough to keep every hypothesis finds the sequence a search of
+// all of them finds: with no length penalty, the one of highest log
+// probability among those ending in <eos> within 3 steps and those cut at 3
+// (here by teacher forcing every sequence at once). Its reported score is the
+// sequence's own log probability.
+TEST(S2sModels, WideBeamFindsTheBestSequenceOfAnExhaustiveSearch)
+{
+    constexpr std::int64_t kV = 13, kBos = 2, kEos = 3, kSteps = 3;
+    for (int trial = 0; trial < 3; ++trial) {
+        torch::manual_seed(20 + trial);
+        // Attention: step-by-step decoding and teacher forcing agree (the plain
+        // decoder's book context does not, by design).
+        s2s::Seq2Seq model(tinyModel(Arch::Gru, S2sDecoder::Attention), 11, kV);
+        model->eval();
+        torch::NoGradGuard noGrad;
+        const auto source = torch::randint(4, 11, {1, 8}, torch::kInt64);
+        const auto decoded = s2s::beamDecode(model, source, 6, kBos, kEos, kSteps, 200, 0.0);
+
+        // Every sequence of kSteps tokens other than <eos>, teacher-forced.
+        std::vector<std::int64_t> tokens;
+        for (std::int64_t t = 0; t < kV; ++t)
+            if (t != kEos)
+                tokens.push_back(t);
+        std::vector<std::array<std::int64_t, kSteps>> all;
+        for (auto a : tokens)
+            for (auto b : tokens)
+                for (auto c : tokens)
+                    all.push_back({a, b, c});
+        const auto n = static_cast<std::int64_t>(all.size());
+        auto input = torch::empty({n, kSteps}, torch::kInt64);
+        for (std::int64_t i = 0; i < n; ++i) {
+            input[i][0] = kBos;
+            input[i][1] = all[static_cast<std::size_t>(i)][0];
+            input[i][2] = all[static_cast<std::size_t>(i)][1];
+        }
+        const auto logp = torch::log_softmax(
+            model->forward(source.expand({n, 8}), torch::full({n}, 6, torch::kInt64), input).to(torch::kFloat64), 2);
+        double best = -1e300;
+        std::vector<std::int64_t> bestIds;
+        for (std::int64_t i = 0; i < n; ++i) {
+            const auto& seq = all[static_cast<std::size_t>(i)];
+            double prefix = 0;
+            for (std::int64_t k = 0; k <= kSteps; ++k) {
+                // Ended after k tokens, or (k == kSteps) cut there.
+                const double score = k < kSteps ? prefix + logp[i][k][kEos].item<double>() : prefix;
+                if (score > best + 1e-12) {
+                    best = score;
+                    bestIds.assign(seq.begin(), seq.begin() + k);
+                }
+                if (k < kSteps)
+                    prefix += logp[i][k][seq[static_cast<std::size_t>(k)]].item<double>();
+            }
+        }
+        EXPECT_EQ(decoded.ids, bestIds) << "trial " << trial;
+        EXPECT_NEAR(decoded.logProbability, best, 1e-4) << "trial " << trial;
     }
 }
 

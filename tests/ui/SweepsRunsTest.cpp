@@ -535,6 +535,8 @@ grid:
         QCOMPARE(stopped.status, std::string("stopped"));
         QVERIFY(stopped.epochsDone >= 12 && stopped.epochsDone < 400);
         QVERIFY(stopped.checkpointEpoch >= 10);
+        const auto beforeResume = store.epochs(id);
+        QCOMPARE(static_cast<int>(beforeResume.size()), stopped.checkpointEpoch);  // a stop checkpoints its last epoch
 
         RunsPanel* runs = w.runsPanel();
         w.tabs()->setCurrentWidget(runs);
@@ -552,6 +554,14 @@ grid:
         QCOMPARE(epochs.size(), std::size_t{400});
         for (std::size_t i = 0; i < epochs.size(); ++i)
             QCOMPARE(epochs[i].epoch, static_cast<int>(i) + 1);  // continued, not restarted
+        // The weights were reloaded: the first resumed epoch carries on from
+        // the last one before the stop; from fresh weights it would be back
+        // at the first epoch's perplexity.
+        const auto next = static_cast<std::size_t>(stopped.checkpointEpoch);  // index of epoch checkpoint + 1
+        const double last = beforeResume.back().perplexity, first = beforeResume.front().perplexity;
+        QVERIFY2(last < 0.8 * first, qPrintable(QString("too little learned to tell: %1 -> %2").arg(first).arg(last)));
+        QVERIFY2(std::abs(epochs[next].perplexity - last) < 0.1 * last,
+                 qPrintable(QString("resumed at %1 after %2 (first epoch %3)").arg(epochs[next].perplexity).arg(last).arg(first)));
         QVERIFY(!w.findChild<QPushButton*>("resumeRunButton")->isEnabled());  // finished runs re-run instead
 
         // Re-run: a new run of the same experiment, trained from the start.
