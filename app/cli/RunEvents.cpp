@@ -7,10 +7,6 @@
 #include <cstdlib>
 #include <iostream>
 
-#ifndef TRAVELLER_PRESET_DIR
-#define TRAVELLER_PRESET_DIR ""
-#endif
-
 namespace traveller::cli {
 
 namespace fs = std::filesystem;
@@ -46,35 +42,6 @@ std::string doneEvent(const RunResult& r, int threads, const std::string& run, l
     if (r.status == RunStatus::Failed)
         done.add("message", r.message);
     return done.str();
-}
-
-std::vector<fs::path> presetDirs()
-{
-    std::vector<fs::path> dirs;
-    if (const char* env = std::getenv("TRAVELLER_PRESET_DIR"); env && *env)
-        dirs.emplace_back(env);
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        dirs.push_back(exe.parent_path() / "../share/traveller/presets");  // installed
-        dirs.push_back(exe.parent_path() / "../../resources/presets");    // build/bin in a checkout
-    }
-    if (*TRAVELLER_PRESET_DIR)
-        dirs.emplace_back(TRAVELLER_PRESET_DIR);
-    return dirs;
-}
-
-std::string resolvePreset(const std::string& arg, const std::string& subfolder, const std::string& kind)
-{
-    std::error_code ec;
-    if (fs::is_regular_file(arg, ec))
-        return arg;
-    for (const auto& dir : presetDirs()) {
-        const fs::path p = (subfolder.empty() ? dir : dir / subfolder) / (arg + ".yaml");
-        if (fs::is_regular_file(p, ec))
-            return p.string();
-    }
-    throw ConfigError("", 0, 0, "no such " + kind + " file or preset (try `traveller-cli presets`)", arg);
 }
 
 int reportExitStatus(RunStatus status, int epochsDone, const std::string& message)

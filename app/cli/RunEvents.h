@@ -21,13 +21,6 @@ std::string doneEvent(const RunResult& result, int threads, const std::string& r
 // interrupted); prints the one-line reason on stderr for the last two.
 int reportExitStatus(RunStatus status, int epochsDone, const std::string& message);
 
-// $TRAVELLER_PRESET_DIR, the installed share folder, the checkout's resources/presets.
-std::vector<std::filesystem::path> presetDirs();
-// `arg` if it is a file, else `arg`.yaml in the first preset folder (joined
-// with `subfolder`) that has it; throws ConfigError naming `arg` and the
-// `kind` of file ("experiment", "sweep").
-std::string resolvePreset(const std::string& arg, const std::string& subfolder, const std::string& kind);
-
 // Ctrl-C / SIGTERM ask `control` to stop (the run ends cleanly and still
 // reports) for as long as the scope lives; default handling comes back after.
 class InterruptScope {

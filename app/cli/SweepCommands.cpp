@@ -6,6 +6,7 @@
 #include "traveller/core/Errors.h"
 #include "traveller/core/Json.h"
 #include "traveller/core/RunExport.h"
+#include "traveller/core/Presets.h"
 #include "traveller/core/RunRules.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/core/Sweep.h"
@@ -261,7 +262,7 @@ int sweepCommand(int argc, char** argv)
     const Args a = parseArgs(argc, argv, 2);
     if (a.positional.size() != 1)
         throw SweepUsageError("sweep takes exactly one sweep file or sweep preset name");
-    Sweep sweep = loadSweepFile(cli::resolvePreset(a.positional[0], "sweeps", "sweep"));
+    Sweep sweep = loadSweepFile(resolvePreset(a.positional[0], PresetKind::Sweep));
 
     SweepOptions options;
     options.record = recordOptions(a);

@@ -5,6 +5,7 @@
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/Json.h"
+#include "traveller/core/Presets.h"
 #include "traveller/core/Translation.h"
 
 #include <algorithm>
@@ -16,10 +17,6 @@
 #include <string>
 #include <vector>
 
-#ifndef TRAVELLER_PRESET_DIR
-#define TRAVELLER_PRESET_DIR ""
-#endif
-
 using namespace traveller;
 namespace fs = std::filesystem;
 
@@ -30,26 +27,6 @@ struct TranslateUsageError : Error {
 };
 
 // A file, or a preset name looked up where `traveller-cli presets` looks.
-std::string resolveTranslationConfig(const std::string& arg)
-{
-    std::error_code ec;
-    if (fs::is_regular_file(arg, ec))
-        return arg;
-    std::vector<fs::path> dirs;
-    if (const char* env = std::getenv("TRAVELLER_PRESET_DIR"); env && *env)
-        dirs.emplace_back(env);
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        dirs.push_back(exe.parent_path() / "../share/traveller/presets");
-        dirs.push_back(exe.parent_path() / "../../resources/presets");
-    }
-    if (*TRAVELLER_PRESET_DIR)
-        dirs.emplace_back(TRAVELLER_PRESET_DIR);
-    for (const auto& dir : dirs)
-        if (fs::is_regular_file(dir / (arg + ".yaml"), ec))
-            return (dir / (arg + ".yaml")).string();
-    throw ConfigError("", 0, 0, "no such experiment file or preset (try `traveller-cli presets`)", arg);
-}
 
 struct Args {
     std::vector<std::string> positional;
@@ -174,7 +151,7 @@ int translateCommand(int argc, char** argv)
                              {"--every-epoch", "--quiet", "--no-heldout"});
     if (a.positional.size() != 1)
         throw TranslateUsageError("translate takes exactly one experiment file or preset name");
-    TranslationConfig config = loadTranslationFile(resolveTranslationConfig(a.positional[0]));
+    TranslationConfig config = loadTranslationFile(resolvePreset(a.positional[0], PresetKind::Translation));
     std::string dataDir, checkpoint;
     bool quiet = false, everyEpoch = false, heldout = true;
     for (const auto& f : a.flags) {

@@ -6,6 +6,7 @@
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
 #include "traveller/core/Json.h"
+#include "traveller/core/Presets.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/core/Training.h"
 
@@ -18,6 +19,7 @@
 #include <iostream>
 #include <string>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 using namespace traveller;
@@ -64,9 +66,8 @@ struct UsageError : Error {
     using Error::Error;
 };
 
-using cli::presetDirs;
 
-std::string resolveConfigPath(const std::string& arg) { return cli::resolvePreset(arg, "", "experiment"); }
+std::string resolveConfigPath(const std::string& arg) { return resolvePreset(arg, PresetKind::Experiment); }
 
 struct Options {
     std::vector<std::string> positional;
@@ -247,30 +248,22 @@ int commandFetch(const Options& o)
 
 int commandPresets()
 {
-    std::error_code ec;
-    for (const auto& dir : presetDirs()) {
-        if (!fs::is_directory(dir, ec))
-            continue;
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(dir, ec))
-            if (e.path().extension() == ".yaml")
-                names.push_back(e.path().stem().string());
-        std::sort(names.begin(), names.end());
-        std::cout << "presets in " << fs::weakly_canonical(dir, ec).string() << ":\n";
-        for (const auto& n : names)
-            std::cout << "  " << n << '\n';
-        std::vector<std::string> sweeps;
-        for (const auto& e : fs::directory_iterator(dir / "sweeps", ec))
-            if (e.path().extension() == ".yaml")
-                sweeps.push_back(e.path().stem().string());
-        std::sort(sweeps.begin(), sweeps.end());
-        if (!sweeps.empty())
-            std::cout << "sweeps (traveller-cli sweep NAME):\n";
-        for (const auto& n : sweeps)
-            std::cout << "  " << n << '\n';
-        return 0;
+    const auto presets = presetCatalogue();
+    if (presets.empty())
+        throw Error("no preset folder found (set TRAVELLER_PRESET_DIR)");
+    std::cout << "presets in " << fs::path(presets.front().path).parent_path().string() << ":\n";
+    for (auto [kind, title] : {std::pair{PresetKind::Experiment, "experiments (traveller-cli train NAME):"},
+                               std::pair{PresetKind::Translation, "translations (traveller-cli translate NAME):"},
+                               std::pair{PresetKind::Sweep, "sweeps (traveller-cli sweep NAME):"}}) {
+        bool first = true;
+        for (const auto& p : presets)
+            if (p.kind == kind) {
+                if (std::exchange(first, false))
+                    std::cout << title << '\n';
+                std::cout << "  " << p.name << '\n';
+            }
     }
-    throw Error("no preset folder found (set TRAVELLER_PRESET_DIR)");
+    return 0;
 }
 
 int commandSchema()

@@ -6,6 +6,7 @@
 #include "ScaleBench.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
+#include "traveller/core/Presets.h"
 #include "traveller/core/Training.h"
 #include "traveller/ui/ExperimentPanel.h"
 #include "traveller/ui/LineChart.h"
@@ -46,14 +47,11 @@ double cpuSeconds(clockid_t clock)
 
 QString resolveConfig(const QString& arg)
 {
-    if (QFileInfo(arg).isFile())
-        return arg;
-    for (const QString& dir : MainWindow::presetDirectories()) {
-        const QString p = QDir(dir).filePath(arg + ".yaml");
-        if (QFileInfo(p).isFile())
-            return p;
+    try {
+        return QString::fromStdString(traveller::resolvePreset(arg.toStdString(), traveller::PresetKind::Experiment));
+    } catch (const traveller::Error&) {
+        return arg;  // loadExperiment reports it
     }
-    return arg;  // loadExperiment reports it
 }
 
 bool applySets(MainWindow& window, const QStringList& sets)
@@ -80,14 +78,11 @@ bool applySets(MainWindow& window, const QStringList& sets)
 
 QString resolveSweep(const QString& arg)
 {
-    if (QFileInfo(arg).isFile())
-        return arg;
-    for (const QString& dir : MainWindow::presetDirectories()) {
-        const QString p = QDir(dir).filePath("sweeps/" + arg + ".yaml");
-        if (QFileInfo(p).isFile())
-            return p;
+    try {
+        return QString::fromStdString(traveller::resolvePreset(arg.toStdString(), traveller::PresetKind::Sweep));
+    } catch (const traveller::Error&) {
+        return arg;  // loadSweepFile reports it
     }
-    return arg;  // loadSweepFile reports it
 }
 
 void grabTo(QWidget& window, const QString& path)

@@ -1,7 +1,9 @@
 // Experiment files: defaults, every key, and errors that name key, line and column.
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
+#include "traveller/core/Presets.h"
 #include "traveller/core/Sweep.h"
+#include "traveller/core/Translation.h"
 
 #include <gtest/gtest.h>
 
@@ -210,5 +212,32 @@ TEST(Config, DuplicateKeyInASweepsInlineBaseIsRejected)
         EXPECT_EQ(e.key(), "train.epochs");
         EXPECT_GT(e.line(), 0);
         EXPECT_NE(std::string(e.what()).find("duplicate key"), std::string::npos) << e.what();
+    }
+}
+
+// One preset catalogue for the CLI and the window: the shipped files by kind,
+// each found by name, an unknown name refused by kind.
+TEST(Presets, CatalogueClassifiesAndFindsTheShippedFiles)
+{
+    const auto all = presetCatalogue();
+    auto kindOf = [&](const std::string& name) {
+        for (const auto& p : all)
+            if (p.name == name)
+                return static_cast<int>(p.kind);
+        return -1;
+    };
+    EXPECT_EQ(kindOf("book-rnn"), static_cast<int>(PresetKind::Experiment));
+    EXPECT_EQ(kindOf("book-seq2seq"), static_cast<int>(PresetKind::Translation));
+    EXPECT_EQ(kindOf("lab-rnn-lr"), static_cast<int>(PresetKind::Sweep));
+    for (const auto& p : presetsOf(PresetKind::Experiment)) {
+        EXPECT_EQ(resolvePreset(p.name, PresetKind::Experiment), p.path);
+        EXPECT_NO_THROW(loadExperimentFile(p.path)) << p.path;
+    }
+    EXPECT_EQ(loadTranslationFile(resolvePreset("book-seq2seq", PresetKind::Translation)).model.cell, Arch::Gru);
+    try {
+        resolvePreset("no-such-preset", PresetKind::Sweep);
+        ADD_FAILURE() << "an unknown preset resolved";
+    } catch (const ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("no such sweep"), std::string::npos) << e.what();
     }
 }

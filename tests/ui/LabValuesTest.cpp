@@ -4,6 +4,7 @@
 // diverged run selected in the Language model, Runs and Sweeps tabs and
 // deleted from the window; run names after switching architecture; pauses
 // left out of tokens/s; a 1024x768 projector. Real widgets, real values.
+#include "traveller/core/Presets.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/core/Sweep.h"
 #include "traveller/core/Training.h"
@@ -61,14 +62,10 @@ double residentMiB()
     return fields.size() > 1 ? fields[1].toDouble() * 4096.0 / (1 << 20) : 0;
 }
 
-QString presetPath(const QString& name)
+// A shipped preset, found as the CLI and the window find it.
+QString presetPath(const QString& name, traveller::PresetKind kind = traveller::PresetKind::Experiment)
 {
-    for (const QString& d : MainWindow::presetDirectories()) {
-        const QString p = d + "/" + name;
-        if (QFile::exists(p))
-            return p;
-    }
-    return {};
+    return QString::fromStdString(traveller::resolvePreset(name.toStdString(), kind));
 }
 
 // The longest gap between two ticks of a 20 ms timer while `until` is false:
@@ -241,7 +238,7 @@ private Q_SLOTS:
         QVERIFY(w.runState(normal) == State::Finished);
 
         // The lab's values: the book's RNN, learning rate 10.
-        QVERIFY(w.loadExperiment(presetPath("book-rnn.yaml")));
+        QVERIFY(w.loadExperiment(presetPath("book-rnn")));
         setField(w, "train.lr", "10");
         setField(w, "train.device", "cpu");
         QVERIFY(!w.findChild<QCheckBox*>("logScaleCheck")->isChecked());
@@ -328,7 +325,7 @@ private Q_SLOTS:
         w.show();
         SweepsPanel* p = w.sweepsPanel();
         w.tabs()->setCurrentWidget(p);
-        QVERIFY(p->loadSweepFile(presetPath("sweeps/lab-rnn-lr.yaml")));
+        QVERIFY(p->loadSweepFile(presetPath("lab-rnn-lr", traveller::PresetKind::Sweep)));
         QVERIFY(p->setBaseValue("train.epochs", "3"));
         QVERIFY(p->setBaseValue("train.device", "cpu"));
         QSignalSpy done(p, &SweepsPanel::sweepFinished);
@@ -364,7 +361,7 @@ private Q_SLOTS:
         w.show();
         SweepsPanel* p = w.sweepsPanel();
         w.tabs()->setCurrentWidget(p);
-        QVERIFY(p->loadSweepFile(presetPath("sweeps/lab-rnn-lr.yaml")));
+        QVERIFY(p->loadSweepFile(presetPath("lab-rnn-lr", traveller::PresetKind::Sweep)));
         click(w, "editSweepButton");
         QVERIFY(p->editor()->isVisible());
         QString text = p->editor()->toPlainText();
@@ -409,7 +406,7 @@ private Q_SLOTS:
     {
         MainWindow w;
         w.show();
-        QVERIFY(w.loadExperiment(presetPath("book-rnn.yaml")));
+        QVERIFY(w.loadExperiment(presetPath("book-rnn")));
         QCOMPARE(w.panel()->value("name"), QString("RNN (book)"));
         setField(w, "model.arch", "gru");
         QCOMPARE(w.panel()->value("name"), QString());  // "RNN (book)" no longer describes it

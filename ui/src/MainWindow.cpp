@@ -2,6 +2,7 @@
 
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Errors.h"
+#include "traveller/core/Presets.h"
 #include "traveller/core/Training.h"
 #include "traveller/ui/ExperimentPanel.h"
 #include "traveller/ui/LineChart.h"
@@ -45,10 +46,6 @@
 
 #include <cmath>
 #include <memory>
-
-#ifndef TRAVELLER_SOURCE_PRESET_DIR
-#define TRAVELLER_SOURCE_PRESET_DIR ""
-#endif
 
 namespace traveller::ui {
 
@@ -102,39 +99,13 @@ QString cpuLabel(int threads)
 
 } // namespace
 
-QStringList MainWindow::presetDirectories()
-{
-    QStringList dirs;
-    const QString env = qEnvironmentVariable("TRAVELLER_PRESET_DIR");
-    if (!env.isEmpty())
-        dirs << env;
-    const QString exeDir = QCoreApplication::applicationDirPath();
-    dirs << exeDir + "/../share/traveller/presets" << exeDir + "/../../resources/presets";
-    if (*TRAVELLER_SOURCE_PRESET_DIR)
-        dirs << QString::fromUtf8(TRAVELLER_SOURCE_PRESET_DIR);
-    return dirs;
-}
-
 QStringList MainWindow::presetFiles()
 {
-    for (const QString& d : presetDirectories()) {
-        QDir dir(d);
-        const QStringList names = dir.entryList({"*.yaml", "*.yml"}, QDir::Files, QDir::Name);
-        if (!names.isEmpty()) {
-            QStringList out;
-            for (const QString& n : names) {
-                const QString path = QFileInfo(dir.filePath(n)).canonicalFilePath();
-                // Only language-model experiments: book-seq2seq belongs to the Translate tab.
-                try {
-                    loadExperimentFile(path.toStdString());
-                    out << path;
-                } catch (const std::exception&) {
-                }
-            }
-            return out;
-        }
-    }
-    return {};
+    // Language-model experiments only: book-seq2seq belongs to the Translate tab.
+    QStringList out;
+    for (const Preset& p : presetsOf(PresetKind::Experiment))
+        out << QString::fromStdString(p.path);
+    return out;
 }
 
 MainWindow::MainWindow(const QString& dataDirOption, QWidget* parent)

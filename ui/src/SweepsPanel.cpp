@@ -4,6 +4,7 @@
 #include "TableItems.h"
 
 #include "traveller/core/Errors.h"
+#include "traveller/core/Presets.h"
 #include "traveller/core/RunExport.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/core/SweepRunner.h"
@@ -67,17 +68,10 @@ QString statusWord(const std::string& stored) { return QString::fromStdString(st
 
 QStringList SweepsPanel::presetFiles()
 {
-    for (const QString& d : MainWindow::presetDirectories()) {
-        QDir dir(QDir(d).filePath("sweeps"));
-        const QStringList names = dir.entryList({"*.yaml", "*.yml"}, QDir::Files, QDir::Name);
-        if (!names.isEmpty()) {
-            QStringList out;
-            for (const QString& n : names)
-                out << QFileInfo(dir.filePath(n)).canonicalFilePath();
-            return out;
-        }
-    }
-    return {};
+    QStringList out;
+    for (const Preset& p : presetsOf(PresetKind::Sweep))
+        out << QString::fromStdString(p.path);
+    return out;
 }
 
 SweepsPanel::SweepsPanel(RunLibrary& library, QString dataDir, QWidget* parent)

@@ -1,5 +1,6 @@
 #include "traveller/ui/TranslatePanel.h"
 
+#include "traveller/core/Presets.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/ui/RunLibrary.h"
 
@@ -37,17 +38,11 @@ constexpr int kRedrawIntervalMs = 40;
 
 TranslationConfig bookPreset()
 {
-    for (const QString& dir : MainWindow::presetDirectories()) {
-        const QString path = QDir(dir).filePath("book-seq2seq.yaml");
-        if (QFileInfo(path).isFile()) {
-            try {
-                return loadTranslationFile(path.toStdString());
-            } catch (const Error&) {
-                break;  // the built-in defaults are the book's too
-            }
-        }
+    try {
+        return loadTranslationFile(resolvePreset("book-seq2seq", PresetKind::Translation));
+    } catch (const Error&) {
+        return TranslationConfig{};  // the built-in defaults are the book's too
     }
-    return TranslationConfig{};
 }
 
 QString joined(const std::vector<std::string>& words)

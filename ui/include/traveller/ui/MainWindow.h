@@ -53,7 +53,6 @@ public:
 
     // $TRAVELLER_PRESET_DIR, then beside the executable (installed, then a
     // build/bin in a checkout), then the source tree this was built from.
-    static QStringList presetDirectories();
     static QStringList presetFiles();
 
     ExperimentPanel* panel() const { return panel_; }
