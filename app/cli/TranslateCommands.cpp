@@ -26,8 +26,6 @@ struct TranslateUsageError : Error {
     using Error::Error;
 };
 
-// A file, or a preset name looked up where `traveller-cli presets` looks.
-
 struct Args {
     std::vector<std::string> positional;
     std::vector<std::pair<std::string, std::string>> values;  // --name, value
@@ -161,10 +159,8 @@ int translateCommand(int argc, char** argv)
     }
     for (const auto& [name, value] : a.values) {
         if (name == "--set") {
-            const auto eq = value.find('=');
-            if (eq == std::string::npos || eq == 0)
-                throw TranslateUsageError("--set expects KEY=VALUE, got '" + value + "'");
-            setTranslationValue(config, value.substr(0, eq), value.substr(eq + 1));
+            const auto [key, text] = splitSetting(value);
+            setTranslationValue(config, key, text);
         } else if (name == "--device") {
             setTranslationValue(config, "train.device", value);
         } else if (name == "--threads") {

@@ -181,10 +181,8 @@ int commandTrain(const Options& o)
         throw UsageError("train takes exactly one experiment file or preset name");
     ExperimentConfig config = loadExperimentFile(resolveConfigPath(o.positional[0]));
     for (const auto& kv : o.sets) {
-        const auto eq = kv.find('=');
-        if (eq == std::string::npos || eq == 0)
-            throw UsageError("--set expects KEY=VALUE, got '" + kv + "'");
-        setConfigValue(config, kv.substr(0, eq), kv.substr(eq + 1));
+        const auto [key, value] = splitSetting(kv);
+        setConfigValue(config, key, value);
     }
     if (!o.device.empty())
         setConfigValue(config, "train.device", o.device);

@@ -57,13 +57,9 @@ QString resolveConfig(const QString& arg)
 bool applySets(MainWindow& window, const QStringList& sets)
 {
     for (const QString& kv : sets) {
-        const int eq = kv.indexOf('=');
-        if (eq <= 0) {
-            std::fprintf(stderr, "traveller: --set expects KEY=VALUE, got '%s'\n", qPrintable(kv));
-            return false;
-        }
         try {
-            window.panel()->setValue(kv.left(eq), kv.mid(eq + 1));
+            const auto [key, value] = traveller::splitSetting(kv.toStdString());
+            window.panel()->setValue(QString::fromStdString(key), QString::fromStdString(value));
         } catch (const traveller::Error& e) {
             std::fprintf(stderr, "traveller: --set %s: %s\n", qPrintable(kv), e.what());
             return false;

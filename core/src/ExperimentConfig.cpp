@@ -168,6 +168,14 @@ void walk(ExperimentConfig& cfg, const YAML::Node& node, const std::string& pref
 
 std::string toString(const Arch& arch) { return arch.info().name; }
 
+std::pair<std::string, std::string> splitSetting(const std::string& keyEqualsValue)
+{
+    const auto eq = keyEqualsValue.find('=');
+    if (eq == std::string::npos || eq == 0)
+        throw ConfigError("", 0, 0, "--set expects KEY=VALUE, got '" + keyEqualsValue + "'");
+    return {keyEqualsValue.substr(0, eq), keyEqualsValue.substr(eq + 1)};
+}
+
 std::string toString(Impl impl)
 {
     switch (impl) {

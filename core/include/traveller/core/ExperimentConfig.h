@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace traveller {
@@ -91,6 +92,9 @@ ExperimentConfig parseExperimentYaml(const std::string& text, const std::string&
 // Sets one dotted key from its YAML text ("train.lr", "0.5"), as `--set` does.
 void setConfigValue(ExperimentConfig& config, const std::string& key, const std::string& valueText,
                     int line = 0, int column = 0);
+// "train.lr=0.5" -> {"train.lr", "0.5"}: what every front end's --set takes.
+// Throws ConfigError ("--set expects KEY=VALUE") for text without a key.
+std::pair<std::string, std::string> splitSetting(const std::string& keyEqualsValue);
 // Reads one dotted key back as YAML text.
 std::string configValue(const ExperimentConfig& config, const std::string& key);
 // Checks relations between keys (e.g. prefix not empty). Throws ConfigError.
