@@ -146,6 +146,28 @@ std::vector<StoredEpoch> curveOfOnlyRun(const std::string& library)
     return runs.size() == 1 ? store.epochs(runs[0].id) : std::vector<StoredEpoch>{};
 }
 
+// A one-run GRU sweep file of `epochs` epochs, and the `traveller-cli sweep`
+// arguments that train it into `library`, checkpointing every 5 epochs.
+std::string shortSweep(const std::filesystem::path& folder, int epochs, int sampleEvery)
+{
+    const auto path = folder / "short.yaml";
+    std::ofstream(path) << "name: short\n"
+                           "base:\n"
+                           "  model: {arch: gru, hidden: 16}\n"
+                           "  train: {epochs: "
+                        << epochs
+                        << ", device: cpu, threads: 1}\n"
+                           "  data: {max_tokens: 2000, sampling: random}\n"
+                           "  sample: {every: "
+                        << sampleEvery << ", length: 10}\n";
+    return path.string();
+}
+
+std::vector<std::string> sweepInto(const std::string& sweepFile, const std::string& library)
+{
+    return {"sweep", sweepFile, "--threads", "1", "--checkpoint-every", "5", "--quiet", "--library", library};
+}
+
 } // namespace
 
 TEST(KillResume, KillBetweenCheckpointRenameAndRecordResumesAtTheFilesEpoch)
@@ -153,29 +175,14 @@ TEST(KillResume, KillBetweenCheckpointRenameAndRecordResumesAtTheFilesEpoch)
     constexpr int kEpochs = 30;
     TestLibrary plain;
     TestLibrary killed;
-    const auto sweepFile = plain.path() / "short.yaml";
-    std::ofstream(sweepFile) << "name: short\n"
-                                "base:\n"
-                                "  model: {arch: gru, hidden: 16}\n"
-                                "  train: {epochs: "
-                             << kEpochs
-                             << ", device: cpu, threads: 1}\n"
-                                "  data: {max_tokens: 2000, sampling: random}\n"
-                                "  sample: {every: 10, length: 10}\n";
-    const std::vector<std::string> args = {"sweep", sweepFile.string(), "--threads", "1", "--checkpoint-every", "5",
-                                           "--quiet", "--library"};
-    auto with = [](std::vector<std::string> v, const std::string& library) {
-        v.push_back(library);
-        return v;
-    };
-
-    const int plainStatus = runToEnd(spawnCli(with(args, plain.str())));
+    const std::string sweepFile = shortSweep(plain.path(), kEpochs, 10);
+    const int plainStatus = runToEnd(spawnCli(sweepInto(sweepFile, plain.str())));
     ASSERT_TRUE(WIFEXITED(plainStatus) && WEXITSTATUS(plainStatus) == 0);
     const auto expected = curveOfOnlyRun(plain.str());
     ASSERT_EQ(static_cast<int>(expected.size()), kEpochs);
 
     // SIGKILL right after the second checkpoint (epoch 10) is renamed into place.
-    const int killedStatus = runToEnd(spawnCli(with(args, killed.str()), "TRAVELLER_KILL_AFTER_CHECKPOINT=2"));
+    const int killedStatus = runToEnd(spawnCli(sweepInto(sweepFile, killed.str()), "TRAVELLER_KILL_AFTER_CHECKPOINT=2"));
     ASSERT_TRUE(WIFSIGNALED(killedStatus) && WTERMSIG(killedStatus) == SIGKILL) << killedStatus;
     std::int64_t id = 0;
     {
@@ -212,26 +219,12 @@ TEST(KillResume, KillAfterTheLastCheckpointResumesToFinished)
     constexpr int kEpochs = 10;
     TestLibrary plain;
     TestLibrary killed;
-    const auto sweepFile = plain.path() / "last.yaml";
-    std::ofstream(sweepFile) << "name: last\n"
-                                "base:\n"
-                                "  model: {arch: gru, hidden: 16}\n"
-                                "  train: {epochs: "
-                             << kEpochs
-                             << ", device: cpu, threads: 1}\n"
-                                "  data: {max_tokens: 2000, sampling: random}\n"
-                                "  sample: {every: 5, length: 10}\n";
-    std::vector<std::string> args = {"sweep", sweepFile.string(), "--threads", "1", "--checkpoint-every", "5",
-                                     "--quiet", "--library"};
-    auto with = [](std::vector<std::string> v, const std::string& library) {
-        v.push_back(library);
-        return v;
-    };
-    const int plainStatus = runToEnd(spawnCli(with(args, plain.str())));
+    const std::string sweepFile = shortSweep(plain.path(), kEpochs, 5);
+    const int plainStatus = runToEnd(spawnCli(sweepInto(sweepFile, plain.str())));
     ASSERT_TRUE(WIFEXITED(plainStatus) && WEXITSTATUS(plainStatus) == 0);
 
     // Checkpoints at epochs 5 and 10 (the last): killed right after the second.
-    const int killedStatus = runToEnd(spawnCli(with(args, killed.str()), "TRAVELLER_KILL_AFTER_CHECKPOINT=2"));
+    const int killedStatus = runToEnd(spawnCli(sweepInto(sweepFile, killed.str()), "TRAVELLER_KILL_AFTER_CHECKPOINT=2"));
     ASSERT_TRUE(WIFSIGNALED(killedStatus) && WTERMSIG(killedStatus) == SIGKILL) << killedStatus;
     std::int64_t id = 0;
     {
