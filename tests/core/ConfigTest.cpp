@@ -1,13 +1,16 @@
 // Experiment files: defaults, every key, and errors that name key, line and column.
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
+#include "traveller/core/Json.h"
 #include "traveller/core/Presets.h"
 #include "traveller/core/Sweep.h"
 #include "traveller/core/Translation.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 using namespace traveller;
@@ -240,4 +243,21 @@ TEST(Presets, CatalogueClassifiesAndFindsTheShippedFiles)
     } catch (const ConfigError& e) {
         EXPECT_NE(std::string(e.what()).find("no such sweep"), std::string::npos) << e.what();
     }
+}
+
+// The CLI's JSON Lines: numbers read back as the same double (a perplexity is
+// not cut to six digits), non-finite values are null, text is escaped and
+// stays UTF-8.
+TEST(Json, NumbersReadBackEqualAndTextIsValid)
+{
+    for (double v : {16.510312345678901, 0.1, 1e-300, 1.7976931348623157e308, 1274600.0, -0.0, 3.0}) {
+        const std::string text = jsonNumber(v);
+        EXPECT_EQ(std::strtod(text.c_str(), nullptr), v) << text;
+    }
+    EXPECT_EQ(jsonNumber(std::nan("")), "null");
+    EXPECT_EQ(jsonNumber(INFINITY), "null");
+    EXPECT_EQ(jsonString("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"");
+    EXPECT_EQ(jsonString("caf\xe9"), "\"caf\xef\xbf\xbd\"");  // a stray Latin-1 byte -> U+FFFD
+    EXPECT_EQ(JsonObject().add("event", "epoch").add("epoch", 3).add("ok", true).str(),
+              "{\"event\":\"epoch\",\"epoch\":3,\"ok\":true}");
 }

@@ -525,7 +525,7 @@ TEST(RunNames, InvalidUtf8InANameStillGivesValidJson)
     }
     const CliResult r = cli("runs list --json --library \"" + lib.str() + "\"");
     EXPECT_EQ(r.status, 0) << r.output;
-    EXPECT_NE(r.output.find("\"name\":\"caf\\ufffd \xe6\x97\xb6 run\""), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("\"name\":\"caf\xef\xbf\xbd \xe6\x97\xb6 run\""), std::string::npos) << r.output;
     // Every byte of the output is UTF-8, as JSON must be.
     for (std::size_t i = 0; i < r.output.size();) {
         const auto b = static_cast<unsigned char>(r.output[i]);
