@@ -2,14 +2,18 @@
 
 #include "traveller/core/Errors.h"
 
+#include <archive.h>
+#include <archive_entry.h>
+#include <curl/curl.h>
+
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-extern char** environ;
+#include <memory>
+#include <mutex>
 
 namespace traveller {
 
@@ -29,22 +33,6 @@ std::string dataHost()
     if (host.back() != '/')
         host += '/';
     return host;
-}
-
-// Runs a program without a shell; returns its exit status (-1 if it could not start).
-int runProgram(const std::vector<std::string>& argv)
-{
-    std::vector<char*> args;
-    for (const auto& a : argv)
-        args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    pid_t pid;
-    if (posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0)
-        return -1;
-    int status = 0;
-    if (waitpid(pid, &status, 0) < 0)
-        return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 } // namespace
@@ -109,13 +97,131 @@ std::string requireDataFile(DataFile file, const std::string& dataDir)
                                 " (the file is truncated, corrupt or a different text)" + remedy);
 }
 
+namespace {
+
+bool cancelled(const FetchControl& control) { return control.cancel && control.cancel->load(); }
+
+struct Transfer {
+    std::FILE* out = nullptr;
+    const FetchControl* control = nullptr;
+    std::chrono::steady_clock::time_point lastReport{};
+};
+
+std::size_t writeBody(char* data, std::size_t size, std::size_t count, void* user)
+{
+    auto* t = static_cast<Transfer*>(user);
+    return std::fwrite(data, size, count, t->out) * size;
+}
+
+// libcurl calls this at least once a second, also while no byte arrives: a
+// non-zero return ends the transfer (CURLE_ABORTED_BY_CALLBACK).
+int onProgress(void* user, curl_off_t total, curl_off_t done, curl_off_t, curl_off_t)
+{
+    auto* t = static_cast<Transfer*>(user);
+    if (cancelled(*t->control))
+        return 1;
+    const auto now = std::chrono::steady_clock::now();
+    if (t->control->progress && now - t->lastReport >= std::chrono::milliseconds(500)) {
+        t->lastReport = now;
+        t->control->progress(static_cast<std::int64_t>(done), static_cast<std::int64_t>(total));
+    }
+    return 0;
+}
+
+// Downloads url into file `download`; throws CorpusError (FetchCancelled when asked to stop).
+void download(const std::string& url, const std::string& download, const std::string& target,
+              const FetchControl& control)
+{
+    static std::once_flag curlReady;
+    std::call_once(curlReady, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    Transfer t;
+    t.control = &control;
+    t.out = std::fopen(download.c_str(), "wb");
+    if (!t.out)
+        throw CorpusError(target, "cannot write " + download + ": " + std::strerror(errno));
+    std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
+    char error[CURL_ERROR_SIZE] = "";
+    CURLcode rc = CURLE_FAILED_INIT;
+    if (curl) {
+        CURL* h = curl.get();
+        curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+        curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+        curl_easy_setopt(h, CURLOPT_FAILONERROR, 1L);     // an HTTP error is a failure, not a file
+        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);  // stalled for 60 s: give up
+        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
+        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, writeBody);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, onProgress);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
+        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  // safe on any thread
+        rc = curl_easy_perform(h);
+    }
+    const bool closed = std::fclose(t.out) == 0;
+    std::error_code ec;
+    if (rc == CURLE_ABORTED_BY_CALLBACK && cancelled(control)) {
+        fs::remove(download, ec);
+        throw FetchCancelled(target, "download of " + url + " cancelled; nothing was changed");
+    }
+    if (rc != CURLE_OK || !closed) {
+        fs::remove(download, ec);
+        const std::string why = rc != CURLE_OK ? (*error ? error : curl_easy_strerror(rc)) : "cannot write the file";
+        throw CorpusError(target, "download of " + url + " failed (" + why + "); nothing was changed");
+    }
+}
+
+// Copies the zip member `member` of `archivePath` into `outPath` (libarchive).
+void extractMember(const std::string& archivePath, const std::string& member, const std::string& outPath,
+                   const std::string& target, const FetchControl& control)
+{
+    std::unique_ptr<archive, int (*)(archive*)> a(archive_read_new(), archive_read_free);
+    archive_read_support_format_zip(a.get());
+    if (archive_read_open_filename(a.get(), archivePath.c_str(), 1 << 16) != ARCHIVE_OK)
+        throw CorpusError(target, "cannot open the downloaded archive: " + std::string(archive_error_string(a.get())));
+    archive_entry* entry = nullptr;
+    while (archive_read_next_header(a.get(), &entry) == ARCHIVE_OK) {
+        if (member != archive_entry_pathname(entry)) {
+            archive_read_data_skip(a.get());
+            continue;
+        }
+        std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(std::fopen(outPath.c_str(), "wb"), std::fclose);
+        if (!out)
+            throw CorpusError(target, "cannot write " + outPath + ": " + std::strerror(errno));
+        char buf[1 << 16];
+        for (la_ssize_t n; (n = archive_read_data(a.get(), buf, sizeof buf)) != 0;) {
+            if (n < 0)
+                throw CorpusError(target, "the downloaded archive is damaged: " +
+                                              std::string(archive_error_string(a.get())));
+            if (cancelled(control))
+                throw FetchCancelled(target, "extraction cancelled; nothing was changed");
+            if (std::fwrite(buf, 1, static_cast<std::size_t>(n), out.get()) != static_cast<std::size_t>(n))
+                throw CorpusError(target, "cannot write " + outPath);
+        }
+        if (std::fclose(out.release()) != 0)
+            throw CorpusError(target, "cannot write " + outPath);
+        return;
+    }
+    throw CorpusError(target, "the downloaded archive has no " + member);
+}
+
+} // namespace
+
 void fetchDataFile(DataFile file, const std::string& dataDir, const std::function<void(const std::string&)>& log)
+{
+    FetchControl control;
+    control.log = log;
+    fetchDataFile(file, dataDir, control);
+}
+
+void fetchDataFile(DataFile file, const std::string& dataDir, const FetchControl& control)
 {
     const DataFileInfo& info = dataFileInfo(file);
     const fs::path target = fs::path(dataDir) / info.relativePath;
     auto say = [&](const std::string& s) {
-        if (log)
-            log(s);
+        if (control.log)
+            control.log(s);
     };
     std::error_code ec;
     if (fs::is_regular_file(target, ec)) {
@@ -130,36 +236,27 @@ void fetchDataFile(DataFile file, const std::string& dataDir, const std::functio
     fs::create_directories(target.parent_path(), ec);
     if (ec)
         throw CorpusError(target.string(), "cannot create folder " + target.parent_path().string() + ": " + ec.message());
-    const std::string download = target.string() + ".download";
+    const std::string downloaded = target.string() + ".download";
     const std::string url = dataHost() + info.url;
     say("downloading " + url);
-    const int rc = runProgram({"curl", "--fail", "--location", "--silent", "--show-error", "--max-time", "600",
-                               "--output", download, url});
-    if (rc != 0) {
-        fs::remove(download, ec);
-        throw CorpusError(target.string(), rc < 0 ? "cannot run curl to download " + url
-                                                  : "download of " + url + " failed (curl exit " +
-                                                        std::to_string(rc) + "); nothing was changed");
-    }
-    const std::string got = sha1OfFile(download);
+    download(url, downloaded, target.string(), control);
+    const std::string got = sha1OfFile(downloaded);
     if (got != info.urlSha1) {
-        fs::remove(download, ec);
+        fs::remove(downloaded, ec);
         throw CorpusError(target.string(), "download of " + url + " has SHA-1 " + got + ", expected " +
                                                info.urlSha1 + "; nothing was changed");
     }
-    std::string ready = download;
+    std::string ready = downloaded;
     if (!info.archiveMember.empty()) {
         const std::string extracted = target.string() + ".extracted";
-        const std::string extractDir = target.string() + ".unzip";
-        fs::remove_all(extractDir, ec);
-        const int urc = runProgram({"unzip", "-q", "-o", download, info.archiveMember, "-d", extractDir});
-        fs::remove(download, ec);
-        if (urc != 0) {
-            fs::remove_all(extractDir, ec);
-            throw CorpusError(target.string(), "cannot unzip " + url + " (is `unzip` installed?)");
+        try {
+            extractMember(downloaded, info.archiveMember, extracted, target.string(), control);
+        } catch (...) {
+            fs::remove(downloaded, ec);
+            fs::remove(extracted, ec);
+            throw;
         }
-        fs::rename(fs::path(extractDir) / info.archiveMember, extracted, ec);
-        fs::remove_all(extractDir, ec);
+        fs::remove(downloaded, ec);
         ready = extracted;
     }
     const std::string member = sha1OfFile(ready);

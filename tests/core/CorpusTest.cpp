@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <thread>
@@ -278,6 +279,41 @@ TEST_F(BadDataDir, DownloadFromAServerReplacesABadCopyAndChecksWhatItGets)
     }
     EXPECT_EQ(fileText(data / "timemachine.txt"), "a damaged copy");
     ::unsetenv("TRAVELLER_DATA_HOST");
+}
+
+// A download that never gets an answer (a listening socket that does not
+// reply) ends within about a second of being cancelled, and changes nothing:
+// what the window relies on when it is closed mid-download.
+TEST_F(BadDataDir, CancelledDownloadReturnsWithinASecondAndChangesNothing)
+{
+    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(::listen(listener, 4), 0);
+    ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    const std::string host = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/";
+    ::setenv("TRAVELLER_DATA_HOST", host.c_str(), 1);
+    std::ofstream(dir_ / "timemachine.txt") << "keep me";
+
+    std::atomic<bool> cancel{false};
+    FetchControl control;
+    control.cancel = &cancel;
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        cancel = true;
+    });
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_THROW(fetchDataFile(DataFile::TimeMachine, dir_.string(), control), FetchCancelled);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    stopper.join();
+    ::close(listener);
+    ::unsetenv("TRAVELLER_DATA_HOST");
+    EXPECT_LT(seconds, 2.5) << "the cancelled download took " << seconds << " s to return";
+    EXPECT_EQ(fileText(dir_ / "timemachine.txt"), "keep me");
+    EXPECT_FALSE(fs::exists(dir_ / "timemachine.txt.download"));
 }
 
 // What is not UTF-8 text is refused by name and offset, never trained on.

@@ -25,6 +25,9 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -468,6 +471,38 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(finished(w, retry), kRunTimeoutMs);
         QCOMPARE(w.runStatusText(retry), QString("finished"));
         QCOMPARE(w.perplexityChart()->pointCount(w.seriesKey(retry)), 2);
+    }
+
+    // Closing the window in the middle of a download (here one that never
+    // gets an answer: a socket that listens and does not reply) returns
+    // within about a second instead of waiting out the transfer.
+    void closingTheWindowMidDownloadReturnsAtOnce()
+    {
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        const QByteArray before = qgetenv("TRAVELLER_DATA_HOST");
+        qputenv("TRAVELLER_DATA_HOST", QStringLiteral("http://127.0.0.1:%1/").arg(silent.serverPort()).toUtf8());
+        QTemporaryDir empty;
+        QElapsedTimer closing;
+        {
+            MainWindow w(empty.path());
+            w.show();
+            setSmallRun(w, "gru", 2);
+            click(w, "trainButton");
+            auto* banner = w.findChild<QFrame*>("corpusBanner");
+            QTRY_VERIFY_WITH_TIMEOUT(!banner->isHidden(), 10000);
+            click(w, "downloadCorpusButton");
+            QTRY_VERIFY_WITH_TIMEOUT(silent.hasPendingConnections() || silent.waitForNewConnection(50), 10000);
+            QVERIFY(!w.findChild<QPushButton*>("downloadCorpusButton")->isEnabled());  // still downloading
+            closing.start();
+        }
+        QVERIFY2(closing.elapsed() < 2500, qPrintable(QString("closing took %1 ms").arg(closing.elapsed())));
+        QVERIFY(!QFile::exists(empty.filePath("timemachine.txt")));
+        QVERIFY(!QFile::exists(empty.filePath("timemachine.txt.download")));
+        if (before.isNull())
+            qunsetenv("TRAVELLER_DATA_HOST");
+        else
+            qputenv("TRAVELLER_DATA_HOST", before);
     }
 };
 

@@ -261,8 +261,10 @@ MainWindow::~MainWindow()
         delete r->worker.data();  // normally gone already through finished -> deleteLater
         delete r->thread;
     }
-    if (downloadThread_)
+    if (downloadThread_) {
+        downloadCancel_->store(true);  // libcurl notices within a second
         downloadThread_->wait();
+    }
     // The tabs stop and join their sweep / training threads; they go before
     // the library they share, which is a member and would otherwise die first.
     delete sweepsPanel_;
@@ -1077,14 +1079,23 @@ void MainWindow::downloadCorpus()
     auto error = std::make_shared<QString>();
     const std::string dir = dataDir_.toStdString();
     QPointer<MainWindow> self(this);
-    downloadThread_ = QThread::create([dir, error, self] {
-        try {
-            fetchDataFile(DataFile::TimeMachine, dir, [self](const std::string& line) {
-                QMetaObject::invokeMethod(qApp, [self, text = QString::fromStdString(line)] {
-                    if (self)
-                        self->showMessage(text);
-                });
+    downloadCancel_ = std::make_shared<std::atomic<bool>>(false);
+    downloadThread_ = QThread::create([dir, error, self, cancel = downloadCancel_] {
+        auto tell = [self](const QString& text) {
+            QMetaObject::invokeMethod(qApp, [self, text] {
+                if (self)
+                    self->showMessage(text);
             });
+        };
+        FetchControl control;
+        control.cancel = cancel.get();
+        control.log = [tell](const std::string& line) { tell(QString::fromStdString(line)); };
+        control.progress = [tell](std::int64_t done, std::int64_t total) {
+            tell(total > 0 ? tr("Downloading The Time Machine: %1 of %2 kB").arg(done / 1024).arg(total / 1024)
+                           : tr("Downloading The Time Machine: %1 kB").arg(done / 1024));
+        };
+        try {
+            fetchDataFile(DataFile::TimeMachine, dir, control);
         } catch (const std::exception& e) {
             *error = QString::fromStdString(e.what());
         }

@@ -2,6 +2,10 @@
 // Layout of a data folder (as ../shared/data): timemachine.txt, fra-eng/fra.txt.
 #pragma once
 
+#include "traveller/core/Errors.h"
+
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -31,9 +35,25 @@ std::string sha1OfFile(const std::string& path);  // throws CorpusError if unrea
 // expected SHA-1 and what to do (fetch-data, --data-dir) when it is missing or wrong.
 std::string requireDataFile(DataFile file, const std::string& dataDir);
 
-// Downloads a known file into dataDir with curl, verifies its SHA-1 and only
-// then moves it into place; a bad download never replaces anything. `log`
-// receives one-line progress messages. Throws CorpusError on failure.
+// What a download tells and how it is stopped.
+struct FetchControl {
+    std::function<void(const std::string&)> log;  // one-line messages
+    // Bytes received and expected (0 while unknown), about once a second.
+    std::function<void(std::int64_t done, std::int64_t total)> progress;
+    // When it turns true the download ends within about a second with
+    // FetchCancelled, and nothing is changed.
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+class FetchCancelled : public CorpusError {
+public:
+    using CorpusError::CorpusError;
+};
+
+// Downloads a known file into dataDir (libcurl; zip members through
+// libarchive), verifies its SHA-1 and only then moves it into place; a bad or
+// cancelled download never replaces anything. Throws CorpusError on failure.
+void fetchDataFile(DataFile file, const std::string& dataDir, const FetchControl& control);
 void fetchDataFile(DataFile file, const std::string& dataDir,
                    const std::function<void(const std::string&)>& log = {});
 

@@ -18,6 +18,7 @@
 #include <QString>
 
 #include <map>
+#include <atomic>
 #include <memory>
 
 class QAction;
@@ -168,6 +169,7 @@ private:
     int gradRunId_ = -1;         // the run the gradient chart shows
     int previousRunId_ = -1;     // the run started before the current one
     QThread* downloadThread_ = nullptr;
+    std::shared_ptr<std::atomic<bool>> downloadCancel_;  // set on close: the download ends within a second
 
     ExperimentPanel* panel_;
     LineChart* perplexityChart_;
