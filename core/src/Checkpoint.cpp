@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 
 namespace traveller {
 
@@ -107,9 +108,25 @@ void writeDurably(const std::string& path, const std::string& tmp, const std::st
 
 } // namespace
 
+// One serialisation at a time in this process. LibTorch does not document
+// its archive writer and reader as thread-safe, and ThreadSanitizer saw two
+// parallel sweep runs' checkpoint saves touch the same heap string inside
+// libtorch (docs/SANITIZERS.md). Checkpoints are written every few epochs:
+// taking turns costs nothing measurable.
+namespace {
+
+std::recursive_mutex& serializerMutex()
+{
+    static std::recursive_mutex m;
+    return m;
+}
+
+} // namespace
+
 void saveCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optimizer, const std::string& path,
                         const CheckpointExtras& extras)
 {
+    std::lock_guard lock(serializerMutex());
     torch::serialize::OutputArchive archive;
     model.save(archive);
     torch::serialize::OutputArchive optimizerArchive;
@@ -143,6 +160,7 @@ void saveCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optim
 
 torch::Tensor readCheckpointExtra(const std::string& path, const std::string& key)
 {
+    std::lock_guard lock(serializerMutex());
     torch::serialize::InputArchive archive;
     torch::Tensor value;
     try {
@@ -198,6 +216,7 @@ void checkShapes(const torch::nn::Module& module, torch::serialize::InputArchive
 void loadCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optimizer, const std::string& path,
                         const torch::Device& device, CheckpointExtras* extras)
 {
+    std::lock_guard lock(serializerMutex());
     torch::serialize::InputArchive archive;
     try {
         archive.load_from(path, device);
