@@ -541,9 +541,10 @@ void RunsPanel::updateControls()
         anyTranslation = anyTranslation || (ids.contains(r.id) && r.isTranslation());
     // A translation run trains and translates in the Translate tab (Open).
     rerunButton_->setEnabled(one && !busy && !one->isTranslation());
-    resumeButton_->setEnabled(one && !busy && canResume(*one) && !inUse_.contains(one->id));
-    resumeButton_->setToolTip(one && !canResume(*one) ? QString::fromStdString(canResume(*one).reason)
-                                                      : tr("Continue an interrupted or stopped run from its last checkpoint"));
+    const RuleVerdict resumable = one ? canResume(*one) : RuleVerdict{};
+    resumeButton_->setEnabled(one && !busy && resumable && !inUse_.contains(one->id));
+    resumeButton_->setToolTip(resumable ? tr("Continue an interrupted or stopped run from its last checkpoint")
+                                        : QString::fromStdString(resumable.reason));
     stopButton_->setEnabled(busy);
     compareButton_->setEnabled(ids.size() >= 2 && !anyTranslation);
     const StoredRun* opened = nullptr;

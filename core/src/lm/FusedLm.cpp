@@ -233,15 +233,13 @@ public:
         torch::Tensor input = x.t().contiguous();  // (T, B) ids for the first layer
         const torch::Tensor none = torch::empty({0});
         std::vector<torch::Tensor> hs, cs;
-        const bool cellState = arch_.info().cellState;
-        const std::int64_t code = cells::cellIndex(arch_);
         for (std::int64_t l = 0; l < layers_; ++l) {
-            const auto c0 = cellState ? state.c[l] : none;
+            const auto c0 = cellState_ ? state.c[l] : none;
             const auto w = rnn_->layer(l);
-            auto out = FusedLayer::apply(input, state.h[l], c0, w.wIh, orEmpty(w.wHh), w.bIh, orEmpty(w.bHh), code);
+            auto out = FusedLayer::apply(input, state.h[l], c0, w.wIh, orEmpty(w.wHh), w.bIh, orEmpty(w.bHh), cellCode_);
             input = out[0];  // (T, B, H)
             hs.push_back(out[1]);
-            if (cellState)
+            if (cellState_)
                 cs.push_back(out[2]);
         }
         state.h = torch::stack(hs);
@@ -253,6 +251,8 @@ public:
 private:
     RecurrentWeights rnn_{nullptr};
     torch::nn::Linear head_{nullptr};
+    const std::int64_t cellCode_ = cells::cellIndex(arch_);  // looked up once, not per batch
+    const bool cellState_ = arch_.info().cellState;
 };
 
 } // namespace

@@ -53,10 +53,9 @@ std::vector<torch::Tensor> RecurrentImpl::layerWeights(std::int64_t l) const
 
 torch::Tensor RecurrentImpl::forward(const torch::Tensor& x, RnnState& state)
 {
-    if (fused && x.device().is_cpu() && x.scalar_type() == torch::kFloat32)
-        return forwardFused(x, state);
-    if (!cell_.info().builtinLayer)
-        return forwardTextbook(x, state);
+    const bool useFused = fused && x.device().is_cpu() && x.scalar_type() == torch::kFloat32;
+    if (useFused || !cell_.info().builtinLayer)
+        return forwardLayers(x, state, useFused);
     cells::State s{state.h, state.c};
     auto out = cells::cell(cell_).runBuiltin(builtin_, x, s);
     state.h = s.h;
@@ -64,13 +63,14 @@ torch::Tensor RecurrentImpl::forward(const torch::Tensor& x, RnnState& state)
     return out;
 }
 
-// What torch::nn::GRU/LSTM compute, layer by layer: dropout on every layer's
-// output but the last, in training mode only.
-torch::Tensor RecurrentImpl::forwardFused(const torch::Tensor& x, RnnState& state)
+// What torch::nn::GRU/LSTM compute, layer by layer, through the fused layer
+// or the cell's textbook step (cells LibTorch has no layer for): dropout on
+// every layer's output but the last, in training mode only.
+torch::Tensor RecurrentImpl::forwardLayers(const torch::Tensor& x, RnnState& state, bool useFused)
 {
+    const cells::Cell& cell = cells::cell(cell_);
     const bool cellState = cell_.info().cellState;
-    const auto B = x.size(1);
-    const auto zeros = torch::zeros({layers_, B, hidden_}, x.options());
+    const auto zeros = torch::zeros({layers_, x.size(1), hidden_}, x.options());
     const auto h0 = state.h.defined() ? state.h : zeros;
     const auto c0 = cellState ? (state.c.defined() ? state.c : zeros) : torch::Tensor();
     const torch::Tensor none = torch::empty({0}, x.options());
@@ -78,35 +78,14 @@ torch::Tensor RecurrentImpl::forwardFused(const torch::Tensor& x, RnnState& stat
     std::vector<torch::Tensor> hs, cs;
     for (std::int64_t l = 0; l < layers_; ++l) {
         const auto w = layerWeights(l);
-        auto out = lm::fusedRecurrentLayer(cell_, input, h0[l], cellState ? c0[l] : none, w[0], w[1], w[2], w[3]);
-        input = out[0];
-        if (l + 1 < layers_ && dropout_ > 0 && is_training())
-            input = torch::dropout(input, dropout_, true);
-        hs.push_back(out[1]);
-        if (cellState)
-            cs.push_back(out[2]);
-    }
-    state.h = torch::stack(hs);
-    if (cellState)
-        state.c = torch::stack(cs);
-    return input;
-}
-
-// The same through the cell's textbook step, for cells LibTorch has no layer for.
-torch::Tensor RecurrentImpl::forwardTextbook(const torch::Tensor& x, RnnState& state)
-{
-    const cells::Cell& cell = cells::cell(cell_);
-    const bool cellState = cell_.info().cellState;
-    const auto B = x.size(1);
-    const auto zeros = torch::zeros({layers_, B, hidden_}, x.options());
-    const auto h0 = state.h.defined() ? state.h : zeros;
-    const auto c0 = cellState ? (state.c.defined() ? state.c : zeros) : torch::Tensor();
-    torch::Tensor input = x;
-    std::vector<torch::Tensor> hs, cs;
-    for (std::int64_t l = 0; l < layers_; ++l) {
-        const auto w = layerWeights(l);
         cells::State s{h0[l], cellState ? c0[l] : torch::Tensor()};
-        input = cells::textbookLayer(cell, {w[0], w[1], w[2], w[3]}, input, s);
+        if (useFused) {
+            auto out = lm::fusedRecurrentLayer(cell_, input, s.h, cellState ? s.c : none, w[0], w[1], w[2], w[3]);
+            input = out[0];
+            s = {out[1], cellState ? out[2] : torch::Tensor()};
+        } else {
+            input = cells::textbookLayer(cell, {w[0], w[1], w[2], w[3]}, input, s);
+        }
         if (l + 1 < layers_ && dropout_ > 0 && is_training())
             input = torch::dropout(input, dropout_, true);
         hs.push_back(s.h);

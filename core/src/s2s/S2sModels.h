@@ -37,8 +37,7 @@ struct RecurrentImpl : torch::nn::Module {
     bool fused = false;
 
 private:
-    torch::Tensor forwardFused(const torch::Tensor& x, RnnState& state);
-    torch::Tensor forwardTextbook(const torch::Tensor& x, RnnState& state);
+    torch::Tensor forwardLayers(const torch::Tensor& x, RnnState& state, bool useFused);
     std::vector<torch::Tensor> layerWeights(std::int64_t l) const;  // w_ih, w_hh, b_ih, b_hh (empty ones without)
     Arch cell_;
     torch::nn::AnyModule builtin_;                // the cells LibTorch has a layer for
