@@ -1,8 +1,11 @@
 // traveller-cli bench: training speed of each architecture, size and
 // implementation on the book's pipeline, and the machine's GEMM ceiling.
+#include "Commands.h"
+
 #include "traveller/core/Benchmark.h"
-#include "traveller/core/DataStore.h"
+#include "traveller/core/Cells.h"
 #include "traveller/core/Errors.h"
+#include "traveller/core/DataStore.h"
 #include "traveller/core/ExperimentConfig.h"
 #include "traveller/core/Json.h"
 #include "traveller/core/Training.h"
@@ -12,9 +15,11 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <tuple>
+#include <memory>
 #include <vector>
 
-using namespace traveller;
+namespace traveller::cli {
 
 namespace {
 
@@ -37,54 +42,31 @@ std::vector<std::string> splitList(const std::string& text)
     return out;
 }
 
-int wholeNumber(const std::string& name, const std::string& v, long lo, long hi)
-{
-    char* end = nullptr;
-    const long n = std::strtol(v.c_str(), &end, 10);
-    if (v.empty() || *end || n < lo || n > hi)
-        throw Error("bench: " + name + " must be a whole number from " + std::to_string(lo) + " to " +
-                    std::to_string(hi) + ", got '" + v + "'");
-    return static_cast<int>(n);
-}
-
-} // namespace
-
-int runBenchCommand(int argc, char** argv)
-{
-    std::vector<std::string> arches{"rnn", "gru", "lstm"}, hiddens{"256"}, impls{"builtin", "fused"};
-    std::string epochs = "20", dataDir, layers = "1";
-    int threads = 0;
+struct BenchArgs {
+    std::string arch = "rnn,gru,lstm", hidden = "256", impl = "builtin,fused", epochs = "20", layers = "1", threads = "0";
+    std::string dataDir;
     bool gemm = false;
-    for (int i = 2; i < argc; ++i) {
-        const std::string a = argv[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= argc)
-                throw Error(a + " needs a value");
-            return argv[++i];
-        };
-        if (a == "--arch")
-            arches = splitList(value());
-        else if (a == "--hidden")
-            hiddens = splitList(value());
-        else if (a == "--impl")
-            impls = splitList(value());
-        else if (a == "--epochs")
-            epochs = value();
-        else if (a == "--layers")
-            layers = value();
-        else if (a == "--threads")
-            threads = wholeNumber("--threads", value(), 0, 1024);
-        else if (a == "--data-dir")
-            dataDir = value();
-        else if (a == "--gemm")
-            gemm = true;
-        else
-            throw Error("bench: unknown option " + a +
-                        " (options: --arch " + listOfCells() + " --hidden 256,1024 --impl builtin,scratch,fused --epochs N "
-                        "--layers N --threads N --data-dir DIR --gemm)");
-    }
+};
+
+int bench(const BenchArgs& a)
+{
+    const std::vector<std::string> arches = splitList(a.arch), hiddens = splitList(a.hidden), impls = splitList(a.impl);
+    const int threads = wholeNumber("--threads", a.threads, 0, 1024);
+    wholeNumber("--epochs", a.epochs, 1, 1000000);
+    wholeNumber("--layers", a.layers, 1, 64);
+    for (const auto& h : hiddens)
+        wholeNumber("--hidden", h, 1, 1 << 16);
+    // The experiment schema's own rule for each value, named by the option.
+    ExperimentConfig probe;
+    for (const auto& [option, key, values] : {std::tuple{"--arch", "model.arch", &arches}, {"--impl", "model.impl", &impls}})
+        for (const auto& v : *values)
+            try {
+                setConfigValue(probe, key, v);
+            } catch (const Error& e) {
+                throw UsageError(std::string(option) + ": " + e.what());
+            }
     const int usedThreads = setTrainingThreads(threads);
-    if (gemm) {
+    if (a.gemm) {
         for (const auto& h : hiddens) {
             const std::int64_t H = wholeNumber("--hidden", h, 1, 1 << 16);
             // Skinny: one time step's h W_hh^T (batch 32 rows); large: all 35 steps at once.
@@ -111,7 +93,7 @@ int runBenchCommand(int argc, char** argv)
                   << std::endl;
         return 0;
     }
-    const std::string dir = resolveDataDir(dataDir);
+    const std::string dir = resolveDataDir(a.dataDir);
     for (const auto& arch : arches)
         for (const auto& hidden : hiddens)
             for (const auto& impl : impls) {
@@ -119,8 +101,8 @@ int runBenchCommand(int argc, char** argv)
                 setConfigValue(c, "model.arch", arch);
                 setConfigValue(c, "model.hidden", hidden);
                 setConfigValue(c, "model.impl", impl);
-                setConfigValue(c, "model.layers", layers);
-                setConfigValue(c, "train.epochs", epochs);
+                setConfigValue(c, "model.layers", a.layers);
+                setConfigValue(c, "train.epochs", a.epochs);
                 c.train.device = "cpu";
                 c.train.threads = usedThreads;  // the session sets its own thread count from this
                 c.sample.every = 0;
@@ -148,3 +130,23 @@ int runBenchCommand(int argc, char** argv)
             }
     return 0;
 }
+
+} // namespace
+
+void addBenchCommand(CLI::App& app, int& status)
+{
+    auto args = std::make_shared<BenchArgs>();
+    CLI::App* bench = app.add_subcommand("bench", "Training speed of each cell, size and implementation; the GEMM ceiling");
+    bench->add_option("--arch", args->arch, "Cells, comma-separated: " + listOfCells())->capture_default_str();
+    bench->add_option("--hidden", args->hidden, "Hidden sizes, comma-separated")->capture_default_str();
+    bench->add_option("--impl", args->impl, "builtin, scratch and/or fused, comma-separated")->capture_default_str();
+    bench->add_option("--epochs", args->epochs, "Epochs per measurement")->capture_default_str();
+    bench->add_option("--layers", args->layers, "Stacked layers")->capture_default_str();
+    bench->add_option("--threads", args->threads, "CPU threads, 0 = all cores")->capture_default_str();
+    bench->add_option("--data-dir", args->dataDir, "Corpus folder")->type_name("DIR");
+    bench->add_flag("--gemm", args->gemm, "Measure the machine's GEMM speed at the recurrent step's shapes instead");
+    bench->footer("Prints a JSON Lines \"bench\" event per measurement (tokens/s, GFLOP/s, perplexity).\n");
+    bench->callback([args, &status] { status = cli::bench(*args); });
+}
+
+} // namespace traveller::cli

@@ -1,9 +1,12 @@
 // `traveller-cli sweep` (a grid of runs, recorded in the run library) and
 // `traveller-cli runs` (list, inspect, export, resume the recorded runs).
+#include "Commands.h"
 #include "RunEvents.h"
+
 
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Errors.h"
+#include "traveller/core/Format.h"
 #include "traveller/core/Json.h"
 #include "traveller/core/RunExport.h"
 #include "traveller/core/Presets.h"
@@ -19,138 +22,27 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
-using namespace traveller;
+namespace traveller::cli {
 
 namespace {
 
-struct SweepUsageError : Error {
-    using Error::Error;
-};
-
+// Every option of `sweep` and the `runs` subcommands; each command
+// registers the ones it takes (addSweepCommands).
 struct Args {
     std::vector<std::string> positional;
-    std::vector<std::pair<std::string, std::string>> values;
-    std::vector<std::string> flags;
-
-    std::string value(const std::string& name, const std::string& fallback = "") const
-    {
-        for (auto it = values.rbegin(); it != values.rend(); ++it)
-            if (it->first == name)
-                return it->second;
-        return fallback;
-    }
-    bool has(const std::string& flag) const { return std::find(flags.begin(), flags.end(), flag) != flags.end(); }
+    std::string library, dataDir, threads, parallel, device, checkpointEvery = "0", sweep, output, prefix,
+        length, temperature = "0";
+    bool dryRun = false, quiet = false, everyEpoch = false, csv = false, markdown = false, json = false,
+         noChain = false, fromScratch = false;
 };
 
-const std::vector<std::string> kValueOptions = {"--library", "--data-dir", "--threads", "--parallel", "--device",
-                                                "--checkpoint-every", "--sweep", "--output", "--prefix", "--length",
-                                                "--temperature"};
-const std::vector<std::string> kFlagOptions = {"--dry-run", "--quiet", "-q", "--every-epoch", "--csv", "--markdown",
-                                               "--json", "--no-chain", "--from-scratch"};
-
-Args parseArgs(int argc, char** argv, int first)
-{
-    Args a;
-    for (int i = first; i < argc; ++i) {
-        const std::string s = argv[i];
-        if (s.rfind("-", 0) != 0 || s == "-") {
-            a.positional.push_back(s);
-            continue;
-        }
-        const auto eq = s.find('=');
-        const std::string name = s.substr(0, eq);
-        if (std::find(kValueOptions.begin(), kValueOptions.end(), name) != kValueOptions.end()) {
-            if (eq != std::string::npos)
-                a.values.emplace_back(name, s.substr(eq + 1));
-            else if (i + 1 < argc)
-                a.values.emplace_back(name, argv[++i]);
-            else
-                throw SweepUsageError(name + " needs a value");
-        } else if (eq == std::string::npos && std::find(kFlagOptions.begin(), kFlagOptions.end(), s) != kFlagOptions.end()) {
-            a.flags.push_back(s == "-q" ? "--quiet" : s);
-        } else {
-            throw SweepUsageError("unknown option " + s);
-        }
-    }
-    return a;
-}
-
-int wholeNumber(const std::string& name, const std::string& v, int lo, int hi)
-{
-    char* end = nullptr;
-    const long n = std::strtol(v.c_str(), &end, 10);
-    if (v.empty() || *end || n < lo || n > hi)
-        throw SweepUsageError(name + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                              ", got '" + v + "'");
-    return static_cast<int>(n);
-}
-
-// A finite decimal from lo to hi, all of `v` (strtod alone takes "5x" for 5
-// and "1e308", "nan" and "inf" as numbers).
-double decimalNumber(const std::string& name, const std::string& v, double lo, double hi)
-{
-    char* end = nullptr;
-    errno = 0;
-    const double x = std::strtod(v.c_str(), &end);
-    if (v.empty() || *end || errno == ERANGE || !std::isfinite(x) || x < lo || x > hi) {
-        char range[64];
-        std::snprintf(range, sizeof range, "%g to %g", lo, hi);
-        throw SweepUsageError(name + " must be a number from " + range + ", got '" + v + "'");
-    }
-    return x;
-}
-
-std::int64_t runId(const std::string& v)
-{
-    char* end = nullptr;
-    const long long n = std::strtoll(v.c_str(), &end, 10);
-    if (v.empty() || *end || n <= 0)
-        throw SweepUsageError("expected a run id (see `traveller-cli runs list`), got '" + v + "'");
-    return n;
-}
-
-constexpr std::int64_t kMaxRunIds = 1'000'000;
-
-// "3 5-8" -> 3 5 6 7 8
-std::vector<std::int64_t> runIds(const std::vector<std::string>& items)
-{
-    std::vector<std::int64_t> ids;
-    for (const auto& item : items) {
-        const auto dash = item.find('-');
-        if (dash == std::string::npos || dash == 0) {
-            ids.push_back(runId(item));
-            continue;
-        }
-        const std::int64_t from = runId(item.substr(0, dash));
-        const std::int64_t to = runId(item.substr(dash + 1));
-        if (to < from)
-            throw SweepUsageError("bad run range '" + item + "': the first id must not exceed the last");
-        if (to - from >= kMaxRunIds)
-            throw SweepUsageError("run range '" + item + "' names " + std::to_string(to - from + 1) +
-                                  " runs; at most " + std::to_string(kMaxRunIds) + " at once");
-        for (std::int64_t id = from; id <= to; ++id)
-            ids.push_back(id);
-    }
-    return ids;
-}
-
-std::string fixed(double value, int decimals)
-{
-    if (!std::isfinite(value))
-        return "-";
-    char buf[64];
-    // A diverged run's perplexity can be 1e11: keep it readable and in its column.
-    if (std::fabs(value) >= 1e6)
-        std::snprintf(buf, sizeof buf, "%.3g", value);
-    else
-        std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
-    return buf;
-}
+std::string fixed(double value, int decimals) { return formatNumber(value, decimals, "-"); }
 
 std::string padded(std::string text, std::size_t width)
 {
@@ -172,7 +64,7 @@ public:
         if (!s.hasSample && !everyEpoch_)
             return;
         std::lock_guard lock(outputMutex_);
-        std::cout << cli::epochEvent(s, run_) << '\n' << std::flush;
+        std::cout << epochEvent(s, run_) << '\n' << std::flush;
         if (!quiet_ && s.hasSample)
             std::cerr << "[" << run_ << "] epoch " << s.epoch << "/" << s.epochs << "  ppl " << fixed(s.perplexity, 3)
                       << "  " << fixed(s.tokensPerSecond, 0) << " tok/s  " << s.sample << '\n';
@@ -211,7 +103,7 @@ public:
         }
         const std::string& name = names_[index];
         std::lock_guard lock(outputMutex_);
-        std::cout << cli::doneEvent(result, threads, name, id) << '\n' << std::flush;
+        std::cout << doneEvent(result, threads, name, id) << '\n' << std::flush;
         if (result.status == RunStatus::Failed)
             std::cerr << "[" << name << "] failed: " << result.message << '\n';
     }
@@ -226,9 +118,11 @@ private:
 RecordOptions recordOptions(const Args& a)
 {
     RecordOptions o;
-    o.dataDir = resolveDataDir(a.value("--data-dir"));
+    o.dataDir = resolveDataDir(a.dataDir);
     o.programVersion = TRAVELLER_VERSION;
-    o.checkpointEvery = wholeNumber("--checkpoint-every", a.value("--checkpoint-every", "0"), 0, 1000000);
+    o.checkpointEvery = wholeNumber("--checkpoint-every", a.checkpointEvery, 0, 1000000);
+    if (!a.threads.empty())
+        o.threads = wholeNumber("--threads", a.threads, 0, 1024);
     return o;
 }
 
@@ -257,22 +151,20 @@ void printTable(const std::vector<StoredRun>& runs, std::ostream& out)
             << "s\n";
 }
 
-int sweepCommand(int argc, char** argv)
+int sweepCommand(const Args& a)
 {
-    const Args a = parseArgs(argc, argv, 2);
-    if (a.positional.size() != 1)
-        throw SweepUsageError("sweep takes exactly one sweep file or sweep preset name");
     Sweep sweep = loadSweepFile(resolvePreset(a.positional[0], PresetKind::Sweep));
 
     SweepOptions options;
     options.record = recordOptions(a);
-    options.threads = wholeNumber("--threads", a.value("--threads", "0"), 0, 1024);
-    if (!a.value("--parallel").empty())
-        options.parallel = wholeNumber("--parallel", a.value("--parallel"), 1, 64);
-    options.device = a.value("--device");
-    options.chainEpochs = !a.has("--no-chain");
+    options.record.threads = -1;  // the runner shares options.threads among its runs
+    options.threads = a.threads.empty() ? 0 : wholeNumber("--threads", a.threads, 0, 1024);
+    if (!a.parallel.empty())
+        options.parallel = wholeNumber("--parallel", a.parallel, 1, 64);
+    options.device = a.device;
+    options.chainEpochs = !a.noChain;
 
-    if (a.has("--dry-run")) {
+    if (a.dryRun) {
         for (const auto& run : sweep.runs) {
             JsonObject settings;
             for (const auto& [key, value] : run.settings)
@@ -289,10 +181,10 @@ int sweepCommand(int argc, char** argv)
         return 0;
     }
 
-    RunStore store(RunStore::resolveFolder(a.value("--library")));
+    RunStore store(RunStore::resolveFolder(a.library));
     SweepRunner runner(store, sweep, options);
     const auto& ids = runner.ids();
-    const bool quiet = a.has("--quiet");
+    const bool quiet = a.quiet;
     if (!quiet) {
         const auto chained = std::count_if(runner.continues().begin(), runner.continues().end(),
                                            [](int before) { return before >= 0; });
@@ -304,9 +196,9 @@ int sweepCommand(int argc, char** argv)
     }
 
     RunControl control;
-    cli::InterruptScope interrupts(control);
+    InterruptScope interrupts(control);
     std::mutex outputMutex;
-    SweepLines lines(store, ids, a.has("--every-epoch"), quiet, outputMutex);
+    SweepLines lines(store, ids, a.everyEpoch, quiet, outputMutex);
     const auto start = std::chrono::steady_clock::now();
     const std::vector<RunResult> results = runner.run(lines, control);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -324,16 +216,16 @@ int sweepCommand(int argc, char** argv)
 int trainStored(RunStore& store, std::int64_t id, const Args& a)
 {
     RecordOptions options = recordOptions(a);
-    if (a.has("--from-scratch"))
+    if (a.fromScratch)
         options.missingCheckpoint = MissingCheckpoint::StartOver;
     RunControl control;
-    cli::InterruptScope interrupts(control);
+    InterruptScope interrupts(control);
     std::mutex outputMutex;
     const StoredRun stored = store.run(id);
-    if (!a.has("--quiet"))
+    if (!a.quiet)
         std::cerr << "run " << id << " (" << stored.name << "): " << stored.epochsDone << "/" << stored.epochs
                   << " epochs recorded, checkpoint at epoch " << stored.checkpointEpoch << '\n';
-    RunLines observer(stored.name, a.has("--every-epoch"), a.has("--quiet"), outputMutex);
+    RunLines observer(stored.name, a.everyEpoch, a.quiet, outputMutex);
     RunResult r;
     try {
         r = trainRecordedRun(store, id, options, observer, control);
@@ -341,28 +233,19 @@ int trainStored(RunStore& store, std::int64_t id, const Args& a)
         throw Error(std::string(e.what()) + "; to do that, run `traveller-cli runs resume " + std::to_string(id) +
                     " --from-scratch`");
     }
-    std::cout << cli::doneEvent(r, store.run(id).threads, stored.name, id) << '\n' << std::flush;
+    std::cout << doneEvent(r, store.run(id).threads, stored.name, id) << '\n' << std::flush;
     if (r.status == RunStatus::Diverged)
         return 3;
     return r.status == RunStatus::Stopped ? 130 : 0;
 }
 
-int runsCommand(int argc, char** argv)
+int runsCommand(const std::string& sub, const Args& a)
 {
-    if (argc < 3)
-        throw SweepUsageError("runs needs a subcommand: list, show, rename, tag, untag, delete, export, resume, rerun, generate");
-    const std::string sub = argv[2];
-    const Args a = parseArgs(argc, argv, 3);
-    RunStore store(RunStore::resolveFolder(a.value("--library")));
-    auto need = [&](std::size_t n, const char* usage) {
-        if (a.positional.size() != n)
-            throw SweepUsageError(std::string("usage: traveller-cli runs ") + usage);
-    };
+    RunStore store(RunStore::resolveFolder(a.library));
 
     if (sub == "list") {
-        need(0, "list [--sweep NAME] [--json]");
-        const auto runs = a.value("--sweep").empty() ? store.runs() : store.runsOfSweep(a.value("--sweep"));
-        if (a.has("--json")) {
+        const auto runs = a.sweep.empty() ? store.runs() : store.runsOfSweep(a.sweep);
+        if (a.json) {
             for (const auto& r : runs)
                 std::cout << JsonObject()
                                  .add("id", r.id)
@@ -381,7 +264,6 @@ int runsCommand(int argc, char** argv)
         return 0;
     }
     if (sub == "show") {
-        need(1, "show ID");
         const StoredRun r = store.run(runId(a.positional[0]));
         std::string tags;
         for (const auto& t : r.tags)
@@ -403,12 +285,10 @@ int runsCommand(int argc, char** argv)
         return 0;
     }
     if (sub == "rename") {
-        need(2, "rename ID NAME");
         store.rename(runId(a.positional[0]), a.positional[1]);
         return 0;
     }
     if (sub == "tag" || sub == "untag") {
-        need(2, "tag|untag ID TAG");
         if (sub == "tag")
             store.addTag(runId(a.positional[0]), a.positional[1]);
         else
@@ -417,7 +297,7 @@ int runsCommand(int argc, char** argv)
     }
     if (sub == "delete") {
         if (a.positional.empty())
-            throw SweepUsageError("usage: traveller-cli runs delete ID...");
+            throw UsageError("usage: traveller-cli runs delete ID...");
         auto ids = runIds(a.positional);
         std::sort(ids.begin(), ids.end());
         ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
@@ -425,84 +305,168 @@ int runsCommand(int argc, char** argv)
         return 0;
     }
     if (sub == "export") {
-        if (a.has("--csv") == a.has("--markdown"))
-            throw SweepUsageError("runs export needs --csv or --markdown");
+        if (a.csv == a.markdown)
+            throw UsageError("runs export needs --csv or --markdown");
         std::vector<StoredRun> runs;
-        if (!a.value("--sweep").empty())
-            runs = store.runsOfSweep(a.value("--sweep"));
+        if (!a.sweep.empty())
+            runs = store.runsOfSweep(a.sweep);
         for (auto id : runIds(a.positional))
             runs.push_back(store.run(id));
-        if (a.positional.empty() && a.value("--sweep").empty())
+        if (a.positional.empty() && a.sweep.empty())
             runs = store.runs();
-        const std::string title = a.value("--sweep").empty() ? "Traveller runs" : "Sweep " + a.value("--sweep");
-        if (a.has("--markdown") && !a.value("--output").empty()) {
+        const std::string title = a.sweep.empty() ? "Traveller runs" : "Sweep " + a.sweep;
+        if (a.markdown && !a.output.empty()) {
             // A report on disk gets its chart, written beside it.
-            const std::string chart = writeMarkdownReport(store, runs, a.value("--output"), title);
-            if (!a.has("--quiet"))
-                std::cerr << "wrote " << a.value("--output") << " and " << chart << '\n';
+            const std::string chart = writeMarkdownReport(store, runs, a.output, title);
+            if (!a.quiet)
+                std::cerr << "wrote " << a.output << " and " << chart << '\n';
             return 0;
         }
-        const std::string text = a.has("--csv") ? runsToCsv(runs) : runsToMarkdown(runs, title);
-        if (a.value("--output").empty()) {
+        const std::string text = a.csv ? runsToCsv(runs) : runsToMarkdown(runs, title);
+        if (a.output.empty()) {
             std::cout << text;
         } else {
-            checkExportTarget(store, a.value("--output"));
-            writeFileAtomically(a.value("--output"), text);
+            checkExportTarget(store, a.output);
+            writeFileAtomically(a.output, text);
         }
         return 0;
     }
     if (sub == "resume") {
-        need(1, "resume ID");
         const std::int64_t id = runId(a.positional[0]);
         if (const RuleVerdict resumable = canResume(store.run(id)); !resumable)
-            throw SweepUsageError(resumable.reason);
+            throw UsageError(resumable.reason);
         return trainStored(store, id, a);
     }
     if (sub == "rerun") {
-        need(1, "rerun ID");
         const StoredRun old = store.run(runId(a.positional[0]));
         const std::int64_t id = store.createRun({old.config(), old.name, old.sweep, old.label, TRAVELLER_VERSION});
         return trainStored(store, id, a);
     }
     if (sub == "generate") {
-        need(1, "generate ID [--prefix TEXT] [--length N] [--temperature T]");
         // The settings first: a bad one is named before any weights load.
         // The bounds of sample.temperature: 0 is greedy, above 1000 is noise.
-        const double temperature = decimalNumber("--temperature", a.value("--temperature", "0"), 0.0, 1000.0);
+        const double temperature = decimalNumber("--temperature", a.temperature, 0.0, 1000.0);
         const StoredRun r = store.run(runId(a.positional[0]));
         if (const RuleVerdict possible = canGenerate(r); !possible)
             throw Error(possible.reason);
         ExperimentConfig config = r.config();
         config.train.device = "cpu";
-        LmSession session(config, resolveDataDir(a.value("--data-dir")));
+        LmSession session(config, resolveDataDir(a.dataDir));
         session.loadCheckpoint(store.checkpointPath(r.id));
-        const std::string prefix = a.value("--prefix", config.sample.prefix);
-        const int length = wholeNumber("--length", a.value("--length", std::to_string(config.sample.length)), 1, 100000);
+        const std::string prefix = a.prefix.empty() ? config.sample.prefix : a.prefix;
+        const int length = wholeNumber("--length", a.length.empty() ? std::to_string(config.sample.length) : a.length, 1, 100000);
         std::cout << session.generate(prefix, length, temperature, generationSeed(config)) << '\n';
         return 0;
     }
-    throw SweepUsageError("unknown runs subcommand '" + sub + "'");
+    throw UsageError("unknown runs subcommand '" + sub + "'");
 }
 
-template <typename F>
-int guarded(F&& f)
+// A positional argument that appends to Args::positional, in order.
+CLI::Option* positional(CLI::App* command, const std::shared_ptr<Args>& args, const std::string& name,
+                        const std::string& help)
 {
-    try {
-        return f();
-    } catch (const SweepUsageError& e) {
-        std::cerr << "traveller-cli: " << e.what() << "\n(see traveller-cli --help)\n";
-        return 2;
-    }
+    return command
+        ->add_option_function<std::string>(
+            name, [args](const std::string& v) { args->positional.push_back(v); }, help)
+        ->required();
+}
+
+void libraryOption(CLI::App* command, Args& a)
+{
+    command->add_option("--library", a.library, "The run library's folder (else $TRAVELLER_HOME, else ~/.local/share/traveller)")
+        ->type_name("DIR");
+}
+
+void trainingOptions(CLI::App* command, Args& a)
+{
+    command->add_option("--data-dir", a.dataDir, "Corpus folder")->type_name("DIR");
+    command->add_option("--checkpoint-every", a.checkpointEvery, "Save weights every N epochs (0: at every sample interval)")
+        ->type_name("N");
+    command->add_option("--threads", a.threads, "CPU threads, 0 = all cores (default: as recorded)")->type_name("N");
+    command->add_flag("--every-epoch", a.everyEpoch, "An \"epoch\" event for every epoch");
+    command->add_flag("-q,--quiet", a.quiet, "No progress on stderr");
 }
 
 } // namespace
 
-int runSweepCommand(int argc, char** argv)
+void addSweepCommands(CLI::App& app, int& status)
 {
-    return guarded([&] { return sweepCommand(argc, argv); });
+    auto sweepArgs = std::make_shared<Args>();
+    CLI::App* sweep = app.add_subcommand("sweep", "Train a grid of runs (a sweep file or preset), recorded in the run library");
+    positional(sweep, sweepArgs, "sweep", "A YAML sweep file or a sweep preset name (e.g. lab-rnn-grid)");
+    sweep->add_option("--parallel", sweepArgs->parallel, "Runs trained at once (default: what the cores allow)")
+        ->type_name("N");
+    sweep->add_option("--device", sweepArgs->device, "cpu, cuda or cuda:N for every run");
+    sweep->add_flag("--no-chain", sweepArgs->noChain, "Train every run from scratch, even where a shorter one could be continued");
+    sweep->add_flag("--dry-run", sweepArgs->dryRun, "List the runs the grid expands to and stop");
+    libraryOption(sweep, *sweepArgs);
+    trainingOptions(sweep, *sweepArgs);  // --threads: in all, shared among the runs at once
+    sweep->footer("Prints each run's JSON Lines tagged with its name; Ctrl-C stops every run at a checkpoint "
+                  "(`runs resume ID` goes on). Exit status: 0, 1 if a run failed, 2 bad usage, 130 interrupted.\n");
+    sweep->callback([sweepArgs, &status] { status = sweepCommand(*sweepArgs); });
+
+    CLI::App* runs = app.add_subcommand("runs", "List, inspect, export, resume and delete the recorded runs");
+    runs->require_subcommand(1);
+    auto add = [&](const std::string& name, const std::string& help) {
+        auto args = std::make_shared<Args>();
+        CLI::App* command = runs->add_subcommand(name, help);
+        libraryOption(command, *args);
+        command->callback([name, args, &status] { status = runsCommand(name, *args); });
+        return std::pair{command, args};
+    };
+    {
+        auto [c, a] = add("list", "A table of the runs (or JSON Lines with --json)");
+        c->add_option("--sweep", a->sweep, "Only the runs of this sweep")->type_name("NAME");
+        c->add_flag("--json", a->json, "One JSON object per run");
+    }
+    {
+        auto [c, a] = add("show", "Everything recorded of one run: settings, epochs, samples");
+        positional(c, a, "id", "The run's id (see runs list)");
+    }
+    {
+        auto [c, a] = add("rename", "Give a run a new name");
+        positional(c, a, "id", "The run's id");
+        positional(c, a, "name", "Its new name");
+    }
+    for (const char* verb : {"tag", "untag"}) {
+        auto [c, a] = add(verb, std::string(verb == std::string("tag") ? "Add a tag to" : "Remove a tag from") + " a run");
+        positional(c, a, "id", "The run's id");
+        positional(c, a, "tag", "The tag");
+    }
+    {
+        auto [c, a] = add("delete", "Delete runs and their checkpoints: all of them or none (never a run being trained)");
+        c->add_option("ids", a->positional, "Run ids or ranges, e.g. 3 5-8")->required();
+    }
+    {
+        auto [c, a] = add("export", "The runs as CSV or a Markdown report (with an SVG chart beside a report file)");
+        c->add_option("ids", a->positional, "Run ids or ranges (default: every run, or the --sweep's)");
+        c->add_option("--sweep", a->sweep, "The runs of this sweep")->type_name("NAME");
+        auto* csv = c->add_flag("--csv", a->csv, "Comma-separated values, a row per run");
+        auto* md = c->add_flag("--markdown", a->markdown, "A Markdown report: table, chart, samples");
+        csv->excludes(md);
+        c->add_option("--output", a->output, "Write to FILE (a report gets FILE-perplexity.svg beside it)")->type_name("FILE");
+        c->add_flag("-q,--quiet", a->quiet, "Do not say what was written");
+    }
+    {
+        auto [c, a] = add("resume", "Train an interrupted or stopped run on from its checkpoint");
+        positional(c, a, "id", "The run's id");
+        c->add_flag("--from-scratch", a->fromScratch, "Start over when its checkpoint is missing");
+        trainingOptions(c, *a);
+    }
+    {
+        auto [c, a] = add("rerun", "Train a run's settings again as a new run");
+        positional(c, a, "id", "The run's id");
+        trainingOptions(c, *a);
+    }
+    {
+        auto [c, a] = add("generate", "Continue a prefix with a trained run's weights");
+        positional(c, a, "id", "The run's id");
+        c->add_option("--prefix", a->prefix, "The text to continue (default: the run's sample.prefix)")->type_name("TEXT");
+        c->add_option("--length", a->length, "Characters to generate (default: the run's sample.length)")->type_name("N");
+        c->add_option("--temperature", a->temperature, "0 picks the likeliest character; higher samples more freely")
+            ->type_name("T");
+        c->add_option("--data-dir", a->dataDir, "Corpus folder (the vocabulary comes from it)")->type_name("DIR");
+    }
 }
 
-int runRunsCommand(int argc, char** argv)
-{
-    return guarded([&] { return runsCommand(argc, argv); });
-}
+} // namespace traveller::cli

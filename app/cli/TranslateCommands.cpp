@@ -1,6 +1,8 @@
 // traveller-cli translate / bleu: the English -> French encoder-decoder and BLEU
 // scoring of token files. JSON Lines on stdout, progress on stderr.
+#include "Commands.h"
 #include "RunEvents.h"
+
 #include "traveller/core/Bleu.h"
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Errors.h"
@@ -14,62 +16,26 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
-using namespace traveller;
-namespace fs = std::filesystem;
+namespace traveller::cli {
 
 namespace {
 
-struct TranslateUsageError : Error {
-    using Error::Error;
+namespace fs = std::filesystem;
+
+struct TranslateArgs {
+    std::string config;
+    std::vector<std::string> sets;
+    std::string device, threads, dataDir, beam, checkpoint;
+    bool everyEpoch = false, quiet = false, noHeldout = false;
 };
 
-struct Args {
-    std::vector<std::string> positional;
-    std::vector<std::pair<std::string, std::string>> values;  // --name, value
-    std::vector<std::string> flags;
+struct BleuArgs {
+    std::string hyp, ref, order = "2";
 };
-
-Args parseArgs(int argc, char** argv, const std::vector<std::string>& valueOptions,
-               const std::vector<std::string>& flagOptions)
-{
-    Args a;
-    for (int i = 2; i < argc; ++i) {
-        const std::string s = argv[i];
-        if (s.rfind("--", 0) != 0) {
-            a.positional.push_back(s);
-            continue;
-        }
-        const auto eq = s.find('=');
-        const std::string name = s.substr(0, eq);
-        if (std::find(valueOptions.begin(), valueOptions.end(), name) != valueOptions.end()) {
-            if (eq != std::string::npos)
-                a.values.emplace_back(name, s.substr(eq + 1));
-            else if (i + 1 < argc)
-                a.values.emplace_back(name, argv[++i]);
-            else
-                throw TranslateUsageError(name + " needs a value");
-        } else if (eq == std::string::npos &&
-                   std::find(flagOptions.begin(), flagOptions.end(), name) != flagOptions.end()) {
-            a.flags.push_back(name);
-        } else {
-            throw TranslateUsageError("unknown option " + s);
-        }
-    }
-    return a;
-}
-
-int wholeNumber(const std::string& name, const std::string& v, int lo, int hi)
-{
-    char* end = nullptr;
-    const long n = std::strtol(v.c_str(), &end, 10);
-    if (v.empty() || *end || n < lo || n > hi)
-        throw TranslateUsageError(name + " must be a whole number from " + std::to_string(lo) + " to " +
-                                  std::to_string(hi) + ", got '" + v + "'");
-    return static_cast<int>(n);
-}
 
 std::string jsonArray(const std::vector<std::string>& items)
 {
@@ -143,36 +109,25 @@ private:
     bool quiet_;
 };
 
-int translateCommand(int argc, char** argv)
+int translate(const TranslateArgs& a)
 {
-    const Args a = parseArgs(argc, argv, {"--set", "--device", "--threads", "--data-dir", "--beam", "--checkpoint"},
-                             {"--every-epoch", "--quiet", "--no-heldout"});
-    if (a.positional.size() != 1)
-        throw TranslateUsageError("translate takes exactly one experiment file or preset name");
-    TranslationConfig config = loadTranslationFile(resolvePreset(a.positional[0], PresetKind::Translation));
-    std::string dataDir, checkpoint;
-    bool quiet = false, everyEpoch = false, heldout = true;
-    for (const auto& f : a.flags) {
-        quiet = quiet || f == "--quiet";
-        everyEpoch = everyEpoch || f == "--every-epoch";
-        heldout = heldout && f != "--no-heldout";
+    // The numbers first: a bad one is named before any file is read.
+    const int threadsWanted = a.threads.empty() ? -1 : wholeNumber("--threads", a.threads, 0, 1024);
+    const int beam = a.beam.empty() ? 0 : wholeNumber("--beam", a.beam, 1, 1000);
+    TranslationConfig config = loadTranslationFile(resolvePreset(a.config, PresetKind::Translation));
+    for (const auto& kv : a.sets) {
+        const auto [key, text] = splitSetting(kv);
+        setTranslationValue(config, key, text);
     }
-    for (const auto& [name, value] : a.values) {
-        if (name == "--set") {
-            const auto [key, text] = splitSetting(value);
-            setTranslationValue(config, key, text);
-        } else if (name == "--device") {
-            setTranslationValue(config, "train.device", value);
-        } else if (name == "--threads") {
-            config.train.threads = wholeNumber(name, value, 0, 1024);
-        } else if (name == "--beam") {
-            config.eval.beam = wholeNumber(name, value, 1, 1000);
-        } else if (name == "--data-dir") {
-            dataDir = value;
-        } else if (name == "--checkpoint") {
-            checkpoint = value;
-        }
-    }
+    if (!a.device.empty())
+        setTranslationValue(config, "train.device", a.device);
+    if (threadsWanted >= 0)
+        config.train.threads = threadsWanted;
+    if (beam > 0)
+        config.eval.beam = beam;
+    const bool quiet = a.quiet, everyEpoch = a.everyEpoch, heldout = !a.noHeldout;
+    const std::string& dataDir = a.dataDir;
+    const std::string& checkpoint = a.checkpoint;
     if (!heldout)
         config.data.heldout = 0;
     validate(config);
@@ -202,7 +157,7 @@ int translateCommand(int argc, char** argv)
     CliTranslationObserver observer(everyEpoch ? 1 : config.train.reportEvery, quiet);
     TranslationRunResult r;
     {
-        cli::InterruptScope interrupts(control);
+        InterruptScope interrupts(control);
         r = session.train(observer, control);
     }
     if (!checkpoint.empty())
@@ -249,7 +204,7 @@ int translateCommand(int argc, char** argv)
     if (r.status == RunStatus::Diverged)
         done.add("message", r.message);
     std::cout << done.str() << '\n' << std::flush;
-    return cli::reportExitStatus(r.status, r.epochsDone, r.message);
+    return reportExitStatus(r.status, r.epochsDone, r.message);
 }
 
 std::vector<std::string> readLines(const std::string& path)
@@ -271,21 +226,11 @@ std::vector<std::string> readLines(const std::string& path)
     return lines;
 }
 
-int bleuCommand(int argc, char** argv)
+int bleu(const BleuArgs& a)
 {
-    const Args a = parseArgs(argc, argv, {"--hyp", "--ref", "--order"}, {});
-    std::string hypPath, refPath;
-    int order = 2;
-    for (const auto& [name, value] : a.values) {
-        if (name == "--hyp")
-            hypPath = value;
-        else if (name == "--ref")
-            refPath = value;
-        else
-            order = wholeNumber(name, value, 1, 16);
-    }
-    if (hypPath.empty() || refPath.empty() || !a.positional.empty())
-        throw TranslateUsageError("bleu needs --hyp FILE and --ref FILE (one tokenised sentence per line)");
+    const int order = wholeNumber("--order", a.order, 1, 16);
+    const std::string& hypPath = a.hyp;
+    const std::string& refPath = a.ref;
     const auto hypLines = readLines(hypPath);
     const auto refLines = readLines(refPath);
     if (hypLines.size() != refLines.size())
@@ -307,25 +252,32 @@ int bleuCommand(int argc, char** argv)
     return 0;
 }
 
-template <typename F>
-int guarded(F&& f)
-{
-    try {
-        return f();
-    } catch (const TranslateUsageError& e) {
-        std::cerr << "traveller-cli: " << e.what() << "\n(see traveller-cli --help)\n";
-        return 2;
-    }
-}
-
 } // namespace
 
-int runTranslateCommand(int argc, char** argv)
+void addTranslateCommands(CLI::App& app, int& status)
 {
-    return guarded([&] { return translateCommand(argc, argv); });
+    auto args = std::make_shared<TranslateArgs>();
+    CLI::App* translate = app.add_subcommand("translate", "Train the English-French encoder-decoder and score it with BLEU");
+    translate->add_option("config", args->config, "A YAML translation file or a preset name (e.g. book-seq2seq)")->required();
+    repeatable(translate->add_option("--set", args->sets, "Override one setting, e.g. --set model.cell=lstm (repeatable)"))
+        ->type_name("KEY=VALUE");
+    translate->add_option("--beam", args->beam, "Beam width for the evaluation (1 = greedy)")->type_name("N");
+    translate->add_option("--device", args->device, "cpu, cuda or cuda:N (overrides train.device)");
+    translate->add_option("--threads", args->threads, "CPU threads, 0 = all cores")->type_name("N");
+    translate->add_option("--data-dir", args->dataDir, "Corpus folder")->type_name("DIR");
+    translate->add_option("--checkpoint", args->checkpoint, "Save the trained weights to FILE")->type_name("FILE");
+    translate->add_flag("--every-epoch", args->everyEpoch, "An \"epoch\" event for every epoch");
+    translate->add_flag("--no-heldout", args->noHeldout, "Skip the held-out BLEU (data.heldout = 0)");
+    translate->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
+    translate->footer("Prints JSON Lines: \"start\", \"epoch\" events and a \"done\" event with the translations and BLEU.\n");
+    translate->callback([args, &status] { status = cli::translate(*args); });
+
+    auto bleuArgs = std::make_shared<BleuArgs>();
+    CLI::App* bleu = app.add_subcommand("bleu", "Corpus BLEU-4 and per-line sentence BLEU of two token files");
+    bleu->add_option("--hyp", bleuArgs->hyp, "Hypotheses: one tokenised sentence per line")->type_name("FILE")->required();
+    bleu->add_option("--ref", bleuArgs->ref, "References, line by line with --hyp")->type_name("FILE")->required();
+    bleu->add_option("--order", bleuArgs->order, "n-gram order of the sentence BLEU")->capture_default_str();
+    bleu->callback([bleuArgs, &status] { status = cli::bleu(*bleuArgs); });
 }
 
-int runBleuCommand(int argc, char** argv)
-{
-    return guarded([&] { return bleuCommand(argc, argv); });
-}
+} // namespace traveller::cli

@@ -20,7 +20,7 @@ expect_failure(1 "no such experiment file or preset" ${CLI} train does-not-exist
 # One KEY=VALUE rule (core's splitSetting) for train and translate.
 expect_failure(1 "--set expects KEY=VALUE, got 'train.lr'" ${CLI} train book-rnn --set train.lr)
 expect_failure(1 "--set expects KEY=VALUE, got '=1'" ${CLI} translate book-seq2seq --set =1)
-expect_failure(2 "unknown option --bogus" ${CLI} train book-rnn --bogus)
+expect_failure(2 "traveller-cli train: .*not expected: --bogus" ${CLI} train book-rnn --bogus)
 expect_failure(2 "--threads must be" ${CLI} train book-rnn --threads -3)
 expect_failure(1 "timemachine.txt: missing .*fetch-data" ${CLI} train book-rnn --data-dir ${CMAKE_CURRENT_BINARY_DIR}/empty-data)
 expect_failure(1 "device cuda:3 requested" ${CLI} train book-rnn --device cuda:3)
@@ -30,8 +30,31 @@ foreach(t -1 nan inf 1e308 5x)
   expect_failure(2 "--temperature must be a number from 0 to 1000, got '${t}'"
                  ${CLI} runs generate 1 --temperature=${t} --library ${lib})
 endforeach()
-expect_failure(1 "bench: --threads must be a whole number from 0 to 1024, got 'x'" ${CLI} bench --threads x)
-expect_failure(1 "bench: --hidden must be a whole number" ${CLI} bench --gemm --hidden 12q)
+# Bad usage is exit 2 in every command, bench included, with a pointer to
+# that command's own --help.
+expect_failure(2 "traveller-cli bench: --threads must be a whole number from 0 to 1024, got 'x'.*traveller-cli bench --help" ${CLI} bench --threads x)
+expect_failure(2 "--hidden must be a whole number" ${CLI} bench --gemm --hidden 12q)
+expect_failure(2 "--arch: model.arch: expected one of rnn" ${CLI} bench --arch gru,elman)
+expect_failure(2 "not expected: --bogus" ${CLI} bench --bogus)
+expect_failure(2 "A subcommand is required|subcommand" ${CLI} runs)
+expect_failure(2 "traveller-cli runs export: --csv excludes --markdown" ${CLI} runs export --csv --markdown --library ${lib})
+expect_failure(2 "traveller-cli runs rename: name is required" ${CLI} runs rename 3 --library ${lib})
+expect_failure(2 "--hyp is required" ${CLI} bleu --ref x)
+expect_failure(2 "--beam must be a whole number from 1 to 1000, got '0'" ${CLI} translate book-seq2seq --beam 0)
+expect_failure(2 "config is required" ${CLI} train)
+expect_failure(2 "traveller-cli: unknown command 'nonsense'" ${CLI} nonsense)
+expect_failure(2 "usage|Usage|Subcommands" ${CLI})
+# Every command answers --help with its own options, on stdout, exit 0.
+foreach(command "train;--set" "translate;--beam" "bleu;--hyp" "bench;--gemm" "sweep;--parallel" "runs;export"
+                "runs;export;--markdown" "runs;generate;--temperature" "runs;delete;ids" "fetch-data;--data-dir"
+                "presets;presets" "schema;schema" "devices;devices" "version;version")
+  list(POP_BACK command expected)
+  execute_process(COMMAND ${CLI} ${command} --help RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  string(REPLACE ";" " " shown "${command}")
+  if(NOT rc EQUAL 0 OR NOT out MATCHES "${expected}" OR NOT out MATCHES "Usage: .*${shown}")
+    message(FATAL_ERROR "`traveller-cli ${shown} --help` should print its own usage (rc ${rc}):\n${out}${err}")
+  endif()
+endforeach()
 # A rate or threshold float32 weights cannot take is refused by its key.
 foreach(key train.lr train.clip)
   expect_failure(1 "${key}: .*1e\\+?308" ${CLI} train book-rnn --set ${key}=1e308)

@@ -200,7 +200,7 @@ TEST(ExportTargets, ExportRefusesTheLibraryCheckpointsAndNonRegularFiles)
     EXPECT_TRUE(fs::is_character_file("/dev/null"));
     EXPECT_TRUE(fs::is_directory(folder));
     EXPECT_EQ(readFile(checkpoint), "weights");
-    EXPECT_FALSE(fs::exists(lib.path() / "a-folder-perplexity.png"));
+    EXPECT_FALSE(fs::exists(lib.path() / "a-folder-perplexity.svg"));
     EXPECT_FALSE(fs::exists(lib.path() / "checkpoints" / "new.csv"));
     RunStore store(lib.str());
     EXPECT_EQ(store.run(id).id, id);

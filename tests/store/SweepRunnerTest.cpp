@@ -3,13 +3,14 @@
 // Markdown report's chart.
 #include "TestLibrary.h"
 
+#include "store/ChartSvg.h"
+
 #include "traveller/core/ChartScale.h"
 #include "traveller/core/DataStore.h"
 #include "traveller/core/RunExport.h"
 #include "traveller/core/SweepRunner.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <cmath>
 #include <fstream>
@@ -65,14 +66,6 @@ std::string readFile(const fs::path& path)
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
-}
-
-std::uint32_t bigEndian(const std::string& bytes, std::size_t at)
-{
-    std::uint32_t v = 0;
-    for (std::size_t i = 0; i < 4; ++i)
-        v = (v << 8) | static_cast<unsigned char>(bytes[at + i]);
-    return v;
 }
 
 const char* kChainSweep = R"(name: chain-test
@@ -285,43 +278,51 @@ TEST(Report, MarkdownReportLinksAChartOfEveryRun)
 
     const fs::path md = lib.path() / "report.md";
     const std::string chart = writeMarkdownReport(store, store.runsOfSweep("chain-test"), md.string(), "Chain test");
-    EXPECT_EQ(chart, (lib.path() / "report-perplexity.png").string());
+    EXPECT_EQ(chart, (lib.path() / "report-perplexity.svg").string());
     const std::string text = readFile(md);
     EXPECT_NE(text.find("# Chain test"), std::string::npos);
-    EXPECT_NE(text.find("![Perplexity per epoch, log scale](report-perplexity.png)"), std::string::npos);
+    EXPECT_NE(text.find("![Perplexity per epoch, log scale](report-perplexity.svg)"), std::string::npos);
     for (auto id : runner.ids())
         EXPECT_NE(text.find("| " + std::to_string(id) + " | "), std::string::npos);
 
-    // A real PNG: signature, 960 x 540 RGB, and pixels of the first two runs'
-    // colours (each run's own, as the window draws it) drawn into it.
-    const std::string png = readFile(chart);
-    ASSERT_GT(png.size(), 33u);
-    EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
-    EXPECT_EQ(png.substr(12, 4), "IHDR");
-    EXPECT_EQ(bigEndian(png, 16), 960u);
-    EXPECT_EQ(bigEndian(png, 20), 540u);
-    std::string packed;
-    for (std::size_t at = 8; at + 8 <= png.size();) {
-        const std::uint32_t length = bigEndian(png, at);
-        if (png.substr(at + 4, 4) == "IDAT")
-            packed += png.substr(at + 8, length);
-        at += 12 + length;
-    }
-    std::string raw(540 * (960 * 3 + 1), '\0');
-    uLongf size = static_cast<uLongf>(raw.size());
-    ASSERT_EQ(uncompress(reinterpret_cast<Bytef*>(raw.data()), &size, reinterpret_cast<const Bytef*>(packed.data()),
-                         static_cast<uLong>(packed.size())),
-              Z_OK);
-    ASSERT_EQ(size, raw.size());
-    std::set<std::uint32_t> colours;  // inside the plot, left of the legend
-    for (std::size_t y = 0; y < 540; ++y)
-        for (std::size_t x = 0; x < 680; ++x) {
-            const std::size_t i = y * (960 * 3 + 1) + 1 + x * 3;
-            colours.insert((static_cast<std::uint32_t>(static_cast<unsigned char>(raw[i])) << 16) |
-                           (static_cast<std::uint32_t>(static_cast<unsigned char>(raw[i + 1])) << 8) |
-                           static_cast<unsigned char>(raw[i + 2]));
+    // A real SVG: one polyline per run in the run's own colour (as the window
+    // draws it), with one point per recorded epoch inside the 960 x 540 page.
+    const std::string svg = readFile(chart);
+    ASSERT_EQ(svg.rfind("<?xml", 0), 0u);
+    EXPECT_NE(svg.find("width=\"960\" height=\"540\""), std::string::npos);
+    EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
+    for (auto id : runner.ids()) {
+        char colour[8];
+        std::snprintf(colour, sizeof colour, "#%06x", static_cast<unsigned>(chart::runColor(id)));
+        const auto group = svg.find("<g fill=\"" + std::string(colour) + "\"");
+        ASSERT_NE(group, std::string::npos) << "no curve in run " << id << "'s colour " << colour;
+        const auto pointsAt = svg.find("points=\"", group) + 8;
+        const std::string points = svg.substr(pointsAt, svg.find('"', pointsAt) - pointsAt);
+        std::istringstream in(points);
+        std::string pair;
+        std::size_t count = 0;
+        while (in >> pair) {
+            const double x = std::stod(pair.substr(0, pair.find(',')));
+            const double y = std::stod(pair.substr(pair.find(',') + 1));
+            EXPECT_TRUE(x >= 70 && x <= 660 && y >= 40 && y <= 490) << pair;
+            ++count;
         }
-    EXPECT_TRUE(colours.count(chart::runColor(runner.ids()[0])));
-    EXPECT_TRUE(colours.count(chart::runColor(runner.ids()[1])));
-    EXPECT_TRUE(colours.count(0xffffff));
+        EXPECT_EQ(count, store.epochs(id).size());
+    }
+}
+
+TEST(Report, ChartTextIsEscapedAndNamesStayValidUtf8)
+{
+    chart::LineChartSpec spec;
+    spec.title = "a <b> & \"c\"";
+    chart::Series s;
+    s.name = "循环神经网络" + std::string(60, 'x') + "<script>";
+    s.x = {1, 2, 3};
+    s.y = {20, 1e11, std::nan("")};  // a diverged run: drawn at the edge, counted
+    spec.series.push_back(s);
+    const std::string svg = chart::lineChartSvg(spec);
+    EXPECT_NE(svg.find("a &lt;b&gt; &amp; &quot;c&quot;"), std::string::npos);
+    EXPECT_EQ(svg.find("<script>"), std::string::npos);
+    EXPECT_NE(svg.find("循环神经网络"), std::string::npos);
+    EXPECT_NE(svg.find("2 point(s) outside the axis"), std::string::npos);
 }

@@ -274,8 +274,8 @@ private Q_SLOTS:
         QVERIFY2(p->exportReport(out.filePath("report.md"), SweepsPanel::Scope::WholeSweep), qPrintable(p->message()));
         const QString report = readLines(out.filePath("report.md")).join('\n');
         QVERIFY(report.contains("tiny-grid"));
-        QVERIFY(report.contains(".png"));
-        QVERIFY(QFileInfo(out.filePath("report-perplexity.png")).size() > 1000);
+        QVERIFY(report.contains(".svg"));
+        QVERIFY(QFileInfo(out.filePath("report-perplexity.svg")).size() > 1000);
         view->clearSelection();
         QVERIFY(!p->exportCsv(out.filePath("none.csv"), SweepsPanel::Scope::Selection));
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "traveller/core/ChartScale.h"
+#include "traveller/core/Format.h"
 #include "traveller/core/RunStore.h"
 
 #include <QColor>
@@ -17,32 +18,11 @@
 
 namespace traveller::ui::format {
 
-// "—" for NaN/inf; three significant forms a student can read: 12.345,
-// 1.23e+11 for a diverged run's perplexity.
-inline QString number(double v, int decimals = 3)
-{
-    if (!std::isfinite(v))
-        return QStringLiteral("—");
-    if (std::fabs(v) >= 1e6)
-        return QString::number(v, 'g', 3);
-    return QString::number(v, 'f', decimals);
-}
+// core's formatNumber / formatDuration (traveller/core/Format.h): the CLI,
+// the reports and every view of the window write numbers one way.
+inline QString number(double v, int decimals = 3) { return QString::fromStdString(formatNumber(v, decimals)); }
 
-// m:ss or h:mm:ss.
-inline QString duration(double seconds)
-{
-    if (!(seconds >= 0) || seconds > 1e8)
-        return QStringLiteral("—");
-    if (seconds < 60)
-        return QString::number(seconds, 'f', 1) + QStringLiteral(" s");
-    const long s = static_cast<long>(seconds + 0.5);
-    if (s >= 3600)
-        return QStringLiteral("%1:%2:%3")
-            .arg(s / 3600)
-            .arg((s / 60) % 60, 2, 10, QChar('0'))
-            .arg(s % 60, 2, 10, QChar('0'));
-    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
-}
+inline QString duration(double seconds) { return QString::fromStdString(formatDuration(seconds)); }
 
 // Run `id`'s colour in every view and report (core's runColor).
 inline QColor runColor(qint64 id) { return QColor::fromRgb(static_cast<QRgb>(chart::runColor(id))); }

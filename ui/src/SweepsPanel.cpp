@@ -262,7 +262,7 @@ void SweepsPanel::buildUi()
     csvButton_ = exportButton("sweepCsvButton", tr("CSV"), tr("Export runs as CSV"), tr("CSV table (*.csv)"), false);
     reportButton_ = exportButton("sweepReportButton", tr("Markdown report"), tr("Export a Markdown report"),
                                  tr("Markdown (*.md)"), true);
-    reportButton_->setToolTip(tr("The table, a perplexity chart (PNG beside the .md) and every run's samples"));
+    reportButton_->setToolTip(tr("The table, a perplexity chart (SVG beside the .md) and every run's samples"));
     auto* logScale = new QCheckBox(tr("Log scale"));
     logScale->setObjectName("sweepLogScale");
     connect(logScale, &QCheckBox::toggled, chart_, &LineChart::setLogScale);
@@ -926,9 +926,9 @@ bool SweepsPanel::exportReport(const QString& path, Scope scope)
     try {
         const std::string title = scope == Scope::Selection ? "Sweep " + sweepName().toStdString() + " (selected runs)"
                                                             : "Sweep " + sweepName().toStdString();
-        const std::string png = writeMarkdownReport(*store, runs, path.toStdString(), title);
+        const std::string chart = writeMarkdownReport(*store, runs, path.toStdString(), title);
         showMessage(tr("Wrote %1 and its chart %2")
-                        .arg(QDir::toNativeSeparators(path), QDir::toNativeSeparators(QString::fromStdString(png))));
+                        .arg(QDir::toNativeSeparators(path), QDir::toNativeSeparators(QString::fromStdString(chart))));
         return true;
     } catch (const std::exception& e) {
         showError(tr("Could not write the report"), e);

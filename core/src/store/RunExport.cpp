@@ -1,7 +1,8 @@
 #include "traveller/core/RunExport.h"
 
-#include "ChartImage.h"
+#include "ChartSvg.h"
 #include "traveller/core/ChartScale.h"
+#include "traveller/core/Format.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -107,8 +108,8 @@ std::string markdownReport(const std::vector<StoredRun>& runs, const std::string
         const Settings s = settingsOf(r);
         out += "| " + std::to_string(r.id) + " | " + markdownCell(r.name) + " | " + s.arch + " | " + s.hidden + " | " +
                s.lr + " | " + std::to_string(r.epochsDone) + "/" + std::to_string(r.epochs) + " | " + r.status + " | " +
-               number(r.perplexity, "%.3f") + " | " + number(r.tokensPerSecond, "%.0f") + " | " +
-               number(r.seconds, "%.1f") + " | " + markdownCell(r.device) + " |\n";
+               formatNumber(r.perplexity, 3, "") + " | " + formatNumber(r.tokensPerSecond, 0, "") + " | " +
+               formatNumber(r.seconds, 1, "") + " | " + markdownCell(r.device) + " |\n";
     }
     out += "\nPerplexity is that of the last completed epoch on the training text (lower is better; 1 is perfect).\n";
     if (!chartFile.empty())
@@ -144,7 +145,7 @@ std::string writeMarkdownReport(RunStore& store, const std::vector<StoredRun>& r
 {
     namespace fs = std::filesystem;
     const fs::path md(markdownPath);
-    const std::string chartName = md.stem().string() + "-perplexity.png";
+    const std::string chartName = md.stem().string() + "-perplexity.svg";
     const fs::path chartPath = md.parent_path() / chartName;
     // Both targets are checked before either is written: a refused report
     // leaves no chart behind.
@@ -168,7 +169,7 @@ std::string writeMarkdownReport(RunStore& store, const std::vector<StoredRun>& r
         }
         spec.series.push_back(std::move(series));
     }
-    writeFileAtomically(chartPath.string(), chart::drawLineChart(spec).png());
+    writeFileAtomically(chartPath.string(), chart::lineChartSvg(spec));
     writeFileAtomically(markdownPath, markdownReport(runs, title, chartName));
     return chartPath.string();
 }

@@ -151,6 +151,8 @@ RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions
     if (const RuleVerdict resumable = canResume(stored); !resumable)
         throw StoreError(resumable.reason);
     ExperimentConfig config = stored.config();
+    if (options.threads >= 0)
+        config.train.threads = options.threads;
     const std::string checkpoint = store.checkpointPath(id);
     std::error_code ec;
     const bool fileThere = std::filesystem::is_regular_file(checkpoint, ec);

@@ -1,5 +1,5 @@
 // The one rule for the value axis of every chart Traveller draws: the
-// window's Qt charts (ui/LineChart) and the reports' images (ChartImage).
+// window's Qt charts (ui/LineChart) and the reports' SVG charts (ChartSvg).
 //
 // A chart must draw anything a run can produce — 1e11 from a diverged run
 // next to perplexities of 1–30, 1e30, inf, NaN, one point — in bounded time

@@ -13,9 +13,9 @@ std::string runsToCsv(const std::vector<StoredRun>& runs);
 std::string runsToMarkdown(const std::vector<StoredRun>& runs, const std::string& title);
 
 // The Markdown report with its chart: writes `markdownPath` (table, chart
-// link, samples) and, beside it, <stem>-perplexity.png (every run's
+// link, samples) and, beside it, <stem>-perplexity.svg (every run's
 // perplexity per epoch, log scale, one colour per run, with a legend).
-// Returns the PNG's path. Throws Error when a file cannot be written.
+// Returns the SVG chart's path. Throws Error when a file cannot be written.
 std::string writeMarkdownReport(RunStore& store, const std::vector<StoredRun>& runs, const std::string& markdownPath,
                                 const std::string& title);
 

@@ -166,6 +166,9 @@ struct RecordOptions {
     // Refuse: throw MissingCheckpointError; StartOver: drop the recorded
     // epochs and train from epoch 1.
     MissingCheckpoint missingCheckpoint = MissingCheckpoint::Refuse;
+    // From 0 (all cores) up: the CPU threads this training uses, in place of
+    // the stored train.threads (a resume on another machine); -1 keeps it.
+    int threads = -1;
 };
 
 // Trains run `id` of the store from its stored config, recording every epoch and

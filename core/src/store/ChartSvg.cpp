@@ -1,0 +1,197 @@
+#include "ChartSvg.h"
+
+#include "traveller/core/ChartScale.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace traveller::chart {
+
+namespace {
+
+constexpr const char* kInk = "#202124";
+constexpr const char* kGrid = "#e3e5e8";
+constexpr const char* kAxis = "#80868b";
+constexpr const char* kAlarm = "#b00020";
+constexpr int kFontSize = 13;
+// An average glyph of the sans face at kFontSize, for fitting legend names.
+constexpr double kCharWidth = 7.2;
+
+std::string hex(std::uint32_t rgb)
+{
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "#%06x", static_cast<unsigned>(rgb & 0xffffff));
+    return buf;
+}
+
+// Coordinates to a tenth of a unit: exact enough for any screen, short text.
+std::string num(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", v);
+    return buf;
+}
+
+std::string text(double x, double y, const std::string& content, const char* anchor, const char* fill,
+                 const std::string& extra = "")
+{
+    return "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" text-anchor=\"" + anchor + "\" fill=\"" + fill + "\"" +
+           extra + ">" + xmlEscaped(content) + "</text>\n";
+}
+
+// Cuts at a UTF-8 character boundary so a long Chinese name stays valid text.
+std::string shortened(const std::string& name, std::size_t maxChars)
+{
+    std::size_t chars = 0, i = 0;
+    for (; i < name.size(); ++i)
+        if ((static_cast<unsigned char>(name[i]) & 0xc0) != 0x80 && ++chars > maxChars)
+            break;
+    if (i >= name.size())
+        return name;
+    std::size_t cut = i;
+    for (int back = 0; back < 3 && cut > 0;) {  // room for the ellipsis
+        --cut;
+        if ((static_cast<unsigned char>(name[cut]) & 0xc0) != 0x80)
+            ++back;
+    }
+    return name.substr(0, cut) + "…";
+}
+
+} // namespace
+
+std::string xmlEscaped(const std::string& in)
+{
+    std::string out;
+    out.reserve(in.size());
+    for (const char c : in) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        default:
+            // Control characters are not allowed in XML 1.0 at all.
+            if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                out += ' ';
+            else
+                out += c;
+        }
+    }
+    return out;
+}
+
+std::string lineChartSvg(const LineChartSpec& spec, int width, int height)
+{
+    const int legendWidth = 280;
+    const int left = 70, top = 40, bottom = 50;
+    const int right = legendWidth + 20;
+    const int plotW = width - left - right, plotH = height - top - bottom;
+
+    // The one axis rule shared with the window (ChartScale.h): the range comes
+    // from the ordinary values; a diverged run's 1e11, inf or NaN is drawn at
+    // the plot's edge and marked.
+    const Scale scale = spec.logY ? Scale::Log : Scale::Linear;
+    std::vector<std::vector<double>> ys;
+    std::vector<double> xs;
+    for (const auto& s : spec.series) {
+        ys.emplace_back(s.y.begin(), s.y.begin() + static_cast<std::ptrdiff_t>(std::min(s.x.size(), s.y.size())));
+        xs.insert(xs.end(), s.x.begin(), s.x.end());
+    }
+    const YView view = yView(ys, scale);
+    const auto [xMin, xMax] = xRange(xs, true);
+    const double yMin = view.lo, yMax = view.hi;
+    auto px = [&](double x) { return left + (x - xMin) / (xMax - xMin) * plotW; };
+    auto py = [&](double y) {
+        const double t = spec.logY ? (std::log(y) - std::log(yMin)) / (std::log(yMax) - std::log(yMin))
+                                   : (y - yMin) / (yMax - yMin);
+        return top + (1 - t) * plotH;
+    };
+
+    std::string svg = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" +
+                      std::to_string(width) + "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " +
+                      std::to_string(width) + " " + std::to_string(height) + "\" font-family=\"DejaVu Sans, Noto Sans CJK SC, sans-serif\" font-size=\"" +
+                      std::to_string(kFontSize) + "\">\n<title>" + xmlEscaped(spec.title) + "</title>\n" +
+                      "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
+
+    // Grid and tick labels.
+    svg += "<g stroke=\"" + std::string(kGrid) + "\" stroke-width=\"1\">\n";
+    std::string labels;
+    for (double t : spec.logY ? logTicks(yMin, yMax) : linearTicks(yMin, yMax, 6)) {
+        const double y = py(t);
+        svg += "<line x1=\"" + num(left) + "\" y1=\"" + num(y) + "\" x2=\"" + num(left + plotW) + "\" y2=\"" + num(y) + "\"/>\n";
+        labels += text(left - 6, y + 4, formatValue(t), "end", kInk);
+    }
+    for (double t : linearTicks(xMin, xMax, 8, true)) {
+        const double x = px(t);
+        svg += "<line x1=\"" + num(x) + "\" y1=\"" + num(top) + "\" x2=\"" + num(x) + "\" y2=\"" + num(top + plotH) + "\"/>\n";
+        labels += text(x, top + plotH + 18, formatValue(t), "middle", kInk);
+    }
+    svg += "</g>\n" + labels;
+    svg += "<polyline fill=\"none\" stroke=\"" + std::string(kAxis) + "\" points=\"" + num(left) + "," + num(top) + " " +
+           num(left) + "," + num(top + plotH) + " " + num(left + plotW) + "," + num(top + plotH) + "\"/>\n";
+    svg += text(left, 22, spec.title, "start", kInk, " font-weight=\"bold\"");
+    svg += text(left + plotW / 2.0, top + plotH + 40, spec.xLabel, "middle", kInk);
+    svg += text(16, top + plotH / 2.0, spec.yLabel, "middle", kAxis,
+                " transform=\"rotate(-90 16 " + num(top + plotH / 2.0) + ")\"");
+    if (view.empty)
+        svg += text(left + plotW / 2.0, top + plotH / 2.0, "no epochs recorded", "middle", kAxis);
+
+    // Curves, then the out-of-range points as dots at the edge.
+    std::size_t clippedTotal = 0;
+    for (std::size_t k = 0; k < spec.series.size(); ++k) {
+        const auto& s = spec.series[k];
+        const std::string color = hex(s.color ? s.color : runColor(static_cast<std::int64_t>(k) + 1));
+        std::string points, dots;
+        std::pair<double, double> last{0, 0};
+        bool any = false;
+        for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
+            if (!std::isfinite(s.x[i]) || std::fabs(s.x[i]) > kDisplayLimit)
+                continue;
+            bool out = false;
+            double y = displayY(s.y[i], view, scale, &out);
+            if (std::isnan(y)) {
+                y = yMax;
+                out = true;
+            }
+            last = {px(s.x[i]), py(y)};
+            any = true;
+            points += (points.empty() ? "" : " ") + num(last.first) + "," + num(last.second);
+            if (out) {
+                dots += "<circle cx=\"" + num(last.first) + "\" cy=\"" + num(last.second) + "\" r=\"4.5\"/>\n";
+                ++clippedTotal;
+            }
+        }
+        if (!any)
+            continue;
+        svg += "<g fill=\"" + color + "\" stroke=\"" + color + "\">\n<title>" + xmlEscaped(s.name) + "</title>\n";
+        svg += "<polyline fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\" points=\"" + points + "\"/>\n";
+        svg += dots;
+        if (s.highlight)
+            svg += "<circle cx=\"" + num(last.first) + "\" cy=\"" + num(last.second) + "\" r=\"3.5\"/>\n";
+        svg += "</g>\n";
+    }
+    if (clippedTotal > 0)
+        svg += text(left + plotW, top + plotH + 40,
+                    std::to_string(clippedTotal) + " point(s) outside the axis, drawn at its edge", "end", kAlarm);
+
+    // Legend: as many entries as fit, then a count of the rest.
+    const int lx = width - legendWidth, lineH = kFontSize + 6;
+    const int fit = std::max(1, (height - top) / lineH - 1);
+    const auto maxChars = static_cast<std::size_t>((legendWidth - 30) / kCharWidth);
+    for (std::size_t k = 0; k < spec.series.size(); ++k) {
+        const int y = top + static_cast<int>(k) * lineH;
+        if (static_cast<int>(k) == fit - 1 && spec.series.size() > static_cast<std::size_t>(fit)) {
+            svg += text(lx, y + kFontSize, "… and " + std::to_string(spec.series.size() - k) + " more", "start", kAxis);
+            break;
+        }
+        const auto& s = spec.series[k];
+        svg += "<rect x=\"" + num(lx) + "\" y=\"" + num(y + kFontSize / 2.0 - 2) + "\" width=\"18\" height=\"4\" fill=\"" +
+               hex(s.color ? s.color : runColor(static_cast<std::int64_t>(k) + 1)) + "\"/>\n";
+        svg += text(lx + 24, y + kFontSize, shortened(s.name, maxChars), "start", kInk);
+    }
+    return svg + "</svg>\n";
+}
+
+} // namespace traveller::chart

@@ -1,0 +1,35 @@
+// A line chart written as SVG text, for reports made without Qt (the CLI's
+// `runs export --markdown`, the Runs tab's report). Internal to the core.
+// Any Markdown viewer, browser or slide tool shows it, it scales to a
+// projector, and its numbers and names stay text.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace traveller::chart {
+
+struct Series {
+    std::string name;
+    std::vector<double> x, y;
+    bool highlight = false;  // drawn with a marker at its last point (a diverged run, say)
+    std::uint32_t color = 0; // 0xRRGGBB; 0: runColor(index + 1)
+};
+
+struct LineChartSpec {
+    std::string title;
+    std::string xLabel;
+    std::string yLabel;
+    bool logY = true;
+    std::vector<Series> series;
+};
+
+// The series as polylines with axes, ticks, grid and a legend: a complete
+// SVG 1.1 document `width` x `height` user units large.
+std::string lineChartSvg(const LineChartSpec& spec, int width = 960, int height = 540);
+
+// Text made safe inside SVG/XML content and attribute values.
+std::string xmlEscaped(const std::string& text);
+
+} // namespace traveller::chart
