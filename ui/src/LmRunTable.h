@@ -1,0 +1,35 @@
+// The language model tab's table of its runs (private to traveller_ui): the
+// columns that tell lab runs apart first (cell, hidden size, learning rate),
+// then how each is doing. A tick shows a run on the perplexity chart; the
+// selected row is the run the gradient chart and the timeline follow.
+#pragma once
+
+#include "traveller/ui/RunQueue.h"
+
+#include <QTableWidget>
+
+namespace traveller::ui {
+
+class LmRunTable : public QTableWidget {
+    Q_OBJECT
+public:
+    explicit LmRunTable(QWidget* parent = nullptr);
+
+    void addRun(const RunQueue::Run& run);
+    // Every cell of the run's row from its current state.
+    void updateRun(const RunQueue::Run& run);
+    bool isTicked(int runId) const;
+    void setTicked(int runId, bool ticked);  // without visibilityToggled
+    // The selected run, or -1.
+    int focusedRunId() const;
+    void selectRun(int runId);
+
+Q_SIGNALS:
+    void visibilityToggled(int runId, bool visible);
+    void focusChanged(int runId);
+
+private:
+    int rowOf(int runId) const;
+};
+
+} // namespace traveller::ui
