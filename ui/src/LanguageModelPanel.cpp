@@ -8,6 +8,7 @@
 #include "traveller/ui/SamplesView.h"
 
 #include "Format.h"
+#include "MessageLabel.h"
 #include "LmCharts.h"
 #include "LmRunTable.h"
 
@@ -66,11 +67,7 @@ LanguageModelPanel::LanguageModelPanel(const QString& dataDir, RunLibrary* libra
         else
             queue_->startNext();
     });
-    message_ = new QLabel;
-    message_->setObjectName("messageLabel");
-    message_->setWordWrap(true);
-    message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    message_->hide();
+    message_ = new MessageLabel("messageLabel");
     auto* left = new QWidget;
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->addWidget(banner_);
@@ -487,9 +484,7 @@ void LanguageModelPanel::updateControls()
 
 void LanguageModelPanel::showMessage(const QString& text, bool error)
 {
-    message_->setText(text);
-    message_->setStyleSheet(error ? "color: #b00020;" : "");
-    message_->setVisible(!text.isEmpty());
+    message_->say(text, error);
 }
 
 } // namespace traveller::ui

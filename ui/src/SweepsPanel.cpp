@@ -1,7 +1,9 @@
 #include "traveller/ui/SweepsPanel.h"
 
 #include "Format.h"
-#include "TableItems.h"
+#include "MessageLabel.h"
+#include "SweepResults.h"
+#include "WorkerThread.h"
 
 #include "traveller/core/Errors.h"
 #include "traveller/core/Presets.h"
@@ -50,19 +52,7 @@ namespace traveller::ui {
 
 namespace {
 
-// Epoch signals from two parallel runs are drawn at most this often.
-constexpr int kRefreshIntervalMs = 40;
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-const QString kPlanned = QStringLiteral("planned");
-const QString kQueued = QStringLiteral("queued");
-const QString kRunning = QStringLiteral("running");
-
-// The results table's words for how a run ended: the library's own words
-// (core's toString), as the Runs tab and the reports have them.
-QString statusWord(RunStatus status) { return QString::fromStdString(toString(status)); }
-
-QString statusWord(const std::string& stored) { return QString::fromStdString(stored); }
+const QString kRunning = QString::fromLatin1(kStatusRunning);
 
 } // namespace
 
@@ -75,30 +65,16 @@ QStringList SweepsPanel::presetFiles()
 }
 
 SweepsPanel::SweepsPanel(RunLibrary& library, QString dataDir, QWidget* parent)
-    : QWidget(parent), library_(library), dataDir_(std::move(dataDir))
+    : QWidget(parent), library_(library), dataDir_(std::move(dataDir)), runner_(std::make_unique<WorkerThread>())
 {
     registerUiMetaTypes();
-    refreshTimer_ = new QTimer(this);
-    refreshTimer_->setSingleShot(true);
-    refreshTimer_->setInterval(kRefreshIntervalMs);
-    connect(refreshTimer_, &QTimer::timeout, this, &SweepsPanel::refresh);
     buildUi();
     updateControls();
 }
 
-SweepsPanel::~SweepsPanel()
-{
-    // Abort, then wait: SweepRunner::run returns once every run has noticed
-    // the stop (within one batch) and its threads are joined.
-    if (worker_)
-        worker_->requestStop();
-    if (thread_) {
-        thread_->quit();
-        thread_->wait();
-        delete worker_.data();  // normally gone already through finished -> deleteLater
-        delete thread_;
-    }
-}
+// Stopping and joining the sweep's thread: SweepRunner::run returns once every
+// run has noticed the stop (within one batch) and its threads are joined.
+SweepsPanel::~SweepsPanel() = default;
 
 void SweepsPanel::buildUi()
 {
@@ -196,102 +172,29 @@ void SweepsPanel::buildUi()
     summary_ = new QLabel(tr("Choose a sweep preset or open a sweep file (YAML: base, grid and/or variants)."));
     summary_->setObjectName("sweepSummary");
     summary_->setWordWrap(true);
-    message_ = new QLabel;
-    message_->setObjectName("sweepMessage");
-    message_->setWordWrap(true);
-    message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    message_->hide();
+    message_ = new MessageLabel("sweepMessage");
 
-    filter_ = new QLineEdit;
-    filter_->setObjectName("sweepFilter");
-    filter_->setPlaceholderText(tr("Filter: text in any column (e.g. diverged, 0.1)"));
-    filter_->setClearButtonEnabled(true);
-
-    model_ = new QStandardItemModel(this);
-    proxy_ = table::makeProxy(this);
-    proxy_->setSourceModel(model_);
-    connect(filter_, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
-
-    view_ = new QTableView;
-    view_->setObjectName("sweepResults");
-    view_->setModel(proxy_);
-    view_->setSortingEnabled(true);
-    view_->sortByColumn(0, Qt::AscendingOrder);
-    view_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    view_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    view_->verticalHeader()->setVisible(false);
-    view_->horizontalHeader()->setStretchLastSection(true);
-    view_->setWordWrap(false);
-    view_->setToolTip(tr("Select runs to compare their curves; click a header to sort"));
-    connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &SweepsPanel::updateChart);
-
-    auto* tableBox = new QWidget;
-    auto* tableLayout = new QVBoxLayout(tableBox);
-    tableLayout->setContentsMargins(0, 0, 0, 0);
-    tableLayout->addWidget(filter_);
-    tableLayout->addWidget(view_, 1);
-
-    chart_ = new LineChart(tr("epoch"), tr("perplexity"));
-    chart_->setObjectName("sweepChart");
-    chart_->setTitle(tr("Perplexity"));
-    chart_->setHoverFormat([](const QString& name, double x, double y) {
-        return tr("%1\nepoch %2: perplexity %3").arg(name).arg(x, 0, 'f', 0).arg(y, 0, 'f', 3);
+    results_ = new SweepResults;
+    connect(results_, &SweepResults::exportRequested, this, [this](const QString& path, bool selection, bool report) {
+        const Scope scope = selection ? Scope::Selection : Scope::WholeSweep;
+        if (report)
+            exportReport(path, scope);
+        else
+            exportCsv(path, scope);
     });
-
-    auto exportButton = [this](const QString& name, const QString& text, const QString& title, const QString& filter,
-                               bool report) {
-        auto* b = new QPushButton(text);
-        b->setObjectName(name);
-        auto* menu = new QMenu(b);
-        for (const Scope scope : {Scope::WholeSweep, Scope::Selection}) {
-            menu->addAction(scope == Scope::WholeSweep ? tr("Whole sweep…") : tr("Selected runs…"), this,
-                            [this, scope, title, filter, report] {
-                                const QString path = QFileDialog::getSaveFileName(this, title, QString(), filter);
-                                if (path.isEmpty())
-                                    return;
-                                if (report)
-                                    exportReport(path, scope);
-                                else
-                                    exportCsv(path, scope);
-                            });
-        }
-        b->setMenu(menu);
-        return b;
-    };
-    csvButton_ = exportButton("sweepCsvButton", tr("CSV"), tr("Export runs as CSV"), tr("CSV table (*.csv)"), false);
-    reportButton_ = exportButton("sweepReportButton", tr("Markdown report"), tr("Export a Markdown report"),
-                                 tr("Markdown (*.md)"), true);
-    reportButton_->setToolTip(tr("The table, a perplexity chart (SVG beside the .md) and every run's samples"));
-    auto* logScale = new QCheckBox(tr("Log scale"));
-    logScale->setObjectName("sweepLogScale");
-    connect(logScale, &QCheckBox::toggled, chart_, &LineChart::setLogScale);
-    auto* exportBar = new QHBoxLayout;
-    exportBar->addWidget(logScale);
-    exportBar->addStretch(1);
-    exportBar->addWidget(new QLabel(tr("Export:")));
-    exportBar->addWidget(csvButton_);
-    exportBar->addWidget(reportButton_);
-    auto* chartBox = new QWidget;
-    auto* chartLayout = new QVBoxLayout(chartBox);
-    chartLayout->setContentsMargins(0, 0, 0, 0);
-    chartLayout->addWidget(chart_, 1);
-    chartLayout->addLayout(exportBar);
 
     auto* split = new QSplitter(Qt::Vertical);
     split->addWidget(editorBox_);
-    split->addWidget(tableBox);
-    split->addWidget(chartBox);
+    split->addWidget(results_);
     split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 2);
-    split->setStretchFactor(2, 3);
+    split->setStretchFactor(1, 5);
     connect(editButton_, &QPushButton::toggled, this, [this, split](bool on) {
         editorBox_->setVisible(on);
         if (on) {
             // A splitter gives a pane shown late no room: a third of it.
             QList<int> sizes = split->sizes();
-            const int total = std::max(300, sizes.value(0) + sizes.value(1) + sizes.value(2));
-            split->setSizes({total / 3, total / 3, total - 2 * (total / 3)});
+            const int total = std::max(300, sizes.value(0) + sizes.value(1));
+            split->setSizes({total / 3, total - total / 3});
             editor_->setFocus();
         }
     });
@@ -424,45 +327,9 @@ void SweepsPanel::setSweep(const Sweep& sweep, const QString& source)
 {
     sweep_ = sweep;
     source_ = source;
-    sweptKeys_.clear();
-    for (const auto& run : sweep.runs)
-        for (const auto& [key, value] : run.settings)
-            if (!sweptKeys_.contains(QString::fromStdString(key)))
-                sweptKeys_ << QString::fromStdString(key);
-
-    rows_.clear();
-    for (const auto& run : sweep.runs) {
-        Row row;
-        row.label = QString::fromStdString(run.label);
-        for (const QString& key : std::as_const(sweptKeys_))
-            row.values << QString::fromStdString(configValue(run.config, key.toStdString()));
-        row.status = kPlanned;
-        row.epochs = run.config.train.epochs;
-        row.perplexity = row.tokensPerSecond = row.seconds = kNaN;
-        rows_.push_back(row);
-    }
-
-    QStringList headers = {tr("Id"), tr("Run")};
-    headers << sweptKeys_;
-    headers << tr("Perplexity") << tr("tok/s") << tr("Time") << tr("Epochs") << tr("Status") << tr("Sample");
-    view_->setSortingEnabled(false);
-    model_->clear();
-    model_->setColumnCount(static_cast<int>(headers.size()));
-    model_->setHorizontalHeaderLabels(headers);
-    for (int i = 0; i < static_cast<int>(rows_.size()); ++i) {
-        QList<QStandardItem*> items;
-        for (qsizetype c = 0; c < headers.size(); ++c)
-            items << table::item();
-        model_->appendRow(items);
-        fillRow(i);
-    }
-    view_->setSortingEnabled(true);
-    view_->sortByColumn(0, Qt::AscendingOrder);
-    view_->resizeColumnsToContents();
-    chart_->removeAll();
-    updateChart();
-
-    const QString keys = sweptKeys_.isEmpty() ? tr("no swept keys") : sweptKeys_.join(QStringLiteral(", "));
+    results_->setSweep(sweep);
+    const QStringList sweptKeys = results_->sweptKeys();
+    const QString keys = sweptKeys.isEmpty() ? tr("no swept keys") : sweptKeys.join(QStringLiteral(", "));
     summary_->setText(tr("<b>%1</b> — %2 run(s) varying %3; base: %4. From %5")
                           .arg(QString::fromStdString(sweep.name).toHtmlEscaped())
                           .arg(sweep.runs.size())
@@ -496,37 +363,22 @@ bool SweepsPanel::start()
         showError(tr("Not started"), e);
         return false;
     }
-    const auto& ids = worker->ids();
-    for (std::size_t i = 0; i < rows_.size(); ++i) {
-        Row& row = rows_[i];
-        row.id = i < ids.size() ? ids[i] : 0;
-        row.status = kQueued;
-        row.epochsDone = 0;
-        row.perplexity = row.tokensPerSecond = row.seconds = kNaN;
-        row.sample.clear();
-        row.message.clear();
-        row.curve.clear();
-        fillRow(static_cast<int>(i));
-    }
-    chart_->removeAll();
-    updateChart();
-
-    thread_ = new QThread;
-    thread_->setObjectName("sweep");
-    worker_ = worker;
-    worker->moveToThread(thread_);
-    connect(thread_, &QThread::finished, worker, &QObject::deleteLater);
-    connect(thread_, &QThread::started, worker, &SweepWorker::run);
-    connect(worker, &SweepWorker::runStarted, this, &SweepsPanel::onRunStarted, Qt::QueuedConnection);
-    connect(worker, &SweepWorker::epochDone, this, &SweepsPanel::onEpoch, Qt::QueuedConnection);
-    connect(worker, &SweepWorker::runFinished, this, &SweepsPanel::onRunFinished, Qt::QueuedConnection);
-    connect(worker, &SweepWorker::sweepFinished, this, &SweepsPanel::onSweepFinished, Qt::QueuedConnection);
+    const auto ids = worker->ids();
+    results_->setQueued(ids);
+    runner_->start(worker, &SweepWorker::run, QStringLiteral("sweep"));
+    connect(worker, &SweepWorker::runStarted, this,
+            [this](int index, qint64 id) { results_->runStarted(index, id, library_.store().get()); });
+    connect(worker, &SweepWorker::epochDone, results_, &SweepResults::epochDone);
+    connect(worker, &SweepWorker::runFinished, this, [this](int index, qint64 id, const RunOutcome& outcome) {
+        results_->runFinished(index, id, outcome, library_.store().get());
+        Q_EMIT runRecorded(id);
+    });
+    connect(worker, &SweepWorker::sweepFinished, this, &SweepsPanel::onSweepFinished);
     startedMs_ = QDateTime::currentMSecsSinceEpoch();
-    thread_->start();
     Q_EMIT sweepStarted(runIds());
     showMessage(tr("%1: %2 run(s), %3 at a time; recording into %4 (runs %5–%6)")
                     .arg(sweepName())
-                    .arg(rows_.size())
+                    .arg(ids.size())
                     .arg(worker->parallel())
                     .arg(QDir::toNativeSeparators(library_.folder()))
                     .arg(ids.empty() ? 0 : ids.front())
@@ -537,130 +389,20 @@ bool SweepsPanel::start()
 
 void SweepsPanel::stop()
 {
-    if (!worker_)
+    if (!running())
         return;
-    worker_->requestStop();
+    runner_->requestStop();
     stopButton_->setEnabled(false);
     showMessage(tr("Stopping…"));
 }
 
-void SweepsPanel::onRunStarted(int index, qint64 id)
-{
-    if (index < 0 || index >= static_cast<int>(rows_.size()))
-        return;
-    Row& row = rows_[static_cast<std::size_t>(index)];
-    row.id = id;
-    row.status = kRunning;
-    // A run that continues a shorter one of its epoch chain starts with that
-    // run's epochs already recorded.
-    if (auto store = library_.store()) {
-        try {
-            const auto epochs = store->epochs(id);
-            row.curve = format::perplexityCurve(epochs);
-            if (!epochs.empty()) {
-                row.epochsDone = epochs.back().epoch;
-                row.perplexity = epochs.back().perplexity;
-                row.seconds = epochs.back().elapsedSeconds;
-            }
-        } catch (const std::exception&) {
-            // Shown from the live epochs instead.
-        }
-    }
-    row.dirty = true;
-    fillRow(index);
-    scheduleRefresh();
-}
-
-void SweepsPanel::onEpoch(int index, const EpochStats& stats)
-{
-    if (index < 0 || index >= static_cast<int>(rows_.size()))
-        return;
-    Row& row = rows_[static_cast<std::size_t>(index)];
-    while (!row.curve.isEmpty() && row.curve.last().x() >= stats.epoch)
-        row.curve.removeLast();
-    if (std::isfinite(stats.perplexity))
-        row.curve.append(QPointF(stats.epoch, stats.perplexity));
-    row.epochsDone = stats.epoch;
-    if (stats.epochs > 0)
-        row.epochs = stats.epochs;
-    row.perplexity = stats.perplexity;
-    row.tokensPerSecond = stats.tokensPerSecond;
-    row.seconds = stats.elapsedSeconds;
-    if (stats.hasSample)
-        row.sample = QString::fromStdString(stats.sample);
-    row.dirty = true;
-    scheduleRefresh();
-}
-
-void SweepsPanel::onRunFinished(int index, qint64 id, const RunOutcome& outcome)
-{
-    if (index < 0 || index >= static_cast<int>(rows_.size()))
-        return;
-    Row& row = rows_[static_cast<std::size_t>(index)];
-    row.id = id;
-    row.status = statusWord(outcome.status);
-    row.epochsDone = outcome.epochsDone;
-    row.perplexity = outcome.perplexity;
-    row.tokensPerSecond = outcome.tokensPerSecond;
-    row.seconds = outcome.seconds;
-    if (!outcome.finalSample.isEmpty())
-        row.sample = outcome.finalSample;
-    row.message = outcome.message;
-    reloadFromStore(index);  // the library's row is final now: its curve, time and samples
-    row.dirty = true;
-    refresh();
-    // The columns were sized for the empty table; fit the numbers now written.
-    view_->resizeColumnsToContents();
-    Q_EMIT runRecorded(id);
-}
-
-void SweepsPanel::reloadFromStore(int index)
-{
-    Row& row = rows_[static_cast<std::size_t>(index)];
-    auto store = library_.store();
-    if (!store || row.id <= 0)
-        return;
-    try {
-        const StoredRun r = store->run(row.id);
-        const auto epochs = store->epochs(row.id);
-        const QString status = statusWord(r.status);
-        // "running" in the library while this process trains it: keep the live word.
-        if (status != kRunning)
-            row.status = status;
-        row.epochs = r.epochs;
-        row.epochsDone = r.epochsDone;
-        row.perplexity = r.perplexity;
-        if (r.tokensPerSecond > 0)
-            row.tokensPerSecond = r.tokensPerSecond;
-        if (r.seconds > 0)
-            row.seconds = r.seconds;
-        const QString sample = format::finalSample(r, &epochs);
-        if (!sample.isEmpty())
-            row.sample = sample;
-        if (!epochs.empty())
-            row.curve = format::perplexityCurve(epochs);
-        if (!r.message.empty())
-            row.message = QString::fromStdString(r.message);
-    } catch (const std::exception&) {
-        // Deleted from the library meanwhile (Runs tab): keep what was seen.
-    }
-}
-
 void SweepsPanel::onSweepFinished(const QString& error)
 {
-    if (thread_) {
-        thread_->quit();
-        thread_->wait();
-        delete worker_.data();
-        delete thread_;
-        thread_ = nullptr;
-    }
+    runner_->join();
+    results_->reloadAll(library_.store().get());
     int done = 0, diverged = 0, failed = 0, stopped = 0, notStarted = 0;
     QString firstFailure;
-    for (int i = 0; i < static_cast<int>(rows_.size()); ++i) {
-        reloadFromStore(i);
-        Row& row = rows_[static_cast<std::size_t>(i)];
-        row.dirty = true;
+    for (const SweepResults::Row& row : results_->rows()) {
         if (row.status == "finished")
             ++done;
         else if (row.status == "diverged")
@@ -673,7 +415,6 @@ void SweepsPanel::onSweepFinished(const QString& error)
         else
             ++notStarted;
     }
-    refresh();
     const double seconds = static_cast<double>(QDateTime::currentMSecsSinceEpoch() - startedMs_) / 1000.0;
     QString text = (stopped || notStarted ? tr("%1 stopped after %2: %3 finished") : tr("%1 finished in %2: %3 finished"))
                        .arg(sweepName(), format::duration(seconds))
@@ -693,123 +434,6 @@ void SweepsPanel::onSweepFinished(const QString& error)
     Q_EMIT sweepFinished();
 }
 
-// ---------------------------------------------------------------- table and chart
-
-void SweepsPanel::fillRow(int index)
-{
-    const Row& row = rows_[static_cast<std::size_t>(index)];
-    int c = 0;
-    auto at = [&](int col) { return model_->item(index, col); };
-    if (row.id > 0)
-        table::setNumber(at(c), static_cast<double>(row.id), QString::number(row.id));
-    else
-        table::setNumber(at(c), index + 1e9, QString());  // before Start: keep the sweep's order
-    ++c;
-    QStandardItem* label = at(c++);
-    table::setText(label, row.label);
-    label->setForeground(rowColor(index));
-    label->setData(index, table::kIdRole);
-    for (const QString& v : row.values)
-        table::setValue(at(c++), v);
-    table::setNumber(at(c++), row.perplexity, row.epochsDone > 0 ? format::number(row.perplexity) : QString());
-    table::setNumber(at(c++), row.tokensPerSecond,
-                     std::isfinite(row.tokensPerSecond) ? QString::number(row.tokensPerSecond, 'f', 0) : QString());
-    table::setNumber(at(c++), row.seconds, std::isfinite(row.seconds) ? format::duration(row.seconds) : QString());
-    table::setNumber(at(c++), row.epochsDone, QStringLiteral("%1/%2").arg(row.epochsDone).arg(row.epochs));
-    QStandardItem* status = at(c++);
-    table::setText(status, row.status);
-    const bool bad = row.status == "diverged" || row.status == "failed";
-    status->setForeground(bad ? QColor("#b00020") : palette().text().color());
-    status->setToolTip(row.message);
-    QStandardItem* sample = at(c++);
-    table::setText(sample, row.sample);
-    sample->setToolTip(row.sample);
-}
-
-void SweepsPanel::scheduleRefresh()
-{
-    if (!refreshTimer_->isActive())
-        refreshTimer_->start();
-}
-
-void SweepsPanel::refresh()
-{
-    refreshTimer_->stop();
-    bool any = false;
-    const LineChart::Batch batch(chart_);
-    for (int i = 0; i < static_cast<int>(rows_.size()); ++i) {
-        Row& row = rows_[static_cast<std::size_t>(i)];
-        if (!row.dirty)
-            continue;
-        fillRow(i);
-        if (chart_->hasSeries(seriesKey(i)))
-            chart_->setPoints(seriesKey(i), row.curve);
-        row.dirty = false;
-        any = true;
-    }
-    if (any)
-        updateChart();  // a run that just started joins an "all runs" chart
-}
-
-QList<int> SweepsPanel::selectedIndexes() const
-{
-    QList<int> out;
-    for (const QModelIndex& i : view_->selectionModel()->selectedRows(1))
-        out << proxy_->mapToSource(i).data(table::kIdRole).toInt();
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-QColor SweepsPanel::rowColor(int index) const
-{
-    // By library id once the run has one, as the Runs tab and the report colour it.
-    const qint64 id = rows_[static_cast<std::size_t>(index)].id;
-    return id > 0 ? format::runColor(id) : format::seriesColor(index);
-}
-
-void SweepsPanel::updateChart()
-{
-    // Nothing selected: every run that has begun, except diverged ones (one
-    // point at 1e8 would flatten every other curve, even on a log axis);
-    // else exactly the selection.
-    QList<int> shown = selectedIndexes();
-    const bool all = shown.isEmpty();
-    int hidden = 0;
-    if (all)
-        for (int i = 0; i < static_cast<int>(rows_.size()); ++i) {
-            const Row& row = rows_[static_cast<std::size_t>(i)];
-            if (row.curve.isEmpty())
-                continue;
-            if (row.status == "diverged")
-                ++hidden;
-            else
-                shown << i;
-        }
-    const LineChart::Batch batch(chart_);
-    for (const QString& key : chart_->keys()) {
-        bool keep = false;
-        for (int i : std::as_const(shown))
-            keep = keep || key == seriesKey(i);
-        if (!keep)
-            chart_->removeSeries(key);
-    }
-    // Series already shown are kept current by refresh(), one dirty run at a
-    // time: redrawing every curve per epoch would cost a 64-run grid dearly.
-    for (int i : std::as_const(shown)) {
-        if (chart_->hasSeries(seriesKey(i)))
-            continue;
-        const Row& row = rows_[static_cast<std::size_t>(i)];
-        chart_->addSeries(seriesKey(i), row.label, LineChart::Style::Line, rowColor(i));
-        chart_->setPoints(seriesKey(i), row.curve);
-    }
-    if (!all)
-        chart_->setTitle(tr("Perplexity — %n selected run(s)", nullptr, static_cast<int>(shown.size())));
-    else if (hidden > 0)
-        chart_->setTitle(tr("Perplexity — all runs but %n diverged (select rows to choose)", nullptr, hidden));
-    else
-        chart_->setTitle(tr("Perplexity — all runs (select rows to compare a few)"));
-}
-
 void SweepsPanel::updateControls()
 {
     const bool busy = running();
@@ -820,19 +444,10 @@ void SweepsPanel::updateControls()
     device_->setEnabled(!busy);
     startButton_->setEnabled(!busy && sweep_ && !sweep_->runs.empty());
     stopButton_->setEnabled(busy);
-    bool recorded = false;
-    for (const Row& r : rows_)
-        recorded = recorded || r.id > 0;
-    csvButton_->setEnabled(recorded);
-    reportButton_->setEnabled(recorded);
+    results_->setExportEnabled(!results_->runIds().isEmpty());
 }
 
-void SweepsPanel::showMessage(const QString& text, bool error)
-{
-    message_->setText(text);
-    message_->setStyleSheet(error ? "color: #b00020;" : "");
-    message_->setVisible(!text.isEmpty());
-}
+void SweepsPanel::showMessage(const QString& text, bool error) { message_->say(text, error); }
 
 // ---------------------------------------------------------------- queries
 
@@ -840,41 +455,16 @@ QString SweepsPanel::message() const { return message_->text(); }
 
 QString SweepsPanel::sweepName() const { return sweep_ ? QString::fromStdString(sweep_->name) : QString(); }
 
-QList<qint64> SweepsPanel::runIds() const
-{
-    QList<qint64> ids;
-    for (const Row& r : rows_)
-        if (r.id > 0)
-            ids << r.id;
-    return ids;
-}
-
-QList<qint64> SweepsPanel::selectedRunIds() const
-{
-    QList<qint64> ids;
-    for (int i : selectedIndexes())
-        if (rows_[static_cast<std::size_t>(i)].id > 0)
-            ids << rows_[static_cast<std::size_t>(i)].id;
-    return ids;
-}
-
-int SweepsPanel::column(const QString& header) const
-{
-    for (int c = 0; c < model_->columnCount(); ++c)
-        if (model_->headerData(c, Qt::Horizontal).toString() == header)
-            return c;
-    return -1;
-}
-
-QString SweepsPanel::cell(int viewRow, const QString& header) const
-{
-    const int c = column(header);
-    if (c < 0 || viewRow < 0 || viewRow >= proxy_->rowCount())
-        return {};
-    return proxy_->index(viewRow, c).data().toString();
-}
-
-int SweepsPanel::visibleRows() const { return proxy_->rowCount(); }
+bool SweepsPanel::running() const { return runner_->owns(); }
+QStringList SweepsPanel::sweptKeys() const { return results_->sweptKeys(); }
+QList<qint64> SweepsPanel::runIds() const { return results_->runIds(); }
+QList<qint64> SweepsPanel::selectedRunIds() const { return results_->selectedRunIds(); }
+QTableView* SweepsPanel::resultsView() const { return results_->view(); }
+LineChart* SweepsPanel::chart() const { return results_->chart(); }
+int SweepsPanel::column(const QString& header) const { return results_->column(header); }
+QString SweepsPanel::cell(int viewRow, const QString& header) const { return results_->cell(viewRow, header); }
+int SweepsPanel::visibleRows() const { return results_->visibleRows(); }
+QString SweepsPanel::seriesKey(int index) { return SweepResults::seriesKey(index); }
 
 // ---------------------------------------------------------------- export
 

@@ -17,6 +17,8 @@
 
 #include <functional>
 #include <memory>
+#include <type_traits>
+#include <utility>
 
 namespace traveller::ui {
 
@@ -27,9 +29,10 @@ public:
     WorkerThread(const WorkerThread&) = delete;
     WorkerThread& operator=(const WorkerThread&) = delete;
 
-    // Starts `worker` (which must have a thread-safe requestStop()) on a new
-    // thread named `name`, calling `entry` there. A job still owned is
-    // stopped and joined first.
+    // Starts `worker` on a new thread named `name`, calling `entry` there
+    // (none: the worker serves queued calls). A worker with a thread-safe
+    // requestStop() is asked to stop by stop(). A job still owned is stopped
+    // and joined first.
     template <class Worker>
     Worker* start(Worker* worker, void (Worker::*entry)(), const QString& name)
     {
@@ -38,14 +41,23 @@ public:
         thread_->setObjectName(name);
         worker->moveToThread(thread_.get());
         QObject::connect(thread_.get(), &QThread::finished, worker, &QObject::deleteLater);
-        QObject::connect(thread_.get(), &QThread::started, worker, entry);
+        if (entry)
+            QObject::connect(thread_.get(), &QThread::started, worker, entry);
         worker_ = worker;
-        requestStop_ = [worker = QPointer<Worker>(worker)] {
-            if (worker)
-                worker->requestStop();
-        };
+        if constexpr (HasRequestStop<Worker>::value)
+            requestStop_ = [worker = QPointer<Worker>(worker)] {
+                if (worker)
+                    worker->requestStop();
+            };
         thread_->start();
         return worker;
+    }
+
+    // A worker that serves queued calls (no entry slot).
+    template <class Worker>
+    Worker* start(Worker* worker, const QString& name)
+    {
+        return start(worker, static_cast<void (Worker::*)()>(nullptr), name);
     }
 
     // Any time: asks the job to stop; it returns what it has within a batch.
@@ -76,6 +88,11 @@ public:
     QThread* thread() const { return thread_.get(); }
 
 private:
+    template <class W, class = void>
+    struct HasRequestStop : std::false_type {};
+    template <class W>
+    struct HasRequestStop<W, std::void_t<decltype(std::declval<W&>().requestStop())>> : std::true_type {};
+
     std::unique_ptr<QThread> thread_;
     QPointer<QObject> worker_;
     std::function<void()> requestStop_;

@@ -23,6 +23,7 @@ class QTimer;
 
 namespace traveller::ui {
 
+class MessageLabel;
 class CorpusBanner;
 class ExperimentPanel;
 class LineChart;
@@ -93,7 +94,7 @@ private:
     QPushButton* resumeButton_;
     QPushButton* stopButton_;
     LmCharts* charts_;
-    QLabel* message_;
+    MessageLabel* message_;
     QSplitter* mainSplitter_;
     QSplitter* rightSplitter_;  // charts / run table / samples
     QWidget* formScroll_;

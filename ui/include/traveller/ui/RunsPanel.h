@@ -9,32 +9,28 @@
 #include "traveller/ui/RunTypes.h"
 
 #include <QList>
-#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <QWidget>
 
+#include <functional>
 #include <memory>
 
-class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
 class QPushButton;
-class QSortFilterProxyModel;
-class QSpinBox;
-class QStandardItemModel;
 class QTableView;
-class QThread;
 class QTimer;
 
 namespace traveller::ui {
 
+class MessageLabel;
 class CompareDialog;
-class GenerateWorker;
 class LineChart;
+class RunDetails;
 class RunLibrary;
-class StoredRunWorker;
+class RunsLibraryView;
+class WorkerThread;
 
 class RunsPanel : public QWidget {
     Q_OBJECT
@@ -64,11 +60,11 @@ public:
     QList<qint64> selectedIds() const;
     QList<qint64> listedIds() const;  // in the table's (sorted, filtered) order
     qint64 openedRun() const { return opened_; }
-    bool training() const { return thread_ != nullptr; }
+    bool training() const;
     QString message() const;
 
-    QTableView* view() const { return view_; }
-    LineChart* chart() const { return chart_; }
+    QTableView* view() const;
+    LineChart* chart() const;
     int column(const QString& header) const;
     QString cell(qint64 id, const QString& header) const;
 
@@ -88,27 +84,23 @@ private:
     std::shared_ptr<RunStore> store();
     void showMessage(const QString& text, bool error = false);
     void showDetails();
-    void showTranslationDetails(const StoredRun& run);
     const StoredRun* storedRun(qint64 id) const;
     void updateControls();
     bool train(qint64 id, const QString& what);
-    int sourceRow(qint64 id) const;
+    // Applies `edit` to each run, then says `done` (or `failed` with the
+    // reason) and re-reads the library.
+    bool editRuns(const QList<qint64>& ids, const std::function<void(RunStore&, qint64)>& edit, const QString& done,
+                  const QString& failed);
     void onEpoch(qint64 id, const EpochStats& stats);
     void onTrainingFinished(qint64 id, const RunOutcome& outcome);
-    void onGenerated(int requestId, qint64 id, const QString& text, const QString& error);
 
     RunLibrary& library_;
     const QString dataDir_;
     std::vector<StoredRun> runs_;  // as last read, in id order
     QList<qint64> inUse_;
     qint64 opened_ = 0;
-
-    QThread* thread_ = nullptr;  // owned; alive while a run trains
-    QPointer<StoredRunWorker> worker_;
-    QThread* generateThread_ = nullptr;  // owned; started on the first Write
-    QPointer<GenerateWorker> generator_;
-    int nextRequestId_ = 1;
-    int pendingRequest_ = 0;
+    std::unique_ptr<WorkerThread> trainer_;  // a stored run this tab trains
+    qint64 trainingId_ = 0;
 
     QLabel* libraryLabel_;
     QLineEdit* filter_;
@@ -122,18 +114,9 @@ private:
     QPushButton* resumeButton_;
     QPushButton* stopButton_;
     QPushButton* compareButton_;
-    QLabel* message_;
-    QStandardItemModel* model_;
-    QSortFilterProxyModel* proxy_;
-    QTableView* view_;
-    QLabel* detailsTitle_;
-    LineChart* chart_;
-    QPlainTextEdit* samples_;
-    QLineEdit* prefix_;
-    QDoubleSpinBox* temperature_;
-    QSpinBox* length_;
-    QPushButton* writeButton_;
-    QPlainTextEdit* written_;
+    MessageLabel* message_;
+    RunsLibraryView* view_;
+    RunDetails* details_;
     QTimer* liveTimer_;  // coalesces a training run's epochs into one redraw
 };
 

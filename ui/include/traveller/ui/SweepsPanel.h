@@ -13,30 +13,27 @@
 #include <QColor>
 #include <QList>
 #include <QPointF>
-#include <QPointer>
 #include <QString>
 #include <QStringList>
 #include <QWidget>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
 class QComboBox;
 class QLabel;
 class QPlainTextEdit;
-class QLineEdit;
 class QPushButton;
-class QSortFilterProxyModel;
-class QStandardItemModel;
 class QTableView;
-class QThread;
-class QTimer;
 
 namespace traveller::ui {
 
+class MessageLabel;
 class LineChart;
 class RunLibrary;
-class SweepWorker;
+class SweepResults;
+class WorkerThread;
 
 class SweepsPanel : public QWidget {
     Q_OBJECT
@@ -68,22 +65,23 @@ public:
     bool exportCsv(const QString& path, Scope scope);
     bool exportReport(const QString& path, Scope scope);
 
-    bool running() const { return thread_ != nullptr; }
+    bool running() const;
     QString message() const;
     QString sweepName() const;
-    QStringList sweptKeys() const { return sweptKeys_; }
+    QStringList sweptKeys() const;
     // Library ids of the rows, in sweep order (empty before Start).
     QList<qint64> runIds() const;
     QList<qint64> selectedRunIds() const;
 
-    QTableView* resultsView() const { return view_; }
-    LineChart* chart() const { return chart_; }
+    QTableView* resultsView() const;
+    LineChart* chart() const;
     // The column with this header text, or -1; the text of a cell as shown
     // (sorted and filtered) -- for tests and the screenshot mode.
     int column(const QString& header) const;
     QString cell(int viewRow, const QString& header) const;
     int visibleRows() const;
-    QString seriesKey(int index) const { return QStringLiteral("run%1").arg(index); }
+    // The chart series of row `index` (sweep order).
+    static QString seriesKey(int index);
 
 Q_SIGNALS:
     void sweepStarted(const QList<qint64>& ids);  // created in the library, "queued"
@@ -91,49 +89,19 @@ Q_SIGNALS:
     void sweepFinished();
 
 private:
-    struct Row {
-        qint64 id = 0;
-        QString label;
-        QStringList values;  // one per swept key
-        QString status;
-        int epochs = 0;      // planned
-        int epochsDone = 0;
-        double perplexity;
-        double tokensPerSecond;
-        double seconds;
-        QString sample;
-        QString message;       // why it diverged or failed
-        QList<QPointF> curve;  // (epoch, perplexity)
-        bool dirty = false;
-    };
-
     void buildUi();
     void setSweep(const Sweep& sweep, const QString& source);
     void showError(const QString& prefix, const std::exception& e);
     void showMessage(const QString& text, bool error = false);
-    void fillRow(int index);
     void updateControls();
-    void updateChart();
-    QColor rowColor(int index) const;
-    void scheduleRefresh();
-    void refresh();
-    void reloadFromStore(int index);
-    QList<int> selectedIndexes() const;
     std::vector<StoredRun> storedRuns(Scope scope);
-
-    void onRunStarted(int index, qint64 id);
-    void onEpoch(int index, const EpochStats& stats);
-    void onRunFinished(int index, qint64 id, const RunOutcome& outcome);
     void onSweepFinished(const QString& error);
 
     RunLibrary& library_;
     const QString dataDir_;
     std::optional<Sweep> sweep_;
     QString source_;
-    QStringList sweptKeys_;
-    std::vector<Row> rows_;
-    QThread* thread_ = nullptr;             // owned; alive while a sweep runs
-    QPointer<SweepWorker> worker_;          // lives on thread_
+    std::unique_ptr<WorkerThread> runner_;  // the sweep's worker, while one runs
     qint64 startedMs_ = 0;
 
     QComboBox* presets_;
@@ -149,15 +117,8 @@ private:
     QPushButton* startButton_;
     QPushButton* stopButton_;
     QLabel* summary_;
-    QLabel* message_;
-    QLineEdit* filter_;
-    QStandardItemModel* model_;
-    QSortFilterProxyModel* proxy_;
-    QTableView* view_;
-    LineChart* chart_;
-    QPushButton* csvButton_;
-    QPushButton* reportButton_;
-    QTimer* refreshTimer_;
+    MessageLabel* message_;
+    SweepResults* results_;
 };
 
 } // namespace traveller::ui

@@ -1,0 +1,235 @@
+#include "RunDetails.h"
+
+#include "traveller/core/Errors.h"
+#include "traveller/ui/GenerateWorker.h"
+#include "traveller/ui/LineChart.h"
+
+#include "Format.h"
+#include "RunsLibraryView.h"
+#include "WorkerThread.h"
+
+#include <QDoubleSpinBox>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace traveller::ui {
+
+RunDetails::RunDetails(QString dataDir, QWidget* parent) : QWidget(parent), dataDir_(std::move(dataDir))
+{
+    title_ = new QLabel(tr("Select a run to see its curve and samples."));
+    title_->setObjectName("runDetailsTitle");
+    title_->setWordWrap(true);
+    title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    chart_ = new LineChart(tr("epoch"), tr("perplexity"));
+    chart_->setObjectName("runsChart");
+    chart_->setTitle(tr("Perplexity of the selected runs"));
+    chart_->setHoverFormat([](const QString& name, double x, double y) {
+        return tr("%1\nepoch %2: perplexity %3").arg(name).arg(x, 0, 'f', 0).arg(y, 0, 'f', 3);
+    });
+    samples_ = new QPlainTextEdit;
+    samples_->setObjectName("runSamples");
+    samples_->setReadOnly(true);
+    samples_->setLineWrapMode(QPlainTextEdit::NoWrap);
+    samples_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+
+    prefix_ = new QLineEdit(QStringLiteral("time traveller"));
+    prefix_->setObjectName("runPrefixEdit");
+    prefix_->setMinimumWidth(prefix_->fontMetrics().horizontalAdvance(QStringLiteral("time traveller")) + 16);
+    temperature_ = new QDoubleSpinBox;
+    temperature_->setObjectName("runTemperature");
+    temperature_->setRange(0.0, 5.0);
+    temperature_->setSingleStep(0.1);
+    temperature_->setSpecialValueText(tr("greedy"));
+    temperature_->setToolTip(tr("0 writes the most likely character each step (the book); above 0 samples"));
+    length_ = new QSpinBox;
+    length_->setObjectName("runLength");
+    length_->setRange(1, 2000);
+    length_->setValue(100);
+    writeButton_ = new QPushButton(tr("Regenerate"));
+    writeButton_->setObjectName("runRegenerateButton");
+    writeButton_->setToolTip(tr("Load the run's stored weights and continue the prefix"));
+    connect(writeButton_, &QPushButton::clicked, this,
+            [this] { Q_EMIT writeRequested(prefix_->text(), length_->value(), temperature_->value()); });
+    connect(prefix_, &QLineEdit::returnPressed, writeButton_, &QPushButton::click);
+    written_ = new QPlainTextEdit;
+    written_->setObjectName("runRegenerated");
+    written_->setReadOnly(true);
+    written_->setMaximumHeight(90);
+    auto* writeBar = new QHBoxLayout;
+    writeBar->addWidget(new QLabel(tr("Prefix:")));
+    writeBar->addWidget(prefix_, 1);
+    writeBar->addWidget(new QLabel(tr("T:")));
+    writeBar->addWidget(temperature_);
+    writeBar->addWidget(new QLabel(tr("Length:")));
+    writeBar->addWidget(length_);
+    writeBar->addWidget(writeButton_);
+
+    auto* detailsLayout = new QVBoxLayout(this);
+    detailsLayout->setContentsMargins(0, 0, 0, 0);
+    detailsLayout->addWidget(title_);
+    auto* detailsSplit = new QSplitter(Qt::Vertical);
+    detailsSplit->addWidget(chart_);
+    detailsSplit->addWidget(samples_);
+    detailsSplit->setStretchFactor(0, 3);
+    detailsSplit->setStretchFactor(1, 2);
+    detailsLayout->addWidget(detailsSplit, 1);
+    detailsLayout->addLayout(writeBar);
+    detailsLayout->addWidget(written_);
+
+}
+
+RunDetails::~RunDetails() = default;  // joins the writing thread
+
+void RunDetails::clear()
+{
+    chart_->removeAll();
+    samples_->clear();
+    title_->setText(tr("Select a run to see its curve and samples."));
+}
+
+void RunDetails::setSamples(const QString& text)
+{
+    if (samples_->toPlainText() != text)
+        samples_->setPlainText(text);
+}
+
+void RunDetails::setWritable(bool writable, const QString& tip)
+{
+    writeButton_->setEnabled(writable);
+    writeButton_->setToolTip(tip);
+}
+
+void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, const std::function<QString(qint64)>& nameOf)
+{
+    const LineChart::Batch batch(chart_);
+    for (const QString& key : chart_->keys()) {
+        bool keep = false;
+        for (qint64 id : std::as_const(ids))
+            keep = keep || key == QStringLiteral("run%1").arg(id);
+        if (!keep)
+            chart_->removeSeries(key);
+    }
+    {
+        for (qint64 id : std::as_const(ids)) {
+            const QString key = QStringLiteral("run%1").arg(id);
+            const QString name = nameOf(id);
+            if (!chart_->hasSeries(key))
+                chart_->addSeries(key, tr("#%1 %2").arg(id).arg(name), LineChart::Style::Line,
+                                  format::runColor(id));
+            chart_->setLabel(key, tr("#%1 %2").arg(id).arg(name));
+            chart_->setPoints(key, format::perplexityCurve(store.epochs(id)));
+        }
+        if (opened <= 0)
+            return;
+        const StoredRun r = store.run(opened);
+        const auto epochs = store.epochs(opened);
+        if (r.isTranslation()) {
+            showTranslation(r);
+            return;
+        }
+        title_->setText(tr("<b>#%1 %2</b> — %3, %4/%5 epochs, perplexity %6, %7 on %8")
+                                   .arg(r.id)
+                                   .arg(QString::fromStdString(r.name).toHtmlEscaped(),
+                                        QString::fromStdString(r.status))
+                                   .arg(r.epochsDone)
+                                   .arg(r.epochs)
+                                   .arg(format::number(r.perplexity), format::duration(r.seconds),
+                                        QString::fromStdString(r.device.empty() ? "—" : r.device).toHtmlEscaped()));
+        QString text;
+        if (!r.samples.empty()) {
+            text += tr("Final samples (epoch %1):\n").arg(r.epochsDone);
+            for (const auto& [prefix, continuation] : r.samples)
+                text += QStringLiteral("  %1\n").arg(QString::fromStdString(continuation));
+            text += QLatin1Char('\n');
+        }
+        bool timeline = false;
+        for (const auto& e : epochs) {
+            if (e.sample.empty())
+                continue;
+            if (!timeline)
+                text += tr("At each sample interval:\n");
+            timeline = true;
+            text += QStringLiteral("  epoch %1 | %2\n").arg(e.epoch, 5).arg(QString::fromStdString(e.sample));
+        }
+        if (!r.message.empty())
+            text += QLatin1Char('\n') + QString::fromStdString(r.message) + QLatin1Char('\n');
+        if (text.isEmpty())
+            text = tr("(no samples recorded yet)");
+        setSamples(text);
+        try {
+            const QString prefix = QString::fromStdString(r.config().sample.prefix);
+            if (prefix_->text().isEmpty())
+                prefix_->setText(prefix);
+        } catch (const ConfigError&) {
+        }
+    }
+}
+
+void RunDetails::showTranslation(const StoredRun& r)
+{
+    const QJsonObject root = QJsonDocument::fromJson(QByteArray::fromStdString(r.results)).object();
+    const double heldout = heldoutBleu(r.results);
+    title_->setText(tr("<b>#%1 %2</b> — translation, %3, %4/%5 epochs, loss %6, held-out BLEU-4 %7, %8")
+                               .arg(r.id)
+                               .arg(QString::fromStdString(r.name).toHtmlEscaped(), QString::fromStdString(r.status))
+                               .arg(r.epochsDone)
+                               .arg(r.epochs)
+                               .arg(format::number(r.perplexity, 4),
+                                    format::number(heldout),
+                                    format::duration(r.seconds)));
+    QString text = tr("The book's sentences (source → output | reference, BLEU):\n");
+    for (const QJsonValue& row : root.value("eval").toObject().value("rows").toArray()) {
+        const QJsonObject o = row.toObject();
+        text += QStringLiteral("  %1 → %2 | %3, %4\n")
+                    .arg(o.value("source").toString(), o.value("output").toString(), o.value("reference").toString())
+                    .arg(o.value("bleu").toDouble(), 0, 'f', 3);
+    }
+    if (!r.message.empty())
+        text += QLatin1Char('\n') + QString::fromStdString(r.message) + QLatin1Char('\n');
+    text += tr("\nOpen puts this model in the Translate tab, to translate with again.");
+    setSamples(text);
+}
+
+void RunDetails::write(const StoredRun& r, const std::string& checkpoint, const QString& prefix, int length,
+                       double temperature)
+{
+    if (!generateThread_) {
+        generateThread_ = std::make_unique<WorkerThread>();
+        generator_ = generateThread_->start(new GenerateWorker(dataDir_), QStringLiteral("regenerate"));
+        connect(generator_, &GenerateWorker::generated, this,
+                [this](int requestId, qint64 id, const QString& text, const QString& error) {
+                    if (requestId == pendingRequest_)
+                        written_->setPlainText(error.isEmpty() ? text : tr("(could not write: %1)").arg(error));
+                    Q_EMIT generated(id, text, error);
+                });
+    }
+    // The bar shows what was asked, whether typed or called.
+    if (prefix_->text() != prefix)
+        prefix_->setText(prefix);
+    length_->setValue(length);
+    temperature_->setValue(temperature);
+    const int requestId = nextRequestId_++;
+    pendingRequest_ = requestId;
+    written_->setPlainText(tr("(loading the weights of run %1 and writing…)").arg(r.id));
+    QMetaObject::invokeMethod(
+        generator_,
+        [g = generator_, requestId, id = r.id, yaml = QString::fromStdString(r.configYaml),
+         path = QString::fromStdString(checkpoint), prefix, length, temperature] {
+            g->generate(requestId, id, yaml, path, prefix, length, temperature);
+        },
+        Qt::QueuedConnection);
+}
+
+} // namespace traveller::ui

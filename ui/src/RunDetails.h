@@ -1,0 +1,67 @@
+// The Runs tab's pane for the opened run (private to traveller_ui): the
+// perplexity curves of the selected runs in their own colours, the opened
+// run's samples (or a translation's sentences and BLEU), and a bar to write
+// more text with its stored weights, on a thread of its own.
+#pragma once
+
+#include "traveller/core/RunStore.h"
+
+#include <QList>
+#include <QWidget>
+
+#include <functional>
+#include <memory>
+
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace traveller::ui {
+
+class GenerateWorker;
+class LineChart;
+class WorkerThread;
+
+class RunDetails : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunDetails(QString dataDir, QWidget* parent = nullptr);
+    ~RunDetails() override;
+
+    LineChart* chart() const { return chart_; }
+    // Curves of `ids` (named by `nameOf`), details of `opened` (0: none).
+    // Throws what the store throws.
+    void show(RunStore& store, const QList<qint64>& ids, qint64 opened, const std::function<QString(qint64)>& nameOf);
+    void clear();
+    // Whether the opened run has weights to write with, and why not.
+    void setWritable(bool writable, const QString& tip);
+    // Writes with run `r`'s stored weights: the bar shows what was asked.
+    void write(const StoredRun& r, const std::string& checkpoint, const QString& prefix, int length, double temperature);
+
+Q_SIGNALS:
+    void writeRequested(const QString& prefix, int length, double temperature);
+    void generated(qint64 id, const QString& text, const QString& error);
+
+private:
+    void showTranslation(const StoredRun& run);
+    void setSamples(const QString& text);
+
+    const QString dataDir_;
+    std::unique_ptr<WorkerThread> generateThread_;  // started on the first Write
+    GenerateWorker* generator_ = nullptr;
+    int nextRequestId_ = 1;
+    int pendingRequest_ = 0;
+    QLabel* title_;
+    LineChart* chart_;
+    QPlainTextEdit* samples_;
+    QLineEdit* prefix_;
+    QDoubleSpinBox* temperature_;
+    QSpinBox* length_;
+    QPushButton* writeButton_;
+    QPlainTextEdit* written_;
+};
+
+} // namespace traveller::ui

@@ -1,0 +1,52 @@
+// The Runs tab's table of the library (private to traveller_ui): a row per
+// stored run with what tells lab runs apart (cell, hidden size, learning
+// rate), its state and figures; sortable, filterable, several rows selectable.
+#pragma once
+
+#include "traveller/core/RunStore.h"
+
+#include <QList>
+#include <QTableView>
+
+#include <vector>
+
+class QSortFilterProxyModel;
+class QStandardItemModel;
+
+namespace traveller::ui {
+
+// A translation run's held-out corpus BLEU-4 from its stored results (JSON);
+// NaN when there is none.
+double heldoutBleu(const std::string& results);
+
+class RunsLibraryView : public QTableView {
+    Q_OBJECT
+public:
+    explicit RunsLibraryView(QWidget* parent = nullptr);
+
+    // Fills the rows from `runs`, keeping the selection.
+    void setRuns(const std::vector<StoredRun>& runs);
+    // A run another part trains: its row follows each epoch.
+    void showEpoch(qint64 id, const EpochStats& stats);
+    void setFilter(const QString& text);
+
+    bool contains(qint64 id) const { return sourceRow(id) >= 0; }
+    QString name(qint64 id) const;
+    void selectRuns(const QList<qint64>& ids);
+    QList<qint64> selectedIds() const;
+    QList<qint64> listedIds() const;  // in the table's (sorted, filtered) order
+    int column(const QString& header) const;
+    QString cell(qint64 id, const QString& header) const;
+
+Q_SIGNALS:
+    void selectedRunsChanged();
+    void runActivated(qint64 id);  // double-clicked
+
+private:
+    int sourceRow(qint64 id) const;
+
+    QStandardItemModel* model_;
+    QSortFilterProxyModel* proxy_;
+};
+
+} // namespace traveller::ui

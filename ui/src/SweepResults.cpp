@@ -1,0 +1,461 @@
+#include "SweepResults.h"
+
+#include "Format.h"
+#include "TableItems.h"
+
+#include "traveller/ui/LineChart.h"
+
+#include <QCheckBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace traveller::ui {
+
+namespace {
+
+// Epoch signals from two parallel runs are drawn at most this often.
+constexpr int kRefreshIntervalMs = 40;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+const QString kPlanned = QStringLiteral("planned");
+const QString kQueued = QStringLiteral("queued");
+const QString kRunning = QString::fromLatin1(kStatusRunning);
+
+// How a run ended, in the library's own words (core's toString), as the
+// Runs tab and the reports have them.
+QString statusWord(RunStatus status) { return QString::fromStdString(toString(status)); }
+
+} // namespace
+
+SweepResults::SweepResults(QWidget* parent) : QWidget(parent)
+{
+    refreshTimer_ = new QTimer(this);
+    refreshTimer_->setSingleShot(true);
+    refreshTimer_->setInterval(kRefreshIntervalMs);
+    connect(refreshTimer_, &QTimer::timeout, this, &SweepResults::refresh);
+    filter_ = new QLineEdit;
+    filter_->setObjectName("sweepFilter");
+    filter_->setPlaceholderText(tr("Filter: text in any column (e.g. diverged, 0.1)"));
+    filter_->setClearButtonEnabled(true);
+
+    model_ = new QStandardItemModel(this);
+    proxy_ = table::makeProxy(this);
+    proxy_->setSourceModel(model_);
+    connect(filter_, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
+
+    view_ = new QTableView;
+    view_->setObjectName("sweepResults");
+    view_->setModel(proxy_);
+    view_->setSortingEnabled(true);
+    view_->sortByColumn(0, Qt::AscendingOrder);
+    view_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view_->verticalHeader()->setVisible(false);
+    view_->horizontalHeader()->setStretchLastSection(true);
+    view_->setWordWrap(false);
+    view_->setToolTip(tr("Select runs to compare their curves; click a header to sort"));
+    connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &SweepResults::updateChart);
+
+    auto* tableBox = new QWidget;
+    auto* tableLayout = new QVBoxLayout(tableBox);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addWidget(filter_);
+    tableLayout->addWidget(view_, 1);
+
+    chart_ = new LineChart(tr("epoch"), tr("perplexity"));
+    chart_->setObjectName("sweepChart");
+    chart_->setTitle(tr("Perplexity"));
+    chart_->setHoverFormat([](const QString& name, double x, double y) {
+        return tr("%1\nepoch %2: perplexity %3").arg(name).arg(x, 0, 'f', 0).arg(y, 0, 'f', 3);
+    });
+
+    auto exportButton = [this](const QString& name, const QString& text, const QString& title, const QString& filter,
+                               bool report) {
+        auto* b = new QPushButton(text);
+        b->setObjectName(name);
+        auto* menu = new QMenu(b);
+        for (const bool scope : {false, true}) {
+            menu->addAction(!scope ? tr("Whole sweep…") : tr("Selected runs…"), this,
+                            [this, scope, title, filter, report] {
+                                const QString path = QFileDialog::getSaveFileName(this, title, QString(), filter);
+                                if (path.isEmpty())
+                                    return;
+                                Q_EMIT exportRequested(path, scope, report);
+                            });
+        }
+        b->setMenu(menu);
+        return b;
+    };
+    csvButton_ = exportButton("sweepCsvButton", tr("CSV"), tr("Export runs as CSV"), tr("CSV table (*.csv)"), false);
+    reportButton_ = exportButton("sweepReportButton", tr("Markdown report"), tr("Export a Markdown report"),
+                                 tr("Markdown (*.md)"), true);
+    reportButton_->setToolTip(tr("The table, a perplexity chart (SVG beside the .md) and every run's samples"));
+    auto* logScale = new QCheckBox(tr("Log scale"));
+    logScale->setObjectName("sweepLogScale");
+    connect(logScale, &QCheckBox::toggled, chart_, &LineChart::setLogScale);
+    auto* exportBar = new QHBoxLayout;
+    exportBar->addWidget(logScale);
+    exportBar->addStretch(1);
+    exportBar->addWidget(new QLabel(tr("Export:")));
+    exportBar->addWidget(csvButton_);
+    exportBar->addWidget(reportButton_);
+    auto* chartBox = new QWidget;
+    auto* chartLayout = new QVBoxLayout(chartBox);
+    chartLayout->setContentsMargins(0, 0, 0, 0);
+    chartLayout->addWidget(chart_, 1);
+    chartLayout->addLayout(exportBar);
+
+    auto* split = new QSplitter(Qt::Vertical);
+    split->addWidget(tableBox);
+    split->addWidget(chartBox);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(split);
+}
+
+void SweepResults::setExportEnabled(bool on)
+{
+    csvButton_->setEnabled(on);
+    reportButton_->setEnabled(on);
+}
+
+void SweepResults::setSweep(const Sweep& sweep)
+{
+    sweptKeys_.clear();
+    for (const auto& run : sweep.runs)
+        for (const auto& [key, value] : run.settings)
+            if (!sweptKeys_.contains(QString::fromStdString(key)))
+                sweptKeys_ << QString::fromStdString(key);
+
+    rows_.clear();
+    for (const auto& run : sweep.runs) {
+        Row row;
+        row.label = QString::fromStdString(run.label);
+        for (const QString& key : std::as_const(sweptKeys_))
+            row.values << QString::fromStdString(configValue(run.config, key.toStdString()));
+        row.status = kPlanned;
+        row.epochs = run.config.train.epochs;
+        row.perplexity = row.tokensPerSecond = row.seconds = kNaN;
+        rows_.push_back(row);
+    }
+
+    QStringList headers = {tr("Id"), tr("Run")};
+    headers << sweptKeys_;
+    headers << tr("Perplexity") << tr("tok/s") << tr("Time") << tr("Epochs") << tr("Status") << tr("Sample");
+    view_->setSortingEnabled(false);
+    model_->clear();
+    model_->setColumnCount(static_cast<int>(headers.size()));
+    model_->setHorizontalHeaderLabels(headers);
+    for (int i = 0; i < static_cast<int>(rows_.size()); ++i) {
+        QList<QStandardItem*> items;
+        for (qsizetype c = 0; c < headers.size(); ++c)
+            items << table::item();
+        model_->appendRow(items);
+        fillRow(i);
+    }
+    view_->setSortingEnabled(true);
+    view_->sortByColumn(0, Qt::AscendingOrder);
+    view_->resizeColumnsToContents();
+    chart_->removeAll();
+    updateChart();
+
+}
+
+void SweepResults::setQueued(const std::vector<std::int64_t>& ids)
+{
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+        Row& row = rows_[i];
+        row.id = i < ids.size() ? ids[i] : 0;
+        row.status = kQueued;
+        row.epochsDone = 0;
+        row.perplexity = row.tokensPerSecond = row.seconds = kNaN;
+        row.sample.clear();
+        row.message.clear();
+        row.curve.clear();
+        fillRow(static_cast<int>(i));
+    }
+    chart_->removeAll();
+    updateChart();
+
+}
+
+void SweepResults::runStarted(int index, qint64 id, RunStore* store)
+{
+    if (!valid(index))
+        return;
+    Row& row = rows_[static_cast<std::size_t>(index)];
+    row.id = id;
+    row.status = kRunning;
+    // A run that continues a shorter one of its epoch chain starts with that
+    // run's epochs already recorded.
+    if (store) {
+        try {
+            const auto epochs = store->epochs(id);
+            row.curve = format::perplexityCurve(epochs);
+            if (!epochs.empty()) {
+                row.epochsDone = epochs.back().epoch;
+                row.perplexity = epochs.back().perplexity;
+                row.seconds = epochs.back().elapsedSeconds;
+            }
+        } catch (const std::exception&) {
+            // Shown from the live epochs instead.
+        }
+    }
+    row.dirty = true;
+    fillRow(index);
+    scheduleRefresh();
+}
+
+void SweepResults::epochDone(int index, const EpochStats& stats)
+{
+    if (!valid(index))
+        return;
+    Row& row = rows_[static_cast<std::size_t>(index)];
+    while (!row.curve.isEmpty() && row.curve.last().x() >= stats.epoch)
+        row.curve.removeLast();
+    if (std::isfinite(stats.perplexity))
+        row.curve.append(QPointF(stats.epoch, stats.perplexity));
+    row.epochsDone = stats.epoch;
+    if (stats.epochs > 0)
+        row.epochs = stats.epochs;
+    row.perplexity = stats.perplexity;
+    row.tokensPerSecond = stats.tokensPerSecond;
+    row.seconds = stats.elapsedSeconds;
+    if (stats.hasSample)
+        row.sample = QString::fromStdString(stats.sample);
+    row.dirty = true;
+    scheduleRefresh();
+}
+
+void SweepResults::runFinished(int index, qint64 id, const RunOutcome& outcome, RunStore* store)
+{
+    if (!valid(index))
+        return;
+    Row& row = rows_[static_cast<std::size_t>(index)];
+    row.id = id;
+    row.status = statusWord(outcome.status);
+    row.epochsDone = outcome.epochsDone;
+    row.perplexity = outcome.perplexity;
+    row.tokensPerSecond = outcome.tokensPerSecond;
+    row.seconds = outcome.seconds;
+    if (!outcome.finalSample.isEmpty())
+        row.sample = outcome.finalSample;
+    row.message = outcome.message;
+    reload(index, store);  // the library's row is final now: its curve, time and samples
+    row.dirty = true;
+    refresh();
+    // The columns were sized for the empty table; fit the numbers now written.
+    view_->resizeColumnsToContents();
+}
+
+void SweepResults::reloadAll(RunStore* store)
+{
+    for (int i = 0; i < static_cast<int>(rows_.size()); ++i) {
+        reload(i, store);
+        rows_[static_cast<std::size_t>(i)].dirty = true;
+    }
+    refresh();
+}
+
+void SweepResults::reload(int index, RunStore* store)
+{
+    Row& row = rows_[static_cast<std::size_t>(index)];
+    if (!store || row.id <= 0)
+        return;
+    try {
+        const StoredRun r = store->run(row.id);
+        const auto epochs = store->epochs(row.id);
+        const QString status = QString::fromStdString(r.status);
+        // "running" in the library while this process trains it: keep the live word.
+        if (status != kRunning)
+            row.status = status;
+        row.epochs = r.epochs;
+        row.epochsDone = r.epochsDone;
+        row.perplexity = r.perplexity;
+        if (r.tokensPerSecond > 0)
+            row.tokensPerSecond = r.tokensPerSecond;
+        if (r.seconds > 0)
+            row.seconds = r.seconds;
+        const QString sample = format::finalSample(r, &epochs);
+        if (!sample.isEmpty())
+            row.sample = sample;
+        if (!epochs.empty())
+            row.curve = format::perplexityCurve(epochs);
+        if (!r.message.empty())
+            row.message = QString::fromStdString(r.message);
+    } catch (const std::exception&) {
+        // Deleted from the library meanwhile (Runs tab): keep what was seen.
+    }
+}
+
+void SweepResults::fillRow(int index)
+{
+    const Row& row = rows_[static_cast<std::size_t>(index)];
+    int c = 0;
+    auto at = [&](int col) { return model_->item(index, col); };
+    if (row.id > 0)
+        table::setNumber(at(c), static_cast<double>(row.id), QString::number(row.id));
+    else
+        table::setNumber(at(c), index + 1e9, QString());  // before Start: keep the sweep's order
+    ++c;
+    QStandardItem* label = at(c++);
+    table::setText(label, row.label);
+    label->setForeground(rowColor(index));
+    label->setData(index, table::kIdRole);
+    for (const QString& v : row.values)
+        table::setValue(at(c++), v);
+    table::setNumber(at(c++), row.perplexity, row.epochsDone > 0 ? format::number(row.perplexity) : QString());
+    table::setNumber(at(c++), row.tokensPerSecond,
+                     std::isfinite(row.tokensPerSecond) ? QString::number(row.tokensPerSecond, 'f', 0) : QString());
+    table::setNumber(at(c++), row.seconds, std::isfinite(row.seconds) ? format::duration(row.seconds) : QString());
+    table::setNumber(at(c++), row.epochsDone, QStringLiteral("%1/%2").arg(row.epochsDone).arg(row.epochs));
+    QStandardItem* status = at(c++);
+    table::setText(status, row.status);
+    const bool bad = row.status == "diverged" || row.status == "failed";
+    status->setForeground(bad ? QColor("#b00020") : palette().text().color());
+    status->setToolTip(row.message);
+    QStandardItem* sample = at(c++);
+    table::setText(sample, row.sample);
+    sample->setToolTip(row.sample);
+}
+
+void SweepResults::scheduleRefresh()
+{
+    if (!refreshTimer_->isActive())
+        refreshTimer_->start();
+}
+
+void SweepResults::refresh()
+{
+    refreshTimer_->stop();
+    bool any = false;
+    const LineChart::Batch batch(chart_);
+    for (int i = 0; i < static_cast<int>(rows_.size()); ++i) {
+        Row& row = rows_[static_cast<std::size_t>(i)];
+        if (!row.dirty)
+            continue;
+        fillRow(i);
+        if (chart_->hasSeries(seriesKey(i)))
+            chart_->setPoints(seriesKey(i), row.curve);
+        row.dirty = false;
+        any = true;
+    }
+    if (any)
+        updateChart();  // a run that just started joins an "all runs" chart
+}
+
+QList<int> SweepResults::selectedIndexes() const
+{
+    QList<int> out;
+    for (const QModelIndex& i : view_->selectionModel()->selectedRows(1))
+        out << proxy_->mapToSource(i).data(table::kIdRole).toInt();
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+QColor SweepResults::rowColor(int index) const
+{
+    // By library id once the run has one, as the Runs tab and the report colour it.
+    const qint64 id = rows_[static_cast<std::size_t>(index)].id;
+    return id > 0 ? format::runColor(id) : format::seriesColor(index);
+}
+
+void SweepResults::updateChart()
+{
+    // Nothing selected: every run that has begun, except diverged ones (one
+    // point at 1e8 would flatten every other curve, even on a log axis);
+    // else exactly the selection.
+    QList<int> shown = selectedIndexes();
+    const bool all = shown.isEmpty();
+    int hidden = 0;
+    if (all)
+        for (int i = 0; i < static_cast<int>(rows_.size()); ++i) {
+            const Row& row = rows_[static_cast<std::size_t>(i)];
+            if (row.curve.isEmpty())
+                continue;
+            if (row.status == "diverged")
+                ++hidden;
+            else
+                shown << i;
+        }
+    const LineChart::Batch batch(chart_);
+    for (const QString& key : chart_->keys()) {
+        bool keep = false;
+        for (int i : std::as_const(shown))
+            keep = keep || key == seriesKey(i);
+        if (!keep)
+            chart_->removeSeries(key);
+    }
+    // Series already shown are kept current by refresh(), one dirty run at a
+    // time: redrawing every curve per epoch would cost a 64-run grid dearly.
+    for (int i : std::as_const(shown)) {
+        if (chart_->hasSeries(seriesKey(i)))
+            continue;
+        const Row& row = rows_[static_cast<std::size_t>(i)];
+        chart_->addSeries(seriesKey(i), row.label, LineChart::Style::Line, rowColor(i));
+        chart_->setPoints(seriesKey(i), row.curve);
+    }
+    if (!all)
+        chart_->setTitle(tr("Perplexity — %n selected run(s)", nullptr, static_cast<int>(shown.size())));
+    else if (hidden > 0)
+        chart_->setTitle(tr("Perplexity — all runs but %n diverged (select rows to choose)", nullptr, hidden));
+    else
+        chart_->setTitle(tr("Perplexity — all runs (select rows to compare a few)"));
+}
+
+QList<qint64> SweepResults::runIds() const
+{
+    QList<qint64> ids;
+    for (const Row& r : rows_)
+        if (r.id > 0)
+            ids << r.id;
+    return ids;
+}
+
+QList<qint64> SweepResults::selectedRunIds() const
+{
+    QList<qint64> ids;
+    for (int i : selectedIndexes())
+        if (rows_[static_cast<std::size_t>(i)].id > 0)
+            ids << rows_[static_cast<std::size_t>(i)].id;
+    return ids;
+}
+
+int SweepResults::column(const QString& header) const
+{
+    for (int c = 0; c < model_->columnCount(); ++c)
+        if (model_->headerData(c, Qt::Horizontal).toString() == header)
+            return c;
+    return -1;
+}
+
+QString SweepResults::cell(int viewRow, const QString& header) const
+{
+    const int c = column(header);
+    if (c < 0 || viewRow < 0 || viewRow >= proxy_->rowCount())
+        return {};
+    return proxy_->index(viewRow, c).data().toString();
+}
+
+int SweepResults::visibleRows() const { return proxy_->rowCount(); }
+
+} // namespace traveller::ui
