@@ -1,4 +1,6 @@
 #include "traveller/core/Training.h"
+#include "traveller/core/Format.h"
+#include "TrainingLoop.h"
 
 #include "Checkpoint.h"
 #include "SeedLock.h"
@@ -284,150 +286,145 @@ std::int64_t LmSession::parameterCount() const
     return n;
 }
 
-RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
-{
-    using Clock = std::chrono::steady_clock;
-    const auto& cfg = impl_->config;
-    auto& model = *impl_->model;
-    auto& optimizer = *impl_->optimizer;
-    const auto params = model.parameters();
-    // The weights at the end of the last completed epoch: a run stopped in
-    // the middle of an epoch goes back to them, so that "stopped at epoch N"
-    // is the model of epoch N (its curve, its samples and any text written
-    // with it afterwards agree).
-    std::vector<torch::Tensor> lastEpochWeights;
-    auto keepWeights = [&] {
-        torch::NoGradGuard noGrad;
-        lastEpochWeights.clear();
-        for (const auto& p : params)
-            lastEpochWeights.push_back(p.detach().clone());
-    };
-    keepWeights();
-    const auto runStart = Clock::now();
-    const double pausedAtStart = control.pausedSeconds();
-    // Wall time without the pauses: a paused run is not training.
-    auto activeSeconds = [&] {
-        return std::chrono::duration<double>(Clock::now() - runStart).count() - (control.pausedSeconds() - pausedAtStart);
-    };
+namespace {
 
-    // OpenMP's thread count belongs to the calling thread: set it on the one
-    // that trains (a GUI worker thread, say), not only where the config was read.
-    setTrainingThreads(cfg.train.threads);
-
-    RunResult result;
-    result.device = impl_->deviceName;
-    result.perplexity = std::numeric_limits<double>::quiet_NaN();
-    double trainSeconds = 0;
-    std::int64_t trainTokens = 0;
-    model.train();
-
-    for (int epoch = 1; epoch <= cfg.train.epochs; ++epoch) {
-        if (!control.proceed()) {
-            result.status = RunStatus::Stopped;
-            break;
-        }
-        const auto epochStart = Clock::now();
-        const double pausedAtEpochStart = control.pausedSeconds();
-        const auto batches = impl_->batches->epoch(impl_->rng);
-        lm::RnnState state;
-        double lossSum = 0;
-        std::int64_t tokens = 0;
-        bool stopped = false;
-        std::int64_t index = 0;
-        for (const auto& batch : batches) {
-            const auto x = batch.x.to(impl_->device);
-            const auto y = batch.y.to(impl_->device);
-            // Sequential batches continue the previous ones: carry the state but cut
-            // the graph. Random batches are unrelated: start from zeros.
-            if (!state.defined() || cfg.data.sampling == Sampling::Random)
-                state = model.initialState(x.size(0), impl_->device);
-            else
-                state = state.detached();
-            const auto logits = model.forward(x, state);
-            const auto loss = torch::nn::functional::cross_entropy(logits, y.t().reshape(-1));
-            optimizer.zero_grad();
-            loss.backward();
-            const double norm = lm::clipGradNorm(params, cfg.train.clip);
-            const double lossValue = loss.item<double>();
-            if (!std::isfinite(lossValue) || !std::isfinite(norm)) {
-                result.status = RunStatus::Diverged;
-                result.divergedEpoch = epoch;
-                result.message = "diverged at epoch " + std::to_string(epoch) + ": " +
-                                 (std::isfinite(lossValue) ? "gradient norm" : "loss") + " became " +
-                                 (std::isnan(std::isfinite(lossValue) ? norm : lossValue) ? "NaN" : "infinite") +
-                                 " (learning rate " + configValue(cfg, "train.lr") + " is too high?)";
-                break;
-            }
-            optimizer.step();
-            const auto n = y.numel();
-            lossSum += lossValue * static_cast<double>(n);
-            tokens += n;
-            observer.onBatch({epoch, index++, lossValue, norm, cfg.train.clip > 0 && norm > cfg.train.clip});
-            if (!control.proceed()) {
-                stopped = true;
-                break;
-            }
-        }
-        if (result.status == RunStatus::Diverged)
-            break;
-        const double seconds = std::chrono::duration<double>(Clock::now() - epochStart).count() -
-                               (control.pausedSeconds() - pausedAtEpochStart);
-        if (stopped) {
-            // A partial epoch still counts for speed but not as a completed
-            // epoch, and its updates are undone.
-            trainSeconds += seconds;
-            trainTokens += tokens;
-            result.status = RunStatus::Stopped;
-            torch::NoGradGuard noGrad;
-            for (std::size_t i = 0; i < params.size(); ++i)
-                params[i].copy_(lastEpochWeights[i]);
-            break;
-        }
-        trainSeconds += seconds;
-        trainTokens += tokens;
-        result.epochsDone = epoch;
+// The language model's part of the training loop: a batch of characters
+// through the model, cross-entropy, clipping; an epoch's perplexity, its
+// sample, and the weights a stop goes back to. (A template so that it can
+// hold the session's private Impl.)
+template <class Impl>
+class LmTrainer : public TrainingLoop {
+public:
+    LmTrainer(Impl& d, TrainingObserver& observer, RunControl& control, RunResult& result)
+        : TrainingLoop(control, d.config.train.epochs), d_(d), cfg_(d.config), observer_(observer), result_(result),
+          params_(d.model->parameters())
+    {
         keepWeights();
-        result.perplexity = std::exp(lossSum / static_cast<double>(tokens));
+    }
+
+private:
+    void beginEpoch(int) override
+    {
+        batches_ = d_.batches->epoch(d_.rng);
+        state_ = lm::RnnState();
+    }
+
+    std::optional<Step> trainBatch(int, std::int64_t index) override
+    {
+        if (index >= static_cast<std::int64_t>(batches_.size()))
+            return std::nullopt;
+        const auto& batch = batches_[static_cast<std::size_t>(index)];
+        const auto x = batch.x.to(d_.device);
+        const auto y = batch.y.to(d_.device);
+        // Sequential batches continue the previous ones: carry the state but cut
+        // the graph. Random batches are unrelated: start from zeros.
+        if (!state_.defined() || cfg_.data.sampling == Sampling::Random)
+            state_ = d_.model->initialState(x.size(0), d_.device);
+        else
+            state_ = state_.detached();
+        const auto logits = d_.model->forward(x, state_);
+        const auto loss = torch::nn::functional::cross_entropy(logits, y.t().reshape(-1));
+        d_.optimizer->zero_grad();
+        loss.backward();
+        Step step;
+        step.gradNorm = lm::clipGradNorm(params_, cfg_.train.clip);
+        step.meanLoss = loss.template item<double>();
+        if (!std::isfinite(step.meanLoss) || !std::isfinite(*step.gradNorm))
+            return step;  // the loop reports the divergence; no update from it
+        d_.optimizer->step();
+        step.tokens = static_cast<double>(y.numel());
+        step.loss = step.meanLoss * step.tokens;
+        return step;
+    }
+
+    void afterBatch(int epoch, std::int64_t index, const Step& step) override
+    {
+        observer_.onBatch({epoch, index, step.meanLoss, *step.gradNorm, cfg_.train.clip > 0 && *step.gradNorm > cfg_.train.clip});
+    }
+
+    std::optional<std::string> endEpoch(const Epoch& e) override
+    {
+        keepWeights();
+        result_.perplexity = std::exp(e.lossSum / e.tokens);
         // A model far worse than guessing uniformly (perplexity = vocabulary size)
         // has blown up even while each loss is still finite: lr 10 on an RNN ends
         // near 1e22. Report that as divergence rather than a finished run.
-        const double limit = kDivergedPerplexityFactor * static_cast<double>(impl_->corpus.vocab.size());
-        const bool blownUp = !(result.perplexity <= limit);
-
+        const double limit = kDivergedPerplexityFactor * static_cast<double>(d_.corpus.vocab.size());
+        const bool blownUp = !(result_.perplexity <= limit);
         EpochStats stats;
-        stats.epoch = epoch;
-        stats.epochs = cfg.train.epochs;
-        stats.perplexity = result.perplexity;
-        stats.tokensPerSecond = static_cast<double>(tokens) / seconds;
-        const bool sampleNow =
-            (cfg.sample.every > 0 && epoch % cfg.sample.every == 0) || epoch == cfg.train.epochs || blownUp;
-        if (sampleNow) {
+        stats.epoch = e.epoch;
+        stats.epochs = e.epochs;
+        stats.perplexity = result_.perplexity;
+        stats.tokensPerSecond = e.tokens / e.seconds;
+        if ((cfg_.sample.every > 0 && e.epoch % cfg_.sample.every == 0) || e.epoch == e.epochs || blownUp) {
             stats.hasSample = true;
-            stats.sample = impl_->continueText(cfg.sample.prefix, cfg.sample.length, cfg.sample.temperature,
-                                               cfg.train.seed + static_cast<std::uint64_t>(epoch));
-            model.train();
+            stats.sample = d_.continueText(cfg_.sample.prefix, cfg_.sample.length, cfg_.sample.temperature,
+                                           cfg_.train.seed + static_cast<std::uint64_t>(e.epoch));
+            d_.model->train();
         }
         stats.elapsedSeconds = activeSeconds();
-        observer.onEpoch(stats);
-        if (blownUp) {
-            result.status = RunStatus::Diverged;
-            result.divergedEpoch = epoch;
-            result.message = "diverged at epoch " + std::to_string(epoch) + ": perplexity " +
-                             jsonNumber(result.perplexity) + " exceeds " + jsonNumber(limit) + " (" +
-                             std::to_string(static_cast<int>(kDivergedPerplexityFactor)) +
-                             " x the vocabulary size; learning rate " + configValue(cfg, "train.lr") +
-                             " is too high?)";
-            break;
-        }
+        observer_.onEpoch(stats);
+        if (!blownUp)
+            return std::nullopt;
+        return "perplexity " + formatNumber(result_.perplexity, 1, "NaN") + " exceeds " + formatNumber(limit, 0) + ", " +
+               std::to_string(static_cast<int>(kDivergedPerplexityFactor)) + " x the vocabulary size";
     }
 
-    result.tokensPerSecond = trainSeconds > 0 ? static_cast<double>(trainTokens) / trainSeconds : 0;
+    // A run stopped in the middle of an epoch goes back to the weights of the
+    // last whole one, so that "stopped at epoch N" is the model of epoch N (its
+    // curve, its samples and any text written with it afterwards agree).
+    void undoPartialEpoch() override
+    {
+        torch::NoGradGuard noGrad;
+        for (std::size_t i = 0; i < params_.size(); ++i)
+            params_[i].copy_(lastEpochWeights_[i]);
+    }
+
+    std::string learningRate() const override { return "learning rate " + configValue(cfg_, "train.lr"); }
+
+    void keepWeights()
+    {
+        torch::NoGradGuard noGrad;
+        lastEpochWeights_.clear();
+        for (const auto& p : params_)
+            lastEpochWeights_.push_back(p.detach().clone());
+    }
+
+    Impl& d_;
+    const ExperimentConfig& cfg_;
+    TrainingObserver& observer_;
+    RunResult& result_;
+    const std::vector<torch::Tensor> params_;
+    std::vector<torch::Tensor> lastEpochWeights_;
+    std::vector<lm::Batch> batches_;
+    lm::RnnState state_;
+};
+
+} // namespace
+
+RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
+{
+    const auto& cfg = impl_->config;
+    // OpenMP's thread count belongs to the calling thread: set it on the one
+    // that trains (a GUI worker thread, say), not only where the config was read.
+    setTrainingThreads(cfg.train.threads);
+    RunResult result;
+    result.device = impl_->deviceName;
+    result.perplexity = std::numeric_limits<double>::quiet_NaN();
+    impl_->model->train();
+    LmTrainer<Impl> loop(*impl_, observer, control, result);
+    const TrainingLoop::Outcome outcome = loop.run();
+    result.status = outcome.status;
+    result.epochsDone = outcome.epochsDone;
+    result.divergedEpoch = outcome.divergedEpoch;
+    result.message = outcome.message;
+    result.tokensPerSecond = outcome.tokensPerSecond;
     // Samples of whatever the model learned, also after a stop or a divergence
     // (a diverged model's text shows what went wrong).
     for (const std::string& prefix : {cfg.sample.prefix, std::string("traveller")})
         result.samples[prefix] = impl_->continueText(prefix, cfg.sample.length, cfg.sample.temperature, cfg.train.seed);
-    model.train();
-    result.seconds = activeSeconds();
+    impl_->model->train();
+    result.seconds = loop.activeSeconds();
     return result;
 }
 

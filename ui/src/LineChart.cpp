@@ -6,7 +6,6 @@
 #include <QChartView>
 #include <QEvent>
 #include <QFontInfo>
-#include <QImage>
 #include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
@@ -16,14 +15,9 @@
 #include <QPainter>
 #include <QPen>
 #include <QScatterSeries>
-#include <QTextStream>
 #include <QToolTip>
 #include <QValueAxis>
 #include <QVBoxLayout>
-
-#ifdef TRAVELLER_HAVE_SVG
-#include <QSvgGenerator>
-#endif
 
 #include <algorithm>
 #include <cmath>
@@ -323,33 +317,24 @@ void LineChart::rescale()
     for (const QString& key : std::as_const(order_)) {
         QXYSeries* s = series_.value(key);
         const QList<QPointF>& raw = raw_.value(key);
-        QList<QPointF> pts;
-        pts.reserve(raw.size());
-        int clipped = 0;
-        double worst = 0;
-        bool worstIsNan = false;
+        std::vector<double> rx, ry;
+        rx.reserve(static_cast<std::size_t>(raw.size()));
+        ry.reserve(static_cast<std::size_t>(raw.size()));
         for (const QPointF& p : raw) {
-            if (!std::isfinite(p.x()) || std::fabs(p.x()) > chart::kDisplayLimit)
-                continue;
-            bool out = false;
-            double y = chart::displayY(p.y(), view, scale, &out);
-            if (std::isnan(y)) {  // NaN: drawn at the top, marked like any out-of-range value
-                y = view.hi;
-                out = true;
-            }
-            const QPointF drawn(p.x(), y);
-            pts.append(drawn);
-            if (out && s->isVisible()) {
-                marks.append(drawn);
-                ++clipped;
-                if (std::isnan(p.y()))
-                    worstIsNan = worstIsNan || worst == 0;
-                else if (std::fabs(p.y()) > std::fabs(worst) || worstIsNan) {
-                    worst = p.y();
-                    worstIsNan = false;
-                }
-            }
+            rx.push_back(p.x());
+            ry.push_back(p.y());
         }
+        const chart::PlacedSeries placed = chart::placePoints(rx, ry, view, scale);
+        QList<QPointF> pts;
+        pts.reserve(static_cast<qsizetype>(placed.points.size()));
+        for (const auto& [x, y] : placed.points)
+            pts.append(QPointF(x, y));
+        const int clipped = s->isVisible() ? static_cast<int>(placed.outOfRange.size()) : 0;
+        if (clipped > 0)
+            for (std::size_t i : placed.outOfRange)
+                marks.append(pts[static_cast<qsizetype>(i)]);
+        const double worst = placed.worst;
+        const bool worstIsNan = placed.worstIsNan;
         // Qt redraws a series on replace(): only the ones whose drawing changed.
         if (pts != drawn_.value(key) || s->count() != pts.size()) {
             s->replace(pts);
@@ -551,76 +536,6 @@ bool LineChart::eventFilter(QObject* watched, QEvent* event)
         }
     }
     return QWidget::eventFilter(watched, event);
-}
-
-QSize LineChart::exportSize(int width, int height) const
-{
-    width = std::clamp(width, 100, 10000);
-    if (height <= 0) {
-        const QSize shown = view_->size();
-        height = shown.width() > 50 && shown.height() > 50 ? width * shown.height() / shown.width() : width * 9 / 16;
-    }
-    return {width, std::clamp(height, 100, 10000)};
-}
-
-bool LineChart::exportPng(const QString& path, int width, int height) const
-{
-    const QSize size = exportSize(width, height);
-    QImage image(size, QImage::Format_ARGB32_Premultiplied);
-    image.fill(Qt::white);
-    QPainter painter(&image);
-    painter.setRenderHint(QPainter::Antialiasing);
-    // Rendered from the scene, so text and lines scale with the image.
-    view_->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), view_->viewport()->rect(), Qt::IgnoreAspectRatio);
-    painter.end();
-    return image.save(path, "PNG");
-}
-
-bool LineChart::svgSupported()
-{
-#ifdef TRAVELLER_HAVE_SVG
-    return true;
-#else
-    return false;
-#endif
-}
-
-bool LineChart::exportSvg(const QString& path, int width, int height) const
-{
-#ifdef TRAVELLER_HAVE_SVG
-    const QSize size = exportSize(width, height);
-    QSvgGenerator generator;
-    generator.setFileName(path);
-    generator.setSize(size);
-    generator.setViewBox(QRect(QPoint(0, 0), size));
-    generator.setTitle(chart_->title());
-    QPainter painter;
-    if (!painter.begin(&generator))
-        return false;
-    view_->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), view_->viewport()->rect(), Qt::IgnoreAspectRatio);
-    return painter.end();
-#else
-    Q_UNUSED(path);
-    Q_UNUSED(width);
-    Q_UNUSED(height);
-    return false;
-#endif
-}
-
-QString LineChart::toCsv(const QString& xName, const QString& yName) const
-{
-    QString out;
-    QTextStream ts(&out);
-    ts << "series," << xName << ',' << yName << '\n';
-    for (const QString& k : order_) {
-        const QXYSeries* s = series_.value(k);
-        QString name = s->name();
-        if (name.contains(',') || name.contains('"'))
-            name = '"' + name.replace('"', "\"\"") + '"';
-        for (const QPointF& p : raw_.value(k))
-            ts << name << ',' << QString::number(p.x(), 'g', 10) << ',' << QString::number(p.y(), 'g', 10) << '\n';
-    }
-    return out;
 }
 
 } // namespace traveller::ui

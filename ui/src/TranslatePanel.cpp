@@ -9,6 +9,8 @@
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"
 
+#include "WorkerThread.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -64,7 +66,8 @@ QStringList toList(const std::vector<std::string>& words)
 } // namespace
 
 TranslatePanel::TranslatePanel(const QString& dataDir, RunLibrary* library, QWidget* parent)
-    : QWidget(parent), base_(bookPreset()), dataDir_(dataDir), library_(library)
+    : QWidget(parent), base_(bookPreset()), dataDir_(dataDir), library_(library),
+      thread_(std::make_unique<WorkerThread>())
 {
     registerTranslationMetaTypes();
     setObjectName("translatePanel");
@@ -76,10 +79,7 @@ TranslatePanel::TranslatePanel(const QString& dataDir, RunLibrary* library, QWid
     updateControls();
 }
 
-TranslatePanel::~TranslatePanel()
-{
-    releaseWorker();
-}
+TranslatePanel::~TranslatePanel() { releaseWorker(); }
 
 void TranslatePanel::buildUi()
 {
@@ -355,15 +355,10 @@ bool TranslatePanel::openStoredRun(qint64 id)
 
 void TranslatePanel::startWorker(const TranslationConfig& c, qint64 storedRunId)
 {
-    thread_ = new QThread(this);
-    thread_->setObjectName("translationThread");
     std::shared_ptr<RunStore> store = library_ ? library_->store() : nullptr;
     unrecorded_ = library_ && !store ? library_->unrecordedNote() : QString();
     auto* worker = new TranslationWorker(c, dataDir_, store, storedRunId);
-    worker->moveToThread(thread_);
     worker_ = worker;
-    connect(thread_, &QThread::started, worker, &TranslationWorker::run);
-    connect(thread_, &QThread::finished, worker, &QObject::deleteLater);
     connect(worker, &TranslationWorker::started, this, &TranslatePanel::onStarted);
     connect(worker, &TranslationWorker::epochDone, this, &TranslatePanel::onEpoch);
     connect(worker, &TranslationWorker::finished, this, &TranslatePanel::onFinished);
@@ -372,7 +367,7 @@ void TranslatePanel::startWorker(const TranslationConfig& c, qint64 storedRunId)
     training_ = true;
     status_->setText(tr("Loading the corpus and building the model…"));
     updateControls();
-    thread_->start();
+    thread_->start(worker, &TranslationWorker::run, QStringLiteral("translationThread"));
 }
 
 void TranslatePanel::stop()
@@ -385,14 +380,9 @@ void TranslatePanel::stop()
 
 void TranslatePanel::releaseWorker()
 {
-    if (!thread_)
-        return;
     if (worker_)
-        worker_->abandon();
-    thread_->quit();
-    thread_->wait();
-    delete thread_;  // the worker went with deleteLater when the thread finished
-    thread_ = nullptr;
+        worker_->abandon();  // stop, and skip the scoring
+    thread_->join();
     training_ = false;
 }
 

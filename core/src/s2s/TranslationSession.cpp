@@ -1,5 +1,7 @@
 #include "traveller/core/Translation.h"
 
+#include "TrainingLoop.h"
+
 #include "Checkpoint.h"
 #include "SeedLock.h"
 
@@ -76,93 +78,97 @@ std::int64_t TranslationSession::parameterCount() const
     return n;
 }
 
+namespace {
+
+// The encoder-decoder's part of the training loop: a shuffled batch of
+// sentence pairs with teacher forcing, the masked cross-entropy, clipping;
+// an epoch's loss per sequence and per token. (A template so that it can
+// hold the session's private Impl.)
+template <class Impl>
+class S2sTrainer : public TrainingLoop {
+public:
+    S2sTrainer(Impl& d, TranslationObserver& observer, RunControl& control, TranslationRunResult& result)
+        : TrainingLoop(control, d.config.train.epochs), d_(d), observer_(observer), result_(result),
+          params_(d.model->parameters())
+    {
+    }
+
+private:
+    void beginEpoch(int) override
+    {
+        // A fresh shuffle each epoch, the last batch possibly short (the book's DataLoader).
+        order_ = torch::randperm(d_.x.size(0), torch::TensorOptions().dtype(torch::kInt64)).to(d_.device);
+    }
+
+    std::optional<Step> trainBatch(int, std::int64_t index) override
+    {
+        const std::int64_t n = d_.x.size(0), steps = d_.x.size(1);
+        const auto batchSize = static_cast<std::int64_t>(d_.config.train.batchSize);
+        const std::int64_t start = index * batchSize;
+        if (start >= n)
+            return std::nullopt;
+        const auto idx = order_.slice(0, start, std::min(n, start + batchSize));
+        const auto x = d_.x.index_select(0, idx), xValid = d_.xValid.index_select(0, idx);
+        const auto y = d_.y.index_select(0, idx), yValid = d_.yValid.index_select(0, idx);
+        // Teacher forcing: <bos> then the target shifted right.
+        const auto longOptions = torch::TensorOptions().dtype(torch::kInt64).device(d_.device);
+        const auto decoderInput =
+            torch::cat({torch::full({idx.size(0), 1}, d_.bos, longOptions), y.slice(1, 0, steps - 1)}, 1);
+        const auto logits = d_.model->forward(x, xValid, decoderInput);  // (B, T, V)
+        const auto loss = s2s::maskedCrossEntropy(logits, y, yValid).sum();
+        d_.optimizer->zero_grad();
+        loss.backward();
+        Step step;
+        if (d_.config.train.clip > 0)
+            step.gradNorm = torch::nn::utils::clip_grad_norm_(params_, d_.config.train.clip);
+        step.meanLoss = step.loss = loss.template item<double>();  // summed over the batch's sequences
+        if (!std::isfinite(step.loss) || (step.gradNorm && !std::isfinite(*step.gradNorm)))
+            return step;  // the loop reports the divergence; no update from it
+        d_.optimizer->step();
+        step.tokens = static_cast<double>(yValid.sum().template item<std::int64_t>());
+        return step;
+    }
+
+    std::optional<std::string> endEpoch(const Epoch& e) override
+    {
+        result_.loss = e.lossSum / e.tokens;
+        // Each sequence's loss is a mean over all T positions: times T it is per token.
+        result_.tokenLoss = result_.loss * static_cast<double>(d_.x.size(1));
+        TranslationEpochStats stats;
+        stats.epoch = e.epoch;
+        stats.epochs = e.epochs;
+        stats.loss = result_.loss;
+        stats.tokenLoss = result_.tokenLoss;
+        stats.tokensPerSecond = e.tokens / e.seconds;
+        stats.elapsedSeconds = activeSeconds();
+        observer_.onEpoch(stats);
+        return std::nullopt;
+    }
+
+    std::string learningRate() const override { return "learning rate " + translationValue(d_.config, "train.lr"); }
+
+    Impl& d_;
+    TranslationObserver& observer_;
+    TranslationRunResult& result_;
+    const std::vector<torch::Tensor> params_;
+    torch::Tensor order_;
+};
+
+} // namespace
+
 TranslationRunResult TranslationSession::train(TranslationObserver& observer, RunControl& control)
 {
-    using Clock = std::chrono::steady_clock;
-    auto& d = *impl_;
-    const auto& cfg = d.config;
-    const auto params = d.model->parameters();
-    const auto runStart = Clock::now();
-    const double pausedAtStart = control.pausedSeconds();
-    // Wall time without the pauses: a paused run is not training.
-    auto activeSeconds = [&] {
-        return std::chrono::duration<double>(Clock::now() - runStart).count() - (control.pausedSeconds() - pausedAtStart);
-    };
-    const auto n = d.x.size(0);
-    const auto steps = d.x.size(1);
-    const auto batchSize = static_cast<std::int64_t>(cfg.train.batchSize);
-    const auto longOptions = torch::TensorOptions().dtype(torch::kInt64).device(d.device);
-
     TranslationRunResult result;
-    result.device = d.deviceName;
+    result.device = impl_->deviceName;
     result.loss = result.tokenLoss = std::numeric_limits<double>::quiet_NaN();
-    double trainSeconds = 0;
-    double trainTokens = 0;
-    d.model->train();
-
-    for (int epoch = 1; epoch <= cfg.train.epochs && result.status == RunStatus::Finished; ++epoch) {
-        if (!control.proceed()) {
-            result.status = RunStatus::Stopped;
-            break;
-        }
-        const auto epochStart = Clock::now();
-        const double pausedAtEpochStart = control.pausedSeconds();
-        // A fresh shuffle each epoch, the last batch possibly short (the book's DataLoader).
-        const auto order = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64)).to(d.device);
-        double lossSum = 0, tokens = 0;
-        bool stopped = false;
-        for (std::int64_t start = 0; start < n; start += batchSize) {
-            const auto idx = order.slice(0, start, std::min(n, start + batchSize));
-            const auto x = d.x.index_select(0, idx), xValid = d.xValid.index_select(0, idx);
-            const auto y = d.y.index_select(0, idx), yValid = d.yValid.index_select(0, idx);
-            // Teacher forcing: <bos> then the target shifted right.
-            const auto decoderInput = torch::cat({torch::full({idx.size(0), 1}, d.bos, longOptions), y.slice(1, 0, steps - 1)}, 1);
-            const auto logits = d.model->forward(x, xValid, decoderInput);  // (B, T, V)
-            const auto loss = s2s::maskedCrossEntropy(logits, y, yValid).sum();
-            d.optimizer->zero_grad();
-            loss.backward();
-            if (cfg.train.clip > 0)
-                torch::nn::utils::clip_grad_norm_(params, cfg.train.clip);
-            const double lossValue = loss.item<double>();
-            if (!std::isfinite(lossValue)) {
-                result.status = RunStatus::Diverged;
-                result.message = "diverged at epoch " + std::to_string(epoch) + ": the loss became " +
-                                 (std::isnan(lossValue) ? "NaN" : "infinite") + " (learning rate too high?)";
-                break;
-            }
-            d.optimizer->step();
-            lossSum += lossValue;
-            tokens += static_cast<double>(yValid.sum().item<std::int64_t>());
-            if (!control.proceed()) {
-                stopped = true;
-                break;
-            }
-        }
-        if (result.status == RunStatus::Diverged)
-            break;
-        const double seconds = std::chrono::duration<double>(Clock::now() - epochStart).count() -
-                               (control.pausedSeconds() - pausedAtEpochStart);
-        trainSeconds += seconds;
-        trainTokens += tokens;
-        if (stopped) {
-            result.status = RunStatus::Stopped;
-            break;
-        }
-        result.epochsDone = epoch;
-        result.loss = lossSum / tokens;
-        // Each sequence's loss is a mean over all T positions: times T it is per token.
-        result.tokenLoss = result.loss * static_cast<double>(steps);
-        TranslationEpochStats stats;
-        stats.epoch = epoch;
-        stats.epochs = cfg.train.epochs;
-        stats.loss = result.loss;
-        stats.tokenLoss = result.tokenLoss;
-        stats.tokensPerSecond = tokens / seconds;
-        stats.elapsedSeconds = activeSeconds();
-        observer.onEpoch(stats);
-    }
-    result.tokensPerSecond = trainSeconds > 0 ? trainTokens / trainSeconds : 0;
-    result.seconds = activeSeconds();
+    impl_->model->train();
+    S2sTrainer<Impl> loop(*impl_, observer, control, result);
+    const TrainingLoop::Outcome outcome = loop.run();
+    result.status = outcome.status;
+    result.epochsDone = outcome.epochsDone;
+    result.message = outcome.message;
+    result.tokensPerSecond = outcome.tokensPerSecond;
+    result.seconds = outcome.seconds;
     return result;
 }
 

@@ -208,6 +208,36 @@ std::uint32_t runColor(std::int64_t id)
     return kPalette[static_cast<std::size_t>((((id - 1) % n) + n) % n)];
 }
 
+PlacedSeries placePoints(const std::vector<double>& xs, const std::vector<double>& ys, const YView& view, Scale scale)
+{
+    PlacedSeries out;
+    const std::size_t n = std::min(xs.size(), ys.size());
+    out.points.reserve(n);
+    out.source.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!std::isfinite(xs[i]) || std::fabs(xs[i]) > kDisplayLimit)
+            continue;
+        bool clipped = false;
+        double y = displayY(ys[i], view, scale, &clipped);
+        if (std::isnan(y)) {  // NaN: drawn at the top, marked like any out-of-range value
+            y = view.hi;
+            clipped = true;
+        }
+        if (clipped) {
+            out.outOfRange.push_back(out.points.size());
+            if (std::isnan(ys[i]))
+                out.worstIsNan = out.worstIsNan || out.worst == 0;
+            else if (std::fabs(ys[i]) > std::fabs(out.worst) || out.worstIsNan) {
+                out.worst = ys[i];
+                out.worstIsNan = false;
+            }
+        }
+        out.points.emplace_back(xs[i], y);
+        out.source.push_back(i);
+    }
+    return out;
+}
+
 std::string formatValue(double v)
 {
     if (std::isnan(v))

@@ -143,26 +143,17 @@ std::string lineChartSvg(const LineChartSpec& spec, int width, int height)
     for (std::size_t k = 0; k < spec.series.size(); ++k) {
         const auto& s = spec.series[k];
         const std::string color = hex(s.color ? s.color : runColor(static_cast<std::int64_t>(k) + 1));
+        const PlacedSeries placed = placePoints(s.x, s.y, view, scale);
         std::string points, dots;
-        std::pair<double, double> last{0, 0};
-        bool any = false;
-        for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-            if (!std::isfinite(s.x[i]) || std::fabs(s.x[i]) > kDisplayLimit)
-                continue;
-            bool out = false;
-            double y = displayY(s.y[i], view, scale, &out);
-            if (std::isnan(y)) {
-                y = yMax;
-                out = true;
-            }
-            last = {px(s.x[i]), py(y)};
-            any = true;
-            points += (points.empty() ? "" : " ") + num(last.first) + "," + num(last.second);
-            if (out) {
-                dots += "<circle cx=\"" + num(last.first) + "\" cy=\"" + num(last.second) + "\" r=\"4.5\"/>\n";
-                ++clippedTotal;
-            }
-        }
+        for (const auto& [x, y] : placed.points)
+            points += (points.empty() ? "" : " ") + num(px(x)) + "," + num(py(y));
+        for (std::size_t i : placed.outOfRange)
+            dots += "<circle cx=\"" + num(px(placed.points[i].first)) + "\" cy=\"" + num(py(placed.points[i].second)) +
+                    "\" r=\"4.5\"/>\n";
+        clippedTotal += placed.outOfRange.size();
+        const bool any = !placed.points.empty();
+        const std::pair<double, double> last =
+            any ? std::pair{px(placed.points.back().first), py(placed.points.back().second)} : std::pair{0.0, 0.0};
         if (!any)
             continue;
         svg += "<g fill=\"" + color + "\" stroke=\"" + color + "\">\n<title>" + xmlEscaped(s.name) + "</title>\n";

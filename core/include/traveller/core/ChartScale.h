@@ -51,6 +51,19 @@ YView yView(const std::vector<std::vector<double>>& series, Scale scale);
 // NaN (not drawn). `clipped` tells whether the value was out of range.
 double displayY(double y, const YView& view, Scale scale, bool* clipped = nullptr);
 
+// A series as a chart draws it: its points with a drawable x (finite, within
+// kDisplayLimit), each y placed by displayY (NaN at the top edge), the ones
+// out of range listed, and the most extreme of those (for the note under the
+// chart). The window's charts and the reports' SVG share this.
+struct PlacedSeries {
+    std::vector<std::pair<double, double>> points;  // (x, y as drawn)
+    std::vector<std::size_t> outOfRange;           // indexes into points
+    std::vector<std::size_t> source;               // the index of each point in the input
+    double worst = 0;                              // the extreme out-of-range value as given
+    bool worstIsNan = false;
+};
+PlacedSeries placePoints(const std::vector<double>& xs, const std::vector<double>& ys, const YView& view, Scale scale);
+
 // An x range [lo, hi] with hi > lo for these values (non-finite ignored);
 // `integer` widens a single point to a whole step.
 std::pair<double, double> xRange(const std::vector<double>& xs, bool integer);

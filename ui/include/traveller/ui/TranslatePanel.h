@@ -12,6 +12,8 @@
 #include <QPointer>
 #include <QWidget>
 
+#include <memory>
+
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
@@ -20,12 +22,12 @@ class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
-class QThread;
 class QTimer;
 
 namespace traveller::ui {
 
 class AttentionHeatmap;
+class WorkerThread;
 class RunLibrary;
 class LineChart;
 
@@ -74,7 +76,7 @@ private:
     TranslationConfig base_;  // the book preset
     QString dataDir_;
     RunLibrary* library_ = nullptr;
-    QThread* thread_ = nullptr;
+    std::unique_ptr<WorkerThread> thread_;  // the model's worker: trains, then translates
     QPointer<TranslationWorker> worker_;
     bool training_ = false;
     int nextRequestId_ = 1;

@@ -1,0 +1,91 @@
+// LineChart's files: the chart as PNG or SVG (rendered from its scene, so
+// text and lines scale with the image) and its values as CSV, every value as
+// given (a diverged run's 1e11 and NaN included, not as drawn).
+#include "traveller/ui/LineChart.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QImage>
+#include <QPainter>
+#include <QTextStream>
+#include <QXYSeries>
+
+#ifdef TRAVELLER_HAVE_SVG
+#include <QSvgGenerator>
+#endif
+
+#include <algorithm>
+
+namespace traveller::ui {
+
+QSize LineChart::exportSize(int width, int height) const
+{
+    width = std::clamp(width, 100, 10000);
+    if (height <= 0) {
+        const QSize shown = view_->size();
+        height = shown.width() > 50 && shown.height() > 50 ? width * shown.height() / shown.width() : width * 9 / 16;
+    }
+    return {width, std::clamp(height, 100, 10000)};
+}
+
+bool LineChart::exportPng(const QString& path, int width, int height) const
+{
+    const QSize size = exportSize(width, height);
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    // Rendered from the scene, so text and lines scale with the image.
+    view_->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), view_->viewport()->rect(), Qt::IgnoreAspectRatio);
+    painter.end();
+    return image.save(path, "PNG");
+}
+
+bool LineChart::svgSupported()
+{
+#ifdef TRAVELLER_HAVE_SVG
+    return true;
+#else
+    return false;
+#endif
+}
+
+bool LineChart::exportSvg(const QString& path, int width, int height) const
+{
+#ifdef TRAVELLER_HAVE_SVG
+    const QSize size = exportSize(width, height);
+    QSvgGenerator generator;
+    generator.setFileName(path);
+    generator.setSize(size);
+    generator.setViewBox(QRect(QPoint(0, 0), size));
+    generator.setTitle(chart_->title());
+    QPainter painter;
+    if (!painter.begin(&generator))
+        return false;
+    view_->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), view_->viewport()->rect(), Qt::IgnoreAspectRatio);
+    return painter.end();
+#else
+    Q_UNUSED(path);
+    Q_UNUSED(width);
+    Q_UNUSED(height);
+    return false;
+#endif
+}
+
+QString LineChart::toCsv(const QString& xName, const QString& yName) const
+{
+    QString out;
+    QTextStream ts(&out);
+    ts << "series," << xName << ',' << yName << '\n';
+    for (const QString& k : order_) {
+        const QXYSeries* s = series_.value(k);
+        QString name = s->name();
+        if (name.contains(',') || name.contains('"'))
+            name = '"' + name.replace('"', "\"\"") + '"';
+        for (const QPointF& p : raw_.value(k))
+            ts << name << ',' << QString::number(p.x(), 'g', 10) << ',' << QString::number(p.y(), 'g', 10) << '\n';
+    }
+    return out;
+}
+
+} // namespace traveller::ui
