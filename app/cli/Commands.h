@@ -37,5 +37,6 @@ void addTrainCommands(CLI::App& app, int& status);      // train, fetch-data, pr
 void addTranslateCommands(CLI::App& app, int& status);  // translate, bleu
 void addBenchCommand(CLI::App& app, int& status);       // bench
 void addSweepCommands(CLI::App& app, int& status);      // sweep, runs ...
+void addInspectCommand(CLI::App& app, int& status);     // inspect
 
 } // namespace traveller::cli

@@ -26,6 +26,8 @@ void saveCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optim
 torch::Tensor readCheckpointExtra(const std::string& path, const std::string& key);
 // The extra in which LmSession keeps the epoch its weights are from.
 inline const char* const kCheckpointEpochKey = "epoch";
+// ... and the experiment it trained (YAML text), so a file alone can be inspected.
+inline const char* const kCheckpointConfigKey = "config_yaml";
 
 void loadCheckpointFile(torch::nn::Module& model, torch::optim::Optimizer& optimizer, const std::string& path,
                         const torch::Device& device, CheckpointExtras* extras = nullptr);

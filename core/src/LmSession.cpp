@@ -1,6 +1,7 @@
 #include "traveller/core/Training.h"
 #include "traveller/core/Format.h"
 #include "TrainingLoop.h"
+#include "lm/Inspect.h"
 
 #include "Checkpoint.h"
 #include "SeedLock.h"
@@ -490,6 +491,11 @@ void LmSession::saveCheckpoint(const std::string& path, int epoch)
     auto bytes = torch::empty({static_cast<std::int64_t>(text.size())}, torch::kUInt8);
     std::memcpy(bytes.data_ptr<std::uint8_t>(), text.data(), text.size());
     CheckpointExtras extras{{"data_order_rng", bytes}};
+    // The experiment too: a checkpoint file alone can be inspected or trained on.
+    const std::string yaml = toYaml(impl_->config);
+    auto config = torch::empty({static_cast<std::int64_t>(yaml.size())}, torch::kUInt8);
+    std::memcpy(config.data_ptr<std::uint8_t>(), yaml.data(), yaml.size());
+    extras[kCheckpointConfigKey] = config;
     if (epoch > 0)
         extras[kCheckpointEpochKey] = torch::tensor(static_cast<std::int64_t>(epoch), torch::kInt64);
     saveCheckpointFile(*impl_->model, *impl_->optimizer, path, extras);
@@ -504,6 +510,22 @@ int checkpointFileEpoch(const std::string& path)
         epoch.item<std::int64_t>() > std::numeric_limits<int>::max())
         throw Error("checkpoint '" + path + "': its epoch is damaged");
     return static_cast<int>(epoch.item<std::int64_t>());
+}
+
+std::string checkpointFileConfig(const std::string& path)
+{
+    const torch::Tensor bytes = readCheckpointExtra(path, kCheckpointConfigKey);
+    if (!bytes.defined() || bytes.scalar_type() != torch::kUInt8 || bytes.dim() != 1)
+        return {};
+    const torch::Tensor c = bytes.contiguous();
+    return std::string(reinterpret_cast<const char*>(c.data_ptr<std::uint8_t>()), static_cast<std::size_t>(c.numel()));
+}
+
+Inspection LmSession::inspect(const std::string& text, const InspectOptions& options)
+{
+    const auto& cfg = impl_->config;
+    return lm::inspectModel(*impl_->model, impl_->corpus.vocab, tokenizePrefix(text, cfg.data.tokens, cfg.data.normalize),
+                            options);
 }
 
 void LmSession::loadCheckpoint(const std::string& path)

@@ -4,6 +4,7 @@
 
 #include "traveller/core/Corpus.h"
 #include "traveller/core/ExperimentConfig.h"
+#include "traveller/core/Inspect.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -108,6 +109,9 @@ std::string blasLibrary();
 // 0 when it does not say (written without one, or by an older Traveller).
 // Throws Error when the file cannot be read as a checkpoint.
 int checkpointFileEpoch(const std::string& path);
+// The experiment (YAML) a checkpoint written by LmSession::saveCheckpoint
+// holds; empty when it does not (written by an older Traveller).
+std::string checkpointFileConfig(const std::string& path);
 
 // One model with its corpus, ready to train and to write text. Construction
 // loads the corpus and builds the model (throws CorpusError, DeviceError,
@@ -126,6 +130,11 @@ public:
     // Continues `prefix` by `length` tokens: greedy when temperature is 0.
     std::string generate(const std::string& prefix, int length, double temperature = 0.0,
                          std::uint64_t seed = 0);
+    // What the model computes on `text` (the Lens): next-character guesses,
+    // hidden states and the cell's gates per layer, saliency. Read from a
+    // snapshot of the weights through the cell's textbook step. Throws Error
+    // for an empty text.
+    Inspection inspect(const std::string& text, const InspectOptions& options = {});
 
     // `epoch` is stored in the file, so that the weights say which epoch they
     // are even when a crash parts them from the run library's record of it.

@@ -1,0 +1,90 @@
+// traveller-cli inspect: what a trained language model computes on a text
+// (the Lens, headless): next-character guesses, hidden states and gates per
+// layer, saliency, as one JSON object.
+#include "Commands.h"
+
+#include "traveller/core/DataStore.h"
+#include "traveller/core/ExperimentConfig.h"
+#include "traveller/core/Inspect.h"
+#include "traveller/core/Presets.h"
+#include "traveller/core/RunRules.h"
+#include "traveller/core/RunStore.h"
+#include "traveller/core/Training.h"
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+namespace traveller::cli {
+
+namespace {
+
+struct InspectArgs {
+    std::string source, text, config, dataDir, library, top = "5";
+    bool noSaliency = false;
+};
+
+bool looksLikeRunId(const std::string& s)
+{
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+int inspect(const InspectArgs& a)
+{
+    InspectOptions options;
+    options.topK = wholeNumber("--top", a.top, 1, 1000);
+    options.saliency = !a.noSaliency;
+    if (a.text.empty())
+        throw UsageError("--text must not be empty");
+
+    ExperimentConfig config;
+    std::string checkpoint;
+    if (looksLikeRunId(a.source) && !std::filesystem::exists(a.source)) {
+        RunStore store(RunStore::resolveFolder(a.library));
+        const StoredRun run = store.run(runId(a.source));
+        if (const RuleVerdict possible = canGenerate(run); !possible)
+            throw Error(possible.reason);
+        config = run.config();
+        checkpoint = store.checkpointPath(run.id);
+    } else {
+        checkpoint = a.source;
+        if (!std::filesystem::is_regular_file(checkpoint))
+            throw Error(checkpoint + ": no such checkpoint file, and not a run id of the library");
+        if (!a.config.empty()) {
+            config = loadExperimentFile(resolvePreset(a.config, PresetKind::Experiment));
+        } else {
+            const std::string yaml = checkpointFileConfig(checkpoint);
+            if (yaml.empty())
+                throw UsageError(checkpoint + " does not say which experiment it holds (written by an older "
+                                 "Traveller): give it with --config FILE or PRESET");
+            config = parseExperimentYaml(yaml, checkpoint);
+        }
+    }
+    config.train.device = "cpu";
+    setTrainingThreads(config.train.threads);  // the threads, and the heap kept between steps
+    LmSession session(config, resolveDataDir(a.dataDir));
+    session.loadCheckpoint(checkpoint);
+    std::cout << inspectionJson(session.inspect(a.text, options)) << '\n';
+    return 0;
+}
+
+} // namespace
+
+void addInspectCommand(CLI::App& app, int& status)
+{
+    auto args = std::make_shared<InspectArgs>();
+    CLI::App* c = app.add_subcommand("inspect", "What a trained language model computes on a text, character by character");
+    c->add_option("source", args->source, "A run id of the library, or a checkpoint file (traveller-cli train --checkpoint)")
+        ->required();
+    c->add_option("--text", args->text, "The text to read")->required();
+    c->add_option("--top", args->top, "Next-character guesses per character")->capture_default_str();
+    c->add_flag("--no-saliency", args->noSaliency, "Skip the saliency (one backward pass per character)");
+    c->add_option("--config", args->config, "The experiment of a checkpoint file that does not say (FILE or PRESET)");
+    c->add_option("--data-dir", args->dataDir, "Corpus folder (the vocabulary comes from it)")->type_name("DIR");
+    c->add_option("--library", args->library, "The run library's folder")->type_name("DIR");
+    c->footer("Prints one JSON object: arch, layers, hidden, perplexity (of the text), steps [{char, next, p_next, "
+              "top [{char, p}], layers [{h, gates {...}, c}]}] and saliency[t][s] = |d log p(next of t) / d input s|.\n");
+    c->callback([args, &status] { status = inspect(*args); });
+}
+
+} // namespace traveller::cli

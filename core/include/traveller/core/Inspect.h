@@ -1,0 +1,59 @@
+// What a language model computes on a text, character by character: its
+// guesses for the next character, the hidden state and the values the cell
+// exposes (gates, candidates, the cell state) in every layer, and how much
+// each earlier character moved each guess (saliency). The Lens view and
+// `traveller-cli inspect` show it; LmSession::inspect computes it. No Qt, no
+// LibTorch here: plain numbers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace traveller {
+
+struct InspectOptions {
+    int topK = 5;           // next-character guesses kept per step
+    bool saliency = true;   // one backward pass per character: O(T²) steps in all
+};
+
+struct NextGuess {
+    std::string token;
+    double p = 0;
+};
+
+// One layer at one step: h_t and the cell's values, in CellInfo::inspected's
+// order (GRU r, z, n; LSTM i, f, g, o, c; RNN a, the pre-activation).
+struct InspectLayer {
+    std::vector<float> h;
+    std::vector<std::vector<float>> values;
+};
+
+struct InspectStep {
+    std::string token;   // this character
+    std::string next;    // the one that follows in the text; empty for the last
+    double pNext = 0;    // the model's probability of `next` (NaN for the last)
+    std::vector<NextGuess> top;  // most likely first
+    std::vector<InspectLayer> layers;
+};
+
+struct Inspection {
+    std::string arch;    // the cell's key
+    int layers = 0;
+    int hidden = 0;
+    std::vector<std::string> valueNames;  // the names of InspectLayer::values
+    double perplexity = 0;  // exp of the mean -log pNext over the steps that have a next
+    std::vector<InspectStep> steps;
+    // saliency[t][s], s <= t: |d log p(next of t) / d input s| (the gradient's
+    // L2 norm over the one-hot input); empty without InspectOptions::saliency.
+    std::vector<std::vector<double>> saliency;
+    std::vector<std::string> unknown;  // tokens of the text outside the vocabulary (read as <unk>)
+    double seconds = 0;  // the computation's own time (saliency included)
+};
+
+// The JSON object `traveller-cli inspect` prints (keys as in the issue: arch,
+// layers, hidden, perplexity, steps[{char, next, p_next, top, layers[{h,
+// gates}]}], saliency).
+std::string inspectionJson(const Inspection& inspection);
+
+} // namespace traveller

@@ -1,0 +1,281 @@
+#include "lm/Inspect.h"
+
+#include "cells/Cell.h"
+#include "lm/SkinnyGemm.h"
+#include "traveller/core/Errors.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <algorithm>
+#include <map>
+#include <optional>
+
+namespace traveller {
+
+namespace lm {
+
+namespace {
+
+torch::Tensor parameter(const std::map<std::string, torch::Tensor>& params, const std::string& name)
+{
+    const auto it = params.find(name);
+    if (it == params.end())
+        throw Error("inspect: the model has no parameter '" + name + "'");
+    return it->second;
+}
+
+std::vector<float> row(const torch::Tensor& t)
+{
+    const torch::Tensor c = t.reshape({-1}).to(torch::kFloat32).contiguous();
+    return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+
+// The hidden states of one layer over the whole text, fast: per character,
+// h·W_hhᵀ by a GEMV with W_hh packed once for the text (SkinnyGemm.h; a plain
+// GEMV where the CPU lacks AVX-512), then the cell's fused kernel for the
+// gates' arithmetic. Returns h (T, H); `c` gets c (T, H) for cells with a
+// cell state.
+torch::Tensor fastLayer(const cells::Cell& cell, const cells::LayerWeights& w, const torch::Tensor& input,
+                        std::int64_t H, torch::Tensor& c)
+{
+    const cells::FusedLayout layout = cell.fusedLayout();
+    const bool recurrent = cell.info().hiddenWeights, cellState = cell.info().cellState;
+    const std::int64_t T = input.size(0), GH = w.wIh.size(0);
+    const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
+    const torch::Tensor xp = torch::addmm(w.bIh, input, w.wIh.t()).contiguous();  // (T, G*H)
+    torch::Tensor y = torch::empty({T, H}, f32);
+    torch::Tensor gates = layout.savesGates ? torch::empty({1, GH}, f32) : torch::Tensor();
+    torch::Tensor extra = layout.savesExtra ? torch::empty({T, H}, f32) : torch::Tensor();
+    torch::Tensor hp = recurrent ? torch::empty({GH}, f32) : torch::Tensor();
+    const torch::Tensor zeros = torch::zeros({H}, f32);
+    const torch::Tensor wHh = recurrent ? w.wHh.contiguous() : torch::Tensor();
+    const torch::Tensor bHh = recurrent ? w.bHh.contiguous() : torch::Tensor();
+    PackedWeights packed;
+    const bool usePacked = recurrent && PackedWeights::supported();
+    if (usePacked)
+        packed.packRows(wHh.data_ptr<float>(), GH, H, H);
+    for (std::int64_t t = 0; t < T; ++t) {
+        const float* hPrev = t > 0 ? y[t - 1].data_ptr<float>() : zeros.data_ptr<float>();
+        if (usePacked)
+            packed.multiply(hPrev, 1, H, bHh.data_ptr<float>(), nullptr, hp.data_ptr<float>(), GH);
+        else if (recurrent)
+            at::addmv_out(hp, bHh, wHh, t > 0 ? y[t - 1] : zeros);
+        cells::FusedForward step;
+        step.H = H;
+        step.xp = xp.data_ptr<float>() + t * GH;
+        step.hp = recurrent ? hp.data_ptr<float>() : nullptr;
+        step.hPrev = hPrev;
+        step.cPrev = cellState ? (t > 0 ? extra[t - 1].data_ptr<float>() : zeros.data_ptr<float>()) : nullptr;
+        step.h = y[t].data_ptr<float>();
+        step.gates = gates.defined() ? gates.data_ptr<float>() : nullptr;
+        step.extra = extra.defined() ? extra[t].data_ptr<float>() : nullptr;
+        cell.fusedForward(step, 0, 1);
+    }
+    if (cellState)
+        c = extra;
+    return y;
+}
+
+// The states shifted by one step: the state each step starts from.
+torch::Tensor previous(const torch::Tensor& states)
+{
+    return torch::cat({torch::zeros({1, states.size(1)}), states.slice(0, 0, states.size(0) - 1)}, 0);
+}
+
+// saliency[t][s] = |d log p(next of t) / d x_s| for s <= t. One backward
+// pass per guess would walk the recurrence T times one row at a time; here
+// the guesses go in groups: the group's copies of the text run side by side
+// as one batch (each step one GEMM), copy j ends in guess g0 + j, and one
+// backward pass through their summed log-probabilities gives every copy's
+// gradient at once.
+std::vector<std::vector<double>> saliency(const cells::Cell& cell, const std::vector<cells::LayerWeights>& layers,
+                                          const torch::Tensor& headW, const torch::Tensor& headB,
+                                          const torch::Tensor& x, const std::vector<std::int64_t>& ids, std::int64_t H)
+{
+    constexpr std::int64_t kGroup = 32;
+    const bool cellState = cell.info().cellState;
+    const std::int64_t T = x.size(0), V = x.size(1);
+    std::vector<std::vector<double>> out;
+    for (std::int64_t g0 = 0; g0 + 1 < T; g0 += kGroup) {
+        const std::int64_t n = std::min(kGroup, T - 1 - g0), steps = g0 + n;  // guesses g0 .. g0+n-1
+        torch::Tensor copies = x.slice(0, 0, steps).unsqueeze(0).expand({n, steps, V}).clone().requires_grad_(true);
+        torch::Tensor input = copies;  // (n, steps, In)
+        for (const auto& w : layers) {
+            cells::State state{torch::zeros({n, H}), cellState ? torch::zeros({n, H}) : torch::Tensor()};
+            std::vector<torch::Tensor> outputs;
+            for (std::int64_t k = 0; k < steps; ++k) {
+                state = cell.step(w, input.select(1, k), state).next;
+                outputs.push_back(state.h);
+            }
+            input = torch::stack(outputs, 1);  // (n, steps, H)
+        }
+        const torch::Tensor rows = torch::arange(n), at = rows + g0;
+        const torch::Tensor last = input.index({rows, at});  // copy j's state at its guess: (n, H)
+        const torch::Tensor logProbs = torch::log_softmax(torch::nn::functional::linear(last, headW, headB), 1);
+        const torch::Tensor next = torch::tensor(std::vector<std::int64_t>(ids.begin() + g0 + 1, ids.begin() + g0 + n + 1));
+        const torch::Tensor target = logProbs.gather(1, next.unsqueeze(1)).sum();
+        const torch::Tensor norms = torch::autograd::grad({target}, {copies})[0].norm(2, 2).contiguous();  // (n, steps)
+        for (std::int64_t j = 0; j < n; ++j) {
+            const float* r = norms[j].data_ptr<float>();
+            out.emplace_back(r, r + g0 + j + 1);
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+Inspection inspectModel(const LanguageModel& model, const Vocab& vocab, const std::vector<std::string>& tokens,
+                        const InspectOptions& options)
+{
+    if (tokens.empty())
+        throw Error("inspect: the text is empty");
+    const auto start = std::chrono::steady_clock::now();
+    const cells::Cell& cell = cells::cell(model.arch());
+    const CellInfo& info = cell.info();
+    const std::int64_t T = static_cast<std::int64_t>(tokens.size());
+    const std::int64_t V = model.vocab();
+    const std::int64_t H = model.hidden();
+    const std::int64_t L = model.layers();
+
+    // A snapshot of the weights on the CPU: training may go on meanwhile, on
+    // any device, and every implementation (builtin, scratch, fused) has them
+    // under the same names.
+    std::map<std::string, torch::Tensor> params;
+    for (const auto& p : model.named_parameters())
+        params[p.key()] = p.value().detach().to(torch::kCPU, torch::kFloat32).clone();
+    std::vector<cells::LayerWeights> layers;
+    for (std::int64_t l = 0; l < L; ++l) {
+        const std::string k = std::to_string(l);
+        cells::LayerWeights w;
+        w.wIh = parameter(params, "rnn.weight_ih_l" + k);
+        w.bIh = parameter(params, "rnn.bias_ih_l" + k);
+        if (info.hiddenWeights) {
+            // Stored transposed, read through a transposed view: the step's
+            // h · W_hhᵀ then multiplies by a contiguous matrix, BLAS's faster
+            // case for one row at a time.
+            w.wHh = parameter(params, "rnn.weight_hh_l" + k).t().contiguous().t();
+            w.bHh = parameter(params, "rnn.bias_hh_l" + k);
+        }
+        layers.push_back(w);
+    }
+    const torch::Tensor headW = parameter(params, "head.weight"), headB = parameter(params, "head.bias");
+
+    Inspection out;
+    out.arch = info.key;
+    out.layers = static_cast<int>(L);
+    out.hidden = static_cast<int>(H);
+    out.valueNames = info.inspected;
+    std::vector<std::int64_t> ids;
+    for (const auto& t : tokens) {
+        ids.push_back(vocab.index(t));
+        if (ids.back() == 0 && t != vocab.token(0))
+            out.unknown.push_back(t);
+    }
+
+    const torch::Tensor idTensor = torch::tensor(ids, torch::kInt64);
+    const torch::Tensor x = torch::one_hot(idTensor, V).to(torch::kFloat32);  // (T, V)
+    std::optional<torch::NoGradGuard> noGrad(std::in_place);
+
+    // The values come from the cell's textbook step, the same equations every
+    // implementation is tested equal to: the states first, fast, then one
+    // textbook step for all characters at once from the state each one
+    // started from.
+    std::vector<torch::Tensor> hs(static_cast<std::size_t>(L));                   // (T, H) per layer
+    std::vector<std::vector<torch::Tensor>> values(static_cast<std::size_t>(L));  // per layer: (T, H) per value
+    torch::Tensor input = x;
+    for (std::int64_t l = 0; l < L; ++l) {
+        const auto& w = layers[static_cast<std::size_t>(l)];
+        torch::Tensor c;
+        const torch::Tensor h = fastLayer(cell, w, input, H, c);
+        const cells::Step step = cell.step(w, input, {previous(h), info.cellState ? previous(c) : c});
+        values[static_cast<std::size_t>(l)] = step.values;
+        input = hs[static_cast<std::size_t>(l)] = step.next.h;
+    }
+    const torch::Tensor logProbs = torch::log_softmax(torch::nn::functional::linear(input, headW, headB), 1);  // (T, V)
+    const torch::Tensor probs = logProbs.detach().exp();
+    const int k = static_cast<int>(std::min<std::int64_t>(std::max(1, options.topK), V));
+    const auto [topP, topId] = probs.topk(k, 1);
+
+    double nll = 0;
+    for (std::int64_t t = 0; t < T; ++t) {
+        InspectStep s;
+        s.token = tokens[static_cast<std::size_t>(t)];
+        if (t + 1 < T) {
+            s.next = tokens[static_cast<std::size_t>(t + 1)];
+            s.pNext = probs[t][ids[static_cast<std::size_t>(t + 1)]].item<double>();
+            nll -= logProbs[t][ids[static_cast<std::size_t>(t + 1)]].item<double>();
+        } else {
+            s.pNext = std::numeric_limits<double>::quiet_NaN();
+        }
+        for (int j = 0; j < k; ++j)
+            s.top.push_back({vocab.token(topId[t][j].item<std::int64_t>()), topP[t][j].item<double>()});
+        for (std::int64_t l = 0; l < L; ++l) {
+            InspectLayer layer;
+            layer.h = row(hs[static_cast<std::size_t>(l)][t].detach());
+            for (const torch::Tensor& v : values[static_cast<std::size_t>(l)])
+                layer.values.push_back(row(v[t].detach()));
+            s.layers.push_back(std::move(layer));
+        }
+        out.steps.push_back(std::move(s));
+    }
+    out.perplexity = T > 1 ? std::exp(nll / static_cast<double>(T - 1)) : std::numeric_limits<double>::quiet_NaN();
+
+    if (options.saliency) {
+        noGrad.reset();
+        out.saliency = saliency(cell, layers, headW, headB, x, ids, H);
+    }
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return out;
+}
+
+} // namespace lm
+
+std::string inspectionJson(const Inspection& in)
+{
+    using json = nlohmann::ordered_json;  // keys in the order written: r, z, n as the book has them
+    const cells::Cell& cell = cells::cell(Arch{in.arch});
+    const auto& blocks = cell.info().blocks;
+    auto isGate = [&](const std::string& name) { return std::find(blocks.begin(), blocks.end(), name) != blocks.end(); };
+    auto number = [](double v) -> json { return std::isfinite(v) ? json(v) : json(nullptr); };
+    json steps = json::array();
+    for (const InspectStep& s : in.steps) {
+        json step{{"char", s.token}};
+        if (!s.next.empty() || !std::isnan(s.pNext)) {
+            step["next"] = s.next;
+            step["p_next"] = number(s.pNext);
+        }
+        json top = json::array();
+        for (const NextGuess& g : s.top)
+            top.push_back({{"char", g.token}, {"p", number(g.p)}});
+        step["top"] = top;
+        json layers = json::array();
+        for (const InspectLayer& l : s.layers) {
+            json layer{{"h", l.h}};
+            json gates = json::object();
+            for (std::size_t i = 0; i < l.values.size() && i < in.valueNames.size(); ++i) {
+                if (isGate(in.valueNames[i]))
+                    gates[in.valueNames[i]] = l.values[i];
+                else
+                    layer[in.valueNames[i]] = l.values[i];  // LSTM's c, the RNN's pre-activation a
+            }
+            layer["gates"] = gates;
+            layers.push_back(layer);
+        }
+        step["layers"] = layers;
+        steps.push_back(step);
+    }
+    json out{{"arch", in.arch}, {"layers", in.layers}, {"hidden", in.hidden}, {"perplexity", number(in.perplexity)},
+             {"steps", steps}};
+    if (!in.unknown.empty())
+        out["unknown"] = in.unknown;
+    if (!in.saliency.empty())
+        out["saliency"] = in.saliency;
+    out["seconds"] = in.seconds;
+    return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+} // namespace traveller

@@ -1,0 +1,282 @@
+// The Lens's numbers (LmSession::inspect, lm::inspectModel) for every cell
+// and implementation: the guesses are the model's own softmax, the gates
+// rebuild the hidden states through the cell's equations, saliency matches
+// finite differences, and the text's perplexity an independent evaluation.
+#include "Checkpoint.h"
+#include "cells/Cell.h"
+#include "lm/Inspect.h"
+#include "lm/LmModels.h"
+#include "traveller/core/Cells.h"
+#include "traveller/core/Corpus.h"
+#include "traveller/core/Presets.h"
+#include "traveller/core/Training.h"
+
+#include "TestData.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+using namespace traveller;
+
+namespace {
+
+const std::string kText = "the time traveller (for so it will be convenient to speak of him)";
+
+Vocab charVocab()
+{
+    std::vector<std::string> chars;
+    for (char c : std::string("abcdefghijklmnopqrstuvwxyz ()"))
+        chars.push_back(std::string(1, c));
+    return Vocab::build(chars);
+}
+
+std::vector<std::string> chars(const std::string& text)
+{
+    std::vector<std::string> out;
+    for (char c : text)
+        out.push_back(std::string(1, c));
+    return out;
+}
+
+struct Case {
+    std::string arch;
+    Impl impl;
+    int layers;
+};
+
+std::vector<Case> everyCellAndImplementation()
+{
+    std::vector<Case> out;
+    for (const CellInfo& cell : cellCatalogue())
+        for (Impl impl : {Impl::Builtin, Impl::Scratch, Impl::Fused})
+            if (impl != Impl::Builtin || cell.builtinLayer)
+                for (int layers : {1, 2})
+                    out.push_back({cell.key, impl, layers});
+    return out;
+}
+
+std::string caseName(const ::testing::TestParamInfo<Case>& info)
+{
+    static const char* impls[] = {"builtin", "scratch", "fused"};
+    return info.param.arch + "_" + impls[static_cast<int>(info.param.impl)] + "_L" + std::to_string(info.param.layers);
+}
+
+class Lens : public ::testing::TestWithParam<Case> {};
+
+} // namespace
+
+TEST_P(Lens, GuessesAreTheModelsOwnAndTheGatesRebuildTheStates)
+{
+    torch::manual_seed(7);
+    const Vocab vocab = charVocab();
+    ModelConfig mc;
+    mc.arch = Arch{GetParam().arch};
+    mc.impl = GetParam().impl;
+    mc.hidden = 24;
+    mc.layers = GetParam().layers;
+    auto model = lm::makeLanguageModel(mc, vocab.size(), torch::kCPU);
+    const auto tokens = chars(kText);
+    InspectOptions options;
+    options.topK = 4;
+    options.saliency = false;
+    const Inspection in = lm::inspectModel(*model, vocab, tokens, options);
+    ASSERT_EQ(in.steps.size(), tokens.size());
+    EXPECT_EQ(in.layers, mc.layers);
+    EXPECT_EQ(in.hidden, 24);
+
+    // The model's own forward pass over the same text, batch 1.
+    std::vector<std::int64_t> ids;
+    for (const auto& t : tokens)
+        ids.push_back(vocab.index(t));
+    torch::NoGradGuard noGrad;
+    lm::RnnState state = model->initialState(1, torch::kCPU);
+    const torch::Tensor probs =
+        torch::softmax(model->forward(torch::tensor(ids, torch::kInt64).unsqueeze(0), state), 1);  // (T, V)
+    double nll = 0;
+    for (std::size_t t = 0; t < tokens.size(); ++t) {
+        const InspectStep& s = in.steps[t];
+        ASSERT_EQ(s.top.size(), 4u);
+        for (const NextGuess& g : s.top)
+            EXPECT_NEAR(g.p, probs[static_cast<std::int64_t>(t)][vocab.index(g.token)].item<double>(), 1e-5);
+        EXPECT_GE(s.top[0].p, s.top[3].p);
+        if (t + 1 < tokens.size()) {
+            EXPECT_EQ(s.next, tokens[t + 1]);
+            EXPECT_NEAR(s.pNext, probs[static_cast<std::int64_t>(t)][ids[t + 1]].item<double>(), 1e-5);
+            nll -= std::log(s.pNext);
+        } else {
+            EXPECT_TRUE(s.next.empty());
+            EXPECT_TRUE(std::isnan(s.pNext));
+        }
+    }
+    EXPECT_NEAR(in.perplexity, std::exp(nll / static_cast<double>(tokens.size() - 1)), 1e-6 * in.perplexity);
+
+    // The gates rebuild h (and c) through the cell's equations.
+    const std::string arch = GetParam().arch;
+    auto value = [&](std::size_t t, int l, const std::string& name) {
+        for (std::size_t i = 0; i < in.valueNames.size(); ++i)
+            if (in.valueNames[i] == name)
+                return in.steps[t].layers[static_cast<std::size_t>(l)].values[i];
+        ADD_FAILURE() << "no value " << name;
+        return std::vector<float>();
+    };
+    for (int l = 0; l < mc.layers; ++l)
+        for (std::size_t t = 0; t < tokens.size(); ++t) {
+            const auto& h = in.steps[t].layers[static_cast<std::size_t>(l)].h;
+            ASSERT_EQ(h.size(), 24u);
+            for (std::size_t j = 0; j < h.size(); ++j) {
+                const float hPrev = t > 0 ? in.steps[t - 1].layers[static_cast<std::size_t>(l)].h[j] : 0.0f;
+                if (arch == "gru") {
+                    const float z = value(t, l, "z")[j], n = value(t, l, "n")[j];
+                    EXPECT_NEAR(h[j], (1 - z) * n + z * hPrev, 1e-5);
+                } else if (arch == "lstm") {
+                    const float cPrev = t > 0 ? value(t - 1, l, "c")[j] : 0.0f;
+                    const float i = value(t, l, "i")[j], f = value(t, l, "f")[j], g = value(t, l, "g")[j],
+                                o = value(t, l, "o")[j], c = value(t, l, "c")[j];
+                    EXPECT_NEAR(c, f * cPrev + i * g, 1e-5);
+                    EXPECT_NEAR(h[j], o * std::tanh(c), 1e-5);
+                } else if (arch == "rnn") {
+                    EXPECT_NEAR(h[j], std::tanh(value(t, l, "a")[j]), 1e-5);
+                } else if (arch == "mingru") {
+                    const float z = value(t, l, "z")[j], n = value(t, l, "n")[j];
+                    EXPECT_NEAR(h[j], (1 - z) * hPrev + z * n, 1e-5);
+                }
+            }
+        }
+}
+
+INSTANTIATE_TEST_SUITE_P(Registry, Lens, ::testing::ValuesIn(everyCellAndImplementation()), caseName);
+
+TEST(Lens, SaliencyIsTheGradientOfEachGuessAsFiniteDifferencesSeeIt)
+{
+    torch::manual_seed(3);
+    const Vocab vocab = charVocab();
+    ModelConfig mc;
+    mc.arch = Arch::Gru;
+    mc.impl = Impl::Scratch;
+    mc.hidden = 16;
+    mc.layers = 2;
+    auto model = lm::makeLanguageModel(mc, vocab.size(), torch::kCPU);
+    model->to(torch::kFloat64);
+    // Longer than one group of guesses (32): the second group's gradients too.
+    const auto tokens = chars("the time traveller for so it will be convenient");
+    const Inspection in = lm::inspectModel(*model, vocab, tokens, {});
+    ASSERT_EQ(in.saliency.size(), tokens.size() - 1);
+
+    // log p(next of t) as a function of the one-hot inputs, in double, through
+    // the textbook step with the model's weights.
+    std::map<std::string, torch::Tensor> p;
+    for (const auto& kv : model->named_parameters())
+        p[kv.key()] = kv.value().detach().to(torch::kFloat64);
+    const cells::Cell& cell = cells::cell(Arch::Gru);
+    auto logP = [&](const torch::Tensor& x, std::size_t t, std::int64_t next) {
+        torch::Tensor input = x;
+        for (int l = 0; l < 2; ++l) {
+            const std::string k = std::to_string(l);
+            cells::LayerWeights w{p["rnn.weight_ih_l" + k], p["rnn.weight_hh_l" + k], p["rnn.bias_ih_l" + k],
+                                  p["rnn.bias_hh_l" + k]};
+            cells::State s{torch::zeros({1, 16}, torch::kFloat64), {}};
+            input = cells::textbookLayer(cell, w, input.unsqueeze(1), s).squeeze(1);
+        }
+        const auto logits = torch::nn::functional::linear(input, p["head.weight"], p["head.bias"]);
+        return torch::log_softmax(logits, 1)[static_cast<std::int64_t>(t)][next].item<double>();
+    };
+    std::vector<std::int64_t> ids;
+    for (const auto& t : tokens)
+        ids.push_back(vocab.index(t));
+    const torch::Tensor x = torch::one_hot(torch::tensor(ids), vocab.size()).to(torch::kFloat64);
+    const double eps = 1e-6;
+    for (std::size_t t : {std::size_t{3}, std::size_t{31}, std::size_t{32}, tokens.size() - 2}) {
+        ASSERT_EQ(in.saliency[t].size(), t + 1);
+        for (std::size_t s : {std::size_t{0}, t / 2, t}) {
+            double sq = 0;
+            for (std::int64_t j = 0; j < vocab.size(); ++j) {
+                torch::Tensor up = x.clone(), down = x.clone();
+                up[static_cast<std::int64_t>(s)][j] += eps;
+                down[static_cast<std::int64_t>(s)][j] -= eps;
+                const double d = (logP(up, t, ids[t + 1]) - logP(down, t, ids[t + 1])) / (2 * eps);
+                sq += d * d;
+            }
+            EXPECT_NEAR(in.saliency[t][s], std::sqrt(sq), 2e-3 * std::max(1.0, std::sqrt(sq)))
+                << "t " << t << " s " << s;
+        }
+    }
+}
+
+TEST(Lens, TheTextsPerplexityIsAnIndependentEvaluationOfTheSameWeights)
+{
+    // A trained session's Lens perplexity of the corpus's first 2,000
+    // characters against the cross-entropy of the same weights loaded into a
+    // model of their own (builtin), one forward pass.
+    ExperimentConfig c;
+    setConfigValue(c, "model.arch", "lstm");
+    setConfigValue(c, "model.impl", "fused");
+    setConfigValue(c, "model.hidden", "32");
+    setConfigValue(c, "train.epochs", "3");
+    setConfigValue(c, "data.max_tokens", "3000");
+    setConfigValue(c, "train.device", "cpu");
+    setConfigValue(c, "sample.every", "0");
+    LmSession session(c, test::dataDir());
+    TrainingObserver quiet;
+    RunControl control;
+    session.train(quiet, control);
+    const auto& corpus = session.corpus();
+    std::string text;
+    std::vector<std::int64_t> ids(corpus.ids.begin(), corpus.ids.begin() + 2000);
+    for (std::int64_t id : ids)
+        text += corpus.vocab.token(id);
+    InspectOptions options;
+    options.saliency = false;
+    const Inspection in = session.inspect(text, options);
+    ASSERT_EQ(in.steps.size(), 2000u);
+    EXPECT_TRUE(in.unknown.empty());
+
+    const std::string path = ::testing::TempDir() + "lens-lstm.pt";
+    session.saveCheckpoint(path);
+    ModelConfig builtin = c.model;
+    builtin.impl = Impl::Builtin;
+    auto model = lm::makeLanguageModel(builtin, corpus.vocab.size(), torch::kCPU);
+    torch::optim::SGD sgd(model->parameters(), torch::optim::SGDOptions(1.0));
+    loadCheckpointFile(*model, sgd, path, torch::kCPU);
+    torch::NoGradGuard noGrad;
+    lm::RnnState state = model->initialState(1, torch::kCPU);
+    const torch::Tensor x = torch::tensor(ids, torch::kInt64);
+    const torch::Tensor logits = model->forward(x.slice(0, 0, 1999).unsqueeze(0), state);
+    const double loss = torch::nn::functional::cross_entropy(logits, x.slice(0, 1, 2000)).item<double>();
+    EXPECT_NEAR(in.perplexity, std::exp(loss), 1e-4 * in.perplexity);
+    // Better than guessing uniformly after 3 epochs, far from perfect.
+    EXPECT_GT(in.perplexity, 1.5);
+    EXPECT_LT(in.perplexity, static_cast<double>(corpus.vocab.size()));
+    EXPECT_THROW(session.inspect("", options), Error);
+    // The checkpoint says which experiment it holds.
+    EXPECT_EQ(parseExperimentYaml(checkpointFileConfig(path), path).model.hidden, 32);
+}
+
+TEST(Lens, ABookGruHasMemorisedTheOpeningOfTheBook)
+{
+    // The book's GRU (hidden 256, 500 epochs on the first 10,000 characters)
+    // reaches perplexity ~1.0: it has memorised its text, and the Lens shows it
+    // guessing the opening character after character.
+    ExperimentConfig c = loadExperimentFile(resolvePreset("book-gru", PresetKind::Experiment));
+    setConfigValue(c, "train.device", "cpu");
+    setConfigValue(c, "sample.every", "0");
+    LmSession session(c, test::dataDir());
+    TrainingObserver quiet;
+    RunControl control;
+    const RunResult r = session.train(quiet, control);
+    ASSERT_EQ(r.status, RunStatus::Finished);
+    std::string opening;
+    for (std::size_t i = 0; i < 200; ++i)
+        opening += session.corpus().vocab.token(session.corpus().ids[i]);
+    InspectOptions options;
+    options.saliency = false;
+    const Inspection in = session.inspect(opening, options);
+    int confident = 0;
+    for (std::size_t t = 0; t + 1 < in.steps.size(); ++t)
+        confident += in.steps[t].pNext > 0.5;
+    EXPECT_GT(confident, 199 * 3 / 4) << "of 199 guesses";
+    EXPECT_LT(in.perplexity, 1.5);
+}
