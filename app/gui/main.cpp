@@ -10,6 +10,7 @@
 #include "traveller/core/Training.h"
 #include "traveller/ui/ExperimentPanel.h"
 #include "traveller/ui/LineChart.h"
+#include "traveller/ui/LensPanel.h"
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/ResponsivenessProbe.h"
 #include "traveller/ui/RunsPanel.h"
@@ -142,6 +143,16 @@ int main(int argc, char** argv)
                                          "With --screenshot-after: then switch to presentation mode and grab again.",
                                          "PNG");
     parser.addOption(afterPresentation);
+    QCommandLineOption lensShot("screenshot-lens",
+                                "Inspect --lens-text with run --lens-run of the library in the Lens tab, show "
+                                "--lens-value (e.g. z) of --lens-unit at --lens-step, grab the window, quit.",
+                                "PNG");
+    QCommandLineOption lensRun("lens-run", "Run id for --screenshot-lens.", "ID");
+    QCommandLineOption lensText("lens-text", "Text for --screenshot-lens.", "TEXT", "time traveller");
+    QCommandLineOption lensValue("lens-value", "h or a value the cell exposes, for --screenshot-lens.", "NAME", "h");
+    QCommandLineOption lensUnit("lens-unit", "Unit for --screenshot-lens.", "N", "0");
+    QCommandLineOption lensStep("lens-step", "Step (character) for --screenshot-lens.", "N", "0");
+    parser.addOptions({lensShot, lensRun, lensText, lensValue, lensUnit, lensStep});
     parser.addOptions({dataDir, set, queue, measure, baseline, during, duringEpoch, after, select, size, translateShot,
                        translateEpochs, library, sweepsShot, sweepOption, runsShot});
     parser.process(app);
@@ -230,6 +241,39 @@ int main(int argc, char** argv)
             });
         });
         QTimer::singleShot(200, panel, &TranslatePanel::train);
+        return app.exec();
+    }
+
+    if (parser.isSet(lensShot)) {
+        using traveller::ui::LensPanel;
+        LensPanel* lens = window.lensPanel();
+        window.show();
+        window.tabs()->setCurrentWidget(lens);
+        QObject::connect(lens, &LensPanel::inspected, &app, [&](bool ok) {
+            if (!ok) {
+                std::fprintf(stderr, "traveller: %s\n", qPrintable(lens->message()));
+                app.exit(1);
+                return;
+            }
+            int value = -1;
+            const auto& names = lens->inspection()->valueNames;
+            for (std::size_t i = 0; i < names.size(); ++i)
+                if (QString::fromStdString(names[i]) == parser.value(lensValue))
+                    value = static_cast<int>(i);
+            lens->choose(0, value, parser.value(lensUnit).toInt());
+            lens->setStep(parser.value(lensStep).toInt());
+            QTimer::singleShot(400, &app, [&] {
+                grabTo(window, parser.value(lensShot));
+                app.quit();
+            });
+        });
+        QTimer::singleShot(200, &app, [&] {
+            lens->refreshRuns();
+            if (!lens->inspectRun(parser.value(lensRun).toLongLong(), parser.value(lensText))) {
+                std::fprintf(stderr, "traveller: %s\n", qPrintable(lens->message()));
+                app.exit(1);
+            }
+        });
         return app.exec();
     }
 

@@ -15,31 +15,49 @@ GenerateWorker::GenerateWorker(QString dataDir) : dataDir_(std::move(dataDir)) {
 
 GenerateWorker::~GenerateWorker() = default;
 
+LmSession& GenerateWorker::sessionFor(qint64 runId, const QString& configYaml, const QString& checkpointPath)
+{
+    const QFileInfo file(checkpointPath);
+    if (!file.isFile())
+        throw Error("run " + std::to_string(runId) + " has no weights yet (no checkpoint)");
+    // A resumed run rewrites its checkpoint: reload when the file changed.
+    if (!session_ || sessionRun_ != runId || sessionCheckpoint_ != checkpointPath ||
+        sessionStamp_ != file.lastModified()) {
+        session_.reset();
+        ExperimentConfig config = parseExperimentYaml(configYaml.toStdString());
+        config.train.device = "cpu";  // a few hundred characters need no GPU
+        auto session = std::make_unique<LmSession>(config, dataDir_.toStdString());
+        session->loadCheckpoint(checkpointPath.toStdString());
+        session_ = std::move(session);
+        sessionRun_ = runId;
+        sessionCheckpoint_ = checkpointPath;
+        sessionStamp_ = file.lastModified();
+    }
+    return *session_;
+}
+
 void GenerateWorker::generate(int requestId, qint64 runId, const QString& configYaml, const QString& checkpointPath,
                               const QString& prefix, int length, double temperature)
 {
     try {
-        const QFileInfo file(checkpointPath);
-        if (!file.isFile())
-            throw Error("run " + std::to_string(runId) + " has no weights yet (no checkpoint)");
-        // A resumed run rewrites its checkpoint: reload when the file changed.
-        if (!session_ || sessionRun_ != runId || sessionCheckpoint_ != checkpointPath ||
-            sessionStamp_ != file.lastModified()) {
-            session_.reset();
-            ExperimentConfig config = parseExperimentYaml(configYaml.toStdString());
-            config.train.device = "cpu";  // writing a few hundred characters needs no GPU
-            auto session = std::make_unique<LmSession>(config, dataDir_.toStdString());
-            session->loadCheckpoint(checkpointPath.toStdString());
-            session_ = std::move(session);
-            sessionRun_ = runId;
-            sessionCheckpoint_ = checkpointPath;
-            sessionStamp_ = file.lastModified();
-        }
+        LmSession& session = sessionFor(runId, configYaml, checkpointPath);
         const std::string text =
-            session_->generate(prefix.toStdString(), length, temperature, generationSeed(session_->config()));
+            session.generate(prefix.toStdString(), length, temperature, generationSeed(session.config()));
         Q_EMIT generated(requestId, runId, QString::fromStdString(text), QString());
     } catch (const std::exception& e) {
         Q_EMIT generated(requestId, runId, QString(), QString::fromStdString(e.what()));
+    }
+}
+
+void GenerateWorker::inspect(int requestId, qint64 runId, const QString& configYaml, const QString& checkpointPath,
+                             const QString& text, const InspectOptions& options)
+{
+    try {
+        LmSession& session = sessionFor(runId, configYaml, checkpointPath);
+        auto result = std::make_shared<const Inspection>(session.inspect(text.toStdString(), options));
+        Q_EMIT inspected(requestId, runId, result, QString());
+    } catch (const std::exception& e) {
+        Q_EMIT inspected(requestId, runId, nullptr, QString::fromStdString(e.what()));
     }
 }
 

@@ -4,6 +4,7 @@
 #include "traveller/core/Presets.h"
 #include "traveller/core/Training.h"
 #include "traveller/ui/ExperimentPanel.h"
+#include "traveller/ui/LensPanel.h"
 #include "traveller/ui/RunLibrary.h"
 #include "traveller/ui/RunsPanel.h"
 #include "traveller/ui/SweepsPanel.h"
@@ -177,6 +178,7 @@ MainWindow::~MainWindow()
     delete sweepsPanel_;
     delete runsPanel_;
     delete translatePanel_;
+    delete lensPanel_;
 }
 
 void MainWindow::buildTabs()
@@ -201,10 +203,14 @@ void MainWindow::buildTabs()
     runsPanel_ = new RunsPanel(*library_, dataDir_);
     runsPanel_->setObjectName("runsPanel");
     tabs_->addTab(runsPanel_, tr("Runs"));
+    lensPanel_ = new LensPanel(*library_, dataDir_);
+    tabs_->addTab(lensPanel_, tr("Lens"));
     // The library is read when its tab is shown and whenever a sweep records a run.
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
         if (tabs_->widget(index) == runsPanel_)
             runsPanel_->refresh();
+        if (tabs_->widget(index) == lensPanel_)
+            lensPanel_->refreshRuns();
         refreshStatusBar();  // the language model's figures belong to its tab
     });
     connect(sweepsPanel_, &SweepsPanel::runRecorded, runsPanel_, &RunsPanel::refresh);
@@ -296,7 +302,7 @@ void MainWindow::buildMenus()
         else
             pauseRun();
     });
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < tabs_->count(); ++i) {
         auto* tab = new QShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)), this);
         connect(tab, &QShortcut::activated, this, [this, i] { tabs_->setCurrentIndex(i); });
     }

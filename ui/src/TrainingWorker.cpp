@@ -1,4 +1,5 @@
 #include "traveller/ui/TrainingWorker.h"
+#include "traveller/ui/GenerateWorker.h"
 
 #include "traveller/core/RunRules.h"
 
@@ -20,6 +21,7 @@ void registerUiMetaTypes()
     qRegisterMetaType<traveller::ui::RunStarted>();
     qRegisterMetaType<traveller::ui::RunOutcome>();
     qRegisterMetaType<traveller::ui::RunFailure>();
+    qRegisterMetaType<traveller::ui::InspectionPtr>();
 }
 
 TrainingWorker::TrainingWorker(int runId, ExperimentConfig config, QString dataDir, std::shared_ptr<RunStore> store)

@@ -1,9 +1,11 @@
-// Writes text with a stored run's final weights, on a worker QThread: the
-// run's config builds an LmSession (corpus and vocabulary), its checkpoint
-// is loaded, and generate() continues the prefix. The session is kept for
-// the next request while the same checkpoint file is asked for.
+// Writes text with a stored run's final weights, and inspects what they
+// compute on a text (the Lens), on a worker QThread: the run's config builds
+// an LmSession (corpus and vocabulary), its checkpoint is loaded, and
+// generate() continues the prefix or inspect() reads the text. The session is
+// kept for the next request while the same checkpoint file is asked for.
 #pragma once
 
+#include "traveller/core/Inspect.h"
 #include "traveller/core/Training.h"
 
 #include <QDateTime>
@@ -13,6 +15,8 @@
 #include <memory>
 
 namespace traveller::ui {
+
+using InspectionPtr = std::shared_ptr<const Inspection>;
 
 class GenerateWorker : public QObject {
     Q_OBJECT
@@ -24,11 +28,19 @@ public:
     void generate(int requestId, qint64 runId, const QString& configYaml, const QString& checkpointPath,
                   const QString& prefix, int length, double temperature);
 
+    // Worker thread (queued): what the weights compute on `text`; answers inspected().
+    void inspect(int requestId, qint64 runId, const QString& configYaml, const QString& checkpointPath,
+                 const QString& text, const InspectOptions& options);
+
 Q_SIGNALS:
     // Exactly one of text and error is set.
     void generated(int requestId, qint64 runId, const QString& text, const QString& error);
+    // Exactly one of inspection and error is set.
+    void inspected(int requestId, qint64 runId, const traveller::ui::InspectionPtr& inspection, const QString& error);
 
 private:
+    LmSession& sessionFor(qint64 runId, const QString& configYaml, const QString& checkpointPath);
+
     const QString dataDir_;
     std::unique_ptr<LmSession> session_;  // worker thread only
     qint64 sessionRun_ = 0;
@@ -37,3 +49,5 @@ private:
 };
 
 } // namespace traveller::ui
+
+Q_DECLARE_METATYPE(traveller::ui::InspectionPtr)

@@ -23,6 +23,7 @@ class QTabWidget;
 namespace traveller::ui {
 
 class ExperimentPanel;
+class LensPanel;
 class LineChart;
 class RunLibrary;
 class RunsPanel;
@@ -50,6 +51,7 @@ public:
     TranslatePanel* translatePanel() const { return translatePanel_; }
     SweepsPanel* sweepsPanel() const { return sweepsPanel_; }
     RunsPanel* runsPanel() const { return runsPanel_; }
+    LensPanel* lensPanel() const { return lensPanel_; }
     QTabWidget* tabs() const { return tabs_; }
     QString dataDir() const { return dataDir_; }
 
@@ -115,6 +117,7 @@ private:
     TranslatePanel* translatePanel_;
     SweepsPanel* sweepsPanel_;
     RunsPanel* runsPanel_;
+    LensPanel* lensPanel_;
     QTabWidget* tabs_;
     QAction* presentationAction_;
     QFont baseFont_;

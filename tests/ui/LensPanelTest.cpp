@@ -1,0 +1,134 @@
+// The Lens tab on real runs of a library: a trained GRU next to the book's
+// RNN at learning rate 10 (diverged). Both are listed and inspected off the
+// GUI thread; the text, the heatmap, the mean-value chart and the equations
+// show this step's numbers, and nothing breaks on the diverged one.
+#include "traveller/core/DataStore.h"
+#include "traveller/core/ExperimentConfig.h"
+#include "traveller/core/Presets.h"
+#include "traveller/core/RunStore.h"
+#include "traveller/core/Training.h"
+#include "traveller/ui/LensPanel.h"
+#include "traveller/ui/LineChart.h"
+#include "traveller/ui/RunLibrary.h"
+
+#include "../../ui/src/LensTextView.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace traveller;
+using namespace traveller::ui;
+
+namespace {
+
+std::int64_t recordRun(RunStore& store, ExperimentConfig c)
+{
+    const std::int64_t id = store.createRun({c, c.displayName(), "", "", "test"});
+    RecordOptions options;
+    options.dataDir = resolveDataDir();
+    options.programVersion = "test";
+    TrainingObserver quiet;
+    RunControl control;
+    trainRecordedRun(store, id, options, quiet, control);
+    return id;
+}
+
+} // namespace
+
+class LensPanelTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void readsATrainedGruAndADivergedRunBesideIt()
+    {
+        setTrainingThreads(2);
+        QTemporaryDir home;
+        qputenv("TRAVELLER_HOME", QFile::encodeName(home.path()));
+        std::int64_t gru = 0, wild = 0;
+        {
+            RunStore store(RunStore::resolveFolder());
+            ExperimentConfig c;
+            setConfigValue(c, "model.arch", "gru");
+            setConfigValue(c, "model.hidden", "32");
+            setConfigValue(c, "train.epochs", "8");
+            setConfigValue(c, "data.max_tokens", "3000");
+            setConfigValue(c, "train.device", "cpu");
+            gru = recordRun(store, c);
+            ExperimentConfig book = loadExperimentFile(resolvePreset("book-rnn", PresetKind::Experiment));
+            setConfigValue(book, "train.lr", "10");
+            setConfigValue(book, "train.device", "cpu");
+            wild = recordRun(store, book);
+            QCOMPARE(store.run(wild).status, std::string("diverged"));
+        }
+        RunLibrary library;
+        LensPanel lens(library, QString::fromStdString(resolveDataDir()));
+        lens.resize(1024, 700);
+        lens.show();
+        lens.refreshRuns();
+        auto* runs = lens.findChild<QComboBox*>("lensRunCombo");
+        QVERIFY(runs->findData(QVariant::fromValue<qint64>(gru)) >= 0);
+
+        QSignalSpy done(&lens, &LensPanel::inspected);
+        QVERIFY(lens.inspectRun(gru, "time traveller"));
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 30000);
+        QVERIFY(done.first().first().toBool());
+        const Inspection* in = lens.inspection();
+        QVERIFY(in);
+        QCOMPARE(in->steps.size(), std::size_t{14});
+        QCOMPARE(in->hidden, 32);
+        QCOMPARE(in->saliency.size(), std::size_t{13});
+        QVERIFY(lens.findChild<QLabel*>("lensSummary")->text().contains("perplexity"));
+
+        // The update gate z of unit 5 at step 4 ('t' of "traveller"): the
+        // equations show this step's numbers, which rebuild h.
+        int z = -1;
+        for (std::size_t i = 0; i < in->valueNames.size(); ++i)
+            if (in->valueNames[i] == "z")
+                z = static_cast<int>(i);
+        QVERIFY(z >= 0);
+        lens.choose(0, z, 5);
+        lens.setStep(5);
+        const QString eq = lens.equations();
+        QVERIFY2(eq.contains("Step 5: 't'"), qPrintable(eq));
+        const double zValue = in->steps[5].layers[0].values[static_cast<std::size_t>(z)][5];
+        QVERIFY2(eq.contains(QStringLiteral("z = σ(…) = %1").arg(zValue, 0, 'f', 3)), qPrintable(eq));
+        QVERIFY2(eq.contains(QStringLiteral("= %1").arg(static_cast<double>(in->steps[5].layers[0].h[5]), 0, 'f', 3)),
+                 qPrintable(eq));
+        // The heatmap: every unit at every character; the chart: the mean of z
+        // over the units and unit 5, one point per character.
+        QCOMPARE(lens.heatmap()->image().size(), QSize(14, 32));
+        QCOMPARE(lens.meanChart()->points("mean").size(), 14);
+        double mean = 0;
+        for (float v : in->steps[3].layers[0].values[static_cast<std::size_t>(z)])
+            mean += v;
+        QVERIFY(std::fabs(lens.meanChart()->points("mean")[3].y() - mean / 32) < 1e-5);
+        QCOMPARE(lens.meanChart()->points("unit")[3].y(), static_cast<double>(in->steps[3].layers[0].values[static_cast<std::size_t>(z)][5]));
+        // → steps on, as in class.
+        lens.textView()->setFocus();
+        QTest::keyClick(lens.textView(), Qt::Key_Right);
+        QVERIFY(lens.equations().contains("Step 6:"));
+
+        // The diverged run beside it: listed (it has weights), read, drawn.
+        QVERIFY(runs->findData(QVariant::fromValue<qint64>(wild)) >= 0);
+        QVERIFY(lens.inspectRun(wild, "time traveller"));
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 2, 60000);
+        QVERIFY(done.last().first().toBool() || !lens.message().isEmpty());
+        if (done.last().first().toBool()) {
+            QCOMPARE(lens.inspection()->arch, std::string("rnn"));
+            lens.choose(0, -1, 0);
+            QVERIFY(!lens.grab().isNull());
+            QVERIFY(lens.equations().contains("h = tanh(a)"));
+        }
+        // An empty text and a run that is not there are said, not thrown.
+        QVERIFY(!lens.inspectRun(gru, ""));
+        QVERIFY(!lens.inspectRun(9999, "abc"));
+        QVERIFY(!lens.message().isEmpty());
+    }
+};
+
+QTEST_MAIN(LensPanelTest)
+#include "LensPanelTest.moc"

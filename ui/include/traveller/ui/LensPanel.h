@@ -1,0 +1,87 @@
+// The Lens tab: what a trained language model computes on a text. Pick a run
+// of the library and type a text; character by character it shows the
+// model's next-character guesses, the text coloured by one unit, a units ×
+// characters heatmap of h or of a gate, each layer, the mean gate value per
+// character, and for the chosen step and unit the cell's equations with this
+// step's numbers (step with ← and →). Hover a character: the ones before it
+// are shaded by saliency. Computed off the GUI thread (LmSession::inspect).
+#pragma once
+
+#include "traveller/core/Inspect.h"
+
+#include <QList>
+#include <QString>
+#include <QWidget>
+
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace traveller::ui {
+
+class GenerateWorker;
+class LensHeatmap;
+class LensTextView;
+class LineChart;
+class MessageLabel;
+class RunLibrary;
+class WorkerThread;
+
+class LensPanel : public QWidget {
+    Q_OBJECT
+public:
+    LensPanel(RunLibrary& library, QString dataDir, QWidget* parent = nullptr);
+    ~LensPanel() override;
+
+    // Re-reads the library's runs that have weights (language models).
+    void refreshRuns();
+    // Inspects `text` with run `id`'s weights; inspected() follows. False,
+    // said in the tab, when the run cannot be read.
+    bool inspectRun(qint64 id, const QString& text);
+    const Inspection* inspection() const { return inspection_.get(); }
+    // What the view shows: layer, value (-1: h, else Inspection::valueNames),
+    // unit, and the step the equations are for.
+    void choose(int layer, int value, int unit);
+    void setStep(int step);
+    QString equations() const;
+    QString message() const;
+    LensTextView* textView() const { return text_; }
+    LensHeatmap* heatmap() const { return heatmap_; }
+    LineChart* meanChart() const { return meanChart_; }
+
+Q_SIGNALS:
+    void inspected(bool ok);
+
+private:
+    void showInspection();
+    void refreshViews();
+    void showEquations();
+
+    RunLibrary& library_;
+    const QString dataDir_;
+    std::unique_ptr<WorkerThread> thread_;
+    GenerateWorker* worker_ = nullptr;
+    int nextRequest_ = 1;
+    int pending_ = 0;
+    std::shared_ptr<const Inspection> inspection_;
+    int layer_ = 0, value_ = -1, unit_ = 0, step_ = 0;
+
+    QComboBox* runs_;
+    QLineEdit* textEdit_;
+    QPushButton* inspectButton_;
+    QSpinBox* layerSpin_;
+    QComboBox* valueCombo_;
+    QSpinBox* unitSpin_;
+    QLabel* summary_;
+    MessageLabel* message_;
+    LensTextView* text_;
+    LensHeatmap* heatmap_;
+    LineChart* meanChart_;
+    QLabel* equations_;
+};
+
+} // namespace traveller::ui

@@ -1,0 +1,351 @@
+#include "traveller/ui/LensPanel.h"
+
+#include "traveller/core/RunRules.h"
+#include "traveller/core/RunStore.h"
+#include "traveller/ui/GenerateWorker.h"
+#include "traveller/ui/LineChart.h"
+#include "traveller/ui/RunLibrary.h"
+#include "traveller/ui/RunTypes.h"
+
+#include "Format.h"
+#include "LensTextView.h"
+#include "MessageLabel.h"
+#include "WorkerThread.h"
+
+#include <QComboBox>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace traveller::ui {
+
+namespace {
+
+QString n3(double v) { return QString::number(v, 'f', 3); }
+
+// Value `name` of unit u in layer l at step t; NaN when the cell has none.
+double valueAt(const Inspection& in, std::size_t t, int l, const std::string& name, std::size_t u)
+{
+    for (std::size_t i = 0; i < in.valueNames.size(); ++i)
+        if (in.valueNames[i] == name)
+            return static_cast<double>(in.steps[t].layers[static_cast<std::size_t>(l)].values[i][u]);
+    return std::nan("");
+}
+
+} // namespace
+
+LensPanel::LensPanel(RunLibrary& library, QString dataDir, QWidget* parent)
+    : QWidget(parent), library_(library), dataDir_(std::move(dataDir)), thread_(std::make_unique<WorkerThread>())
+{
+    registerUiMetaTypes();
+    setObjectName("lensPanel");
+    runs_ = new QComboBox;
+    runs_->setObjectName("lensRunCombo");
+    runs_->setToolTip(tr("Runs of the library with stored weights (language models)"));
+    runs_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    runs_->setMinimumContentsLength(18);
+    auto* refresh = new QPushButton(tr("Refresh"));
+    refresh->setObjectName("lensRefreshButton");
+    connect(refresh, &QPushButton::clicked, this, &LensPanel::refreshRuns);
+    textEdit_ = new QLineEdit(QStringLiteral("time traveller"));
+    textEdit_->setObjectName("lensTextEdit");
+    textEdit_->setPlaceholderText(tr("A text to read: typed, pasted, a stretch of the book"));
+    inspectButton_ = new QPushButton(tr("Inspect"));
+    inspectButton_->setObjectName("lensInspectButton");
+    inspectButton_->setToolTip(tr("Read the text with the run's weights, character by character"));
+    auto go = [this] {
+        if (runs_->currentIndex() >= 0)
+            inspectRun(runs_->currentData().toLongLong(), textEdit_->text());
+    };
+    connect(inspectButton_, &QPushButton::clicked, this, go);
+    connect(textEdit_, &QLineEdit::returnPressed, this, go);
+
+    layerSpin_ = new QSpinBox;
+    layerSpin_->setObjectName("lensLayer");
+    layerSpin_->setPrefix(tr("layer "));
+    valueCombo_ = new QComboBox;
+    valueCombo_->setObjectName("lensValue");
+    valueCombo_->setToolTip(tr("h, or one of the cell's gates and candidates (GRU r, z, n; LSTM i, f, g, o and the cell "
+                               "state c; RNN a, the pre-activation)"));
+    unitSpin_ = new QSpinBox;
+    unitSpin_->setObjectName("lensUnit");
+    unitSpin_->setPrefix(tr("unit "));
+    unitSpin_->setToolTip(tr("The unit that colours the text and the equations show (click a heatmap row)"));
+    connect(layerSpin_, &QSpinBox::valueChanged, this, [this](int l) { choose(l, value_, unit_); });
+    connect(valueCombo_, &QComboBox::activated, this, [this](int i) { choose(layer_, valueCombo_->itemData(i).toInt(), unit_); });
+    connect(unitSpin_, &QSpinBox::valueChanged, this, [this](int u) { choose(layer_, value_, u); });
+
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Run:")));
+    bar->addWidget(runs_, 1);
+    bar->addWidget(refresh);
+    bar->addWidget(new QLabel(tr("Text:")));
+    bar->addWidget(textEdit_, 2);
+    bar->addWidget(inspectButton_);
+    auto* view = new QHBoxLayout;
+    view->addWidget(new QLabel(tr("Show:")));
+    view->addWidget(layerSpin_);
+    view->addWidget(valueCombo_);
+    view->addWidget(unitSpin_);
+    view->addStretch(1);
+
+    summary_ = new QLabel(tr("Choose a run with weights and a text, then Inspect."));
+    summary_->setObjectName("lensSummary");
+    summary_->setWordWrap(true);
+    message_ = new MessageLabel("lensMessage");
+
+    text_ = new LensTextView;
+    connect(text_, &LensTextView::stepChosen, this, &LensPanel::setStep);
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(text_);
+    scroll->setWidgetResizable(true);
+    scroll->setMinimumHeight(110);
+    heatmap_ = new LensHeatmap;
+    connect(heatmap_, &LensHeatmap::unitChosen, this, [this](int u) { unitSpin_->setValue(u); });
+    meanChart_ = new LineChart(tr("character"), tr("mean over the units"));
+    meanChart_->setObjectName("lensMeanChart");
+    meanChart_->setTitle(tr("Mean value per character"));
+    meanChart_->setIntegerX(true);
+    meanChart_->addSeries("mean", tr("mean"), LineChart::Style::Line, QColor("#4c72b0"));
+    meanChart_->addSeries("unit", tr("unit"), LineChart::Style::DashedLine, QColor("#e76f51"));
+    equations_ = new QLabel;
+    equations_->setObjectName("lensEquations");
+    equations_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    equations_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    equations_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    equations_->setMinimumWidth(equations_->fontMetrics().horizontalAdvance(QStringLiteral("c = f·c_prev + i·g = 0.000·0.000")));
+
+    auto* lower = new QSplitter(Qt::Horizontal);
+    lower->addWidget(heatmap_);
+    lower->addWidget(meanChart_);
+    lower->addWidget(equations_);
+    lower->setStretchFactor(0, 4);
+    lower->setStretchFactor(1, 3);
+    lower->setStretchFactor(2, 0);
+    auto* split = new QSplitter(Qt::Vertical);
+    split->addWidget(scroll);
+    split->addWidget(lower);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addLayout(view);
+    layout->addWidget(summary_);
+    layout->addWidget(split, 1);
+    layout->addWidget(message_);
+}
+
+LensPanel::~LensPanel() = default;  // joins the reading thread
+
+QString LensPanel::message() const { return message_->text(); }
+
+void LensPanel::refreshRuns()
+{
+    const qint64 current = runs_->currentData().toLongLong();
+    runs_->clear();
+    auto store = library_.store();
+    if (!store) {
+        message_->say(library_.unrecordedNote(), true);
+        return;
+    }
+    try {
+        for (const StoredRun& r : store->runs()) {
+            if (!canGenerate(r))
+                continue;
+            runs_->addItem(tr("#%1 %2 (perplexity %3)").arg(r.id).arg(QString::fromStdString(r.name), format::number(r.perplexity)),
+                           QVariant::fromValue<qint64>(r.id));
+        }
+    } catch (const std::exception& e) {
+        message_->say(tr("Could not read the library: %1").arg(QString::fromStdString(e.what())), true);
+    }
+    const int at = runs_->findData(QVariant::fromValue<qint64>(current));
+    if (at >= 0)
+        runs_->setCurrentIndex(at);
+    inspectButton_->setEnabled(runs_->count() > 0);
+}
+
+bool LensPanel::inspectRun(qint64 id, const QString& text)
+{
+    auto store = library_.store();
+    if (!store) {
+        message_->say(library_.unrecordedNote(), true);
+        return false;
+    }
+    if (text.isEmpty()) {
+        message_->say(tr("Type a text to read"), true);
+        return false;
+    }
+    StoredRun run;
+    try {
+        run = store->run(id);
+    } catch (const std::exception& e) {
+        message_->say(QString::fromStdString(e.what()), true);
+        return false;
+    }
+    if (const RuleVerdict possible = canGenerate(run); !possible) {
+        message_->say(QString::fromStdString(possible.reason), true);
+        return false;
+    }
+    if (!worker_) {
+        worker_ = thread_->start(new GenerateWorker(dataDir_), QStringLiteral("lens"));
+        connect(worker_, &GenerateWorker::inspected, this,
+                [this](int request, qint64, const InspectionPtr& result, const QString& error) {
+                    if (request != pending_)
+                        return;  // an older request, answered after a newer one was asked
+                    if (!result) {
+                        message_->say(tr("Could not read the text: %1").arg(error), true);
+                        Q_EMIT inspected(false);
+                        return;
+                    }
+                    inspection_ = result;
+                    showInspection();
+                    Q_EMIT inspected(true);
+                });
+    }
+    if (textEdit_->text() != text)
+        textEdit_->setText(text);
+    const int at = runs_->findData(QVariant::fromValue<qint64>(id));
+    if (at >= 0)
+        runs_->setCurrentIndex(at);
+    pending_ = nextRequest_++;
+    message_->say(tr("Reading the text with the weights of run %1…").arg(id));
+    // Saliency costs a backward pass per group of characters: for texts a class types.
+    InspectOptions options;
+    options.saliency = text.size() <= 300;
+    QMetaObject::invokeMethod(
+        worker_,
+        [w = worker_, request = pending_, id, yaml = QString::fromStdString(run.configYaml),
+         checkpoint = QString::fromStdString(store->checkpointPath(id)), text, options] {
+            w->inspect(request, id, yaml, checkpoint, text, options);
+        },
+        Qt::QueuedConnection);
+    return true;
+}
+
+void LensPanel::showInspection()
+{
+    const Inspection& in = *inspection_;
+    layerSpin_->setRange(0, std::max(0, in.layers - 1));
+    unitSpin_->setRange(0, std::max(0, in.hidden - 1));
+    valueCombo_->clear();
+    valueCombo_->addItem(QStringLiteral("h"), -1);
+    for (std::size_t i = 0; i < in.valueNames.size(); ++i)
+        valueCombo_->addItem(QString::fromStdString(in.valueNames[i]), static_cast<int>(i));
+    if (value_ >= static_cast<int>(in.valueNames.size()))
+        value_ = -1;
+    valueCombo_->setCurrentIndex(valueCombo_->findData(value_));
+    layer_ = std::min(layer_, in.layers - 1);
+    unit_ = std::min(unit_, in.hidden - 1);
+    step_ = 0;
+    text_->setInspection(inspection_);
+    summary_->setText(tr("%1, %2 layer(s) of %3 units: perplexity %4 on these %n character(s) (read in %5)%6", nullptr,
+                         static_cast<int>(in.steps.size()))
+                          .arg(QString::fromStdString(in.arch))
+                          .arg(in.layers)
+                          .arg(in.hidden)
+                          .arg(format::number(in.perplexity), format::duration(in.seconds))
+                          .arg(in.unknown.empty() ? QString()
+                                                  : tr("; %n character(s) outside its vocabulary", nullptr,
+                                                       static_cast<int>(in.unknown.size()))));
+    message_->say(in.saliency.empty() ? tr("Saliency is computed for texts up to 300 characters") : QString());
+    refreshViews();
+}
+
+void LensPanel::choose(int layer, int value, int unit)
+{
+    layer_ = layer;
+    value_ = value;
+    unit_ = unit;
+    if (layerSpin_->value() != layer)
+        layerSpin_->setValue(layer);
+    if (unitSpin_->value() != unit)
+        unitSpin_->setValue(unit);
+    if (const int at = valueCombo_->findData(value); at >= 0 && at != valueCombo_->currentIndex())
+        valueCombo_->setCurrentIndex(at);
+    refreshViews();
+}
+
+void LensPanel::setStep(int step)
+{
+    step_ = step;
+    if (text_->step() != step)
+        text_->setStep(step);
+    refreshViews();
+}
+
+void LensPanel::refreshViews()
+{
+    if (!inspection_)
+        return;
+    const Inspection& in = *inspection_;
+    text_->setColouring(layer_, value_, unit_);
+    heatmap_->setInspection(inspection_, layer_, value_, unit_, step_);
+    QList<QPointF> mean, unit;
+    for (std::size_t t = 0; t < in.steps.size(); ++t) {
+        const InspectLayer& l = in.steps[t].layers[static_cast<std::size_t>(layer_)];
+        const std::vector<float>& v = value_ < 0 ? l.h : l.values[static_cast<std::size_t>(value_)];
+        double sum = 0;
+        for (float x : v)
+            sum += x;
+        mean.append(QPointF(static_cast<double>(t), sum / static_cast<double>(v.size())));
+        unit.append(QPointF(static_cast<double>(t), v[static_cast<std::size_t>(unit_)]));
+    }
+    const QString name = value_ < 0 ? QStringLiteral("h") : QString::fromStdString(in.valueNames[static_cast<std::size_t>(value_)]);
+    meanChart_->setTitle(tr("%1 per character, layer %2").arg(name).arg(layer_));
+    meanChart_->setLabel("mean", tr("mean of %1 over the units").arg(name));
+    meanChart_->setLabel("unit", tr("unit %1").arg(unit_));
+    meanChart_->setPoints("mean", mean);
+    meanChart_->setPoints("unit", unit);
+    showEquations();
+}
+
+QString LensPanel::equations() const { return equations_->text(); }
+
+void LensPanel::showEquations()
+{
+    const Inspection& in = *inspection_;
+    if (in.steps.empty())
+        return;
+    const std::size_t t = static_cast<std::size_t>(std::clamp(step_, 0, static_cast<int>(in.steps.size()) - 1));
+    const InspectStep& s = in.steps[t];
+    const InspectLayer& l = s.layers[static_cast<std::size_t>(layer_)];
+    const std::size_t u = static_cast<std::size_t>(unit_);
+    auto v = [&](const std::string& name) { return valueAt(in, t, layer_, name, u); };
+    const double hPrev = t > 0 ? static_cast<double>(in.steps[t - 1].layers[static_cast<std::size_t>(layer_)].h[u]) : 0.0;
+    const double h = l.h[u];
+    QString text = tr("Step %1: '%2' → next '%3' (p = %4)\nLayer %5, unit %6:\n")
+                       .arg(t)
+                       .arg(QString::fromStdString(s.token), QString::fromStdString(s.next))
+                       .arg(std::isfinite(s.pNext) ? n3(s.pNext) : QStringLiteral("—"))
+                       .arg(layer_)
+                       .arg(unit_);
+    if (in.arch == "gru") {
+        text += QStringLiteral("r = σ(…) = %1\nz = σ(…) = %2\nn = tanh(… + r·(…)) = %3\n"
+                               "h = (1 − z)·n + z·h_prev\n  = (1 − %2)·%3 + %2·%4\n  = %5")
+                    .arg(n3(v("r")), n3(v("z")), n3(v("n")), n3(hPrev), n3(h));
+    } else if (in.arch == "lstm") {
+        const double cPrev = t > 0 ? valueAt(in, t - 1, layer_, "c", u) : 0.0;
+        text += QStringLiteral("i = σ(…) = %1   f = σ(…) = %2\ng = tanh(…) = %3   o = σ(…) = %4\n"
+                               "c = f·c_prev + i·g = %2·%5 + %1·%3 = %6\nh = o·tanh(c) = %4·tanh(%6) = %7")
+                    .arg(n3(v("i")), n3(v("f")), n3(v("g")), n3(v("o")), n3(cPrev), n3(v("c")), n3(h));
+    } else if (in.arch == "rnn") {
+        text += QStringLiteral("a = x·W_xh + h_prev·W_hh + b = %1\nh = tanh(a) = %2").arg(n3(v("a")), n3(h));
+    } else {
+        for (std::size_t i = 0; i < in.valueNames.size(); ++i)
+            text += QStringLiteral("%1 = %2\n").arg(QString::fromStdString(in.valueNames[i]), n3(l.values[i][u]));
+        text += QStringLiteral("h_prev = %1 → h = %2").arg(n3(hPrev), n3(h));
+    }
+    equations_->setText(text);
+}
+
+} // namespace traveller::ui
