@@ -96,6 +96,7 @@ private Q_SLOTS:
         QVERIFY2(eq.contains("Step 5: 't'"), qPrintable(eq));
         const double zValue = in->steps[5].layers[0].values[static_cast<std::size_t>(z)][5];
         QVERIFY2(eq.contains(QStringLiteral("z = σ(…) = %1").arg(zValue, 0, 'f', 3)), qPrintable(eq));
+        QVERIFY2(eq.contains("h = (1 − z)·n + z·h_prev"), qPrintable(eq));
         QVERIFY2(eq.contains(QStringLiteral("= %1").arg(static_cast<double>(in->steps[5].layers[0].h[5]), 0, 'f', 3)),
                  qPrintable(eq));
         // The heatmap: every unit at every character; the chart: the mean of z

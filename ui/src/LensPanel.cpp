@@ -122,7 +122,7 @@ LensPanel::LensPanel(RunLibrary& library, QString dataDir, QWidget* parent)
     equations_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     equations_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     equations_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    equations_->setMinimumWidth(equations_->fontMetrics().horizontalAdvance(QStringLiteral("c = f·c_prev + i·g = 0.000·0.000")));
+    equations_->setMinimumWidth(equations_->fontMetrics().horizontalAdvance(QStringLiteral("  = (1 − 0.000)·-0.000 ")));
 
     auto* lower = new QSplitter(Qt::Horizontal);
     lower->addWidget(heatmap_);
@@ -323,23 +323,23 @@ void LensPanel::showEquations()
     auto v = [&](const std::string& name) { return valueAt(in, t, layer_, name, u); };
     const double hPrev = t > 0 ? static_cast<double>(in.steps[t - 1].layers[static_cast<std::size_t>(layer_)].h[u]) : 0.0;
     const double h = l.h[u];
-    QString text = tr("Step %1: '%2' → next '%3' (p = %4)\nLayer %5, unit %6:\n")
+    QString text = tr("Step %1: '%2' → next '%3'\np(next) = %4\nLayer %5, unit %6:\n")
                        .arg(t)
                        .arg(QString::fromStdString(s.token), QString::fromStdString(s.next))
                        .arg(std::isfinite(s.pNext) ? n3(s.pNext) : QStringLiteral("—"))
                        .arg(layer_)
                        .arg(unit_);
     if (in.arch == "gru") {
-        text += QStringLiteral("r = σ(…) = %1\nz = σ(…) = %2\nn = tanh(… + r·(…)) = %3\n"
-                               "h = (1 − z)·n + z·h_prev\n  = (1 − %2)·%3 + %2·%4\n  = %5")
+        text += QStringLiteral("r = σ(…) = %1\nz = σ(…) = %2\nn = tanh(… + r·(…))\n  = %3\n"
+                               "h = (1 − z)·n + z·h_prev\n  = (1 − %2)·%3\n    + %2·%4\n  = %5")
                     .arg(n3(v("r")), n3(v("z")), n3(v("n")), n3(hPrev), n3(h));
     } else if (in.arch == "lstm") {
         const double cPrev = t > 0 ? valueAt(in, t - 1, layer_, "c", u) : 0.0;
-        text += QStringLiteral("i = σ(…) = %1   f = σ(…) = %2\ng = tanh(…) = %3   o = σ(…) = %4\n"
-                               "c = f·c_prev + i·g = %2·%5 + %1·%3 = %6\nh = o·tanh(c) = %4·tanh(%6) = %7")
+        text += QStringLiteral("i = σ(…) = %1\nf = σ(…) = %2\ng = tanh(…) = %3\no = σ(…) = %4\n"
+                               "c = f·c_prev + i·g\n  = %2·%5\n    + %1·%3\n  = %6\nh = o·tanh(c)\n  = %4·tanh(%6)\n  = %7")
                     .arg(n3(v("i")), n3(v("f")), n3(v("g")), n3(v("o")), n3(cPrev), n3(v("c")), n3(h));
     } else if (in.arch == "rnn") {
-        text += QStringLiteral("a = x·W_xh + h_prev·W_hh + b = %1\nh = tanh(a) = %2").arg(n3(v("a")), n3(h));
+        text += QStringLiteral("a = x·W_xh + h_prev·W_hh + b\n  = %1\nh = tanh(a) = %2").arg(n3(v("a")), n3(h));
     } else {
         for (std::size_t i = 0; i < in.valueNames.size(); ++i)
             text += QStringLiteral("%1 = %2\n").arg(QString::fromStdString(in.valueNames[i]), n3(l.values[i][u]));
