@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <string>
@@ -279,4 +280,42 @@ TEST(Lens, ABookGruHasMemorisedTheOpeningOfTheBook)
         confident += in.steps[t].pNext > 0.5;
     EXPECT_GT(confident, 199 * 3 / 4) << "of 199 guesses";
     EXPECT_LT(in.perplexity, 1.5);
+}
+
+TEST(Lens, FindUnitsRanksByTheSpanAgainstTheRest)
+{
+    // Three units over six characters: unit 2 fires on characters 2-3 only,
+    // unit 0 is high everywhere, unit 1 is low on the span.
+    Inspection in;
+    in.arch = "gru";
+    in.layers = 1;
+    in.hidden = 3;
+    in.valueNames = {"r", "z", "n"};
+    const float h[6][3] = {{0.9f, 0.5f, 0.0f}, {0.9f, 0.5f, 0.1f}, {0.9f, -0.5f, 0.9f},
+                           {0.9f, -0.5f, 0.8f}, {0.9f, 0.5f, 0.0f}, {0.9f, 0.5f, 0.1f}};
+    for (int t = 0; t < 6; ++t) {
+        InspectStep s;
+        s.token = std::string(1, static_cast<char>('a' + t));
+        InspectLayer l;
+        l.h = {h[t][0], h[t][1], h[t][2]};
+        l.values = {l.h, l.h, l.h};
+        s.layers.push_back(l);
+        in.steps.push_back(s);
+    }
+    const auto best = findUnits(in, 0, -1, 2, 4, 3);
+    ASSERT_EQ(best.size(), 3u);
+    EXPECT_EQ(best[0].unit, 2);
+    EXPECT_NEAR(best[0].inside, 0.85, 1e-6);
+    EXPECT_NEAR(best[0].outside, 0.05, 1e-6);
+    EXPECT_EQ(best[1].unit, 0);  // high everywhere: no difference
+    EXPECT_EQ(best[2].unit, 1);  // low on the span
+    EXPECT_THROW(findUnits(in, 0, -1, 4, 4), Error);
+    EXPECT_THROW(findUnits(in, 0, -1, 0, 7), Error);
+    EXPECT_THROW(findUnits(in, 1, -1, 0, 2), Error);
+
+    const std::string csv = inspectionCsv(in, 0);
+    EXPECT_EQ(csv.substr(0, csv.find('\n')),
+              "step,char,next,p_next,h_0,h_1,h_2,r_0,r_1,r_2,z_0,z_1,z_2,n_0,n_1,n_2");
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 7);
+    EXPECT_NE(csv.find("\n2,\"c\",\"\",0,0.9,-0.5,0.9,"), std::string::npos) << csv;
 }

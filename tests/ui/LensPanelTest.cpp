@@ -16,6 +16,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -112,6 +113,20 @@ private Q_SLOTS:
         lens.textView()->setFocus();
         QTest::keyClick(lens.textView(), Qt::Key_Right);
         QVERIFY(lens.equations().contains("Step 6:"));
+
+        // Find units: the span "trav" (characters 5-8), the best unit shown.
+        lens.setStep(5);
+        QTest::mouseClick(lens.textView(), Qt::LeftButton, Qt::ShiftModifier, lens.textView()->cellRect(8).center());
+        QCOMPARE(lens.textView()->span(), std::make_pair(5, 9));
+        const QString found = lens.findUnits(5, 9);
+        QVERIFY2(found.startsWith("On \"trav\":"), qPrintable(found));
+        const auto best = findUnits(*lens.inspection(), 0, z, 5, 9, 1);
+        QVERIFY(lens.findChild<QSpinBox*>("lensUnit")->value() == best.front().unit);
+        QTemporaryDir out;
+        QVERIFY(lens.exportCsv(out.filePath("lens.csv")));
+        QFile csv(out.filePath("lens.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(csv.readAll().count('\n'), 1 + 14);
 
         // The diverged run beside it: listed (it has weights), read, drawn.
         QVERIFY(runs->findData(QVariant::fromValue<qint64>(wild)) >= 0);

@@ -1,5 +1,6 @@
 #include "traveller/ui/LensPanel.h"
 
+#include "traveller/core/RunExport.h"
 #include "traveller/core/RunRules.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/ui/GenerateWorker.h"
@@ -13,6 +14,8 @@
 #include "WorkerThread.h"
 
 #include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -96,7 +99,31 @@ LensPanel::LensPanel(RunLibrary& library, QString dataDir, QWidget* parent)
     view->addWidget(layerSpin_);
     view->addWidget(valueCombo_);
     view->addWidget(unitSpin_);
-    view->addStretch(1);
+    auto* find = new QPushButton(tr("Find units"));
+    find->setObjectName("lensFindUnitsButton");
+    find->setToolTip(tr("Shift-click a span of the text (from the chosen character), then: the units most active on "
+                        "it and least elsewhere"));
+    connect(find, &QPushButton::clicked, this, [this] {
+        const auto [b, e] = text_->span();
+        if (b < 0)
+            message_->say(tr("Click a character, then shift-click another: that span is searched"), true);
+        else
+            findUnits(b, e);
+    });
+    auto* csv = new QPushButton(tr("CSV…"));
+    csv->setObjectName("lensCsvButton");
+    csv->setToolTip(tr("Every character's h and gates of the shown layer, as a table"));
+    connect(csv, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export activations"), QString(), tr("CSV table (*.csv)"));
+        if (!path.isEmpty())
+            exportCsv(path);
+    });
+    units_ = new QLabel;
+    units_->setObjectName("lensUnits");
+    units_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    view->addWidget(find);
+    view->addWidget(units_, 1);
+    view->addWidget(csv);
 
     summary_ = new QLabel(tr("Choose a run with weights and a text, then Inspect."));
     summary_->setObjectName("lensSummary");
@@ -248,6 +275,7 @@ void LensPanel::showInspection()
     unit_ = std::min(unit_, in.hidden - 1);
     step_ = 0;
     text_->setInspection(inspection_);
+    units_->clear();
     summary_->setText(tr("%1, %2 layer(s) of %3 units: perplexity %4 on these %n character(s) (read in %5)%6", nullptr,
                          static_cast<int>(in.steps.size()))
                           .arg(QString::fromStdString(in.arch))
@@ -310,6 +338,45 @@ void LensPanel::refreshViews()
 }
 
 QString LensPanel::equations() const { return equations_->text(); }
+
+QString LensPanel::findUnits(int begin, int end)
+{
+    if (!inspection_)
+        return {};
+    try {
+        const auto best = traveller::findUnits(*inspection_, layer_, value_, begin, end, 5);
+        QString span;
+        for (int t = begin; t < end; ++t)
+            span += QString::fromStdString(inspection_->steps[static_cast<std::size_t>(t)].token);
+        QStringList list;
+        for (const UnitScore& u : best)
+            list << tr("%1 (%2 vs %3)").arg(u.unit).arg(n3(u.inside), n3(u.outside));
+        const QString text = tr("On \"%1\": %2").arg(span, list.join(QStringLiteral(", ")));
+        units_->setText(text);
+        if (!best.empty())
+            choose(layer_, value_, best.front().unit);
+        return text;
+    } catch (const std::exception& e) {
+        message_->say(QString::fromStdString(e.what()), true);
+        return {};
+    }
+}
+
+bool LensPanel::exportCsv(const QString& path)
+{
+    if (!inspection_) {
+        message_->say(tr("Inspect a text first"), true);
+        return false;
+    }
+    try {
+        writeFileAtomically(path.toStdString(), inspectionCsv(*inspection_, layer_));
+        message_->say(tr("Exported %1").arg(QDir::toNativeSeparators(path)));
+        return true;
+    } catch (const std::exception& e) {
+        message_->say(tr("Could not export: %1").arg(QString::fromStdString(e.what())), true);
+        return false;
+    }
+}
 
 void LensPanel::showEquations()
 {

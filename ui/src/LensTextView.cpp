@@ -64,6 +64,7 @@ void LensTextView::setInspection(std::shared_ptr<const Inspection> inspection)
     in_ = std::move(inspection);
     step_ = 0;
     hovered_ = -1;
+    spanBegin_ = spanEnd_ = -1;
     setColouring(layer_, value_, unit_);
     updateGeometry();
 }
@@ -83,6 +84,14 @@ void LensTextView::setColouring(int layer, int value, int unit)
         scale_ = m > 0 ? m : 1;
     }
     update();
+}
+
+void LensTextView::setSpan(int begin, int end)
+{
+    spanBegin_ = begin;
+    spanEnd_ = end;
+    update();
+    Q_EMIT spanChosen(begin, end);
 }
 
 void LensTextView::setStep(int step)
@@ -163,6 +172,8 @@ void LensTextView::paintEvent(QPaintEvent*)
             bg = QColor::fromRgbF(1.0 - 0.7 * a, 1.0 - 0.2 * a, 1.0 - 0.7 * a);
         }
         p.fillRect(top, bg);
+        if (t >= spanBegin_ && t < spanEnd_)
+            p.fillRect(QRect(top.left(), top.top(), top.width(), 3), palette().highlight());
         if (t == step_) {
             p.setPen(QPen(palette().highlight().color(), 2));
             p.drawRect(top.adjusted(1, 1, -1, -1));
@@ -220,7 +231,9 @@ void LensTextView::leaveEvent(QEvent*)
 void LensTextView::mousePressEvent(QMouseEvent* event)
 {
     const int t = stepAt(event->position().toPoint());
-    if (t >= 0)
+    if (t >= 0 && (event->modifiers() & Qt::ShiftModifier))
+        setSpan(std::min(step_, t), std::max(step_, t) + 1);  // the chosen step to here
+    else if (t >= 0)
         setStep(t);
     setFocus();
 }

@@ -11,6 +11,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <utility>
 
 namespace traveller::ui {
 
@@ -25,6 +26,9 @@ public:
     int step() const { return step_; }
     void setStep(int step);
     int hovered() const { return hovered_; }
+    // The span shift-click marks from the chosen step: [first, second), or (-1, -1).
+    std::pair<int, int> span() const { return {spanBegin_, spanEnd_}; }
+    void setSpan(int begin, int end);
     // The cell of character t, in widget coordinates (for tests and grabs).
     QRect cellRect(int t) const;
     int heightForWidth(int width) const override;
@@ -33,6 +37,7 @@ public:
 
 Q_SIGNALS:
     void stepChosen(int step);
+    void spanChosen(int begin, int end);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -53,6 +58,7 @@ private:
     int unit_ = 0;
     int step_ = 0;
     int hovered_ = -1;
+    int spanBegin_ = -1, spanEnd_ = -1;
     double scale_ = 1;  // the largest |value| of the unit over the text
     bool unitInterval_ = false;  // a gate: values in [0, 1]
 };

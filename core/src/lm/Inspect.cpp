@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <limits>
 #include <algorithm>
@@ -233,6 +234,64 @@ Inspection inspectModel(const LanguageModel& model, const Vocab& vocab, const st
 }
 
 } // namespace lm
+
+std::vector<UnitScore> findUnits(const Inspection& in, int layer, int value, int begin, int end, int count)
+{
+    const int T = static_cast<int>(in.steps.size());
+    if (begin < 0 || end > T || begin >= end)
+        throw Error("find units: the span " + std::to_string(begin) + "-" + std::to_string(end) + " is not within the " +
+                    std::to_string(T) + " characters");
+    if (layer < 0 || layer >= in.layers || value < -1 || value >= static_cast<int>(in.valueNames.size()))
+        throw Error("find units: no such layer or value");
+    std::vector<UnitScore> scores(static_cast<std::size_t>(in.hidden));
+    for (int u = 0; u < in.hidden; ++u) {
+        double inside = 0, outside = 0;
+        for (int t = 0; t < T; ++t) {
+            const InspectLayer& l = in.steps[static_cast<std::size_t>(t)].layers[static_cast<std::size_t>(layer)];
+            const double v = (value < 0 ? l.h : l.values[static_cast<std::size_t>(value)])[static_cast<std::size_t>(u)];
+            (t >= begin && t < end ? inside : outside) += v;
+        }
+        scores[static_cast<std::size_t>(u)] = {u, inside / (end - begin), T > end - begin ? outside / (T - (end - begin)) : 0.0};
+    }
+    std::stable_sort(scores.begin(), scores.end(), [](const UnitScore& a, const UnitScore& b) { return a.score() > b.score(); });
+    scores.resize(std::min(scores.size(), static_cast<std::size_t>(std::max(0, count))));
+    return scores;
+}
+
+std::string inspectionCsv(const Inspection& in, int layer)
+{
+    auto quoted = [](const std::string& s) {
+        std::string out = "\"";
+        for (char c : s)
+            out += c == '"' ? std::string("\"\"") : std::string(1, c);
+        return out + "\"";
+    };
+    std::string out = "step,char,next,p_next";
+    for (int u = 0; u < in.hidden; ++u)
+        out += ",h_" + std::to_string(u);
+    for (const auto& name : in.valueNames)
+        for (int u = 0; u < in.hidden; ++u)
+            out += "," + name + "_" + std::to_string(u);
+    out += "\n";
+    char buf[32];
+    for (std::size_t t = 0; t < in.steps.size(); ++t) {
+        const InspectStep& s = in.steps[t];
+        std::snprintf(buf, sizeof buf, "%.9g", s.pNext);
+        out += std::to_string(t) + "," + quoted(s.token) + "," + quoted(s.next) + "," + (std::isfinite(s.pNext) ? buf : "");
+        const InspectLayer& l = s.layers.at(static_cast<std::size_t>(layer));
+        auto add = [&](const std::vector<float>& v) {
+            for (float x : v) {
+                std::snprintf(buf, sizeof buf, ",%.7g", static_cast<double>(x));
+                out += buf;
+            }
+        };
+        add(l.h);
+        for (const auto& v : l.values)
+            add(v);
+        out += "\n";
+    }
+    return out;
+}
 
 std::string inspectionJson(const Inspection& in)
 {

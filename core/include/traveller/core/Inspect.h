@@ -51,6 +51,22 @@ struct Inspection {
     double seconds = 0;  // the computation's own time (saliency included)
 };
 
+// LSTMVis' select view: the units of `layer` whose `value` (-1: h, else an
+// index into valueNames) is highest on the characters [begin, end) and lowest
+// elsewhere, scored by the mean inside minus the mean outside; best first,
+// at most `count`. Throws Error for an empty or out-of-range span.
+struct UnitScore {
+    int unit = 0;
+    double inside = 0;   // the mean over the span
+    double outside = 0;  // the mean over the other characters (0 when there are none)
+    double score() const { return inside - outside; }
+};
+std::vector<UnitScore> findUnits(const Inspection& inspection, int layer, int value, int begin, int end, int count = 10);
+
+// A row per character: step, char, next, p_next, then h of every unit and
+// every value the cell exposes (h_0 … h_{H-1}, z_0 …) of `layer`.
+std::string inspectionCsv(const Inspection& inspection, int layer);
+
 // The JSON object `traveller-cli inspect` prints (keys as in the issue: arch,
 // layers, hidden, perplexity, steps[{char, next, p_next, top, layers[{h,
 // gates}]}], saliency).

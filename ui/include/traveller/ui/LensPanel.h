@@ -48,6 +48,12 @@ public:
     void choose(int layer, int value, int unit);
     void setStep(int step);
     QString equations() const;
+    // The units most active on the characters [begin, end) and least
+    // elsewhere (shift-click a span, Find units); the best becomes the unit
+    // shown. Returns what it lists, also said in the tab.
+    QString findUnits(int begin, int end);
+    // Every character's h and values of the shown layer as CSV.
+    bool exportCsv(const QString& path);
     QString message() const;
     LensTextView* textView() const { return text_; }
     LensHeatmap* heatmap() const { return heatmap_; }
@@ -82,6 +88,7 @@ private:
     LensHeatmap* heatmap_;
     LineChart* meanChart_;
     QLabel* equations_;
+    QLabel* units_;
 };
 
 } // namespace traveller::ui
