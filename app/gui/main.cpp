@@ -152,7 +152,8 @@ int main(int argc, char** argv)
     QCommandLineOption lensValue("lens-value", "h or a value the cell exposes, for --screenshot-lens.", "NAME", "h");
     QCommandLineOption lensUnit("lens-unit", "Unit for --screenshot-lens.", "N", "0");
     QCommandLineOption lensStep("lens-step", "Step (character) for --screenshot-lens.", "N", "0");
-    parser.addOptions({lensShot, lensRun, lensText, lensValue, lensUnit, lensStep});
+    QCommandLineOption lensTrajectory("lens-trajectory", "With --screenshot-lens: show the state trajectory.");
+    parser.addOptions({lensShot, lensRun, lensText, lensValue, lensUnit, lensStep, lensTrajectory});
     parser.addOptions({dataDir, set, queue, measure, baseline, during, duringEpoch, after, select, size, translateShot,
                        translateEpochs, library, sweepsShot, sweepOption, runsShot});
     parser.process(app);
@@ -262,6 +263,8 @@ int main(int argc, char** argv)
                     value = static_cast<int>(i);
             lens->choose(0, value, parser.value(lensUnit).toInt());
             lens->setStep(parser.value(lensStep).toInt());
+            if (parser.isSet(lensTrajectory))
+                lens->findChild<QTabWidget*>("lensViews")->setCurrentIndex(1);
             QTimer::singleShot(400, &app, [&] {
                 grabTo(window, parser.value(lensShot));
                 app.quit();

@@ -252,6 +252,32 @@ TEST(Lens, TheTextsPerplexityIsAnIndependentEvaluationOfTheSameWeights)
     EXPECT_GT(in.perplexity, 1.5);
     EXPECT_LT(in.perplexity, static_cast<double>(corpus.vocab.size()));
     EXPECT_THROW(session.inspect("", options), Error);
+
+    // The state trajectory: centred, the two components uncorrelated, the
+    // first carrying at least as much variance, the shares as the variances say.
+    ASSERT_EQ(in.trajectory.size(), 1u);
+    ASSERT_EQ(in.trajectory[0].size(), 2000u);
+    double m1 = 0, m2 = 0, v1 = 0, v2 = 0, cross = 0, total = 0;
+    for (const auto& [a, b] : in.trajectory[0]) {
+        m1 += a;
+        m2 += b;
+        v1 += a * a;
+        v2 += b * b;
+        cross += a * b;
+    }
+    std::vector<double> mean(32, 0.0);
+    for (const auto& step : in.steps)
+        for (int u = 0; u < 32; ++u)
+            mean[static_cast<std::size_t>(u)] += step.layers[0].h[static_cast<std::size_t>(u)] / 2000.0;
+    for (const auto& step : in.steps)
+        for (int u = 0; u < 32; ++u)
+            total += std::pow(step.layers[0].h[static_cast<std::size_t>(u)] - mean[static_cast<std::size_t>(u)], 2);
+    EXPECT_NEAR(m1 / 2000, 0, 1e-6);
+    EXPECT_NEAR(m2 / 2000, 0, 1e-6);
+    EXPECT_NEAR(cross / std::sqrt(v1 * v2), 0, 1e-6);
+    EXPECT_GE(v1, v2);
+    EXPECT_NEAR(in.explained[0].first, v1 / total, 1e-4);
+    EXPECT_NEAR(in.explained[0].second, v2 / total, 1e-4);
     // The checkpoint says which experiment it holds.
     EXPECT_EQ(parseExperimentYaml(checkpointFileConfig(path), path).model.hidden, 32);
 }

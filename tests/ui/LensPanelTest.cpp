@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -113,6 +114,17 @@ private Q_SLOTS:
         lens.textView()->setFocus();
         QTest::keyClick(lens.textView(), Qt::Key_Right);
         QVERIFY(lens.equations().contains("Step 6:"));
+
+        // The state trajectory: a point per character; a click on one steps there.
+        auto* views = lens.findChild<QTabWidget*>("lensViews");
+        views->setCurrentIndex(1);
+        QTest::qWait(50);
+        QCOMPARE(lens.inspection()->trajectory.at(0).size(), std::size_t{14});
+        QTest::mouseClick(lens.trajectory(), Qt::LeftButton, {}, lens.trajectory()->position(3).toPoint());
+        QVERIFY2(lens.equations().startsWith("Step 3:") ||
+                     lens.trajectory()->position(3) == lens.trajectory()->position(lens.textView()->step()),
+                 qPrintable(lens.equations()));
+        views->setCurrentIndex(0);
 
         // Find units: the span "trav" (characters 5-8), the best unit shown.
         lens.setStep(5);

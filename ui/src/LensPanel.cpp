@@ -24,6 +24,7 @@
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -149,10 +150,16 @@ LensPanel::LensPanel(RunLibrary& library, QString dataDir, QWidget* parent)
     equations_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     equations_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     equations_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    equations_->setMinimumWidth(equations_->fontMetrics().horizontalAdvance(QStringLiteral("  = (1 − 0.000)·-0.000 ")));
+    equations_->setMinimumWidth(equations_->fontMetrics().horizontalAdvance(QStringLiteral("h = (1 − z)·n + z·h_prev  ")));
 
+    trajectory_ = new LensTrajectory;
+    connect(trajectory_, &LensTrajectory::stepChosen, this, &LensPanel::setStep);
+    auto* pictures = new QTabWidget;
+    pictures->setObjectName("lensViews");
+    pictures->addTab(heatmap_, tr("Units × characters"));
+    pictures->addTab(trajectory_, tr("State trajectory"));
     auto* lower = new QSplitter(Qt::Horizontal);
-    lower->addWidget(heatmap_);
+    lower->addWidget(pictures);
     lower->addWidget(meanChart_);
     lower->addWidget(equations_);
     lower->setStretchFactor(0, 4);
@@ -318,6 +325,7 @@ void LensPanel::refreshViews()
     const Inspection& in = *inspection_;
     text_->setColouring(layer_, value_, unit_);
     heatmap_->setInspection(inspection_, layer_, value_, unit_, step_);
+    trajectory_->setInspection(inspection_, layer_, step_);
     QList<QPointF> mean, unit;
     for (std::size_t t = 0; t < in.steps.size(); ++t) {
         const InspectLayer& l = in.steps[t].layers[static_cast<std::size_t>(layer_)];

@@ -308,4 +308,93 @@ void LensHeatmap::mousePressEvent(QMouseEvent* event)
         Q_EMIT unitChosen(unit);
 }
 
+LensTrajectory::LensTrajectory(QWidget* parent) : QWidget(parent)
+{
+    setObjectName("lensTrajectory");
+    setMinimumHeight(120);
+    setToolTip(tr("The hidden state at each character on its two main directions (principal components); nearby "
+                  "points are states the model treats alike"));
+}
+
+void LensTrajectory::setInspection(std::shared_ptr<const Inspection> in, int layer, int step)
+{
+    in_ = std::move(in);
+    layer_ = layer;
+    step_ = step;
+    update();
+}
+
+QPointF LensTrajectory::position(int t) const
+{
+    if (!in_ || layer_ >= static_cast<int>(in_->trajectory.size()))
+        return {};
+    const auto& pts = in_->trajectory[static_cast<std::size_t>(layer_)];
+    double x0 = 0, x1 = 0, y0 = 0, y1 = 0;
+    for (const auto& [a, b] : pts) {
+        x0 = std::min(x0, a);
+        x1 = std::max(x1, a);
+        y0 = std::min(y0, b);
+        y1 = std::max(y1, b);
+    }
+    const QRectF r = QRectF(rect()).adjusted(16, 24, -16, -12);
+    const auto& [a, b] = pts.at(static_cast<std::size_t>(t));
+    return {r.left() + (x1 > x0 ? (a - x0) / (x1 - x0) : 0.5) * r.width(),
+            r.bottom() - (y1 > y0 ? (b - y0) / (y1 - y0) : 0.5) * r.height()};
+}
+
+void LensTrajectory::paintEvent(QPaintEvent*)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.fillRect(rect(), palette().base());
+    if (!in_ || layer_ >= static_cast<int>(in_->trajectory.size()))
+        return;
+    const int T = static_cast<int>(in_->trajectory[static_cast<std::size_t>(layer_)].size());
+    const auto& share = in_->explained[static_cast<std::size_t>(layer_)];
+    p.setPen(palette().text().color());
+    p.drawText(QRect(4, 2, width() - 8, 20), Qt::AlignLeft,
+               tr("h on its principal components: %1% and %2% of the variance")
+                   .arg(share.first * 100, 0, 'f', 0)
+                   .arg(share.second * 100, 0, 'f', 0));
+    p.setPen(QPen(QColor(0, 0, 0, 40), 1));
+    for (int t = 1; t < T; ++t)
+        p.drawLine(position(t - 1), position(t));
+    const bool labels = T <= 200;
+    for (int t = 0; t < T; ++t) {
+        const QPointF at = position(t);
+        const double age = T > 1 ? static_cast<double>(t) / (T - 1) : 1.0;
+        const QColor c = QColor::fromRgbF(0.15 + 0.6 * (1 - age), 0.3 + 0.5 * (1 - age), 0.6 + 0.3 * (1 - age));
+        p.setPen(Qt::NoPen);
+        p.setBrush(c);
+        p.drawEllipse(at, 3, 3);
+        if (labels) {
+            p.setPen(palette().text().color());
+            p.drawText(at + QPointF(4, -3), shown(in_->steps[static_cast<std::size_t>(t)].token));
+        }
+    }
+    if (step_ >= 0 && step_ < T) {
+        p.setPen(QPen(palette().highlight().color(), 2));
+        p.setBrush(Qt::NoBrush);
+        p.drawEllipse(position(step_), 7, 7);
+    }
+}
+
+void LensTrajectory::mousePressEvent(QMouseEvent* event)
+{
+    if (!in_ || layer_ >= static_cast<int>(in_->trajectory.size()))
+        return;
+    int best = -1;
+    double bestD = 1e18;
+    for (int t = 0; t < static_cast<int>(in_->trajectory[static_cast<std::size_t>(layer_)].size()); ++t) {
+        const QPointF d = position(t) - event->position();
+        const double dd = d.x() * d.x() + d.y() * d.y();
+        if (dd < bestD) {
+            bestD = dd;
+            best = t;
+        }
+    }
+    if (best >= 0)
+        Q_EMIT stepChosen(best);
+}
+
 } // namespace traveller::ui

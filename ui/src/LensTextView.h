@@ -87,6 +87,30 @@ private:
     int step_ = 0;
 };
 
+// h_t of one layer on its first two principal components, a point per
+// character labelled by it, joined in the text's order; the chosen step
+// ringed. A click chooses the nearest step.
+class LensTrajectory : public QWidget {
+    Q_OBJECT
+public:
+    explicit LensTrajectory(QWidget* parent = nullptr);
+    void setInspection(std::shared_ptr<const Inspection> inspection, int layer, int step);
+    // Where step t is drawn (for tests and clicks).
+    QPointF position(int t) const;
+
+Q_SIGNALS:
+    void stepChosen(int step);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+
+private:
+    std::shared_ptr<const Inspection> in_;
+    int layer_ = 0;
+    int step_ = 0;
+};
+
 // A value's colour: gates white → orange over [0, 1]; others blue (−1) →
 // white (0) → red (+1), `v` already divided by the scale.
 QColor lensColour(double v, bool unitInterval);

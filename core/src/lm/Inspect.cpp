@@ -225,6 +225,27 @@ Inspection inspectModel(const LanguageModel& model, const Vocab& vocab, const st
     }
     out.perplexity = T > 1 ? std::exp(nll / static_cast<double>(T - 1)) : std::numeric_limits<double>::quiet_NaN();
 
+    // The state trajectory: h_t on the first two principal components.
+    for (std::int64_t l = 0; l < L; ++l) {
+        const torch::Tensor centred = hs[static_cast<std::size_t>(l)].detach().to(torch::kFloat64) -
+                                      hs[static_cast<std::size_t>(l)].detach().to(torch::kFloat64).mean(0, true);
+        std::vector<std::pair<double, double>> points(static_cast<std::size_t>(T), {0.0, 0.0});
+        std::pair<double, double> share{0.0, 0.0};
+        if (T > 1) {
+            const auto [u, sv, vh] = torch::linalg::svd(centred, false, c10::nullopt);
+            const torch::Tensor projected = centred.matmul(vh.slice(0, 0, 2).t());  // (T, <=2)
+            const double total = sv.pow(2).sum().item<double>();
+            for (std::int64_t t = 0; t < T; ++t)
+                points[static_cast<std::size_t>(t)] = {projected[t][0].item<double>(),
+                                                       projected.size(1) > 1 ? projected[t][1].item<double>() : 0.0};
+            if (total > 0)
+                share = {sv[0].item<double>() * sv[0].item<double>() / total,
+                         sv.size(0) > 1 ? sv[1].item<double>() * sv[1].item<double>() / total : 0.0};
+        }
+        out.trajectory.push_back(std::move(points));
+        out.explained.push_back(share);
+    }
+
     if (options.saliency) {
         noGrad.reset();
         out.saliency = saliency(cell, layers, headW, headB, x, ids, H);
@@ -331,6 +352,14 @@ std::string inspectionJson(const Inspection& in)
              {"steps", steps}};
     if (!in.unknown.empty())
         out["unknown"] = in.unknown;
+    json trajectory = json::array();
+    for (std::size_t l = 0; l < in.trajectory.size(); ++l) {
+        json points = json::array();
+        for (const auto& [a, b] : in.trajectory[l])
+            points.push_back({a, b});
+        trajectory.push_back({{"explained", {in.explained[l].first, in.explained[l].second}}, {"points", points}});
+    }
+    out["trajectory"] = trajectory;
     if (!in.saliency.empty())
         out["saliency"] = in.saliency;
     out["seconds"] = in.seconds;

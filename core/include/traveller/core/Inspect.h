@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace traveller {
@@ -47,6 +48,11 @@ struct Inspection {
     // saliency[t][s], s <= t: |d log p(next of t) / d input s| (the gradient's
     // L2 norm over the one-hot input); empty without InspectOptions::saliency.
     std::vector<std::vector<double>> saliency;
+    // Each layer's h_t projected on its first two principal components over
+    // the text ([layer][t] = (pc1, pc2)), and the share of the variance each
+    // of the two explains.
+    std::vector<std::vector<std::pair<double, double>>> trajectory;
+    std::vector<std::pair<double, double>> explained;
     std::vector<std::string> unknown;  // tokens of the text outside the vocabulary (read as <unk>)
     double seconds = 0;  // the computation's own time (saliency included)
 };

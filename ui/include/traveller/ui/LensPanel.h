@@ -26,6 +26,7 @@ namespace traveller::ui {
 class GenerateWorker;
 class LensHeatmap;
 class LensTextView;
+class LensTrajectory;
 class LineChart;
 class MessageLabel;
 class RunLibrary;
@@ -57,6 +58,7 @@ public:
     QString message() const;
     LensTextView* textView() const { return text_; }
     LensHeatmap* heatmap() const { return heatmap_; }
+    LensTrajectory* trajectory() const { return trajectory_; }
     LineChart* meanChart() const { return meanChart_; }
 
 Q_SIGNALS:
@@ -86,6 +88,7 @@ private:
     MessageLabel* message_;
     LensTextView* text_;
     LensHeatmap* heatmap_;
+    LensTrajectory* trajectory_;
     LineChart* meanChart_;
     QLabel* equations_;
     QLabel* units_;
