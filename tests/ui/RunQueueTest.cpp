@@ -131,6 +131,36 @@ private Q_SLOTS:
         QVERIFY2(clock.elapsed() < 10000, qPrintable(QString::number(clock.elapsed())));
     }
 
+    void theLensFollowsARunAtEverySampleIntervalAndWhenItIsDone()
+    {
+        RunQueue q(qEnvironmentVariable("TRAVELLER_DATA_DIR"), nullptr);
+        QSignalSpy lens(&q, &RunQueue::inspected);
+        const int id = q.enqueue(smallRun("lstm", "1", 6));  // a sample every 2 epochs
+        q.setLensText(id, "time traveller");
+        QTRY_VERIFY_WITH_TIMEOUT(ended(q, id), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(lens.count() >= 3, 10000);
+        QList<int> epochs;
+        for (const auto& signal : lens) {
+            QCOMPARE(signal[0].toInt(), id);
+            epochs << signal[1].toInt();
+            const auto result = signal[2].value<traveller::ui::InspectionPtr>();
+            QVERIFY(result);
+            QCOMPARE(result->steps.size(), std::size_t{14});
+            QCOMPARE(result->arch, std::string("lstm"));
+            QVERIFY(result->saliency.empty());  // not on the training thread's time
+        }
+        for (int e : {2, 4, 6})
+            QVERIFY2(epochs.contains(e), qPrintable(QString::number(epochs.size())));
+        // Idle now: a new text is read at once, with the last weights.
+        q.setLensText(id, "the time machine");
+        QTRY_VERIFY_WITH_TIMEOUT(lens.last()[2].value<traveller::ui::InspectionPtr>()->steps.size() == 16, 10000);
+        // Stopped following: nothing more.
+        q.setLensText(id, QString());
+        const int before = static_cast<int>(lens.count());
+        QTest::qWait(300);
+        QCOMPARE(static_cast<int>(lens.count()), before);
+    }
+
     void aMissingCorpusFailsTheRunAndHoldsTheQueue()
     {
         QTemporaryDir empty;

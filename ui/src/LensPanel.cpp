@@ -6,6 +6,7 @@
 #include "traveller/ui/GenerateWorker.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/RunLibrary.h"
+#include "traveller/ui/RunQueue.h"
 #include "traveller/ui/RunTypes.h"
 
 #include "Format.h"
@@ -29,6 +30,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace traveller::ui {
 
@@ -67,8 +69,13 @@ LensPanel::LensPanel(RunLibrary& library, QString dataDir, QWidget* parent)
     inspectButton_->setObjectName("lensInspectButton");
     inspectButton_->setToolTip(tr("Read the text with the run's weights, character by character"));
     auto go = [this] {
-        if (runs_->currentIndex() >= 0)
-            inspectRun(runs_->currentData().toLongLong(), textEdit_->text());
+        if (runs_->currentIndex() < 0)
+            return;
+        const qint64 id = runs_->currentData().toLongLong();
+        if (id < 0)
+            inspectLive(static_cast<int>(-id), textEdit_->text());  // a run of the Language model tab
+        else
+            inspectRun(id, textEdit_->text());
     };
     connect(inspectButton_, &QPushButton::clicked, this, go);
     connect(textEdit_, &QLineEdit::returnPressed, this, go);
@@ -183,10 +190,53 @@ LensPanel::~LensPanel() = default;  // joins the reading thread
 
 QString LensPanel::message() const { return message_->text(); }
 
+void LensPanel::followQueue(RunQueue* queue)
+{
+    queue_ = queue;
+    connect(queue, &RunQueue::runAdded, this, &LensPanel::refreshRuns);
+    connect(queue, &RunQueue::inspected, this, [this](int runId, int epoch, const InspectionPtr& result) {
+        if (runId != live_ || !result)
+            return;
+        inspection_ = result;
+        liveEpoch_ = epoch;
+        showInspection();
+        Q_EMIT inspected(true);
+    });
+}
+
+bool LensPanel::inspectLive(int queueRunId, const QString& text)
+{
+    const RunQueue::Run* run = queue_ ? queue_->run(queueRunId) : nullptr;
+    if (!run) {
+        message_->say(tr("No run %1 in the Language model tab").arg(queueRunId), true);
+        return false;
+    }
+    if (text.isEmpty()) {
+        message_->say(tr("Type a text to read"), true);
+        return false;
+    }
+    if (live_ > 0 && live_ != queueRunId)
+        queue_->setLensText(live_, QString());  // one run followed at a time
+    live_ = queueRunId;
+    pending_ = nextRequest_++;  // answers for a library run asked before are dropped
+    if (textEdit_->text() != text)
+        textEdit_->setText(text);
+    queue_->setLensText(queueRunId, text);
+    message_->say(run->state == RunQueue::RunState::Training || run->state == RunQueue::RunState::Loading
+                      ? tr("Following %1: the text is read again at every sample interval").arg(run->name)
+                      : tr("Reading the text with the last weights of %1…").arg(run->name));
+    return true;
+}
+
 void LensPanel::refreshRuns()
 {
     const qint64 current = runs_->currentData().toLongLong();
     runs_->clear();
+    if (queue_)
+        for (int id : queue_->ids())
+            if (const RunQueue::Run* r = queue_->run(id); r && r->state != RunQueue::RunState::Failed &&
+                                                           r->state != RunQueue::RunState::Cancelled)
+                runs_->addItem(tr("This session: %1").arg(r->name), QVariant::fromValue<qint64>(-id));
     auto store = library_.store();
     if (!store) {
         message_->say(library_.unrecordedNote(), true);
@@ -246,6 +296,8 @@ bool LensPanel::inspectRun(qint64 id, const QString& text)
                     Q_EMIT inspected(true);
                 });
     }
+    if (live_ > 0 && queue_)
+        queue_->setLensText(std::exchange(live_, 0), QString());
     if (textEdit_->text() != text)
         textEdit_->setText(text);
     const int at = runs_->findData(QVariant::fromValue<qint64>(id));
@@ -280,10 +332,14 @@ void LensPanel::showInspection()
     valueCombo_->setCurrentIndex(valueCombo_->findData(value_));
     layer_ = std::min(layer_, in.layers - 1);
     unit_ = std::min(unit_, in.hidden - 1);
-    step_ = 0;
+    // A run in training is read again at every sample interval: the step
+    // stays where the class is looking.
+    const int keep = std::min(step_, static_cast<int>(in.steps.size()) - 1);
     text_->setInspection(inspection_);
+    text_->setStep(std::max(0, keep));
     units_->clear();
-    summary_->setText(tr("%1, %2 layer(s) of %3 units: perplexity %4 on these %n character(s) (read in %5)%6", nullptr,
+    summary_->setText((live_ > 0 ? tr("Epoch %1 of the run in training. ").arg(liveEpoch_) : QString()) +
+                      tr("%1, %2 layer(s) of %3 units: perplexity %4 on these %n character(s) (read in %5)%6", nullptr,
                          static_cast<int>(in.steps.size()))
                           .arg(QString::fromStdString(in.arch))
                           .arg(in.layers)
@@ -292,7 +348,9 @@ void LensPanel::showInspection()
                           .arg(in.unknown.empty() ? QString()
                                                   : tr("; %n character(s) outside its vocabulary", nullptr,
                                                        static_cast<int>(in.unknown.size()))));
-    message_->say(in.saliency.empty() ? tr("Saliency is computed for texts up to 300 characters") : QString());
+    message_->say(!in.saliency.empty() ? QString()
+                  : live_ > 0   ? tr("Following a run in training: saliency is left out (it would slow the training)")
+                                : tr("Saliency is computed for texts up to 300 characters"));
     refreshViews();
 }
 

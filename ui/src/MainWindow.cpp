@@ -204,6 +204,7 @@ void MainWindow::buildTabs()
     runsPanel_->setObjectName("runsPanel");
     tabs_->addTab(runsPanel_, tr("Runs"));
     lensPanel_ = new LensPanel(*library_, dataDir_);
+    lensPanel_->followQueue(runQueue());
     tabs_->addTab(lensPanel_, tr("Lens"));
     // The library is read when its tab is shown and whenever a sweep records a run.
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {

@@ -103,6 +103,7 @@ void RunQueue::startNext()
     connect(worker, &TrainingWorker::failed, this, &RunQueue::onFailed);
     connect(worker, &TrainingWorker::generated, this,
             [this](int runId, int, const QString&, const QString& text) { Q_EMIT generated(runId, text); });
+    connect(worker, &TrainingWorker::inspected, this, &RunQueue::inspected);
     setState(r, RunState::Loading);
     s.worker = s.thread.start(worker, &TrainingWorker::run, QStringLiteral("run%1").arg(r.id));
 }
@@ -147,6 +148,12 @@ QList<int> RunQueue::regenerate(const QString& prefix, int length, double temper
         asked << id;
     }
     return asked;
+}
+
+void RunQueue::setLensText(int id, const QString& text)
+{
+    if (Slot* s = slot(id); s && s->worker)
+        s->worker->setLensText(text);
 }
 
 void RunQueue::setState(Run& r, RunState state, const QString& text)

@@ -43,6 +43,36 @@ void TrainingWorker::requestGenerate(int requestId, const QString& prefix, int l
     QMetaObject::invokeMethod(this, &TrainingWorker::serveGenerateRequests, Qt::QueuedConnection);
 }
 
+void TrainingWorker::setLensText(const QString& text)
+{
+    {
+        std::lock_guard<std::mutex> lock(requestsMutex_);
+        lensText_ = text.toStdString();
+    }
+    // Idle (trained, or between runs): read it now. While training this call
+    // waits for train() to return; the next sample interval serves the text.
+    QMetaObject::invokeMethod(this, [this] { serveLens(lastEpoch_); }, Qt::QueuedConnection);
+}
+
+void TrainingWorker::serveLens(int epoch)
+{
+    std::string text;
+    {
+        std::lock_guard<std::mutex> lock(requestsMutex_);
+        text = lensText_;
+    }
+    if (text.empty() || !session_)
+        return;
+    try {
+        InspectOptions options;
+        options.saliency = false;  // the training thread's time: the guesses and the gates only
+        auto result = std::make_shared<const Inspection>(session_->inspect(text, options));
+        Q_EMIT inspected(runId_, epoch, result);
+    } catch (const std::exception&) {
+        // A text the model cannot read (empty after normalising): nothing to show.
+    }
+}
+
 void TrainingWorker::serveGenerateRequests()
 {
     if (!hasRequests_.load())
@@ -79,6 +109,9 @@ void TrainingWorker::onBatch(const BatchStats& stats)
 void TrainingWorker::onEpoch(const EpochStats& stats)
 {
     Q_EMIT epochDone(runId_, stats);
+    lastEpoch_ = stats.epoch;
+    if (stats.hasSample)
+        serveLens(stats.epoch);
 }
 
 void TrainingWorker::run()

@@ -30,6 +30,7 @@ class LensTrajectory;
 class LineChart;
 class MessageLabel;
 class RunLibrary;
+class RunQueue;
 class WorkerThread;
 
 class LensPanel : public QWidget {
@@ -38,8 +39,14 @@ public:
     LensPanel(RunLibrary& library, QString dataDir, QWidget* parent = nullptr);
     ~LensPanel() override;
 
-    // Re-reads the library's runs that have weights (language models).
+    // Re-reads the library's runs that have weights (language models), and
+    // lists the language model tab's runs of this session (followQueue).
     void refreshRuns();
+    // The language model tab's runs, followed live: the Lens re-reads its
+    // text at every sample interval of the chosen one while it trains.
+    void followQueue(RunQueue* queue);
+    // Follows run `queueRunId` of the followed queue on `text`.
+    bool inspectLive(int queueRunId, const QString& text);
     // Inspects `text` with run `id`'s weights; inspected() follows. False,
     // said in the tab, when the run cannot be read.
     bool inspectRun(qint64 id, const QString& text);
@@ -76,6 +83,9 @@ private:
     int nextRequest_ = 1;
     int pending_ = 0;
     std::shared_ptr<const Inspection> inspection_;
+    RunQueue* queue_ = nullptr;
+    int live_ = 0;        // the queue's run the Lens follows, 0: none
+    int liveEpoch_ = 0;
     int layer_ = 0, value_ = -1, unit_ = 0, step_ = 0;
 
     QComboBox* runs_;

@@ -7,6 +7,7 @@
 
 #include "traveller/core/ExperimentConfig.h"
 #include "traveller/core/Training.h"
+#include "traveller/ui/GenerateWorker.h"
 #include "traveller/ui/RunTypes.h"
 
 #include <QColor>
@@ -59,6 +60,9 @@ public:
     // Asks every trained run to continue `prefix`; generated() answers. The
     // ids of the runs asked; the others cannot write (not trained, failed).
     QList<int> regenerate(const QString& prefix, int length, double temperature);
+    // The Lens follows run `id` on `text` (empty: stops); inspected() answers
+    // at every sample interval while it trains, and once when it is idle.
+    void setLensText(int id, const QString& text);
 
     const Run* run(int id) const;
     const Run* current() const { return run(currentId_); }
@@ -76,6 +80,7 @@ Q_SIGNALS:
     void runFinished(int runId, const traveller::ui::RunOutcome& outcome);
     void runFailed(int runId, const traveller::ui::RunFailure& failure);
     void generated(int runId, const QString& text);
+    void inspected(int runId, int epoch, const traveller::ui::InspectionPtr& inspection);
     void queueDrained();
 
 private:

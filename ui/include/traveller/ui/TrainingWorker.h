@@ -6,6 +6,7 @@
 
 #include "traveller/core/ExperimentConfig.h"
 #include "traveller/core/Training.h"
+#include "traveller/ui/GenerateWorker.h"
 #include "traveller/ui/RunTypes.h"
 
 #include <QObject>
@@ -40,6 +41,10 @@ public:
     // Any thread: continue `prefix` with the current weights. Served between
     // two batches while training, right away when idle; answered by generated().
     void requestGenerate(int requestId, const QString& prefix, int length, double temperature);
+    // Any thread: the Lens follows this run on `text` (empty: no more). It is
+    // read at every sample interval while training, and at once when idle;
+    // answered by inspected().
+    void setLensText(const QString& text);
 
 public Q_SLOTS:
     // Worker thread: builds the session and trains it; emits started() then
@@ -53,9 +58,11 @@ Q_SIGNALS:
     void finished(int runId, const traveller::ui::RunOutcome& outcome);
     void failed(int runId, const traveller::ui::RunFailure& failure);
     void generated(int runId, int requestId, const QString& prefix, const QString& text);
+    void inspected(int runId, int epoch, const traveller::ui::InspectionPtr& inspection);
 
 private Q_SLOTS:
     void serveGenerateRequests();
+    void serveLens(int epoch);
 
 private:
     void onBatch(const BatchStats& stats) override;
@@ -78,6 +85,8 @@ private:
     std::mutex requestsMutex_;
     std::vector<GenerateRequest> requests_;
     std::atomic<bool> hasRequests_{false};
+    std::string lensText_;  // under requestsMutex_
+    int lastEpoch_ = 0;     // worker thread
 };
 
 } // namespace traveller::ui
