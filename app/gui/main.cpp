@@ -153,7 +153,9 @@ int main(int argc, char** argv)
     QCommandLineOption lensUnit("lens-unit", "Unit for --screenshot-lens.", "N", "0");
     QCommandLineOption lensStep("lens-step", "Step (character) for --screenshot-lens.", "N", "0");
     QCommandLineOption lensTrajectory("lens-trajectory", "With --screenshot-lens: show the state trajectory.");
-    parser.addOptions({lensShot, lensRun, lensText, lensValue, lensUnit, lensStep, lensTrajectory});
+    QCommandLineOption lensExport("lens-export", "With --screenshot-lens: also export every Lens view as PNG into DIR.",
+                                  "DIR");
+    parser.addOptions({lensShot, lensRun, lensText, lensValue, lensUnit, lensStep, lensTrajectory, lensExport});
     parser.addOptions({dataDir, set, queue, measure, baseline, during, duringEpoch, after, select, size, translateShot,
                        translateEpochs, library, sweepsShot, sweepOption, runsShot});
     parser.process(app);
@@ -267,6 +269,9 @@ int main(int argc, char** argv)
                 lens->findChild<QTabWidget*>("lensViews")->setCurrentIndex(1);
             QTimer::singleShot(400, &app, [&] {
                 grabTo(window, parser.value(lensShot));
+                if (parser.isSet(lensExport))
+                    for (const char* view : {"text", "heatmap", "trajectory", "mean"})
+                        lens->exportView(view, QDir(parser.value(lensExport)).filePath(QStringLiteral("lens-%1.png").arg(view)));
                 app.quit();
             });
         });

@@ -139,6 +139,20 @@ private Q_SLOTS:
         QFile csv(out.filePath("lens.csv"));
         QVERIFY(csv.open(QIODevice::ReadOnly));
         QCOMPARE(csv.readAll().count('\n'), 1 + 14);
+        // Each view at slide size, as PNG (and SVG where Qt SVG is there).
+        for (const char* view : {"text", "heatmap", "trajectory", "mean"}) {
+            const QString png = out.filePath(QString(view) + ".png");
+            QVERIFY2(lens.exportView(view, png), qPrintable(lens.message()));
+            QCOMPARE(QImage(png).width(), 1600);
+            if (LineChart::svgSupported()) {
+                const QString svg = out.filePath(QString(view) + ".svg");
+                QVERIFY2(lens.exportView(view, svg), qPrintable(lens.message()));
+                QFile f(svg);
+                QVERIFY(f.open(QIODevice::ReadOnly));
+                QVERIFY(f.readAll().contains("<svg"));
+            }
+        }
+        QVERIFY(!lens.exportView("nothing", out.filePath("x.png")));
 
         // The diverged run beside it: listed (it has weights), read, drawn.
         QVERIFY(runs->findData(QVariant::fromValue<qint64>(wild)) >= 0);

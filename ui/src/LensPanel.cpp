@@ -21,12 +21,18 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QPainter>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QVBoxLayout>
+
+#ifdef TRAVELLER_HAVE_SVG
+#include <QSvgGenerator>
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -126,11 +132,25 @@ LensPanel::LensPanel(RunLibrary& library, QString dataDir, QWidget* parent)
         if (!path.isEmpty())
             exportCsv(path);
     });
+    auto* picture = new QPushButton(tr("Export view…"));
+    picture->setObjectName("lensExportButton");
+    picture->setToolTip(tr("A view as PNG or SVG at slide size"));
+    auto* pictureMenu = new QMenu(picture);
+    for (auto [key, name] : {std::pair{"text", tr("The text with its guesses")}, std::pair{"heatmap", tr("Units × characters")},
+                             std::pair{"trajectory", tr("State trajectory")}, std::pair{"mean", tr("Mean per character")}})
+        pictureMenu->addAction(name, this, [this, key = QString(key)] {
+            const QString path = QFileDialog::getSaveFileName(this, tr("Export view"), key + QStringLiteral(".png"),
+                                                              tr("PNG image (*.png);;SVG image (*.svg)"));
+            if (!path.isEmpty())
+                exportView(key, path);
+        });
+    picture->setMenu(pictureMenu);
     units_ = new QLabel;
     units_->setObjectName("lensUnits");
     units_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     view->addWidget(find);
     view->addWidget(units_, 1);
+    view->addWidget(picture);
     view->addWidget(csv);
 
     summary_ = new QLabel(tr("Choose a run with weights and a text, then Inspect."));
@@ -426,6 +446,66 @@ QString LensPanel::findUnits(int begin, int end)
         message_->say(QString::fromStdString(e.what()), true);
         return {};
     }
+}
+
+bool LensPanel::exportView(const QString& view, const QString& path)
+{
+    if (!inspection_) {
+        message_->say(tr("Inspect a text first"), true);
+        return false;
+    }
+    if (view == "mean") {
+        const bool svg = path.endsWith(".svg", Qt::CaseInsensitive);
+        const bool ok = svg ? meanChart_->exportSvg(path, 1600) : meanChart_->exportPng(path, 1600);
+        message_->say(ok ? tr("Exported %1").arg(QDir::toNativeSeparators(path)) : tr("Could not write %1").arg(path), !ok);
+        return ok;
+    }
+    QWidget* widget = view == "text" ? static_cast<QWidget*>(text_)
+                      : view == "heatmap" ? static_cast<QWidget*>(heatmap_)
+                      : view == "trajectory" ? static_cast<QWidget*>(trajectory_)
+                                             : nullptr;
+    if (!widget) {
+        message_->say(tr("No view '%1'").arg(view), true);
+        return false;
+    }
+    // At slide size: the view as laid out on screen, painted scaled to 1600
+    // pixels wide (its text and lines are vectors, so they stay sharp).
+    QSize shown = widget->size().width() > 10 ? widget->size() : QSize(800, 400);
+    if (widget == text_)
+        shown.setHeight(text_->heightForWidth(shown.width()));  // all of it, not the part scrolled to
+    const double scale = 1600.0 / shown.width();
+    const QSize size(1600, std::max(1, static_cast<int>(std::lround(shown.height() * scale))));
+    auto paint = [&](QPaintDevice& device) {
+        QPainter painter;
+        if (!painter.begin(&device))
+            return false;
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.scale(scale, scale);
+        if (widget == text_)
+            text_->paintAll(painter, shown.width());
+        else
+            widget->render(&painter, QPoint(), QRegion(), QWidget::DrawChildren);
+        return painter.end();
+    };
+    bool ok = false;
+    if (path.endsWith(".svg", Qt::CaseInsensitive)) {
+#ifdef TRAVELLER_HAVE_SVG
+        QSvgGenerator generator;
+        generator.setFileName(path);
+        generator.setSize(size);
+        generator.setViewBox(QRect(QPoint(0, 0), size));
+        ok = paint(generator);
+#else
+        message_->say(tr("SVG export needs Qt SVG, which this build lacks; use PNG"), true);
+        return false;
+#endif
+    } else {
+        QImage image(size, QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::white);
+        ok = paint(image) && image.save(path, "PNG");
+    }
+    message_->say(ok ? tr("Exported %1").arg(QDir::toNativeSeparators(path)) : tr("Could not write %1").arg(path), !ok);
+    return ok;
 }
 
 bool LensPanel::exportCsv(const QString& path)

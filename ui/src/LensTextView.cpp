@@ -128,10 +128,12 @@ int LensTextView::heightForWidth(int width) const
 
 QSize LensTextView::sizeHint() const { return {cellSize().width() * 20, heightForWidth(cellSize().width() * 20)}; }
 
-QRect LensTextView::cellRect(int t) const
+QRect LensTextView::cellRect(int t) const { return cellRect(t, width()); }
+
+QRect LensTextView::cellRect(int t, int width) const
 {
     const QSize c = cellSize();
-    const int cols = columns(width());
+    const int cols = columns(width);
     return {(t % cols) * c.width(), (t / cols) * c.height(), c.width(), c.height()};
 }
 
@@ -150,7 +152,12 @@ int LensTextView::stepAt(const QPoint& pos) const
 void LensTextView::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
-    p.fillRect(rect(), palette().base());
+    paintAll(p, width());
+}
+
+void LensTextView::paintAll(QPainter& p, int width) const
+{
+    p.fillRect(QRect(0, 0, width, heightForWidth(width)), palette().base());
     if (!in_)
         return;
     const QFontMetrics fm(font());
@@ -163,7 +170,7 @@ void LensTextView::paintEvent(QPaintEvent*)
             salMax = std::max(salMax, v);
     for (int t = 0; t < n; ++t) {
         const InspectStep& s = in_->steps[static_cast<std::size_t>(t)];
-        const QRect r = cellRect(t).adjusted(1, 1, -1, -1);
+        const QRect r = cellRect(t, width).adjusted(1, 1, -1, -1);
         const QRect top(r.left(), r.top(), r.width(), fm.height() * 2);
         // The character on its unit's colour, or shaded by saliency while hovering a later one.
         QColor bg = lensColour(valueAt(t) / scale_, unitInterval_);

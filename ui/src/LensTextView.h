@@ -10,6 +10,8 @@
 
 #include <QWidget>
 
+class QPainter;
+
 #include <memory>
 #include <utility>
 
@@ -34,6 +36,9 @@ public:
     int heightForWidth(int width) const override;
     bool hasHeightForWidth() const override { return true; }
     QSize sizeHint() const override;
+    // Paints every character laid out `width` wide (an export's whole text,
+    // not only the part a scroll area shows).
+    void paintAll(QPainter& painter, int width) const;
 
 Q_SIGNALS:
     void stepChosen(int step);
@@ -48,6 +53,7 @@ protected:
 
 private:
     int columns(int width) const;
+    QRect cellRect(int t, int width) const;
     QSize cellSize() const;
     int stepAt(const QPoint& pos) const;
     double valueAt(int t) const;

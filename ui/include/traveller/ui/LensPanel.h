@@ -62,6 +62,9 @@ public:
     QString findUnits(int begin, int end);
     // Every character's h and values of the shown layer as CSV.
     bool exportCsv(const QString& path);
+    // One view ("text", "heatmap", "trajectory", "mean") as PNG or SVG (by
+    // the suffix), 1600 pixels wide for a slide, drawn at that size.
+    bool exportView(const QString& view, const QString& path);
     QString message() const;
     LensTextView* textView() const { return text_; }
     LensHeatmap* heatmap() const { return heatmap_; }
