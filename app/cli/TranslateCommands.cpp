@@ -185,6 +185,23 @@ int translate(const TranslateArgs& a)
                 matrix.push_back(jsonNumbers(std::vector<double>(weights.begin(), weights.end())));
             row.addRaw("source_tokens", jsonArray(sourceTokens)).addRaw("attention", jsonArray(matrix));
         }
+        // The decoder's likeliest words at each output step, and the search's tree.
+        std::vector<std::string> steps, nodes;
+        for (const auto& step : t.alternatives) {
+            std::vector<std::string> words;
+            for (const auto& a : step)
+                words.push_back(JsonObject().add("word", a.token).add("p", a.p).str());
+            steps.push_back(jsonArray(words));
+        }
+        for (const auto& n : t.beamTree)
+            nodes.push_back(JsonObject()
+                                .add("parent", n.parent)
+                                .add("step", n.step)
+                                .add("word", n.token)
+                                .add("log_p", n.logProbability)
+                                .add("chosen", n.chosen)
+                                .str());
+        row.addRaw("alternatives", jsonArray(steps)).addRaw("beam_tree", jsonArray(nodes));
         rows.push_back(row.str());
         hyps.push_back(t.tokens);
         refs.push_back(ref);

@@ -153,6 +153,9 @@ int main(int argc, char** argv)
     QCommandLineOption lensUnit("lens-unit", "Unit for --screenshot-lens.", "N", "0");
     QCommandLineOption lensStep("lens-step", "Step (character) for --screenshot-lens.", "N", "0");
     QCommandLineOption lensTrajectory("lens-trajectory", "With --screenshot-lens: show the state trajectory.");
+    QCommandLineOption translateDecoder("translate-decoder",
+                                        "With --screenshot-translate: beam 3, and show the decoder's choices.");
+    parser.addOption(translateDecoder);
     QCommandLineOption lensExport("lens-export", "With --screenshot-lens: also export every Lens view as PNG into DIR.",
                                   "DIR");
     parser.addOptions({lensShot, lensRun, lensText, lensValue, lensUnit, lensStep, lensTrajectory, lensExport});
@@ -231,6 +234,10 @@ int main(int argc, char** argv)
         window.show();
         panel->findChild<QSpinBox*>("translate.epochs")->setValue(parser.value(translateEpochs).toInt());
         panel->findChild<QCheckBox*>("translate.attention")->setChecked(true);
+        if (parser.isSet(translateDecoder)) {
+            panel->findChild<QSpinBox*>("translate.beam")->setValue(3);
+            panel->findChild<QTabWidget*>("translateLensTabs")->setCurrentIndex(1);
+        }
         QObject::connect(panel, &TranslatePanel::trainingFinished, &app, [&, panel] {
             panel->findChild<QLineEdit*>("translateInput")->setText("i'm home .");
             panel->translateInput();

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <array>
 
 #include <cmath>
@@ -332,6 +334,61 @@ TEST(S2sModels, BeamOfOneIsGreedy)
             EXPECT_EQ(greedy.attention, beam.attention);
             const auto wide = s2s::beamDecode(model, source, 6, 2, 3, 8, 4, 0.75);
             EXPECT_LE(wide.ids.size(), 8u);
+        }
+    }
+}
+
+TEST(S2sModels, TheBeamTreeHoldsTheChosenPathAndItsAlternatives)
+{
+    torch::manual_seed(9);
+    s2s::Seq2Seq model(tinyModel(Arch::Lstm, S2sDecoder::Attention), 11, 13);
+    model->eval();
+    for (int trial = 0; trial < 5; ++trial) {
+        const auto source = torch::randint(4, 11, {1, 8}, torch::kInt64);
+        for (int beam : {1, 3}) {
+            const auto d = beam == 1 ? s2s::greedyDecode(model, source, 6, 2, 3, 8)
+                                     : s2s::beamDecode(model, source, 6, 2, 3, 8, beam, 0.75);
+            // The chosen path: its tokens are the output (then <eos> when it
+            // ended), each node extends the one before, its score is the output's.
+            ASSERT_FALSE(d.path.empty());
+            ASSERT_GE(d.path.size(), d.ids.size());
+            for (std::size_t i = 0; i < d.path.size(); ++i) {
+                const auto& node = d.tree.at(static_cast<std::size_t>(d.path[i]));
+                EXPECT_EQ(node.parent, i == 0 ? -1 : d.path[i - 1]);
+                EXPECT_EQ(node.step, static_cast<int>(i));
+                if (i < d.ids.size()) {
+                    EXPECT_EQ(node.token, d.ids[i]);
+                } else {
+                    EXPECT_EQ(node.token, 3);  // <eos>
+                }
+            }
+            EXPECT_NEAR(d.tree.at(static_cast<std::size_t>(d.path.back())).logProbability, d.logProbability, 1e-9);
+            // At most `beam` hypotheses kept per step; every node's parent is an earlier step's.
+            std::map<int, int> perStep;
+            for (const auto& n : d.tree) {
+                ++perStep[n.step];
+                if (n.parent >= 0) {
+                    EXPECT_EQ(d.tree.at(static_cast<std::size_t>(n.parent)).step, n.step - 1);
+                }
+            }
+            for (const auto& [step, count] : perStep)
+                EXPECT_LE(count, beam);
+            // The alternatives: the decoder's likeliest words at each step of
+            // the chosen path, most likely first; greedy takes the first.
+            ASSERT_EQ(d.alternatives.size(), d.path.size());
+            for (std::size_t i = 0; i < d.alternatives.size(); ++i) {
+                const auto& alt = d.alternatives[i];
+                ASSERT_EQ(alt.size(), static_cast<std::size_t>(s2s::kAlternatives));
+                for (std::size_t j = 1; j < alt.size(); ++j)
+                    EXPECT_GE(alt[j - 1].second, alt[j].second);
+                double sum = 0;
+                for (const auto& a : alt)
+                    sum += a.second;
+                EXPECT_LE(sum, 1.0 + 1e-9);
+                if (beam == 1) {
+                    EXPECT_EQ(alt[0].first, d.tree[static_cast<std::size_t>(d.path[i])].token);
+                }
+            }
         }
     }
 }

@@ -20,6 +20,7 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QTreeWidget>
 #include <QtTest>
 
 #include <algorithm>
@@ -183,6 +184,30 @@ private Q_SLOTS:
         child<QSpinBox>(w, "translate.beam")->setValue(3);
         QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(w, "translateDecoding")->text().contains("width 3"), 10000);
         QVERIFY(child<QLabel>(w, "translatePlan")->text().contains("beam 3"));
+        // The decoder's choices: the search's tree, its chosen path the output
+        // (then <eos> when it ended), each chosen step with the likeliest words.
+        {
+            auto* tree = child<QTreeWidget>(w, "translateDecoderTree");
+            QVERIFY(tree->topLevelItemCount() >= 1 && tree->topLevelItemCount() <= 3);
+            QStringList path;
+            for (const QTreeWidgetItem* at = nullptr;;) {
+                const QTreeWidgetItem* next = nullptr;
+                const int n = at ? at->childCount() : tree->topLevelItemCount();
+                for (int i = 0; i < n; ++i) {
+                    const QTreeWidgetItem* c = at ? at->child(i) : tree->topLevelItem(i);
+                    if (c->font(0).bold())
+                        next = c;
+                }
+                if (!next)
+                    break;
+                QVERIFY2(!next->text(2).isEmpty(), "a chosen step without its alternatives");
+                path << next->text(0);
+                at = next;
+            }
+            if (!path.isEmpty() && path.last() == "<eos>")
+                path.removeLast();
+            QCOMPARE(path.join(' '), child<QLabel>(w, "translateOutput")->text());
+        }
 
         translate(w, "zzzz .");
         const QString message = child<QLabel>(w, "translateMessage")->text();

@@ -9,6 +9,7 @@
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"
 
+#include "DecoderTree.h"
 #include "WorkerThread.h"
 
 #include <QCheckBox>
@@ -26,6 +27,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QTabWidget>
 #include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -221,7 +223,12 @@ void TranslatePanel::buildUi()
     translateLayout->addWidget(output_);
     translateLayout->addWidget(decoding_);
     translateLayout->addWidget(message_);
-    translateLayout->addWidget(heatmap_, 1);
+    decoderTree_ = new DecoderTree;
+    auto* lensTabs = new QTabWidget;
+    lensTabs->setObjectName("translateLensTabs");
+    lensTabs->addTab(heatmap_, tr("Attention"));
+    lensTabs->addTab(decoderTree_, tr("Decoder's choices"));
+    translateLayout->addWidget(lensTabs, 1);
 
     auto* evalBox = new QWidget;
     auto* evalLayout = new QVBoxLayout(evalBox);
@@ -513,6 +520,7 @@ void TranslatePanel::onTranslated(int requestId, const Translation& t, const QSt
                                   .arg(joined(t.unknownWords)));
     }
     heatmap_->setData(toList(t.sourceTokens), toList(t.tokens), t.attention);
+    decoderTree_->setTranslation(t);
     Q_EMIT translationShown(requestId == inputRequestId_);
 }
 

@@ -9,6 +9,20 @@
 
 namespace traveller::s2s {
 
+namespace {
+
+// The likeliest kAlternatives tokens of a row of log-probabilities (V).
+std::vector<std::pair<std::int64_t, double>> likeliest(const torch::Tensor& logp)
+{
+    const auto top = logp.topk(std::min<std::int64_t>(kAlternatives, logp.size(0)));
+    std::vector<std::pair<std::int64_t, double>> out;
+    for (std::int64_t j = 0; j < std::get<0>(top).size(0); ++j)
+        out.emplace_back(std::get<1>(top)[j].item<std::int64_t>(), std::exp(std::get<0>(top)[j].item<double>()));
+    return out;
+}
+
+} // namespace
+
 RnnState RnnState::rows(const torch::Tensor& index) const
 {
     return {h.index_select(1, index), c.defined() ? c.index_select(1, index) : c};
@@ -269,6 +283,9 @@ Decoded greedyDecode(Seq2Seq& model, const torch::Tensor& source, std::int64_t v
         const auto logp = torch::log_softmax(logits.view({-1}).to(torch::kFloat64), 0).to(torch::kCPU);
         last = logp.argmax().item<std::int64_t>();
         out.logProbability += logp[last].item<double>();
+        out.alternatives.push_back(likeliest(logp));
+        out.tree.push_back({static_cast<int>(out.tree.size()) - 1, step, last, out.logProbability, last == eos});
+        out.path.push_back(static_cast<int>(out.tree.size()) - 1);
         if (last == eos)
             break;
         out.ids.push_back(last);
@@ -287,7 +304,9 @@ Decoded beamDecode(Seq2Seq& model, const torch::Tensor& source, std::int64_t val
     struct Hypothesis {
         Decoded decoded;
         bool ended = false;  // emitted <eos>
+        int node = -1;       // its last node in the tree
     };
+    std::vector<DecodeNode> tree;
     auto state = model->encode(source, idTensor({valid}, device));
     const std::int64_t k = std::min<std::int64_t>(valid, source.size(1));
     std::vector<Hypothesis> live(1), finished;
@@ -319,6 +338,10 @@ Decoded beamDecode(Seq2Seq& model, const torch::Tensor& source, std::int64_t val
         for (const auto& c : candidates) {
             Hypothesis h = live[static_cast<std::size_t>(c.row)];
             h.decoded.logProbability = c.score;
+            h.decoded.alternatives.push_back(likeliest(logp[c.row]));
+            tree.push_back({h.node, step, c.token, c.score, c.token == eos});
+            h.node = static_cast<int>(tree.size()) - 1;
+            h.decoded.path.push_back(h.node);
             if (c.token == eos) {
                 h.ended = true;
                 finished.push_back(std::move(h));
@@ -348,7 +371,9 @@ Decoded beamDecode(Seq2Seq& model, const torch::Tensor& source, std::int64_t val
             bestScore = score;
         }
     }
-    return best ? best->decoded : Decoded{};
+    Decoded out = best ? best->decoded : Decoded{};
+    out.tree = std::move(tree);
+    return out;
 }
 
 } // namespace traveller::s2s

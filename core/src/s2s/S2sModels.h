@@ -117,11 +117,28 @@ torch::Tensor sequenceMask(const torch::Tensor& valid, std::int64_t steps);
 // -> (B): cross-entropy with padded positions zeroed, averaged over all T.
 torch::Tensor maskedCrossEntropy(const torch::Tensor& logits, const torch::Tensor& labels, const torch::Tensor& valid);
 
+// A hypothesis the beam search made: its last token, what it extends, and
+// its log-probability so far.
+struct DecodeNode {
+    int parent = -1;  // index into Decoded::tree; -1: it extends <bos>
+    int step = 0;
+    std::int64_t token = 0;
+    double logProbability = 0;
+    bool ended = false;  // the token is <eos>
+};
+
 struct Decoded {
     std::vector<std::int64_t> ids;             // without <eos>
     double logProbability = 0;                 // of ids plus <eos> when emitted
     std::vector<std::vector<float>> attention; // per id: weights over the first `valid` source positions
+    // Per output step (ids, then <eos> when emitted): the decoder's likeliest
+    // tokens at that step of the chosen hypothesis, with their probabilities.
+    std::vector<std::vector<std::pair<std::int64_t, double>>> alternatives;
+    std::vector<DecodeNode> tree;  // every hypothesis kept (beam search; the greedy path for greedy)
+    std::vector<int> path;         // the chosen hypothesis's nodes, first to last
 };
+
+constexpr int kAlternatives = 5;
 
 // Source: (1, T) padded ids with valid length. Runs under NoGradGuard; the model
 // should be in eval() mode.

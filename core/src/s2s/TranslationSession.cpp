@@ -206,6 +206,17 @@ Translation TranslationSession::Impl::translate(const std::string& sentence, int
     t.text = joinWords(t.tokens);
     t.attention = decoded.attention;
     t.logProbability = decoded.logProbability;
+    for (const auto& step : decoded.alternatives) {
+        std::vector<Translation::Alternative> row;
+        for (const auto& [id, p] : step)
+            row.push_back({corpus.targetVocab.token(id), p});
+        t.alternatives.push_back(std::move(row));
+    }
+    for (const auto& n : decoded.tree)
+        t.beamTree.push_back({n.parent, n.step, corpus.targetVocab.token(n.token), n.logProbability, n.ended, false});
+    for (int node : decoded.path)
+        if (node >= 0 && node < static_cast<int>(t.beamTree.size()))
+            t.beamTree[static_cast<std::size_t>(node)].chosen = true;
     return t;
 }
 

@@ -166,6 +166,25 @@ struct Translation {
     std::vector<std::vector<float>> attention;
     std::vector<std::string> unknownWords;    // source words outside the vocabulary (read as <unk>)
     double logProbability = 0;                // of tokens plus the final <eos> when one was emitted
+    // The Lens on the decoder: at each output step (tokens, then <eos> when
+    // emitted), its likeliest words and their probabilities.
+    struct Alternative {
+        std::string token;
+        double p = 0;
+    };
+    std::vector<std::vector<Alternative>> alternatives;
+    // Every hypothesis the search kept (the greedy path alone for beam 1):
+    // a node extends `parent` (-1: the start) by `token`; `chosen` marks the
+    // path of the output.
+    struct BeamNode {
+        int parent = -1;
+        int step = 0;
+        std::string token;
+        double logProbability = 0;
+        bool ended = false;
+        bool chosen = false;
+    };
+    std::vector<BeamNode> beamTree;
 };
 
 struct BleuRow {

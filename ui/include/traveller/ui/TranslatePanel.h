@@ -27,6 +27,7 @@ class QTimer;
 namespace traveller::ui {
 
 class AttentionHeatmap;
+class DecoderTree;
 class WorkerThread;
 class RunLibrary;
 class LineChart;
@@ -107,6 +108,7 @@ private:
     QLabel* output_;
     QLabel* message_;
     AttentionHeatmap* heatmap_;
+    DecoderTree* decoderTree_;
 };
 
 } // namespace traveller::ui
