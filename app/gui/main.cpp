@@ -153,6 +153,9 @@ int main(int argc, char** argv)
     QCommandLineOption lensUnit("lens-unit", "Unit for --screenshot-lens.", "N", "0");
     QCommandLineOption lensStep("lens-step", "Step (character) for --screenshot-lens.", "N", "0");
     QCommandLineOption lensTrajectory("lens-trajectory", "With --screenshot-lens: show the state trajectory.");
+    QCommandLineOption measureLens("measure-lens",
+                                   "With --measure-responsiveness: show the Lens tab following the run on TEXT.", "TEXT");
+    parser.addOption(measureLens);
     QCommandLineOption translateDecoder("translate-decoder",
                                         "With --screenshot-translate: beam 3, and show the decoder's choices.");
     parser.addOption(translateDecoder);
@@ -182,6 +185,8 @@ int main(int argc, char** argv)
         }
         window.show();
         auto* probe = new traveller::ui::ResponsivenessProbe(10, &window);
+        int lensRefreshes = 0;
+        QObject::connect(window.lensPanel(), &traveller::ui::LensPanel::inspected, &app, [&](bool ok) { lensRefreshes += ok; });
         // CPU the GUI thread spends drawing and handling signals, against the whole process.
         double guiCpu0 = 0, processCpu0 = 0;
         QObject::connect(&window, &MainWindow::runFailed, &app, [&](int, const traveller::ui::RunFailure& f) {
@@ -195,10 +200,10 @@ int main(int argc, char** argv)
             std::printf("{\"event\":\"responsiveness\",\"heartbeat_ms\":10,\"ticks\":%d,\"max_lateness_ms\":%.2f,"
                         "\"p99_lateness_ms\":%.2f,\"mean_lateness_ms\":%.3f,\"status\":\"%s\",\"epochs\":%d,"
                         "\"tokens_per_s\":%.1f,\"seconds\":%.2f,\"threads\":%d,"
-                        "\"gui_thread_cpu_s\":%.3f,\"process_cpu_s\":%.3f}\n",
+                        "\"gui_thread_cpu_s\":%.3f,\"process_cpu_s\":%.3f,\"lens_refreshes\":%d}\n",
                         probe->ticks(), probe->maxLatenessMs(), probe->percentileLatenessMs(99),
                         probe->meanLatenessMs(), traveller::toString(o.status).c_str(), o.epochsDone,
-                        o.tokensPerSecond, o.seconds, window.runInfo(id).threads, guiCpu, processCpu);
+                        o.tokensPerSecond, o.seconds, window.runInfo(id).threads, guiCpu, processCpu, lensRefreshes);
             std::fflush(stdout);
             app.exit(o.status == traveller::RunStatus::Finished ? 0 : 3);
         });
@@ -207,7 +212,12 @@ int main(int argc, char** argv)
             guiCpu0 = cpuSeconds(CLOCK_THREAD_CPUTIME_ID);
             processCpu0 = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
             probe->start();
-            window.train();
+            const int id = window.train();
+            if (parser.isSet(measureLens) && id > 0) {
+                window.tabs()->setCurrentWidget(window.lensPanel());
+                window.lensPanel()->refreshRuns();
+                window.lensPanel()->inspectLive(id, parser.value(measureLens));
+            }
         };
         QTimer::singleShot(200, &window, [&, baselineMs] {
             if (baselineMs <= 0) {
