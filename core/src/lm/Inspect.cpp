@@ -28,12 +28,6 @@ torch::Tensor parameter(const std::map<std::string, torch::Tensor>& params, cons
     return it->second;
 }
 
-std::vector<float> row(const torch::Tensor& t)
-{
-    const torch::Tensor c = t.reshape({-1}).to(torch::kFloat32).contiguous();
-    return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
-}
-
 // The hidden states of one layer over the whole text, fast: per character,
 // h·W_hhᵀ by a GEMV with W_hh packed once for the text (SkinnyGemm.h; a plain
 // GEMV where the CPU lacks AVX-512), then the cell's fused kernel for the
@@ -201,24 +195,38 @@ Inspection inspectModel(const LanguageModel& model, const Vocab& vocab, const st
     const int k = static_cast<int>(std::min<std::int64_t>(std::max(1, options.topK), V));
     const auto [topP, topId] = probs.topk(k, 1);
 
+    // Contiguous float copies to read the rows from (a tensor op per row and
+    // value would cost more than the reading itself).
+    std::vector<torch::Tensor> hData;
+    std::vector<std::vector<torch::Tensor>> valueData(static_cast<std::size_t>(L));
+    for (std::int64_t l = 0; l < L; ++l) {
+        hData.push_back(hs[static_cast<std::size_t>(l)].detach().to(torch::kFloat32).contiguous());
+        for (const torch::Tensor& v : values[static_cast<std::size_t>(l)])
+            valueData[static_cast<std::size_t>(l)].push_back(v.detach().to(torch::kFloat32).contiguous());
+    }
+    const torch::Tensor probsC = probs.contiguous(), logProbsC = logProbs.detach().contiguous(), topPC = topP.contiguous(), topIdC = topId.contiguous();
     double nll = 0;
     for (std::int64_t t = 0; t < T; ++t) {
         InspectStep s;
         s.token = tokens[static_cast<std::size_t>(t)];
         if (t + 1 < T) {
             s.next = tokens[static_cast<std::size_t>(t + 1)];
-            s.pNext = probs[t][ids[static_cast<std::size_t>(t + 1)]].item<double>();
-            nll -= logProbs[t][ids[static_cast<std::size_t>(t + 1)]].item<double>();
+            const std::int64_t next = ids[static_cast<std::size_t>(t + 1)];
+            s.pNext = probsC.data_ptr<float>()[t * V + next];
+            nll -= static_cast<double>(logProbsC.data_ptr<float>()[t * V + next]);
         } else {
             s.pNext = std::numeric_limits<double>::quiet_NaN();
         }
         for (int j = 0; j < k; ++j)
-            s.top.push_back({vocab.token(topId[t][j].item<std::int64_t>()), topP[t][j].item<double>()});
+            s.top.push_back({vocab.token(topIdC.data_ptr<std::int64_t>()[t * k + j]), topPC.data_ptr<float>()[t * k + j]});
         for (std::int64_t l = 0; l < L; ++l) {
             InspectLayer layer;
-            layer.h = row(hs[static_cast<std::size_t>(l)][t].detach());
-            for (const torch::Tensor& v : values[static_cast<std::size_t>(l)])
-                layer.values.push_back(row(v[t].detach()));
+            const float* h = hData[static_cast<std::size_t>(l)].data_ptr<float>() + t * H;
+            layer.h.assign(h, h + H);
+            for (const torch::Tensor& v : valueData[static_cast<std::size_t>(l)]) {
+                const float* p = v.data_ptr<float>() + t * H;
+                layer.values.emplace_back(p, p + H);
+            }
             s.layers.push_back(std::move(layer));
         }
         out.steps.push_back(std::move(s));
@@ -232,12 +240,22 @@ Inspection inspectModel(const LanguageModel& model, const Vocab& vocab, const st
         std::vector<std::pair<double, double>> points(static_cast<std::size_t>(T), {0.0, 0.0});
         std::pair<double, double> share{0.0, 0.0};
         if (T > 1) {
-            const auto [u, sv, vh] = torch::linalg::svd(centred, false, c10::nullopt);
-            const torch::Tensor projected = centred.matmul(vh.slice(0, 0, 2).t());  // (T, <=2)
-            const double total = sv.pow(2).sum().item<double>();
+            // The top two of a randomised SVD (Halko et al.): a few products of
+            // the (T, H) states with thin matrices instead of the full SVD, which
+            // at hidden 1024 cost more than the rest of the reading. The start is
+            // fixed, not drawn: a reading must not move LibTorch's generator (a
+            // run in training draws its dropout masks from it).
+            const std::int64_t k = std::min<std::int64_t>({6, T, H});
+            const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
+            const torch::Tensor start = torch::sin(torch::arange(T * k, f64).reshape({T, k}) * 0.7 + 0.3);
+            torch::Tensor q = std::get<0>(torch::linalg::qr(centred.t().matmul(start)));  // (H, k)
+            for (int i = 0; i < 4; ++i)
+                q = std::get<0>(torch::linalg::qr(centred.t().matmul(centred.matmul(q))));
+            const auto [u, sv, vh] = torch::linalg::svd(centred.matmul(q), false, c10::nullopt);  // (T, k) only
+            const double total = centred.pow(2).sum().item<double>();
             for (std::int64_t t = 0; t < T; ++t)
-                points[static_cast<std::size_t>(t)] = {projected[t][0].item<double>(),
-                                                       projected.size(1) > 1 ? projected[t][1].item<double>() : 0.0};
+                points[static_cast<std::size_t>(t)] = {u[t][0].item<double>() * sv[0].item<double>(),
+                                                       sv.size(0) > 1 ? u[t][1].item<double>() * sv[1].item<double>() : 0.0};
             if (total > 0)
                 share = {sv[0].item<double>() * sv[0].item<double>() / total,
                          sv.size(0) > 1 ? sv[1].item<double>() * sv[1].item<double>() / total : 0.0};
