@@ -85,7 +85,6 @@ public:
     }
 
     bool owns() const { return thread_ != nullptr; }
-    QThread* thread() const { return thread_.get(); }
 
 private:
     template <class W, class = void>

@@ -46,8 +46,8 @@ torch::Tensor fastLayer(const cells::Cell& cell, const cells::LayerWeights& w, c
     torch::Tensor extra = layout.savesExtra ? torch::empty({T, H}, f32) : torch::Tensor();
     torch::Tensor hp = recurrent ? torch::empty({GH}, f32) : torch::Tensor();
     const torch::Tensor zeros = torch::zeros({H}, f32);
-    const torch::Tensor wHh = recurrent ? w.wHh.contiguous() : torch::Tensor();
-    const torch::Tensor bHh = recurrent ? w.bHh.contiguous() : torch::Tensor();
+    const torch::Tensor& wHh = w.wHh;  // contiguous: clones of the parameters
+    const torch::Tensor& bHh = w.bHh;
     PackedWeights packed;
     const bool usePacked = recurrent && PackedWeights::supported();
     if (usePacked)
@@ -149,10 +149,7 @@ Inspection inspectModel(const LanguageModel& model, const Vocab& vocab, const st
         w.wIh = parameter(params, "rnn.weight_ih_l" + k);
         w.bIh = parameter(params, "rnn.bias_ih_l" + k);
         if (info.hiddenWeights) {
-            // Stored transposed, read through a transposed view: the step's
-            // h · W_hhᵀ then multiplies by a contiguous matrix, BLAS's faster
-            // case for one row at a time.
-            w.wHh = parameter(params, "rnn.weight_hh_l" + k).t().contiguous().t();
+            w.wHh = parameter(params, "rnn.weight_hh_l" + k);
             w.bHh = parameter(params, "rnn.bias_hh_l" + k);
         }
         layers.push_back(w);
