@@ -3,6 +3,7 @@
 #include "traveller/core/Errors.h"
 #include "traveller/core/Json.h"
 
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -18,6 +19,8 @@ std::string epochEvent(const EpochStats& s, const std::string& run)
     if (!run.empty())
         o.add("run", run);
     o.add("epoch", s.epoch).add("perplexity", s.perplexity).add("tokens_per_s", s.tokensPerSecond);
+    if (std::isfinite(s.heldoutPerplexity))
+        o.add("heldout_perplexity", s.heldoutPerplexity);
     if (s.hasSample)
         o.add("sample", s.sample);
     return o.str();
@@ -36,11 +39,13 @@ std::string doneEvent(const RunResult& r, int threads, const std::string& run, l
         done.add("id", static_cast<std::int64_t>(id));
     done.add("status", toString(r.status)).add("epochs", r.epochsDone);
     done.add("perplexity", r.perplexity).add("tokens_per_s", r.tokensPerSecond).add("seconds", r.seconds);
+    if (std::isfinite(r.heldoutPerplexity))
+        done.add("heldout_perplexity", r.heldoutPerplexity);
     done.add("device", r.device).add("threads", threads).addRaw("samples", samples.str());
     if (r.status == RunStatus::Diverged)
         done.add("diverged_epoch", r.divergedEpoch).add("message", r.message);
-    if (r.status == RunStatus::Failed)
-        done.add("message", r.message);
+    if (r.status != RunStatus::Diverged && !r.message.empty())
+        done.add("message", r.message);  // a failure, or a blow-up trained through (on_divergence: continue)
     return done.str();
 }
 

@@ -426,7 +426,8 @@ Corpus loadCorpus(const DataConfig& data, const std::string& dataDir)
         throw CorpusError(corpus.path, "cannot open the corpus file");
     // Streamed in chunks: the whole text is counted for the vocabulary (as the
     // book does) but only the first max_tokens tokens are kept.
-    const std::uint64_t keep = data.maxTokens > 0 ? static_cast<std::uint64_t>(data.maxTokens)
+    const std::uint64_t heldout = data.heldout > 0 ? static_cast<std::uint64_t>(data.heldout) : 0;
+    const std::uint64_t keep = data.maxTokens > 0 ? static_cast<std::uint64_t>(data.maxTokens) + heldout
                                                   : std::numeric_limits<std::uint64_t>::max();
     TokenCounter counter(keep);
     Tokenizer tokenizer(data, counter);
@@ -475,6 +476,19 @@ Corpus loadCorpus(const DataConfig& data, const std::string& dataDir)
     corpus.ids.reserve(counter.kept().size());
     for (auto slot : counter.kept())
         corpus.ids.push_back(idOfSlot[static_cast<std::size_t>(slot)]);
+    if (heldout > 0) {
+        // The held-out tokens follow the training slice (with the whole corpus
+        // trained on, its last tokens): the model never trains on them.
+        const std::uint64_t total = corpus.ids.size();
+        const std::uint64_t train = data.maxTokens > 0 ? std::min<std::uint64_t>(total, static_cast<std::uint64_t>(data.maxTokens))
+                                                       : (total > heldout ? total - heldout : 0);
+        if (total - train < 2 || train < 2)
+            throw CorpusError(corpus.path, "has " + std::to_string(total) + " tokens: too few to hold out " +
+                                               std::to_string(heldout) + " (data.heldout) after " +
+                                               std::to_string(train) + " training tokens");
+        corpus.heldout.assign(corpus.ids.begin() + static_cast<std::ptrdiff_t>(train), corpus.ids.end());
+        corpus.ids.resize(train);
+    }
     return corpus;
 }
 

@@ -73,6 +73,12 @@ const std::vector<Field>& fields()
         t.push_back(F::intField<int>(
             "train.threads", [](ExperimentConfig& c) -> int& { return c.train.threads; }, 0, 1024,
             "Intra-op CPU threads; 0 uses every core."));
+        t.push_back(F::enumField<OnDivergence>(
+            "train.on_divergence", {{"stop", OnDivergence::Stop}, {"continue", OnDivergence::Continue}},
+            [](ExperimentConfig& c) -> OnDivergence& { return c.train.onDivergence; },
+            "stop: an epoch whose perplexity exceeds 100 x the vocabulary size ends the run as diverged; continue: "
+            "training goes on while the loss stays finite (the lab's lr-10 runs). A NaN or infinite loss ends the "
+            "run either way."));
         t.push_back(F::stringField(
             "data.corpus", [](ExperimentConfig& c) -> std::string& { return c.data.corpus; }, false,
             "timemachine (the book's corpus, checked by SHA-1) or a path to a UTF-8 text file (see data.normalize)."));
@@ -82,6 +88,11 @@ const std::vector<Field>& fields()
         t.push_back(F::intField<std::int64_t>(
             "data.max_tokens", [](ExperimentConfig& c) -> std::int64_t& { return c.data.maxTokens; }, -1,
             std::numeric_limits<long long>::max(), "Keep the first N tokens; 0 or -1 keeps the whole corpus."));
+        t.push_back(F::intField<std::int64_t>(
+            "data.heldout", [](ExperimentConfig& c) -> std::int64_t& { return c.data.heldout; }, 0,
+            1LL << 31,
+            "Tokens after the training slice held out (never trained on) for a held-out perplexity per epoch; "
+            "0: none. With max_tokens 0 they are the corpus's last tokens."));
         t.push_back(F::intField<int>(
             "data.batch_size", [](ExperimentConfig& c) -> int& { return c.data.batchSize; }, 1, 1 << 20,
             "Sequences per minibatch."));
@@ -113,7 +124,8 @@ const std::vector<Field>& fields()
             "Tokens generated after the prefix."));
         t.push_back(F::floatField(
             "sample.temperature", [](ExperimentConfig& c) -> double& { return c.sample.temperature; }, 0.0, true,
-            1000.0, "0 = greedy argmax (the book); > 0 samples from softmax(logits / temperature)."));
+            1000.0, "0 = greedy argmax (the book); > 0 samples from softmax(logits / temperature), which is P^(1/temperature) "
+            "renormalised: the exercise's sampling from P^alpha is temperature 1/alpha."));
         return t;
     }();
     return table;
@@ -142,6 +154,10 @@ void walk(ExperimentConfig& cfg, const YAML::Node& node, const std::string& pref
         // one's guess to make.
         if (!seen.insert(name).second)
             fail(key, line, column, "duplicate key: it is already set above in the same mapping");
+        // A preset's `reference:` (what the book printed) is for the lab's
+        // checks (Lab.h), not part of the run.
+        if (prefix.empty() && name == "reference")
+            continue;
         if (isSection(key)) {
             if (value.IsNull())
                 continue;  // an empty section keeps its defaults

@@ -246,6 +246,7 @@ struct LmSession::Impl {
     std::mt19937_64 rng;
 
     std::string continueText(const std::string& prefix, int length, double temperature, std::uint64_t seed);
+    double heldoutPerplexity();
 };
 
 LmSession::LmSession(const ExperimentConfig& config, const std::string& dataDir) : impl_(std::make_unique<Impl>())
@@ -356,6 +357,8 @@ private:
         stats.epoch = e.epoch;
         stats.epochs = e.epochs;
         stats.perplexity = result_.perplexity;
+        stats.heldoutPerplexity = d_.heldoutPerplexity();
+        result_.heldoutPerplexity = stats.heldoutPerplexity;
         stats.tokensPerSecond = e.tokens / e.seconds;
         if ((cfg_.sample.every > 0 && e.epoch % cfg_.sample.every == 0) || e.epoch == e.epochs || blownUp) {
             stats.hasSample = true;
@@ -367,8 +370,17 @@ private:
         observer_.onEpoch(stats);
         if (!blownUp)
             return std::nullopt;
-        return "perplexity " + formatNumber(result_.perplexity, 1, "NaN") + " exceeds " + formatNumber(limit, 0) + ", " +
-               std::to_string(static_cast<int>(kDivergedPerplexityFactor)) + " x the vocabulary size";
+        const std::string what = "perplexity " + formatNumber(result_.perplexity, 1, "NaN") + " exceeds " +
+                                 formatNumber(limit, 0) + ", " +
+                                 std::to_string(static_cast<int>(kDivergedPerplexityFactor)) + " x the vocabulary size";
+        if (cfg_.train.onDivergence == OnDivergence::Stop)
+            return what;
+        // train.on_divergence: continue: the run goes on (a NaN or infinite
+        // loss still ends it, in the loop); the first blow-up is remembered.
+        if (result_.message.empty())
+            result_.message = "blew up at epoch " + std::to_string(e.epoch) + ": " + what +
+                              "; training continued (train.on_divergence: continue)";
+        return std::nullopt;
     }
 
     // A run stopped in the middle of an epoch goes back to the weights of the
@@ -418,7 +430,10 @@ RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
     result.status = outcome.status;
     result.epochsDone = outcome.epochsDone;
     result.divergedEpoch = outcome.divergedEpoch;
-    result.message = outcome.message;
+    if (!outcome.message.empty() || result.status != RunStatus::Finished)
+        result.message = outcome.message.empty() ? result.message
+                                                 : (result.message.empty() ? outcome.message
+                                                                           : outcome.message + " (" + result.message + ")");
     result.tokensPerSecond = outcome.tokensPerSecond;
     // Samples of whatever the model learned, also after a stop or a divergence
     // (a diverged model's text shows what went wrong).
@@ -427,6 +442,46 @@ RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
     impl_->model->train();
     result.seconds = loop.activeSeconds();
     return result;
+}
+
+// The perplexity of the held-out tokens (data.heldout) under the current
+// weights: split into batch_size contiguous streams read num_steps at a time
+// with the state carried, as sequential training batches are, without
+// gradients. NaN without held-out tokens.
+double LmSession::Impl::heldoutPerplexity()
+{
+    const auto& h = corpus.heldout;
+    if (h.size() < 2)
+        return std::numeric_limits<double>::quiet_NaN();
+    torch::NoGradGuard noGrad;
+    model->eval();
+    const auto predictions = static_cast<std::int64_t>(h.size()) - 1;
+    const std::int64_t streams = std::min<std::int64_t>(config.data.batchSize, predictions);
+    const std::int64_t length = predictions / streams;
+    auto x = torch::empty({streams, length}, torch::kInt64);
+    auto y = torch::empty({streams, length}, torch::kInt64);
+    auto* px = x.data_ptr<std::int64_t>();
+    auto* py = y.data_ptr<std::int64_t>();
+    for (std::int64_t b = 0; b < streams; ++b)
+        for (std::int64_t t = 0; t < length; ++t) {
+            px[b * length + t] = h[static_cast<std::size_t>(b * length + t)];
+            py[b * length + t] = h[static_cast<std::size_t>(b * length + t + 1)];
+        }
+    auto state = model->initialState(streams, device);
+    double lossSum = 0;
+    const std::int64_t steps = std::max(1, config.data.numSteps);
+    for (std::int64_t t0 = 0; t0 < length; t0 += steps) {
+        const std::int64_t n = std::min(steps, length - t0);
+        const auto xs = x.narrow(1, t0, n).contiguous().to(device);
+        const auto ys = y.narrow(1, t0, n).to(device);
+        const auto logits = model->forward(xs, state);
+        lossSum += torch::nn::functional::cross_entropy(
+                       logits, ys.t().reshape(-1),
+                       torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                       .item<double>();
+    }
+    model->train();
+    return std::exp(lossSum / static_cast<double>(streams * length));
 }
 
 std::string LmSession::Impl::continueText(const std::string& prefix, int length, double temperature,

@@ -191,6 +191,101 @@ TEST(Training, LearningRateTenBreaksAnRnnDown)
     EXPECT_NE(r.message.find("diverged at epoch"), std::string::npos);
 }
 
+// train.on_divergence: continue — the lab's lr-10 runs train on through the
+// blow-up (each loss finite), the run finishes every epoch, and says where it
+// blew up; the same run under `stop` ends there (above).
+TEST(Training, ContinueTrainsThroughABlowUp)
+{
+    ExperimentConfig c = smallRun(Arch::Rnn, 30);
+    c.model.hidden = 256;
+    c.train.lr = 10;
+    c.train.onDivergence = OnDivergence::Continue;
+    LmSession session(c, test::dataDir());
+    Recorder rec;
+    RunControl control;
+    const RunResult r = session.train(rec, control);
+    ASSERT_EQ(r.status, RunStatus::Finished) << r.message;
+    EXPECT_EQ(r.epochsDone, 30);
+    ASSERT_EQ(rec.epochs.size(), 30u);
+    EXPECT_NE(r.message.find("blew up at epoch"), std::string::npos) << r.message;
+    EXPECT_NE(r.message.find("on_divergence: continue"), std::string::npos) << r.message;
+    double worst = 0;
+    for (const auto& e : rec.epochs) {
+        EXPECT_TRUE(std::isfinite(e.perplexity)) << "epoch " << e.epoch;
+        worst = std::max(worst, e.perplexity);
+    }
+    EXPECT_GT(worst, 2800.0) << "the curve shows the blow-up";
+    EXPECT_FALSE(r.samples.at("time traveller").empty());
+}
+
+// A NaN loss still ends a run that would continue: there is nothing to train
+// on. (A ReLU RNN at lr 1e6 without clipping: its unbounded state overflows;
+// the tanh RNN saturates instead and keeps a finite loss.)
+TEST(Training, ContinueStillStopsAtANonFiniteLoss)
+{
+    ExperimentConfig c = smallRun(Arch{"rnn-relu"}, 50);
+    c.train.lr = 1e6;
+    c.train.clip = 0;
+    c.train.onDivergence = OnDivergence::Continue;
+    LmSession session(c, test::dataDir());
+    Recorder rec;
+    RunControl control;
+    const RunResult r = session.train(rec, control);
+    ASSERT_EQ(r.status, RunStatus::Diverged);
+    EXPECT_LT(r.epochsDone, 50);
+    EXPECT_NE(r.message.find("became"), std::string::npos) << r.message;
+}
+
+// data.heldout: characters after the training slice, never trained on, scored
+// every epoch. Computed independently here from the model's own text
+// continuation would be circular; instead: it is finite, it is reported every
+// epoch, it starts near the vocabulary size (an untrained model guesses) and
+// falls, and it stays above the training perplexity of a model that memorises.
+TEST(Training, HeldOutPerplexityIsMeasuredEveryEpoch)
+{
+    ExperimentConfig c = smallRun(Arch::Gru, 12);
+    c.model.hidden = 128;
+    c.data.heldout = 2000;
+    LmSession session(c, test::dataDir());
+    EXPECT_EQ(session.corpus().ids.size(), 10000u) << "the training slice keeps max_tokens";
+    EXPECT_EQ(session.corpus().heldout.size(), 2000u);
+    Recorder rec;
+    RunControl control;
+    const RunResult r = session.train(rec, control);
+    ASSERT_EQ(r.status, RunStatus::Finished);
+    ASSERT_EQ(rec.epochs.size(), 12u);
+    for (const auto& e : rec.epochs)
+        EXPECT_TRUE(std::isfinite(e.heldoutPerplexity)) << "epoch " << e.epoch;
+    EXPECT_GT(rec.epochs.front().heldoutPerplexity, 10.0);
+    EXPECT_LT(rec.epochs.back().heldoutPerplexity, rec.epochs.front().heldoutPerplexity);
+    EXPECT_DOUBLE_EQ(r.heldoutPerplexity, rec.epochs.back().heldoutPerplexity);
+
+    // Measuring it changes nothing about training: the same run without it
+    // follows the same curve to the last digit.
+    ExperimentConfig plain = c;
+    plain.data.heldout = 0;
+    LmSession other(plain, test::dataDir());
+    Recorder rec2;
+    RunControl control2;
+    other.train(rec2, control2);
+    ASSERT_EQ(rec2.epochs.size(), 12u);
+    EXPECT_EQ(rec2.epochs.back().perplexity, rec.epochs.back().perplexity);
+    EXPECT_TRUE(std::isnan(rec2.epochs.back().heldoutPerplexity));
+}
+
+TEST(Training, HeldOutLargerThanTheCorpusIsAClearError)
+{
+    ExperimentConfig c = smallRun(Arch::Rnn, 1);
+    c.data.maxTokens = 0;
+    c.data.heldout = 1LL << 30;
+    try {
+        LmSession session(c, test::dataDir());
+        FAIL() << "expected CorpusError";
+    } catch (const CorpusError& e) {
+        EXPECT_NE(std::string(e.what()).find("data.heldout"), std::string::npos) << e.what();
+    }
+}
+
 TEST(Training, MissingGpuIsAClearError)
 {
     if (cudaSupportCompiled())

@@ -114,6 +114,8 @@ LanguageModelPanel::LanguageModelPanel(const QString& dataDir, RunLibrary* libra
     table_->setMinimumHeight(70);
     connect(table_, &LmRunTable::visibilityToggled, this, [this](int id, bool visible) {
         perplexityChart_->setSeriesVisible(RunQueue::seriesKey(id), visible);
+        if (perplexityChart_->hasSeries(RunQueue::seriesKey(id) + "-heldout"))
+            perplexityChart_->setSeriesVisible(RunQueue::seriesKey(id) + "-heldout", visible);
     });
     connect(table_, &LmRunTable::focusChanged, this, [this](int id) {
         if (id >= 0)
@@ -388,6 +390,8 @@ void LanguageModelPanel::onFailed(int runId, const RunFailure& failure)
 {
     const RunQueue::Run& r = *queue_->run(runId);
     perplexityChart_->removeSeries(RunQueue::seriesKey(runId));
+    if (perplexityChart_->hasSeries(RunQueue::seriesKey(runId) + "-heldout"))
+        perplexityChart_->removeSeries(RunQueue::seriesKey(runId) + "-heldout");
     switch (failure.kind) {
     case FailureKind::Corpus: {
         corpusRetryRunId_ = runId;
@@ -446,8 +450,19 @@ void LanguageModelPanel::refresh()
     refreshTimer_->stop();
     for (int id : curveDirty_)
         if (const RunQueue::Run* r = queue_->run(id)) {
-            if (perplexityChart_->hasSeries(RunQueue::seriesKey(id)))
-                perplexityChart_->setPoints(RunQueue::seriesKey(id), r->perplexity);
+            const QString key = RunQueue::seriesKey(id);
+            if (perplexityChart_->hasSeries(key)) {
+                perplexityChart_->setPoints(key, r->perplexity);
+                // data.heldout: the held-out perplexity beside it, dashed, in the run's colour.
+                if (!r->heldout.isEmpty()) {
+                    if (!perplexityChart_->hasSeries(key + "-heldout")) {
+                        perplexityChart_->addSeries(key + "-heldout", tr("%1 held-out").arg(r->name),
+                                                    LineChart::Style::DashedLine, r->color);
+                        perplexityChart_->setSeriesVisible(key + "-heldout", perplexityChart_->seriesVisible(key));
+                    }
+                    perplexityChart_->setPoints(key + "-heldout", r->heldout);
+                }
+            }
             table_->updateRun(*r);
         }
     curveDirty_.clear();

@@ -117,7 +117,7 @@ void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, 
     for (const QString& key : chart_->keys()) {
         bool keep = false;
         for (qint64 id : std::as_const(ids))
-            keep = keep || key == QStringLiteral("run%1").arg(id);
+            keep = keep || key == QStringLiteral("run%1").arg(id) || key == QStringLiteral("run%1-heldout").arg(id);
         if (!keep)
             chart_->removeSeries(key);
     }
@@ -129,7 +129,19 @@ void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, 
                 chart_->addSeries(key, tr("#%1 %2").arg(id).arg(name), LineChart::Style::Line,
                                   format::runColor(id));
             chart_->setLabel(key, tr("#%1 %2").arg(id).arg(name));
-            chart_->setPoints(key, format::perplexityCurve(store.epochs(id)));
+            const auto epochs = store.epochs(id);
+            chart_->setPoints(key, format::perplexityCurve(epochs));
+            // A run that measured data.heldout: its held-out curve, dashed.
+            QList<QPointF> heldout;
+            for (const auto& e : epochs)
+                if (!std::isnan(e.heldoutPerplexity))
+                    heldout.append(QPointF(e.epoch, e.heldoutPerplexity));
+            if (!heldout.isEmpty()) {
+                if (!chart_->hasSeries(key + "-heldout"))
+                    chart_->addSeries(key + "-heldout", tr("#%1 held-out").arg(id), LineChart::Style::DashedLine,
+                                      format::runColor(id));
+                chart_->setPoints(key + "-heldout", heldout);
+            }
         }
         if (opened <= 0)
             return;

@@ -210,6 +210,8 @@ void RunQueue::onEpoch(int runId, const EpochStats& stats)
         return;
     s->run.last = stats;
     s->run.perplexity.append(QPointF(stats.epoch, stats.perplexity));
+    if (std::isfinite(stats.heldoutPerplexity))
+        s->run.heldout.append(QPointF(stats.epoch, stats.heldoutPerplexity));
     Q_EMIT epochDone(runId, stats);
 }
 

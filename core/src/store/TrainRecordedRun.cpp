@@ -36,7 +36,7 @@ public:
         // The run's wall time grows with each recorded epoch: a kill loses at
         // most the time since the last one.
         store_.appendEpoch(id_, {shifted.epoch, shifted.perplexity, shifted.tokensPerSecond, shifted.elapsedSeconds,
-                                 shifted.hasSample ? shifted.sample : ""},
+                                 shifted.hasSample ? shifted.sample : "", shifted.heldoutPerplexity},
                            s.elapsedSeconds - recordedSeconds_);
         recordedSeconds_ = s.elapsedSeconds;
         const bool due = options_.checkpointEvery > 0 ? shifted.epoch % options_.checkpointEvery == 0 : shifted.hasSample;

@@ -53,6 +53,7 @@ std::string joinTokens(const std::vector<std::string>& tokens, TokenKind kind);
 
 struct Corpus {
     std::vector<std::int64_t> ids;  // the (possibly truncated) token stream
+    std::vector<std::int64_t> heldout;  // data.heldout tokens after `ids`, never trained on
     Vocab vocab;                    // built from the whole text, before truncation
     TokenKind kind = TokenKind::Char;
     std::string path;               // the file it was read from

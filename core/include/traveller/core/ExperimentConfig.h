@@ -21,12 +21,21 @@ enum class LineJoin { None, Space };
 // lower-cased, other runs -> one space) or every Unicode code point kept
 // (whitespace runs -> one space), for text in any script.
 enum class Normalize { Book, Unicode };
+// What a run does when its loss blows up while staying finite (an epoch's
+// perplexity far above guessing): stop there (the default), or go on, as the
+// lab's learning-rate-10 runs do to show their chaotic curve. A NaN or
+// infinite loss ends the run either way.
+enum class OnDivergence { Stop, Continue };
+// The RNN cell's activation (the book's exercise: ReLU instead of tanh).
+enum class Nonlinearity { Tanh, Relu };
 
 struct ModelConfig {
     Arch arch = Arch::Rnn;
     Impl impl = Impl::Fused;  // computes what Builtin does (tested), faster on CPUs; Builtin on GPUs
     int hidden = 256;
     int layers = 1;
+    Nonlinearity nonlinearity = Nonlinearity::Tanh;  // the plain RNN's; the gated cells keep theirs
+    int embedding = 0;  // 0: one-hot input (the book); N: a learned N-dimensional embedding
 };
 
 struct TrainConfig {
@@ -37,6 +46,11 @@ struct TrainConfig {
     std::string device = "auto";  // cpu | cuda | cuda:N | auto
     std::uint64_t seed = 0;
     int threads = 0;              // intra-op threads; 0 = all cores
+    OnDivergence onDivergence = OnDivergence::Stop;
+    // Sequential batches: cut the graph between batches (the book). false
+    // back-propagates through the whole epoch (the exercise); memory grows
+    // with the epoch, so a limit refuses it beyond kMaxUndetachedSteps.
+    bool detachState = true;
 };
 
 struct DataConfig {
@@ -48,6 +62,9 @@ struct DataConfig {
     Sampling sampling = Sampling::Sequential;
     LineJoin joinLines = LineJoin::None; // the book concatenates lines with no separator
     Normalize normalize = Normalize::Book;
+    // Tokens after the training slice held out for a held-out perplexity per
+    // epoch (0: none). With max_tokens <= 0 they are the corpus's last tokens.
+    std::int64_t heldout = 0;
 };
 
 struct SampleConfig {

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -30,6 +31,7 @@ struct EpochStats {
     double perplexity = 0;
     double tokensPerSecond = 0;  // this epoch's training tokens over its training time
     double elapsedSeconds = 0;   // since the run started (training time only, sampling included)
+    double heldoutPerplexity = std::numeric_limits<double>::quiet_NaN();  // data.heldout's; NaN without
     bool hasSample = false;      // a sample interval ended here
     std::string sample;          // continuation of sample.prefix, when hasSample
 };
@@ -42,6 +44,7 @@ struct RunResult {
     int epochsDone = 0;          // completed epochs
     int divergedEpoch = 0;       // when status is Diverged
     double perplexity = 0;       // of the last completed epoch (NaN if none)
+    double heldoutPerplexity = std::numeric_limits<double>::quiet_NaN();  // of the same epoch, with data.heldout
     double tokensPerSecond = 0;  // over all completed epochs
     double seconds = 0;          // wall time of the run
     std::string device;

@@ -40,6 +40,7 @@ public:
         RunOutcome outcome;
         QString unrecorded;        // why the library does not get it, when it does not
         QList<QPointF> perplexity; // (epoch, perplexity)
+        QList<QPointF> heldout;    // (epoch, held-out perplexity) with data.heldout
         QList<QPointF> gradNorm;   // (fractional epoch, norm) per batch
         QList<QPointF> clipped;    // the clipped subset of gradNorm
     };
