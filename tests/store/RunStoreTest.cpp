@@ -46,7 +46,7 @@ TEST(RunStore, CreatesTheDocumentedSchema)
     TestLibrary lib;
     {
         RunStore store(lib.str());
-        EXPECT_EQ(store.schemaVersion(), 2);
+        EXPECT_EQ(store.schemaVersion(), 3);
         EXPECT_EQ(store.databasePath(), (lib.path() / "runs.sqlite").string());
         EXPECT_TRUE(fs::is_directory(lib.path() / "checkpoints"));
     }
@@ -59,7 +59,7 @@ TEST(RunStore, CreatesTheDocumentedSchema)
         tables.insert(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
     sqlite3_finalize(stmt);
     sqlite3_close(db);
-    for (const char* t : {"meta", "runs", "epochs", "samples", "tags"})
+    for (const char* t : {"meta", "runs", "epochs", "samples", "tags", "lab_notes"})
         EXPECT_TRUE(tables.count(t)) << t;
 }
 
@@ -87,7 +87,7 @@ TEST(RunStore, SchemaOneLibrariesAreUpgradedInPlace)
     sqlite3_close(db);
 
     RunStore store(lib.str());
-    EXPECT_EQ(store.schemaVersion(), 2);
+    EXPECT_EQ(store.schemaVersion(), 3);
     const auto runs = store.runs();
     ASSERT_EQ(runs.size(), 1u);
     EXPECT_EQ(runs[0].name, "old GRU");
@@ -103,6 +103,42 @@ TEST(RunStore, SchemaOneLibrariesAreUpgradedInPlace)
     EXPECT_THROW(store.run(id).config(), ConfigError);
     store.setResults(id, "{\"heldout_pairs\":0}");
     EXPECT_EQ(store.run(id).results, "{\"heldout_pairs\":0}");
+}
+
+// A schema-2 library (no held-out perplexity, no lab notes) opens as schema 3:
+// its epochs read back with no held-out value, new epochs keep theirs.
+TEST(RunStore, SchemaTwoLibrariesGainHeldOutAndNotes)
+{
+    TestLibrary lib;
+    {
+        RunStore store(lib.str());
+        store.createRun(NewRun{});
+    }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((lib.path() / "runs.sqlite").c_str(), &db), SQLITE_OK);
+    const char* downgrade =
+        "DROP TABLE epochs; DROP TABLE lab_notes;"
+        "CREATE TABLE epochs (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, epoch INTEGER NOT NULL,"
+        " perplexity REAL, tokens_per_s REAL NOT NULL, elapsed_s REAL NOT NULL, sample TEXT NOT NULL DEFAULT '',"
+        " PRIMARY KEY (run_id, epoch));"
+        "INSERT INTO epochs VALUES (1, 1, 20.5, 1000, 1.5, '');"
+        "UPDATE meta SET value = '2' WHERE key = 'schema_version';";
+    ASSERT_EQ(sqlite3_exec(db, downgrade, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+
+    RunStore store(lib.str());
+    EXPECT_EQ(store.schemaVersion(), 3);
+    auto epochs = store.epochs(1);
+    ASSERT_EQ(epochs.size(), 1u);
+    EXPECT_DOUBLE_EQ(epochs[0].perplexity, 20.5);
+    EXPECT_TRUE(std::isnan(epochs[0].heldoutPerplexity));
+    StoredEpoch second{2, 10.0, 1000, 3.0, "", 12.25};
+    store.appendEpoch(1, second);
+    epochs = store.epochs(1);
+    ASSERT_EQ(epochs.size(), 2u);
+    EXPECT_DOUBLE_EQ(epochs[1].heldoutPerplexity, 12.25);
+    store.setLabNote("1.1", "kept");
+    EXPECT_EQ(store.labNotes().at("1.1"), "kept");
 }
 
 TEST(RunStore, SaveReopenGivesIdenticalMetrics)

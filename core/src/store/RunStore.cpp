@@ -26,7 +26,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // 2: runs.kind ('lm' or 'translate') and runs.results (a translation run's BLEU, as JSON).
-constexpr int kSchemaVersion = 2;
+// 3: epochs.heldout_perplexity (data.heldout) and lab_notes (the lab's notes per step).
+constexpr int kSchemaVersion = 3;
 constexpr int kBusyTimeoutMs = 10000;
 
 constexpr const char* kSchema = R"(
@@ -63,6 +64,7 @@ CREATE TABLE IF NOT EXISTS epochs (
   tokens_per_s REAL NOT NULL,
   elapsed_s REAL NOT NULL,
   sample TEXT NOT NULL DEFAULT '',
+  heldout_perplexity REAL,
   PRIMARY KEY (run_id, epoch)
 );
 CREATE TABLE IF NOT EXISTS samples (
@@ -75,6 +77,11 @@ CREATE TABLE IF NOT EXISTS tags (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   tag TEXT NOT NULL,
   PRIMARY KEY (run_id, tag)
+);
+CREATE TABLE IF NOT EXISTS lab_notes (
+  step TEXT PRIMARY KEY,
+  text TEXT NOT NULL,
+  updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_by_status ON runs(status);
 CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs(sweep);
@@ -329,6 +336,21 @@ void RunStore::open(bool wasEmpty)
             throw;
         }
     }
+    if (stored < 3) {
+        // Version 2's epochs had no held-out perplexity: NULL, none measured.
+        // (lab_notes is made by the schema above, IF NOT EXISTS.)
+        exec("BEGIN IMMEDIATE");
+        try {
+            Statement columns(db_, "SELECT COUNT(*) FROM pragma_table_info('epochs') WHERE name = 'heldout_perplexity'");
+            if (columns.step() && columns.integer(0) == 0)
+                exec("ALTER TABLE epochs ADD COLUMN heldout_perplexity REAL");
+            exec("UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+            exec("COMMIT");
+        } catch (...) {
+            exec("ROLLBACK");
+            throw;
+        }
+    }
 }
 
 RunStore::~RunStore() { sqlite3_close(db_); }
@@ -399,6 +421,12 @@ void RunStore::setResults(std::int64_t id, const std::string& json)
     update.step();
 }
 
+void RunStore::setSweep(std::int64_t id, const std::string& sweep, const std::string& label)
+{
+    std::lock_guard lock(mutex_);
+    Statement(db_, "UPDATE runs SET sweep = ?, label = ? WHERE id = ?").bind(1, sweep).bind(2, label).bind(3, id).step();
+}
+
 void RunStore::markRunning(std::int64_t id, const std::string& device, int threads)
 {
     std::lock_guard lock(mutex_);
@@ -420,10 +448,10 @@ void RunStore::appendEpoch(std::int64_t id, const StoredEpoch& e, double addedSe
     std::lock_guard lock(mutex_);
     exec("BEGIN IMMEDIATE");
     try {
-        Statement insert(db_, "INSERT OR REPLACE INTO epochs(run_id, epoch, perplexity, tokens_per_s, elapsed_s, sample) "
-                              "VALUES (?, ?, ?, ?, ?, ?)");
+        Statement insert(db_, "INSERT OR REPLACE INTO epochs(run_id, epoch, perplexity, tokens_per_s, elapsed_s, sample, "
+                              "heldout_perplexity) VALUES (?, ?, ?, ?, ?, ?, ?)");
         insert.bind(1, id).bind(2, e.epoch).bind(3, e.perplexity).bind(4, e.tokensPerSecond).bind(5, e.elapsedSeconds);
-        insert.bind(6, e.sample).step();
+        insert.bind(6, e.sample).bind(7, e.heldoutPerplexity).step();
         Statement update(db_, "UPDATE runs SET epochs_done = ?, perplexity = ?, seconds = seconds + ? WHERE id = ?");
         update.bind(1, e.epoch).bind(2, e.perplexity).bind(3, addedSeconds).bind(4, id).step();
         exec("COMMIT");
@@ -481,9 +509,9 @@ void RunStore::copyProgress(std::int64_t from, std::int64_t to, int epoch)
     const double seconds = source.seconds * epoch / source.epochsDone;
     exec("BEGIN IMMEDIATE");
     try {
-        Statement copy(db_, "INSERT OR REPLACE INTO epochs(run_id, epoch, perplexity, tokens_per_s, elapsed_s, sample) "
-                            "SELECT ?, epoch, perplexity, tokens_per_s, elapsed_s, sample FROM epochs "
-                            "WHERE run_id = ? AND epoch <= ?");
+        Statement copy(db_, "INSERT OR REPLACE INTO epochs(run_id, epoch, perplexity, tokens_per_s, elapsed_s, sample, "
+                            "heldout_perplexity) SELECT ?, epoch, perplexity, tokens_per_s, elapsed_s, sample, "
+                            "heldout_perplexity FROM epochs WHERE run_id = ? AND epoch <= ?");
         copy.bind(1, to).bind(2, from).bind(3, epoch).step();
         Statement update(db_, "UPDATE runs SET epochs_done = ?, seconds = ?, perplexity = "
                               "(SELECT perplexity FROM epochs WHERE run_id = ? AND epoch = ?) WHERE id = ?");
@@ -674,15 +702,37 @@ StoredRun RunStore::run(std::int64_t id)
     return found.front();
 }
 
+void RunStore::setLabNote(const std::string& step, const std::string& text)
+{
+    std::lock_guard lock(mutex_);
+    if (text.empty()) {
+        Statement(db_, "DELETE FROM lab_notes WHERE step = ?").bind(1, step).step();
+        return;
+    }
+    Statement put(db_, "INSERT OR REPLACE INTO lab_notes(step, text, updated_at) VALUES (?, ?, ?)");
+    put.bind(1, step).bind(2, text).bind(3, nowUtc()).step();
+}
+
+std::map<std::string, std::string> RunStore::labNotes()
+{
+    std::lock_guard lock(mutex_);
+    std::map<std::string, std::string> out;
+    Statement select(db_, "SELECT step, text FROM lab_notes ORDER BY step");
+    while (select.step())
+        out[select.text(0)] = select.text(1);
+    return out;
+}
+
 std::vector<StoredEpoch> RunStore::epochs(std::int64_t id)
 {
     std::lock_guard lock(mutex_);
     std::vector<StoredEpoch> out;
-    Statement select(db_, "SELECT epoch, perplexity, tokens_per_s, elapsed_s, sample FROM epochs WHERE run_id = ? "
-                          "ORDER BY epoch");
+    Statement select(db_, "SELECT epoch, perplexity, tokens_per_s, elapsed_s, sample, heldout_perplexity FROM epochs "
+                          "WHERE run_id = ? ORDER BY epoch");
     select.bind(1, id);
     while (select.step())
-        out.push_back({static_cast<int>(select.integer(0)), select.real(1), select.real(2), select.real(3), select.text(4)});
+        out.push_back({static_cast<int>(select.integer(0)), select.real(1), select.real(2), select.real(3), select.text(4),
+                       select.real(5)});
     return out;
 }
 

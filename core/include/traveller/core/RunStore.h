@@ -14,6 +14,7 @@
 #include "traveller/core/Translation.h"
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -47,6 +48,7 @@ struct StoredEpoch {
     double tokensPerSecond = 0;
     double elapsedSeconds = 0;
     std::string sample;  // empty when no sample interval ended at this epoch
+    double heldoutPerplexity = std::numeric_limits<double>::quiet_NaN();  // NaN: none measured
 };
 
 struct StoredRun {
@@ -111,6 +113,8 @@ public:
     std::int64_t createTranslationRun(const TranslationConfig& config, const std::string& name,
                                       const std::string& programVersion);
     void setResults(std::int64_t id, const std::string& json);
+    // Files a run under a sweep and label (a translation run of the lab).
+    void setSweep(std::int64_t id, const std::string& sweep, const std::string& label);
     // Claims the run for this process: status running, owner pid. Throws
     // StoreError when another live process (or this one) is training it.
     void markRunning(std::int64_t id, const std::string& device, int threads);
@@ -135,6 +139,11 @@ public:
     // All of `ids` in one transaction, or none: a missing or training run
     // refuses the whole list, the StoreError naming each refused id.
     void deleteRuns(const std::vector<std::int64_t>& ids);
+
+    // The lab's notes (the student's observations), one text per lab step
+    // ("1.1", ...); an empty text removes the step's note.
+    void setLabNote(const std::string& step, const std::string& text);
+    std::map<std::string, std::string> labNotes();
 
     // Readers. Runs whose owner is gone read back as interrupted (and are
     // stored so on the way).
