@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -63,7 +65,11 @@ std::vector<Case> everyCellAndImplementation()
 std::string caseName(const ::testing::TestParamInfo<Case>& info)
 {
     static const char* impls[] = {"builtin", "scratch", "fused"};
-    return info.param.arch + "_" + impls[static_cast<int>(info.param.impl)] + "_L" + std::to_string(info.param.layers);
+    std::string cell = info.param.arch;  // test names take letters, digits and '_' only
+    for (char& ch : cell)
+        if (!std::isalnum(static_cast<unsigned char>(ch)))
+            ch = '_';
+    return cell + "_" + impls[static_cast<int>(info.param.impl)] + "_L" + std::to_string(info.param.layers);
 }
 
 class Lens : public ::testing::TestWithParam<Case> {};
@@ -141,6 +147,13 @@ TEST_P(Lens, GuessesAreTheModelsOwnAndTheGatesRebuildTheStates)
                     EXPECT_NEAR(h[j], o * std::tanh(c), 1e-5);
                 } else if (arch == "rnn") {
                     EXPECT_NEAR(h[j], std::tanh(value(t, l, "a")[j]), 1e-5);
+                } else if (arch == "rnn-relu") {
+                    EXPECT_NEAR(h[j], std::max(0.0f, value(t, l, "a")[j]), 1e-5);
+                } else if (arch == "gru-reset") {
+                    EXPECT_NEAR(h[j], value(t, l, "n")[j], 1e-5);
+                } else if (arch == "gru-update") {
+                    const float z = value(t, l, "z")[j], n = value(t, l, "n")[j];
+                    EXPECT_NEAR(h[j], (1 - z) * n + z * hPrev, 1e-5);
                 } else if (arch == "mingru") {
                     const float z = value(t, l, "z")[j], n = value(t, l, "n")[j];
                     EXPECT_NEAR(h[j], (1 - z) * hPrev + z * n, 1e-5);

@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include <set>
 
 
@@ -32,7 +34,12 @@ void PrintTo(const Case& c, std::ostream* os)
 
 std::string caseName(const ::testing::TestParamInfo<Case>& info)
 {
-    return toString(info.param.arch) + "_" + toString(info.param.impl) + "_L" + std::to_string(info.param.layers);
+    // Test names take letters, digits and '_' only ("gru-reset" -> "gru_reset").
+    std::string cell = info.param.arch.key;
+    for (char& ch : cell)
+        if (!std::isalnum(static_cast<unsigned char>(ch)))
+            ch = '_';
+    return cell + "_" + toString(info.param.impl) + "_L" + std::to_string(info.param.layers);
 }
 
 void copyWeights(LanguageModel& from, LanguageModel& to)

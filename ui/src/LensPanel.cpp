@@ -553,6 +553,15 @@ void LensPanel::showEquations()
                     .arg(n3(v("i")), n3(v("f")), n3(v("g")), n3(v("o")), n3(cPrev), n3(v("c")), n3(h));
     } else if (in.arch == "rnn") {
         text += QStringLiteral("a = x·W_xh + h_prev·W_hh + b\n  = %1\nh = tanh(a) = %2").arg(n3(v("a")), n3(h));
+    } else if (in.arch == "rnn-relu") {
+        text += QStringLiteral("a = x·W_xh + h_prev·W_hh + b\n  = %1\nh = max(0, a) = %2").arg(n3(v("a")), n3(h));
+    } else if (in.arch == "gru-reset") {
+        text += QStringLiteral("r = σ(…) = %1\nn = tanh(… + r·(…))\n  = %2\nh = n  (no update gate)\n  = %3")
+                    .arg(n3(v("r")), n3(v("n")), n3(h));
+    } else if (in.arch == "gru-update") {
+        text += QStringLiteral("z = σ(…) = %1\nn = tanh(…)  (no reset gate)\n  = %2\n"
+                               "h = (1 − z)·n + z·h_prev\n  = (1 − %1)·%2\n    + %1·%3\n  = %4")
+                    .arg(n3(v("z")), n3(v("n")), n3(hPrev), n3(h));
     } else {
         for (std::size_t i = 0; i < in.valueNames.size(); ++i)
             text += QStringLiteral("%1 = %2\n").arg(QString::fromStdString(in.valueNames[i]), n3(l.values[i][u]));

@@ -9,4 +9,7 @@
     X(lstmCell)                \
     X(minGruCell)              \
     X(minLstmCell)             \
+    X(rnnReluCell)             \
+    X(gruResetCell)            \
+    X(gruUpdateCell)           \
     /* end of the list */

@@ -1,0 +1,91 @@
+// The plain recurrent cell with ReLU in place of tanh (the exercise of d2l
+// 9.5, "Recurrent Neural Network Implementation from Scratch": "what happens
+// if you replace tanh with ReLU?"):
+//
+//   H_t = max(0, X_t W_xh + H_{t-1} W_hh + b_h)
+//
+// LibTorch's RNN layer computes it with nonlinearity kReLU. Unbounded, so
+// its state can grow from step to step where tanh keeps it in (-1, 1).
+#include "cells/Cell.h"
+
+#include "cells/Kernels.h"
+
+namespace traveller::cells {
+
+namespace {
+
+// h = max(0, xp + hp)
+TRAVELLER_CLONES void forwardRows(std::int64_t begin, std::int64_t end, std::int64_t H, const float* __restrict xp,
+                                  const float* __restrict hp, float* __restrict h)
+{
+    for (std::int64_t b = begin; b < end; ++b)
+        for (std::int64_t j = 0; j < H; ++j) {
+            const float a = xp[b * H + j] + hp[b * H + j];
+            h[b * H + j] = a > 0.0f ? a : 0.0f;
+        }
+}
+
+// dpre = (dh + dy) where h > 0, else 0
+TRAVELLER_CLONES void backwardRows(std::int64_t begin, std::int64_t end, std::int64_t H, const float* __restrict h,
+                                   const float* __restrict dh, const float* __restrict dy, float* __restrict dpre)
+{
+    for (std::int64_t b = begin; b < end; ++b)
+        for (std::int64_t j = 0; j < H; ++j) {
+            const std::int64_t k = b * H + j;
+            dpre[k] = h[k] > 0.0f ? dh[k] + dy[k] : 0.0f;
+        }
+}
+
+class RnnRelu final : public Cell {
+public:
+    const CellInfo& info() const override
+    {
+        static const CellInfo i{"rnn-relu", "RNN (ReLU)",
+                                "The plain recurrent cell with ReLU instead of tanh: h = max(0, x W_xh + h W_hh + b)", 1,
+                                {"h"}, {"a"}, false, true, true};
+        return i;
+    }
+
+    Step step(const LayerWeights& w, const torch::Tensor& x, const State& prev) const override
+    {
+        const auto a = torch::addmm(w.bIh, x, w.wIh.t()) + torch::addmm(w.bHh, prev.h, w.wHh.t());  // pre-activation
+        return {{torch::relu(a), {}}, {a}};
+    }
+
+    torch::nn::AnyModule builtinLayer(std::int64_t input, std::int64_t hidden, std::int64_t layers,
+                                      double dropout) const override
+    {
+        return torch::nn::AnyModule(torch::nn::RNN(
+            torch::nn::RNNOptions(input, hidden).num_layers(layers).dropout(dropout).nonlinearity(torch::kReLU)));
+    }
+
+    torch::Tensor runBuiltin(torch::nn::AnyModule& layer, const torch::Tensor& x, State& state) const override
+    {
+        auto& rnn = *layer.get<torch::nn::RNN>();
+        auto [out, h] = state.h.defined() ? rnn.forward(x, state.h) : rnn.forward(x);
+        state.h = h;
+        return out;
+    }
+
+    FusedLayout fusedLayout() const override { return {false, false, false, false}; }
+
+    void fusedForward(const FusedForward& a, std::int64_t begin, std::int64_t end) const override
+    {
+        forwardRows(begin, end, a.H, a.xp, a.hp, a.h);
+    }
+
+    void fusedBackward(const FusedBackward& a, std::int64_t begin, std::int64_t end) const override
+    {
+        backwardRows(begin, end, a.H, a.h, a.dhIn, a.dy, a.dgi);
+    }
+};
+
+} // namespace
+
+const Cell& rnnReluCell()
+{
+    static const RnnRelu c;
+    return c;
+}
+
+} // namespace traveller::cells
