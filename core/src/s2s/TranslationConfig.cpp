@@ -67,6 +67,13 @@ const std::vector<Field>& fields()
                                   "Intra-op CPU threads; 0 uses every core."));
         t.push_back(F::intField<int>("train.report_every", [](C& c) -> int& { return c.train.reportEvery; }, 1, kBig,
                                   "Epochs between progress events (the last epoch is always reported)."));
+        t.push_back(F::boolField("train.mask", [](C& c) -> bool& { return c.train.mask; },
+                                 "true: the book's masked loss (padding after <eos> ignored); false: padded positions "
+                                 "count too (the exercise)."));
+        t.push_back(F::floatField("train.teacher_forcing", [](C& c) -> double& { return c.train.teacherForcing; }, 0.0,
+                                  true, 1.0,
+                                  "Probability that a decoder input is the reference's previous word (the book: 1); "
+                                  "otherwise the model's own previous guess, decoded step by step (the exercise)."));
         t.push_back(F::stringField("data.corpus", [](C& c) -> std::string& { return c.data.corpus; }, false,
                                 "fra-eng (the book's file, checked by SHA-1) or a path to \"English<TAB>French\" lines."));
         t.push_back(F::intField<int>("data.examples", [](C& c) -> int& { return c.data.examples; }, 1, kBig,
@@ -139,6 +146,10 @@ void walk(TranslationConfig& cfg, const YAML::Node& node, const std::string& pre
         // one's guess to make.
         if (!seen.insert(name).second)
             fail(key, line, column, "duplicate key: it is already set above in the same mapping");
+        // A preset's `reference:` (what the book printed) is for the lab's
+        // checks (Lab.h), not part of the run.
+        if (prefix.empty() && name == "reference")
+            continue;
         if (key == "task") {
             if (!value.IsScalar() || value.Scalar() != "translate")
                 fail(key, lineOf(value), columnOf(value),

@@ -112,10 +112,31 @@ private:
         const auto y = d_.y.index_select(0, idx), yValid = d_.yValid.index_select(0, idx);
         // Teacher forcing: <bos> then the target shifted right.
         const auto longOptions = torch::TensorOptions().dtype(torch::kInt64).device(d_.device);
-        const auto decoderInput =
-            torch::cat({torch::full({idx.size(0), 1}, d_.bos, longOptions), y.slice(1, 0, steps - 1)}, 1);
-        const auto logits = d_.model->forward(x, xValid, decoderInput);  // (B, T, V)
-        const auto loss = s2s::maskedCrossEntropy(logits, y, yValid).sum();
+        const auto bos = torch::full({idx.size(0), 1}, d_.bos, longOptions);
+        torch::Tensor logits;  // (B, T, V)
+        const double forcing = d_.config.train.teacherForcing;
+        if (forcing >= 1.0) {
+            logits = d_.model->forward(x, xValid, torch::cat({bos, y.slice(1, 0, steps - 1)}, 1));
+        } else {
+            // Step by step: each next input is the reference's word with
+            // probability `forcing`, else the model's own guess (no gradient
+            // through the choice).
+            auto state = d_.model->encode(x, xValid);
+            auto input = bos;
+            std::vector<torch::Tensor> outputs;
+            for (std::int64_t t = 0; t < steps; ++t) {
+                outputs.push_back(d_.model->decoder(input, state));  // (B, 1, V)
+                if (t + 1 == steps)
+                    break;
+                const auto guess = outputs.back().argmax(-1).detach();
+                const auto teacher = torch::rand({idx.size(0), 1}, torch::TensorOptions().device(d_.device)) < forcing;
+                input = torch::where(teacher, y.slice(1, t, t + 1), guess);
+            }
+            logits = torch::cat(outputs, 1);
+        }
+        // Without the mask (the exercise) every position counts, padding included.
+        const auto lossValid = d_.config.train.mask ? yValid : torch::full_like(yValid, steps);
+        const auto loss = s2s::maskedCrossEntropy(logits, y, lossValid).sum();
         d_.optimizer->zero_grad();
         loss.backward();
         Step step;

@@ -53,6 +53,11 @@ struct S2sTrainConfig {
     std::uint64_t seed = 0;
     int threads = 0;              // intra-op threads; 0 = all cores
     int reportEvery = 10;         // epochs between reported epochs (the last is always reported)
+    // The exercises of d2l 9.7: the loss over padding too (mask false), and
+    // decoder inputs that are the model's own previous guess with probability
+    // 1 - teacherForcing (1: the book's teacher forcing throughout).
+    bool mask = true;
+    double teacherForcing = 1.0;
 };
 
 struct S2sDataConfig {
