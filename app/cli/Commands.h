@@ -38,5 +38,6 @@ void addTranslateCommands(CLI::App& app, int& status);  // translate, bleu
 void addBenchCommand(CLI::App& app, int& status);       // bench
 void addSweepCommands(CLI::App& app, int& status);      // sweep, runs ...
 void addInspectCommand(CLI::App& app, int& status);     // inspect
+void addLabCommands(CLI::App& app, int& status);        // lab run, status, report, note
 
 } // namespace traveller::cli

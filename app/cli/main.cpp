@@ -54,6 +54,7 @@ int runCommand(int argc, char** argv)
     cli::addBenchCommand(app, status);
     cli::addSweepCommands(app, status);
     cli::addInspectCommand(app, status);
+    cli::addLabCommands(app, status);
     app.footer(kFooter);  // after the commands: theirs do not inherit it
 
     if (argc < 2) {

@@ -1,0 +1,241 @@
+// `traveller-cli lab`: the d2l RNN lab, headless. `lab run` trains its steps
+// into the run library (Lab.h), `lab status` prints each step's runs and its
+// reference checks, `lab report` writes the report (LabReport.h), `lab note`
+// keeps a step's notes. The window's Lab tab does the same through the same
+// core calls.
+#include "Commands.h"
+#include "RunEvents.h"
+
+#include "traveller/core/DataStore.h"
+#include "traveller/core/Format.h"
+#include "traveller/core/Lab.h"
+#include "traveller/core/LabReport.h"
+#include "traveller/core/RunStore.h"
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <sstream>
+
+namespace traveller::cli {
+
+namespace {
+
+struct Args {
+    std::string library, dataDir, threads, parallel, output, lang = "en", step, text, file;
+    std::vector<std::string> only;
+    bool quick = false, full = false, quiet = false;
+};
+
+LabMode modeOf(const Args& a, RunStore& store)
+{
+    if (a.quick && a.full)
+        throw UsageError("--quick and --full exclude each other");
+    if (a.quick)
+        return LabMode::Quick;
+    if (a.full)
+        return LabMode::Full;
+    return labModeInLibrary(store);
+}
+
+// One line per run started and finished, and per tenth of a run's epochs.
+class LabLines : public LabObserver {
+public:
+    explicit LabLines(bool quiet) : quiet_(quiet) {}
+    void onStepStarted(const LabStep& step, std::size_t runs) override
+    {
+        say(step.id + " " + step.title + ": " + std::to_string(runs) + " run(s)");
+    }
+    void onRunStarted(const LabStep& step, const std::string& label, std::int64_t id) override
+    {
+        say(step.id + " " + label + ": run " + std::to_string(id) + " started");
+    }
+    void onEpoch(const LabStep& step, const std::string& label, int epoch, int epochs, double value) override
+    {
+        if (epochs >= 10 && epoch % (epochs / 10) != 0)
+            return;
+        say(step.id + " " + label + ": epoch " + std::to_string(epoch) + "/" + std::to_string(epochs) + ", " +
+            (step.kind == LabStepKind::Translation ? "loss " : "perplexity ") + formatNumber(value, 3));
+    }
+    void onRunFinished(const LabStep& step, const std::string& label, std::int64_t id, const RunResult& r) override
+    {
+        say(step.id + " " + label + ": run " + std::to_string(id) + " " + toString(r.status) + " after " +
+            std::to_string(r.epochsDone) + " epoch(s), " + formatDuration(r.seconds) +
+            (r.message.empty() ? "" : " (" + r.message + ")"));
+    }
+    void onStepFinished(const LabStep& step, double seconds) override
+    {
+        say(step.id + " " + step.title + ": done in " + formatDuration(seconds));
+    }
+
+private:
+    void say(const std::string& line)
+    {
+        if (quiet_)
+            return;
+        std::lock_guard lock(mutex_);
+        std::cerr << line << '\n';
+    }
+    bool quiet_;
+    std::mutex mutex_;
+};
+
+// Every step: its runs (status, value, time) and its checks; returns the
+// number of checks that failed.
+int printStatus(RunStore& store, LabMode mode, std::ostream& out)
+{
+    int failed = 0;
+    out << (mode == LabMode::Quick ? "Lab (quick)" : "Lab") << ", library " << store.folder() << "\n";
+    for (const auto& step : labSteps()) {
+        out << step.id << " " << step.title << "\n";
+        const auto runs = labRunsOf(store, step, mode);
+        for (const auto& r : step.runs) {
+            const auto it = runs.find(r.label);
+            out << "  " << r.label << ": ";
+            if (it == runs.end()) {
+                out << "not run yet\n";
+                continue;
+            }
+            const StoredRun& s = it->second;
+            out << "run " << s.id << ", " << s.status << ", " << s.epochsDone << "/" << s.epochs << " epochs, "
+                << (s.isTranslation() ? "loss " : "perplexity ") << formatNumber(s.perplexity, s.isTranslation() ? 4 : 3);
+            if (!s.isTranslation()) {
+                const auto epochs = store.epochs(s.id);
+                if (!epochs.empty())
+                    out << ", held-out " << formatNumber(epochs.back().heldoutPerplexity, 3);
+            }
+            out << ", " << formatDuration(s.seconds) << "\n";
+        }
+        for (const auto& c : labChecks(store, step, mode)) {
+            out << "  check: " << c.describe() << "\n";
+            failed += c.measuredYet() && !c.passed;
+        }
+    }
+    return failed;
+}
+
+int labRun(const Args& a)
+{
+    RunStore store(RunStore::resolveFolder(a.library));
+    LabOptions options;
+    options.mode = a.quick ? LabMode::Quick : LabMode::Full;
+    options.only = a.only;
+    options.sweep.record.dataDir = resolveDataDir(a.dataDir);
+    options.sweep.record.programVersion = TRAVELLER_VERSION;
+    options.sweep.record.threads = -1;
+    options.sweep.threads = a.threads.empty() ? 0 : wholeNumber("--threads", a.threads, 0, 1024);
+    if (!a.parallel.empty())
+        options.sweep.parallel = wholeNumber("--parallel", a.parallel, 1, 64);
+    for (const auto& name : a.only) {
+        const LabStep* s = findLabStep(name);
+        if (!s)
+            throw UsageError("no lab step '" + name + "'; the steps are 1.1 (rnn), 1.2 (gru), 1.3 (lstm), 1.4 (compare), "
+                             "2 (seq2seq), 3 (conclusions)");
+        if (s->runs.empty())
+            throw UsageError("step " + s->id + " (" + s->title + ") trains nothing: it reads the runs of the steps "
+                             "before it (lab status, lab report)");
+    }
+    RunControl control;
+    InterruptScope interrupts(control);
+    LabLines lines(a.quiet);
+    const auto start = std::chrono::steady_clock::now();
+    const auto seconds = runLab(store, options, lines, control);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const int failed = printStatus(store, options.mode, std::cout);
+    for (const auto& [id, s] : seconds)
+        std::cout << "wall time " << id << ": " << formatDuration(s) << " (" << formatNumber(s, 1) << " s)\n";
+    std::cout << "wall time, whole lab run: " << formatDuration(wall) << " (" << formatNumber(wall, 1) << " s)\n";
+    if (control.stopRequested())
+        return 130;
+    return failed > 0 ? 4 : 0;
+}
+
+int labStatus(const Args& a)
+{
+    RunStore store(RunStore::resolveFolder(a.library));
+    return printStatus(store, modeOf(a, store), std::cout) > 0 ? 4 : 0;
+}
+
+int labReport(const Args& a)
+{
+    if (!labLanguageKnown(a.lang))
+        throw UsageError("--lang takes en or zh_CN, not '" + a.lang + "'");
+    RunStore store(RunStore::resolveFolder(a.library));
+    LabReportOptions options;
+    options.mode = modeOf(a, store);
+    options.lang = a.lang;
+    options.programVersion = TRAVELLER_VERSION;
+    for (const auto& path : writeLabReport(store, a.output, options))
+        std::cout << path << "\n";
+    return 0;
+}
+
+int labNote(const Args& a)
+{
+    const LabStep* step = findLabStep(a.step);
+    if (!step)
+        throw UsageError("no lab step '" + a.step + "' (1.1, 1.2, 1.3, 1.4, 2, 3 or rnn, gru, lstm, compare, seq2seq, "
+                         "conclusions)");
+    RunStore store(RunStore::resolveFolder(a.library));
+    std::string text = a.text;
+    if (!a.file.empty()) {
+        std::ifstream in(a.file == "-" ? "/dev/stdin" : a.file, std::ios::binary);
+        if (!in)
+            throw Error("cannot read '" + a.file + "'");
+        std::ostringstream all;
+        all << in.rdbuf();
+        text = all.str();
+    }
+    store.setLabNote(step->id, text);
+    return 0;
+}
+
+} // namespace
+
+void addLabCommands(CLI::App& app, int& status)
+{
+    auto args = std::make_shared<Args>();
+    CLI::App* lab = app.add_subcommand("lab", "The d2l RNN lab: run its steps, check them against the book, write its report");
+    lab->require_subcommand(1);
+    auto library = [&](CLI::App* c) {
+        c->add_option("--library", args->library, "The run library's folder (else $TRAVELLER_HOME, else ~/.local/share/traveller)")
+            ->type_name("DIR");
+    };
+
+    CLI::App* run = lab->add_subcommand("run", "Train the lab's steps into the run library (each step a sweep) and check them");
+    library(run);
+    run->add_flag("--quick", args->quick, "The class-length version: a tenth of the epochs, its own references");
+    repeatable(run->add_option("--only", args->only, "Only this step (1.1 or rnn, 1.2 gru, 1.3 lstm, 2 seq2seq); repeatable")
+                   ->type_name("STEP"));
+    run->add_option("--data-dir", args->dataDir, "Corpus folder")->type_name("DIR");
+    run->add_option("--threads", args->threads, "CPU threads in all, 0 = all cores")->type_name("N");
+    run->add_option("--parallel", args->parallel, "Runs trained at once (default: what the cores allow)")->type_name("N");
+    run->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
+    run->callback([args, &status] { status = labRun(*args); });
+
+    CLI::App* st = lab->add_subcommand("status", "Each step's runs and its reference checks (exit 4 when a check fails)");
+    library(st);
+    st->add_flag("--quick", args->quick, "The quick lab's runs");
+    st->add_flag("--full", args->full, "The full lab's runs (default: full if any is recorded)");
+    st->callback([args, &status] { status = labStatus(*args); });
+
+    CLI::App* report = lab->add_subcommand("report", "Write the lab report (Markdown with SVG charts, or one HTML file)");
+    library(report);
+    report->add_option("--output", args->output, "FILE.md or FILE.html")->required()->type_name("FILE");
+    report->add_option("--lang", args->lang, "en or zh_CN")->type_name("LANG");
+    report->add_flag("--quick", args->quick, "Report the quick lab's runs");
+    report->add_flag("--full", args->full, "Report the full lab's runs (default: full if any is recorded)");
+    report->callback([args, &status] { status = labReport(*args); });
+
+    CLI::App* note = lab->add_subcommand("note", "Keep a step's notes (your observations) in the library");
+    library(note);
+    note->add_option("step", args->step, "The step: 1.1 .. 3, or rnn, gru, lstm, compare, seq2seq, conclusions")->required();
+    auto* text = note->add_option("--text", args->text, "The note (empty removes it)");
+    auto* file = note->add_option("--file", args->file, "Read the note from FILE (- for standard input)")->type_name("FILE");
+    text->excludes(file);
+    note->callback([args, &status] { status = labNote(*args); });
+}
+
+} // namespace traveller::cli

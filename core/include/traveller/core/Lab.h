@@ -1,0 +1,154 @@
+// The RNN lab of d2l (the "RNN practice" assignment) as a guided, checked,
+// reproducible path: its steps in order, each one click (or `traveller-cli lab
+// run --only STEP`), recorded in the run library as a sweep ("lab 1.1"), its
+// base run checked against what the book printed, the student's notes kept
+// in the library, and a report in the lab's own structure (LabReport.h).
+// One definition for the CLI and the window.
+#pragma once
+
+#include "traveller/core/RunStore.h"
+#include "traveller/core/Sweep.h"
+#include "traveller/core/SweepRunner.h"
+#include "traveller/core/Translation.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace traveller {
+
+// Full: the lab's values (500 epochs, the 250-1000 grid). Quick: a
+// class-length version (a tenth of the epochs), with its own references.
+enum class LabMode { Full, Quick };
+
+// What the book printed for a run, and how close counts: a preset's
+// `reference:` section.
+//
+//   reference:
+//     source: "d2l-zh 8.6: perplexity 1.3 after 500 epochs"
+//     checks:
+//       - {metric: perplexity, value: 1.3, tolerance: 0.15}
+//     quick:          # the same run at the lab's --quick length
+//       - {metric: perplexity, value: 8.0, tolerance: 1.5}
+//
+// Metrics: perplexity and heldout_perplexity (the last epoch's) for a
+// language model; loss, bleu (with `sentence:`, one eval pair; without, the
+// eval pairs' corpus BLEU) and heldout_bleu for a translation.
+struct ReferenceCheck {
+    std::string metric;
+    std::string sentence;
+    double value = 0;
+    double tolerance = 0;
+};
+
+struct References {
+    std::string source;
+    std::vector<ReferenceCheck> full;
+    std::vector<ReferenceCheck> quick;
+    const std::vector<ReferenceCheck>& of(LabMode mode) const { return mode == LabMode::Quick ? quick : full; }
+};
+
+// The `reference:` section of a preset (experiment or translation file);
+// empty References when it has none. Throws ConfigError for a malformed one.
+References loadReferences(const std::string& presetPath);
+References parseReferences(const std::string& yamlText, const std::string& sourceName = "");
+
+struct CheckResult {
+    ReferenceCheck check;
+    double measured = std::numeric_limits<double>::quiet_NaN();  // NaN: not measured (yet)
+    bool passed = false;  // |measured - value| <= tolerance
+    bool measuredYet() const { return measured == measured; }
+    // "perplexity 1.302 ✓ (book 1.3 ± 0.15)", "perplexity 2.1 ✗ 0.8 above the
+    // book's 1.3 ± 0.15", "perplexity: not measured yet".
+    std::string describe(const std::string& lang = "en") const;
+};
+
+// Checks one recorded run against references. A run not finished is "not
+// measured yet" for every check.
+std::vector<CheckResult> checkRun(RunStore& store, const StoredRun& run, const std::vector<ReferenceCheck>& checks);
+
+enum class LabStepKind { LanguageModel, Comparison, Translation, Conclusions };
+
+// One run a step plans: "base", "epochs=250", "lr=10", "hidden=1024" (a
+// language-model step), "book", "2x256" (the seq2seq step).
+struct LabRun {
+    std::string label;
+    std::string axis;   // "" (base), "epochs", "lr", "hidden"; "" for translations
+    std::string value;  // the axis's value as YAML text
+    bool base = false;  // carries the step's reference checks
+};
+
+struct LabStep {
+    std::string id;      // "1.1", "1.2", "1.3", "1.4", "2", "3"
+    std::string key;     // "rnn", "gru", "lstm", "compare", "seq2seq", "conclusions"
+    std::string title;   // English; labText() translates
+    std::string what;    // what the step asks, one paragraph
+    LabStepKind kind = LabStepKind::LanguageModel;
+    std::string preset;  // the base run's preset (experiment or translation); its references
+    std::vector<LabRun> runs;
+};
+
+// The lab's steps in order.
+const std::vector<LabStep>& labSteps();
+// A step by id ("1.1") or key ("rnn"); nullptr when there is none.
+const LabStep* findLabStep(const std::string& idOrKey);
+// "lab 1.1" / "lab-quick 1.1": the sweep name the step's runs are recorded under.
+std::string labSweepName(const LabStep& step, LabMode mode);
+// The held-out characters every lab language-model run measures.
+constexpr std::int64_t kLabHeldout = 2000;
+
+// The language-model step as a sweep (base + one variant per tuning value),
+// recorded under labSweepName. Throws ConfigError when its preset is missing.
+Sweep labSweep(const LabStep& step, LabMode mode, int epochCap = 0);
+// The translation step's runs: (label, config).
+std::vector<std::pair<std::string, TranslationConfig>> labTranslations(const LabStep& step, LabMode mode,
+                                                                    int epochCap = 0);
+
+// The newest recorded run of each of the step's labels (by label); a label
+// never run is absent.
+std::map<std::string, StoredRun> labRunsOf(RunStore& store, const LabStep& step, LabMode mode);
+// The mode the library holds lab runs for: Full if any full lab run is
+// recorded, else Quick if any quick one is, else Full.
+LabMode labModeInLibrary(RunStore& store);
+
+// The reference checks of the step's base run (none for a step without runs
+// or one whose base run is not recorded: then "not measured yet").
+std::vector<CheckResult> labChecks(RunStore& store, const LabStep& step, LabMode mode);
+
+// Progress of a lab run, called on the training threads (see SweepObserver).
+class LabObserver {
+public:
+    virtual ~LabObserver() = default;
+    virtual void onStepStarted(const LabStep& /*step*/, std::size_t /*runs*/) {}
+    virtual void onRunStarted(const LabStep& /*step*/, const std::string& /*label*/, std::int64_t /*id*/) {}
+    virtual void onEpoch(const LabStep& /*step*/, const std::string& /*label*/, int /*epoch*/, int /*epochs*/,
+                         double /*value*/) {}
+    virtual void onRunFinished(const LabStep& /*step*/, const std::string& /*label*/, std::int64_t /*id*/,
+                               const RunResult& /*result*/) {}
+    virtual void onStepFinished(const LabStep& /*step*/, double /*seconds*/) {}
+};
+
+struct LabOptions {
+    LabMode mode = LabMode::Full;
+    std::vector<std::string> only;  // step ids or keys; empty = every step
+    SweepOptions sweep;             // record options, parallel runs, threads, device
+    int epochCap = 0;               // > 0: no run trains more epochs (tests, a demo); 0: the lab's
+};
+
+// Runs the lab's steps (those with runs) in order into the library. Blocks;
+// `control` stops it (the step in progress stops like a sweep: its finished
+// runs stay). Returns the wall time of each step run, by step id.
+// Throws ConfigError for an unknown step in `only`.
+std::map<std::string, double> runLab(RunStore& store, const LabOptions& options, LabObserver& observer,
+                                     RunControl& control);
+
+// The lab's texts in the report's languages: "en" (as written) or "zh_CN".
+// Unknown texts come back unchanged.
+std::string labText(const std::string& english, const std::string& lang);
+bool labLanguageKnown(const std::string& lang);
+
+} // namespace traveller

@@ -1,0 +1,503 @@
+#include "traveller/core/Lab.h"
+
+#include "traveller/core/DataStore.h"
+#include "traveller/core/Errors.h"
+#include "traveller/core/Format.h"
+#include "traveller/core/Presets.h"
+#include "LabText.h"
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace traveller {
+
+namespace {
+
+// ------------------------------------------------------------ references
+
+int lineOf(const YAML::Node& n) { return n.Mark().line + 1; }
+int columnOf(const YAML::Node& n) { return n.Mark().column + 1; }
+
+double number(const YAML::Node& n, const std::string& key)
+{
+    if (!n || !n.IsScalar())
+        throw ConfigError(key, n ? lineOf(n) : 0, n ? columnOf(n) : 0, "expected a number");
+    char* end = nullptr;
+    const std::string text = n.Scalar();
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end || !std::isfinite(v))
+        throw ConfigError(key, lineOf(n), columnOf(n), "expected a number, got '" + text + "'");
+    return v;
+}
+
+const std::vector<std::string>& knownMetrics()
+{
+    static const std::vector<std::string> m{"perplexity", "heldout_perplexity", "loss", "bleu", "heldout_bleu"};
+    return m;
+}
+
+std::vector<ReferenceCheck> parseChecks(const YAML::Node& list, const std::string& key)
+{
+    if (!list.IsSequence())
+        throw ConfigError(key, lineOf(list), columnOf(list),
+                          "expected a list of {metric: ..., value: ..., tolerance: ...}");
+    std::vector<ReferenceCheck> out;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const YAML::Node item = list[i];
+        const std::string itemKey = key + "[" + std::to_string(i) + "]";
+        if (!item.IsMap())
+            throw ConfigError(itemKey, lineOf(item), columnOf(item), "expected {metric: ..., value: ..., tolerance: ...}");
+        for (auto it = item.begin(); it != item.end(); ++it) {
+            const std::string k = it->first.as<std::string>();
+            if (k != "metric" && k != "value" && k != "tolerance" && k != "sentence")
+                throw ConfigError(itemKey + "." + k, lineOf(it->first), columnOf(it->first),
+                                  "unknown key; a check has metric, value, tolerance and (for bleu) sentence");
+        }
+        ReferenceCheck c;
+        if (!item["metric"] || !item["metric"].IsScalar())
+            throw ConfigError(itemKey + ".metric", lineOf(item), columnOf(item), "missing");
+        c.metric = item["metric"].Scalar();
+        const auto& known = knownMetrics();
+        if (std::find(known.begin(), known.end(), c.metric) == known.end())
+            throw ConfigError(itemKey + ".metric", lineOf(item["metric"]), columnOf(item["metric"]),
+                              "unknown metric '" + c.metric +
+                                  "'; expected perplexity, heldout_perplexity, loss, bleu or heldout_bleu");
+        c.value = number(item["value"], itemKey + ".value");
+        c.tolerance = item["tolerance"] ? number(item["tolerance"], itemKey + ".tolerance") : 0.0;
+        if (c.tolerance < 0)
+            throw ConfigError(itemKey + ".tolerance", lineOf(item["tolerance"]), columnOf(item["tolerance"]),
+                              "must not be negative");
+        if (item["sentence"]) {
+            if (c.metric != "bleu" || !item["sentence"].IsScalar())
+                throw ConfigError(itemKey + ".sentence", lineOf(item["sentence"]), columnOf(item["sentence"]),
+                                  "a sentence belongs to a bleu check (one eval pair's source)");
+            c.sentence = item["sentence"].Scalar();
+        }
+        out.push_back(c);
+    }
+    return out;
+}
+
+// ------------------------------------------------------------ measuring
+
+double lastHeldout(RunStore& store, std::int64_t id)
+{
+    const auto epochs = store.epochs(id);
+    return epochs.empty() ? std::numeric_limits<double>::quiet_NaN() : epochs.back().heldoutPerplexity;
+}
+
+double translationScore(const StoredRun& run, const ReferenceCheck& c)
+{
+    const double none = std::numeric_limits<double>::quiet_NaN();
+    if (run.results.empty())
+        return none;
+    const auto json = nlohmann::json::parse(run.results, nullptr, false);
+    if (json.is_discarded())
+        return none;
+    const char* part = c.metric == "heldout_bleu" ? "heldout" : "eval";
+    if (!json.contains(part))
+        return none;
+    const auto& e = json[part];
+    if (c.sentence.empty()) {
+        if (e.contains("corpus_bleu") && e["corpus_bleu"].is_number())
+            return e["corpus_bleu"].get<double>();
+        return none;
+    }
+    for (const auto& row : e.value("rows", nlohmann::json::array()))
+        if (row.value("source", "") == c.sentence && row.contains("bleu") && row["bleu"].is_number())
+            return row["bleu"].get<double>();
+    return none;
+}
+
+std::string fixed(double v) { return formatNumber(v, 3, "NaN"); }
+
+// ------------------------------------------------------------ the steps
+
+std::vector<LabRun> lmRuns()
+{
+    std::vector<LabRun> r{{"base", "", "", true}};
+    for (const char* e : {"250", "750", "1000"})
+        r.push_back({std::string("epochs=") + e, "epochs", e, false});
+    for (const char* lr : {"0.01", "0.1", "10"})
+        r.push_back({std::string("lr=") + lr, "lr", lr, false});
+    for (const char* h : {"128", "512", "1024"})
+        r.push_back({std::string("hidden=") + h, "hidden", h, false});
+    return r;
+}
+
+LabStep lmStep(const char* id, const char* key, const char* title, const char* preset)
+{
+    LabStep s;
+    s.id = id;
+    s.key = key;
+    s.title = title;
+    s.what = lab::languageModelWhat(title);
+    s.kind = LabStepKind::LanguageModel;
+    s.preset = preset;
+    s.runs = lmRuns();
+    return s;
+}
+
+int quickEpochs(int epochs) { return std::max(1, epochs / 10); }
+
+std::string axisKey(const std::string& axis)
+{
+    if (axis == "epochs")
+        return "train.epochs";
+    if (axis == "lr")
+        return "train.lr";
+    return "model.hidden";
+}
+
+} // namespace
+
+References parseReferences(const std::string& yamlText, const std::string& sourceName)
+{
+    YAML::Node root;
+    try {
+        root = YAML::Load(yamlText);
+    } catch (const YAML::Exception& e) {
+        throw ConfigError("", e.mark.line + 1, e.mark.column + 1, (sourceName.empty() ? "" : sourceName + ": ") + e.msg);
+    }
+    References out;
+    if (!root.IsMap() || !root["reference"])
+        return out;
+    const YAML::Node ref = root["reference"];
+    if (!ref.IsMap())
+        throw ConfigError("reference", lineOf(ref), columnOf(ref), "expected a mapping of source, checks and quick");
+    for (auto it = ref.begin(); it != ref.end(); ++it) {
+        const std::string k = it->first.as<std::string>();
+        if (k != "source" && k != "checks" && k != "quick")
+            throw ConfigError("reference." + k, lineOf(it->first), columnOf(it->first),
+                              "unknown key; a reference has source, checks and quick");
+    }
+    if (ref["source"])
+        out.source = ref["source"].as<std::string>();
+    if (ref["checks"])
+        out.full = parseChecks(ref["checks"], "reference.checks");
+    if (ref["quick"])
+        out.quick = parseChecks(ref["quick"], "reference.quick");
+    return out;
+}
+
+References loadReferences(const std::string& presetPath)
+{
+    std::ifstream in(presetPath, std::ios::binary);
+    if (!in)
+        throw ConfigError("", 0, 0, "cannot read '" + presetPath + "'");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parseReferences(text.str(), presetPath);
+}
+
+std::string CheckResult::describe(const std::string& lang) const
+{
+    std::string what = labText(check.metric, lang);
+    if (!check.sentence.empty())
+        what += " \"" + check.sentence + "\"";
+    const std::string book = fixed(check.value) + " ± " + formatNumber(check.tolerance, 3);
+    if (!measuredYet())
+        return what + ": " + labText("not measured yet", lang) + " (" + labText("book", lang) + " " + book + ")";
+    if (passed)
+        return what + " " + fixed(measured) + " ✓ (" + labText("book", lang) + " " + book + ")";
+    const double diff = measured - check.value;
+    return what + " " + fixed(measured) + " ✗ " + fixed(std::abs(diff)) + " " +
+           labText(diff > 0 ? "above" : "below", lang) + " " + labText("the book's", lang) + " " + book;
+}
+
+std::vector<CheckResult> checkRun(RunStore& store, const StoredRun& run, const std::vector<ReferenceCheck>& checks)
+{
+    std::vector<CheckResult> out;
+    const bool done = run.status == "finished";
+    for (const auto& c : checks) {
+        CheckResult r;
+        r.check = c;
+        if (done) {
+            if (c.metric == "perplexity" || c.metric == "loss")
+                r.measured = run.perplexity;  // a translation run's value is its loss
+            else if (c.metric == "heldout_perplexity")
+                r.measured = lastHeldout(store, run.id);
+            else
+                r.measured = translationScore(run, c);
+        }
+        // Rounded as shown, so that "1.150 ✗ (book 1.3 ± 0.15)" cannot happen.
+        r.passed = r.measuredYet() && std::abs(r.measured - c.value) <= c.tolerance + 1e-9;
+        out.push_back(r);
+    }
+    return out;
+}
+
+const std::vector<LabStep>& labSteps()
+{
+    static const std::vector<LabStep> steps = [] {
+        std::vector<LabStep> s;
+        s.push_back(lmStep("1.1", "rnn", "RNN", "book-rnn"));
+        s.push_back(lmStep("1.2", "gru", "GRU", "book-gru"));
+        s.push_back(lmStep("1.3", "lstm", "LSTM", "book-lstm"));
+        LabStep compare;
+        compare.id = "1.4";
+        compare.key = "compare";
+        compare.title = "Comparison of RNN, GRU and LSTM";
+        compare.what = "Compare the three base runs: perplexity curves, final and held-out perplexity, training "
+                       "time and samples. Which cell learns the text best, and at what cost?";
+        compare.kind = LabStepKind::Comparison;
+        s.push_back(compare);
+        LabStep s2s;
+        s2s.id = "2";
+        s2s.key = "seq2seq";
+        s2s.title = "Seq2seq English-French translation";
+        s2s.what = "Train the book's encoder-decoder (GRU, 2 layers of 32 units, 300 epochs) and score it with BLEU "
+                   "on the book's sentences and on held-out pairs; then a variant with 2 layers of 256 hidden units.";
+        s2s.kind = LabStepKind::Translation;
+        s2s.preset = "book-seq2seq";
+        s2s.runs = {{"book", "", "", true}, {"2x256", "", "", false}};
+        s.push_back(s2s);
+        LabStep end;
+        end.id = "3";
+        end.key = "conclusions";
+        end.title = "Conclusions";
+        end.what = "What the data says: the lab's observations as measured, and your conclusions.";
+        end.kind = LabStepKind::Conclusions;
+        s.push_back(end);
+        return s;
+    }();
+    return steps;
+}
+
+const LabStep* findLabStep(const std::string& idOrKey)
+{
+    for (const auto& s : labSteps())
+        if (s.id == idOrKey || s.key == idOrKey)
+            return &s;
+    return nullptr;
+}
+
+std::string labSweepName(const LabStep& step, LabMode mode)
+{
+    return std::string(mode == LabMode::Quick ? "lab-quick " : "lab ") + step.id;
+}
+
+Sweep labSweep(const LabStep& step, LabMode mode, int epochCap)
+{
+    Sweep sweep;
+    sweep.name = labSweepName(step, mode);
+    sweep.base = loadExperimentFile(resolvePreset(step.preset, PresetKind::Experiment));
+    // Every lab run measures held-out perplexity and trains through a blow-up
+    // (the lr-10 runs show their curve); the base runs never blow up.
+    sweep.base.data.heldout = kLabHeldout;
+    sweep.base.train.onDivergence = OnDivergence::Continue;
+    sweep.base.train.device = "cpu";
+    if (mode == LabMode::Quick)
+        sweep.base.train.epochs = quickEpochs(sweep.base.train.epochs);
+    sweep.base.sample.every = std::max(1, sweep.base.train.epochs / 50);
+    for (const LabRun& r : step.runs) {
+        SweepRun run;
+        run.label = r.label;
+        run.config = sweep.base;
+        if (!r.axis.empty()) {
+            std::string value = r.value;
+            if (r.axis == "epochs" && mode == LabMode::Quick)
+                value = std::to_string(quickEpochs(std::stoi(value)));
+            run.settings.push_back({axisKey(r.axis), value});
+            setConfigValue(run.config, axisKey(r.axis), value);
+        }
+        if (epochCap > 0)
+            run.config.train.epochs = std::min(run.config.train.epochs, epochCap);
+        run.config.name = step.title + " " + r.label + (mode == LabMode::Quick ? " (quick)" : "");
+        validate(run.config);
+        sweep.runs.push_back(run);
+    }
+    return sweep;
+}
+
+std::vector<std::pair<std::string, TranslationConfig>> labTranslations(const LabStep& step, LabMode mode, int epochCap)
+{
+    std::vector<std::pair<std::string, TranslationConfig>> out;
+    const TranslationConfig base = loadTranslationFile(resolvePreset(step.preset, PresetKind::Translation));
+    for (const LabRun& r : step.runs) {
+        TranslationConfig c = base;
+        if (r.label == "2x256") {
+            c.model.hidden = 256;
+            c.model.layers = 2;
+        }
+        if (mode == LabMode::Quick)
+            c.train.epochs = std::max(1, c.train.epochs / 3);
+        if (epochCap > 0)
+            c.train.epochs = std::min(c.train.epochs, epochCap);
+        c.train.device = "cpu";
+        c.name = "seq2seq " + r.label + (mode == LabMode::Quick ? " (quick)" : "");
+        validate(c);
+        out.emplace_back(r.label, c);
+    }
+    return out;
+}
+
+std::map<std::string, StoredRun> labRunsOf(RunStore& store, const LabStep& step, LabMode mode)
+{
+    std::map<std::string, StoredRun> out;
+    if (step.runs.empty())
+        return out;
+    for (StoredRun& r : store.runsOfSweep(labSweepName(step, mode))) {
+        auto it = out.find(r.label);
+        if (it == out.end() || it->second.id < r.id)
+            out[r.label] = std::move(r);
+    }
+    return out;
+}
+
+LabMode labModeInLibrary(RunStore& store)
+{
+    bool quick = false;
+    for (const auto& step : labSteps()) {
+        if (step.runs.empty())
+            continue;
+        if (!store.runsOfSweep(labSweepName(step, LabMode::Full)).empty())
+            return LabMode::Full;
+        quick = quick || !store.runsOfSweep(labSweepName(step, LabMode::Quick)).empty();
+    }
+    return quick ? LabMode::Quick : LabMode::Full;
+}
+
+std::vector<CheckResult> labChecks(RunStore& store, const LabStep& step, LabMode mode)
+{
+    if (step.preset.empty())
+        return {};
+    const References refs = loadReferences(
+        resolvePreset(step.preset, step.kind == LabStepKind::Translation ? PresetKind::Translation : PresetKind::Experiment));
+    const auto& checks = refs.of(mode);
+    const auto runs = labRunsOf(store, step, mode);
+    std::string baseLabel;
+    for (const auto& r : step.runs)
+        if (r.base)
+            baseLabel = r.label;
+    const auto it = runs.find(baseLabel);
+    if (it == runs.end()) {
+        std::vector<CheckResult> none;
+        for (const auto& c : checks)
+            none.push_back(CheckResult{c});
+        return none;
+    }
+    return checkRun(store, it->second, checks);
+}
+
+namespace {
+
+class StepSweepObserver : public SweepObserver {
+public:
+    StepSweepObserver(const LabStep& step, const Sweep& sweep, LabObserver& forward)
+        : step_(step), sweep_(sweep), forward_(forward)
+    {
+    }
+    void onRunStarted(std::size_t index, std::int64_t id) override
+    {
+        forward_.onRunStarted(step_, sweep_.runs[index].label, id);
+    }
+    void onEpoch(std::size_t index, const EpochStats& s) override
+    {
+        forward_.onEpoch(step_, sweep_.runs[index].label, s.epoch, s.epochs, s.perplexity);
+    }
+    void onRunFinished(std::size_t index, std::int64_t id, const RunResult& r) override
+    {
+        forward_.onRunFinished(step_, sweep_.runs[index].label, id, r);
+    }
+
+private:
+    const LabStep& step_;
+    const Sweep& sweep_;
+    LabObserver& forward_;
+};
+
+class TranslationProgress : public TranslationObserver {
+public:
+    TranslationProgress(const LabStep& step, const std::string& label, LabObserver& forward)
+        : step_(step), label_(label), forward_(forward)
+    {
+    }
+    void onEpoch(const TranslationEpochStats& s) override { forward_.onEpoch(step_, label_, s.epoch, s.epochs, s.loss); }
+
+private:
+    const LabStep& step_;
+    std::string label_;
+    LabObserver& forward_;
+};
+
+} // namespace
+
+std::map<std::string, double> runLab(RunStore& store, const LabOptions& options, LabObserver& observer,
+                                     RunControl& control)
+{
+    std::vector<const LabStep*> steps;
+    for (const auto& name : options.only) {
+        const LabStep* s = findLabStep(name);
+        if (!s) {
+            std::string known;
+            for (const auto& k : labSteps())
+                known += (known.empty() ? "" : ", ") + k.id + " (" + k.key + ")";
+            throw ConfigError("", 0, 0, "no lab step '" + name + "'; the steps are " + known);
+        }
+        if (std::find(steps.begin(), steps.end(), s) == steps.end())
+            steps.push_back(s);
+    }
+    if (options.only.empty())
+        for (const auto& s : labSteps())
+            steps.push_back(&s);
+    // The lab's order: the steps live in one vector, in order.
+    std::sort(steps.begin(), steps.end(), [](const LabStep* a, const LabStep* b) { return a < b; });
+
+    // Every corpus the chosen steps need, before anything is recorded: a
+    // missing file is one message, not a column of failed runs.
+    for (const LabStep* step : steps) {
+        if (step->kind == LabStepKind::LanguageModel)
+            requireDataFile(DataFile::TimeMachine, options.sweep.record.dataDir);
+        if (step->kind == LabStepKind::Translation)
+            requireDataFile(DataFile::FraEng, options.sweep.record.dataDir);
+    }
+
+    std::map<std::string, double> seconds;
+    for (const LabStep* step : steps) {
+        if (step->runs.empty() || control.stopRequested())
+            continue;
+        const auto start = std::chrono::steady_clock::now();
+        if (step->kind == LabStepKind::LanguageModel) {
+            const Sweep sweep = labSweep(*step, options.mode, options.epochCap);
+            observer.onStepStarted(*step, sweep.runs.size());
+            SweepRunner runner(store, sweep, options.sweep);
+            StepSweepObserver forward(*step, sweep, observer);
+            runner.run(forward, control);
+        } else {
+            const auto runs = labTranslations(*step, options.mode, options.epochCap);
+            observer.onStepStarted(*step, runs.size());
+            for (const auto& [label, config] : runs) {
+                if (control.stopRequested())
+                    break;
+                TranslationConfig c = config;
+                if (options.sweep.threads > 0)
+                    c.train.threads = options.sweep.threads;
+                TranslationSession session(c, options.sweep.record.dataDir);
+                const std::int64_t id = store.createTranslationRun(c, c.name, options.sweep.record.programVersion);
+                store.setSweep(id, labSweepName(*step, options.mode), label);
+                observer.onRunStarted(*step, label, id);
+                TranslationProgress progress(*step, label, observer);
+                const RecordedTranslation done = trainRecordedTranslation(store, id, session, progress, control);
+                RunResult r;
+                r.status = done.result.status;
+                r.epochsDone = done.result.epochsDone;
+                r.perplexity = done.result.loss;
+                r.seconds = done.result.seconds;
+                r.message = done.result.message;
+                observer.onRunFinished(*step, label, id, r);
+            }
+        }
+        seconds[step->id] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        observer.onStepFinished(*step, seconds[step->id]);
+    }
+    return seconds;
+}
+
+} // namespace traveller

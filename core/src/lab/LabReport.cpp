@@ -1,0 +1,697 @@
+#include "traveller/core/LabReport.h"
+
+#include "../store/ChartSvg.h"
+#include "traveller/core/Errors.h"
+#include "traveller/core/Format.h"
+#include "traveller/core/RunExport.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <map>
+
+namespace traveller {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// ------------------------------------------------------------ a small document
+
+struct Block {
+    enum Kind { Heading, Paragraph, Table, Chart, Quote } kind = Paragraph;
+    int level = 1;
+    std::string text;
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+    std::string chartName;  // file-name part: <stem>-<chartName>.svg
+    std::string svg;
+};
+
+class Document {
+public:
+    explicit Document(std::string lang) : lang_(std::move(lang)) {}
+    std::string t(const std::string& english) const { return labText(english, lang_); }
+    // "{0} ... {1}" with the arguments, after translating the template.
+    std::string f(const std::string& english, const std::vector<std::string>& args) const
+    {
+        std::string s = t(english);
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            const std::string mark = "{" + std::to_string(i) + "}";
+            for (std::size_t at = s.find(mark); at != std::string::npos; at = s.find(mark, at + args[i].size()))
+                s.replace(at, mark.size(), args[i]);
+        }
+        return s;
+    }
+    void heading(int level, const std::string& text) { add(Block::Heading, level, text); }
+    void para(const std::string& text) { add(Block::Paragraph, 0, text); }
+    void quote(const std::string& text) { add(Block::Quote, 0, text); }
+    void table(std::vector<std::string> header, std::vector<std::vector<std::string>> rows)
+    {
+        Block b;
+        b.kind = Block::Table;
+        b.header = std::move(header);
+        b.rows = std::move(rows);
+        blocks.push_back(std::move(b));
+    }
+    void chart(const std::string& name, const std::string& svg, const std::string& caption)
+    {
+        Block b;
+        b.kind = Block::Chart;
+        b.chartName = name;
+        b.svg = svg;
+        b.text = caption;
+        blocks.push_back(std::move(b));
+    }
+    const std::string& lang() const { return lang_; }
+    std::vector<Block> blocks;
+
+private:
+    void add(Block::Kind kind, int level, const std::string& text)
+    {
+        Block b;
+        b.kind = kind;
+        b.level = level;
+        b.text = text;
+        blocks.push_back(std::move(b));
+    }
+    std::string lang_;
+};
+
+std::string mdCell(const std::string& s)
+{
+    std::string out;
+    for (char c : s) {
+        if (c == '|')
+            out += "\\|";
+        else if (c == '\n')
+            out += ' ';
+        else
+            out += c;
+    }
+    return out;
+}
+
+std::string toMarkdown(const Document& doc, const std::string& stem)
+{
+    std::string out;
+    for (const Block& b : doc.blocks) {
+        switch (b.kind) {
+        case Block::Heading: out += std::string(static_cast<std::size_t>(b.level), '#') + " " + b.text + "\n\n"; break;
+        case Block::Paragraph: out += b.text + "\n\n"; break;
+        case Block::Quote: out += "> " + b.text + "\n\n"; break;
+        case Block::Table: {
+            out += "|";
+            for (const auto& h : b.header)
+                out += " " + mdCell(h) + " |";
+            out += "\n|";
+            for (std::size_t i = 0; i < b.header.size(); ++i)
+                out += " --- |";
+            out += "\n";
+            for (const auto& row : b.rows) {
+                out += "|";
+                for (const auto& c : row)
+                    out += " " + mdCell(c) + " |";
+                out += "\n";
+            }
+            out += "\n";
+            break;
+        }
+        case Block::Chart: out += "![" + b.text + "](" + stem + "-" + b.chartName + ".svg)\n\n"; break;
+        }
+    }
+    return out;
+}
+
+// `text` with `code` spans (the samples) as HTML.
+std::string htmlInline(const std::string& text)
+{
+    std::string out;
+    bool code = false;
+    std::string run;
+    auto flush = [&] {
+        out += chart::xmlEscaped(run);
+        run.clear();
+    };
+    for (char c : text) {
+        if (c == '`') {
+            flush();
+            out += code ? "</code>" : "<code>";
+            code = !code;
+        } else {
+            run += c;
+        }
+    }
+    flush();
+    if (code)
+        out += "</code>";
+    return out;
+}
+
+std::string toHtml(const Document& doc, const std::string& title)
+{
+    std::string out = "<!DOCTYPE html>\n<html lang=\"" + std::string(doc.lang() == "zh_CN" ? "zh-CN" : "en") +
+                      "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + chart::xmlEscaped(title) +
+                      "</title>\n<style>\n"
+                      "body{font-family:'Noto Sans CJK SC','Noto Sans',sans-serif;max-width:1000px;margin:2em auto;"
+                      "padding:0 1em;line-height:1.5;color:#222}\n"
+                      "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:.3em .6em;"
+                      "text-align:left;vertical-align:top}th{background:#eee}\n"
+                      "code{background:#f3f3f3;padding:0 .2em}blockquote{border-left:4px solid #8ab;margin:1em 0;"
+                      "padding:.2em 1em;background:#f5f9fa}\nfigure{margin:1em 0}figure svg{width:100%;height:auto}\n"
+                      "</style>\n</head>\n<body>\n";
+    for (const Block& b : doc.blocks) {
+        switch (b.kind) {
+        case Block::Heading: {
+            const std::string h = "h" + std::to_string(std::min(b.level, 6));
+            out += "<" + h + ">" + chart::xmlEscaped(b.text) + "</" + h + ">\n";
+            break;
+        }
+        case Block::Paragraph: out += "<p>" + htmlInline(b.text) + "</p>\n"; break;
+        case Block::Quote: out += "<blockquote>" + htmlInline(b.text) + "</blockquote>\n"; break;
+        case Block::Table: {
+            out += "<table>\n<tr>";
+            for (const auto& h : b.header)
+                out += "<th>" + chart::xmlEscaped(h) + "</th>";
+            out += "</tr>\n";
+            for (const auto& row : b.rows) {
+                out += "<tr>";
+                for (const auto& c : row)
+                    out += "<td>" + htmlInline(c) + "</td>";
+                out += "</tr>\n";
+            }
+            out += "</table>\n";
+            break;
+        }
+        case Block::Chart: {
+            // The SVG document inline, without its XML declaration.
+            std::string svg = b.svg;
+            if (svg.rfind("<?xml", 0) == 0)
+                svg = svg.substr(svg.find("?>") + 2);
+            out += "<figure>" + svg + "<figcaption>" + chart::xmlEscaped(b.text) + "</figcaption></figure>\n";
+            break;
+        }
+        }
+    }
+    out += "</body>\n</html>\n";
+    return out;
+}
+
+// ------------------------------------------------------------ measurements
+
+std::string num(double v, int decimals = 3) { return formatNumber(v, decimals); }
+
+std::string code(const std::string& s) { return s.empty() ? "—" : "`" + s + "`"; }
+
+struct RunFacts {
+    const StoredRun* run = nullptr;
+    std::vector<StoredEpoch> epochs;
+    double heldout() const { return epochs.empty() ? NAN : epochs.back().heldoutPerplexity; }
+    std::string sample() const
+    {
+        if (!run)
+            return "";
+        for (const auto& [prefix, text] : run->samples)
+            if (prefix != "traveller")
+                return text;
+        return "";
+    }
+    bool blewUp() const { return run && run->message.find("blew up") != std::string::npos; }
+    // "blew up at epoch 3: ..." -> "3"
+    std::string blowUpEpoch() const
+    {
+        const std::string mark = "blew up at epoch ";
+        const auto at = run ? run->message.find(mark) : std::string::npos;
+        if (at == std::string::npos)
+            return "?";
+        std::string digits;
+        for (std::size_t i = at + mark.size(); i < run->message.size() && std::isdigit(static_cast<unsigned char>(run->message[i])); ++i)
+            digits += run->message[i];
+        return digits.empty() ? "?" : digits;
+    }
+};
+
+class LabData {
+public:
+    LabData(RunStore& store, LabMode mode) : store_(store), mode_(mode)
+    {
+        for (const auto& step : labSteps()) {
+            auto runs = labRunsOf(store, step, mode);
+            for (auto& [label, run] : runs) {
+                RunFacts f;
+                stored_[step.id][label] = std::make_unique<StoredRun>(run);
+                f.run = stored_[step.id][label].get();
+                f.epochs = store.epochs(run.id);
+                facts_[step.id][label] = std::move(f);
+            }
+        }
+    }
+    const RunFacts* get(const LabStep& step, const std::string& label) const
+    {
+        const auto s = facts_.find(step.id);
+        if (s == facts_.end())
+            return nullptr;
+        const auto r = s->second.find(label);
+        return r == s->second.end() ? nullptr : &r->second;
+    }
+    // The run of `axis` at `value`: the base run where the value is the book's.
+    const RunFacts* at(const LabStep& step, const std::string& axis, const std::string& value) const
+    {
+        const std::string book = axis == "epochs" ? "500" : axis == "lr" ? "1" : "256";
+        return value == book ? get(step, "base") : get(step, axis + "=" + value);
+    }
+    bool any() const { return !facts_.empty(); }
+    RunStore& store() const { return store_; }
+    LabMode mode() const { return mode_; }
+
+private:
+    RunStore& store_;
+    LabMode mode_;
+    std::map<std::string, std::map<std::string, std::unique_ptr<StoredRun>>> stored_;
+    std::map<std::string, std::map<std::string, RunFacts>> facts_;
+};
+
+const std::vector<std::string>& axisValues(const std::string& axis)
+{
+    static const std::vector<std::string> epochs{"250", "500", "750", "1000"};
+    static const std::vector<std::string> lr{"0.01", "0.1", "1", "10"};
+    static const std::vector<std::string> hidden{"128", "256", "512", "1024"};
+    return axis == "epochs" ? epochs : axis == "lr" ? lr : hidden;
+}
+
+std::string axisShown(const std::string& axis, const std::string& value, LabMode mode)
+{
+    if (axis == "epochs" && mode == LabMode::Quick)
+        return std::to_string(std::max(1, std::stoi(value) / 10));
+    return value;
+}
+
+chart::Series series(const std::string& name, const std::vector<StoredEpoch>& epochs, bool heldout, std::uint32_t color)
+{
+    chart::Series s;
+    s.name = name;
+    s.color = color;
+    for (const auto& e : epochs) {
+        const double y = heldout ? e.heldoutPerplexity : e.perplexity;
+        if (std::isnan(y))
+            continue;
+        s.x.push_back(e.epoch);
+        s.y.push_back(y);
+    }
+    return s;
+}
+
+// A final perplexity above the vocabulary's size (28 characters) is worse than
+// guessing uniformly: the run has not recovered from diverging.
+constexpr double kGuessingPerplexity = 28.0;
+
+constexpr std::uint32_t kPalette[] = {0x1f77b4, 0xd62728, 0x2ca02c, 0xff7f0e, 0x9467bd, 0x8c564b};
+
+std::string status(const Document& d, const RunFacts* f)
+{
+    if (!f)
+        return d.t("not run yet");
+    if (f->blewUp())
+        return d.t("blew up, trained on");
+    return d.t(f->run->status);
+}
+
+// ------------------------------------------------------------ observations
+
+std::vector<std::string> observations(const LabData& data, const Document& d)
+{
+    std::vector<std::string> out;
+    std::vector<std::pair<std::string, const RunFacts*>> bases;
+    for (const auto& step : labSteps()) {
+        if (step.kind != LabStepKind::LanguageModel)
+            continue;
+        const RunFacts* base = data.get(step, "base");
+        const RunFacts* lr10 = data.get(step, "lr=10");
+        if (base)
+            bases.emplace_back(step.title, base);
+        if (base && lr10 && base->run->status == "finished") {
+            const double a = lr10->run->perplexity, b = base->run->perplexity;
+            std::vector<std::string> parts;
+            if (lr10->run->status == "diverged" || !(a < kGuessingPerplexity)) {
+                parts.push_back(d.t("it diverges: the learning rate is too high for this cell"));
+            } else {
+                if (lr10->blewUp())
+                    parts.push_back(d.f("it blew up at epoch {0} and came back down", {lr10->blowUpEpoch()}));
+                parts.push_back(d.t(a < b * 0.95   ? "it trains better than at learning rate 1"
+                                    : a <= b * 1.2 ? "it trains as well as at learning rate 1"
+                                                   : "it trains, but worse than at learning rate 1"));
+            }
+            std::string verdict;
+            for (const auto& p : parts)
+                verdict += (verdict.empty() ? "" : d.t("; ")) + p;
+            out.push_back(d.f("{0} at learning rate 10 ends at perplexity {1} (learning rate 1: {2}): {3}.",
+                              {step.title, num(a), num(b), verdict}));
+        }
+        const RunFacts* lr001 = data.get(step, "lr=0.01");
+        if (base && lr001 && lr001->run->status == "finished")
+            out.push_back(d.f("{0} at learning rate 0.01 reaches only perplexity {1} in the same epochs (learning rate "
+                              "1: {2}): too small a step.",
+                              {step.title, num(lr001->run->perplexity), num(base->run->perplexity)}));
+        // Hidden units: the size with the lowest held-out perplexity, and the
+        // larger ones that fit the training text better but the held-out worse.
+        std::vector<std::pair<int, const RunFacts*>> sizes;
+        for (const auto& v : axisValues("hidden"))
+            if (const RunFacts* f = data.at(step, "hidden", v); f && f->run->status == "finished" && !std::isnan(f->heldout()))
+                sizes.emplace_back(std::stoi(v), f);
+        if (sizes.size() >= 2) {
+            auto best = std::min_element(sizes.begin(), sizes.end(),
+                                         [](const auto& a, const auto& b) { return a.second->heldout() < b.second->heldout(); });
+            std::vector<std::string> overfit;
+            for (const auto& [h, f] : sizes)
+                if (h > best->first && f->run->perplexity < best->second->run->perplexity &&
+                    f->heldout() > best->second->heldout())
+                    overfit.push_back(std::to_string(h) + " (" + num(f->run->perplexity) + " / " + num(f->heldout()) + ")");
+            std::string list;
+            for (const auto& o : overfit)
+                list += (list.empty() ? "" : ", ") + o;
+            if (overfit.empty())
+                out.push_back(d.f("{0}: the lowest held-out perplexity is at {1} hidden units ({2}); no larger size fits "
+                                  "the training text better while doing worse on held-out text, so no overfitting is "
+                                  "measured.",
+                                  {step.title, std::to_string(best->first), num(best->second->heldout())}));
+            else
+                out.push_back(d.f("{0}: the lowest held-out perplexity is at {1} hidden units ({2}); larger sizes fit "
+                                  "the training text better but the held-out text worse, they overfit: {3} "
+                                  "(hidden units: training / held-out perplexity).",
+                                  {step.title, std::to_string(best->first), num(best->second->heldout()), list}));
+        }
+        const RunFacts* shortest = data.at(step, "epochs", "250");
+        const RunFacts* longest = data.at(step, "epochs", "1000");
+        if (shortest && longest && shortest->run->status == "finished" && longest->run->status == "finished" &&
+            !std::isnan(shortest->heldout()) && !std::isnan(longest->heldout())) {
+            const bool worse = longest->heldout() > shortest->heldout();
+            out.push_back(d.f("{0}: from {1} to {2} epochs training perplexity goes {3} -> {4} and held-out perplexity "
+                              "{5} -> {6}: {7}.",
+                              {step.title, axisShown("epochs", "250", data.mode()), axisShown("epochs", "1000", data.mode()),
+                               num(shortest->run->perplexity), num(longest->run->perplexity), num(shortest->heldout()),
+                               num(longest->heldout()),
+                               d.t(worse ? "more epochs memorise the training text (overfitting)"
+                                         : "more epochs still help on unseen text")}));
+        }
+    }
+    if (bases.size() >= 2) {
+        auto byTrain = bases;
+        std::sort(byTrain.begin(), byTrain.end(),
+                  [](const auto& a, const auto& b) { return a.second->run->perplexity < b.second->run->perplexity; });
+        std::string ranking;
+        for (const auto& [name, f] : byTrain)
+            ranking += (ranking.empty() ? "" : " < ") + name + " " + num(f->run->perplexity);
+        auto byTime = bases;
+        std::sort(byTime.begin(), byTime.end(),
+                  [](const auto& a, const auto& b) { return a.second->run->seconds < b.second->run->seconds; });
+        std::string times;
+        for (const auto& [name, f] : byTime)
+            times += (times.empty() ? ", " : ", ") + name + " " + formatDuration(f->run->seconds);
+        out.push_back(d.f("At the book's settings the final perplexities rank {0}; training took{1}.",
+                          {ranking, times.substr(1)}));
+    }
+    const LabStep* s2s = findLabStep("seq2seq");
+    const RunFacts* book = data.get(*s2s, "book");
+    const RunFacts* big = data.get(*s2s, "2x256");
+    auto corpusBleu = [](const RunFacts* f, const char* part) {
+        const auto j = nlohmann::json::parse(f->run->results, nullptr, false);
+        if (j.is_discarded() || !j.contains(part) || !j[part].contains("corpus_bleu") || !j[part]["corpus_bleu"].is_number())
+            return NAN * 1.0;
+        return j[part]["corpus_bleu"].get<double>();
+    };
+    if (book && big && book->run->status == "finished" && big->run->status == "finished")
+        out.push_back(d.f("Seq2seq: 2 layers of 256 hidden units end at loss {0} (the book's 32 units: {1}), BLEU-4 on "
+                          "held-out pairs {2} (book settings: {3}).",
+                          {num(big->run->perplexity, 4), num(book->run->perplexity, 4), num(corpusBleu(big, "heldout")),
+                           num(corpusBleu(book, "heldout"))}));
+    return out;
+}
+
+// ------------------------------------------------------------ sections
+
+void checksTable(Document& d, RunStore& store, LabMode mode)
+{
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& step : labSteps())
+        for (const auto& c : labChecks(store, step, mode))
+            rows.push_back({step.id + " " + d.t(step.title), c.describe(d.lang())});
+    if (rows.empty())
+        d.para(d.t("No step carries reference values."));
+    else
+        d.table({d.t("step"), d.t("check against the book")}, rows);
+}
+
+void notes(Document& d, const std::map<std::string, std::string>& all, const std::string& step)
+{
+    const auto it = all.find(step);
+    d.heading(3, d.t("Notes"));
+    if (it == all.end() || it->second.empty()) {
+        d.para(d.t("(no notes yet)"));
+        return;
+    }
+    std::string text = it->second;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t end = text.find('\n', start);
+        const std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (!line.empty())
+            d.quote(line);
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+}
+
+void languageModelStep(Document& d, const LabData& data, const LabStep& step, const std::map<std::string, std::string>& allNotes)
+{
+    d.heading(2, step.id + " " + d.t(step.title));
+    d.para(d.t(step.what));
+    const RunFacts* base = data.get(step, "base");
+    d.heading(3, d.t("Base run"));
+    if (!base) {
+        d.para(d.t("Not run yet."));
+    } else {
+        chart::LineChartSpec spec;
+        spec.title = step.title + ": " + d.t("perplexity per epoch");
+        spec.xLabel = d.t("epoch");
+        spec.yLabel = d.t("perplexity (log)");
+        spec.series.push_back(series(d.t("training"), base->epochs, false, kPalette[0]));
+        spec.series.push_back(series(d.t("held-out"), base->epochs, true, kPalette[1]));
+        d.chart(step.key + "-base", chart::lineChartSvg(spec), spec.title);
+        d.table({d.t("final perplexity"), d.t("held-out perplexity"), d.t("epochs"), d.t("time"), d.t("status")},
+                {{num(base->run->perplexity), num(base->heldout()), std::to_string(base->run->epochsDone),
+                  formatDuration(base->run->seconds), status(d, base)}});
+        d.para(d.t("Sample") + ": " + code(base->sample()));
+        for (const auto& c : labChecks(data.store(), step, data.mode()))
+            d.para(d.t("Reference check") + ": " + c.describe(d.lang()));
+    }
+    for (const char* axis : {"epochs", "lr", "hidden"}) {
+        const std::string title = std::string(axis) == "epochs" ? "Tuning: epochs"
+                                  : std::string(axis) == "lr"   ? "Tuning: learning rate"
+                                                                : "Tuning: hidden units";
+        d.heading(3, d.t(title));
+        std::vector<std::vector<std::string>> rows;
+        chart::LineChartSpec spec;
+        spec.title = step.title + " — " + d.t(title);
+        spec.xLabel = d.t("epoch");
+        spec.yLabel = d.t("perplexity (log)");
+        std::size_t colour = 0;
+        for (const auto& v : axisValues(axis)) {
+            const RunFacts* f = data.at(step, axis, v);
+            const std::string shown = axisShown(axis, v, data.mode());
+            if (!f) {
+                rows.push_back({shown, "—", "—", "—", d.t("not run yet"), "—"});
+                ++colour;
+                continue;
+            }
+            rows.push_back({shown, num(f->run->perplexity), num(f->heldout()), formatDuration(f->run->seconds),
+                            status(d, f), code(f->sample())});
+            spec.series.push_back(series(std::string(axis) + " " + shown, f->epochs, false, kPalette[colour++ % 6]));
+        }
+        const std::string axisName = std::string(axis) == "epochs" ? d.t("epochs")
+                                     : std::string(axis) == "lr"   ? d.t("learning rate")
+                                                                   : d.t("hidden units");
+        d.table({axisName, d.t("final perplexity"), d.t("held-out perplexity"), d.t("time"), d.t("status"),
+                 d.t("sample")},
+                rows);
+        if (!spec.series.empty())
+            d.chart(step.key + "-" + axis, chart::lineChartSvg(spec), spec.title);
+    }
+    notes(d, allNotes, step.id);
+}
+
+void comparisonStep(Document& d, const LabData& data, const LabStep& step, const std::map<std::string, std::string>& allNotes)
+{
+    d.heading(2, step.id + " " + d.t(step.title));
+    d.para(d.t(step.what));
+    chart::LineChartSpec spec;
+    spec.title = d.t("RNN, GRU and LSTM at the book's settings");
+    spec.xLabel = d.t("epoch");
+    spec.yLabel = d.t("perplexity (log)");
+    std::vector<std::vector<std::string>> rows;
+    std::size_t colour = 0;
+    for (const char* key : {"rnn", "gru", "lstm"}) {
+        const LabStep& s = *findLabStep(key);
+        const RunFacts* f = data.get(s, "base");
+        if (!f) {
+            rows.push_back({s.title, "—", "—", "—", d.t("not run yet"), "—"});
+            ++colour;
+            continue;
+        }
+        rows.push_back({s.title, num(f->run->perplexity), num(f->heldout()), formatDuration(f->run->seconds),
+                        status(d, f), code(f->sample())});
+        spec.series.push_back(series(s.title, f->epochs, false, kPalette[colour++]));
+    }
+    if (!spec.series.empty())
+        d.chart("comparison", chart::lineChartSvg(spec), spec.title);
+    d.table({d.t("cell"), d.t("final perplexity"), d.t("held-out perplexity"), d.t("time"), d.t("status"), d.t("sample")},
+            rows);
+    notes(d, allNotes, step.id);
+}
+
+void translationStep(Document& d, const LabData& data, const LabStep& step, const std::map<std::string, std::string>& allNotes)
+{
+    d.heading(2, step.id + " " + d.t(step.title));
+    d.para(d.t(step.what));
+    chart::LineChartSpec spec;
+    spec.title = d.t("Seq2seq training loss");
+    spec.xLabel = d.t("epoch");
+    spec.yLabel = d.t("loss (log)");
+    std::size_t colour = 0;
+    for (const auto& r : step.runs) {
+        const RunFacts* f = data.get(step, r.label);
+        d.heading(3, r.label == "book" ? d.t("The book's settings") : d.t("2 layers of 256 hidden units"));
+        if (!f) {
+            d.para(d.t("Not run yet."));
+            ++colour;
+            continue;
+        }
+        spec.series.push_back(series(r.label, f->epochs, false, kPalette[colour++]));
+        d.table({d.t("final loss"), d.t("epochs"), d.t("time"), d.t("status")},
+                {{num(f->run->perplexity, 4), std::to_string(f->run->epochsDone), formatDuration(f->run->seconds),
+                  status(d, f)}});
+        const auto j = nlohmann::json::parse(f->run->results, nullptr, false);
+        if (!j.is_discarded() && j.contains("eval")) {
+            std::vector<std::vector<std::string>> rows;
+            for (const auto& row : j["eval"].value("rows", nlohmann::json::array()))
+                rows.push_back({code(row.value("source", "")), code(row.value("output", "")),
+                                code(row.value("reference", "")),
+                                num(row.contains("bleu") && row["bleu"].is_number() ? row["bleu"].get<double>() : NAN)});
+            d.table({d.t("English"), d.t("translation"), d.t("reference"), "BLEU"}, rows);
+        }
+        if (!j.is_discarded() && j.contains("heldout")) {
+            const auto& h = j["heldout"];
+            const double bleu = h.contains("corpus_bleu") && h["corpus_bleu"].is_number() ? h["corpus_bleu"].get<double>() : NAN;
+            d.para(d.f("Held-out pairs ({0}, never trained on): corpus BLEU-4 {1}.",
+                       {std::to_string(j.value("heldout_pairs", 0)), num(bleu)}));
+            std::vector<std::vector<std::string>> rows;
+            for (const auto& l : h.value("by_length", nlohmann::json::array()))
+                rows.push_back({std::to_string(l.value("source_words", 0)), std::to_string(l.value("pairs", 0)),
+                                num(l.value("corpus_bleu", NAN)), num(l.value("mean_sentence_bleu", NAN))});
+            if (!rows.empty())
+                d.table({d.t("source words"), d.t("pairs"), d.t("corpus BLEU-4"), d.t("mean sentence BLEU")}, rows);
+        }
+        if (r.base)
+            for (const auto& c : labChecks(data.store(), step, data.mode()))
+                d.para(d.t("Reference check") + ": " + c.describe(d.lang()));
+    }
+    if (!spec.series.empty())
+        d.chart("seq2seq", chart::lineChartSvg(spec), spec.title);
+    notes(d, allNotes, step.id);
+}
+
+std::string today()
+{
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+Document buildReport(RunStore& store, const LabReportOptions& options)
+{
+    Document d(options.lang);
+    const LabData data(store, options.mode);
+    const auto allNotes = store.labNotes();
+    d.heading(1, d.t("RNN lab report"));
+    d.para(d.f("Written by Traveller {0} on {1} from the run library {2}; {3}.",
+               {options.programVersion, today(), code(store.folder()),
+                d.t(options.mode == LabMode::Quick ? "the class-length version (--quick: a tenth of the epochs)"
+                                                   : "the lab's full settings")}));
+    d.heading(2, d.t("Reference checks"));
+    checksTable(d, store, options.mode);
+    for (const auto& step : labSteps()) {
+        switch (step.kind) {
+        case LabStepKind::LanguageModel: languageModelStep(d, data, step, allNotes); break;
+        case LabStepKind::Comparison: comparisonStep(d, data, step, allNotes); break;
+        case LabStepKind::Translation: translationStep(d, data, step, allNotes); break;
+        case LabStepKind::Conclusions: {
+            d.heading(2, step.id + " " + d.t(step.title));
+            d.heading(3, d.t("What the data says"));
+            const auto said = observations(data, d);
+            if (said.empty())
+                d.para(d.t("Nothing is recorded yet."));
+            for (const auto& s : said)
+                d.para("- " + s);
+            notes(d, allNotes, step.id);
+            break;
+        }
+        }
+    }
+    return d;
+}
+
+} // namespace
+
+std::vector<std::string> labObservations(RunStore& store, LabMode mode, const std::string& lang)
+{
+    const Document d(lang);
+    return observations(LabData(store, mode), d);
+}
+
+std::vector<std::string> writeLabReport(RunStore& store, const std::string& path, const LabReportOptions& options)
+{
+    if (!labLanguageKnown(options.lang))
+        throw Error("unknown report language '" + options.lang + "'; expected en or zh_CN");
+    const fs::path target(path);
+    std::string ext = target.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (ext != ".md" && ext != ".html" && ext != ".htm")
+        throw Error("the lab report is written as FILE.md or FILE.html, not '" + path + "'");
+    const Document doc = buildReport(store, options);
+    std::vector<std::string> written{path};
+    checkExportTarget(store, path);
+    // A report goes where it is asked to: a missing folder is made.
+    if (!target.parent_path().empty()) {
+        std::error_code ec;
+        fs::create_directories(target.parent_path(), ec);
+        if (ec)
+            throw Error("cannot make the folder '" + target.parent_path().string() + "': " + ec.message());
+    }
+    if (ext == ".md") {
+        const std::string stem = target.stem().string();
+        std::vector<std::pair<std::string, std::string>> charts;
+        for (const Block& b : doc.blocks)
+            if (b.kind == Block::Chart) {
+                const fs::path p = target.parent_path() / (stem + "-" + b.chartName + ".svg");
+                checkExportTarget(store, p.string());
+                charts.emplace_back(p.string(), b.svg);
+            }
+        for (const auto& [p, svg] : charts) {
+            writeFileAtomically(p, svg);
+            written.push_back(p);
+        }
+        writeFileAtomically(path, toMarkdown(doc, stem));
+    } else {
+        writeFileAtomically(path, toHtml(doc, doc.t("RNN lab report")));
+    }
+    return written;
+}
+
+} // namespace traveller
