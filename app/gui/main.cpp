@@ -10,6 +10,7 @@
 #include "traveller/core/Training.h"
 #include "traveller/ui/ExperimentPanel.h"
 #include "traveller/ui/LineChart.h"
+#include "traveller/ui/LabPanel.h"
 #include "traveller/ui/LensPanel.h"
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/ResponsivenessProbe.h"
@@ -25,6 +26,7 @@
 #include <QFileInfo>
 #include <QCheckBox>
 #include <QLineEdit>
+#include <QTableWidget>
 #include <QSpinBox>
 #include <QSortFilterProxyModel>
 #include <QTabWidget>
@@ -143,6 +145,18 @@ int main(int argc, char** argv)
                                          "With --screenshot-after: then switch to presentation mode and grab again.",
                                          "PNG");
     parser.addOption(afterPresentation);
+    QCommandLineOption labShot("screenshot-lab",
+                               "Show step --lab-step (0-5) of the Lab tab with the library's runs, grab the window, "
+                               "quit.",
+                               "PNG");
+    QCommandLineOption labStep("lab-step", "Step index (0 = 1.1 RNN ... 5 = 3 Conclusions) for --screenshot-lab.", "N",
+                               "0");
+    QCommandLineOption labQuick("lab-quick", "With --screenshot-lab: the quick lab's runs.");
+    QCommandLineOption labRow("lab-row", "With --screenshot-lab: select this row of the step's table.", "N");
+    parser.addOption(labShot);
+    parser.addOption(labStep);
+    parser.addOption(labQuick);
+    parser.addOption(labRow);
     QCommandLineOption lensShot("screenshot-lens",
                                 "Inspect --lens-text with run --lens-run of the library in the Lens tab, show "
                                 "--lens-value (e.g. z) of --lens-unit at --lens-step, grab the window, quit.",
@@ -261,6 +275,22 @@ int main(int argc, char** argv)
             });
         });
         QTimer::singleShot(200, panel, &TranslatePanel::train);
+        return app.exec();
+    }
+
+    if (parser.isSet(labShot)) {
+        using traveller::ui::LabPanel;
+        LabPanel* lab = window.labPanel();
+        window.show();
+        window.tabs()->setCurrentWidget(lab);
+        lab->setQuick(parser.isSet(labQuick));
+        lab->selectStep(parser.value(labStep).toInt());
+        if (parser.isSet(labRow))
+            lab->runsTable()->selectRow(parser.value(labRow).toInt());
+        QTimer::singleShot(600, &app, [&] {
+            grabTo(window, parser.value(labShot));
+            app.quit();
+        });
         return app.exec();
     }
 

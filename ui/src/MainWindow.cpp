@@ -4,6 +4,7 @@
 #include "traveller/core/Presets.h"
 #include "traveller/core/Training.h"
 #include "traveller/ui/ExperimentPanel.h"
+#include "traveller/ui/LabPanel.h"
 #include "traveller/ui/LensPanel.h"
 #include "traveller/ui/RunLibrary.h"
 #include "traveller/ui/RunsPanel.h"
@@ -179,6 +180,7 @@ MainWindow::~MainWindow()
     delete runsPanel_;
     delete translatePanel_;
     delete lensPanel_;
+    delete labPanel_;
 }
 
 void MainWindow::buildTabs()
@@ -206,12 +208,17 @@ void MainWindow::buildTabs()
     lensPanel_ = new LensPanel(*library_, dataDir_);
     lensPanel_->followQueue(runQueue());
     tabs_->addTab(lensPanel_, tr("Lens"));
+    labPanel_ = new LabPanel(*library_, dataDir_);
+    tabs_->addTab(labPanel_, tr("Lab"));
+    connect(labPanel_, &LabPanel::runRecorded, runsPanel_, &RunsPanel::refresh);
     // The library is read when its tab is shown and whenever a sweep records a run.
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
         if (tabs_->widget(index) == runsPanel_)
             runsPanel_->refresh();
         if (tabs_->widget(index) == lensPanel_)
             lensPanel_->refreshRuns();
+        if (tabs_->widget(index) == labPanel_)
+            labPanel_->refresh();
         refreshStatusBar();  // the language model's figures belong to its tab
     });
     connect(sweepsPanel_, &SweepsPanel::runRecorded, runsPanel_, &RunsPanel::refresh);

@@ -24,6 +24,7 @@ namespace traveller::ui {
 
 class ExperimentPanel;
 class LensPanel;
+class LabPanel;
 class LineChart;
 class RunLibrary;
 class RunsPanel;
@@ -52,6 +53,7 @@ public:
     SweepsPanel* sweepsPanel() const { return sweepsPanel_; }
     RunsPanel* runsPanel() const { return runsPanel_; }
     LensPanel* lensPanel() const { return lensPanel_; }
+    LabPanel* labPanel() const { return labPanel_; }
     QTabWidget* tabs() const { return tabs_; }
     QString dataDir() const { return dataDir_; }
 
@@ -118,6 +120,7 @@ private:
     SweepsPanel* sweepsPanel_;
     RunsPanel* runsPanel_;
     LensPanel* lensPanel_;
+    LabPanel* labPanel_;
     QTabWidget* tabs_;
     QAction* presentationAction_;
     QFont baseFont_;

@@ -1,0 +1,214 @@
+// The Lab tab driven through the real window, offscreen, at 1024x768: every
+// step selected with a library that holds the lab's runs (a diverged lr-10
+// run next to normal ones), the reference checks shown ✓ and ✗, notes kept
+// in the library across a restart, the report written in both languages, and
+// one step trained for real (capped at one epoch) through the buttons.
+#include "traveller/core/Lab.h"
+#include "traveller/core/RunStore.h"
+#include "traveller/ui/LabPanel.h"
+#include "traveller/ui/LineChart.h"
+#include "traveller/ui/MainWindow.h"
+
+#include <QFile>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace traveller;
+using traveller::ui::LabPanel;
+using traveller::ui::LineChart;
+using traveller::ui::MainWindow;
+
+namespace {
+
+std::int64_t record(RunStore& store, const std::string& step, const std::string& label, double final, double heldout,
+                    const std::string& message = "")
+{
+    NewRun n;
+    n.sweep = labSweepName(*findLabStep(step), LabMode::Full);
+    n.label = label;
+    n.name = step + " " + label;
+    const std::int64_t id = store.createRun(n);
+    for (int e = 1; e <= 20; ++e) {
+        StoredEpoch ep;
+        ep.epoch = e;
+        // A blown-up run's curve climbs to 1e22 and comes back down partly.
+        ep.perplexity = message.empty() ? final + (20 - e) * 0.5 : (e < 10 ? std::pow(10.0, e * 2.4) : final);
+        ep.heldoutPerplexity = heldout + (20 - e) * 0.3;
+        ep.tokensPerSecond = 1000;
+        ep.elapsedSeconds = e;
+        store.appendEpoch(id, ep, 0.5);
+    }
+    RunResult r;
+    r.status = RunStatus::Finished;
+    r.epochsDone = 20;
+    r.message = message;
+    r.samples["time traveller"] = message.empty() ? "time traveller you can show" : "time traveller ohc ohc ohc";
+    store.finishRun(id, r, 0);
+    return id;
+}
+
+QString text(QTableWidget* t, int row, int col) { return t->item(row, col) ? t->item(row, col)->text() : QString(); }
+
+int rowOf(QTableWidget* t, const QString& label)
+{
+    for (int r = 0; r < t->rowCount(); ++r)
+        if (text(t, r, 0) == label)
+            return r;
+    return -1;
+}
+
+} // namespace
+
+class LabPanelTest : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir home_;
+
+    LabPanel* labTab(MainWindow& w)
+    {
+        auto* tabs = w.findChild<QTabWidget*>("mainTabs");
+        tabs->setCurrentWidget(w.labPanel());
+        return w.labPanel();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(home_.isValid());
+        qputenv("TRAVELLER_HOME", QFile::encodeName(home_.path()));
+        RunStore store(home_.path().toStdString());
+        record(store, "rnn", "base", 1.302, 5.8);
+        record(store, "rnn", "lr=10", 3.1e3, 4.0e3, "blew up at epoch 2: perplexity 1.0e+05 exceeds 2800");
+        record(store, "rnn", "lr=0.01", 17.5, 17.9);
+        record(store, "gru", "base", 1.35, 5.1);  // outside the book's 1.0 ± 0.1: ✗
+        record(store, "lstm", "base", 1.04, 5.0);
+    }
+
+    void everyStepShowsItsRunsAndChecks()
+    {
+        MainWindow w;
+        w.resize(1024, 768);
+        w.show();
+        LabPanel* lab = labTab(w);
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+
+        lab->selectStep(0);  // 1.1 RNN
+        QTableWidget* runs = lab->runsTable();
+        QCOMPARE(runs->rowCount(), 10);
+        const int base = rowOf(runs, "base");
+        const int lr10 = rowOf(runs, "lr=10");
+        QVERIFY(base >= 0 && lr10 >= 0);
+        QCOMPARE(text(runs, base, 3), QString("1.302"));
+        QCOMPARE(text(runs, base, 4), QString("5.800"));
+        QCOMPARE(text(runs, lr10, 1), QString("blew up, trained on"));
+        QCOMPARE(text(runs, rowOf(runs, "hidden=1024"), 1), QString("not run yet"));
+        // Every row selectable, the diverged one included.
+        for (int r = 0; r < runs->rowCount(); ++r) {
+            runs->selectRow(r);
+            QCoreApplication::processEvents();
+        }
+        QVERIFY(lab->chart()->hasSeries("lr=10"));
+        QCOMPARE(lab->chart()->pointCount("lr=10"), 20);
+        QVERIFY(lab->chart()->hasSeries("base-heldout"));
+        QVERIFY2(lab->checksLabel()->text().contains("perplexity 1.302 ✓"), qPrintable(lab->checksLabel()->text()));
+
+        lab->selectStep(1);  // 1.2 GRU: 1.35 is outside 1.0 ± 0.1
+        QVERIFY2(lab->checksLabel()->text().contains("✗ 0.350 above"), qPrintable(lab->checksLabel()->text()));
+
+        lab->selectStep(3);  // 1.4 comparison: the three base runs
+        QCOMPARE(lab->runsTable()->rowCount(), 3);
+        QCOMPARE(text(lab->runsTable(), 2, 3), QString("1.040"));
+        QCOMPARE(lab->chart()->keys().size(), 3);
+
+        lab->selectStep(4);  // 2 seq2seq: not run yet, checks not measured
+        QCOMPARE(lab->runsTable()->rowCount(), 2);
+        QVERIFY(lab->checksLabel()->text().contains("not measured yet"));
+
+        lab->selectStep(5);  // 3 conclusions: what the data says
+        auto* said = lab->findChild<QWidget*>("labObservations");
+        QVERIFY(said && said->isVisible());
+        QVERIFY(!lab->runsTable()->isVisible());
+
+        // Nothing of the tab is cut off at 1024x768: the buttons are on screen.
+        for (const char* name : {"labRunAll", "labReport", "labStop"}) {
+            auto* b = lab->findChild<QPushButton*>(name);
+            QVERIFY(b);
+            const QRect r(b->mapTo(&w, QPoint(0, 0)), b->size());
+            QVERIFY2(QRect(0, 0, w.width(), w.height()).contains(r), name);
+        }
+    }
+
+    void notesAreKeptAcrossARestart()
+    {
+        {
+            MainWindow w;
+            LabPanel* lab = labTab(w);
+            lab->selectStep(2);
+            QTest::keyClicks(lab->notesEdit(), "LSTM copes with lr 10.");
+            lab->selectStep(0);  // leaving the step keeps its notes
+        }
+        RunStore store(home_.path().toStdString());
+        QCOMPARE(QString::fromStdString(store.labNotes()["1.3"]), QString("LSTM copes with lr 10."));
+        MainWindow again;
+        LabPanel* lab = labTab(again);
+        lab->selectStep(2);
+        QCOMPARE(lab->notesEdit()->toPlainText(), QString("LSTM copes with lr 10."));
+    }
+
+    void reportIsWrittenInBothLanguages()
+    {
+        MainWindow w;
+        LabPanel* lab = labTab(w);
+        const QString md = home_.filePath("report/lab.md");
+        QDir().mkpath(home_.filePath("report"));
+        QVERIFY(lab->writeReport(md, "en"));
+        QFile f(md);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString report = QString::fromUtf8(f.readAll());
+        QVERIFY(report.contains("## 1.1 RNN"));
+        QVERIFY(report.contains("LSTM copes with lr 10."));
+        QVERIFY(QFile::exists(home_.filePath("report/lab-comparison.svg")));
+        const QString html = home_.filePath("report/lab-zh.html");
+        QVERIFY(lab->writeReport(html, "zh_CN"));
+        QFile h(html);
+        QVERIFY(h.open(QIODevice::ReadOnly));
+        QVERIFY(QString::fromUtf8(h.readAll()).contains(QStringLiteral("循环神经网络实验报告")));
+        QVERIFY(!lab->writeReport(home_.filePath("report/lab.pdf"), "en"));
+        QVERIFY(lab->findChild<QLabel*>("labMessage")->text().contains("FILE.md or FILE.html"));
+    }
+
+    // The quick lab's RNN step through the button, each run capped at one
+    // epoch: ten runs recorded under "lab-quick 1.1", the table filled in.
+    void aStepTrainsThroughTheButton()
+    {
+        MainWindow w;
+        LabPanel* lab = labTab(w);
+        lab->setQuick(true);
+        lab->selectStep(0);
+        QSignalSpy finished(lab, &LabPanel::labFinished);
+        QVERIFY(lab->runStep(1));
+        QVERIFY(lab->running());
+        QVERIFY(!lab->findChild<QPushButton*>("labRunAll")->isEnabled());
+        QVERIFY(finished.wait(240000));
+        QVERIFY(!lab->running());
+        QTableWidget* runs = lab->runsTable();
+        QCOMPARE(runs->rowCount(), 10);
+        for (int r = 0; r < runs->rowCount(); ++r)
+            QVERIFY2(text(runs, r, 2) == "1/1", qPrintable(text(runs, r, 0) + ": " + text(runs, r, 2) + " " + text(runs, r, 1)));
+        RunStore store(home_.path().toStdString());
+        QCOMPARE(store.runsOfSweep("lab-quick 1.1").size(), std::size_t(10));
+        QVERIFY(lab->progressText().contains("1.1"));
+        // The full lab's runs are untouched and shown again without "quick".
+        lab->setQuick(false);
+        QCOMPARE(text(lab->runsTable(), rowOf(lab->runsTable(), "base"), 3), QString("1.302"));
+    }
+};
+
+QTEST_MAIN(LabPanelTest)
+#include "LabPanelTest.moc"

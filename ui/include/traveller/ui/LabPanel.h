@@ -1,0 +1,108 @@
+// The Lab tab: the d2l RNN lab as a guided path (core Lab.h). The steps in
+// order on the left; for the chosen step what it asks, one button to run it
+// (or the whole lab) through the sweep engine into the run library, its runs
+// filled in as they train (status, perplexity, held-out perplexity, time,
+// sample), their curves, the reference checks against the book (✓ within the
+// stated tolerance, ✗ with the difference), and the student's notes, kept in
+// the library. "Write report…" writes the lab report (LabReport.h) the CLI's
+// `lab report` writes.
+#pragma once
+
+#include "traveller/core/Lab.h"
+
+#include <QHash>
+#include <QString>
+#include <QWidget>
+
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QPlainTextEdit;
+class QPushButton;
+class QTableWidget;
+class QTextBrowser;
+class QTimer;
+
+namespace traveller::ui {
+
+class LineChart;
+class MessageLabel;
+class RunLibrary;
+class WorkerThread;
+
+class LabPanel : public QWidget {
+    Q_OBJECT
+public:
+    LabPanel(RunLibrary& library, QString dataDir, QWidget* parent = nullptr);
+    ~LabPanel() override;
+
+    // The step shown (its index in labSteps()).
+    void selectStep(int index);
+    int currentStep() const;
+    bool quick() const;
+    void setQuick(bool quick);
+    bool running() const;
+    // Re-reads the library for the step shown.
+    void refresh();
+    // Writes the report (FILE.md or FILE.html) in `lang`; false with the
+    // message shown when it cannot.
+    bool writeReport(const QString& path, const QString& lang);
+    // Starts the step shown (or every step); `epochCap` > 0 caps each run's
+    // epochs (tests, demos). False, with a message, when it cannot start.
+    bool runStep(int epochCap = 0);
+    bool runWholeLab(int epochCap = 0);
+    void stop();
+
+    // For tests and screenshots.
+    QTableWidget* runsTable() const { return runs_; }
+    QLabel* checksLabel() const { return checks_; }
+    QPlainTextEdit* notesEdit() const { return notes_; }
+    LineChart* chart() const { return chart_; }
+    QString progressText() const;
+
+Q_SIGNALS:
+    void runRecorded();
+    void labFinished();
+
+private:
+    void buildUi();
+    bool start(const std::vector<std::string>& only, int epochCap);
+    void showStep();
+    void fillRuns(const LabStep& step);
+    void fillComparison();
+    void fillConclusions();
+    void fillChecks(const LabStep& step);
+    void saveNotes();
+    void updateButtons();
+    void chooseReport();
+    LabMode mode() const;
+
+    RunLibrary& library_;
+    QString dataDir_;
+    std::unique_ptr<WorkerThread> worker_;
+    QHash<QString, QString> progress_;  // step id -> its latest progress line
+    int shownStep_ = -1;
+
+    QListWidget* steps_ = nullptr;
+    QLabel* title_ = nullptr;
+    QLabel* what_ = nullptr;
+    QPushButton* runStep_ = nullptr;
+    QPushButton* runAll_ = nullptr;
+    QPushButton* stop_ = nullptr;
+    QCheckBox* quick_ = nullptr;
+    QComboBox* reportLang_ = nullptr;
+    QPushButton* report_ = nullptr;
+    QLabel* progressLabel_ = nullptr;
+    QLabel* checks_ = nullptr;
+    MessageLabel* message_ = nullptr;
+    QTableWidget* runs_ = nullptr;
+    LineChart* chart_ = nullptr;
+    QTextBrowser* observations_ = nullptr;
+    QPlainTextEdit* notes_ = nullptr;
+    QTimer* notesTimer_ = nullptr;
+};
+
+} // namespace traveller::ui

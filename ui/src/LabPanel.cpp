@@ -1,0 +1,505 @@
+#include "traveller/ui/LabPanel.h"
+
+#include "Format.h"
+#include "MessageLabel.h"
+#include "WorkerThread.h"
+#include "traveller/core/LabReport.h"
+#include "traveller/ui/LabWorker.h"
+#include "traveller/ui/LineChart.h"
+#include "traveller/ui/RunLibrary.h"
+
+#include <QCheckBox>
+#include <QCoreApplication>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace traveller::ui {
+
+namespace {
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+QTableWidgetItem* cell(const QString& text)
+{
+    auto* it = new QTableWidgetItem(text);
+    it->setFlags(it->flags() & ~Qt::ItemIsEditable);
+    it->setToolTip(text.size() > 30 ? text : QString());
+    return it;
+}
+
+// A step's title as the window shows it (the core's English, or its Chinese
+// when the window runs in Chinese).
+QString stepTitle(const LabStep& s)
+{
+    return q(s.id) + "  " + QCoreApplication::translate("LabSteps", s.title.c_str());
+}
+
+} // namespace
+
+LabPanel::LabPanel(RunLibrary& library, QString dataDir, QWidget* parent)
+    : QWidget(parent), library_(library), dataDir_(std::move(dataDir)), worker_(std::make_unique<WorkerThread>())
+{
+    setObjectName("labPanel");
+    buildUi();
+    selectStep(0);
+}
+
+LabPanel::~LabPanel()
+{
+    saveNotes();
+    worker_->stop();
+}
+
+void LabPanel::buildUi()
+{
+    steps_ = new QListWidget;
+    steps_->setObjectName("labSteps");
+    for (const auto& s : labSteps())
+        steps_->addItem(stepTitle(s));
+    steps_->setMaximumWidth(260);
+    connect(steps_, &QListWidget::currentRowChanged, this, [this](int row) {
+        saveNotes();
+        shownStep_ = row;
+        showStep();
+    });
+
+    title_ = new QLabel;
+    title_->setObjectName("labStepTitle");
+    QFont big = title_->font();
+    big.setBold(true);
+    big.setPointSizeF(big.pointSizeF() * 1.25);
+    title_->setFont(big);
+    what_ = new QLabel;
+    what_->setWordWrap(true);
+
+    runStep_ = new QPushButton(tr("Run this step"));
+    runStep_->setObjectName("labRunStep");
+    runAll_ = new QPushButton(tr("Run the whole lab"));
+    runAll_->setObjectName("labRunAll");
+    stop_ = new QPushButton(tr("Stop"));
+    stop_->setObjectName("labStop");
+    quick_ = new QCheckBox(tr("Quick (class length)"));
+    quick_->setObjectName("labQuick");
+    quick_->setToolTip(tr("A tenth of the epochs (50 instead of 500), checked against the quick lab's own references"));
+    reportLang_ = new QComboBox;
+    reportLang_->addItem(QStringLiteral("English"), QStringLiteral("en"));
+    reportLang_->addItem(QStringLiteral("简体中文"), QStringLiteral("zh_CN"));
+    reportLang_->setToolTip(tr("Language of the report"));
+    report_ = new QPushButton(tr("Write report…"));
+    report_->setObjectName("labReport");
+    connect(runStep_, &QPushButton::clicked, this, [this] { runStep(); });
+    connect(runAll_, &QPushButton::clicked, this, [this] { runWholeLab(); });
+    connect(stop_, &QPushButton::clicked, this, &LabPanel::stop);
+    connect(quick_, &QCheckBox::toggled, this, [this] { refresh(); });
+    connect(report_, &QPushButton::clicked, this, &LabPanel::chooseReport);
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(runStep_);
+    buttons->addWidget(runAll_);
+    buttons->addWidget(stop_);
+    buttons->addWidget(quick_);
+    buttons->addStretch();
+    buttons->addWidget(reportLang_);
+    buttons->addWidget(report_);
+
+    progressLabel_ = new QLabel;
+    progressLabel_->setObjectName("labProgress");
+    progressLabel_->setWordWrap(true);
+    checks_ = new QLabel;
+    checks_->setObjectName("labChecks");
+    checks_->setWordWrap(true);
+    checks_->setTextFormat(Qt::RichText);
+    message_ = new MessageLabel("labMessage");
+
+    runs_ = new QTableWidget(0, 7);
+    runs_->setObjectName("labRuns");
+    runs_->setHorizontalHeaderLabels({tr("Run"), tr("Status"), tr("Epochs"), tr("Perplexity"), tr("Held-out"),
+                                      tr("Time"), tr("Sample")});
+    runs_->verticalHeader()->hide();
+    runs_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    runs_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    runs_->horizontalHeader()->setSectionResizeMode(6, QHeaderView::Stretch);
+    runs_->setWordWrap(false);
+
+    chart_ = new LineChart(tr("epoch"), tr("perplexity"));
+    chart_->setObjectName("labChart");
+    chart_->setLogScale(true);
+    chart_->setIntegerX(true);
+    chart_->setMinimumHeight(180);
+    observations_ = new QTextBrowser;
+    observations_->setObjectName("labObservations");
+
+    notes_ = new QPlainTextEdit;
+    notes_->setObjectName("labNotes");
+    notes_->setPlaceholderText(tr("Your observations for this step (kept in the run library, printed in the report)"));
+    notes_->setMaximumHeight(90);
+    notesTimer_ = new QTimer(this);
+    notesTimer_->setSingleShot(true);
+    notesTimer_->setInterval(600);
+    connect(notesTimer_, &QTimer::timeout, this, &LabPanel::saveNotes);
+    connect(notes_, &QPlainTextEdit::textChanged, notesTimer_, qOverload<>(&QTimer::start));
+
+    auto* results = new QSplitter(Qt::Vertical);
+    results->addWidget(runs_);
+    results->addWidget(chart_);
+    results->addWidget(observations_);
+    results->setStretchFactor(0, 2);
+    results->setStretchFactor(1, 3);
+    results->setStretchFactor(2, 2);
+
+    auto* right = new QVBoxLayout;
+    right->addWidget(title_);
+    right->addWidget(what_);
+    right->addLayout(buttons);
+    right->addWidget(progressLabel_);
+    right->addWidget(checks_);
+    right->addWidget(message_);
+    right->addWidget(results, 1);
+    right->addWidget(new QLabel(tr("Notes")));
+    right->addWidget(notes_);
+    auto* rightWidget = new QWidget;
+    rightWidget->setLayout(right);
+
+    auto* split = new QSplitter(Qt::Horizontal);
+    split->addWidget(steps_);
+    split->addWidget(rightWidget);
+    split->setStretchFactor(1, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(split);
+    updateButtons();
+}
+
+LabMode LabPanel::mode() const { return quick_->isChecked() ? LabMode::Quick : LabMode::Full; }
+bool LabPanel::quick() const { return quick_->isChecked(); }
+void LabPanel::setQuick(bool quick) { quick_->setChecked(quick); }
+int LabPanel::currentStep() const { return shownStep_; }
+bool LabPanel::running() const { return worker_->owns(); }
+QString LabPanel::progressText() const { return progressLabel_->text(); }
+
+void LabPanel::selectStep(int index)
+{
+    if (index < 0 || index >= static_cast<int>(labSteps().size()))
+        return;
+    if (steps_->currentRow() == index)
+        showStep();
+    else
+        steps_->setCurrentRow(index);
+}
+
+void LabPanel::refresh() { showStep(); }
+
+void LabPanel::showStep()
+{
+    if (shownStep_ < 0)
+        return;
+    const LabStep& step = labSteps()[static_cast<std::size_t>(shownStep_)];
+    title_->setText(stepTitle(step));
+    what_->setText(QCoreApplication::translate("LabSteps", step.what.c_str()));
+    runStep_->setVisible(!step.runs.empty());
+    progressLabel_->setText(progress_.value(q(step.id)));
+    runs_->setVisible(step.kind != LabStepKind::Conclusions);
+    chart_->setVisible(step.kind != LabStepKind::Conclusions);
+    observations_->setVisible(step.kind == LabStepKind::Conclusions);
+    if (step.kind == LabStepKind::Comparison)
+        fillComparison();
+    else if (step.kind == LabStepKind::Conclusions)
+        fillConclusions();
+    else
+        fillRuns(step);
+    fillChecks(step);
+    // The notes of this step, unless the student is typing in them.
+    if (auto store = library_.store(); store && !notes_->document()->isModified()) {
+        const QSignalBlocker block(notes_);
+        notes_->setPlainText(q(store->labNotes()[step.id]));
+        notes_->document()->setModified(false);
+    }
+    updateButtons();
+}
+
+void LabPanel::fillRuns(const LabStep& step)
+{
+    auto store = library_.store();
+    runs_->setRowCount(0);
+    LineChart::Batch batch(chart_);
+    chart_->removeAll();
+    chart_->setTitle(step.kind == LabStepKind::Translation ? tr("Loss per epoch") : tr("Perplexity per epoch"));
+    if (!store)
+        return;
+    std::map<std::string, StoredRun> recorded;
+    try {
+        recorded = labRunsOf(*store, step, mode());
+    } catch (const std::exception& e) {
+        message_->say(q(e.what()), true);
+        return;
+    }
+    int row = 0;
+    for (const auto& r : step.runs) {
+        runs_->insertRow(row);
+        runs_->setItem(row, 0, cell(q(r.label)));
+        const auto it = recorded.find(r.label);
+        if (it == recorded.end()) {
+            runs_->setItem(row, 1, cell(tr("not run yet")));
+            for (int c = 2; c < 7; ++c)
+                runs_->setItem(row, c, cell(QStringLiteral("—")));
+            ++row;
+            continue;
+        }
+        const StoredRun& run = it->second;
+        const auto epochs = store->epochs(run.id);
+        const bool blewUp = run.message.find("blew up") != std::string::npos;
+        auto* status = cell(blewUp ? tr("blew up, trained on") : q(run.status));
+        if (blewUp || run.status == "diverged" || run.status == "failed")
+            status->setForeground(QColor("#b00020"));
+        status->setToolTip(q(run.message));
+        runs_->setItem(row, 1, status);
+        runs_->setItem(row, 2, cell(QStringLiteral("%1/%2").arg(run.epochsDone).arg(run.epochs)));
+        runs_->setItem(row, 3, cell(format::number(run.perplexity, run.isTranslation() ? 4 : 3)));
+        runs_->setItem(row, 4, cell(run.isTranslation() || epochs.empty() ? QStringLiteral("—")
+                                                                          : format::number(epochs.back().heldoutPerplexity)));
+        runs_->setItem(row, 5, cell(format::duration(run.seconds)));
+        runs_->setItem(row, 6, cell(format::finalSample(run, &epochs)));
+        const QString key = q(r.label);
+        chart_->addSeries(key, key, LineChart::Style::Line, format::seriesColor(row));
+        chart_->setPoints(key, format::perplexityCurve(epochs));
+        if (r.base && !run.isTranslation()) {
+            QList<QPointF> heldout;
+            for (const auto& e : epochs)
+                if (!std::isnan(e.heldoutPerplexity))
+                    heldout.append(QPointF(e.epoch, e.heldoutPerplexity));
+            if (!heldout.isEmpty()) {
+                chart_->addSeries(key + "-heldout", tr("%1 held-out").arg(key), LineChart::Style::DashedLine,
+                                  format::seriesColor(row));
+                chart_->setPoints(key + "-heldout", heldout);
+            }
+        }
+        ++row;
+    }
+}
+
+void LabPanel::fillComparison()
+{
+    auto store = library_.store();
+    runs_->setRowCount(0);
+    LineChart::Batch batch(chart_);
+    chart_->removeAll();
+    chart_->setTitle(tr("RNN, GRU and LSTM at the book's settings"));
+    if (!store)
+        return;
+    int row = 0;
+    for (const char* key : {"rnn", "gru", "lstm"}) {
+        const LabStep& s = *findLabStep(key);
+        const auto recorded = labRunsOf(*store, s, mode());
+        runs_->insertRow(row);
+        runs_->setItem(row, 0, cell(q(s.title)));
+        const auto it = recorded.find("base");
+        if (it == recorded.end()) {
+            runs_->setItem(row, 1, cell(tr("not run yet")));
+            for (int c = 2; c < 7; ++c)
+                runs_->setItem(row, c, cell(QStringLiteral("—")));
+            ++row;
+            continue;
+        }
+        const StoredRun& run = it->second;
+        const auto epochs = store->epochs(run.id);
+        runs_->setItem(row, 1, cell(q(run.status)));
+        runs_->setItem(row, 2, cell(QStringLiteral("%1/%2").arg(run.epochsDone).arg(run.epochs)));
+        runs_->setItem(row, 3, cell(format::number(run.perplexity)));
+        runs_->setItem(row, 4, cell(epochs.empty() ? QStringLiteral("—") : format::number(epochs.back().heldoutPerplexity)));
+        runs_->setItem(row, 5, cell(format::duration(run.seconds)));
+        runs_->setItem(row, 6, cell(format::finalSample(run, &epochs)));
+        chart_->addSeries(q(s.title), q(s.title), LineChart::Style::Line, format::seriesColor(row));
+        chart_->setPoints(q(s.title), format::perplexityCurve(epochs));
+        ++row;
+    }
+}
+
+void LabPanel::fillConclusions()
+{
+    auto store = library_.store();
+    if (!store) {
+        observations_->setPlainText(library_.error());
+        return;
+    }
+    const bool chinese = reportLang_->currentData().toString() == "zh_CN";
+    const auto said = labObservations(*store, mode(), chinese ? "zh_CN" : "en");
+    QString html = "<h3>" + tr("What the data says") + "</h3>";
+    if (said.empty())
+        html += "<p>" + tr("Nothing is recorded yet: run the steps first.") + "</p>";
+    else {
+        html += "<ul>";
+        for (const auto& s : said)
+            html += "<li>" + q(s).toHtmlEscaped() + "</li>";
+        html += "</ul>";
+    }
+    observations_->setHtml(html);
+}
+
+void LabPanel::fillChecks(const LabStep& step)
+{
+    auto store = library_.store();
+    QStringList lines;
+    if (store) {
+        try {
+            for (const auto& c : labChecks(*store, step, mode())) {
+                const QString text = q(c.describe()).toHtmlEscaped();
+                const char* colour = !c.measuredYet() ? "#666666" : c.passed ? "#1b7a2b" : "#b00020";
+                lines << QStringLiteral("<span style=\"color:%1\">%2</span>").arg(colour, text);
+            }
+        } catch (const std::exception& e) {
+            lines << q(e.what()).toHtmlEscaped();
+        }
+    }
+    checks_->setText(lines.isEmpty() ? QString() : tr("Against the book: ") + lines.join(QStringLiteral(" · ")));
+    checks_->setVisible(!lines.isEmpty());
+}
+
+void LabPanel::saveNotes()
+{
+    notesTimer_->stop();
+    if (shownStep_ < 0 || !notes_->document()->isModified())
+        return;
+    auto store = library_.store();
+    if (!store)
+        return;
+    try {
+        store->setLabNote(labSteps()[static_cast<std::size_t>(shownStep_)].id, notes_->toPlainText().toStdString());
+        notes_->document()->setModified(false);
+    } catch (const std::exception& e) {
+        message_->say(tr("Could not keep the notes: %1").arg(q(e.what())), true);
+    }
+}
+
+void LabPanel::updateButtons()
+{
+    const bool busy = running();
+    runStep_->setEnabled(!busy);
+    runAll_->setEnabled(!busy);
+    quick_->setEnabled(!busy);
+    stop_->setEnabled(busy);
+}
+
+bool LabPanel::runStep(int epochCap)
+{
+    if (shownStep_ < 0)
+        return false;
+    const LabStep& step = labSteps()[static_cast<std::size_t>(shownStep_)];
+    if (step.runs.empty()) {
+        message_->say(tr("This step trains nothing: it reads the runs of the steps before it."));
+        return false;
+    }
+    return start({step.id}, epochCap);
+}
+
+bool LabPanel::runWholeLab(int epochCap) { return start({}, epochCap); }
+
+bool LabPanel::start(const std::vector<std::string>& only, int epochCap)
+{
+    if (running())
+        return false;
+    auto store = library_.store();
+    if (!store) {
+        message_->say(library_.error(), true);
+        return false;
+    }
+    LabOptions options;
+    options.mode = mode();
+    options.only = only;
+    options.epochCap = epochCap;
+    options.sweep.record.dataDir = dataDir_.toStdString();
+    options.sweep.record.programVersion = TRAVELLER_VERSION;
+    options.sweep.record.threads = -1;
+    message_->say({});
+    auto* worker = new LabWorker(store, options);
+    connect(worker, &LabWorker::stepStarted, this, [this](const QString& step, int runs) {
+        progress_[step] = tr("Step %1: %n run(s) planned", "", runs).arg(step);
+        refresh();
+    });
+    connect(worker, &LabWorker::runStarted, this, [this](const QString& step, const QString& label, qint64 id) {
+        progress_[step] = tr("Step %1, %2: run %3 started").arg(step, label).arg(id);
+        refresh();
+    });
+    connect(worker, &LabWorker::epochDone, this,
+            [this](const QString& step, const QString& label, int epoch, int epochs, double value) {
+                progress_[step] = tr("Step %1, %2: epoch %3/%4, %5")
+                                      .arg(step, label)
+                                      .arg(epoch)
+                                      .arg(epochs)
+                                      .arg(format::number(value));
+                if (shownStep_ >= 0 && q(labSteps()[static_cast<std::size_t>(shownStep_)].id) == step)
+                    progressLabel_->setText(progress_[step]);
+            });
+    connect(worker, &LabWorker::runFinished, this,
+            [this](const QString& step, const QString& label, qint64 id, const QString& status) {
+                progress_[step] = tr("Step %1, %2: run %3 %4").arg(step, label).arg(id).arg(status);
+                refresh();
+                Q_EMIT runRecorded();
+            });
+    connect(worker, &LabWorker::stepFinished, this, [this](const QString& step, double seconds) {
+        progress_[step] = tr("Step %1 done in %2").arg(step, format::duration(seconds));
+        refresh();
+    });
+    connect(worker, &LabWorker::labFinished, this, [this](const QString& error) {
+        worker_->join();
+        if (!error.isEmpty())
+            message_->say(error, true);
+        refresh();
+        Q_EMIT labFinished();
+    });
+    worker_->start(worker, &LabWorker::run, QStringLiteral("lab"));
+    updateButtons();
+    return true;
+}
+
+void LabPanel::stop()
+{
+    worker_->requestStop();
+}
+
+void LabPanel::chooseReport()
+{
+    const bool chinese = reportLang_->currentData().toString() == "zh_CN";
+    const QString path = QFileDialog::getSaveFileName(this, tr("Write the lab report"),
+                                                      chinese ? QStringLiteral("lab-report-zh_CN.html")
+                                                              : QStringLiteral("lab-report.html"),
+                                                      tr("Web page (*.html);;Markdown with SVG charts (*.md)"));
+    if (!path.isEmpty())
+        writeReport(path, reportLang_->currentData().toString());
+}
+
+bool LabPanel::writeReport(const QString& path, const QString& lang)
+{
+    saveNotes();
+    auto store = library_.store();
+    if (!store) {
+        message_->say(library_.error(), true);
+        return false;
+    }
+    LabReportOptions options;
+    options.mode = mode();
+    options.lang = lang.toStdString();
+    options.programVersion = TRAVELLER_VERSION;
+    try {
+        const auto written = writeLabReport(*store, path.toStdString(), options);
+        message_->say(tr("Report written: %1").arg(q(written.front())));
+        return true;
+    } catch (const std::exception& e) {
+        message_->say(tr("Could not write the report: %1").arg(q(e.what())), true);
+        return false;
+    }
+}
+
+} // namespace traveller::ui

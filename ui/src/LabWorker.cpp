@@ -1,0 +1,49 @@
+#include "traveller/ui/LabWorker.h"
+
+#include <exception>
+
+namespace traveller::ui {
+
+namespace {
+QString q(const std::string& s) { return QString::fromStdString(s); }
+} // namespace
+
+LabWorker::LabWorker(std::shared_ptr<RunStore> store, LabOptions options)
+    : store_(std::move(store)), options_(std::move(options))
+{
+}
+
+void LabWorker::run()
+{
+    QString error;
+    try {
+        runLab(*store_, options_, *this, control_);
+    } catch (const std::exception& e) {
+        error = q(e.what());
+    }
+    Q_EMIT labFinished(error);
+}
+
+void LabWorker::onStepStarted(const LabStep& step, std::size_t runs)
+{
+    Q_EMIT stepStarted(q(step.id), static_cast<int>(runs));
+}
+
+void LabWorker::onRunStarted(const LabStep& step, const std::string& label, std::int64_t id)
+{
+    Q_EMIT runStarted(q(step.id), q(label), static_cast<qint64>(id));
+}
+
+void LabWorker::onEpoch(const LabStep& step, const std::string& label, int epoch, int epochs, double value)
+{
+    Q_EMIT epochDone(q(step.id), q(label), epoch, epochs, value);
+}
+
+void LabWorker::onRunFinished(const LabStep& step, const std::string& label, std::int64_t id, const RunResult& r)
+{
+    Q_EMIT runFinished(q(step.id), q(label), static_cast<qint64>(id), q(toString(r.status)));
+}
+
+void LabWorker::onStepFinished(const LabStep& step, double seconds) { Q_EMIT stepFinished(q(step.id), seconds); }
+
+} // namespace traveller::ui
