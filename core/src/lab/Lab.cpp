@@ -202,13 +202,15 @@ std::string CheckResult::describe(const std::string& lang) const
     if (!check.sentence.empty())
         what += " \"" + check.sentence + "\"";
     const std::string book = fixed(check.value) + " ± " + formatNumber(check.tolerance, 3);
+    const std::string source = labText(quick ? "quick reference" : "book", lang);
     if (!measuredYet())
-        return what + ": " + labText("not measured yet", lang) + " (" + labText("book", lang) + " " + book + ")";
+        return what + ": " + labText("not measured yet", lang) + " (" + source + " " + book + ")";
     if (passed)
-        return what + " " + fixed(measured) + " ✓ (" + labText("book", lang) + " " + book + ")";
+        return what + " " + fixed(measured) + " ✓ (" + source + " " + book + ")";
     const double diff = measured - check.value;
     return what + " " + fixed(measured) + " ✗ " + fixed(std::abs(diff)) + " " +
-           labText(diff > 0 ? "above" : "below", lang) + " " + labText("the book's", lang) + " " + book;
+           labText(diff > 0 ? "above" : "below", lang) + " " +
+           labText(quick ? "the quick reference" : "the book's", lang) + " " + book;
 }
 
 std::vector<CheckResult> checkRun(RunStore& store, const StoredRun& run, const std::vector<ReferenceCheck>& checks)
@@ -377,13 +379,16 @@ std::vector<CheckResult> labChecks(RunStore& store, const LabStep& step, LabMode
         if (r.base)
             baseLabel = r.label;
     const auto it = runs.find(baseLabel);
+    std::vector<CheckResult> out;
     if (it == runs.end()) {
-        std::vector<CheckResult> none;
         for (const auto& c : checks)
-            none.push_back(CheckResult{c});
-        return none;
+            out.push_back(CheckResult{c});
+    } else {
+        out = checkRun(store, it->second, checks);
     }
-    return checkRun(store, it->second, checks);
+    for (auto& r : out)
+        r.quick = mode == LabMode::Quick;
+    return out;
 }
 
 namespace {

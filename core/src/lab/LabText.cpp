@@ -27,8 +27,8 @@ namespace {
 std::string zhWhat(const std::string& title)
 {
     return "用书中的设置训练" + title +
-           "语言模型（500 轮，学习率 1，256 个隐藏单元），把困惑度和生成的文本与书中的结果比较；然后每次只调一个超参数：轮数 "
-           "250/500/750/1000，学习率 0.01/0.1/1/10，隐藏单元数 128/256/512/1024。";
+           "语言模型（500 个迭代周期，学习率 1，256 个隐藏单元），把困惑度和生成的文本与书中的结果比较；然后每次只调一个超参数："
+           "迭代周期数 250/500/750/1000，学习率 0.01/0.1/1/10，隐藏单元数 128/256/512/1024。";
 }
 
 const std::map<std::string, std::string>& zhCN()
@@ -49,6 +49,8 @@ const std::map<std::string, std::string>& zhCN()
             {"not measured yet", "尚未测得"},
             {"book", "书中"},
             {"the book's", "书中的"},
+            {"quick reference", "课堂版参考值"},
+            {"the quick reference", "课堂版参考值"},
             {"above", "高于"},
             {"below", "低于"},
             {"RNN", "RNN"},
@@ -61,7 +63,7 @@ const std::map<std::string, std::string>& zhCN()
             {"Seq2seq English-French translation", "序列到序列：英译法"},
             {"Train the book's encoder-decoder (GRU, 2 layers of 32 units, 300 epochs) and score it with BLEU on the "
              "book's sentences and on held-out pairs; then a variant with 2 layers of 256 hidden units.",
-             "用书中的设置训练编码器-解码器（GRU，2 层，每层 32 个单元，300 轮），在书中的句子和留出的句对上用 BLEU "
+             "用书中的设置训练编码器-解码器（GRU，2 层，每层 32 个单元，300 个迭代周期），在书中的句子和留出的句对上用 BLEU "
              "评分；再训练一个 2 层、每层 256 个隐藏单元的变体。"},
             {"Conclusions", "结论"},
             {"What the data says: the lab's observations as measured, and your conclusions.",
@@ -69,9 +71,9 @@ const std::map<std::string, std::string>& zhCN()
             {"Base run", "基准运行"},
             {"Not run yet.", "尚未运行。"},
             {"not run yet", "尚未运行"},
-            {"perplexity per epoch", "每轮的困惑度"},
-            {"epoch", "轮"},
-            {"epochs", "轮数"},
+            {"perplexity per epoch", "每个迭代周期的困惑度"},
+            {"epoch", "迭代周期"},
+            {"epochs", "迭代周期数"},
             {"perplexity (log)", "困惑度（对数刻度）"},
             {"loss (log)", "损失（对数刻度）"},
             {"training", "训练集"},
@@ -82,7 +84,7 @@ const std::map<std::string, std::string>& zhCN()
             {"status", "状态"},
             {"sample", "生成文本"},
             {"Sample", "生成文本"},
-            {"Tuning: epochs", "调参：轮数"},
+            {"Tuning: epochs", "调参：迭代周期数"},
             {"Tuning: learning rate", "调参：学习率"},
             {"Tuning: hidden units", "调参：隐藏单元数"},
             {"learning rate", "学习率"},
@@ -108,7 +110,7 @@ const std::map<std::string, std::string>& zhCN()
             {"Nothing is recorded yet.", "还没有记录任何运行。"},
             {"Written by Traveller {0} on {1} from the run library {2}; {3}.",
              "由 Traveller {0} 于 {1} 根据运行库 {2} 生成；{3}。"},
-            {"the class-length version (--quick: a tenth of the epochs)", "课堂版（--quick：轮数为十分之一）"},
+            {"the class-length version (--quick: a tenth of the epochs)", "课堂版（--quick：迭代周期数为十分之一）"},
             {"the lab's full settings", "实验的完整设置"},
             {"blew up, trained on", "发散后继续训练"},
             {"finished", "已完成"},
@@ -121,14 +123,14 @@ const std::map<std::string, std::string>& zhCN()
             {"it diverges: the learning rate is too high for this cell", "它发散了：对这种单元来说学习率太大"},
             {"it trains as well as at learning rate 1", "它训练得和学习率为 1 时一样好"},
             {"it trains better than at learning rate 1", "它训练得比学习率为 1 时更好"},
-            {"it blew up at epoch {0} and came back down", "它在第 {0} 轮发散，之后又回落"},
+            {"it blew up at epoch {0} and came back down", "它在第 {0} 个迭代周期发散，之后又回落"},
             {"; ", "；"},
             {"it trains, but worse than at learning rate 1", "它能训练，但不如学习率为 1 时"},
             {"{0} at learning rate 10 ends at perplexity {1} (learning rate 1: {2}): {3}.",
              "{0} 在学习率 10 下最终困惑度为 {1}（学习率 1：{2}）：{3}。"},
             {"{0} at learning rate 0.01 reaches only perplexity {1} in the same epochs (learning rate 1: {2}): too "
              "small a step.",
-             "{0} 在学习率 0.01 下同样的轮数只达到困惑度 {1}（学习率 1：{2}）：步长太小。"},
+             "{0} 在学习率 0.01 下同样的迭代周期数只达到困惑度 {1}（学习率 1：{2}）：步长太小。"},
             {"{0}: the lowest held-out perplexity is at {1} hidden units ({2}); no larger size fits the training text "
              "better while doing worse on held-out text, so no overfitting is measured.",
              "{0}：留出集困惑度最低的是 {1} 个隐藏单元（{2}）；没有哪个更大的规模在训练文本上更好而在留出文本上更差，"
@@ -138,9 +140,9 @@ const std::map<std::string, std::string>& zhCN()
              "{0}：留出集困惑度最低的是 {1} 个隐藏单元（{2}）；更大的规模在训练文本上更好、在留出文本上更差，"
              "即过拟合：{3}（隐藏单元数：训练集 / 留出集困惑度）。"},
             {"{0}: from {1} to {2} epochs training perplexity goes {3} -> {4} and held-out perplexity {5} -> {6}: {7}.",
-             "{0}：从 {1} 轮到 {2} 轮，训练集困惑度 {3} -> {4}，留出集困惑度 {5} -> {6}：{7}。"},
-            {"more epochs memorise the training text (overfitting)", "更多的轮数在背诵训练文本（过拟合）"},
-            {"more epochs still help on unseen text", "更多的轮数对没见过的文本仍有帮助"},
+             "{0}：从 {1} 到 {2} 个迭代周期，训练集困惑度 {3} -> {4}，留出集困惑度 {5} -> {6}：{7}。"},
+            {"more epochs memorise the training text (overfitting)", "更多的迭代周期在背诵训练文本（过拟合）"},
+            {"more epochs still help on unseen text", "更多的迭代周期对没见过的文本仍有帮助"},
             {"At the book's settings the final perplexities rank {0}; training took{1}.",
              "在书中的设置下，最终困惑度的排序为 {0}；训练用时{1}。"},
             {"Seq2seq: 2 layers of 256 hidden units end at loss {0} (the book's 32 units: {1}), BLEU-4 on held-out "

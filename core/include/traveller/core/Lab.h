@@ -61,9 +61,11 @@ struct CheckResult {
     ReferenceCheck check;
     double measured = std::numeric_limits<double>::quiet_NaN();  // NaN: not measured (yet)
     bool passed = false;  // |measured - value| <= tolerance
+    bool quick = false;   // a quick-lab reference (Traveller's own measurement), not the book's
     bool measuredYet() const { return measured == measured; }
     // "perplexity 1.302 ✓ (book 1.3 ± 0.15)", "perplexity 2.1 ✗ 0.8 above the
-    // book's 1.3 ± 0.15", "perplexity: not measured yet".
+    // book's 1.3 ± 0.15", "perplexity: not measured yet"; a quick check says
+    // "quick reference" instead of "book".
     std::string describe(const std::string& lang = "en") const;
 };
 
