@@ -11,6 +11,7 @@
 #include "traveller/ui/ExperimentPanel.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/LabPanel.h"
+#include "traveller/ui/Language.h"
 #include "traveller/ui/LensPanel.h"
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/ResponsivenessProbe.h"
@@ -26,6 +27,7 @@
 #include <QFileInfo>
 #include <QCheckBox>
 #include <QLineEdit>
+#include <QSettings>
 #include <QTableWidget>
 #include <QSpinBox>
 #include <QSortFilterProxyModel>
@@ -145,6 +147,11 @@ int main(int argc, char** argv)
                                          "With --screenshot-after: then switch to presentation mode and grab again.",
                                          "PNG");
     parser.addOption(afterPresentation);
+    QCommandLineOption langOption("lang",
+                                  "Language of the window: en or zh_CN (default: the one last chosen in View > "
+                                  "Language, else the system's).",
+                                  "LANG");
+    parser.addOption(langOption);
     QCommandLineOption labShot("screenshot-lab",
                                "Show step --lab-step (0-5) of the Lab tab with the library's runs, grab the window, "
                                "quit.",
@@ -154,6 +161,12 @@ int main(int argc, char** argv)
     QCommandLineOption labQuick("lab-quick", "With --screenshot-lab: the quick lab's runs.");
     QCommandLineOption labRow("lab-row", "With --screenshot-lab: select this row of the step's table.", "N");
     parser.addOption(labShot);
+    QCommandLineOption tabShot("screenshot-tab", "Show tab --tab (0 = Language model ... 5 = Lab) with the library's "
+                                                 "runs, grab the window, quit.",
+                               "PNG");
+    QCommandLineOption tabIndex("tab", "Tab index for --screenshot-tab.", "N", "0");
+    parser.addOption(tabShot);
+    parser.addOption(tabIndex);
     parser.addOption(labStep);
     parser.addOption(labQuick);
     parser.addOption(labRow);
@@ -186,6 +199,16 @@ int main(int argc, char** argv)
         return runScaleBench(parser.value(benchScale).toInt(), 100);
 
     traveller::setTrainingThreads(0);  // every core; the GUI thread stays responsive anyway
+    // The language before the window exists, so that its texts are made in it.
+    QString lang = parser.value(langOption);
+    if (lang.isEmpty())
+        lang = QSettings(QStringLiteral("Traveller"), QStringLiteral("traveller")).value(QStringLiteral("language")).toString();
+    if (lang.isEmpty())
+        lang = traveller::ui::systemLanguage();
+    if (!traveller::ui::setLanguage(lang)) {
+        std::fprintf(stderr, "traveller: no translation for --lang %s (en or zh_CN)\n", qPrintable(lang));
+        return 2;
+    }
     MainWindow window(parser.value(dataDir));
     // Without --size the window fits the screen it opens on (MainWindow does).
     const QStringList wh = parser.value(size).split('x');
@@ -275,6 +298,16 @@ int main(int argc, char** argv)
             });
         });
         QTimer::singleShot(200, panel, &TranslatePanel::train);
+        return app.exec();
+    }
+
+    if (parser.isSet(tabShot)) {
+        window.show();
+        window.tabs()->setCurrentIndex(parser.value(tabIndex).toInt());
+        QTimer::singleShot(800, &app, [&] {
+            grabTo(window, parser.value(tabShot));
+            app.quit();
+        });
         return app.exec();
     }
 

@@ -5,11 +5,12 @@
 #include "WorkerThread.h"
 #include "traveller/core/LabReport.h"
 #include "traveller/ui/LabWorker.h"
+#include "traveller/ui/Language.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/RunLibrary.h"
 
 #include <QCheckBox>
-#include <QCoreApplication>
+#include <QEvent>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -40,12 +41,9 @@ QTableWidgetItem* cell(const QString& text)
     return it;
 }
 
-// A step's title as the window shows it (the core's English, or its Chinese
-// when the window runs in Chinese).
-QString stepTitle(const LabStep& s)
-{
-    return q(s.id) + "  " + QCoreApplication::translate("LabSteps", s.title.c_str());
-}
+// A step's title and question in the window's language: the core's lab texts
+// (the report's), one translation for both.
+QString stepTitle(const LabStep& s) { return q(s.id) + "  " + q(labText(s.title, coreLanguage())); }
 
 } // namespace
 
@@ -54,6 +52,14 @@ LabPanel::LabPanel(RunLibrary& library, QString dataDir, QWidget* parent)
 {
     setObjectName("labPanel");
     buildUi();
+    // The lab the library holds: a class that ran only the quick lab sees it.
+    if (auto store = library_.store()) {
+        try {
+            quick_->setChecked(labModeInLibrary(*store) == LabMode::Quick);
+        } catch (const std::exception&) {
+            // an unreadable library says so when a step is shown
+        }
+    }
     selectStep(0);
 }
 
@@ -69,7 +75,7 @@ void LabPanel::buildUi()
     steps_->setObjectName("labSteps");
     for (const auto& s : labSteps())
         steps_->addItem(stepTitle(s));
-    steps_->setMaximumWidth(260);
+    steps_->setMaximumWidth(240);
     connect(steps_, &QListWidget::currentRowChanged, this, [this](int row) {
         saveNotes();
         shownStep_ = row;
@@ -98,6 +104,7 @@ void LabPanel::buildUi()
     reportLang_->addItem(QStringLiteral("English"), QStringLiteral("en"));
     reportLang_->addItem(QStringLiteral("简体中文"), QStringLiteral("zh_CN"));
     reportLang_->setToolTip(tr("Language of the report"));
+    reportLang_->setCurrentIndex(coreLanguage() == "zh_CN" ? 1 : 0);
     report_ = new QPushButton(tr("Write report…"));
     report_->setObjectName("labReport");
     connect(runStep_, &QPushButton::clicked, this, [this] { runStep(); });
@@ -202,13 +209,25 @@ void LabPanel::selectStep(int index)
 
 void LabPanel::refresh() { showStep(); }
 
+void LabPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() != QEvent::LanguageChange || !steps_)
+        return;
+    // The step list and the step's texts come from the core's lab texts.
+    for (int i = 0; i < steps_->count(); ++i)
+        steps_->item(i)->setText(stepTitle(labSteps()[static_cast<std::size_t>(i)]));
+    reportLang_->setCurrentIndex(coreLanguage() == "zh_CN" ? 1 : 0);
+    showStep();
+}
+
 void LabPanel::showStep()
 {
     if (shownStep_ < 0)
         return;
     const LabStep& step = labSteps()[static_cast<std::size_t>(shownStep_)];
     title_->setText(stepTitle(step));
-    what_->setText(QCoreApplication::translate("LabSteps", step.what.c_str()));
+    what_->setText(q(labText(step.what, coreLanguage())));
     runStep_->setVisible(!step.runs.empty());
     progressLabel_->setText(progress_.value(q(step.id)));
     runs_->setVisible(step.kind != LabStepKind::Conclusions);
@@ -261,7 +280,7 @@ void LabPanel::fillRuns(const LabStep& step)
         const StoredRun& run = it->second;
         const auto epochs = store->epochs(run.id);
         const bool blewUp = run.message.find("blew up") != std::string::npos;
-        auto* status = cell(blewUp ? tr("blew up, trained on") : q(run.status));
+        auto* status = cell(blewUp ? tr("blew up, trained on") : q(labText(run.status, coreLanguage())));
         if (blewUp || run.status == "diverged" || run.status == "failed")
             status->setForeground(QColor("#b00020"));
         status->setToolTip(q(run.message));
@@ -315,7 +334,7 @@ void LabPanel::fillComparison()
         }
         const StoredRun& run = it->second;
         const auto epochs = store->epochs(run.id);
-        runs_->setItem(row, 1, cell(q(run.status)));
+        runs_->setItem(row, 1, cell(q(labText(run.status, coreLanguage()))));
         runs_->setItem(row, 2, cell(QStringLiteral("%1/%2").arg(run.epochsDone).arg(run.epochs)));
         runs_->setItem(row, 3, cell(format::number(run.perplexity)));
         runs_->setItem(row, 4, cell(epochs.empty() ? QStringLiteral("—") : format::number(epochs.back().heldoutPerplexity)));
@@ -334,8 +353,7 @@ void LabPanel::fillConclusions()
         observations_->setPlainText(library_.error());
         return;
     }
-    const bool chinese = reportLang_->currentData().toString() == "zh_CN";
-    const auto said = labObservations(*store, mode(), chinese ? "zh_CN" : "en");
+    const auto said = labObservations(*store, mode(), coreLanguage());
     QString html = "<h3>" + tr("What the data says") + "</h3>";
     if (said.empty())
         html += "<p>" + tr("Nothing is recorded yet: run the steps first.") + "</p>";
@@ -355,7 +373,7 @@ void LabPanel::fillChecks(const LabStep& step)
     if (store) {
         try {
             for (const auto& c : labChecks(*store, step, mode())) {
-                const QString text = q(c.describe()).toHtmlEscaped();
+                const QString text = q(c.describe(coreLanguage())).toHtmlEscaped();
                 const char* colour = !c.measuredYet() ? "#666666" : c.passed ? "#1b7a2b" : "#b00020";
                 lines << QStringLiteral("<span style=\"color:%1\">%2</span>").arg(colour, text);
             }

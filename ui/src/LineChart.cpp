@@ -101,6 +101,17 @@ void LineChart::setTitle(const QString& title) { chart_->setTitle(title); }
 
 QString LineChart::title() const { return chart_->title(); }
 
+void LineChart::mapTexts(const std::function<QString(const QString&)>& map)
+{
+    chart_->setTitle(map(chart_->title()));
+    xAxis_->setTitleText(map(xAxis_->titleText()));
+    const QString y = map(yLinear_->titleText());
+    yLinear_->setTitleText(y);
+    yLog_->setTitleText(tr("%1 (log scale)").arg(y));
+    for (const QString& key : std::as_const(order_))
+        setLabel(key, map(label(key)));
+}
+
 void LineChart::addSeries(const QString& key, const QString& label, Style style, const QColor& color)
 {
     if (series_.contains(key))

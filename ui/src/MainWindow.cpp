@@ -5,6 +5,7 @@
 #include "traveller/core/Training.h"
 #include "traveller/ui/ExperimentPanel.h"
 #include "traveller/ui/LabPanel.h"
+#include "traveller/ui/Language.h"
 #include "traveller/ui/LensPanel.h"
 #include "traveller/ui/RunLibrary.h"
 #include "traveller/ui/RunsPanel.h"
@@ -23,6 +24,7 @@
 #include <QMessageBox>
 #include <QScreen>
 #include <QSettings>
+#include <QActionGroup>
 #include <QShortcut>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -346,6 +348,23 @@ void MainWindow::buildMenus()
     zoomOut->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Minus));
     QAction* zoomReset = view->addAction(tr("&Actual size"), this, [this] { setZoom(1.0); });
     zoomReset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    // Each language named in itself; the switch is immediate (Language.h)
+    // and remembered for the next start.
+    QMenu* languages = view->addMenu(tr("&Language"));
+    languages->setObjectName("languageMenu");
+    auto* languageGroup = new QActionGroup(this);
+    for (const auto& [code, name] : {std::pair<const char*, const char*>{"en", "English"}, {"zh_CN", "简体中文"}}) {
+        QAction* a = languages->addAction(QString::fromUtf8(name));
+        a->setObjectName(QStringLiteral("language_%1").arg(code));
+        a->setCheckable(true);
+        a->setChecked(language() == QLatin1String(code));
+        languageGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [code = QString::fromLatin1(code)] {
+            setLanguage(code);
+            if (!QCoreApplication::organizationName().isEmpty())
+                QSettings().setValue(QStringLiteral("language"), code);
+        });
+    }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Traveller"), this, [this] {

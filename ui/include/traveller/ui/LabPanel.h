@@ -67,6 +67,9 @@ Q_SIGNALS:
     void runRecorded();
     void labFinished();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void buildUi();
     bool start(const std::vector<std::string>& only, int epochCap);

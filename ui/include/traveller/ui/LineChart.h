@@ -43,6 +43,9 @@ public:
 
     void setTitle(const QString& title);
     QString title() const;
+    // Rewrites the chart's own texts (title, axis titles, series labels)
+    // through `map`: a language switch (Language.h).
+    void mapTexts(const std::function<QString(const QString&)>& map);
     void addSeries(const QString& key, const QString& label, Style style = Style::Line, const QColor& color = {});
     bool hasSeries(const QString& key) const { return series_.contains(key); }
     void removeSeries(const QString& key);

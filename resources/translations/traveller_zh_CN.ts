@@ -1,0 +1,2352 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>RunLibrary</name>
+    <message>
+        <source>not recorded: the run library in %1 cannot be opened (%2)</source>
+        <translation>未记录：无法打开 %1 中的运行库（%2）</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::AttentionHeatmap</name>
+    <message>
+        <source>Attention weights appear here for a translation by the attention decoder.</source>
+        <translation>注意力解码器翻译时，注意力权重显示在这里。</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::CompareDialog</name>
+    <message>
+        <source>Compare runs %1</source>
+        <translation>比较运行 %1</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>迭代周期</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>%1
+epoch %2: perplexity %3</source>
+        <translation>%1
+第 %2 个迭代周期：困惑度 %3</translation>
+    </message>
+    <message>
+        <source>%1 — %2, ppl %3</source>
+        <translation>%1 — %2，困惑度 %3</translation>
+    </message>
+    <message>
+        <source>final: &quot;%1&quot;</source>
+        <translation>最终：“%1”</translation>
+    </message>
+    <message>
+        <source>epoch %1</source>
+        <translation>第 %1 个迭代周期</translation>
+    </message>
+    <message>
+        <source>(unreadable)</source>
+        <translation>（无法读取）</translation>
+    </message>
+    <message>
+        <source>The runs have the same settings: any difference comes from the machine or the library version.</source>
+        <translation>这些运行的设置相同：任何差异都来自机器或库的版本。</translation>
+    </message>
+    <message>
+        <source>Settings that differ (%1 of %2 keys; the rest are the same):</source>
+        <translation>不同的设置（%2 个键中的 %1 个，其余相同）：</translation>
+    </message>
+    <message>
+        <source> Not in the library: %1.</source>
+        <translation> 不在运行库中：%1。</translation>
+    </message>
+    <message>
+        <source>Samples, one column per run:</source>
+        <translation>生成文本，每个运行一列：</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::CorpusBanner</name>
+    <message>
+        <source>Download (SHA-1 checked)</source>
+        <translation>下载（校验 SHA-1）</translation>
+    </message>
+    <message>
+        <source>Use a local file…</source>
+        <translation>使用本地文件…</translation>
+    </message>
+    <message>
+        <source>Corpus (UTF-8 text)</source>
+        <translation>语料（UTF-8 文本）</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>文本文件 (*.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Downloading The Time Machine into %1…</source>
+        <translation>正在将《时光机器》下载到 %1…</translation>
+    </message>
+    <message>
+        <source>Downloading The Time Machine: %1 of %2 kB</source>
+        <translation>正在下载《时光机器》：%1 / %2 kB</translation>
+    </message>
+    <message>
+        <source>Downloading The Time Machine: %1 kB</source>
+        <translation>正在下载《时光机器》：%1 kB</translation>
+    </message>
+    <message>
+        <source>Download failed: %1</source>
+        <translation>下载失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::DecoderTree</name>
+    <message>
+        <source>Word</source>
+        <translation>词</translation>
+    </message>
+    <message>
+        <source>log P so far</source>
+        <translation>累计 log P</translation>
+    </message>
+    <message>
+        <source>The decoder&apos;s likeliest words here</source>
+        <translation>解码器在此处最可能的词</translation>
+    </message>
+    <message>
+        <source>Every hypothesis the beam search kept (width 1: the greedy path); the output&apos;s path in bold</source>
+        <translation>束搜索保留的所有假设（宽度为 1 时即贪心路径）；输出的路径以粗体显示</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::ExperimentPanel</name>
+    <message>
+        <source>Experiments shipped with Traveller (resources/presets)</source>
+        <translation>Traveller 自带的实验（resources/presets）</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Run name</source>
+        <translation>运行名称</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <source>Implementation</source>
+        <translation>实现</translation>
+    </message>
+    <message>
+        <source>built-in</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <source>from scratch</source>
+        <translation>从零开始实现</translation>
+    </message>
+    <message>
+        <source>fused (fast CPU)</source>
+        <translation>融合算子（CPU 快速）</translation>
+    </message>
+    <message>
+        <source>Hidden size</source>
+        <translation>隐藏单元数</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>迭代周期数</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Clipping (0 = off)</source>
+        <translation>梯度裁剪（0 = 关闭）</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Data and samples</source>
+        <translation>数据与生成文本</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批量大小</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>时间步数</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>采样方式</translation>
+    </message>
+    <message>
+        <source>sequential</source>
+        <translation>顺序分区</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>随机采样</translation>
+    </message>
+    <message>
+        <source>Max tokens (0 = all)</source>
+        <translation>最多词元数（0 = 全部）</translation>
+    </message>
+    <message>
+        <source>Sample every (epochs)</source>
+        <translation>生成文本间隔（迭代周期）</translation>
+    </message>
+    <message>
+        <source>Corpus</source>
+        <translation>语料</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>This LibTorch build is CPU-only: no CUDA devices can be used.</source>
+        <translation>此 LibTorch 构建仅支持 CPU：无法使用 CUDA 设备。</translation>
+    </message>
+    <message>
+        <source>LibTorch has CUDA support but sees no GPU.</source>
+        <translation>LibTorch 支持 CUDA，但检测不到 GPU。</translation>
+    </message>
+    <message>
+        <source>(choose a preset)</source>
+        <translation>（选择一个预设）</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation>%1（%2）：%3</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::LabPanel</name>
+    <message>
+        <source>Run this step</source>
+        <translation>运行此步骤</translation>
+    </message>
+    <message>
+        <source>Run the whole lab</source>
+        <translation>运行整个实验</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Quick (class length)</source>
+        <translation>快速（课堂版）</translation>
+    </message>
+    <message>
+        <source>A tenth of the epochs (50 instead of 500), checked against the quick lab&apos;s own references</source>
+        <translation>迭代周期数为十分之一（50 而非 500），并用课堂版自己的参考值核对</translation>
+    </message>
+    <message>
+        <source>Language of the report</source>
+        <translation>报告语言</translation>
+    </message>
+    <message>
+        <source>Write report…</source>
+        <translation>生成报告…</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>迭代周期</translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>Held-out</source>
+        <translation>留出集</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>生成文本</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>迭代周期</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>Your observations for this step (kept in the run library, printed in the report)</source>
+        <translation>你对这一步的观察（保存在运行库中，并写入报告）</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>笔记</translation>
+    </message>
+    <message>
+        <source>Loss per epoch</source>
+        <translation>每个迭代周期的损失</translation>
+    </message>
+    <message>
+        <source>Perplexity per epoch</source>
+        <translation>每个迭代周期的困惑度</translation>
+    </message>
+    <message>
+        <source>not run yet</source>
+        <translation>尚未运行</translation>
+    </message>
+    <message>
+        <source>blew up, trained on</source>
+        <translation>发散后继续训练</translation>
+    </message>
+    <message>
+        <source>%1 held-out</source>
+        <translation>%1 留出集</translation>
+    </message>
+    <message>
+        <source>RNN, GRU and LSTM at the book&apos;s settings</source>
+        <translation>书中设置下的 RNN、GRU 与 LSTM</translation>
+    </message>
+    <message>
+        <source>What the data says</source>
+        <translation>数据说明了什么</translation>
+    </message>
+    <message>
+        <source>Nothing is recorded yet: run the steps first.</source>
+        <translation>还没有任何记录：请先运行各步骤。</translation>
+    </message>
+    <message>
+        <source>Against the book: </source>
+        <translation>与书中结果核对： </translation>
+    </message>
+    <message>
+        <source>Could not keep the notes: %1</source>
+        <translation>无法保存笔记：%1</translation>
+    </message>
+    <message>
+        <source>This step trains nothing: it reads the runs of the steps before it.</source>
+        <translation>此步骤不训练模型：它读取之前各步骤的运行。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Step %1: %n run(s) planned</source>
+        <translation>
+            <numerusform>步骤 %1：计划 %n 个运行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Step %1, %2: run %3 started</source>
+        <translation>步骤 %1，%2：运行 %3 已开始</translation>
+    </message>
+    <message>
+        <source>Step %1, %2: epoch %3/%4, %5</source>
+        <translation>步骤 %1，%2：迭代周期 %3/%4，%5</translation>
+    </message>
+    <message>
+        <source>Step %1, %2: run %3 %4</source>
+        <translation>步骤 %1，%2：运行 %3 %4</translation>
+    </message>
+    <message>
+        <source>Step %1 done in %2</source>
+        <translation>步骤 %1 完成，用时 %2</translation>
+    </message>
+    <message>
+        <source>Write the lab report</source>
+        <translation>生成实验报告</translation>
+    </message>
+    <message>
+        <source>Web page (*.html);;Markdown with SVG charts (*.md)</source>
+        <translation>网页 (*.html);;带 SVG 图表的 Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>Report written: %1</source>
+        <translation>报告已生成：%1</translation>
+    </message>
+    <message>
+        <source>Could not write the report: %1</source>
+        <translation>无法生成报告：%1</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::LanguageModelPanel</name>
+    <message>
+        <source>Corpus downloaded and verified</source>
+        <translation>语料已下载并校验</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Train the experiment on the left (Ctrl+Enter)</source>
+        <translation>训练左侧的实验（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Pause the run in progress (Ctrl+P); pauses do not count in tokens/s or time</source>
+        <translation>暂停正在进行的运行（Ctrl+P）；暂停的时间不计入词元/秒和用时</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Resume the paused run (Ctrl+P)</source>
+        <translation>继续已暂停的运行（Ctrl+P）</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop the run in progress (Esc), keeping its curve, samples and weights, and cancel the queue</source>
+        <translation>停止正在进行的运行（Esc），保留其曲线、生成文本和权重，并取消队列</translation>
+    </message>
+    <message>
+        <source>Loaded %1</source>
+        <translation>已加载 %1</translation>
+    </message>
+    <message>
+        <source>Could not load the experiment: %1</source>
+        <translation>无法加载实验：%1</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>Could not save: %1</source>
+        <translation>无法保存：%1</translation>
+    </message>
+    <message>
+        <source>SVG export needs Qt SVG, which this build lacks; use PNG or CSV</source>
+        <translation>导出 SVG 需要 Qt SVG，但此构建没有该模块；请使用 PNG 或 CSV</translation>
+    </message>
+    <message>
+        <source>Export to .png, .svg or .csv, not &apos;%1&apos;</source>
+        <translation>请导出为 .png、.svg 或 .csv，而不是“%1”</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>已导出 %1</translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>Not started: %1</source>
+        <translation>未开始：%1</translation>
+    </message>
+    <message>
+        <source>%1 queued after %2</source>
+        <translation>%1 已加入队列，排在 %2 之后</translation>
+    </message>
+    <message>
+        <source>%1: %2 tokens, %3 parameters, %4</source>
+        <translation>%1：%2 个词元，%3 个参数，%4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 finished: perplexity %2 after %n epoch(s), %3 tokens/s%4</source>
+        <translation>
+            <numerusform>%1 已完成：%n 个迭代周期后困惑度为 %2，%3 词元/秒%4</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>; saved as run %1 in the Runs tab</source>
+        <translation>；已作为运行 %1 保存到“运行库”标签页</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 stopped after %n epoch(s); its curve, samples and weights are kept</source>
+        <translation>
+            <numerusform>%1 在 %n 个迭代周期后停止；其曲线、生成文本和权重均已保留</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (diverged at epoch %2)</source>
+        <translation>%1（在第 %2 个迭代周期发散）</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 失败：%2</translation>
+    </message>
+    <message>
+        <source>The corpus is not there or not the expected file:
+%1
+Download the book&apos;s copy (its SHA-1 is checked) or train on a local text file.</source>
+        <translation>语料不存在，或不是预期的文件：
+%1
+请下载书中使用的副本（会校验其 SHA-1），或用本地文本文件训练。</translation>
+    </message>
+    <message>
+        <source>%1 did not start: %2</source>
+        <translation>%1 未能开始：%2</translation>
+    </message>
+    <message>
+        <source>(not trained)</source>
+        <translation>（未训练）</translation>
+    </message>
+    <message>
+        <source>(after resume…)</source>
+        <translation>（继续后…）</translation>
+    </message>
+    <message>
+        <source>(writing…)</source>
+        <translation>（生成中…）</translation>
+    </message>
+    <message>
+        <source>Continuing &quot;%1&quot; with %2 run(s), %3</source>
+        <translation>正在用 %2 个运行续写“%1”（%3）</translation>
+    </message>
+    <message>
+        <source>temperature %1</source>
+        <translation>温度 %1</translation>
+    </message>
+    <message>
+        <source>greedy</source>
+        <translation>贪心</translation>
+    </message>
+    <message>
+        <source>%1 held-out</source>
+        <translation>%1 留出集</translation>
+    </message>
+    <message>
+        <source>Add to queue</source>
+        <translation>加入队列</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::LensHeatmap</name>
+    <message>
+        <source>Every unit (rows) at every character (columns); click a row to colour the text by that unit</source>
+        <translation>每个单元（行）在每个字符（列）上的值；点击一行，按该单元为文本着色</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::LensPanel</name>
+    <message>
+        <source>Runs of the library with stored weights (language models)</source>
+        <translation>运行库中存有权重的运行（语言模型）</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>A text to read: typed, pasted, a stretch of the book</source>
+        <translation>要读取的文本：输入、粘贴，或书中的一段</translation>
+    </message>
+    <message>
+        <source>Inspect</source>
+        <translation>分析</translation>
+    </message>
+    <message>
+        <source>Read the text with the run&apos;s weights, character by character</source>
+        <translation>用该运行的权重逐字符读取文本</translation>
+    </message>
+    <message>
+        <source>layer </source>
+        <translation>层 </translation>
+    </message>
+    <message>
+        <source>h, or one of the cell&apos;s gates and candidates (GRU r, z, n; LSTM i, f, g, o and the cell state c; RNN a, the pre-activation)</source>
+        <translation>h，或循环单元的某个门及候选值（GRU 的 r、z、n；LSTM 的 i、f、g、o 和记忆元 c；RNN 的 a，即激活前的值）</translation>
+    </message>
+    <message>
+        <source>unit </source>
+        <translation>单元 </translation>
+    </message>
+    <message>
+        <source>The unit that colours the text and the equations show (click a heatmap row)</source>
+        <translation>为文本着色并在公式中显示的单元（点击热图中的一行）</translation>
+    </message>
+    <message>
+        <source>Run:</source>
+        <translation>运行：</translation>
+    </message>
+    <message>
+        <source>Text:</source>
+        <translation>文本：</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>Find units</source>
+        <translation>查找单元</translation>
+    </message>
+    <message>
+        <source>Shift-click a span of the text (from the chosen character), then: the units most active on it and least elsewhere</source>
+        <translation>按住 Shift 点击文本，选出一段（从所选字符开始），然后：找出在这一段上最活跃、在其他地方最不活跃的单元</translation>
+    </message>
+    <message>
+        <source>Click a character, then shift-click another: that span is searched</source>
+        <translation>点击一个字符，再按住 Shift 点击另一个：搜索这一段</translation>
+    </message>
+    <message>
+        <source>CSV…</source>
+        <translation>CSV…</translation>
+    </message>
+    <message>
+        <source>Every character&apos;s h and gates of the shown layer, as a table</source>
+        <translation>以表格导出所示层上每个字符的 h 和各个门</translation>
+    </message>
+    <message>
+        <source>Export activations</source>
+        <translation>导出激活值</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export view…</source>
+        <translation>导出视图…</translation>
+    </message>
+    <message>
+        <source>A view as PNG or SVG at slide size</source>
+        <translation>以幻灯片尺寸将视图导出为 PNG 或 SVG</translation>
+    </message>
+    <message>
+        <source>The text with its guesses</source>
+        <translation>文本及模型的预测</translation>
+    </message>
+    <message>
+        <source>Units × characters</source>
+        <translation>单元 × 字符</translation>
+    </message>
+    <message>
+        <source>State trajectory</source>
+        <translation>状态轨迹</translation>
+    </message>
+    <message>
+        <source>Mean per character</source>
+        <translation>每个字符的均值</translation>
+    </message>
+    <message>
+        <source>Export view</source>
+        <translation>导出视图</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG image (*.svg)</source>
+        <translation>PNG 图像 (*.png);;SVG 图像 (*.svg)</translation>
+    </message>
+    <message>
+        <source>Choose a run with weights and a text, then Inspect.</source>
+        <translation>选择一个带权重的运行和一段文本，然后点击“分析”。</translation>
+    </message>
+    <message>
+        <source>character</source>
+        <translation>字符</translation>
+    </message>
+    <message>
+        <source>mean over the units</source>
+        <translation>所有单元的均值</translation>
+    </message>
+    <message>
+        <source>Mean value per character</source>
+        <translation>每个字符的平均值</translation>
+    </message>
+    <message>
+        <source>mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <source>unit</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <source>No run %1 in the Language model tab</source>
+        <translation>“语言模型”标签页中没有运行 %1</translation>
+    </message>
+    <message>
+        <source>Type a text to read</source>
+        <translation>请输入要读取的文本</translation>
+    </message>
+    <message>
+        <source>Following %1: the text is read again at every sample interval</source>
+        <translation>正在跟随 %1：每到生成文本的间隔就重新读取文本</translation>
+    </message>
+    <message>
+        <source>Reading the text with the last weights of %1…</source>
+        <translation>正在用 %1 的最新权重读取文本…</translation>
+    </message>
+    <message>
+        <source>This session: %1</source>
+        <translation>本次会话：%1</translation>
+    </message>
+    <message>
+        <source>#%1 %2 (perplexity %3)</source>
+        <translation>#%1 %2（困惑度 %3）</translation>
+    </message>
+    <message>
+        <source>Could not read the library: %1</source>
+        <translation>无法读取运行库：%1</translation>
+    </message>
+    <message>
+        <source>Could not read the text: %1</source>
+        <translation>无法读取文本：%1</translation>
+    </message>
+    <message>
+        <source>Reading the text with the weights of run %1…</source>
+        <translation>正在用运行 %1 的权重读取文本…</translation>
+    </message>
+    <message>
+        <source>Epoch %1 of the run in training. </source>
+        <translation>训练中的运行处于第 %1 个迭代周期。 </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %2 layer(s) of %3 units: perplexity %4 on these %n character(s) (read in %5)%6</source>
+        <translation>
+            <numerusform>%1，%2 层，每层 %3 个单元：在这 %n 个字符上的困惑度为 %4（读取用时 %5）%6</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n character(s) outside its vocabulary</source>
+        <translation>
+            <numerusform>；%n 个字符不在其词表中</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Following a run in training: saliency is left out (it would slow the training)</source>
+        <translation>正在跟随训练中的运行：不计算显著性（否则会拖慢训练）</translation>
+    </message>
+    <message>
+        <source>Saliency is computed for texts up to 300 characters</source>
+        <translation>仅对不超过 300 个字符的文本计算显著性</translation>
+    </message>
+    <message>
+        <source>%1 per character, layer %2</source>
+        <translation>每个字符的 %1，第 %2 层</translation>
+    </message>
+    <message>
+        <source>mean of %1 over the units</source>
+        <translation>%1 在所有单元上的均值</translation>
+    </message>
+    <message>
+        <source>unit %1</source>
+        <translation>单元 %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2 vs %3)</source>
+        <translation>%1（段内 %2，段外 %3）</translation>
+    </message>
+    <message>
+        <source>On &quot;%1&quot;: %2</source>
+        <translation>在“%1”上：%2</translation>
+    </message>
+    <message>
+        <source>Inspect a text first</source>
+        <translation>请先分析一段文本</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>已导出 %1</translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>No view &apos;%1&apos;</source>
+        <translation>没有视图“%1”</translation>
+    </message>
+    <message>
+        <source>SVG export needs Qt SVG, which this build lacks; use PNG</source>
+        <translation>导出 SVG 需要 Qt SVG，但此构建没有该模块；请使用 PNG</translation>
+    </message>
+    <message>
+        <source>Could not export: %1</source>
+        <translation>无法导出：%1</translation>
+    </message>
+    <message>
+        <source>Step %1: &apos;%2&apos; → next &apos;%3&apos;
+p(next) = %4
+Layer %5, unit %6:
+</source>
+        <translation>时间步 %1：“%2” → 下一个“%3”
+p(下一个) = %4
+第 %5 层，单元 %6：
+</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::LensTextView</name>
+    <message>
+        <source>&apos;%1&apos; → next &apos;%2&apos;: p = %3</source>
+        <translation>“%1” → 下一个“%2”：p = %3</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::LensTrajectory</name>
+    <message>
+        <source>The hidden state at each character on its two main directions (principal components); nearby points are states the model treats alike</source>
+        <translation>每个字符处的隐状态在其两个主方向（主成分）上的投影；相近的点是模型同等看待的状态</translation>
+    </message>
+    <message>
+        <source>h on its principal components: %1% and %2% of the variance</source>
+        <translation>h 在主成分上的投影：分别解释 %1% 和 %2% 的方差</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::LineChart</name>
+    <message>
+        <source>%1 (log scale)</source>
+        <translation>%1（对数刻度）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n point(s) outside the axis, drawn at its edge (extreme value %2)</source>
+        <translation>
+            <numerusform>%1：%n 个点超出坐标轴，画在坐标轴边缘（极值 %2）</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::LmCharts</name>
+    <message>
+        <source>CPU (1 thread)</source>
+        <translation>CPU（1 个线程）</translation>
+    </message>
+    <message>
+        <source>CPU (%1 threads)</source>
+        <translation>CPU（%1 个线程）</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>迭代周期</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>Training perplexity</source>
+        <translation>训练困惑度</translation>
+    </message>
+    <message>
+        <source>Perplexity: e to the mean cross-entropy per character. 1 is a perfect prediction; the vocabulary size (28 characters) is guessing uniformly. The book&apos;s runs reach about 1.0 (GRU, LSTM) and 1.3 (RNN).</source>
+        <translation>困惑度：每个字符平均交叉熵的指数（以 e 为底）。1 表示完美预测；等于词表大小（28 个字符）则相当于均匀随机猜测。书中的运行大约达到 1.0（GRU、LSTM）和 1.3（RNN）。</translation>
+    </message>
+    <message>
+        <source>%1
+epoch %2: perplexity %3</source>
+        <translation>%1
+第 %2 个迭代周期：困惑度 %3</translation>
+    </message>
+    <message>
+        <source>Log scale</source>
+        <translation>对数刻度</translation>
+    </message>
+    <message>
+        <source>Export:</source>
+        <translation>导出：</translation>
+    </message>
+    <message>
+        <source>PNG…</source>
+        <translation>PNG…</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>SVG…</source>
+        <translation>SVG…</translation>
+    </message>
+    <message>
+        <source>SVG image (*.svg)</source>
+        <translation>SVG 图像 (*.svg)</translation>
+    </message>
+    <message>
+        <source>CSV…</source>
+        <translation>CSV…</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export perplexity</source>
+        <translation>导出困惑度</translation>
+    </message>
+    <message>
+        <source>SVG export needs Qt SVG, which this build lacks; PNG and CSV work</source>
+        <translation>导出 SVG 需要 Qt SVG，但此构建没有该模块；PNG 和 CSV 可用</translation>
+    </message>
+    <message>
+        <source>gradient norm</source>
+        <translation>梯度范数</translation>
+    </message>
+    <message>
+        <source>Gradient norm per batch</source>
+        <translation>每个小批量的梯度范数</translation>
+    </message>
+    <message>
+        <source>norm</source>
+        <translation>范数</translation>
+    </message>
+    <message>
+        <source>clipped</source>
+        <translation>已裁剪</translation>
+    </message>
+    <message>
+        <source>threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <source>The norm of the gradient of each batch. Above the threshold (train.clip) the gradient is scaled down to it: gradient clipping keeps one bad batch from throwing the weights far away; a learning rate that is too high still makes the norms, then the loss, explode.</source>
+        <translation>每个小批量的梯度范数。超过阈值（train.clip）时，梯度会被缩放到阈值：梯度裁剪能防止一个糟糕的小批量把权重推得很远；但学习率过高时，范数乃至损失仍会爆炸。</translation>
+    </message>
+    <message>
+        <source>%1
+epoch %2: %3</source>
+        <translation>%1
+第 %2 个迭代周期：%3</translation>
+    </message>
+    <message>
+        <source>Gradient norm per batch — %1</source>
+        <translation>每个小批量的梯度范数 — %1</translation>
+    </message>
+    <message>
+        <source>clip at %1</source>
+        <translation>裁剪阈值 %1</translation>
+    </message>
+    <message>
+        <source>no clipping</source>
+        <translation>不裁剪</translation>
+    </message>
+    <message>
+        <source>clipped: %1 of %2</source>
+        <translation>已裁剪：%1 / %2</translation>
+    </message>
+    <message>
+        <source>Characters trained per second, pauses left out</source>
+        <translation>每秒训练的字符数，不计暂停时间</translation>
+    </message>
+    <message>
+        <source>epoch —</source>
+        <translation>迭代周期 —</translation>
+    </message>
+    <message>
+        <source>perplexity —</source>
+        <translation>困惑度 —</translation>
+    </message>
+    <message>
+        <source>— tokens/s</source>
+        <translation>— 词元/秒</translation>
+    </message>
+    <message>
+        <source>epoch %1/%2</source>
+        <translation>迭代周期 %1/%2</translation>
+    </message>
+    <message>
+        <source>perplexity %1</source>
+        <translation>困惑度 %1</translation>
+    </message>
+    <message>
+        <source>%1 tokens/s</source>
+        <translation>%1 词元/秒</translation>
+    </message>
+    <message>
+        <source>%1, paused</source>
+        <translation>%1，已暂停</translation>
+    </message>
+    <message>
+        <source>%1, %2 to go</source>
+        <translation>%1，还剩 %2</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::LmRunTable</name>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Cell</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <source>Hidden</source>
+        <translation>隐藏单元</translation>
+    </message>
+    <message>
+        <source>LR</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Epoch</source>
+        <translation>迭代周期</translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>tok/s</source>
+        <translation>词元/秒</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Tick a run to show it on the perplexity chart; select it for its gradient norms and timeline</source>
+        <translation>勾选一个运行，将其显示在困惑度图上；选中它，查看其梯度范数和时间线</translation>
+    </message>
+    <message>
+        <source>%1/%2</source>
+        <translation>%1/%2</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::MainWindow</name>
+    <message>
+        <source>Traveller — RNN workbench</source>
+        <translation>Traveller — 循环神经网络工作台</translation>
+    </message>
+    <message>
+        <source>Quit Traveller?</source>
+        <translation>退出 Traveller？</translation>
+    </message>
+    <message>
+        <source>%1 is still training. Quitting stops it now: its finished epochs, samples and last checkpoint stay in the run library (the Runs tab can resume it), and queued runs are cancelled.
+
+Quit anyway?</source>
+        <translation>%1 仍在训练。现在退出会立即停止它：已完成的迭代周期、生成文本和最后一个检查点会保留在运行库中（可在“运行库”标签页中继续），排队的运行将被取消。
+
+仍要退出吗？</translation>
+    </message>
+    <message>
+        <source>A run</source>
+        <translation>一个运行</translation>
+    </message>
+    <message>
+        <source>Traveller — %1</source>
+        <translation>Traveller — %1</translation>
+    </message>
+    <message>
+        <source>Language model</source>
+        <translation>语言模型</translation>
+    </message>
+    <message>
+        <source>Translate</source>
+        <translation>翻译</translation>
+    </message>
+    <message>
+        <source>Sweeps</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行库</translation>
+    </message>
+    <message>
+        <source>Lens</source>
+        <translation>透镜</translation>
+    </message>
+    <message>
+        <source>Lab</source>
+        <translation>实验</translation>
+    </message>
+    <message>
+        <source>The settings of run %1 are in the form: change them and Train, or Train them again</source>
+        <translation>运行 %1 的设置已填入表单：修改后点击“训练”，或直接再次训练</translation>
+    </message>
+    <message>
+        <source>Could not open run %1: %2</source>
+        <translation>无法打开运行 %1：%2</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open experiment…</source>
+        <translation>打开实验(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open experiment</source>
+        <translation>打开实验</translation>
+    </message>
+    <message>
+        <source>Experiments (*.yaml *.yml)</source>
+        <translation>实验 (*.yaml *.yml)</translation>
+    </message>
+    <message>
+        <source>&amp;Save experiment…</source>
+        <translation>保存实验(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Save experiment</source>
+        <translation>保存实验</translation>
+    </message>
+    <message>
+        <source>Experiments (*.yaml)</source>
+        <translation>实验 (*.yaml)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Presentation mode</source>
+        <translation>演示模式(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Large text, thick lines and the charts on the whole tab, for a projector</source>
+        <translation>大号文字、粗线条，图表占满整个标签页，适合投影</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;in</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Actual size</source>
+        <translation>实际大小(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About Traveller</source>
+        <translation>关于 Traveller(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About Traveller</source>
+        <translation>关于 Traveller</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>关于 Qt(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Traveller %1&lt;/h3&gt;&lt;p&gt;A workbench for recurrent neural networks: the RNN, GRU, LSTM and seq2seq chapters of &lt;i&gt;Dive into Deep Learning&lt;/i&gt;, trained and compared live.&lt;/p&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;Qt&lt;/td&gt;&lt;td&gt;%2&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;LibTorch&lt;/td&gt;&lt;td&gt;%3&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;BLAS&lt;/td&gt;&lt;td&gt;%4&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Threads&lt;/td&gt;&lt;td&gt;%5&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Devices&lt;/td&gt;&lt;td&gt;%6&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
+        <translation>&lt;h3&gt;Traveller %1&lt;/h3&gt;&lt;p&gt;循环神经网络工作台：实时训练并比较《&lt;i&gt;动手学深度学习&lt;/i&gt;》中 RNN、GRU、LSTM 和 seq2seq 各章的模型。&lt;/p&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;Qt&lt;/td&gt;&lt;td&gt;%2&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;LibTorch&lt;/td&gt;&lt;td&gt;%3&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;BLAS&lt;/td&gt;&lt;td&gt;%4&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;线程&lt;/td&gt;&lt;td&gt;%5&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;设备&lt;/td&gt;&lt;td&gt;%6&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::RunDetails</name>
+    <message>
+        <source>Select a run to see its curve and samples.</source>
+        <translation>选择一个运行以查看其曲线和生成文本。</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>迭代周期</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>Perplexity of the selected runs</source>
+        <translation>所选运行的困惑度</translation>
+    </message>
+    <message>
+        <source>%1
+epoch %2: perplexity %3</source>
+        <translation>%1
+迭代周期 %2：困惑度 %3</translation>
+    </message>
+    <message>
+        <source>greedy</source>
+        <translation>贪心</translation>
+    </message>
+    <message>
+        <source>0 writes the most likely character each step (the book); above 0 samples</source>
+        <translation>0：每步写出最可能的字符（同书中）；大于 0：按概率采样</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Load the run&apos;s stored weights and continue the prefix</source>
+        <translation>加载该运行保存的权重并续写前缀</translation>
+    </message>
+    <message>
+        <source>Prefix:</source>
+        <translation>前缀：</translation>
+    </message>
+    <message>
+        <source>T:</source>
+        <translation>T：</translation>
+    </message>
+    <message>
+        <source>Length:</source>
+        <translation>长度：</translation>
+    </message>
+    <message>
+        <source>#%1 %2</source>
+        <translation>#%1 %2</translation>
+    </message>
+    <message>
+        <source>#%1 held-out</source>
+        <translation>#%1 留出集</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;#%1 %2&lt;/b&gt; — %3, %4/%5 epochs, perplexity %6, %7 on %8</source>
+        <translation>&lt;b&gt;#%1 %2&lt;/b&gt; — %3，%4/%5 个迭代周期，困惑度 %6，在 %8 上用时 %7</translation>
+    </message>
+    <message>
+        <source>Final samples (epoch %1):
+</source>
+        <translation>最终生成文本（迭代周期 %1）：
+</translation>
+    </message>
+    <message>
+        <source>At each sample interval:
+</source>
+        <translation>每个采样间隔的生成文本：
+</translation>
+    </message>
+    <message>
+        <source>(no samples recorded yet)</source>
+        <translation>（尚无生成文本记录）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;#%1 %2&lt;/b&gt; — translation, %3, %4/%5 epochs, loss %6, held-out BLEU-4 %7, %8</source>
+        <translation>&lt;b&gt;#%1 %2&lt;/b&gt; — 翻译，%3，%4/%5 个迭代周期，损失 %6，留出集 BLEU-4 %7，用时 %8</translation>
+    </message>
+    <message>
+        <source>The book&apos;s sentences (source → output | reference, BLEU):
+</source>
+        <translation>书中的句子（源句 → 输出 | 参考译文，BLEU）：
+</translation>
+    </message>
+    <message>
+        <source>
+Open puts this model in the Translate tab, to translate with again.</source>
+        <translation>
+点击“打开”可将此模型载入“翻译”选项卡，再次用于翻译。</translation>
+    </message>
+    <message>
+        <source>(could not write: %1)</source>
+        <translation>（无法续写：%1）</translation>
+    </message>
+    <message>
+        <source>(loading the weights of run %1 and writing…)</source>
+        <translation>（正在加载运行 %1 的权重并续写…）</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::RunQueue</name>
+    <message>
+        <source>stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>loading corpus and model…</source>
+        <translation>正在加载语料和模型…</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>训练中</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>stopped at epoch %1</source>
+        <translation>已在迭代周期 %1 停止</translation>
+    </message>
+    <message>
+        <source>diverged at epoch %1</source>
+        <translation>在迭代周期 %1 发散</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::RunsLibraryView</name>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Cell</source>
+        <translation>单元类型</translation>
+    </message>
+    <message>
+        <source>Hidden</source>
+        <translation>隐藏单元</translation>
+    </message>
+    <message>
+        <source>LR</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>迭代周期</translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>BLEU</source>
+        <translation>BLEU</translation>
+    </message>
+    <message>
+        <source>tok/s</source>
+        <translation>词元/秒</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>seq2seq %1%2</source>
+        <translation>seq2seq %1%2</translation>
+    </message>
+    <message>
+        <source> + attention</source>
+        <translation> + 注意力</translation>
+    </message>
+    <message>
+        <source>Corpus BLEU-4 over the held-out pairs</source>
+        <translation>留出句对上的语料级 BLEU-4</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::RunsPanel</name>
+    <message>
+        <source>Library: %1</source>
+        <translation>运行库：%1</translation>
+    </message>
+    <message>
+        <source>Filter: text in any column (name, tag, status…)</source>
+        <translation>筛选：任意列中的文本（名称、标签、状态…）</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Read the library again (other sessions and the CLI write to it too)</source>
+        <translation>重新读取运行库（其他会话和命令行工具也会写入）</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Open the run in its own tab: a language model&apos;s settings in the Language model form, a translation model in the Translate tab to translate with again</source>
+        <translation>在对应的选项卡中打开运行：语言模型的设置载入“语言模型”表单，翻译模型载入“翻译”选项卡以便再次翻译</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Rename the selected run</source>
+        <translation>重命名所选运行</translation>
+    </message>
+    <message>
+        <source>Rename run %1</source>
+        <translation>重命名运行 %1</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Tag…</source>
+        <translation>添加标签…</translation>
+    </message>
+    <message>
+        <source>Add a tag to the selected runs</source>
+        <translation>为所选运行添加标签</translation>
+    </message>
+    <message>
+        <source>Tag runs</source>
+        <translation>为运行添加标签</translation>
+    </message>
+    <message>
+        <source>Tag:</source>
+        <translation>标签：</translation>
+    </message>
+    <message>
+        <source>Untag…</source>
+        <translation>移除标签…</translation>
+    </message>
+    <message>
+        <source>Remove a tag from the selected runs</source>
+        <translation>从所选运行中移除标签</translation>
+    </message>
+    <message>
+        <source>The selected runs have no tags</source>
+        <translation>所选运行没有标签</translation>
+    </message>
+    <message>
+        <source>Untag runs</source>
+        <translation>移除运行的标签</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Delete the selected runs, their metrics and their weights</source>
+        <translation>删除所选运行及其指标和权重</translation>
+    </message>
+    <message>
+        <source>Delete runs</source>
+        <translation>删除运行</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n run(s) with their metrics, samples and weights? This cannot be undone.</source>
+        <translation>
+            <numerusform>删除 %n 个运行及其指标、生成文本和权重？此操作无法撤销。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Re-run</source>
+        <translation>重新运行</translation>
+    </message>
+    <message>
+        <source>Train a new run with the same experiment</source>
+        <translation>用相同的实验配置训练一个新运行</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Continue an interrupted or stopped run from its last checkpoint</source>
+        <translation>从最近的检查点继续被中断或已停止的运行</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop the run this tab is training (it can be resumed)</source>
+        <translation>停止此选项卡正在训练的运行（之后可以继续）</translation>
+    </message>
+    <message>
+        <source>Compare…</source>
+        <translation>比较…</translation>
+    </message>
+    <message>
+        <source>Curves, samples side by side, and the settings that differ</source>
+        <translation>并排比较曲线和生成文本，并列出不同的设置</translation>
+    </message>
+    <message>
+        <source>Cannot open the run library %1: %2</source>
+        <translation>无法打开运行库 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not read the library: %1</source>
+        <translation>无法读取运行库：%1</translation>
+    </message>
+    <message>
+        <source>Load the weights of run %1 (epoch %2) and continue the prefix</source>
+        <translation>加载运行 %1（迭代周期 %2）的权重并续写前缀</translation>
+    </message>
+    <message>
+        <source>Open a run first</source>
+        <translation>请先打开一个运行</translation>
+    </message>
+    <message>
+        <source>No run %1 in the library</source>
+        <translation>运行库中没有运行 %1</translation>
+    </message>
+    <message>
+        <source>Could not read run %1: %2</source>
+        <translation>无法读取运行 %1：%2</translation>
+    </message>
+    <message>
+        <source>Run %1 is now &quot;%2&quot;</source>
+        <translation>运行 %1 已重命名为“%2”</translation>
+    </message>
+    <message>
+        <source>Could not rename run %1: %2</source>
+        <translation>无法重命名运行 %1：%2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Tagged %n run(s) &quot;%1&quot;</source>
+        <translation>
+            <numerusform>已为 %n 个运行添加标签“%1”</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not tag: %1</source>
+        <translation>无法添加标签：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed the tag &quot;%1&quot; from %n run(s)</source>
+        <translation>
+            <numerusform>已从 %n 个运行中移除标签“%1”</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not untag: %1</source>
+        <translation>无法移除标签：%1</translation>
+    </message>
+    <message>
+        <source>Run %1 is training: stop it before deleting it</source>
+        <translation>运行 %1 正在训练：请先停止再删除</translation>
+    </message>
+    <message>
+        <source>Run %1 belongs to the sweep in progress: stop the sweep first</source>
+        <translation>运行 %1 属于正在进行的扫描：请先停止该扫描</translation>
+    </message>
+    <message>
+        <source>Run %1 is training (here or in another session): stop it first</source>
+        <translation>运行 %1 正在训练（在此处或其他会话中）：请先停止它</translation>
+    </message>
+    <message numerus="yes">
+        <source>Deleted %n run(s)</source>
+        <translation>
+            <numerusform>已删除 %n 个运行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not delete: %1</source>
+        <translation>无法删除：%1</translation>
+    </message>
+    <message>
+        <source>This tab trains one run at a time: stop run %1 first</source>
+        <translation>此选项卡一次只训练一个运行：请先停止运行 %1</translation>
+    </message>
+    <message>
+        <source>Re-running run %1 as run %2</source>
+        <translation>正在将运行 %1 重新运行为运行 %2</translation>
+    </message>
+    <message>
+        <source>Could not re-run run %1: %2</source>
+        <translation>运行 %1 无法重新运行：%2</translation>
+    </message>
+    <message>
+        <source>Run %1 belongs to the sweep in progress, which trains it</source>
+        <translation>运行 %1 属于正在进行的扫描，由该扫描负责训练</translation>
+    </message>
+    <message>
+        <source>Resuming run %1 from its checkpoint at epoch %2 of %3</source>
+        <translation>正在从检查点（第 %2 / %3 个迭代周期）继续运行 %1</translation>
+    </message>
+    <message>
+        <source>Training run %1 from the start (no checkpoint yet)</source>
+        <translation>从头训练运行 %1（尚无检查点）</translation>
+    </message>
+    <message>
+        <source>Could not resume run %1: %2</source>
+        <translation>无法继续运行 %1：%2</translation>
+    </message>
+    <message>
+        <source>Stopping run %1…</source>
+        <translation>正在停止运行 %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Run %1 %2 after %n epoch(s): perplexity %3%4</source>
+        <translation>
+            <numerusform>运行 %1（%2），共 %n 个迭代周期：困惑度 %3%4</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Type a prefix to continue</source>
+        <translation>请输入要续写的前缀</translation>
+    </message>
+    <message>
+        <source>Select two or more runs to compare</source>
+        <translation>请选择两个或更多运行进行比较</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::SamplesView</name>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Epoch</source>
+        <translation>迭代周期</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>生成文本</translation>
+    </message>
+    <message>
+        <source>Regenerated</source>
+        <translation>重新生成结果</translation>
+    </message>
+    <message>
+        <source>Text every run continues</source>
+        <translation>每个运行都要续写的文本</translation>
+    </message>
+    <message>
+        <source>greedy</source>
+        <translation>贪心</translation>
+    </message>
+    <message>
+        <source>0 = greedy argmax (the book); above 0 samples from softmax(logits / T)</source>
+        <translation>0 = 贪心 argmax（同书中）；大于 0 时从 softmax(logits / T) 中采样</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> 个词元</translation>
+    </message>
+    <message>
+        <source>Regenerate all</source>
+        <translation>全部重新生成</translation>
+    </message>
+    <message>
+        <source>Continue the prefix with every run&apos;s latest weights</source>
+        <translation>用每个运行的最新权重续写前缀</translation>
+    </message>
+    <message>
+        <source>Prefix</source>
+        <translation>前缀</translation>
+    </message>
+    <message>
+        <source>T</source>
+        <translation>T</translation>
+    </message>
+    <message>
+        <source>Timeline: select a run</source>
+        <translation>时间线：请选择一个运行</translation>
+    </message>
+    <message>
+        <source>(waiting for the first sample)</source>
+        <translation>（等待第一个生成文本）</translation>
+    </message>
+    <message>
+        <source>prefix &quot;%1&quot;</source>
+        <translation>前缀“%1”</translation>
+    </message>
+    <message>
+        <source>Timeline of %1: its continuation at every sample interval</source>
+        <translation>%1 的时间线：每个采样间隔的续写结果</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::SweepResults</name>
+    <message>
+        <source>Filter: text in any column (e.g. diverged, 0.1)</source>
+        <translation>筛选：任意列中的文本（如 diverged、0.1）</translation>
+    </message>
+    <message>
+        <source>Select runs to compare their curves; click a header to sort</source>
+        <translation>选择运行以比较其曲线；点击表头可排序</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>迭代周期</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>%1
+epoch %2: perplexity %3</source>
+        <translation>%1
+迭代周期 %2：困惑度 %3</translation>
+    </message>
+    <message>
+        <source>Whole sweep…</source>
+        <translation>整个扫描…</translation>
+    </message>
+    <message>
+        <source>Selected runs…</source>
+        <translation>所选运行…</translation>
+    </message>
+    <message>
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <source>Export runs as CSV</source>
+        <translation>将运行导出为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Markdown report</source>
+        <translation>Markdown 报告</translation>
+    </message>
+    <message>
+        <source>Export a Markdown report</source>
+        <translation>导出 Markdown 报告</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>The table, a perplexity chart (SVG beside the .md) and every run&apos;s samples</source>
+        <translation>表格、困惑度图表（SVG 文件与 .md 放在同一目录）以及每个运行的生成文本</translation>
+    </message>
+    <message>
+        <source>Log scale</source>
+        <translation>对数坐标</translation>
+    </message>
+    <message>
+        <source>Export:</source>
+        <translation>导出：</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>tok/s</source>
+        <translation>词元/秒</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>迭代周期</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>生成文本</translation>
+    </message>
+    <message numerus="yes">
+        <source>Perplexity — %n selected run(s)</source>
+        <translation>
+            <numerusform>困惑度 — 已选 %n 个运行</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Perplexity — all runs but %n diverged (select rows to choose)</source>
+        <translation>
+            <numerusform>困惑度 — 除 %n 个发散运行外的所有运行（选择行可自行挑选）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Perplexity — all runs (select rows to compare a few)</source>
+        <translation>困惑度 — 所有运行（选择行可只比较其中几个）</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::SweepsPanel</name>
+    <message>
+        <source>Sweeps shipped with Traveller (resources/presets/sweeps)</source>
+        <translation>Traveller 自带的扫描（resources/presets/sweeps）</translation>
+    </message>
+    <message>
+        <source>(choose a sweep)</source>
+        <translation>（选择扫描）</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <source>Open sweep</source>
+        <translation>打开扫描</translation>
+    </message>
+    <message>
+        <source>Sweeps (*.yaml *.yml)</source>
+        <translation>扫描文件 (*.yaml *.yml)</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Runs trained at the same time. Auto: two single-threaded runs for a CPU sweep on two or more cores (measured faster than one run on every core), one at a time on a GPU.</source>
+        <translation>同时训练的运行数。自动：在两个或更多核心上进行 CPU 扫描时同时训练两个单线程运行（实测比一个运行占用所有核心更快）；在 GPU 上一次一个。</translation>
+    </message>
+    <message>
+        <source>As in the sweep</source>
+        <translation>按扫描设置</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop every run within one batch; runs not started stay queued in the library</source>
+        <translation>在一个批量内停止所有运行；尚未开始的运行仍留在运行库的队列中</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Show the sweep file: change the grid&apos;s values, add set: {train.epochs: 50} to override the base, then Apply; Save as… writes it as a sweep file</source>
+        <translation>显示扫描文件：修改 grid 中的取值，添加 set: {train.epochs: 50} 以覆盖 base 设置，然后点击“应用”；“另存为…”会将其保存为扫描文件</translation>
+    </message>
+    <message>
+        <source>name: my-sweep
+base: book-rnn.yaml
+set: {train.epochs: 50}
+grid:
+  train.lr: [0.1, 1]</source>
+        <translation>name: my-sweep
+base: book-rnn.yaml
+set: {train.epochs: 50}
+grid:
+  train.lr: [0.1, 1]</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Read the text as the sweep to start (errors name their line and column)</source>
+        <translation>将文本读取为要启动的扫描（出错时会指出所在的行和列）</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Save sweep</source>
+        <translation>保存扫描</translation>
+    </message>
+    <message>
+        <source>Sweeps (*.yaml)</source>
+        <translation>扫描文件 (*.yaml)</translation>
+    </message>
+    <message>
+        <source>Sweep:</source>
+        <translation>扫描：</translation>
+    </message>
+    <message>
+        <source>Runs at once:</source>
+        <translation>同时运行数：</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <source>Choose a sweep preset or open a sweep file (YAML: base, grid and/or variants).</source>
+        <translation>选择一个扫描预设，或打开扫描文件（YAML：base、grid 和/或 variants）。</translation>
+    </message>
+    <message>
+        <source>A sweep is running: stop it before loading another</source>
+        <translation>有扫描正在运行：请先停止再加载其他扫描</translation>
+    </message>
+    <message>
+        <source>Could not load the sweep</source>
+        <translation>无法加载扫描</translation>
+    </message>
+    <message numerus="yes">
+        <source>Applied: %n run(s) ready to start</source>
+        <translation>
+            <numerusform>已应用：%n 个运行可以开始</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <source>A sweep is running</source>
+        <translation>有扫描正在运行</translation>
+    </message>
+    <message>
+        <source>Load a sweep first</source>
+        <translation>请先加载扫描</translation>
+    </message>
+    <message>
+        <source>Not set</source>
+        <translation>无法设置</translation>
+    </message>
+    <message>
+        <source>no swept keys</source>
+        <translation>无扫描键</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; — %2 run(s) varying %3; base: %4. From %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; — %2 个运行，改变 %3；基准配置：%4。来源：%5</translation>
+    </message>
+    <message>
+        <source>Cannot open the run library %1: %2</source>
+        <translation>无法打开运行库 %1：%2</translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation>未启动</translation>
+    </message>
+    <message>
+        <source>%1: %2 run(s), %3 at a time; recording into %4 (runs %5–%6)</source>
+        <translation>%1：%2 个运行，每次同时 %3 个；记录到 %4（运行 %5–%6）</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 stopped after %2: %3 finished</source>
+        <translation>%1 在 %2 后停止：%3 个已完成</translation>
+    </message>
+    <message>
+        <source>%1 finished in %2: %3 finished</source>
+        <translation>%1 用时 %2 完成：%3 个已完成</translation>
+    </message>
+    <message>
+        <source>, %1 diverged</source>
+        <translation>，%1 个发散</translation>
+    </message>
+    <message>
+        <source>, %1 failed (%2)</source>
+        <translation>，%1 个失败（%2）</translation>
+    </message>
+    <message>
+        <source>, %1 stopped</source>
+        <translation>，%1 个已停止</translation>
+    </message>
+    <message>
+        <source>, %1 not started (resume them from the Runs tab)</source>
+        <translation>，%1 个未开始（可在“运行”选项卡中继续）</translation>
+    </message>
+    <message>
+        <source>. Error: %1</source>
+        <translation>。错误：%1</translation>
+    </message>
+    <message>
+        <source>Select the runs to export first</source>
+        <translation>请先选择要导出的运行</translation>
+    </message>
+    <message>
+        <source>No recorded runs to export</source>
+        <translation>没有可导出的已记录运行</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n run(s) to %1</source>
+        <translation>
+            <numerusform>已将 %n 个运行导出到 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not export</source>
+        <translation>无法导出</translation>
+    </message>
+    <message>
+        <source>Wrote %1 and its chart %2</source>
+        <translation>已写入 %1 及其图表 %2</translation>
+    </message>
+    <message>
+        <source>Could not write the report</source>
+        <translation>无法写入报告</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::TrainingWorker</name>
+    <message>
+        <source>(no model: the run did not start)</source>
+        <translation>（无模型：运行未启动）</translation>
+    </message>
+    <message>
+        <source>(could not generate: %1)</source>
+        <translation>（无法生成：%1）</translation>
+    </message>
+    <message>
+        <source>not recorded in the run library: %1</source>
+        <translation>未记录到运行库：%1</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::TranslatePanel</name>
+    <message>
+        <source>Bahdanau attention</source>
+        <translation>Bahdanau 注意力</translation>
+    </message>
+    <message>
+        <source>1: greedy decoding, as the book; more: beam search</source>
+        <translation>1：贪心解码（同书中）；大于 1：束搜索</translation>
+    </message>
+    <message>
+        <source>Cell</source>
+        <translation>单元类型</translation>
+    </message>
+    <message>
+        <source>Hidden units</source>
+        <translation>隐藏单元数</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>迭代周期数</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Training pairs</source>
+        <translation>训练句对数</translation>
+    </message>
+    <message>
+        <source>Beam size</source>
+        <translation>束宽</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>迭代周期</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>source words</source>
+        <translation>源句词数</translation>
+    </message>
+    <message>
+        <source>BLEU</source>
+        <translation>BLEU</translation>
+    </message>
+    <message>
+        <source>Held-out BLEU by sentence length</source>
+        <translation>按句子长度统计的留出集 BLEU</translation>
+    </message>
+    <message>
+        <source>corpus BLEU-4</source>
+        <translation>语料级 BLEU-4</translation>
+    </message>
+    <message>
+        <source>mean sentence BLEU</source>
+        <translation>句子级 BLEU 均值</translation>
+    </message>
+    <message>
+        <source>Held-out BLEU: train a model to see it.</source>
+        <translation>留出集 BLEU：训练模型后即可查看。</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英语</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>参考译文</translation>
+    </message>
+    <message>
+        <source>Select a row to see its attention weights</source>
+        <translation>选择一行以查看其注意力权重</translation>
+    </message>
+    <message>
+        <source>Type an English sentence, e.g. &quot;i&apos;m home .&quot;</source>
+        <translation>输入一个英语句子，例如“i&apos;m home .”</translation>
+    </message>
+    <message>
+        <source>Translate</source>
+        <translation>翻译</translation>
+    </message>
+    <message>
+        <source>Translate a sentence</source>
+        <translation>翻译一个句子</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>注意力</translation>
+    </message>
+    <message>
+        <source>Decoder&apos;s choices</source>
+        <translation>解码器的选择</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %n training pair(s)</source>
+        <translation>
+            <numerusform>%1，%n 个训练句对</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Train: %1, %n epoch(s): the book&apos;s settings.</source>
+        <translation>
+            <numerusform>训练：%1，%n 个迭代周期：与书中设置相同。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Train: %1, %n epoch(s); differs from the book in %2.</source>
+        <translation>
+            <numerusform>训练：%1，%n 个迭代周期；与书中不同之处：%2。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot train: %1</source>
+        <translation>无法训练：%1</translation>
+    </message>
+    <message>
+        <source>Held-out BLEU: computed when training ends.</source>
+        <translation>留出集 BLEU：训练结束时计算。</translation>
+    </message>
+    <message>
+        <source>No run library to open run %1 from</source>
+        <translation>没有可用于打开运行 %1 的运行库</translation>
+    </message>
+    <message>
+        <source>run %1 has no stored weights</source>
+        <translation>运行 %1 没有保存的权重</translation>
+    </message>
+    <message>
+        <source>Loading run %1 from the library…</source>
+        <translation>正在从运行库加载运行 %1…</translation>
+    </message>
+    <message>
+        <source>Could not open run %1: %2</source>
+        <translation>无法打开运行 %1：%2</translation>
+    </message>
+    <message>
+        <source>Loading the corpus and building the model…</source>
+        <translation>正在加载语料并构建模型…</translation>
+    </message>
+    <message>
+        <source>Stopping after this batch…</source>
+        <translation>将在此批量结束后停止…</translation>
+    </message>
+    <message>
+        <source>Training: %1</source>
+        <translation>训练中：%1</translation>
+    </message>
+    <message>
+        <source>Training: %1; %2</source>
+        <translation>训练中：%1；%2</translation>
+    </message>
+    <message>
+        <source>Epoch %1 / %2: loss %3, %4 tokens/s</source>
+        <translation>迭代周期 %1 / %2：损失 %3，%4 词元/秒</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 after %n epoch(s) in %2 s on %3: loss %4</source>
+        <translation>
+            <numerusform>%1（%n 个迭代周期，在 %3 上用时 %2 s）：损失 %4</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Run %1 of the library, reopened (%2). Type a sentence to translate it with its weights.</source>
+        <translation>已重新打开运行库中的运行 %1（%2）。输入一个句子，即可用其权重进行翻译。</translation>
+    </message>
+    <message>
+        <source>; saved as run %1 in the Runs tab</source>
+        <translation>；已在“运行”选项卡中保存为运行 %1</translation>
+    </message>
+    <message>
+        <source>Held-out corpus BLEU-4: %1 over %2 pairs not used for training</source>
+        <translation>留出集语料级 BLEU-4：%1（基于 %2 个未参与训练的句对）</translation>
+    </message>
+    <message>
+        <source>Held-out BLEU: no held-out pairs (data.heldout is 0).</source>
+        <translation>留出集 BLEU：没有留出句对（data.heldout 为 0）。</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>训练失败：%1</translation>
+    </message>
+    <message>
+        <source>Train a model first; translations use its weights.</source>
+        <translation>请先训练模型；翻译将使用其权重。</translation>
+    </message>
+    <message>
+        <source>Beam search, width %1: log P = %2</source>
+        <translation>束搜索，束宽 %1：log P = %2</translation>
+    </message>
+    <message>
+        <source>Greedy decoding: log P = %1</source>
+        <translation>贪心解码：log P = %1</translation>
+    </message>
+    <message>
+        <source>Not in the vocabulary (read as &lt;unk&gt;): %1. The model learned only the words of its training pairs.</source>
+        <translation>不在词表中（按 &lt;unk&gt; 读取）：%1。模型只学过其训练句对中的词。</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::TranslationWorker</name>
+    <message>
+        <source>%1 on %2: %3 parameters, %4 training pairs, vocab %5 / %6</source>
+        <translation>%1 在 %2 上：%3 个参数，%4 个训练句对，词表大小 %5 / %6</translation>
+    </message>
+    <message>
+        <source>not recorded in the run library: %1</source>
+        <translation>未记录到运行库：%1</translation>
+    </message>
+    <message>
+        <source>Configuration: %1</source>
+        <translation>配置：%1</translation>
+    </message>
+    <message>
+        <source>Corpus: %1</source>
+        <translation>语料：%1</translation>
+    </message>
+    <message>
+        <source>No model: train one first.</source>
+        <translation>没有模型：请先训练一个。</translation>
+    </message>
+</context>
+</TS>

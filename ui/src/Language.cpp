@@ -1,0 +1,215 @@
+#include "traveller/ui/Language.h"
+
+#include "traveller/ui/LineChart.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QFile>
+#include <QGroupBox>
+#include <QHash>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenu>
+#include <QPlainTextEdit>
+#include <QSortFilterProxyModel>
+#include <QStandardItemModel>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTextEdit>
+#include <QTranslator>
+#include <QXmlStreamReader>
+
+#include <functional>
+#include <memory>
+
+namespace traveller::ui {
+
+namespace {
+
+// The translation table as the .ts file holds it, both ways: the window's
+// texts already on screen are re-looked-up here on a switch (tr() calls after
+// it go through the QTranslator).
+struct Table {
+    QHash<QString, QString> toChinese;  // English source -> translation
+    QHash<QString, QString> toEnglish;  // translation -> English source
+    int messages = 0;
+    int unfinished = 0;
+};
+
+const Table& table()
+{
+    static const Table t = [] {
+        Table out;
+        QFile file(QStringLiteral(":/i18n/traveller_zh_CN.ts"));
+        if (!file.open(QIODevice::ReadOnly))
+            return out;
+        QXmlStreamReader xml(&file);
+        QString source, translation;
+        bool unfinished = false, numerus = false;
+        while (!xml.atEnd()) {
+            xml.readNext();
+            if (xml.isStartElement()) {
+                if (xml.name() == QLatin1String("message")) {
+                    source.clear();
+                    translation.clear();
+                    unfinished = false;
+                    numerus = xml.attributes().value(QLatin1String("numerus")) == QLatin1String("yes");
+                } else if (xml.name() == QLatin1String("source")) {
+                    source = xml.readElementText();
+                } else if (xml.name() == QLatin1String("translation")) {
+                    const auto type = xml.attributes().value(QLatin1String("type"));
+                    unfinished = type == QLatin1String("unfinished");
+                    if (!numerus)
+                        translation = xml.readElementText();
+                } else if (xml.name() == QLatin1String("numerusform") && translation.isEmpty()) {
+                    translation = xml.readElementText();
+                }
+            } else if (xml.isEndElement() && xml.name() == QLatin1String("message")) {
+                ++out.messages;
+                if (unfinished || translation.isEmpty()) {
+                    ++out.unfinished;
+                    continue;
+                }
+                if (numerus)
+                    continue;  // "%n run(s)" is never on screen as written
+                if (!out.toChinese.contains(source))
+                    out.toChinese.insert(source, translation);
+                if (!out.toEnglish.contains(translation))
+                    out.toEnglish.insert(translation, source);
+            }
+        }
+        return out;
+    }();
+    return t;
+}
+
+QString& current()
+{
+    static QString lang = QStringLiteral("en");
+    return lang;
+}
+
+std::unique_ptr<QTranslator>& translator()
+{
+    static std::unique_ptr<QTranslator> t;
+    return t;
+}
+
+// A text as the new language writes it: back to its English source if it is
+// a translation, then into the new language. Texts the table does not know
+// (names, numbers, texts with their arguments filled in) stay as they are.
+QString mapped(const QString& text, bool chinese)
+{
+    if (text.isEmpty())
+        return text;
+    const Table& t = table();
+    const QString english = t.toEnglish.value(text, text);
+    return chinese ? t.toChinese.value(english, english) : english;
+}
+
+void retranslateModelHeaders(QAbstractItemModel* model, const std::function<QString(const QString&)>& map)
+{
+    if (auto* proxy = qobject_cast<QSortFilterProxyModel*>(model))
+        model = proxy->sourceModel();
+    if (auto* standard = qobject_cast<QStandardItemModel*>(model)) {
+        for (int c = 0; c < standard->columnCount(); ++c)
+            if (QStandardItem* h = standard->horizontalHeaderItem(c))
+                h->setText(map(h->text()));
+    }
+}
+
+void retranslateWidget(QWidget* w, const std::function<QString(const QString&)>& map)
+{
+    w->setToolTip(map(w->toolTip()));
+    w->setStatusTip(map(w->statusTip()));
+    w->setWhatsThis(map(w->whatsThis()));
+    if (w->isWindow())
+        w->setWindowTitle(map(w->windowTitle()));
+    if (auto* label = qobject_cast<QLabel*>(w))
+        label->setText(map(label->text()));
+    if (auto* button = qobject_cast<QAbstractButton*>(w))
+        button->setText(map(button->text()));
+    if (auto* group = qobject_cast<QGroupBox*>(w))
+        group->setTitle(map(group->title()));
+    if (auto* edit = qobject_cast<QLineEdit*>(w))
+        edit->setPlaceholderText(map(edit->placeholderText()));
+    if (auto* edit = qobject_cast<QPlainTextEdit*>(w))
+        edit->setPlaceholderText(map(edit->placeholderText()));
+    if (auto* edit = qobject_cast<QTextEdit*>(w))
+        edit->setPlaceholderText(map(edit->placeholderText()));
+    if (auto* tabs = qobject_cast<QTabWidget*>(w))
+        for (int i = 0; i < tabs->count(); ++i) {
+            tabs->setTabText(i, map(tabs->tabText(i)));
+            tabs->setTabToolTip(i, map(tabs->tabToolTip(i)));
+        }
+    if (auto* combo = qobject_cast<QComboBox*>(w))
+        for (int i = 0; i < combo->count(); ++i) {
+            combo->setItemText(i, map(combo->itemText(i)));
+            const QVariant tip = combo->itemData(i, Qt::ToolTipRole);
+            if (tip.canConvert<QString>())
+                combo->setItemData(i, map(tip.toString()), Qt::ToolTipRole);
+        }
+    if (auto* table = qobject_cast<QTableWidget*>(w)) {
+        for (int c = 0; c < table->columnCount(); ++c)
+            if (QTableWidgetItem* h = table->horizontalHeaderItem(c))
+                h->setText(map(h->text()));
+    } else if (auto* view = qobject_cast<QAbstractItemView*>(w)) {
+        if (view->model())
+            retranslateModelHeaders(view->model(), map);
+    }
+    if (auto* menu = qobject_cast<QMenu*>(w))
+        menu->setTitle(map(menu->title()));
+    if (auto* chart = qobject_cast<LineChart*>(w))
+        chart->mapTexts(map);
+    for (QAction* action : w->actions()) {
+        action->setText(map(action->text()));
+        action->setToolTip(map(action->toolTip()));
+        action->setStatusTip(map(action->statusTip()));
+    }
+}
+
+} // namespace
+
+QString language() { return current(); }
+
+QString systemLanguage()
+{
+    return QLocale::system().language() == QLocale::Chinese ? QStringLiteral("zh_CN") : QStringLiteral("en");
+}
+
+std::string coreLanguage() { return current() == QLatin1String("zh_CN") ? "zh_CN" : "en"; }
+
+int translationCount() { return table().messages; }
+int untranslatedCount() { return table().unfinished; }
+
+bool setLanguage(const QString& lang)
+{
+    if (lang != QLatin1String("en") && lang != QLatin1String("zh_CN"))
+        return false;
+    if (lang == current())
+        return true;
+    const bool chinese = lang == QLatin1String("zh_CN");
+    if (chinese) {
+        auto t = std::make_unique<QTranslator>();
+        if (!t->load(QStringLiteral(":/i18n/traveller_zh_CN.qm")))
+            return false;
+        if (translator())
+            QCoreApplication::removeTranslator(translator().get());
+        translator() = std::move(t);
+        QCoreApplication::installTranslator(translator().get());
+    } else if (translator()) {
+        QCoreApplication::removeTranslator(translator().get());
+        translator().reset();
+    }
+    current() = lang;
+    const auto map = [chinese](const QString& text) { return mapped(text, chinese); };
+    for (QWidget* w : QApplication::allWidgets())
+        retranslateWidget(w, map);
+    return true;
+}
+
+} // namespace traveller::ui
