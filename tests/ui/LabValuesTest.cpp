@@ -326,6 +326,14 @@ private Q_SLOTS:
         SweepsPanel* p = w.sweepsPanel();
         w.tabs()->setCurrentWidget(p);
         QVERIFY(p->loadSweepFile(presetPath("lab-rnn-lr", traveller::PresetKind::Sweep)));
+        // The preset trains lr 10 through its blow-up (on_divergence:
+        // continue); stopped at the blow-up instead, it is a diverged row
+        // beside finished ones.
+        click(w, "editSweepButton");
+        QString text = p->editor()->toPlainText();
+        QVERIFY2(text.contains("train.on_divergence: continue"), qPrintable(text));
+        p->editor()->setPlainText(text.replace("train.on_divergence: continue", "train.on_divergence: stop"));
+        click(w, "applySweepButton");
         QVERIFY(p->setBaseValue("train.epochs", "3"));
         QVERIFY(p->setBaseValue("train.device", "cpu"));
         QSignalSpy done(p, &SweepsPanel::sweepFinished);
@@ -367,7 +375,9 @@ private Q_SLOTS:
         QString text = p->editor()->toPlainText();
         QVERIFY2(text.contains("train.lr: [0.01, 0.1, 1, 10]"), qPrintable(text));
         text.replace("train.lr: [0.01, 0.1, 1, 10]", "train.lr: [0.5, 1]");
-        text += "set: {train.epochs: 2, model.hidden: 32, data.max_tokens: 2000, train.device: cpu}\n";
+        text.replace("set:\n  train.on_divergence: continue\n", "");
+        text += "set: {train.epochs: 2, model.hidden: 32, data.max_tokens: 2000, train.device: cpu, "
+                "train.on_divergence: continue}\n";
         p->editor()->setPlainText(text);
         click(w, "applySweepButton");
         QVERIFY2(p->visibleRows() == 2, qPrintable(p->message()));
