@@ -79,6 +79,11 @@ const std::vector<Field>& fields()
             "stop: an epoch whose perplexity exceeds 100 x the vocabulary size ends the run as diverged; continue: "
             "training goes on while the loss stays finite (the lab's lr-10 runs). A NaN or infinite loss ends the "
             "run either way."));
+        t.push_back(F::boolField(
+            "train.detach_state", [](ExperimentConfig& c) -> bool& { return c.train.detachState; },
+            "true: sequential batches carry the state but cut the graph between batches (the book); false: "
+            "back-propagation through the whole epoch, one update per epoch (the exercise; memory grows with the "
+            "epoch and is refused beyond 2 GiB)."));
         t.push_back(F::stringField(
             "data.corpus", [](ExperimentConfig& c) -> std::string& { return c.data.corpus; }, false,
             "timemachine (the book's corpus, checked by SHA-1) or a path to a UTF-8 text file (see data.normalize)."));

@@ -258,6 +258,27 @@ LmSession::LmSession(const ExperimentConfig& config, const std::string& dataDir)
     impl_->corpus = loadCorpus(config.data, dataDir);
     impl_->batches = std::make_unique<lm::LmBatches>(impl_->corpus.ids, config.data.batchSize,
                                                       config.data.numSteps, config.data.sampling);
+    if (!config.train.detachState) {
+        // Back-propagation through the whole epoch keeps every time step's
+        // activations and logits: say what that costs, refuse beyond a limit.
+        if (config.data.sampling != Sampling::Sequential)
+            throw ConfigError("train.detach_state", 0, 0,
+                              "false needs data.sampling: sequential (random batches start from a zero state, "
+                              "so there is nothing to carry)");
+        const std::int64_t steps = impl_->batches->minBatches() * config.data.numSteps;
+        const std::int64_t perStep = config.data.batchSize *
+                                     (static_cast<std::int64_t>(config.model.hidden) *
+                                          (config.model.arch.info().gates + 3) * config.model.layers +
+                                      3 * static_cast<std::int64_t>(impl_->corpus.vocab.size()));
+        const double bytes = 4.0 * static_cast<double>(steps) * static_cast<double>(perStep);
+        if (bytes > static_cast<double>(kMaxUndetachedBytes))
+            throw ConfigError("train.detach_state", 0, 0,
+                              "false keeps the whole epoch's graph: " + std::to_string(steps) + " time steps x " +
+                                  std::to_string(config.data.batchSize) + " streams, about " +
+                                  formatNumber(bytes / (1 << 30), 1) + " GiB, over the limit of " +
+                                  std::to_string(kMaxUndetachedBytes >> 30) +
+                                  " GiB; use fewer data.max_tokens or a smaller model");
+    }
     // Seed before building the model: its initial weights come from this stream.
     {
         std::lock_guard lock(seedLock());
@@ -309,12 +330,16 @@ private:
     {
         batches_ = d_.batches->epoch(d_.rng);
         state_ = lm::RnnState();
+        epochLoss_ = torch::Tensor();
+        epochTokens_ = 0;
     }
 
     std::optional<Step> trainBatch(int, std::int64_t index) override
     {
         if (index >= static_cast<std::int64_t>(batches_.size()))
             return std::nullopt;
+        if (!cfg_.train.detachState)
+            return trainThroughTheEpoch(index);
         const auto& batch = batches_[static_cast<std::size_t>(index)];
         const auto x = batch.x.to(d_.device);
         const auto y = batch.y.to(d_.device);
@@ -339,8 +364,41 @@ private:
         return step;
     }
 
+    // train.detach_state: false — the state keeps its graph from batch to
+    // batch; the losses add up and the epoch's last batch back-propagates
+    // through all of them, then updates the weights once.
+    std::optional<Step> trainThroughTheEpoch(std::int64_t index)
+    {
+        const auto& batch = batches_[static_cast<std::size_t>(index)];
+        const auto x = batch.x.to(d_.device);
+        const auto y = batch.y.to(d_.device);
+        if (!state_.defined())
+            state_ = d_.model->initialState(x.size(0), d_.device);
+        const auto logits = d_.model->forward(x, state_);
+        const auto loss = torch::nn::functional::cross_entropy(logits, y.t().reshape(-1));
+        Step step;
+        step.meanLoss = loss.template item<double>();
+        if (!std::isfinite(step.meanLoss))
+            return step;
+        step.tokens = static_cast<double>(y.numel());
+        step.loss = step.meanLoss * step.tokens;
+        epochLoss_ = epochLoss_.defined() ? epochLoss_ + loss * step.tokens : loss * step.tokens;
+        epochTokens_ += step.tokens;
+        if (index + 1 < static_cast<std::int64_t>(batches_.size()))
+            return step;
+        d_.optimizer->zero_grad();
+        (epochLoss_ / epochTokens_).backward();
+        epochLoss_ = torch::Tensor();
+        step.gradNorm = lm::clipGradNorm(params_, cfg_.train.clip);
+        if (std::isfinite(*step.gradNorm))
+            d_.optimizer->step();
+        return step;
+    }
+
     void afterBatch(int epoch, std::int64_t index, const Step& step) override
     {
+        if (!step.gradNorm)
+            return;  // a batch of an undetached epoch: no update of its own
         observer_.onBatch({epoch, index, step.meanLoss, *step.gradNorm, cfg_.train.clip > 0 && *step.gradNorm > cfg_.train.clip});
     }
 
@@ -388,6 +446,7 @@ private:
     // curve, its samples and any text written with it afterwards agree).
     void undoPartialEpoch() override
     {
+        epochLoss_ = torch::Tensor();
         torch::NoGradGuard noGrad;
         for (std::size_t i = 0; i < params_.size(); ++i)
             params_[i].copy_(lastEpochWeights_[i]);
@@ -411,6 +470,8 @@ private:
     std::vector<torch::Tensor> lastEpochWeights_;
     std::vector<lm::Batch> batches_;
     lm::RnnState state_;
+    torch::Tensor epochLoss_;  // train.detach_state: false, the epoch's summed loss so far
+    double epochTokens_ = 0;
 };
 
 } // namespace

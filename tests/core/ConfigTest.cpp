@@ -52,7 +52,7 @@ TEST(Config, ReadsEveryDocumentedKey)
     const auto c = parseExperimentYaml(R"(
 name: my run
 model: {arch: lstm, impl: scratch, hidden: 64, layers: 2}
-train: {epochs: 7, lr: 0.5, optimizer: adam, clip: 0, device: cpu, seed: 42, threads: 1, on_divergence: continue}
+train: {epochs: 7, lr: 0.5, optimizer: adam, clip: 0, device: cpu, seed: 42, threads: 1, on_divergence: continue, detach_state: false}
 data: {corpus: /tmp/x.txt, tokens: word, max_tokens: -1, batch_size: 4, num_steps: 5, sampling: random, join_lines: space, normalize: unicode, heldout: 500}
 sample: {prefix: "the", every: 2, length: 9, temperature: 0.7}
 )");
@@ -69,6 +69,7 @@ sample: {prefix: "the", every: 2, length: 9, temperature: 0.7}
     EXPECT_EQ(c.train.seed, 42u);
     EXPECT_EQ(c.train.threads, 1);
     EXPECT_EQ(c.train.onDivergence, OnDivergence::Continue);
+    EXPECT_FALSE(c.train.detachState);
     EXPECT_EQ(c.data.heldout, 500);
     EXPECT_EQ(c.data.corpus, "/tmp/x.txt");
     EXPECT_EQ(c.data.tokens, TokenKind::Word);
@@ -85,7 +86,7 @@ sample: {prefix: "the", every: 2, length: 9, temperature: 0.7}
     // Every key of the schema is covered by this file: each one reads a value
     // other than its default, so a key the parser skipped would show here.
     const ExperimentConfig defaults;
-    EXPECT_EQ(configSchema().size(), 26u);
+    EXPECT_EQ(configSchema().size(), 27u);
     for (const auto& key : configSchema())
         EXPECT_NE(configValue(c, key.key), configValue(defaults, key.key)) << key.key << " kept its default";
     // And it writes back what it read.

@@ -286,6 +286,55 @@ TEST(Training, HeldOutLargerThanTheCorpusIsAClearError)
     }
 }
 
+// train.detach_state: false (the exercise of d2l 9.5): the state keeps its
+// graph across the epoch's batches and the epoch back-propagates once, so
+// there is one update (one gradient norm) per epoch; it still learns, but
+// far fewer updates than the book's one per batch leave it behind.
+TEST(Training, UndetachedStateBackPropagatesThroughTheEpoch)
+{
+    ExperimentConfig c = smallRun(Arch::Gru, 8);
+    c.model.hidden = 32;
+    c.train.detachState = false;
+    LmSession session(c, test::dataDir());
+    Recorder rec;
+    RunControl control;
+    const RunResult r = session.train(rec, control);
+    ASSERT_EQ(r.status, RunStatus::Finished) << r.message;
+    ASSERT_EQ(rec.epochs.size(), 8u);
+    EXPECT_EQ(rec.batches.size(), 8u) << "one update per epoch";
+    EXPECT_LT(rec.epochs.back().perplexity, rec.epochs.front().perplexity);
+
+    ExperimentConfig book = c;
+    book.train.detachState = true;
+    LmSession bookSession(book, test::dataDir());
+    Recorder bookRec;
+    RunControl bookControl;
+    bookSession.train(bookRec, bookControl);
+    EXPECT_GT(bookRec.batches.size(), 8u * 5);
+    EXPECT_LT(bookRec.epochs.back().perplexity, rec.epochs.back().perplexity);
+}
+
+TEST(Training, UndetachedStateIsRefusedWhereItCannotWork)
+{
+    ExperimentConfig random = smallRun(Arch::Rnn, 1);
+    random.train.detachState = false;
+    random.data.sampling = Sampling::Random;
+    EXPECT_THROW(LmSession(random, test::dataDir()), ConfigError);
+    // The whole corpus through a 4096-unit LSTM in one graph: refused with its size.
+    ExperimentConfig huge = smallRun(Arch::Lstm, 1);
+    huge.train.detachState = false;
+    huge.data.maxTokens = 0;
+    huge.model.hidden = 4096;
+    try {
+        LmSession session(huge, test::dataDir());
+        FAIL() << "expected ConfigError";
+    } catch (const ConfigError& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("train.detach_state"), std::string::npos) << what;
+        EXPECT_NE(what.find("GiB, over the limit of 2 GiB"), std::string::npos) << what;
+    }
+}
+
 TEST(Training, MissingGpuIsAClearError)
 {
     if (cudaSupportCompiled())

@@ -173,9 +173,10 @@ TEST(Sweep, ShippedPresetsExpandToTheLabGrid)
             EXPECT_EQ(s.runs.size(), 3u);
         else
             EXPECT_EQ(s.runs.size(), 4u) << name;  // the lab's axes, and the four exercises
-        if (name.size() > 3 && name.substr(name.size() - 3) == "-lr")
+        if (name.size() > 3 && name.substr(name.size() - 3) == "-lr") {
             for (const auto& r : s.runs)
                 EXPECT_EQ(r.config.train.onDivergence, OnDivergence::Continue) << name << " " << r.label;
+        }
     }
     EXPECT_EQ(files, 12);
 }

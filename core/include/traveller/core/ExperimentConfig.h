@@ -48,8 +48,9 @@ struct TrainConfig {
     int threads = 0;              // intra-op threads; 0 = all cores
     OnDivergence onDivergence = OnDivergence::Stop;
     // Sequential batches: cut the graph between batches (the book). false
-    // back-propagates through the whole epoch (the exercise); memory grows
-    // with the epoch, so a limit refuses it beyond kMaxUndetachedSteps.
+    // back-propagates through the whole epoch with one update per epoch (the
+    // exercise); memory grows with the epoch, so LmSession refuses it beyond
+    // kMaxUndetachedBytes (Training.h).
     bool detachState = true;
 };
 

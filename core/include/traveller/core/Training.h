@@ -37,6 +37,11 @@ struct EpochStats {
 };
 
 enum class RunStatus { Finished, Stopped, Diverged, Failed };
+
+// train.detach_state: false keeps a whole epoch's graph: its estimated size
+// (activations and logits of every time step of the epoch) may not exceed
+// this (LmSession's constructor refuses the run with the figure).
+constexpr std::int64_t kMaxUndetachedBytes = 2LL << 30;
 std::string toString(RunStatus status);
 
 struct RunResult {
