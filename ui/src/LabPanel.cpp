@@ -267,45 +267,48 @@ void LabPanel::fillRuns(const LabStep& step)
     }
     int row = 0;
     for (const auto& r : step.runs) {
-        runs_->insertRow(row);
-        runs_->setItem(row, 0, cell(q(r.label)));
         const auto it = recorded.find(r.label);
-        if (it == recorded.end()) {
-            runs_->setItem(row, 1, cell(tr("not run yet")));
-            for (int c = 2; c < 7; ++c)
-                runs_->setItem(row, c, cell(QStringLiteral("—")));
-            ++row;
-            continue;
-        }
-        const StoredRun& run = it->second;
-        const auto epochs = store->epochs(run.id);
-        const bool blewUp = run.message.find("blew up") != std::string::npos;
-        auto* status = cell(blewUp ? tr("blew up, trained on") : q(labText(run.status, coreLanguage())));
-        if (blewUp || run.status == "diverged" || run.status == "failed")
-            status->setForeground(QColor("#b00020"));
-        status->setToolTip(q(run.message));
-        runs_->setItem(row, 1, status);
-        runs_->setItem(row, 2, cell(QStringLiteral("%1/%2").arg(run.epochsDone).arg(run.epochs)));
-        runs_->setItem(row, 3, cell(format::number(run.perplexity, run.isTranslation() ? 4 : 3)));
-        runs_->setItem(row, 4, cell(run.isTranslation() || epochs.empty() ? QStringLiteral("—")
-                                                                          : format::number(epochs.back().heldoutPerplexity)));
-        runs_->setItem(row, 5, cell(format::duration(run.seconds)));
-        runs_->setItem(row, 6, cell(format::finalSample(run, &epochs)));
-        const QString key = q(r.label);
-        chart_->addSeries(key, key, LineChart::Style::Line, format::seriesColor(row));
-        chart_->setPoints(key, format::perplexityCurve(epochs));
-        if (r.base && !run.isTranslation()) {
-            QList<QPointF> heldout;
-            for (const auto& e : epochs)
-                if (!std::isnan(e.heldoutPerplexity))
-                    heldout.append(QPointF(e.epoch, e.heldoutPerplexity));
-            if (!heldout.isEmpty()) {
-                chart_->addSeries(key + "-heldout", tr("%1 held-out").arg(key), LineChart::Style::DashedLine,
-                                  format::seriesColor(row));
-                chart_->setPoints(key + "-heldout", heldout);
-            }
-        }
-        ++row;
+        addRow(*store, q(r.label), it == recorded.end() ? nullptr : &it->second, r.base, row++);
+    }
+}
+
+// One row of the step's table and its curve (and, for a base run that
+// measured it, its held-out curve); a label never run says so.
+void LabPanel::addRow(RunStore& store, const QString& label, const StoredRun* run, bool heldoutCurve, int row)
+{
+    runs_->insertRow(row);
+    runs_->setItem(row, 0, cell(label));
+    if (!run) {
+        runs_->setItem(row, 1, cell(tr("not run yet")));
+        for (int c = 2; c < 7; ++c)
+            runs_->setItem(row, c, cell(QStringLiteral("—")));
+        return;
+    }
+    const auto epochs = store.epochs(run->id);
+    const bool blewUp = run->message.find("blew up") != std::string::npos;
+    auto* status = cell(blewUp ? tr("blew up, trained on") : q(labText(run->status, coreLanguage())));
+    if (blewUp || run->status == "diverged" || run->status == "failed")
+        status->setForeground(QColor("#b00020"));
+    status->setToolTip(q(run->message));
+    runs_->setItem(row, 1, status);
+    runs_->setItem(row, 2, cell(QStringLiteral("%1/%2").arg(run->epochsDone).arg(run->epochs)));
+    runs_->setItem(row, 3, cell(format::number(run->perplexity, run->isTranslation() ? 4 : 3)));
+    runs_->setItem(row, 4, cell(run->isTranslation() || epochs.empty() ? QStringLiteral("—")
+                                                                      : format::number(epochs.back().heldoutPerplexity)));
+    runs_->setItem(row, 5, cell(format::duration(run->seconds)));
+    runs_->setItem(row, 6, cell(format::finalSample(*run, &epochs)));
+    chart_->addSeries(label, label, LineChart::Style::Line, format::seriesColor(row));
+    chart_->setPoints(label, format::perplexityCurve(epochs));
+    if (!heldoutCurve || run->isTranslation())
+        return;
+    QList<QPointF> heldout;
+    for (const auto& e : epochs)
+        if (!std::isnan(e.heldoutPerplexity))
+            heldout.append(QPointF(e.epoch, e.heldoutPerplexity));
+    if (!heldout.isEmpty()) {
+        chart_->addSeries(label + "-heldout", tr("%1 held-out").arg(label), LineChart::Style::DashedLine,
+                          format::seriesColor(row));
+        chart_->setPoints(label + "-heldout", heldout);
     }
 }
 
@@ -322,27 +325,8 @@ void LabPanel::fillComparison()
     for (const char* key : {"rnn", "gru", "lstm"}) {
         const LabStep& s = *findLabStep(key);
         const auto recorded = labRunsOf(*store, s, mode());
-        runs_->insertRow(row);
-        runs_->setItem(row, 0, cell(q(s.title)));
         const auto it = recorded.find("base");
-        if (it == recorded.end()) {
-            runs_->setItem(row, 1, cell(tr("not run yet")));
-            for (int c = 2; c < 7; ++c)
-                runs_->setItem(row, c, cell(QStringLiteral("—")));
-            ++row;
-            continue;
-        }
-        const StoredRun& run = it->second;
-        const auto epochs = store->epochs(run.id);
-        runs_->setItem(row, 1, cell(q(labText(run.status, coreLanguage()))));
-        runs_->setItem(row, 2, cell(QStringLiteral("%1/%2").arg(run.epochsDone).arg(run.epochs)));
-        runs_->setItem(row, 3, cell(format::number(run.perplexity)));
-        runs_->setItem(row, 4, cell(epochs.empty() ? QStringLiteral("—") : format::number(epochs.back().heldoutPerplexity)));
-        runs_->setItem(row, 5, cell(format::duration(run.seconds)));
-        runs_->setItem(row, 6, cell(format::finalSample(run, &epochs)));
-        chart_->addSeries(q(s.title), q(s.title), LineChart::Style::Line, format::seriesColor(row));
-        chart_->setPoints(q(s.title), format::perplexityCurve(epochs));
-        ++row;
+        addRow(*store, q(s.title), it == recorded.end() ? nullptr : &it->second, false, row++);
     }
 }
 

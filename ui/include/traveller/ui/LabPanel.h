@@ -75,6 +75,7 @@ private:
     bool start(const std::vector<std::string>& only, int epochCap);
     void showStep();
     void fillRuns(const LabStep& step);
+    void addRow(RunStore& store, const QString& label, const StoredRun* run, bool heldoutCurve, int row);
     void fillComparison();
     void fillConclusions();
     void fillChecks(const LabStep& step);
