@@ -50,6 +50,10 @@ const std::vector<Field>& fields()
             "model.layers", [](ExperimentConfig& c) -> int& { return c.model.layers; }, 1, 64,
             "Stacked recurrent layers."));
         t.push_back(F::intField<int>(
+            "model.embedding", [](ExperimentConfig& c) -> int& { return c.model.embedding; }, 0, 65536,
+            "0: one-hot input (the book); N: a learned N-dimensional embedding of each token feeds the first layer "
+            "(the exercise)."));
+        t.push_back(F::intField<int>(
             "train.epochs", [](ExperimentConfig& c) -> int& { return c.train.epochs; }, 1, kBig,
             "Passes over the corpus."));
         t.push_back(F::floatField(

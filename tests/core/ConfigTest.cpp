@@ -51,7 +51,7 @@ TEST(Config, ReadsEveryDocumentedKey)
 {
     const auto c = parseExperimentYaml(R"(
 name: my run
-model: {arch: lstm, impl: scratch, hidden: 64, layers: 2}
+model: {arch: lstm, impl: scratch, hidden: 64, layers: 2, embedding: 12}
 train: {epochs: 7, lr: 0.5, optimizer: adam, clip: 0, device: cpu, seed: 42, threads: 1, on_divergence: continue, detach_state: false}
 data: {corpus: /tmp/x.txt, tokens: word, max_tokens: -1, batch_size: 4, num_steps: 5, sampling: random, join_lines: space, normalize: unicode, heldout: 500}
 sample: {prefix: "the", every: 2, length: 9, temperature: 0.7}
@@ -61,6 +61,7 @@ sample: {prefix: "the", every: 2, length: 9, temperature: 0.7}
     EXPECT_EQ(c.model.impl, Impl::Scratch);
     EXPECT_EQ(c.model.hidden, 64);
     EXPECT_EQ(c.model.layers, 2);
+    EXPECT_EQ(c.model.embedding, 12);
     EXPECT_EQ(c.train.epochs, 7);
     EXPECT_DOUBLE_EQ(c.train.lr, 0.5);
     EXPECT_EQ(c.train.optimizer, Optimizer::Adam);
@@ -86,7 +87,7 @@ sample: {prefix: "the", every: 2, length: 9, temperature: 0.7}
     // Every key of the schema is covered by this file: each one reads a value
     // other than its default, so a key the parser skipped would show here.
     const ExperimentConfig defaults;
-    EXPECT_EQ(configSchema().size(), 27u);
+    EXPECT_EQ(configSchema().size(), 28u);
     for (const auto& key : configSchema())
         EXPECT_NE(configValue(c, key.key), configValue(defaults, key.key)) << key.key << " kept its default";
     // And it writes back what it read.

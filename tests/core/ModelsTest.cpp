@@ -240,3 +240,38 @@ TEST(SkinnyGemm, MatchesLibTorchOnRaggedShapes)
     }
     at::set_num_threads(before);
 }
+
+// model.embedding (the exercise): a learned embedding feeds the first layer
+// in every implementation; they compute the same logits and gradients (the
+// embedding's included) as the textbook step, and the first layer's weights
+// are E wide instead of V.
+TEST(Models, LearnedEmbeddingIsTheSameInEveryImplementation)
+{
+    const std::int64_t vocab = 28, hidden = 16, batch = 3, steps = 5, embed = 8;
+    for (const Arch& arch : {Arch::Gru, Arch::Lstm, Arch{"mingru"}})
+        for (Impl impl : {Impl::Fused, Impl::Builtin}) {
+            torch::manual_seed(5);
+            ModelConfig textbook{arch, Impl::Scratch, static_cast<int>(hidden), 2};
+            textbook.embedding = static_cast<int>(embed);
+            ModelConfig other = textbook;
+            other.impl = impl;
+            auto reference = makeLanguageModel(textbook, vocab, torch::kCPU);
+            auto model = makeLanguageModel(other, vocab, torch::kCPU);
+            copyWeights(*reference, *model);
+            const auto params = model->named_parameters();
+            ASSERT_TRUE(params.contains("embedding.weight"));
+            EXPECT_EQ(params["embedding.weight"].sizes(), (std::vector<std::int64_t>{vocab, embed}));
+            EXPECT_EQ(params["rnn.weight_ih_l0"].size(1), embed) << toString(arch);
+            const auto x = torch::randint(vocab, {batch, steps}, torch::kInt64);
+            const auto y = torch::randint(vocab, {batch, steps}, torch::kInt64);
+            RnnState s1 = reference->initialState(batch, torch::kCPU), s2 = model->initialState(batch, torch::kCPU);
+            const auto l1 = reference->forward(x, s1), l2 = model->forward(x, s2);
+            EXPECT_TRUE(torch::allclose(l1, l2, 1e-5, 1e-5)) << toString(arch) << " " << toString(impl);
+            torch::nn::functional::cross_entropy(l1, y.t().reshape(-1)).backward();
+            torch::nn::functional::cross_entropy(l2, y.t().reshape(-1)).backward();
+            const auto g1 = reference->named_parameters();
+            for (const auto& p : params)
+                EXPECT_TRUE(torch::allclose(g1[p.key()].grad(), p.value().grad(), 1e-4, 1e-5))
+                    << toString(arch) << " " << toString(impl) << " " << p.key();
+        }
+}

@@ -335,6 +335,33 @@ TEST(Training, UndetachedStateIsRefusedWhereItCannotWork)
     }
 }
 
+// model.embedding trains end to end (the embedding learns with the rest) and
+// its checkpoint reloads into a model built from the same config.
+TEST(Training, LearnedEmbeddingTrainsAndReloads)
+{
+    ExperimentConfig c = smallRun(Arch::Gru, 6);
+    c.model.hidden = 32;
+    c.model.embedding = 16;
+    LmSession session(c, test::dataDir());
+    Recorder rec;
+    RunControl control;
+    const RunResult r = session.train(rec, control);
+    ASSERT_EQ(r.status, RunStatus::Finished);
+    EXPECT_LT(rec.epochs.back().perplexity, rec.epochs.front().perplexity);
+    const std::int64_t V = static_cast<std::int64_t>(session.corpus().vocab.size());
+    // embedding V x 16, then W_ih 3H x 16 in place of 3H x V.
+    ExperimentConfig oneHot = c;
+    oneHot.model.embedding = 0;
+    LmSession plain(oneHot, test::dataDir());
+    EXPECT_EQ(session.parameterCount() - plain.parameterCount(), V * 16 + 3 * 32 * 16 - 3 * 32 * V);
+    const auto path = (std::filesystem::temp_directory_path() / "traveller-embedding-test.pt").string();
+    session.saveCheckpoint(path, 6);
+    LmSession again(c, test::dataDir());
+    again.loadCheckpoint(path);
+    EXPECT_EQ(again.generate("time traveller", 20), session.generate("time traveller", 20));
+    std::filesystem::remove(path);
+}
+
 TEST(Training, MissingGpuIsAClearError)
 {
     if (cudaSupportCompiled())

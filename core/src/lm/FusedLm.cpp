@@ -221,16 +221,18 @@ torch::Tensor orEmpty(const torch::Tensor& t) { return t.defined() ? t : torch::
 
 class FusedLm : public LanguageModel {
 public:
-    FusedLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers)
-        : LanguageModel(arch, vocab, hidden, layers)
+    FusedLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers, std::int64_t embedding)
+        : LanguageModel(arch, vocab, hidden, layers, embedding)
     {
-        rnn_ = register_module("rnn", RecurrentWeights(arch, vocab, hidden, layers));
+        rnn_ = register_module("rnn", RecurrentWeights(arch, inputSize(), hidden, layers));
         head_ = register_module("head", torch::nn::Linear(hidden, vocab));
     }
 
     torch::Tensor forward(const torch::Tensor& x, RnnState& state) override
     {
-        torch::Tensor input = x.t().contiguous();  // (T, B) ids for the first layer
+        // (T, B) ids for the first layer (a one-hot product is a row lookup),
+        // or the learned embedding's (T, B, E) rows.
+        torch::Tensor input = embedding_ ? embedding_->forward(x.t().contiguous()).contiguous() : x.t().contiguous();
         const torch::Tensor none = torch::empty({0});
         std::vector<torch::Tensor> hs, cs;
         for (std::int64_t l = 0; l < layers_; ++l) {
@@ -266,14 +268,15 @@ std::vector<torch::Tensor> fusedRecurrentLayer(Arch arch, const torch::Tensor& x
 }
 
 std::shared_ptr<LanguageModel> makeFusedLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers,
-                                           const torch::Device& device)
+                                           const torch::Device& device, std::int64_t embedding)
 {
     // LibTorch's own layers are already fused on GPUs (cuDNN); a cell it has
     // no layer for runs its textbook step there.
     if (!device.is_cpu())
-        return arch.info().builtinLayer ? std::shared_ptr<LanguageModel>(std::make_shared<BuiltinLm>(arch, vocab, hidden, layers))
-                                        : std::make_shared<ScratchLm>(arch, vocab, hidden, layers);
-    return std::make_shared<FusedLm>(arch, vocab, hidden, layers);
+        return arch.info().builtinLayer
+                   ? std::shared_ptr<LanguageModel>(std::make_shared<BuiltinLm>(arch, vocab, hidden, layers, embedding))
+                   : std::make_shared<ScratchLm>(arch, vocab, hidden, layers, embedding);
+    return std::make_shared<FusedLm>(arch, vocab, hidden, layers, embedding);
 }
 
 } // namespace traveller::lm

@@ -18,6 +18,6 @@ std::vector<torch::Tensor> fusedRecurrentLayer(Arch arch, const torch::Tensor& x
                                                const torch::Tensor& bHh);
 
 std::shared_ptr<LanguageModel> makeFusedLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers,
-                                           const torch::Device& device);
+                                           const torch::Device& device, std::int64_t embedding = 0);
 
 } // namespace traveller::lm

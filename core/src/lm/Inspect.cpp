@@ -169,7 +169,10 @@ Inspection inspectModel(const LanguageModel& model, const Vocab& vocab, const st
     }
 
     const torch::Tensor idTensor = torch::tensor(ids, torch::kInt64);
-    const torch::Tensor x = torch::one_hot(idTensor, V).to(torch::kFloat32);  // (T, V)
+    // The first layer's input: one-hot rows, or the learned embedding's.
+    const auto embedding = params.find("embedding.weight");
+    const torch::Tensor x = embedding != params.end() ? embedding->second.index_select(0, idTensor)  // (T, E)
+                                                      : torch::one_hot(idTensor, V).to(torch::kFloat32);  // (T, V)
     std::optional<torch::NoGradGuard> noGrad(std::in_place);
 
     // The values come from the cell's textbook step, the same equations every

@@ -6,9 +6,19 @@
 
 namespace traveller::lm {
 
-LanguageModel::LanguageModel(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers)
+LanguageModel::LanguageModel(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers,
+                             std::int64_t embedding)
     : arch_(std::move(arch)), vocab_(vocab), hidden_(hidden), layers_(layers)
 {
+    if (embedding > 0)
+        embedding_ = register_module("embedding", torch::nn::Embedding(vocab, embedding));
+}
+
+torch::Tensor LanguageModel::firstLayerInput(const torch::Tensor& x)
+{
+    if (embedding_)
+        return embedding_->forward(x.t());                    // (T, B, E)
+    return torch::one_hot(x.t(), vocab_).to(torch::kFloat32);  // (T, B, V), as the book feeds its layers
 }
 
 RnnState LanguageModel::initialState(std::int64_t batch, const torch::Device& device) const
@@ -23,18 +33,17 @@ RnnState LanguageModel::initialState(std::int64_t batch, const torch::Device& de
 
 // ---------------------------------------------------------------- built-in
 
-BuiltinLm::BuiltinLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers)
-    : LanguageModel(arch, vocab, hidden, layers)
+BuiltinLm::BuiltinLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers, std::int64_t embedding)
+    : LanguageModel(arch, vocab, hidden, layers, embedding)
 {
-    rnn_ = cells::cell(arch_).builtinLayer(vocab, hidden, layers, 0.0);
+    rnn_ = cells::cell(arch_).builtinLayer(inputSize(), hidden, layers, 0.0);
     register_module("rnn", rnn_.ptr());
     head_ = register_module("head", torch::nn::Linear(hidden, vocab));
 }
 
 torch::Tensor BuiltinLm::forward(const torch::Tensor& x, RnnState& state)
 {
-    // (B, T) -> one-hot (T, B, V), as the book feeds its layers.
-    const auto inputs = torch::one_hot(x.t(), vocab_).to(torch::kFloat32);
+    const auto inputs = firstLayerInput(x);  // (T, B, V) one-hot, or (T, B, E)
     cells::State s{state.h, state.c};
     const auto out = cells::cell(arch_).runBuiltin(rnn_, inputs, s);
     state.h = s.h;
@@ -70,17 +79,17 @@ cells::LayerWeights RecurrentWeightsImpl::layer(std::int64_t l) const
 
 // ---------------------------------------------------------------- scratch
 
-ScratchLm::ScratchLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers)
-    : LanguageModel(arch, vocab, hidden, layers)
+ScratchLm::ScratchLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers, std::int64_t embedding)
+    : LanguageModel(arch, vocab, hidden, layers, embedding)
 {
-    rnn_ = register_module("rnn", RecurrentWeights(arch_, vocab, hidden, layers));
+    rnn_ = register_module("rnn", RecurrentWeights(arch_, inputSize(), hidden, layers));
     head_ = register_module("head", torch::nn::Linear(hidden, vocab));
 }
 
 torch::Tensor ScratchLm::forward(const torch::Tensor& x, RnnState& state)
 {
     const cells::Cell& cell = cells::cell(arch_);
-    auto inputs = torch::one_hot(x.t(), vocab_).to(torch::kFloat32);  // (T, B, V)
+    auto inputs = firstLayerInput(x);  // (T, B, V) or (T, B, E)
     std::vector<torch::Tensor> hs, cs;
     for (std::int64_t l = 0; l < layers_; ++l) {
         cells::State s{state.h[l], state.c.defined() ? state.c[l] : torch::Tensor()};
@@ -103,12 +112,16 @@ std::shared_ptr<LanguageModel> makeLanguageModel(const ModelConfig& config, std:
     case Impl::Builtin:
         // Cells LibTorch has no layer for run their textbook step.
         if (config.arch.info().builtinLayer)
-            model = std::make_shared<BuiltinLm>(config.arch, vocab, config.hidden, config.layers);
+            model = std::make_shared<BuiltinLm>(config.arch, vocab, config.hidden, config.layers, config.embedding);
         else
-            model = std::make_shared<ScratchLm>(config.arch, vocab, config.hidden, config.layers);
+            model = std::make_shared<ScratchLm>(config.arch, vocab, config.hidden, config.layers, config.embedding);
         break;
-    case Impl::Scratch: model = std::make_shared<ScratchLm>(config.arch, vocab, config.hidden, config.layers); break;
-    case Impl::Fused: model = makeFusedLm(config.arch, vocab, config.hidden, config.layers, device); break;
+    case Impl::Scratch:
+        model = std::make_shared<ScratchLm>(config.arch, vocab, config.hidden, config.layers, config.embedding);
+        break;
+    case Impl::Fused:
+        model = makeFusedLm(config.arch, vocab, config.hidden, config.layers, device, config.embedding);
+        break;
     }
     model->to(device);
     return model;

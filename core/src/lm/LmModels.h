@@ -28,7 +28,9 @@ struct RnnState {
 
 class LanguageModel : public torch::nn::Module {
 public:
-    LanguageModel(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers);
+    // embedding > 0: a learned embedding of that many dimensions feeds the
+    // first layer instead of one-hot vectors (model.embedding, the exercise).
+    LanguageModel(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers, std::int64_t embedding = 0);
 
     // X: (B, T) int64 -> logits (T*B, V), time-major like the book; updates state.
     virtual torch::Tensor forward(const torch::Tensor& x, RnnState& state) = 0;
@@ -38,8 +40,15 @@ public:
     std::int64_t vocab() const { return vocab_; }
     std::int64_t hidden() const { return hidden_; }
     std::int64_t layers() const { return layers_; }
+    // What the first layer reads per token: the embedding's size, else V.
+    std::int64_t inputSize() const { return embedding_ ? embedding_->options.embedding_dim() : vocab_; }
 
 protected:
+    // X (B, T) ids -> the first layer's input (T, B, inputSize()): one-hot
+    // vectors (the book) or the learned embedding's rows.
+    torch::Tensor firstLayerInput(const torch::Tensor& x);
+    torch::nn::Embedding embedding_{nullptr};
+
     Arch arch_;
     std::int64_t vocab_;
     std::int64_t hidden_;
@@ -50,7 +59,7 @@ protected:
 // input, as the book's concise version. Only for cells that have one.
 class BuiltinLm : public LanguageModel {
 public:
-    BuiltinLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers);
+    BuiltinLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers, std::int64_t embedding = 0);
     torch::Tensor forward(const torch::Tensor& x, RnnState& state) override;
 
 private:
@@ -71,7 +80,7 @@ TORCH_MODULE(RecurrentWeights);
 // The cells' textbook steps, one time step at a time, for students to read.
 class ScratchLm : public LanguageModel {
 public:
-    ScratchLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers);
+    ScratchLm(Arch arch, std::int64_t vocab, std::int64_t hidden, std::int64_t layers, std::int64_t embedding = 0);
     torch::Tensor forward(const torch::Tensor& x, RnnState& state) override;
 
 private:
