@@ -145,7 +145,7 @@ void printTable(const std::vector<StoredRun>& runs, std::ostream& out)
     out << padded("id", 6) << padded("run", width + 2) << padded("status", 13) << padded("epochs", 12)
         << padded("perplexity", 12) << padded("tok/s", 9) << "time\n";
     for (const auto& r : runs)
-        out << padded(std::to_string(r.id), 6) << padded(r.name, width + 2) << padded(r.status, 13)
+        out << padded(std::to_string(r.id), 6) << padded(r.name, width + 2) << padded(r.status == "finished" && blewUp(r.message) ? "blew up" : r.status, 13)
             << padded(std::to_string(r.epochsDone) + "/" + std::to_string(r.epochs), 12)
             << padded(fixed(r.perplexity, 3), 12) << padded(fixed(r.tokensPerSecond, 0), 9) << fixed(r.seconds, 1)
             << "s\n";

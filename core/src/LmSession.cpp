@@ -11,6 +11,7 @@
 #include "lm/LmModels.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/Json.h"
+#include "traveller/core/RunRules.h"
 
 #include <ATen/Parallel.h>
 #include <ATen/Context.h>
@@ -436,7 +437,7 @@ private:
         // train.on_divergence: continue: the run goes on (a NaN or infinite
         // loss still ends it, in the loop); the first blow-up is remembered.
         if (result_.message.empty())
-            result_.message = "blew up at epoch " + std::to_string(e.epoch) + ": " + what +
+            result_.message = kBlewUpMark + std::to_string(e.epoch) + ": " + what +
                               "; training continued (train.on_divergence: continue)";
         return std::nullopt;
     }

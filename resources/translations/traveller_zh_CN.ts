@@ -1427,6 +1427,10 @@ Open puts this model in the Translate tab, to translate with again.</source>
         <source>Corpus BLEU-4 over the held-out pairs</source>
         <translation>留出句对上的语料级 BLEU-4</translation>
     </message>
+    <message>
+        <source>blew up, trained on</source>
+        <translation>发散后继续训练</translation>
+    </message>
 </context>
 <context>
     <name>traveller::ui::RunsPanel</name>
@@ -1855,6 +1859,10 @@ epoch %2: perplexity %3</source>
     <message>
         <source>Perplexity — all runs (select rows to compare a few)</source>
         <translation>困惑度 — 所有运行（选择行可只比较其中几个）</translation>
+    </message>
+    <message>
+        <source>blew up, trained on</source>
+        <translation>发散后继续训练</translation>
     </message>
 </context>
 <context>

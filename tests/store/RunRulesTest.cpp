@@ -121,3 +121,15 @@ TEST(RunRules, GeneratedTextFollowsTheRunsSeed)
     // A sampled text really depends on the seed: another seed writes another one.
     EXPECT_NE(session.generate("the", 40, 1.0, generationSeed(config) + 1), expected);
 }
+
+// A run that trained through a blow-up is told by its message, the one
+// marker every table (Sweeps, Runs, Lab, the CLI's) and the report read.
+TEST(RunRules, ABlowUpTrainedThroughIsToldByItsMessage)
+{
+    const std::string message = std::string(kBlewUpMark) + "12: perplexity 3.1e+04 exceeds 2800; training continued";
+    EXPECT_TRUE(blewUp(message));
+    EXPECT_EQ(blowUpEpoch(message), "12");
+    EXPECT_EQ(blowUpEpoch("diverged at epoch 3: the loss became NaN"), "?");
+    EXPECT_FALSE(blewUp("diverged at epoch 3: the loss became NaN (learning rate 10 is too high?)"));
+    EXPECT_FALSE(blewUp(""));
+}

@@ -4,6 +4,7 @@
 #include "MessageLabel.h"
 #include "WorkerThread.h"
 #include "traveller/core/LabReport.h"
+#include "traveller/core/RunRules.h"
 #include "traveller/ui/LabWorker.h"
 #include "traveller/ui/Language.h"
 #include "traveller/ui/LineChart.h"
@@ -285,9 +286,9 @@ void LabPanel::addRow(RunStore& store, const QString& label, const StoredRun* ru
         return;
     }
     const auto epochs = store.epochs(run->id);
-    const bool blewUp = run->message.find("blew up") != std::string::npos;
-    auto* status = cell(blewUp ? tr("blew up, trained on") : q(labText(run->status, coreLanguage())));
-    if (blewUp || run->status == "diverged" || run->status == "failed")
+    const bool blew = blewUp(run->message);
+    auto* status = cell(blew ? tr("blew up, trained on") : q(labText(run->status, coreLanguage())));
+    if (blew || run->status == "diverged" || run->status == "failed")
         status->setForeground(QColor("#b00020"));
     status->setToolTip(q(run->message));
     runs_->setItem(row, 1, status);

@@ -136,8 +136,9 @@ void RunsLibraryView::setRuns(const std::vector<StoredRun>& runs)
             table::setText(items[kSweepColumn], QString::fromStdString(r.sweep));
             table::setText(items[kLabelColumn], QString::fromStdString(r.label));
             table::setText(items[kTagsColumn], joinTags(r.tags));
-            table::setText(items[kStatusColumn], QString::fromStdString(r.status));
-            if (needsAttention(storedState(r)))
+            const bool blew = storedState(r) == StoredState::Finished && blewUp(r.message);
+            table::setText(items[kStatusColumn], blew ? tr("blew up, trained on") : QString::fromStdString(r.status));
+            if (blew || needsAttention(storedState(r)))
                 items[kStatusColumn]->setForeground(QColor("#b00020"));
             items[kStatusColumn]->setToolTip(QString::fromStdString(r.message));
             table::setNumber(items[kEpochsColumn], r.epochsDone,

@@ -3,6 +3,7 @@
 #include "Format.h"
 #include "TableItems.h"
 
+#include "traveller/core/RunRules.h"
 #include "traveller/ui/LineChart.h"
 
 #include <QCheckBox>
@@ -329,8 +330,11 @@ void SweepResults::fillRow(int index)
     table::setNumber(at(c++), row.seconds, std::isfinite(row.seconds) ? format::duration(row.seconds) : QString());
     table::setNumber(at(c++), row.epochsDone, QStringLiteral("%1/%2").arg(row.epochsDone).arg(row.epochs));
     QStandardItem* status = at(c++);
-    table::setText(status, row.status);
-    const bool bad = row.status == "diverged" || row.status == "failed";
+    // A run that trained through a blow-up (on_divergence: continue) is
+    // finished, but not well: said and marked as the Lab and Runs tabs do.
+    const bool blew = row.status == QLatin1String("finished") && blewUp(row.message.toStdString());
+    table::setText(status, blew ? tr("blew up, trained on") : row.status);
+    const bool bad = blew || row.status == "diverged" || row.status == "failed";
     status->setForeground(bad ? QColor("#b00020") : palette().text().color());
     status->setToolTip(row.message);
     QStandardItem* sample = at(c++);

@@ -4,6 +4,7 @@
 #include "traveller/core/Errors.h"
 #include "traveller/core/Format.h"
 #include "traveller/core/RunExport.h"
+#include "traveller/core/RunRules.h"
 
 #include <nlohmann/json.hpp>
 
@@ -220,19 +221,8 @@ struct RunFacts {
                 return text;
         return "";
     }
-    bool blewUp() const { return run && run->message.find("blew up") != std::string::npos; }
-    // "blew up at epoch 3: ..." -> "3"
-    std::string blowUpEpoch() const
-    {
-        const std::string mark = "blew up at epoch ";
-        const auto at = run ? run->message.find(mark) : std::string::npos;
-        if (at == std::string::npos)
-            return "?";
-        std::string digits;
-        for (std::size_t i = at + mark.size(); i < run->message.size() && std::isdigit(static_cast<unsigned char>(run->message[i])); ++i)
-            digits += run->message[i];
-        return digits.empty() ? "?" : digits;
-    }
+    bool blewUp() const { return run && traveller::blewUp(run->message); }
+    std::string blowUpEpoch() const { return run ? traveller::blowUpEpoch(run->message) : "?"; }
 };
 
 class LabData {

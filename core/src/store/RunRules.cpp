@@ -82,4 +82,18 @@ RuleVerdict canGenerate(const StoredRun& run)
 
 std::uint64_t generationSeed(const ExperimentConfig& config) { return config.train.seed; }
 
+bool blewUp(const std::string& message) { return message.find(kBlewUpMark) != std::string::npos; }
+
+std::string blowUpEpoch(const std::string& message)
+{
+    const auto at = message.find(kBlewUpMark);
+    if (at == std::string::npos)
+        return "?";
+    std::string digits;
+    for (std::size_t i = at + std::string(kBlewUpMark).size();
+         i < message.size() && message[i] >= '0' && message[i] <= '9'; ++i)
+        digits += message[i];
+    return digits.empty() ? "?" : digits;
+}
+
 } // namespace traveller

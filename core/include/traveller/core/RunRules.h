@@ -19,6 +19,14 @@ const char* toString(StoredState state);
 // Diverged, failed and interrupted runs are the ones tables mark.
 bool needsAttention(StoredState state);
 
+// A run that trained through a blow-up (train.on_divergence: continue)
+// finishes with this at the start of its message ("blew up at epoch 3: ...");
+// every table shows such a run as "blew up, trained on", marked.
+constexpr const char* kBlewUpMark = "blew up at epoch ";
+bool blewUp(const std::string& message);
+// The epoch the message names ("3"), or "?".
+std::string blowUpEpoch(const std::string& message);
+
 // Allowed, or not and why (one sentence naming the run).
 struct RuleVerdict {
     bool allowed = true;
