@@ -492,10 +492,9 @@ RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
     result.status = outcome.status;
     result.epochsDone = outcome.epochsDone;
     result.divergedEpoch = outcome.divergedEpoch;
-    if (!outcome.message.empty() || result.status != RunStatus::Finished)
-        result.message = outcome.message.empty() ? result.message
-                                                 : (result.message.empty() ? outcome.message
-                                                                           : outcome.message + " (" + result.message + ")");
+    // Why the loop ended first; a blow-up trained through before it, in brackets.
+    if (!outcome.message.empty())
+        result.message = result.message.empty() ? outcome.message : outcome.message + " (" + result.message + ")";
     result.tokensPerSecond = outcome.tokensPerSecond;
     // Samples of whatever the model learned, also after a stop or a divergence
     // (a diverged model's text shows what went wrong).

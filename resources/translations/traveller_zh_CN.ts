@@ -1352,6 +1352,10 @@ Open puts this model in the Translate tab, to translate with again.</source>
         <source>failed: %1</source>
         <translation>失败：%1</translation>
     </message>
+    <message>
+        <source>blew up at epoch %1, trained on</source>
+        <translation>第 %1 个迭代周期发散后继续训练</translation>
+    </message>
 </context>
 <context>
     <name>traveller::ui::RunsLibraryView</name>

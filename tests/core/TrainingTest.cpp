@@ -237,10 +237,8 @@ TEST(Training, ContinueStillStopsAtANonFiniteLoss)
 }
 
 // data.heldout: characters after the training slice, never trained on, scored
-// every epoch. Computed independently here from the model's own text
-// continuation would be circular; instead: it is finite, it is reported every
-// epoch, it starts near the vocabulary size (an untrained model guesses) and
-// falls, and it stays above the training perplexity of a model that memorises.
+// every epoch: finite every epoch, high for an untrained model and falling as
+// it learns, and without any effect on training itself.
 TEST(Training, HeldOutPerplexityIsMeasuredEveryEpoch)
 {
     ExperimentConfig c = smallRun(Arch::Gru, 12);

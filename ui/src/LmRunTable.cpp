@@ -1,6 +1,7 @@
 #include "LmRunTable.h"
 
 #include "Format.h"
+#include "traveller/core/RunRules.h"
 
 #include <QHeaderView>
 
@@ -81,7 +82,8 @@ void LmRunTable::updateRun(const RunQueue::Run& r)
     item(row, kLrColumn)->setText(QString::fromStdString(configValue(r.config, "train.lr")));
     QTableWidgetItem* status = item(row, kStatusColumn);
     status->setText(r.statusText);
-    const bool bad = r.state == RunQueue::RunState::Diverged || r.state == RunQueue::RunState::Failed;
+    const bool bad = r.state == RunQueue::RunState::Diverged || r.state == RunQueue::RunState::Failed ||
+                     (r.state == RunQueue::RunState::Finished && blewUp(r.outcome.message.toStdString()));
     status->setForeground(bad ? QColor("#b00020") : palette().text().color());
     status->setToolTip(r.statusText);
     item(row, kEpochColumn)->setText(r.last.epoch > 0 ? tr("%1/%2").arg(r.last.epoch).arg(r.config.train.epochs) : QString());

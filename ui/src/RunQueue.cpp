@@ -4,6 +4,7 @@
 #include "traveller/ui/TrainingWorker.h"
 
 #include "Format.h"
+#include "traveller/core/RunRules.h"
 #include "WorkerThread.h"
 
 #include <QPointer>
@@ -167,7 +168,13 @@ void RunQueue::setState(Run& r, RunState state, const QString& text)
         case RunState::Loading: r.statusText = tr("loading corpus and model…"); break;
         case RunState::Training: r.statusText = tr("training"); break;
         case RunState::Paused: r.statusText = tr("paused"); break;
-        case RunState::Finished: r.statusText = tr("finished"); break;
+        case RunState::Finished:
+            // Trained through a blow-up (on_divergence: continue): said as every table says it.
+            r.statusText = blewUp(r.outcome.message.toStdString())
+                               ? tr("blew up at epoch %1, trained on")
+                                     .arg(QString::fromStdString(blowUpEpoch(r.outcome.message.toStdString())))
+                               : tr("finished");
+            break;
         case RunState::Stopped: r.statusText = tr("stopped at epoch %1").arg(r.outcome.epochsDone); break;
         case RunState::Diverged: r.statusText = tr("diverged at epoch %1").arg(r.outcome.divergedEpoch); break;
         case RunState::Failed: r.statusText = tr("failed"); break;

@@ -213,6 +213,15 @@ std::string CheckResult::describe(const std::string& lang) const
            labText(quick ? "the quick reference" : "the book's", lang) + " " + book;
 }
 
+double measureCheck(RunStore& store, const StoredRun& run, const ReferenceCheck& c)
+{
+    if (c.metric == "perplexity" || c.metric == "loss")
+        return run.perplexity;  // a translation run's value is its loss
+    if (c.metric == "heldout_perplexity")
+        return lastHeldout(store, run.id);
+    return translationScore(run, c);
+}
+
 std::vector<CheckResult> checkRun(RunStore& store, const StoredRun& run, const std::vector<ReferenceCheck>& checks)
 {
     std::vector<CheckResult> out;
@@ -220,14 +229,8 @@ std::vector<CheckResult> checkRun(RunStore& store, const StoredRun& run, const s
     for (const auto& c : checks) {
         CheckResult r;
         r.check = c;
-        if (done) {
-            if (c.metric == "perplexity" || c.metric == "loss")
-                r.measured = run.perplexity;  // a translation run's value is its loss
-            else if (c.metric == "heldout_perplexity")
-                r.measured = lastHeldout(store, run.id);
-            else
-                r.measured = translationScore(run, c);
-        }
+        if (done)
+            r.measured = measureCheck(store, run, c);
         // Rounded as shown, so that "1.150 ✗ (book 1.3 ± 0.15)" cannot happen.
         r.passed = r.measuredYet() && std::abs(r.measured - c.value) <= c.tolerance + 1e-9;
         out.push_back(r);

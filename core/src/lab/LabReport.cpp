@@ -407,17 +407,14 @@ std::vector<std::string> observations(const LabData& data, const Document& d)
     const LabStep* s2s = findLabStep("seq2seq");
     const RunFacts* book = data.get(*s2s, "book");
     const RunFacts* big = data.get(*s2s, "2x256");
-    auto corpusBleu = [](const RunFacts* f, const char* part) {
-        const auto j = nlohmann::json::parse(f->run->results, nullptr, false);
-        if (j.is_discarded() || !j.contains(part) || !j[part].contains("corpus_bleu") || !j[part]["corpus_bleu"].is_number())
-            return NAN * 1.0;
-        return j[part]["corpus_bleu"].get<double>();
+    const auto heldoutBleu = [&](const RunFacts* f) {
+        return measureCheck(data.store(), *f->run, ReferenceCheck{"heldout_bleu", "", 0, 0});
     };
     if (book && big && book->run->status == "finished" && big->run->status == "finished")
         out.push_back(d.f("Seq2seq: 2 layers of 256 hidden units end at loss {0} (the book's 32 units: {1}), BLEU-4 on "
                           "held-out pairs {2} (book settings: {3}).",
-                          {num(big->run->perplexity, 4), num(book->run->perplexity, 4), num(corpusBleu(big, "heldout")),
-                           num(corpusBleu(book, "heldout"))}));
+                          {num(big->run->perplexity, 4), num(book->run->perplexity, 4), num(heldoutBleu(big)),
+                           num(heldoutBleu(book))}));
     return out;
 }
 

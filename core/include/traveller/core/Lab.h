@@ -69,6 +69,10 @@ struct CheckResult {
     std::string describe(const std::string& lang = "en") const;
 };
 
+// What a finished run measured for a check's metric (NaN when it did not):
+// the one reader of the library's figures for checks and the report.
+double measureCheck(RunStore& store, const StoredRun& run, const ReferenceCheck& check);
+
 // Checks one recorded run against references. A run not finished is "not
 // measured yet" for every check.
 std::vector<CheckResult> checkRun(RunStore& store, const StoredRun& run, const std::vector<ReferenceCheck>& checks);
