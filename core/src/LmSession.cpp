@@ -238,6 +238,9 @@ std::string resolveDeviceSpec(const std::string& spec)
 
 struct LmSession::Impl {
     ExperimentConfig config;
+    // Epochs the loaded checkpoint had trained: this session's epoch 1 is the
+    // run's epochsBefore + 1 (sample intervals and their seeds count the run's).
+    int epochsBefore = 0;
     Corpus corpus;
     std::string deviceName;
     torch::Device device{torch::kCPU};
@@ -329,6 +332,7 @@ public:
 private:
     void beginEpoch(int) override
     {
+        rngAtEpochStart_ = d_.rng;
         batches_ = d_.batches->epoch(d_.rng);
         state_ = lm::RnnState();
         epochLoss_ = torch::Tensor();
@@ -419,10 +423,13 @@ private:
         stats.heldoutPerplexity = d_.heldoutPerplexity();
         result_.heldoutPerplexity = stats.heldoutPerplexity;
         stats.tokensPerSecond = e.tokens / e.seconds;
-        if ((cfg_.sample.every > 0 && e.epoch % cfg_.sample.every == 0) || e.epoch == e.epochs || blownUp) {
+        // Counted in the run's epochs: a resumed or continued run samples
+        // where (and what) an uninterrupted one does.
+        const int runEpoch = e.epoch + d_.epochsBefore;
+        if ((cfg_.sample.every > 0 && runEpoch % cfg_.sample.every == 0) || e.epoch == e.epochs || blownUp) {
             stats.hasSample = true;
             stats.sample = d_.continueText(cfg_.sample.prefix, cfg_.sample.length, cfg_.sample.temperature,
-                                           cfg_.train.seed + static_cast<std::uint64_t>(e.epoch));
+                                           cfg_.train.seed + static_cast<std::uint64_t>(runEpoch));
             d_.model->train();
         }
         stats.elapsedSeconds = activeSeconds();
@@ -437,7 +444,7 @@ private:
         // train.on_divergence: continue: the run goes on (a NaN or infinite
         // loss still ends it, in the loop); the first blow-up is remembered.
         if (result_.message.empty())
-            result_.message = kBlewUpMark + std::to_string(e.epoch) + ": " + what +
+            result_.message = kBlewUpMark + std::to_string(runEpoch) + ": " + what +
                               "; training continued (train.on_divergence: continue)";
         return std::nullopt;
     }
@@ -445,8 +452,12 @@ private:
     // A run stopped in the middle of an epoch goes back to the weights of the
     // last whole one, so that "stopped at epoch N" is the model of epoch N (its
     // curve, its samples and any text written with it afterwards agree).
+    // The weights and the data order go back to the last whole epoch, so a
+    // stopped run resumed from its checkpoint trains exactly the epochs an
+    // uninterrupted run would (the partial epoch had drawn its offset).
     void undoPartialEpoch() override
     {
+        d_.rng = rngAtEpochStart_;
         epochLoss_ = torch::Tensor();
         torch::NoGradGuard noGrad;
         for (std::size_t i = 0; i < params_.size(); ++i)
@@ -454,6 +465,7 @@ private:
     }
 
     std::string learningRate() const override { return "learning rate " + configValue(cfg_, "train.lr"); }
+    int epochsBefore() const override { return d_.epochsBefore; }
 
     void keepWeights()
     {
@@ -469,6 +481,7 @@ private:
     RunResult& result_;
     const std::vector<torch::Tensor> params_;
     std::vector<torch::Tensor> lastEpochWeights_;
+    std::mt19937_64 rngAtEpochStart_;
     std::vector<lm::Batch> batches_;
     lm::RnnState state_;
     torch::Tensor epochLoss_;  // train.detach_state: false, the epoch's summed loss so far
@@ -648,6 +661,7 @@ void LmSession::loadCheckpoint(const std::string& path)
 {
     CheckpointExtras extras{{"data_order_rng", torch::Tensor()}};
     loadCheckpointFile(*impl_->model, *impl_->optimizer, path, impl_->device, &extras);
+    impl_->epochsBefore = checkpointFileEpoch(path);
     const auto found = extras.find("data_order_rng");
     if (found == extras.end())
         return;  // an older checkpoint: the order restarts from the seed

@@ -129,6 +129,9 @@ protected:
     virtual void undoPartialEpoch() {}
     // "learning rate 10": how the message names the run's rate.
     virtual std::string learningRate() const = 0;
+    // Epochs the run had trained before this session (a resumed checkpoint):
+    // messages name the run's epoch, not the session's.
+    virtual int epochsBefore() const { return 0; }
 
 private:
     using Clock = std::chrono::steady_clock;
@@ -137,7 +140,7 @@ private:
     {
         out.status = RunStatus::Diverged;
         out.divergedEpoch = epoch;
-        out.message = "diverged at epoch " + std::to_string(epoch) + ": " + what + " (" + learningRate() +
+        out.message = "diverged at epoch " + std::to_string(epoch + epochsBefore()) + ": " + what + " (" + learningRate() +
                       " is too high?)";
     }
 

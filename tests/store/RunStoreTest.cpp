@@ -46,7 +46,7 @@ TEST(RunStore, CreatesTheDocumentedSchema)
     TestLibrary lib;
     {
         RunStore store(lib.str());
-        EXPECT_EQ(store.schemaVersion(), 3);
+        EXPECT_EQ(store.schemaVersion(), 4);
         EXPECT_EQ(store.databasePath(), (lib.path() / "runs.sqlite").string());
         EXPECT_TRUE(fs::is_directory(lib.path() / "checkpoints"));
     }
@@ -87,7 +87,7 @@ TEST(RunStore, SchemaOneLibrariesAreUpgradedInPlace)
     sqlite3_close(db);
 
     RunStore store(lib.str());
-    EXPECT_EQ(store.schemaVersion(), 3);
+    EXPECT_EQ(store.schemaVersion(), 4);
     const auto runs = store.runs();
     ASSERT_EQ(runs.size(), 1u);
     EXPECT_EQ(runs[0].name, "old GRU");
@@ -127,7 +127,7 @@ TEST(RunStore, SchemaTwoLibrariesGainHeldOutAndNotes)
     sqlite3_close(db);
 
     RunStore store(lib.str());
-    EXPECT_EQ(store.schemaVersion(), 3);
+    EXPECT_EQ(store.schemaVersion(), 4);
     auto epochs = store.epochs(1);
     ASSERT_EQ(epochs.size(), 1u);
     EXPECT_DOUBLE_EQ(epochs[0].perplexity, 20.5);

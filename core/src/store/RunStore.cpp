@@ -27,7 +27,7 @@ namespace fs = std::filesystem;
 
 // 2: runs.kind ('lm' or 'translate') and runs.results (a translation run's BLEU, as JSON).
 // 3: epochs.heldout_perplexity (data.heldout) and lab_notes (the lab's notes per step).
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 constexpr int kBusyTimeoutMs = 10000;
 
 constexpr const char* kSchema = R"(
@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS runs (
   owner_pid INTEGER NOT NULL DEFAULT 0,
   owner_start TEXT NOT NULL DEFAULT '',
   kind TEXT NOT NULL DEFAULT 'lm',
-  results TEXT NOT NULL DEFAULT ''
+  results TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS epochs (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -351,6 +352,21 @@ void RunStore::open(bool wasEmpty)
             throw;
         }
     }
+    if (stored < 4) {
+        // Version 3 imported nothing: every run's source is '' (trained here).
+        exec("BEGIN IMMEDIATE");
+        try {
+            Statement columns(db_, "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'source'");
+            if (columns.step() && columns.integer(0) == 0)
+                exec("ALTER TABLE runs ADD COLUMN source TEXT NOT NULL DEFAULT ''");
+            exec("UPDATE meta SET value = '4' WHERE key = 'schema_version'");
+            exec("COMMIT");
+        } catch (...) {
+            exec("ROLLBACK");
+            throw;
+        }
+    }
+    exec("CREATE INDEX IF NOT EXISTS runs_by_source ON runs(source) WHERE source != ''");
 }
 
 RunStore::~RunStore() { sqlite3_close(db_); }
@@ -517,6 +533,68 @@ void RunStore::copyProgress(std::int64_t from, std::int64_t to, int epoch)
                               "(SELECT perplexity FROM epochs WHERE run_id = ? AND epoch = ?) WHERE id = ?");
         update.bind(1, epoch).bind(2, seconds).bind(3, to).bind(4, epoch).bind(5, to).step();
         exec("COMMIT");
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
+    }
+}
+
+std::int64_t RunStore::importedFrom(const std::string& source)
+{
+    std::lock_guard lock(mutex_);
+    Statement get(db_, "SELECT id FROM runs WHERE source = ? AND source != '' ORDER BY id DESC LIMIT 1");
+    get.bind(1, source);
+    return get.step() ? get.integer(0) : 0;
+}
+
+std::int64_t RunStore::importRun(const ImportedRun& r, std::int64_t replace)
+{
+    std::lock_guard lock(mutex_);
+    exec("BEGIN IMMEDIATE");
+    try {
+        if (replace != 0)
+            Statement(db_, "DELETE FROM runs WHERE id = ? AND source = ?").bind(1, replace).bind(2, r.source).step();
+        const StoredRun& s = r.state;
+        Statement insert(db_,
+                         "INSERT INTO runs(name, sweep, label, config_yaml, status, epochs, epochs_done, "
+                         "checkpoint_epoch, perplexity, tokens_per_s, seconds, device, threads, program_version, seed, "
+                         "created_at, finished_at, message, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                         "?, ?, ?, ?, ?)");
+        insert.bind(1, r.run.name.empty() ? r.run.config.displayName() : r.run.name)
+            .bind(2, r.run.sweep)
+            .bind(3, r.run.label)
+            .bind(4, toYaml(r.run.config))
+            .bind(5, s.status)
+            .bind(6, r.run.config.train.epochs)
+            .bind(7, r.epochs.empty() ? 0 : r.epochs.back().epoch)
+            .bind(8, s.checkpointEpoch)
+            .bind(9, r.epochs.empty() ? std::nan("") : r.epochs.back().perplexity)
+            .bind(10, s.tokensPerSecond)
+            .bind(11, s.seconds)
+            .bind(12, s.device)
+            .bind(13, s.threads)
+            .bind(14, r.run.programVersion)
+            .bind(15, static_cast<std::int64_t>(r.run.config.train.seed))
+            .bind(16, s.createdAt.empty() ? nowUtc() : s.createdAt)
+            .bind(17, s.finishedAt)
+            .bind(18, s.message)
+            .bind(19, r.source);
+        insert.step();
+        const std::int64_t id = sqlite3_last_insert_rowid(db_);
+        for (const auto& e : r.epochs) {
+            Statement epoch(db_, "INSERT OR REPLACE INTO epochs(run_id, epoch, perplexity, tokens_per_s, elapsed_s, "
+                                 "sample, heldout_perplexity) VALUES (?, ?, ?, ?, ?, ?, ?)");
+            epoch.bind(1, id).bind(2, e.epoch).bind(3, e.perplexity).bind(4, e.tokensPerSecond).bind(5, e.elapsedSeconds);
+            epoch.bind(6, e.sample).bind(7, e.heldoutPerplexity).step();
+        }
+        for (const auto& [prefix, text] : s.samples)
+            Statement(db_, "INSERT OR REPLACE INTO samples(run_id, prefix, text) VALUES (?, ?, ?)")
+                .bind(1, id)
+                .bind(2, prefix)
+                .bind(3, text)
+                .step();
+        exec("COMMIT");
+        return id;
     } catch (...) {
         exec("ROLLBACK");
         throw;

@@ -43,6 +43,24 @@ double estimatedCost(const ExperimentConfig& c)
 
 } // namespace
 
+std::vector<std::vector<std::size_t>> epochChains(const std::vector<ExperimentConfig>& configs)
+{
+    std::vector<std::vector<std::size_t>> chains;
+    std::map<std::string, std::size_t> chainOf;
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+        const auto [it, isNew] = chainOf.emplace(chainKey(configs[i]), chains.size());
+        if (isNew)
+            chains.push_back({i});
+        else
+            chains[it->second].push_back(i);
+    }
+    for (auto& chain : chains)
+        std::stable_sort(chain.begin(), chain.end(), [&](std::size_t a, std::size_t b) {
+            return configs[a].train.epochs < configs[b].train.epochs;
+        });
+    return chains;
+}
+
 void continueFrom(RunStore& store, std::int64_t from, std::int64_t to, int epoch)
 {
     const std::string source = store.checkpointPath(from);
@@ -88,21 +106,10 @@ SweepRunner::SweepRunner(RunStore& store, const Sweep& sweep, const SweepOptions
     // is an ordinary run.
     continues_.assign(configs.size(), -1);
     if (options.chainEpochs) {
-        std::map<std::string, std::size_t> chainOf;
-        for (std::size_t i = 0; i < configs.size(); ++i) {
-            const auto [it, isNew] = chainOf.emplace(chainKey(configs[i]), chains_.size());
-            if (isNew)
-                chains_.push_back({i});
-            else
-                chains_[it->second].push_back(i);
-        }
-        for (auto& chain : chains_) {
-            std::stable_sort(chain.begin(), chain.end(), [&](std::size_t a, std::size_t b) {
-                return configs[a].train.epochs < configs[b].train.epochs;
-            });
+        chains_ = epochChains(configs);
+        for (const auto& chain : chains_)
             for (std::size_t k = 1; k < chain.size(); ++k)
                 continues_[chain[k]] = static_cast<int>(chain[k - 1]);
-        }
     } else {
         for (std::size_t i = 0; i < configs.size(); ++i)
             chains_.push_back({i});

@@ -1,3 +1,4 @@
+#include "traveller/core/RunRecord.h"
 #include "traveller/core/RunRules.h"
 #include "traveller/core/RunStore.h"
 
@@ -13,9 +14,9 @@ namespace {
 // epoch with the run's own numbering (a resumed run's session counts from 1).
 class Recorder : public TrainingObserver {
 public:
-    Recorder(RunStore& store, std::int64_t id, LmSession& session, const RecordOptions& options, int firstEpoch,
+    Recorder(RunRecord& record, LmSession& session, const RecordOptions& options, int firstEpoch,
              int plannedEpochs, double elapsedBefore, TrainingObserver& forward)
-        : store_(store), id_(id), session_(session), options_(options), offset_(firstEpoch),
+        : record_(record), session_(session), options_(options), offset_(firstEpoch),
           planned_(plannedEpochs), elapsedBefore_(elapsedBefore), forward_(forward)
     {
     }
@@ -35,14 +36,14 @@ public:
         shifted.elapsedSeconds += elapsedBefore_;
         // The run's wall time grows with each recorded epoch: a kill loses at
         // most the time since the last one.
-        store_.appendEpoch(id_, {shifted.epoch, shifted.perplexity, shifted.tokensPerSecond, shifted.elapsedSeconds,
+        record_.appendEpoch({shifted.epoch, shifted.perplexity, shifted.tokensPerSecond, shifted.elapsedSeconds,
                                  shifted.hasSample ? shifted.sample : "", shifted.heldoutPerplexity},
                            s.elapsedSeconds - recordedSeconds_);
         recordedSeconds_ = s.elapsedSeconds;
         const bool due = options_.checkpointEvery > 0 ? shifted.epoch % options_.checkpointEvery == 0 : shifted.hasSample;
         if (due && shifted.epoch < planned_) {
-            session_.saveCheckpoint(store_.checkpointPath(id_), shifted.epoch);
-            store_.setCheckpointEpoch(id_, shifted.epoch);
+            session_.saveCheckpoint(record_.checkpointPath(), shifted.epoch);
+            record_.setCheckpointEpoch(shifted.epoch);
         }
         forward_.onEpoch(shifted);
     }
@@ -51,8 +52,7 @@ public:
     double recordedSeconds() const { return recordedSeconds_; }
 
 private:
-    RunStore& store_;
-    std::int64_t id_;
+    RunRecord& record_;
     LmSession& session_;
     const RecordOptions& options_;
     int offset_;
@@ -63,18 +63,18 @@ private:
 };
 
 // Stores run `id` as failed with the exception's message, then rethrows it.
-[[noreturn]] void failAndRethrow(RunStore& store, std::int64_t id, const std::exception& e)
+[[noreturn]] void failAndRethrow(RunRecord& record, const std::exception& e)
 {
     RunResult failed;
     failed.status = RunStatus::Failed;
     failed.message = e.what();
-    store.finishRun(id, failed, 0);
+    record.finishRun(failed, 0);
     throw;
 }
 
 // Trains `session` as run `id` from epoch `start` on (0: a new run), recording
 // as it goes; marks the run failed and rethrows when training throws.
-RunResult trainFrom(RunStore& store, std::int64_t id, LmSession& session, int start, int planned,
+RunResult trainFrom(RunRecord& record, LmSession& session, int start, int planned,
                     double elapsedBefore, const RecordOptions& options, TrainingObserver& observer,
                     RunControl& control)
 {
@@ -82,33 +82,33 @@ RunResult trainFrom(RunStore& store, std::int64_t id, LmSession& session, int st
     const int threads = config.train.threads > 0 ? config.train.threads
                                                   : static_cast<int>(std::thread::hardware_concurrency());
     // Outside the try: a run another process owns must not be marked failed here.
-    store.markRunning(id, session.device(), threads);
+    record.markRunning(session.device(), threads);
     RunResult result;
     double recordedSeconds = 0;
     try {
-        Recorder recorder(store, id, session, options, start, planned, elapsedBefore, observer);
+        Recorder recorder(record, session, options, start, planned, elapsedBefore, observer);
         result = session.train(recorder, control);
         recordedSeconds = recorder.recordedSeconds();
         result.epochsDone += start;
         if (result.divergedEpoch > 0)
             result.divergedEpoch += start;
-        session.saveCheckpoint(store.checkpointPath(id), result.epochsDone);
-        store.setCheckpointEpoch(id, result.epochsDone);
+        session.saveCheckpoint(record.checkpointPath(), result.epochsDone);
+        record.setCheckpointEpoch(result.epochsDone);
     } catch (const std::exception& e) {
-        failAndRethrow(store, id, e);
+        failAndRethrow(record, e);
     }
-    store.finishRun(id, result, std::max(0.0, result.seconds - recordedSeconds));
+    record.finishRun(result, std::max(0.0, result.seconds - recordedSeconds));
     return result;
 }
 
 // A run whose every epoch is recorded and whose checkpoint holds the last
 // one ends as trainFrom would have ended it: finished, its samples written
 // from those weights, its speed that of its recorded epochs.
-RunResult finishFromCheckpoint(RunStore& store, std::int64_t id, const StoredRun& stored,
+RunResult finishFromCheckpoint(RunRecord& record, const StoredRun& stored,
                                const ExperimentConfig& config, const std::string& checkpoint,
                                const RecordOptions& options)
 {
-    const auto epochs = store.epochs(id);
+    const auto epochs = record.epochs();
     RunResult result;
     result.status = RunStatus::Finished;
     result.epochsDone = stored.epochs;
@@ -125,11 +125,11 @@ RunResult finishFromCheckpoint(RunStore& store, std::int64_t id, const StoredRun
         for (const std::string& prefix : {config.sample.prefix, std::string("traveller")})
             result.samples[prefix] =
                 session.generate(prefix, config.sample.length, config.sample.temperature, config.train.seed);
-        store.setCheckpointEpoch(id, stored.epochs);
+        record.setCheckpointEpoch(stored.epochs);
     } catch (const std::exception& e) {
-        failAndRethrow(store, id, e);
+        failAndRethrow(record, e);
     }
-    store.finishRun(id, result, 0);
+    record.finishRun(result, 0);
     return result;
 }
 
@@ -141,19 +141,29 @@ RunResult trainRecordedSession(RunStore& store, std::int64_t id, LmSession& sess
     const StoredRun stored = store.run(id);
     if (stored.epochsDone > 0)
         throw StoreError("run " + std::to_string(id) + " has already trained; resume it instead");
-    return trainFrom(store, id, session, 0, session.config().train.epochs, 0, options, observer, control);
+    StoreRecord record(store, id);
+    return trainFrom(record, session, 0, session.config().train.epochs, 0, options, observer, control);
 }
 
 RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions& options, TrainingObserver& observer,
                            RunControl& control)
 {
-    const StoredRun stored = store.run(id);
+    StoreRecord record(store, id);
+    return trainRecord(record, options, observer, control);
+}
+
+RunResult trainRecord(RunRecord& record, const RecordOptions& options, TrainingObserver& observer, RunControl& control)
+{
+    const StoredRun stored = record.stored();
+    const std::string run = record.what();
     if (const RuleVerdict resumable = canResume(stored); !resumable)
         throw StoreError(resumable.reason);
     ExperimentConfig config = stored.config();
     if (options.threads >= 0)
         config.train.threads = options.threads;
-    const std::string checkpoint = store.checkpointPath(id);
+    if (!options.device.empty())
+        setConfigValue(config, "train.device", options.device);
+    const std::string checkpoint = record.checkpointPath();
     std::error_code ec;
     const bool fileThere = std::filesystem::is_regular_file(checkpoint, ec);
     // A kill right after the first checkpoint leaves one the library never
@@ -162,12 +172,12 @@ RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions
     const bool haveCheckpoint = fileThere && (stored.checkpointEpoch > 0 || fileEpoch > 0);
     if (stored.checkpointEpoch > 0 && !haveCheckpoint && stored.status != kStatusRunning &&
         options.missingCheckpoint == MissingCheckpoint::Refuse)
-        throw MissingCheckpointError("run " + std::to_string(id) + " recorded " + std::to_string(stored.epochsDone) +
+        throw MissingCheckpointError(run + " recorded " + std::to_string(stored.epochsDone) +
                                      " epoch(s) and a checkpoint at epoch " + std::to_string(stored.checkpointEpoch) +
                                      ", but the checkpoint file '" + checkpoint +
                                      "' is gone: resuming would drop them all and start over from epoch 1");
     if (stored.status == kStatusRunning)
-        throw StoreError("run " + std::to_string(id) + " is already training in another window or process");
+        throw StoreError(run + " is already training in another window or process");
     // The file says which epoch its weights are from. A kill between writing
     // it and recording it leaves the library one interval behind: the file is
     // right (the epochs up to it were recorded before it was written), and the
@@ -176,26 +186,26 @@ RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions
     int start = haveCheckpoint ? stored.checkpointEpoch : 0;
     if (haveCheckpoint && fileEpoch > 0 && fileEpoch != start) {
         if (fileEpoch > stored.epochsDone)
-            throw StoreError("run " + std::to_string(id) + "'s checkpoint holds epoch " + std::to_string(fileEpoch) +
+            throw StoreError(run + "'s checkpoint holds epoch " + std::to_string(fileEpoch) +
                              " but the run library records only " + std::to_string(stored.epochsDone) +
                              " epoch(s); the two do not belong together");
-        store.setCheckpointEpoch(id, fileEpoch);
+        record.setCheckpointEpoch(fileEpoch);
         start = fileEpoch;
     }
     start = std::min(start, stored.epochs);
     if (start >= stored.epochs && stored.epochs > 0) {
         if (stored.status == toString(RunStatus::Finished))
-            throw StoreError("run " + std::to_string(id) + " has already trained all its " +
+            throw StoreError(run + " has already trained all its " +
                              std::to_string(stored.epochs) + " epochs");
         // Killed after its last epoch's weights were written but before it was
         // marked finished: nothing is left to train. It ends as it would have.
-        return finishFromCheckpoint(store, id, stored, config, checkpoint, options);
+        return finishFromCheckpoint(record, stored, config, checkpoint, options);
     }
     double elapsedBefore = 0;
-    for (const auto& e : store.epochs(id))
+    for (const auto& e : record.epochs())
         if (e.epoch == start)
             elapsedBefore = e.elapsedSeconds;
-    store.truncateEpochs(id, start);
+    record.truncateEpochs(start);
     config.train.epochs = stored.epochs - start;
 
     std::unique_ptr<LmSession> session;
@@ -204,9 +214,9 @@ RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions
         if (start > 0)
             session->loadCheckpoint(checkpoint);
     } catch (const std::exception& e) {
-        failAndRethrow(store, id, e);
+        failAndRethrow(record, e);
     }
-    return trainFrom(store, id, *session, start, stored.epochs, elapsedBefore, options, observer, control);
+    return trainFrom(record, *session, start, stored.epochs, elapsedBefore, options, observer, control);
 }
 
 } // namespace traveller

@@ -89,6 +89,17 @@ struct NewRun {
     std::string programVersion;
 };
 
+// A run trained elsewhere (a Slurm array task's folder, Cluster.h), copied
+// into the library whole.
+struct ImportedRun {
+    NewRun run;
+    std::string source;  // unique key of where it came from ("<plan id>/<index>")
+    // status, message, device, threads, seconds, tokensPerSecond,
+    // checkpointEpoch, createdAt, finishedAt and samples are taken from here
+    StoredRun state;
+    std::vector<StoredEpoch> epochs;
+};
+
 class RunStore {
 public:
     // Opens (creating if needed) folder/runs.sqlite. Throws StoreError, also
@@ -129,6 +140,13 @@ public:
     // time they took (from's time scaled to that share), as if `to` had trained
     // them; `to` must not have trained yet. For epoch chains (SweepRunner.h).
     void copyProgress(std::int64_t from, std::int64_t to, int epoch);
+    // The run imported from `source`, or 0.
+    std::int64_t importedFrom(const std::string& source);
+    // Inserts the run, its epochs and samples in one transaction; with
+    // `replace` (a run imported earlier from the same source) that run goes
+    // in the same transaction. Returns the new id. The caller copies the
+    // checkpoint to checkpointPath(id).
+    std::int64_t importRun(const ImportedRun& run, std::int64_t replace = 0);
     void rename(std::int64_t id, const std::string& name);
     void addTag(std::int64_t id, const std::string& tag);
     void removeTag(std::int64_t id, const std::string& tag);
@@ -178,6 +196,9 @@ struct RecordOptions {
     // From 0 (all cores) up: the CPU threads this training uses, in place of
     // the stored train.threads (a resume on another machine); -1 keeps it.
     int threads = -1;
+    // Overrides the stored train.device when not empty (an array task uses
+    // the GPU Slurm allocated it).
+    std::string device;
 };
 
 // Trains run `id` of the store from its stored config, recording every epoch and

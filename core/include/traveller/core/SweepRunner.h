@@ -71,6 +71,12 @@ private:
     int threadsPerRun_ = 0;
 };
 
+// Runs equal but for train.epochs (name aside), as chains of indices into
+// `configs`, shortest first; a run alone is a chain of one. Chains appear in
+// the order of their first run. The local runner and the Slurm arrays
+// (Cluster.h) chain runs by this one rule.
+std::vector<std::vector<std::size_t>> epochChains(const std::vector<ExperimentConfig>& configs);
+
 // Copies run `from`'s recorded epochs (up to `epoch`) and its checkpoint to run
 // `to`, so that training `to` resumes there. Used by epoch chains.
 void continueFrom(RunStore& store, std::int64_t from, std::int64_t to, int epoch);

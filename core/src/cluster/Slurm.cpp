@@ -1,0 +1,717 @@
+// Sweeps as Slurm job arrays (Cluster.h): the plan, its scripts, sbatch,
+// the array task, squeue/sacct and the import into the run library.
+#include "traveller/core/Cluster.h"
+
+#include "traveller/core/RunRules.h"
+#include "traveller/core/SweepRunner.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <unistd.h>
+
+namespace traveller {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string utcStamp(const char* format)
+{
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, format, &tm);
+    return buf;
+}
+
+std::string readText(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void writeText(const fs::path& path, const std::string& text, bool executable = false)
+{
+    const fs::path tmp = path.string() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out.flush())
+            throw ClusterError("cannot write '" + tmp.string() + "'");
+    }
+    std::error_code ec;
+    if (executable)
+        fs::permissions(tmp, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                 fs::perms::others_read | fs::perms::others_exec, ec);
+    fs::rename(tmp, path, ec);
+    if (ec)
+        throw ClusterError("cannot write '" + path.string() + "': " + ec.message());
+}
+
+// A word for file names: letters, digits, '-', '_', '.'.
+std::string fileWord(const std::string& text)
+{
+    std::string out;
+    for (char c : text)
+        out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '-';
+    return out.empty() ? "sweep" : out;
+}
+
+std::string shellQuote(const std::string& text)
+{
+    std::string out = "'";
+    for (char c : text)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string taskFolder(const SlurmPlan& plan, std::size_t run)
+{
+    return (fs::path(plan.folder) / "tasks" / std::to_string(run)).string();
+}
+
+std::string taskName(const PlannedRun& run)
+{
+    return "task " + std::to_string(run.index) + (run.label.empty() ? "" : " (" + run.label + ")");
+}
+
+// The job id sbatch --parsable prints: "1234" or "1234;cluster".
+std::string parsableId(const std::string& out)
+{
+    std::string id = out.substr(0, out.find_first_of(";\n"));
+    id.erase(std::remove_if(id.begin(), id.end(), [](unsigned char c) { return std::isspace(c); }), id.end());
+    return id;
+}
+
+std::string hostName()
+{
+    char buf[256] = {};
+    gethostname(buf, sizeof buf - 1);
+    return buf;
+}
+
+std::string firstLine(std::string text)
+{
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+        text.pop_back();
+    return text;
+}
+
+} // namespace
+
+// ---- The plan ---------------------------------------------------------------
+
+SlurmPlan planSlurmSweep(const Sweep& sweep, const SlurmOptions& options)
+{
+    static const std::regex timeFormat(R"(^(\d+-)?\d{1,3}(:\d{2}){0,2}$)");
+    if (!options.time.empty() && !std::regex_match(options.time, timeFormat))
+        throw ConfigError("--time", 0, 0,
+                          "'" + options.time + "' is not a Slurm time limit (minutes, HH:MM:SS or D-HH:MM)");
+    if (options.cpusPerTask < 1)
+        throw ConfigError("--cpus-per-task", 0, 0, "needs at least 1");
+    if (options.gpusPerTask < 0 || options.maxParallel < 0)
+        throw ConfigError(options.gpusPerTask < 0 ? "--gpus-per-task" : "--max-parallel", 0, 0, "cannot be negative");
+    if (sweep.runs.empty())
+        throw ConfigError("grid", 0, 0, "the sweep '" + sweep.name + "' has no runs");
+
+    SlurmPlan plan;
+    plan.sweep = sweep.name;
+    plan.options = options;
+    std::random_device random;
+    char suffix[8];
+    std::snprintf(suffix, sizeof suffix, "%04x", static_cast<unsigned>(random() & 0xffff));
+    plan.id = fileWord(sweep.name) + "-" + utcStamp("%Y%m%d-%H%M%S") + "-" + suffix;
+    plan.folder = options.runFolder.empty() ? (fs::path(options.library) / "slurm" / plan.id).string()
+                                            : fs::absolute(options.runFolder).string();
+    if (plan.folder.find_first_of(" \t\n'\"") != std::string::npos)
+        throw ConfigError("--run-folder", 0, 0,
+                          "'" + plan.folder + "' holds a space or quote; Slurm's #SBATCH lines cannot carry it");
+
+    std::vector<ExperimentConfig> configs;
+    for (const auto& run : sweep.runs) {
+        ExperimentConfig config = run.config;
+        const std::string device = resolveDeviceSpec(config.train.device);  // throws DeviceError
+        if (device != "cpu" && options.gpusPerTask == 0)
+            throw ConfigError("train.device", 0, 0,
+                              "run '" + run.label + "' asks for " + config.train.device +
+                                  ": give --gpus-per-task 1 so that each array task is allocated a GPU");
+        configs.push_back(config);
+    }
+    std::vector<std::vector<std::size_t>> chains;
+    if (options.chainEpochs)
+        chains = epochChains(configs);
+    else
+        for (std::size_t i = 0; i < configs.size(); ++i)
+            chains.push_back({i});
+    for (std::size_t i = 0; i < configs.size(); ++i)
+        plan.runs.push_back({i, configs[i].displayName(), sweep.runs[i].label, -1, configs[i]});
+    std::size_t depth = 0;
+    for (const auto& chain : chains) {
+        depth = std::max(depth, chain.size());
+        for (std::size_t k = 1; k < chain.size(); ++k)
+            plan.runs[chain[k]].continues = static_cast<int>(chain[k - 1]);
+    }
+    plan.levels.assign(depth, std::vector<int>(chains.size(), -1));
+    for (std::size_t c = 0; c < chains.size(); ++c)
+        for (std::size_t k = 0; k < chains[c].size(); ++k)
+            plan.levels[k][c] = static_cast<int>(chains[c][k]);
+    return plan;
+}
+
+namespace {
+
+// "0-15" or "0,2,5": the chains that reach this level.
+std::string arraySpec(const std::vector<int>& level)
+{
+    std::vector<std::size_t> ids;
+    for (std::size_t c = 0; c < level.size(); ++c)
+        if (level[c] >= 0)
+            ids.push_back(c);
+    std::string spec;
+    for (std::size_t i = 0; i < ids.size();) {
+        std::size_t j = i;
+        while (j + 1 < ids.size() && ids[j + 1] == ids[j] + 1)
+            ++j;
+        spec += (spec.empty() ? "" : ",") + std::to_string(ids[i]) + (j > i ? "-" + std::to_string(ids[j]) : "");
+        i = j + 1;
+    }
+    return spec;
+}
+
+std::string commonHeader(const SlurmPlan& plan)
+{
+    const SlurmOptions& o = plan.options;
+    std::string h;
+    if (!o.partition.empty())
+        h += "#SBATCH --partition=" + o.partition + "\n";
+    if (!o.time.empty())
+        h += "#SBATCH --time=" + o.time + "\n";
+    return h;
+}
+
+} // namespace
+
+std::string levelScript(const SlurmPlan& plan, std::size_t level)
+{
+    const SlurmOptions& o = plan.options;
+    const auto& runs = plan.levels.at(level);
+    int epochsLow = 0, epochsHigh = 0, count = 0;
+    for (int r : runs)
+        if (r >= 0) {
+            const int e = plan.runs[static_cast<std::size_t>(r)].config.train.epochs;
+            epochsLow = count == 0 ? e : std::min(epochsLow, e);
+            epochsHigh = std::max(epochsHigh, e);
+            ++count;
+        }
+    std::string s = "#!/bin/sh\n";
+    s += "#SBATCH --job-name=traveller-" + fileWord(plan.sweep) + "-" + std::to_string(level) + "\n";
+    s += "#SBATCH --array=" + arraySpec(runs) + (o.maxParallel > 0 ? "%" + std::to_string(o.maxParallel) : "") + "\n";
+    s += "#SBATCH --cpus-per-task=" + std::to_string(o.cpusPerTask) + "\n";
+    if (o.gpusPerTask > 0)
+        s += "#SBATCH --gpus-per-task=" + std::to_string(o.gpusPerTask) + "\n";
+    s += commonHeader(plan);
+    s += "#SBATCH --requeue\n#SBATCH --open-mode=append\n";
+    s += "#SBATCH --output=" + plan.folder + "/logs/level" + std::to_string(level) + "-%A_%a.out\n";
+    s += "#\n# Traveller sweep '" + plan.sweep + "', level " + std::to_string(level + 1) + " of " +
+         std::to_string(plan.levels.size()) + ": " + std::to_string(count) + " run(s) of " +
+         std::to_string(epochsLow) + (epochsHigh != epochsLow ? "-" + std::to_string(epochsHigh) : "") +
+         " epochs, one array task per run.\n";
+    if (level > 0)
+        s += "# Task N continues task N of level " + std::to_string(level) +
+             " (the same run with fewer epochs): submitted with --dependency=aftercorr.\n";
+    s += "# Each task writes only its run folder (" + plan.folder + "/tasks/<run>); a requeued task resumes\n"
+         "# from its checkpoint. The import job copies the runs into the library.\n";
+    s += "exec " + shellQuote(o.program) + " sweep task " + shellQuote(plan.folder) + " --level " +
+         std::to_string(level) + "\n";
+    return s;
+}
+
+std::string importScript(const SlurmPlan& plan)
+{
+    std::string s = "#!/bin/sh\n";
+    s += "#SBATCH --job-name=traveller-" + fileWord(plan.sweep) + "-import\n";
+    s += "#SBATCH --cpus-per-task=1\n";
+    s += commonHeader(plan);
+    s += "#SBATCH --output=" + plan.folder + "/logs/import-%j.out\n";
+    s += "#\n# Runs after every array task has ended (--dependency=afterany): copies the ended runs into the\n"
+         "# run library. Importing again changes nothing; runs still running are left for a later import.\n";
+    s += "exec " + shellQuote(plan.options.program) + " runs import " + shellQuote(plan.folder) + " --ended --library " +
+         shellQuote(plan.options.library) + "\n";
+    return s;
+}
+
+std::vector<std::string> sbatchCommands(const SlurmPlan& plan)
+{
+    std::vector<std::string> lines;
+    std::string all;
+    for (std::size_t level = 0; level < plan.levels.size(); ++level) {
+        std::string line = "sbatch --parsable";
+        if (level > 0)
+            line += " --dependency=aftercorr:<level-" + std::to_string(level - 1) + " id> --kill-on-invalid-dep=yes";
+        lines.push_back(line + " " + plan.folder + "/level-" + std::to_string(level) + ".sh");
+        all += ":<level-" + std::to_string(level) + " id>";
+    }
+    lines.push_back("sbatch --parsable --dependency=afterany" + all + " " + plan.folder + "/import.sh");
+    return lines;
+}
+
+namespace {
+
+json planJson(const SlurmPlan& plan)
+{
+    const SlurmOptions& o = plan.options;
+    json runs = json::array();
+    for (const auto& r : plan.runs)
+        runs.push_back({{"index", r.index}, {"name", r.name}, {"label", r.label}, {"continues", r.continues},
+                        {"epochs", r.config.train.epochs}});
+    return {{"format", 1},
+            {"id", plan.id},
+            {"sweep", plan.sweep},
+            {"folder", plan.folder},
+            {"options",
+             {{"partition", o.partition},
+              {"max_parallel", o.maxParallel},
+              {"time", o.time},
+              {"cpus_per_task", o.cpusPerTask},
+              {"gpus_per_task", o.gpusPerTask},
+              {"checkpoint_every", o.checkpointEvery},
+              {"chain_epochs", o.chainEpochs},
+              {"library", o.library},
+              {"data_dir", o.dataDir},
+              {"program", o.program},
+              {"program_version", o.programVersion}}},
+            {"runs", runs},
+            {"levels", plan.levels}};
+}
+
+void writeSubmission(const SlurmPlan& plan)
+{
+    const json j = {{"arrays", plan.arrayJobs}, {"import", plan.importJob}, {"submitted_at", plan.submittedAt}};
+    writeText(fs::path(plan.folder) / "submission.json", j.dump(2) + "\n");
+}
+
+} // namespace
+
+void writeSlurmFolder(const SlurmPlan& plan)
+{
+    const fs::path folder(plan.folder);
+    std::error_code ec;
+    if (fs::exists(folder / "plan.json", ec))
+        throw ClusterError("'" + plan.folder + "' already holds a submitted sweep; choose another --run-folder");
+    fs::create_directories(folder / "logs", ec);
+    if (ec)
+        throw ClusterError("cannot create the run folder '" + plan.folder + "': " + ec.message());
+    for (const auto& run : plan.runs) {
+        RunFolder task(taskFolder(plan, run.index), taskName(run));
+        task.create(run.config, run.name);
+    }
+    for (std::size_t level = 0; level < plan.levels.size(); ++level)
+        writeText(folder / ("level-" + std::to_string(level) + ".sh"), levelScript(plan, level), true);
+    writeText(folder / "import.sh", importScript(plan), true);
+    writeText(folder / "plan.json", planJson(plan).dump(2) + "\n");  // last: a folder with a plan is whole
+}
+
+void submitSlurmPlan(SlurmPlan& plan)
+{
+    const std::string sbatch = findOnPath("sbatch");
+    if (sbatch.empty())
+        throw ClusterError("sbatch is not on the PATH: this machine is not a Slurm submit host");
+    writeSlurmFolder(plan);
+    const fs::path folder(plan.folder);
+    auto cancelSubmitted = [&] {
+        for (const auto& id : plan.arrayJobs)
+            runProgram({"scancel", id});
+    };
+    for (std::size_t level = 0; level < plan.levels.size(); ++level) {
+        std::vector<std::string> argv = {sbatch, "--parsable"};
+        if (level > 0) {
+            argv.push_back("--dependency=aftercorr:" + plan.arrayJobs.back());
+            argv.push_back("--kill-on-invalid-dep=yes");
+        }
+        argv.push_back((folder / ("level-" + std::to_string(level) + ".sh")).string());
+        const ProgramOutput out = runProgram(argv);
+        const std::string id = parsableId(out.out);
+        if (out.status != 0 || id.empty()) {
+            cancelSubmitted();
+            throw ClusterError("sbatch refused level " + std::to_string(level) + " of the sweep: " +
+                               firstLine(out.err.empty() ? out.out : out.err));
+        }
+        plan.arrayJobs.push_back(id);
+    }
+    std::string after = "--dependency=afterany";
+    for (const auto& id : plan.arrayJobs)
+        after += ":" + id;
+    const ProgramOutput out = runProgram({sbatch, "--parsable", after, (folder / "import.sh").string()});
+    plan.importJob = parsableId(out.out);
+    if (out.status != 0 || plan.importJob.empty()) {
+        cancelSubmitted();
+        throw ClusterError("sbatch refused the import job: " + firstLine(out.err.empty() ? out.out : out.err));
+    }
+    plan.submittedAt = utcStamp("%Y-%m-%dT%H:%M:%SZ");
+    writeSubmission(plan);
+}
+
+SlurmPlan loadSlurmPlan(const std::string& folderPath)
+{
+    const fs::path folder = fs::absolute(folderPath);
+    const fs::path planPath = folder / "plan.json";
+    const std::string text = readText(planPath);
+    if (text.empty())
+        throw ClusterError("'" + folder.string() + "' is not a Traveller Slurm run folder (no plan.json)");
+    SlurmPlan plan;
+    try {
+        const json j = json::parse(text);
+        if (j.value("format", 0) != 1)
+            throw ClusterError("'" + planPath.string() + "' was written by another Traveller (format " +
+                               std::to_string(j.value("format", 0)) + ")");
+        plan.id = j.at("id").get<std::string>();
+        plan.sweep = j.at("sweep").get<std::string>();
+        plan.folder = folder.string();
+        const json& o = j.at("options");
+        plan.options.partition = o.value("partition", "");
+        plan.options.maxParallel = o.value("max_parallel", 0);
+        plan.options.time = o.value("time", "");
+        plan.options.cpusPerTask = o.value("cpus_per_task", 1);
+        plan.options.gpusPerTask = o.value("gpus_per_task", 0);
+        plan.options.checkpointEvery = o.value("checkpoint_every", 0);
+        plan.options.chainEpochs = o.value("chain_epochs", true);
+        plan.options.library = o.value("library", "");
+        plan.options.dataDir = o.value("data_dir", "");
+        plan.options.program = o.value("program", "");
+        plan.options.programVersion = o.value("program_version", "");
+        plan.options.runFolder = plan.folder;
+        for (const auto& r : j.at("runs")) {
+            PlannedRun run;
+            run.index = r.at("index").get<std::size_t>();
+            run.name = r.value("name", "");
+            run.label = r.value("label", "");
+            run.continues = r.value("continues", -1);
+            if (run.index != plan.runs.size())
+                throw ClusterError("'" + planPath.string() + "' lists its runs out of order");
+            plan.runs.push_back(std::move(run));
+        }
+        plan.levels = j.at("levels").get<std::vector<std::vector<int>>>();
+        for (const auto& level : plan.levels)
+            for (int r : level)
+                if (r >= static_cast<int>(plan.runs.size()))
+                    throw ClusterError("'" + planPath.string() + "' names run " + std::to_string(r) +
+                                       " in a level but has only " + std::to_string(plan.runs.size()));
+    } catch (const ClusterError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw ClusterError("'" + planPath.string() + "' is damaged: " + e.what());
+    }
+    // Each run's config is its own folder's (what the task trains).
+    for (auto& run : plan.runs) {
+        const std::string yaml = readText(fs::path(taskFolder(plan, run.index)) / "config.yaml");
+        if (!yaml.empty())
+            run.config = parseExperimentYaml(yaml, taskFolder(plan, run.index) + "/config.yaml");
+    }
+    const std::string submission = readText(folder / "submission.json");
+    if (!submission.empty()) {
+        try {
+            const json s = json::parse(submission);
+            plan.arrayJobs = s.value("arrays", std::vector<std::string>{});
+            plan.importJob = s.value("import", "");
+            plan.submittedAt = s.value("submitted_at", "");
+        } catch (const std::exception& e) {
+            throw ClusterError("'" + (folder / "submission.json").string() + "' is damaged: " + e.what());
+        }
+    }
+    return plan;
+}
+
+std::string latestSlurmFolder(const std::string& library)
+{
+    const fs::path root = fs::path(library) / "slurm";
+    std::error_code ec;
+    std::string best;
+    fs::file_time_type bestTime{};
+    for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+        const fs::path plan = it->path() / "plan.json";
+        std::error_code e2;
+        if (!fs::is_regular_file(plan, e2))
+            continue;
+        const auto t = fs::last_write_time(plan, e2);
+        if (!e2 && (best.empty() || t > bestTime)) {
+            best = it->path().string();
+            bestTime = t;
+        }
+    }
+    return best;
+}
+
+// ---- An array task ----------------------------------------------------------
+
+TaskOutcome runSlurmTask(const std::string& folder, std::size_t level, std::size_t chain, int threads,
+                         const std::string& attempt, TrainingObserver& observer, RunControl& control)
+{
+    const SlurmPlan plan = loadSlurmPlan(folder);
+    if (level >= plan.levels.size() || chain >= plan.levels[level].size() || plan.levels[level][chain] < 0)
+        throw ClusterError("the plan in '" + plan.folder + "' has no task " + std::to_string(chain) + " at level " +
+                           std::to_string(level));
+    const PlannedRun& planned = plan.runs[static_cast<std::size_t>(plan.levels[level][chain])];
+    TaskOutcome outcome;
+    outcome.run = planned.index;
+    RunFolder record(taskFolder(plan, planned.index), taskName(planned));
+    const std::string where = attempt + " on " + hostName();
+
+    StoredRun state = record.stored();
+    if (state.status == kStatusRunning) {
+        // Only one attempt of an array task runs at a time: this state was
+        // left by one that was cut off (preempted, requeued, its node lost).
+        record.markInterrupted("an earlier attempt was cut off at epoch " + std::to_string(state.epochsDone) +
+                               " (requeued)");
+        record.logAttempt(where + ": the earlier attempt was cut off after epoch " +
+                          std::to_string(state.epochsDone) + "; resuming from the checkpoint at epoch " +
+                          std::to_string(state.checkpointEpoch));
+        state = record.stored();
+    }
+    if (state.status == "finished" || state.status == "diverged") {
+        record.logAttempt(where + ": already " + state.status + ", nothing to train");
+        outcome.alreadyDone = true;
+        outcome.result.status = state.status == "finished" ? RunStatus::Finished : RunStatus::Diverged;
+        outcome.result.epochsDone = state.epochsDone;
+        outcome.result.perplexity = state.perplexity;
+        outcome.result.message = state.message;
+        return outcome;
+    }
+    // The chain's shorter run, when it trained to its end, is this run's start.
+    if (state.epochsDone == 0 && state.checkpointEpoch == 0 && planned.continues >= 0) {
+        const PlannedRun& before = plan.runs[static_cast<std::size_t>(planned.continues)];
+        RunFolder shorter(taskFolder(plan, before.index), taskName(before));
+        const StoredRun s = shorter.stored();
+        if (s.status == "finished" && s.epochsDone > 0 && s.epochsDone < state.epochs) {
+            record.continueFrom(shorter, s.epochsDone);
+            record.logAttempt(where + ": continues " + shorter.what() + " from its epoch " +
+                              std::to_string(s.epochsDone));
+        } else {
+            record.logAttempt(where + ": " + shorter.what() + " is " + s.status +
+                              ", so this run trains from the start on its own");
+        }
+    }
+    RecordOptions options;
+    options.dataDir = plan.options.dataDir;
+    options.programVersion = plan.options.programVersion;
+    options.checkpointEvery = plan.options.checkpointEvery;
+    options.threads = threads;
+    options.missingCheckpoint = MissingCheckpoint::StartOver;
+    if (plan.options.gpusPerTask > 0)
+        options.device = "cuda:0";
+    record.logAttempt(where + " (pid " + std::to_string(static_cast<long>(getpid())) + "): training from epoch " +
+                      std::to_string(record.stored().checkpointEpoch + 1) +
+                      (threads > 0 ? " on " + std::to_string(threads) + " thread(s)" : ""));
+    try {
+        outcome.result = trainRecord(record, options, observer, control);
+    } catch (const std::exception& e) {
+        record.logAttempt(where + ": failed: " + e.what());
+        throw;
+    }
+    record.logAttempt(where + ": " + toString(outcome.result.status) + " at epoch " +
+                      std::to_string(outcome.result.epochsDone) +
+                      (outcome.result.message.empty() ? "" : " (" + outcome.result.message + ")"));
+    return outcome;
+}
+
+// ---- Status -----------------------------------------------------------------
+
+std::string taskWord(const TaskStatus& t)
+{
+    if (t.scheduler == "PENDING" || t.scheduler == "REQUEUED" || t.scheduler == "CONFIGURING")
+        return "pending";
+    if (t.scheduler == "RUNNING" || t.scheduler == "COMPLETING")
+        return "running";
+    if (t.state == "queued")
+        return t.scheduler.empty() ? "not started" : "cancelled";
+    if (t.state == kStatusRunning)
+        return t.scheduler.empty() || t.scheduler == "CANCELLED" || t.scheduler == "TIMEOUT" ||
+                       t.scheduler == "NODE_FAIL" || t.scheduler == "PREEMPTED" || t.scheduler == "OUT_OF_MEMORY"
+                   ? "interrupted"
+                   : "running";
+    return t.state;
+}
+
+SweepStatus slurmSweepStatus(const std::string& folder, RunStore* library)
+{
+    SweepStatus status;
+    status.plan = loadSlurmPlan(folder);
+    const SlurmPlan& plan = status.plan;
+    // "<array>_<task>" -> run index
+    std::map<std::string, std::size_t> jobOf;
+    std::vector<std::string> jobName(plan.runs.size());
+    for (std::size_t level = 0; level < plan.levels.size() && level < plan.arrayJobs.size(); ++level)
+        for (std::size_t c = 0; c < plan.levels[level].size(); ++c)
+            if (plan.levels[level][c] >= 0) {
+                const std::string job = plan.arrayJobs[level] + "_" + std::to_string(c);
+                jobOf[job] = static_cast<std::size_t>(plan.levels[level][c]);
+                jobName[static_cast<std::size_t>(plan.levels[level][c])] = job;
+            }
+    std::map<std::size_t, std::pair<std::string, std::string>> scheduler;  // run -> state, reason
+    if (!plan.arrayJobs.empty()) {
+        if (findOnPath("squeue").empty()) {
+            status.schedulerNote = "squeue is not on the PATH: states come from the run folders only";
+        } else {
+            const ProgramOutput q = runProgram({"squeue", "-h", "-r", "-o", "%i|%T|%r"});
+            if (q.status != 0) {
+                status.schedulerNote = "squeue: " + firstLine(q.err);
+            } else {
+                std::istringstream lines(q.out);
+                std::string line;
+                while (std::getline(lines, line)) {
+                    std::istringstream fields(line);
+                    std::string id, state, reason;
+                    std::getline(fields, id, '|');
+                    std::getline(fields, state, '|');
+                    std::getline(fields, reason);
+                    if (const auto it = jobOf.find(id); it != jobOf.end())
+                        scheduler[it->second] = {state, reason == "None" ? "" : reason};
+                    if (id == plan.importJob)
+                        status.importState = state + (reason.empty() || reason == "None" ? "" : " (" + reason + ")");
+                }
+            }
+            // Ended tasks: sacct knows them when accounting is on.
+            std::string ids;
+            for (const auto& id : plan.arrayJobs)
+                ids += (ids.empty() ? "" : ",") + id;
+            const ProgramOutput a = runProgram({"sacct", "-n", "-P", "-X", "-j", ids, "-o", "JobID,State"});
+            if (a.status == 0) {
+                std::istringstream lines(a.out);
+                std::string line;
+                while (std::getline(lines, line)) {
+                    const auto bar = line.find('|');
+                    if (bar == std::string::npos)
+                        continue;
+                    const std::string id = line.substr(0, bar);
+                    std::string state = line.substr(bar + 1);
+                    state = state.substr(0, state.find(' '));  // "CANCELLED by 0"
+                    if (const auto it = jobOf.find(id); it != jobOf.end() && !scheduler.count(it->second))
+                        scheduler[it->second] = {state, ""};
+                }
+            } else if (status.schedulerNote.empty()) {
+                status.schedulerNote = "sacct: " + firstLine(a.err.empty() ? a.out : a.err) +
+                                       " (ended tasks are read from their run folders)";
+            }
+        }
+    }
+    for (const auto& run : plan.runs) {
+        TaskStatus t;
+        t.run = run.index;
+        t.name = run.name;
+        t.label = run.label;
+        t.job = jobName[run.index];
+        if (const auto it = scheduler.find(run.index); it != scheduler.end()) {
+            t.scheduler = it->second.first;
+            t.reason = it->second.second;
+        }
+        RunFolder record(taskFolder(plan, run.index), taskName(run));
+        try {
+            const StoredRun s = record.stored();
+            t.state = s.status;
+            t.epochsDone = s.epochsDone;
+            t.epochs = s.epochs;
+            t.perplexity = s.perplexity;
+            t.message = s.message;
+        } catch (const std::exception& e) {
+            t.state = "failed";
+            t.message = e.what();
+        }
+        for (const auto& line : record.attempts())
+            if (line.find("): training from epoch") != std::string::npos)
+                ++t.attempts;
+        if (library)
+            t.importedAs = library->importedFrom(plan.id + "/" + std::to_string(run.index));
+        ++status.counts[taskWord(t)];
+        status.tasks.push_back(std::move(t));
+    }
+    return status;
+}
+
+// ---- Import -----------------------------------------------------------------
+
+ImportReport importRunFolder(RunStore& store, const std::string& folder, bool allEnded)
+{
+    const SlurmPlan plan = loadSlurmPlan(folder);
+    ImportReport report;
+    for (const auto& run : plan.runs) {
+        RunFolder record(taskFolder(plan, run.index), taskName(run));
+        if (!record.exists()) {
+            report.skipped.emplace_back(run.index, "no run folder");
+            continue;
+        }
+        StoredRun state;
+        try {
+            state = record.stored();
+        } catch (const std::exception& e) {
+            report.skipped.emplace_back(run.index, e.what());
+            continue;
+        }
+        if (state.status == "queued") {
+            report.skipped.emplace_back(run.index, "not started");
+            continue;
+        }
+        if (state.status == kStatusRunning) {
+            if (!allEnded) {
+                report.skipped.emplace_back(run.index, "still running");
+                continue;
+            }
+            // Every task has ended (the import job runs afterany): this one
+            // was cut off without a word (SIGKILL, its node lost).
+            state.status = kStatusInterrupted;
+            state.message = "its array task ended without recording why (killed, or its node was lost); "
+                            "resume it with `traveller-cli runs resume`";
+        }
+        const std::string source = plan.id + "/" + std::to_string(run.index);
+        const auto epochs = record.epochs();
+        const std::int64_t existing = store.importedFrom(source);
+        if (existing != 0) {
+            const StoredRun old = store.run(existing);
+            const int done = epochs.empty() ? 0 : epochs.back().epoch;
+            if (old.status == state.status && old.epochsDone == done && old.message == state.message) {
+                report.already.emplace_back(run.index, existing);
+                continue;
+            }
+        }
+        ImportedRun imported;
+        imported.run.config = parseExperimentYaml(state.configYaml, record.folder() + "/config.yaml");
+        imported.run.name = state.name.empty() ? run.name : state.name;
+        imported.run.sweep = plan.sweep;
+        imported.run.label = run.label;
+        imported.run.programVersion = plan.options.programVersion;
+        imported.source = source;
+        imported.state = state;
+        imported.epochs = epochs;
+        std::error_code ec;
+        const bool haveCheckpoint = fs::is_regular_file(record.checkpointPath(), ec);
+        if (!haveCheckpoint)
+            imported.state.checkpointEpoch = 0;
+        const std::int64_t id = store.importRun(imported, existing);
+        if (existing != 0)
+            fs::remove(store.checkpointPath(existing), ec);
+        if (haveCheckpoint) {
+            const std::string target = store.checkpointPath(id);
+            fs::create_directories(fs::path(target).parent_path(), ec);
+            fs::copy_file(record.checkpointPath(), target + ".tmp", fs::copy_options::overwrite_existing, ec);
+            if (!ec)
+                fs::rename(target + ".tmp", target, ec);
+            if (ec)
+                store.setCheckpointEpoch(id, 0);  // the run stays; its weights did not come along
+        }
+        report.imported.emplace_back(run.index, id);
+    }
+    return report;
+}
+
+} // namespace traveller
