@@ -27,6 +27,11 @@ namespace traveller::config {
     throw ConfigError(key, line, column, what);
 }
 
+[[noreturn]] inline void fail(const std::string& key, int line, int column, const Message& what)
+{
+    throw ConfigError(key, line, column, what);
+}
+
 inline long long parseInt(const std::string& text, const std::string& key, int line, int column, long long lo,
                           long long hi)
 {
@@ -34,10 +39,9 @@ inline long long parseInt(const std::string& text, const std::string& key, int l
     char* end = nullptr;
     const long long value = std::strtoll(text.c_str(), &end, 10);
     if (text.empty() || end == text.c_str() || *end != '\0' || errno == ERANGE)
-        fail(key, line, column, "expected an integer, got '" + text + "'");
+        fail(key, line, column, message("config.integer", {text}));
     if (value < lo || value > hi)
-        fail(key, line, column,
-             "must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " + text);
+        fail(key, line, column, message("config.int_range", {std::to_string(lo), std::to_string(hi), text}));
     return value;
 }
 
@@ -48,13 +52,16 @@ inline double parseFloat(const std::string& text, const std::string& key, int li
     char* end = nullptr;
     const double value = std::strtod(text.c_str(), &end);
     if (text.empty() || end == text.c_str() || *end != '\0' || errno == ERANGE || !std::isfinite(value))
-        fail(key, line, column, "expected a number, got '" + text + "'");
+        fail(key, line, column, message("config.number", {text}));
     if (value < lo || (!loInclusive && value == lo) || value > hi) {
-        std::ostringstream range;
-        range << (loInclusive ? "at least " : "greater than ") << lo;
+        std::ostringstream low, high;
+        low << lo;
+        high << hi;
         if (hi < std::numeric_limits<double>::max())
-            range << " and at most " << hi;
-        fail(key, line, column, "must be " + range.str() + ", got " + text);
+            fail(key, line, column,
+                 message(loInclusive ? "config.at_least_at_most" : "config.greater_than_at_most",
+                         {low.str(), high.str(), text}));
+        fail(key, line, column, message(loInclusive ? "config.at_least" : "config.greater_than", {low.str(), text}));
     }
     return value;
 }
@@ -116,7 +123,7 @@ struct Fields {
         return {{std::move(key), "string", def.empty() ? "\"\"" : def, std::move(help)},
                 [ref, allowEmpty](Config& c, const std::string& t, const std::string& k, int l, int col) {
                     if (!allowEmpty && t.empty())
-                        fail(k, l, col, "must not be empty");
+                        fail(k, l, col, message("config.not_empty"));
                     ref(c) = t;
                 },
                 [ref](const Config& c) { return cref(ref, c); }};
@@ -132,7 +139,7 @@ struct Fields {
                     else if (t == "false")
                         ref(c) = false;
                     else
-                        fail(k, l, col, "expected true or false, got '" + t + "'");
+                        fail(k, l, col, message("config.boolean", {t}));
                 },
                 [ref](const Config& c) { return std::string(cref(ref, c) ? "true" : "false"); }};
     }
@@ -155,7 +162,7 @@ struct Fields {
                             ref(c) = value;
                             return;
                         }
-                    fail(k, l, col, "expected one of " + type + ", got '" + t + "'");
+                    fail(k, l, col, message("config.one_of", {type, t}));
                 },
                 [choices, ref](const Config& c) {
                     for (const auto& [name, value] : choices)
@@ -221,7 +228,7 @@ void setValue(const std::vector<Field<Config>>& fields, Config& config, const st
         std::string all;
         for (const auto& f : fields)
             all += (all.empty() ? "" : ", ") + f.info.key;
-        fail(key, line, column, "unknown key; known keys: " + all);
+        fail(key, line, column, message("config.unknown_key_known", {all}));
     }
     std::string text = valueText;
     if (text.size() >= 2 && ((text.front() == '"' && text.back() == '"') || (text.front() == '\'' && text.back() == '\'')))
@@ -234,7 +241,7 @@ std::string value(const std::vector<Field<Config>>& fields, const Config& config
 {
     const Field<Config>* field = findField(fields, key);
     if (!field)
-        throw ConfigError(key, 0, 0, "unknown key");
+        throw ConfigError(key, 0, 0, message("config.unknown_key"));
     return field->get(config);
 }
 
@@ -242,7 +249,7 @@ inline std::string readFile(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw ConfigError("", 0, 0, "cannot open experiment file", path);
+        throw ConfigError("", 0, 0, message("config.cannot_open_experiment"), path);
     std::stringstream buffer;
     buffer << in.rdbuf();
     return buffer.str();

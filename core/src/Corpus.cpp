@@ -78,7 +78,7 @@ std::vector<std::string> readCleanLines(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw CorpusError(path, "cannot open the corpus file");
+        throw CorpusError(path, message("corpus.cannot_open"));
     std::vector<std::string> lines;
     std::string line;
     while (std::getline(in, line))
@@ -230,8 +230,7 @@ private:
     }
     [[noreturn]] void fail(std::uint64_t at, const std::string& what) const
     {
-        throw CorpusError(path_, "is not UTF-8 text: " + what + " at byte offset " + std::to_string(at) +
-                                     "; a corpus must be a UTF-8 text file");
+        throw CorpusError(path_, message("corpus.not_utf8", {what, std::to_string(at)}));
     }
 
     std::string path_;
@@ -423,7 +422,7 @@ Corpus loadCorpus(const DataConfig& data, const std::string& dataDir)
     }
     std::ifstream in(corpus.path, std::ios::binary);
     if (!in)
-        throw CorpusError(corpus.path, "cannot open the corpus file");
+        throw CorpusError(corpus.path, message("corpus.cannot_open"));
     // Streamed in chunks: the whole text is counted for the vocabulary (as the
     // book does) but only the first max_tokens tokens are kept.
     const std::uint64_t heldout = data.heldout > 0 ? static_cast<std::uint64_t>(data.heldout) : 0;
@@ -442,8 +441,7 @@ Corpus loadCorpus(const DataConfig& data, const std::string& dataDir)
             break;
         bytes += n;
         if (bytes > kMaxCorpusBytes)
-            throw CorpusError(corpus.path, "is larger than " + std::to_string(kMaxCorpusBytes >> 30) +
-                                               " GiB; a corpus is read whole for its vocabulary, so give a smaller file");
+            throw CorpusError(corpus.path, message("corpus.too_large", {std::to_string(kMaxCorpusBytes >> 30)}));
         for (std::size_t i = 0; i < n; ++i) {
             char32_t c;
             if (!decoder.feed(static_cast<unsigned char>(chunk[i]), c))
@@ -457,16 +455,12 @@ Corpus loadCorpus(const DataConfig& data, const std::string& dataDir)
         }
     }
     if (in.bad())
-        throw CorpusError(corpus.path, "cannot read the corpus file");
+        throw CorpusError(corpus.path, message("corpus.cannot_read"));
     decoder.finish();
     tokenizer.finish();
     if (counter.total() < 2)
         throw CorpusError(corpus.path,
-                          data.normalize == Normalize::Book
-                              ? "holds fewer than two tokens after cleaning (the book's cleaning keeps the letters "
-                                "a-z only; set data.normalize: unicode for text in other scripts); it cannot train a "
-                                "model"
-                              : "holds fewer than two tokens; it cannot train a model");
+                          message(data.normalize == Normalize::Book ? "corpus.too_few_book" : "corpus.too_few"));
     // Slots -> ids of the frequency-ordered vocabulary.
     corpus.vocab = Vocab::fromCounts(counter.counts());
     std::vector<std::int64_t> idOfSlot;
@@ -483,9 +477,9 @@ Corpus loadCorpus(const DataConfig& data, const std::string& dataDir)
         const std::uint64_t train = data.maxTokens > 0 ? std::min<std::uint64_t>(total, static_cast<std::uint64_t>(data.maxTokens))
                                                        : (total > heldout ? total - heldout : 0);
         if (total - train < 2 || train < 2)
-            throw CorpusError(corpus.path, "has " + std::to_string(total) + " tokens: too few to hold out " +
-                                               std::to_string(heldout) + " (data.heldout) after " +
-                                               std::to_string(train) + " training tokens");
+            throw CorpusError(corpus.path, message("corpus.heldout_too_big", {std::to_string(total),
+                                                                             std::to_string(heldout),
+                                                                             std::to_string(train)}));
         corpus.heldout.assign(corpus.ids.begin() + static_cast<std::ptrdiff_t>(train), corpus.ids.end());
         corpus.ids.resize(train);
     }

@@ -73,7 +73,7 @@ std::string sha1OfFile(const std::string& path)
 {
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (!f)
-        throw CorpusError(path, "cannot be read");
+        throw CorpusError(path, message("corpus.unreadable"));
     const std::string hex = sha1OfFileImpl(f);
     std::fclose(f);
     return hex;
@@ -83,18 +83,14 @@ std::string requireDataFile(DataFile file, const std::string& dataDir)
 {
     const DataFileInfo& info = dataFileInfo(file);
     const std::string path = (fs::path(dataDir) / info.relativePath).string();
-    const std::string remedy =
-        "; run `traveller-cli fetch-data` to download it, or point --data-dir / TRAVELLER_DATA_DIR at a folder "
-        "holding " + info.relativePath;
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
-        throw CorpusError(path, "missing (expected SHA-1 " + info.acceptedSha1.front() + ")" + remedy);
+        throw CorpusError(path, message("corpus.missing", {info.acceptedSha1.front(), info.relativePath}));
     const std::string actual = sha1OfFile(path);
     for (const auto& good : info.acceptedSha1)
         if (actual == good)
             return path;
-    throw CorpusError(path, "SHA-1 is " + actual + ", expected " + info.acceptedSha1.front() +
-                                " (the file is truncated, corrupt or a different text)" + remedy);
+    throw CorpusError(path, message("corpus.wrong_sha1", {actual, info.acceptedSha1.front(), info.relativePath}));
 }
 
 namespace {
@@ -168,7 +164,7 @@ void download(const std::string& url, const std::string& download, const std::st
     if (rc != CURLE_OK || !closed) {
         fs::remove(download, ec);
         const std::string why = rc != CURLE_OK ? (*error ? error : curl_easy_strerror(rc)) : "cannot write the file";
-        throw CorpusError(target, "download of " + url + " failed (" + why + "); nothing was changed");
+        throw CorpusError(target, message("corpus.download_failed", {url, why}));
     }
 }
 
@@ -243,8 +239,7 @@ void fetchDataFile(DataFile file, const std::string& dataDir, const FetchControl
     const std::string got = sha1OfFile(downloaded);
     if (got != info.urlSha1) {
         fs::remove(downloaded, ec);
-        throw CorpusError(target.string(), "download of " + url + " has SHA-1 " + got + ", expected " +
-                                               info.urlSha1 + "; nothing was changed");
+        throw CorpusError(target.string(), message("corpus.download_sha1", {url, got, info.urlSha1}));
     }
     std::string ready = downloaded;
     if (!info.archiveMember.empty()) {

@@ -28,13 +28,30 @@ ConfigError::ConfigError(std::string key, int line, int column, std::string deta
 {
 }
 
+ConfigError::ConfigError(std::string key, int line, int column, const Message& detail, std::string source)
+    : Error(describe(source, key, line, column, detail.text()), detail),
+      key_(std::move(key)),
+      line_(line),
+      column_(column),
+      detail_(detail.text()),
+      source_(std::move(source))
+{
+}
+
 ConfigError ConfigError::inSource(const std::string& source) const
 {
+    if (!message().code.empty())
+        return ConfigError(key_, line_, column_, message(), source);
     return ConfigError(key_, line_, column_, detail_, source);
 }
 
 CorpusError::CorpusError(std::string path, const std::string& what)
     : Error(path + ": " + what), path_(std::move(path))
+{
+}
+
+CorpusError::CorpusError(std::string path, const Message& what)
+    : Error(path + ": " + what.text(), what), path_(std::move(path))
 {
 }
 

@@ -197,7 +197,7 @@ std::pair<std::string, std::string> splitSetting(const std::string& keyEqualsVal
 {
     const auto eq = keyEqualsValue.find('=');
     if (eq == std::string::npos || eq == 0)
-        throw ConfigError("", 0, 0, "--set expects KEY=VALUE, got '" + keyEqualsValue + "'");
+        throw ConfigError("", 0, 0, message("config.set_syntax", {keyEqualsValue}));
     return {keyEqualsValue.substr(0, eq), keyEqualsValue.substr(eq + 1)};
 }
 
@@ -265,7 +265,7 @@ ExperimentConfig parseRoot(const std::string& text)
     try {
         root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
-        throw ConfigError("", e.mark.line + 1, e.mark.column + 1, "malformed YAML: " + e.msg);
+        throw ConfigError("", e.mark.line + 1, e.mark.column + 1, message("config.malformed_yaml", {e.msg}));
     }
     ExperimentConfig cfg;
     if (root.IsNull())
@@ -303,9 +303,9 @@ std::string configValue(const ExperimentConfig& config, const std::string& key)
 void validate(const ExperimentConfig& config)
 {
     if (config.sample.prefix.empty())
-        throw ConfigError("sample.prefix", 0, 0, "must not be empty");
+        throw ConfigError("sample.prefix", 0, 0, message("config.not_empty"));
     if (config.train.device.empty())
-        throw ConfigError("train.device", 0, 0, "must not be empty");
+        throw ConfigError("train.device", 0, 0, message("config.not_empty"));
 }
 
 std::string toYaml(const ExperimentConfig& config)

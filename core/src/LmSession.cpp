@@ -218,19 +218,16 @@ std::string resolveDeviceSpec(const std::string& spec)
     std::string s = spec == "cuda" ? "cuda:0" : spec;
     if (s.rfind("cuda:", 0) != 0 || s.size() == 5 ||
         s.find_first_not_of("0123456789", 5) != std::string::npos)
-        throw DeviceError("unknown device '" + spec + "': use cpu, cuda, cuda:N or auto");
+        throw DeviceError(message("device.unknown", {spec}));
     const long index = std::stol(s.substr(5));
     if (!at::hasCUDA())
-        throw DeviceError("device " + s + " requested, but this LibTorch build has no CUDA support "
-                          "(Debian's libtorch is CPU-only); use --device cpu, or build against a CUDA LibTorch");
+        throw DeviceError(message("device.no_cuda_build", {s}));
     const auto count = static_cast<long>(torch::cuda::device_count());
     if (count == 0)
-        throw DeviceError("device " + s + " requested, but no CUDA GPU is visible (check the driver and "
-                          "CUDA_VISIBLE_DEVICES); use --device cpu");
+        throw DeviceError(message("device.no_gpu", {s}));
     if (index >= count)
-        throw DeviceError("device " + s + " requested, but only " + std::to_string(count) +
-                          " CUDA GPU(s) are visible (cuda:0" + (count > 1 ? "..cuda:" + std::to_string(count - 1) : "") +
-                          ")");
+        throw DeviceError(message("device.index", {s, std::to_string(count),
+                                                   "cuda:0" + (count > 1 ? "..cuda:" + std::to_string(count - 1) : "")}));
     return s;
 }
 
@@ -266,9 +263,7 @@ LmSession::LmSession(const ExperimentConfig& config, const std::string& dataDir)
         // Back-propagation through the whole epoch keeps every time step's
         // activations and logits: say what that costs, refuse beyond a limit.
         if (config.data.sampling != Sampling::Sequential)
-            throw ConfigError("train.detach_state", 0, 0,
-                              "false needs data.sampling: sequential (random batches start from a zero state, "
-                              "so there is nothing to carry)");
+            throw ConfigError("train.detach_state", 0, 0, message("train.detach_random"));
         const std::int64_t steps = impl_->batches->minBatches() * config.data.numSteps;
         const std::int64_t perStep = config.data.batchSize *
                                      (static_cast<std::int64_t>(config.model.hidden) *
@@ -277,11 +272,9 @@ LmSession::LmSession(const ExperimentConfig& config, const std::string& dataDir)
         const double bytes = 4.0 * static_cast<double>(steps) * static_cast<double>(perStep);
         if (bytes > static_cast<double>(kMaxUndetachedBytes))
             throw ConfigError("train.detach_state", 0, 0,
-                              "false keeps the whole epoch's graph: " + std::to_string(steps) + " time steps x " +
-                                  std::to_string(config.data.batchSize) + " streams, about " +
-                                  formatNumber(bytes / (1 << 30), 1) + " GiB, over the limit of " +
-                                  std::to_string(kMaxUndetachedBytes >> 30) +
-                                  " GiB; use fewer data.max_tokens or a smaller model");
+                              message("train.detach_too_big",
+                                      {std::to_string(steps), std::to_string(config.data.batchSize),
+                                       formatNumber(bytes / (1 << 30), 1), std::to_string(kMaxUndetachedBytes >> 30)}));
     }
     // Seed before building the model: its initial weights come from this stream.
     {
@@ -436,16 +429,16 @@ private:
         observer_.onEpoch(stats);
         if (!blownUp)
             return std::nullopt;
-        const std::string what = "perplexity " + formatNumber(result_.perplexity, 1, "NaN") + " exceeds " +
-                                 formatNumber(limit, 0) + ", " +
-                                 std::to_string(static_cast<int>(kDivergedPerplexityFactor)) + " x the vocabulary size";
+        const std::string what = message("train.perplexity_limit",
+                                         {formatNumber(result_.perplexity, 1, "NaN"), formatNumber(limit, 0),
+                                          std::to_string(static_cast<int>(kDivergedPerplexityFactor))})
+                                     .text();
         if (cfg_.train.onDivergence == OnDivergence::Stop)
             return what;
         // train.on_divergence: continue: the run goes on (a NaN or infinite
         // loss still ends it, in the loop); the first blow-up is remembered.
         if (result_.message.empty())
-            result_.message = kBlewUpMark + std::to_string(runEpoch) + ": " + what +
-                              "; training continued (train.on_divergence: continue)";
+            result_.message = message("train.blew_up", {std::to_string(runEpoch), what}).text();
         return std::nullopt;
     }
 
@@ -464,7 +457,7 @@ private:
             params_[i].copy_(lastEpochWeights_[i]);
     }
 
-    std::string learningRate() const override { return "learning rate " + configValue(cfg_, "train.lr"); }
+    std::string learningRate() const override { return message("train.learning_rate", {configValue(cfg_, "train.lr")}).text(); }
     int epochsBefore() const override { return d_.epochsBefore; }
 
     void keepWeights()

@@ -13,6 +13,7 @@
 // epochs, TrainRecordedRun.cpp), for both models alike.
 #pragma once
 
+#include "traveller/core/Messages.h"
 #include "traveller/core/Training.h"
 
 #include <chrono>
@@ -72,8 +73,9 @@ public:
                 if (lossBad || (step->gradNorm && !std::isfinite(*step->gradNorm))) {
                     const double bad = lossBad ? step->meanLoss : *step->gradNorm;
                     diverge(out, epoch,
-                            std::string(lossBad ? "the loss" : "the gradient norm") + " became " +
-                                (std::isnan(bad) ? "NaN" : "infinite"));
+                            message(lossBad ? (std::isnan(bad) ? "train.loss_nan" : "train.loss_inf")
+                                            : (std::isnan(bad) ? "train.grad_nan" : "train.grad_inf"))
+                                .text());
                     break;
                 }
                 totals.lossSum += step->loss;
@@ -140,8 +142,7 @@ private:
     {
         out.status = RunStatus::Diverged;
         out.divergedEpoch = epoch;
-        out.message = "diverged at epoch " + std::to_string(epoch + epochsBefore()) + ": " + what + " (" + learningRate() +
-                      " is too high?)";
+        out.message = message("train.diverged", {std::to_string(epoch + epochsBefore()), what, learningRate()}).text();
     }
 
     RunControl& control_;

@@ -13,6 +13,201 @@
     </message>
 </context>
 <context>
+    <name>traveller::CoreMessages</name>
+    <message>
+        <source>line %1, column %2: %3</source>
+        <translation>第 %1 行第 %2 列：%3</translation>
+    </message>
+    <message>
+        <source>diverged at epoch {0}: {1} ({2} is too high?)</source>
+        <translation>在第 {0} 个迭代周期发散：{1}（{2} 太大？）</translation>
+    </message>
+    <message>
+        <source>the loss became NaN</source>
+        <translation>损失变成了 NaN</translation>
+    </message>
+    <message>
+        <source>the loss became infinite</source>
+        <translation>损失变成了无穷大</translation>
+    </message>
+    <message>
+        <source>the gradient norm became NaN</source>
+        <translation>梯度范数变成了 NaN</translation>
+    </message>
+    <message>
+        <source>the gradient norm became infinite</source>
+        <translation>梯度范数变成了无穷大</translation>
+    </message>
+    <message>
+        <source>learning rate {0}</source>
+        <translation>学习率 {0}</translation>
+    </message>
+    <message>
+        <source>perplexity {0} exceeds {1}, {2} x the vocabulary size</source>
+        <translation>困惑度 {0} 超过 {1}（词表大小的 {2} 倍）</translation>
+    </message>
+    <message>
+        <source>blew up at epoch {0}: {1}; training continued (train.on_divergence: continue)</source>
+        <translation>在第 {0} 个迭代周期发散：{1}；训练继续进行（train.on_divergence: continue）</translation>
+    </message>
+    <message>
+        <source>false needs data.sampling: sequential (random batches start from a zero state, so there is nothing to carry)</source>
+        <translation>为 false 时需要 data.sampling: sequential（随机采样的批量从零状态开始，没有可传递的隐状态）</translation>
+    </message>
+    <message>
+        <source>false keeps the whole epoch&apos;s graph: {0} time steps x {1} streams, about {2} GiB, over the limit of {3} GiB; use fewer data.max_tokens or a smaller model</source>
+        <translation>为 false 时要保留整个迭代周期的计算图：{0} 个时间步 × {1} 个序列，约 {2} GiB，超过上限 {3} GiB；请减小 data.max_tokens 或使用更小的模型</translation>
+    </message>
+    <message>
+        <source>unknown device &apos;{0}&apos;: use cpu, cuda, cuda:N or auto</source>
+        <translation>未知设备“{0}”：请使用 cpu、cuda、cuda:N 或 auto</translation>
+    </message>
+    <message>
+        <source>device {0} requested, but this LibTorch build has no CUDA support (Debian&apos;s libtorch is CPU-only); use --device cpu, or build against a CUDA LibTorch</source>
+        <translation>请求了设备 {0}，但此 LibTorch 构建不支持 CUDA（Debian 的 libtorch 仅支持 CPU）；请使用 --device cpu，或基于支持 CUDA 的 LibTorch 构建</translation>
+    </message>
+    <message>
+        <source>device {0} requested, but no CUDA GPU is visible (check the driver and CUDA_VISIBLE_DEVICES); use --device cpu</source>
+        <translation>请求了设备 {0}，但看不到任何 CUDA GPU（请检查驱动和 CUDA_VISIBLE_DEVICES）；请使用 --device cpu</translation>
+    </message>
+    <message>
+        <source>device {0} requested, but only {1} CUDA GPU(s) are visible ({2})</source>
+        <translation>请求了设备 {0}，但只能看到 {1} 个 CUDA GPU（{2}）</translation>
+    </message>
+    <message>
+        <source>cannot open the corpus file</source>
+        <translation>无法打开语料文件</translation>
+    </message>
+    <message>
+        <source>cannot read the corpus file</source>
+        <translation>无法读取语料文件</translation>
+    </message>
+    <message>
+        <source>cannot be read</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <source>is not UTF-8 text: {0} at byte offset {1}; a corpus must be a UTF-8 text file</source>
+        <translation>不是 UTF-8 文本：在字节偏移 {1} 处{0}；语料必须是 UTF-8 文本文件</translation>
+    </message>
+    <message>
+        <source>is larger than {0} GiB; a corpus is read whole for its vocabulary, so give a smaller file</source>
+        <translation>大于 {0} GiB；为建立词表需要读取整个语料，请换一个更小的文件</translation>
+    </message>
+    <message>
+        <source>holds fewer than two tokens after cleaning (the book&apos;s cleaning keeps the letters a-z only; set data.normalize: unicode for text in other scripts); it cannot train a model</source>
+        <translation>清洗后不足两个词元（书中的清洗只保留字母 a-z；其他文字的文本请设置 data.normalize: unicode）；无法训练模型</translation>
+    </message>
+    <message>
+        <source>holds fewer than two tokens; it cannot train a model</source>
+        <translation>不足两个词元；无法训练模型</translation>
+    </message>
+    <message>
+        <source>has {0} tokens: too few to hold out {1} (data.heldout) after {2} training tokens</source>
+        <translation>只有 {0} 个词元：在 {2} 个训练词元之后不够留出 {1} 个（data.heldout）</translation>
+    </message>
+    <message>
+        <source>{0} tokens cannot fill one batch of {1} x {2} steps; lower data.batch_size or data.num_steps, or raise data.max_tokens</source>
+        <translation>{0} 个词元不够填满一个 {1} × {2} 时间步的批量；请减小 data.batch_size 或 data.num_steps，或增大 data.max_tokens</translation>
+    </message>
+    <message>
+        <source>missing (expected SHA-1 {0}); run `traveller-cli fetch-data` to download it, or point --data-dir / TRAVELLER_DATA_DIR at a folder holding {1}</source>
+        <translation>文件缺失（应有 SHA-1 {0}）；请运行 `traveller-cli fetch-data` 下载，或让 --data-dir / TRAVELLER_DATA_DIR 指向包含 {1} 的文件夹</translation>
+    </message>
+    <message>
+        <source>SHA-1 is {0}, expected {1} (the file is truncated, corrupt or a different text); run `traveller-cli fetch-data` to download it, or point --data-dir / TRAVELLER_DATA_DIR at a folder holding {2}</source>
+        <translation>SHA-1 为 {0}，应为 {1}（文件被截断、损坏或是另一份文本）；请运行 `traveller-cli fetch-data` 下载，或让 --data-dir / TRAVELLER_DATA_DIR 指向包含 {2} 的文件夹</translation>
+    </message>
+    <message>
+        <source>download of {0} failed ({1}); nothing was changed</source>
+        <translation>下载 {0} 失败（{1}）；没有改动任何文件</translation>
+    </message>
+    <message>
+        <source>download of {0} has SHA-1 {1}, expected {2}; nothing was changed</source>
+        <translation>下载的 {0} 的 SHA-1 为 {1}，应为 {2}；没有改动任何文件</translation>
+    </message>
+    <message>
+        <source>cannot open the translation corpus</source>
+        <translation>无法打开翻译语料</translation>
+    </message>
+    <message>
+        <source>holds no &quot;English&lt;TAB&gt;French&quot; lines in its first {0} lines</source>
+        <translation>前 {0} 行中没有“英语&lt;TAB&gt;法语”格式的行</translation>
+    </message>
+    <message>
+        <source>expected an integer, got &apos;{0}&apos;</source>
+        <translation>应为整数，实际为“{0}”</translation>
+    </message>
+    <message>
+        <source>must be between {0} and {1}, got {2}</source>
+        <translation>必须在 {0} 到 {1} 之间，实际为 {2}</translation>
+    </message>
+    <message>
+        <source>expected a number, got &apos;{0}&apos;</source>
+        <translation>应为数字，实际为“{0}”</translation>
+    </message>
+    <message>
+        <source>must be at least {0}, got {1}</source>
+        <translation>必须至少为 {0}，实际为 {1}</translation>
+    </message>
+    <message>
+        <source>must be greater than {0}, got {1}</source>
+        <translation>必须大于 {0}，实际为 {1}</translation>
+    </message>
+    <message>
+        <source>must be at least {0} and at most {1}, got {2}</source>
+        <translation>必须至少为 {0} 且至多为 {1}，实际为 {2}</translation>
+    </message>
+    <message>
+        <source>must be greater than {0} and at most {1}, got {2}</source>
+        <translation>必须大于 {0} 且至多为 {1}，实际为 {2}</translation>
+    </message>
+    <message>
+        <source>expected true or false, got &apos;{0}&apos;</source>
+        <translation>应为 true 或 false，实际为“{0}”</translation>
+    </message>
+    <message>
+        <source>expected one of {0}, got &apos;{1}&apos;</source>
+        <translation>应为 {0} 之一，实际为“{1}”</translation>
+    </message>
+    <message>
+        <source>unknown key; known keys: {0}</source>
+        <translation>未知的键；已知的键：{0}</translation>
+    </message>
+    <message>
+        <source>unknown key</source>
+        <translation>未知的键</translation>
+    </message>
+    <message>
+        <source>must not be empty</source>
+        <translation>不能为空</translation>
+    </message>
+    <message>
+        <source>malformed YAML: {0}</source>
+        <translation>YAML 格式错误：{0}</translation>
+    </message>
+    <message>
+        <source>cannot open experiment file</source>
+        <translation>无法打开实验文件</translation>
+    </message>
+    <message>
+        <source>cannot open sweep file</source>
+        <translation>无法打开扫描文件</translation>
+    </message>
+    <message>
+        <source>expected a single value</source>
+        <translation>应为单个值</translation>
+    </message>
+    <message>
+        <source>--set expects KEY=VALUE, got &apos;{0}&apos;</source>
+        <translation>--set 需要 KEY=VALUE 形式，实际为“{0}”</translation>
+    </message>
+    <message>
+        <source>unknown cell &apos;{0}&apos; (known: {1})</source>
+        <translation>未知的单元“{0}”（已知：{1}）</translation>
+    </message>
+</context>
+<context>
     <name>traveller::ui::AttentionHeatmap</name>
     <message>
         <source>Attention weights appear here for a translation by the attention decoder.</source>
@@ -1749,10 +1944,57 @@ Open puts this model in the Translate tab, to translate with again.</source>
     </message>
 </context>
 <context>
+    <name>traveller::ui::Status</name>
+    <message>
+        <source>planned</source>
+        <translation>计划中</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>diverged</source>
+        <translation>已发散</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>not started</source>
+        <translation>未开始</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
     <name>traveller::ui::SweepResults</name>
     <message>
         <source>Filter: text in any column (e.g. diverged, 0.1)</source>
-        <translation>筛选：任意列中的文本（如 diverged、0.1）</translation>
+        <translation>筛选：任意列中的文本（如 已发散、0.1）</translation>
     </message>
     <message>
         <source>Select runs to compare their curves; click a header to sort</source>
@@ -2090,6 +2332,128 @@ grid:
     <message>
         <source>Could not write the report</source>
         <translation>无法写入报告</translation>
+    </message>
+    <message>
+        <source>Submit to Slurm</source>
+        <translation>提交到 Slurm</translation>
+    </message>
+    <message>
+        <source>the cluster&apos;s default</source>
+        <translation>集群默认值</translation>
+    </message>
+    <message>
+        <source>the partition&apos;s limit, e.g. 2:00:00</source>
+        <translation>分区的时限，例如 2:00:00</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>&lt;library&gt;/slurm/… (every node must see it)</source>
+        <translation>&lt;运行库&gt;/slurm/…（每个节点都必须能访问）</translation>
+    </message>
+    <message>
+        <source>Partition:</source>
+        <translation>分区：</translation>
+    </message>
+    <message>
+        <source>Time limit per run:</source>
+        <translation>每个运行的时限：</translation>
+    </message>
+    <message>
+        <source>CPUs per run:</source>
+        <translation>每个运行的 CPU 数：</translation>
+    </message>
+    <message>
+        <source>GPUs per run:</source>
+        <translation>每个运行的 GPU 数：</translation>
+    </message>
+    <message>
+        <source>Runs at once (per epoch level):</source>
+        <translation>同时运行数（每个迭代周期层级）：</translation>
+    </message>
+    <message>
+        <source>Run folder:</source>
+        <translation>运行文件夹：</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n run(s), one array task each. Each task writes only its own folder; an import job copies the runs into the run library when all have ended. A requeued task resumes from its checkpoint.</source>
+        <translation>
+            <numerusform>%n 个运行，每个对应一个数组任务。每个任务只写自己的文件夹；全部结束后，导入作业把这些运行复制到运行库。重新排队的任务会从检查点继续。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>Submit to Slurm…</source>
+        <translation>提交到 Slurm…</translation>
+    </message>
+    <message>
+        <source>Import ended runs</source>
+        <translation>导入已结束的运行</translation>
+    </message>
+    <message>
+        <source>Copy the cluster runs that have ended into the run library now (the import job does it when every run has ended; importing twice changes nothing)</source>
+        <translation>现在就把集群上已结束的运行复制到运行库（所有运行结束时导入作业也会这样做；重复导入不会改变任何内容）</translation>
+    </message>
+    <message>
+        <source>Cannot submit: traveller-cli is neither beside this program nor on the PATH, and the array tasks run it</source>
+        <translation>无法提交：traveller-cli 既不在本程序旁边，也不在 PATH 中，而数组任务需要运行它</translation>
+    </message>
+    <message>
+        <source>%1: %2 run(s) submitted as job array(s) %3, import job %4; run folder %5</source>
+        <translation>%1：%2 个运行已作为作业数组 %3 提交，导入作业 %4；运行文件夹 %5</translation>
+    </message>
+    <message>
+        <source>. The run library is on a network filesystem (%1): SQLite&apos;s locking is unreliable there; keep other Traveller windows off it while the import job runs</source>
+        <translation>。运行库位于网络文件系统（%1）上：SQLite 的文件锁在那里并不可靠；导入作业运行期间，请勿让其他 Traveller 窗口使用该运行库</translation>
+    </message>
+    <message>
+        <source>Not submitted</source>
+        <translation>未提交</translation>
+    </message>
+    <message>
+        <source>The run folder %1 holds sweep &apos;%2&apos;, not the sweep loaded here</source>
+        <translation>运行文件夹 %1 中是扫描“%2”，不是此处加载的扫描</translation>
+    </message>
+    <message>
+        <source>Cannot follow %1</source>
+        <translation>无法跟踪 %1</translation>
+    </message>
+    <message>
+        <source>Cannot read the cluster sweep: %1</source>
+        <translation>无法读取集群扫描：%1</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 个%2</translation>
+    </message>
+    <message>
+        <source>Slurm: %1; %2 of %3 imported into the library</source>
+        <translation>Slurm：%1；%3 个中已有 %2 个导入运行库</translation>
+    </message>
+    <message>
+        <source> · import job: %1</source>
+        <translation> · 导入作业：%1</translation>
+    </message>
+    <message>
+        <source>%1 run(s) imported, %2 already in the library, %3 not ended yet</source>
+        <translation>已导入 %1 个运行，%2 个已在运行库中，%3 个尚未结束</translation>
+    </message>
+    <message>
+        <source>Import failed</source>
+        <translation>导入失败</translation>
+    </message>
+    <message>
+        <source>Submit the sweep to a Slurm cluster as job arrays, one task per run; the table follows the tasks and fills in from the imported runs</source>
+        <translation>将扫描作为作业数组提交到 Slurm 集群，每个运行一个任务；表格会跟踪这些任务，并用导入的运行填充</translation>
+    </message>
+    <message>
+        <source>sbatch is not on the PATH: this machine cannot submit to a Slurm cluster</source>
+        <translation>PATH 中没有 sbatch：本机无法向 Slurm 集群提交作业</translation>
     </message>
 </context>
 <context>

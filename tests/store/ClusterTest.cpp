@@ -336,7 +336,7 @@ TEST(SlurmTasks, ARequeuedTaskResumesFromItsCheckpoint)
 
 // The import job runs after every task has ended: a run still marked running
 // then was cut off and comes in as interrupted (resumable here); a plain
-// import leaves it for later.
+// import leaves it for later; runs that never ran come in queued.
 TEST(SlurmImport, ARunLeftRunningIsInterruptedOnlyWhenEveryTaskHasEnded)
 {
     TestLibrary lib;
@@ -359,8 +359,15 @@ TEST(SlurmImport, ARunLeftRunningIsInterruptedOnlyWhenEveryTaskHasEnded)
     EXPECT_EQ(plain.skipped[0].second, "still running");
     EXPECT_EQ(plain.skipped[1].second, "not started");
 
+    // The other three never ran (cancelled): they come in queued, to be resumed.
     ImportReport last = importRunFolder(store, plan.folder, true);
-    ASSERT_EQ(last.imported.size(), 1u);
+    ASSERT_EQ(last.imported.size(), 4u);
+    for (std::size_t i = 1; i < 4; ++i) {
+        const StoredRun never = store.run(last.imported[i].second);
+        EXPECT_EQ(never.status, "queued");
+        EXPECT_EQ(never.epochsDone, 0);
+        EXPECT_NE(never.message.find("never ran"), std::string::npos) << never.message;
+    }
     const StoredRun r = store.run(last.imported[0].second);
     EXPECT_EQ(r.status, kStatusInterrupted);
     EXPECT_EQ(r.epochsDone, 1);

@@ -3,9 +3,13 @@
 // labels and table headers in Chinese (names such as GRU or BLEU aside), the
 // Lab tab's step list from the core's lab texts, and back to English again
 // without a restart; the layout still fits 1024x768.
+#include "traveller/core/Errors.h"
+#include "traveller/core/ExperimentConfig.h"
+#include "traveller/core/Messages.h"
 #include "traveller/ui/LabPanel.h"
 #include "traveller/ui/Language.h"
 #include "traveller/ui/MainWindow.h"
+#include "traveller/ui/SweepsPanel.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -16,6 +20,8 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
 #include <QRegularExpression>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -138,6 +144,83 @@ private Q_SLOTS:
             QCOMPARE(tabs->tabText(i), english[i]);
         QCOMPARE(w.labPanel()->findChild<QPushButton*>("labRunAll")->text(), QString("Run the whole lab"));
         QVERIFY(steps->item(3)->text().contains("Comparison"));
+    }
+
+    // Every message template of the core has a Chinese text keeping its
+    // arguments, and composed core texts (an error's position and key, a
+    // run's divergence naming its learning rate) come out Chinese whole.
+    void coreMessagesAreFormattedInChinese()
+    {
+        QVERIFY(traveller::ui::setLanguage("zh_CN"));
+        for (const auto& t : traveller::messageCatalogue()) {
+            const QString zh = QCoreApplication::translate("traveller::CoreMessages", t.english);
+            QVERIFY2(zh != QString::fromUtf8(t.english) && hasChinese(zh), t.english);
+            for (int n = 0; n < 5; ++n) {
+                const QString arg = QStringLiteral("{%1}").arg(n);
+                QCOMPARE(zh.contains(arg), QString::fromUtf8(t.english).contains(arg));
+            }
+        }
+        try {
+            traveller::parseExperimentYaml("train: {lr: fast}\n", "x.yaml");
+            QFAIL("a bad learning rate was accepted");
+        } catch (const traveller::ConfigError& e) {
+            QCOMPARE(QString::fromStdString(e.message().code), QString("config.number"));
+            QCOMPARE(traveller::ui::coreText(e.what()),
+                     QString::fromUtf8("x.yaml：第 1 行第 13 列：train.lr：应为数字，实际为“fast”"));
+        }
+        const std::string diverged =
+            traveller::message("train.diverged", {"3", traveller::message("train.loss_nan").text(),
+                                                  traveller::message("train.learning_rate", {"10"}).text()})
+                .text();
+        QCOMPARE(traveller::ui::coreText(diverged),
+                 QString::fromUtf8("在第 3 个迭代周期发散：损失变成了 NaN（学习率 10 太大？）"));
+        const std::string corpus = "/data/timemachine.txt: " +
+                                   traveller::message("corpus.missing", {"090b5e7e", "timemachine.txt"}).text();
+        QVERIFY2(traveller::ui::coreText(corpus).startsWith(QString::fromUtf8("/data/timemachine.txt：文件缺失")),
+                 qPrintable(traveller::ui::coreText(corpus)));
+        QCOMPARE(traveller::ui::coreText("something no template made"), QString("something no template made"));
+        QVERIFY(traveller::ui::setLanguage("en"));
+        QCOMPARE(traveller::ui::coreText(diverged), QString::fromStdString(diverged));
+    }
+
+    // In the window: a sweep file's bad value, and learning rate 10 diverging
+    // next to a normal run, are told in Chinese.
+    void coreMessagesInTheWindowAreChinese()
+    {
+        QVERIFY(traveller::ui::setLanguage("zh_CN"));
+        {
+            MainWindow w;
+            w.resize(1024, 768);
+            w.show();
+            w.tabs()->setCurrentWidget(w.sweepsPanel());
+            traveller::ui::SweepsPanel* p = w.sweepsPanel();
+            QVERIFY(!p->loadSweepText("name: x\ngrid:\n  train.lr: [0.1, fast]\n", "bad.yaml"));
+            QVERIFY2(p->message().contains(QString::fromUtf8("应为数字")) &&
+                         p->message().contains(QString::fromUtf8("第 3 行")),
+                     qPrintable(p->message()));
+            QVERIFY(p->loadSweepText("name: two\nbase:\n  model: {arch: rnn, hidden: 16}\n"
+                                     "  train: {epochs: 3, device: cpu}\n  data: {max_tokens: 2000, batch_size: 8}\n"
+                                     "grid:\n  train.lr: [1, 1000]\n",
+                                     "two.yaml"));
+            QSignalSpy done(p, &traveller::ui::SweepsPanel::sweepFinished);
+            QVERIFY(p->start());
+            QVERIFY(done.wait(120000));
+            const QString status = QString::fromUtf8("状态");
+            QStringList words;
+            QString tooltip;
+            for (int row = 0; row < p->visibleRows(); ++row) {
+                words << p->cell(row, status);
+                if (p->cell(row, "train.lr") == "1000") {
+                    const QModelIndex i = p->resultsView()->model()->index(row, p->column(status));
+                    tooltip = i.data(Qt::ToolTipRole).toString();
+                }
+            }
+            words.sort();
+            QCOMPARE(words, (QStringList{QString::fromUtf8("已发散"), QString::fromUtf8("已完成")}));
+            QVERIFY2(tooltip.contains(QString::fromUtf8("迭代周期发散")) && tooltip.contains(QString::fromUtf8("学习率 1000")),
+                     qPrintable(tooltip));
+        }
+        QVERIFY(traveller::ui::setLanguage("en"));
     }
 
     void aWindowMadeInChineseIsChineseFromTheStart()

@@ -3,7 +3,9 @@
 # any text the file lacks as "unfinished", and the count must be 0.
 file(MAKE_DIRECTORY ${WORK})
 configure_file(${TS} ${WORK}/check.ts COPYONLY)
-execute_process(COMMAND ${LUPDATE} -no-obsolete -locations none ${SOURCE}/ui/src ${SOURCE}/ui/include -ts ${WORK}/check.ts
+# The core's message templates (core/src/Messages.cpp) are the window's texts too.
+execute_process(COMMAND ${LUPDATE} -no-obsolete -locations none ${SOURCE}/ui/src ${SOURCE}/ui/include
+                        ${SOURCE}/core/src/Messages.cpp -ts ${WORK}/check.ts
                 OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "lupdate failed (${rc}): ${err}")

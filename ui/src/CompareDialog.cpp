@@ -1,6 +1,7 @@
 #include "traveller/ui/CompareDialog.h"
 
 #include "Format.h"
+#include "traveller/ui/Language.h"
 
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
@@ -102,7 +103,7 @@ CompareDialog::CompareDialog(const std::shared_ptr<RunStore>& store, const QList
         const StoredRun& r = runs_[i];
         const QString key = QStringLiteral("run%1").arg(r.id);
         chart_->addSeries(
-            key, tr("%1 — %2, ppl %3").arg(header(r), QString::fromStdString(r.status), format::number(r.perplexity)),
+            key, tr("%1 — %2, ppl %3").arg(header(r), statusText(QString::fromStdString(r.status)), format::number(r.perplexity)),
             LineChart::Style::Line, format::runColor(r.id));
         chart_->setPoints(key, format::perplexityCurve(epochs[i]));
     }

@@ -1,4 +1,5 @@
 #include "traveller/ui/CorpusBanner.h"
+#include "traveller/ui/Language.h"
 
 #include "traveller/core/DataStore.h"
 
@@ -86,7 +87,7 @@ void CorpusBanner::download()
         try {
             fetchDataFile(DataFile::TimeMachine, dir, control);
         } catch (const std::exception& e) {
-            *error = QString::fromStdString(e.what());
+            *error = coreText(e.what());
         }
     });
     connect(thread_, &QThread::finished, this, [this, error] {

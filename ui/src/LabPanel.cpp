@@ -263,7 +263,7 @@ void LabPanel::fillRuns(const LabStep& step)
     try {
         recorded = labRunsOf(*store, step, mode());
     } catch (const std::exception& e) {
-        message_->say(q(e.what()), true);
+        message_->say(coreText(e.what()), true);
         return;
     }
     int row = 0;
@@ -290,7 +290,7 @@ void LabPanel::addRow(RunStore& store, const QString& label, const StoredRun* ru
     auto* status = cell(blew ? tr("blew up, trained on") : q(labText(run->status, coreLanguage())));
     if (blew || run->status == "diverged" || run->status == "failed")
         status->setForeground(QColor("#b00020"));
-    status->setToolTip(q(run->message));
+    status->setToolTip(coreText(run->message));
     runs_->setItem(row, 1, status);
     runs_->setItem(row, 2, cell(QStringLiteral("%1/%2").arg(run->epochsDone).arg(run->epochs)));
     runs_->setItem(row, 3, cell(format::number(run->perplexity, run->isTranslation() ? 4 : 3)));
@@ -363,7 +363,7 @@ void LabPanel::fillChecks(const LabStep& step)
                 lines << QStringLiteral("<span style=\"color:%1\">%2</span>").arg(colour, text);
             }
         } catch (const std::exception& e) {
-            lines << q(e.what()).toHtmlEscaped();
+            lines << coreText(e.what()).toHtmlEscaped();
         }
     }
     checks_->setText(lines.isEmpty() ? QString() : tr("Against the book: ") + lines.join(QStringLiteral(" · ")));
@@ -382,7 +382,7 @@ void LabPanel::saveNotes()
         store->setLabNote(labSteps()[static_cast<std::size_t>(shownStep_)].id, notes_->toPlainText().toStdString());
         notes_->document()->setModified(false);
     } catch (const std::exception& e) {
-        message_->say(tr("Could not keep the notes: %1").arg(q(e.what())), true);
+        message_->say(tr("Could not keep the notes: %1").arg(coreText(e.what())), true);
     }
 }
 
@@ -500,7 +500,7 @@ bool LabPanel::writeReport(const QString& path, const QString& lang)
         message_->say(tr("Report written: %1").arg(q(written.front())));
         return true;
     } catch (const std::exception& e) {
-        message_->say(tr("Could not write the report: %1").arg(q(e.what())), true);
+        message_->say(tr("Could not write the report: %1").arg(coreText(e.what())), true);
         return false;
     }
 }

@@ -1,4 +1,5 @@
 #include "traveller/ui/LabWorker.h"
+#include "traveller/ui/Language.h"
 
 #include <exception>
 
@@ -19,7 +20,7 @@ void LabWorker::run()
     try {
         runLab(*store_, options_, *this, control_);
     } catch (const std::exception& e) {
-        error = q(e.what());
+        error = coreText(e.what());
     }
     Q_EMIT labFinished(error);
 }

@@ -1,5 +1,11 @@
 #include "traveller/ui/Language.h"
 
+#include <QCoreApplication>
+
+#include "traveller/core/Messages.h"
+
+#include <regex>
+
 #include "traveller/ui/LineChart.h"
 
 #include <QAbstractButton>
@@ -210,6 +216,78 @@ bool setLanguage(const QString& lang)
     for (QWidget* w : QApplication::allWidgets())
         retranslateWidget(w, map);
     return true;
+}
+
+QString statusText(const QString& word)
+{
+    static const char* const kWords[] = {
+        QT_TRANSLATE_NOOP("traveller::ui::Status", "planned"),
+        QT_TRANSLATE_NOOP("traveller::ui::Status", "queued"),
+        QT_TRANSLATE_NOOP("traveller::ui::Status", "running"),
+        QT_TRANSLATE_NOOP("traveller::ui::Status", "finished"),
+        QT_TRANSLATE_NOOP("traveller::ui::Status", "stopped"),
+        QT_TRANSLATE_NOOP("traveller::ui::Status", "diverged"),
+        QT_TRANSLATE_NOOP("traveller::ui::Status", "failed"),
+        QT_TRANSLATE_NOOP("traveller::ui::Status", "interrupted"),
+        QT_TRANSLATE_NOOP("traveller::ui::Status", "pending"),
+        QT_TRANSLATE_NOOP("traveller::ui::Status", "not started"),
+        QT_TRANSLATE_NOOP("traveller::ui::Status", "cancelled"),
+    };
+    for (const char* w : kWords)
+        if (word == QLatin1String(w))
+            return QCoreApplication::translate("traveller::ui::Status", w);
+    return word;
+}
+
+namespace {
+
+QString coreTextIn(const std::string& text, int depth);
+
+// The message `text` is (a whole template), in Chinese; empty when none.
+QString catalogued(const std::string& text, int depth)
+{
+    const std::optional<Message> m = parseMessage(text);
+    if (!m)
+        return {};
+    const MessageTemplate* t = findTemplate(m->code);
+    QString out = QCoreApplication::translate("traveller::CoreMessages", t->english);
+    std::vector<std::string> args;
+    for (const std::string& a : m->args)
+        args.push_back(coreTextIn(a, depth + 1).toStdString());
+    return QString::fromStdString(fillTemplate(out.toStdString(), args));
+}
+
+QString coreTextIn(const std::string& text, int depth)
+{
+    if (depth > 4 || text.empty())
+        return QString::fromStdString(text);
+    if (const QString whole = catalogued(text, depth); !whole.isEmpty())
+        return whole;
+    // "line L, column C: rest" (a ConfigError's position)
+    static const std::regex position(R"(^line (\d+), column (\d+): ([\s\S]*)$)");
+    std::smatch m;
+    if (std::regex_match(text, m, position)) {
+        const QString rest = coreTextIn(m[3].str(), depth + 1);
+        return QCoreApplication::translate("traveller::CoreMessages", "line %1, column %2: %3")
+            .arg(QString::fromStdString(m[1].str()), QString::fromStdString(m[2].str()), rest);
+    }
+    // "<prefix>: rest" (a file, a path, a key): kept, when the rest is a message.
+    for (std::size_t at = text.find(": "); at != std::string::npos; at = text.find(": ", at + 1)) {
+        const std::string rest = text.substr(at + 2);
+        const QString translated = coreTextIn(rest, depth + 1);
+        if (translated != QString::fromStdString(rest))
+            return QString::fromStdString(text.substr(0, at)) + QStringLiteral("：") + translated;
+    }
+    return QString::fromStdString(text);
+}
+
+} // namespace
+
+QString coreText(const std::string& text)
+{
+    if (language() != QLatin1String("zh_CN"))
+        return QString::fromStdString(text);
+    return coreTextIn(text, 0);
 }
 
 } // namespace traveller::ui

@@ -1,4 +1,5 @@
 #include "traveller/ui/LanguageModelPanel.h"
+#include "traveller/ui/Language.h"
 
 #include "traveller/core/Errors.h"
 #include "traveller/core/Training.h"
@@ -230,7 +231,7 @@ bool LanguageModelPanel::loadExperiment(const QString& path)
     } catch (const ConfigError& e) {
         // what() already reads "file: line L, column C: key: detail".
         form_->markKey(QString::fromStdString(e.key()), QString());
-        showMessage(tr("Could not load the experiment: %1").arg(QString::fromStdString(e.what())), true);
+        showMessage(tr("Could not load the experiment: %1").arg(coreText(e.what())), true);
         return false;
     }
 }
@@ -246,7 +247,7 @@ bool LanguageModelPanel::saveExperiment(const QString& path)
         showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
         return true;
     } catch (const Error& e) {
-        showMessage(tr("Could not save: %1").arg(QString::fromStdString(e.what())), true);
+        showMessage(tr("Could not save: %1").arg(coreText(e.what())), true);
         return false;
     }
 }
@@ -290,7 +291,7 @@ int LanguageModelPanel::train()
     try {
         return enqueue(form_->config());
     } catch (const ConfigError& e) {
-        showMessage(tr("Not started: %1").arg(QString::fromStdString(e.what())), true);
+        showMessage(tr("Not started: %1").arg(coreText(e.what())), true);
         return -1;
     }
 }
@@ -370,10 +371,10 @@ void LanguageModelPanel::onFinished(int runId, const RunOutcome& outcome)
     case RunStatus::Diverged:
         perplexityChart_->setLabel(RunQueue::seriesKey(runId),
                                    tr("%1 (diverged at epoch %2)").arg(r.name).arg(outcome.divergedEpoch));
-        showMessage(tr("%1 %2").arg(r.name, outcome.message), true);
+        showMessage(tr("%1 %2").arg(r.name, coreText(outcome.message.toStdString())), true);
         break;
     case RunStatus::Failed:
-        showMessage(tr("%1 failed: %2").arg(r.name, outcome.message), true);
+        showMessage(tr("%1 failed: %2").arg(r.name, coreText(outcome.message.toStdString())), true);
         break;
     }
     // The model's text with its last weights, for every run however it ended.

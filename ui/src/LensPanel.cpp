@@ -1,4 +1,5 @@
 #include "traveller/ui/LensPanel.h"
+#include "traveller/ui/Language.h"
 
 #include "traveller/core/RunExport.h"
 #include "traveller/core/RunRules.h"
@@ -270,7 +271,7 @@ void LensPanel::refreshRuns()
                            QVariant::fromValue<qint64>(r.id));
         }
     } catch (const std::exception& e) {
-        message_->say(tr("Could not read the library: %1").arg(QString::fromStdString(e.what())), true);
+        message_->say(tr("Could not read the library: %1").arg(coreText(e.what())), true);
     }
     const int at = runs_->findData(QVariant::fromValue<qint64>(current));
     if (at >= 0)
@@ -293,7 +294,7 @@ bool LensPanel::inspectRun(qint64 id, const QString& text)
     try {
         run = store->run(id);
     } catch (const std::exception& e) {
-        message_->say(QString::fromStdString(e.what()), true);
+        message_->say(coreText(e.what()), true);
         return false;
     }
     if (const RuleVerdict possible = canGenerate(run); !possible) {
@@ -443,7 +444,7 @@ QString LensPanel::findUnits(int begin, int end)
             choose(layer_, value_, best.front().unit);
         return text;
     } catch (const std::exception& e) {
-        message_->say(QString::fromStdString(e.what()), true);
+        message_->say(coreText(e.what()), true);
         return {};
     }
 }
@@ -519,7 +520,7 @@ bool LensPanel::exportCsv(const QString& path)
         message_->say(tr("Exported %1").arg(QDir::toNativeSeparators(path)));
         return true;
     } catch (const std::exception& e) {
-        message_->say(tr("Could not export: %1").arg(QString::fromStdString(e.what())), true);
+        message_->say(tr("Could not export: %1").arg(coreText(e.what())), true);
         return false;
     }
 }

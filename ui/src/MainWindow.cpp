@@ -240,7 +240,7 @@ void MainWindow::buildTabs()
             languageModel_->showMessage(
                 tr("The settings of run %1 are in the form: change them and Train, or Train them again").arg(id));
         } catch (const std::exception& e) {
-            languageModel_->showMessage(tr("Could not open run %1: %2").arg(id).arg(QString::fromStdString(e.what())),
+            languageModel_->showMessage(tr("Could not open run %1: %2").arg(id).arg(coreText(e.what())),
                                         true);
         }
     });

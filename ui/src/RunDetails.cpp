@@ -5,6 +5,7 @@
 #include "traveller/ui/LineChart.h"
 
 #include "Format.h"
+#include "traveller/ui/Language.h"
 #include "RunsLibraryView.h"
 #include "WorkerThread.h"
 
@@ -154,7 +155,7 @@ void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, 
         title_->setText(tr("<b>#%1 %2</b> — %3, %4/%5 epochs, perplexity %6, %7 on %8")
                                    .arg(r.id)
                                    .arg(QString::fromStdString(r.name).toHtmlEscaped(),
-                                        QString::fromStdString(r.status))
+                                        statusText(QString::fromStdString(r.status)))
                                    .arg(r.epochsDone)
                                    .arg(r.epochs)
                                    .arg(format::number(r.perplexity), format::duration(r.seconds),
@@ -176,7 +177,7 @@ void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, 
             text += QStringLiteral("  epoch %1 | %2\n").arg(e.epoch, 5).arg(QString::fromStdString(e.sample));
         }
         if (!r.message.empty())
-            text += QLatin1Char('\n') + QString::fromStdString(r.message) + QLatin1Char('\n');
+            text += QLatin1Char('\n') + coreText(r.message) + QLatin1Char('\n');
         if (text.isEmpty())
             text = tr("(no samples recorded yet)");
         setSamples(text);
@@ -195,7 +196,7 @@ void RunDetails::showTranslation(const StoredRun& r)
     const double heldout = heldoutBleu(r.results);
     title_->setText(tr("<b>#%1 %2</b> — translation, %3, %4/%5 epochs, loss %6, held-out BLEU-4 %7, %8")
                                .arg(r.id)
-                               .arg(QString::fromStdString(r.name).toHtmlEscaped(), QString::fromStdString(r.status))
+                               .arg(QString::fromStdString(r.name).toHtmlEscaped(), statusText(QString::fromStdString(r.status)))
                                .arg(r.epochsDone)
                                .arg(r.epochs)
                                .arg(format::number(r.perplexity, 4),
@@ -209,7 +210,7 @@ void RunDetails::showTranslation(const StoredRun& r)
                     .arg(o.value("bleu").toDouble(), 0, 'f', 3);
     }
     if (!r.message.empty())
-        text += QLatin1Char('\n') + QString::fromStdString(r.message) + QLatin1Char('\n');
+        text += QLatin1Char('\n') + coreText(r.message) + QLatin1Char('\n');
     text += tr("\nOpen puts this model in the Translate tab, to translate with again.");
     setSamples(text);
 }

@@ -1,4 +1,5 @@
 #include "traveller/ui/RunLibrary.h"
+#include "traveller/ui/Language.h"
 
 #include "traveller/core/RunStore.h"
 
@@ -23,7 +24,7 @@ std::shared_ptr<RunStore> RunLibrary::store()
         store_ = std::make_shared<RunStore>(folder_.toStdString());
         error_.clear();
     } catch (const std::exception& e) {
-        error_ = QString::fromStdString(e.what());
+        error_ = coreText(e.what());
     }
     return store_;
 }

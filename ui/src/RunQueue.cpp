@@ -1,3 +1,4 @@
+#include "traveller/ui/Language.h"
 #include "traveller/ui/RunQueue.h"
 
 #include "traveller/ui/RunLibrary.h"
@@ -233,7 +234,7 @@ void RunQueue::onFinished(int runId, const RunOutcome& outcome)
     case RunStatus::Finished: setState(r, RunState::Finished); break;
     case RunStatus::Stopped: setState(r, RunState::Stopped); break;
     case RunStatus::Diverged: setState(r, RunState::Diverged); break;
-    case RunStatus::Failed: setState(r, RunState::Failed, tr("failed: %1").arg(outcome.message)); break;
+    case RunStatus::Failed: setState(r, RunState::Failed, tr("failed: %1").arg(coreText(outcome.message.toStdString()))); break;
     }
     if (currentId_ == runId)
         currentId_ = -1;

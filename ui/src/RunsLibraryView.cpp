@@ -1,6 +1,9 @@
 #include "RunsLibraryView.h"
 
 #include "Format.h"
+#include "traveller/ui/Language.h"
+
+#include <QEvent>
 #include "TableItems.h"
 
 #include "traveller/core/RunRules.h"
@@ -95,6 +98,8 @@ void RunsLibraryView::setFilter(const QString& text) { proxy_->setFilterFixedStr
 
 void RunsLibraryView::setRuns(const std::vector<StoredRun>& runs)
 {
+    if (&runs != &runs_)
+        runs_ = runs;
     const QList<qint64> selected = selectedIds();
     {
         // One reset instead of a selection signal per removed row.
@@ -137,10 +142,10 @@ void RunsLibraryView::setRuns(const std::vector<StoredRun>& runs)
             table::setText(items[kLabelColumn], QString::fromStdString(r.label));
             table::setText(items[kTagsColumn], joinTags(r.tags));
             const bool blew = storedState(r) == StoredState::Finished && blewUp(r.message);
-            table::setText(items[kStatusColumn], blew ? tr("blew up, trained on") : QString::fromStdString(r.status));
+            table::setText(items[kStatusColumn], blew ? tr("blew up, trained on") : statusText(QString::fromStdString(r.status)));
             if (blew || needsAttention(storedState(r)))
                 items[kStatusColumn]->setForeground(QColor("#b00020"));
-            items[kStatusColumn]->setToolTip(QString::fromStdString(r.message));
+            items[kStatusColumn]->setToolTip(coreText(r.message));
             table::setNumber(items[kEpochsColumn], r.epochsDone,
                              QStringLiteral("%1/%2").arg(r.epochsDone).arg(r.epochs));
             // A translation run's value is its loss: not a perplexity.
@@ -236,6 +241,13 @@ QString RunsLibraryView::cell(qint64 id, const QString& header) const
     const int row = sourceRow(id);
     const int c = column(header);
     return row < 0 || c < 0 ? QString() : model_->item(row, c)->text();
+}
+
+void RunsLibraryView::changeEvent(QEvent* event)
+{
+    QTableView::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange && !runs_.empty())
+        setRuns(runs_);
 }
 
 } // namespace traveller::ui

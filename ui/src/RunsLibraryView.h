@@ -42,8 +42,13 @@ Q_SIGNALS:
     void selectedRunsChanged();
     void runActivated(qint64 id);  // double-clicked
 
+protected:
+    // The status words follow the window's language.
+    void changeEvent(QEvent* event) override;
+
 private:
     int sourceRow(qint64 id) const;
+    std::vector<StoredRun> runs_;  // what setRuns showed last
 
     QStandardItemModel* model_;
     QSortFilterProxyModel* proxy_;

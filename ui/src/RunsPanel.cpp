@@ -1,4 +1,5 @@
 #include "traveller/ui/RunsPanel.h"
+#include "traveller/ui/Language.h"
 
 #include "Format.h"
 #include "MessageLabel.h"
@@ -205,7 +206,7 @@ void RunsPanel::refresh()
     try {
         runs_ = s->runs();
     } catch (const std::exception& e) {
-        showMessage(tr("Could not read the library: %1").arg(QString::fromStdString(e.what())), true);
+        showMessage(tr("Could not read the library: %1").arg(coreText(e.what())), true);
         return;
     }
     view_->setRuns(runs_);
@@ -299,7 +300,7 @@ void RunsPanel::showDetails()
     try {
         details_->show(*s, ids, opened_, [this](qint64 id) { return view_->name(id); });
     } catch (const std::exception& e) {
-        showMessage(tr("Could not read run %1: %2").arg(opened_).arg(QString::fromStdString(e.what())), true);
+        showMessage(tr("Could not read run %1: %2").arg(opened_).arg(coreText(e.what())), true);
     }
 }
 
@@ -325,7 +326,7 @@ bool RunsPanel::editRuns(const QList<qint64>& ids, const std::function<void(RunS
             edit(*s, id);
         showMessage(done);
     } catch (const std::exception& e) {
-        showMessage(failed.arg(QString::fromStdString(e.what())), true);
+        showMessage(failed.arg(coreText(e.what())), true);
         ok = false;
     }
     refresh();
@@ -383,7 +384,7 @@ bool RunsPanel::deleteRuns(const QList<qint64>& ids)
         refresh();
         return true;
     } catch (const std::exception& e) {
-        showMessage(tr("Could not delete: %1").arg(QString::fromStdString(e.what())), true);
+        showMessage(tr("Could not delete: %1").arg(coreText(e.what())), true);
         refresh();
         return false;
     }
@@ -407,7 +408,7 @@ qint64 RunsPanel::rerun(qint64 id)
             return -1;
         return newId;
     } catch (const std::exception& e) {
-        showMessage(tr("Could not re-run run %1: %2").arg(id).arg(QString::fromStdString(e.what())), true);
+        showMessage(tr("Could not re-run run %1: %2").arg(id).arg(coreText(e.what())), true);
         return -1;
     }
 }
@@ -439,7 +440,7 @@ bool RunsPanel::resume(qint64 id)
                                    .arg(r.epochs)
                              : tr("Training run %1 from the start (no checkpoint yet)").arg(id));
     } catch (const std::exception& e) {
-        showMessage(tr("Could not resume run %1: %2").arg(id).arg(QString::fromStdString(e.what())), true);
+        showMessage(tr("Could not resume run %1: %2").arg(id).arg(coreText(e.what())), true);
         return false;
     }
 }
@@ -488,7 +489,7 @@ void RunsPanel::onTrainingFinished(qint64 id, const RunOutcome& outcome)
                     .arg(id)
                     .arg(QString::fromStdString(toString(outcome.status)))
                     .arg(format::number(outcome.perplexity),
-                         outcome.message.isEmpty() ? QString() : QStringLiteral(" — ") + outcome.message),
+                         outcome.message.isEmpty() ? QString() : QStringLiteral(" — ") + coreText(outcome.message.toStdString())),
                 bad);
     refresh();
     Q_EMIT trainingFinished(id, outcome);
@@ -511,7 +512,7 @@ bool RunsPanel::regenerate(const QString& prefix, int length, double temperature
     try {
         r = s->run(opened_);
     } catch (const std::exception& e) {
-        showMessage(QString::fromStdString(e.what()), true);
+        showMessage(coreText(e.what()), true);
         return false;
     }
     if (const RuleVerdict possible = canGenerate(r); !possible) {

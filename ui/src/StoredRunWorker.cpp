@@ -1,4 +1,5 @@
 #include "traveller/ui/StoredRunWorker.h"
+#include "traveller/ui/Language.h"
 
 #include <exception>
 
@@ -26,7 +27,7 @@ void StoredRunWorker::run()
         outcome = toOutcome(trainRecordedRun(*store_, runId_, options_, *this, control_), prefix);
     } catch (const std::exception& e) {
         outcome.status = RunStatus::Failed;
-        outcome.message = QString::fromStdString(e.what());
+        outcome.message = coreText(e.what());
     }
     Q_EMIT finished(runId_, outcome);
 }

@@ -1,6 +1,9 @@
 #include "SweepResults.h"
 
 #include "Format.h"
+#include "traveller/ui/Language.h"
+
+#include <QEvent>
 #include "TableItems.h"
 
 #include "traveller/core/RunRules.h"
@@ -247,6 +250,49 @@ void SweepResults::epochDone(int index, const EpochStats& stats)
     scheduleRefresh();
 }
 
+void SweepResults::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() != QEvent::LanguageChange)
+        return;
+    for (auto& row : rows_)
+        row.dirty = true;
+    scheduleRefresh();
+}
+
+void SweepResults::clusterTask(int index, const QString& status, int epochsDone, int epochs, double perplexity,
+                               const QString& message)
+{
+    if (!valid(index))
+        return;
+    Row& row = rows_[static_cast<std::size_t>(index)];
+    if (row.id > 0)
+        return;  // imported: the library's record is the run's
+    if (row.status == status && row.epochsDone == epochsDone && row.message == message)
+        return;
+    row.status = status;
+    row.epochsDone = epochsDone;
+    row.epochs = epochs;
+    row.perplexity = epochsDone > 0 ? perplexity : kNaN;
+    row.message = message;
+    row.dirty = true;
+    scheduleRefresh();
+}
+
+void SweepResults::importedRun(int index, qint64 id, RunStore* store)
+{
+    if (!valid(index) || id <= 0)
+        return;
+    Row& row = rows_[static_cast<std::size_t>(index)];
+    if (row.id == id)
+        return;
+    row.id = id;
+    reload(index, store);
+    row.dirty = true;
+    refresh();
+    view_->resizeColumnsToContents();
+}
+
 void SweepResults::runFinished(int index, qint64 id, const RunOutcome& outcome, RunStore* store)
 {
     if (!valid(index))
@@ -333,10 +379,10 @@ void SweepResults::fillRow(int index)
     // A run that trained through a blow-up (on_divergence: continue) is
     // finished, but not well: said and marked as the Lab and Runs tabs do.
     const bool blew = row.status == QLatin1String("finished") && blewUp(row.message.toStdString());
-    table::setText(status, blew ? tr("blew up, trained on") : row.status);
+    table::setText(status, blew ? tr("blew up, trained on") : statusText(row.status));
     const bool bad = blew || row.status == "diverged" || row.status == "failed";
     status->setForeground(bad ? QColor("#b00020") : palette().text().color());
-    status->setToolTip(row.message);
+    status->setToolTip(coreText(row.message.toStdString()));
     QStandardItem* sample = at(c++);
     table::setText(sample, row.sample);
     sample->setToolTip(row.sample);

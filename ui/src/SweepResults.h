@@ -58,6 +58,13 @@ public:
     void runStarted(int index, qint64 id, RunStore* store);
     void epochDone(int index, const EpochStats& stats);
     void runFinished(int index, qint64 id, const RunOutcome& outcome, RunStore* store);
+    // A Slurm array task's state (Cluster.h) for a run not imported yet: its
+    // word (pending, running, ...), epochs and latest perplexity.
+    void clusterTask(int index, const QString& status, int epochsDone, int epochs, double perplexity,
+                     const QString& message);
+    // The run arrived in the library as `id` (runs import): the row shows
+    // the library's record from now on, curve and samples included.
+    void importedRun(int index, qint64 id, RunStore* store);
     // Every row from the library (the sweep ended); rows of deleted runs keep
     // what was seen.
     void reloadAll(RunStore* store);
@@ -75,6 +82,10 @@ public:
 Q_SIGNALS:
     // An export menu was used: the whole sweep or the selection, CSV or report.
     void exportRequested(const QString& path, bool selection, bool report);
+
+protected:
+    // The status words follow the window's language.
+    void changeEvent(QEvent* event) override;
 
 private:
     bool valid(int index) const { return index >= 0 && index < static_cast<int>(rows_.size()); }

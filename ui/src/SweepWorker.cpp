@@ -1,4 +1,5 @@
 #include "traveller/ui/SweepWorker.h"
+#include "traveller/ui/Language.h"
 
 #include <exception>
 
@@ -20,7 +21,7 @@ void SweepWorker::run()
     try {
         runner_->run(*this, control_);
     } catch (const std::exception& e) {
-        error = QString::fromStdString(e.what());
+        error = coreText(e.what());
     }
     Q_EMIT sweepFinished(error);
 }

@@ -1,6 +1,7 @@
 #include "traveller/ui/SweepsPanel.h"
 
 #include "Format.h"
+#include "traveller/ui/Language.h"
 #include "MessageLabel.h"
 #include "SweepResults.h"
 #include "WorkerThread.h"
@@ -18,6 +19,12 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QSettings>
+#include <QSpinBox>
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
@@ -73,8 +80,82 @@ SweepsPanel::SweepsPanel(RunLibrary& library, QString dataDir, QWidget* parent)
 }
 
 // Stopping and joining the sweep's thread: SweepRunner::run returns once every
-// run has noticed the stop (within one batch) and its threads are joined.
-SweepsPanel::~SweepsPanel() = default;
+// run has noticed the stop (within one batch) and its threads are joined. A
+// cluster poll in flight is waited for (one squeue call).
+SweepsPanel::~SweepsPanel() { joinPoll(); }
+
+namespace {
+
+// The Slurm options of a submission, asked in a small dialog; remembered.
+std::optional<SlurmOptions> askSlurmOptions(QWidget* parent, int runs)
+{
+    QSettings settings;
+    QDialog dialog(parent);
+    dialog.setObjectName("slurmDialog");
+    dialog.setWindowTitle(SweepsPanel::tr("Submit to Slurm"));
+    auto* form = new QFormLayout;
+    auto* partition = new QLineEdit(settings.value("slurm/partition").toString());
+    partition->setPlaceholderText(SweepsPanel::tr("the cluster's default"));
+    auto* time = new QLineEdit(settings.value("slurm/time").toString());
+    time->setPlaceholderText(SweepsPanel::tr("the partition's limit, e.g. 2:00:00"));
+    auto* cpus = new QSpinBox;
+    cpus->setRange(1, 256);
+    cpus->setValue(settings.value("slurm/cpus", 1).toInt());
+    auto* gpus = new QSpinBox;
+    gpus->setRange(0, 16);
+    gpus->setValue(settings.value("slurm/gpus", 0).toInt());
+    auto* parallel = new QSpinBox;
+    parallel->setRange(0, 100000);
+    parallel->setSpecialValueText(SweepsPanel::tr("no limit"));
+    parallel->setValue(settings.value("slurm/maxParallel", 0).toInt());
+    auto* folder = new QLineEdit;
+    folder->setPlaceholderText(SweepsPanel::tr("<library>/slurm/… (every node must see it)"));
+    form->addRow(SweepsPanel::tr("Partition:"), partition);
+    form->addRow(SweepsPanel::tr("Time limit per run:"), time);
+    form->addRow(SweepsPanel::tr("CPUs per run:"), cpus);
+    form->addRow(SweepsPanel::tr("GPUs per run:"), gpus);
+    form->addRow(SweepsPanel::tr("Runs at once (per epoch level):"), parallel);
+    form->addRow(SweepsPanel::tr("Run folder:"), folder);
+    auto* note = new QLabel(SweepsPanel::tr("%n run(s), one array task each. Each task writes only its own folder; "
+                                            "an import job copies the runs into the run library when all have "
+                                            "ended. A requeued task resumes from its checkpoint.",
+                                            nullptr, runs));
+    note->setWordWrap(true);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    buttons->button(QDialogButtonBox::Ok)->setText(SweepsPanel::tr("Submit"));
+    QObject::connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto* layout = new QVBoxLayout(&dialog);
+    layout->addLayout(form);
+    layout->addWidget(note);
+    layout->addWidget(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return std::nullopt;
+    settings.setValue("slurm/partition", partition->text().trimmed());
+    settings.setValue("slurm/time", time->text().trimmed());
+    settings.setValue("slurm/cpus", cpus->value());
+    settings.setValue("slurm/gpus", gpus->value());
+    settings.setValue("slurm/maxParallel", parallel->value());
+    SlurmOptions o;
+    o.partition = partition->text().trimmed().toStdString();
+    o.time = time->text().trimmed().toStdString();
+    o.cpusPerTask = cpus->value();
+    o.gpusPerTask = gpus->value();
+    o.maxParallel = parallel->value();
+    o.runFolder = folder->text().trimmed().toStdString();
+    return o;
+}
+
+// The traveller-cli the array tasks run: beside this program, else on the PATH.
+std::string cliProgram()
+{
+    const QString beside = QCoreApplication::applicationDirPath() + QStringLiteral("/traveller-cli");
+    if (QFileInfo(beside).isExecutable())
+        return QFileInfo(beside).absoluteFilePath().toStdString();
+    return findOnPath("traveller-cli");
+}
+
+} // namespace
 
 void SweepsPanel::buildUi()
 {
@@ -119,6 +200,24 @@ void SweepsPanel::buildUi()
     stopButton_->setToolTip(tr("Stop every run within one batch; runs not started stay queued in the library"));
     connect(startButton_, &QPushButton::clicked, this, [this] { start(); });
     connect(stopButton_, &QPushButton::clicked, this, &SweepsPanel::stop);
+
+    slurmButton_ = new QPushButton(tr("Submit to Slurm…"));
+    slurmButton_->setObjectName("slurmSubmitButton");
+    connect(slurmButton_, &QPushButton::clicked, this, [this] {
+        if (!sweep_)
+            return;
+        if (const auto options = askSlurmOptions(this, static_cast<int>(sweep_->runs.size())))
+            submitToSlurm(*options);
+    });
+    importButton_ = new QPushButton(tr("Import ended runs"));
+    importButton_->setObjectName("slurmImportButton");
+    importButton_->setToolTip(tr("Copy the cluster runs that have ended into the run library now (the import job "
+                                 "does it when every run has ended; importing twice changes nothing)"));
+    importButton_->hide();
+    connect(importButton_, &QPushButton::clicked, this, [this] { importClusterRuns(); });
+    clusterTimer_ = new QTimer(this);
+    clusterTimer_->setInterval(5000);
+    connect(clusterTimer_, &QTimer::timeout, this, &SweepsPanel::pollCluster);
 
     // The sweep as text, editable before Start: `set:` overrides the base's
     // keys (fewer epochs for a class), `grid:` lists keys and their values.
@@ -199,9 +298,15 @@ void SweepsPanel::buildUi()
         }
     });
 
+    // The cluster's buttons beside the summary: the top row is full at 1024 px.
+    auto* summaryRow = new QHBoxLayout;
+    summaryRow->addWidget(summary_, 1);
+    summaryRow->addWidget(slurmButton_, 0, Qt::AlignTop);
+    summaryRow->addWidget(importButton_, 0, Qt::AlignTop);
+
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
-    layout->addWidget(summary_);
+    layout->addLayout(summaryRow);
     layout->addWidget(message_);
     layout->addWidget(split, 1);
 }
@@ -320,11 +425,16 @@ bool SweepsPanel::setBaseValue(const QString& key, const QString& valueText)
 void SweepsPanel::showError(const QString& prefix, const std::exception& e)
 {
     // A ConfigError's what() already reads "file: line L, column C: key: detail".
-    showMessage(QStringLiteral("%1: %2").arg(prefix, QString::fromStdString(e.what())), true);
+    showMessage(QStringLiteral("%1: %2").arg(prefix, coreText(e.what())), true);
 }
 
 void SweepsPanel::setSweep(const Sweep& sweep, const QString& source)
 {
+    // Another sweep: the cluster sweep followed so far goes on on its own
+    // (its runs still land in the library).
+    clusterTimer_->stop();
+    clusterFolder_.clear();
+    importButton_->hide();
     sweep_ = sweep;
     source_ = source;
     results_->setSweep(sweep);
@@ -351,6 +461,9 @@ bool SweepsPanel::start()
         showMessage(tr("Cannot open the run library %1: %2").arg(library_.folder(), library_.error()), true);
         return false;
     }
+    clusterTimer_->stop();
+    clusterFolder_.clear();
+    importButton_->hide();
     SweepOptions options;
     options.record.dataDir = dataDir_.toStdString();
     options.record.programVersion = TRAVELLER_VERSION;
@@ -434,6 +547,177 @@ void SweepsPanel::onSweepFinished(const QString& error)
     Q_EMIT sweepFinished();
 }
 
+// ---------------------------------------------------------------- Slurm
+
+bool SweepsPanel::slurmAvailable() { return !findOnPath("sbatch").empty(); }
+
+bool SweepsPanel::submitToSlurm(const SlurmOptions& chosen)
+{
+    if (running() || !sweep_)
+        return false;
+    SlurmOptions options = chosen;
+    options.library = QDir(library_.folder()).absolutePath().toStdString();
+    options.dataDir = QDir(dataDir_).absolutePath().toStdString();
+    options.program = cliProgram();
+    options.programVersion = TRAVELLER_VERSION;
+    if (options.program.empty()) {
+        showMessage(tr("Cannot submit: traveller-cli is neither beside this program nor on the PATH, and the array "
+                       "tasks run it"),
+                    true);
+        return false;
+    }
+    if (!library_.store()) {
+        showMessage(tr("Cannot open the run library %1: %2").arg(library_.folder(), library_.error()), true);
+        return false;
+    }
+    try {
+        SlurmPlan plan = planSlurmSweep(*sweep_, options);
+        submitSlurmPlan(plan);
+        results_->setQueued({});
+        QString jobs;
+        for (const auto& id : plan.arrayJobs)
+            jobs += (jobs.isEmpty() ? QString() : QStringLiteral(", ")) + QString::fromStdString(id);
+        const QString network = QString::fromStdString(networkFilesystem(options.library));
+        showMessage(tr("%1: %2 run(s) submitted as job array(s) %3, import job %4; run folder %5")
+                        .arg(sweepName())
+                        .arg(plan.runs.size())
+                        .arg(jobs, QString::fromStdString(plan.importJob),
+                             QDir::toNativeSeparators(QString::fromStdString(plan.folder))) +
+                        (network.isEmpty()
+                             ? QString()
+                             : tr(". The run library is on a network filesystem (%1): SQLite's locking is unreliable "
+                                  "there; keep other Traveller windows off it while the import job runs")
+                                   .arg(network)),
+                    !network.isEmpty());
+        return followCluster(QString::fromStdString(plan.folder));
+    } catch (const std::exception& e) {
+        showError(tr("Not submitted"), e);
+        return false;
+    }
+}
+
+bool SweepsPanel::followCluster(const QString& folder)
+{
+    try {
+        const SlurmPlan plan = loadSlurmPlan(folder.toStdString());
+        if (!sweep_ || sweep_->name != plan.sweep || sweep_->runs.size() != plan.runs.size()) {
+            showMessage(tr("The run folder %1 holds sweep '%2', not the sweep loaded here")
+                            .arg(folder, QString::fromStdString(plan.sweep)),
+                        true);
+            return false;
+        }
+    } catch (const std::exception& e) {
+        showError(tr("Cannot follow %1").arg(folder), e);
+        return false;
+    }
+    clusterFolder_ = folder;
+    imported_.clear();
+    importButton_->show();
+    clusterTimer_->start();
+    pollCluster();
+    return true;
+}
+
+void SweepsPanel::joinPoll()
+{
+    if (poll_.joinable())
+        poll_.join();
+}
+
+void SweepsPanel::pollCluster()
+{
+    if (clusterFolder_.isEmpty() || polling_.exchange(true))
+        return;
+    joinPoll();
+    const std::string folder = clusterFolder_.toStdString();
+    std::shared_ptr<RunStore> store = library_.store();
+    poll_ = std::thread([this, folder, store] {
+        std::optional<SweepStatus> status;
+        QString error;
+        try {
+            status = slurmSweepStatus(folder, store.get());
+        } catch (const std::exception& e) {
+            error = coreText(e.what());
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, status, error] {
+                polling_ = false;
+                if (status)
+                    showClusterStatus(*status);
+                else
+                    showMessage(tr("Cannot read the cluster sweep: %1").arg(error), true);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void SweepsPanel::pollClusterNow()
+{
+    pollCluster();
+    joinPoll();
+    QCoreApplication::sendPostedEvents(this);
+}
+
+void SweepsPanel::showClusterStatus(const SweepStatus& status)
+{
+    RunStore* store = library_.store().get();
+    int imported = 0, ended = 0;
+    for (const TaskStatus& t : status.tasks) {
+        const int index = static_cast<int>(t.run);
+        const QString word = QString::fromStdString(taskWord(t));
+        if (t.importedAs > 0) {
+            ++imported;
+            results_->importedRun(index, t.importedAs, store);
+            if (!imported_.contains(t.importedAs)) {
+                imported_ << t.importedAs;
+                Q_EMIT runRecorded(t.importedAs);
+            }
+        } else {
+            results_->clusterTask(index, word, t.epochsDone, t.epochs, t.perplexity,
+                                  QString::fromStdString(t.message));
+        }
+        ended += word != QLatin1String("pending") && word != QLatin1String("running");
+    }
+    QStringList counts;
+    for (const auto& [word, count] : status.counts)
+        counts << tr("%1 %2").arg(count).arg(statusText(QString::fromStdString(word)));
+    QString text = tr("Slurm: %1; %2 of %3 imported into the library")
+                       .arg(counts.join(QStringLiteral(", ")))
+                       .arg(imported)
+                       .arg(status.tasks.size());
+    if (!status.importState.empty())
+        text += tr(" · import job: %1").arg(QString::fromStdString(status.importState));
+    if (!status.schedulerNote.empty())
+        text += QStringLiteral(" · ") + QString::fromStdString(status.schedulerNote);
+    summary_->setText(text);
+    // Everything in the library, or every task ended and the import job gone:
+    // nothing will change by itself any more.
+    const bool done = imported == static_cast<int>(status.tasks.size()) ||
+                      (ended == static_cast<int>(status.tasks.size()) && status.importState.empty());
+    if (done)
+        clusterTimer_->stop();
+}
+
+bool SweepsPanel::importClusterRuns()
+{
+    std::shared_ptr<RunStore> store = library_.store();
+    if (clusterFolder_.isEmpty() || !store)
+        return false;
+    try {
+        const ImportReport report = importRunFolder(*store, clusterFolder_.toStdString());
+        showMessage(tr("%1 run(s) imported, %2 already in the library, %3 not ended yet")
+                        .arg(report.imported.size())
+                        .arg(report.already.size())
+                        .arg(report.skipped.size()));
+    } catch (const std::exception& e) {
+        showError(tr("Import failed"), e);
+        return false;
+    }
+    pollClusterNow();
+    return true;
+}
+
 void SweepsPanel::updateControls()
 {
     const bool busy = running();
@@ -444,6 +728,11 @@ void SweepsPanel::updateControls()
     device_->setEnabled(!busy);
     startButton_->setEnabled(!busy && sweep_ && !sweep_->runs.empty());
     stopButton_->setEnabled(busy);
+    static const bool sbatch = slurmAvailable();
+    slurmButton_->setEnabled(sbatch && !busy && sweep_ && !sweep_->runs.empty());
+    slurmButton_->setToolTip(sbatch ? tr("Submit the sweep to a Slurm cluster as job arrays, one task per run; the "
+                                         "table follows the tasks and fills in from the imported runs")
+                                    : tr("sbatch is not on the PATH: this machine cannot submit to a Slurm cluster"));
     results_->setExportEnabled(!results_->runIds().isEmpty());
 }
 

@@ -1,4 +1,5 @@
 #include "traveller/ui/TrainingWorker.h"
+#include "traveller/ui/Language.h"
 #include "traveller/ui/GenerateWorker.h"
 
 #include "traveller/core/RunRules.h"
@@ -92,7 +93,7 @@ void TrainingWorker::serveGenerateRequests()
                 text = QString::fromStdString(
                     session_->generate(r.prefix, r.length, r.temperature, generationSeed(config_)));
             } catch (const std::exception& e) {
-                text = tr("(could not generate: %1)").arg(QString::fromStdString(e.what()));
+                text = tr("(could not generate: %1)").arg(coreText(e.what()));
             }
         }
         Q_EMIT generated(runId_, r.id, QString::fromStdString(r.prefix), text);
@@ -135,7 +136,7 @@ void TrainingWorker::run()
             try {
                 libraryId = store_->createRun({config_, config_.displayName(), "", "", TRAVELLER_VERSION});
             } catch (const std::exception& e) {
-                libraryNote = tr("not recorded in the run library: %1").arg(QString::fromStdString(e.what()));
+                libraryNote = tr("not recorded in the run library: %1").arg(coreText(e.what()));
             }
         }
         info.libraryId = libraryId;
@@ -159,17 +160,17 @@ void TrainingWorker::run()
         failure.kind = FailureKind::Config;
         failure.key = QString::fromStdString(e.key());
         failure.line = e.line();
-        failure.message = QString::fromStdString(e.what());
+        failure.message = coreText(e.what());
     } catch (const CorpusError& e) {
         failure.kind = FailureKind::Corpus;
         failure.path = QString::fromStdString(e.path());
-        failure.message = QString::fromStdString(e.what());
+        failure.message = coreText(e.what());
     } catch (const DeviceError& e) {
         failure.kind = FailureKind::Device;
-        failure.message = QString::fromStdString(e.what());
+        failure.message = coreText(e.what());
     } catch (const std::exception& e) {
         failure.kind = FailureKind::Other;
-        failure.message = QString::fromStdString(e.what());
+        failure.message = coreText(e.what());
     }
     session_.reset();
     Q_EMIT failed(runId_, failure);

@@ -1,4 +1,5 @@
 #include "traveller/ui/TranslatePanel.h"
+#include "traveller/ui/Language.h"
 
 #include "traveller/core/Presets.h"
 #include "traveller/core/RunStore.h"
@@ -274,7 +275,7 @@ void TranslatePanel::describeSettings()
                            : tr("Train: %1, %n epoch(s); differs from the book in %2.", nullptr, c.train.epochs)
                                  .arg(what, differs.join(QStringLiteral(", "))));
     } catch (const std::exception& e) {
-        plan_->setText(tr("Cannot train: %1").arg(QString::fromStdString(e.what())));
+        plan_->setText(tr("Cannot train: %1").arg(coreText(e.what())));
     }
 }
 
@@ -302,7 +303,7 @@ void TranslatePanel::train()
     try {
         c = config();
     } catch (const Error& e) {
-        status_->setText(tr("Cannot train: %1").arg(QString::fromStdString(e.what())));
+        status_->setText(tr("Cannot train: %1").arg(coreText(e.what())));
         return;
     }
     releaseWorker();
@@ -355,7 +356,7 @@ bool TranslatePanel::openStoredRun(qint64 id)
         status_->setText(tr("Loading run %1 from the library…").arg(id));
         return true;
     } catch (const std::exception& e) {
-        status_->setText(tr("Could not open run %1: %2").arg(id).arg(QString::fromStdString(e.what())));
+        status_->setText(tr("Could not open run %1: %2").arg(id).arg(coreText(e.what())));
         return false;
     }
 }

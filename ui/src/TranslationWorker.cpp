@@ -1,4 +1,5 @@
 #include "traveller/ui/TranslationWorker.h"
+#include "traveller/ui/Language.h"
 
 #include "traveller/core/Errors.h"
 
@@ -63,7 +64,7 @@ void TranslationWorker::run()
             try {
                 libraryId = store_->createTranslationRun(config_, "", TRAVELLER_VERSION);
             } catch (const std::exception& e) {
-                out.libraryNote = tr("not recorded in the run library: %1").arg(QString::fromStdString(e.what()));
+                out.libraryNote = tr("not recorded in the run library: %1").arg(coreText(e.what()));
             }
         }
         TranslationRunResult r;
@@ -87,14 +88,14 @@ void TranslationWorker::run()
         out.loss = r.loss;
         out.seconds = r.seconds;
         out.device = QString::fromStdString(r.device);
-        out.message = QString::fromStdString(r.message);
+        out.message = coreText(r.message);
         Q_EMIT finished(out);
     } catch (const ConfigError& e) {
-        Q_EMIT failed(tr("Configuration: %1").arg(QString::fromStdString(e.what())));
+        Q_EMIT failed(tr("Configuration: %1").arg(coreText(e.what())));
     } catch (const CorpusError& e) {
-        Q_EMIT failed(tr("Corpus: %1").arg(QString::fromStdString(e.what())));
+        Q_EMIT failed(tr("Corpus: %1").arg(coreText(e.what())));
     } catch (const std::exception& e) {
-        Q_EMIT failed(QString::fromStdString(e.what()));
+        Q_EMIT failed(coreText(e.what()));
     }
 }
 
@@ -107,7 +108,7 @@ void TranslationWorker::translate(int requestId, const QString& sentence, int be
     try {
         Q_EMIT translated(requestId, session_->translate(sentence.toStdString(), beam), {});
     } catch (const std::exception& e) {
-        Q_EMIT translated(requestId, {}, QString::fromStdString(e.what()));
+        Q_EMIT translated(requestId, {}, coreText(e.what()));
     }
 }
 

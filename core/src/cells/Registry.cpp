@@ -37,7 +37,7 @@ std::int64_t cellIndex(const Arch& arch)
     for (std::size_t i = 0; i < all.size(); ++i)
         if (all[i]->info().key == arch.key)
             return static_cast<std::int64_t>(i);
-    throw ConfigError("model.arch", 0, 0, "unknown cell '" + arch.key + "' (known: " + cellKeys() + ")");
+    throw ConfigError("model.arch", 0, 0, message("config.unknown_cell", {arch.key, cellKeys()}));
 }
 
 const Cell& cell(const Arch& arch) { return cellAt(cellIndex(arch)); }
@@ -99,7 +99,7 @@ const CellInfo& Arch::info() const
 {
     if (const CellInfo* c = findCell(key))
         return *c;
-    throw ConfigError("model.arch", 0, 0, "unknown cell '" + key + "' (known: " + cellKeys() + ")");
+    throw ConfigError("model.arch", 0, 0, message("config.unknown_cell", {key, cellKeys()}));
 }
 
 } // namespace traveller

@@ -659,8 +659,14 @@ ImportReport importRunFolder(RunStore& store, const std::string& folder, bool al
             continue;
         }
         if (state.status == "queued") {
-            report.skipped.emplace_back(run.index, "not started");
-            continue;
+            if (!allEnded) {
+                report.skipped.emplace_back(run.index, "not started");
+                continue;
+            }
+            // Every task has ended and this one never ran (cancelled: the
+            // shorter run it continues failed, or scancel): it comes in
+            // queued, to be trained with `runs resume`.
+            state.message = "its array task never ran (cancelled); train it with `traveller-cli runs resume`";
         }
         if (state.status == kStatusRunning) {
             if (!allEnded) {

@@ -31,9 +31,9 @@ LmBatches::LmBatches(std::vector<std::int64_t> ids, int batchSize, int numSteps,
     : ids_(std::move(ids)), batchSize_(batchSize), numSteps_(numSteps), sampling_(sampling)
 {
     if (minBatches() < 1)
-        throw CorpusError("corpus", std::to_string(ids_.size()) + " tokens cannot fill one batch of " +
-                                        std::to_string(batchSize_) + " x " + std::to_string(numSteps_) +
-                                        " steps; lower data.batch_size or data.num_steps, or raise data.max_tokens");
+        throw CorpusError("corpus", message("corpus.batch_too_big", {std::to_string(ids_.size()),
+                                                                     std::to_string(batchSize_),
+                                                                     std::to_string(numSteps_)}));
 }
 
 std::int64_t LmBatches::minBatches() const

@@ -185,7 +185,7 @@ TranslationConfig parseRoot(const std::string& text)
     try {
         root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
-        throw ConfigError("", e.mark.line + 1, e.mark.column + 1, "malformed YAML: " + e.msg);
+        throw ConfigError("", e.mark.line + 1, e.mark.column + 1, message("config.malformed_yaml", {e.msg}));
     }
     TranslationConfig cfg;
     if (root.IsNull())
@@ -259,9 +259,9 @@ std::string translationValue(const TranslationConfig& config, const std::string&
 void validate(const TranslationConfig& config)
 {
     if (config.train.device.empty())
-        throw ConfigError("train.device", 0, 0, "must not be empty");
+        throw ConfigError("train.device", 0, 0, message("config.not_empty"));
     if (config.data.corpus.empty())
-        throw ConfigError("data.corpus", 0, 0, "must not be empty");
+        throw ConfigError("data.corpus", 0, 0, message("config.not_empty"));
 }
 
 std::string toYaml(const TranslationConfig& config)

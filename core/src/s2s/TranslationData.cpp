@@ -113,7 +113,7 @@ std::string readWholeFile(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw CorpusError(path, "cannot open the translation corpus");
+        throw CorpusError(path, message("corpus.translation_cannot_open"));
     std::stringstream buffer;
     buffer << in.rdbuf();
     return buffer.str();
@@ -189,8 +189,7 @@ TranslationCorpus loadTranslationCorpus(const S2sDataConfig& data, const std::st
     const long long trainLines = static_cast<long long>(data.examples) + (data.bookExtraLine ? 1 : 0);
     const auto pairs = pairsOfLines(lines, 0, trainLines);
     if (pairs.empty())
-        throw CorpusError(corpus.path, "holds no \"English<TAB>French\" lines in its first " +
-                                           std::to_string(trainLines) + " lines");
+        throw CorpusError(corpus.path, message("corpus.no_pairs", {std::to_string(trainLines)}));
     std::vector<std::string> srcWords, tgtWords;
     std::set<std::string> trainSources;
     for (const auto& p : pairs) {

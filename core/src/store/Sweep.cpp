@@ -40,9 +40,9 @@ void applySetting(ExperimentConfig& config, const YAML::Node& keyNode, const YAM
     for (const auto& k : configSchema())
         known = known || k.key == key;
     if (!known)
-        throw ConfigError(key, lineOf(keyNode), columnOf(keyNode), "unknown key; known keys: " + knownKeys());
+        throw ConfigError(key, lineOf(keyNode), columnOf(keyNode), message("config.unknown_key_known", {knownKeys()}));
     if (!valueNode.IsScalar())
-        throw ConfigError(key, lineOf(valueNode), columnOf(valueNode), "expected a single value");
+        throw ConfigError(key, lineOf(valueNode), columnOf(valueNode), message("config.single_value"));
     setConfigValue(config, key, valueNode.Scalar(), lineOf(valueNode), columnOf(valueNode));
 }
 
@@ -136,7 +136,7 @@ Sweep expand(const Parsed& p)
             const YAML::Node valueNode = entry.second;
             if (keyNode.IsScalar() && keyNode.Scalar() == "name") {
                 if (!valueNode.IsScalar())
-                    throw ConfigError("name", lineOf(valueNode), columnOf(valueNode), "expected a single value");
+                    throw ConfigError("name", lineOf(valueNode), columnOf(valueNode), message("config.single_value"));
                 variantName = valueNode.Scalar();
                 continue;
             }
@@ -193,7 +193,7 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
     try {
         root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
-        throw ConfigError("", e.mark.line + 1, e.mark.column + 1, "malformed YAML: " + e.msg);
+        throw ConfigError("", e.mark.line + 1, e.mark.column + 1, message("config.malformed_yaml", {e.msg}));
     }
     if (!root.IsMap())
         throw ConfigError("", root.IsNull() ? 0 : lineOf(root), root.IsNull() ? 0 : columnOf(root),
@@ -209,7 +209,7 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
         const std::string key = keyNode.IsScalar() ? keyNode.Scalar() : "";
         if (key == "name") {
             if (!value.IsScalar())
-                throw ConfigError(key, lineOf(value), columnOf(value), "expected a single value");
+                throw ConfigError(key, lineOf(value), columnOf(value), message("config.single_value"));
             p.name = value.Scalar();
         } else if (key == "base") {
             haveBase = true;
@@ -359,7 +359,7 @@ Sweep loadSweepFile(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw ConfigError("", 0, 0, "cannot open sweep file", path);
+        throw ConfigError("", 0, 0, message("config.cannot_open_sweep"), path);
     std::stringstream buffer;
     buffer << in.rdbuf();
     return parseSweepYaml(buffer.str(), path, fs::path(path).parent_path().string());

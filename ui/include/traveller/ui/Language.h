@@ -31,6 +31,21 @@ QString systemLanguage();
 bool setLanguage(const QString& lang);
 // The language as the core's lab texts name it (labText, LabReport).
 std::string coreLanguage();
+// The word a table shows for a run's state: the run library's (queued,
+// running, finished, stopped, diverged, failed, interrupted), a sweep row's
+// (planned) or a Slurm task's (pending, not started, cancelled), in the
+// window's language. Unknown words come back as they are. Every table
+// (Sweeps, Runs, Compare, run details, the Slurm summary) shows states
+// through this one function.
+QString statusText(const QString& word);
+// A text from the core (an error's what(), a run's stored message) in the
+// window's language: the core's message catalogue (traveller/core/
+// Messages.h) gives each text its code and arguments, and the code's
+// template is translated here (context traveller::CoreMessages), its
+// arguments in turn. The prefixes the core's errors put before a message
+// ("<file>: line L, column C: <key>: ", "<path>: ") are kept, their words
+// translated. English, or a text no template made, comes back as it is.
+QString coreText(const std::string& text);
 // The number of texts in the translation table and how many are unfinished
 // (for `traveller --translation-stats` and the docs).
 int translationCount();

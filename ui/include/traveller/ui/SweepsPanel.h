@@ -6,6 +6,7 @@
 // in the run library, so the Runs tab sees it too.
 #pragma once
 
+#include "traveller/core/Cluster.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/core/Sweep.h"
 #include "traveller/ui/RunTypes.h"
@@ -17,8 +18,10 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <atomic>
 #include <memory>
 #include <optional>
+#include <thread>
 #include <vector>
 
 class QComboBox;
@@ -26,6 +29,7 @@ class QLabel;
 class QPlainTextEdit;
 class QPushButton;
 class QTableView;
+class QTimer;
 
 namespace traveller::ui {
 
@@ -62,6 +66,19 @@ public:
     bool saveEditedText(const QString& path);
     bool start();
     void stop();
+
+    // Slurm (docs/CLUSTER.md): whether sbatch is on the PATH; submitting the
+    // loaded sweep as job arrays (the library and data folder are the
+    // window's; `options` carries the rest); following a submitted sweep's
+    // run folder (squeue and the folders, every few seconds, off the window's
+    // thread) until its runs are imported; importing the ended runs now.
+    static bool slurmAvailable();
+    bool submitToSlurm(const SlurmOptions& options);
+    bool followCluster(const QString& folder);
+    bool importClusterRuns();
+    QString clusterFolder() const { return clusterFolder_; }
+    // Asks squeue now and blocks until the answer is shown (tests).
+    void pollClusterNow();
     bool exportCsv(const QString& path, Scope scope);
     bool exportReport(const QString& path, Scope scope);
 
@@ -96,6 +113,9 @@ private:
     void updateControls();
     std::vector<StoredRun> storedRuns(Scope scope);
     void onSweepFinished(const QString& error);
+    void pollCluster();
+    void showClusterStatus(const SweepStatus& status);
+    void joinPoll();
 
     RunLibrary& library_;
     const QString dataDir_;
@@ -116,6 +136,13 @@ private:
     QComboBox* device_;
     QPushButton* startButton_;
     QPushButton* stopButton_;
+    QPushButton* slurmButton_;
+    QPushButton* importButton_;
+    QTimer* clusterTimer_;
+    QString clusterFolder_;
+    std::thread poll_;                 // one squeue/sacct call at a time, off the window's thread
+    std::atomic<bool> polling_{false};
+    QList<qint64> imported_;           // ids already announced (runRecorded)
     QLabel* summary_;
     MessageLabel* message_;
     SweepResults* results_;
