@@ -1,5 +1,7 @@
 #include "traveller/core/Format.h"
 
+#include <ctime>
+
 #include <cmath>
 #include <cstdio>
 
@@ -31,6 +33,16 @@ std::string formatDuration(double seconds)
         std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
     else
         std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+    return buf;
+}
+
+std::string utcNow(const char* format)
+{
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, format, &tm);
     return buf;
 }
 

@@ -4,6 +4,7 @@
 // sweep trained here. Skipped, saying why, where the daemons cannot run (not
 // root, packages missing, the node never comes up).
 #include "../store/TestLibrary.h"
+#include "../store/TrainedRuns.h"
 
 #include "traveller/core/Cluster.h"
 #include "traveller/core/DataStore.h"
@@ -93,25 +94,7 @@ std::string submit(const std::string& sweepFile, const TestLibrary& lib, const s
     return m.size() > 1 ? m[1].str() : "";
 }
 
-struct Trained {
-    std::map<std::string, std::vector<std::pair<double, std::string>>> epochs;
-    std::map<std::string, std::map<std::string, std::string>> samples;
-    std::map<std::string, std::string> status;
-};
-
-Trained trained(RunStore& store, const std::string& sweep)
-{
-    Trained t;
-    for (const auto& r : store.runsOfSweep(sweep)) {
-        for (const auto& e : store.epochs(r.id))
-            t.epochs[r.label].emplace_back(e.perplexity, e.sample);
-        t.samples[r.label] = r.samples;
-        t.status[r.label] = r.status;
-    }
-    return t;
-}
-
-Trained trainedHere(const std::string& sweepFile)
+TrainedRuns trainedHere(const std::string& sweepFile)
 {
     TestLibrary lib;
     RunStore store(lib.str());
@@ -122,7 +105,7 @@ Trained trainedHere(const std::string& sweepFile)
     class Quiet : public SweepObserver {} quiet;
     RunControl control;
     runner.run(quiet, control);
-    return trained(store, loadSweepFile(sweepFile).name);
+    return trainedRuns(store, loadSweepFile(sweepFile).name);
 }
 
 fs::path writeSweep(const TestLibrary& lib, const std::string& name, const std::string& text)
@@ -188,8 +171,8 @@ grid:
         EXPECT_EQ(r.threads, 1) << r.label;  // SLURM_CPUS_PER_TASK
         EXPECT_TRUE(fs::is_regular_file(store.checkpointPath(r.id))) << r.label;
     }
-    const Trained remote = trained(store, "slurm-four");
-    const Trained here = trainedHere(sweep.string());
+    const TrainedRuns remote = trainedRuns(store, "slurm-four");
+    const TrainedRuns here = trainedHere(sweep.string());
     EXPECT_EQ(remote.epochs, here.epochs);
     EXPECT_EQ(remote.samples, here.samples);
 
@@ -296,8 +279,8 @@ grid:
     ASSERT_EQ(runs.size(), 2u) << cluster.logs();
     for (const auto& r : runs)
         EXPECT_EQ(r.status, "finished") << r.label << ": " << r.message;
-    const Trained remote = trained(store, "slurm-requeue");
-    const Trained here = trainedHere(sweep.string());
+    const TrainedRuns remote = trainedRuns(store, "slurm-requeue");
+    const TrainedRuns here = trainedHere(sweep.string());
     EXPECT_EQ(remote.epochs, here.epochs);
     EXPECT_EQ(remote.samples, here.samples);
 }

@@ -3,6 +3,7 @@
 // level by level, a task cut off and requeued, and the import into the
 // library, checked against the same sweep trained by the local runner.
 #include "TestLibrary.h"
+#include "TrainedRuns.h"
 
 #include "traveller/core/Cluster.h"
 #include "traveller/core/DataStore.h"
@@ -61,25 +62,6 @@ SlurmOptions options(const TestLibrary& lib)
     o.time = "0:30:00";
     o.checkpointEvery = 1;
     return o;
-}
-
-// Every run's epochs and samples by label: what must not depend on where it trained.
-struct Trained {
-    std::map<std::string, std::vector<std::pair<double, std::string>>> epochs;
-    std::map<std::string, std::map<std::string, std::string>> samples;
-    std::map<std::string, std::string> status;
-};
-
-Trained trained(RunStore& store, const std::string& sweep)
-{
-    Trained t;
-    for (const auto& r : store.runsOfSweep(sweep)) {
-        for (const auto& e : store.epochs(r.id))
-            t.epochs[r.label].emplace_back(e.perplexity, e.sample);
-        t.samples[r.label] = r.samples;
-        t.status[r.label] = r.status;
-    }
-    return t;
 }
 
 void runAllTasks(const SlurmPlan& plan, const std::string& folder)
@@ -243,8 +225,8 @@ TEST(SlurmTasks, TrainWhatTheLocalRunnerTrainsAndImportOnce)
     RunControl control;
     runner.run(quiet, control);
 
-    const Trained remote = trained(store, "cluster-test");
-    const Trained here = trained(local, "cluster-test");
+    const TrainedRuns remote = trainedRuns(store, "cluster-test");
+    const TrainedRuns here = trainedRuns(local, "cluster-test");
     ASSERT_EQ(remote.epochs.size(), 4u);
     EXPECT_EQ(remote.epochs, here.epochs);
     EXPECT_EQ(remote.samples, here.samples);

@@ -1,6 +1,9 @@
 // One run recorded in plain files (Cluster.h): what an array task writes
 // instead of the run library.
 #include "traveller/core/Cluster.h"
+#include "traveller/core/Format.h"
+
+#include "Files.h"
 
 #include <nlohmann/json.hpp>
 
@@ -17,16 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string nowUtc()
-{
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
+using cluster::readText;
+using cluster::writeWhole;
 
 // JSON has no NaN or infinity; a diverged run has both.
 json number(double v)
@@ -51,34 +46,6 @@ double number(const json& j, double fallback = std::nan(""))
         return std::nan("");
     }
     return fallback;
-}
-
-std::string readText(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return {};
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-// A whole new file renamed over the old one: a reader (or a kill) never sees
-// half of it.
-void writeWhole(const fs::path& path, const std::string& text)
-{
-    const fs::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.flush();
-        if (!out)
-            throw ClusterError("cannot write '" + tmp.string() + "'");
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec)
-        throw ClusterError("cannot write '" + path.string() + "': " + ec.message());
 }
 
 json epochJson(const StoredEpoch& e)
@@ -118,7 +85,7 @@ void RunFolder::create(const ExperimentConfig& config, const std::string& name)
     run.status = "queued";
     run.epochs = config.train.epochs;
     run.seed = config.train.seed;
-    run.createdAt = nowUtc();
+    run.createdAt = utcNow();
     writeState(run);
 }
 
@@ -263,7 +230,7 @@ void RunFolder::finishRun(const RunResult& result, double addedSeconds)
     r.status = toString(result.status);
     r.tokensPerSecond = result.tokensPerSecond;
     r.seconds += addedSeconds;
-    r.finishedAt = nowUtc();
+    r.finishedAt = utcNow();
     r.message = result.message;
     for (const auto& [prefix, text] : result.samples)
         r.samples[prefix] = text;
@@ -275,7 +242,7 @@ void RunFolder::finishRun(const RunResult& result, double addedSeconds)
 void RunFolder::logAttempt(const std::string& line)
 {
     std::ofstream out(fs::path(folder_) / "attempts.log", std::ios::app);
-    out << nowUtc() << "  " << line << '\n';
+    out << utcNow() << "  " << line << '\n';
 }
 
 std::vector<std::string> RunFolder::attempts() const

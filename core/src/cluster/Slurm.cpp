@@ -2,8 +2,11 @@
 // the array task, squeue/sacct and the import into the run library.
 #include "traveller/core/Cluster.h"
 
+#include "traveller/core/Format.h"
 #include "traveller/core/RunRules.h"
 #include "traveller/core/SweepRunner.h"
+
+#include "Files.h"
 
 #include <nlohmann/json.hpp>
 
@@ -24,42 +27,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string utcStamp(const char* format)
-{
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[40];
-    std::strftime(buf, sizeof buf, format, &tm);
-    return buf;
-}
-
-std::string readText(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void writeText(const fs::path& path, const std::string& text, bool executable = false)
-{
-    const fs::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out.flush())
-            throw ClusterError("cannot write '" + tmp.string() + "'");
-    }
-    std::error_code ec;
-    if (executable)
-        fs::permissions(tmp, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                                 fs::perms::others_read | fs::perms::others_exec, ec);
-    fs::rename(tmp, path, ec);
-    if (ec)
-        throw ClusterError("cannot write '" + path.string() + "': " + ec.message());
-}
+using cluster::readText;
+using cluster::writeWhole;
 
 // A word for file names: letters, digits, '-', '_', '.'.
 std::string fileWord(const std::string& text)
@@ -133,7 +102,7 @@ SlurmPlan planSlurmSweep(const Sweep& sweep, const SlurmOptions& options)
     std::random_device random;
     char suffix[8];
     std::snprintf(suffix, sizeof suffix, "%04x", static_cast<unsigned>(random() & 0xffff));
-    plan.id = fileWord(sweep.name) + "-" + utcStamp("%Y%m%d-%H%M%S") + "-" + suffix;
+    plan.id = fileWord(sweep.name) + "-" + utcNow("%Y%m%d-%H%M%S") + "-" + suffix;
     plan.folder = options.runFolder.empty() ? (fs::path(options.library) / "slurm" / plan.id).string()
                                             : fs::absolute(options.runFolder).string();
     if (plan.folder.find_first_of(" \t\n'\"") != std::string::npos)
@@ -300,7 +269,7 @@ json planJson(const SlurmPlan& plan)
 void writeSubmission(const SlurmPlan& plan)
 {
     const json j = {{"arrays", plan.arrayJobs}, {"import", plan.importJob}, {"submitted_at", plan.submittedAt}};
-    writeText(fs::path(plan.folder) / "submission.json", j.dump(2) + "\n");
+    writeWhole(fs::path(plan.folder) / "submission.json", j.dump(2) + "\n");
 }
 
 } // namespace
@@ -319,9 +288,9 @@ void writeSlurmFolder(const SlurmPlan& plan)
         task.create(run.config, run.name);
     }
     for (std::size_t level = 0; level < plan.levels.size(); ++level)
-        writeText(folder / ("level-" + std::to_string(level) + ".sh"), levelScript(plan, level), true);
-    writeText(folder / "import.sh", importScript(plan), true);
-    writeText(folder / "plan.json", planJson(plan).dump(2) + "\n");  // last: a folder with a plan is whole
+        writeWhole(folder / ("level-" + std::to_string(level) + ".sh"), levelScript(plan, level), true);
+    writeWhole(folder / "import.sh", importScript(plan), true);
+    writeWhole(folder / "plan.json", planJson(plan).dump(2) + "\n");  // last: a folder with a plan is whole
 }
 
 void submitSlurmPlan(SlurmPlan& plan)
@@ -360,7 +329,7 @@ void submitSlurmPlan(SlurmPlan& plan)
         cancelSubmitted();
         throw ClusterError("sbatch refused the import job: " + firstLine(out.err.empty() ? out.out : out.err));
     }
-    plan.submittedAt = utcStamp("%Y-%m-%dT%H:%M:%SZ");
+    plan.submittedAt = utcNow("%Y-%m-%dT%H:%M:%SZ");
     writeSubmission(plan);
 }
 

@@ -591,15 +591,7 @@ void translationStep(Document& d, const LabData& data, const LabStep& step, cons
     notes(d, allNotes, step.id);
 }
 
-std::string today()
-{
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
+std::string today() { return utcNow("%Y-%m-%d"); }
 
 Document buildReport(RunStore& store, const LabReportOptions& options)
 {

@@ -1,4 +1,5 @@
 #include "traveller/core/RunStore.h"
+#include "traveller/core/Format.h"
 
 #include "traveller/core/Json.h"
 
@@ -87,16 +88,6 @@ CREATE TABLE IF NOT EXISTS lab_notes (
 CREATE INDEX IF NOT EXISTS runs_by_status ON runs(status);
 CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs(sweep);
 )";
-
-std::string nowUtc()
-{
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 // The kernel's start time of a process (field 22 of /proc/PID/stat, in clock
 // ticks since boot): with the pid it names a process even after pid reuse.
@@ -407,7 +398,7 @@ std::int64_t RunStore::createRun(const NewRun& run)
         .bind(5, run.config.train.epochs)
         .bind(6, static_cast<std::int64_t>(run.config.train.seed))
         .bind(7, run.programVersion)
-        .bind(8, nowUtc());
+        .bind(8, utcNow());
     insert.step();
     return sqlite3_last_insert_rowid(db_);
 }
@@ -424,7 +415,7 @@ std::int64_t RunStore::createTranslationRun(const TranslationConfig& config, con
         .bind(3, config.train.epochs)
         .bind(4, static_cast<std::int64_t>(config.train.seed))
         .bind(5, programVersion)
-        .bind(6, nowUtc());
+        .bind(6, utcNow());
     insert.step();
     return sqlite3_last_insert_rowid(db_);
 }
@@ -499,7 +490,7 @@ void RunStore::finishRun(std::int64_t id, const RunResult& r, double addedSecond
     try {
         Statement update(db_, "UPDATE runs SET status = ?, tokens_per_s = ?, seconds = seconds + ?, finished_at = ?, "
                               "message = ?, owner_pid = 0, owner_start = '' WHERE id = ?");
-        update.bind(1, toString(r.status)).bind(2, r.tokensPerSecond).bind(3, addedSeconds).bind(4, nowUtc());
+        update.bind(1, toString(r.status)).bind(2, r.tokensPerSecond).bind(3, addedSeconds).bind(4, utcNow());
         update.bind(5, r.message).bind(6, id).step();
         for (const auto& [prefix, text] : r.samples) {
             Statement insert(db_, "INSERT OR REPLACE INTO samples(run_id, prefix, text) VALUES (?, ?, ?)");
@@ -575,7 +566,7 @@ std::int64_t RunStore::importRun(const ImportedRun& r, std::int64_t replace)
             .bind(13, s.threads)
             .bind(14, r.run.programVersion)
             .bind(15, static_cast<std::int64_t>(r.run.config.train.seed))
-            .bind(16, s.createdAt.empty() ? nowUtc() : s.createdAt)
+            .bind(16, s.createdAt.empty() ? utcNow() : s.createdAt)
             .bind(17, s.finishedAt)
             .bind(18, s.message)
             .bind(19, r.source);
@@ -788,7 +779,7 @@ void RunStore::setLabNote(const std::string& step, const std::string& text)
         return;
     }
     Statement put(db_, "INSERT OR REPLACE INTO lab_notes(step, text, updated_at) VALUES (?, ?, ?)");
-    put.bind(1, step).bind(2, text).bind(3, nowUtc()).step();
+    put.bind(1, step).bind(2, text).bind(3, utcNow()).step();
 }
 
 std::map<std::string, std::string> RunStore::labNotes()

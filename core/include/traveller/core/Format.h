@@ -17,4 +17,8 @@ std::string formatNumber(double value, int decimals, const std::string& missing 
 // absurd (over ~3 years) duration gives "—".
 std::string formatDuration(double seconds);
 
+// The time now, in UTC, through strftime's `format` (default ISO 8601:
+// "2026-11-29T02:35:22Z"): every timestamp the core writes.
+std::string utcNow(const char* format = "%Y-%m-%dT%H:%M:%SZ");
+
 } // namespace traveller
