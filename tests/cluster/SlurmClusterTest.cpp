@@ -238,8 +238,15 @@ grid:
             break;
         std::this_thread::sleep_for(200ms);
     }
-    requeue = runProgram({"scontrol", "requeue", array + "_1"});
-    EXPECT_EQ(requeue.status, 0) << requeue.err;
+    // Slurm may take a moment to record the kill: requeue once it accepts.
+    for (int i = 0; i < 50; ++i) {
+        requeue = runProgram({"scontrol", "requeue", array + "_1"});
+        if (requeue.status == 0)
+            break;
+        std::this_thread::sleep_for(200ms);
+    }
+    EXPECT_EQ(requeue.status, 0) << requeue.err
+                                 << runProgram({"scontrol", "show", "job", array + "_1"}).out;
     // A requeued job waits out a begin time (about two minutes): once it is
     // pending for that, it may start now.
     for (const char* task : {"_0", "_1"})
@@ -268,7 +275,7 @@ grid:
                 resumedFrom = std::stoi(m[1].str());
             }
         }
-        EXPECT_EQ(starts, 2) << all;
+        EXPECT_EQ(starts, 2) << all << cluster.logs();
         EXPECT_GT(resumedFrom, 1) << all;  // from its checkpoint, not from scratch
         EXPECT_NE(all.find(cut), std::string::npos) << all;
         EXPECT_NE(all.find("(restart 1)"), std::string::npos) << all;
