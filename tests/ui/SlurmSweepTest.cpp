@@ -6,6 +6,7 @@
 #include "traveller/core/Cluster.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/core/Training.h"
+#include "traveller/ui/Language.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/RunsPanel.h"
@@ -128,6 +129,25 @@ private Q_SLOTS:
         QCOMPARE(static_cast<int>(store.runsOfSweep("slurm-window").size()), 3);
         for (const auto& r : store.runsOfSweep("slurm-window"))
             QVERIFY2(r.status == (r.config().train.lr == 10 ? "diverged" : "finished"), r.message.c_str());
+
+        // In Chinese the same rows read 已完成 / 已发散 (switched at run time).
+        QVERIFY(traveller::ui::setLanguage("zh_CN"));
+        const QString statusZh = QString::fromUtf8("状态");
+        QTRY_VERIFY_WITH_TIMEOUT(p->column(statusZh) >= 0, 5000);
+        auto statusZhOf = [&](const QString& lr) {
+            for (int row = 0; row < p->visibleRows(); ++row)
+                if (p->cell(row, "train.lr") == lr)
+                    return p->cell(row, statusZh);
+            return QString("(no row)");
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(statusZhOf("10"), QString::fromUtf8("已发散"), 5000);
+        QCOMPARE(statusZhOf("1"), QString::fromUtf8("已完成"));
+        QVERIFY2(summaryLabel->text().contains(QString::fromUtf8("3 个中已有 3 个导入运行库")) &&
+                     summaryLabel->text().contains(QString::fromUtf8("1 个已发散")),
+                 qPrintable(summaryLabel->text()));
+        if (!shots.isEmpty())
+            w.grab().save(shots + "/screenshot-sweeps-slurm-imported-zh_CN.png");
+        QVERIFY(traveller::ui::setLanguage("en"));
 
         // Importing again changes nothing.
         QVERIFY(p->importClusterRuns());

@@ -22,6 +22,7 @@
 #include <QCoreApplication>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QSettings>
 #include <QSpinBox>
@@ -659,8 +660,16 @@ void SweepsPanel::pollClusterNow()
     QCoreApplication::sendPostedEvents(this);
 }
 
+void SweepsPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange && lastStatus_ && !clusterFolder_.isEmpty())
+        showClusterStatus(SweepStatus(*lastStatus_));
+}
+
 void SweepsPanel::showClusterStatus(const SweepStatus& status)
 {
+    lastStatus_ = status;
     RunStore* store = library_.store().get();
     int imported = 0, ended = 0;
     for (const TaskStatus& t : status.tasks) {

@@ -100,6 +100,10 @@ public:
     // The chart series of row `index` (sweep order).
     static QString seriesKey(int index);
 
+protected:
+    // The cluster summary follows the window's language.
+    void changeEvent(QEvent* event) override;
+
 Q_SIGNALS:
     void sweepStarted(const QList<qint64>& ids);  // created in the library, "queued"
     void runRecorded(qint64 id);  // a run ended and its row in the library is final
@@ -143,6 +147,7 @@ private:
     std::thread poll_;                 // one squeue/sacct call at a time, off the window's thread
     std::atomic<bool> polling_{false};
     QList<qint64> imported_;           // ids already announced (runRecorded)
+    std::optional<SweepStatus> lastStatus_;  // the cluster summary shown last
     QLabel* summary_;
     MessageLabel* message_;
     SweepResults* results_;
