@@ -179,11 +179,24 @@ TEST(SlurmPlan, ChainsBecomeDependentArraysAndTheScriptsSaySo)
     try {
         planSlurmSweep(onGpu, options(lib));
         FAIL() << "a cuda run without --gpus-per-task was planned";
-    } catch (const DeviceError&) {
-        // no GPU on this machine: refused earlier, also fine
     } catch (const ConfigError& e) {
         EXPECT_NE(std::string(e.what()).find("--gpus-per-task"), std::string::npos) << e.what();
     }
+    // With GPUs asked for, a submit host without one (this machine) plans it:
+    // the task's node resolves the device.
+    SlurmOptions withGpu = options(lib);
+    withGpu.gpusPerTask = 1;
+    EXPECT_NO_THROW(planSlurmSweep(onGpu, withGpu));
+    onGpu.runs[0].config.train.device = "gpu";
+    EXPECT_THROW(planSlurmSweep(onGpu, withGpu), DeviceError);
+
+    // squeue not answering: a running task is not called interrupted.
+    TaskStatus t;
+    t.state = kStatusRunning;
+    t.schedulerKnown = false;
+    EXPECT_EQ(taskWord(t), kStatusRunning);
+    t.schedulerKnown = true;
+    EXPECT_EQ(taskWord(t), kStatusInterrupted);
 }
 
 // The array tasks, run level by level as Slurm would, train exactly what the
@@ -363,6 +376,12 @@ TEST(SlurmImport, ARunLeftRunningIsInterruptedOnlyWhenEveryTaskHasEnded)
     const RunResult resumed = trainRecordedRun(store, r.id, ro, quiet, control);
     EXPECT_EQ(resumed.status, RunStatus::Finished);
     EXPECT_EQ(store.run(r.id).epochsDone, r.epochs);
+    // Importing the folder again leaves the run finished here alone.
+    const ImportReport again = importRunFolder(store, plan.folder, true);
+    EXPECT_TRUE(again.imported.empty());
+    EXPECT_EQ(again.already.size(), 4u);
+    EXPECT_EQ(store.run(r.id).status, "finished");
+    EXPECT_TRUE(fs::is_regular_file(store.checkpointPath(r.id)));
 }
 
 // A schema-3 library (before imports) opens as schema 4, its runs untouched.
@@ -375,7 +394,7 @@ TEST(RunStore, SchemaThreeLibrariesGainTheImportSource)
     }
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((lib.path() / "runs.sqlite").c_str(), &db), SQLITE_OK);
-    const char* downgrade = "DROP INDEX runs_by_source; ALTER TABLE runs DROP COLUMN source;"
+    const char* downgrade = "DROP INDEX runs_source_unique; ALTER TABLE runs DROP COLUMN source;"
                             "UPDATE meta SET value = '3' WHERE key = 'schema_version';";
     ASSERT_EQ(sqlite3_exec(db, downgrade, nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
@@ -389,6 +408,12 @@ TEST(RunStore, SchemaThreeLibrariesGainTheImportSource)
     imported.epochs = {{1, 9.5, 100, 1, "", std::nan("")}};
     const std::int64_t id = store.importRun(imported);
     EXPECT_EQ(store.importedFrom("x/0"), id);
+    // A second import of the same source that did not see the first (two at
+    // once) writes nothing.
+    bool inserted = true;
+    EXPECT_EQ(store.importRun(imported, 0, &inserted), id);
+    EXPECT_FALSE(inserted);
+    EXPECT_EQ(store.runs().size(), 2u);
     EXPECT_EQ(store.run(id).epochsDone, 1);
     EXPECT_DOUBLE_EQ(store.run(id).perplexity, 9.5);
     // Replaced in one go: the old row is gone, the new one is there.

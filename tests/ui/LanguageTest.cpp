@@ -20,6 +20,7 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QPushButton>
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QRegularExpression>
@@ -179,6 +180,14 @@ private Q_SLOTS:
         QVERIFY2(traveller::ui::coreText(corpus).startsWith(QString::fromUtf8("/data/timemachine.txt：文件缺失")),
                  qPrintable(traveller::ui::coreText(corpus)));
         QCOMPARE(traveller::ui::coreText("something no template made"), QString("something no template made"));
+        // A long text of many ": " (a LibTorch backtrace) comes back as it is, at once.
+        std::string backtrace = "c10::Error: boom";
+        for (int i = 0; i < 200; ++i)
+            backtrace += "\nframe #" + std::to_string(i) + ": 0x7f (in libtorch: at: some::function: here)";
+        QElapsedTimer clock;
+        clock.start();
+        QCOMPARE(traveller::ui::coreText(backtrace), QString::fromStdString(backtrace));
+        QVERIFY(clock.elapsed() < 500);
         QVERIFY(traveller::ui::setLanguage("en"));
         QCOMPARE(traveller::ui::coreText(diverged), QString::fromStdString(diverged));
     }

@@ -259,7 +259,9 @@ QString catalogued(const std::string& text, int depth)
 
 QString coreTextIn(const std::string& text, int depth)
 {
-    if (depth > 4 || text.empty())
+    // A long text (a LibTorch backtrace) is not a message of the catalogue:
+    // shown as it is, without trying every split of it.
+    if (depth > 4 || text.empty() || text.size() > 2000)
         return QString::fromStdString(text);
     if (const QString whole = catalogued(text, depth); !whole.isEmpty())
         return whole;
@@ -272,7 +274,8 @@ QString coreTextIn(const std::string& text, int depth)
             .arg(QString::fromStdString(m[1].str()), QString::fromStdString(m[2].str()), rest);
     }
     // "<prefix>: rest" (a file, a path, a key): kept, when the rest is a message.
-    for (std::size_t at = text.find(": "); at != std::string::npos; at = text.find(": ", at + 1)) {
+    int splits = 0;
+    for (std::size_t at = text.find(": "); at != std::string::npos && splits < 3; at = text.find(": ", at + 1), ++splits) {
         const std::string rest = text.substr(at + 2);
         const QString translated = coreTextIn(rest, depth + 1);
         if (translated != QString::fromStdString(rest))

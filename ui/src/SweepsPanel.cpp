@@ -642,8 +642,11 @@ void SweepsPanel::pollCluster()
         }
         QMetaObject::invokeMethod(
             this,
-            [this, status, error] {
+            [this, folder, status, error] {
                 polling_ = false;
+                // Another sweep was loaded (or started) meanwhile: not its rows.
+                if (QString::fromStdString(folder) != clusterFolder_)
+                    return;
                 if (status)
                     showClusterStatus(*status);
                 else
@@ -703,7 +706,8 @@ void SweepsPanel::showClusterStatus(const SweepStatus& status)
     // Everything in the library, or every task ended and the import job gone:
     // nothing will change by itself any more.
     const bool done = imported == static_cast<int>(status.tasks.size()) ||
-                      (ended == static_cast<int>(status.tasks.size()) && status.importState.empty());
+                      (status.schedulerKnown && ended == static_cast<int>(status.tasks.size()) &&
+                       status.importState.empty());
     if (done)
         clusterTimer_->stop();
 }

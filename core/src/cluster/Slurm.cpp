@@ -112,8 +112,13 @@ SlurmPlan planSlurmSweep(const Sweep& sweep, const SlurmOptions& options)
     std::vector<ExperimentConfig> configs;
     for (const auto& run : sweep.runs) {
         ExperimentConfig config = run.config;
-        const std::string device = resolveDeviceSpec(config.train.device);  // throws DeviceError
-        if (device != "cpu" && options.gpusPerTask == 0)
+        // Only the spelling is checked here: the submit host (a login node)
+        // may have no GPU; the array task resolves the device on its node.
+        static const std::regex deviceSpec(R"(^(auto|cpu|cuda(:\d+)?)$)");
+        const std::string device = config.train.device;
+        if (!std::regex_match(device, deviceSpec))
+            throw DeviceError(message("device.unknown", {device}));
+        if (device != "cpu" && device != "auto" && options.gpusPerTask == 0)
             throw ConfigError("train.device", 0, 0,
                               "run '" + run.label + "' asks for " + config.train.device +
                                   ": give --gpus-per-task 1 so that each array task is allocated a GPU");
@@ -194,7 +199,7 @@ std::string levelScript(const SlurmPlan& plan, std::size_t level)
     s += commonHeader(plan);
     s += "#SBATCH --requeue\n#SBATCH --open-mode=append\n";
     s += "#SBATCH --output=" + plan.folder + "/logs/level" + std::to_string(level) + "-%A_%a.out\n";
-    s += "#\n# Traveller sweep '" + plan.sweep + "', level " + std::to_string(level + 1) + " of " +
+    s += "#\n# Traveller sweep '" + fileWord(plan.sweep) + "', level " + std::to_string(level + 1) + " of " +
          std::to_string(plan.levels.size()) + ": " + std::to_string(count) + " run(s) of " +
          std::to_string(epochsLow) + (epochsHigh != epochsLow ? "-" + std::to_string(epochsHigh) : "") +
          " epochs, one array task per run.\n";
@@ -499,6 +504,8 @@ TaskOutcome runSlurmTask(const std::string& folder, std::size_t level, std::size
 
 std::string taskWord(const TaskStatus& t)
 {
+    if (!t.schedulerKnown && t.scheduler.empty())
+        return t.state;
     if (t.scheduler == "PENDING" || t.scheduler == "REQUEUED" || t.scheduler == "CONFIGURING")
         return "pending";
     if (t.scheduler == "RUNNING" || t.scheduler == "COMPLETING")
@@ -532,10 +539,12 @@ SweepStatus slurmSweepStatus(const std::string& folder, RunStore* library)
     if (!plan.arrayJobs.empty()) {
         if (findOnPath("squeue").empty()) {
             status.schedulerNote = "squeue is not on the PATH: states come from the run folders only";
+            status.schedulerKnown = false;
         } else {
             const ProgramOutput q = runProgram({"squeue", "-h", "-r", "-o", "%i|%T|%r"});
             if (q.status != 0) {
                 status.schedulerNote = "squeue: " + firstLine(q.err);
+                status.schedulerKnown = false;
             } else {
                 std::istringstream lines(q.out);
                 std::string line;
@@ -602,6 +611,7 @@ SweepStatus slurmSweepStatus(const std::string& folder, RunStore* library)
                 ++t.attempts;
         if (library)
             t.importedAs = library->importedFrom(plan.id + "/" + std::to_string(run.index));
+        t.schedulerKnown = status.schedulerKnown;
         ++status.counts[taskWord(t)];
         status.tasks.push_back(std::move(t));
     }
@@ -652,9 +662,16 @@ ImportReport importRunFolder(RunStore& store, const std::string& folder, bool al
         const auto epochs = record.epochs();
         const std::int64_t existing = store.importedFrom(source);
         if (existing != 0) {
+            // The library's copy is replaced only by a folder that is further
+            // along: never a run resumed, finished or training in the library
+            // since it was imported.
             const StoredRun old = store.run(existing);
             const int done = epochs.empty() ? 0 : epochs.back().epoch;
-            if (old.status == state.status && old.epochsDone == done && old.message == state.message) {
+            const bool same = old.status == state.status && old.epochsDone == done && old.message == state.message;
+            const bool libraryAhead = old.epochsDone > done || old.status == kStatusRunning ||
+                                      (old.status == "finished" && state.status != "finished") ||
+                                      old.status == "diverged";
+            if (same || libraryAhead) {
                 report.already.emplace_back(run.index, existing);
                 continue;
             }
@@ -672,7 +689,12 @@ ImportReport importRunFolder(RunStore& store, const std::string& folder, bool al
         const bool haveCheckpoint = fs::is_regular_file(record.checkpointPath(), ec);
         if (!haveCheckpoint)
             imported.state.checkpointEpoch = 0;
-        const std::int64_t id = store.importRun(imported, existing);
+        bool inserted = true;
+        const std::int64_t id = store.importRun(imported, existing, &inserted);
+        if (!inserted) {  // another import (the job, the window) got there first
+            report.already.emplace_back(run.index, id);
+            continue;
+        }
         if (existing != 0)
             fs::remove(store.checkpointPath(existing), ec);
         if (haveCheckpoint) {

@@ -357,7 +357,8 @@ void RunStore::open(bool wasEmpty)
             throw;
         }
     }
-    exec("CREATE INDEX IF NOT EXISTS runs_by_source ON runs(source) WHERE source != ''");
+    // One run per import source: two imports at once cannot both insert it.
+    exec("CREATE UNIQUE INDEX IF NOT EXISTS runs_source_unique ON runs(source) WHERE source != ''");
 }
 
 RunStore::~RunStore() { sqlite3_close(db_); }
@@ -538,11 +539,24 @@ std::int64_t RunStore::importedFrom(const std::string& source)
     return get.step() ? get.integer(0) : 0;
 }
 
-std::int64_t RunStore::importRun(const ImportedRun& r, std::int64_t replace)
+std::int64_t RunStore::importRun(const ImportedRun& r, std::int64_t replace, bool* inserted)
 {
     std::lock_guard lock(mutex_);
     exec("BEGIN IMMEDIATE");
     try {
+        if (inserted)
+            *inserted = true;
+        if (!r.source.empty()) {
+            Statement there(db_, "SELECT id FROM runs WHERE source = ? ORDER BY id DESC LIMIT 1");
+            there.bind(1, r.source);
+            if (there.step() && there.integer(0) != replace) {
+                const std::int64_t id = there.integer(0);
+                exec("COMMIT");
+                if (inserted)
+                    *inserted = false;
+                return id;
+            }
+        }
         if (replace != 0)
             Statement(db_, "DELETE FROM runs WHERE id = ? AND source = ?").bind(1, replace).bind(2, r.source).step();
         const StoredRun& s = r.state;

@@ -171,6 +171,7 @@ struct TaskStatus {
     int attempts = 0;
     std::string message;
     std::int64_t importedAs = 0;  // run id in the library, 0 = not imported
+    bool schedulerKnown = true;   // false: squeue could not be asked this time
 };
 
 struct SweepStatus {
@@ -178,13 +179,16 @@ struct SweepStatus {
     std::vector<TaskStatus> tasks;
     std::string importState;    // the import job's scheduler state, "" when gone
     std::string schedulerNote;  // why the scheduler could not be asked, when it could not
+    bool schedulerKnown = true;  // squeue answered (else task words are the folders' own)
     std::map<std::string, int> counts;  // by the word `sweep status` shows
 };
 
 // Asks squeue (and sacct when accounting is on) and reads every run folder.
 SweepStatus slurmSweepStatus(const std::string& folder, RunStore* library);
 // The word a task is counted under: pending, running, finished, diverged,
-// failed, stopped, interrupted, cancelled.
+// failed, stopped, interrupted, cancelled. When squeue could not be asked, a
+// run folder's own word (queued, running, ...): a task is never called
+// interrupted or cancelled for a scheduler that did not answer.
 std::string taskWord(const TaskStatus& task);
 
 struct ImportReport {

@@ -145,8 +145,10 @@ public:
     // Inserts the run, its epochs and samples in one transaction; with
     // `replace` (a run imported earlier from the same source) that run goes
     // in the same transaction. Returns the new id. The caller copies the
-    // checkpoint to checkpointPath(id).
-    std::int64_t importRun(const ImportedRun& run, std::int64_t replace = 0);
+    // checkpoint to checkpointPath(id). When another import has brought the
+    // same source in meanwhile (a run other than `replace`), nothing is
+    // written: that run's id is returned and *inserted is false.
+    std::int64_t importRun(const ImportedRun& run, std::int64_t replace = 0, bool* inserted = nullptr);
     void rename(std::int64_t id, const std::string& name);
     void addTag(std::int64_t id, const std::string& tag);
     void removeTag(std::int64_t id, const std::string& tag);
