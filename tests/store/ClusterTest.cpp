@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <sqlite3.h>
 
@@ -382,6 +383,35 @@ TEST(SlurmImport, ARunLeftRunningIsInterruptedOnlyWhenEveryTaskHasEnded)
     EXPECT_EQ(again.already.size(), 4u);
     EXPECT_EQ(store.run(r.id).status, "finished");
     EXPECT_TRUE(fs::is_regular_file(store.checkpointPath(r.id)));
+}
+
+// sbatch refusing (no cluster configured, a bad partition): the error says
+// what sbatch said, all of it, and no half-written run folder stays behind.
+TEST(SlurmSubmit, ARefusalSaysWhySbatchRefusedAndLeavesNoFolder)
+{
+    TestLibrary lib;
+    const fs::path bin = lib.path() / "bin";
+    fs::create_directories(bin);
+    {
+        std::ofstream fake(bin / "sbatch");
+        fake << "#!/bin/sh\necho 'sbatch: error: invalid partition specified: gpu' >&2\n"
+                "echo 'sbatch: fatal: Batch job submission failed' >&2\nexit 1\n";
+    }
+    fs::permissions(bin / "sbatch", fs::perms::owner_all);
+    const std::string oldPath = std::getenv("PATH") ? std::getenv("PATH") : "";
+    setenv("PATH", (bin.string() + ":" + oldPath).c_str(), 1);
+    SlurmPlan plan = planSlurmSweep(parseSweepYaml(kClusterSweep), options(lib));
+    try {
+        submitSlurmPlan(plan);
+        ADD_FAILURE() << "a refused submission succeeded";
+    } catch (const ClusterError& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("invalid partition specified: gpu"), std::string::npos) << what;
+        EXPECT_NE(what.find("Batch job submission failed"), std::string::npos) << what;
+        EXPECT_NE(what.find("nothing was submitted"), std::string::npos) << what;
+    }
+    setenv("PATH", oldPath.c_str(), 1);
+    EXPECT_FALSE(fs::exists(plan.folder)) << plan.folder;
 }
 
 // A schema-3 library (before imports) opens as schema 4, its runs untouched.

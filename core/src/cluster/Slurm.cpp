@@ -79,6 +79,17 @@ std::string firstLine(std::string text)
     return text;
 }
 
+// What a Slurm command said, on one line ("sbatch: error: ...; sbatch: fatal: ...").
+std::string said(const ProgramOutput& out)
+{
+    std::istringstream lines(out.err.empty() ? out.out : out.err);
+    std::string all, line;
+    while (std::getline(lines, line))
+        if (!line.empty())
+            all += (all.empty() ? "" : "; ") + line;
+    return all.empty() ? "exit status " + std::to_string(out.status) : all;
+}
+
 } // namespace
 
 // ---- The plan ---------------------------------------------------------------
@@ -305,9 +316,14 @@ void submitSlurmPlan(SlurmPlan& plan)
         throw ClusterError("sbatch is not on the PATH: this machine is not a Slurm submit host");
     writeSlurmFolder(plan);
     const fs::path folder(plan.folder);
+    // Nothing submitted: the run folder goes too (nothing will ever write it).
     auto cancelSubmitted = [&] {
         for (const auto& id : plan.arrayJobs)
             runProgram({"scancel", id});
+        if (plan.arrayJobs.empty()) {
+            std::error_code ec;
+            fs::remove_all(folder, ec);
+        }
     };
     for (std::size_t level = 0; level < plan.levels.size(); ++level) {
         std::vector<std::string> argv = {sbatch, "--parsable"};
@@ -320,8 +336,9 @@ void submitSlurmPlan(SlurmPlan& plan)
         const std::string id = parsableId(out.out);
         if (out.status != 0 || id.empty()) {
             cancelSubmitted();
-            throw ClusterError("sbatch refused level " + std::to_string(level) + " of the sweep: " +
-                               firstLine(out.err.empty() ? out.out : out.err));
+            throw ClusterError("sbatch refused level " + std::to_string(level) + " of the sweep: " + said(out) +
+                               (plan.arrayJobs.empty() ? "; nothing was submitted"
+                                                       : "; the arrays already submitted were cancelled"));
         }
         plan.arrayJobs.push_back(id);
     }
@@ -332,7 +349,7 @@ void submitSlurmPlan(SlurmPlan& plan)
     plan.importJob = parsableId(out.out);
     if (out.status != 0 || plan.importJob.empty()) {
         cancelSubmitted();
-        throw ClusterError("sbatch refused the import job: " + firstLine(out.err.empty() ? out.out : out.err));
+        throw ClusterError("sbatch refused the import job: " + said(out) + "; the arrays were cancelled");
     }
     plan.submittedAt = utcNow("%Y-%m-%dT%H:%M:%SZ");
     writeSubmission(plan);
