@@ -110,7 +110,7 @@ void RunFolder::writeState(const StoredRun& r)
     writeWhole(fs::path(folder_) / "state.json", j.dump(2) + "\n");
 }
 
-StoredRun RunFolder::stored()
+StoredRun RunFolder::readState() const
 {
     const fs::path statePath = fs::path(folder_) / "state.json";
     const std::string text = readText(statePath);
@@ -141,6 +141,12 @@ StoredRun RunFolder::stored()
     } catch (const std::exception& e) {
         throw ClusterError(what_ + ": '" + statePath.string() + "' has a field of the wrong type (" + e.what() + ")");
     }
+    return r;
+}
+
+StoredRun RunFolder::stored()
+{
+    StoredRun r = readState();
     r.configYaml = readText(fs::path(folder_) / "config.yaml");
     if (r.configYaml.empty())
         throw ClusterError(what_ + ": '" + (fs::path(folder_) / "config.yaml").string() + "' is missing or empty");
@@ -180,7 +186,7 @@ std::vector<StoredEpoch> RunFolder::epochs()
 
 void RunFolder::markRunning(const std::string& device, int threads)
 {
-    StoredRun r = stored();
+    StoredRun r = readState();
     if (r.status == kStatusRunning)
         throw ClusterError(what_ + " is already running (its state says so); an attempt that was cut off is marked "
                                    "interrupted before it is trained again");
@@ -202,7 +208,7 @@ void RunFolder::appendEpoch(const StoredEpoch& epoch, double addedSeconds)
             throw ClusterError(what_ + ": cannot append to '" + folder_ + "/epochs.jsonl'");
     }
     if (addedSeconds != 0) {
-        StoredRun r = stored();
+        StoredRun r = readState();
         r.seconds += addedSeconds;
         writeState(r);
     }
@@ -210,7 +216,7 @@ void RunFolder::appendEpoch(const StoredEpoch& epoch, double addedSeconds)
 
 void RunFolder::setCheckpointEpoch(int epoch)
 {
-    StoredRun r = stored();
+    StoredRun r = readState();
     r.checkpointEpoch = epoch;
     writeState(r);
 }
@@ -226,7 +232,7 @@ void RunFolder::truncateEpochs(int epoch)
 
 void RunFolder::finishRun(const RunResult& result, double addedSeconds)
 {
-    StoredRun r = stored();
+    StoredRun r = readState();
     r.status = toString(result.status);
     r.tokensPerSecond = result.tokensPerSecond;
     r.seconds += addedSeconds;
@@ -258,7 +264,7 @@ std::vector<std::string> RunFolder::attempts() const
 
 void RunFolder::markInterrupted(const std::string& why)
 {
-    StoredRun r = stored();
+    StoredRun r = readState();
     if (r.status != kStatusRunning)
         return;
     r.status = kStatusInterrupted;

@@ -75,6 +75,9 @@ public:
     void continueFrom(RunFolder& from, int epoch);
 
 private:
+    // state.json alone: what the writers update (every epoch, on the
+    // training thread) without reading config.yaml and every epoch again.
+    StoredRun readState() const;
     void writeState(const StoredRun& run);
 
     std::string folder_;
