@@ -15,10 +15,13 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cctype>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -357,4 +360,92 @@ TEST(Lens, FindUnitsRanksByTheSpanAgainstTheRest)
               "step,char,next,p_next,h_0,h_1,h_2,r_0,r_1,r_2,z_0,z_1,z_2,n_0,n_1,n_2");
     EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 7);
     EXPECT_NE(csv.find("\n2,\"c\",\"\",0,0.9,-0.5,0.9,"), std::string::npos) << csv;
+}
+
+TEST(Lens, TheJsonGivesBackEveryFloatAndEveryCharacterExactly)
+{
+    // An LSTM reading of two characters with the values a float can be: the
+    // shortest decimals must read back as the same floats, the last step has
+    // no next, NaN and infinity are null, c sits beside h and the gates in
+    // the book's order, and characters that JSON must escape survive.
+    Inspection in;
+    in.arch = "lstm";
+    in.layers = 1;
+    in.hidden = 3;
+    in.valueNames = {"i", "f", "g", "o", "c"};
+    in.perplexity = 3.0000000000000004;
+    in.unknown = {"\xff"};
+    const std::vector<std::vector<float>> rows = {{0.1f, -0.0f, 1e-38f},
+                                                  {3.4028235e38f, 0.33333334f, -1.17549435e-38f},
+                                                  {1.0f / 3.0f, 2.0f / 3.0f, 1e-45f}};
+    const std::vector<std::string> tokens = {"\"", "\\\n"};
+    for (std::size_t t = 0; t < tokens.size(); ++t) {
+        InspectStep s;
+        s.token = tokens[t];
+        if (t == 0) {
+            s.next = tokens[1];
+            s.pNext = 0.91234567f;
+        } else {
+            s.pNext = std::numeric_limits<double>::quiet_NaN();
+        }
+        s.top = {{"\t", 0.5f}, {"x", std::numeric_limits<double>::infinity()}};
+        InspectLayer l;
+        l.h = rows[t];
+        for (std::size_t v = 0; v < in.valueNames.size(); ++v)
+            l.values.push_back(rows[(t + v + 1) % rows.size()]);
+        s.layers.push_back(l);
+        in.steps.push_back(s);
+    }
+    in.trajectory = {{{0.125, -2.5}, {1e-300, 7.0}}};
+    in.explained = {{0.75, 0.2}};
+    in.saliency = {{0.25f}, {0.5f, 1.5e-7f}};
+    in.seconds = 0.012;
+
+    const std::string text = inspectionJson(in);
+    const nlohmann::ordered_json j = nlohmann::ordered_json::parse(text);  // throws on malformed JSON
+    std::vector<std::string> keys;
+    for (const auto& item : j.items())
+        keys.push_back(item.key());
+    EXPECT_EQ(keys, (std::vector<std::string>{"arch", "layers", "hidden", "perplexity", "steps", "unknown",
+                                              "trajectory", "saliency", "seconds"}));
+    EXPECT_EQ(j["arch"], "lstm");
+    EXPECT_EQ(j["hidden"], 3);
+    EXPECT_EQ(j["perplexity"].get<double>(), in.perplexity);
+    EXPECT_EQ(j["unknown"][0], "\xef\xbf\xbd");  // invalid UTF-8 becomes U+FFFD, not a broken document
+    ASSERT_EQ(j["steps"].size(), 2u);
+    for (std::size_t t = 0; t < 2; ++t) {
+        const auto& s = j["steps"][t];
+        EXPECT_EQ(s["char"], tokens[t]);
+        const auto& layer = s["layers"][0];
+        std::vector<std::string> layerKeys;
+        for (const auto& item : layer.items())
+            layerKeys.push_back(item.key());
+        EXPECT_EQ(layerKeys, (std::vector<std::string>{"h", "c", "gates"}));
+        std::vector<std::string> gateKeys;
+        for (const auto& item : layer["gates"].items())
+            gateKeys.push_back(item.key());
+        EXPECT_EQ(gateKeys, (std::vector<std::string>{"i", "f", "g", "o"}));
+        auto same = [](const nlohmann::ordered_json& values, const std::vector<float>& expected) {
+            ASSERT_EQ(values.size(), expected.size());
+            for (std::size_t u = 0; u < expected.size(); ++u) {
+                const float back = static_cast<float>(values[u].get<double>());
+                EXPECT_EQ(back, expected[u]) << values[u];  // -0 reads back as 0: equal
+            }
+        };
+        same(layer["h"], in.steps[t].layers[0].h);
+        same(layer["c"], in.steps[t].layers[0].values[4]);
+        same(layer["gates"]["f"], in.steps[t].layers[0].values[1]);
+        EXPECT_EQ(s["top"][0]["char"], "\t");
+        EXPECT_EQ(s["top"][0]["p"].get<double>(), 0.5);
+        EXPECT_TRUE(s["top"][1]["p"].is_null());
+    }
+    EXPECT_EQ(j["steps"][0]["next"], "\\\n");
+    EXPECT_EQ(static_cast<float>(j["steps"][0]["p_next"].get<double>()), 0.91234567f);
+    EXPECT_FALSE(j["steps"][1].contains("next"));
+    EXPECT_FALSE(j["steps"][1].contains("p_next"));
+    EXPECT_EQ(j["trajectory"][0]["points"][1][0].get<double>(), 1e-300);
+    EXPECT_EQ(j["trajectory"][0]["explained"][0].get<double>(), 0.75);
+    EXPECT_EQ(static_cast<float>(j["saliency"][1][1].get<double>()), 1.5e-7f);
+    EXPECT_EQ(j["seconds"].get<double>(), 0.012);
+    EXPECT_EQ(text.find("0.10000000149"), std::string::npos) << "a float written as the double it widens to";
 }

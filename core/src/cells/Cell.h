@@ -83,7 +83,15 @@ public:
 
     // The book's equations for one step of one layer, x (B, In). Differentiable
     // (autograd), the reference every other implementation is tested against.
-    virtual Step step(const LayerWeights& w, const torch::Tensor& x, const State& prev) const = 0;
+    // It forms the step's two products and hands them to stepFromProducts().
+    Step step(const LayerWeights& w, const torch::Tensor& x, const State& prev) const;
+
+    // What each cell writes: its equations from the step's two products,
+    // xp = x W_ihᵀ + b_ih and hp = h_prev W_hhᵀ + b_hh, both (B, G·H) with the
+    // G blocks side by side (hp undefined for cells without hidden weights).
+    // The Lens calls it directly with the products the fast path has already
+    // formed for every character, so that it does not form them twice.
+    virtual Step stepFromProducts(const torch::Tensor& xp, const torch::Tensor& hp, const State& prev) const = 0;
 
     // LibTorch's layer for this cell (CellInfo::builtinLayer), and running it
     // on x (T, B, In) from `state` (h, c: (L, B, H) or undefined for zeros),

@@ -80,10 +80,10 @@ public:
         return i;
     }
 
-    Step step(const LayerWeights& w, const torch::Tensor& x, const State& prev) const override
+    Step stepFromProducts(const torch::Tensor& xp, const torch::Tensor& hp, const State& prev) const override
     {
-        const auto xi = torch::addmm(w.bIh, x, w.wIh.t()).chunk(3, 1);       // X W_x· + b_x·, each (B, H)
-        const auto hi = torch::addmm(w.bHh, prev.h, w.wHh.t()).chunk(3, 1);  // H W_h· + b_h·
+        const auto xi = xp.chunk(3, 1);  // X W_x· + b_x·, each (B, H)
+        const auto hi = hp.chunk(3, 1);  // H W_h· + b_h·
         const auto r = torch::sigmoid(xi[0] + hi[0]);
         const auto z = torch::sigmoid(xi[1] + hi[1]);
         const auto n = torch::tanh(xi[2] + r * hi[2]);

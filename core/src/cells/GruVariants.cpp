@@ -78,10 +78,10 @@ public:
         return i;
     }
 
-    Step step(const LayerWeights& w, const torch::Tensor& x, const State& prev) const override
+    Step stepFromProducts(const torch::Tensor& xp, const torch::Tensor& hp, const State& /*prev*/) const override
     {
-        const auto xi = torch::addmm(w.bIh, x, w.wIh.t()).chunk(2, 1);
-        const auto hi = torch::addmm(w.bHh, prev.h, w.wHh.t()).chunk(2, 1);
+        const auto xi = xp.chunk(2, 1);
+        const auto hi = hp.chunk(2, 1);
         const auto r = torch::sigmoid(xi[0] + hi[0]);
         const auto n = torch::tanh(xi[1] + r * hi[1]);
         return {{n, {}}, {r, n}};
@@ -152,10 +152,10 @@ public:
         return i;
     }
 
-    Step step(const LayerWeights& w, const torch::Tensor& x, const State& prev) const override
+    Step stepFromProducts(const torch::Tensor& xp, const torch::Tensor& hp, const State& prev) const override
     {
-        const auto xi = torch::addmm(w.bIh, x, w.wIh.t()).chunk(2, 1);
-        const auto hi = torch::addmm(w.bHh, prev.h, w.wHh.t()).chunk(2, 1);
+        const auto xi = xp.chunk(2, 1);
+        const auto hi = hp.chunk(2, 1);
         const auto z = torch::sigmoid(xi[0] + hi[0]);
         const auto n = torch::tanh(xi[1] + hi[1]);
         return {{z * prev.h + (1 - z) * n, {}}, {z, n}};

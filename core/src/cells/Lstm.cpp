@@ -75,9 +75,9 @@ public:
         return i;
     }
 
-    Step step(const LayerWeights& w, const torch::Tensor& x, const State& prev) const override
+    Step stepFromProducts(const torch::Tensor& xp, const torch::Tensor& hp, const State& prev) const override
     {
-        const auto gates = (torch::addmm(w.bIh, x, w.wIh.t()) + torch::addmm(w.bHh, prev.h, w.wHh.t())).chunk(4, 1);
+        const auto gates = (xp + hp).chunk(4, 1);
         const auto i = torch::sigmoid(gates[0]);
         const auto f = torch::sigmoid(gates[1]);
         const auto g = torch::tanh(gates[2]);  // C̃

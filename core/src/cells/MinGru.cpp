@@ -67,9 +67,9 @@ public:
         return i;
     }
 
-    Step step(const LayerWeights& w, const torch::Tensor& x, const State& prev) const override
+    Step stepFromProducts(const torch::Tensor& xp, const torch::Tensor& /*hp: no W_hh*/, const State& prev) const override
     {
-        const auto a = torch::addmm(w.bIh, x, w.wIh.t()).chunk(2, 1);  // Linear_z(x), Linear_h(x)
+        const auto a = xp.chunk(2, 1);  // Linear_z(x), Linear_h(x)
         const auto z = torch::sigmoid(a[0]);
         const auto n = a[1];  // h̃
         const auto h = (1 - z) * prev.h + z * n;

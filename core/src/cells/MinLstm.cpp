@@ -73,9 +73,9 @@ public:
     }
 
     // Exposes the normalised gates f' and i' (what mixes h_prev and h̃) and h̃.
-    Step step(const LayerWeights& w, const torch::Tensor& x, const State& prev) const override
+    Step stepFromProducts(const torch::Tensor& xp, const torch::Tensor& /*hp: no W_hh*/, const State& prev) const override
     {
-        const auto a = torch::addmm(w.bIh, x, w.wIh.t()).chunk(3, 1);  // Linear_f(x), Linear_i(x), Linear_h(x)
+        const auto a = xp.chunk(3, 1);  // Linear_f(x), Linear_i(x), Linear_h(x)
         const auto f = torch::sigmoid(a[0]);
         const auto i = torch::sigmoid(a[1]);
         const auto n = a[2];  // h̃

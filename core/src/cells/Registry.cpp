@@ -42,6 +42,12 @@ std::int64_t cellIndex(const Arch& arch)
 
 const Cell& cell(const Arch& arch) { return cellAt(cellIndex(arch)); }
 
+Step Cell::step(const LayerWeights& w, const torch::Tensor& x, const State& prev) const
+{
+    return stepFromProducts(torch::addmm(w.bIh, x, w.wIh.t()),
+                            info().hiddenWeights ? torch::addmm(w.bHh, prev.h, w.wHh.t()) : torch::Tensor(), prev);
+}
+
 torch::nn::AnyModule Cell::builtinLayer(std::int64_t, std::int64_t, std::int64_t, double) const
 {
     throw Error("LibTorch has no layer for the " + info().name + " cell");

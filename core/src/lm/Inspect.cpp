@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cmath>
@@ -28,23 +29,30 @@ torch::Tensor parameter(const std::map<std::string, torch::Tensor>& params, cons
     return it->second;
 }
 
-// The hidden states of one layer over the whole text, fast: per character,
-// h·W_hhᵀ by a GEMV with W_hh packed once for the text (SkinnyGemm.h; a plain
-// GEMV where the CPU lacks AVX-512), then the cell's fused kernel for the
-// gates' arithmetic. Returns h (T, H); `c` gets c (T, H) for cells with a
-// cell state.
-torch::Tensor fastLayer(const cells::Cell& cell, const cells::LayerWeights& w, const torch::Tensor& input,
-                        std::int64_t H, torch::Tensor& c)
+// One layer over the whole text, fast: the input products for all
+// characters in one GEMM, then per character h·W_hhᵀ by a GEMV with W_hh
+// packed once for the text (SkinnyGemm.h; a plain GEMV where the CPU lacks
+// AVX-512) and the cell's fused kernel for the gates' arithmetic, which gives
+// the state the next character starts from. Keeps both products of every
+// character (xp, hp: (T, G·H), hp undefined without W_hh) for the textbook
+// step, and the states h (T, H) and, for cells with a cell state, c (T, H).
+struct LayerRun {
+    torch::Tensor xp, hp, h, c;
+};
+
+LayerRun fastLayer(const cells::Cell& cell, const cells::LayerWeights& w, const torch::Tensor& input, std::int64_t H)
 {
     const cells::FusedLayout layout = cell.fusedLayout();
     const bool recurrent = cell.info().hiddenWeights, cellState = cell.info().cellState;
     const std::int64_t T = input.size(0), GH = w.wIh.size(0);
     const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
-    const torch::Tensor xp = torch::addmm(w.bIh, input, w.wIh.t()).contiguous();  // (T, G*H)
-    torch::Tensor y = torch::empty({T, H}, f32);
+    LayerRun run;
+    run.xp = torch::addmm(w.bIh, input, w.wIh.t()).contiguous();  // (T, G*H)
+    run.h = torch::empty({T, H}, f32);
+    if (recurrent)
+        run.hp = torch::empty({T, GH}, f32);
     torch::Tensor gates = layout.savesGates ? torch::empty({1, GH}, f32) : torch::Tensor();
     torch::Tensor extra = layout.savesExtra ? torch::empty({T, H}, f32) : torch::Tensor();
-    torch::Tensor hp = recurrent ? torch::empty({GH}, f32) : torch::Tensor();
     const torch::Tensor zeros = torch::zeros({H}, f32);
     const torch::Tensor& wHh = w.wHh;  // contiguous: clones of the parameters
     const torch::Tensor& bHh = w.bHh;
@@ -52,26 +60,30 @@ torch::Tensor fastLayer(const cells::Cell& cell, const cells::LayerWeights& w, c
     const bool usePacked = recurrent && PackedWeights::supported();
     if (usePacked)
         packed.packRows(wHh.data_ptr<float>(), GH, H, H);
+    float* const y = run.h.data_ptr<float>();
+    float* const hp = recurrent ? run.hp.data_ptr<float>() : nullptr;
     for (std::int64_t t = 0; t < T; ++t) {
-        const float* hPrev = t > 0 ? y[t - 1].data_ptr<float>() : zeros.data_ptr<float>();
-        if (usePacked)
-            packed.multiply(hPrev, 1, H, bHh.data_ptr<float>(), nullptr, hp.data_ptr<float>(), GH);
-        else if (recurrent)
-            at::addmv_out(hp, bHh, wHh, t > 0 ? y[t - 1] : zeros);
+        const float* hPrev = t > 0 ? y + (t - 1) * H : zeros.data_ptr<float>();
+        if (usePacked) {
+            packed.multiply(hPrev, 1, H, bHh.data_ptr<float>(), nullptr, hp + t * GH, GH);
+        } else if (recurrent) {
+            torch::Tensor row = run.hp[t];
+            at::addmv_out(row, bHh, wHh, t > 0 ? run.h[t - 1] : zeros);
+        }
         cells::FusedForward step;
         step.H = H;
-        step.xp = xp.data_ptr<float>() + t * GH;
-        step.hp = recurrent ? hp.data_ptr<float>() : nullptr;
+        step.xp = run.xp.data_ptr<float>() + t * GH;
+        step.hp = recurrent ? hp + t * GH : nullptr;
         step.hPrev = hPrev;
-        step.cPrev = cellState ? (t > 0 ? extra[t - 1].data_ptr<float>() : zeros.data_ptr<float>()) : nullptr;
-        step.h = y[t].data_ptr<float>();
+        step.cPrev = cellState ? (t > 0 ? extra.data_ptr<float>() + (t - 1) * H : zeros.data_ptr<float>()) : nullptr;
+        step.h = y + t * H;
         step.gates = gates.defined() ? gates.data_ptr<float>() : nullptr;
-        step.extra = extra.defined() ? extra[t].data_ptr<float>() : nullptr;
+        step.extra = extra.defined() ? extra.data_ptr<float>() + t * H : nullptr;
         cell.fusedForward(step, 0, 1);
     }
     if (cellState)
-        c = extra;
-    return y;
+        run.c = extra;
+    return run;
 }
 
 // The states shifted by one step: the state each step starts from.
@@ -176,17 +188,17 @@ Inspection inspectModel(const LanguageModel& model, const Vocab& vocab, const st
     std::optional<torch::NoGradGuard> noGrad(std::in_place);
 
     // The values come from the cell's textbook step, the same equations every
-    // implementation is tested equal to: the states first, fast, then one
-    // textbook step for all characters at once from the state each one
-    // started from.
+    // implementation is tested equal to: the states first, fast, then the
+    // textbook step's equations for all characters at once, from the state
+    // each one started from and the two products the fast pass formed.
     std::vector<torch::Tensor> hs(static_cast<std::size_t>(L));                   // (T, H) per layer
     std::vector<std::vector<torch::Tensor>> values(static_cast<std::size_t>(L));  // per layer: (T, H) per value
     torch::Tensor input = x;
     for (std::int64_t l = 0; l < L; ++l) {
         const auto& w = layers[static_cast<std::size_t>(l)];
-        torch::Tensor c;
-        const torch::Tensor h = fastLayer(cell, w, input, H, c);
-        const cells::Step step = cell.step(w, input, {previous(h), info.cellState ? previous(c) : c});
+        const LayerRun run = fastLayer(cell, w, input, H);
+        const cells::Step step =
+            cell.stepFromProducts(run.xp, run.hp, {previous(run.h), info.cellState ? previous(run.c) : run.c});
         values[static_cast<std::size_t>(l)] = step.values;
         input = hs[static_cast<std::size_t>(l)] = step.next.h;
     }
@@ -235,8 +247,8 @@ Inspection inspectModel(const LanguageModel& model, const Vocab& vocab, const st
 
     // The state trajectory: h_t on the first two principal components.
     for (std::int64_t l = 0; l < L; ++l) {
-        const torch::Tensor centred = hs[static_cast<std::size_t>(l)].detach().to(torch::kFloat64) -
-                                      hs[static_cast<std::size_t>(l)].detach().to(torch::kFloat64).mean(0, true);
+        torch::Tensor centred = hs[static_cast<std::size_t>(l)].detach().to(torch::kFloat64);
+        centred.sub_(centred.mean(0, true));
         std::vector<std::pair<double, double>> points(static_cast<std::size_t>(T), {0.0, 0.0});
         std::pair<double, double> share{0.0, 0.0};
         if (T > 1) {
@@ -252,13 +264,15 @@ Inspection inspectModel(const LanguageModel& model, const Vocab& vocab, const st
             for (int i = 0; i < 4; ++i)
                 q = std::get<0>(torch::linalg::qr(centred.t().matmul(centred.matmul(q))));
             const auto [u, sv, vh] = torch::linalg::svd(centred.matmul(q), false, c10::nullopt);  // (T, k) only
-            const double total = centred.pow(2).sum().item<double>();
+            const double total = std::pow(centred.norm().item<double>(), 2);
+            const torch::Tensor scores = u.slice(1, 0, 2).mul(sv.slice(0, 0, 2)).contiguous();  // (T, <= 2)
+            const auto a = scores.accessor<double, 2>();
+            const auto s = sv.accessor<double, 1>();
+            const bool two = scores.size(1) > 1;
             for (std::int64_t t = 0; t < T; ++t)
-                points[static_cast<std::size_t>(t)] = {u[t][0].item<double>() * sv[0].item<double>(),
-                                                       sv.size(0) > 1 ? u[t][1].item<double>() * sv[1].item<double>() : 0.0};
+                points[static_cast<std::size_t>(t)] = {a[t][0], two ? a[t][1] : 0.0};
             if (total > 0)
-                share = {sv[0].item<double>() * sv[0].item<double>() / total,
-                         sv.size(0) > 1 ? sv[1].item<double>() * sv[1].item<double>() / total : 0.0};
+                share = {s[0] * s[0] / total, two ? s[1] * s[1] / total : 0.0};
         }
         out.trajectory.push_back(std::move(points));
         out.explained.push_back(share);
@@ -332,56 +346,197 @@ std::string inspectionCsv(const Inspection& in, int layer)
     return out;
 }
 
+namespace {
+
+// The JSON of a reading is written directly: at hidden 1024 a text of 1,000
+// characters carries four million numbers, and building an nlohmann tree of
+// them and dumping it took 2.9 s and wrote every float as the 17 digits of the
+// double it was widened to (82 MB). Here each float is written as the
+// shortest decimal that reads back as the same float (std::to_chars), and
+// each double likewise; strings go through nlohmann's escaping.
+class JsonWriter {
+public:
+    std::string out;
+
+    void raw(const char* s) { out += s; }
+    void key(const char* name)
+    {
+        out += '"';
+        out += name;
+        out += "\":";
+    }
+    void string(const std::string& s)
+    {
+        out += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    template <typename T>
+    void number(T v)
+    {
+        if (!std::isfinite(v)) {
+            out += "null";
+            return;
+        }
+        char buf[32];
+        const auto r = std::to_chars(buf, buf + sizeof buf, v);
+        out.append(buf, r.ptr);
+    }
+    template <typename T>
+    void numbers(const std::vector<T>& values)
+    {
+        out += '[';
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (i)
+                out += ',';
+            number(values[i]);
+        }
+        out += ']';
+    }
+};
+
+} // namespace
+
 std::string inspectionJson(const Inspection& in)
 {
-    using json = nlohmann::ordered_json;  // keys in the order written: r, z, n as the book has them
     const cells::Cell& cell = cells::cell(Arch{in.arch});
     const auto& blocks = cell.info().blocks;
     auto isGate = [&](const std::string& name) { return std::find(blocks.begin(), blocks.end(), name) != blocks.end(); };
-    auto number = [](double v) -> json { return std::isfinite(v) ? json(v) : json(nullptr); };
-    json steps = json::array();
-    for (const InspectStep& s : in.steps) {
-        json step{{"char", s.token}};
+    // Probabilities and saliency are floats the model computed, held as
+    // doubles: written as those floats.
+    auto asFloat = [](double v) { return static_cast<float>(v); };
+    JsonWriter w;
+    std::size_t size = 256;
+    for (const InspectStep& s : in.steps)
+        for (const InspectLayer& l : s.layers)
+            size += 12 * (l.h.size() * (1 + l.values.size()));
+    w.out.reserve(size);
+    w.raw("{");
+    w.key("arch");
+    w.string(in.arch);
+    w.raw(",");
+    w.key("layers");
+    w.number(in.layers);
+    w.raw(",");
+    w.key("hidden");
+    w.number(in.hidden);
+    w.raw(",");
+    w.key("perplexity");
+    w.number(in.perplexity);
+    w.raw(",");
+    w.key("steps");
+    w.raw("[");
+    for (std::size_t t = 0; t < in.steps.size(); ++t) {
+        const InspectStep& s = in.steps[t];
+        w.raw(t ? ",{" : "{");
+        w.key("char");
+        w.string(s.token);
         if (!s.next.empty() || !std::isnan(s.pNext)) {
-            step["next"] = s.next;
-            step["p_next"] = number(s.pNext);
+            w.raw(",");
+            w.key("next");
+            w.string(s.next);
+            w.raw(",");
+            w.key("p_next");
+            w.number(asFloat(s.pNext));
         }
-        json top = json::array();
-        for (const NextGuess& g : s.top)
-            top.push_back({{"char", g.token}, {"p", number(g.p)}});
-        step["top"] = top;
-        json layers = json::array();
-        for (const InspectLayer& l : s.layers) {
-            json layer{{"h", l.h}};
-            json gates = json::object();
-            for (std::size_t i = 0; i < l.values.size() && i < in.valueNames.size(); ++i) {
-                if (isGate(in.valueNames[i]))
-                    gates[in.valueNames[i]] = l.values[i];
-                else
-                    layer[in.valueNames[i]] = l.values[i];  // LSTM's c, the RNN's pre-activation a
-            }
-            layer["gates"] = gates;
-            layers.push_back(layer);
+        w.raw(",");
+        w.key("top");
+        w.raw("[");
+        for (std::size_t j = 0; j < s.top.size(); ++j) {
+            w.raw(j ? ",{" : "{");
+            w.key("char");
+            w.string(s.top[j].token);
+            w.raw(",");
+            w.key("p");
+            w.number(asFloat(s.top[j].p));
+            w.raw("}");
         }
-        step["layers"] = layers;
-        steps.push_back(step);
+        w.raw("],");
+        w.key("layers");
+        w.raw("[");
+        for (std::size_t l = 0; l < s.layers.size(); ++l) {
+            const InspectLayer& layer = s.layers[l];
+            w.raw(l ? ",{" : "{");
+            w.key("h");
+            w.numbers(layer.h);
+            const std::size_t count = std::min(layer.values.size(), in.valueNames.size());
+            for (std::size_t i = 0; i < count; ++i)  // LSTM's c, the RNN's pre-activation a
+                if (!isGate(in.valueNames[i])) {
+                    w.raw(",");
+                    w.string(in.valueNames[i]);
+                    w.raw(":");
+                    w.numbers(layer.values[i]);
+                }
+            w.raw(",");
+            w.key("gates");
+            w.raw("{");
+            bool first = true;
+            for (std::size_t i = 0; i < count; ++i)  // in the book's order: r, z, n
+                if (isGate(in.valueNames[i])) {
+                    if (!first)
+                        w.raw(",");
+                    first = false;
+                    w.string(in.valueNames[i]);
+                    w.raw(":");
+                    w.numbers(layer.values[i]);
+                }
+            w.raw("}}");
+        }
+        w.raw("]}");
     }
-    json out{{"arch", in.arch}, {"layers", in.layers}, {"hidden", in.hidden}, {"perplexity", number(in.perplexity)},
-             {"steps", steps}};
-    if (!in.unknown.empty())
-        out["unknown"] = in.unknown;
-    json trajectory = json::array();
+    w.raw("]");
+    if (!in.unknown.empty()) {
+        w.raw(",");
+        w.key("unknown");
+        w.raw("[");
+        for (std::size_t i = 0; i < in.unknown.size(); ++i) {
+            if (i)
+                w.raw(",");
+            w.string(in.unknown[i]);
+        }
+        w.raw("]");
+    }
+    w.raw(",");
+    w.key("trajectory");
+    w.raw("[");
     for (std::size_t l = 0; l < in.trajectory.size(); ++l) {
-        json points = json::array();
-        for (const auto& [a, b] : in.trajectory[l])
-            points.push_back({a, b});
-        trajectory.push_back({{"explained", {in.explained[l].first, in.explained[l].second}}, {"points", points}});
+        w.raw(l ? ",{" : "{");
+        w.key("explained");
+        w.raw("[");
+        w.number(in.explained[l].first);
+        w.raw(",");
+        w.number(in.explained[l].second);
+        w.raw("],");
+        w.key("points");
+        w.raw("[");
+        for (std::size_t t = 0; t < in.trajectory[l].size(); ++t) {
+            w.raw(t ? ",[" : "[");
+            w.number(in.trajectory[l][t].first);
+            w.raw(",");
+            w.number(in.trajectory[l][t].second);
+            w.raw("]");
+        }
+        w.raw("]}");
     }
-    out["trajectory"] = trajectory;
-    if (!in.saliency.empty())
-        out["saliency"] = in.saliency;
-    out["seconds"] = in.seconds;
-    return out.dump(-1, ' ', false, json::error_handler_t::replace);
+    w.raw("]");
+    if (!in.saliency.empty()) {
+        w.raw(",");
+        w.key("saliency");
+        w.raw("[");
+        for (std::size_t t = 0; t < in.saliency.size(); ++t) {
+            w.raw(t ? ",[" : "[");
+            for (std::size_t j = 0; j < in.saliency[t].size(); ++j) {
+                if (j)
+                    w.raw(",");
+                w.number(asFloat(in.saliency[t][j]));
+            }
+            w.raw("]");
+        }
+        w.raw("]");
+    }
+    w.raw(",");
+    w.key("seconds");
+    w.number(in.seconds);
+    w.raw("}");
+    return std::move(w.out);
 }
 
 } // namespace traveller
