@@ -1,5 +1,6 @@
 // traveller-cli bench: training speed of each architecture, size and
-// implementation on the book's pipeline, and the machine's GEMM ceiling.
+// implementation on the book's pipeline, the machine's GEMM ceiling, and the
+// time of a Lens reading.
 #include "Commands.h"
 
 #include "traveller/core/Benchmark.h"
@@ -46,7 +47,58 @@ struct BenchArgs {
     std::string arch = "rnn,gru,lstm", hidden = "256", impl = "builtin,fused", epochs = "20", layers = "1", threads = "0";
     std::string dataDir;
     bool gemm = false;
+    std::string lens = "0", repeat = "5";
+    bool saliency = false;
 };
+
+// --lens CHARS: the Lens (LmSession::inspect, what `traveller-cli inspect`
+// and the window's Lens tab compute) on the corpus's first CHARS characters,
+// with the weights a model starts from: the time does not depend on what the
+// weights have learned. The first reading of a process pays for memory and
+// code it touches for the first time; the window's Lens reads again at
+// every sample interval, which the following readings measure.
+int benchLens(const BenchArgs& a, const std::vector<std::string>& arches, const std::vector<std::string>& hiddens,
+              int threads)
+{
+    const int chars = wholeNumber("--lens", a.lens, 1, 1000000);
+    const int repeat = wholeNumber("--repeat", a.repeat, 1, 10000);
+    const std::string dir = resolveDataDir(a.dataDir);
+    for (const auto& arch : arches)
+        for (const auto& hidden : hiddens) {
+            ExperimentConfig c;
+            setConfigValue(c, "model.arch", arch);
+            setConfigValue(c, "model.hidden", hidden);
+            setConfigValue(c, "model.layers", a.layers);
+            setConfigValue(c, "data.max_tokens", std::to_string(chars));
+            setConfigValue(c, "data.batch_size", "1");  // no training: a short text need not fill the book's batch
+            c.train.device = "cpu";
+            c.train.threads = threads;
+            LmSession session(c, dir);
+            std::string text;
+            for (std::int64_t id : session.corpus().ids)
+                text += session.corpus().vocab.token(id);
+            InspectOptions options;
+            options.saliency = a.saliency;
+            std::vector<double> seconds;
+            for (int i = 0; i < repeat; ++i)
+                seconds.push_back(session.inspect(text, options).seconds);
+            std::vector<double> rest(seconds.begin() + 1, seconds.end());
+            std::sort(rest.begin(), rest.end());
+            JsonObject line;
+            line.add("event", "lens")
+                .add("arch", arch)
+                .add("hidden", c.model.hidden)
+                .add("layers", c.model.layers)
+                .add("chars", static_cast<std::int64_t>(session.corpus().ids.size()))
+                .add("saliency", a.saliency)
+                .add("threads", threads)
+                .add("first_s", seconds.front());
+            if (!rest.empty())
+                line.add("median_s", rest[rest.size() / 2]).add("min_s", rest.front()).add("max_s", rest.back());
+            std::cout << line.str() << std::endl;
+        }
+    return 0;
+}
 
 int bench(const BenchArgs& a)
 {
@@ -66,6 +118,8 @@ int bench(const BenchArgs& a)
                 throw UsageError(std::string(option) + ": " + e.what());
             }
     const int usedThreads = setTrainingThreads(threads);
+    if (a.lens != "0")
+        return benchLens(a, arches, hiddens, usedThreads);
     if (a.gemm) {
         for (const auto& h : hiddens) {
             const std::int64_t H = wholeNumber("--hidden", h, 1, 1 << 16);
@@ -145,7 +199,14 @@ void addBenchCommand(CLI::App& app, int& status)
     bench->add_option("--threads", args->threads, "CPU threads, 0 = all cores")->capture_default_str();
     bench->add_option("--data-dir", args->dataDir, "Corpus folder")->type_name("DIR");
     bench->add_flag("--gemm", args->gemm, "Measure the machine's GEMM speed at the recurrent step's shapes instead");
-    bench->footer("Prints a JSON Lines \"bench\" event per measurement (tokens/s, GFLOP/s, perplexity).\n");
+    bench->add_option("--lens", args->lens,
+                      "Time the Lens instead: read the corpus's first CHARS characters with each --arch and --hidden")
+        ->type_name("CHARS");
+    bench->add_option("--repeat", args->repeat, "Readings per measurement with --lens (the first, then the median of the rest)")
+        ->capture_default_str();
+    bench->add_flag("--saliency", args->saliency, "With --lens: compute saliency too");
+    bench->footer("Prints a JSON Lines \"bench\" event per measurement (tokens/s, GFLOP/s, perplexity); with --lens a\n"
+                  "\"lens\" event per cell and size (seconds of the first reading, then the median of the rest).\n");
     bench->callback([args, &status] { status = cli::bench(*args); });
 }
 

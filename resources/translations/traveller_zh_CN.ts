@@ -962,8 +962,8 @@ Download the book&apos;s copy (its SHA-1 is checked) or train on a local text fi
         <translation>正在跟随训练中的运行：不计算显著性（否则会拖慢训练）</translation>
     </message>
     <message>
-        <source>Saliency is computed for texts up to 300 characters</source>
-        <translation>仅对不超过 300 个字符的文本计算显著性</translation>
+        <source>Saliency is computed for texts up to %1 characters</source>
+        <translation>仅对不超过 %1 个字符的文本计算显著性</translation>
     </message>
     <message>
         <source>%1 per character, layer %2</source>

@@ -63,6 +63,21 @@ if(NOT rc EQUAL 0 OR NOT none)
   message(FATAL_ERROR "--no-saliency still printed saliency (rc ${rc})")
 endif()
 
+# Saliency grows with the square of the text: past 300 characters it is left
+# out, saying so on stderr, unless --saliency-chars asks for it.
+string(REPEAT "the time traveller " 16 long)  # 304 characters
+execute_process(COMMAND ${CLI} inspect ${ckpt} --text "${long}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(JSON s ERROR_VARIABLE none GET "${out}" saliency)
+string(JSON steps LENGTH "${out}" steps)
+if(NOT rc EQUAL 0 OR NOT none OR NOT steps EQUAL 304 OR NOT err MATCHES "saliency left out: the text has 304 characters.*--saliency-chars 304")
+  message(FATAL_ERROR "a 304-character text: rc ${rc}, ${steps} steps, saliency error '${none}', stderr: ${err}")
+endif()
+execute_process(COMMAND ${CLI} inspect ${ckpt} --text "${long}" --saliency-chars 304 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(JSON rows LENGTH "${out}" saliency)
+if(NOT rc EQUAL 0 OR NOT rows EQUAL 303 OR err MATCHES "left out")
+  message(FATAL_ERROR "--saliency-chars 304: rc ${rc}, ${rows} saliency rows, stderr: ${err}")
+endif()
+
 function(expect_failure expected_rc pattern)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL ${expected_rc} OR NOT err MATCHES "${pattern}")
@@ -74,3 +89,4 @@ expect_failure(1 "no run 99|99" ${CLI} inspect 99 --text abc --library ${lib})
 expect_failure(2 "--top must be a whole number" ${CLI} inspect ${ckpt} --text abc --top 0)
 expect_failure(2 "--text must not be empty|--text: 1 required" ${CLI} inspect ${ckpt} --text "")
 expect_failure(2 "text is required" ${CLI} inspect ${ckpt})
+expect_failure(2 "--saliency-chars must be a whole number" ${CLI} inspect ${ckpt} --text abc --saliency-chars lots)

@@ -326,9 +326,9 @@ bool LensPanel::inspectRun(qint64 id, const QString& text)
         runs_->setCurrentIndex(at);
     pending_ = nextRequest_++;
     message_->say(tr("Reading the text with the weights of run %1…").arg(id));
-    // Saliency costs a backward pass per group of characters: for texts a class types.
+    // Saliency grows with the square of the text's length: for texts a class types.
     InspectOptions options;
-    options.saliency = text.size() <= 300;
+    options.saliency = text.size() <= kSaliencyCharacters;
     QMetaObject::invokeMethod(
         worker_,
         [w = worker_, request = pending_, id, yaml = QString::fromStdString(run.configYaml),
@@ -371,7 +371,7 @@ void LensPanel::showInspection()
                                                        static_cast<int>(in.unknown.size()))));
     message_->say(!in.saliency.empty() ? QString()
                   : live_ > 0   ? tr("Following a run in training: saliency is left out (it would slow the training)")
-                                : tr("Saliency is computed for texts up to 300 characters"));
+                                : tr("Saliency is computed for texts up to %1 characters").arg(kSaliencyCharacters));
     refreshViews();
 }
 
