@@ -99,6 +99,11 @@ private Q_SLOTS:
         const double zValue = in->steps[5].layers[0].values[static_cast<std::size_t>(z)][5];
         QVERIFY2(eq.contains(QStringLiteral("z = σ(…) = %1").arg(zValue, 0, 'f', 3)), qPrintable(eq));
         QVERIFY2(eq.contains("h = (1 − z)·n + z·h_prev"), qPrintable(eq));
+        // A negative factor is bracketed: "0.355·(-0.649)", never "0.355·-0.649".
+        const double hPrev = in->steps[4].layers[0].h[5];
+        const QString hPrevText = QString::number(hPrev, 'f', 3);
+        QVERIFY2(eq.contains("·" + (hPrev < 0 ? "(" + hPrevText + ")" : hPrevText) + "\n"), qPrintable(eq));
+        QVERIFY2(!eq.contains("·-"), qPrintable(eq));
         QVERIFY2(eq.contains(QStringLiteral("= %1").arg(static_cast<double>(in->steps[5].layers[0].h[5]), 0, 'f', 3)),
                  qPrintable(eq));
         // The heatmap: every unit at every character; the chart: the mean of z

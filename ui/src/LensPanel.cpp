@@ -45,6 +45,9 @@ namespace {
 
 QString n3(double v) { return QString::number(v, 'f', 3); }
 
+// A number as a factor of a product: "0.5·(-0.690)", not "0.5·-0.690".
+QString factor(double v) { return v < 0 ? QStringLiteral("(%1)").arg(n3(v)) : n3(v); }
+
 // Value `name` of unit u in layer l at step t; NaN when the cell has none.
 double valueAt(const Inspection& in, std::size_t t, int l, const std::string& name, std::size_t u)
 {
@@ -545,13 +548,13 @@ void LensPanel::showEquations()
                        .arg(unit_);
     if (in.arch == "gru") {
         text += QStringLiteral("r = σ(…) = %1\nz = σ(…) = %2\nn = tanh(… + r·(…))\n  = %3\n"
-                               "h = (1 − z)·n + z·h_prev\n  = (1 − %2)·%3\n    + %2·%4\n  = %5")
-                    .arg(n3(v("r")), n3(v("z")), n3(v("n")), n3(hPrev), n3(h));
+                               "h = (1 − z)·n + z·h_prev\n  = (1 − %2)·%4\n    + %2·%5\n  = %6")
+                    .arg(n3(v("r")), n3(v("z")), n3(v("n")), factor(v("n")), factor(hPrev), n3(h));
     } else if (in.arch == "lstm") {
         const double cPrev = t > 0 ? valueAt(in, t - 1, layer_, "c", u) : 0.0;
         text += QStringLiteral("i = σ(…) = %1\nf = σ(…) = %2\ng = tanh(…) = %3\no = σ(…) = %4\n"
-                               "c = f·c_prev + i·g\n  = %2·%5\n    + %1·%3\n  = %6\nh = o·tanh(c)\n  = %4·tanh(%6)\n  = %7")
-                    .arg(n3(v("i")), n3(v("f")), n3(v("g")), n3(v("o")), n3(cPrev), n3(v("c")), n3(h));
+                               "c = f·c_prev + i·g\n  = %2·%5\n    + %1·%8\n  = %6\nh = o·tanh(c)\n  = %4·tanh(%6)\n  = %7")
+                    .arg(n3(v("i")), n3(v("f")), n3(v("g")), n3(v("o")), factor(cPrev), n3(v("c")), n3(h), factor(v("g")));
     } else if (in.arch == "rnn") {
         text += QStringLiteral("a = x·W_xh + h_prev·W_hh + b\n  = %1\nh = tanh(a) = %2").arg(n3(v("a")), n3(h));
     } else if (in.arch == "rnn-relu") {
@@ -561,8 +564,8 @@ void LensPanel::showEquations()
                     .arg(n3(v("r")), n3(v("n")), n3(h));
     } else if (in.arch == "gru-update") {
         text += QStringLiteral("z = σ(…) = %1\nn = tanh(…)  (no reset gate)\n  = %2\n"
-                               "h = (1 − z)·n + z·h_prev\n  = (1 − %1)·%2\n    + %1·%3\n  = %4")
-                    .arg(n3(v("z")), n3(v("n")), n3(hPrev), n3(h));
+                               "h = (1 − z)·n + z·h_prev\n  = (1 − %1)·%3\n    + %1·%4\n  = %5")
+                    .arg(n3(v("z")), n3(v("n")), factor(v("n")), factor(hPrev), n3(h));
     } else {
         for (std::size_t i = 0; i < in.valueNames.size(); ++i)
             text += QStringLiteral("%1 = %2\n").arg(QString::fromStdString(in.valueNames[i]), n3(l.values[i][u]));
