@@ -60,7 +60,7 @@ struct BenchArgs {
 int benchLens(const BenchArgs& a, const std::vector<std::string>& arches, const std::vector<std::string>& hiddens,
               int threads)
 {
-    const int chars = wholeNumber("--lens", a.lens, 1, 1000000);
+    const int chars = wholeNumber("--lens", a.lens, 3, 1000000);
     const int repeat = wholeNumber("--repeat", a.repeat, 1, 10000);
     const std::string dir = resolveDataDir(a.dataDir);
     for (const auto& arch : arches)
@@ -70,7 +70,9 @@ int benchLens(const BenchArgs& a, const std::vector<std::string>& arches, const 
             setConfigValue(c, "model.hidden", hidden);
             setConfigValue(c, "model.layers", a.layers);
             setConfigValue(c, "data.max_tokens", std::to_string(chars));
-            setConfigValue(c, "data.batch_size", "1");  // no training: a short text need not fill the book's batch
+            // No training: a short text need not fill the book's batch.
+            setConfigValue(c, "data.batch_size", "1");
+            setConfigValue(c, "data.num_steps", "1");
             c.train.device = "cpu";
             c.train.threads = threads;
             LmSession session(c, dir);
@@ -79,6 +81,7 @@ int benchLens(const BenchArgs& a, const std::vector<std::string>& arches, const 
                 text += session.corpus().vocab.token(id);
             InspectOptions options;
             options.saliency = a.saliency;
+            options.saliencyLimit = chars;  // what is measured is what was asked for
             std::vector<double> seconds;
             for (int i = 0; i < repeat; ++i)
                 seconds.push_back(session.inspect(text, options).seconds);
@@ -202,7 +205,8 @@ void addBenchCommand(CLI::App& app, int& status)
     bench->add_option("--lens", args->lens,
                       "Time the Lens instead: read the corpus's first CHARS characters with each --arch and --hidden")
         ->type_name("CHARS");
-    bench->add_option("--repeat", args->repeat, "Readings per measurement with --lens (the first, then the median of the rest)")
+    bench->add_option("--repeat", args->repeat,
+                      "Readings per model with --lens (its first reading, then the median of the rest)")
         ->capture_default_str();
     bench->add_flag("--saliency", args->saliency, "With --lens: compute saliency too");
     bench->footer("Prints a JSON Lines \"bench\" event per measurement (tokens/s, GFLOP/s, perplexity); with --lens a\n"

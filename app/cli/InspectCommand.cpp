@@ -11,7 +11,6 @@
 #include "traveller/core/RunStore.h"
 #include "traveller/core/Training.h"
 
-#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -34,18 +33,10 @@ int inspect(const InspectArgs& a)
 {
     InspectOptions options;
     options.topK = wholeNumber("--top", a.top, 1, 1000);
-    const int saliencyChars = wholeNumber("--saliency-chars", a.saliencyChars, 0, 1000000);
+    options.saliency = !a.noSaliency;
+    options.saliencyLimit = wholeNumber("--saliency-chars", a.saliencyChars, 0, 1000000);
     if (a.text.empty())
         throw UsageError("--text must not be empty");
-    // Characters, not bytes: the code points of the UTF-8 text.
-    const auto characters = std::count_if(a.text.begin(), a.text.end(),
-                                          [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; });
-    options.saliency = !a.noSaliency && characters <= saliencyChars;
-    if (!a.noSaliency && !options.saliency)
-        std::cerr << "traveller-cli: saliency left out: the text has " << characters
-                  << " characters and saliency, which grows with the square of the length, is computed for up to "
-                  << saliencyChars << " (1,000 characters at hidden 1024 take about 95 s on 2 cores); "
-                  << "--saliency-chars " << characters << " computes it\n";
 
     ExperimentConfig config;
     std::string checkpoint;
@@ -74,7 +65,13 @@ int inspect(const InspectArgs& a)
     setTrainingThreads(config.train.threads);  // the threads, and the heap kept between steps
     LmSession session(config, resolveDataDir(a.dataDir));
     session.loadCheckpoint(checkpoint);
-    std::cout << inspectionJson(session.inspect(a.text, options)) << '\n';
+    const Inspection in = session.inspect(a.text, options);
+    if (in.saliencyLeftOut)
+        std::cerr << "traveller-cli: saliency left out: the text has " << in.steps.size()
+                  << " characters and saliency, which grows with the square of the length, is computed for up to "
+                  << options.saliencyLimit << " (1,000 characters at hidden 1024 take about 95 s on 2 cores); "
+                  << "--saliency-chars " << in.steps.size() << " computes it\n";
+    std::cout << inspectionJson(in) << '\n';
     return 0;
 }
 

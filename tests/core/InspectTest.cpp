@@ -182,6 +182,17 @@ TEST(Lens, SaliencyIsTheGradientOfEachGuessAsFiniteDifferencesSeeIt)
     const auto tokens = chars("the time traveller for so it will be convenient");
     const Inspection in = lm::inspectModel(*model, vocab, tokens, {});
     ASSERT_EQ(in.saliency.size(), tokens.size() - 1);
+    EXPECT_FALSE(in.saliencyLeftOut);
+    // Past the limit the text is read without saliency, and says so; at the
+    // limit it has it.
+    InspectOptions limited;
+    limited.saliencyLimit = static_cast<int>(tokens.size()) - 1;
+    const Inspection without = lm::inspectModel(*model, vocab, tokens, limited);
+    EXPECT_TRUE(without.saliencyLeftOut);
+    EXPECT_TRUE(without.saliency.empty());
+    EXPECT_EQ(without.steps.size(), tokens.size());
+    limited.saliencyLimit = static_cast<int>(tokens.size());
+    EXPECT_EQ(lm::inspectModel(*model, vocab, tokens, limited).saliency.size(), tokens.size() - 1);
 
     // log p(next of t) as a function of the one-hot inputs, in double, through
     // the textbook step with the model's weights.

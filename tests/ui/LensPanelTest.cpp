@@ -168,6 +168,18 @@ private Q_SLOTS:
         lens.choose(0, -1, 0);
         QVERIFY(!lens.grab().isNull());
         QVERIFY(lens.equations().contains("h = tanh(a)"));
+        // A pasted paragraph past the saliency limit is read, without saliency,
+        // and the tab says why; the trained run's short text had it.
+        QString paragraph;
+        while (paragraph.size() <= kSaliencyCharacters)
+            paragraph += "the time traveller smiled round at us ";
+        QVERIFY(lens.inspectRun(gru, paragraph));
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 3, 60000);
+        QVERIFY2(done.last().first().toBool(), qPrintable(lens.message()));
+        QVERIFY(lens.inspection()->saliencyLeftOut);
+        QVERIFY(lens.inspection()->saliency.empty());
+        QCOMPARE(lens.inspection()->steps.size(), static_cast<std::size_t>(paragraph.size()));
+        QVERIFY2(lens.message().contains(QString::number(kSaliencyCharacters)), qPrintable(lens.message()));
         // An empty text and a run that is not there are said, not thrown.
         QVERIFY(!lens.inspectRun(gru, ""));
         QVERIFY(!lens.inspectRun(9999, "abc"));

@@ -329,9 +329,9 @@ bool LensPanel::inspectRun(qint64 id, const QString& text)
         runs_->setCurrentIndex(at);
     pending_ = nextRequest_++;
     message_->say(tr("Reading the text with the weights of run %1…").arg(id));
-    // Saliency grows with the square of the text's length: for texts a class types.
+    // Saliency grows with the square of the text's length: for texts a class
+    // types (InspectOptions::saliencyLimit), not for a pasted chapter.
     InspectOptions options;
-    options.saliency = text.size() <= kSaliencyCharacters;
     QMetaObject::invokeMethod(
         worker_,
         [w = worker_, request = pending_, id, yaml = QString::fromStdString(run.configYaml),
@@ -372,9 +372,10 @@ void LensPanel::showInspection()
                           .arg(in.unknown.empty() ? QString()
                                                   : tr("; %n character(s) outside its vocabulary", nullptr,
                                                        static_cast<int>(in.unknown.size()))));
-    message_->say(!in.saliency.empty() ? QString()
-                  : live_ > 0   ? tr("Following a run in training: saliency is left out (it would slow the training)")
-                                : tr("Saliency is computed for texts up to %1 characters").arg(kSaliencyCharacters));
+    message_->say(in.saliencyLeftOut ? tr("Saliency is computed for texts up to %1 characters").arg(kSaliencyCharacters)
+                  : in.saliency.empty() && live_ > 0
+                      ? tr("Following a run in training: saliency is left out (it would slow the training)")
+                      : QString());
     refreshViews();
 }
 

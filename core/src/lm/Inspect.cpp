@@ -278,7 +278,8 @@ Inspection inspectModel(const LanguageModel& model, const Vocab& vocab, const st
         out.explained.push_back(share);
     }
 
-    if (options.saliency) {
+    out.saliencyLeftOut = options.saliency && T > options.saliencyLimit;
+    if (options.saliency && !out.saliencyLeftOut) {
         noGrad.reset();
         out.saliency = saliency(cell, layers, headW, headB, x, ids, H);
     }

@@ -16,13 +16,15 @@ namespace traveller {
 // Saliency is a backward pass through the text per character, O(T²·H²):
 // on a 2-core machine 1.2 s for 299 characters at hidden 256 and 9 s at
 // hidden 1024, 95 s for 1,000 characters at hidden 1024 (PERFORMANCE.md).
-// Both front ends compute it for texts up to this many characters and leave
-// it out of longer ones, saying so (the CLI's --saliency-chars raises it).
+// It is computed for texts of up to this many characters (tokens, as the
+// model reads them) and left out of longer ones, which Inspection says; both
+// front ends then say so (the CLI's --saliency-chars raises the limit).
 constexpr int kSaliencyCharacters = 300;
 
 struct InspectOptions {
     int topK = 5;           // next-character guesses kept per step
     bool saliency = true;   // one backward pass per character: O(T²) steps in all
+    int saliencyLimit = kSaliencyCharacters;  // texts longer than this get none
 };
 
 struct NextGuess {
@@ -55,6 +57,7 @@ struct Inspection {
     // saliency[t][s], s <= t: |d log p(next of t) / d input s| (the gradient's
     // L2 norm over the one-hot input); empty without InspectOptions::saliency.
     std::vector<std::vector<double>> saliency;
+    bool saliencyLeftOut = false;  // asked for, but the text is longer than InspectOptions::saliencyLimit
     // Each layer's h_t projected on its first two principal components over
     // the text ([layer][t] = (pc1, pc2)), and the share of the variance each
     // of the two explains.
