@@ -2,6 +2,7 @@
 
 #include "traveller/core/ChartScale.h"
 
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QEvent>
@@ -15,6 +16,7 @@
 #include <QPainter>
 #include <QPen>
 #include <QScatterSeries>
+#include <QSet>
 #include <QToolTip>
 #include <QValueAxis>
 #include <QVBoxLayout>
@@ -41,7 +43,7 @@ LineChart::LineChart(const QString& xTitle, const QString& yTitle, QWidget* pare
     : QWidget(parent),
       chart_(new QChart),
       xAxis_(new QValueAxis),
-      yLinear_(new QValueAxis),
+      yLinear_(new QCategoryAxis),
       yLog_(new QLogValueAxis),
       clippedMarks_(new QScatterSeries),
       note_(new QLabel)
@@ -51,12 +53,13 @@ LineChart::LineChart(const QString& xTitle, const QString& yTitle, QWidget* pare
     xAxis_->setTitleText(xTitle);
     yLinear_->setTitleText(yTitle);
     yLog_->setTitleText(tr("%1 (log scale)").arg(yTitle));
-    for (QValueAxis* axis : {xAxis_, yLinear_}) {
+    for (QValueAxis* axis : {xAxis_, static_cast<QValueAxis*>(yLinear_)}) {
         axis->setLabelFormat(kLabelFormat);
         axis->setTickType(QValueAxis::TicksFixed);
         axis->setTickCount(5);
         axis->setRange(0, 1);
     }
+    yLinear_->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     yLog_->setLabelFormat(kLabelFormat);
     yLog_->setMinorTickCount(0);
     yLog_->setRange(1, 10);
@@ -289,6 +292,29 @@ void LineChart::setLinearAxis(QValueAxis* axis, double lo, double hi, double ste
     axis->setTickType(QValueAxis::TicksDynamic);
 }
 
+void LineChart::setLabelledTicks(QCategoryAxis* axis, double lo, double hi, const std::vector<double>& ticks)
+{
+    // Qt's dynamic ticks add the step to the first tick again and again, so a
+    // tick at zero reached from below read "-5.551e-17" (0.2 is not exact in
+    // binary). Here each tick is placed and labelled at its own value, as
+    // chart::linearTicks computed it; the labels are the ones yTickLabels()
+    // reports, with more digits only where four would make two equal.
+    QStringList labels;
+    for (int digits : {4, 6, 8, 10, 12, 15, 17}) {
+        labels.clear();
+        for (double t : ticks)
+            labels << QString::asprintf("%.*g", digits, t);
+        if (QSet<QString>(labels.cbegin(), labels.cend()).size() == labels.size())
+            break;
+    }
+    for (const QString& label : axis->categoriesLabels())
+        axis->remove(label);
+    axis->setRange(lo, hi);
+    axis->setStartValue(ticks.empty() ? lo : std::min(lo, ticks.front()));
+    for (std::size_t i = 0; i < ticks.size(); ++i)
+        axis->append(labels[static_cast<qsizetype>(i)], ticks[i]);
+}
+
 void LineChart::beginUpdate() { ++updateDepth_; }
 
 void LineChart::endUpdate()
@@ -382,10 +408,9 @@ void LineChart::rescale()
             yTicks_ << tickLabel(t);
         }
     } else {
-        const double step = chart::niceStep(view.lo, view.hi, yTarget);
-        setLinearAxis(yLinear_, view.lo, view.hi, step);
-        for (double t : chart::linearTicks(view.lo, view.hi, yTarget))
-            yTicks_ << tickLabel(t);
+        const std::vector<double> ticks = chart::linearTicks(view.lo, view.hi, yTarget);
+        setLabelledTicks(yLinear_, view.lo, view.hi, ticks);
+        yTicks_ = yLinear_->categoriesLabels();
     }
     setLinearAxis(xAxis_, xLo, xHi, chart::niceStep(xLo, xHi, xTarget, integerX_));
     xTicks_.clear();

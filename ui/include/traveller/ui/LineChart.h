@@ -21,6 +21,7 @@
 #include <QWidget>
 
 #include <functional>
+#include <vector>
 
 class QChart;
 class QChartView;
@@ -28,6 +29,7 @@ class QLabel;
 class QLogValueAxis;
 class QScatterSeries;
 class QValueAxis;
+class QCategoryAxis;
 class QXYSeries;
 
 namespace traveller::ui {
@@ -131,6 +133,7 @@ private:
     void applyFonts();
     void styleLegendMarker(const QString& key);
     void setLinearAxis(QValueAxis* axis, double lo, double hi, double step);
+    void setLabelledTicks(QCategoryAxis* axis, double lo, double hi, const std::vector<double>& ticks);
     void attachYAxis(bool log);
     QSize exportSize(int width, int height) const;
     QSize tickTargets() const;
@@ -138,7 +141,7 @@ private:
     QChart* chart_;
     QChartView* view_;
     QValueAxis* xAxis_;
-    QValueAxis* yLinear_;
+    QCategoryAxis* yLinear_;  // a value axis whose labels are ours (setLabelledTicks)
     QLogValueAxis* yLog_;
     QStringList xTicks_;
     QStringList yTicks_;
