@@ -32,6 +32,9 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QChartView>
+#include <QGraphicsScene>
+#include <QGraphicsTextItem>
 #include <QtTest>
 
 #include <cmath>
@@ -213,6 +216,30 @@ private Q_SLOTS:
         chart.setPoints("a", {{1, 23.0}, {2, 17.0}, {3, 12.0}, {4, 10.0}});
         QVERIFY2(chart.yTickLabels().size() >= 3, qPrintable(chart.yTickLabels().join(" | ")));
         checkTicks(&chart);
+    }
+
+    // A range across zero (the Lens's h, c, a): Qt's own dynamic ticks added
+    // the step again and again and labelled the zero tick "-5.551e-17".
+    void anAxisAcrossZeroLabelsZeroAsZero()
+    {
+        LineChart chart("character", "mean over the units");
+        chart.resize(500, 400);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.addSeries("a", "h");
+        chart.setPoints("a", {{0, -0.97}, {1, 0.83}, {2, -0.61}, {3, 0.02}});
+        const QStringList labels = chart.yTickLabels();  // read back from the axis that draws them
+        QVERIFY2(labels.contains("0"), qPrintable(labels.join(" | ")));
+        checkTicks(&chart);
+        // What the scene draws: the axes' label items.
+        QCoreApplication::processEvents();
+        QStringList drawn;
+        for (QGraphicsItem* item : chart.findChild<QChartView*>()->scene()->items())
+            if (auto* text = dynamic_cast<QGraphicsTextItem*>(item))
+                drawn << text->toPlainText();
+        QVERIFY2(drawn.contains("0"), qPrintable(drawn.join(" | ")));
+        for (const QString& label : drawn)
+            QVERIFY2(!label.contains("e-"), qPrintable(drawn.join(" | ")));
     }
 
     // The lab's own path: a normal run, then the book's RNN at learning rate
