@@ -242,6 +242,32 @@ private Q_SLOTS:
             QVERIFY2(!label.contains("e-"), qPrintable(drawn.join(" | ")));
     }
 
+    // The Lens's chart in the Chinese window (a little wider than in the
+    // English one) showed its last x label "100" as "1…": the number of ticks
+    // was sized from the font's average character, and DejaVu Sans' digits are
+    // wider than its average (10.2 against 8 px).
+    void xLabelsFitWhereDigitsAreWiderThanTheAverage()
+    {
+        LineChart chart("字符", "所有单元的均值");
+        chart.setFont(QFont("DejaVu Sans"));
+        chart.resize(365, 420);  // the Lens's chart in the Chinese window at 1024×768
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.addSeries("a", "z");
+        QList<QPointF> points;
+        for (int t = 0; t <= 102; ++t)
+            points.append(QPointF(t, 0.2 + 0.1 * std::sin(t)));
+        chart.setPoints("a", points);
+        QCoreApplication::processEvents();
+        QStringList drawn;
+        for (QGraphicsItem* item : chart.findChild<QChartView*>()->scene()->items())
+            if (auto* text = dynamic_cast<QGraphicsTextItem*>(item))
+                drawn << text->toPlainText();
+        QVERIFY2(drawn.contains("100"), qPrintable(drawn.join(" | ")));
+        for (const QString& label : drawn)
+            QVERIFY2(!label.contains(QChar(0x2026)), qPrintable(drawn.join(" | ")));
+    }
+
     // The lab's own path: a normal run, then the book's RNN at learning rate
     // 10 in the same window on the default linear axis. The window keeps
     // answering, the diverged run is listed, selected, shown and named, and

@@ -439,13 +439,15 @@ void LineChart::resizeEvent(QResizeEvent* event)
 
 QSize LineChart::tickTargets() const
 {
-    // A label needs about three text lines of height (y) or seven characters
-    // of width (x) besides the title, legend and axis text, or Qt cuts it to "…".
+    // A label needs about three text lines of height (y) or seven digits of
+    // width (x) besides the title, legend and axis text, or Qt cuts it to "…".
+    // Digits, not the font's average character: a Chinese UI font reports a
+    // narrow average and its "100" came out as "1…".
     const QFontMetrics metrics(font());
+    const int digit = std::max(metrics.averageCharWidth(), metrics.horizontalAdvance(QStringLiteral("0123456789")) / 10);
     const int plotHeight = std::max(0, view_->height() - 7 * metrics.height());
-    const int plotWidth = std::max(0, view_->width() - 8 * metrics.averageCharWidth() - metrics.height());
-    return {std::clamp(plotWidth / (7 * metrics.averageCharWidth()), 2, 8),
-            std::clamp(plotHeight / (3 * metrics.height()), 2, 6)};
+    const int plotWidth = std::max(0, view_->width() - 8 * digit - metrics.height());
+    return {std::clamp(plotWidth / (7 * digit), 2, 8), std::clamp(plotHeight / (3 * metrics.height()), 2, 6)};
 }
 
 void LineChart::changeEvent(QEvent* event)
