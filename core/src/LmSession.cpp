@@ -111,14 +111,14 @@ namespace {
 // Kept in the heap instead, they are reused from batch to batch. Process-wide
 // and set once, before the first training of either front end.
 //
-// The first touch of a page costs too: 8 us per 4 KiB page on the 2-core VM
-// (100 MB of fresh memory, 0.2 s), more than the arithmetic of a Lens reading
+// The first touch of a page costs too: about 12 us per 4 KiB page on the 2-core
+// VM (150 MB of fresh memory, 0.45 s), more than the arithmetic of a Lens reading
 // at hidden 1024, which touches ~150 MB. Where transparent huge pages are
 // "madvise" (Debian's default), the heap's next 224 MiB are advised as huge
 // pages: grown by seven 32 MiB blocks (nothing is touched but their headers),
 // advised, and freed back into the heap, which keeps them (under the trim
-// threshold). A 2 MiB page then faults in where 512 small ones did: 100 MB of
-// fresh memory in 12-17 ms instead of 200 ms (PERFORMANCE.md, "The Lens").
+// threshold). A 2 MiB page then faults in where 512 small ones did: 150 MB of
+// fresh memory in 0.04 s (bench/lens_floor.cpp; PERFORMANCE.md, "The Lens").
 // Only the main thread's heap: other threads have their own arenas.
 void adviseHugePagesForTheHeap()
 {

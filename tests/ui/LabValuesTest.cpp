@@ -115,6 +115,17 @@ bool paintedNear(LineChart* chart, const QPoint& at, const QColor& color, int ra
     return false;
 }
 
+// The texts the chart's scene draws: axis labels and titles, as shown.
+QStringList drawnTexts(LineChart& chart)
+{
+    QCoreApplication::processEvents();
+    QStringList drawn;
+    for (QGraphicsItem* item : chart.findChild<QChartView*>()->scene()->items())
+        if (auto* text = dynamic_cast<QGraphicsTextItem*>(item))
+            drawn << text->toPlainText();
+    return drawn;
+}
+
 } // namespace
 
 class LabValuesTest : public QObject {
@@ -232,11 +243,7 @@ private Q_SLOTS:
         QVERIFY2(labels.contains("0"), qPrintable(labels.join(" | ")));
         checkTicks(&chart);
         // What the scene draws: the axes' label items.
-        QCoreApplication::processEvents();
-        QStringList drawn;
-        for (QGraphicsItem* item : chart.findChild<QChartView*>()->scene()->items())
-            if (auto* text = dynamic_cast<QGraphicsTextItem*>(item))
-                drawn << text->toPlainText();
+        const QStringList drawn = drawnTexts(chart);
         QVERIFY2(drawn.contains("0"), qPrintable(drawn.join(" | ")));
         for (const QString& label : drawn)
             QVERIFY2(!label.contains("e-"), qPrintable(drawn.join(" | ")));
@@ -258,11 +265,7 @@ private Q_SLOTS:
         for (int t = 0; t <= 102; ++t)
             points.append(QPointF(t, 0.2 + 0.1 * std::sin(t)));
         chart.setPoints("a", points);
-        QCoreApplication::processEvents();
-        QStringList drawn;
-        for (QGraphicsItem* item : chart.findChild<QChartView*>()->scene()->items())
-            if (auto* text = dynamic_cast<QGraphicsTextItem*>(item))
-                drawn << text->toPlainText();
+        const QStringList drawn = drawnTexts(chart);
         QVERIFY2(drawn.contains("100"), qPrintable(drawn.join(" | ")));
         for (const QString& label : drawn)
             QVERIFY2(!label.contains(QChar(0x2026)), qPrintable(drawn.join(" | ")));

@@ -354,25 +354,39 @@ namespace {
 // them and dumping it took 2.9 s and wrote every float as the 17 digits of the
 // double it was widened to (82 MB). Here each float is written as the
 // shortest decimal that reads back as the same float (std::to_chars), and
-// each double likewise; strings go through nlohmann's escaping.
+// each double likewise; strings go through nlohmann's escaping. The writer
+// places the commas: every value and key after the first in its object or
+// array gets one.
 class JsonWriter {
 public:
     std::string out;
 
-    void raw(const char* s) { out += s; }
-    void key(const char* name)
+    void begin(char bracket)
     {
-        out += '"';
-        out += name;
-        out += "\":";
+        separate();
+        out += bracket;
+        first_.push_back(true);
+    }
+    void end(char bracket)
+    {
+        out += bracket;
+        first_.pop_back();
+    }
+    void key(const std::string& name)
+    {
+        string(name);
+        out += ':';
+        afterKey_ = true;
     }
     void string(const std::string& s)
     {
+        separate();
         out += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     template <typename T>
     void number(T v)
     {
+        separate();
         if (!std::isfinite(v)) {
             out += "null";
             return;
@@ -384,14 +398,25 @@ public:
     template <typename T>
     void numbers(const std::vector<T>& values)
     {
-        out += '[';
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            if (i)
-                out += ',';
-            number(values[i]);
-        }
-        out += ']';
+        begin('[');
+        for (T v : values)
+            number(v);
+        end(']');
     }
+
+private:
+    void separate()
+    {
+        if (afterKey_) {
+            afterKey_ = false;
+        } else if (!first_.empty()) {
+            if (!first_.back())
+                out += ',';
+            first_.back() = false;
+        }
+    }
+    std::vector<bool> first_;  // per open object or array: nothing written in it yet
+    bool afterKey_ = false;
 };
 
 } // namespace
@@ -410,133 +435,105 @@ std::string inspectionJson(const Inspection& in)
         for (const InspectLayer& l : s.layers)
             size += 12 * (l.h.size() * (1 + l.values.size()));
     w.out.reserve(size);
-    w.raw("{");
+    w.begin('{');
     w.key("arch");
     w.string(in.arch);
-    w.raw(",");
     w.key("layers");
     w.number(in.layers);
-    w.raw(",");
     w.key("hidden");
     w.number(in.hidden);
-    w.raw(",");
     w.key("perplexity");
     w.number(in.perplexity);
-    w.raw(",");
     w.key("steps");
-    w.raw("[");
-    for (std::size_t t = 0; t < in.steps.size(); ++t) {
-        const InspectStep& s = in.steps[t];
-        w.raw(t ? ",{" : "{");
+    w.begin('[');
+    for (const InspectStep& s : in.steps) {
+        w.begin('{');
         w.key("char");
         w.string(s.token);
         if (!s.next.empty() || !std::isnan(s.pNext)) {
-            w.raw(",");
             w.key("next");
             w.string(s.next);
-            w.raw(",");
             w.key("p_next");
             w.number(asFloat(s.pNext));
         }
-        w.raw(",");
         w.key("top");
-        w.raw("[");
-        for (std::size_t j = 0; j < s.top.size(); ++j) {
-            w.raw(j ? ",{" : "{");
+        w.begin('[');
+        for (const NextGuess& g : s.top) {
+            w.begin('{');
             w.key("char");
-            w.string(s.top[j].token);
-            w.raw(",");
+            w.string(g.token);
             w.key("p");
-            w.number(asFloat(s.top[j].p));
-            w.raw("}");
+            w.number(asFloat(g.p));
+            w.end('}');
         }
-        w.raw("],");
+        w.end(']');
         w.key("layers");
-        w.raw("[");
-        for (std::size_t l = 0; l < s.layers.size(); ++l) {
-            const InspectLayer& layer = s.layers[l];
-            w.raw(l ? ",{" : "{");
+        w.begin('[');
+        for (const InspectLayer& layer : s.layers) {
+            const std::size_t count = std::min(layer.values.size(), in.valueNames.size());
+            w.begin('{');
             w.key("h");
             w.numbers(layer.h);
-            const std::size_t count = std::min(layer.values.size(), in.valueNames.size());
-            for (std::size_t i = 0; i < count; ++i)  // LSTM's c, the RNN's pre-activation a
+            for (std::size_t i = 0; i < count; ++i)  // beside h: LSTM's c, the RNN's pre-activation a
                 if (!isGate(in.valueNames[i])) {
-                    w.raw(",");
-                    w.string(in.valueNames[i]);
-                    w.raw(":");
+                    w.key(in.valueNames[i]);
                     w.numbers(layer.values[i]);
                 }
-            w.raw(",");
             w.key("gates");
-            w.raw("{");
-            bool first = true;
+            w.begin('{');
             for (std::size_t i = 0; i < count; ++i)  // in the book's order: r, z, n
                 if (isGate(in.valueNames[i])) {
-                    if (!first)
-                        w.raw(",");
-                    first = false;
-                    w.string(in.valueNames[i]);
-                    w.raw(":");
+                    w.key(in.valueNames[i]);
                     w.numbers(layer.values[i]);
                 }
-            w.raw("}}");
+            w.end('}');
+            w.end('}');
         }
-        w.raw("]}");
+        w.end(']');
+        w.end('}');
     }
-    w.raw("]");
+    w.end(']');
     if (!in.unknown.empty()) {
-        w.raw(",");
         w.key("unknown");
-        w.raw("[");
-        for (std::size_t i = 0; i < in.unknown.size(); ++i) {
-            if (i)
-                w.raw(",");
-            w.string(in.unknown[i]);
-        }
-        w.raw("]");
+        w.begin('[');
+        for (const std::string& token : in.unknown)
+            w.string(token);
+        w.end(']');
     }
-    w.raw(",");
     w.key("trajectory");
-    w.raw("[");
+    w.begin('[');
     for (std::size_t l = 0; l < in.trajectory.size(); ++l) {
-        w.raw(l ? ",{" : "{");
+        w.begin('{');
+        auto pair = [&w](const std::pair<double, double>& p) {
+            w.begin('[');
+            w.number(p.first);
+            w.number(p.second);
+            w.end(']');
+        };
         w.key("explained");
-        w.raw("[");
-        w.number(in.explained[l].first);
-        w.raw(",");
-        w.number(in.explained[l].second);
-        w.raw("],");
+        pair(in.explained[l]);
         w.key("points");
-        w.raw("[");
-        for (std::size_t t = 0; t < in.trajectory[l].size(); ++t) {
-            w.raw(t ? ",[" : "[");
-            w.number(in.trajectory[l][t].first);
-            w.raw(",");
-            w.number(in.trajectory[l][t].second);
-            w.raw("]");
-        }
-        w.raw("]}");
+        w.begin('[');
+        for (const auto& point : in.trajectory[l])
+            pair(point);
+        w.end(']');
+        w.end('}');
     }
-    w.raw("]");
+    w.end(']');
     if (!in.saliency.empty()) {
-        w.raw(",");
         w.key("saliency");
-        w.raw("[");
-        for (std::size_t t = 0; t < in.saliency.size(); ++t) {
-            w.raw(t ? ",[" : "[");
-            for (std::size_t j = 0; j < in.saliency[t].size(); ++j) {
-                if (j)
-                    w.raw(",");
-                w.number(asFloat(in.saliency[t][j]));
-            }
-            w.raw("]");
+        w.begin('[');
+        for (const std::vector<double>& row : in.saliency) {
+            w.begin('[');
+            for (double v : row)
+                w.number(asFloat(v));
+            w.end(']');
         }
-        w.raw("]");
+        w.end(']');
     }
-    w.raw(",");
     w.key("seconds");
     w.number(in.seconds);
-    w.raw("}");
+    w.end('}');
     return std::move(w.out);
 }
 
