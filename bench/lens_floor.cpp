@@ -57,6 +57,61 @@ __attribute__((target("avx512f"))) void eightChains(const float* a, const float*
                                                       _mm512_add_ps(acc[2][half], acc[3][half])));
 }
 
+// Row-major W (N, K) as the model stores it, no packing: each output is the
+// dot product of one row with h, four rows at a time (four streams, one h).
+__attribute__((target("avx512f"))) void fourRows(const float* h, const float* w, float* c)
+{
+    __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+    for (long i = 0; i < kK; i += 16) {
+        const __m512 hv = _mm512_loadu_ps(h + i);
+        for (int r = 0; r < 4; ++r)
+            acc[r] = _mm512_fmadd_ps(_mm512_load_ps(w + r * kK + i), hv, acc[r]);
+    }
+    for (int r = 0; r < 4; ++r)
+        c[r] = _mm512_reduce_add_ps(acc[r]);
+}
+
+__attribute__((target("avx512f"))) void eightRows(const float* h, const float* w, float* c)
+{
+    __m512 acc[8];
+    for (auto& a : acc)
+        a = _mm512_setzero_ps();
+    for (long i = 0; i < kK; i += 16) {
+        const __m512 hv = _mm512_loadu_ps(h + i);
+        for (int r = 0; r < 8; ++r)
+            acc[r] = _mm512_fmadd_ps(_mm512_load_ps(w + r * kK + i), hv, acc[r]);
+    }
+    for (int r = 0; r < 8; ++r)
+        c[r] = _mm512_reduce_add_ps(acc[r]);
+}
+
+void rows()
+{
+    float* w = static_cast<float*>(std::aligned_alloc(64, kN * kK * sizeof(float)));
+    for (long i = 0; i < kN * kK; ++i)
+        w[i] = static_cast<float>(i % 7) * 0.001f;
+    std::vector<float> h(kK, 0.5f), c(kN);
+    for (int variant = 0; variant < 2; ++variant)
+        for (int threads : {1, 2}) {
+            const long block = variant == 0 ? 4 : 8;
+            omp_set_num_threads(threads);
+            const auto start = std::chrono::steady_clock::now();
+            for (long step = 0; step < kSteps; ++step) {
+#pragma omp parallel
+                {
+                    const long t = omp_get_thread_num(), n = omp_get_num_threads(), blocks = kN / block;
+                    for (long b = blocks * t / n; b < blocks * (t + 1) / n; ++b)
+                        (variant == 0 ? fourRows : eightRows)(h.data(), w + b * block * kK, c.data() + b * block);
+                }
+                h[step % kK] = c[step % kN] * 1e-3f;
+            }
+            const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            std::printf("%-15s %d thread(s): %.3f s per 1,000 GEMVs, %.0f GB/s\n", variant == 0 ? "four rows" : "eight rows",
+                        threads, s, kSteps * kN * kK * sizeof(float) / s / 1e9);
+        }
+    std::free(w);
+}
+
 void gemv()
 {
     const long panels = kN / kPanel;
@@ -127,6 +182,8 @@ int main(int argc, char** argv)
     const std::string mode = argc > 1 ? argv[1] : "";
     if (mode == "gemv" && __builtin_cpu_supports("avx512f")) {
         gemv();
+    } else if (mode == "rows" && __builtin_cpu_supports("avx512f")) {
+        rows();
     } else if (mode == "faults") {
         faults(argc > 2 && std::string(argv[2]) == "advise");
     } else {

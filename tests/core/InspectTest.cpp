@@ -6,6 +6,7 @@
 #include "cells/Cell.h"
 #include "lm/Inspect.h"
 #include "lm/LmModels.h"
+#include "lm/StatePlane.h"
 #include "traveller/core/Cells.h"
 #include "traveller/core/Corpus.h"
 #include "traveller/core/Presets.h"
@@ -333,6 +334,76 @@ TEST(Lens, ABookGruHasMemorisedTheOpeningOfTheBook)
         confident += in.steps[t].pNext > 0.5;
     EXPECT_GT(confident, 199 * 3 / 4) << "of 199 guesses";
     EXPECT_LT(in.perplexity, 1.5);
+}
+
+// The trajectory's own arithmetic (no LAPACK) against the exact principal
+// components of LibTorch's full SVD, in double: states with two strong
+// directions, a weak third, noise and an offset.
+TEST(Lens, TheTrajectoryIsTheStatesOnTheirExactFirstTwoPrincipalComponents)
+{
+    constexpr std::int64_t T = 700, H = 300;
+    torch::manual_seed(5);
+    const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
+    const torch::Tensor directions = std::get<0>(torch::linalg::qr(torch::randn({H, 3}, f64)));  // orthonormal
+    const torch::Tensor amounts = torch::randn({T, 3}, f64) * torch::tensor({3.0, 1.5, 0.4}, f64);
+    const torch::Tensor states = (amounts.matmul(directions.t()) + 0.05 * torch::randn({T, H}, f64) +
+                                  torch::rand({1, H}, f64))
+                                     .to(torch::kFloat32)
+                                     .contiguous();
+    const lm::StatePlane plane = lm::principalPlane(states.data_ptr<float>(), T, H);
+
+    const torch::Tensor centred = states.to(torch::kFloat64) - states.to(torch::kFloat64).mean(0, true);
+    const auto [u, sv, vh] = torch::linalg::svd(centred, false, c10::nullopt);
+    const torch::Tensor exact = u.slice(1, 0, 2) * sv.slice(0, 0, 2);  // (T, 2)
+    const double total = centred.pow(2).sum().item<double>();
+    ASSERT_EQ(plane.points.size(), static_cast<std::size_t>(T));
+    for (int j = 0; j < 2; ++j) {
+        const torch::Tensor column = exact.select(1, j).contiguous();
+        const double* e = column.data_ptr<double>();
+        // The sign: the largest score on the positive side.
+        const std::int64_t largest = column.abs().argmax().item<std::int64_t>();
+        const double sign = e[largest] < 0 ? -1.0 : 1.0;
+        const double scale = std::abs(e[largest]);
+        double worst = 0.0;
+        for (std::int64_t t = 0; t < T; ++t) {
+            const double mine = j == 0 ? plane.points[static_cast<std::size_t>(t)].first
+                                       : plane.points[static_cast<std::size_t>(t)].second;
+            worst = std::max(worst, std::abs(mine - sign * e[t]));
+        }
+        EXPECT_LT(worst, 1e-4 * scale) << "component " << j;
+        const double share = std::pow(sv[j].item<double>(), 2) / total;
+        EXPECT_NEAR(j == 0 ? plane.share.first : plane.share.second, share, 1e-5) << "component " << j;
+    }
+    EXPECT_GT(plane.share.first, plane.share.second);
+    // The same states give the same picture.
+    const lm::StatePlane again = lm::principalPlane(states.data_ptr<float>(), T, H);
+    EXPECT_EQ(again.points, plane.points);
+
+    // Too few states or directions, or nothing that varies: points at the
+    // origin or on one axis, shares that are numbers.
+    const float one[3] = {0.5f, -0.25f, 1.0f};
+    const lm::StatePlane single = lm::principalPlane(one, 1, 3);
+    ASSERT_EQ(single.points.size(), 1u);
+    EXPECT_EQ(single.points[0], std::make_pair(0.0, 0.0));
+    EXPECT_EQ(single.share, std::make_pair(0.0, 0.0));
+    const float three[9] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 3.0f, 4.0f, 0.0f};  // two alike, one 5 away
+    const lm::StatePlane pair = lm::principalPlane(three, 3, 3);
+    EXPECT_NEAR(pair.points[2].first, 10.0 / 3.0, 1e-6);  // the farthest, on the positive side
+    EXPECT_NEAR(pair.points[0].first, -5.0 / 3.0, 1e-6);
+    EXPECT_NEAR(pair.points[1].first, -5.0 / 3.0, 1e-6);
+    EXPECT_NEAR(pair.points[0].second, 0.0, 1e-6);
+    EXPECT_NEAR(pair.share.first, 1.0, 1e-6);
+    EXPECT_NEAR(pair.share.second, 0.0, 1e-6);
+    const std::vector<float> flat(40 * 8, 0.75f);
+    const lm::StatePlane still = lm::principalPlane(flat.data(), 40, 8);
+    for (const auto& point : still.points)
+        EXPECT_EQ(point, std::make_pair(0.0, 0.0));
+    EXPECT_EQ(still.share, std::make_pair(0.0, 0.0));
+    const float line[4] = {1.0f, 2.0f, 4.0f, 8.0f};  // H = 1: one direction only
+    const lm::StatePlane narrow = lm::principalPlane(line, 4, 1);
+    EXPECT_NEAR(narrow.points[3].first, 4.25, 1e-6);
+    EXPECT_EQ(narrow.points[3].second, 0.0);
+    EXPECT_NEAR(narrow.share.first, 1.0, 1e-6);
 }
 
 TEST(Lens, FindUnitsRanksByTheSpanAgainstTheRest)

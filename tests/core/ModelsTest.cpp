@@ -227,6 +227,13 @@ TEST(SkinnyGemm, MatchesLibTorchOnRaggedShapes)
             rows.multiply(a.data_ptr<float>(), m, k, bias.data_ptr<float>(), nullptr, c.data_ptr<float>(), n);
             const auto expected = torch::addmm(bias, a, w.t());
             EXPECT_TRUE(torch::allclose(c, expected, 1e-4, 1e-3)) << (c - expected).abs().max().item<double>();
+            // W as the first k columns of a wider matrix (rows k + 7 apart).
+            const auto wide = torch::randn({n, k + 7});
+            lm::PackedWeights strided;
+            strided.packRows(wide.data_ptr<float>(), n, k, k + 7);
+            strided.multiply(a.data_ptr<float>(), m, k, nullptr, nullptr, c.data_ptr<float>(), n);
+            const auto expected1 = a.matmul(wide.slice(1, 0, k).t());
+            EXPECT_TRUE(torch::allclose(c, expected1, 1e-4, 1e-3)) << (c - expected1).abs().max().item<double>();
 
             // C = addend + A W with W given (K, N): the backward step's shape.
             const auto wkn = torch::randn({k, n});

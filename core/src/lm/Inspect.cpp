@@ -2,6 +2,7 @@
 
 #include "cells/Cell.h"
 #include "lm/SkinnyGemm.h"
+#include "lm/StatePlane.h"
 #include "traveller/core/Errors.h"
 
 #include <nlohmann/json.hpp>
@@ -247,35 +248,9 @@ Inspection inspectModel(const LanguageModel& model, const Vocab& vocab, const st
 
     // The state trajectory: h_t on the first two principal components.
     for (std::int64_t l = 0; l < L; ++l) {
-        torch::Tensor centred = hs[static_cast<std::size_t>(l)].detach().to(torch::kFloat64);
-        centred.sub_(centred.mean(0, true));
-        std::vector<std::pair<double, double>> points(static_cast<std::size_t>(T), {0.0, 0.0});
-        std::pair<double, double> share{0.0, 0.0};
-        if (T > 1) {
-            // The top two of a randomised SVD (Halko et al.): a few products of
-            // the (T, H) states with thin matrices instead of the full SVD, which
-            // at hidden 1024 cost more than the rest of the reading. The start is
-            // fixed, not drawn: a reading must not move LibTorch's generator (a
-            // run in training draws its dropout masks from it).
-            const std::int64_t k = std::min<std::int64_t>({6, T, H});
-            const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
-            const torch::Tensor start = torch::sin(torch::arange(T * k, f64).reshape({T, k}) * 0.7 + 0.3);
-            torch::Tensor q = std::get<0>(torch::linalg::qr(centred.t().matmul(start)));  // (H, k)
-            for (int i = 0; i < 4; ++i)
-                q = std::get<0>(torch::linalg::qr(centred.t().matmul(centred.matmul(q))));
-            const auto [u, sv, vh] = torch::linalg::svd(centred.matmul(q), false, c10::nullopt);  // (T, k) only
-            const double total = std::pow(centred.norm().item<double>(), 2);
-            const torch::Tensor scores = u.slice(1, 0, 2).mul(sv.slice(0, 0, 2)).contiguous();  // (T, <= 2)
-            const auto a = scores.accessor<double, 2>();
-            const auto s = sv.accessor<double, 1>();
-            const bool two = scores.size(1) > 1;
-            for (std::int64_t t = 0; t < T; ++t)
-                points[static_cast<std::size_t>(t)] = {a[t][0], two ? a[t][1] : 0.0};
-            if (total > 0)
-                share = {s[0] * s[0] / total, two ? s[1] * s[1] / total : 0.0};
-        }
-        out.trajectory.push_back(std::move(points));
-        out.explained.push_back(share);
+        StatePlane plane = principalPlane(hData[static_cast<std::size_t>(l)].data_ptr<float>(), T, H);
+        out.trajectory.push_back(std::move(plane.points));
+        out.explained.push_back(plane.share);
     }
 
     out.saliencyLeftOut = options.saliency && T > options.saliencyLimit;
