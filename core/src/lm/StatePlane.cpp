@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <numeric>
 
 namespace traveller::lm {
@@ -12,7 +13,7 @@ namespace {
 // one chain would not be vectorised (its order is part of its result).
 constexpr std::int64_t kLanes = 16;
 
-float dot(const float* a, const float* b, std::int64_t n)
+inline float dot(const float* a, const float* b, std::int64_t n)
 {
     float acc[kLanes] = {};
     std::int64_t i = 0;
@@ -29,7 +30,7 @@ float dot(const float* a, const float* b, std::int64_t n)
 
 // The same in double, for the final scores: their variances are compared
 // with the total variance, which is summed in double.
-double dotExact(const float* a, const float* b, std::int64_t n)
+inline double dotExact(const float* a, const float* b, std::int64_t n)
 {
     double acc[kLanes] = {};
     std::int64_t i = 0;
@@ -45,11 +46,59 @@ double dotExact(const float* a, const float* b, std::int64_t n)
 }
 
 // y += alpha·x
-void axpy(float alpha, const float* x, float* y, std::int64_t n)
+inline void axpy(float alpha, const float* x, float* y, std::int64_t n)
 {
     for (std::int64_t i = 0; i < n; ++i)
         y[i] += alpha * x[i];
 }
+
+// The passes over the states, compiled for AVX-512 and AVX2 as well as the
+// baseline (the loader picks one for this CPU): 4x faster than the baseline
+// where the CPU has them.
+#define TRAVELLER_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+
+// next = Sᵀ·C: next (k, H), S (T, k).
+TRAVELLER_VECTOR_CLONES
+void startRows(const float* c, std::int64_t T, std::int64_t H, const float* s, int k, float* next)
+{
+    std::fill(next, next + k * H, 0.0f);
+    for (std::int64_t t = 0; t < T; ++t)
+        for (int j = 0; j < k; ++j)
+            axpy(s[t * k + j], c + t * H, next + j * H, H);
+}
+
+// One pass over C: with next, next = (C·basisᵀ)ᵀ·C; with y, y = C·basisᵀ in
+// double (the last pass). basis (k, H), y (T, k).
+TRAVELLER_VECTOR_CLONES
+void passRows(const float* c, std::int64_t T, std::int64_t H, const float* basis, int k, float* next, double* y)
+{
+    if (next)
+        std::fill(next, next + k * H, 0.0f);
+    for (std::int64_t t = 0; t < T; ++t) {
+        const float* row = c + t * H;
+        for (int j = 0; j < k; ++j) {
+            if (y)
+                y[t * k + j] = dotExact(row, basis + j * H, H);
+            else
+                axpy(dot(row, basis + j * H, H), row, next + j * H, H);
+        }
+    }
+}
+
+std::uint64_t splitMix64(std::uint64_t& state)
+{
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+// Sixteen directions and four products with CᵀC: on the states of a barely
+// trained GRU at hidden 1024 (a flat spectrum: 13, 9.8, 9.3, 8.3 % of the
+// variance), the points land within 1e-4 of the exact components; six
+// directions left 18 % on the second.
+constexpr std::int64_t kDirections = 16;
+constexpr int kIterations = 4;
 
 // The k rows of q (H each) made orthonormal in place: modified Gram-Schmidt in
 // double, twice ("twice is enough"). A row that depends on the rows before it
@@ -134,16 +183,19 @@ void symmetricEigen(std::vector<double>& a, int k, std::vector<double>& values, 
 // directions is multiplied by CᵀC a few times (C the centred states) and kept
 // orthonormal, then C's SVD within that basis comes from the k x k matrix
 // (CQ)ᵀ(CQ). Each product is one pass over C, a row at a time. The start is
-// fixed, not drawn: a reading must not move LibTorch's generator (a run in
-// training draws its dropout masks from it), and the same states must give
-// the same picture.
+// pseudo-random from a fixed seed of its own, not drawn from LibTorch's
+// generator: a reading must not move it (a run in training draws its dropout
+// masks from it), and the same states must give the same picture. (It must be
+// of full rank: the first version's sin(0.7·(t·k + j) + 0.3) has one
+// frequency in every column, so it spans two directions, and the other four
+// came from rounding.)
 StatePlane principalPlane(const float* states, std::int64_t T, std::int64_t H)
 {
     StatePlane plane;
     plane.points.assign(static_cast<std::size_t>(std::max<std::int64_t>(T, 0)), {0.0, 0.0});
     if (T < 2 || H < 1)
         return plane;
-    const int k = static_cast<int>(std::min<std::int64_t>({6, T, H}));
+    const int k = static_cast<int>(std::min<std::int64_t>({kDirections, T, H}));
 
     std::vector<double> mean(static_cast<std::size_t>(H), 0.0), squares(static_cast<std::size_t>(H), 0.0);
     for (std::int64_t t = 0; t < T; ++t)
@@ -151,11 +203,11 @@ StatePlane principalPlane(const float* states, std::int64_t T, std::int64_t H)
             mean[static_cast<std::size_t>(h)] += states[t * H + h];
     for (double& m : mean)
         m /= static_cast<double>(T);
-    std::vector<float> centred(static_cast<std::size_t>(T * H));
+    const std::unique_ptr<float[]> centred(new float[static_cast<std::size_t>(T * H)]);  // written before read
     for (std::int64_t t = 0; t < T; ++t)
         for (std::int64_t h = 0; h < H; ++h) {
             const float c = static_cast<float>(states[t * H + h] - mean[static_cast<std::size_t>(h)]);
-            centred[static_cast<std::size_t>(t * H + h)] = c;
+            centred[t * H + h] = c;
             squares[static_cast<std::size_t>(h)] += static_cast<double>(c) * c;  // of what is projected
         }
     double total = 0.0;
@@ -165,38 +217,23 @@ StatePlane principalPlane(const float* states, std::int64_t T, std::int64_t H)
     std::vector<double> basis(static_cast<std::size_t>(k * H), 0.0);  // k rows of H
     std::vector<float> basisF(static_cast<std::size_t>(k * H)), next(static_cast<std::size_t>(k * H));
     std::vector<double> y(static_cast<std::size_t>(T * k));  // C·basisᵀ: (T, k)
-    auto project = [&](bool last) {  // y = C·basisᵀ, and then next = yᵀ·C; the last time in double
-        std::fill(next.begin(), next.end(), 0.0f);
-        for (std::int64_t t = 0; t < T; ++t) {
-            const float* row = centred.data() + t * H;
-            for (int j = 0; j < k; ++j) {
-                const float* direction = basisF.data() + j * H;
-                if (last) {
-                    y[static_cast<std::size_t>(t * k + j)] = dotExact(row, direction, H);
-                } else {
-                    const float yj = dot(row, direction, H);
-                    axpy(yj, row, next.data() + j * H, H);
-                }
-            }
-        }
-    };
     auto adopt = [&] {  // basis = orthonormal rows of next
         std::copy(next.begin(), next.end(), basis.begin());
         orthonormalise(basis, k, H);
         std::copy(basis.begin(), basis.end(), basisF.begin());
     };
-    // The start: Cᵀ·S, S (T, k) fixed.
-    std::fill(next.begin(), next.end(), 0.0f);
-    for (std::int64_t t = 0; t < T; ++t)
-        for (int j = 0; j < k; ++j)
-            axpy(static_cast<float>(std::sin(static_cast<double>(t * k + j) * 0.7 + 0.3)), centred.data() + t * H,
-                 next.data() + j * H, H);
+    // The start: Cᵀ·S, S (T, k) uniform in [-1, 1) from a fixed seed.
+    std::uint64_t seed = 0x5eed5eed5eed5eedULL;
+    std::vector<float> start(static_cast<std::size_t>(T * k));
+    for (float& v : start)
+        v = static_cast<float>(static_cast<double>(splitMix64(seed) >> 11) * 0x1.0p-52 - 1.0);
+    startRows(centred.get(), T, H, start.data(), k, next.data());
     adopt();
-    for (int i = 0; i < 4; ++i) {
-        project(false);
+    for (int i = 0; i < kIterations; ++i) {
+        passRows(centred.get(), T, H, basisF.data(), k, next.data(), nullptr);
         adopt();
     }
-    project(true);
+    passRows(centred.get(), T, H, basisF.data(), k, nullptr, y.data());
 
     std::vector<double> gram(static_cast<std::size_t>(k * k), 0.0), values, vectors;
     for (std::int64_t t = 0; t < T; ++t)
