@@ -1,7 +1,7 @@
 // The Lens's state trajectory: the states h_t of a text projected on their
 // first two principal components. Plain loops over the (T, H) floats, no
 // LibTorch and no LAPACK: at hidden 1024 the first LAPACK and double GEMM of a
-// process cost ~25 ms of set-up and page faults, more than this whole
+// process cost 30-45 ms of set-up and page faults, more than this whole
 // computation (PERFORMANCE.md, "The Lens").
 #pragma once
 
