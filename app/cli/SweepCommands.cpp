@@ -438,10 +438,13 @@ int runsImportCommand(const Args& a)
                   << '\n';
     for (const auto& [run, why] : report.skipped)
         std::cerr << "run " << run << " not imported: " << why << '\n';
+    for (const auto& [run, why] : report.refused)
+        std::cerr << "run " << run << " refused: " << why << '\n';
     std::cerr << folder << ": " << report.imported.size() << " run(s) imported, " << report.already.size()
-              << " already in the library, " << report.skipped.size() << " not ended; library "
-              << store.databasePath() << '\n';
-    return 0;
+              << " already in the library, " << report.skipped.size() << " not ended"
+              << (report.refused.empty() ? "" : ", " + std::to_string(report.refused.size()) + " refused")
+              << "; library " << store.databasePath() << '\n';
+    return report.refused.empty() ? 0 : 1;  // the others are in; the refused need a look
 }
 
 // Trains a stored run (new, interrupted or stopped) and prints train's events.

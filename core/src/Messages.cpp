@@ -78,6 +78,14 @@ const std::vector<MessageTemplate> kCatalogue = {
     {"config.single_value", QT_TRANSLATE_NOOP("traveller::CoreMessages", "expected a single value")},
     {"config.set_syntax", QT_TRANSLATE_NOOP("traveller::CoreMessages", "--set expects KEY=VALUE, got '{0}'")},
     {"config.unknown_cell", QT_TRANSLATE_NOOP("traveller::CoreMessages", "unknown cell '{0}' (known: {1})")},
+    // Files handed to Traveller (SafeFile.h); FileError puts "<path>: " before them
+    {"file.missing", QT_TRANSLATE_NOOP("traveller::CoreMessages", "no such file")},
+    {"file.not_regular", QT_TRANSLATE_NOOP("traveller::CoreMessages", "is {0}, not a regular file; give a file")},
+    {"file.symlink", QT_TRANSLATE_NOOP("traveller::CoreMessages", "is a symbolic link; only plain files inside the folder are read")},
+    {"file.too_large", QT_TRANSLATE_NOOP("traveller::CoreMessages", "is larger than the limit of {0}")},
+    {"file.cannot_read", QT_TRANSLATE_NOOP("traveller::CoreMessages", "cannot be read: {0}")},
+    {"library.read_only", QT_TRANSLATE_NOOP("traveller::CoreMessages", "the run library is read-only here (this user cannot write its folder or file, or it is on a read-only file system); it can be listed and exported, not changed. Nothing was changed")},
+    {"text.too_long", QT_TRANSLATE_NOOP("traveller::CoreMessages", "{0} is longer than the limit of {1}")},
 };
 
 std::string escapeRegex(const std::string& text)

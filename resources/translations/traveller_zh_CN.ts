@@ -206,6 +206,34 @@
         <source>unknown cell &apos;{0}&apos; (known: {1})</source>
         <translation>未知的单元“{0}”（已知：{1}）</translation>
     </message>
+    <message>
+        <source>no such file</source>
+        <translation>文件不存在</translation>
+    </message>
+    <message>
+        <source>is {0}, not a regular file; give a file</source>
+        <translation>是{0}，不是普通文件；请给出一个文件</translation>
+    </message>
+    <message>
+        <source>is a symbolic link; only plain files inside the folder are read</source>
+        <translation>是符号链接；只读取文件夹内的普通文件</translation>
+    </message>
+    <message>
+        <source>is larger than the limit of {0}</source>
+        <translation>超过了 {0} 的上限</translation>
+    </message>
+    <message>
+        <source>cannot be read: {0}</source>
+        <translation>无法读取：{0}</translation>
+    </message>
+    <message>
+        <source>the run library is read-only here (this user cannot write its folder or file, or it is on a read-only file system); it can be listed and exported, not changed. Nothing was changed</source>
+        <translation>运行库在这里是只读的（当前用户无法写入它的文件夹或文件，或它位于只读文件系统上）；可以列出和导出，不能修改。没有做任何改动</translation>
+    </message>
+    <message>
+        <source>{0} is longer than the limit of {1}</source>
+        <translation>{0} 超过了 {1} 的长度上限</translation>
+    </message>
 </context>
 <context>
     <name>traveller::ui::AttentionHeatmap</name>
@@ -2442,6 +2470,10 @@ grid:
     <message>
         <source>%1 run(s) imported, %2 already in the library, %3 not ended yet</source>
         <translation>已导入 %1 个运行，%2 个已在运行库中，%3 个尚未结束</translation>
+    </message>
+    <message>
+        <source>%1 run(s) imported; %2 refused: %3</source>
+        <translation>已导入 %1 个运行；拒绝了 %2 个：%3</translation>
     </message>
     <message>
         <source>Import failed</source>

@@ -26,31 +26,6 @@ namespace {
 
 class NoObserver : public TrainingObserver {};
 
-// Starts traveller-cli in the background, its output to `log`.
-pid_t spawnCli(const std::vector<std::string>& args, const std::string& log)
-{
-    const pid_t pid = fork();
-    if (pid == 0) {
-        std::vector<char*> argv;
-        static const std::string path = TRAVELLER_CLI;
-        argv.push_back(const_cast<char*>(path.c_str()));
-        for (const auto& a : args)
-            argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        if (!freopen(log.c_str(), "w", stdout) || dup2(fileno(stdout), 2) < 0)
-            _exit(126);
-        execv(path.c_str(), argv.data());
-        _exit(127);
-    }
-    return pid;
-}
-
-std::string readFile(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 } // namespace
 
 // A GRU of 256 units checkpoints in about 0.9 MB: on a 1.5 MiB filesystem the
@@ -107,7 +82,7 @@ TEST(ConcurrentDelete, ARunningRunCannotBeDeletedAndTheSweepSurvivesDeletes)
                                 "grid:\n"
                                 "  train.lr: [0.5, 0.7, 1]\n";
     const std::string log = (lib.path() / "sweep.log").string();
-    const pid_t child = spawnCli({"sweep", sweepFile.string(), "--library", lib.str(), "--parallel", "2",
+    const pid_t child = startCli({"sweep", sweepFile.string(), "--library", lib.str(), "--parallel", "2",
                                   "--threads", "2", "--no-chain", "--quiet"},
                                  log);
     ASSERT_GT(child, 0);
@@ -130,7 +105,7 @@ TEST(ConcurrentDelete, ARunningRunCannotBeDeletedAndTheSweepSurvivesDeletes)
         }
     }
     int status = 0;
-    ASSERT_EQ(waitpid(child, &status, WNOHANG), 0) << "the sweep ended before the test could delete: " << readFile(log);
+    ASSERT_EQ(waitpid(child, &status, WNOHANG), 0) << "the sweep ended before the test could delete: " << fileText(log);
     ASSERT_GT(running, 0) << "no run started training in time";
 
     const std::string library = " --library \"" + lib.str() + "\"";
@@ -149,7 +124,7 @@ TEST(ConcurrentDelete, ARunningRunCannotBeDeletedAndTheSweepSurvivesDeletes)
         << refused.output;
 
     ASSERT_EQ(waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFEXITED(status)) << "the sweep died of signal " << WTERMSIG(status) << ": " << readFile(log);
+    ASSERT_TRUE(WIFEXITED(status)) << "the sweep died of signal " << WTERMSIG(status) << ": " << fileText(log);
     RunStore store(lib.str());
     const auto runs = store.runs();
     EXPECT_EQ(runs.size(), deleted > 0 ? 2U : 3U);
@@ -176,7 +151,7 @@ TEST(ExportTargets, ExportRefusesTheLibraryCheckpointsAndNonRegularFiles)
         checkpoint = store.checkpointPath(id);
     }
     std::ofstream(checkpoint) << "weights";
-    const std::string databaseBefore = readFile(database);
+    const std::string databaseBefore = fileText(database);
     const std::string library = " --library \"" + lib.str() + "\"";
     const fs::path folder = lib.path() / "a-folder";
     fs::create_directories(folder);
@@ -199,7 +174,7 @@ TEST(ExportTargets, ExportRefusesTheLibraryCheckpointsAndNonRegularFiles)
     }
     EXPECT_TRUE(fs::is_character_file("/dev/null"));
     EXPECT_TRUE(fs::is_directory(folder));
-    EXPECT_EQ(readFile(checkpoint), "weights");
+    EXPECT_EQ(fileText(checkpoint), "weights");
     EXPECT_FALSE(fs::exists(lib.path() / "a-folder-perplexity.svg"));
     EXPECT_FALSE(fs::exists(lib.path() / "checkpoints" / "new.csv"));
     RunStore store(lib.str());
@@ -210,7 +185,7 @@ TEST(ExportTargets, ExportRefusesTheLibraryCheckpointsAndNonRegularFiles)
     std::ofstream(out) << "old";
     const CliResult ok = cli("runs export --csv" + library + " --output \"" + out + "\"");
     EXPECT_EQ(ok.status, 0) << ok.output;
-    EXPECT_NE(readFile(out).find("GRU h16"), std::string::npos) << readFile(out);
+    EXPECT_NE(fileText(out).find("GRU h16"), std::string::npos) << fileText(out);
 }
 
 // A full standard output is an error, not a silent exit 0.
@@ -302,7 +277,7 @@ TEST(DamagedLibrary, EmptyOrCorruptDatabaseIsRefusedNotReplaced)
             EXPECT_NE(what.find("is damaged"), std::string::npos) << what;
             EXPECT_NE(what.find(database.string()), std::string::npos) << what;
         }
-        EXPECT_EQ(readFile(database), content);
+        EXPECT_EQ(fileText(database), content);
         EXPECT_FALSE(fs::exists(lib.path() / "runs.sqlite-wal"));
         const int before = openDescriptors();
         for (int i = 0; i < 50; ++i)
@@ -376,7 +351,7 @@ TEST(RangeDelete, ARangeIsDeletedWhollyOrNotAtAll)
         store.deleteRun(2);
         EXPECT_EQ(store.createRun({longRun, "long", "", "", "test"}), kRuns + 1);
     }
-    const pid_t trainer = spawnCli({"runs", "resume", std::to_string(kRuns + 1), "--library", lib.str(), "--quiet",
+    const pid_t trainer = startCli({"runs", "resume", std::to_string(kRuns + 1), "--library", lib.str(), "--quiet",
                                     "--from-scratch"},
                                    (other.path() / "log").string());
     ASSERT_GT(trainer, 0);
@@ -385,7 +360,7 @@ TEST(RangeDelete, ARangeIsDeletedWhollyOrNotAtAll)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         running = RunStore(lib.str()).run(kRuns + 1).status == "running";
     }
-    ASSERT_TRUE(running) << readFile(other.path() / "log");
+    ASSERT_TRUE(running) << fileText(other.path() / "log");
     r = cli("runs delete 3-" + std::to_string(kRuns + 1) + library);
     EXPECT_EQ(r.status, 1) << r.output;
     EXPECT_NE(r.output.find("run " + std::to_string(kRuns + 1) + " is training in process " + std::to_string(trainer)),
@@ -419,7 +394,7 @@ struct Measured {
 Measured measureCli(const std::vector<std::string>& args, const fs::path& log, double limitSeconds)
 {
     Measured m;
-    const pid_t pid = spawnCli(args, log.string());
+    const pid_t pid = startCli(args, log.string());
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(limitSeconds);
     int status = 0;
     struct rusage usage {};
@@ -427,14 +402,14 @@ Measured measureCli(const std::vector<std::string>& args, const fs::path& log, d
         if (std::chrono::steady_clock::now() > deadline) {
             kill(pid, SIGKILL);
             wait4(pid, &status, 0, &usage);
-            m.output = readFile(log);
+            m.output = fileText(log);
             return m;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     m.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     m.peakKib = usage.ru_maxrss;
-    m.output = readFile(log);
+    m.output = fileText(log);
     return m;
 }
 
@@ -465,11 +440,25 @@ TEST(HugeCorpus, AHundredMegabyteTextTrainsInBoundedMemoryAndRandomBytesAreRefus
     std::cout << "[ peak ] 100 MB corpus, max_tokens 10000: " << big.peakKib << " KiB\n";
     fs::remove(text);
 
+    // A device is no corpus (refused at once, never read without end), and
+    // random bytes in a plain file are not UTF-8 text.
     std::ofstream(config) << "model: {arch: gru, hidden: 16}\ntrain: {epochs: 1, device: cpu, threads: 1}\n"
                           << "data: {corpus: /dev/urandom, max_tokens: 10000}\n";
+    const Measured device = measureCli({"train", config.string(), "--quiet"}, lib.path() / "device.log", 30);
+    EXPECT_EQ(device.status, 1) << "still reading /dev/urandom after 30 s";
+    EXPECT_NE(device.output.find("/dev/urandom: is a device"), std::string::npos) << device.output;
+    const fs::path noise = lib.path() / "noise.bin";
+    {
+        std::ifstream urandom("/dev/urandom", std::ios::binary);
+        std::string bytes(1 << 20, '\0');
+        urandom.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        std::ofstream(noise, std::ios::binary) << bytes;
+    }
+    std::ofstream(config, std::ios::trunc) << "model: {arch: gru, hidden: 16}\ntrain: {epochs: 1, device: cpu, threads: 1}\n"
+                                           << "data: {corpus: " << noise.string() << ", max_tokens: 10000}\n";
     const Measured random = measureCli({"train", config.string(), "--quiet"}, lib.path() / "random.log", 30);
-    EXPECT_EQ(random.status, 1) << "still reading /dev/urandom after 30 s";
-    EXPECT_NE(random.output.find("/dev/urandom: is not UTF-8 text"), std::string::npos) << random.output;
+    EXPECT_EQ(random.status, 1) << random.output;
+    EXPECT_NE(random.output.find("noise.bin: is not UTF-8 text"), std::string::npos) << random.output;
 }
 
 // A Chinese text trains with data.normalize: unicode (one token per

@@ -8,7 +8,10 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
 class TestLibrary {
 public:
@@ -56,4 +59,32 @@ inline CliResult cli(const std::string& args)
     if (WIFEXITED(status))
         r.status = WEXITSTATUS(status);
     return r;
+}
+
+// Starts traveller-cli in the background, its output (stdout and stderr) to
+// `log`; `prefix` runs before it (e.g. {"unshare", "--pid", "--fork"}).
+inline pid_t startCli(const std::vector<std::string>& args, const std::string& log,
+                      const std::vector<std::string>& prefix = {})
+{
+    const pid_t pid = fork();
+    if (pid == 0) {
+        std::vector<std::string> words = prefix;
+        words.push_back(TRAVELLER_CLI);
+        words.insert(words.end(), args.begin(), args.end());
+        std::vector<char*> argv;
+        for (auto& w : words)
+            argv.push_back(w.data());
+        argv.push_back(nullptr);
+        if (!freopen(log.c_str(), "w", stdout) || dup2(fileno(stdout), 2) < 0)
+            _exit(126);
+        execvp(argv[0], argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+inline std::string fileText(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
 }

@@ -719,10 +719,17 @@ bool SweepsPanel::importClusterRuns()
         return false;
     try {
         const ImportReport report = importRunFolder(*store, clusterFolder_.toStdString());
-        showMessage(tr("%1 run(s) imported, %2 already in the library, %3 not ended yet")
-                        .arg(report.imported.size())
-                        .arg(report.already.size())
-                        .arg(report.skipped.size()));
+        if (!report.refused.empty())
+            showMessage(tr("%1 run(s) imported; %2 refused: %3")
+                            .arg(report.imported.size())
+                            .arg(report.refused.size())
+                            .arg(coreText(report.refused.front().second)),
+                        true);
+        else
+            showMessage(tr("%1 run(s) imported, %2 already in the library, %3 not ended yet")
+                            .arg(report.imported.size())
+                            .arg(report.already.size())
+                            .arg(report.skipped.size()));
     } catch (const std::exception& e) {
         showError(tr("Import failed"), e);
         return false;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "traveller/core/Cluster.h"
+#include "traveller/core/SafeFile.h"
 
 #include <filesystem>
 #include <fstream>
@@ -11,15 +12,23 @@
 
 namespace traveller::cluster {
 
-// The file's bytes; empty when it cannot be read.
-inline std::string readText(const std::filesystem::path& path)
+// A run folder sits on a file system other people may write to: its files
+// are read only when they are plain files, not symbolic links (to a file
+// anywhere on the machine), not FIFOs (which block), and not larger than
+// this. Epoch lines of the longest sweep fit many times over.
+constexpr std::uint64_t kMaxRunFolderFile = 64ULL << 20;
+
+// The file's bytes; empty when there is no such file. FileError for one that
+// is not a plain file, a symbolic link, too large or unreadable.
+inline std::string readText(const std::filesystem::path& path, std::uint64_t limit = kMaxRunFolderFile)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return {};
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    try {
+        return readRegularFile(path.string(), {limit, true});
+    } catch (const FileError& e) {
+        if (e.message().code == "file.missing")
+            return {};
+        throw;
+    }
 }
 
 // A whole new file renamed over the old one; executable for the job scripts.
@@ -42,6 +51,18 @@ inline void writeWhole(const std::filesystem::path& path, const std::string& tex
     fs::rename(tmp, path, ec);
     if (ec)
         throw ClusterError("cannot write '" + path.string() + "': " + ec.message());
+}
+
+// Run `run`'s folder: <plan folder>/tasks/<run>.
+inline std::string taskFolder(const SlurmPlan& plan, std::size_t run)
+{
+    return (std::filesystem::path(plan.folder) / "tasks" / std::to_string(run)).string();
+}
+
+// How messages name a task: "task 3 (lr=1)".
+inline std::string taskName(const PlannedRun& run)
+{
+    return "task " + std::to_string(run.index) + (run.label.empty() ? "" : " (" + run.label + ")");
 }
 
 } // namespace traveller::cluster

@@ -2,6 +2,8 @@
 // instead of the run library.
 #include "traveller/core/Cluster.h"
 #include "traveller/core/Format.h"
+#include "traveller/core/RunRules.h"
+#include "traveller/core/SafeFile.h"
 
 #include "Files.h"
 
@@ -9,6 +11,7 @@
 
 #include <cmath>
 #include <ctime>
+#include <limits>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -110,10 +113,76 @@ void RunFolder::writeState(const StoredRun& r)
     writeWhole(fs::path(folder_) / "state.json", j.dump(2) + "\n");
 }
 
+namespace {
+
+// A field of state.json, checked: the folder may come from anyone, and a
+// number that does not fit (2^63 - 1 epochs) must not wrap into the library.
+class StateFields {
+public:
+    StateFields(const json& j, std::string where) : j_(j), where_(std::move(where)) {}
+
+    std::int64_t integer(const char* key, std::int64_t fallback, std::int64_t lo, std::int64_t hi) const
+    {
+        const auto it = j_.find(key);
+        if (it == j_.end())
+            return fallback;
+        if (!it->is_number_integer())
+            throw bad(key, "is not a whole number");
+        if (it->is_number_unsigned() ? it->get<std::uint64_t>() > static_cast<std::uint64_t>(hi)
+                                     : it->get<std::int64_t>() < lo || it->get<std::int64_t>() > hi)
+            throw bad(key, "is out of range (" + std::to_string(lo) + " to " + std::to_string(hi) + ")");
+        return it->get<std::int64_t>();
+    }
+    // A measure: a number or "nan"/"inf", never negative.
+    double measure(const char* key) const
+    {
+        const auto it = j_.find(key);
+        if (it == j_.end())
+            return 0;
+        if (!it->is_number() && !it->is_string())
+            throw bad(key, "is not a number");
+        const double v = number(*it, 0);
+        if (v < 0)
+            throw bad(key, "is negative");
+        return v;
+    }
+    std::string text(const char* key, std::uint64_t limit, const std::string& fallback = "") const
+    {
+        const auto it = j_.find(key);
+        if (it == j_.end())
+            return fallback;
+        if (!it->is_string())
+            throw bad(key, "is not a text");
+        std::string v = it->get<std::string>();
+        if (v.size() > limit)
+            throw bad(key, "is longer than " + byteLimitText(limit));
+        return v;
+    }
+    ClusterError bad(const std::string& key, const std::string& why) const
+    {
+        return ClusterError(where_ + ": field '" + key + "' " + why);
+    }
+
+private:
+    const json& j_;
+    std::string where_;
+};
+
+constexpr std::int64_t kMaxEpochs = 1000000;  // the schema's limit on train.epochs is far below
+constexpr std::size_t kMaxSamples = 64;
+constexpr std::uint64_t kMaxSampleBytes = 64 * 1024;
+
+} // namespace
+
 StoredRun RunFolder::readState() const
 {
     const fs::path statePath = fs::path(folder_) / "state.json";
-    const std::string text = readText(statePath);
+    std::string text;
+    try {
+        text = readText(statePath, 1 << 20);
+    } catch (const FileError& e) {
+        throw ClusterError(what_ + ": " + e.what());
+    }
     json j;
     try {
         j = json::parse(text);
@@ -121,57 +190,87 @@ StoredRun RunFolder::readState() const
         throw ClusterError(what_ + ": '" + statePath.string() + "' is " +
                            (text.empty() ? std::string("missing or empty") : "not JSON (" + std::string(e.what()) + ")"));
     }
+    if (!j.is_object())
+        throw ClusterError(what_ + ": '" + statePath.string() + "' is not a JSON object");
+    const StateFields f(j, what_ + ": '" + statePath.string() + "'");
     StoredRun r;
-    try {
-        r.name = j.value("name", "");
-        r.status = j.value("status", "queued");
-        r.epochs = j.value("epochs", 0);
-        r.checkpointEpoch = j.value("checkpoint_epoch", 0);
-        r.tokensPerSecond = number(j.value("tokens_per_s", json(0)), 0);
-        r.seconds = number(j.value("seconds", json(0)), 0);
-        r.device = j.value("device", "");
-        r.threads = j.value("threads", 0);
-        r.seed = j.value("seed", std::uint64_t{0});
-        r.createdAt = j.value("created_at", "");
-        r.finishedAt = j.value("finished_at", "");
-        r.message = j.value("message", "");
-        if (const auto samples = j.find("samples"); samples != j.end() && samples->is_object())
-            for (auto it = samples->begin(); it != samples->end(); ++it)
-                r.samples[it.key()] = it.value().get<std::string>();
-    } catch (const std::exception& e) {
-        throw ClusterError(what_ + ": '" + statePath.string() + "' has a field of the wrong type (" + e.what() + ")");
+    r.name = f.text("name", kMaxNameBytes);
+    r.status = f.text("status", 32, "queued");
+    if (!isStoredStateWord(r.status))
+        throw f.bad("status", "is '" + r.status + "', not a state a run can be in");
+    r.epochs = static_cast<int>(f.integer("epochs", 0, 0, kMaxEpochs));
+    r.checkpointEpoch = static_cast<int>(f.integer("checkpoint_epoch", 0, 0, kMaxEpochs));
+    r.tokensPerSecond = f.measure("tokens_per_s");
+    r.seconds = f.measure("seconds");
+    r.device = f.text("device", 64);
+    r.threads = static_cast<int>(f.integer("threads", 0, 0, 65536));
+    r.seed = static_cast<std::uint64_t>(f.integer("seed", 0, 0, std::numeric_limits<std::int64_t>::max()));
+    r.createdAt = f.text("created_at", 64);
+    r.finishedAt = f.text("finished_at", 64);
+    r.message = f.text("message", kMaxMessageBytes);
+    if (const auto samples = j.find("samples"); samples != j.end()) {
+        if (!samples->is_object() || samples->size() > kMaxSamples)
+            throw f.bad("samples", "is not an object of at most " + std::to_string(kMaxSamples) + " texts");
+        for (auto it = samples->begin(); it != samples->end(); ++it) {
+            if (!it.value().is_string() || it.key().size() > kMaxNameBytes ||
+                it.value().get_ref<const std::string&>().size() > kMaxSampleBytes)
+                throw f.bad("samples", "holds a sample that is not a text or is too long");
+            r.samples[it.key()] = it.value().get<std::string>();
+        }
     }
+    if (r.checkpointEpoch > r.epochs && r.epochs > 0)
+        throw f.bad("checkpoint_epoch", "is past the run's " + std::to_string(r.epochs) + " epochs");
     return r;
 }
 
 StoredRun RunFolder::stored()
 {
     StoredRun r = readState();
-    r.configYaml = readText(fs::path(folder_) / "config.yaml");
+    const fs::path configPath = fs::path(folder_) / "config.yaml";
+    try {
+        r.configYaml = readText(configPath, 1 << 20);
+    } catch (const FileError& e) {
+        throw ClusterError(what_ + ": " + e.what());
+    }
     if (r.configYaml.empty())
-        throw ClusterError(what_ + ": '" + (fs::path(folder_) / "config.yaml").string() + "' is missing or empty");
+        throw ClusterError(what_ + ": '" + configPath.string() + "' is missing or empty");
     const auto done = epochs();
     r.epochsDone = done.empty() ? 0 : done.back().epoch;
     r.perplexity = done.empty() ? std::nan("") : done.back().perplexity;
+    if (r.epochs > 0 && r.epochsDone > r.epochs)
+        throw ClusterError(what_ + ": '" + folder_ + "/epochs.jsonl' records epoch " + std::to_string(r.epochsDone) +
+                           " of a run planned for " + std::to_string(r.epochs));
     return r;
 }
 
 // A line cut short by a kill is left out; a later line for the same epoch
-// (trained again after a resume) replaces the earlier one.
+// (trained again after a resume) replaces the earlier one. A line whose epoch
+// is not a whole number from 1 up is damage and is left out too.
 std::vector<StoredEpoch> RunFolder::epochs()
 {
-    std::ifstream in(fs::path(folder_) / "epochs.jsonl");
+    std::string text;
+    try {
+        text = readText(fs::path(folder_) / "epochs.jsonl");
+    } catch (const FileError& e) {
+        throw ClusterError(what_ + ": " + e.what());
+    }
+    std::istringstream in(text);
     std::map<int, StoredEpoch> byEpoch;
     std::string line;
     while (std::getline(in, line)) {
         try {
             const json j = json::parse(line);
+            const json& n = j.at("epoch");
+            if (!n.is_number_integer() || n.get<std::int64_t>() < 1 || n.get<std::int64_t>() > kMaxEpochs)
+                continue;
             StoredEpoch e;
-            e.epoch = j.at("epoch").get<int>();
+            e.epoch = n.get<int>();
             e.perplexity = number(j.at("perplexity"));
             e.tokensPerSecond = number(j.at("tokens_per_s"), 0);
             e.elapsedSeconds = number(j.at("elapsed_s"), 0);
             e.sample = j.value("sample", "");
+            if (e.sample.size() > kMaxSampleBytes)
+                continue;
             if (j.contains("heldout_perplexity"))
                 e.heldoutPerplexity = number(j.at("heldout_perplexity"));
             byEpoch[e.epoch] = e;
@@ -254,7 +353,13 @@ void RunFolder::logAttempt(const std::string& line)
 std::vector<std::string> RunFolder::attempts() const
 {
     std::vector<std::string> lines;
-    std::ifstream in(fs::path(folder_) / "attempts.log");
+    std::string text;
+    try {
+        text = readText(fs::path(folder_) / "attempts.log");
+    } catch (const FileError&) {
+        return lines;  // shown, never imported: a damaged log shows nothing
+    }
+    std::istringstream in(text);
     std::string line;
     while (std::getline(in, line))
         if (!line.empty())

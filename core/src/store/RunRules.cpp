@@ -37,6 +37,14 @@ const char* toString(StoredState state)
     return "failed";
 }
 
+bool isStoredStateWord(const std::string& word)
+{
+    for (const auto& entry : kWords)
+        if (word == entry.second)
+            return true;
+    return false;
+}
+
 bool needsAttention(StoredState state)
 {
     return state == StoredState::Diverged || state == StoredState::Failed || state == StoredState::Interrupted;

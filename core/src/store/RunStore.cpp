@@ -2,7 +2,11 @@
 #include "traveller/core/Format.h"
 
 #include "traveller/core/Json.h"
+#include "traveller/core/SafeFile.h"
 
+#include "RunLock.h"
+
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -12,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -30,6 +35,9 @@ namespace fs = std::filesystem;
 // 3: epochs.heldout_perplexity (data.heldout) and lab_notes (the lab's notes per step).
 constexpr int kSchemaVersion = 4;
 constexpr int kBusyTimeoutMs = 10000;
+// SQLite's application_id of a run library ("TRAV"): another program's
+// runs.sqlite is recognised before anything is written to it.
+constexpr std::int64_t kApplicationId = 0x54524156;
 
 constexpr const char* kSchema = R"(
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -112,6 +120,8 @@ std::string processStartTime(long pid)
     return "";
 }
 
+Message readOnlyWhy() { return message("library.read_only"); }
+
 // One prepared statement; binds by 1-based index.
 class Statement {
 public:
@@ -158,6 +168,8 @@ public:
             return true;
         if (rc == SQLITE_DONE)
             return false;
+        if (rc == SQLITE_READONLY)
+            throw StoreError(readOnlyWhy());
         throw StoreError(std::string("run library: ") + sqlite3_errmsg(db_));
     }
     std::string text(int col) const
@@ -177,6 +189,35 @@ private:
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
 };
+
+// A message the core made (an exception's text) is cut, not refused: the run
+// must still end. At a character boundary, so the text stays UTF-8.
+std::string boundedMessage(const std::string& text)
+{
+    if (text.size() <= kMaxMessageBytes)
+        return text;
+    std::size_t cut = kMaxMessageBytes - 3;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut;
+    return text.substr(0, cut) + "\xE2\x80\xA6";
+}
+
+// A text a user gives the library (a name, a tag, a note) within its limit.
+void checkLength(const std::string& what, const std::string& text, std::uint64_t limit)
+{
+    if (text.size() > limit)
+        throw StoreError(message("text.too_long", {what, byteLimitText(limit)}));
+}
+
+// A rename is durable once its folder is synced.
+void syncFolder(const std::string& folder)
+{
+    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
 
 constexpr const char* kRunColumns =
     "id, name, sweep, label, config_yaml, status, epochs, epochs_done, checkpoint_epoch, perplexity, "
@@ -213,7 +254,19 @@ std::string RunStore::resolveFolder(const std::string& option)
 RunStore::RunStore(const std::string& folder) : folder_(folder)
 {
     std::error_code ec;
+    const bool there = fs::exists(fs::symlink_status(databasePath(), ec)) || fs::exists(databasePath(), ec);
+    if (there && !fs::is_regular_file(databasePath(), ec))
+        throw StoreError("'" + databasePath() + "' is not a regular file, so it is not a run library; Traveller leaves "
+                         "it untouched. Choose another folder with --library");
+    // A library this user cannot write (a read-only mount, a teacher's
+    // shared folder) is still read: listed, exported, inspected.
+    if (there && (::access(folder_.c_str(), W_OK) != 0 || ::access(databasePath().c_str(), W_OK) != 0)) {
+        openReadOnly();
+        return;
+    }
     fs::create_directories(fs::path(folder_) / "checkpoints", ec);
+    if (!ec)
+        fs::create_directories(fs::path(folder_) / "locks", ec);
     if (ec)
         throw StoreError("cannot create the run library folder '" + folder_ + "': " + ec.message());
     // SQLite takes a 0-byte file for a new database: a library truncated by a
@@ -239,6 +292,59 @@ RunStore::RunStore(const std::string& folder) : folder_(folder)
     }
 }
 
+namespace {
+
+// A path as an SQLite URI's path: '%', '?' and '#' escaped.
+std::string uriPath(const std::string& path)
+{
+    std::string out;
+    for (char c : path) {
+        if (c == '%' || c == '?' || c == '#') {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+            out += hex;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+void RunStore::openReadOnly()
+{
+    readOnly_ = true;
+    // mode=ro reads a WAL library whose shared-memory file exists; without
+    // one (it cannot be made here), immutable reads the file as it is.
+    const std::string file = "file:" + uriPath(fs::absolute(databasePath()).string());
+    for (const char* how : {"?mode=ro", "?immutable=1"}) {
+        db_ = nullptr;
+        if (sqlite3_open_v2((file + how).c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX,
+                            nullptr) != SQLITE_OK) {
+            const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+            sqlite3_close(db_);
+            db_ = nullptr;
+            throw StoreError("cannot open the run library '" + databasePath() + "' for reading: " + why);
+        }
+        sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+        try {
+            checkIdentity();
+            if (schemaVersion() != kSchemaVersion)
+                throw StoreError("the run library '" + databasePath() + "' is read-only here and was written by " +
+                                 "another Traveller (schema " + std::to_string(schemaVersion()) +
+                                 "); open it once where it can be written");
+            return;
+        } catch (const StoreError&) {
+            const int code = sqlite3_errcode(db_);
+            sqlite3_close(db_);
+            db_ = nullptr;
+            if (code != SQLITE_CANTOPEN || std::string(how) != "?mode=ro")
+                throw;
+        }
+    }
+}
+
 void RunStore::createDatabase()
 {
     static std::atomic<int> counter{0};
@@ -252,7 +358,8 @@ void RunStore::createDatabase()
     if (sqlite3_open_v2(tmp.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
         why = db ? sqlite3_errmsg(db) : "out of memory";
     } else {
-        const std::string sql = std::string("PRAGMA journal_mode=WAL; BEGIN IMMEDIATE;") + kSchema +
+        const std::string sql = std::string("PRAGMA journal_mode=WAL; PRAGMA application_id=") +
+                                std::to_string(kApplicationId) + "; BEGIN IMMEDIATE;" + kSchema +
                                 "INSERT INTO meta(key, value) VALUES ('schema_version', '" +
                                 std::to_string(kSchemaVersion) + "'); COMMIT;";
         char* error = nullptr;
@@ -282,6 +389,7 @@ void RunStore::open(bool wasEmpty)
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     if (wasEmpty)
         throw damaged("the file is empty");
+    const bool adopt = checkIdentity();
     try {
         exec("PRAGMA journal_mode=WAL");
         exec("PRAGMA foreign_keys=ON");
@@ -294,9 +402,11 @@ void RunStore::open(bool wasEmpty)
     }
     try {
         exec(kSchema);
+        if (adopt)  // a library from before application_id: ours by its tables
+            exec("PRAGMA application_id=" + std::to_string(kApplicationId));
         exec("COMMIT");
     } catch (...) {
-        exec("ROLLBACK");
+        rollback();
         throw;
     }
     Statement get(db_, "SELECT value FROM meta WHERE key = 'schema_version'");
@@ -324,7 +434,7 @@ void RunStore::open(bool wasEmpty)
             exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'");
             exec("COMMIT");
         } catch (...) {
-            exec("ROLLBACK");
+            rollback();
             throw;
         }
     }
@@ -339,7 +449,7 @@ void RunStore::open(bool wasEmpty)
             exec("UPDATE meta SET value = '3' WHERE key = 'schema_version'");
             exec("COMMIT");
         } catch (...) {
-            exec("ROLLBACK");
+            rollback();
             throw;
         }
     }
@@ -353,7 +463,7 @@ void RunStore::open(bool wasEmpty)
             exec("UPDATE meta SET value = '4' WHERE key = 'schema_version'");
             exec("COMMIT");
         } catch (...) {
-            exec("ROLLBACK");
+            rollback();
             throw;
         }
     }
@@ -361,7 +471,51 @@ void RunStore::open(bool wasEmpty)
     exec("CREATE UNIQUE INDEX IF NOT EXISTS runs_source_unique ON runs(source) WHERE source != ''");
 }
 
-RunStore::~RunStore() { sqlite3_close(db_); }
+bool RunStore::checkIdentity()
+{
+    std::int64_t application = 0;
+    try {
+        Statement id(db_, "PRAGMA application_id");
+        application = id.step() ? id.integer(0) : 0;
+    } catch (const StoreError&) {
+        const int code = sqlite3_errcode(db_);
+        if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+            throw StoreError("the run library '" + databasePath() + "' is damaged (" + sqlite3_errmsg(db_) +
+                             "); Traveller will not replace it. Move it away to start a new library, or restore it "
+                             "from a copy");
+        throw;
+    }
+    if (application == kApplicationId)
+        return false;
+    const auto foreign = [&](const std::string& why) {
+        return StoreError("'" + databasePath() + "' is not a Traveller run library (" + why +
+                          "); Traveller leaves it untouched. Choose another folder with --library");
+    };
+    if (application != 0)
+        throw foreign("its SQLite application id is " + std::to_string(application));
+    // Before application ids, a library is known by its tables: meta with a
+    // schema version, and runs.
+    Statement tables(db_, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'runs')");
+    Statement version(db_, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta' AND "
+                           "sql LIKE '%key TEXT PRIMARY KEY%'");
+    if (!tables.step() || tables.integer(0) != 2 || !version.step() || version.integer(0) != 1)
+        throw foreign("it holds another program's tables");
+    Statement stored(db_, "SELECT COUNT(*) FROM meta WHERE key = 'schema_version'");
+    if (!stored.step() || stored.integer(0) != 1)
+        throw foreign("it has no Traveller schema version");
+    return true;
+}
+
+RunStore::~RunStore()
+{
+    held_.clear();  // a store that ends mid-run leaves it to read as interrupted
+    sqlite3_close(db_);
+}
+
+std::string RunStore::lockPath(std::int64_t id) const
+{
+    return (fs::path(folder_) / "locks" / (std::to_string(id) + ".lock")).string();
+}
 
 std::string RunStore::databasePath() const { return (fs::path(folder_) / "runs.sqlite").string(); }
 
@@ -376,18 +530,29 @@ int RunStore::schemaVersion() const
     return get.step() ? std::atoi(get.text(0).c_str()) : 0;
 }
 
+void RunStore::rollback()
+{
+    // SQLite rolls a transaction back itself on some errors (a full disk,
+    // SQLITE_FULL): a second ROLLBACK would hide the first error.
+    if (!sqlite3_get_autocommit(db_))
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
 void RunStore::exec(const std::string& sql)
 {
     char* error = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    if (const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error); rc != SQLITE_OK) {
         const std::string why = error ? error : "unknown error";
         sqlite3_free(error);
+        if (rc == SQLITE_READONLY || readOnly_)
+            throw StoreError(readOnlyWhy());
         throw StoreError("run library '" + databasePath() + "': " + why);
     }
 }
 
 std::int64_t RunStore::createRun(const NewRun& run)
 {
+    checkLength("the name", run.name, kMaxNameBytes);
     std::lock_guard lock(mutex_);
     Statement insert(db_,
                      "INSERT INTO runs(name, sweep, label, config_yaml, status, epochs, seed, program_version, "
@@ -401,7 +566,7 @@ std::int64_t RunStore::createRun(const NewRun& run)
         .bind(7, run.programVersion)
         .bind(8, utcNow());
     insert.step();
-    return sqlite3_last_insert_rowid(db_);
+    return freshId();
 }
 
 std::int64_t RunStore::createTranslationRun(const TranslationConfig& config, const std::string& name,
@@ -418,7 +583,18 @@ std::int64_t RunStore::createTranslationRun(const TranslationConfig& config, con
         .bind(5, programVersion)
         .bind(6, utcNow());
     insert.step();
-    return sqlite3_last_insert_rowid(db_);
+    return freshId();
+}
+
+std::int64_t RunStore::freshId()
+{
+    // A new row's id may be one an interrupted import used before its
+    // transaction was rolled back (ids are handed out again then): a
+    // checkpoint left under it belongs to no run and must not be resumed.
+    const std::int64_t id = sqlite3_last_insert_rowid(db_);
+    std::error_code ec;
+    fs::remove(checkpointPath(id), ec);
+    return id;
 }
 
 void RunStore::setResults(std::int64_t id, const std::string& json)
@@ -438,17 +614,34 @@ void RunStore::setSweep(std::int64_t id, const std::string& sweep, const std::st
 void RunStore::markRunning(std::int64_t id, const std::string& device, int threads)
 {
     std::lock_guard lock(mutex_);
-    reapInterrupted();  // a row left running by a dead process may be claimed
-    const long pid = static_cast<long>(getpid());
-    // One statement: of two processes claiming the same run, one changes the row.
-    Statement update(db_, "UPDATE runs SET status = 'running', device = ?, threads = ?, owner_pid = ?, owner_start = ?, "
-                          "finished_at = '', message = '' WHERE id = ? AND status != 'running'");
-    update.bind(1, device).bind(2, threads).bind(3, static_cast<std::int64_t>(pid)).bind(4, processStartTime(pid)).bind(5, id);
-    update.step();
-    if (sqlite3_changes(db_) == 0) {
+    RunLock::Outcome outcome{};
+    std::string why;
+    RunLock owned;
+    // A reader checking whether the run is alive holds its lock for a moment.
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        owned = RunLock::tryAcquire(lockPath(id), outcome, &why);
+        if (outcome != RunLock::Outcome::HeldElsewhere || held_.count(id))
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (outcome == RunLock::Outcome::Unavailable)
+        throw StoreError("run " + std::to_string(id) + " cannot be claimed for training: " + why);
+    if (outcome == RunLock::Outcome::HeldElsewhere) {
         run(id);  // throws for an unknown id
         throw StoreError("run " + std::to_string(id) + " is already training (another window or process owns it)");
     }
+    // With the lock ours, a row that still says running was left by a
+    // process that died: it is claimed like any other.
+    const long pid = static_cast<long>(getpid());
+    Statement update(db_, "UPDATE runs SET status = 'running', device = ?, threads = ?, owner_pid = ?, owner_start = ?, "
+                          "finished_at = '', message = '' WHERE id = ?");
+    update.bind(1, device).bind(2, threads).bind(3, static_cast<std::int64_t>(pid)).bind(4, processStartTime(pid)).bind(5, id);
+    update.step();
+    if (sqlite3_changes(db_) == 0) {
+        owned.release(true);
+        run(id);  // throws: no such run (deleted meanwhile)
+    }
+    held_[id] = std::make_unique<RunLock>(std::move(owned));
 }
 
 void RunStore::appendEpoch(std::int64_t id, const StoredEpoch& e, double addedSeconds)
@@ -464,7 +657,7 @@ void RunStore::appendEpoch(std::int64_t id, const StoredEpoch& e, double addedSe
         update.bind(1, e.epoch).bind(2, e.perplexity).bind(3, addedSeconds).bind(4, id).step();
         exec("COMMIT");
     } catch (...) {
-        exec("ROLLBACK");
+        rollback();
         throw;
     }
 }
@@ -492,16 +685,17 @@ void RunStore::finishRun(std::int64_t id, const RunResult& r, double addedSecond
         Statement update(db_, "UPDATE runs SET status = ?, tokens_per_s = ?, seconds = seconds + ?, finished_at = ?, "
                               "message = ?, owner_pid = 0, owner_start = '' WHERE id = ?");
         update.bind(1, toString(r.status)).bind(2, r.tokensPerSecond).bind(3, addedSeconds).bind(4, utcNow());
-        update.bind(5, r.message).bind(6, id).step();
+        update.bind(5, boundedMessage(r.message)).bind(6, id).step();
         for (const auto& [prefix, text] : r.samples) {
             Statement insert(db_, "INSERT OR REPLACE INTO samples(run_id, prefix, text) VALUES (?, ?, ?)");
             insert.bind(1, id).bind(2, prefix).bind(3, text).step();
         }
         exec("COMMIT");
     } catch (...) {
-        exec("ROLLBACK");
+        rollback();
         throw;
     }
+    held_.erase(id);  // the row says how it ended: the lock goes
 }
 
 void RunStore::copyProgress(std::int64_t from, std::int64_t to, int epoch)
@@ -526,7 +720,7 @@ void RunStore::copyProgress(std::int64_t from, std::int64_t to, int epoch)
         update.bind(1, epoch).bind(2, seconds).bind(3, to).bind(4, epoch).bind(5, to).step();
         exec("COMMIT");
     } catch (...) {
-        exec("ROLLBACK");
+        rollback();
         throw;
     }
 }
@@ -539,10 +733,78 @@ std::int64_t RunStore::importedFrom(const std::string& source)
     return get.step() ? get.integer(0) : 0;
 }
 
-std::int64_t RunStore::importRun(const ImportedRun& r, std::int64_t replace, bool* inserted)
+void RunStore::writeImportedRow(const ImportedRun& r, std::int64_t replace)
+{
+    const StoredRun& s = r.state;
+    // In place, the user's name and tags stay; what the folder recorded
+    // replaces the rest.
+    Statement write(db_, replace != 0
+                             ? "UPDATE runs SET sweep = ?2, label = ?3, config_yaml = ?4, status = ?5, epochs = ?6, "
+                               "epochs_done = ?7, checkpoint_epoch = ?8, perplexity = ?9, tokens_per_s = ?10, "
+                               "seconds = ?11, device = ?12, threads = ?13, program_version = ?14, seed = ?15, "
+                               "created_at = ?16, finished_at = ?17, message = ?18, owner_pid = 0, owner_start = '' "
+                               "WHERE id = ?20 AND source = ?19"
+                             : "INSERT INTO runs(name, sweep, label, config_yaml, status, epochs, epochs_done, "
+                               "checkpoint_epoch, perplexity, tokens_per_s, seconds, device, threads, program_version, "
+                               "seed, created_at, finished_at, message, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                               "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+    write.bind(1, r.run.name.empty() ? r.run.config.displayName() : r.run.name)
+        .bind(2, r.run.sweep)
+        .bind(3, r.run.label)
+        .bind(4, toYaml(r.run.config))
+        .bind(5, s.status)
+        .bind(6, r.run.config.train.epochs)
+        .bind(7, r.epochs.empty() ? 0 : r.epochs.back().epoch)
+        .bind(8, s.checkpointEpoch)
+        .bind(9, r.epochs.empty() ? std::nan("") : r.epochs.back().perplexity)
+        .bind(10, s.tokensPerSecond)
+        .bind(11, s.seconds)
+        .bind(12, s.device)
+        .bind(13, s.threads)
+        .bind(14, r.run.programVersion)
+        .bind(15, static_cast<std::int64_t>(r.run.config.train.seed))
+        .bind(16, s.createdAt.empty() ? utcNow() : s.createdAt)
+        .bind(17, s.finishedAt)
+        .bind(18, boundedMessage(s.message))
+        .bind(19, r.source);
+    if (replace != 0)
+        write.bind(20, replace);
+    write.step();
+    if (replace != 0 && sqlite3_changes(db_) == 0)
+        throw StoreError("run " + std::to_string(replace) + " is no longer the import of '" + r.source + "'");
+}
+
+void RunStore::writeImportedDetails(std::int64_t id, const ImportedRun& r)
+{
+    Statement(db_, "DELETE FROM epochs WHERE run_id = ?").bind(1, id).step();
+    Statement(db_, "DELETE FROM samples WHERE run_id = ?").bind(1, id).step();
+    Statement epoch(db_, "INSERT OR REPLACE INTO epochs(run_id, epoch, perplexity, tokens_per_s, elapsed_s, sample, "
+                         "heldout_perplexity) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& e : r.epochs) {
+        epoch.reset().bind(1, id).bind(2, e.epoch).bind(3, e.perplexity).bind(4, e.tokensPerSecond);
+        epoch.bind(5, e.elapsedSeconds).bind(6, e.sample).bind(7, e.heldoutPerplexity).step();
+    }
+    Statement sample(db_, "INSERT OR REPLACE INTO samples(run_id, prefix, text) VALUES (?, ?, ?)");
+    for (const auto& [prefix, text] : r.state.samples)
+        sample.reset().bind(1, id).bind(2, prefix).bind(3, text).step();
+}
+
+std::int64_t RunStore::importRun(const ImportedRun& r, std::int64_t replace, bool* inserted, const std::string& staged)
 {
     std::lock_guard lock(mutex_);
+    RunLock replaced;
+    if (replace != 0) {
+        // Nobody may start training the run while it is rewritten.
+        RunLock::Outcome outcome{};
+        std::string why;
+        replaced = RunLock::tryAcquire(lockPath(replace), outcome, &why);
+        if (outcome == RunLock::Outcome::Unavailable)
+            throw StoreError("run " + std::to_string(replace) + " cannot be replaced: " + why);
+        if (outcome == RunLock::Outcome::HeldElsewhere || held_.count(replace))
+            throw StoreError("run " + std::to_string(replace) + " is training; it is not replaced by its import");
+    }
     exec("BEGIN IMMEDIATE");
+    std::int64_t id = replace;
     try {
         if (inserted)
             *inserted = true;
@@ -550,64 +812,82 @@ std::int64_t RunStore::importRun(const ImportedRun& r, std::int64_t replace, boo
             Statement there(db_, "SELECT id FROM runs WHERE source = ? ORDER BY id DESC LIMIT 1");
             there.bind(1, r.source);
             if (there.step() && there.integer(0) != replace) {
-                const std::int64_t id = there.integer(0);
+                id = there.integer(0);
                 exec("COMMIT");
                 if (inserted)
                     *inserted = false;
                 return id;
             }
         }
-        if (replace != 0)
-            Statement(db_, "DELETE FROM runs WHERE id = ? AND source = ?").bind(1, replace).bind(2, r.source).step();
-        const StoredRun& s = r.state;
-        Statement insert(db_,
-                         "INSERT INTO runs(name, sweep, label, config_yaml, status, epochs, epochs_done, "
-                         "checkpoint_epoch, perplexity, tokens_per_s, seconds, device, threads, program_version, seed, "
-                         "created_at, finished_at, message, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                         "?, ?, ?, ?, ?)");
-        insert.bind(1, r.run.name.empty() ? r.run.config.displayName() : r.run.name)
-            .bind(2, r.run.sweep)
-            .bind(3, r.run.label)
-            .bind(4, toYaml(r.run.config))
-            .bind(5, s.status)
-            .bind(6, r.run.config.train.epochs)
-            .bind(7, r.epochs.empty() ? 0 : r.epochs.back().epoch)
-            .bind(8, s.checkpointEpoch)
-            .bind(9, r.epochs.empty() ? std::nan("") : r.epochs.back().perplexity)
-            .bind(10, s.tokensPerSecond)
-            .bind(11, s.seconds)
-            .bind(12, s.device)
-            .bind(13, s.threads)
-            .bind(14, r.run.programVersion)
-            .bind(15, static_cast<std::int64_t>(r.run.config.train.seed))
-            .bind(16, s.createdAt.empty() ? utcNow() : s.createdAt)
-            .bind(17, s.finishedAt)
-            .bind(18, s.message)
-            .bind(19, r.source);
-        insert.step();
-        const std::int64_t id = sqlite3_last_insert_rowid(db_);
-        for (const auto& e : r.epochs) {
-            Statement epoch(db_, "INSERT OR REPLACE INTO epochs(run_id, epoch, perplexity, tokens_per_s, elapsed_s, "
-                                 "sample, heldout_perplexity) VALUES (?, ?, ?, ?, ?, ?, ?)");
-            epoch.bind(1, id).bind(2, e.epoch).bind(3, e.perplexity).bind(4, e.tokensPerSecond).bind(5, e.elapsedSeconds);
-            epoch.bind(6, e.sample).bind(7, e.heldoutPerplexity).step();
+        writeImportedRow(r, replace);
+        if (replace == 0)
+            id = freshId();
+        writeImportedDetails(id, r);
+        // The weights go into place last, inside the transaction: a failed
+        // rename rolls the row back, a kill before COMMIT leaves a file no
+        // row names (the next new run under that id clears it: freshId).
+        std::error_code ec;
+        if (!staged.empty()) {
+            fs::rename(staged, checkpointPath(id), ec);
+            if (ec)
+                throw StoreError("cannot place the checkpoint of run " + std::to_string(id) + ": " + ec.message());
         }
-        for (const auto& [prefix, text] : s.samples)
-            Statement(db_, "INSERT OR REPLACE INTO samples(run_id, prefix, text) VALUES (?, ?, ?)")
-                .bind(1, id)
-                .bind(2, prefix)
-                .bind(3, text)
-                .step();
         exec("COMMIT");
-        return id;
     } catch (...) {
-        exec("ROLLBACK");
+        rollback();
         throw;
     }
+    std::error_code ec;
+    if (staged.empty() && replace != 0)
+        fs::remove(checkpointPath(id), ec);
+    syncFolder(fs::path(checkpointPath(id)).parent_path().string());
+    return id;
+}
+
+std::string RunStore::stageCheckpoint(int fd)
+{
+    static std::atomic<int> counter{0};
+    const std::string path = (fs::path(folder_) / "checkpoints" /
+                              (".import-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".tmp"))
+                                 .string();
+    const int out = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (out < 0)
+        throw StoreError("cannot stage a checkpoint in '" + folder_ + "/checkpoints': " + std::strerror(errno));
+    std::string why;
+    char buffer[1 << 16];
+    ::lseek(fd, 0, SEEK_SET);
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n < 0)
+                why = std::strerror(errno);
+            break;
+        }
+        for (ssize_t done = 0; done < n && why.empty();) {
+            const ssize_t w = ::write(out, buffer + done, static_cast<std::size_t>(n - done));
+            if (w < 0 && errno != EINTR)
+                why = std::strerror(errno);
+            done += w > 0 ? w : 0;
+        }
+        if (!why.empty())
+            break;
+    }
+    if (why.empty() && ::fsync(out) != 0)
+        why = std::strerror(errno);
+    if (::close(out) != 0 && why.empty())
+        why = std::strerror(errno);
+    if (!why.empty()) {
+        ::unlink(path.c_str());
+        throw StoreError("cannot copy a checkpoint into the run library '" + folder_ + "': " + why);
+    }
+    return path;
 }
 
 void RunStore::rename(std::int64_t id, const std::string& name)
 {
+    checkLength("the name", name, kMaxNameBytes);
     std::lock_guard lock(mutex_);
     run(id);
     Statement(db_, "UPDATE runs SET name = ? WHERE id = ?").bind(1, name).bind(2, id).step();
@@ -615,6 +895,7 @@ void RunStore::rename(std::int64_t id, const std::string& name)
 
 void RunStore::addTag(std::int64_t id, const std::string& tag)
 {
+    checkLength("the tag", tag, kMaxNameBytes);
     std::lock_guard lock(mutex_);
     run(id);
     Statement(db_, "INSERT OR IGNORE INTO tags(run_id, tag) VALUES (?, ?)").bind(1, id).bind(2, tag).step();
@@ -655,21 +936,32 @@ std::string idRanges(std::vector<std::int64_t> ids, std::size_t limit = 8)
 void RunStore::deleteRuns(const std::vector<std::int64_t>& ids)
 {
     std::lock_guard lock(mutex_);
-    // One write transaction: the checks and the deletes see the same rows, a
-    // process claiming a run (markRunning) waits for it, and a refusal leaves
-    // every run in place.
+    // One write transaction: the checks and the deletes see the same rows.
+    // Each run's lock is taken first and held until its files are gone, so
+    // no process starts training a run while it is deleted, and a run whose
+    // lock another process holds (it trains) is refused whatever its row says.
     exec("BEGIN IMMEDIATE");
     std::vector<std::int64_t> missing;
     std::vector<std::pair<std::int64_t, std::int64_t>> training;  // id, owner pid
+    std::vector<RunLock> locks;
     try {
         reapInterrupted();  // a run whose process is gone may be deleted
         Statement find(db_, "SELECT status, owner_pid FROM runs WHERE id = ?");
         for (auto id : ids) {
             find.reset().bind(1, id);
-            if (!find.step())
+            if (!find.step()) {
                 missing.push_back(id);
-            else if (find.text(0) == "running")
+                continue;
+            }
+            RunLock::Outcome outcome{};
+            std::string why;
+            RunLock taken = RunLock::tryAcquire(lockPath(id), outcome, &why);
+            if (outcome == RunLock::Outcome::Unavailable)
+                throw StoreError("run " + std::to_string(id) + " cannot be deleted: " + why);
+            if (outcome == RunLock::Outcome::HeldElsewhere || held_.count(id))
                 training.emplace_back(id, find.integer(1));
+            else
+                locks.push_back(std::move(taken));
         }
         if (missing.empty() && training.empty()) {
             Statement remove(db_, "DELETE FROM runs WHERE id = ?");
@@ -677,20 +969,20 @@ void RunStore::deleteRuns(const std::vector<std::int64_t>& ids)
                 remove.reset().bind(1, id).step();
         }
     } catch (...) {
-        exec("ROLLBACK");
+        rollback();
         throw;
     }
     if (!missing.empty() || !training.empty()) {
-        exec("ROLLBACK");
+        rollback();
         std::string why;
         if (!missing.empty())
             why = "no run" + std::string(missing.size() > 1 ? "s " : " ") + idRanges(missing) + " in the run library '" +
                   databasePath() + "'";
         for (std::size_t i = 0; i < training.size() && i < 8; ++i) {
             const auto [id, pid] = training[i];
-            why += (why.empty() ? "" : "; ") + std::string("run ") + std::to_string(id) + " is training in process " +
-                   std::to_string(pid) + (pid == static_cast<std::int64_t>(getpid()) ? " (this one)" : "") +
-                   "; stop it before deleting it";
+            why += (why.empty() ? "" : "; ") + std::string("run ") + std::to_string(id) + " is training in " +
+                   (pid > 0 ? "process " + std::to_string(pid) : std::string("another process")) +
+                   (pid == static_cast<std::int64_t>(getpid()) ? " (this one)" : "") + "; stop it before deleting it";
         }
         if (training.size() > 8)
             why += "; and " + std::to_string(training.size() - 8) + " more runs are training";
@@ -703,20 +995,27 @@ void RunStore::deleteRuns(const std::vector<std::int64_t>& ids)
         std::error_code ec;
         fs::remove(checkpointPath(id), ec);
     }
+    for (auto& l : locks)
+        l.release(true);
 }
 
 void RunStore::reapInterrupted()
 {
-    std::vector<std::pair<std::int64_t, bool>> gone;
+    std::vector<std::int64_t> gone;
     {
-        Statement owners(db_, "SELECT id, owner_pid, owner_start FROM runs WHERE status = 'running'");
+        Statement owners(db_, "SELECT id FROM runs WHERE status = 'running'");
         while (owners.step()) {
-            const std::string start = processStartTime(static_cast<long>(owners.integer(1)));
-            if (start.empty() || start != owners.text(2))
-                gone.emplace_back(owners.integer(0), true);
+            const std::int64_t id = owners.integer(0);
+            if (held_.count(id))
+                continue;
+            bool known = true;
+            // A library this process cannot write (read-only) cannot tell:
+            // its rows are left as they say.
+            if (!runLockHeld(lockPath(id), &known) && known)
+                gone.push_back(id);
         }
     }
-    for (const auto& [id, unused] : gone) {
+    for (const auto id : gone) {
         Statement update(db_, "UPDATE runs SET status = 'interrupted', owner_pid = 0, owner_start = '', "
                               "message = 'the process running it ended without finishing it' "
                               "WHERE id = ? AND status = 'running'");
@@ -787,6 +1086,8 @@ StoredRun RunStore::run(std::int64_t id)
 
 void RunStore::setLabNote(const std::string& step, const std::string& text)
 {
+    checkLength("the note", text, kMaxNoteBytes);
+    checkLength("the step", step, kMaxNameBytes);
     std::lock_guard lock(mutex_);
     if (text.empty()) {
         Statement(db_, "DELETE FROM lab_notes WHERE step = ?").bind(1, step).step();

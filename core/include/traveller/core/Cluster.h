@@ -198,12 +198,19 @@ struct ImportReport {
     std::vector<std::pair<std::size_t, std::int64_t>> imported;  // run index, library id
     std::vector<std::pair<std::size_t, std::int64_t>> already;   // unchanged since imported
     std::vector<std::pair<std::size_t, std::string>> skipped;    // not ended yet, with why
+    // Not imported because the folder is not what a task writes (a symbolic
+    // link, a field out of range, weights that are not one of ours): why.
+    std::vector<std::pair<std::size_t, std::string>> refused;
 };
 
 // Copies every ended run of the folder (finished, diverged, failed, stopped,
-// interrupted) into the library, with its epochs, samples and checkpoint, in
-// one transaction per run. Importing twice changes nothing; a run imported
-// while stopped and finished since is replaced by its finished record. With
+// interrupted) into the library, with its epochs, samples and checkpoint, all
+// or nothing per run: the checkpoint is copied and fsynced first, then the
+// row goes in with it in one transaction. Importing twice changes nothing
+// (but repairs a run whose checkpoint is missing); a run imported while
+// stopped and finished since is replaced in place (same id, name and tags).
+// The folder is read as untrusted: plain files inside it only (no symbolic
+// links), every field checked, a checkpoint must load as this run's. With
 // `allEnded` (the import job: every task has ended) a run still marked
 // running was cut off without a word and is imported as interrupted.
 ImportReport importRunFolder(RunStore& store, const std::string& folder, bool allEnded = false);

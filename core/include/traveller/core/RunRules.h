@@ -16,6 +16,8 @@ enum class StoredState { Queued, Running, Finished, Stopped, Diverged, Failed, I
 
 StoredState storedState(const StoredRun& run);  // an unknown word reads as Failed
 const char* toString(StoredState state);
+// One of the words above (what an imported run folder may say).
+bool isStoredStateWord(const std::string& word);
 // Diverged, failed and interrupted runs are the ones tables mark.
 bool needsAttention(StoredState state);
 

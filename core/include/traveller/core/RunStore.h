@@ -4,8 +4,12 @@
 //
 // Several processes may share a library (the GUI and a CLI sweep): SQLite's
 // WAL mode and a busy timeout serialise their writes. A run is "running" only
-// while the process that owns it is alive; a row left "running" by a process
-// that is gone (crash, kill -9) reads back as "interrupted".
+// while the process that trains it holds the run's lock file
+// (locks/<id>.lock, an OS lock the kernel drops when the process dies: see
+// core/src/store/RunLock.h); a row left "running" without its lock (crash,
+// kill -9) reads back as "interrupted". Every writer that starts, replaces or
+// deletes a run takes that lock first: training (window, CLI, sweep, lab),
+// `runs delete`, and the Slurm import.
 #pragma once
 
 #include "traveller/core/Errors.h"
@@ -24,6 +28,8 @@
 struct sqlite3;
 
 namespace traveller {
+
+class RunLock;
 
 class StoreError : public Error {
 public:
@@ -116,7 +122,11 @@ public:
     const std::string& folder() const { return folder_; }
     std::string databasePath() const;
     std::string checkpointPath(std::int64_t id) const;  // folder/checkpoints/<id>.pt
+    std::string lockPath(std::int64_t id) const;        // folder/locks/<id>.lock
     int schemaVersion() const;
+    // Opened for reading only (the folder or file cannot be written here):
+    // every writer throws StoreError saying so.
+    bool readOnly() const { return readOnly_; }
 
     // Writers. Safe to call from several threads (one connection, one mutex).
     std::int64_t createRun(const NewRun& run);
@@ -126,8 +136,9 @@ public:
     void setResults(std::int64_t id, const std::string& json);
     // Files a run under a sweep and label (a translation run of the lab).
     void setSweep(std::int64_t id, const std::string& sweep, const std::string& label);
-    // Claims the run for this process: status running, owner pid. Throws
-    // StoreError when another live process (or this one) is training it.
+    // Claims the run for this process: takes its lock (held until finishRun
+    // or this store's end), status running, owner pid. Throws StoreError when
+    // another process (or this one) holds the lock.
     void markRunning(std::int64_t id, const std::string& device, int threads);
     // `addedSeconds` of wall time join the run's total with the epoch, so a
     // run killed later keeps the time it trained (a resume adds its own).
@@ -143,12 +154,22 @@ public:
     // The run imported from `source`, or 0.
     std::int64_t importedFrom(const std::string& source);
     // Inserts the run, its epochs and samples in one transaction; with
-    // `replace` (a run imported earlier from the same source) that run goes
-    // in the same transaction. Returns the new id. The caller copies the
-    // checkpoint to checkpointPath(id). When another import has brought the
-    // same source in meanwhile (a run other than `replace`), nothing is
-    // written: that run's id is returned and *inserted is false.
-    std::int64_t importRun(const ImportedRun& run, std::int64_t replace = 0, bool* inserted = nullptr);
+    // `replace` (a run imported earlier from the same source) that run is
+    // rewritten in place in the same transaction: its id, name and tags stay,
+    // its state, epochs and samples become the import's. `staged`: the run's
+    // checkpoint, already written whole and fsynced by stageCheckpoint; it is
+    // renamed to checkpointPath(id) inside the transaction, so no row names
+    // weights that are not there ("" for none: a replaced run's old
+    // checkpoint goes). Returns the run's id. When another import has
+    // brought the same source in meanwhile (a run other than `replace`),
+    // nothing is written: that run's id is returned and *inserted is false.
+    // A `replace` run that some process is training is refused (StoreError).
+    std::int64_t importRun(const ImportedRun& run, std::int64_t replace = 0, bool* inserted = nullptr,
+                           const std::string& staged = "");
+    // Copies the open file `fd` (from its start) into the checkpoints folder
+    // under a temporary name, fsynced; returns that path. StoreError (the
+    // partial copy removed) when the disk is full.
+    std::string stageCheckpoint(int fd);
     void rename(std::int64_t id, const std::string& name);
     void addTag(std::int64_t id, const std::string& tag);
     void removeTag(std::int64_t id, const std::string& tag);
@@ -174,14 +195,24 @@ public:
 
 private:
     void createDatabase();     // a new runs.sqlite, published whole
+    void openReadOnly();       // a library this user cannot write: reads only
     void open(bool wasEmpty);  // after sqlite3_open: schema, checks
+    // Throws for a database that is not a run library (before any write);
+    // true for one of ours from before application ids.
+    bool checkIdentity();
     void exec(const std::string& sql);
+    void rollback();  // of the open transaction, if SQLite has not ended it
     void reapInterrupted();
+    std::int64_t freshId();  // the row just inserted; clears a stale checkpoint
+    void writeImportedRow(const ImportedRun& run, std::int64_t replace);
+    void writeImportedDetails(std::int64_t id, const ImportedRun& run);
     std::vector<StoredRun> query(const std::string& where, std::int64_t id, const std::string& text);
 
     std::string folder_;
     sqlite3* db_ = nullptr;
+    bool readOnly_ = false;
     std::recursive_mutex mutex_;
+    std::map<std::int64_t, std::unique_ptr<RunLock>> held_;  // the runs this store is training
 };
 
 // What resuming does when the run's recorded checkpoint file is gone.
