@@ -2,6 +2,7 @@
 // the array task, squeue/sacct and the import into the run library.
 #include "traveller/core/Cluster.h"
 
+#include "traveller/core/Escape.h"
 #include "traveller/core/Format.h"
 #include "traveller/core/RunRules.h"
 #include "traveller/core/SweepRunner.h"
@@ -29,6 +30,8 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using cluster::readText;
 using cluster::writeWhole;
+using cluster::taskFolder;
+using cluster::taskName;
 
 // A word for file names: letters, digits, '-', '_', '.'.
 std::string fileWord(const std::string& text)
@@ -39,23 +42,53 @@ std::string fileWord(const std::string& text)
     return out.empty() ? "sweep" : out;
 }
 
-std::string shellQuote(const std::string& text)
+// Where a value goes in a job script or an sbatch command line.
+enum class ScriptUse {
+    ShellWord,   // a word of a command: single-quoted (shellQuoted)
+    SbatchLine,  // an #SBATCH option's value: sbatch splits these lines at blanks and reads quotes, '\' and '#'
+    SbatchFile,  // an #SBATCH file name (--output): as SbatchLine, with Slurm's '%' patterns kept literal
+};
+
+bool hasControl(const std::string& value)
 {
-    std::string out = "'";
-    for (char c : text)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
+    return std::any_of(value.begin(), value.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7F;
+    });
 }
 
-std::string taskFolder(const SlurmPlan& plan, std::size_t run)
+// The one rule for every value that reaches a job script (partition, time,
+// paths, the program) or a printed sbatch command line. A control character
+// (a line break above all: it would start a command of its own) or invalid
+// UTF-8 is refused, naming the option; a shell word comes back single-quoted;
+// an #SBATCH value is refused when it holds what sbatch reads itself in those
+// lines, and comes back as it is ('%' doubled in a file name).
+std::string scriptValue(const std::string& option, const std::string& value, ScriptUse use)
 {
-    return (fs::path(plan.folder) / "tasks" / std::to_string(run)).string();
+    if (hasControl(value) || !isValidUtf8(value))
+        throw ConfigError(option, 0, 0,
+                          "holds a control character (a line break, a tab, an escape) or bytes that are not UTF-8; "
+                          "a Slurm job script cannot carry it");
+    if (use == ScriptUse::ShellWord)
+        return shellQuoted(value);
+    if (value.find_first_of(" '\"\\#") != std::string::npos)
+        throw ConfigError(option, 0, 0,
+                          "'" + value + "' holds a space, a quote, a backslash or '#', which Slurm's #SBATCH lines "
+                          "cannot carry");
+    if (use == ScriptUse::SbatchLine)
+        return value;
+    std::string file;
+    for (const char c : value)
+        file += c == '%' ? std::string("%%") : std::string(1, c);
+    return file;
 }
 
-std::string taskName(const PlannedRun& run)
+// The option a run folder's path came from.
+std::string folderOption(const SlurmOptions& options)
 {
-    return "task " + std::to_string(run.index) + (run.label.empty() ? "" : " (" + run.label + ")");
+    return options.runFolder.empty() ? "--library" : "--run-folder";
 }
+
 
 // The job id sbatch --parsable prints: "1234" or "1234;cluster".
 std::string parsableId(const std::string& out)
@@ -116,9 +149,13 @@ SlurmPlan planSlurmSweep(const Sweep& sweep, const SlurmOptions& options)
     plan.id = fileWord(sweep.name) + "-" + utcNow("%Y%m%d-%H%M%S") + "-" + suffix;
     plan.folder = options.runFolder.empty() ? (fs::path(options.library) / "slurm" / plan.id).string()
                                             : fs::absolute(options.runFolder).string();
-    if (plan.folder.find_first_of(" \t\n'\"") != std::string::npos)
-        throw ConfigError("--run-folder", 0, 0,
-                          "'" + plan.folder + "' holds a space or quote; Slurm's #SBATCH lines cannot carry it");
+    // Every value the scripts will carry, checked before anything is written.
+    if (!options.partition.empty())
+        scriptValue("--partition", options.partition, ScriptUse::SbatchLine);
+    scriptValue(folderOption(options), plan.folder, ScriptUse::SbatchFile);
+    scriptValue("--library", options.library, ScriptUse::ShellWord);
+    scriptValue("--data-dir", options.dataDir, ScriptUse::ShellWord);
+    scriptValue("program", options.program, ScriptUse::ShellWord);
 
     std::vector<ExperimentConfig> configs;
     for (const auto& run : sweep.runs) {
@@ -181,9 +218,9 @@ std::string commonHeader(const SlurmPlan& plan)
     const SlurmOptions& o = plan.options;
     std::string h;
     if (!o.partition.empty())
-        h += "#SBATCH --partition=" + o.partition + "\n";
+        h += "#SBATCH --partition=" + scriptValue("--partition", o.partition, ScriptUse::SbatchLine) + "\n";
     if (!o.time.empty())
-        h += "#SBATCH --time=" + o.time + "\n";
+        h += "#SBATCH --time=" + scriptValue("--time", o.time, ScriptUse::SbatchLine) + "\n";
     return h;
 }
 
@@ -209,7 +246,8 @@ std::string levelScript(const SlurmPlan& plan, std::size_t level)
         s += "#SBATCH --gpus-per-task=" + std::to_string(o.gpusPerTask) + "\n";
     s += commonHeader(plan);
     s += "#SBATCH --requeue\n#SBATCH --open-mode=append\n";
-    s += "#SBATCH --output=" + plan.folder + "/logs/level" + std::to_string(level) + "-%A_%a.out\n";
+    s += "#SBATCH --output=" + scriptValue(folderOption(o), plan.folder, ScriptUse::SbatchFile) + "/logs/level" +
+         std::to_string(level) + "-%A_%a.out\n";
     s += "#\n# Traveller sweep '" + fileWord(plan.sweep) + "', level " + std::to_string(level + 1) + " of " +
          std::to_string(plan.levels.size()) + ": " + std::to_string(count) + " run(s) of " +
          std::to_string(epochsLow) + (epochsHigh != epochsLow ? "-" + std::to_string(epochsHigh) : "") +
@@ -217,10 +255,11 @@ std::string levelScript(const SlurmPlan& plan, std::size_t level)
     if (level > 0)
         s += "# Task N continues task N of level " + std::to_string(level) +
              " (the same run with fewer epochs): submitted with --dependency=aftercorr.\n";
-    s += "# Each task writes only its run folder (" + plan.folder + "/tasks/<run>); a requeued task resumes\n"
-         "# from its checkpoint. The import job copies the runs into the library.\n";
-    s += "exec " + shellQuote(o.program) + " sweep task " + shellQuote(plan.folder) + " --level " +
-         std::to_string(level) + "\n";
+    s += "# Each task writes only its run folder (" + scriptValue(folderOption(o), plan.folder, ScriptUse::SbatchLine) +
+         "/tasks/<run>); a requeued task resumes\n# from its checkpoint. The import job copies the runs into the "
+         "library.\n";
+    s += "exec " + scriptValue("program", o.program, ScriptUse::ShellWord) + " sweep task " +
+         scriptValue(folderOption(o), plan.folder, ScriptUse::ShellWord) + " --level " + std::to_string(level) + "\n";
     return s;
 }
 
@@ -230,11 +269,13 @@ std::string importScript(const SlurmPlan& plan)
     s += "#SBATCH --job-name=traveller-" + fileWord(plan.sweep) + "-import\n";
     s += "#SBATCH --cpus-per-task=1\n";
     s += commonHeader(plan);
-    s += "#SBATCH --output=" + plan.folder + "/logs/import-%j.out\n";
+    s += "#SBATCH --output=" + scriptValue(folderOption(plan.options), plan.folder, ScriptUse::SbatchFile) +
+         "/logs/import-%j.out\n";
     s += "#\n# Runs after every array task has ended (--dependency=afterany): copies the ended runs into the\n"
          "# run library. Importing again changes nothing; runs still running are left for a later import.\n";
-    s += "exec " + shellQuote(plan.options.program) + " runs import " + shellQuote(plan.folder) + " --ended --library " +
-         shellQuote(plan.options.library) + "\n";
+    s += "exec " + scriptValue("program", plan.options.program, ScriptUse::ShellWord) + " runs import " +
+         scriptValue(folderOption(plan.options), plan.folder, ScriptUse::ShellWord) + " --ended --library " +
+         scriptValue("--library", plan.options.library, ScriptUse::ShellWord) + "\n";
     return s;
 }
 
@@ -246,14 +287,24 @@ std::vector<std::string> sbatchCommands(const SlurmPlan& plan)
         std::string line = "sbatch --parsable";
         if (level > 0)
             line += " --dependency=aftercorr:<level-" + std::to_string(level - 1) + " id> --kill-on-invalid-dep=yes";
-        lines.push_back(line + " " + plan.folder + "/level-" + std::to_string(level) + ".sh");
+        lines.push_back(line + " " +
+                        scriptValue(folderOption(plan.options),
+                                    plan.folder + "/level-" + std::to_string(level) + ".sh", ScriptUse::ShellWord));
         all += ":<level-" + std::to_string(level) + " id>";
     }
-    lines.push_back("sbatch --parsable --dependency=afterany" + all + " " + plan.folder + "/import.sh");
+    lines.push_back("sbatch --parsable --dependency=afterany" + all + " " +
+                    scriptValue(folderOption(plan.options), plan.folder + "/import.sh", ScriptUse::ShellWord));
     return lines;
 }
 
 namespace {
+
+// Names and labels come from the sweep file: bytes that are not UTF-8
+// become U+FFFD rather than an exception from the JSON writer.
+std::string jsonText(const json& j)
+{
+    return j.dump(2, ' ', /*ensure_ascii=*/false, json::error_handler_t::replace) + "\n";
+}
 
 json planJson(const SlurmPlan& plan)
 {
@@ -285,7 +336,7 @@ json planJson(const SlurmPlan& plan)
 void writeSubmission(const SlurmPlan& plan)
 {
     const json j = {{"arrays", plan.arrayJobs}, {"import", plan.importJob}, {"submitted_at", plan.submittedAt}};
-    writeWhole(fs::path(plan.folder) / "submission.json", j.dump(2) + "\n");
+    writeWhole(fs::path(plan.folder) / "submission.json", jsonText(j));
 }
 
 } // namespace
@@ -306,7 +357,7 @@ void writeSlurmFolder(const SlurmPlan& plan)
     for (std::size_t level = 0; level < plan.levels.size(); ++level)
         writeWhole(folder / ("level-" + std::to_string(level) + ".sh"), levelScript(plan, level), true);
     writeWhole(folder / "import.sh", importScript(plan), true);
-    writeWhole(folder / "plan.json", planJson(plan).dump(2) + "\n");  // last: a folder with a plan is whole
+    writeWhole(folder / "plan.json", jsonText(planJson(plan)));  // last: a folder with a plan is whole
 }
 
 void submitSlurmPlan(SlurmPlan& plan)
@@ -633,99 +684,6 @@ SweepStatus slurmSweepStatus(const std::string& folder, RunStore* library)
         status.tasks.push_back(std::move(t));
     }
     return status;
-}
-
-// ---- Import -----------------------------------------------------------------
-
-ImportReport importRunFolder(RunStore& store, const std::string& folder, bool allEnded)
-{
-    const SlurmPlan plan = loadSlurmPlan(folder);
-    ImportReport report;
-    for (const auto& run : plan.runs) {
-        RunFolder record(taskFolder(plan, run.index), taskName(run));
-        if (!record.exists()) {
-            report.skipped.emplace_back(run.index, "no run folder");
-            continue;
-        }
-        StoredRun state;
-        try {
-            state = record.stored();
-        } catch (const std::exception& e) {
-            report.skipped.emplace_back(run.index, e.what());
-            continue;
-        }
-        if (state.status == "queued") {
-            if (!allEnded) {
-                report.skipped.emplace_back(run.index, "not started");
-                continue;
-            }
-            // Every task has ended and this one never ran (cancelled: the
-            // shorter run it continues failed, or scancel): it comes in
-            // queued, to be trained with `runs resume`.
-            state.message = "its array task never ran (cancelled); train it with `traveller-cli runs resume`";
-        }
-        if (state.status == kStatusRunning) {
-            if (!allEnded) {
-                report.skipped.emplace_back(run.index, "still running");
-                continue;
-            }
-            // Every task has ended (the import job runs afterany): this one
-            // was cut off without a word (SIGKILL, its node lost).
-            state.status = kStatusInterrupted;
-            state.message = "its array task ended without recording why (killed, or its node was lost); "
-                            "resume it with `traveller-cli runs resume`";
-        }
-        const std::string source = plan.id + "/" + std::to_string(run.index);
-        const auto epochs = record.epochs();
-        const std::int64_t existing = store.importedFrom(source);
-        if (existing != 0) {
-            // The library's copy is replaced only by a folder that is further
-            // along: never a run resumed, finished or training in the library
-            // since it was imported.
-            const StoredRun old = store.run(existing);
-            const int done = epochs.empty() ? 0 : epochs.back().epoch;
-            const bool same = old.status == state.status && old.epochsDone == done && old.message == state.message;
-            const bool libraryAhead = old.epochsDone > done || old.status == kStatusRunning ||
-                                      (old.status == "finished" && state.status != "finished") ||
-                                      old.status == "diverged";
-            if (same || libraryAhead) {
-                report.already.emplace_back(run.index, existing);
-                continue;
-            }
-        }
-        ImportedRun imported;
-        imported.run.config = parseExperimentYaml(state.configYaml, record.folder() + "/config.yaml");
-        imported.run.name = state.name.empty() ? run.name : state.name;
-        imported.run.sweep = plan.sweep;
-        imported.run.label = run.label;
-        imported.run.programVersion = plan.options.programVersion;
-        imported.source = source;
-        imported.state = state;
-        imported.epochs = epochs;
-        std::error_code ec;
-        const bool haveCheckpoint = fs::is_regular_file(record.checkpointPath(), ec);
-        if (!haveCheckpoint)
-            imported.state.checkpointEpoch = 0;
-        bool inserted = true;
-        const std::int64_t id = store.importRun(imported, existing, &inserted);
-        if (!inserted) {  // another import (the job, the window) got there first
-            report.already.emplace_back(run.index, id);
-            continue;
-        }
-        if (existing != 0)
-            fs::remove(store.checkpointPath(existing), ec);
-        if (haveCheckpoint) {
-            const std::string target = store.checkpointPath(id);
-            fs::create_directories(fs::path(target).parent_path(), ec);
-            fs::copy_file(record.checkpointPath(), target + ".tmp", fs::copy_options::overwrite_existing, ec);
-            if (!ec)
-                fs::rename(target + ".tmp", target, ec);
-            if (ec)
-                store.setCheckpointEpoch(id, 0);  // the run stays; its weights did not come along
-        }
-        report.imported.emplace_back(run.index, id);
-    }
-    return report;
 }
 
 } // namespace traveller

@@ -2,6 +2,7 @@
 
 #include "../store/ChartSvg.h"
 #include "traveller/core/Errors.h"
+#include "traveller/core/Escape.h"
 #include "traveller/core/Format.h"
 #include "traveller/core/RunExport.h"
 #include "traveller/core/RunRules.h"
@@ -23,8 +24,16 @@ namespace fs = std::filesystem;
 
 // ------------------------------------------------------------ a small document
 
+// A block's text is plain text with code spans (samples, paths, the
+// translations) between kCodeOpen and kCodeClose; each renderer escapes both
+// with its format's rule (Escape.h). Text that comes from people or from the
+// library (notes, samples) enters through code() or cleanText, which turn
+// these two control characters into U+FFFD, so it cannot open a span.
+constexpr char kCodeOpen = '\x0e';
+constexpr char kCodeClose = '\x0f';
+
 struct Block {
-    enum Kind { Heading, Paragraph, Table, Chart, Quote } kind = Paragraph;
+    enum Kind { Heading, Paragraph, Table, Chart, Quote, Item } kind = Paragraph;
     int level = 1;
     std::string text;
     std::vector<std::string> header;
@@ -51,6 +60,7 @@ public:
     void heading(int level, const std::string& text) { add(Block::Heading, level, text); }
     void para(const std::string& text) { add(Block::Paragraph, 0, text); }
     void quote(const std::string& text) { add(Block::Quote, 0, text); }
+    void item(const std::string& text) { add(Block::Item, 0, text); }
     void table(std::vector<std::string> header, std::vector<std::vector<std::string>> rows)
     {
         Block b;
@@ -83,17 +93,28 @@ private:
     std::string lang_;
 };
 
-std::string mdCell(const std::string& s)
+// The text's plain runs and code spans, in order (second: a code span).
+std::vector<std::pair<std::string, bool>> spans(const std::string& text)
+{
+    std::vector<std::pair<std::string, bool>> out{{"", false}};
+    for (const char c : text) {
+        if (c == kCodeOpen || c == kCodeClose) {
+            if (out.back().first.empty())
+                out.back().second = c == kCodeOpen;
+            else
+                out.emplace_back("", c == kCodeOpen);
+        } else {
+            out.back().first += c;
+        }
+    }
+    return out;
+}
+
+std::string mdInline(const std::string& text)
 {
     std::string out;
-    for (char c : s) {
-        if (c == '|')
-            out += "\\|";
-        else if (c == '\n')
-            out += ' ';
-        else
-            out += c;
-    }
+    for (const auto& [run, code] : spans(text))
+        out += code ? markdownCode(run) : markdownText(run);
     return out;
 }
 
@@ -102,13 +123,16 @@ std::string toMarkdown(const Document& doc, const std::string& stem)
     std::string out;
     for (const Block& b : doc.blocks) {
         switch (b.kind) {
-        case Block::Heading: out += std::string(static_cast<std::size_t>(b.level), '#') + " " + b.text + "\n\n"; break;
-        case Block::Paragraph: out += b.text + "\n\n"; break;
-        case Block::Quote: out += "> " + b.text + "\n\n"; break;
+        case Block::Heading:
+            out += std::string(static_cast<std::size_t>(b.level), '#') + " " + mdInline(b.text) + "\n\n";
+            break;
+        case Block::Paragraph: out += mdInline(b.text) + "\n\n"; break;
+        case Block::Quote: out += "> " + mdInline(b.text) + "\n\n"; break;
+        case Block::Item: out += "- " + mdInline(b.text) + "\n\n"; break;
         case Block::Table: {
             out += "|";
             for (const auto& h : b.header)
-                out += " " + mdCell(h) + " |";
+                out += " " + mdInline(h) + " |";
             out += "\n|";
             for (std::size_t i = 0; i < b.header.size(); ++i)
                 out += " --- |";
@@ -116,47 +140,33 @@ std::string toMarkdown(const Document& doc, const std::string& stem)
             for (const auto& row : b.rows) {
                 out += "|";
                 for (const auto& c : row)
-                    out += " " + mdCell(c) + " |";
+                    out += " " + mdInline(c) + " |";
                 out += "\n";
             }
             out += "\n";
             break;
         }
-        case Block::Chart: out += "![" + b.text + "](" + stem + "-" + b.chartName + ".svg)\n\n"; break;
+        case Block::Chart:
+            out += "![" + mdInline(b.text) + "](" + markdownUrl(stem + "-" + b.chartName + ".svg") + ")\n\n";
+            break;
         }
     }
     return out;
 }
 
-// `text` with `code` spans (the samples) as HTML.
+// `text` with its code spans (the samples) as HTML.
 std::string htmlInline(const std::string& text)
 {
     std::string out;
-    bool code = false;
-    std::string run;
-    auto flush = [&] {
-        out += chart::xmlEscaped(run);
-        run.clear();
-    };
-    for (char c : text) {
-        if (c == '`') {
-            flush();
-            out += code ? "</code>" : "<code>";
-            code = !code;
-        } else {
-            run += c;
-        }
-    }
-    flush();
-    if (code)
-        out += "</code>";
+    for (const auto& [run, code] : spans(text))
+        out += code ? "<code>" + xmlEscaped(run) + "</code>" : xmlEscaped(run);
     return out;
 }
 
 std::string toHtml(const Document& doc, const std::string& title)
 {
     std::string out = "<!DOCTYPE html>\n<html lang=\"" + std::string(doc.lang() == "zh_CN" ? "zh-CN" : "en") +
-                      "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + chart::xmlEscaped(title) +
+                      "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + xmlEscaped(title) +
                       "</title>\n<style>\n"
                       "body{font-family:'Noto Sans CJK SC','Noto Sans',sans-serif;max-width:1000px;margin:2em auto;"
                       "padding:0 1em;line-height:1.5;color:#222}\n"
@@ -165,19 +175,24 @@ std::string toHtml(const Document& doc, const std::string& title)
                       "code{background:#f3f3f3;padding:0 .2em}blockquote{border-left:4px solid #8ab;margin:1em 0;"
                       "padding:.2em 1em;background:#f5f9fa}\nfigure{margin:1em 0}figure svg{width:100%;height:auto}\n"
                       "</style>\n</head>\n<body>\n";
+    bool inList = false;
     for (const Block& b : doc.blocks) {
+        if (inList != (b.kind == Block::Item))
+            out += inList ? "</ul>\n" : "<ul>\n";
+        inList = b.kind == Block::Item;
         switch (b.kind) {
         case Block::Heading: {
             const std::string h = "h" + std::to_string(std::min(b.level, 6));
-            out += "<" + h + ">" + chart::xmlEscaped(b.text) + "</" + h + ">\n";
+            out += "<" + h + ">" + htmlInline(b.text) + "</" + h + ">\n";
             break;
         }
         case Block::Paragraph: out += "<p>" + htmlInline(b.text) + "</p>\n"; break;
         case Block::Quote: out += "<blockquote>" + htmlInline(b.text) + "</blockquote>\n"; break;
+        case Block::Item: out += "<li>" + htmlInline(b.text) + "</li>\n"; break;
         case Block::Table: {
             out += "<table>\n<tr>";
             for (const auto& h : b.header)
-                out += "<th>" + chart::xmlEscaped(h) + "</th>";
+                out += "<th>" + htmlInline(h) + "</th>";
             out += "</tr>\n";
             for (const auto& row : b.rows) {
                 out += "<tr>";
@@ -193,11 +208,13 @@ std::string toHtml(const Document& doc, const std::string& title)
             std::string svg = b.svg;
             if (svg.rfind("<?xml", 0) == 0)
                 svg = svg.substr(svg.find("?>") + 2);
-            out += "<figure>" + svg + "<figcaption>" + chart::xmlEscaped(b.text) + "</figcaption></figure>\n";
+            out += "<figure>" + svg + "<figcaption>" + htmlInline(b.text) + "</figcaption></figure>\n";
             break;
         }
         }
     }
+    if (inList)
+        out += "</ul>\n";
     out += "</body>\n</html>\n";
     return out;
 }
@@ -206,7 +223,7 @@ std::string toHtml(const Document& doc, const std::string& title)
 
 std::string num(double v, int decimals = 3) { return formatNumber(v, decimals); }
 
-std::string code(const std::string& s) { return s.empty() ? "—" : "`" + s + "`"; }
+std::string code(const std::string& s) { return s.empty() ? "—" : kCodeOpen + cleanText(s) + kCodeClose; }
 
 struct RunFacts {
     const StoredRun* run = nullptr;
@@ -446,7 +463,7 @@ void notes(Document& d, const std::map<std::string, std::string>& all, const std
         const std::size_t end = text.find('\n', start);
         const std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
         if (!line.empty())
-            d.quote(line);
+            d.quote(cleanText(line));
         if (end == std::string::npos)
             break;
         start = end + 1;
@@ -617,7 +634,7 @@ Document buildReport(RunStore& store, const LabReportOptions& options)
             if (said.empty())
                 d.para(d.t("Nothing is recorded yet."));
             for (const auto& s : said)
-                d.para("- " + s);
+                d.item(s);
             notes(d, allNotes, step.id);
             break;
         }

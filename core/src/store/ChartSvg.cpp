@@ -1,6 +1,7 @@
 #include "ChartSvg.h"
 
 #include "traveller/core/ChartScale.h"
+#include "traveller/core/Escape.h"
 
 #include <algorithm>
 #include <cmath>
@@ -40,7 +41,8 @@ std::string text(double x, double y, const std::string& content, const char* anc
            extra + ">" + xmlEscaped(content) + "</text>\n";
 }
 
-// Cuts at a UTF-8 character boundary so a long Chinese name stays valid text.
+// Cuts clean text (Escape.h) at a character boundary so a long Chinese name
+// stays valid text.
 std::string shortened(const std::string& name, std::size_t maxChars)
 {
     std::size_t chars = 0, i = 0;
@@ -59,28 +61,6 @@ std::string shortened(const std::string& name, std::size_t maxChars)
 }
 
 } // namespace
-
-std::string xmlEscaped(const std::string& in)
-{
-    std::string out;
-    out.reserve(in.size());
-    for (const char c : in) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
-        default:
-            // Control characters are not allowed in XML 1.0 at all.
-            if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')
-                out += ' ';
-            else
-                out += c;
-        }
-    }
-    return out;
-}
 
 std::string lineChartSvg(const LineChartSpec& spec, int width, int height)
 {
@@ -180,7 +160,7 @@ std::string lineChartSvg(const LineChartSpec& spec, int width, int height)
         const auto& s = spec.series[k];
         svg += "<rect x=\"" + num(lx) + "\" y=\"" + num(y + kFontSize / 2.0 - 2) + "\" width=\"18\" height=\"4\" fill=\"" +
                hex(s.color ? s.color : runColor(static_cast<std::int64_t>(k) + 1)) + "\"/>\n";
-        svg += text(lx + 24, y + kFontSize, shortened(s.name, maxChars), "start", kInk);
+        svg += text(lx + 24, y + kFontSize, shortened(cleanText(s.name), maxChars), "start", kInk);
     }
     return svg + "</svg>\n";
 }

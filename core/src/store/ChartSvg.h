@@ -1,7 +1,8 @@
 // A line chart written as SVG text, for reports made without Qt (the CLI's
 // `runs export --markdown`, the Runs tab's report). Internal to the core.
 // Any Markdown viewer, browser or slide tool shows it, it scales to a
-// projector, and its numbers and names stay text.
+// projector, and its numbers and names stay text: every text in it goes
+// through xmlEscaped (Escape.h).
 #pragma once
 
 #include <cstdint>
@@ -28,8 +29,5 @@ struct LineChartSpec {
 // The series as polylines with axes, ticks, grid and a legend: a complete
 // SVG 1.1 document `width` x `height` user units large.
 std::string lineChartSvg(const LineChartSpec& spec, int width = 960, int height = 540);
-
-// Text made safe inside SVG/XML content and attribute values.
-std::string xmlEscaped(const std::string& text);
 
 } // namespace traveller::chart

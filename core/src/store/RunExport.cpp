@@ -2,6 +2,7 @@
 
 #include "ChartSvg.h"
 #include "traveller/core/ChartScale.h"
+#include "traveller/core/Escape.h"
 #include "traveller/core/Format.h"
 
 #include <fcntl.h>
@@ -16,16 +17,6 @@
 namespace traveller {
 
 namespace {
-
-std::string csvField(const std::string& text)
-{
-    if (text.find_first_of(",\"\n\r") == std::string::npos)
-        return text;
-    std::string out = "\"";
-    for (char c : text)
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 
 std::string number(double value, const char* format)
 {
@@ -63,14 +54,6 @@ std::string joined(const std::vector<std::string>& items, const std::string& sep
     return out;
 }
 
-std::string markdownCell(const std::string& text)
-{
-    std::string out;
-    for (char c : text)
-        out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
-    return out;
-}
-
 } // namespace
 
 std::string runsToCsv(const std::vector<StoredRun>& runs)
@@ -99,37 +82,41 @@ std::string runsToCsv(const std::vector<StoredRun>& runs)
 
 namespace {
 
+// Every text a person or an imported run folder gave (names, messages,
+// samples, the title, the device) goes through Escape.h's Markdown rules.
 std::string markdownReport(const std::vector<StoredRun>& runs, const std::string& title, const std::string& chartFile)
 {
-    std::string out = "# " + title + "\n\n";
+    std::string out = "# " + markdownText(title) + "\n\n";
     out += "| # | Run | Arch | Hidden | LR | Epochs | Status | Perplexity | Tokens/s | Time (s) | Device |\n";
     out += "|---|-----|------|-------:|---:|-------:|--------|-----------:|---------:|---------:|--------|\n";
     for (const auto& r : runs) {
         const Settings s = settingsOf(r);
-        out += "| " + std::to_string(r.id) + " | " + markdownCell(r.name) + " | " + s.arch + " | " + s.hidden + " | " +
-               s.lr + " | " + std::to_string(r.epochsDone) + "/" + std::to_string(r.epochs) + " | " + r.status + " | " +
-               formatNumber(r.perplexity, 3, "") + " | " + formatNumber(r.tokensPerSecond, 0, "") + " | " +
-               formatNumber(r.seconds, 1, "") + " | " + markdownCell(r.device) + " |\n";
+        out += "| " + std::to_string(r.id) + " | " + markdownText(r.name) + " | " + markdownText(s.arch) + " | " +
+               markdownText(s.hidden) + " | " + markdownText(s.lr) + " | " + std::to_string(r.epochsDone) + "/" +
+               std::to_string(r.epochs) + " | " + markdownText(r.status) + " | " + formatNumber(r.perplexity, 3, "") +
+               " | " + formatNumber(r.tokensPerSecond, 0, "") + " | " + formatNumber(r.seconds, 1, "") + " | " +
+               markdownText(r.device) + " |\n";
     }
     out += "\nPerplexity is that of the last completed epoch on the training text (lower is better; 1 is perfect).\n";
     if (!chartFile.empty())
-        out += "\n![Perplexity per epoch, log scale](" + chartFile + ")\n";
+        out += "\n![Perplexity per epoch, log scale](" + markdownUrl(chartFile) + ")\n";
     out += "\n## Samples\n";
     for (const auto& r : runs) {
-        out += "\n### " + std::to_string(r.id) + ". " + r.name + "\n\n";
+        out += "\n### " + std::to_string(r.id) + ". " + markdownText(r.name) + "\n\n";
         if (!r.message.empty())
-            out += "*" + r.message + "*\n\n";
+            out += "*" + markdownText(r.message) + "*\n\n";
         if (r.samples.empty()) {
             out += "(no samples: the run did not finish)\n";
             continue;
         }
-        out += "```text\n";
+        std::vector<std::string> lines;
         for (const auto& [prefix, text] : r.samples)
-            out += text + "\n";
-        out += "```\n";
+            lines.push_back(text);
+        out += markdownCodeBlock(lines);
     }
     if (!runs.empty())
-        out += "\n*" + std::to_string(runs.size()) + " run(s); Traveller " + runs.front().programVersion + ".*\n";
+        out += "\n*" + std::to_string(runs.size()) + " run(s); Traveller " + markdownText(runs.front().programVersion) +
+               ".*\n";
     return out;
 }
 
