@@ -35,9 +35,12 @@
 #include <QTableView>
 #include <QTimer>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <initializer_list>
+#include <memory>
 
 using traveller::ui::MainWindow;
 
@@ -86,21 +89,80 @@ QString resolveSweep(const QString& arg)
     }
 }
 
+bool grabFailed = false;  // a screenshot that could not be written fails the command
+
 void grabTo(QWidget& window, const QString& path)
 {
-    if (!window.grab().save(path))
+    if (!window.grab().save(path)) {
         std::fprintf(stderr, "traveller: could not write %s\n", qPrintable(path));
-    else
+        grabFailed = true;
+    } else {
         std::fprintf(stderr, "traveller: wrote %s\n", qPrintable(path));
+    }
+}
+
+int exitStatus(int status) { return status == 0 && grabFailed ? 1 : status; }
+
+// --help, --version and a bad option are answered as the CLI answers them,
+// before the window's QApplication exists (it needs a display): help on
+// stdout (exit 0), a bad option on stderr (exit 2). -1: go on.
+// The arguments less Qt's own (-platform offscreen, -style fusion, ...),
+// which QApplication takes out of argv itself.
+QStringList withoutQtOptions(QStringList args)
+{
+    static const QStringList withValue = {"-platform", "-platformpluginpath", "-platformtheme", "-plugin",
+                                          "-qwindowgeometry", "-qwindowtitle", "-qwindowicon", "-display",
+                                          "-geometry", "-style", "-stylesheet", "-session", "-name", "-title"};
+    static const QStringList alone = {"-reverse", "-widgetcount", "-nograb", "-dograb", "-sync"};
+    for (int i = 1; i < args.size();) {
+        const QString name = args[i].section('=', 0, 0);
+        if (withValue.contains(name)) {
+            args.erase(args.begin() + i, args.begin() + std::min<int>(i + (args[i].contains('=') ? 1 : 2), args.size()));
+        } else if (alone.contains(args[i])) {
+            args.removeAt(i);
+        } else {
+            ++i;
+        }
+    }
+    return args;
+}
+
+int answerWithoutWindow(QCommandLineParser& parser)
+{
+    if (!parser.parse(withoutQtOptions(QCoreApplication::arguments()))) {
+        std::fprintf(stderr, "traveller: %s\nRun 'traveller --help' for the options.\n", qPrintable(parser.errorText()));
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help")) || parser.isSet(QStringLiteral("help-all"))) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        return 0;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        std::printf("traveller %s\n", TRAVELLER_VERSION);
+        return 0;
+    }
+    if (parser.positionalArguments().size() > 1) {
+        std::fprintf(stderr, "traveller: one experiment at most, got %lld\n",
+                     static_cast<long long>(parser.positionalArguments().size()));
+        return 2;
+    }
+    return -1;
+}
+
+// The options the docs' scripted modes use: kept out of --help.
+void hideFromHelp(std::initializer_list<QCommandLineOption*> options)
+{
+    for (QCommandLineOption* o : options)
+        o->setFlags(QCommandLineOption::HiddenFromHelp);
 }
 
 } // namespace
 
 int main(int argc, char** argv)
 {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName("traveller");
-    QApplication::setApplicationVersion(TRAVELLER_VERSION);
+    auto withoutWindow = std::make_unique<QCoreApplication>(argc, argv);
+    QCoreApplication::setApplicationName("traveller");
+    QCoreApplication::setApplicationVersion(TRAVELLER_VERSION);
 
     QCommandLineParser parser;
     parser.setApplicationDescription("Traveller — train and compare recurrent language models (Dive into Deep Learning, ch. 8-9)");
@@ -140,18 +202,14 @@ int main(int argc, char** argv)
                                   "Time the window with a temporary library of RUNS runs and a 64 x 1,000-epoch "
                                   "overlay; print JSON lines and exit.",
                                   "RUNS");
-    parser.addOption(benchScale);
     QCommandLineOption presentation("presentation", "Start in presentation mode (large text, the form folded away).");
-    parser.addOption(presentation);
     QCommandLineOption afterPresentation("screenshot-after-presentation",
                                          "With --screenshot-after: then switch to presentation mode and grab again.",
                                          "PNG");
-    parser.addOption(afterPresentation);
     QCommandLineOption langOption("lang",
                                   "Language of the window: en or zh_CN (default: the one last chosen in View > "
                                   "Language, else the system's).",
                                   "LANG");
-    parser.addOption(langOption);
     QCommandLineOption labShot("screenshot-lab",
                                "Show step --lab-step (0-5) of the Lab tab with the library's runs, grab the window, "
                                "quit.",
@@ -160,16 +218,10 @@ int main(int argc, char** argv)
                                "0");
     QCommandLineOption labQuick("lab-quick", "With --screenshot-lab: the quick lab's runs.");
     QCommandLineOption labRow("lab-row", "With --screenshot-lab: select this row of the step's table.", "N");
-    parser.addOption(labShot);
     QCommandLineOption tabShot("screenshot-tab", "Show tab --tab (0 = Language model ... 5 = Lab) with the library's "
                                                  "runs, grab the window, quit.",
                                "PNG");
     QCommandLineOption tabIndex("tab", "Tab index for --screenshot-tab.", "N", "0");
-    parser.addOption(tabShot);
-    parser.addOption(tabIndex);
-    parser.addOption(labStep);
-    parser.addOption(labQuick);
-    parser.addOption(labRow);
     QCommandLineOption lensShot("screenshot-lens",
                                 "Inspect --lens-text with run --lens-run of the library in the Lens tab, show "
                                 "--lens-value (e.g. z) of --lens-unit at --lens-step, grab the window, quit.",
@@ -182,16 +234,23 @@ int main(int argc, char** argv)
     QCommandLineOption lensTrajectory("lens-trajectory", "With --screenshot-lens: show the state trajectory.");
     QCommandLineOption measureLens("measure-lens",
                                    "With --measure-responsiveness: show the Lens tab following the run on TEXT.", "TEXT");
-    parser.addOption(measureLens);
     QCommandLineOption translateDecoder("translate-decoder",
                                         "With --screenshot-translate: beam 3, and show the decoder's choices.");
-    parser.addOption(translateDecoder);
     QCommandLineOption lensExport("lens-export", "With --screenshot-lens: also export every Lens view as PNG into DIR.",
                                   "DIR");
-    parser.addOptions({lensShot, lensRun, lensText, lensValue, lensUnit, lensStep, lensTrajectory, lensExport});
-    parser.addOptions({dataDir, set, queue, measure, baseline, during, duringEpoch, after, select, size, translateShot,
-                       translateEpochs, library, sweepsShot, sweepOption, runsShot});
-    parser.process(app);
+    hideFromHelp({&measure, &baseline, &during, &duringEpoch, &after, &select, &size, &translateShot,
+                  &translateEpochs, &sweepsShot, &sweepOption, &runsShot, &benchScale, &afterPresentation, &labShot,
+                  &labStep, &labQuick, &labRow, &tabShot, &tabIndex, &lensShot, &lensRun, &lensText, &lensValue,
+                  &lensUnit, &lensStep, &lensTrajectory, &measureLens, &translateDecoder, &lensExport});
+    parser.addOptions({dataDir, set, queue, library, presentation, langOption, measure, baseline, during, duringEpoch,
+                       after, select, size, translateShot, translateEpochs, sweepsShot, sweepOption, runsShot,
+                       benchScale, afterPresentation, labShot, labStep, labQuick, labRow, tabShot, tabIndex, lensShot,
+                       lensRun, lensText, lensValue, lensUnit, lensStep, lensTrajectory, measureLens, translateDecoder,
+                       lensExport});
+    if (const int answered = answerWithoutWindow(parser); answered >= 0)
+        return answered;
+    withoutWindow.reset();
+    QApplication app(argc, argv);
     if (parser.isSet(library))
         qputenv("TRAVELLER_HOME", QFile::encodeName(parser.value(library)));
 
@@ -271,7 +330,7 @@ int main(int argc, char** argv)
                 startTraining();
             });
         });
-        return app.exec();
+        return exitStatus(app.exec());
     }
 
     if (parser.isSet(translateShot)) {
@@ -298,7 +357,7 @@ int main(int argc, char** argv)
             });
         });
         QTimer::singleShot(200, panel, &TranslatePanel::train);
-        return app.exec();
+        return exitStatus(app.exec());
     }
 
     if (parser.isSet(tabShot)) {
@@ -308,7 +367,7 @@ int main(int argc, char** argv)
             grabTo(window, parser.value(tabShot));
             app.quit();
         });
-        return app.exec();
+        return exitStatus(app.exec());
     }
 
     if (parser.isSet(labShot)) {
@@ -324,7 +383,7 @@ int main(int argc, char** argv)
             grabTo(window, parser.value(labShot));
             app.quit();
         });
-        return app.exec();
+        return exitStatus(app.exec());
     }
 
     if (parser.isSet(lensShot)) {
@@ -362,7 +421,7 @@ int main(int argc, char** argv)
                 app.exit(1);
             }
         });
-        return app.exec();
+        return exitStatus(app.exec());
     }
 
     if (parser.isSet(sweepsShot) || parser.isSet(runsShot)) {
@@ -408,7 +467,7 @@ int main(int argc, char** argv)
         };
         if (!parser.isSet(sweepsShot)) {
             QTimer::singleShot(200, &app, showRuns);
-            return app.exec();
+            return exitStatus(app.exec());
         }
         window.tabs()->setCurrentWidget(sweeps);
         if (!sweeps->loadSweepFile(resolveSweep(parser.value(sweepOption)))) {
@@ -440,7 +499,7 @@ int main(int argc, char** argv)
                 app.exit(1);
             }
         });
-        return app.exec();
+        return exitStatus(app.exec());
     }
 
     // The interactive window remembers its geometry, tab, zoom and form.
@@ -498,5 +557,5 @@ int main(int argc, char** argv)
             });
         });
     }
-    return app.exec();
+    return exitStatus(app.exec());
 }
