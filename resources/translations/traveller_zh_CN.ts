@@ -223,6 +223,26 @@
         <translation>超过了 {0} 的上限</translation>
     </message>
     <message>
+        <source>a folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>a FIFO (named pipe)</source>
+        <translation>FIFO（命名管道）</translation>
+    </message>
+    <message>
+        <source>a socket</source>
+        <translation>套接字</translation>
+    </message>
+    <message>
+        <source>a device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>something other than a file</source>
+        <translation>不是文件的东西</translation>
+    </message>
+    <message>
         <source>cannot be read: {0}</source>
         <translation>无法读取：{0}</translation>
     </message>

@@ -8,6 +8,7 @@
 
 #include "traveller/core/Cluster.h"
 #include "traveller/core/DataStore.h"
+#include "traveller/core/LabReport.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/core/SafeFile.h"
 #include "traveller/core/Training.h"
@@ -474,4 +475,19 @@ TEST(LibraryIdentity, AReadOnlyLibraryIsReadAndSaysWhyItCannotBeWritten)
     } catch (const StoreError& e) {
         EXPECT_EQ(e.message().code, "library.read_only") << e.what();
     }
+}
+
+// The smaller item: a report goes where the user said or fails; a
+// mistyped folder is not made.
+TEST(ReportTarget, AReportIntoAMissingFolderFailsAndMakesNoFolder)
+{
+    TestLibrary lib;
+    const fs::path missing = lib.path() / "no-such-folder" / "deeper";
+    const CliResult r = cli("lab report --output \"" + (missing / "r.html").string() + "\" --library \"" + lib.str() +
+                            "\"");
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_FALSE(fs::exists(lib.path() / "no-such-folder"));
+    RunStore store(lib.str());
+    EXPECT_THROW(writeLabReport(store, (missing / "r.md").string(), LabReportOptions{}), Error);
+    EXPECT_FALSE(fs::exists(lib.path() / "no-such-folder"));
 }

@@ -27,19 +27,18 @@ std::string byteLimitText(std::uint64_t bytes)
 
 namespace {
 
+// What the path is, as a catalogue text (the window translates it too).
 std::string kindOf(mode_t mode)
 {
     if (S_ISDIR(mode))
-        return "a folder";
+        return message("file.kind_folder").text();
     if (S_ISFIFO(mode))
-        return "a FIFO (named pipe)";
+        return message("file.kind_fifo").text();
     if (S_ISSOCK(mode))
-        return "a socket";
+        return message("file.kind_socket").text();
     if (S_ISCHR(mode) || S_ISBLK(mode))
-        return "a device";
-    if (S_ISLNK(mode))
-        return "a symbolic link";
-    return "not a regular file";
+        return message("file.kind_device").text();
+    return message("file.kind_other").text();
 }
 
 } // namespace

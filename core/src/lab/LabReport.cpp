@@ -663,13 +663,11 @@ std::vector<std::string> writeLabReport(RunStore& store, const std::string& path
     const Document doc = buildReport(store, options);
     std::vector<std::string> written{path};
     checkExportTarget(store, path);
-    // A report goes where it is asked to: a missing folder is made.
-    if (!target.parent_path().empty()) {
-        std::error_code ec;
-        fs::create_directories(target.parent_path(), ec);
-        if (ec)
-            throw Error("cannot make the folder '" + target.parent_path().string() + "': " + ec.message());
-    }
+    // A report goes where it is asked to, or nowhere: a mistyped folder is
+    // not made (a report must not land somewhere the user never chose).
+    if (std::error_code ec; !target.parent_path().empty() && !fs::is_directory(target.parent_path(), ec))
+        throw Error("cannot write the lab report: the folder '" + target.parent_path().string() +
+                    "' does not exist");
     if (ext == ".md") {
         const std::string stem = target.stem().string();
         std::vector<std::pair<std::string, std::string>> charts;
