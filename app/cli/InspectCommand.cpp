@@ -1,6 +1,6 @@
 // traveller-cli inspect: what a trained language model computes on a text
 // (the Lens, headless): next-character guesses, hidden states and gates per
-// layer, saliency, as one JSON object.
+// layer, saliency, as one JSON object, written as it is produced.
 #include "Commands.h"
 
 #include "traveller/core/DataStore.h"
@@ -9,8 +9,13 @@
 #include "traveller/core/Presets.h"
 #include "traveller/core/RunRules.h"
 #include "traveller/core/RunStore.h"
+#include "traveller/core/SafeFile.h"
 #include "traveller/core/Training.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -20,9 +25,33 @@ namespace traveller::cli {
 namespace {
 
 struct InspectArgs {
-    std::string source, text, config, dataDir, library, top = "5", saliencyChars = std::to_string(kSaliencyCharacters);
+    std::string source, text, textFile, config, dataDir, library, top = "5",
+        saliencyChars = std::to_string(kSaliencyCharacters);
     bool noSaliency = false;
+    bool textGiven = false, textFileGiven = false;  // each option's count, set as the command runs
 };
+
+// The text to read: --text, or --text-file FILE (SafeFile.h: a regular file,
+// never a FIFO or a device) or "-" for standard input, at most
+// kMaxInspectTextBytes either way.
+std::string inspectedText(const InspectArgs& a)
+{
+    if (!a.textGiven && !a.textFileGiven)
+        throw UsageError("a text is required: give --text TEXT or --text-file FILE ('-' reads standard input)");
+    if (a.textGiven) {
+        if (a.text.empty())
+            throw UsageError("--text must not be empty");
+        return a.text;
+    }
+    if (a.textFile.empty())
+        throw UsageError("--text-file must not be empty (give a file, or '-' for standard input)");
+    ReadLimits limits;
+    limits.maxBytes = kMaxInspectTextBytes;
+    std::string text = readFileArgument(a.textFile, limits);
+    if (text.empty())
+        throw Error((a.textFile == "-" ? std::string("standard input") : a.textFile) + ": holds no text to inspect");
+    return text;
+}
 
 bool looksLikeRunId(const std::string& s)
 {
@@ -35,8 +64,7 @@ int inspect(const InspectArgs& a)
     options.topK = wholeNumber("--top", a.top, 1, 1000);
     options.saliency = !a.noSaliency;
     options.saliencyLimit = wholeNumber("--saliency-chars", a.saliencyChars, 0, 1000000);
-    if (a.text.empty())
-        throw UsageError("--text must not be empty");
+    const std::string text = inspectedText(a);
 
     ExperimentConfig config;
     std::string checkpoint;
@@ -65,13 +93,16 @@ int inspect(const InspectArgs& a)
     setTrainingThreads(config.train.threads);  // the threads, and the heap kept between steps
     LmSession session(config, resolveDataDir(a.dataDir));
     session.loadCheckpoint(checkpoint);
-    const Inspection in = session.inspect(a.text, options);
+    const Inspection in = session.inspect(text, options);
     if (in.saliencyLeftOut)
         std::cerr << "traveller-cli: saliency left out: the text has " << in.steps.size()
                   << " characters and saliency, which grows with the square of the length, is computed for up to "
                   << options.saliencyLimit << " (1,000 characters at hidden 1024 take about 95 s on 2 cores); "
                   << "--saliency-chars " << in.steps.size() << " computes it\n";
-    std::cout << inspectionJson(in) << '\n';
+    writeInspectionJson(std::cout, in);
+    std::cout << '\n' << std::flush;
+    if (!std::cout)
+        throw Error("cannot write the JSON to standard output");
     return 0;
 }
 
@@ -83,7 +114,11 @@ void addInspectCommand(CLI::App& app, int& status)
     CLI::App* c = app.add_subcommand("inspect", "What a trained language model computes on a text, character by character");
     c->add_option("source", args->source, "A run id of the library, or a checkpoint file (traveller-cli train --checkpoint)")
         ->required();
-    c->add_option("--text", args->text, "The text to read")->required();
+    CLI::Option* text = c->add_option("--text", args->text, "The text to read");
+    CLI::Option* textFile = c->add_option("--text-file", args->textFile,
+                  "Read the text from FILE ('-': standard input), up to " + byteLimitText(kMaxInspectTextBytes))
+        ->type_name("FILE")
+        ->excludes(text);
     c->add_option("--top", args->top, "Next-character guesses per character")->capture_default_str();
     c->add_flag("--no-saliency", args->noSaliency, "Skip the saliency (one backward pass per character)");
     c->add_option("--saliency-chars", args->saliencyChars,
@@ -94,7 +129,11 @@ void addInspectCommand(CLI::App& app, int& status)
     c->add_option("--library", args->library, "The run library's folder")->type_name("DIR");
     c->footer("Prints one JSON object: arch, layers, hidden, perplexity (of the text), steps [{char, next, p_next, "
               "top [{char, p}], layers [{h, gates {...}, c}]}] and saliency[t][s] = |d log p(next of t) / d input s|.\n");
-    c->callback([args, &status] { status = inspect(*args); });
+    c->callback([args, text, textFile, &status] {
+        args->textGiven = text->count() > 0;
+        args->textFileGiven = textFile->count() > 0;
+        status = inspect(*args);
+    });
 }
 
 } // namespace traveller::cli

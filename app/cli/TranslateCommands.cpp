@@ -9,6 +9,7 @@
 #include "traveller/core/Format.h"
 #include "traveller/core/Json.h"
 #include "traveller/core/Presets.h"
+#include "traveller/core/SafeFile.h"
 #include "traveller/core/Translation.h"
 
 #include <algorithm>
@@ -269,13 +270,10 @@ int translate(const TranslateArgs& a)
 
 std::vector<std::string> readLines(const std::string& path)
 {
-    // A folder opens as a stream that reads nothing: zero lines, BLEU 0.
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec))
-        throw CorpusError(path, "is a folder; give a text file with one tokenised sentence per line");
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw CorpusError(path, "cannot open the file");
+    // A folder, a FIFO or a device is refused at once (SafeFile.h).
+    ReadLimits limits;
+    limits.maxBytes = 256ULL << 20;
+    std::istringstream in(readRegularFile(path, limits));
     std::vector<std::string> lines;
     std::string line;
     while (std::getline(in, line)) {

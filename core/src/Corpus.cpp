@@ -1,11 +1,16 @@
 #include "traveller/core/Corpus.h"
 
+#include "CorpusFile.h"
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Errors.h"
+#include "traveller/core/SafeFile.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
+#include <cerrno>
 #include <limits>
 #include <sstream>
 
@@ -76,13 +81,13 @@ std::string cleanLine(const std::string& line)
 
 std::vector<std::string> readCleanLines(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw CorpusError(path, message("corpus.cannot_open"));
+    const std::string text = readCorpusText(path, "corpus.cannot_open");
     std::vector<std::string> lines;
-    std::string line;
-    while (std::getline(in, line))
-        lines.push_back(cleanLine(line));
+    for (std::size_t start = 0; start < text.size();) {  // std::getline's lines: no empty one after a final '\n'
+        const std::size_t nl = std::min(text.find('\n', start), text.size());
+        lines.push_back(cleanLine(text.substr(start, nl - start)));
+        start = nl + 1;
+    }
     return lines;
 }
 
@@ -140,10 +145,125 @@ std::string joinTokens(const std::vector<std::string>& tokens, TokenKind kind)
     return out;
 }
 
+int openCorpusFile(const std::string& path, const std::string& cannotOpenCode)
+{
+    try {
+        return openRegularFile(path, false);
+    } catch (const FileError& e) {
+        // A FIFO, device or folder says what it is; anything else (missing,
+        // no permission) is the corpus's "cannot open".
+        if (e.message().code == "file.not_regular")
+            throw CorpusError(path, e.message());
+        throw CorpusError(path, message(cannotOpenCode));
+    }
+}
+
 namespace {
 
-// Stop reading a corpus here: a named pipe or a device can be endless.
-constexpr std::uint64_t kMaxCorpusBytes = 2ULL << 30;  // 2 GiB
+// Closes a descriptor when the reading ends, also by an exception.
+struct FileCloser {
+    int fd;
+    ~FileCloser() { ::close(fd); }
+};
+
+// Up to `size` bytes; 0 at the end. Throws corpus.cannot_read.
+std::size_t readSome(int fd, char* into, std::size_t size, const std::string& path)
+{
+    for (;;) {
+        const ssize_t n = ::read(fd, into, size);
+        if (n >= 0)
+            return static_cast<std::size_t>(n);
+        if (errno != EINTR)
+            throw CorpusError(path, message("corpus.cannot_read"));
+    }
+}
+
+[[noreturn]] void tooLarge(const std::string& path)
+{
+    throw CorpusError(path, message("corpus.too_large", {std::to_string(kMaxCorpusBytes >> 30)}));
+}
+
+std::string hexByte(unsigned char b)
+{
+    const char* digits = "0123456789abcdef";
+    return {digits[b >> 4], digits[b & 15]};
+}
+
+} // namespace
+
+std::string readCorpusText(const std::string& path, const std::string& cannotOpenCode)
+{
+    const FileCloser file{openCorpusFile(path, cannotOpenCode)};
+    struct stat st{};
+    if (::fstat(file.fd, &st) == 0 && static_cast<std::uint64_t>(st.st_size) > kMaxCorpusBytes)
+        tooLarge(path);
+    std::string text;
+    text.reserve(static_cast<std::size_t>(st.st_size));
+    char buffer[1 << 16];
+    while (const std::size_t n = readSome(file.fd, buffer, sizeof buffer, path)) {
+        if (text.size() + n > kMaxCorpusBytes)  // a file that grows while it is read
+            tooLarge(path);
+        text.append(buffer, n);
+    }
+    requireUtf8Text(text, path);
+    return text;
+}
+
+bool Utf8Decoder::feed(unsigned char byte, char32_t& out)
+{
+    const std::uint64_t at = offset_++;
+    if (need_ == 0) {
+        if (byte == 0)
+            fail(at, "a NUL byte: this is a binary file, not text");
+        if (byte < 0x80) {
+            out = byte;
+            return true;
+        }
+        if (byte >= 0xc2 && byte <= 0xdf) {
+            need_ = 1, cp_ = byte & 0x1f, min_ = 0x80;
+        } else if (byte >= 0xe0 && byte <= 0xef) {
+            need_ = 2, cp_ = byte & 0x0f, min_ = 0x800;
+        } else if (byte >= 0xf0 && byte <= 0xf4) {
+            need_ = 3, cp_ = byte & 0x07, min_ = 0x10000;
+        } else {
+            fail(at, "byte 0x" + hexByte(byte) + " cannot start a UTF-8 character");
+        }
+        start_ = at;
+        return false;
+    }
+    if ((byte & 0xc0) != 0x80)
+        fail(start_, "a UTF-8 character cut short (byte 0x" + hexByte(byte) + " at offset " + std::to_string(at) + ")");
+    cp_ = (cp_ << 6) | (byte & 0x3f);
+    if (--need_ > 0)
+        return false;
+    if (cp_ < min_ || cp_ > 0x10ffff || (cp_ >= 0xd800 && cp_ <= 0xdfff))
+        fail(start_, "an invalid UTF-8 sequence");
+    out = cp_;
+    return true;
+}
+
+void Utf8Decoder::finish() const
+{
+    if (need_ > 0)
+        fail(start_, "a UTF-8 character cut short by the end of the file");
+}
+
+void Utf8Decoder::fail(std::uint64_t at, const std::string& what) const
+{
+    throw CorpusError(path_, message("corpus.not_utf8", {what, std::to_string(at)}));
+}
+
+void requireUtf8Text(std::string_view bytes, const std::string& path)
+{
+    Utf8Decoder decoder(path);
+    char32_t c = 0;
+    for (const char b : bytes)
+        decoder.feed(static_cast<unsigned char>(b), c);
+    decoder.finish();
+}
+
+namespace {
+
 constexpr std::size_t kReadChunkBytes = 1 << 20;
 
 bool isAsciiLetter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -174,72 +294,6 @@ void appendUtf8(std::string& out, char32_t c)
         out += static_cast<char>(0x80 | (c & 0x3f));
     }
 }
-
-// Decodes UTF-8 a byte at a time (so chunks may split a character) and
-// refuses what is not text: invalid sequences, overlong forms, surrogates,
-// NUL bytes. `offset` counts bytes, for the error.
-class Utf8Decoder {
-public:
-    explicit Utf8Decoder(std::string path) : path_(std::move(path)) {}
-
-    // True when `byte` completes a code point, then in `out`.
-    bool feed(unsigned char byte, char32_t& out)
-    {
-        const std::uint64_t at = offset_++;
-        if (need_ == 0) {
-            if (byte == 0)
-                fail(at, "a NUL byte: this is a binary file, not text");
-            if (byte < 0x80) {
-                out = byte;
-                return true;
-            }
-            if (byte >= 0xc2 && byte <= 0xdf) {
-                need_ = 1, cp_ = byte & 0x1f, min_ = 0x80;
-            } else if (byte >= 0xe0 && byte <= 0xef) {
-                need_ = 2, cp_ = byte & 0x0f, min_ = 0x800;
-            } else if (byte >= 0xf0 && byte <= 0xf4) {
-                need_ = 3, cp_ = byte & 0x07, min_ = 0x10000;
-            } else {
-                fail(at, "byte 0x" + hex(byte) + " cannot start a UTF-8 character");
-            }
-            start_ = at;
-            return false;
-        }
-        if ((byte & 0xc0) != 0x80)
-            fail(start_, "a UTF-8 character cut short (byte 0x" + hex(byte) + " at offset " + std::to_string(at) + ")");
-        cp_ = (cp_ << 6) | (byte & 0x3f);
-        if (--need_ > 0)
-            return false;
-        if (cp_ < min_ || cp_ > 0x10ffff || (cp_ >= 0xd800 && cp_ <= 0xdfff))
-            fail(start_, "an invalid UTF-8 sequence");
-        out = cp_;
-        return true;
-    }
-
-    void finish() const
-    {
-        if (need_ > 0)
-            fail(start_, "a UTF-8 character cut short by the end of the file");
-    }
-
-private:
-    static std::string hex(unsigned char b)
-    {
-        const char* digits = "0123456789abcdef";
-        return {digits[b >> 4], digits[b & 15]};
-    }
-    [[noreturn]] void fail(std::uint64_t at, const std::string& what) const
-    {
-        throw CorpusError(path_, message("corpus.not_utf8", {what, std::to_string(at)}));
-    }
-
-    std::string path_;
-    std::uint64_t offset_ = 0;
-    std::uint64_t start_ = 0;
-    int need_ = 0;
-    char32_t cp_ = 0;
-    char32_t min_ = 0;
-};
 
 // Counts every token of the text (the vocabulary is the whole text's) while
 // keeping only the first `keep` of them, as 4-byte slots in order of first
@@ -420,9 +474,8 @@ Corpus loadCorpus(const DataConfig& data, const std::string& dataDir)
     } else {
         corpus.path = data.corpus;
     }
-    std::ifstream in(corpus.path, std::ios::binary);
-    if (!in)
-        throw CorpusError(corpus.path, message("corpus.cannot_open"));
+    // A FIFO or a device is refused at once: it could block or never end.
+    const FileCloser file{openCorpusFile(corpus.path, "corpus.cannot_open")};
     // Streamed in chunks: the whole text is counted for the vocabulary (as the
     // book does) but only the first max_tokens tokens are kept.
     const std::uint64_t heldout = data.heldout > 0 ? static_cast<std::uint64_t>(data.heldout) : 0;
@@ -434,14 +487,10 @@ Corpus loadCorpus(const DataConfig& data, const std::string& dataDir)
     std::vector<char> chunk(kReadChunkBytes);
     std::uint64_t bytes = 0;
     bool first = true;
-    while (in) {
-        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-        const auto n = static_cast<std::size_t>(in.gcount());
-        if (n == 0)
-            break;
+    while (const std::size_t n = readSome(file.fd, chunk.data(), chunk.size(), corpus.path)) {
         bytes += n;
         if (bytes > kMaxCorpusBytes)
-            throw CorpusError(corpus.path, message("corpus.too_large", {std::to_string(kMaxCorpusBytes >> 30)}));
+            tooLarge(corpus.path);
         for (std::size_t i = 0; i < n; ++i) {
             char32_t c;
             if (!decoder.feed(static_cast<unsigned char>(chunk[i]), c))
@@ -454,8 +503,6 @@ Corpus loadCorpus(const DataConfig& data, const std::string& dataDir)
             tokenizer.feed(c);
         }
     }
-    if (in.bad())
-        throw CorpusError(corpus.path, message("corpus.cannot_read"));
     decoder.finish();
     tokenizer.finish();
     if (counter.total() < 2)

@@ -1,4 +1,5 @@
 // The book's corpus: cleaning, token counts, vocabulary order, and file checks.
+#include "FifoGuard.h"
 #include "TestData.h"
 #include "traveller/core/Corpus.h"
 #include "traveller/core/DataStore.h"
@@ -427,4 +428,62 @@ TEST_F(BadDataDir, UnicodeNormalizeKeepsEveryCharacter)
               (std::vector<std::string>{"天", "气", " ", "很"}));
     EXPECT_EQ(tokenizePrefix("天气\xff ", TokenKind::Char, Normalize::Unicode),
               (std::vector<std::string>{"天", "气", " "}));
+}
+
+// A FIFO (or a folder) named as the corpus is refused at once, saying what
+// it is, and never waited on: neither as one's own corpus nor where the
+// book's file belongs.
+TEST_F(BadDataDir, AFifoOrAFolderAsTheCorpusIsRefusedAtOnce)
+{
+    test::FifoGuard fifo((dir_ / "fifo.txt").string());
+    DataConfig data;
+    data.corpus = fifo.path();
+    std::string code, what;
+    const double seconds = test::FifoGuard::seconds([&] {
+        try {
+            loadCorpus(data, dir_.string());
+        } catch (const CorpusError& e) {
+            code = e.message().code, what = e.what();
+        }
+    });
+    EXPECT_LT(seconds, 1.0) << "the reader waited on the FIFO";
+    EXPECT_EQ(code, "file.not_regular") << what;
+    EXPECT_NE(what.find("FIFO"), std::string::npos) << what;
+    EXPECT_NE(what.find(fifo.path()), std::string::npos) << what;
+
+    fs::create_directories(dir_ / "folder.txt");
+    data.corpus = (dir_ / "folder.txt").string();
+    try {
+        loadCorpus(data, dir_.string());
+        ADD_FAILURE() << "a folder was read as a corpus";
+    } catch (const CorpusError& e) {
+        EXPECT_EQ(e.message().code, "file.not_regular") << e.what();
+        EXPECT_NE(std::string(e.what()).find("a folder"), std::string::npos) << e.what();
+    }
+}
+
+TEST_F(BadDataDir, AFifoWhereTheBooksFileBelongsIsRefusedAtOnce)
+{
+    test::FifoGuard fifo((dir_ / "timemachine.txt").string());
+    std::string code, what;
+    const double seconds = test::FifoGuard::seconds([&] {
+        try {
+            loadCorpus(DataConfig{}, dir_.string());
+        } catch (const CorpusError& e) {
+            code = e.message().code, what = e.what();
+        }
+    });
+    EXPECT_LT(seconds, 1.0) << "the reader waited on the FIFO";
+    EXPECT_EQ(code, "file.not_regular") << what;
+}
+
+// readCleanLines keeps the same rule, and std::getline's lines.
+TEST_F(BadDataDir, CleanLinesOfAFileAndOfAFifo)
+{
+    std::ofstream(dir_ / "lines.txt") << "The Time\n\nMachine, 1895";
+    EXPECT_EQ(readCleanLines((dir_ / "lines.txt").string()), (std::vector<std::string>{"the time", "", "machine"}));
+    test::FifoGuard fifo((dir_ / "fifo.txt").string());
+    const double seconds = test::FifoGuard::seconds(
+        [&] { EXPECT_THROW(readCleanLines(fifo.path()), CorpusError); });
+    EXPECT_LT(seconds, 1.0);
 }

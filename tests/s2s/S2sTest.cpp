@@ -1,7 +1,9 @@
 // Translation: the book's text preparation, BLEU on hand-worked examples, model
 // shapes, attention, decoding, and a short training run.
 #include "s2s/S2sModels.h"
+#include "../core/FifoGuard.h"
 #include "traveller/core/Bleu.h"
+#include "traveller/core/Corpus.h"
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/Translation.h"
@@ -14,6 +16,8 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 using namespace traveller;
 
@@ -86,6 +90,79 @@ TEST(S2sData, HeldoutPairsFollowTheTrainingLinesWithUnseenSources)
     for (const auto& p : corpus.heldout)
         for (const auto& s : corpus.source)
             ASSERT_NE(nmtWords(p.source), s) << p.source;
+}
+
+namespace {
+
+// A folder of its own under the test's temporary folder, removed at the end.
+struct ScratchDir {
+    std::filesystem::path path = std::filesystem::path(::testing::TempDir()) /
+                                 ("traveller-s2s-" + std::to_string(::getpid()));
+    ScratchDir() { std::filesystem::create_directories(path); }
+    ~ScratchDir() { std::filesystem::remove_all(path); }
+};
+
+} // namespace
+
+// A FIFO named as the translation corpus is refused at once, never waited on.
+TEST(S2sData, AFifoAsTheTranslationCorpusIsRefusedAtOnce)
+{
+    const ScratchDir dir;
+    test::FifoGuard fifo((dir.path / "pairs.txt").string());
+    auto cfg = smallConfig().data;
+    cfg.corpus = fifo.path();
+    std::string code, what;
+    const double seconds = test::FifoGuard::seconds([&] {
+        try {
+            loadTranslationCorpus(cfg, dataDir());
+        } catch (const CorpusError& e) {
+            code = e.message().code, what = e.what();
+        }
+    });
+    EXPECT_LT(seconds, 1.0) << "the reader waited on the FIFO";
+    EXPECT_EQ(code, "file.not_regular") << what;
+    EXPECT_NE(what.find("FIFO"), std::string::npos) << what;
+    EXPECT_THROW(readTranslationPairs((dir.path / "missing.txt").string(), 0, 10), CorpusError);
+}
+
+// One rule for what a corpus must be: random bytes, or a file with a NUL,
+// are refused by the translation reader with the language model's code.
+TEST(S2sData, RandomBytesAreRefusedAsTheLanguageModelRefusesThem)
+{
+    const ScratchDir dir;
+    const auto random = dir.path / "random.bin";
+    {
+        std::ifstream in("/dev/urandom", std::ios::binary);
+        std::string bytes(1 << 16, '\0');
+        in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        std::ofstream(random, std::ios::binary) << "Go.\tVa !\n" << bytes;
+    }
+    const auto nul = dir.path / "nul.txt";
+    const char withNul[] = "Go.\tVa !\nHi.\tSalut\0!\n";
+    std::ofstream(nul, std::ios::binary) << std::string(withNul, sizeof withNul - 1);
+    for (const auto& path : {random, nul}) {
+        auto cfg = smallConfig().data;
+        cfg.corpus = path.string();
+        std::string translationCode, lmCode, translationWhat;
+        try {
+            loadTranslationCorpus(cfg, dataDir());
+        } catch (const CorpusError& e) {
+            translationCode = e.message().code, translationWhat = e.what();
+        }
+        DataConfig lm;
+        lm.corpus = path.string();
+        try {
+            loadCorpus(lm, dataDir());
+        } catch (const CorpusError& e) {
+            lmCode = e.message().code;
+        }
+        EXPECT_EQ(translationCode, "corpus.not_utf8") << path << ": " << translationWhat;
+        EXPECT_EQ(translationCode, lmCode) << path;
+    }
+    // Text in UTF-8, accents and all, is still read.
+    const auto good = dir.path / "good.txt";
+    std::ofstream(good, std::ios::binary) << "Go.\tVa !\nHi.\tSalut\u00a0!\n\u00c9t\u00e9.\t\u00c9t\u00e9.\n";
+    EXPECT_EQ(readTranslationPairs(good.string(), 0, -1).size(), 3u);
 }
 
 TEST(S2sData, EosThenPadOrTruncateWithValidLengths)

@@ -25,3 +25,14 @@ execute_process(COMMAND ${CLI} bleu --hyp ${WORK} --ref ${WORK}
 if(rc EQUAL 0 OR NOT err MATCHES "is a folder")
   message(FATAL_ERROR "bleu on folders should fail naming them (rc ${rc}): ${err}")
 endif()
+# A FIFO is refused at once, not read until a writer comes.
+file(REMOVE ${WORK}/hyp.fifo)
+execute_process(COMMAND mkfifo ${WORK}/hyp.fifo RESULT_VARIABLE made)
+if(made EQUAL 0)
+  execute_process(COMMAND ${CLI} bleu --hyp ${WORK}/hyp.fifo --ref ${WORK}/ref.txt
+                  ERROR_VARIABLE err RESULT_VARIABLE rc TIMEOUT 30)
+  if(rc EQUAL 0 OR NOT err MATCHES "FIFO")
+    message(FATAL_ERROR "bleu on a FIFO should fail at once naming it (rc ${rc}): ${err}")
+  endif()
+  file(REMOVE ${WORK}/hyp.fifo)
+endif()

@@ -104,4 +104,27 @@ std::string readRegularFile(const std::string& path, const ReadLimits& limits)
     return out;
 }
 
+std::string readStandardInput(std::uint64_t maxBytes)
+{
+    std::string text;
+    char buffer[65536];
+    for (;;) {
+        const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            throw FileError("standard input", message("file.cannot_read", {std::strerror(errno)}));
+        if (n == 0)
+            return text;
+        if (text.size() + static_cast<std::size_t>(n) > maxBytes)
+            throw FileError("standard input", message("file.too_large", {byteLimitText(maxBytes)}));
+        text.append(buffer, static_cast<std::size_t>(n));
+    }
+}
+
+std::string readFileArgument(const std::string& path, const ReadLimits& limits)
+{
+    return path == "-" ? readStandardInput(limits.maxBytes) : readRegularFile(path, limits);
+}
+
 } // namespace traveller

@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <ostream>
+#include <sstream>
 
 namespace traveller {
 
@@ -131,29 +133,22 @@ std::vector<std::vector<double>> saliency(const cells::Cell& cell, const std::ve
     return out;
 }
 
-} // namespace
+// A snapshot of the weights on the CPU: training may go on meanwhile, on
+// any device, and every implementation (builtin, scratch, fused) has them
+// under the same names.
+struct Weights {
+    std::vector<cells::LayerWeights> layers;
+    torch::Tensor headW, headB;
+    torch::Tensor embedding;  // (V, E); undefined where the input is one-hot
+};
 
-Inspection inspectModel(const LanguageModel& model, const Vocab& vocab, const std::vector<std::string>& tokens,
-                        const InspectOptions& options)
+Weights snapshotWeights(const LanguageModel& model, const CellInfo& info)
 {
-    if (tokens.empty())
-        throw Error("inspect: the text is empty");
-    const auto start = std::chrono::steady_clock::now();
-    const cells::Cell& cell = cells::cell(model.arch());
-    const CellInfo& info = cell.info();
-    const std::int64_t T = static_cast<std::int64_t>(tokens.size());
-    const std::int64_t V = model.vocab();
-    const std::int64_t H = model.hidden();
-    const std::int64_t L = model.layers();
-
-    // A snapshot of the weights on the CPU: training may go on meanwhile, on
-    // any device, and every implementation (builtin, scratch, fused) has them
-    // under the same names.
     std::map<std::string, torch::Tensor> params;
     for (const auto& p : model.named_parameters())
         params[p.key()] = p.value().detach().to(torch::kCPU, torch::kFloat32).clone();
-    std::vector<cells::LayerWeights> layers;
-    for (std::int64_t l = 0; l < L; ++l) {
+    Weights out;
+    for (std::int64_t l = 0; l < model.layers(); ++l) {
         const std::string k = std::to_string(l);
         cells::LayerWeights w;
         w.wIh = parameter(params, "rnn.weight_ih_l" + k);
@@ -162,44 +157,40 @@ Inspection inspectModel(const LanguageModel& model, const Vocab& vocab, const st
             w.wHh = parameter(params, "rnn.weight_hh_l" + k);
             w.bHh = parameter(params, "rnn.bias_hh_l" + k);
         }
-        layers.push_back(w);
+        out.layers.push_back(w);
     }
-    const torch::Tensor headW = parameter(params, "head.weight"), headB = parameter(params, "head.bias");
+    out.headW = parameter(params, "head.weight");
+    out.headB = parameter(params, "head.bias");
+    if (const auto embedding = params.find("embedding.weight"); embedding != params.end())
+        out.embedding = embedding->second;
+    return out;
+}
 
-    Inspection out;
-    out.arch = info.key;
-    out.layers = static_cast<int>(L);
-    out.hidden = static_cast<int>(H);
-    out.valueNames = info.inspected;
-    std::vector<std::int64_t> ids;
-    for (const auto& t : tokens) {
-        ids.push_back(vocab.index(t));
-        if (ids.back() == 0 && t != vocab.token(0))
-            out.unknown.push_back(t);
-    }
+// One layer's states and the values its cell exposes over the text: h (T, H)
+// and a (T, H) per value, contiguous floats.
+struct LayerValues {
+    torch::Tensor h;
+    std::vector<torch::Tensor> values;
+};
 
-    const torch::Tensor idTensor = torch::tensor(ids, torch::kInt64);
-    // The first layer's input: one-hot rows, or the learned embedding's.
-    const auto embedding = params.find("embedding.weight");
-    const torch::Tensor x = embedding != params.end() ? embedding->second.index_select(0, idTensor)  // (T, E)
-                                                      : torch::one_hot(idTensor, V).to(torch::kFloat32);  // (T, V)
-    std::optional<torch::NoGradGuard> noGrad(std::in_place);
-
-    // The values come from the cell's textbook step, the same equations every
-    // implementation is tested equal to: the states first, fast, then the
-    // textbook step's equations for all characters at once, from the state
-    // each one started from and the two products the fast pass formed.
-    std::vector<torch::Tensor> hs(static_cast<std::size_t>(L));                   // (T, H) per layer
-    std::vector<std::vector<torch::Tensor>> values(static_cast<std::size_t>(L));  // per layer: (T, H) per value
+// The values come from the cell's textbook step, the same equations every
+// implementation is tested equal to: the states first, fast, then the
+// textbook step's equations for all characters at once, from the state
+// each one started from and the two products the fast pass formed.
+std::vector<LayerValues> runLayers(const cells::Cell& cell, const Weights& weights, const torch::Tensor& x,
+                                   std::int64_t H)
+{
+    const CellInfo& info = cell.info();
+    const std::int64_t T = x.size(0);
+    std::vector<LayerValues> out;
     torch::Tensor input = x;
-    for (std::int64_t l = 0; l < L; ++l) {
-        const auto& w = layers[static_cast<std::size_t>(l)];
+    for (const cells::LayerWeights& w : weights.layers) {
         const LayerRun run = fastLayer(cell, w, input, H);
         // The textbook step a batch of characters at a time: its temporaries
         // (a dozen per batch) stay in the caches and are reused, where for the
         // whole text at once they were ~60 MB of fresh memory at hidden 1024.
-        torch::Tensor h = torch::empty({T, H});
-        std::vector<torch::Tensor>& v = values[static_cast<std::size_t>(l)];
+        LayerValues layer{torch::empty({T, H}), {}};
+        std::vector<torch::Tensor>& v = layer.values;
         const torch::Tensor zero = torch::zeros({1, H});
         auto before = [&](const torch::Tensor& states, std::int64_t t0, std::int64_t t1) {  // rows t0-1 .. t1-2
             return t0 > 0 ? states.slice(0, t0 - 1, t1 - 1) : torch::cat({zero, states.slice(0, 0, t1 - 1)}, 0);
@@ -214,64 +205,126 @@ Inspection inspectModel(const LanguageModel& model, const Vocab& vocab, const st
                     v.push_back(torch::empty({T, value.size(1)}));
             for (std::size_t i = 0; i < v.size(); ++i)
                 v[i].slice(0, t0, t1).copy_(step.values[i]);
-            h.slice(0, t0, t1).copy_(step.next.h);
+            layer.h.slice(0, t0, t1).copy_(step.next.h);
         }
-        input = hs[static_cast<std::size_t>(l)] = h;
+        input = layer.h;
+        out.push_back(std::move(layer));
     }
-    const torch::Tensor logProbs = torch::log_softmax(torch::nn::functional::linear(input, headW, headB), 1);  // (T, V)
-    const torch::Tensor probs = logProbs.detach().exp();
-    const int k = static_cast<int>(std::min<std::int64_t>(std::max(1, options.topK), V));
-    const auto [topP, topId] = probs.topk(k, 1);
+    return out;
+}
 
-    // Contiguous float copies to read the rows from (a tensor op per row and
-    // value would cost more than the reading itself).
-    std::vector<torch::Tensor> hData;
-    std::vector<std::vector<torch::Tensor>> valueData(static_cast<std::size_t>(L));
-    for (std::int64_t l = 0; l < L; ++l) {
-        hData.push_back(hs[static_cast<std::size_t>(l)].detach().to(torch::kFloat32).contiguous());
-        for (const torch::Tensor& v : values[static_cast<std::size_t>(l)])
-            valueData[static_cast<std::size_t>(l)].push_back(v.detach().to(torch::kFloat32).contiguous());
-    }
-    const torch::Tensor probsC = probs.contiguous(), logProbsC = logProbs.detach().contiguous(), topPC = topP.contiguous(), topIdC = topId.contiguous();
+// The steps of `out`: each character's guesses (from logProbs (T, V)) and
+// every layer's state and values, a layer at a time, each layer's tensors
+// released once copied (`layers` is left empty): the heap they held takes the
+// steps' vectors, so the peak is not the tensors and the steps together.
+// Returns the summed -log p(next).
+double fillSteps(Inspection& out, const std::vector<std::string>& tokens, const std::vector<std::int64_t>& ids,
+                 const Vocab& vocab, torch::Tensor logProbs, int topK, std::vector<LayerValues>& layers)
+{
+    const std::int64_t T = logProbs.size(0), V = logProbs.size(1);
     double nll = 0;
-    for (std::int64_t t = 0; t < T; ++t) {
-        InspectStep s;
-        s.token = tokens[static_cast<std::size_t>(t)];
-        if (t + 1 < T) {
-            s.next = tokens[static_cast<std::size_t>(t + 1)];
-            const std::int64_t next = ids[static_cast<std::size_t>(t + 1)];
-            s.pNext = probsC.data_ptr<float>()[t * V + next];
-            nll -= static_cast<double>(logProbsC.data_ptr<float>()[t * V + next]);
-        } else {
-            s.pNext = std::numeric_limits<double>::quiet_NaN();
+    out.steps.resize(static_cast<std::size_t>(T));
+    {
+        const torch::Tensor probs = logProbs.exp();
+        const int k = static_cast<int>(std::min<std::int64_t>(std::max(1, topK), V));
+        const auto [topP, topId] = probs.topk(k, 1);
+        // Contiguous copies to read the rows from (a tensor op per row would
+        // cost more than the reading itself).
+        const torch::Tensor probsC = probs.contiguous(), logProbsC = logProbs.contiguous(),
+                            topPC = topP.contiguous(), topIdC = topId.contiguous();
+        for (std::int64_t t = 0; t < T; ++t) {
+            InspectStep& s = out.steps[static_cast<std::size_t>(t)];
+            s.token = tokens[static_cast<std::size_t>(t)];
+            if (t + 1 < T) {
+                s.next = tokens[static_cast<std::size_t>(t + 1)];
+                const std::int64_t next = ids[static_cast<std::size_t>(t + 1)];
+                s.pNext = probsC.data_ptr<float>()[t * V + next];
+                nll -= static_cast<double>(logProbsC.data_ptr<float>()[t * V + next]);
+            } else {
+                s.pNext = std::numeric_limits<double>::quiet_NaN();
+            }
+            s.top.reserve(static_cast<std::size_t>(k));
+            for (int j = 0; j < k; ++j)
+                s.top.push_back({vocab.token(topIdC.data_ptr<std::int64_t>()[t * k + j]), topPC.data_ptr<float>()[t * k + j]});
+            s.layers.reserve(layers.size());
         }
-        for (int j = 0; j < k; ++j)
-            s.top.push_back({vocab.token(topIdC.data_ptr<std::int64_t>()[t * k + j]), topPC.data_ptr<float>()[t * k + j]});
-        for (std::int64_t l = 0; l < L; ++l) {
+    }
+    logProbs = torch::Tensor();
+    for (LayerValues& l : layers) {
+        const std::int64_t H = l.h.size(1);
+        for (std::int64_t t = 0; t < T; ++t) {
             InspectLayer layer;
-            const float* h = hData[static_cast<std::size_t>(l)].data_ptr<float>() + t * H;
+            const float* h = l.h.data_ptr<float>() + t * H;
             layer.h.assign(h, h + H);
-            for (const torch::Tensor& v : valueData[static_cast<std::size_t>(l)]) {
+            layer.values.reserve(l.values.size());
+            for (const torch::Tensor& v : l.values) {
                 const float* p = v.data_ptr<float>() + t * H;
                 layer.values.emplace_back(p, p + H);
             }
-            s.layers.push_back(std::move(layer));
+            out.steps[static_cast<std::size_t>(t)].layers.push_back(std::move(layer));
         }
-        out.steps.push_back(std::move(s));
+        l = LayerValues{};
     }
-    out.perplexity = T > 1 ? std::exp(nll / static_cast<double>(T - 1)) : std::numeric_limits<double>::quiet_NaN();
+    layers.clear();
+    return nll;
+}
 
+} // namespace
+
+Inspection inspectModel(const LanguageModel& model, const Vocab& vocab, const std::vector<std::string>& tokens,
+                        const InspectOptions& options)
+{
+    if (tokens.empty())
+        throw Error("inspect: the text is empty");
+    const auto start = std::chrono::steady_clock::now();
+    const cells::Cell& cell = cells::cell(model.arch());
+    const CellInfo& info = cell.info();
+    const std::int64_t T = static_cast<std::int64_t>(tokens.size());
+    const std::int64_t V = model.vocab();
+    const std::int64_t H = model.hidden();
+    const Weights weights = snapshotWeights(model, info);
+
+    Inspection out;
+    out.arch = info.key;
+    out.layers = static_cast<int>(model.layers());
+    out.hidden = static_cast<int>(H);
+    out.valueNames = info.inspected;
+    std::vector<std::int64_t> ids;
+    for (const auto& t : tokens) {
+        ids.push_back(vocab.index(t));
+        if (ids.back() == 0 && t != vocab.token(0))
+            out.unknown.push_back(t);
+    }
+
+    const torch::Tensor idTensor = torch::tensor(ids, torch::kInt64);
+    // The first layer's input: one-hot rows, or the learned embedding's.
+    torch::Tensor x = weights.embedding.defined() ? weights.embedding.index_select(0, idTensor)  // (T, E)
+                                                  : torch::one_hot(idTensor, V).to(torch::kFloat32);  // (T, V)
+    std::optional<torch::NoGradGuard> noGrad(std::in_place);
+    std::vector<LayerValues> layers = runLayers(cell, weights, x, H);
+    out.saliencyLeftOut = options.saliency && T > options.saliencyLimit;
+    const bool withSaliency = options.saliency && !out.saliencyLeftOut;
+    if (!withSaliency)
+        x = torch::Tensor();  // only saliency reads the input again
+    for (LayerValues& l : layers) {  // no-ops for the floats runLayers makes; kept as the reading's contract
+        l.h = l.h.detach().to(torch::kFloat32).contiguous();
+        for (torch::Tensor& v : l.values)
+            v = v.detach().to(torch::kFloat32).contiguous();
+    }
     // The state trajectory: h_t on the first two principal components.
-    for (std::int64_t l = 0; l < L; ++l) {
-        StatePlane plane = principalPlane(hData[static_cast<std::size_t>(l)].data_ptr<float>(), T, H);
+    for (const LayerValues& l : layers) {
+        StatePlane plane = principalPlane(l.h.data_ptr<float>(), T, H);
         out.trajectory.push_back(std::move(plane.points));
         out.explained.push_back(plane.share);
     }
+    torch::Tensor logProbs =
+        torch::log_softmax(torch::nn::functional::linear(layers.back().h, weights.headW, weights.headB), 1).detach();  // (T, V)
+    const double nll = fillSteps(out, tokens, ids, vocab, std::move(logProbs), options.topK, layers);
+    out.perplexity = T > 1 ? std::exp(nll / static_cast<double>(T - 1)) : std::numeric_limits<double>::quiet_NaN();
 
-    out.saliencyLeftOut = options.saliency && T > options.saliencyLimit;
-    if (options.saliency && !out.saliencyLeftOut) {
+    if (withSaliency) {
         noGrad.reset();
-        out.saliency = saliency(cell, layers, headW, headB, x, ids, H);
+        out.saliency = saliency(cell, weights.layers, weights.headW, weights.headB, x, ids, H);
     }
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return out;
@@ -346,44 +399,47 @@ namespace {
 // shortest decimal that reads back as the same float (std::to_chars), and
 // each double likewise; strings go through nlohmann's escaping. The writer
 // places the commas: every value and key after the first in its object or
-// array gets one.
+// array gets one. It fills a buffer and hands it to the stream whenever it
+// holds kJsonChunkBytes, so memory does not grow with the text.
 class JsonWriter {
 public:
-    std::string out;
+    explicit JsonWriter(std::ostream& stream) : stream_(stream) { out_.reserve(kJsonChunkBytes + 4096); }
 
     void begin(char bracket)
     {
         separate();
-        out += bracket;
+        out_ += bracket;
         first_.push_back(true);
     }
     void end(char bracket)
     {
-        out += bracket;
+        out_ += bracket;
         first_.pop_back();
+        if (out_.size() >= kJsonChunkBytes)
+            flush();
     }
     void key(const std::string& name)
     {
         string(name);
-        out += ':';
+        out_ += ':';
         afterKey_ = true;
     }
     void string(const std::string& s)
     {
         separate();
-        out += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        out_ += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     template <typename T>
     void number(T v)
     {
         separate();
         if (!std::isfinite(v)) {
-            out += "null";
+            out_ += "null";
             return;
         }
         char buf[32];
         const auto r = std::to_chars(buf, buf + sizeof buf, v);
-        out.append(buf, r.ptr);
+        out_.append(buf, r.ptr);
     }
     template <typename T>
     void numbers(const std::vector<T>& values)
@@ -393,6 +449,13 @@ public:
             number(v);
         end(']');
     }
+    void flush()
+    {
+        stream_.write(out_.data(), static_cast<std::streamsize>(out_.size()));
+        out_.clear();
+        if (!stream_)
+            throw Error("inspect: cannot write the JSON (the output failed: a full disk or a closed stream)");
+    }
 
 private:
     void separate()
@@ -401,30 +464,104 @@ private:
             afterKey_ = false;
         } else if (!first_.empty()) {
             if (!first_.back())
-                out += ',';
+                out_ += ',';
             first_.back() = false;
         }
     }
+    std::ostream& stream_;
+    std::string out_;  // what is not yet handed to stream_
     std::vector<bool> first_;  // per open object or array: nothing written in it yet
     bool afterKey_ = false;
 };
 
+// Probabilities and saliency are floats the model computed, held as
+// doubles: written as those floats.
+float asFloat(double v) { return static_cast<float>(v); }
+
+// One step: {char, next, p_next, top [{char, p}], layers [{h, c|a, gates {...}}]}.
+void writeStep(JsonWriter& w, const InspectStep& s, const std::vector<std::string>& valueNames,
+               const std::vector<bool>& isGate)
+{
+    w.begin('{');
+    w.key("char");
+    w.string(s.token);
+    if (!s.next.empty() || !std::isnan(s.pNext)) {
+        w.key("next");
+        w.string(s.next);
+        w.key("p_next");
+        w.number(asFloat(s.pNext));
+    }
+    w.key("top");
+    w.begin('[');
+    for (const NextGuess& g : s.top) {
+        w.begin('{');
+        w.key("char");
+        w.string(g.token);
+        w.key("p");
+        w.number(asFloat(g.p));
+        w.end('}');
+    }
+    w.end(']');
+    w.key("layers");
+    w.begin('[');
+    for (const InspectLayer& layer : s.layers) {
+        const std::size_t count = std::min(layer.values.size(), valueNames.size());
+        w.begin('{');
+        w.key("h");
+        w.numbers(layer.h);
+        for (std::size_t i = 0; i < count; ++i)  // beside h: LSTM's c, the RNN's pre-activation a
+            if (!isGate[i]) {
+                w.key(valueNames[i]);
+                w.numbers(layer.values[i]);
+            }
+        w.key("gates");
+        w.begin('{');
+        for (std::size_t i = 0; i < count; ++i)  // in the book's order: r, z, n
+            if (isGate[i]) {
+                w.key(valueNames[i]);
+                w.numbers(layer.values[i]);
+            }
+        w.end('}');
+        w.end('}');
+    }
+    w.end(']');
+    w.end('}');
+}
+
+// "trajectory": [{explained: [pc1, pc2], points: [[x, y], ...]}] per layer.
+void writeTrajectory(JsonWriter& w, const Inspection& in)
+{
+    auto pair = [&w](const std::pair<double, double>& p) {
+        w.begin('[');
+        w.number(p.first);
+        w.number(p.second);
+        w.end(']');
+    };
+    w.key("trajectory");
+    w.begin('[');
+    for (std::size_t l = 0; l < in.trajectory.size(); ++l) {
+        w.begin('{');
+        w.key("explained");
+        pair(in.explained[l]);
+        w.key("points");
+        w.begin('[');
+        for (const auto& point : in.trajectory[l])
+            pair(point);
+        w.end(']');
+        w.end('}');
+    }
+    w.end(']');
+}
+
 } // namespace
 
-std::string inspectionJson(const Inspection& in)
+void writeInspectionJson(std::ostream& stream, const Inspection& in)
 {
-    const cells::Cell& cell = cells::cell(Arch{in.arch});
-    const auto& blocks = cell.info().blocks;
-    auto isGate = [&](const std::string& name) { return std::find(blocks.begin(), blocks.end(), name) != blocks.end(); };
-    // Probabilities and saliency are floats the model computed, held as
-    // doubles: written as those floats.
-    auto asFloat = [](double v) { return static_cast<float>(v); };
-    JsonWriter w;
-    std::size_t size = 256;
-    for (const InspectStep& s : in.steps)
-        for (const InspectLayer& l : s.layers)
-            size += 12 * (l.h.size() * (1 + l.values.size()));
-    w.out.reserve(size);
+    const auto& blocks = cells::cell(Arch{in.arch}).info().blocks;
+    std::vector<bool> isGate;
+    for (const std::string& name : in.valueNames)
+        isGate.push_back(std::find(blocks.begin(), blocks.end(), name) != blocks.end());
+    JsonWriter w(stream);
     w.begin('{');
     w.key("arch");
     w.string(in.arch);
@@ -436,52 +573,8 @@ std::string inspectionJson(const Inspection& in)
     w.number(in.perplexity);
     w.key("steps");
     w.begin('[');
-    for (const InspectStep& s : in.steps) {
-        w.begin('{');
-        w.key("char");
-        w.string(s.token);
-        if (!s.next.empty() || !std::isnan(s.pNext)) {
-            w.key("next");
-            w.string(s.next);
-            w.key("p_next");
-            w.number(asFloat(s.pNext));
-        }
-        w.key("top");
-        w.begin('[');
-        for (const NextGuess& g : s.top) {
-            w.begin('{');
-            w.key("char");
-            w.string(g.token);
-            w.key("p");
-            w.number(asFloat(g.p));
-            w.end('}');
-        }
-        w.end(']');
-        w.key("layers");
-        w.begin('[');
-        for (const InspectLayer& layer : s.layers) {
-            const std::size_t count = std::min(layer.values.size(), in.valueNames.size());
-            w.begin('{');
-            w.key("h");
-            w.numbers(layer.h);
-            for (std::size_t i = 0; i < count; ++i)  // beside h: LSTM's c, the RNN's pre-activation a
-                if (!isGate(in.valueNames[i])) {
-                    w.key(in.valueNames[i]);
-                    w.numbers(layer.values[i]);
-                }
-            w.key("gates");
-            w.begin('{');
-            for (std::size_t i = 0; i < count; ++i)  // in the book's order: r, z, n
-                if (isGate(in.valueNames[i])) {
-                    w.key(in.valueNames[i]);
-                    w.numbers(layer.values[i]);
-                }
-            w.end('}');
-            w.end('}');
-        }
-        w.end(']');
-        w.end('}');
-    }
+    for (const InspectStep& s : in.steps)
+        writeStep(w, s, in.valueNames, isGate);
     w.end(']');
     if (!in.unknown.empty()) {
         w.key("unknown");
@@ -490,26 +583,7 @@ std::string inspectionJson(const Inspection& in)
             w.string(token);
         w.end(']');
     }
-    w.key("trajectory");
-    w.begin('[');
-    for (std::size_t l = 0; l < in.trajectory.size(); ++l) {
-        w.begin('{');
-        auto pair = [&w](const std::pair<double, double>& p) {
-            w.begin('[');
-            w.number(p.first);
-            w.number(p.second);
-            w.end(']');
-        };
-        w.key("explained");
-        pair(in.explained[l]);
-        w.key("points");
-        w.begin('[');
-        for (const auto& point : in.trajectory[l])
-            pair(point);
-        w.end(']');
-        w.end('}');
-    }
-    w.end(']');
+    writeTrajectory(w, in);
     if (!in.saliency.empty()) {
         w.key("saliency");
         w.begin('[');
@@ -524,7 +598,14 @@ std::string inspectionJson(const Inspection& in)
     w.key("seconds");
     w.number(in.seconds);
     w.end('}');
-    return std::move(w.out);
+    w.flush();
+}
+
+std::string inspectionJson(const Inspection& in)
+{
+    std::ostringstream out;
+    writeInspectionJson(out, in);
+    return out.str();
 }
 
 } // namespace traveller

@@ -2,13 +2,12 @@
 // padding, and BLEU grouped by length.
 #include "traveller/core/Translation.h"
 
+#include "CorpusFile.h"
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Errors.h"
 
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 namespace traveller {
 
@@ -109,16 +108,6 @@ Tokens nmtWords(const std::string& preprocessed)
 
 namespace {
 
-std::string readWholeFile(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw CorpusError(path, message("corpus.translation_cannot_open"));
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
-
 // Preprocessed lines [first, first + count) holding exactly one tab; count < 0: to the end.
 std::vector<TranslationPair> pairsOfLines(const std::vector<std::string>& lines, std::size_t first, long long count)
 {
@@ -136,8 +125,10 @@ std::vector<TranslationPair> pairsOfLines(const std::vector<std::string>& lines,
 
 std::vector<std::string> preprocessedLines(const std::string& path)
 {
-    // The book preprocesses the whole text, then splits it at '\n'.
-    const std::string text = preprocessNmt(readWholeFile(path));
+    // The book preprocesses the whole text, then splits it at '\n'. The file
+    // keeps the language model's rule for a corpus (CorpusFile.h): a regular
+    // file of UTF-8 text, so random bytes are refused here as there.
+    const std::string text = preprocessNmt(readCorpusText(path, "corpus.translation_cannot_open"));
     std::vector<std::string> lines;
     std::size_t start = 0;
     while (start <= text.size()) {

@@ -6,7 +6,9 @@
 // LibTorch here: plain numbers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +22,14 @@ namespace traveller {
 // model reads them) and left out of longer ones, which Inspection says; both
 // front ends then say so (the CLI's --saliency-chars raises the limit).
 constexpr int kSaliencyCharacters = 300;
+
+// The longest text inspected, in bytes (the CLI's --text-file and standard
+// input; one argument of --text holds at most 128 KiB). A reading keeps every
+// state and value of every character: about 1.8 KiB per character at hidden
+// 32 and 11.4 KiB at the book's hidden 256 (one GRU layer; PERFORMANCE.md,
+// "Inspect's memory per character"), growing with layers × hidden. 256 KiB
+// is then ~3 GB at hidden 256, where 1 MiB would be ~12 GB.
+constexpr std::uint64_t kMaxInspectTextBytes = 256 * 1024;
 
 struct InspectOptions {
     int topK = 5;           // next-character guesses kept per step
@@ -87,5 +97,11 @@ std::string inspectionCsv(const Inspection& inspection, int layer);
 // layers, hidden, perplexity, steps[{char, next, p_next, top, layers[{h,
 // gates}]}], saliency).
 std::string inspectionJson(const Inspection& inspection);
+// The same bytes, written to `out` as they are produced, through a buffer of
+// kJsonChunkBytes: the JSON is ~1.7 KB per character at hidden 32 (221 MB
+// for 128 KiB of text) and is never held whole. Throws Error when `out`
+// fails (a full disk).
+void writeInspectionJson(std::ostream& out, const Inspection& inspection);
+constexpr std::size_t kJsonChunkBytes = 1 << 16;
 
 } // namespace traveller

@@ -36,6 +36,13 @@ struct ReadLimits {
 // file.symlink, file.too_large, file.cannot_read.
 std::string readRegularFile(const std::string& path, const ReadLimits& limits);
 
+// Standard input (a pipe, a redirect, a terminal) read whole, at most
+// `maxBytes`: FileError file.too_large past it (named "standard input").
+std::string readStandardInput(std::uint64_t maxBytes);
+// A file the user named, "-" meaning standard input: readRegularFile or
+// readStandardInput.
+std::string readFileArgument(const std::string& path, const ReadLimits& limits);
+
 // An open file descriptor of a regular file (O_RDONLY | O_CLOEXEC, and
 // O_NOFOLLOW when asked), checked as readRegularFile checks; the caller
 // closes it. Throws FileError.
