@@ -1,5 +1,6 @@
 // `traveller-cli lab`: the d2l RNN lab, headless. `lab run` trains its steps
-// into the run library (Lab.h), `lab status` prints each step's runs and its
+// into the run library (Lab.h), going on where the library is (planLabStep;
+// `--again` trains anew), `lab status` prints each step's runs and its
 // reference checks, `lab report` writes the report (LabReport.h), `lab note`
 // keeps a step's notes. The window's Lab tab does the same through the same
 // core calls.
@@ -10,23 +11,23 @@
 #include "traveller/core/Format.h"
 #include "traveller/core/Lab.h"
 #include "traveller/core/LabReport.h"
+#include "traveller/core/Messages.h"
 #include "traveller/core/RunStore.h"
+#include "traveller/core/SafeFile.h"
 
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <sstream>
 
 namespace traveller::cli {
 
 namespace {
 
 struct Args {
-    std::string library, dataDir, threads, parallel, output, lang = "en", step, text, file;
+    std::string library, dataDir, threads, parallel, epochCap, output, lang = "en", step, text, file;
     std::vector<std::string> only;
-    bool quick = false, full = false, quiet = false;
+    bool quick = false, full = false, quiet = false, again = false;
 };
 
 LabMode modeOf(const Args& a, RunStore& store)
@@ -51,6 +52,23 @@ public:
     void onRunStarted(const LabStep& step, const std::string& label, std::int64_t id) override
     {
         say(step.id + " " + label + ": run " + std::to_string(id) + " started");
+    }
+    void onRunResumed(const LabStep& step, const std::string& label, std::int64_t id, int fromEpoch) override
+    {
+        say(step.id + " " + label + ": run " + std::to_string(id) + " goes on" +
+            (fromEpoch > 0 ? " from epoch " + std::to_string(fromEpoch) : " from the start"));
+    }
+    void onRunReused(const LabStep& step, const std::string& label, const StoredRun& run) override
+    {
+        const bool own =
+            run.sweep == labSweepName(step, LabMode::Full) || run.sweep == labSweepName(step, LabMode::Quick);
+        const std::string id = "run " + std::to_string(run.id);
+        if (run.status == kStatusRunning)
+            say(step.id + " " + label + ": " + id + " is training in another window or process; left to it");
+        else if (own)
+            say(step.id + " " + label + ": " + id + " is " + run.status + ", kept (--again trains it anew)");
+        else
+            say(step.id + " " + label + ": " + id + " (\"" + run.name + "\"), trained with the same settings, counts");
     }
     void onEpoch(const LabStep& step, const std::string& label, int epoch, int epochs, double value) override
     {
@@ -84,13 +102,13 @@ private:
 
 // Every step: its runs (status, value, time) and its checks; returns the
 // number of checks that failed.
-int printStatus(RunStore& store, LabMode mode, std::ostream& out)
+int printStatus(RunStore& store, LabMode mode, std::ostream& out, int epochCap = 0)
 {
     int failed = 0;
     out << (mode == LabMode::Quick ? "Lab (quick)" : "Lab") << ", library " << store.folder() << "\n";
     for (const auto& step : labSteps()) {
         out << step.id << " " << step.title << "\n";
-        const auto runs = labRunsOf(store, step, mode);
+        const auto runs = labRunsOf(store, step, mode, epochCap);
         for (const auto& r : step.runs) {
             const auto it = runs.find(r.label);
             out << "  " << r.label << ": ";
@@ -128,6 +146,9 @@ int labRun(const Args& a)
     options.sweep.threads = a.threads.empty() ? 0 : wholeNumber("--threads", a.threads, 0, 1024);
     if (!a.parallel.empty())
         options.sweep.parallel = wholeNumber("--parallel", a.parallel, 1, 64);
+    if (!a.epochCap.empty())
+        options.epochCap = wholeNumber("--epoch-cap", a.epochCap, 1, 1000000);
+    options.start = a.again ? LabStart::Again : LabStart::Continue;
     for (const auto& name : a.only) {
         const LabStep* s = findLabStep(name);
         if (!s)
@@ -143,7 +164,7 @@ int labRun(const Args& a)
     const auto start = std::chrono::steady_clock::now();
     const auto seconds = runLab(store, options, lines, control);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const int failed = printStatus(store, options.mode, std::cout);
+    const int failed = printStatus(store, options.mode, std::cout, options.epochCap);
     for (const auto& [id, s] : seconds)
         std::cout << "wall time " << id << ": " << formatDuration(s) << " (" << formatNumber(s, 1) << " s)\n";
     std::cout << "wall time, whole lab run: " << formatDuration(wall) << " (" << formatNumber(wall, 1) << " s)\n";
@@ -172,22 +193,38 @@ int labReport(const Args& a)
     return 0;
 }
 
+// A note from FILE (SafeFile.h: a regular file, at most kMaxNoteBytes) or,
+// for "-", from standard input, read up to the same limit.
+std::string readNote(const std::string& file)
+{
+    if (file != "-") {
+        ReadLimits limits;
+        limits.maxBytes = kMaxNoteBytes;
+        return readRegularFile(file, limits);
+    }
+    std::string text;
+    char buffer[4096];
+    while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
+        text.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
+        if (text.size() > kMaxNoteBytes)
+            throw FileError("standard input", message("file.too_large", {byteLimitText(kMaxNoteBytes)}));
+    }
+    if (std::cin.bad())
+        throw FileError("standard input", message("file.cannot_read", {"read error"}));
+    return text;
+}
+
 int labNote(const Args& a)
 {
     const LabStep* step = findLabStep(a.step);
     if (!step)
         throw UsageError("no lab step '" + a.step + "' (1.1, 1.2, 1.3, 1.4, 2, 3 or rnn, gru, lstm, compare, seq2seq, "
                          "conclusions)");
+    // The note is read whole before the library is opened: a file that
+    // cannot be read (a folder, a FIFO, a device, too large) leaves the
+    // step's note as it was.
+    const std::string text = a.file.empty() ? a.text : readNote(a.file);
     RunStore store(RunStore::resolveFolder(a.library));
-    std::string text = a.text;
-    if (!a.file.empty()) {
-        std::ifstream in(a.file == "-" ? "/dev/stdin" : a.file, std::ios::binary);
-        if (!in)
-            throw Error("cannot read '" + a.file + "'");
-        std::ostringstream all;
-        all << in.rdbuf();
-        text = all.str();
-    }
     store.setLabNote(step->id, text);
     return 0;
 }
@@ -212,6 +249,13 @@ void addLabCommands(CLI::App& app, int& status)
     run->add_option("--data-dir", args->dataDir, "Corpus folder")->type_name("DIR");
     run->add_option("--threads", args->threads, "CPU threads in all, 0 = all cores")->type_name("N");
     run->add_option("--parallel", args->parallel, "Runs trained at once (default: what the cores allow)")->type_name("N");
+    run->add_flag("--again", args->again,
+                  "Train the chosen steps' runs anew. Without it the lab goes on where the library is: finished "
+                  "runs (and runs trained elsewhere with exactly a lab run's settings) are kept, the lab's "
+                  "stopped or interrupted runs resume");
+    run->add_option("--epoch-cap", args->epochCap,
+                    "No run trains more than N epochs (a short demonstration; such runs are not the lab's values)")
+        ->type_name("N");
     run->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
     run->callback([args, &status] { status = labRun(*args); });
 
@@ -233,7 +277,10 @@ void addLabCommands(CLI::App& app, int& status)
     library(note);
     note->add_option("step", args->step, "The step: 1.1 .. 3, or rnn, gru, lstm, compare, seq2seq, conclusions")->required();
     auto* text = note->add_option("--text", args->text, "The note (empty removes it)");
-    auto* file = note->add_option("--file", args->file, "Read the note from FILE (- for standard input)")->type_name("FILE");
+    auto* file = note->add_option("--file", args->file,
+                                  "Read the note from FILE (a regular file of at most " +
+                                      byteLimitText(kMaxNoteBytes) + "; - for standard input)")
+                     ->type_name("FILE");
     text->excludes(file);
     note->callback([args, &status] { status = labNote(*args); });
 }

@@ -1,6 +1,9 @@
 // The lab (Lab.h, LabReport.h): its steps, the presets' reference checks, the
 // observations it states from recorded runs, its report in both languages,
-// and one real (capped) step trained through runLab into a library.
+// one real (capped) step trained through runLab into a library, the lab
+// going on where the library is (planLabStep: finished runs kept, stopped and
+// killed ones resumed in their own rows, runs trained elsewhere with the same
+// settings counted, --again), and `lab note --file` refusing what it cannot read.
 #include "TestLibrary.h"
 
 #include "traveller/core/DataStore.h"
@@ -9,12 +12,21 @@
 #include "traveller/core/LabReport.h"
 #include "traveller/core/Presets.h"
 #include "traveller/core/RunStore.h"
+#include "traveller/core/SafeFile.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
+#include <thread>
 
 using namespace traveller;
 namespace fs = std::filesystem;
@@ -355,4 +367,465 @@ TEST(Lab, RunsAStepIntoTheLibrary)
     ASSERT_FALSE(checks.empty());
     EXPECT_TRUE(checks[0].measuredYet());
     EXPECT_FALSE(checks[0].passed) << "2 epochs are not the quick lab's 50: " << checks[0].describe();
+}
+
+namespace {
+
+// The quick lab's RNN step, every run capped at `cap` epochs.
+LabOptions quickRnn(int cap)
+{
+    LabOptions options;
+    options.mode = LabMode::Quick;
+    options.only = {"rnn"};
+    options.epochCap = cap;
+    options.sweep.record.dataDir = resolveDataDir("");
+    options.sweep.threads = 2;
+    return options;
+}
+
+// What runLab told its observer, from any thread; optionally asks `stopAt`'s
+// control to stop when a run reaches epoch `stopEpoch`.
+struct LabEvents : LabObserver {
+    std::mutex mutex;
+    std::vector<std::string> started, reused, finished;
+    std::map<std::string, int> resumedFrom;
+    RunControl* stopAt = nullptr;
+    int stopEpoch = 0;
+    void onRunStarted(const LabStep&, const std::string& label, std::int64_t) override
+    {
+        std::lock_guard lock(mutex);
+        started.push_back(label);
+    }
+    void onRunResumed(const LabStep&, const std::string& label, std::int64_t, int fromEpoch) override
+    {
+        std::lock_guard lock(mutex);
+        resumedFrom[label] = fromEpoch;
+    }
+    void onRunReused(const LabStep&, const std::string& label, const StoredRun&) override
+    {
+        std::lock_guard lock(mutex);
+        reused.push_back(label);
+    }
+    void onEpoch(const LabStep&, const std::string&, int epoch, int, double) override
+    {
+        if (stopAt && epoch >= stopEpoch)
+            stopAt->requestStop();
+    }
+    void onRunFinished(const LabStep&, const std::string& label, std::int64_t, const RunResult& r) override
+    {
+        std::lock_guard lock(mutex);
+        finished.push_back(label + ":" + toString(r.status));
+    }
+};
+
+// The quick RNN step's runs as the lab shows them, planned at `cap` epochs.
+std::map<std::string, std::int64_t> idsByLabel(RunStore& store, int cap)
+{
+    std::map<std::string, std::int64_t> ids;
+    for (const auto& [label, run] : labRunsOf(store, *findLabStep("rnn"), LabMode::Quick, cap))
+        ids[label] = run.id;
+    return ids;
+}
+
+std::set<std::int64_t> idsOf(const std::vector<StoredRun>& runs)
+{
+    std::set<std::int64_t> ids;
+    for (const auto& r : runs)
+        ids.insert(r.id);
+    return ids;
+}
+
+// A finished run recorded with `config`, outside any sweep (as the Language
+// model tab records one); its epochs and weights are not looked at.
+std::int64_t recordOutside(RunStore& store, const ExperimentConfig& config, const std::string& message = "")
+{
+    NewRun n;
+    n.config = config;
+    n.name = "my own book RNN";
+    const std::int64_t id = store.createRun(n);
+    for (int e = 1; e <= config.train.epochs; ++e)
+        store.appendEpoch(id, {e, 10.0 - e, 1000, double(e), "", 12.0}, 1.0);
+    RunResult r;
+    r.status = RunStatus::Finished;
+    r.epochsDone = config.train.epochs;
+    r.message = message;
+    store.finishRun(id, r, 0);
+    return id;
+}
+
+ExperimentConfig labConfig(const std::string& label, int cap)
+{
+    for (const auto& r : labSweep(*findLabStep("rnn"), LabMode::Quick, cap).runs)
+        if (r.label == label)
+            return r.config;
+    ADD_FAILURE() << "no label " << label;
+    return {};
+}
+
+const LabRunPlan& planOf(const std::vector<LabRunPlan>& plan, const std::string& label)
+{
+    for (const auto& p : plan)
+        if (p.label == label)
+            return p;
+    throw std::runtime_error("no label " + label);
+}
+
+} // namespace
+
+// Issue 24, item 1: a finished step run again trains nothing (same rows, same
+// ids, each reported kept); "train again" trains every run anew.
+TEST(LabContinues, AFinishedStepIsKeptAndAgainTrainsItAnew)
+{
+    TestLibrary lib;
+    RunStore store(lib.str());
+    RunControl control;
+    LabEvents first;
+    runLab(store, quickRnn(2), first, control);
+    ASSERT_EQ(first.started.size(), 10u);
+    const auto ids = idsByLabel(store, 2);
+    ASSERT_EQ(ids.size(), 10u);
+    const std::size_t rows = store.runs().size();
+    ASSERT_EQ(rows, 10u);
+
+    LabEvents second;
+    runLab(store, quickRnn(2), second, control);
+    EXPECT_TRUE(second.started.empty()) << second.started.size() << " run(s) trained again";
+    EXPECT_TRUE(second.resumedFrom.empty());
+    EXPECT_EQ(second.reused.size(), 10u);
+    EXPECT_EQ(store.runs().size(), rows) << "no new rows";
+    EXPECT_EQ(idsByLabel(store, 2), ids);
+    for (const auto& p : planLabStep(store, *findLabStep("rnn"), LabMode::Quick, 2))
+        EXPECT_EQ(p.action, LabRunAction::Reuse) << p.label;
+
+    LabOptions again = quickRnn(2);
+    again.start = LabStart::Again;
+    LabEvents third;
+    runLab(store, again, third, control);
+    EXPECT_EQ(third.started.size(), 10u);
+    EXPECT_TRUE(third.reused.empty());
+    EXPECT_EQ(store.runs().size(), 2 * rows) << "the old runs stay";
+    const auto newIds = idsByLabel(store, 2);
+    for (const auto& [label, id] : newIds) {
+        EXPECT_GT(id, ids.at(label)) << label << ": the step shows its new run";
+        EXPECT_EQ(store.run(id).status, "finished") << label;
+    }
+}
+
+// Issue 24 item 1 and issue 25 item 5: a step stopped half-way goes on in its
+// own rows (the stopped runs from their checkpoints, the queued ones from the
+// start); no run is left queued or stopped, no row added.
+TEST(LabContinues, AStoppedStepResumesItsOwnRuns)
+{
+    TestLibrary lib;
+    RunStore store(lib.str());
+    RunControl control;
+    LabEvents first;
+    first.stopAt = &control;
+    first.stopEpoch = 2;
+    runLab(store, quickRnn(4), first, control);
+    const auto before = store.runs();
+    ASSERT_EQ(before.size(), 10u) << "every run of the step is planned at once";
+    int unfinished = 0, withCheckpoint = 0;
+    for (const auto& r : before) {
+        unfinished += r.status != "finished";
+        withCheckpoint += r.status != "finished" && r.checkpointEpoch > 0;
+    }
+    ASSERT_GT(unfinished, 0) << "the stop came after the step had ended";
+    ASSERT_GT(withCheckpoint, 0) << "no run was stopped with a checkpoint";
+    for (const auto& p : planLabStep(store, *findLabStep("rnn"), LabMode::Quick, 4))
+        EXPECT_EQ(p.action, p.run.status == "finished" ? LabRunAction::Reuse : LabRunAction::Resume) << p.label;
+
+    RunControl go;
+    LabEvents second;
+    runLab(store, quickRnn(4), second, go);
+    EXPECT_TRUE(second.started.empty()) << "no new run: " << second.started.size();
+    EXPECT_EQ(static_cast<int>(second.resumedFrom.size()), unfinished);
+    bool fromCheckpoint = false;
+    for (const auto& [label, epoch] : second.resumedFrom)
+        fromCheckpoint = fromCheckpoint || epoch > 0;
+    EXPECT_TRUE(fromCheckpoint) << "a stopped run went on from its checkpoint";
+    const auto after = store.runs();
+    EXPECT_EQ(idsOf(after), idsOf(before)) << "the same runs, no orphans";
+    for (const auto& r : after) {
+        EXPECT_EQ(r.status, "finished") << r.label;
+        EXPECT_EQ(r.epochsDone, 4) << r.label;
+        const auto epochs = store.epochs(r.id);
+        ASSERT_EQ(epochs.size(), 4u) << r.label;
+        for (std::size_t i = 0; i < epochs.size(); ++i)
+            EXPECT_EQ(epochs[i].epoch, static_cast<int>(i) + 1) << r.label;
+    }
+}
+
+// Issue 24 item 1: a run trained elsewhere (the Language model tab) with
+// exactly a lab run's settings counts for the lab; another device, thread
+// count or name does not matter, another seed or size does.
+TEST(LabContinues, ARunTrainedElsewhereWithTheSameSettingsCounts)
+{
+    TestLibrary lib;
+    RunStore store(lib.str());
+    const LabStep& rnn = *findLabStep("rnn");
+    ExperimentConfig base = labConfig("base", 3);
+    base.train.device = "auto";
+    base.train.threads = 1;
+    base.name = "RNN (book)";
+    ExperimentConfig otherSeed = labConfig("lr=10", 3);
+    otherSeed.train.seed = 7;
+    recordOutside(store, otherSeed);
+    ExperimentConfig smaller = labConfig("hidden=128", 3);
+    smaller.model.hidden = 64;
+    recordOutside(store, smaller);
+    // Trained with on_divergence: stop, and it never blew up: the same run.
+    ExperimentConfig stopOnBlowUp = labConfig("hidden=512", 3);
+    stopOnBlowUp.train.onDivergence = OnDivergence::Stop;
+    const std::int64_t hidden512 = recordOutside(store, stopOnBlowUp);
+    const std::int64_t outside = recordOutside(store, base);
+
+    const auto plan = planLabStep(store, rnn, LabMode::Quick, 3);
+    EXPECT_EQ(planOf(plan, "base").action, LabRunAction::Reuse);
+    EXPECT_EQ(planOf(plan, "base").run.id, outside);
+    EXPECT_EQ(planOf(plan, "hidden=512").action, LabRunAction::Reuse);
+    EXPECT_EQ(planOf(plan, "hidden=512").run.id, hidden512);
+    EXPECT_EQ(planOf(plan, "lr=10").action, LabRunAction::Train) << "another seed is another run";
+    EXPECT_EQ(planOf(plan, "hidden=128").action, LabRunAction::Train);
+    EXPECT_EQ(planOf(plan, "lr=0.01").action, LabRunAction::Train);
+    EXPECT_EQ(labRunsOf(store, rnn, LabMode::Quick, 3).at("base").id, outside) << "the lab shows it";
+    EXPECT_EQ(labRunsOf(store, rnn, LabMode::Quick, 3).count("lr=10"), 0u);
+    EXPECT_EQ(store.run(outside).sweep, "") << "the run stays where it was";
+    EXPECT_EQ(planLabStep(store, rnn, LabMode::Quick, 3, LabStart::Again)[0].action, LabRunAction::Train);
+
+    // The lab's own runs come first: stopped resumes, running is left to its owner.
+    NewRun own;
+    own.config = labConfig("lr=0.1", 3);
+    own.sweep = labSweepName(rnn, LabMode::Quick);
+    own.label = "lr=0.1";
+    const std::int64_t queued = store.createRun(own);
+    own.label = "lr=0.01";
+    own.config = labConfig("lr=0.01", 3);
+    const std::int64_t busy = store.createRun(own);
+    store.markRunning(busy, "cpu", 1);
+    const auto mine = planLabStep(store, rnn, LabMode::Quick, 3);
+    EXPECT_EQ(planOf(mine, "lr=0.1").action, LabRunAction::Resume);
+    EXPECT_EQ(planOf(mine, "lr=0.1").run.id, queued);
+    EXPECT_EQ(planOf(mine, "lr=0.01").action, LabRunAction::Busy);
+    EXPECT_EQ(planOf(mine, "lr=0.01").run.id, busy);
+    RunResult stopped;
+    stopped.status = RunStatus::Stopped;
+    store.finishRun(busy, stopped, 0);
+}
+
+// The same, end to end: with the base run trained from outside the lab, the
+// step trains the nine others and reports the base run kept.
+TEST(LabContinues, TheStepTrainsOnlyWhatIsMissing)
+{
+    TestLibrary lib;
+    RunStore store(lib.str());
+    const std::int64_t outside = recordOutside(store, labConfig("lr=10", 2));
+    RunControl control;
+    LabEvents events;
+    runLab(store, quickRnn(2), events, control);
+    EXPECT_EQ(events.reused, std::vector<std::string>{"lr=10"});
+    EXPECT_EQ(events.started.size(), 9u);
+    EXPECT_EQ(store.runs().size(), 10u);
+    EXPECT_EQ(idsByLabel(store, 2).at("lr=10"), outside);
+}
+
+namespace {
+
+pid_t spawnLab(const std::vector<std::string>& args)
+{
+    const pid_t pid = fork();
+    if (pid == 0) {
+        static const std::string cli = TRAVELLER_CLI;
+        std::vector<char*> argv{const_cast<char*>(cli.c_str())};
+        for (const auto& a : args)
+            argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
+            _exit(126);
+        execv(cli.c_str(), argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+// traveller-cli with `args` (shell text), at most `seconds`: its exit status
+// (124 when it ran past them) and its output.
+CliResult cliWithin(int seconds, const std::string& args)
+{
+    CliResult r;
+    const std::string command = "timeout " + std::to_string(seconds) + " \"" + TRAVELLER_CLI + "\" " + args + " 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe)
+        return r;
+    char buf[4096];
+    for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;)
+        r.output.append(buf, n);
+    const int status = pclose(pipe);
+    if (WIFEXITED(status))
+        r.status = WEXITSTATUS(status);
+    return r;
+}
+
+} // namespace
+
+// Issue 25 item 5: a real `traveller-cli lab run` killed with SIGKILL half-way;
+// run again, the lab resumes its own runs: the same ten rows, all finished,
+// none left queued or interrupted.
+TEST(LabContinues, AKilledLabRunGoesOnInItsOwnRows)
+{
+    TestLibrary lib;
+    const std::vector<std::string> args{"lab", "run", "--quick", "--only", "rnn", "--epoch-cap", "6", "--threads", "2",
+                                        "--library", lib.str(), "--data-dir", resolveDataDir(""), "--quiet"};
+    const pid_t child = spawnLab(args);
+    ASSERT_GT(child, 0);
+    bool killable = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!killable && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (!std::filesystem::exists(lib.path() / "runs.sqlite"))
+            continue;
+        RunStore store(lib.str());
+        for (const auto& r : store.runs())
+            killable = killable || (r.status == kStatusRunning && r.checkpointEpoch >= 2);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, WNOHANG), 0) << "the lab ended before the test could kill it";
+    ASSERT_EQ(kill(child, SIGKILL), 0);
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(killable) << "no run reached its second checkpoint in time";
+
+    std::set<std::int64_t> killedIds;
+    {
+        RunStore store(lib.str());
+        const auto runs = store.runs();
+        ASSERT_EQ(runs.size(), 10u);
+        killedIds = idsOf(runs);
+        int interrupted = 0;
+        for (const auto& r : runs)
+            interrupted += r.status == kStatusInterrupted;
+        EXPECT_GT(interrupted, 0);
+    }
+    const pid_t again = spawnLab(args);
+    ASSERT_GT(again, 0);
+    ASSERT_EQ(waitpid(again, &status, 0), again);
+    ASSERT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_NE(WEXITSTATUS(status), 1) << "the second lab run failed";
+
+    RunStore store(lib.str());
+    const auto runs = store.runs();
+    EXPECT_EQ(idsOf(runs), killedIds) << "the same runs, no orphans";
+    for (const auto& r : runs) {
+        EXPECT_EQ(r.status, "finished") << r.label << ": " << r.message;
+        EXPECT_EQ(r.epochsDone, 6) << r.label;
+        EXPECT_EQ(store.epochs(r.id).size(), 6u) << r.label;
+    }
+}
+
+// Issue 25 items 4 and 11: a note file that cannot be read (a folder, a FIFO,
+// a device, one over the limit) is refused with the reason, at once, and the
+// step's note stays as it was.
+TEST(LabNote, AnUnreadableFileKeepsTheNote)
+{
+    TestLibrary lib;
+    const std::string library = " --library \"" + lib.str() + "\"";
+    ASSERT_EQ(cliWithin(30, "lab note 1.1 --text \"keep me\"" + library).status, 0);
+    const auto note = [&] { return RunStore(lib.str()).labNotes()["1.1"]; };
+    ASSERT_EQ(note(), "keep me");
+
+    const fs::path fifo = lib.path() / "fifo";
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    const fs::path large = lib.path() / "large.txt";
+    std::ofstream(large) << std::string(kMaxNoteBytes + 1, 'a');
+    const std::vector<std::pair<std::string, std::string>> bad{{lib.str(), "folder"},
+                                                               {fifo.string(), "FIFO"},
+                                                               {"/dev/zero", "device"},
+                                                               {large.string(), "limit"},
+                                                               {(lib.path() / "absent").string(), "no such file"}};
+    for (const auto& [file, why] : bad) {
+        const auto start = std::chrono::steady_clock::now();
+        const CliResult r = cliWithin(30, "lab note 1.1 --file \"" + file + "\"" + library);
+        EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20)) << file;
+        EXPECT_NE(r.status, 0) << file << ": " << r.output;
+        EXPECT_NE(r.status, 124) << file << " blocked";
+        EXPECT_TRUE(has(r.output, why)) << file << ": " << r.output;
+        EXPECT_EQ(note(), "keep me") << file;
+    }
+    const CliResult piped = cliWithin(30, "lab note 1.1 --file -" + library + " < \"" + large.string() + "\"");
+    EXPECT_NE(piped.status, 0) << piped.output;
+    EXPECT_EQ(note(), "keep me");
+
+    const fs::path good = lib.path() / "note.txt";
+    std::ofstream(good) << "GRU learns faster.";
+    EXPECT_EQ(cliWithin(30, "lab note 1.1 --file \"" + good.string() + "\"" + library).status, 0);
+    EXPECT_EQ(note(), "GRU learns faster.");
+}
+
+// The sweep engine under the lab's plan: a kept finished run starts the
+// longer run of its epoch chain (the lab's 500 -> 750 epochs), which then
+// equals a chain trained in one go; a resumed run trains in its own row.
+TEST(LabContinues, AKeptRunStartsTheLongerRunOfItsChain)
+{
+    const char* yaml = R"(name: chain
+base:
+  model: {arch: rnn, hidden: 16}
+  train: {device: cpu, threads: 1}
+  data: {max_tokens: 2000, sampling: random}
+  sample: {every: 1, length: 10}
+grid:
+  train.epochs: [2, 4]
+)";
+    const Sweep sweep = parseSweepYaml(yaml);
+    ASSERT_EQ(sweep.runs.size(), 2u);
+    SweepOptions options;
+    options.record.dataDir = resolveDataDir("");
+    options.parallel = 1;
+    RunControl control;
+    SweepObserver quiet;
+
+    TestLibrary straightLib;
+    RunStore straight(straightLib.str());
+    SweepRunner inOneGo(straight, sweep, options);
+    inOneGo.run(quiet, control);
+    const auto expected = straight.epochs(inOneGo.ids()[1]);
+    ASSERT_EQ(expected.size(), 4u);
+
+    TestLibrary lib;
+    RunStore store(lib.str());
+    Sweep shortOnly = sweep;
+    shortOnly.runs.resize(1);
+    SweepRunner first(store, shortOnly, options);
+    first.run(quiet, control);
+    const std::int64_t kept = first.ids()[0];
+    ASSERT_EQ(store.run(kept).status, "finished");
+
+    struct Kept : SweepObserver {
+        std::vector<std::size_t> kept, started;
+        void onRunKept(std::size_t index, std::int64_t, const RunResult& r) override
+        {
+            EXPECT_EQ(r.status, RunStatus::Finished);
+            kept.push_back(index);
+        }
+        void onRunStarted(std::size_t index, std::int64_t) override { started.push_back(index); }
+    } seen;
+    SweepRunner second(store, sweep, options, {{SweepRunAction::Keep, kept}, {}});
+    EXPECT_EQ(second.ids()[0], kept);
+    second.run(seen, control);
+    EXPECT_EQ(seen.kept, std::vector<std::size_t>{0});
+    EXPECT_EQ(seen.started, std::vector<std::size_t>{1});
+    EXPECT_EQ(store.runs().size(), 2u);
+    const auto epochs = store.epochs(second.ids()[1]);
+    ASSERT_EQ(epochs.size(), expected.size());
+    for (std::size_t i = 0; i < epochs.size(); ++i)
+        EXPECT_NEAR(epochs[i].perplexity, expected[i].perplexity, 1e-9 * expected[i].perplexity) << "epoch " << i + 1;
+
+    // Resume: a queued run trains in its own row (here continuing the kept one).
+    NewRun again{sweep.runs[1].config, "", "chain", "again", "test"};
+    const std::int64_t stopped = store.createRun(again);
+    SweepRunner third(store, sweep, options, {{SweepRunAction::Keep, kept}, {SweepRunAction::Resume, stopped}});
+    EXPECT_EQ(third.ids()[1], stopped);
+    third.run(quiet, control);
+    EXPECT_EQ(store.run(stopped).status, "finished");
+    EXPECT_EQ(store.epochs(stopped).size(), 4u);
+    EXPECT_EQ(store.runs().size(), 3u);
+    EXPECT_THROW(SweepRunner(store, sweep, options, {{}}), StoreError) << "a plan names every run";
 }

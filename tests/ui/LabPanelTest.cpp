@@ -208,6 +208,69 @@ private Q_SLOTS:
         lab->setQuick(false);
         QCOMPARE(text(lab->runsTable(), rowOf(lab->runsTable(), "base"), 3), QString("1.302"));
     }
+
+    // Issue 24, item 1: "Run the whole lab", pressed twice, keeps the finished
+    // step 1.1 (same rows, same run ids, still finished) and each time stops
+    // in step 1.2; the second press resumes 1.2's own runs, adding none.
+    void runTheWholeLabTwiceKeepsAFinishedStep()
+    {
+        MainWindow w;
+        w.resize(1024, 768);
+        w.show();
+        LabPanel* lab = labTab(w);
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        lab->setQuick(true);
+        lab->selectStep(0);
+        // "Train this step again" beside the other buttons fits at 1024.
+        QVERIFY(lab->findChild<QPushButton*>("labTrainAgain")->isVisible());
+        QVERIFY2(w.width() <= 1024, qPrintable(QString::number(w.width())));
+        QSignalSpy finished(lab, &LabPanel::labFinished);
+        QVERIFY(lab->runStep(1));  // 1.1 finished (kept if the test above trained it)
+        QVERIFY(finished.wait(240000));
+        RunStore store(home_.path().toStdString());
+        const std::size_t rows11 = store.runsOfSweep("lab-quick 1.1").size();
+        const auto before = labRunsOf(store, *findLabStep("rnn"), LabMode::Quick);
+        QCOMPARE(before.size(), std::size_t(10));
+        QMap<QString, QString> shown;  // label -> status column ("finished", "blew up, trained on")
+        for (int r = 0; r < lab->runsTable()->rowCount(); ++r)
+            shown[text(lab->runsTable(), r, 0)] = text(lab->runsTable(), r, 1);
+
+        std::size_t rows12 = 0;
+        for (int press = 0; press < 2; ++press) {
+            // Stop when the first run trained now ends: 1.1's are kept, so
+            // it is one of step 1.2's.
+            QMetaObject::Connection stopIn12 = connect(lab, &LabPanel::runRecorded, lab, [lab] { lab->stop(); });
+            // The button's call, at the cap 1.1 was trained with.
+            QVERIFY(lab->findChild<QPushButton*>("labRunAll")->isEnabled());
+            QVERIFY(lab->runWholeLab(1));
+            QVERIFY(lab->running());
+            QVERIFY(finished.wait(240000));
+            disconnect(stopIn12);
+            QCOMPARE(store.runsOfSweep("lab-quick 1.1").size(), rows11);
+            lab->selectStep(0);
+            QTableWidget* runs = lab->runsTable();
+            for (const auto& [label, run] : before) {
+                const int row = rowOf(runs, QString::fromStdString(label));
+                QVERIFY(row >= 0);
+                QCOMPARE(text(runs, row, 1), shown.value(QString::fromStdString(label)));
+                QCOMPARE(QString::fromStdString(run.status), QString("finished"));
+                QCOMPARE(labRunsOf(store, *findLabStep("rnn"), LabMode::Quick).at(label).id, run.id);
+            }
+            const std::size_t now12 = store.runsOfSweep("lab-quick 1.2").size();
+            QVERIFY2(now12 > 0, "step 1.2 started");
+            if (press == 1)
+                QCOMPARE(now12, rows12);  // its own runs resumed, none added
+            rows12 = now12;
+        }
+
+        // "Train this step again": ten new runs, shown in place of the old.
+        lab->selectStep(0);
+        QVERIFY(lab->trainStepAgain(1));
+        QVERIFY(finished.wait(240000));
+        QCOMPARE(store.runsOfSweep("lab-quick 1.1").size(), rows11 + 10);
+        for (const auto& [label, run] : labRunsOf(store, *findLabStep("rnn"), LabMode::Quick))
+            QVERIFY2(run.id > before.at(label).id, label.c_str());
+    }
 };
 
 QTEST_MAIN(LabPanelTest)

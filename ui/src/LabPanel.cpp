@@ -92,36 +92,7 @@ void LabPanel::buildUi()
     what_ = new QLabel;
     what_->setWordWrap(true);
 
-    runStep_ = new QPushButton(tr("Run this step"));
-    runStep_->setObjectName("labRunStep");
-    runAll_ = new QPushButton(tr("Run the whole lab"));
-    runAll_->setObjectName("labRunAll");
-    stop_ = new QPushButton(tr("Stop"));
-    stop_->setObjectName("labStop");
-    quick_ = new QCheckBox(tr("Quick (class length)"));
-    quick_->setObjectName("labQuick");
-    quick_->setToolTip(tr("A tenth of the epochs (50 instead of 500), checked against the quick lab's own references"));
-    reportLang_ = new QComboBox;
-    reportLang_->addItem(QStringLiteral("English"), QStringLiteral("en"));
-    reportLang_->addItem(QStringLiteral("简体中文"), QStringLiteral("zh_CN"));
-    reportLang_->setToolTip(tr("Language of the report"));
-    reportLang_->setCurrentIndex(coreLanguage() == "zh_CN" ? 1 : 0);
-    report_ = new QPushButton(tr("Write report…"));
-    report_->setObjectName("labReport");
-    connect(runStep_, &QPushButton::clicked, this, [this] { runStep(); });
-    connect(runAll_, &QPushButton::clicked, this, [this] { runWholeLab(); });
-    connect(stop_, &QPushButton::clicked, this, &LabPanel::stop);
-    connect(quick_, &QCheckBox::toggled, this, [this] { refresh(); });
-    connect(report_, &QPushButton::clicked, this, &LabPanel::chooseReport);
-
-    auto* buttons = new QHBoxLayout;
-    buttons->addWidget(runStep_);
-    buttons->addWidget(runAll_);
-    buttons->addWidget(stop_);
-    buttons->addWidget(quick_);
-    buttons->addStretch();
-    buttons->addWidget(reportLang_);
-    buttons->addWidget(report_);
+    QHBoxLayout* buttons = buildButtons();
 
     progressLabel_ = new QLabel;
     progressLabel_->setObjectName("labProgress");
@@ -191,6 +162,49 @@ void LabPanel::buildUi()
     updateButtons();
 }
 
+// The row of actions: run the step, the whole lab or the step again, stop,
+// quick or full, the report.
+QHBoxLayout* LabPanel::buildButtons()
+{
+    runStep_ = new QPushButton(tr("Run this step"));
+    runStep_->setObjectName("labRunStep");
+    runAll_ = new QPushButton(tr("Run the whole lab"));
+    runAll_->setObjectName("labRunAll");
+    again_ = new QPushButton(tr("Train this step again"));
+    again_->setObjectName("labTrainAgain");
+    again_->setToolTip(tr("Trains every run of this step anew; its runs so far stay in the run library. "
+                          "Run this step and Run the whole lab keep finished runs and resume stopped ones."));
+    stop_ = new QPushButton(tr("Stop"));
+    stop_->setObjectName("labStop");
+    quick_ = new QCheckBox(tr("Quick (class length)"));
+    quick_->setObjectName("labQuick");
+    quick_->setToolTip(tr("A tenth of the epochs (50 instead of 500), checked against the quick lab's own references"));
+    reportLang_ = new QComboBox;
+    reportLang_->addItem(QStringLiteral("English"), QStringLiteral("en"));
+    reportLang_->addItem(QStringLiteral("简体中文"), QStringLiteral("zh_CN"));
+    reportLang_->setToolTip(tr("Language of the report"));
+    reportLang_->setCurrentIndex(coreLanguage() == "zh_CN" ? 1 : 0);
+    report_ = new QPushButton(tr("Write report…"));
+    report_->setObjectName("labReport");
+    connect(runStep_, &QPushButton::clicked, this, [this] { runStep(); });
+    connect(runAll_, &QPushButton::clicked, this, [this] { runWholeLab(); });
+    connect(again_, &QPushButton::clicked, this, [this] { trainStepAgain(); });
+    connect(stop_, &QPushButton::clicked, this, &LabPanel::stop);
+    connect(quick_, &QCheckBox::toggled, this, [this] { refresh(); });
+    connect(report_, &QPushButton::clicked, this, &LabPanel::chooseReport);
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(runStep_);
+    buttons->addWidget(runAll_);
+    buttons->addWidget(again_);
+    buttons->addWidget(stop_);
+    buttons->addWidget(quick_);
+    buttons->addStretch();
+    buttons->addWidget(reportLang_);
+    buttons->addWidget(report_);
+    return buttons;
+}
+
 LabMode LabPanel::mode() const { return quick_->isChecked() ? LabMode::Quick : LabMode::Full; }
 bool LabPanel::quick() const { return quick_->isChecked(); }
 void LabPanel::setQuick(bool quick) { quick_->setChecked(quick); }
@@ -230,6 +244,7 @@ void LabPanel::showStep()
     title_->setText(stepTitle(step));
     what_->setText(q(labText(step.what, coreLanguage())));
     runStep_->setVisible(!step.runs.empty());
+    again_->setVisible(!step.runs.empty());
     progressLabel_->setText(progress_.value(q(step.id)));
     runs_->setVisible(step.kind != LabStepKind::Conclusions);
     chart_->setVisible(step.kind != LabStepKind::Conclusions);
@@ -391,6 +406,7 @@ void LabPanel::updateButtons()
     const bool busy = running();
     runStep_->setEnabled(!busy);
     runAll_->setEnabled(!busy);
+    again_->setEnabled(!busy);
     quick_->setEnabled(!busy);
     stop_->setEnabled(busy);
 }
@@ -404,12 +420,19 @@ bool LabPanel::runStep(int epochCap)
         message_->say(tr("This step trains nothing: it reads the runs of the steps before it."));
         return false;
     }
-    return start({step.id}, epochCap);
+    return start({step.id}, epochCap, LabStart::Continue);
 }
 
-bool LabPanel::runWholeLab(int epochCap) { return start({}, epochCap); }
+bool LabPanel::trainStepAgain(int epochCap)
+{
+    if (shownStep_ < 0 || labSteps()[static_cast<std::size_t>(shownStep_)].runs.empty())
+        return false;
+    return start({labSteps()[static_cast<std::size_t>(shownStep_)].id}, epochCap, LabStart::Again);
+}
 
-bool LabPanel::start(const std::vector<std::string>& only, int epochCap)
+bool LabPanel::runWholeLab(int epochCap) { return start({}, epochCap, LabStart::Continue); }
+
+bool LabPanel::start(const std::vector<std::string>& only, int epochCap, LabStart from)
 {
     if (running())
         return false;
@@ -422,11 +445,22 @@ bool LabPanel::start(const std::vector<std::string>& only, int epochCap)
     options.mode = mode();
     options.only = only;
     options.epochCap = epochCap;
+    options.start = from;
     options.sweep.record.dataDir = dataDir_.toStdString();
     options.sweep.record.programVersion = TRAVELLER_VERSION;
     options.sweep.record.threads = -1;
     message_->say({});
     auto* worker = new LabWorker(store, options);
+    connectWorker(worker);
+    worker_->start(worker, &LabWorker::run, QStringLiteral("lab"));
+    updateButtons();
+    return true;
+}
+
+// The worker's progress, queued to this (the GUI) thread: one line per step
+// and the step's table re-read from the library.
+void LabPanel::connectWorker(LabWorker* worker)
+{
     connect(worker, &LabWorker::stepStarted, this, [this](const QString& step, int runs) {
         progress_[step] = tr("Step %1: %n run(s) planned", "", runs).arg(step);
         refresh();
@@ -435,6 +469,20 @@ bool LabPanel::start(const std::vector<std::string>& only, int epochCap)
         progress_[step] = tr("Step %1, %2: run %3 started").arg(step, label).arg(id);
         refresh();
     });
+    connect(worker, &LabWorker::runResumed, this,
+            [this](const QString& step, const QString& label, qint64 id, int fromEpoch) {
+                progress_[step] =
+                    tr("Step %1, %2: run %3 goes on from epoch %4").arg(step, label).arg(id).arg(fromEpoch);
+                refresh();
+            });
+    connect(worker, &LabWorker::runReused, this,
+            [this](const QString& step, const QString& label, qint64 id, const QString& status) {
+                progress_[step] = tr("Step %1, %2: run %3 kept (%4)")
+                                      .arg(step, label)
+                                      .arg(id)
+                                      .arg(q(labText(status.toStdString(), coreLanguage())));
+                refresh();
+            });
     connect(worker, &LabWorker::epochDone, this,
             [this](const QString& step, const QString& label, int epoch, int epochs, double value) {
                 progress_[step] = tr("Step %1, %2: epoch %3/%4, %5")
@@ -462,9 +510,6 @@ bool LabPanel::start(const std::vector<std::string>& only, int epochCap)
         refresh();
         Q_EMIT labFinished();
     });
-    worker_->start(worker, &LabWorker::run, QStringLiteral("lab"));
-    updateButtons();
-    return true;
 }
 
 void LabPanel::stop()

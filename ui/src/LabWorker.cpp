@@ -35,6 +35,16 @@ void LabWorker::onRunStarted(const LabStep& step, const std::string& label, std:
     Q_EMIT runStarted(q(step.id), q(label), static_cast<qint64>(id));
 }
 
+void LabWorker::onRunResumed(const LabStep& step, const std::string& label, std::int64_t id, int fromEpoch)
+{
+    Q_EMIT runResumed(q(step.id), q(label), static_cast<qint64>(id), fromEpoch);
+}
+
+void LabWorker::onRunReused(const LabStep& step, const std::string& label, const StoredRun& run)
+{
+    Q_EMIT runReused(q(step.id), q(label), static_cast<qint64>(run.id), q(run.status));
+}
+
 void LabWorker::onEpoch(const LabStep& step, const std::string& label, int epoch, int epochs, double value)
 {
     Q_EMIT epochDone(q(step.id), q(label), epoch, epochs, value);

@@ -4,6 +4,7 @@
 #include "traveller/core/Errors.h"
 #include "traveller/core/Format.h"
 #include "traveller/core/Presets.h"
+#include "traveller/core/RunRules.h"
 #include "LabText.h"
 
 #include <nlohmann/json.hpp>
@@ -343,15 +344,149 @@ std::vector<std::pair<std::string, TranslationConfig>> labTranslations(const Lab
     return out;
 }
 
-std::map<std::string, StoredRun> labRunsOf(RunStore& store, const LabStep& step, LabMode mode)
+namespace {
+
+// ------------------------------------------------------------ the plan
+
+// A config as text without what does not change what is trained: the name,
+// the device and the thread count. `anyDivergence`: train.on_divergence too
+// (for a run that finished without blowing up, where it never came into play).
+std::string settingsKey(ExperimentConfig c, bool anyDivergence)
+{
+    c.name.clear();
+    c.train.device = "cpu";
+    c.train.threads = 0;
+    if (anyDivergence)
+        c.train.onDivergence = OnDivergence::Stop;
+    return toYaml(c);
+}
+
+std::string settingsKey(TranslationConfig c)
+{
+    c.name.clear();
+    c.train.device = "cpu";
+    c.train.threads = 0;
+    return toYaml(c);
+}
+
+// One planned run of a step, as its settings compare.
+struct PlannedSettings {
+    std::string label;
+    bool translation = false;
+    int epochs = 0;
+    std::string key;       // settingsKey(config, false)
+    std::string finished;  // settingsKey(config, true): a language-model run that finished without blowing up
+};
+
+std::vector<PlannedSettings> plannedSettings(const LabStep& step, LabMode mode, int epochCap)
+{
+    std::vector<PlannedSettings> out;
+    if (step.kind == LabStepKind::LanguageModel) {
+        for (const SweepRun& r : labSweep(step, mode, epochCap).runs)
+            out.push_back(
+                {r.label, false, r.config.train.epochs, settingsKey(r.config, false), settingsKey(r.config, true)});
+    } else if (step.kind == LabStepKind::Translation) {
+        for (const auto& [label, config] : labTranslations(step, mode, epochCap))
+            out.push_back({label, true, config.train.epochs, settingsKey(config), settingsKey(config)});
+    }
+    return out;
+}
+
+bool sameSettings(const StoredRun& run, const PlannedSettings& planned)
+{
+    if (run.isTranslation() != planned.translation || run.epochs != planned.epochs)
+        return false;
+    try {
+        if (planned.translation)
+            return settingsKey(run.translationConfig()) == planned.key;
+        const bool neverBlewUp = storedState(run) == StoredState::Finished && !blewUp(run.message);
+        return settingsKey(run.config(), neverBlewUp) == (neverBlewUp ? planned.finished : planned.key);
+    } catch (const ConfigError&) {
+        return false;  // a config this version cannot read is not the lab's
+    }
+}
+
+LabRunAction actionFor(const StoredRun& own)
+{
+    switch (storedState(own)) {
+    case StoredState::Finished:
+    case StoredState::Diverged: return LabRunAction::Reuse;
+    case StoredState::Running: return LabRunAction::Busy;
+    default: return LabRunAction::Resume;
+    }
+}
+
+// planLabStep on the step's own runs, newest first.
+std::vector<LabRunPlan> planWith(RunStore& store, const LabStep& step, LabMode mode, int epochCap, LabStart start,
+                                 const std::vector<StoredRun>& own)
+{
+    std::vector<LabRunPlan> plan;
+    std::vector<StoredRun> library;  // newest first; read once, when a label needs it
+    bool libraryRead = false;
+    for (const PlannedSettings& planned : plannedSettings(step, mode, epochCap)) {
+        LabRunPlan p;
+        p.label = planned.label;
+        if (start == LabStart::Again) {
+            plan.push_back(p);
+            continue;
+        }
+        for (const StoredRun& r : own)
+            if (r.label == planned.label && sameSettings(r, planned)) {
+                p.action = actionFor(r);
+                p.run = r;
+                break;
+            }
+        if (p.action == LabRunAction::Train) {
+            if (!libraryRead) {
+                library = store.runs();
+                std::sort(library.begin(), library.end(),
+                          [](const StoredRun& a, const StoredRun& b) { return a.id > b.id; });
+                libraryRead = true;
+            }
+            for (const StoredRun& r : library)
+                if (storedState(r) == StoredState::Finished && sameSettings(r, planned)) {
+                    p.action = LabRunAction::Reuse;
+                    p.run = r;
+                    break;
+                }
+        }
+        plan.push_back(p);
+    }
+    return plan;
+}
+
+std::vector<StoredRun> ownRuns(RunStore& store, const LabStep& step, LabMode mode)
+{
+    std::vector<StoredRun> own = store.runsOfSweep(labSweepName(step, mode));
+    std::sort(own.begin(), own.end(), [](const StoredRun& a, const StoredRun& b) { return a.id > b.id; });
+    return own;
+}
+
+} // namespace
+
+std::vector<LabRunPlan> planLabStep(RunStore& store, const LabStep& step, LabMode mode, int epochCap, LabStart start)
+{
+    if (step.runs.empty())
+        return {};
+    return planWith(store, step, mode, epochCap, start, ownRuns(store, step, mode));
+}
+
+std::map<std::string, StoredRun> labRunsOf(RunStore& store, const LabStep& step, LabMode mode, int epochCap)
 {
     std::map<std::string, StoredRun> out;
     if (step.runs.empty())
         return out;
-    for (StoredRun& r : store.runsOfSweep(labSweepName(step, mode))) {
-        auto it = out.find(r.label);
-        if (it == out.end() || it->second.id < r.id)
-            out[r.label] = std::move(r);
+    const std::vector<StoredRun> own = ownRuns(store, step, mode);
+    for (const LabRunPlan& p : planWith(store, step, mode, epochCap, LabStart::Continue, own)) {
+        if (p.action != LabRunAction::Train) {
+            out[p.label] = p.run;
+            continue;
+        }
+        for (const StoredRun& r : own)  // newest first: a run of other settings
+            if (r.label == p.label) {
+                out[p.label] = r;
+                break;
+            }
     }
     return out;
 }
@@ -398,26 +533,34 @@ namespace {
 
 class StepSweepObserver : public SweepObserver {
 public:
-    StepSweepObserver(const LabStep& step, const Sweep& sweep, LabObserver& forward)
-        : step_(step), sweep_(sweep), forward_(forward)
+    StepSweepObserver(const LabStep& step, const std::vector<LabRunPlan>& plan, LabObserver& forward)
+        : step_(step), plan_(plan), forward_(forward)
     {
+    }
+    void onRunKept(std::size_t index, std::int64_t, const RunResult&) override
+    {
+        forward_.onRunReused(step_, plan_[index].label, plan_[index].run);
     }
     void onRunStarted(std::size_t index, std::int64_t id) override
     {
-        forward_.onRunStarted(step_, sweep_.runs[index].label, id);
+        const LabRunPlan& p = plan_[index];
+        if (p.action == LabRunAction::Resume)
+            forward_.onRunResumed(step_, p.label, id, p.run.checkpointEpoch);
+        else
+            forward_.onRunStarted(step_, p.label, id);
     }
     void onEpoch(std::size_t index, const EpochStats& s) override
     {
-        forward_.onEpoch(step_, sweep_.runs[index].label, s.epoch, s.epochs, s.perplexity);
+        forward_.onEpoch(step_, plan_[index].label, s.epoch, s.epochs, s.perplexity);
     }
     void onRunFinished(std::size_t index, std::int64_t id, const RunResult& r) override
     {
-        forward_.onRunFinished(step_, sweep_.runs[index].label, id, r);
+        forward_.onRunFinished(step_, plan_[index].label, id, r);
     }
 
 private:
     const LabStep& step_;
-    const Sweep& sweep_;
+    const std::vector<LabRunPlan>& plan_;
     LabObserver& forward_;
 };
 
@@ -434,6 +577,50 @@ private:
     std::string label_;
     LabObserver& forward_;
 };
+
+// The translation step's runs, one after the other, as `plan` says. A
+// translation keeps no checkpoint mid-run, so one of the lab's own that did
+// not finish trains again from its first epoch in its own row.
+void trainTranslations(RunStore& store, const LabStep& step, const LabOptions& options,
+                       const std::vector<LabRunPlan>& plan, LabObserver& observer, RunControl& control)
+{
+    const auto runs = labTranslations(step, options.mode, options.epochCap);
+    observer.onStepStarted(step, runs.size());
+    for (const LabRunPlan& p : plan)
+        if (p.action == LabRunAction::Reuse || p.action == LabRunAction::Busy)
+            observer.onRunReused(step, p.label, p.run);
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        const auto& [label, config] = runs[i];
+        const LabRunPlan& p = plan[i];
+        if (control.stopRequested())
+            break;
+        if (p.action == LabRunAction::Reuse || p.action == LabRunAction::Busy)
+            continue;
+        TranslationConfig c = config;
+        if (options.sweep.threads > 0)
+            c.train.threads = options.sweep.threads;
+        TranslationSession session(c, options.sweep.record.dataDir);
+        std::int64_t id = p.run.id;
+        if (p.action == LabRunAction::Resume) {
+            store.truncateEpochs(id, 0);
+            store.setCheckpointEpoch(id, 0);
+            observer.onRunResumed(step, label, id, 0);
+        } else {
+            id = store.createTranslationRun(c, c.name, options.sweep.record.programVersion);
+            store.setSweep(id, labSweepName(step, options.mode), label);
+            observer.onRunStarted(step, label, id);
+        }
+        TranslationProgress progress(step, label, observer);
+        const RecordedTranslation done = trainRecordedTranslation(store, id, session, progress, control);
+        RunResult r;
+        r.status = done.result.status;
+        r.epochsDone = done.result.epochsDone;
+        r.perplexity = done.result.loss;
+        r.seconds = done.result.seconds;
+        r.message = done.result.message;
+        observer.onRunFinished(step, label, id, r);
+    }
+}
 
 } // namespace
 
@@ -467,40 +654,29 @@ std::map<std::string, double> runLab(RunStore& store, const LabOptions& options,
             requireDataFile(DataFile::FraEng, options.sweep.record.dataDir);
     }
 
+    // A resumed lab run whose checkpoint file is gone trains again from its
+    // first epoch in its own row, rather than leaving the step unfinishable.
+    SweepOptions sweepOptions = options.sweep;
+    sweepOptions.record.missingCheckpoint = MissingCheckpoint::StartOver;
     std::map<std::string, double> seconds;
     for (const LabStep* step : steps) {
         if (step->runs.empty() || control.stopRequested())
             continue;
         const auto start = std::chrono::steady_clock::now();
+        const std::vector<LabRunPlan> plan = planLabStep(store, *step, options.mode, options.epochCap, options.start);
         if (step->kind == LabStepKind::LanguageModel) {
             const Sweep sweep = labSweep(*step, options.mode, options.epochCap);
+            std::vector<SweepRunPlan> sweepPlan;
+            for (const LabRunPlan& p : plan)
+                sweepPlan.push_back(p.action == LabRunAction::Train    ? SweepRunPlan{}
+                                    : p.action == LabRunAction::Resume ? SweepRunPlan{SweepRunAction::Resume, p.run.id}
+                                                                       : SweepRunPlan{SweepRunAction::Keep, p.run.id});
             observer.onStepStarted(*step, sweep.runs.size());
-            SweepRunner runner(store, sweep, options.sweep);
-            StepSweepObserver forward(*step, sweep, observer);
+            SweepRunner runner(store, sweep, sweepOptions, sweepPlan);
+            StepSweepObserver forward(*step, plan, observer);
             runner.run(forward, control);
         } else {
-            const auto runs = labTranslations(*step, options.mode, options.epochCap);
-            observer.onStepStarted(*step, runs.size());
-            for (const auto& [label, config] : runs) {
-                if (control.stopRequested())
-                    break;
-                TranslationConfig c = config;
-                if (options.sweep.threads > 0)
-                    c.train.threads = options.sweep.threads;
-                TranslationSession session(c, options.sweep.record.dataDir);
-                const std::int64_t id = store.createTranslationRun(c, c.name, options.sweep.record.programVersion);
-                store.setSweep(id, labSweepName(*step, options.mode), label);
-                observer.onRunStarted(*step, label, id);
-                TranslationProgress progress(*step, label, observer);
-                const RecordedTranslation done = trainRecordedTranslation(store, id, session, progress, control);
-                RunResult r;
-                r.status = done.result.status;
-                r.epochsDone = done.result.epochsDone;
-                r.perplexity = done.result.loss;
-                r.seconds = done.result.seconds;
-                r.message = done.result.message;
-                observer.onRunFinished(*step, label, id, r);
-            }
+            trainTranslations(store, *step, options, plan, observer, control);
         }
         seconds[step->id] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         observer.onStepFinished(*step, seconds[step->id]);

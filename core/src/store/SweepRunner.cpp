@@ -1,5 +1,7 @@
 #include "traveller/core/SweepRunner.h"
 
+#include "traveller/core/RunRules.h"
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -41,6 +43,26 @@ double estimatedCost(const ExperimentConfig& c)
     return c.train.epochs * c.model.layers * cell.gates * h * ((cell.hiddenWeights ? h : 0.0) + 32);
 }
 
+// A kept run as the sweep reports it: finished or diverged as recorded; one
+// not ended (another process trains it) as stopped.
+RunResult keptResult(const StoredRun& run)
+{
+    RunResult r;
+    const StoredState state = storedState(run);
+    r.status = state == StoredState::Finished ? RunStatus::Finished
+               : state == StoredState::Diverged ? RunStatus::Diverged
+                                                : RunStatus::Stopped;
+    r.epochsDone = run.epochsDone;
+    r.perplexity = run.perplexity;
+    r.tokensPerSecond = run.tokensPerSecond;
+    r.seconds = run.seconds;
+    r.device = run.device;
+    r.samples = run.samples;
+    r.message = state == StoredState::Finished || state == StoredState::Diverged ? run.message
+                                                                                  : std::string(toString(state));
+    return r;
+}
+
 } // namespace
 
 std::vector<std::vector<std::size_t>> epochChains(const std::vector<ExperimentConfig>& configs)
@@ -79,9 +101,13 @@ void continueFrom(RunStore& store, std::int64_t from, std::int64_t to, int epoch
     store.setCheckpointEpoch(to, epoch);
 }
 
-SweepRunner::SweepRunner(RunStore& store, const Sweep& sweep, const SweepOptions& options)
+SweepRunner::SweepRunner(RunStore& store, const Sweep& sweep, const SweepOptions& options,
+                         const std::vector<SweepRunPlan>& plan)
     : store_(store), options_(options)
 {
+    if (!plan.empty() && plan.size() != sweep.runs.size())
+        throw StoreError("sweep '" + sweep.name + "': a plan of " + std::to_string(plan.size()) + " run(s) for " +
+                         std::to_string(sweep.runs.size()));
     std::vector<ExperimentConfig> configs;
     bool allCpu = true;
     for (const auto& run : sweep.runs) {
@@ -121,9 +147,14 @@ SweepRunner::SweepRunner(RunStore& store, const Sweep& sweep, const SweepOptions
             return estimatedCost(configs[a.back()]) > estimatedCost(configs[b.back()]);
         });
 
-    for (std::size_t i = 0; i < configs.size(); ++i)
-        ids_.push_back(store.createRun({configs[i], configs[i].displayName(), sweep.name, sweep.runs[i].label,
-                                        options.record.programVersion}));
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+        const SweepRunPlan p = plan.empty() ? SweepRunPlan{} : plan[i];
+        actions_.push_back(p.action);
+        ids_.push_back(p.action == SweepRunAction::Create
+                           ? store.createRun({configs[i], configs[i].displayName(), sweep.name, sweep.runs[i].label,
+                                              options.record.programVersion})
+                           : p.id);
+    }
 }
 
 std::vector<RunResult> SweepRunner::run(SweepObserver& observer, RunControl& control)
@@ -133,6 +164,23 @@ std::vector<RunResult> SweepRunner::run(SweepObserver& observer, RunControl& con
         r.status = RunStatus::Stopped;
         r.message = "not started";
     }
+    for (std::size_t index = 0; index < ids_.size(); ++index)
+        if (actions_[index] == SweepRunAction::Keep) {
+            results[index] = keptResult(store_.run(ids_[index]));
+            observer.onRunKept(index, ids_[index], results[index]);
+        }
+    // A resumed run trains with this sweep's share of the threads and device,
+    // as a created one does through its config.
+    auto recordOptionsOf = [&](std::size_t index) {
+        RecordOptions record = options_.record;
+        if (actions_[index] == SweepRunAction::Resume) {
+            if (parallel_ > 1 || options_.threads > 0)
+                record.threads = threadsPerRun_;
+            if (!options_.device.empty())
+                record.device = options_.device;
+        }
+        return record;
+    };
     std::atomic<std::size_t> next{0};
     auto trainOne = [&](std::size_t index) {
         const std::int64_t id = ids_[index];
@@ -143,15 +191,20 @@ std::vector<RunResult> SweepRunner::run(SweepObserver& observer, RunControl& con
             result.message = e.what();
         };
         // A continuation starts where the shorter run ended, when that run
-        // trained to its end. Otherwise (it diverged, failed, stopped) the run
-        // trains from the start on its own.
+        // trained to its end and its checkpoint is there, and this run has
+        // trained nothing yet. Otherwise (it diverged, failed, stopped; a
+        // resumed run that has its own epochs) the run trains on its own.
         bool continued = false;
         try {
             const int before = continues_[index];
             if (before >= 0 && results[static_cast<std::size_t>(before)].status == RunStatus::Finished) {
+                const std::int64_t from = ids_[static_cast<std::size_t>(before)];
                 const int epoch = results[static_cast<std::size_t>(before)].epochsDone;
-                if (epoch > 0 && epoch < store_.run(id).epochs) {
-                    continueFrom(store_, ids_[static_cast<std::size_t>(before)], id, epoch);
+                const StoredRun target = store_.run(id);
+                const bool fresh = target.epochsDone == 0 && target.checkpointEpoch == 0;
+                if (fresh && epoch > 0 && epoch < target.epochs && store_.run(from).checkpointEpoch == epoch &&
+                    fs::is_regular_file(store_.checkpointPath(from))) {
+                    continueFrom(store_, from, id, epoch);
                     continued = true;
                 }
             }
@@ -168,7 +221,7 @@ std::vector<RunResult> SweepRunner::run(SweepObserver& observer, RunControl& con
         observer.onRunStarted(index, id);
         IndexedObserver forward(observer, index);
         try {
-            result = trainRecordedRun(store_, id, options_.record, forward, control);
+            result = trainRecordedRun(store_, id, recordOptionsOf(index), forward, control);
             // The run's wall time includes the epochs it took over, as stored.
             if (continued)
                 result.seconds = store_.run(id).seconds;
@@ -200,7 +253,8 @@ std::vector<RunResult> SweepRunner::run(SweepObserver& observer, RunControl& con
             for (std::size_t index : chains_[c]) {
                 if (control.stopRequested())
                     break;
-                trainGuarded(index);
+                if (actions_[index] != SweepRunAction::Keep)
+                    trainGuarded(index);
             }
     };
     std::vector<std::thread> workers;

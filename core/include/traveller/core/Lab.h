@@ -114,9 +114,52 @@ Sweep labSweep(const LabStep& step, LabMode mode, int epochCap = 0);
 std::vector<std::pair<std::string, TranslationConfig>> labTranslations(const LabStep& step, LabMode mode,
                                                                     int epochCap = 0);
 
-// The newest recorded run of each of the step's labels (by label); a label
-// never run is absent.
-std::map<std::string, StoredRun> labRunsOf(RunStore& store, const LabStep& step, LabMode mode);
+// Where a lab run goes on from: the lab continues where the library is
+// (Continue), or trains the chosen steps' runs anew (Again: "Train this step
+// again", `lab run --again`; the old runs stay in the library).
+enum class LabStart { Continue, Again };
+
+// What the lab does with one of a step's runs.
+enum class LabRunAction {
+    Train,   // nothing recorded with the lab's settings (or LabStart::Again): a new run
+    Resume,  // the lab's own run, queued, stopped, interrupted or failed: trained on in its own row
+             // (a language model from its checkpoint, as `runs resume`; a translation, which keeps no
+             // checkpoint mid-run, from its first epoch)
+    Reuse,   // a finished run with exactly the lab's settings: its own, or one trained elsewhere
+             // (the Language model tab, another sweep); kept, not trained again
+    Busy,    // the lab's own run, being trained by another window or process: left to it
+};
+
+struct LabRunPlan {
+    std::string label;
+    LabRunAction action = LabRunAction::Train;
+    StoredRun run;  // Resume, Reuse, Busy: the recorded run; Train: empty (id 0)
+};
+
+// The one rule for what a lab run of a step does, asked by runLab (so by the
+// CLI's `lab run` and the window's Lab tab) and by labRunsOf. For each label,
+// with the settings labSweep/labTranslations give it (epochCap included):
+//   1. LabStart::Again: Train.
+//   2. The newest run recorded under the step's sweep with that label and
+//      the same settings: finished or diverged -> Reuse (a diverged run is
+//      what those settings give); running -> Busy; otherwise -> Resume.
+//   3. Else the newest finished run anywhere in the library with the same
+//      settings -> Reuse.
+//   4. Else Train.
+// "The same settings": the config as toYaml writes it, but for the name, the
+// device and the thread count, which do not change what is trained; and, for
+// a run that finished without blowing up, train.on_divergence (it never came
+// into play). One entry per label, in the step's order; none for a step
+// without runs. Throws ConfigError when the step's preset is missing.
+std::vector<LabRunPlan> planLabStep(RunStore& store, const LabStep& step, LabMode mode, int epochCap = 0,
+                                    LabStart start = LabStart::Continue);
+
+// The run that stands for each of the step's labels: the run planLabStep
+// would resume, reuse or leave busy; for a label it would train, the newest
+// run recorded under the step's sweep with that label (other settings), if
+// any. A label with neither is absent.
+std::map<std::string, StoredRun> labRunsOf(RunStore& store, const LabStep& step, LabMode mode, int epochCap = 0);
+
 // The mode the library holds lab runs for: Full if any full lab run is
 // recorded, else Quick if any quick one is, else Full.
 LabMode labModeInLibrary(RunStore& store);
@@ -131,6 +174,16 @@ public:
     virtual ~LabObserver() = default;
     virtual void onStepStarted(const LabStep& /*step*/, std::size_t /*runs*/) {}
     virtual void onRunStarted(const LabStep& /*step*/, const std::string& /*label*/, std::int64_t /*id*/) {}
+    // The lab's own run trained on in its row (LabRunAction::Resume) from
+    // `fromEpoch` (0: from the start). Default: onRunStarted.
+    virtual void onRunResumed(const LabStep& step, const std::string& label, std::int64_t id, int /*fromEpoch*/)
+    {
+        onRunStarted(step, label, id);
+    }
+    // A run the lab did not train now (LabRunAction::Reuse or Busy): `run` as
+    // recorded (its status says which; run.sweep and run.label say whether it
+    // is the step's own). Called before the step's other runs train.
+    virtual void onRunReused(const LabStep& /*step*/, const std::string& /*label*/, const StoredRun& /*run*/) {}
     virtual void onEpoch(const LabStep& /*step*/, const std::string& /*label*/, int /*epoch*/, int /*epochs*/,
                          double /*value*/) {}
     virtual void onRunFinished(const LabStep& /*step*/, const std::string& /*label*/, std::int64_t /*id*/,
@@ -143,11 +196,16 @@ struct LabOptions {
     std::vector<std::string> only;  // step ids or keys; empty = every step
     SweepOptions sweep;             // record options, parallel runs, threads, device
     int epochCap = 0;               // > 0: no run trains more epochs (tests, a demo); 0: the lab's
+    LabStart start = LabStart::Continue;
 };
 
-// Runs the lab's steps (those with runs) in order into the library. Blocks;
+// Runs the lab's steps (those with runs) in order into the library, each
+// run as planLabStep says: finished runs are kept, the lab's unfinished ones
+// go on in their own rows (one whose checkpoint file is gone from its first
+// epoch), only what is missing is trained. Blocks;
 // `control` stops it (the step in progress stops like a sweep: its finished
-// runs stay). Returns the wall time of each step run, by step id.
+// runs stay, the others go on at the next runLab). Returns the wall time of
+// each step run, by step id.
 // Throws ConfigError for an unknown step in `only`.
 std::map<std::string, double> runLab(RunStore& store, const LabOptions& options, LabObserver& observer,
                                      RunControl& control);

@@ -41,13 +41,33 @@ public:
     // After the run's status is stored. A run that threw is reported with
     // status Failed and the exception's message.
     virtual void onRunFinished(std::size_t /*index*/, std::int64_t /*id*/, const RunResult&) {}
+    // A run planned SweepRunAction::Keep, as recorded, before anything trains
+    // (on the thread that called run()).
+    virtual void onRunKept(std::size_t /*index*/, std::int64_t /*id*/, const RunResult&) {}
+};
+
+// What the runner does with one of the sweep's runs. A sweep creates every
+// run; the lab (Lab.h, planLabStep) continues where the library is.
+enum class SweepRunAction {
+    Create,  // a new run (queued until it trains)
+    Resume,  // the recorded run `id` trains on in its own row (trainRecordedRun: from its checkpoint)
+    Keep,    // the recorded run `id` stands for this run as it is; never trained here. A finished
+             // one still starts the runs that continue it (epoch chains)
+};
+
+struct SweepRunPlan {
+    SweepRunAction action = SweepRunAction::Create;
+    std::int64_t id = 0;  // Resume, Keep
 };
 
 class SweepRunner {
 public:
     // Validates the devices, plans the queue and creates every run in the store
-    // (status "queued"). Throws ConfigError/StoreError.
-    SweepRunner(RunStore& store, const Sweep& sweep, const SweepOptions& options);
+    // (status "queued"). With a `plan` (one entry per run of the sweep; empty =
+    // Create for each), only the Create runs are created. Throws
+    // ConfigError/StoreError.
+    SweepRunner(RunStore& store, const Sweep& sweep, const SweepOptions& options,
+                const std::vector<SweepRunPlan>& plan = {});
 
     const std::vector<std::int64_t>& ids() const { return ids_; }
     int parallel() const { return parallel_; }
@@ -58,13 +78,15 @@ public:
     // Trains every run, blocking until all are done or `control` asks to stop
     // (runs not started then stay "queued"; a stopped run is "stopped" and can
     // be resumed). Returns one result per run, in sweep order; a run never
-    // started has status Stopped and epochsDone 0.
+    // started has status Stopped and epochsDone 0; a kept run, its recorded
+    // state (Finished, Diverged, or Stopped for one not ended).
     std::vector<RunResult> run(SweepObserver& observer, RunControl& control);
 
 private:
     RunStore& store_;
     SweepOptions options_;
     std::vector<std::int64_t> ids_;
+    std::vector<SweepRunAction> actions_;
     std::vector<int> continues_;
     std::vector<std::vector<std::size_t>> chains_;  // run indices, shortest first
     int parallel_ = 1;

@@ -4,8 +4,10 @@
 // filled in as they train (status, perplexity, held-out perplexity, time,
 // sample), their curves, the reference checks against the book (✓ within the
 // stated tolerance, ✗ with the difference), and the student's notes, kept in
-// the library. "Write report…" writes the lab report (LabReport.h) the CLI's
-// `lab report` writes.
+// the library. The lab goes on where the library is (core's planLabStep):
+// finished runs are kept, stopped ones resume in their own rows; "Train this
+// step again" trains the step anew. "Write report…" writes the lab report
+// (LabReport.h) the CLI's `lab report` writes.
 #pragma once
 
 #include "traveller/core/Lab.h"
@@ -18,6 +20,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QListWidget;
 class QPlainTextEdit;
@@ -28,6 +31,7 @@ class QTimer;
 
 namespace traveller::ui {
 
+class LabWorker;
 class LineChart;
 class MessageLabel;
 class RunLibrary;
@@ -51,9 +55,14 @@ public:
     // message shown when it cannot.
     bool writeReport(const QString& path, const QString& lang);
     // Starts the step shown (or every step); `epochCap` > 0 caps each run's
-    // epochs (tests, demos). False, with a message, when it cannot start.
+    // epochs (tests, demos). The lab goes on where the library is (core's
+    // planLabStep): finished runs are kept, stopped ones resume. False, with
+    // a message, when it cannot start.
     bool runStep(int epochCap = 0);
     bool runWholeLab(int epochCap = 0);
+    // "Train this step again": every run of the step shown trains anew (the
+    // old runs stay in the library).
+    bool trainStepAgain(int epochCap = 0);
     void stop();
 
     // For tests and screenshots.
@@ -72,7 +81,9 @@ protected:
 
 private:
     void buildUi();
-    bool start(const std::vector<std::string>& only, int epochCap);
+    QHBoxLayout* buildButtons();
+    bool start(const std::vector<std::string>& only, int epochCap, LabStart from);
+    void connectWorker(LabWorker* worker);
     void showStep();
     void fillRuns(const LabStep& step);
     void addRow(RunStore& store, const QString& label, const StoredRun* run, bool heldoutCurve, int row);
@@ -95,6 +106,7 @@ private:
     QLabel* what_ = nullptr;
     QPushButton* runStep_ = nullptr;
     QPushButton* runAll_ = nullptr;
+    QPushButton* again_ = nullptr;
     QPushButton* stop_ = nullptr;
     QCheckBox* quick_ = nullptr;
     QComboBox* reportLang_ = nullptr;

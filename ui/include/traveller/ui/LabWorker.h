@@ -29,6 +29,10 @@ public Q_SLOTS:
 Q_SIGNALS:
     void stepStarted(const QString& step, int runs);
     void runStarted(const QString& step, const QString& label, qint64 id);
+    // The lab's own run trained on in its row from `fromEpoch` (0: the start).
+    void runResumed(const QString& step, const QString& label, qint64 id, int fromEpoch);
+    // A run kept as it is (finished earlier, or training elsewhere): its status word.
+    void runReused(const QString& step, const QString& label, qint64 id, const QString& status);
     void epochDone(const QString& step, const QString& label, int epoch, int epochs, double value);
     void runFinished(const QString& step, const QString& label, qint64 id, const QString& status);
     void stepFinished(const QString& step, double seconds);
@@ -39,6 +43,8 @@ private:
     // Training threads.
     void onStepStarted(const LabStep& step, std::size_t runs) override;
     void onRunStarted(const LabStep& step, const std::string& label, std::int64_t id) override;
+    void onRunResumed(const LabStep& step, const std::string& label, std::int64_t id, int fromEpoch) override;
+    void onRunReused(const LabStep& step, const std::string& label, const StoredRun& run) override;
     void onEpoch(const LabStep& step, const std::string& label, int epoch, int epochs, double value) override;
     void onRunFinished(const LabStep& step, const std::string& label, std::int64_t id, const RunResult& r) override;
     void onStepFinished(const LabStep& step, double seconds) override;
