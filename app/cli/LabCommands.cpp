@@ -193,27 +193,6 @@ int labReport(const Args& a)
     return 0;
 }
 
-// A note from FILE (SafeFile.h: a regular file, at most kMaxNoteBytes) or,
-// for "-", from standard input, read up to the same limit.
-std::string readNote(const std::string& file)
-{
-    if (file != "-") {
-        ReadLimits limits;
-        limits.maxBytes = kMaxNoteBytes;
-        return readRegularFile(file, limits);
-    }
-    std::string text;
-    char buffer[4096];
-    while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
-        text.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
-        if (text.size() > kMaxNoteBytes)
-            throw FileError("standard input", message("file.too_large", {byteLimitText(kMaxNoteBytes)}));
-    }
-    if (std::cin.bad())
-        throw FileError("standard input", message("file.cannot_read", {"read error"}));
-    return text;
-}
-
 int labNote(const Args& a)
 {
     const LabStep* step = findLabStep(a.step);
@@ -223,7 +202,9 @@ int labNote(const Args& a)
     // The note is read whole before the library is opened: a file that
     // cannot be read (a folder, a FIFO, a device, too large) leaves the
     // step's note as it was.
-    const std::string text = a.file.empty() ? a.text : readNote(a.file);
+    ReadLimits limits;
+    limits.maxBytes = kMaxNoteBytes;
+    const std::string text = a.file.empty() ? a.text : readFileArgument(a.file, limits);
     RunStore store(RunStore::resolveFolder(a.library));
     store.setLabNote(step->id, text);
     return 0;
