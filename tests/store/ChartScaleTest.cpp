@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 #include <limits>
 
 using namespace traveller::chart;
@@ -87,7 +88,7 @@ TEST(ChartScale, TicksAreBoundedWhateverTheRange)
         }
     }
     EXPECT_LE(logTicks(1e-12, 1e15).size(), static_cast<std::size_t>(kMaxTicks + 1));
-    EXPECT_GE(logTicks(10, 23).size(), 3u);  // 11.3, 16, 22.6
+    EXPECT_GE(logTicks(10, 23).size(), 3u);
     EXPECT_GE(logTicks(1, 30).size(), 3u);
     // Epochs and words are counted: whole steps.
     for (double t : linearTicks(3, 4, 6, true))
@@ -101,4 +102,58 @@ TEST(ChartScale, LabelsStayShort)
     EXPECT_EQ(formatValue(12.5), "12.5");
     EXPECT_EQ(formatValue(kInf), "inf");
     EXPECT_EQ(formatValue(kNaN), "NaN");
+}
+
+// A log axis is labelled at round numbers (1, 2, 5, 10, 20, 50 ..., or the
+// round steps of a linear axis within a decade), written short: never the
+// powers of 2^(1/4) it used to show (11.31, 22.63, 2.749e+11).
+TEST(ChartScale, LogTicksAreRoundNumbers)
+{
+    // A tick is round when it has at most three significant digits (1.15
+    // between 0.9 and 1.4 in steps of 0.05).
+    auto round = [](double t) {
+        const double scale = std::pow(10.0, std::floor(std::log10(t)) - 2);
+        return std::fabs(t / scale - std::round(t / scale)) < 1e-6;
+    };
+    for (auto [lo, hi] : {std::pair{10.0, 23.0}, std::pair{2.4, 28.0}, std::pair{1.0, 30.0}, std::pair{8.3e10, 3.3e11},
+                          std::pair{1.2e11, 2.7e11}, std::pair{0.9, 1.4}, std::pair{1e-12, 1e15},
+                          std::pair{0.5, 3000.0}, std::pair{3.0, 9.0}}) {
+        for (int target : {2, 3, 6, 12}) {
+            const auto ticks = logTicks(lo, hi, target);
+            // Three labels at least where the plot has room for them.
+            EXPECT_GE(ticks.size(), target >= 6 && hi / lo > 1.5 ? 3u : 2u) << lo << " " << hi << " " << target;
+            EXPECT_LE(ticks.size(), static_cast<std::size_t>(std::max(3, target) + 1)) << lo << " " << hi;
+            for (double t : ticks) {
+                EXPECT_TRUE(round(t)) << t << " in " << lo << " " << hi;
+                EXPECT_GE(t, lo * (1 - 1e-9));
+                EXPECT_LE(t, hi * (1 + 1e-9));
+                EXPECT_LE(formatTick(t).size(), 6u) << formatTick(t);
+            }
+        }
+    }
+    EXPECT_EQ(logTicks(2.4, 28.0), (std::vector<double>{5, 10, 20}));
+    EXPECT_EQ(logTicks(1.0, 1000.0, 4), (std::vector<double>{1, 10, 100, 1000}));
+}
+
+TEST(ChartScale, TickLabelsAreShort)
+{
+    EXPECT_EQ(formatTick(20), "20");
+    EXPECT_EQ(formatTick(0.5), "0.5");
+    EXPECT_EQ(formatTick(0.1 + 0.2), "0.3");
+    EXPECT_EQ(formatTick(3e11), "3e11");
+    EXPECT_EQ(formatTick(1.5e11), "1.5e11");
+    EXPECT_EQ(formatTick(1e-5), "1e-5");
+    EXPECT_EQ(formatTick(-2.5), "-2.5");
+    EXPECT_EQ(formatTick(0), "0");
+}
+
+// Runs drawn together have colours of their own, whatever their library ids:
+// the lab's RNN, GRU and LSTM were runs 3, 13 and 23, all one green by id.
+TEST(ChartScale, SeriesDrawnTogetherHaveDistinctColours)
+{
+    std::set<std::uint32_t> colours;
+    for (std::size_t k = 0; k < kPaletteSize; ++k)
+        colours.insert(seriesColor(k));
+    EXPECT_EQ(colours.size(), kPaletteSize);
+    EXPECT_EQ(seriesColor(kPaletteSize), seriesColor(0));  // the eleventh starts over
 }

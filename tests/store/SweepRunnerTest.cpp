@@ -277,7 +277,8 @@ TEST(Report, MarkdownReportLinksAChartOfEveryRun)
     runner.run(observer, control);
 
     const fs::path md = lib.path() / "report.md";
-    const std::string chart = writeMarkdownReport(store, store.runsOfSweep("chain-test"), md.string(), "Chain test");
+    const std::vector<StoredRun> reported = store.runsOfSweep("chain-test");
+    const std::string chart = writeMarkdownReport(store, reported, md.string(), "Chain test");
     EXPECT_EQ(chart, (lib.path() / "report-perplexity.svg").string());
     const std::string text = readFile(md);
     EXPECT_NE(text.find("# Chain test"), std::string::npos);
@@ -285,15 +286,18 @@ TEST(Report, MarkdownReportLinksAChartOfEveryRun)
     for (auto id : runner.ids())
         EXPECT_NE(text.find("| " + std::to_string(id) + " | "), std::string::npos);
 
-    // A real SVG: one polyline per run in the run's own colour (as the window
-    // draws it), with one point per recorded epoch inside the 960 x 540 page.
+    // A real SVG: one polyline per run in a colour of its own (the n-th run
+    // the n-th colour, as the window draws them), with one point per recorded
+    // epoch inside the 960 x 540 page.
     const std::string svg = readFile(chart);
     ASSERT_EQ(svg.rfind("<?xml", 0), 0u);
     EXPECT_NE(svg.find("width=\"960\" height=\"540\""), std::string::npos);
     EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
-    for (auto id : runner.ids()) {
+    ASSERT_LE(reported.size(), chart::kPaletteSize);
+    for (std::size_t k = 0; k < reported.size(); ++k) {
+        const auto id = reported[k].id;
         char colour[8];
-        std::snprintf(colour, sizeof colour, "#%06x", static_cast<unsigned>(chart::runColor(id)));
+        std::snprintf(colour, sizeof colour, "#%06x", static_cast<unsigned>(chart::seriesColor(k)));
         const auto group = svg.find("<g fill=\"" + std::string(colour) + "\"");
         ASSERT_NE(group, std::string::npos) << "no curve in run " << id << "'s colour " << colour;
         const auto pointsAt = svg.find("points=\"", group) + 8;
@@ -325,4 +329,28 @@ TEST(Report, ChartTextIsEscapedAndNamesStayValidUtf8)
     EXPECT_EQ(svg.find("<script>"), std::string::npos);
     EXPECT_NE(svg.find("循环神经网络"), std::string::npos);
     EXPECT_NE(svg.find("2 point(s) outside the axis"), std::string::npos);
+}
+
+// The report's legend names each run whole, on as many lines as it takes
+// (up to three), not cut to "…" after a few words.
+TEST(Report, LegendNamesRunsWhole)
+{
+    chart::LineChartSpec spec;
+    for (const char* cell : {"RNN", "GRU", "LSTM"}) {
+        chart::Series s;
+        s.name = std::string("lab 1.3 compare the cells: ") + cell + ", hidden 256, learning rate 1, 500 epochs";
+        s.x = {1, 2};
+        s.y = {20, 10};
+        spec.series.push_back(s);
+    }
+    const std::string svg = chart::lineChartSvg(spec);
+    EXPECT_EQ(svg.find("…"), std::string::npos);
+    for (const char* word : {"RNN,", "GRU,", "LSTM,", "learning rate 1", "epochs"})
+        EXPECT_NE(svg.find(word), std::string::npos) << word;
+    // Three colours of their own.
+    for (std::size_t k = 0; k < 3; ++k) {
+        char colour[8];
+        std::snprintf(colour, sizeof colour, "#%06x", static_cast<unsigned>(chart::seriesColor(k)));
+        EXPECT_NE(svg.find("<g fill=\"" + std::string(colour) + "\""), std::string::npos) << colour;
+    }
 }

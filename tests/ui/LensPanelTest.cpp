@@ -9,12 +9,14 @@
 #include "traveller/core/Training.h"
 #include "traveller/ui/LensPanel.h"
 #include "traveller/ui/LineChart.h"
+#include "traveller/ui/MainWindow.h"
 #include "traveller/ui/RunLibrary.h"
 
 #include "../../ui/src/LensTextView.h"
 
 #include <QComboBox>
 #include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -184,6 +186,68 @@ private Q_SLOTS:
         QVERIFY(!lens.inspectRun(gru, ""));
         QVERIFY(!lens.inspectRun(9999, "abc"));
         QVERIFY(!lens.message().isEmpty());
+    }
+
+    // Find units in the window at 1024x768: the list it finds wraps under the
+    // buttons. On one line beside them it made the whole window 1310 pixels
+    // wide, in every tab, and no smaller could be asked for.
+    void findUnitsKeepsTheWindowOnAProjector()
+    {
+        setTrainingThreads(2);
+        QTemporaryDir home;
+        qputenv("TRAVELLER_HOME", QFile::encodeName(home.path()));
+        std::int64_t gru = 0;
+        {
+            RunStore store(RunStore::resolveFolder());
+            ExperimentConfig c;
+            setConfigValue(c, "model.arch", "gru");
+            setConfigValue(c, "model.hidden", "32");
+            setConfigValue(c, "train.epochs", "2");
+            setConfigValue(c, "data.max_tokens", "2000");
+            setConfigValue(c, "train.device", "cpu");
+            gru = recordRun(store, c);
+        }
+        MainWindow w(QString::fromStdString(resolveDataDir()));
+        w.resize(1024, 768);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        LensPanel* lens = w.lensPanel();
+        w.tabs()->setCurrentWidget(lens);
+        lens->refreshRuns();
+        QSignalSpy done(lens, &LensPanel::inspected);
+        QVERIFY(lens->inspectRun(gru, "the time traveller smiled round at us"));
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 30000);
+        QVERIFY2(done.first().first().toBool(), qPrintable(lens->message()));
+
+        // The whole text as the span, through the text and the button.
+        lens->setStep(0);
+        const int last = static_cast<int>(lens->inspection()->steps.size()) - 1;
+        QTest::mouseClick(lens->textView(), Qt::LeftButton, Qt::ShiftModifier,
+                          lens->textView()->cellRect(last).center());
+        QCOMPARE(lens->textView()->span(), std::make_pair(0, last + 1));
+        auto* find = lens->findChild<QPushButton*>("lensFindUnitsButton");
+        QVERIFY(find);
+        QTest::mouseClick(find, Qt::LeftButton);
+        auto* units = lens->findChild<QLabel*>("lensUnits");
+        QVERIFY(units->isVisible() && !units->text().isEmpty());
+        QCoreApplication::processEvents();
+
+        // The window stays 1024 wide in every tab, and can be made that size again.
+        for (int tab = 0; tab < w.tabs()->count(); ++tab) {
+            w.tabs()->setCurrentIndex(tab);
+            QCoreApplication::processEvents();
+            QVERIFY2(w.width() <= 1024, qPrintable(QStringLiteral("tab %1: %2").arg(tab).arg(w.width())));
+            QVERIFY2(w.minimumSizeHint().width() <= 1024,
+                     qPrintable(QStringLiteral("tab %1: %2").arg(tab).arg(w.minimumSizeHint().width())));
+        }
+        w.tabs()->setCurrentWidget(lens);
+        w.resize(1300, 768);
+        w.resize(1024, 768);
+        QCOMPARE(w.width(), 1024);
+        // What was found is all there, wrapped within the tab.
+        QVERIFY(units->width() <= lens->width());
+        QVERIFY2(units->height() >= units->heightForWidth(units->width()),
+                 qPrintable(QStringLiteral("%1 < %2").arg(units->height()).arg(units->heightForWidth(units->width()))));
     }
 };
 

@@ -1,6 +1,7 @@
 #include "traveller/ui/CompareDialog.h"
 
 #include "Format.h"
+#include "ScreenFit.h"
 #include "traveller/ui/Language.h"
 
 #include "traveller/core/Errors.h"
@@ -9,12 +10,15 @@
 
 #include <QDialogButtonBox>
 #include <QFontDatabase>
+#include <QFontMetrics>
 #include <QHeaderView>
 #include <QLabel>
 #include <QSplitter>
+#include <QStyle>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -38,6 +42,59 @@ std::map<std::string, std::string> flatten(const StoredRun& run)
 
 QString header(const StoredRun& r) { return QStringLiteral("#%1 %2").arg(r.id).arg(QString::fromStdString(r.name)); }
 
+// `text` in lines no wider than `width` pixels, broken at spaces (a word
+// wider than a line, a Chinese name, anywhere).
+QString wrapped(const QString& text, const QFontMetrics& metrics, int width)
+{
+    width = std::max(width, 4 * metrics.height());  // a column not laid out yet
+    QStringList lines{QString()};
+    for (QString word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        while (!word.isEmpty()) {
+            QString& line = lines.last();
+            const QString joined = line.isEmpty() ? word : line + QLatin1Char(' ') + word;
+            if (metrics.horizontalAdvance(joined) <= width) {
+                line = joined;
+                word.clear();
+            } else if (!line.isEmpty()) {
+                lines << QString();
+            } else {
+                qsizetype fits = 1;
+                while (fits < word.size() && metrics.horizontalAdvance(word.left(fits + 1)) <= width)
+                    ++fits;
+                line = word.left(fits);
+                word = word.mid(fits);
+                if (!word.isEmpty())
+                    lines << QString();
+            }
+        }
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+// The columns of both tables: one per run, headed by its whole name in the
+// colour of its curve, wrapped to the column's width as the dialog resizes
+// (not "RNN h256 lr1 (the…").
+void setRunColumns(QTableWidget* table, const std::vector<StoredRun>& runs)
+{
+    table->setColumnCount(static_cast<int>(runs.size()));
+    QStringList names;
+    for (int c = 0; c < static_cast<int>(runs.size()); ++c) {
+        names << header(runs[static_cast<std::size_t>(c)]);
+        auto* item = new QTableWidgetItem(names.last());
+        item->setForeground(format::seriesColor(c));
+        item->setToolTip(names.last());
+        table->setHorizontalHeaderItem(c, item);
+    }
+    QHeaderView* columns = table->horizontalHeader();
+    QObject::connect(columns, &QHeaderView::sectionResized, table, [table, names](int c, int, int size) {
+        QTableWidgetItem* item = table->horizontalHeaderItem(c);
+        const int margins = 2 * table->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, table) + 4;
+        const QString text = wrapped(names.value(c), QFontMetrics(table->horizontalHeader()->font()), size - margins);
+        if (item && item->text() != text)
+            item->setText(text);
+    });
+}
+
 QTableWidget* makeTable(const QString& name)
 {
     auto* t = new QTableWidget;
@@ -47,6 +104,45 @@ QTableWidget* makeTable(const QString& name)
     t->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     t->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     return t;
+}
+
+// The samples table: a row per prefix of the final samples, then a row per
+// epoch at which any run wrote one; a column per run.
+void fillSamples(QTableWidget* table, const std::vector<StoredRun>& runs,
+                 const std::vector<std::vector<StoredEpoch>>& epochs)
+{
+    std::set<std::string> prefixes;
+    for (const auto& r : runs)
+        for (const auto& [prefix, text] : r.samples)
+            prefixes.insert(prefix);
+    std::set<int> sampleEpochs;
+    for (const auto& list : epochs)
+        for (const auto& e : list)
+            if (!e.sample.empty())
+                sampleEpochs.insert(e.epoch);
+    QStringList rowNames;
+    for (const auto& p : prefixes)
+        rowNames << CompareDialog::tr("final: \"%1\"").arg(QString::fromStdString(p));
+    for (int e : sampleEpochs)
+        rowNames << CompareDialog::tr("epoch %1").arg(e);
+    table->setRowCount(static_cast<int>(rowNames.size()));
+    table->setVerticalHeaderLabels(rowNames);
+    for (int c = 0; c < static_cast<int>(runs.size()); ++c) {
+        int row = 0;
+        for (const auto& p : prefixes) {
+            const auto& samples = runs[static_cast<std::size_t>(c)].samples;
+            const auto it = samples.find(p);
+            const QString text = it == samples.end() ? QString() : QString::fromStdString(it->second);
+            table->setItem(row++, c, new QTableWidgetItem(text));
+        }
+        for (int e : sampleEpochs) {
+            QString text;
+            for (const auto& s : epochs[static_cast<std::size_t>(c)])
+                if (s.epoch == e)
+                    text = QString::fromStdString(s.sample);
+            table->setItem(row++, c, new QTableWidgetItem(text));
+        }
+    }
 }
 
 } // namespace
@@ -94,6 +190,7 @@ CompareDialog::CompareDialog(const std::shared_ptr<RunStore>& store, const QList
     chart_ = new LineChart(tr("epoch"), tr("perplexity"));
     chart_->setObjectName("compareChart");
     chart_->setTitle(tr("Perplexity"));
+    chart_->setLegend(LineChart::Legend::List);  // every run named whole, never cut to "#33 …"
     chart_->setHoverFormat([](const QString& name, double x, double y) {
         return tr("%1\nepoch %2: perplexity %3").arg(name).arg(x, 0, 'f', 0).arg(y, 0, 'f', 3);
     });
@@ -104,7 +201,7 @@ CompareDialog::CompareDialog(const std::shared_ptr<RunStore>& store, const QList
         const QString key = QStringLiteral("run%1").arg(r.id);
         chart_->addSeries(
             key, tr("%1 — %2, ppl %3").arg(header(r), statusText(QString::fromStdString(r.status)), format::number(r.perplexity)),
-            LineChart::Style::Line, format::runColor(r.id));
+            LineChart::Style::Line, format::seriesColor(static_cast<int>(i)));
         chart_->setPoints(key, format::perplexityCurve(epochs[i]));
     }
     }
@@ -112,57 +209,20 @@ CompareDialog::CompareDialog(const std::shared_ptr<RunStore>& store, const QList
     // ---- samples: the final ones, then each sample interval any run recorded
     samples_ = makeTable("compareSamples");
     samples_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    samples_->setColumnCount(static_cast<int>(runs_.size()));
-    QStringList headers;
-    for (const auto& r : runs_)
-        headers << header(r);
-    samples_->setHorizontalHeaderLabels(headers);
-    std::set<std::string> prefixes;
-    for (const auto& r : runs_)
-        for (const auto& [prefix, text] : r.samples)
-            prefixes.insert(prefix);
-    std::set<int> sampleEpochs;
-    for (const auto& list : epochs)
-        for (const auto& e : list)
-            if (!e.sample.empty())
-                sampleEpochs.insert(e.epoch);
-    QStringList rowNames;
-    for (const auto& p : prefixes)
-        rowNames << tr("final: \"%1\"").arg(QString::fromStdString(p));
-    for (int e : sampleEpochs)
-        rowNames << tr("epoch %1").arg(e);
-    samples_->setRowCount(static_cast<int>(rowNames.size()));
-    samples_->setVerticalHeaderLabels(rowNames);
-    for (int c = 0; c < static_cast<int>(runs_.size()); ++c) {
-        int row = 0;
-        for (const auto& p : prefixes) {
-            const auto it = runs_[static_cast<std::size_t>(c)].samples.find(p);
-            samples_->setItem(row++, c, new QTableWidgetItem(it == runs_[static_cast<std::size_t>(c)].samples.end()
-                                                                 ? QString()
-                                                                 : QString::fromStdString(it->second)));
-        }
-        for (int e : sampleEpochs) {
-            QString text;
-            for (const auto& s : epochs[static_cast<std::size_t>(c)])
-                if (s.epoch == e)
-                    text = QString::fromStdString(s.sample);
-            samples_->setItem(row++, c, new QTableWidgetItem(text));
-        }
-    }
+    setRunColumns(samples_, runs_);
+    fillSamples(samples_, runs_, epochs);
 
     // ---- settings that differ
     diff_ = makeTable("compareConfigDiff");
-    diff_->setColumnCount(static_cast<int>(runs_.size()));
-    diff_->setHorizontalHeaderLabels(headers);
+    setRunColumns(diff_, runs_);
     diff_->setRowCount(static_cast<int>(differing_.size()));
     diff_->setVerticalHeaderLabels(differing_);
     for (int c = 0; c < static_cast<int>(runs_.size()); ++c) {
         const auto flat = flatten(runs_[static_cast<std::size_t>(c)]);
         for (int row = 0; row < static_cast<int>(differing_.size()); ++row) {
             const auto it = flat.find(differing_[row].toStdString());
-            diff_->setItem(
-                row, c,
-                new QTableWidgetItem(it == flat.end() ? tr("(unreadable)") : QString::fromStdString(it->second)));
+            const QString value = it == flat.end() ? tr("(unreadable)") : QString::fromStdString(it->second);
+            diff_->setItem(row, c, new QTableWidgetItem(value));
         }
     }
     note_ = new QLabel;
@@ -205,7 +265,7 @@ CompareDialog::CompareDialog(const std::shared_ptr<RunStore>& store, const QList
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(split, 1);
     layout->addWidget(buttons);
-    resize(1100, 760);
+    fitToScreen(this, QSize(1100, 760), parent);
 }
 
 QList<qint64> CompareDialog::runIds() const

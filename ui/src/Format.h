@@ -12,6 +12,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -24,11 +25,12 @@ inline QString number(double v, int decimals = 3) { return QString::fromStdStrin
 
 inline QString duration(double seconds) { return QString::fromStdString(formatDuration(seconds)); }
 
-// Run `id`'s colour in every view and report (core's runColor).
-inline QColor runColor(qint64 id) { return QColor::fromRgb(static_cast<QRgb>(chart::runColor(id))); }
-
-// The palette's colour at a position (a row before it has a library id).
-inline QColor seriesColor(int index) { return runColor(index + 1); }
+// The colour of the series at `position` among those drawn together (0 the
+// first), the one rule of every chart and report (core's seriesColor).
+inline QColor seriesColor(int position)
+{
+    return QColor::fromRgb(static_cast<QRgb>(chart::seriesColor(static_cast<std::size_t>(std::max(0, position)))));
+}
 
 inline QString fromStd(const std::string& s) { return QString::fromStdString(s); }
 

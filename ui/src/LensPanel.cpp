@@ -57,6 +57,21 @@ double valueAt(const Inspection& in, std::size_t t, int l, const std::string& na
     return std::nan("");
 }
 
+// What Find units lists, wrapped on a row of its own: beside the buttons, its
+// whole width would be the tab's least width, and so the window's.
+QLabel* makeUnitsLabel()
+{
+    auto* units = new QLabel;
+    units->setObjectName("lensUnits");
+    units->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    units->setWordWrap(true);
+    QSizePolicy policy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    policy.setHeightForWidth(true);
+    units->setSizePolicy(policy);
+    units->hide();
+    return units;
+}
+
 } // namespace
 
 LensPanel::LensPanel(RunLibrary& library, QString dataDir, QWidget* parent)
@@ -149,11 +164,9 @@ LensPanel::LensPanel(RunLibrary& library, QString dataDir, QWidget* parent)
                 exportView(key, path);
         });
     picture->setMenu(pictureMenu);
-    units_ = new QLabel;
-    units_->setObjectName("lensUnits");
-    units_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    units_ = makeUnitsLabel();
     view->addWidget(find);
-    view->addWidget(units_, 1);
+    view->addStretch(1);
     view->addWidget(picture);
     view->addWidget(csv);
 
@@ -205,6 +218,7 @@ LensPanel::LensPanel(RunLibrary& library, QString dataDir, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
     layout->addLayout(view);
+    layout->addWidget(units_);
     layout->addWidget(summary_);
     layout->addWidget(split, 1);
     layout->addWidget(message_);
@@ -362,6 +376,7 @@ void LensPanel::showInspection()
     text_->setInspection(inspection_);
     text_->setStep(std::max(0, keep));
     units_->clear();
+    units_->hide();
     summary_->setText((live_ > 0 ? tr("Epoch %1 of the run in training. ").arg(liveEpoch_) : QString()) +
                       tr("%1, %2 layer(s) of %3 units: perplexity %4 on these %n character(s) (read in %5)%6", nullptr,
                          static_cast<int>(in.steps.size()))
@@ -439,11 +454,15 @@ QString LensPanel::findUnits(int begin, int end)
         QString span;
         for (int t = begin; t < end; ++t)
             span += QString::fromStdString(inspection_->steps[static_cast<std::size_t>(t)].token);
+        constexpr int kSpanShown = 40;  // characters of a long span quoted, then "…"
+        if (span.size() > kSpanShown)
+            span = span.left(kSpanShown - 1) + QStringLiteral("…");
         QStringList list;
         for (const UnitScore& u : best)
             list << tr("%1 (%2 vs %3)").arg(u.unit).arg(n3(u.inside), n3(u.outside));
         const QString text = tr("On \"%1\": %2").arg(span, list.join(QStringLiteral(", ")));
         units_->setText(text);
+        units_->show();
         if (!best.empty())
             choose(layer_, value_, best.front().unit);
         return text;

@@ -1,21 +1,26 @@
 #include "traveller/ui/LineChart.h"
 
+#include "ChartLegend.h"
+
 #include "traveller/core/ChartScale.h"
 
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
+#include <QCoreApplication>
 #include <QEvent>
 #include <QFontInfo>
 #include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
+#include <QBoxLayout>
 #include <QLineSeries>
-#include <QLogValueAxis>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPen>
 #include <QScatterSeries>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSet>
 #include <QToolTip>
 #include <QValueAxis>
@@ -43,30 +48,26 @@ LineChart::LineChart(const QString& xTitle, const QString& yTitle, QWidget* pare
     : QWidget(parent),
       chart_(new QChart),
       xAxis_(new QValueAxis),
-      yLinear_(new QCategoryAxis),
-      yLog_(new QLogValueAxis),
+      yAxis_(new QCategoryAxis),
+      yTitle_(yTitle),
       clippedMarks_(new QScatterSeries),
-      note_(new QLabel)
+      note_(new QLabel),
+      legend_(new ChartLegend),
+      legendArea_(new QScrollArea)
 {
     chart_->legend()->setAlignment(Qt::AlignBottom);
     chart_->setMargins(QMargins(4, 4, 4, 4));
     xAxis_->setTitleText(xTitle);
-    yLinear_->setTitleText(yTitle);
-    yLog_->setTitleText(tr("%1 (log scale)").arg(yTitle));
-    for (QValueAxis* axis : {xAxis_, static_cast<QValueAxis*>(yLinear_)}) {
+    yAxis_->setTitleText(yTitle);
+    for (QValueAxis* axis : {xAxis_, static_cast<QValueAxis*>(yAxis_)}) {
         axis->setLabelFormat(kLabelFormat);
         axis->setTickType(QValueAxis::TicksFixed);
         axis->setTickCount(5);
         axis->setRange(0, 1);
     }
-    yLinear_->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
-    yLog_->setLabelFormat(kLabelFormat);
-    yLog_->setMinorTickCount(0);
-    yLog_->setRange(1, 10);
+    yAxis_->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     chart_->addAxis(xAxis_, Qt::AlignBottom);
-    chart_->addAxis(yLinear_, Qt::AlignLeft);
-    // The chart owns an axis only while attached; keep the log one parented here.
-    yLog_->setParent(this);
+    chart_->addAxis(yAxis_, Qt::AlignLeft);
 
     clippedMarks_->setName(QStringLiteral("clipped"));
     clippedMarks_->setMarkerShape(QScatterSeries::MarkerShapeTriangle);
@@ -75,7 +76,7 @@ LineChart::LineChart(const QString& xTitle, const QString& yTitle, QWidget* pare
     clippedMarks_->setBorderColor(Qt::white);
     chart_->addSeries(clippedMarks_);
     clippedMarks_->attachAxis(xAxis_);
-    clippedMarks_->attachAxis(yLinear_);
+    clippedMarks_->attachAxis(yAxis_);
     for (QLegendMarker* marker : chart_->legend()->markers(clippedMarks_))
         marker->setVisible(false);
 
@@ -85,16 +86,35 @@ LineChart::LineChart(const QString& xTitle, const QString& yTitle, QWidget* pare
     view_->setMouseTracking(true);
     view_->viewport()->setMouseTracking(true);
     view_->viewport()->installEventFilter(this);
+    view_->installEventFilter(this);  // its width changes with the list of names beside it
 
     note_->setObjectName("chartClipNote");
     note_->setWordWrap(true);
     note_->setStyleSheet(QStringLiteral("color: %1;").arg(kClipColor.name()));
     note_->hide();
 
+    legendArea_->setObjectName("chartLegendArea");
+    legendArea_->setWidget(legend_);
+    legendArea_->setWidgetResizable(true);
+    legendArea_->setFrameShape(QFrame::NoFrame);
+    legendArea_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    legendArea_->setMinimumWidth(legend_->minimumSizeHint().width());
+    legendArea_->hide();
+    connect(legend_, &ChartLegend::toggled, this, [this](const QString& key, bool visible) {
+        setSeriesVisible(key, visible);
+        Q_EMIT visibilityToggled(key, visible);
+    });
+
+    // The list takes up to 3/10 of the width or height (less when it needs less).
+    plotLayout_ = new QBoxLayout(QBoxLayout::LeftToRight);
+    plotLayout_->setContentsMargins(0, 0, 0, 0);
+    plotLayout_->setSpacing(0);
+    plotLayout_->addWidget(view_, 7);
+    plotLayout_->addWidget(legendArea_, 3);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    layout->addWidget(view_, 1);
+    layout->addLayout(plotLayout_, 1);
     layout->addWidget(note_);
     applyFonts();
     rescale();
@@ -108,9 +128,8 @@ void LineChart::mapTexts(const std::function<QString(const QString&)>& map)
 {
     chart_->setTitle(map(chart_->title()));
     xAxis_->setTitleText(map(xAxis_->titleText()));
-    const QString y = map(yLinear_->titleText());
-    yLinear_->setTitleText(y);
-    yLog_->setTitleText(tr("%1 (log scale)").arg(y));
+    yTitle_ = map(yTitle_);
+    yAxis_->setTitleText(logScale_ ? tr("%1 (log scale)").arg(yTitle_) : yTitle_);
     for (const QString& key : std::as_const(order_))
         setLabel(key, map(label(key)));
 }
@@ -131,7 +150,7 @@ void LineChart::addSeries(const QString& key, const QString& label, Style style,
     s->setName(label);
     chart_->addSeries(s);
     s->attachAxis(xAxis_);
-    s->attachAxis(logScale_ ? static_cast<QAbstractAxis*>(yLog_) : yLinear_);
+    s->attachAxis(yAxis_);
     if (color.isValid())
         s->setColor(color);
     series_.insert(key, s);
@@ -155,6 +174,23 @@ void LineChart::addSeries(const QString& key, const QString& label, Style style,
     }
     for (QLegendMarker* marker : chart_->legend()->markers(clippedMarks_))
         marker->setVisible(false);
+    updateLegend();
+}
+
+void LineChart::setColor(const QString& key, const QColor& color)
+{
+    QXYSeries* s = series_.value(key);
+    if (!s || !color.isValid() || s->color() == color)
+        return;
+    s->setColor(color);
+    styleLegendMarker(key);
+    updateLegend();
+}
+
+QColor LineChart::color(const QString& key) const
+{
+    const QXYSeries* s = series_.value(key);
+    return s ? s->color() : QColor();
 }
 
 void LineChart::removeSeries(const QString& key)
@@ -184,6 +220,7 @@ void LineChart::setLabel(const QString& key, const QString& label)
     if (QXYSeries* s = series_.value(key)) {
         s->setName(label);
         styleLegendMarker(key);
+        updateLegend();
     }
 }
 
@@ -219,47 +256,6 @@ bool LineChart::seriesVisible(const QString& key) const
     return s && s->isVisible();
 }
 
-void LineChart::setInLegend(const QString& key, bool inLegend)
-{
-    inLegend_[key] = inLegend;
-    styleLegendMarker(key);
-}
-
-void LineChart::styleLegendMarker(const QString& key)
-{
-    QXYSeries* s = series_.value(key);
-    if (!s)
-        return;
-    for (QLegendMarker* marker : chart_->legend()->markers(s)) {
-        // Hiding a series hides its marker too; keep it, faded, so it can be clicked back on.
-        marker->setVisible(inLegend_.value(key, true));
-        QColor label = marker->labelBrush().color();
-        label.setAlphaF(s->isVisible() ? 1.0 : 0.4);
-        marker->setLabelBrush(label);
-        QBrush brush = marker->brush();
-        QColor c = brush.color();
-        c.setAlphaF(s->isVisible() ? 1.0 : 0.3);
-        brush.setColor(c);
-        marker->setBrush(brush);
-    }
-}
-
-void LineChart::attachYAxis(bool log)
-{
-    QAbstractAxis* from = log ? static_cast<QAbstractAxis*>(yLinear_) : yLog_;
-    QAbstractAxis* to = log ? static_cast<QAbstractAxis*>(yLog_) : yLinear_;
-    QList<QXYSeries*> all = series_.values();
-    all << clippedMarks_;
-    for (QXYSeries* s : all)
-        s->detachAxis(from);
-    chart_->removeAxis(from);
-    from->setParent(this);
-    chart_->addAxis(to, Qt::AlignLeft);
-    applyFonts();
-    for (QXYSeries* s : all)
-        s->attachAxis(to);
-}
-
 void LineChart::setLogScale(bool on)
 {
     if (on == logScale_)
@@ -269,7 +265,7 @@ void LineChart::setLogScale(bool on)
     for (QXYSeries* s : std::as_const(series_))
         s->clear();
     clippedMarks_->clear();
-    attachYAxis(on);
+    yAxis_->setTitleText(on ? tr("%1 (log scale)").arg(yTitle_) : yTitle_);
     rescale();
 }
 
@@ -292,27 +288,40 @@ void LineChart::setLinearAxis(QValueAxis* axis, double lo, double hi, double ste
     axis->setTickType(QValueAxis::TicksDynamic);
 }
 
-void LineChart::setLabelledTicks(QCategoryAxis* axis, double lo, double hi, const std::vector<double>& ticks)
+QStringList LineChart::setYTicks(double lo, double hi, int target)
 {
     // Qt's dynamic ticks add the step to the first tick again and again, so a
     // tick at zero reached from below read "-5.551e-17" (0.2 is not exact in
     // binary). Here each tick is placed and labelled at its own value, as
-    // chart::linearTicks computed it; the labels are the ones yTickLabels()
-    // reports, with more digits only where four would make two equal.
+    // core's linearTicks / logTicks computed it: a linear axis with four
+    // digits, more only where four would make two labels equal; a log axis
+    // at round values, placed at their log10.
+    std::vector<double> at;  // where on the axis
     QStringList labels;
-    for (int digits : {4, 6, 8, 10, 12, 15, 17}) {
-        labels.clear();
-        for (double t : ticks)
-            labels << QString::asprintf("%.*g", digits, t);
-        if (QSet<QString>(labels.cbegin(), labels.cend()).size() == labels.size())
-            break;
+    if (logScale_) {
+        for (double t : chart::logTicks(lo, hi, target)) {
+            at.push_back(std::log10(t));
+            labels << QString::fromStdString(chart::formatTick(t));
+        }
+        lo = std::log10(lo);
+        hi = std::log10(hi);
+    } else {
+        at = chart::linearTicks(lo, hi, target);
+        for (int digits : {4, 6, 8, 10, 12, 15, 17}) {
+            labels.clear();
+            for (double t : at)
+                labels << QString::asprintf("%.*g", digits, t);
+            if (QSet<QString>(labels.cbegin(), labels.cend()).size() == labels.size())
+                break;
+        }
     }
-    for (const QString& label : axis->categoriesLabels())
-        axis->remove(label);
-    axis->setRange(lo, hi);
-    axis->setStartValue(ticks.empty() ? lo : std::min(lo, ticks.front()));
-    for (std::size_t i = 0; i < ticks.size(); ++i)
-        axis->append(labels[static_cast<qsizetype>(i)], ticks[i]);
+    for (const QString& label : yAxis_->categoriesLabels())
+        yAxis_->remove(label);
+    yAxis_->setRange(lo, hi);
+    yAxis_->setStartValue(at.empty() ? lo : std::min(lo, at.front()));
+    for (std::size_t i = 0; i < at.size(); ++i)
+        yAxis_->append(labels[static_cast<qsizetype>(i)], at[i]);
+    return yAxis_->categoriesLabels();  // as the axis draws them
 }
 
 void LineChart::beginUpdate() { ++updateDepth_; }
@@ -364,8 +373,8 @@ void LineChart::rescale()
         const chart::PlacedSeries placed = chart::placePoints(rx, ry, view, scale);
         QList<QPointF> pts;
         pts.reserve(static_cast<qsizetype>(placed.points.size()));
-        for (const auto& [x, y] : placed.points)
-            pts.append(QPointF(x, y));
+        for (const auto& [x, y] : placed.points)  // y > 0 on a log scale: placed within the view
+            pts.append(QPointF(x, logScale_ ? std::log10(y) : y));
         const int clipped = s->isVisible() ? static_cast<int>(placed.outOfRange.size()) : 0;
         if (clipped > 0)
             for (std::size_t i : placed.outOfRange)
@@ -392,26 +401,7 @@ void LineChart::rescale()
     // the plot's size leaves room for.
     const QSize targets = tickTargets();
     const int xTarget = targets.width(), yTarget = targets.height();
-    yTicks_.clear();
-    if (logScale_) {
-        const double base = chart::logBase(view.lo, view.hi);
-        // Base 10 while the range moves (a few ticks per decade), then the base
-        // that gives this range at least three labels.
-        yLog_->setBase(10);
-        yLog_->setRange(view.lo, view.hi);
-        yLog_->setBase(base);
-        const int first = static_cast<int>(std::ceil(std::log(view.lo) / std::log(base) - 1e-9));
-        for (int k = first; yTicks_.size() <= chart::kMaxTicks; ++k) {
-            const double t = std::pow(base, k);
-            if (t > view.hi * (1 + 1e-9))
-                break;
-            yTicks_ << tickLabel(t);
-        }
-    } else {
-        const std::vector<double> ticks = chart::linearTicks(view.lo, view.hi, yTarget);
-        setLabelledTicks(yLinear_, view.lo, view.hi, ticks);
-        yTicks_ = yLinear_->categoriesLabels();
-    }
+    yTicks_ = setYTicks(view.lo, view.hi, yTarget);
     setLinearAxis(xAxis_, xLo, xHi, chart::niceStep(xLo, xHi, xTarget, integerX_));
     xTicks_.clear();
     for (double t : chart::linearTicks(xLo, xHi, xTarget, integerX_))
@@ -421,6 +411,7 @@ void LineChart::rescale()
     clippedNote_ = notes.isEmpty() ? QString() : QStringLiteral("▲ ") + notes.join(QStringLiteral("\n▲ "));
     note_->setText(clippedNote_);
     note_->setVisible(!clippedNote_.isEmpty());
+    updateLegend();
 }
 
 QStringList LineChart::yTickLabels() const { return yTicks_; }
@@ -435,6 +426,8 @@ void LineChart::resizeEvent(QResizeEvent* event)
     // Room for a different number of labels: lay the ticks out again.
     if (tickTargets() != tickTargets_)
         rescale();
+    else
+        updateLegend();  // Qt's row may have room for every name now, or no longer
 }
 
 QSize LineChart::tickTargets() const
@@ -470,8 +463,8 @@ void LineChart::applyFonts()
         title.setPointSizeF(base.pointSizeF() * 1.1);
     chart_->setTitleFont(title);
     chart_->legend()->setFont(base);
-    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(xAxis_), static_cast<QAbstractAxis*>(yLinear_),
-                                static_cast<QAbstractAxis*>(yLog_)}) {
+    legend_->setFont(base);
+    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(xAxis_), static_cast<QAbstractAxis*>(yAxis_)}) {
         axis->setLabelsFont(base);
         axis->setTitleFont(base);
     }
@@ -559,6 +552,9 @@ QString LineChart::hoverTextAt(const QPoint& viewportPos)
 
 bool LineChart::eventFilter(QObject* watched, QEvent* event)
 {
+    // Room for a different number of labels: lay the ticks out again.
+    if (watched == view_ && event->type() == QEvent::Resize && tickTargets() != tickTargets_)
+        rescale();
     if (watched == view_->viewport()) {
         if (event->type() == QEvent::MouseMove) {
             const auto* me = static_cast<QMouseEvent*>(event);

@@ -1,6 +1,7 @@
-// LineChart's files: the chart as PNG or SVG (rendered from its scene, so
-// text and lines scale with the image) and its values as CSV, every value as
-// given (a diverged run's 1e11 and NaN included, not as drawn).
+// LineChart's files: the chart as PNG or SVG (drawn at the image's scale, so
+// text and lines stay sharp; with the list of names beside the plot when the
+// chart shows one) and its values as CSV, every value as given (a diverged
+// run's 1e11 and NaN included, not as drawn).
 #include "traveller/ui/LineChart.h"
 
 #include <QChart>
@@ -22,10 +23,28 @@ QSize LineChart::exportSize(int width, int height) const
 {
     width = std::clamp(width, 100, 10000);
     if (height <= 0) {
-        const QSize shown = view_->size();
+        const QSize shown = legendIsList() ? size() : view_->size();
         height = shown.width() > 50 && shown.height() > 50 ? width * shown.height() / shown.width() : width * 9 / 16;
     }
     return {width, std::clamp(height, 100, 10000)};
+}
+
+bool LineChart::exportTo(QPaintDevice& device, const QSize& size) const
+{
+    QPainter painter;
+    if (!painter.begin(&device))
+        return false;
+    painter.setRenderHint(QPainter::Antialiasing);
+    if (legendIsList()) {
+        // The plot and the list of names as laid out, painted at the image's scale.
+        painter.scale(size.width() / static_cast<double>(std::max(1, this->width())),
+                      size.height() / static_cast<double>(std::max(1, this->height())));
+        const_cast<LineChart*>(this)->render(&painter, QPoint(), QRegion(), QWidget::DrawChildren);
+    } else {
+        // Rendered from the scene, so text and lines scale with the image.
+        view_->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), view_->viewport()->rect(), Qt::IgnoreAspectRatio);
+    }
+    return painter.end();
 }
 
 bool LineChart::exportPng(const QString& path, int width, int height) const
@@ -33,12 +52,7 @@ bool LineChart::exportPng(const QString& path, int width, int height) const
     const QSize size = exportSize(width, height);
     QImage image(size, QImage::Format_ARGB32_Premultiplied);
     image.fill(Qt::white);
-    QPainter painter(&image);
-    painter.setRenderHint(QPainter::Antialiasing);
-    // Rendered from the scene, so text and lines scale with the image.
-    view_->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), view_->viewport()->rect(), Qt::IgnoreAspectRatio);
-    painter.end();
-    return image.save(path, "PNG");
+    return exportTo(image, size) && image.save(path, "PNG");
 }
 
 bool LineChart::svgSupported()
@@ -59,11 +73,7 @@ bool LineChart::exportSvg(const QString& path, int width, int height) const
     generator.setSize(size);
     generator.setViewBox(QRect(QPoint(0, 0), size));
     generator.setTitle(chart_->title());
-    QPainter painter;
-    if (!painter.begin(&generator))
-        return false;
-    view_->render(&painter, QRectF(QPointF(0, 0), QSizeF(size)), view_->viewport()->rect(), Qt::IgnoreAspectRatio);
-    return painter.end();
+    return exportTo(generator, size);
 #else
     Q_UNUSED(path);
     Q_UNUSED(width);

@@ -70,7 +70,7 @@ int RunQueue::enqueue(const ExperimentConfig& config)
             ++same;
     if (same > 0)
         r.name += QStringLiteral(" #%1").arg(same + 1);
-    r.color = format::seriesColor(r.id - 1);  // until its library id gives it its colour everywhere
+    r.color = format::seriesColor(r.id - 1);  // the n-th run of the tab, the n-th colour
     r.last.perplexity = std::nan("");
     const int id = r.id;
     runs_.emplace(id, std::move(s));
@@ -191,8 +191,6 @@ void RunQueue::onStarted(int runId, const RunStarted& info)
     if (!s)
         return;
     s->run.info = info;
-    if (info.libraryId > 0)
-        s->run.color = format::runColor(info.libraryId);  // its colour in the Runs and Sweeps tabs and the reports
     setState(s->run, s->worker && s->worker->paused() ? RunState::Paused : RunState::Training);
     Q_EMIT runStarted(runId);
 }

@@ -424,9 +424,8 @@ QList<int> SweepResults::selectedIndexes() const
 
 QColor SweepResults::rowColor(int index) const
 {
-    // By library id once the run has one, as the Runs tab and the report colour it.
-    const qint64 id = rows_[static_cast<std::size_t>(index)].id;
-    return id > 0 ? format::runColor(id) : format::seriesColor(index);
+    // A row's name in its curve's colour while the chart draws it.
+    return drawnColors_.value(index, palette().text().color());
 }
 
 void SweepResults::updateChart()
@@ -455,11 +454,21 @@ void SweepResults::updateChart()
         if (!keep)
             chart_->removeSeries(key);
     }
+    // The n-th curve drawn, the n-th colour (runs drawn together never share
+    // one while there are ten or fewer); the rows' names follow.
+    drawnColors_.clear();
+    for (int p = 0; p < shown.size(); ++p)
+        drawnColors_.insert(shown[p], format::seriesColor(p));
+    for (int i = 0; i < static_cast<int>(rows_.size()); ++i)
+        if (QStandardItem* label = model_->item(i, 1))
+            label->setForeground(rowColor(i));
     // Series already shown are kept current by refresh(), one dirty run at a
     // time: redrawing every curve per epoch would cost a 64-run grid dearly.
     for (int i : std::as_const(shown)) {
-        if (chart_->hasSeries(seriesKey(i)))
+        if (chart_->hasSeries(seriesKey(i))) {
+            chart_->setColor(seriesKey(i), rowColor(i));
             continue;
+        }
         const Row& row = rows_[static_cast<std::size_t>(i)];
         chart_->addSeries(seriesKey(i), row.label, LineChart::Style::Line, rowColor(i));
         chart_->setPoints(seriesKey(i), row.curve);

@@ -10,6 +10,7 @@
 #include "traveller/core/Training.h"
 #include "traveller/ui/RunTypes.h"
 
+#include <QHash>
 #include <QList>
 #include <QPointF>
 #include <QStringList>
@@ -97,6 +98,7 @@ private:
     QColor rowColor(int index) const;
     void updateChart();
 
+    QHash<int, QColor> drawnColors_;  // row -> its curve's colour, for the rows the chart draws
     QStringList sweptKeys_;
     std::vector<Row> rows_;
     QLineEdit* filter_;

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <initializer_list>
 #include <iterator>
 #include <limits>
+#include <utility>
 
 namespace traveller::chart {
 
@@ -152,60 +155,66 @@ std::vector<double> linearTicks(double lo, double hi, int target, bool integer)
     return ticks;
 }
 
-double logBase(double lo, double hi)
-{
-    for (double base : {10.0, 2.0, std::sqrt(2.0), std::pow(2.0, 0.25), std::pow(2.0, 0.125)}) {
-        const double count = std::floor(std::log(hi) / std::log(base) + 1e-9) -
-                             std::ceil(std::log(lo) / std::log(base) - 1e-9) + 1;
-        if (count >= 3)
-            return base;
-    }
-    return std::pow(2.0, 0.125);
-}
+namespace {
 
-std::vector<double> logTicks(double lo, double hi)
+// The round numbers m·10^k within [lo, hi], m in `mantissas`, k a multiple of
+// `every` (so that 1 stays a tick); stops past kMaxTicks + 1.
+std::vector<double> decadeTicks(double lo, double hi, std::initializer_list<double> mantissas, int every)
 {
-    if (!(lo > 0) || !(hi > lo) || !std::isfinite(hi))
-        return {};
     std::vector<double> ticks;
-    if (hi / lo < 100) {
-        // Under two decades: the powers of a base that gives at least three.
-        const double base = logBase(lo, hi);
-        const int first = static_cast<int>(std::ceil(std::log(lo) / std::log(base) - 1e-9));
-        for (int k = first; ticks.size() <= static_cast<std::size_t>(kMaxTicks); ++k) {
-            const double t = std::pow(base, k);
-            if (t > hi * (1 + 1e-9))
-                break;
-            ticks.push_back(t);
-        }
-        return ticks;
-    }
-    const int firstDecade = static_cast<int>(std::floor(std::log10(lo)));
-    const int lastDecade = static_cast<int>(std::ceil(std::log10(hi)));
-    const int decades = lastDecade - firstDecade + 1;
-    const bool fine = decades * 3 <= kMaxTicks;
-    const int every = std::max(1, (decades + kMaxTicks - 1) / kMaxTicks);
-    for (int k = firstDecade; k <= lastDecade; ++k) {
-        if (!fine && (k - firstDecade) % every != 0)
+    const int first = static_cast<int>(std::floor(std::log10(lo)));
+    const int last = static_cast<int>(std::ceil(std::log10(hi)));
+    for (int k = first; k <= last; ++k) {
+        if (((k % every) + every) % every != 0)
             continue;
-        for (double m : {1.0, 2.0, 5.0}) {
-            if (!fine && m != 1.0)
-                continue;
+        for (double m : mantissas) {
             const double t = m * std::pow(10.0, k);
             if (t >= lo * (1 - 1e-9) && t <= hi * (1 + 1e-9))
                 ticks.push_back(t);
+            if (ticks.size() > static_cast<std::size_t>(kMaxTicks))
+                return ticks;
         }
     }
     return ticks;
 }
 
-std::uint32_t runColor(std::int64_t id)
+} // namespace
+
+std::vector<double> logTicks(double lo, double hi, int target)
 {
-    // Tableau 10 (matplotlib's default cycle).
-    static constexpr std::uint32_t kPalette[] = {0x1f77b4, 0xd62728, 0x2ca02c, 0xff7f0e, 0x9467bd,
-                                                 0x8c564b, 0xe377c2, 0x17becf, 0xbcbd22, 0x7f7f7f};
-    const std::int64_t n = static_cast<std::int64_t>(std::size(kPalette));
-    return kPalette[static_cast<std::size_t>((((id - 1) % n) + n) % n)];
+    if (!(lo > 0) || !(hi > lo) || !std::isfinite(hi))
+        return {};
+    const std::size_t most = static_cast<std::size_t>(std::clamp(target, 3, kMaxTicks));
+    const std::vector<double> fine = decadeTicks(lo, hi, {1, 2, 5}, 1);
+    if (fine.size() < 3) {  // within a decade or two: round linear steps
+        // As many as `target` asks, fewer rather than more, but three if the
+        // next coarser step would leave two.
+        std::vector<double> denser;
+        for (int t = static_cast<int>(most); t >= 1; --t) {
+            std::vector<double> steps = linearTicks(lo, hi, t);
+            if (steps.size() <= most)
+                return steps.size() < 3 && !denser.empty() ? denser : steps;
+            denser = std::move(steps);
+        }
+        return denser;
+    }
+    if (fine.size() <= most)
+        return fine;
+    if (std::vector<double> thirds = decadeTicks(lo, hi, {1, 3}, 1); thirds.size() >= 3 && thirds.size() <= most)
+        return thirds;
+    // Many decades: the powers of ten, every `every` decades.
+    for (int every = 1;; ++every)
+        if (std::vector<double> powers = decadeTicks(lo, hi, {1}, every); powers.size() <= most)
+            return powers;
+}
+
+std::uint32_t seriesColor(std::size_t position)
+{
+    // Tableau 10 (matplotlib's default cycle), red second: the lab's reports
+    // colour their series in this order too.
+    static constexpr std::uint32_t kPalette[kPaletteSize] = {0x1f77b4, 0xd62728, 0x2ca02c, 0xff7f0e, 0x9467bd,
+                                                             0x8c564b, 0xe377c2, 0x17becf, 0xbcbd22, 0x7f7f7f};
+    return kPalette[position % kPaletteSize];
 }
 
 PlacedSeries placePoints(const std::vector<double>& xs, const std::vector<double>& ys, const YView& view, Scale scale)
@@ -251,6 +260,29 @@ std::string formatValue(double v)
     else
         std::snprintf(buf, sizeof buf, "%.4g", v);
     return buf;
+}
+
+std::string formatTick(double v)
+{
+    if (!std::isfinite(v))
+        return formatValue(v);
+    if (v == 0)
+        return "0";
+    // The fewest digits that give the value back (to float noise: 0.1 + 0.2).
+    const double a = std::fabs(v);
+    const bool exponent = a >= 1e5 || a < 1e-3;
+    char buf[40];
+    for (int digits = 0; digits <= 12; ++digits) {
+        std::snprintf(buf, sizeof buf, exponent ? "%.*e" : "%.*f", digits, v);
+        if (std::fabs(std::strtod(buf, nullptr) - v) <= a * 1e-9)
+            break;
+    }
+    if (!exponent)
+        return buf;
+    // "1.5e+11" -> "1.5e11", "1e-05" -> "1e-5".
+    const std::string text = buf;
+    const std::size_t e = text.find('e');
+    return text.substr(0, e + 1) + std::to_string(std::stoi(text.substr(e + 1)));
 }
 
 } // namespace traveller::chart

@@ -16,6 +16,7 @@ constexpr const char* kGrid = "#e3e5e8";
 constexpr const char* kAxis = "#80868b";
 constexpr const char* kAlarm = "#b00020";
 constexpr int kFontSize = 13;
+constexpr int kLegendWidth = 280;  // the list of names right of the plot
 // An average glyph of the sans face at kFontSize, for fitting legend names.
 constexpr double kCharWidth = 7.2;
 
@@ -60,11 +61,69 @@ std::string shortened(const std::string& name, std::size_t maxChars)
     return name.substr(0, cut) + "…";
 }
 
+// `name` in lines of at most `maxChars` characters, broken after a space
+// where one is near the end of a line, else anywhere (a long Chinese name);
+// the last of `maxLines` lines ends in "…" if the name goes on.
+std::vector<std::string> wrapped(const std::string& name, std::size_t maxChars, std::size_t maxLines)
+{
+    std::vector<std::string> lines;
+    std::size_t at = 0;
+    while (at < name.size()) {
+        if (lines.size() + 1 == maxLines) {
+            lines.push_back(shortened(name.substr(at), maxChars));
+            break;
+        }
+        // The byte offset after maxChars characters, and after the last space within them.
+        std::size_t end = at, chars = 0, space = std::string::npos;
+        while (end < name.size() && chars < maxChars) {
+            ++end;
+            while (end < name.size() && (static_cast<unsigned char>(name[end]) & 0xc0) == 0x80)
+                ++end;
+            ++chars;
+            if (name[end - 1] == ' ')
+                space = end;
+        }
+        if (end < name.size() && space != std::string::npos && chars > 0 && space - at > (end - at) / 2)
+            end = space;
+        lines.push_back(name.substr(at, end - at));
+        at = end;
+    }
+    return lines;
+}
+
+// The legend at x = `left`, from `top` down: each name whole on up to
+// three lines, as many entries as fit above `bottom`, then a count of the rest.
+std::string legendSvg(const LineChartSpec& spec, int left, int top, int bottom)
+{
+    std::string svg;
+    const int lineH = kFontSize + 6;
+    const auto maxChars = static_cast<std::size_t>((kLegendWidth - 30) / kCharWidth);
+    int y = top;
+    for (std::size_t k = 0; k < spec.series.size(); ++k) {
+        const auto& s = spec.series[k];
+        const std::vector<std::string> lines = wrapped(cleanText(s.name), maxChars, 3);
+        const int needed = static_cast<int>(lines.size()) * lineH + (k + 1 < spec.series.size() ? 2 * lineH : 0);
+        if (y + needed > bottom - 10) {
+            const std::string rest = "… and " + std::to_string(spec.series.size() - k) + " more";
+            svg += text(left, y + kFontSize, rest, "start", kAxis);
+            break;
+        }
+        svg += "<rect x=\"" + num(left) + "\" y=\"" + num(y + kFontSize / 2.0 - 2) +
+               "\" width=\"18\" height=\"4\" fill=\"" + hex(s.color ? s.color : seriesColor(k)) + "\"/>\n";
+        for (const std::string& line : lines) {
+            svg += text(left + 24, y + kFontSize, line, "start", kInk);
+            y += lineH;
+        }
+        y += 4;
+    }
+    return svg;
+}
+
 } // namespace
 
 std::string lineChartSvg(const LineChartSpec& spec, int width, int height)
 {
-    const int legendWidth = 280;
+    const int legendWidth = kLegendWidth;
     const int left = 70, top = 40, bottom = 50;
     const int right = legendWidth + 20;
     const int plotW = width - left - right, plotH = height - top - bottom;
@@ -101,7 +160,7 @@ std::string lineChartSvg(const LineChartSpec& spec, int width, int height)
     for (double t : spec.logY ? logTicks(yMin, yMax) : linearTicks(yMin, yMax, 6)) {
         const double y = py(t);
         svg += "<line x1=\"" + num(left) + "\" y1=\"" + num(y) + "\" x2=\"" + num(left + plotW) + "\" y2=\"" + num(y) + "\"/>\n";
-        labels += text(left - 6, y + 4, formatValue(t), "end", kInk);
+        labels += text(left - 6, y + 4, spec.logY ? formatTick(t) : formatValue(t), "end", kInk);
     }
     for (double t : linearTicks(xMin, xMax, 8, true)) {
         const double x = px(t);
@@ -122,7 +181,7 @@ std::string lineChartSvg(const LineChartSpec& spec, int width, int height)
     std::size_t clippedTotal = 0;
     for (std::size_t k = 0; k < spec.series.size(); ++k) {
         const auto& s = spec.series[k];
-        const std::string color = hex(s.color ? s.color : runColor(static_cast<std::int64_t>(k) + 1));
+        const std::string color = hex(s.color ? s.color : seriesColor(k));
         const PlacedSeries placed = placePoints(s.x, s.y, view, scale);
         std::string points, dots;
         for (const auto& [x, y] : placed.points)
@@ -147,21 +206,7 @@ std::string lineChartSvg(const LineChartSpec& spec, int width, int height)
         svg += text(left + plotW, top + plotH + 40,
                     std::to_string(clippedTotal) + " point(s) outside the axis, drawn at its edge", "end", kAlarm);
 
-    // Legend: as many entries as fit, then a count of the rest.
-    const int lx = width - legendWidth, lineH = kFontSize + 6;
-    const int fit = std::max(1, (height - top) / lineH - 1);
-    const auto maxChars = static_cast<std::size_t>((legendWidth - 30) / kCharWidth);
-    for (std::size_t k = 0; k < spec.series.size(); ++k) {
-        const int y = top + static_cast<int>(k) * lineH;
-        if (static_cast<int>(k) == fit - 1 && spec.series.size() > static_cast<std::size_t>(fit)) {
-            svg += text(lx, y + kFontSize, "… and " + std::to_string(spec.series.size() - k) + " more", "start", kAxis);
-            break;
-        }
-        const auto& s = spec.series[k];
-        svg += "<rect x=\"" + num(lx) + "\" y=\"" + num(y + kFontSize / 2.0 - 2) + "\" width=\"18\" height=\"4\" fill=\"" +
-               hex(s.color ? s.color : runColor(static_cast<std::int64_t>(k) + 1)) + "\"/>\n";
-        svg += text(lx + 24, y + kFontSize, shortened(cleanText(s.name), maxChars), "start", kInk);
-    }
+    svg += legendSvg(spec, width - legendWidth, top, height);
     return svg + "</svg>\n";
 }
 

@@ -15,7 +15,7 @@ struct Series {
     std::string name;
     std::vector<double> x, y;
     bool highlight = false;  // drawn with a marker at its last point (a diverged run, say)
-    std::uint32_t color = 0; // 0xRRGGBB; 0: runColor(index + 1)
+    std::uint32_t color = 0; // 0xRRGGBB; 0: seriesColor(index)
 };
 
 struct LineChartSpec {

@@ -76,18 +76,24 @@ double niceStep(double lo, double hi, int target, bool integer = false);
 // than kMaxTicks + 1.
 std::vector<double> linearTicks(double lo, double hi, int target, bool integer = false);
 
-// The log base whose powers give at least three ticks in [lo, hi]: 10, else
-// 2, else √2, else 2^(1/4) (a range of perplexities 10–23 gets 11.3, 16, 22.6).
-double logBase(double lo, double hi);
-// Ticks of a log axis: 1, 2, 5 per decade (just 1 over many decades), or the
-// powers of logBase() for ranges under a decade. Never more than kMaxTicks + 1.
-std::vector<double> logTicks(double lo, double hi);
+// Ticks of a log axis, all round numbers a class reads at a glance: powers of
+// ten (every few decades over many), else 1, 2, 5 per decade, else, for
+// ranges under a decade or two, the round steps of a linear axis (10, 15, 20).
+// At least three where the range allows, about `target` of them, never more
+// than kMaxTicks + 1.
+std::vector<double> logTicks(double lo, double hi, int target = 6);
 
 // A tick or value label that stays short: 12.5, 0.002, 1.65e+11.
 std::string formatValue(double v);
+// A tick's label, as short as its round value allows: 20, 0.5, 1.5e11, 1e-5.
+std::string formatTick(double v);
 
-// The colour (0xRRGGBB) of run `id` of the library, the same in every view of
-// the window and in the reports: ten hues that stay apart on white, by id.
-std::uint32_t runColor(std::int64_t id);
+// The colours of series drawn together, in the window's charts and in the
+// reports alike: the series at `position` (0-based, in the order they are
+// drawn) takes that colour of a qualitative palette (Tableau 10), so up to
+// kPaletteSize runs drawn together never share a colour, whatever their ids
+// in the library (any rule by id gives runs 3, 13 and 23 one colour).
+constexpr std::size_t kPaletteSize = 10;
+std::uint32_t seriesColor(std::size_t position);
 
 } // namespace traveller::chart

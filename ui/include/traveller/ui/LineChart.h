@@ -9,7 +9,12 @@
 // edge with a red triangle and named under the chart, and Qt Charts only
 // ever sees numbers inside the axis with at most a dozen ticks (the tick step
 // is set while the axis counts a fixed five ticks, so no Qt tick loop can run
-// away between a range and its step).
+// away between a range and its step). A log axis is drawn as log10 of the
+// values on a linear axis whose ticks sit at round values (1, 2, 5, 10 …).
+//
+// The legend is Qt Charts' row under the plot while every name fits in it,
+// else a list with each name whole (ChartLegend): beside the plot, or under
+// it where the chart is too narrow to share its width.
 #pragma once
 
 #include <QHash>
@@ -23,21 +28,28 @@
 #include <functional>
 #include <vector>
 
+class QBoxLayout;
 class QChart;
 class QChartView;
 class QLabel;
-class QLogValueAxis;
+class QPaintDevice;
 class QScatterSeries;
+class QScrollArea;
 class QValueAxis;
 class QCategoryAxis;
 class QXYSeries;
 
 namespace traveller::ui {
 
+class ChartLegend;
+
 class LineChart : public QWidget {
     Q_OBJECT
 public:
     enum class Style { Line, Markers, DashedLine };
+    // Auto: Qt Charts' row under the plot while every name fits there, else
+    // the list beside it. List: always the list (charts that name runs).
+    enum class Legend { Auto, List };
     // The default export width: readable on a slide.
     static constexpr int kExportWidth = 1600;
 
@@ -49,6 +61,8 @@ public:
     // through `map`: a language switch (Language.h).
     void mapTexts(const std::function<QString(const QString&)>& map);
     void addSeries(const QString& key, const QString& label, Style style = Style::Line, const QColor& color = {});
+    void setColor(const QString& key, const QColor& color);
+    QColor color(const QString& key) const;
     bool hasSeries(const QString& key) const { return series_.contains(key); }
     void removeSeries(const QString& key);
     void removeAll();
@@ -84,6 +98,10 @@ public:
     bool seriesVisible(const QString& key) const;
     // Hide a series from the legend (e.g. markers that belong to a line).
     void setInLegend(const QString& key, bool inLegend);
+    void setLegend(Legend legend);
+    // True while the legend is the list beside the plot.
+    bool legendIsList() const;
+    const ChartLegend* legendList() const { return legend_; }
 
     void setLogScale(bool on);
     bool logScale() const { return logScale_; }
@@ -132,21 +150,26 @@ private:
     void rescale();
     void applyFonts();
     void styleLegendMarker(const QString& key);
+    void updateLegend();
     void setLinearAxis(QValueAxis* axis, double lo, double hi, double step);
-    void setLabelledTicks(QCategoryAxis* axis, double lo, double hi, const std::vector<double>& ticks);
-    void attachYAxis(bool log);
+    QStringList setYTicks(double lo, double hi, int target);
     QSize exportSize(int width, int height) const;
+    bool exportTo(QPaintDevice& device, const QSize& size) const;
     QSize tickTargets() const;
 
     QChart* chart_;
     QChartView* view_;
     QValueAxis* xAxis_;
-    QCategoryAxis* yLinear_;  // a value axis whose labels are ours (setLabelledTicks)
-    QLogValueAxis* yLog_;
+    QCategoryAxis* yAxis_;  // a value axis whose labels are ours (setYTicks); log10 of y on a log scale
+    QString yTitle_;
     QStringList xTicks_;
     QStringList yTicks_;
     QScatterSeries* clippedMarks_;  // red triangles at the edge, not in the legend
     QLabel* note_;
+    ChartLegend* legend_;
+    QScrollArea* legendArea_;  // holds legend_: a long list scrolls
+    QBoxLayout* plotLayout_;   // the plot and the list: side by side, or the list below a narrow plot
+    Legend legendMode_ = Legend::Auto;
     bool logScale_ = false;
     bool integerX_ = true;
     double xLo_ = 0, xHi_ = 1, yLo_ = 0, yHi_ = 1;

@@ -34,7 +34,7 @@ public:
         QString name;
         RunState state = RunState::Queued;
         QString statusText;
-        QColor color;              // the library's colour of the run once it has an id there
+        QColor color;              // its colour in the tab's chart and table (by position, format::seriesColor)
         RunStarted info;
         EpochStats last;
         RunOutcome outcome;
