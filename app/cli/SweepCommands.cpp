@@ -483,18 +483,7 @@ int runsCommand(const std::string& sub, const Args& a)
     if (sub == "list") {
         const auto runs = a.sweep.empty() ? store.runs() : store.runsOfSweep(a.sweep);
         if (a.json) {
-            for (const auto& r : runs)
-                std::cout << JsonObject()
-                                 .add("id", r.id)
-                                 .add("name", r.name)
-                                 .add("sweep", r.sweep)
-                                 .add("status", r.status)
-                                 .add("epochs", r.epochs)
-                                 .add("epochs_done", r.epochsDone)
-                                 .add("perplexity", r.perplexity)
-                                 .add("created_at", r.createdAt)
-                                 .str()
-                          << '\n';
+            std::cout << runsToJsonLines(runs);  // as the window's Export… writes them
         } else {
             printTable(runs, std::cout);
         }

@@ -3,16 +3,23 @@
 // real through SweepRunner, and the library it records is read back by a new
 // window, as after a restart. TRAVELLER_HOME points at a temporary folder.
 #include "traveller/core/ExperimentConfig.h"
+#include "traveller/core/RunExport.h"
 #include "traveller/core/RunRules.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/core/Training.h"
 #include "traveller/ui/CompareDialog.h"
+#include "traveller/ui/ExperimentPanel.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/RunsPanel.h"
 #include "traveller/ui/SweepsPanel.h"
 
+#include <QApplication>
 #include <QComboBox>
+#include <QFileDialog>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -27,8 +34,10 @@
 #include <QTableWidget>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -105,6 +114,12 @@ void selectViewRows(QTableView* view, const QList<int>& rows)
     for (int row : rows)
         view->selectionModel()->select(view->model()->index(row, 0),
                                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
+}
+
+QByteArray readAll(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
 QStringList readLines(const QString& path)
@@ -385,8 +400,12 @@ grid:
 
         // Rename, tag, untag, delete: in the table and in the store.
         RunStore store(home_.path().toStdString());
+        auto* title = w.findChild<QLabel*>("runDetailsTitle");
+        auto* samples = w.findChild<QPlainTextEdit*>("runSamples");
+        runs->selectRuns({ids[0]});
         QVERIFY(runs->renameRun(ids[0], "my best guess"));
         QCOMPARE(runs->cell(ids[0], "Name"), QString("my best guess"));
+        QVERIFY2(title->text().contains("my best guess"), qPrintable(title->text()));  // the opened run's pane too
         QCOMPARE(store.run(ids[0]).name, std::string("my best guess"));
         QVERIFY(runs->tagRuns({ids[0], ids[1]}, "keep"));
         QVERIFY(runs->tagRuns({ids[0]}, "report"));
@@ -396,15 +415,33 @@ grid:
         QVERIFY(runs->untagRuns({ids[0]}, "keep"));
         QCOMPARE(runs->cell(ids[0], "Tags"), QString("report"));
         QCOMPARE(store.run(ids[0]).tags, std::vector<std::string>{"report"});
-        // The filter finds runs by tag.
+        // The filter finds runs by tag; the panes leave the run it hides.
+        runs->selectRuns({ids[1]});
+        QCOMPARE(runs->openedRun(), ids[1]);
+        QVERIFY(!samples->toPlainText().isEmpty());
         QTest::keyClicks(w.findChild<QLineEdit*>("runsFilter"), "report");
         QCOMPARE(runs->listedIds(), QList<qint64>{ids[0]});
+        QCOMPARE(runs->openedRun(), 0);
+        QVERIFY(samples->toPlainText().isEmpty());
+        QVERIFY(runs->chart()->keys().isEmpty());
         w.findChild<QLineEdit*>("runsFilter")->clear();
+        // Opening a run the filter hides shows it: the filter goes.
+        QTest::keyClicks(w.findChild<QLineEdit*>("runsFilter"), "report");
+        runs->openRun(ids[1]);
+        QCOMPARE(runs->openedRun(), ids[1]);
+        QVERIFY(runs->listedIds().contains(ids[1]));
+        QVERIFY(!samples->toPlainText().isEmpty());
 
         const QString checkpoint = QString::fromStdString(store.checkpointPath(ids[3]));
         QVERIFY(QFile::exists(checkpoint));
+        runs->selectRuns({ids[3]});
+        QCOMPARE(runs->openedRun(), ids[3]);
         QVERIFY(runs->deleteRuns({ids[3]}));
         QVERIFY(!runs->listedIds().contains(ids[3]));
+        QCOMPARE(runs->openedRun(), 0);  // nothing of the deleted run stays on screen
+        QVERIFY(samples->toPlainText().isEmpty());
+        QVERIFY(!title->text().contains(QString("#%1 ").arg(ids[3])));
+        QVERIFY(runs->chart()->keys().isEmpty());
         QVERIFY_THROWS_EXCEPTION(traveller::StoreError, store.run(ids[3]));
         QVERIFY(!QFile::exists(checkpoint));
 
@@ -414,6 +451,101 @@ grid:
         QCOMPARE(again.runsPanel()->cell(ids[0], "Name"), QString("my best guess"));
         QCOMPARE(again.runsPanel()->cell(ids[1], "Tags"), QString("keep"));
         QVERIFY(!again.runsPanel()->listedIds().contains(ids[3]));
+    }
+
+    // Issue 24, item 11 and item 7 through Runs -> Open.
+    void runsTabFitsA1024ScreenExportsAndOpensEverySetting()
+    {
+        RunStore store(home_.path().toStdString());
+        traveller::ExperimentConfig lab;
+        lab.train.lr = 10;
+        lab.train.onDivergence = traveller::OnDivergence::Continue;
+        const qint64 labId = store.createRun(
+            {lab, "RNN lr 10, trained on through its blow-up (lab step 1.2, the book's settings)", "lab-rnn-lr", "lr=10", "test"});
+        store.addTag(labId, "lab");
+        const qint64 odd = store.createRun({{}, "a|b, \"c\" <d>\n# e", "", "", "test"});
+
+        MainWindow w;
+        w.resize(1024, 768);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        RunsPanel* runs = w.runsPanel();
+        w.tabs()->setCurrentWidget(runs);
+        QVERIFY(w.width() <= 1024);
+        QTableView* view = runs->view();
+        // What tells runs apart and how they went is on screen without scrolling.
+        for (const char* header : {"Id", "Name", "Cell", "Hidden", "LR", "Status", "Epochs", "Perplexity"}) {
+            const int c = runs->column(header);
+            QVERIFY2(c >= 0 && !view->isColumnHidden(c), header);
+            const int left = view->columnViewportPosition(c);
+            QVERIFY2(left >= 0 && left + view->columnWidth(c) <= view->viewport()->width(), header);
+        }
+        QVERIFY(view->isColumnHidden(runs->column("BLEU")));  // no translation run here
+        QCOMPARE(runs->cell(labId, "Name"),
+                 QString::fromStdString(store.run(labId).name));  // elided on screen, whole in the model
+        for (auto* b : runs->findChildren<QPushButton*>())
+            QVERIFY2(b->mapTo(runs, QPoint(b->width(), 0)).x() <= runs->width(), qPrintable(b->objectName()));
+        // Newest first, and the header says so.
+        const QList<qint64> listed = runs->listedIds();
+        QVERIFY(std::is_sorted(listed.rbegin(), listed.rend()));
+        QCOMPARE(view->horizontalHeader()->sortIndicatorSection(), runs->column("Id"));
+        QCOMPARE(view->horizontalHeader()->sortIndicatorOrder(), Qt::DescendingOrder);
+
+        // Export writes what `traveller-cli runs export` (and `runs list --json`) writes.
+        QTemporaryDir out;
+        const std::vector<traveller::StoredRun> both = {store.run(labId), store.run(odd)};
+        const QStringList md =
+            runs->exportRuns({labId, odd}, out.filePath("report.md"), traveller::ui::RunsExportFormat::Markdown);
+        QCOMPARE(md.size(), 2);
+        QVERIFY(md[1].endsWith(".svg") && QFile::exists(md[1]));
+        QTemporaryDir cli;
+        traveller::writeMarkdownReport(store, both, cli.filePath("report.md").toStdString(), "Traveller runs");
+        QCOMPARE(readAll(md[0]), readAll(cli.filePath("report.md")));
+        QCOMPARE(runs->exportRuns({labId, odd}, out.filePath("runs.csv"), traveller::ui::RunsExportFormat::Csv),
+                 QStringList{out.filePath("runs.csv")});
+        QCOMPARE(readAll(out.filePath("runs.csv")), QByteArray::fromStdString(traveller::runsToCsv(both)));
+        runs->exportRuns({labId, odd}, out.filePath("runs.jsonl"), traveller::ui::RunsExportFormat::JsonLines);
+        const QStringList lines = readLines(out.filePath("runs.jsonl"));
+        QCOMPARE(lines.size(), 2);
+        QCOMPARE(QJsonDocument::fromJson(lines[1].toUtf8()).object().value("name").toString(),
+                 QString::fromStdString(store.run(odd).name));
+        // The library's own files are refused, and nothing is written over them.
+        QVERIFY(runs->exportRuns({labId}, QString::fromStdString(store.databasePath()),
+                                 traveller::ui::RunsExportFormat::Csv)
+                    .isEmpty());
+        QVERIFY(!runs->message().isEmpty());
+        QCOMPARE(store.run(labId).name, both[0].name);
+
+        // Through the button and its file dialog: the selected run, as CSV.
+        runs->selectRuns({labId});
+        QTimer answer;
+        answer.setInterval(50);
+        connect(&answer, &QTimer::timeout, this, [&] {
+            auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            answer.stop();
+            dialog->selectNameFilter(dialog->nameFilters().at(1));  // the CSV table
+            auto* name = dialog->findChild<QLineEdit*>("fileNameEdit");  // typed, as a user does
+            QVERIFY(name);
+            name->setText(out.filePath("picked"));
+            static_cast<QDialog*>(dialog)->accept();  // QFileDialog's own accept(), as its Save button
+        });
+        answer.start();
+        click(w, "exportRunsButton");
+        QVERIFY2(!answer.isActive(), "no file dialog");
+        QVERIFY2(QFile::exists(out.filePath("picked.csv")), qPrintable(runs->message()));
+        QCOMPARE(readAll(out.filePath("picked.csv")), QByteArray::fromStdString(traveller::runsToCsv({store.run(labId)})));
+
+        // Runs -> Open: the lab run's settings, the one that trains through a
+        // blow-up included, are in the Language model form for all to see.
+        click(w, "openRunButton");
+        auto* divergence = w.findChild<QComboBox*>("train.on_divergence");
+        QCOMPARE(divergence->currentData().toString(), QString("continue"));
+        QVERIFY(divergence->isVisibleTo(&w));
+        QCOMPARE(w.panel()->config().train.onDivergence, traveller::OnDivergence::Continue);
+        QCOMPARE(w.panel()->value("train.lr"), QString("10"));
+        store.deleteRuns({labId, odd});
     }
 
     void compareShowsCurvesSamplesAndOnlyTheDifferingKeys()
@@ -490,6 +622,10 @@ grid:
         QVERIFY2(generated.last().at(2).toString().isEmpty(), qPrintable(generated.last().at(2).toString()));
         QVERIFY2(text.startsWith("the ") && text.size() > 10, qPrintable(text));
         QTRY_COMPARE(w.findChild<QPlainTextEdit*>("runRegenerated")->toPlainText(), text);
+        // Another run opened: the text written with this one goes.
+        runs->openRun(w.sweepsPanel()->runIds().last());
+        QVERIFY(w.findChild<QPlainTextEdit*>("runRegenerated")->toPlainText().isEmpty());
+        runs->openRun(id);
         // Greedy is deterministic: the same weights write the same text again.
         QVERIFY(runs->regenerate("the ", 30, 0.0));
         QVERIFY(generated.wait(30000));
@@ -543,11 +679,17 @@ grid:
         QCOMPARE(runs->cell(id, "Status"), QString("stopped"));
         runs->selectRuns({id});
         QVERIFY(w.findChild<QPushButton*>("resumeRunButton")->isEnabled());
+        auto* samples = w.findChild<QPlainTextEdit*>("runSamples");
+        QCOMPARE(samples->property("finalSamplesEpoch").toInt(), stopped.epochsDone);  // written at the stop
         QSignalSpy trained(runs, &RunsPanel::trainingFinished);
         click(w, "resumeRunButton");
         QVERIFY(runs->training());
         QVERIFY(!w.findChild<QPushButton*>("rerunButton")->isEnabled());
+        // While it trains on, the stop's samples are not presented as the
+        // final ones of the epoch it has reached.
+        QTRY_COMPARE_WITH_TIMEOUT(samples->property("finalSamplesEpoch").toInt(), -1, 10000);
         QVERIFY(trained.wait(kSweepTimeoutMs));
+        QTRY_COMPARE(samples->property("finalSamplesEpoch").toInt(), 400);
         QCOMPARE(runs->cell(id, "Status"), QString("finished"));
         QCOMPARE(runs->cell(id, "Epochs"), QString("400/400"));
         const auto epochs = store.epochs(id);

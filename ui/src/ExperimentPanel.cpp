@@ -4,11 +4,14 @@
 #include "traveller/core/Training.h"
 
 #include <QComboBox>
+#include <QEvent>
+#include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace traveller::ui {
@@ -34,6 +37,16 @@ QString tooltipFor(const QString& key)
              QString::fromStdString(info->help).toHtmlEscaped());
 }
 
+// A choice that gives way to the form's width (its text elided, the list
+// whole): long items must not widen the form past its scroll area.
+QComboBox* newCombo(QWidget* parent)
+{
+    auto* combo = new QComboBox(parent);
+    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    combo->setMinimumContentsLength(6);
+    return combo;
+}
+
 QFormLayout* newForm(QWidget* box)
 {
     auto* form = new QFormLayout(box);
@@ -49,7 +62,7 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
 
-    presets_ = new QComboBox(this);
+    presets_ = newCombo(this);
     presets_->setObjectName("presetCombo");
     presets_->setToolTip(tr("Experiments shipped with Traveller (resources/presets)"));
     auto* presetRow = new QFormLayout;
@@ -61,38 +74,9 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QWidget(parent)
             Q_EMIT presetChosen(path);
     });
 
-    auto group = [&](const QString& title) {
-        auto* box = new QGroupBox(title, this);
-        newForm(box);
-        layout->addWidget(box);
-        form_ = box;
-    };
-
-    group(tr("Model"));
-    addLine("name", tr("Run name"));
-    QList<QPair<QString, QString>> cells;
-    for (const CellInfo& c : cellCatalogue())  // the cell registry
-        cells.append({QString::fromStdString(c.name), QString::fromStdString(c.key)});
-    addChoice("model.arch", tr("Architecture"), cells);
-    addChoice("model.impl", tr("Implementation"),
-              {{tr("built-in"), "builtin"}, {tr("from scratch"), "scratch"}, {tr("fused (fast CPU)"), "fused"}});
-    addLine("model.hidden", tr("Hidden size"));
-    addLine("model.layers", tr("Layers"));
-
-    group(tr("Training"));
-    addLine("train.epochs", tr("Epochs"));
-    addLine("train.lr", tr("Learning rate"));
-    addLine("train.clip", tr("Clipping (0 = off)"));
-    addLine("train.seed", tr("Seed"));
-    addDevicePicker();
-
-    group(tr("Data and samples"));
-    addLine("data.batch_size", tr("Batch size"));
-    addLine("data.num_steps", tr("Steps"));
-    addChoice("data.sampling", tr("Sampling"), {{tr("sequential"), "sequential"}, {tr("random"), "random"}});
-    addLine("data.max_tokens", tr("Max tokens (0 = all)"));
-    addLine("sample.every", tr("Sample every (epochs)"));
-    addLine("data.corpus", tr("Corpus"));
+    buildModelAndTraining(layout);
+    buildDataAndSamples(layout);
+    buildAdvanced(layout);
 
     message_ = new QLabel(this);
     message_->setObjectName("validationMessage");
@@ -103,6 +87,110 @@ ExperimentPanel::ExperimentPanel(QWidget* parent) : QWidget(parent)
     layout->addStretch(1);
 
     setConfig(ExperimentConfig{});
+}
+
+QWidget* ExperimentPanel::addGroup(QVBoxLayout* layout, const QString& title)
+{
+    auto* box = new QGroupBox(title, this);
+    newForm(box);
+    layout->addWidget(box);
+    form_ = box;
+    return box;
+}
+
+void ExperimentPanel::buildModelAndTraining(QVBoxLayout* layout)
+{
+    addGroup(layout, tr("Model"));
+    addLine("name", tr("Run name"));
+    QList<QPair<QString, QString>> cells;
+    for (const CellInfo& c : cellCatalogue())  // the cell registry
+        cells.append({QString::fromStdString(c.name), QString::fromStdString(c.key)});
+    addChoice("model.arch", tr("Architecture"), cells);
+    addChoice("model.impl", tr("Implementation"),
+              {{tr("built-in"), "builtin"}, {tr("from scratch"), "scratch"}, {tr("fused (fast CPU)"), "fused"}});
+    addLine("model.hidden", tr("Hidden size"));
+    addLine("model.layers", tr("Layers"));
+
+    addGroup(layout, tr("Training"));
+    addLine("train.epochs", tr("Epochs"));
+    addLine("train.lr", tr("Learning rate"));
+    addChoice("train.optimizer", tr("Optimizer"), {{tr("SGD (the book)"), "sgd"}, {tr("Adam"), "adam"}});
+    addLine("train.clip", tr("Clipping (0 = off)"));
+    // Visible beside the learning rate: with "train on", a rate that blows up
+    // trains through it (the lab's lr-10 runs) instead of stopping.
+    addChoice("train.on_divergence", tr("When it diverges"),
+              {{tr("stop the run"), "stop"}, {tr("train on"), "continue"}});
+    addLine("train.seed", tr("Seed"));
+    addDevicePicker();
+}
+
+void ExperimentPanel::buildDataAndSamples(QVBoxLayout* layout)
+{
+    addGroup(layout, tr("Data and samples"));
+    addLine("data.batch_size", tr("Batch size"));
+    addLine("data.num_steps", tr("Steps"));
+    addChoice("data.sampling", tr("Sampling"), {{tr("sequential"), "sequential"}, {tr("random"), "random"}});
+    addLine("data.max_tokens", tr("Max tokens (0 = all)"));
+    addLine("sample.every", tr("Sample every (epochs)"));
+    addLine("data.corpus", tr("Corpus"));
+}
+
+void ExperimentPanel::buildAdvanced(QVBoxLayout* layout)
+{
+    // Folded while every key in it has its default; a loaded experiment that
+    // sets one opens it (setConfig), so no setting that changes a run hides.
+    advancedToggle_ = new QToolButton(this);
+    advancedToggle_->setObjectName("advancedToggle");
+    advancedToggle_->setCheckable(true);
+    advancedToggle_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    advancedToggle_->setAutoRaise(true);
+    layout->addWidget(advancedToggle_);
+    const int first = static_cast<int>(order_.size());
+    advanced_ = addGroup(layout, QString());
+    advanced_->setObjectName("advancedGroup");
+    addLine("model.embedding", tr("Embedding (0 = one-hot)"));
+    addChoice("train.detach_state", tr("Backpropagation"),
+              {{tr("per batch"), "true"}, {tr("whole epoch"), "false"}});
+    addLine("train.threads", tr("CPU threads (0 = all)"));
+    addChoice("data.tokens", tr("Tokens"), {{tr("characters"), "char"}, {tr("words"), "word"}});
+    addChoice("data.normalize", tr("Text cleaning"),
+              {{tr("a-z only"), "book"}, {tr("all Unicode"), "unicode"}});
+    addChoice("data.join_lines", tr("Lines joined"), {{tr("directly"), "none"}, {tr("with a space"), "space"}});
+    addLine("data.heldout", tr("Held-out tokens"));
+    addLine("sample.prefix", tr("Sample prefix"));
+    addLine("sample.length", tr("Sample length"));
+    addLine("sample.temperature", tr("Temperature (0 = greedy)"));
+    advancedKeys_ = order_.mid(first);
+    connect(advancedToggle_, &QToolButton::toggled, this, [this](bool open) {
+        advanced_->setVisible(open);
+        updateAdvancedToggle();
+    });
+    advanced_->setVisible(false);
+    updateAdvancedToggle();
+}
+
+int ExperimentPanel::changedAdvanced() const
+{
+    static const ExperimentConfig defaults;
+    int changed = 0;
+    for (const QString& key : advancedKeys_)
+        changed += value(key) != QString::fromStdString(configValue(defaults, key.toStdString()));
+    return changed;
+}
+
+void ExperimentPanel::updateAdvancedToggle()
+{
+    const bool open = advancedToggle_->isChecked();
+    advancedToggle_->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
+    const int changed = changedAdvanced();
+    advancedToggle_->setText(changed > 0 ? tr("More settings (%n changed)", nullptr, changed) : tr("More settings"));
+}
+
+void ExperimentPanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::LanguageChange)
+        updateAdvancedToggle();
 }
 
 void ExperimentPanel::addLine(const QString& key, const QString& label)
@@ -135,7 +223,7 @@ void ExperimentPanel::addLine(const QString& key, const QString& label)
 void ExperimentPanel::addChoice(const QString& key, const QString& label,
                                 const QList<QPair<QString, QString>>& choices)
 {
-    auto* combo = new QComboBox(form_);
+    auto* combo = newCombo(form_);
     combo->setObjectName(key);
     combo->setToolTip(tooltipFor(key));
     for (const auto& [text, value] : choices)
@@ -152,9 +240,11 @@ void ExperimentPanel::addChoice(const QString& key, const QString& label,
 
 void ExperimentPanel::addDevicePicker()
 {
-    auto* combo = new QComboBox(form_);
+    auto* combo = newCombo(form_);
     combo->setObjectName("train.device");
     combo->setToolTip(tooltipFor("train.device"));
+    // The schema's default: the first GPU if there is one, else the CPU.
+    combo->addItem(tr("Automatic"), QStringLiteral("auto"));
     bool anyCuda = false;
     for (const DeviceInfo& d : availableDevices()) {
         combo->addItem(QString::fromStdString(d.label), QString::fromStdString(d.id));
@@ -184,8 +274,18 @@ void ExperimentPanel::setPresets(const QStringList& paths)
 {
     presets_->clear();
     presets_->addItem(tr("(choose a preset)"), QString());
-    for (const QString& p : paths)
-        presets_->addItem(QFileInfo(p).completeBaseName(), p);
+    for (const QString& p : paths) {
+        // The experiment's own name ("GRU (book)"); the file's when it has none.
+        const QString file = QFileInfo(p).completeBaseName();
+        QString name;
+        try {
+            name = QString::fromStdString(loadExperimentFile(QFile::encodeName(p).toStdString()).name);
+        } catch (const std::exception&) {
+            // Listed all the same: choosing it says what is wrong with it.
+        }
+        presets_->addItem(name.isEmpty() ? file : name, p);
+        presets_->setItemData(presets_->count() - 1, QFileInfo(p).fileName(), Qt::ToolTipRole);
+    }
 }
 
 void ExperimentPanel::setValue(const QString& key, const QString& valueText)
@@ -202,8 +302,10 @@ void ExperimentPanel::setValue(const QString& key, const QString& valueText)
     } else if (auto* combo = qobject_cast<QComboBox*>(w)) {
         int index = combo->findData(valueText);
         if (key == "train.device" && index < 0) {
-            // auto / cuda resolve to the first GPU when there is one, else the CPU.
-            index = combo->count() > 1 && valueText != "cpu" ? 1 : 0;
+            // cuda is cuda:0; a GPU this machine lacks leaves the choice to auto.
+            index = valueText == QLatin1String("cuda") ? combo->findData(QStringLiteral("cuda:0")) : -1;
+            if (index < 0)
+                index = combo->findData(QStringLiteral("auto"));
         }
         if (index >= 0)
             combo->setCurrentIndex(index);
@@ -230,6 +332,8 @@ void ExperimentPanel::setConfig(const ExperimentConfig& config)
     filling_ = false;
     if (auto* name = qobject_cast<QLineEdit*>(fields_.value("name")))
         name->setPlaceholderText(QString::fromStdString(ExperimentConfig{config}.displayName()));
+    if (changedAdvanced() > 0)
+        advancedToggle_->setChecked(true);
     revalidate();
 }
 
@@ -284,6 +388,7 @@ void ExperimentPanel::revalidate()
             name->setPlaceholderText(QString::fromStdString(c.displayName()));
         }
     }
+    updateAdvancedToggle();
     message_->setText(first);
     message_->setVisible(!first.isEmpty());
     const bool valid = first.isEmpty();
@@ -299,6 +404,8 @@ bool ExperimentPanel::checkInput()
     if (!valid_) {
         for (const QString& key : std::as_const(order_))
             if (fields_.value(key)->property("invalid").toBool()) {
+                if (advancedKeys_.contains(key))
+                    advancedToggle_->setChecked(true);
                 fields_.value(key)->setFocus();
                 break;
             }
@@ -310,6 +417,8 @@ QString ExperimentPanel::validationMessage() const { return message_->text(); }
 
 void ExperimentPanel::markKey(const QString& key, const QString& message)
 {
+    if (advancedKeys_.contains(key))
+        advancedToggle_->setChecked(true);
     if (QWidget* field = fields_.value(key)) {
         setInvalid(field, true);
         field->setFocus();

@@ -1,6 +1,7 @@
 #include "RunDetails.h"
 
 #include "traveller/core/Errors.h"
+#include "traveller/core/RunRules.h"
 #include "traveller/ui/GenerateWorker.h"
 #include "traveller/ui/LineChart.h"
 
@@ -11,7 +12,7 @@
 
 #include <QDoubleSpinBox>
 #include <QFontDatabase>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -36,6 +37,7 @@ RunDetails::RunDetails(QString dataDir, QWidget* parent) : QWidget(parent), data
     chart_ = new LineChart(tr("epoch"), tr("perplexity"));
     chart_->setObjectName("runsChart");
     chart_->setTitle(tr("Perplexity of the selected runs"));
+    chart_->setLegend(LineChart::Legend::List);  // every run named whole, never cut to "#33 …"
     chart_->setHoverFormat([](const QString& name, double x, double y) {
         return tr("%1\nepoch %2: perplexity %3").arg(name).arg(x, 0, 'f', 0).arg(y, 0, 'f', 3);
     });
@@ -68,14 +70,17 @@ RunDetails::RunDetails(QString dataDir, QWidget* parent) : QWidget(parent), data
     written_->setObjectName("runRegenerated");
     written_->setReadOnly(true);
     written_->setMaximumHeight(90);
-    auto* writeBar = new QHBoxLayout;
-    writeBar->addWidget(new QLabel(tr("Prefix:")));
-    writeBar->addWidget(prefix_, 1);
-    writeBar->addWidget(new QLabel(tr("T:")));
-    writeBar->addWidget(temperature_);
-    writeBar->addWidget(new QLabel(tr("Length:")));
-    writeBar->addWidget(length_);
-    writeBar->addWidget(writeButton_);
+    // Two rows: the pane stays narrow enough at 1024 pixels for the table's
+    // result columns to fit beside it.
+    auto* writeBar = new QGridLayout;
+    writeBar->addWidget(new QLabel(tr("Prefix:")), 0, 0);
+    writeBar->addWidget(prefix_, 0, 1, 1, 5);
+    writeBar->addWidget(new QLabel(tr("T:")), 1, 0);
+    writeBar->addWidget(temperature_, 1, 1);
+    writeBar->addWidget(new QLabel(tr("Length:")), 1, 2);
+    writeBar->addWidget(length_, 1, 3);
+    writeBar->setColumnStretch(4, 1);
+    writeBar->addWidget(writeButton_, 1, 5);
 
     auto* detailsLayout = new QVBoxLayout(this);
     detailsLayout->setContentsMargins(0, 0, 0, 0);
@@ -96,8 +101,26 @@ RunDetails::~RunDetails() = default;  // joins the writing thread
 void RunDetails::clear()
 {
     chart_->removeAll();
+    showNothingOpened();
+}
+
+void RunDetails::showNothingOpened()
+{
+    setOpened(0);
     samples_->clear();
+    samples_->setProperty("finalSamplesEpoch", 0);
     title_->setText(tr("Select a run to see its curve and samples."));
+}
+
+void RunDetails::setOpened(qint64 id)
+{
+    if (id == opened_)
+        return;
+    // What was written belongs to the run it was written with; an answer
+    // still on its way for that run is dropped.
+    opened_ = id;
+    pendingRequest_ = 0;
+    written_->clear();
 }
 
 void RunDetails::setSamples(const QString& text)
@@ -126,9 +149,11 @@ void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, 
         for (qint64 id : std::as_const(ids)) {
             const QString key = QStringLiteral("run%1").arg(id);
             const QString name = nameOf(id);
+            // The n-th selected run, the n-th colour: runs drawn together never share one.
+            const QColor colour = format::seriesColor(static_cast<int>(ids.indexOf(id)));
             if (!chart_->hasSeries(key))
-                chart_->addSeries(key, tr("#%1 %2").arg(id).arg(name), LineChart::Style::Line,
-                                  format::runColor(id));
+                chart_->addSeries(key, tr("#%1 %2").arg(id).arg(name), LineChart::Style::Line, colour);
+            chart_->setColor(key, colour);
             chart_->setLabel(key, tr("#%1 %2").arg(id).arg(name));
             const auto epochs = store.epochs(id);
             chart_->setPoints(key, format::perplexityCurve(epochs));
@@ -140,14 +165,18 @@ void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, 
             if (!heldout.isEmpty()) {
                 if (!chart_->hasSeries(key + "-heldout"))
                     chart_->addSeries(key + "-heldout", tr("#%1 held-out").arg(id), LineChart::Style::DashedLine,
-                                      format::runColor(id));
+                                      colour);
+                chart_->setColor(key + "-heldout", colour);
                 chart_->setPoints(key + "-heldout", heldout);
             }
         }
-        if (opened <= 0)
+        if (opened <= 0) {
+            showNothingOpened();
             return;
+        }
         const StoredRun r = store.run(opened);
         const auto epochs = store.epochs(opened);
+        setOpened(opened);
         if (r.isTranslation()) {
             showTranslation(r);
             return;
@@ -160,27 +189,9 @@ void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, 
                                    .arg(r.epochs)
                                    .arg(format::number(r.perplexity), format::duration(r.seconds),
                                         QString::fromStdString(r.device.empty() ? "—" : r.device).toHtmlEscaped()));
-        QString text;
-        if (!r.samples.empty()) {
-            text += tr("Final samples (epoch %1):\n").arg(r.epochsDone);
-            for (const auto& [prefix, continuation] : r.samples)
-                text += QStringLiteral("  %1\n").arg(QString::fromStdString(continuation));
-            text += QLatin1Char('\n');
-        }
-        bool timeline = false;
-        for (const auto& e : epochs) {
-            if (e.sample.empty())
-                continue;
-            if (!timeline)
-                text += tr("At each sample interval:\n");
-            timeline = true;
-            text += QStringLiteral("  epoch %1 | %2\n").arg(e.epoch, 5).arg(QString::fromStdString(e.sample));
-        }
-        if (!r.message.empty())
-            text += QLatin1Char('\n') + coreText(r.message) + QLatin1Char('\n');
-        if (text.isEmpty())
-            text = tr("(no samples recorded yet)");
-        setSamples(text);
+        int finalEpoch = 0;
+        setSamples(samplesText(r, epochs, &finalEpoch));
+        samples_->setProperty("finalSamplesEpoch", finalEpoch);  // what the tests read
         try {
             const QString prefix = QString::fromStdString(r.config().sample.prefix);
             if (prefix_->text().isEmpty())
@@ -188,6 +199,40 @@ void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, 
         } catch (const ConfigError&) {
         }
     }
+}
+
+QString RunDetails::samplesText(const StoredRun& r, const std::vector<StoredEpoch>& epochs, int* finalEpoch) const
+{
+    QString text;
+    *finalEpoch = 0;
+    if (!r.samples.empty()) {
+        // The library writes a run's samples when an attempt ends: a run
+        // training again (resumed) or cut off since still has the last
+        // attempt's, from an epoch before the ones it shows now.
+        const StoredState state = storedState(r);
+        const bool current = state != StoredState::Running && state != StoredState::Interrupted &&
+                             state != StoredState::Queued;
+        text += current ? tr("Final samples (epoch %1):\n").arg(r.epochsDone)
+                        : tr("Samples written when an earlier attempt of this run ended:\n");
+        *finalEpoch = current ? r.epochsDone : -1;
+        for (const auto& [prefix, continuation] : r.samples)
+            text += QStringLiteral("  %1\n").arg(QString::fromStdString(continuation));
+        text += QLatin1Char('\n');
+    }
+    bool timeline = false;
+    for (const auto& e : epochs) {
+        if (e.sample.empty())
+            continue;
+        if (!timeline)
+            text += tr("At each sample interval:\n");
+        timeline = true;
+        text += QStringLiteral("  epoch %1 | %2\n").arg(e.epoch, 5).arg(QString::fromStdString(e.sample));
+    }
+    if (!r.message.empty())
+        text += QLatin1Char('\n') + coreText(r.message) + QLatin1Char('\n');
+    if (text.isEmpty())
+        text = tr("(no samples recorded yet)");
+    return text;
 }
 
 void RunDetails::showTranslation(const StoredRun& r)
@@ -213,6 +258,7 @@ void RunDetails::showTranslation(const StoredRun& r)
         text += QLatin1Char('\n') + coreText(r.message) + QLatin1Char('\n');
     text += tr("\nOpen puts this model in the Translate tab, to translate with again.");
     setSamples(text);
+    samples_->setProperty("finalSamplesEpoch", 0);
 }
 
 void RunDetails::write(const StoredRun& r, const std::string& checkpoint, const QString& prefix, int length,
@@ -233,6 +279,7 @@ void RunDetails::write(const StoredRun& r, const std::string& checkpoint, const 
         prefix_->setText(prefix);
     length_->setValue(length);
     temperature_->setValue(temperature);
+    setOpened(r.id);
     const int requestId = nextRequestId_++;
     pendingRequest_ = requestId;
     written_->setPlainText(tr("(loading the weights of run %1 and writing…)").arg(r.id));

@@ -47,13 +47,21 @@ Q_SIGNALS:
 
 private:
     void showTranslation(const StoredRun& run);
+    // A language model's final samples, its timeline and its message;
+    // *finalEpoch: the epoch the final samples are of (-1: an earlier
+    // attempt's, 0: none).
+    QString samplesText(const StoredRun& r, const std::vector<StoredEpoch>& epochs, int* finalEpoch) const;
     void setSamples(const QString& text);
+    // The opened run changes: the text written with the last one goes.
+    void setOpened(qint64 id);
+    void showNothingOpened();
 
     const QString dataDir_;
     std::unique_ptr<WorkerThread> generateThread_;  // started on the first Write
     GenerateWorker* generator_ = nullptr;
     int nextRequestId_ = 1;
     int pendingRequest_ = 0;
+    qint64 opened_ = 0;  // the run whose samples and written text are shown
     QLabel* title_;
     LineChart* chart_;
     QPlainTextEdit* samples_;

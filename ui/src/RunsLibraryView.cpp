@@ -10,6 +10,8 @@
 
 #include <QDateTime>
 #include <QHeaderView>
+#include <QProxyStyle>
+#include <QStyleOptionHeader>
 #include <QItemSelectionModel>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -24,23 +26,57 @@ namespace traveller::ui {
 
 namespace {
 
+// In the order of what a class reads first: at 1024 pixels the columns up to
+// BLEU fit beside the details pane (fitColumns), the rest scroll.
 enum Column {
     kIdColumn,
     kNameColumn,
     kCellColumn,
     kHiddenColumn,
     kLrColumn,
-    kSweepColumn,
-    kLabelColumn,
-    kTagsColumn,
     kStatusColumn,
     kEpochsColumn,
     kPerplexityColumn,
     kBleuColumn,
+    kSweepColumn,
+    kLabelColumn,
+    kTagsColumn,
     kSpeedColumn,
     kTimeColumn,
     kCreatedColumn,
     kColumns
+};
+
+// Columns shown only when some run has something in them.
+constexpr Column kOptionalColumns[] = {kBleuColumn, kSweepColumn, kLabelColumn, kTagsColumn};
+// The name gives way (elided, its whole text in the tooltip) down to this
+// width so that the columns before kSweepColumn fit; never wider than the max.
+constexpr int kNameMinWidth = 90;
+constexpr int kNameMaxWidth = 260;
+constexpr int kStatusMaxWidth = 130;
+
+// Qt's styles draw a descending sort as an up arrow (the largest on top);
+// students read an up arrow as "ascending". The Runs table's header draws
+// the arrow that points the way the values go.
+class SortArrowStyle : public QProxyStyle {
+public:
+    using QProxyStyle::QProxyStyle;
+    void drawPrimitive(PrimitiveElement element, const QStyleOption* option, QPainter* painter,
+                       const QWidget* widget) const override
+    {
+        if (element == PE_IndicatorHeaderArrow) {
+            if (const auto* header = qstyleoption_cast<const QStyleOptionHeader*>(option)) {
+                QStyleOptionHeader flipped(*header);
+                if (header->sortIndicator == QStyleOptionHeader::SortUp)
+                    flipped.sortIndicator = QStyleOptionHeader::SortDown;
+                else if (header->sortIndicator == QStyleOptionHeader::SortDown)
+                    flipped.sortIndicator = QStyleOptionHeader::SortUp;
+                QProxyStyle::drawPrimitive(element, &flipped, painter, widget);
+                return;
+            }
+        }
+        QProxyStyle::drawPrimitive(element, option, painter, widget);
+    }
 };
 
 QString joinTags(const std::vector<std::string>& tags)
@@ -73,9 +109,9 @@ double heldoutBleu(const std::string& results)
 RunsLibraryView::RunsLibraryView(QWidget* parent) : QTableView(parent)
 {
     model_ = new QStandardItemModel(0, kColumns, this);
-    model_->setHorizontalHeaderLabels({tr("Id"), tr("Name"), tr("Cell"), tr("Hidden"), tr("LR"), tr("Sweep"), tr("Label"),
-                                       tr("Tags"), tr("Status"),
-                                       tr("Epochs"), tr("Perplexity"), tr("BLEU"), tr("tok/s"), tr("Time"), tr("Created")});
+    model_->setHorizontalHeaderLabels({tr("Id"), tr("Name"), tr("Cell"), tr("Hidden"), tr("LR"), tr("Status"), tr("Epochs"),
+                                       tr("Perplexity"), tr("BLEU"), tr("Sweep"), tr("Label"), tr("Tags"), tr("tok/s"),
+                                       tr("Time"), tr("Created")});
     proxy_ = table::makeProxy(this);
     proxy_->setSourceModel(model_);
     setObjectName("runsLibraryTable");
@@ -87,6 +123,10 @@ RunsLibraryView::RunsLibraryView(QWidget* parent) : QTableView(parent)
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     verticalHeader()->setVisible(false);
     horizontalHeader()->setStretchLastSection(true);
+    // No base style given: it follows the application's (owned by the header).
+    auto* arrows = new SortArrowStyle;
+    arrows->setParent(horizontalHeader());
+    horizontalHeader()->setStyle(arrows);
     setWordWrap(false);
     connect(selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] { Q_EMIT selectedRunsChanged(); });
     connect(this, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
@@ -113,6 +153,7 @@ void RunsLibraryView::setRuns(const std::vector<StoredRun>& runs)
             table::setNumber(items[kIdColumn], static_cast<double>(r.id), QString::number(r.id));
             items[kIdColumn]->setData(QVariant::fromValue<qint64>(r.id), table::kIdRole);
             table::setText(items[kNameColumn], QString::fromStdString(r.name));
+            items[kNameColumn]->setToolTip(QString::fromStdString(r.name));  // it may be elided
             // What tells lab runs apart, from the run's own settings.
             try {
                 if (r.isTranslation()) {
@@ -162,10 +203,36 @@ void RunsLibraryView::setRuns(const std::vector<StoredRun>& runs)
         }
         setSortingEnabled(true);
     }
+    for (Column c : kOptionalColumns) {
+        bool used = false;
+        for (int row = 0; row < model_->rowCount() && !used; ++row)
+            used = !model_->item(row, c)->text().isEmpty();
+        setColumnHidden(c, !used);
+    }
     resizeColumnsToContents();
-    if (columnWidth(kNameColumn) > 260)
-        setColumnWidth(kNameColumn, 260);
+    fitColumns();
     selectRuns(selected);
+}
+
+void RunsLibraryView::fitColumns()
+{
+    // Contents' widths as resizeColumnsToContents left them, within bounds.
+    const int nameWanted =
+        std::min(std::max(sizeHintForColumn(kNameColumn), horizontalHeader()->sectionSizeHint(kNameColumn)), kNameMaxWidth);
+    setColumnWidth(kStatusColumn, std::min(columnWidth(kStatusColumn), kStatusMaxWidth));
+    int others = 0;
+    for (int c = 0; c < kSweepColumn; ++c)
+        if (c != kNameColumn && !isColumnHidden(c))
+            others += columnWidth(c);
+    const int room = viewport()->width() - others;
+    setColumnWidth(kNameColumn, std::clamp(room, kNameMinWidth, std::max(kNameMinWidth, nameWanted)));
+}
+
+void RunsLibraryView::resizeEvent(QResizeEvent* event)
+{
+    QTableView::resizeEvent(event);
+    if (model_->rowCount() > 0)
+        fitColumns();
 }
 
 QString RunsLibraryView::name(qint64 id) const
@@ -179,7 +246,7 @@ void RunsLibraryView::showEpoch(qint64 id, const EpochStats& stats)
     const int row = sourceRow(id);
     if (row < 0)
         return;
-    table::setText(model_->item(row, kStatusColumn), QString::fromLatin1(kStatusRunning));
+    table::setText(model_->item(row, kStatusColumn), statusText(QString::fromLatin1(kStatusRunning)));
     table::setNumber(model_->item(row, kEpochsColumn), stats.epoch, QStringLiteral("%1/%2").arg(stats.epoch).arg(stats.epochs));
     table::setNumber(model_->item(row, kPerplexityColumn), stats.perplexity, format::number(stats.perplexity));
     table::setNumber(model_->item(row, kSpeedColumn), stats.tokensPerSecond, format::number(stats.tokensPerSecond, 0));

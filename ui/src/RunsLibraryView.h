@@ -45,9 +45,13 @@ Q_SIGNALS:
 protected:
     // The status words follow the window's language.
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     int sourceRow(qint64 id) const;
+    // Narrows the name column (down to a minimum) so that the columns that
+    // tell runs apart and their results fit the view's width.
+    void fitColumns();
     std::vector<StoredRun> runs_;  // what setRuns showed last
 
     QStandardItemModel* model_;

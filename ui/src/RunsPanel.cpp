@@ -16,10 +16,8 @@
 
 #include <QDir>
 #include <QHBoxLayout>
-#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTimer>
@@ -68,99 +66,20 @@ void RunsPanel::buildUi()
     filter_->setPlaceholderText(tr("Filter: text in any column (name, tag, status…)"));
     filter_->setClearButtonEnabled(true);
 
-    auto* bar = new QHBoxLayout;
-    // A button of the bar: what it does, on click.
-    auto button = [this, bar](const char* name, const QString& text, const QString& tip, auto onClick) {
-        auto* b = new QPushButton(text);
-        b->setObjectName(name);
-        b->setToolTip(tip);
-        connect(b, &QPushButton::clicked, this, onClick);
-        bar->addWidget(b);
-        return b;
-    };
-    refreshButton_ = button("refreshRunsButton", tr("Refresh"),
-                            tr("Read the library again (other sessions and the CLI write to it too)"),
-                            [this] { refresh(); });
-    bar->addWidget(filter_, 1);
-    openButton_ = button("openRunButton", tr("Open"),
-                         tr("Open the run in its own tab: a language model's settings in the Language model form, a "
-                            "translation model in the Translate tab to translate with again"),
-                         [this] {
-                             if (selectedIds().isEmpty())
-                                 return;
-                             const qint64 id = selectedIds().first();
-                             openRun(id);
-                             const StoredRun* r = storedRun(id);
-                             if (r && r->isTranslation())
-                                 Q_EMIT openInTranslateRequested(id);
-                             else if (r)
-                                 Q_EMIT openInLanguageModelRequested(id);
-                         });
-    renameButton_ = button("renameRunButton", tr("Rename…"), tr("Rename the selected run"), [this] {
-        const QList<qint64> ids = selectedIds();
-        if (ids.size() != 1)
-            return;
-        bool ok = false;
-        const QString name = QInputDialog::getText(this, tr("Rename run %1").arg(ids.first()), tr("Name:"),
-                                                   QLineEdit::Normal, view_->name(ids.first()), &ok);
-        if (ok && !name.trimmed().isEmpty())
-            renameRun(ids.first(), name.trimmed());
-    });
-    tagButton_ = button("tagRunsButton", tr("Tag…"), tr("Add a tag to the selected runs"), [this] {
-        bool ok = false;
-        const QString tag = QInputDialog::getText(this, tr("Tag runs"), tr("Tag:"), QLineEdit::Normal, QString(), &ok);
-        if (ok && !tag.trimmed().isEmpty())
-            tagRuns(selectedIds(), tag.trimmed());
-    });
-    untagButton_ = button("untagRunsButton", tr("Untag…"), tr("Remove a tag from the selected runs"), [this] {
-        QStringList tags;
-        const QList<qint64> ids = selectedIds();
-        for (const StoredRun& r : runs_)
-            if (ids.contains(r.id))
-                for (const auto& t : r.tags)
-                    if (!tags.contains(QString::fromStdString(t)))
-                        tags << QString::fromStdString(t);
-        if (tags.isEmpty()) {
-            showMessage(tr("The selected runs have no tags"));
-            return;
-        }
-        bool ok = false;
-        const QString tag = QInputDialog::getItem(this, tr("Untag runs"), tr("Tag:"), tags, 0, false, &ok);
-        if (ok)
-            untagRuns(ids, tag);
-    });
-    deleteButton_ = button(
-        "deleteRunsButton", tr("Delete…"), tr("Delete the selected runs, their metrics and their weights"), [this] {
-            const QList<qint64> ids = selectedIds();
-            if (ids.isEmpty())
-                return;
-            const auto answer = QMessageBox::question(
-                this, tr("Delete runs"),
-                tr("Delete %n run(s) with their metrics, samples and weights? This cannot be undone.", nullptr,
-                   static_cast<int>(ids.size())),
-                QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
-            if (answer == QMessageBox::Yes)
-                deleteRuns(ids);
-        });
-    rerunButton_ = button("rerunButton", tr("Re-run"), tr("Train a new run with the same experiment"), [this] {
-        if (selectedIds().size() == 1)
-            rerun(selectedIds().first());
-    });
-    resumeButton_ = button("resumeRunButton", tr("Resume"),
-                           tr("Continue an interrupted or stopped run from its last checkpoint"), [this] {
-                               if (selectedIds().size() == 1)
-                                   resume(selectedIds().first());
-                           });
-    stopButton_ = button("stopRunButton", tr("Stop"), tr("Stop the run this tab is training (it can be resumed)"),
-                         [this] { stopTraining(); });
-    compareButton_ = button("compareRunsButton", tr("Compare…"),
-                            tr("Curves, samples side by side, and the settings that differ"),
-                            [this] { compare(selectedIds()); });
+    // The filter beside the library's name: the bar below keeps the width of
+    // a 1024-pixel screen for its buttons.
+    auto* top = new QHBoxLayout;
+    top->addWidget(libraryLabel_, 1);
+    top->addWidget(filter_, 1);
 
     message_ = new MessageLabel("runsMessage");
 
     view_ = new RunsLibraryView;
-    connect(filter_, &QLineEdit::textChanged, view_, &RunsLibraryView::setFilter);
+    connect(filter_, &QLineEdit::textChanged, this, [this](const QString& text) {
+        view_->setFilter(text);
+        showDetails();  // the opened run may be filtered out
+        updateControls();
+    });
     connect(view_, &RunsLibraryView::selectedRunsChanged, this, [this] {
         const QList<qint64> ids = selectedIds();
         if (!ids.isEmpty() && !ids.contains(opened_))
@@ -178,14 +97,62 @@ void RunsPanel::buildUi()
     split->addWidget(details_);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
-    split->setSizes({860, 500});
+    // The table's key columns fit in its share at 1024 pixels (RunsLibraryView::fitColumns).
+    split->setSizes({640, 380});
 
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(libraryLabel_);
-    layout->addLayout(bar);
+    layout->addLayout(top);
+    layout->addLayout(buildBar());
     layout->addWidget(split, 1);
     // Below the table: a message that appears never moves the rows under the pointer.
     layout->addWidget(message_);
+}
+
+QHBoxLayout* RunsPanel::buildBar()
+{
+    auto* bar = new QHBoxLayout;
+    // A button of the bar: what it does, on click.
+    auto button = [this, bar](const char* name, const QString& text, const QString& tip, auto onClick) {
+        auto* b = new QPushButton(text);
+        b->setObjectName(name);
+        b->setToolTip(tip);
+        connect(b, &QPushButton::clicked, this, onClick);
+        bar->addWidget(b);
+        return b;
+    };
+    refreshButton_ = button("refreshRunsButton", tr("Refresh"),
+                            tr("Read the library again (other sessions and the CLI write to it too)"),
+                            [this] { refresh(); });
+    openButton_ = button("openRunButton", tr("Open"),
+                         tr("Open the run in its own tab: a language model's settings in the Language model form, a "
+                            "translation model in the Translate tab to translate with again"),
+                         [this] { openAsked(); });
+    renameButton_ = button("renameRunButton", tr("Rename…"), tr("Rename the selected run"), [this] { renameAsked(); });
+    tagButton_ = button("tagRunsButton", tr("Tag…"), tr("Add a tag to the selected runs"), [this] { tagAsked(); });
+    untagButton_ =
+        button("untagRunsButton", tr("Untag…"), tr("Remove a tag from the selected runs"), [this] { untagAsked(); });
+    deleteButton_ = button("deleteRunsButton", tr("Delete…"),
+                           tr("Delete the selected runs, their metrics and their weights"), [this] { deleteAsked(); });
+    rerunButton_ = button("rerunButton", tr("Re-run"), tr("Train a new run with the same experiment"), [this] {
+        if (selectedIds().size() == 1)
+            rerun(selectedIds().first());
+    });
+    resumeButton_ = button("resumeRunButton", tr("Resume"),
+                           tr("Continue an interrupted or stopped run from its last checkpoint"), [this] {
+                               if (selectedIds().size() == 1)
+                                   resume(selectedIds().first());
+                           });
+    stopButton_ = button("stopRunButton", tr("Stop"), tr("Stop the run this tab is training (it can be resumed)"),
+                         [this] { stopTraining(); });
+    compareButton_ = button("compareRunsButton", tr("Compare…"),
+                            tr("Curves, samples side by side, and the settings that differ"),
+                            [this] { compare(selectedIds()); });
+    exportButton_ = button("exportRunsButton", tr("Export…"),
+                           tr("Save the selected runs (or every listed run) as a Markdown report with its chart, a CSV "
+                              "table or JSON Lines, as traveller-cli runs export does"),
+                           [this] { exportAsked(); });
+    bar->addStretch(1);
+    return bar;
 }
 
 std::shared_ptr<RunStore> RunsPanel::store()
@@ -261,6 +228,7 @@ void RunsPanel::updateControls()
                                         : QString::fromStdString(resumable.reason));
     stopButton_->setEnabled(busy);
     compareButton_->setEnabled(ids.size() >= 2 && !anyTranslation);
+    exportButton_->setEnabled(!ids.isEmpty() || !view_->listedIds().isEmpty());
     const StoredRun* opened = storedRun(opened_);
     const RuleVerdict writable = opened ? canGenerate(*opened) : RuleVerdict{false, ""};
     details_->setWritable(writable.allowed, writable ? tr("Load the weights of run %1 (epoch %2) and continue the prefix")
@@ -272,6 +240,12 @@ void RunsPanel::updateControls()
 
 // ---------------------------------------------------------------- details
 
+void RunsPanel::reveal(qint64 id)
+{
+    if (!view_->listedIds().contains(id))
+        filter_->clear();  // a run the filter hides cannot be shown opened
+}
+
 void RunsPanel::openRun(qint64 id)
 {
     if (!view_->contains(id))
@@ -280,6 +254,7 @@ void RunsPanel::openRun(qint64 id)
         showMessage(tr("No run %1 in the library").arg(id), true);
         return;
     }
+    reveal(id);
     opened_ = id;
     if (!selectedIds().contains(id))
         selectRuns({id});
@@ -289,6 +264,9 @@ void RunsPanel::openRun(qint64 id)
 
 void RunsPanel::showDetails()
 {
+    // The panes show listed runs only: not one the filter hides or one deleted.
+    if (opened_ > 0 && !view_->listedIds().contains(opened_))
+        opened_ = 0;
     QList<qint64> ids = selectedIds();
     if (opened_ > 0 && !ids.contains(opened_))
         ids.prepend(opened_);
@@ -458,6 +436,7 @@ bool RunsPanel::train(qint64 id, const QString& what)
     trainingId_ = id;
     connect(worker, &StoredRunWorker::epochDone, this, &RunsPanel::onEpoch);
     connect(worker, &StoredRunWorker::finished, this, &RunsPanel::onTrainingFinished);
+    reveal(id);
     opened_ = id;
     selectRuns({id});
     showMessage(what);

@@ -4,6 +4,7 @@
 #include "traveller/core/ChartScale.h"
 #include "traveller/core/Escape.h"
 #include "traveller/core/Format.h"
+#include "traveller/core/Json.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -80,6 +81,34 @@ std::string runsToCsv(const std::vector<StoredRun>& runs)
     return out;
 }
 
+std::string runsToJsonLines(const std::vector<StoredRun>& runs)
+{
+    std::string out;
+    for (const auto& r : runs) {
+        std::string tags;
+        for (const auto& t : r.tags)
+            tags += (tags.empty() ? "" : ",") + jsonString(t);
+        out += JsonObject()
+                   .add("id", r.id)
+                   .add("name", r.name)
+                   .add("sweep", r.sweep)
+                   .add("label", r.label)
+                   .add("status", r.status)
+                   .add("epochs", r.epochs)
+                   .add("epochs_done", r.epochsDone)
+                   .add("perplexity", r.perplexity)
+                   .add("tokens_per_s", r.tokensPerSecond)
+                   .add("seconds", r.seconds)
+                   .add("device", r.device)
+                   .add("created_at", r.createdAt)
+                   .addRaw("tags", "[" + tags + "]")
+                   .add("config", r.configYaml)
+                   .str() +
+               "\n";
+    }
+    return out;
+}
+
 namespace {
 
 // Every text a person or an imported run folder gave (names, messages,
@@ -149,7 +178,7 @@ std::string writeMarkdownReport(RunStore& store, const std::vector<StoredRun>& r
         // Within a sweep the label says what sets a run apart, in fewer letters.
         series.name = std::to_string(r.id) + ". " + (r.label.empty() ? r.name : r.label);
         series.highlight = r.status == "diverged";
-        series.color = chart::runColor(r.id);  // as the window draws it
+        series.color = chart::seriesColor(spec.series.size());  // by position, as the window's Compare draws them
         for (const auto& e : store.epochs(r.id)) {
             series.x.push_back(e.epoch);
             series.y.push_back(e.perplexity);

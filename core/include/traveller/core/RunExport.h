@@ -1,5 +1,5 @@
 // Runs of the library as files a student can hand in: a CSV table (one row per
-// run) and a Markdown report (the table, then each run's samples).
+// run), JSON Lines, and a Markdown report (the table, then each run's samples).
 #pragma once
 
 #include "traveller/core/RunStore.h"
@@ -10,6 +10,10 @@
 namespace traveller {
 
 std::string runsToCsv(const std::vector<StoredRun>& runs);
+// JSON Lines, one object per run (what `runs list --json` prints): id, name,
+// sweep, label, status, epochs, epochs_done, perplexity, tokens_per_s,
+// seconds, device, created_at, tags and the whole experiment as YAML text.
+std::string runsToJsonLines(const std::vector<StoredRun>& runs);
 std::string runsToMarkdown(const std::vector<StoredRun>& runs, const std::string& title);
 
 // The Markdown report with its chart: writes `markdownPath` (table, chart

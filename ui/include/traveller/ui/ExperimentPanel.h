@@ -1,8 +1,10 @@
-// The experiment form: one widget per config key, each named after its dotted
-// key (objectName "train.lr") and checked as it is typed with the core's own
-// parser, so the GUI accepts exactly what the YAML files and the CLI accept.
-// Keys without a widget (optimizer, prefix, ...) pass through unchanged from
-// the last loaded file.
+// The experiment form: one widget per config key of the schema
+// (configSchema()), each named after its dotted key (objectName "train.lr")
+// and checked as it is typed with the core's own parser, so the GUI accepts
+// exactly what the YAML files and the CLI accept, and a loaded experiment
+// reads back the same. The keys a lab rarely changes sit under "More
+// settings", which opens by itself when a loaded experiment sets one of them:
+// no setting that changes a run is out of sight.
 #pragma once
 
 #include "traveller/core/ExperimentConfig.h"
@@ -15,6 +17,8 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QToolButton;
+class QVBoxLayout;
 
 namespace traveller::ui {
 
@@ -33,7 +37,8 @@ public:
 
     // Points the user at a key (e.g. from a YAML error): marks and focuses it.
     void markKey(const QString& key, const QString& message);
-    // Keys without a field are set on the base config; throws ConfigError for a bad one.
+    // Sets the key's field (a bad value marks it). A key without a field is set
+    // on the base config; throws ConfigError for a bad or unknown one.
     void setValue(const QString& key, const QString& valueText);
     QString value(const QString& key) const;
     QStringList keys() const { return order_; }
@@ -44,7 +49,17 @@ Q_SIGNALS:
     void validityChanged(bool valid);
     void presetChosen(const QString& path);
 
+protected:
+    // "More settings (%n changed)" carries a number: rewritten in the new language.
+    void changeEvent(QEvent* event) override;
+
 private:
+    QWidget* addGroup(QVBoxLayout* layout, const QString& title);  // the next rows go into it
+    void buildModelAndTraining(QVBoxLayout* layout);
+    void buildDataAndSamples(QVBoxLayout* layout);
+    void buildAdvanced(QVBoxLayout* layout);
+    int changedAdvanced() const;  // keys under "More settings" that differ from their default
+    void updateAdvancedToggle();
     void addLine(const QString& key, const QString& label);
     void addChoice(const QString& key, const QString& label, const QList<QPair<QString, QString>>& choices);
     void addDevicePicker();
@@ -59,7 +74,10 @@ private:
     QComboBox* presets_;
     QLabel* deviceNote_;
     QLabel* message_;
-    QWidget* form_;
+    QWidget* form_;  // the group rows are added to
+    QToolButton* advancedToggle_;
+    QWidget* advanced_;
+    QStringList advancedKeys_;
     bool valid_ = true;
     bool filling_ = false;
 };

@@ -2,7 +2,7 @@
 // sessions', the CLI's), read from its SQLite file, with the actions a lab
 // needs on the selection: open (curves, samples, write more text with the
 // stored weights), rename, tag, delete, train again, resume an interrupted
-// or stopped run from its checkpoint, and compare.
+// or stopped run from its checkpoint, compare, and export.
 #pragma once
 
 #include "traveller/core/RunStore.h"
@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -31,6 +32,10 @@ class RunDetails;
 class RunLibrary;
 class RunsLibraryView;
 class WorkerThread;
+
+// What Export… writes: core's Markdown report (an SVG chart beside it), its
+// CSV table, or JSON Lines (as `traveller-cli runs list --json` prints).
+enum class RunsExportFormat { Markdown, Csv, JsonLines };
 
 class RunsPanel : public QWidget {
     Q_OBJECT
@@ -49,6 +54,10 @@ public:
     bool resume(qint64 id);
     void stopTraining();
     CompareDialog* compare(const QList<qint64>& ids);
+    // Writes the runs `ids` (in that order) to `path` as core's RunExport
+    // does for `traveller-cli runs export`; the files written (a report and
+    // its chart), or none after saying why.
+    QStringList exportRuns(const QList<qint64>& ids, const QString& path, RunsExportFormat format);
     // Continues `prefix` with the opened run's weights; answered by generated().
     bool regenerate(const QString& prefix, int length, double temperature);
 
@@ -84,6 +93,18 @@ private:
     std::shared_ptr<RunStore> store();
     void showMessage(const QString& text, bool error = false);
     void showDetails();
+    // Clears the filter when it hides run `id`, which is about to be opened.
+    void reveal(qint64 id);
+    QHBoxLayout* buildBar();
+    // The buttons' actions on the selection, asking first where a button
+    // says "…" (RunsPanelAsk.cpp). Export…: the selected runs, or every
+    // listed one, to a file the user picks.
+    void openAsked();
+    void renameAsked();
+    void tagAsked();
+    void untagAsked();
+    void deleteAsked();
+    void exportAsked();
     const StoredRun* storedRun(qint64 id) const;
     void updateControls();
     bool train(qint64 id, const QString& what);
@@ -114,6 +135,7 @@ private:
     QPushButton* resumeButton_;
     QPushButton* stopButton_;
     QPushButton* compareButton_;
+    QPushButton* exportButton_;
     MessageLabel* message_;
     RunsLibraryView* view_;
     RunDetails* details_;
