@@ -110,8 +110,9 @@ int printStatus(RunStore& store, LabMode mode, std::ostream& out, int epochCap =
         out << step.id << " " << step.title << "\n";
         const auto runs = labRunsOf(store, step, mode, epochCap);
         for (const auto& r : step.runs) {
-            const auto it = runs.find(r.label);
-            out << "  " << r.label << ": ";
+            const std::string label = labRunLabel(r, mode);
+            const auto it = runs.find(label);
+            out << "  " << label << ": ";
             if (it == runs.end()) {
                 out << "not run yet\n";
                 continue;

@@ -112,13 +112,18 @@ TEST(Lab, StepSweepsCarryTheLabsValues)
         if (r.label == "base") {
             EXPECT_EQ(r.config.train.epochs, 50);
         }
-        if (r.label == "epochs=250") {
-            EXPECT_EQ(r.config.train.epochs, 25);
-        }
-        if (r.label == "epochs=1000") {
-            EXPECT_EQ(r.config.train.epochs, 100);
+        // Issue 24, item 6: a label says what was trained.
+        if (r.settings.size() == 1 && r.settings[0].first == "train.epochs") {
+            EXPECT_EQ(r.label, "epochs=" + std::to_string(r.config.train.epochs));
+            EXPECT_EQ(r.settings[0].second, std::to_string(r.config.train.epochs));
         }
     }
+    std::set<std::string> quickLabels;
+    for (const auto& r : quick.runs)
+        quickLabels.insert(r.label);
+    EXPECT_EQ(quickLabels.count("epochs=25") + quickLabels.count("epochs=75") + quickLabels.count("epochs=100"), 3u);
+    EXPECT_EQ(quickLabels.count("epochs=250"), 0u);
+    EXPECT_EQ(labRunLabel(findLabStep("lstm")->runs[1], LabMode::Full), "epochs=250");
 
     const auto s2s = labTranslations(*findLabStep("seq2seq"), LabMode::Full);
     ASSERT_EQ(s2s.size(), 2u);
@@ -245,6 +250,41 @@ TEST(Lab, ObservationsStateWhatTheRunsMeasured)
     for (const auto& s : zh)
         overfitZh = overfitZh || has(s, "过拟合");
     EXPECT_TRUE(overfitZh);
+}
+
+// Issue 24, item 6: the cells' ranking says how long the runs it ranks
+// trained, and claims the book's settings only for full runs of the book's
+// length; a quick lab's epoch runs are shown (and found) as trained.
+TEST(Lab, ObservationsSayAtWhatLengthTheyWereMeasured)
+{
+    TestLibrary lib;
+    RunStore store(lib.str());
+    for (const char* key : {"rnn", "gru", "lstm"})
+        recordRun(store, *findLabStep(key), "base", std::string(key) == "rnn" ? 7.357 : 10.0, 12.0, "",
+                  LabMode::Quick);
+    const auto ranking = [&](LabMode mode, const std::string& lang) {
+        for (const auto& o : labObservationList(store, mode, lang))
+            if (o.kind == LabObservation::Kind::CellRanking)
+                return o;
+        return LabObservation{};
+    };
+    const LabObservation quick = ranking(LabMode::Quick, "en");
+    ASSERT_FALSE(quick.text.empty());
+    EXPECT_EQ(quick.epochs, 5) << "recordRun trains 5 epochs";
+    EXPECT_FALSE(quick.bookSettings);
+    EXPECT_TRUE(has(quick.text, "RNN 7.357")) << quick.text;
+    EXPECT_TRUE(has(quick.text, std::to_string(quick.epochs))) << quick.text;
+    EXPECT_FALSE(has(quick.text, labText("the book's settings", "en"))) << quick.text;
+    const LabObservation zh = ranking(LabMode::Quick, "zh_CN");
+    EXPECT_TRUE(has(zh.text, "5 个迭代周期")) << zh.text;
+    EXPECT_FALSE(has(zh.text, "书中的设置")) << zh.text;
+
+    // The quick lab's epoch runs, recorded under the label they trained.
+    const LabStep& rnn = *findLabStep("rnn");
+    const std::int64_t id = recordRun(store, rnn, labRunLabel(rnn.runs[1], LabMode::Quick), 8.0, 11.0, "", LabMode::Quick);
+    const auto runs = labRunsOf(store, rnn, LabMode::Quick);
+    ASSERT_TRUE(runs.count("epochs=25"));
+    EXPECT_EQ(runs.at("epochs=25").id, id);
 }
 
 TEST(Lab, ReportIsWrittenInTheLabsStructureInBothLanguages)

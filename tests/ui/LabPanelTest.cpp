@@ -53,6 +53,14 @@ std::int64_t record(RunStore& store, const std::string& step, const std::string&
     return id;
 }
 
+// With TRAVELLER_LAB_SHOTS=DIR, the window as a test saw it: DIR/NAME.png.
+void shot(QWidget& window, const QString& name)
+{
+    const QString dir = qEnvironmentVariable("TRAVELLER_LAB_SHOTS");
+    if (!dir.isEmpty())
+        window.grab().save(dir + "/" + name + ".png");
+}
+
 QString text(QTableWidget* t, int row, int col) { return t->item(row, col) ? t->item(row, col)->text() : QString(); }
 
 int rowOf(QTableWidget* t, const QString& label)
@@ -116,6 +124,22 @@ private Q_SLOTS:
         QVERIFY(lab->chart()->hasSeries("lr=10"));
         QCOMPARE(lab->chart()->pointCount("lr=10"), 20);
         QVERIFY(lab->chart()->hasSeries("base-heldout"));
+        // Issue 24, item 8: the selected row's curves are highlighted, the others fade.
+        runs->selectRow(lr10);
+        QCoreApplication::processEvents();
+        QCOMPARE(lab->highlightedRun(), QString("lr=10"));
+        QCOMPARE(lab->chart()->color("lr=10").alpha(), 255);
+        QVERIFY(lab->chart()->color("base").alpha() < 255);
+        QVERIFY(lab->chart()->color("base-heldout").alpha() < 255);
+        runs->selectRow(base);
+        QCoreApplication::processEvents();
+        QCOMPARE(lab->highlightedRun(), QString("base"));
+        QCOMPARE(lab->chart()->color("base-heldout").alpha(), 255);
+        QVERIFY(lab->chart()->color("lr=10").alpha() < 255);
+        shot(w, "lab-highlight");
+        // The chart names every run whole (a list beside the plot, not "epoc…").
+        QVERIFY(lab->chart()->legendIsList());
+        QCOMPARE(lab->valueTitle(), LabPanel::tr("perplexity"));
         QVERIFY2(lab->checksLabel()->text().contains("perplexity 1.302 ✓"), qPrintable(lab->checksLabel()->text()));
 
         lab->selectStep(1);  // 1.2 GRU: 1.35 is outside 1.0 ± 0.1
@@ -142,6 +166,48 @@ private Q_SLOTS:
             const QRect r(b->mapTo(&w, QPoint(0, 0)), b->size());
             QVERIFY2(QRect(0, 0, w.width(), w.height()).contains(r), name);
         }
+    }
+
+    // Issue 24, item 5: the seq2seq step's value is the loss (column and
+    // axis), its second column is held-out BLEU, and a sample shows the
+    // sentence it translated.
+    void theTranslationStepShowsLossBleuAndSources()
+    {
+        RunStore store(home_.path().toStdString());
+        const LabStep& s2s = *findLabStep("seq2seq");
+        const TranslationConfig config = labTranslations(s2s, LabMode::Full).front().second;
+        const std::int64_t id = store.createTranslationRun(config, config.name, "test");
+        store.setSweep(id, labSweepName(s2s, LabMode::Full), "book");
+        store.setResults(id, R"({"heldout": {"corpus_bleu": 0.25}})");
+        StoredEpoch last;  // a translation's epochs record its loss
+        last.epoch = config.train.epochs;
+        last.perplexity = 0.0421;
+        store.appendEpoch(id, last, 1.0);
+        RunResult r;
+        r.status = RunStatus::Finished;
+        r.epochsDone = config.train.epochs;
+        r.perplexity = 0.0421;
+        r.samples["go ."] = "va !";
+        store.finishRun(id, r, 0);
+
+        MainWindow w;
+        w.resize(1024, 768);
+        w.show();
+        LabPanel* lab = labTab(w);
+        lab->selectStep(4);
+        QTableWidget* runs = lab->runsTable();
+        const int book = rowOf(runs, "book");
+        QVERIFY(book >= 0);
+        QCOMPARE(runs->horizontalHeaderItem(3)->text(), LabPanel::tr("Loss"));
+        QCOMPARE(runs->horizontalHeaderItem(4)->text(), QString("BLEU"));
+        QCOMPARE(lab->valueTitle(), LabPanel::tr("loss"));
+        QCOMPARE(text(runs, book, 3), QString("0.0421"));
+        QCOMPARE(text(runs, book, 4), QString("0.250"));
+        QCOMPARE(text(runs, book, 6), QString("go . → va !"));
+        shot(w, "lab-seq2seq");
+        lab->selectStep(0);  // back to a language model: perplexity again
+        QCOMPARE(lab->valueTitle(), LabPanel::tr("perplexity"));
+        QCOMPARE(lab->runsTable()->horizontalHeaderItem(3)->text(), LabPanel::tr("Perplexity"));
     }
 
     void notesAreKeptAcrossARestart()
@@ -270,6 +336,45 @@ private Q_SLOTS:
         QCOMPARE(store.runsOfSweep("lab-quick 1.1").size(), rows11 + 10);
         for (const auto& [label, run] : labRunsOf(store, *findLabStep("rnn"), LabMode::Quick))
             QVERIFY2(run.id > before.at(label).id, label.c_str());
+    }
+
+    // Issue 24, item 8: while a step trains, the running row says running
+    // with its epochs so far and its curve grows in the chart, before the
+    // run ends; the quick lab's epoch rows say what they train.
+    void theRunningRowAndItsCurveMoveWhileItTrains()
+    {
+        MainWindow w;
+        w.resize(1024, 768);
+        w.show();
+        LabPanel* lab = labTab(w);
+        lab->setQuick(true);
+        lab->selectStep(2);  // 1.3 LSTM: not trained by the tests above
+        QVERIFY(rowOf(lab->runsTable(), "epochs=25") >= 0);
+        QCOMPARE(rowOf(lab->runsTable(), "epochs=250"), -1);
+        QSignalSpy finished(lab, &LabPanel::labFinished);
+        QVERIFY(lab->runStep(8));
+        QString seen;
+        const auto runningWithCurve = [&] {
+            QTableWidget* runs = lab->runsTable();
+            for (int r = 0; r < runs->rowCount(); ++r) {
+                const QString label = text(runs, r, 0);
+                const QStringList epochs = text(runs, r, 2).split('/');
+                if (text(runs, r, 1) == "running" && epochs.size() == 2 && epochs[0].toInt() >= 3 &&
+                    epochs[0].toInt() < epochs[1].toInt() && lab->chart()->pointCount(label) >= epochs[0].toInt()) {
+                    seen = label + " " + text(runs, r, 2);
+                    return true;
+                }
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(runningWithCurve(), 120000);
+        QVERIFY2(lab->running(), qPrintable(seen));
+        lab->runsTable()->selectRow(rowOf(lab->runsTable(), seen.section(' ', 0, 0)));
+        QCoreApplication::processEvents();
+        QCOMPARE(lab->highlightedRun(), seen.section(' ', 0, 0));
+        shot(w, "lab-mid-training");
+        lab->stop();
+        QVERIFY(finished.wait(240000));
     }
 };
 

@@ -1,6 +1,7 @@
 #include "traveller/ui/LabPanel.h"
 
 #include "Format.h"
+#include "LabRunTable.h"
 #include "MessageLabel.h"
 #include "WorkerThread.h"
 #include "traveller/core/LabReport.h"
@@ -15,7 +16,6 @@
 #include <QComboBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
 #include <QPlainTextEdit>
@@ -33,14 +33,6 @@ namespace traveller::ui {
 namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
-
-QTableWidgetItem* cell(const QString& text)
-{
-    auto* it = new QTableWidgetItem(text);
-    it->setFlags(it->flags() & ~Qt::ItemIsEditable);
-    it->setToolTip(text.size() > 30 ? text : QString());
-    return it;
-}
 
 // A step's title and question in the window's language: the core's lab texts
 // (the report's), one translation for both.
@@ -103,21 +95,14 @@ void LabPanel::buildUi()
     checks_->setTextFormat(Qt::RichText);
     message_ = new MessageLabel("labMessage");
 
-    runs_ = new QTableWidget(0, 7);
-    runs_->setObjectName("labRuns");
-    runs_->setHorizontalHeaderLabels({tr("Run"), tr("Status"), tr("Epochs"), tr("Perplexity"), tr("Held-out"),
-                                      tr("Time"), tr("Sample")});
-    runs_->verticalHeader()->hide();
-    runs_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    runs_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    runs_->horizontalHeader()->setSectionResizeMode(6, QHeaderView::Stretch);
-    runs_->setWordWrap(false);
-
     chart_ = new LineChart(tr("epoch"), tr("perplexity"));
     chart_->setObjectName("labChart");
     chart_->setLogScale(true);
     chart_->setIntegerX(true);
     chart_->setMinimumHeight(180);
+    // Run names ("epochs=1000", "hidden=1024") whole, in a list beside the plot.
+    chart_->setLegend(LineChart::Legend::List);
+    runs_ = new LabRunTable(chart_);
     observations_ = new QTextBrowser;
     observations_->setObjectName("labObservations");
 
@@ -211,6 +196,9 @@ void LabPanel::setQuick(bool quick) { quick_->setChecked(quick); }
 int LabPanel::currentStep() const { return shownStep_; }
 bool LabPanel::running() const { return worker_->owns(); }
 QString LabPanel::progressText() const { return progressLabel_->text(); }
+QTableWidget* LabPanel::runsTable() const { return runs_; }
+QString LabPanel::highlightedRun() const { return runs_->highlighted(); }
+QString LabPanel::valueTitle() const { return runs_->valueTitle(); }
 
 void LabPanel::selectStep(int index)
 {
@@ -268,10 +256,10 @@ void LabPanel::showStep()
 void LabPanel::fillRuns(const LabStep& step)
 {
     auto store = library_.store();
-    runs_->setRowCount(0);
     LineChart::Batch batch(chart_);
-    chart_->removeAll();
-    chart_->setTitle(step.kind == LabStepKind::Translation ? tr("Loss per epoch") : tr("Perplexity per epoch"));
+    const bool translation = step.kind == LabStepKind::Translation;
+    runs_->begin(q(step.id), translation ? LabRunTable::Value::Loss : LabRunTable::Value::Perplexity,
+                 translation ? tr("Loss per epoch") : tr("Perplexity per epoch"));
     if (!store)
         return;
     std::map<std::string, StoredRun> recorded;
@@ -281,69 +269,30 @@ void LabPanel::fillRuns(const LabStep& step)
         message_->say(coreText(e.what()), true);
         return;
     }
-    int row = 0;
     for (const auto& r : step.runs) {
-        const auto it = recorded.find(r.label);
-        addRow(*store, q(r.label), it == recorded.end() ? nullptr : &it->second, r.base, row++);
+        const std::string label = labRunLabel(r, mode());  // "epochs=25" in the quick lab: what it trains
+        const auto it = recorded.find(label);
+        runs_->addRun(*store, q(label), it == recorded.end() ? nullptr : &it->second, r.base);
     }
-}
-
-// One row of the step's table and its curve (and, for a base run that
-// measured it, its held-out curve); a label never run says so.
-void LabPanel::addRow(RunStore& store, const QString& label, const StoredRun* run, bool heldoutCurve, int row)
-{
-    runs_->insertRow(row);
-    runs_->setItem(row, 0, cell(label));
-    if (!run) {
-        runs_->setItem(row, 1, cell(tr("not run yet")));
-        for (int c = 2; c < 7; ++c)
-            runs_->setItem(row, c, cell(QStringLiteral("—")));
-        return;
-    }
-    const auto epochs = store.epochs(run->id);
-    const bool blew = blewUp(run->message);
-    auto* status = cell(blew ? tr("blew up, trained on") : q(labText(run->status, coreLanguage())));
-    if (blew || run->status == "diverged" || run->status == "failed")
-        status->setForeground(QColor("#b00020"));
-    status->setToolTip(coreText(run->message));
-    runs_->setItem(row, 1, status);
-    runs_->setItem(row, 2, cell(QStringLiteral("%1/%2").arg(run->epochsDone).arg(run->epochs)));
-    runs_->setItem(row, 3, cell(format::number(run->perplexity, run->isTranslation() ? 4 : 3)));
-    runs_->setItem(row, 4, cell(run->isTranslation() || epochs.empty() ? QStringLiteral("—")
-                                                                      : format::number(epochs.back().heldoutPerplexity)));
-    runs_->setItem(row, 5, cell(format::duration(run->seconds)));
-    runs_->setItem(row, 6, cell(format::finalSample(*run, &epochs)));
-    chart_->addSeries(label, label, LineChart::Style::Line, format::seriesColor(row));
-    chart_->setPoints(label, format::perplexityCurve(epochs));
-    if (!heldoutCurve || run->isTranslation())
-        return;
-    QList<QPointF> heldout;
-    for (const auto& e : epochs)
-        if (!std::isnan(e.heldoutPerplexity))
-            heldout.append(QPointF(e.epoch, e.heldoutPerplexity));
-    if (!heldout.isEmpty()) {
-        chart_->addSeries(label + "-heldout", tr("%1 held-out").arg(label), LineChart::Style::DashedLine,
-                          format::seriesColor(row));
-        chart_->setPoints(label + "-heldout", heldout);
-    }
+    runs_->end();
 }
 
 void LabPanel::fillComparison()
 {
     auto store = library_.store();
-    runs_->setRowCount(0);
     LineChart::Batch batch(chart_);
-    chart_->removeAll();
-    chart_->setTitle(tr("RNN, GRU and LSTM at the book's settings"));
+    runs_->begin(q(findLabStep("compare")->id), LabRunTable::Value::Perplexity,
+                 mode() == LabMode::Quick ? tr("RNN, GRU and LSTM in the quick lab (a tenth of the epochs)")
+                                          : tr("RNN, GRU and LSTM at the book's settings"));
     if (!store)
         return;
-    int row = 0;
     for (const char* key : {"rnn", "gru", "lstm"}) {
         const LabStep& s = *findLabStep(key);
         const auto recorded = labRunsOf(*store, s, mode());
         const auto it = recorded.find("base");
-        addRow(*store, q(s.title), it == recorded.end() ? nullptr : &it->second, false, row++);
+        runs_->addRun(*store, q(s.title), it == recorded.end() ? nullptr : &it->second, false);
     }
+    runs_->end();
 }
 
 void LabPanel::fillConclusions()
@@ -490,8 +439,10 @@ void LabPanel::connectWorker(LabWorker* worker)
                                       .arg(epoch)
                                       .arg(epochs)
                                       .arg(format::number(value));
-                if (shownStep_ >= 0 && q(labSteps()[static_cast<std::size_t>(shownStep_)].id) == step)
+                if (shownStep_ >= 0 && q(labSteps()[static_cast<std::size_t>(shownStep_)].id) == step) {
                     progressLabel_->setText(progress_[step]);
+                    runs_->epochDone(label, epoch, epochs, value);  // the row and its curve move on now
+                }
             });
     connect(worker, &LabWorker::runFinished, this,
             [this](const QString& step, const QString& label, qint64 id, const QString& status) {

@@ -284,6 +284,13 @@ const LabStep* findLabStep(const std::string& idOrKey)
     return nullptr;
 }
 
+std::string labRunLabel(const LabRun& run, LabMode mode)
+{
+    if (run.axis == "epochs" && mode == LabMode::Quick)
+        return "epochs=" + std::to_string(quickEpochs(std::stoi(run.value)));
+    return run.label;
+}
+
 std::string labSweepName(const LabStep& step, LabMode mode)
 {
     return std::string(mode == LabMode::Quick ? "lab-quick " : "lab ") + step.id;
@@ -304,7 +311,7 @@ Sweep labSweep(const LabStep& step, LabMode mode, int epochCap)
     sweep.base.sample.every = std::max(1, sweep.base.train.epochs / 50);
     for (const LabRun& r : step.runs) {
         SweepRun run;
-        run.label = r.label;
+        run.label = labRunLabel(r, mode);
         run.config = sweep.base;
         if (!r.axis.empty()) {
             std::string value = r.value;
@@ -315,7 +322,7 @@ Sweep labSweep(const LabStep& step, LabMode mode, int epochCap)
         }
         if (epochCap > 0)
             run.config.train.epochs = std::min(run.config.train.epochs, epochCap);
-        run.config.name = step.title + " " + r.label + (mode == LabMode::Quick ? " (quick)" : "");
+        run.config.name = step.title + " " + run.label + (mode == LabMode::Quick ? " (quick)" : "");
         validate(run.config);
         sweep.runs.push_back(run);
     }
@@ -372,6 +379,7 @@ std::string settingsKey(TranslationConfig c)
 // One planned run of a step, as its settings compare.
 struct PlannedSettings {
     std::string label;
+    std::string legacy;  // the label quick runs were recorded under before labRunLabel ("epochs=250")
     bool translation = false;
     int epochs = 0;
     std::string key;       // settingsKey(config, false)
@@ -382,12 +390,15 @@ std::vector<PlannedSettings> plannedSettings(const LabStep& step, LabMode mode, 
 {
     std::vector<PlannedSettings> out;
     if (step.kind == LabStepKind::LanguageModel) {
-        for (const SweepRun& r : labSweep(step, mode, epochCap).runs)
-            out.push_back(
-                {r.label, false, r.config.train.epochs, settingsKey(r.config, false), settingsKey(r.config, true)});
+        const Sweep sweep = labSweep(step, mode, epochCap);
+        for (std::size_t i = 0; i < sweep.runs.size(); ++i) {
+            const SweepRun& r = sweep.runs[i];
+            out.push_back({r.label, step.runs[i].label, false, r.config.train.epochs, settingsKey(r.config, false),
+                           settingsKey(r.config, true)});
+        }
     } else if (step.kind == LabStepKind::Translation) {
         for (const auto& [label, config] : labTranslations(step, mode, epochCap))
-            out.push_back({label, true, config.train.epochs, settingsKey(config), settingsKey(config)});
+            out.push_back({label, label, true, config.train.epochs, settingsKey(config), settingsKey(config)});
     }
     return out;
 }
@@ -431,7 +442,7 @@ std::vector<LabRunPlan> planWith(RunStore& store, const LabStep& step, LabMode m
             continue;
         }
         for (const StoredRun& r : own)
-            if (r.label == planned.label && sameSettings(r, planned)) {
+            if ((r.label == planned.label || r.label == planned.legacy) && sameSettings(r, planned)) {
                 p.action = actionFor(r);
                 p.run = r;
                 break;
@@ -477,13 +488,15 @@ std::map<std::string, StoredRun> labRunsOf(RunStore& store, const LabStep& step,
     if (step.runs.empty())
         return out;
     const std::vector<StoredRun> own = ownRuns(store, step, mode);
-    for (const LabRunPlan& p : planWith(store, step, mode, epochCap, LabStart::Continue, own)) {
+    const std::vector<LabRunPlan> plan = planWith(store, step, mode, epochCap, LabStart::Continue, own);
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+        const LabRunPlan& p = plan[i];
         if (p.action != LabRunAction::Train) {
             out[p.label] = p.run;
             continue;
         }
         for (const StoredRun& r : own)  // newest first: a run of other settings
-            if (r.label == p.label) {
+            if (r.label == p.label || r.label == step.runs[i].label) {
                 out[p.label] = r;
                 break;
             }

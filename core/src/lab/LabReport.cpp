@@ -242,6 +242,16 @@ struct RunFacts {
     std::string blowUpEpoch() const { return run ? traveller::blowUpEpoch(run->message) : "?"; }
 };
 
+// A tuning value as trained in `mode` (the quick lab's epochs are a tenth):
+// labRunLabel's rule for a value of the axis.
+std::string axisShown(const std::string& axis, const std::string& value, LabMode mode)
+{
+    if (axis != "epochs")
+        return value;
+    const std::string label = labRunLabel(LabRun{"", axis, value, false}, mode);
+    return mode == LabMode::Quick ? label.substr(label.find('=') + 1) : value;
+}
+
 class LabData {
 public:
     LabData(RunStore& store, LabMode mode) : store_(store), mode_(mode)
@@ -269,7 +279,7 @@ public:
     const RunFacts* at(const LabStep& step, const std::string& axis, const std::string& value) const
     {
         const std::string book = axis == "epochs" ? "500" : axis == "lr" ? "1" : "256";
-        return value == book ? get(step, "base") : get(step, axis + "=" + value);
+        return value == book ? get(step, "base") : get(step, axis + "=" + axisShown(axis, value, mode_));
     }
     bool any() const { return !facts_.empty(); }
     RunStore& store() const { return store_; }
@@ -288,13 +298,6 @@ const std::vector<std::string>& axisValues(const std::string& axis)
     static const std::vector<std::string> lr{"0.01", "0.1", "1", "10"};
     static const std::vector<std::string> hidden{"128", "256", "512", "1024"};
     return axis == "epochs" ? epochs : axis == "lr" ? lr : hidden;
-}
-
-std::string axisShown(const std::string& axis, const std::string& value, LabMode mode)
-{
-    if (axis == "epochs" && mode == LabMode::Quick)
-        return std::to_string(std::max(1, std::stoi(value) / 10));
-    return value;
 }
 
 chart::Series series(const std::string& name, const std::vector<StoredEpoch>& epochs, bool heldout, std::uint32_t color)
@@ -329,9 +332,65 @@ std::string status(const Document& d, const RunFacts* f)
 
 // ------------------------------------------------------------ observations
 
-std::vector<std::string> observations(const LabData& data, const Document& d)
+// The book's length of every language-model run of the lab.
+constexpr int kBookEpochs = 500;
+
+// "After 50 epochs (the book trains 500, …) the final perplexities rank …":
+// the cells' ranking says how long the runs it ranks trained, and claims the
+// book's settings only for full-lab runs of the book's length.
+LabObservation cellRanking(const LabData& data, const Document& d,
+                           const std::vector<std::pair<std::string, const RunFacts*>>& bases)
 {
-    std::vector<std::string> out;
+    LabObservation o;
+    o.kind = LabObservation::Kind::CellRanking;
+    o.epochs = bases.front().second->run->epochsDone;
+    for (const auto& [name, f] : bases)
+        if (f->run->epochsDone != o.epochs)
+            o.epochs = 0;
+    o.bookSettings = data.mode() == LabMode::Full && o.epochs == kBookEpochs;
+    auto byTrain = bases;
+    std::sort(byTrain.begin(), byTrain.end(),
+              [](const auto& a, const auto& b) { return a.second->run->perplexity < b.second->run->perplexity; });
+    std::string ranking;
+    for (const auto& [name, f] : byTrain) {
+        ranking += (ranking.empty() ? "" : " < ") + name + " " + num(f->run->perplexity);
+        if (o.epochs == 0)
+            ranking += " " + d.f("({0} epochs)", {std::to_string(f->run->epochsDone)});
+    }
+    auto byTime = bases;
+    std::sort(byTime.begin(), byTime.end(),
+              [](const auto& a, const auto& b) { return a.second->run->seconds < b.second->run->seconds; });
+    std::string times;
+    for (const auto& [name, f] : byTime)
+        times += ", " + name + " " + formatDuration(f->run->seconds);
+    const std::string length = std::to_string(o.epochs);
+    const std::string book = std::to_string(kBookEpochs);
+    if (o.bookSettings)
+        o.text = d.f("After {2} epochs at the book's settings the final perplexities rank {0}; training took{1}.",
+                     {ranking, times.substr(1), length});
+    else if (o.epochs > 0)
+        o.text = d.f("After {2} epochs (the book trains {3}; a shorter run can rank the cells differently) the final "
+                     "perplexities rank {0}; training took{1}.",
+                     {ranking, times.substr(1), length, book});
+    else
+        o.text = d.f("Measured at different lengths (the book trains {2}), the final perplexities rank {0}; training "
+                     "took{1}.",
+                     {ranking, times.substr(1), book});
+    return o;
+}
+
+std::vector<LabObservation> observations(const LabData& data, const Document& d)
+{
+    std::vector<LabObservation> out;
+    // A sentence about runs of one step at one length: the base run's.
+    const auto said = [&](LabObservation::Kind kind, const RunFacts* base, std::string text) {
+        LabObservation o;
+        o.kind = kind;
+        o.text = std::move(text);
+        o.epochs = base ? base->run->epochsDone : 0;
+        o.bookSettings = data.mode() == LabMode::Full && o.epochs == kBookEpochs;
+        out.push_back(std::move(o));
+    };
     std::vector<std::pair<std::string, const RunFacts*>> bases;
     for (const auto& step : labSteps()) {
         if (step.kind != LabStepKind::LanguageModel)
@@ -355,12 +414,13 @@ std::vector<std::string> observations(const LabData& data, const Document& d)
             std::string verdict;
             for (const auto& p : parts)
                 verdict += (verdict.empty() ? "" : d.t("; ")) + p;
-            out.push_back(d.f("{0} at learning rate 10 ends at perplexity {1} (learning rate 1: {2}): {3}.",
-                              {step.title, num(a), num(b), verdict}));
+            said(LabObservation::Kind::LearningRate10, base,
+                 d.f("{0} at learning rate 10 ends at perplexity {1} (learning rate 1: {2}): {3}.",
+                     {step.title, num(a), num(b), verdict}));
         }
         const RunFacts* lr001 = data.get(step, "lr=0.01");
         if (base && lr001 && lr001->run->status == "finished")
-            out.push_back(d.f("{0} at learning rate 0.01 reaches only perplexity {1} in the same epochs (learning rate "
+            said(LabObservation::Kind::LearningRate001, base, d.f("{0} at learning rate 0.01 reaches only perplexity {1} in the same epochs (learning rate "
                               "1: {2}): too small a step.",
                               {step.title, num(lr001->run->perplexity), num(base->run->perplexity)}));
         // Hidden units: the size with the lowest held-out perplexity, and the
@@ -381,12 +441,12 @@ std::vector<std::string> observations(const LabData& data, const Document& d)
             for (const auto& o : overfit)
                 list += (list.empty() ? "" : ", ") + o;
             if (overfit.empty())
-                out.push_back(d.f("{0}: the lowest held-out perplexity is at {1} hidden units ({2}); no larger size fits "
+                said(LabObservation::Kind::HiddenUnits, base, d.f("{0}: the lowest held-out perplexity is at {1} hidden units ({2}); no larger size fits "
                                   "the training text better while doing worse on held-out text, so no overfitting is "
                                   "measured.",
                                   {step.title, std::to_string(best->first), num(best->second->heldout())}));
             else
-                out.push_back(d.f("{0}: the lowest held-out perplexity is at {1} hidden units ({2}); larger sizes fit "
+                said(LabObservation::Kind::HiddenUnits, base, d.f("{0}: the lowest held-out perplexity is at {1} hidden units ({2}); larger sizes fit "
                                   "the training text better but the held-out text worse, they overfit: {3} "
                                   "(hidden units: training / held-out perplexity).",
                                   {step.title, std::to_string(best->first), num(best->second->heldout()), list}));
@@ -396,7 +456,7 @@ std::vector<std::string> observations(const LabData& data, const Document& d)
         if (shortest && longest && shortest->run->status == "finished" && longest->run->status == "finished" &&
             !std::isnan(shortest->heldout()) && !std::isnan(longest->heldout())) {
             const bool worse = longest->heldout() > shortest->heldout();
-            out.push_back(d.f("{0}: from {1} to {2} epochs training perplexity goes {3} -> {4} and held-out perplexity "
+            said(LabObservation::Kind::Epochs, nullptr, d.f("{0}: from {1} to {2} epochs training perplexity goes {3} -> {4} and held-out perplexity "
                               "{5} -> {6}: {7}.",
                               {step.title, axisShown("epochs", "250", data.mode()), axisShown("epochs", "1000", data.mode()),
                                num(shortest->run->perplexity), num(longest->run->perplexity), num(shortest->heldout()),
@@ -405,22 +465,8 @@ std::vector<std::string> observations(const LabData& data, const Document& d)
                                          : "more epochs still help on unseen text")}));
         }
     }
-    if (bases.size() >= 2) {
-        auto byTrain = bases;
-        std::sort(byTrain.begin(), byTrain.end(),
-                  [](const auto& a, const auto& b) { return a.second->run->perplexity < b.second->run->perplexity; });
-        std::string ranking;
-        for (const auto& [name, f] : byTrain)
-            ranking += (ranking.empty() ? "" : " < ") + name + " " + num(f->run->perplexity);
-        auto byTime = bases;
-        std::sort(byTime.begin(), byTime.end(),
-                  [](const auto& a, const auto& b) { return a.second->run->seconds < b.second->run->seconds; });
-        std::string times;
-        for (const auto& [name, f] : byTime)
-            times += (times.empty() ? ", " : ", ") + name + " " + formatDuration(f->run->seconds);
-        out.push_back(d.f("At the book's settings the final perplexities rank {0}; training took{1}.",
-                          {ranking, times.substr(1)}));
-    }
+    if (bases.size() >= 2)
+        out.push_back(cellRanking(data, d, bases));
     const LabStep* s2s = findLabStep("seq2seq");
     const RunFacts* book = data.get(*s2s, "book");
     const RunFacts* big = data.get(*s2s, "2x256");
@@ -428,10 +474,13 @@ std::vector<std::string> observations(const LabData& data, const Document& d)
         return measureCheck(data.store(), *f->run, ReferenceCheck{"heldout_bleu", "", 0, 0});
     };
     if (book && big && book->run->status == "finished" && big->run->status == "finished")
-        out.push_back(d.f("Seq2seq: 2 layers of 256 hidden units end at loss {0} (the book's 32 units: {1}), BLEU-4 on "
-                          "held-out pairs {2} (book settings: {3}).",
-                          {num(big->run->perplexity, 4), num(book->run->perplexity, 4), num(heldoutBleu(big)),
-                           num(heldoutBleu(book))}));
+        said(LabObservation::Kind::Seq2seq, book,
+             d.f("Seq2seq after {4} epochs: 2 layers of 256 hidden units end at loss {0} (the book's 32 units: {1}), "
+                 "BLEU-4 on held-out pairs {2} (32 units: {3}).",
+                 {num(big->run->perplexity, 4), num(book->run->perplexity, 4), num(heldoutBleu(big)),
+                  num(heldoutBleu(book)), std::to_string(book->run->epochsDone)}));
+    if (!out.empty() && out.back().kind == LabObservation::Kind::Seq2seq)
+        out.back().bookSettings = data.mode() == LabMode::Full;  // its book length is 300 epochs
     return out;
 }
 
@@ -634,7 +683,7 @@ Document buildReport(RunStore& store, const LabReportOptions& options)
             if (said.empty())
                 d.para(d.t("Nothing is recorded yet."));
             for (const auto& s : said)
-                d.item(s);
+                d.item(s.text);
             notes(d, allNotes, step.id);
             break;
         }
@@ -645,10 +694,18 @@ Document buildReport(RunStore& store, const LabReportOptions& options)
 
 } // namespace
 
-std::vector<std::string> labObservations(RunStore& store, LabMode mode, const std::string& lang)
+std::vector<LabObservation> labObservationList(RunStore& store, LabMode mode, const std::string& lang)
 {
     const Document d(lang);
     return observations(LabData(store, mode), d);
+}
+
+std::vector<std::string> labObservations(RunStore& store, LabMode mode, const std::string& lang)
+{
+    std::vector<std::string> out;
+    for (auto& o : labObservationList(store, mode, lang))
+        out.push_back(std::move(o.text));
+    return out;
 }
 
 std::vector<std::string> writeLabReport(RunStore& store, const std::string& path, const LabReportOptions& options)

@@ -143,12 +143,18 @@ const std::map<std::string, std::string>& zhCN()
              "{0}：从 {1} 到 {2} 个迭代周期，训练集困惑度 {3} -> {4}，留出集困惑度 {5} -> {6}：{7}。"},
             {"more epochs memorise the training text (overfitting)", "更多的迭代周期在背诵训练文本（过拟合）"},
             {"more epochs still help on unseen text", "更多的迭代周期对没见过的文本仍有帮助"},
-            {"At the book's settings the final perplexities rank {0}; training took{1}.",
-             "在书中的设置下，最终困惑度的排序为 {0}；训练用时{1}。"},
-            {"Seq2seq: 2 layers of 256 hidden units end at loss {0} (the book's 32 units: {1}), BLEU-4 on held-out "
-             "pairs {2} (book settings: {3}).",
-             "序列到序列：2 层 256 个隐藏单元最终损失为 {0}（书中的 32 个单元：{1}），留出句对上的 BLEU-4 为 {2}"
-             "（书中设置：{3}）。"},
+            {"After {2} epochs at the book's settings the final perplexities rank {0}; training took{1}.",
+             "在书中的设置下训练 {2} 个迭代周期后，最终困惑度的排序为 {0}；训练用时{1}。"},
+            {"After {2} epochs (the book trains {3}; a shorter run can rank the cells differently) the final "
+             "perplexities rank {0}; training took{1}.",
+             "训练 {2} 个迭代周期后（书中训练 {3} 个；较短的训练可能给出不同的排序），最终困惑度的排序为 {0}；训练用时{1}。"},
+            {"Measured at different lengths (the book trains {2}), the final perplexities rank {0}; training took{1}.",
+             "在不同的训练长度下测得（书中训练 {2} 个迭代周期），最终困惑度的排序为 {0}；训练用时{1}。"},
+            {"({0} epochs)", "（{0} 个迭代周期）"},
+            {"Seq2seq after {4} epochs: 2 layers of 256 hidden units end at loss {0} (the book's 32 units: {1}), "
+             "BLEU-4 on held-out pairs {2} (32 units: {3}).",
+             "序列到序列训练 {4} 个迭代周期后：2 层 256 个隐藏单元最终损失为 {0}（书中的 32 个单元：{1}），"
+             "留出句对上的 BLEU-4 为 {2}（32 个单元：{3}）。"},
         };
         for (const char* title : {"RNN", "GRU", "LSTM"})
             t[lab::languageModelWhat(title)] = zhWhat(title);

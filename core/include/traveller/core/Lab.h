@@ -100,6 +100,10 @@ struct LabStep {
 
 // The lab's steps in order.
 const std::vector<LabStep>& labSteps();
+// A run's label as trained in `mode`: the quick lab's epoch runs train a
+// tenth of the epochs and say so ("epochs=25", not "epochs=250"); every other
+// label is run.label. The label a run is recorded, planned and shown under.
+std::string labRunLabel(const LabRun& run, LabMode mode);
 // A step by id ("1.1") or key ("rnn"); nullptr when there is none.
 const LabStep* findLabStep(const std::string& idOrKey);
 // "lab 1.1" / "lab-quick 1.1": the sweep name the step's runs are recorded under.

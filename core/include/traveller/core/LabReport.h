@@ -26,8 +26,21 @@ struct LabReportOptions {
 // another extension, an unknown language, or a file that cannot be written.
 std::vector<std::string> writeLabReport(RunStore& store, const std::string& path, const LabReportOptions& options);
 
+// One "what the data says" sentence and what it was measured on.
+struct LabObservation {
+    enum class Kind { LearningRate10, LearningRate001, HiddenUnits, Epochs, CellRanking, Seq2seq };
+    Kind kind = Kind::CellRanking;
+    std::string text;
+    // The epochs the compared runs trained (their epochsDone); 0 where they differ.
+    int epochs = 0;
+    // Measured at the book's settings: full-lab runs that trained the book's
+    // 500 epochs. Only then does the sentence say "at the book's settings".
+    bool bookSettings = false;
+};
+
 // The "what the data says" sentences, as measured (empty when nothing is
 // recorded yet).
+std::vector<LabObservation> labObservationList(RunStore& store, LabMode mode, const std::string& lang = "en");
 std::vector<std::string> labObservations(RunStore& store, LabMode mode, const std::string& lang = "en");
 
 } // namespace traveller

@@ -31,6 +31,7 @@ class QTimer;
 
 namespace traveller::ui {
 
+class LabRunTable;
 class LabWorker;
 class LineChart;
 class MessageLabel;
@@ -66,7 +67,11 @@ public:
     void stop();
 
     // For tests and screenshots.
-    QTableWidget* runsTable() const { return runs_; }
+    QTableWidget* runsTable() const;
+    // The run whose curves the chart highlights (the selected row's label; "" none).
+    QString highlightedRun() const;
+    // The chart's y-axis title for the step shown ("perplexity", or "loss" for seq2seq).
+    QString valueTitle() const;
     QLabel* checksLabel() const { return checks_; }
     QPlainTextEdit* notesEdit() const { return notes_; }
     LineChart* chart() const { return chart_; }
@@ -86,7 +91,6 @@ private:
     void connectWorker(LabWorker* worker);
     void showStep();
     void fillRuns(const LabStep& step);
-    void addRow(RunStore& store, const QString& label, const StoredRun* run, bool heldoutCurve, int row);
     void fillComparison();
     void fillConclusions();
     void fillChecks(const LabStep& step);
@@ -114,7 +118,7 @@ private:
     QLabel* progressLabel_ = nullptr;
     QLabel* checks_ = nullptr;
     MessageLabel* message_ = nullptr;
-    QTableWidget* runs_ = nullptr;
+    LabRunTable* runs_ = nullptr;
     LineChart* chart_ = nullptr;
     QTextBrowser* observations_ = nullptr;
     QPlainTextEdit* notes_ = nullptr;
