@@ -1,5 +1,6 @@
 #include "traveller/core/DataStore.h"
 
+#include "CorpusFile.h"
 #include "traveller/core/Errors.h"
 
 #include <archive.h>
@@ -14,6 +15,8 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+
+#include <unistd.h>
 
 namespace traveller {
 
@@ -71,9 +74,13 @@ std::string resolveDataDir(const std::string& option)
 
 std::string sha1OfFile(const std::string& path)
 {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f)
+    // A regular file only: a FIFO put where the corpus belongs is refused, not waited on.
+    const int fd = openCorpusFile(path, "corpus.unreadable");
+    std::FILE* f = ::fdopen(fd, "rb");
+    if (!f) {
+        ::close(fd);
         throw CorpusError(path, message("corpus.unreadable"));
+    }
     const std::string hex = sha1OfFileImpl(f);
     std::fclose(f);
     return hex;
@@ -84,13 +91,86 @@ std::string requireDataFile(DataFile file, const std::string& dataDir)
     const DataFileInfo& info = dataFileInfo(file);
     const std::string path = (fs::path(dataDir) / info.relativePath).string();
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec))
+    // Something that is there but not a file (a FIFO, a folder) is refused by sha1OfFile, saying what it is.
+    if (!fs::exists(path, ec))
         throw CorpusError(path, message("corpus.missing", {info.acceptedSha1.front(), info.relativePath}));
     const std::string actual = sha1OfFile(path);
     for (const auto& good : info.acceptedSha1)
         if (actual == good)
             return path;
     throw CorpusError(path, message("corpus.wrong_sha1", {actual, info.acceptedSha1.front(), info.relativePath}));
+}
+
+namespace {
+
+bool acceptedSha1(const DataFileInfo& info, const std::string& sha1)
+{
+    for (const auto& good : info.acceptedSha1)
+        if (sha1 == good)
+            return true;
+    return false;
+}
+
+// Copies the regular file `from` into `to` through a descriptor opened as a
+// corpus is (never blocking on a FIFO swapped in meanwhile).
+void copyRegularFile(const std::string& from, const std::string& to, const std::string& target)
+{
+    const int in = openCorpusFile(from, "corpus.unreadable");
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> source(::fdopen(in, "rb"), std::fclose);
+    if (!source) {
+        ::close(in);
+        throw CorpusError(from, message("corpus.unreadable"));
+    }
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(std::fopen(to.c_str(), "wb"), std::fclose);
+    if (!out)
+        throw CorpusError(target, "cannot write " + to + ": " + std::strerror(errno));
+    char buf[1 << 16];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, source.get())) > 0;)
+        if (std::fwrite(buf, 1, n, out.get()) != n)
+            throw CorpusError(target, "cannot write " + to + ": " + std::strerror(errno));
+    if (std::ferror(source.get()))
+        throw CorpusError(from, message("corpus.unreadable"));
+    if (std::fclose(out.release()) != 0)
+        throw CorpusError(target, "cannot write " + to + ": " + std::strerror(errno));
+}
+
+} // namespace
+
+bool installDataFile(DataFile file, const std::string& sourcePath, const std::string& dataDir)
+{
+    const DataFileInfo& info = dataFileInfo(file);
+    if (!acceptedSha1(info, sha1OfFile(sourcePath)))
+        return false;
+    const fs::path target = fs::path(dataDir) / info.relativePath;
+    try {
+        requireDataFile(file, dataDir);
+        return true;  // the data folder has it already (perhaps it is this very file)
+    } catch (const CorpusError&) {
+        // missing or not the book's: replaced below
+    }
+    std::error_code ec;
+    fs::create_directories(target.parent_path(), ec);
+    if (ec)
+        throw CorpusError(target.string(), "cannot create folder " + target.parent_path().string() + ": " + ec.message());
+    const std::string copy = target.string() + ".copy";
+    try {
+        copyRegularFile(sourcePath, copy, target.string());
+        // The copy is what goes into place: check it, not the file it came from.
+        if (!acceptedSha1(info, sha1OfFile(copy))) {
+            fs::remove(copy, ec);
+            return false;
+        }
+    } catch (...) {
+        fs::remove(copy, ec);
+        throw;
+    }
+    fs::rename(copy, target, ec);
+    if (ec) {
+        std::error_code ignored;
+        fs::remove(copy, ignored);
+        throw CorpusError(target.string(), "cannot move the verified copy into place: " + ec.message());
+    }
+    return true;
 }
 
 namespace {

@@ -487,3 +487,25 @@ TEST_F(BadDataDir, CleanLinesOfAFileAndOfAFifo)
         [&] { EXPECT_THROW(readCleanLines(fifo.path()), CorpusError); });
     EXPECT_LT(seconds, 1.0);
 }
+
+// "Use a local file": the book's copy goes into the data folder (where the
+// lab and every front end look); another file, or a FIFO, changes nothing.
+TEST_F(BadDataDir, InstallDataFileTakesOnlyTheBooksCopy)
+{
+    const auto data = dir_ / "data";
+    std::ofstream(dir_ / "other.txt") << "Not the Time Machine.\n";
+    EXPECT_FALSE(installDataFile(DataFile::TimeMachine, (dir_ / "other.txt").string(), data.string()));
+    EXPECT_FALSE(fs::exists(data / "timemachine.txt"));
+
+    test::FifoGuard fifo((dir_ / "fifo.txt").string());
+    const double seconds = test::FifoGuard::seconds(
+        [&] { EXPECT_THROW(installDataFile(DataFile::TimeMachine, fifo.path(), data.string()), CorpusError); });
+    EXPECT_LT(seconds, 1.0) << "the copy waited on the FIFO";
+    EXPECT_FALSE(fs::exists(data / "timemachine.txt"));
+
+    EXPECT_TRUE(installDataFile(DataFile::TimeMachine, test::dataDir() + "/timemachine.txt", data.string()));
+    EXPECT_NO_THROW(requireDataFile(DataFile::TimeMachine, data.string()));
+    EXPECT_FALSE(fs::exists(data / "timemachine.txt.copy"));
+    EXPECT_TRUE(installDataFile(DataFile::FraEng, test::dataDir() + "/fra-eng/fra.txt", data.string()));
+    EXPECT_NO_THROW(requireDataFile(DataFile::FraEng, data.string()));
+}

@@ -4,7 +4,12 @@
 #include "traveller/core/Errors.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/core/Training.h"
+#include "traveller/ui/CorpusBanner.h"
+#include "traveller/ui/CorpusLocations.h"
 #include "traveller/ui/ExperimentPanel.h"
+#include "traveller/ui/LabPanel.h"
+#include "traveller/ui/LanguageModelPanel.h"
+#include "traveller/ui/TranslatePanel.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/RunsPanel.h"
@@ -18,6 +23,7 @@
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
@@ -29,10 +35,12 @@
 #include <QHostAddress>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 
 #include <cmath>
 
+using traveller::ui::CorpusBanner;
 using traveller::ui::LineChart;
 using traveller::ui::MainWindow;
 using State = MainWindow::RunState;
@@ -81,23 +89,35 @@ private Q_SLOTS:
         QVERIFY(impl->findText("fused (fast CPU)") >= 0);
 
         auto* device = w.findChild<QComboBox*>("train.device");
-        QVERIFY(device->count() >= 1);
-        QVERIFY(device->itemText(0).startsWith("CPU ("));
+        QCOMPARE(device->currentData().toString(), QString("auto"));  // the schema's default
+        QVERIFY(device->findData("cpu") >= 1);
+        QVERIFY(device->itemText(device->findData("cpu")).startsWith("CPU ("));
         auto* note = w.findChild<QLabel*>("deviceNote");
         if (!traveller::cudaSupportCompiled())
             QVERIFY(!note->isHidden() && note->text().contains("CPU-only"));
 
+        // Presets are listed by their experiment's name, not their file's.
         auto* presets = w.findChild<QComboBox*>("presetCombo");
-        const int gru = presets->findText("book-gru");
+        int gru = -1;
+        for (int i = 0; i < presets->count(); ++i)
+            if (presets->itemData(i).toString().endsWith("/book-gru.yaml"))
+                gru = i;
         QVERIFY2(gru >= 0, "book-gru preset not found");
-        QVERIFY(w.loadExperiment(presets->itemData(gru).toString()));
+        const QString gruPath = presets->itemData(gru).toString();
+        QCOMPARE(presets->itemText(gru), QString::fromStdString(traveller::loadExperimentFile(gruPath.toStdString()).name));
+        QVERIFY(presets->itemText(gru) != QFileInfo(gruPath).completeBaseName());
+        QVERIFY(w.loadExperiment(gruPath));
         QCOMPARE(w.panel()->value("model.arch"), QString("gru"));
         QCOMPARE(w.panel()->value("model.hidden"), QString("256"));
 
-        // Keys without a widget still reach the experiment (and the saved file).
+        // Every key has its field: set, it reaches the experiment (and the saved file).
         w.panel()->setValue("train.optimizer", "adam");
         QCOMPARE(w.panel()->config().train.optimizer, traveller::Optimizer::Adam);
-        QVERIFY_THROWS_EXCEPTION(traveller::ConfigError, w.panel()->setValue("train.threads", "many"));
+        w.panel()->setValue("train.threads", "many");
+        QVERIFY(w.findChild<QLineEdit*>("train.threads")->property("invalid").toBool());
+        QVERIFY_THROWS_EXCEPTION(traveller::ConfigError, w.panel()->config());
+        w.panel()->setValue("train.threads", "0");
+        QVERIFY_THROWS_EXCEPTION(traveller::ConfigError, w.panel()->setValue("train.no_such_key", "1"));
 
         QTemporaryDir dir;
         setField(w, "train.lr", "0.5");
@@ -108,6 +128,77 @@ private Q_SLOTS:
         QCOMPARE(other.panel()->value("train.lr"), QString("0.5"));
         QCOMPARE(other.panel()->value("model.arch"), QString("gru"));
         QCOMPARE(other.panel()->config().train.optimizer, traveller::Optimizer::Adam);
+    }
+
+    // Every setting that changes a run is in the form: an experiment loaded
+    // from YAML with any key away from its default reads back from the form
+    // unchanged, key by key and all at once, and each key's field shows it.
+    void everySettingIsInTheFormAndReadsBackAsLoaded()
+    {
+        const QHash<QString, QString> changed = {
+            {"name", "my run"},           {"model.arch", "gru"},           {"model.impl", "scratch"},
+            {"model.hidden", "37"},       {"model.layers", "2"},           {"model.embedding", "16"},
+            {"train.epochs", "7"},        {"train.lr", "0.25"},            {"train.optimizer", "adam"},
+            {"train.clip", "0"},          {"train.device", "cpu"},         {"train.seed", "42"},
+            {"train.threads", "3"},       {"train.on_divergence", "continue"},
+            {"train.detach_state", "false"},                               {"data.corpus", "/tmp/other.txt"},
+            {"data.tokens", "word"},      {"data.max_tokens", "0"},        {"data.heldout", "500"},
+            {"data.batch_size", "4"},     {"data.num_steps", "9"},         {"data.sampling", "random"},
+            {"data.join_lines", "space"}, {"data.normalize", "unicode"},   {"sample.prefix", "the time"},
+            {"sample.every", "3"},        {"sample.length", "17"},         {"sample.temperature", "0.7"},
+        };
+        QTemporaryDir dir;
+        MainWindow w;
+        w.show();
+        traveller::ui::ExperimentPanel* form = w.panel();
+        auto loadAndReadBack = [&](const traveller::ExperimentConfig& loaded, const QString& file) {
+            const QString path = dir.filePath(file);
+            traveller::saveExperimentFile(loaded, path.toStdString());
+            QVERIFY(w.loadExperiment(path));
+            QCOMPARE(QString::fromStdString(traveller::toYaml(form->config())),
+                     QString::fromStdString(traveller::toYaml(loaded)));
+        };
+        traveller::ExperimentConfig everything;
+        for (const auto& info : traveller::configSchema()) {
+            const QString key = QString::fromStdString(info.key);
+            QVERIFY2(changed.contains(key), qPrintable("no value for " + key + " in this test"));
+            traveller::ExperimentConfig one;
+            traveller::setConfigValue(one, info.key, changed[key].toStdString());
+            traveller::setConfigValue(everything, info.key, changed[key].toStdString());
+            QVERIFY2(traveller::configValue(one, info.key) != info.defaultValue, qPrintable(key));
+            loadAndReadBack(one, "one.yaml");
+            auto* field = w.findChild<QWidget*>(key);
+            QVERIFY2(field, qPrintable("no field for " + key));
+            QVERIFY2(field->isVisibleTo(&w), qPrintable(key + " is out of sight"));
+            QCOMPARE(form->value(key), QString::fromStdString(traveller::configValue(one, info.key)));
+        }
+        loadAndReadBack(everything, "everything.yaml");
+        loadAndReadBack(traveller::ExperimentConfig{}, "defaults.yaml");
+
+        // The lab's lr-10 runs train through a blow-up: a form showing lr 10
+        // says so, and a fresh one says it stops.
+        MainWindow fresh;
+        fresh.show();
+        auto* divergence = fresh.findChild<QComboBox*>("train.on_divergence");
+        QVERIFY(divergence && divergence->isVisibleTo(&fresh));
+        QCOMPARE(divergence->currentData().toString(), QString("stop"));
+        QCOMPARE(fresh.panel()->config().train.onDivergence, traveller::OnDivergence::Stop);
+        traveller::ExperimentConfig lab;
+        lab.train.lr = 10;
+        lab.train.onDivergence = traveller::OnDivergence::Continue;
+        fresh.panel()->setConfig(lab);
+        QCOMPARE(divergence->currentData().toString(), QString("continue"));
+        QVERIFY(divergence->isVisibleTo(&fresh));
+        QCOMPARE(fresh.panel()->config().train.onDivergence, traveller::OnDivergence::Continue);
+
+        // "More settings" opens by itself for a key it holds and says how many differ.
+        auto* more = fresh.findChild<QToolButton*>("advancedToggle");
+        QVERIFY(more && !more->isChecked());
+        lab.train.detachState = false;
+        fresh.panel()->setConfig(lab);
+        QVERIFY(more->isChecked());
+        QVERIFY(fresh.findChild<QComboBox*>("train.detach_state")->isVisibleTo(&fresh));
+        QVERIFY(more->text().contains('1'));
     }
 
     void invalidInputIsRefusedWithAMessage()
@@ -448,29 +539,139 @@ private Q_SLOTS:
         QVERIFY2(message.contains("diverged"), qPrintable(message));
     }
 
+    // A missing corpus is met before Train, with its remedies; a run that
+    // fails on it leaves nothing behind but the banner; the book's copy
+    // chosen as a local file goes into the data folder, for every tab.
     void missingCorpusOffersDownloadOrLocalFile()
     {
         QTemporaryDir empty;
         MainWindow w(empty.path());
+        w.resize(1024, 768);
         w.show();
+        CorpusBanner* banner = w.languageModel()->corpusBanner();
+        QTRY_VERIFY_WITH_TIMEOUT(!banner->isHidden(), 5000);
         setSmallRun(w, "gru", 2);
         click(w, "trainButton");
-        auto* banner = w.findChild<QFrame*>("corpusBanner");
-        QTRY_VERIFY_WITH_TIMEOUT(!banner->isHidden(), 10000);
-        QVERIFY(w.runState(w.runIds().first()) == State::Failed);
-        QVERIFY(w.findChild<QPushButton*>("downloadCorpusButton")->isEnabled());
-        QVERIFY(w.findChild<QLabel*>("corpusBannerText")->text().contains("timemachine.txt"));
+        const int failed = w.runIds().first();
+        QTRY_VERIFY_WITH_TIMEOUT(w.runState(failed) == State::Failed, 10000);
+        QVERIFY(!banner->isHidden());
+        QVERIFY(banner->findChild<QPushButton*>("downloadCorpusButton")->isEnabled());
+        QVERIFY(banner->findChild<QPushButton*>("pickCorpusButton")->isEnabled());
+        QVERIFY(banner->text().contains("timemachine.txt"));
+        // Said once: no red line beside the banner, no row waiting for a sample
+        // that will never come, no "CPU (0 threads)".
+        QVERIFY(w.message().isEmpty());
+        QCOMPARE(w.findChild<QTableWidget*>("runsTable")->rowCount(), 0);
+        QCOMPARE(w.findChild<QTableWidget*>("samplesTable")->rowCount(), 0);
+        QVERIFY(w.perplexityChart()->keys().isEmpty());
+        const QString device = w.findChild<QLabel*>("statusDevice")->text();
+        QVERIFY2(!device.contains(QRegularExpression("\\b0\\b")), qPrintable(device));
+        // The banner fits a 1024-pixel window: its buttons inside the window.
+        for (auto* b : banner->findChildren<QPushButton*>()) {
+            const QRect r(b->mapTo(&w, QPoint(0, 0)), b->size());
+            QVERIFY2(QRect(0, 0, w.width(), w.height()).contains(r), qPrintable(b->objectName()));
+        }
 
-        // Pick a local file: the form points at it and the run is retried.
+        // Pick a local file: the book's copy from another folder. It goes into
+        // the data folder, the form keeps the book's corpus, the run is retried.
         const QString local = qEnvironmentVariable("TRAVELLER_DATA_DIR") + "/timemachine.txt";
         w.useLocalCorpus(local);
         QVERIFY(banner->isHidden());
-        QCOMPARE(w.panel()->value("data.corpus"), local);
+        QVERIFY(QFile::exists(empty.filePath("timemachine.txt")));
+        QCOMPARE(w.panel()->value("data.corpus"), QString("timemachine"));
+        QVERIFY(w.corpora()->hasBookFile(traveller::DataFile::TimeMachine));
         QCOMPARE(w.runCount(), 2);
         const int retry = w.runIds().last();
         QTRY_VERIFY_WITH_TIMEOUT(finished(w, retry), kRunTimeoutMs);
         QCOMPARE(w.runStatusText(retry), QString("finished"));
         QCOMPARE(w.perplexityChart()->pointCount(w.seriesKey(retry)), 2);
+        // The Lab tab sees it too: its Time Machine banner stays hidden, the
+        // fra-eng one (still missing) shows.
+        w.tabs()->setCurrentWidget(w.labPanel());
+        for (CorpusBanner* b : w.labCorpusBanners())
+            QCOMPARE(b->isHidden(), b->file() == traveller::DataFile::TimeMachine);
+    }
+
+    // Another text than the book's is used where it is by the Language model
+    // tab; the Lab, which checks against the book, keeps asking for the book's.
+    void aLocalTextIsUsedWhereItIs()
+    {
+        QTemporaryDir empty;
+        const QString text = empty.filePath("my-text.txt");
+        {
+            QFile book(qEnvironmentVariable("TRAVELLER_DATA_DIR") + "/timemachine.txt");
+            QVERIFY(book.open(QIODevice::ReadOnly));
+            QFile mine(text);
+            QVERIFY(mine.open(QIODevice::WriteOnly));
+            mine.write(book.read(20000));  // the start of the book: another file
+        }
+        MainWindow w(empty.filePath("data"));
+        w.show();
+        w.languageModel()->corpusBanner()->useLocalFile(text);
+        QCOMPARE(w.panel()->value("data.corpus"), text);
+        QCOMPARE(w.corpora()->corpus(traveller::DataFile::TimeMachine), text);
+        QVERIFY(!QFile::exists(empty.filePath("data/timemachine.txt")));
+        QVERIFY(w.languageModel()->corpusBanner()->isHidden());
+        w.tabs()->setCurrentWidget(w.labPanel());
+        CorpusBanner* lab = w.labCorpusBanners().first();
+        QCOMPARE(lab->file(), traveller::DataFile::TimeMachine);
+        QVERIFY(!lab->isHidden());
+        QVERIFY2(lab->text().contains("my-text.txt"), qPrintable(lab->text()));
+        // Trained on it.
+        w.tabs()->setCurrentWidget(w.languageModel());
+        setSmallRun(w, "gru", 1);
+        const int id = w.train();
+        QTRY_VERIFY_WITH_TIMEOUT(finished(w, id), kRunTimeoutMs);
+        QCOMPARE(w.runStatusText(id), QString("finished"));
+        QCOMPARE(QString::fromStdString(w.runQueue()->run(id)->config.data.corpus), text);
+    }
+
+    // One place says where the corpora are: the book's fra-eng chosen in the
+    // Lab tab's banner is in the data folder for the Lab, which trains its
+    // seq2seq step from it, and for the Translate tab, whose banner hides.
+    void aCorpusChosenInTheLabReachesEveryTab()
+    {
+        QTemporaryDir empty, home;
+        const QByteArray before = qgetenv("TRAVELLER_HOME");
+        qputenv("TRAVELLER_HOME", QFile::encodeName(home.path()));
+        {
+            MainWindow w(empty.path());
+            w.resize(1024, 768);
+            w.show();
+            w.tabs()->setCurrentWidget(w.translatePanel());
+            CorpusBanner* translate = w.translatePanel()->corpusBanner();
+            QTRY_VERIFY_WITH_TIMEOUT(!translate->isHidden(), 5000);
+            w.tabs()->setCurrentWidget(w.labPanel());
+            QCOMPARE(w.labCorpusBanners().size(), 2);
+            for (CorpusBanner* b : w.labCorpusBanners())
+                QVERIFY(!b->isHidden());
+            CorpusBanner* fraEng = w.labCorpusBanners().last();
+            QCOMPARE(fraEng->file(), traveller::DataFile::FraEng);
+            fraEng->useLocalFile(qEnvironmentVariable("TRAVELLER_DATA_DIR") + "/fra-eng/fra.txt");
+            QVERIFY(fraEng->isHidden());
+            QVERIFY(QFile::exists(empty.filePath("fra-eng/fra.txt")));
+            QVERIFY(translate->isHidden());  // fixed in the Lab, fixed in the Translate tab
+
+            // The lab's seq2seq step trains from it (one epoch a run).
+            traveller::ui::LabPanel* lab = w.labPanel();
+            lab->setQuick(true);
+            lab->selectStep(4);
+            QSignalSpy done(lab, &traveller::ui::LabPanel::labFinished);
+            QVERIFY(lab->runStep(1));
+            QVERIFY(done.wait(kRunTimeoutMs));
+            QVERIFY2(lab->findChild<QLabel*>("labMessage")->text().isEmpty(),
+                     qPrintable(lab->findChild<QLabel*>("labMessage")->text()));
+            traveller::RunStore store(home.path().toStdString());
+            int finishedRuns = 0;
+            for (const auto& r : store.runs())
+                finishedRuns += r.isTranslation() && r.status == "finished";
+            QCOMPARE(finishedRuns, lab->runsTable()->rowCount());
+            QVERIFY(finishedRuns > 0);
+        }
+        if (before.isNull())
+            qunsetenv("TRAVELLER_HOME");
+        else
+            qputenv("TRAVELLER_HOME", before);
     }
 
     // Closing the window in the middle of a download (here one that never
@@ -489,11 +690,12 @@ private Q_SLOTS:
             w.show();
             setSmallRun(w, "gru", 2);
             click(w, "trainButton");
-            auto* banner = w.findChild<QFrame*>("corpusBanner");
+            CorpusBanner* banner = w.languageModel()->corpusBanner();
             QTRY_VERIFY_WITH_TIMEOUT(!banner->isHidden(), 10000);
-            click(w, "downloadCorpusButton");
+            click(*banner, "downloadCorpusButton");
             QTRY_VERIFY_WITH_TIMEOUT(silent.hasPendingConnections() || silent.waitForNewConnection(50), 10000);
-            QVERIFY(!w.findChild<QPushButton*>("downloadCorpusButton")->isEnabled());  // still downloading
+            QVERIFY(!banner->findChild<QPushButton*>("downloadCorpusButton")->isEnabled());  // still downloading
+            QVERIFY(w.corpora()->downloading(traveller::DataFile::TimeMachine));
             closing.start();
         }
         QVERIFY2(closing.elapsed() < 2500, qPrintable(QString("closing took %1 ms").arg(closing.elapsed())));

@@ -4,14 +4,22 @@
 #include "traveller/core/Bleu.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/ui/AttentionHeatmap.h"
+#include "traveller/ui/CorpusBanner.h"
+#include "traveller/ui/CorpusLocations.h"
+#include "traveller/ui/Language.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/RunTypes.h"
 #include "traveller/ui/RunsPanel.h"
 #include "traveller/ui/TranslatePanel.h"
 
+#include <QChart>
+#include <QChartView>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFile>
+#include <QHeaderView>
+#include <QSplitter>
 #include <QTemporaryDir>
 #include <QLabel>
 #include <QLineEdit>
@@ -43,6 +51,32 @@ T* child(QWidget& w, const char* name)
         qWarning("no widget %s", name);
     return c;
 }
+
+bool hasChinese(const QString& s)
+{
+    for (QChar c : s)
+        if (c.unicode() >= 0x4E00 && c.unicode() <= 0x9FFF)
+            return true;
+    return false;
+}
+
+// The axis titles a chart draws.
+QStringList axisTitles(LineChart* chart)
+{
+    QStringList out;
+    for (QAbstractAxis* axis : chart->findChild<QChartView*>()->chart()->axes())
+        if (axis->isVisible())
+            out << axis->titleText();
+    return out;
+}
+
+// Where a widget is in its window.
+QRect placeIn(QWidget& window, QWidget* w) { return QRect(w->mapTo(&window, QPoint(0, 0)), w->size()); }
+
+// Back to English when a test ends, passed or not.
+struct EnglishAtTheEnd {
+    ~EnglishAtTheEnd() { traveller::ui::setLanguage("en"); }
+};
 
 } // namespace
 
@@ -237,6 +271,155 @@ private Q_SLOTS:
             }
             QVERIFY2(std::abs(rowSum - 1.0) < 1e-3, qPrintable(QString("row %1 sums to %2").arg(i).arg(rowSum)));
         }
+    }
+
+    // The tab has the corpus banner: without fra-eng it says so before Train
+    // and Train starts nothing; another "English<TAB>French" file chosen
+    // there is trained from where it is, and the run records it.
+    void aLocalCorpusIsChosenInTheTab()
+    {
+        QTemporaryDir empty;
+        const QString mine = empty.filePath("my-pairs.txt");
+        {
+            QFile book(qEnvironmentVariable("TRAVELLER_DATA_DIR") + "/fra-eng/fra.txt");
+            QVERIFY(book.open(QIODevice::ReadOnly));
+            QFile out(mine);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 3000 && !book.atEnd(); ++i)
+                out.write(book.readLine());
+        }
+        MainWindow w(empty.filePath("data"));
+        w.resize(1024, 768);
+        w.show();
+        TranslatePanel* panel = w.translatePanel();
+        w.tabs()->setCurrentWidget(panel);
+        traveller::ui::CorpusBanner* banner = panel->corpusBanner();
+        QTRY_VERIFY_WITH_TIMEOUT(!banner->isHidden(), 5000);
+        QVERIFY(banner->findChild<QPushButton*>("downloadCorpusButton")->isEnabled());
+        QVERIFY(banner->findChild<QPushButton*>("pickCorpusButton")->isEnabled());
+        for (auto* b : banner->findChildren<QPushButton*>())
+            QVERIFY2(QRect(0, 0, w.width(), w.height()).contains(placeIn(w, b)), qPrintable(b->objectName()));
+        QTest::mouseClick(child<QPushButton>(w, "translateTrain"), Qt::LeftButton);
+        QVERIFY(!panel->busy());  // nothing started without a corpus
+        QVERIFY(!banner->isHidden());
+
+        banner->useLocalFile(mine);
+        QVERIFY(banner->isHidden());
+        QCOMPARE(w.corpora()->corpus(traveller::DataFile::FraEng), mine);
+        QCOMPARE(QString::fromStdString(panel->config().data.corpus), mine);
+        QVERIFY2(child<QLabel>(w, "translatePlan")->text().contains("my-pairs.txt"),
+                 qPrintable(child<QLabel>(w, "translatePlan")->text()));
+        trainSmall(w, false);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(child<QTableWidget>(w, "evaluationTable")->rowCount(), 4);
+        traveller::RunStore store(home_.path().toStdString());
+        QCOMPARE(QString::fromStdString(store.run(panel->libraryId()).translationConfig().data.corpus), mine);
+    }
+
+    // At 1024x768: Train stays where it is whatever the summary and the
+    // status say; the sentences of the table can be read whole; a new
+    // training forgets the old model's translation, log P and decoder tree.
+    void trainStaysPutAndANewModelForgetsTheOld()
+    {
+        MainWindow w;
+        w.resize(1024, 768);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        TranslatePanel* panel = w.translatePanel();
+        w.tabs()->setCurrentWidget(panel);
+        QCoreApplication::processEvents();
+        auto* train = child<QPushButton>(w, "translateTrain");
+        const QRect at = placeIn(w, train);
+        // The charts keep room for their ticks and titles.
+        QVERIFY2(panel->lossChart()->height() >= 200, qPrintable(QString::number(panel->lossChart()->height())));
+
+        trainSmall(w, true);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(placeIn(w, train), at);
+        auto* table = child<QTableWidget>(w, "evaluationTable");
+        QVERIFY(table->wordWrap());
+        for (int r = 0; r < table->rowCount(); ++r)
+            for (int c = 0; c < 3; ++c) {
+                const QTableWidgetItem* item = table->item(r, c);
+                QCOMPARE(item->toolTip(), item->text());
+                const QRect needed = table->fontMetrics().boundingRect(QRect(0, 0, table->columnWidth(c) - 8, 10000),
+                                                                       Qt::TextWordWrap, item->text());
+                QVERIFY2(table->rowHeight(r) >= needed.height(),
+                         qPrintable(QString("row %1 column %2: %3 px for %4 px of \"%5\"")
+                                        .arg(r).arg(c).arg(table->rowHeight(r)).arg(needed.height()).arg(item->text())));
+            }
+        // The table and the typed sentence share a splitter the user can drag.
+        auto* bottom = child<QSplitter>(w, "translateBottomSplitter");
+        QCOMPARE(bottom->count(), 2);
+        QVERIFY(bottom->isAncestorOf(table));
+
+        translate(w, "i'm home .");
+        QVERIFY(!child<QLabel>(w, "translateDecoding")->text().isEmpty());
+        QVERIFY(child<QTreeWidget>(w, "translateDecoderTree")->topLevelItemCount() > 0);
+
+        // Settings that differ from the book in many ways: a long summary.
+        const int planHeight = child<QLabel>(w, "translatePlan")->height();
+        auto* cell = child<QComboBox>(w, "translate.cell");
+        cell->setCurrentIndex(cell->findData("lstm"));
+        child<QSpinBox>(w, "translate.hidden")->setValue(48);
+        child<QDoubleSpinBox>(w, "translate.lr")->setValue(0.0123);
+        child<QSpinBox>(w, "translate.beam")->setValue(2);
+        child<QSpinBox>(w, "translate.examples")->setValue(310);
+        QTRY_VERIFY(child<QLabel>(w, "translatePlan")->height() > planHeight);
+        QCOMPARE(placeIn(w, train), at);
+
+        // Train again: the old model's answer goes at once.
+        QSignalSpy done(panel, &TranslatePanel::trainingFinished);
+        QTest::mouseClick(train, Qt::LeftButton);
+        QVERIFY(panel->busy());
+        QVERIFY(child<QLabel>(w, "translateOutput")->text().isEmpty());
+        QVERIFY(child<QLabel>(w, "translateDecoding")->text().isEmpty());
+        QCOMPARE(child<QTreeWidget>(w, "translateDecoderTree")->topLevelItemCount(), 0);
+        QCOMPARE(panel->heatmap()->rows(), 0);
+        QCOMPARE(table->rowCount(), 0);
+        QCOMPARE(placeIn(w, train), at);
+        QVERIFY(done.wait(kRunTimeoutMs));
+        QCOMPARE(placeIn(w, train), at);
+    }
+
+    // Switching to Chinese with a trained model on screen: the summary, the
+    // status and the held-out line are written again in Chinese, the charts'
+    // titles too, and all come back as they were in English.
+    void switchingLanguageRewritesTheTab()
+    {
+        EnglishAtTheEnd english;
+        MainWindow w;
+        w.resize(1024, 768);
+        w.show();
+        trainSmall(w, true);
+        if (QTest::currentTestFailed())
+            return;
+        const char* const names[] = {"translatePlan", "translateStatus", "heldoutBleu"};
+        QStringList before;
+        for (const char* name : names)
+            before << child<QLabel>(w, name)->text();
+        const QStringList lossAxes = axisTitles(w.translatePanel()->lossChart());
+        const QStringList bleuAxes = axisTitles(child<LineChart>(w, "bleuByLengthChart"));
+
+        QVERIFY(traveller::ui::setLanguage("zh_CN"));
+        for (const char* name : names)
+            QTRY_VERIFY2(hasChinese(child<QLabel>(w, name)->text()), qPrintable(child<QLabel>(w, name)->text()));
+        for (LineChart* chart : {w.translatePanel()->lossChart(), child<LineChart>(w, "bleuByLengthChart")})
+            for (const QString& title : axisTitles(chart))
+                QVERIFY2(hasChinese(title) || title == "BLEU", qPrintable(title));
+        // Numbers stay numbers: the held-out score is the same.
+        const QRegularExpression score("\\d+\\.\\d{3}");
+        QCOMPARE(score.match(child<QLabel>(w, "heldoutBleu")->text()).captured(), score.match(before[2]).captured());
+
+        QVERIFY(traveller::ui::setLanguage("en"));
+        for (int i = 0; i < 3; ++i)
+            QTRY_COMPARE(child<QLabel>(w, names[i])->text(), before[i]);
+        // (Case aside: the window's retranslation maps 损失 back to the first
+        // English text that has it, "Loss" of another tab.)
+        QCOMPARE(axisTitles(w.translatePanel()->lossChart()).join('|').toLower(), lossAxes.join('|').toLower());
+        QCOMPARE(axisTitles(child<LineChart>(w, "bleuByLengthChart")).join('|').toLower(), bleuAxes.join('|').toLower());
     }
 
     void stopEndsTheRun()

@@ -1,20 +1,29 @@
 #include "traveller/ui/CorpusBanner.h"
-#include "traveller/ui/Language.h"
 
-#include "traveller/core/DataStore.h"
+#include "traveller/ui/CorpusLocations.h"
 
-#include <QApplication>
+#include <QBoxLayout>
 #include <QFileDialog>
-#include <QHBoxLayout>
+#include <QFileInfo>
 #include <QLabel>
-#include <QPointer>
 #include <QPushButton>
-#include <QThread>
-#include <QVBoxLayout>
 
 namespace traveller::ui {
 
-CorpusBanner::CorpusBanner(QString dataDir, QWidget* parent) : QFrame(parent), dataDir_(std::move(dataDir))
+namespace {
+
+// A long path has no space to wrap at: a zero-width space after each
+// separator lets the banner wrap it instead of growing past a narrow column.
+QString wrappable(QString text)
+{
+    text.replace(QLatin1Char('/'), QStringLiteral("/\u200b"));
+    return text;
+}
+
+} // namespace
+
+CorpusBanner::CorpusBanner(CorpusLocations& corpora, DataFile file, Need need, QWidget* parent)
+    : QFrame(parent), corpora_(corpora), file_(file), need_(need)
 {
     setObjectName("corpusBanner");
     setFrameShape(QFrame::StyledPanel);
@@ -22,87 +31,131 @@ CorpusBanner::CorpusBanner(QString dataDir, QWidget* parent) : QFrame(parent), d
     text_ = new QLabel;
     text_->setObjectName("corpusBannerText");
     text_->setWordWrap(true);
+    text_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     downloadButton_ = new QPushButton(tr("Download (SHA-1 checked)"));
     downloadButton_->setObjectName("downloadCorpusButton");
-    auto* pick = new QPushButton(tr("Use a local file…"));
-    pick->setObjectName("pickCorpusButton");
+    pickButton_ = new QPushButton(tr("Use a local file…"));
+    pickButton_->setObjectName("pickCorpusButton");
     connect(downloadButton_, &QPushButton::clicked, this, &CorpusBanner::download);
-    connect(pick, &QPushButton::clicked, this, [this] {
+    connect(pickButton_, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Corpus (UTF-8 text)"), QString(),
                                                           tr("Text files (*.txt);;All files (*)"));
-        if (!path.isEmpty()) {
-            hide();
-            Q_EMIT localCorpusChosen(path);
-        }
+        if (!path.isEmpty())
+            useLocalFile(path);
     });
-    auto* layout = new QVBoxLayout(this);
-    layout->addWidget(text_);
-    auto* buttons = new QHBoxLayout;
-    buttons->addWidget(downloadButton_);
-    buttons->addWidget(pick);
-    layout->addLayout(buttons);
+    outer_ = new QBoxLayout(QBoxLayout::TopToBottom, this);
+    outer_->addWidget(text_, 1);
+    buttons_ = new QBoxLayout(QBoxLayout::LeftToRight);
+    buttons_->addWidget(downloadButton_);
+    buttons_->addWidget(pickButton_);
+    buttons_->addStretch(1);
+    outer_->addLayout(buttons_);
+
+    connect(&corpora_, &CorpusLocations::changed, this, [this](DataFile f) {
+        if (f == file_)
+            onChanged();
+    });
+    connect(&corpora_, &CorpusLocations::progress, this, [this](DataFile f, const QString& text) {
+        if (f == file_ && !isHidden())
+            text_->setText(wrappable(text));
+    });
     hide();
 }
 
-CorpusBanner::~CorpusBanner()
+bool CorpusBanner::needMet() const
 {
-    if (thread_) {
-        cancel_->store(true);  // libcurl notices within a second
-        thread_->wait();
-    }
+    return need_ == Need::BookFile ? corpora_.hasBookFile(file_) : corpora_.usable(file_);
 }
 
-QString CorpusBanner::text() const { return text_->text(); }
+void CorpusBanner::check()
+{
+    downloadButton_->setEnabled(!corpora_.downloading(file_));
+    if (corpora_.downloading(file_)) {
+        show();  // its progress follows
+        return;
+    }
+    if (needMet())
+        hide();
+    else
+        showBookFileProblem();
+}
+
+void CorpusBanner::showBookFileProblem()
+{
+    QString problem = corpora_.bookFileProblem(file_);
+    if (need_ == Need::BookFile && !corpora_.localFile(file_).isEmpty())
+        problem = tr("The Lab checks its runs against the book, so it needs the book's own %1; %2 is another text.")
+                      .arg(CorpusLocations::displayName(file_), QFileInfo(corpora_.localFile(file_)).fileName()) +
+                  QLatin1Char('\n') + problem;
+    showProblem(problem);
+}
+
+void CorpusBanner::onChanged()
+{
+    downloadButton_->setEnabled(!corpora_.downloading(file_));
+    // A banner on screen follows the corpus (hidden once it is fixed, in
+    // whichever tab); a hidden one waits for its tab to ask.
+    if (!isHidden())
+        check();
+}
+
+QString CorpusBanner::text() const { return text_->text().remove(QChar(0x200b)); }
+
+bool CorpusBanner::downloading() const { return corpora_.downloading(file_); }
 
 void CorpusBanner::showProblem(const QString& text)
 {
-    text_->setText(text);
+    text_->setText(wrappable(text + QLatin1Char('\n') +
+                             tr("Download the book's copy (its SHA-1 is checked) or use a local file.")));
     show();
 }
 
 void CorpusBanner::download()
 {
-    if (thread_)
+    if (corpora_.downloading(file_))
         return;
-    downloadButton_->setEnabled(false);
-    Q_EMIT progress(tr("Downloading The Time Machine into %1…").arg(dataDir_));
-    auto error = std::make_shared<QString>();
-    const std::string dir = dataDir_.toStdString();
-    QPointer<CorpusBanner> self(this);
-    cancel_ = std::make_shared<std::atomic<bool>>(false);
-    thread_ = QThread::create([dir, error, self, cancel = cancel_] {
-        auto tell = [self](const QString& text) {
-            QMetaObject::invokeMethod(qApp, [self, text] {
-                if (self)
-                    Q_EMIT self->progress(text);
-            });
-        };
-        FetchControl control;
-        control.cancel = cancel.get();
-        control.log = [tell](const std::string& line) { tell(QString::fromStdString(line)); };
-        control.progress = [tell](std::int64_t done, std::int64_t total) {
-            tell(total > 0 ? tr("Downloading The Time Machine: %1 of %2 kB").arg(done / 1024).arg(total / 1024)
-                           : tr("Downloading The Time Machine: %1 kB").arg(done / 1024));
-        };
-        try {
-            fetchDataFile(DataFile::TimeMachine, dir, control);
-        } catch (const std::exception& e) {
-            *error = coreText(e.what());
-        }
-    });
-    connect(thread_, &QThread::finished, this, [this, error] {
-        thread_->deleteLater();
-        thread_ = nullptr;
-        downloadButton_->setEnabled(true);
-        if (!error->isEmpty()) {
-            showProblem(tr("Download failed: %1").arg(*error));
-            Q_EMIT downloadFailed(text());
-            return;
-        }
-        hide();
-        Q_EMIT corpusReady();
-    });
-    thread_->start();
+    show();
+    // Only the banner that asked reports the result in its tab.
+    auto once = std::make_shared<QMetaObject::Connection>();
+    *once = connect(&corpora_, &CorpusLocations::downloadFinished, this,
+                    [this, once](DataFile f, const QString& error) {
+                        if (f != file_)
+                            return;
+                        disconnect(*once);
+                        if (error.isEmpty())
+                            Q_EMIT notice(tr("Corpus downloaded and verified"));
+                        else
+                            showProblem(error);
+                    });
+    corpora_.download(file_);
+}
+
+void CorpusBanner::useLocalFile(const QString& path)
+{
+    if (corpora_.useLocalFile(file_, path) == CorpusLocations::Choice::Failed) {
+        showProblem(corpora_.lastMessage());
+        return;
+    }
+    Q_EMIT notice(corpora_.lastMessage());
+    check();
+}
+
+void CorpusBanner::resizeEvent(QResizeEvent* event)
+{
+    QFrame::resizeEvent(event);
+    // Never cut, and as low as the tab allows: across a wide tab (the Lab)
+    // the text beside the buttons, stacked; in a column the buttons under the
+    // text, side by side where they fit (the Language model tab's form) or
+    // one above the other (the Translate tab's settings).
+    const int buttons = downloadButton_->sizeHint().width() + pickButton_->sizeHint().width() + buttons_->spacing() +
+                        contentsMargins().left() + contentsMargins().right() + 24;
+    const bool wide = width() >= 2 * buttons;
+    const auto outer = wide ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
+    const auto inner = wide || width() < buttons ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight;
+    if (outer_->direction() != outer)
+        outer_->setDirection(outer);
+    if (buttons_->direction() != inner)
+        buttons_->setDirection(inner);
 }
 
 } // namespace traveller::ui

@@ -4,6 +4,7 @@
 #include "traveller/core/Errors.h"
 #include "traveller/core/Training.h"
 #include "traveller/ui/CorpusBanner.h"
+#include "traveller/ui/CorpusLocations.h"
 #include "traveller/ui/ExperimentPanel.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/SamplesView.h"
@@ -45,8 +46,8 @@ using State = RunQueue::RunState;
 
 } // namespace
 
-LanguageModelPanel::LanguageModelPanel(const QString& dataDir, RunLibrary* library, QWidget* parent)
-    : QWidget(parent), queue_(new RunQueue(dataDir, library, this))
+LanguageModelPanel::LanguageModelPanel(CorpusLocations& corpora, RunLibrary* library, QWidget* parent)
+    : QWidget(parent), corpora_(corpora), queue_(new RunQueue(corpora.dataDir(), library, this))
 {
     setObjectName("languageModelTab");
     refreshTimer_ = new QTimer(this);
@@ -57,16 +58,14 @@ LanguageModelPanel::LanguageModelPanel(const QString& dataDir, RunLibrary* libra
     // ---- left: the corpus banner, messages, the experiment form
     form_ = new ExperimentPanel;
     connect(form_, &ExperimentPanel::presetChosen, this, [this](const QString& path) { loadExperiment(path); });
-    banner_ = new CorpusBanner(dataDir);
-    connect(banner_, &CorpusBanner::progress, this, [this](const QString& text) { showMessage(text); });
-    connect(banner_, &CorpusBanner::downloadFailed, this, [this](const QString& text) { showMessage(text, true); });
-    connect(banner_, &CorpusBanner::localCorpusChosen, this, &LanguageModelPanel::useLocalCorpus);
-    connect(banner_, &CorpusBanner::corpusReady, this, [this] {
-        showMessage(tr("Corpus downloaded and verified"));
-        if (const RunQueue::Run* failed = queue_->run(std::exchange(corpusRetryRunId_, -1)))
-            enqueue(failed->config);
-        else
-            queue_->startNext();
+    banner_ = new CorpusBanner(corpora_, DataFile::TimeMachine);
+    connect(banner_, &CorpusBanner::notice, this, [this](const QString& text) { showMessage(text); });
+    formCorpus_ = corpora_.corpus(DataFile::TimeMachine);
+    if (formCorpus_ != CorpusLocations::bookKey(DataFile::TimeMachine))
+        form_->setValue("data.corpus", formCorpus_);
+    connect(&corpora_, &CorpusLocations::changed, this, [this](DataFile file) {
+        if (file == DataFile::TimeMachine)
+            onCorpusChanged();
     });
     message_ = new MessageLabel("messageLabel");
     auto* left = new QWidget;
@@ -83,31 +82,6 @@ LanguageModelPanel::LanguageModelPanel(const QString& dataDir, RunLibrary* libra
     // (another language, presentation zoom) scrolls rather than pushing the
     // window past a 1024-pixel projector.
     scroll->setMinimumWidth(std::min(300, left->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 4));
-
-    // ---- the run controls, above the panes, where nothing that appears (a
-    // message, the corpus banner) can move them under the pointer
-    auto button = [this](const char* name, const QString& text, const QString& tip) {
-        auto* b = new QPushButton(text);
-        b->setObjectName(name);
-        b->setToolTip(tip);
-        return b;
-    };
-    trainButton_ = button("trainButton", tr("Train"), tr("Train the experiment on the left (Ctrl+Enter)"));
-    trainButton_->setDefault(true);
-    pauseButton_ = button("pauseButton", tr("Pause"),
-                          tr("Pause the run in progress (Ctrl+P); pauses do not count in tokens/s or time"));
-    resumeButton_ = button("resumeButton", tr("Resume"), tr("Resume the paused run (Ctrl+P)"));
-    stopButton_ = button("stopButton", tr("Stop"),
-                         tr("Stop the run in progress (Esc), keeping its curve, samples and weights, and cancel the queue"));
-    connect(trainButton_, &QPushButton::clicked, this, [this] { train(); });
-    connect(pauseButton_, &QPushButton::clicked, queue_, &RunQueue::pause);
-    connect(resumeButton_, &QPushButton::clicked, queue_, &RunQueue::resume);
-    connect(stopButton_, &QPushButton::clicked, queue_, &RunQueue::stop);
-    auto* buttons = new QHBoxLayout;
-    buttons->setContentsMargins(6, 4, 6, 0);
-    for (auto* b : {trainButton_, pauseButton_, resumeButton_, stopButton_})
-        buttons->addWidget(b);
-    buttons->addStretch(1);
 
     // ---- right: charts, then the run table across the whole width (the
     // columns that tell lab runs apart need it), then the samples
@@ -155,12 +129,49 @@ LanguageModelPanel::LanguageModelPanel(const QString& dataDir, RunLibrary* libra
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
-    layout->addLayout(buttons);
+    layout->addLayout(buildControls());
     layout->addWidget(mainSplitter_, 1);
 
     // ---- the status bar's figures (the window places them)
     status_ = std::make_unique<LmStatus>(this, perplexityChart_->toolTip());
 
+    connectQueue();
+    updateControls();
+    refreshStatus();
+}
+
+// The run controls, above the panes, where nothing that appears (a message,
+// the corpus banner) can move them under the pointer.
+QHBoxLayout* LanguageModelPanel::buildControls()
+{
+    auto button = [this](const char* name, const QString& text, const QString& tip) {
+        auto* b = new QPushButton(text);
+        b->setObjectName(name);
+        b->setToolTip(tip);
+        return b;
+    };
+    trainButton_ = button("trainButton", tr("Train"), tr("Train the experiment on the left (Ctrl+Enter)"));
+    trainButton_->setDefault(true);
+    pauseButton_ = button("pauseButton", tr("Pause"),
+                          tr("Pause the run in progress (Ctrl+P); pauses do not count in tokens/s or time"));
+    resumeButton_ = button("resumeButton", tr("Resume"), tr("Resume the paused run (Ctrl+P)"));
+    stopButton_ = button("stopButton", tr("Stop"),
+                         tr("Stop the run in progress (Esc), keeping its curve, samples and weights, and cancel the queue"));
+    connect(trainButton_, &QPushButton::clicked, this, [this] { train(); });
+    connect(pauseButton_, &QPushButton::clicked, queue_, &RunQueue::pause);
+    connect(resumeButton_, &QPushButton::clicked, queue_, &RunQueue::resume);
+    connect(stopButton_, &QPushButton::clicked, queue_, &RunQueue::stop);
+    auto* buttons = new QHBoxLayout;
+    buttons->setContentsMargins(6, 4, 6, 0);
+    for (auto* b : {trainButton_, pauseButton_, resumeButton_, stopButton_})
+        buttons->addWidget(b);
+    buttons->addStretch(1);
+    return buttons;
+}
+
+// What the queue reports, drawn.
+void LanguageModelPanel::connectQueue()
+{
     connect(queue_, &RunQueue::runAdded, this, &LanguageModelPanel::onAdded);
     connect(queue_, &RunQueue::stateChanged, this, [this](int id) {
         const RunQueue::Run* r = queue_->run(id);
@@ -183,8 +194,6 @@ LanguageModelPanel::LanguageModelPanel(const QString& dataDir, RunLibrary* libra
     connect(queue_, &RunQueue::generated, this,
             [this](int id, const QString& text) { samples_->setRegenerated(id, QString(), text); });
     connect(queue_, &RunQueue::queueDrained, this, &LanguageModelPanel::updateControls);
-    updateControls();
-    refreshStatus();
 }
 
 QList<QLabel*> LanguageModelPanel::statusLabels() const { return status_->labels(); }
@@ -394,15 +403,20 @@ void LanguageModelPanel::onFailed(int runId, const RunFailure& failure)
     if (perplexityChart_->hasSeries(RunQueue::seriesKey(runId) + "-heldout"))
         perplexityChart_->removeSeries(RunQueue::seriesKey(runId) + "-heldout");
     switch (failure.kind) {
-    case FailureKind::Corpus: {
+    case FailureKind::Corpus:
+        // Nothing trained: the run leaves the table and the samples, the
+        // banner alone says what is wrong, and the run trains again once
+        // the corpus is fixed (here or in another tab).
         corpusRetryRunId_ = runId;
-        const QString text = tr("The corpus is not there or not the expected file:\n%1\n"
-                                "Download the book's copy (its SHA-1 is checked) or train on a local text file.")
-                                 .arg(failure.message);
-        banner_->showProblem(text);
-        showMessage(text, true);
+        table_->removeRun(runId);
+        samples_->removeRun(runId);
+        showMessage(QString());
+        if (r.config.data.corpus == CorpusLocations::bookKey(DataFile::TimeMachine).toStdString() &&
+            !corpora_.hasBookFile(DataFile::TimeMachine))
+            banner_->showBookFileProblem();
+        else
+            banner_->showProblem(failure.message);
         break;
-    }
     case FailureKind::Config:
         form_->markKey(failure.key, failure.message);
         showMessage(tr("%1 did not start: %2").arg(r.name, failure.message), true);
@@ -412,6 +426,7 @@ void LanguageModelPanel::onFailed(int runId, const RunFailure& failure)
         break;
     }
     updateControls();
+    refreshStatus();  // the failed run is no longer the current one
 }
 
 void LanguageModelPanel::regenerateAll(const QString& prefix, int length, double temperature)
@@ -427,15 +442,36 @@ void LanguageModelPanel::regenerateAll(const QString& prefix, int length, double
                     .arg(temperature > 0 ? tr("temperature %1").arg(temperature) : tr("greedy")));
 }
 
-void LanguageModelPanel::useLocalCorpus(const QString& path)
+void LanguageModelPanel::useLocalCorpus(const QString& path) { banner_->useLocalFile(path); }
+
+void LanguageModelPanel::onCorpusChanged()
 {
-    form_->setValue("data.corpus", path);
+    // The form follows the window's corpus unless someone typed another one in it.
+    const QString now = corpora_.corpus(DataFile::TimeMachine);
+    const QString shown = form_->value("data.corpus");
+    if (shown == formCorpus_ || shown == CorpusLocations::bookKey(DataFile::TimeMachine))
+        form_->setValue("data.corpus", now);
+    formCorpus_ = now;
+    if (corpora_.downloading(DataFile::TimeMachine) || !corpora_.usable(DataFile::TimeMachine))
+        return;
     banner_->hide();
     if (const RunQueue::Run* failed = queue_->run(std::exchange(corpusRetryRunId_, -1))) {
+        // The corpus was fixed for this run: it trains on what was chosen, and the form says so.
+        form_->setValue("data.corpus", now);
         ExperimentConfig config = failed->config;
-        config.data.corpus = path.toStdString();
+        config.data.corpus = now.toStdString();
         enqueue(config);
+    } else if (queue_->busy() && !queue_->current()) {
+        queue_->startNext();  // runs queued behind a missing corpus
     }
+}
+
+void LanguageModelPanel::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    // A new user meets the missing corpus before training, with its remedies.
+    if (form_->value("data.corpus") == CorpusLocations::bookKey(DataFile::TimeMachine))
+        banner_->check();
 }
 
 // ---------------------------------------------------------------- drawing

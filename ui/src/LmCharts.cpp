@@ -39,6 +39,8 @@ QList<QPointF> thinned(const QList<QPointF>& pts)
 
 QString cpuLabel(int threads)
 {
+    if (threads <= 0)
+        return LmCharts::tr("CPU");  // not known yet: the run is still loading
     return threads == 1 ? LmCharts::tr("CPU (1 thread)") : LmCharts::tr("CPU (%1 threads)").arg(threads);
 }
 

@@ -93,6 +93,12 @@ void LmRunTable::updateRun(const RunQueue::Run& r)
     item(row, kDeviceColumn)->setText(r.info.device);
 }
 
+void LmRunTable::removeRun(int runId)
+{
+    if (const int row = rowOf(runId); row >= 0)
+        removeRow(row);
+}
+
 bool LmRunTable::isTicked(int runId) const
 {
     const int row = rowOf(runId);

@@ -18,6 +18,8 @@ public:
     void addRun(const RunQueue::Run& run);
     // Every cell of the run's row from its current state.
     void updateRun(const RunQueue::Run& run);
+    // A run that never started (its corpus was missing) leaves the table.
+    void removeRun(int runId);
     bool isTicked(int runId) const;
     void setTicked(int runId, bool ticked);  // without visibilityToggled
     // The selected run, or -1.

@@ -3,6 +3,8 @@
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Presets.h"
 #include "traveller/core/Training.h"
+#include "traveller/ui/CorpusBanner.h"
+#include "traveller/ui/CorpusLocations.h"
 #include "traveller/ui/ExperimentPanel.h"
 #include "traveller/ui/LabPanel.h"
 #include "traveller/ui/Language.h"
@@ -14,6 +16,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QBoxLayout>
 #include <QCloseEvent>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -56,6 +59,7 @@ QStringList MainWindow::presetFiles()
 MainWindow::MainWindow(const QString& dataDirOption, QWidget* parent)
     : QMainWindow(parent),
       dataDir_(QString::fromStdString(resolveDataDir(dataDirOption.toStdString()))),
+      corpora_(std::make_unique<CorpusLocations>(dataDir_)),
       library_(std::make_unique<RunLibrary>())
 {
     registerUiMetaTypes();
@@ -83,6 +87,10 @@ void MainWindow::restoreSettings()
 {
     remember_ = true;
     QSettings settings;
+    // A local corpus chosen last time (a file still there), before the form's
+    // remembered experiment, which may name it too.
+    for (DataFile file : {DataFile::TimeMachine, DataFile::FraEng})
+        corpora_->setLocalFile(file, settings.value("corpora/" + CorpusLocations::bookKey(file)).toString());
     if (!restoreGeometry(settings.value("window/geometry").toByteArray()))
         fitToScreen(QSize(1400, 860));
     else if (const QScreen* screen = this->screen()) {
@@ -113,6 +121,8 @@ void MainWindow::saveSettings() const
     settings.setValue("window/tab", tabs_->currentIndex());
     settings.setValue("view/zoom", presentation_ ? zoomBeforePresentation_ : zoom_);
     settings.setValue("view/presentation", presentation_);
+    for (DataFile file : {DataFile::TimeMachine, DataFile::FraEng})
+        settings.setValue("corpora/" + CorpusLocations::bookKey(file), corpora_->localFile(file));
     try {
         settings.setValue("languageModel/experiment", QString::fromStdString(toYaml(panel()->config())));
     } catch (const std::exception&) {
@@ -187,7 +197,7 @@ MainWindow::~MainWindow()
 
 void MainWindow::buildTabs()
 {
-    languageModel_ = new LanguageModelPanel(dataDir_, library_.get());
+    languageModel_ = new LanguageModelPanel(*corpora_, library_.get());
     connect(languageModel_, &LanguageModelPanel::experimentLoaded, this,
             [this](const QString& path) { setWindowTitle(tr("Traveller — %1").arg(QFileInfo(path).fileName())); });
     RunQueue* queue = runQueue();
@@ -196,7 +206,7 @@ void MainWindow::buildTabs()
     connect(queue, &RunQueue::runFailed, this, &MainWindow::runFailed);
     connect(queue, &RunQueue::queueDrained, this, &MainWindow::queueDrained);
 
-    translatePanel_ = new TranslatePanel(dataDir_, library_.get());
+    translatePanel_ = new TranslatePanel(*corpora_, library_.get());
     tabs_ = new QTabWidget;
     tabs_->setObjectName("mainTabs");
     tabs_->addTab(languageModel_, tr("Language model"));
@@ -212,6 +222,7 @@ void MainWindow::buildTabs()
     tabs_->addTab(lensPanel_, tr("Lens"));
     labPanel_ = new LabPanel(*library_, dataDir_);
     tabs_->addTab(labPanel_, tr("Lab"));
+    addLabCorpusBanners();
     connect(labPanel_, &LabPanel::runRecorded, runsPanel_, &RunsPanel::refresh);
     // The library is read when its tab is shown and whenever a sweep records a run.
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
@@ -219,8 +230,11 @@ void MainWindow::buildTabs()
             runsPanel_->refresh();
         if (tabs_->widget(index) == lensPanel_)
             lensPanel_->refreshRuns();
-        if (tabs_->widget(index) == labPanel_)
+        if (tabs_->widget(index) == labPanel_) {
             labPanel_->refresh();
+            for (CorpusBanner* b : std::as_const(labBanners_))
+                b->check();
+        }
         refreshStatusBar();  // the language model's figures belong to its tab
     });
     connect(sweepsPanel_, &SweepsPanel::runRecorded, runsPanel_, &RunsPanel::refresh);
@@ -255,6 +269,37 @@ void MainWindow::buildTabs()
         statusBar()->addPermanentWidget(l);
     statusBar()->setSizeGripEnabled(false);
     refreshStatusBar();
+}
+
+void MainWindow::addLabCorpusBanners()
+{
+    // The Lab checks its runs against the book, so it trains on the book's
+    // own files in the data folder: a banner for each, above the lab's steps
+    // (the tab is LabPanel's; the window only puts the banners at its top).
+    auto* banners = new QWidget;
+    banners->setObjectName("labCorpusBanners");
+    auto* layout = new QVBoxLayout(banners);
+    layout->setContentsMargins(0, 0, 0, 0);
+    for (DataFile file : {DataFile::TimeMachine, DataFile::FraEng}) {
+        auto* banner = new CorpusBanner(*corpora_, file, CorpusBanner::Need::BookFile);
+        connect(banner, &CorpusBanner::notice, this, [this](const QString& text) { statusBar()->showMessage(text, 15000); });
+        layout->addWidget(banner);
+        labBanners_ << banner;
+    }
+    if (auto* box = qobject_cast<QBoxLayout*>(labPanel_->layout()))
+        box->insertWidget(0, banners);
+    else
+        banners->setParent(labPanel_);  // not expected: LabPanel lays itself out in a box
+    // Fixed in any tab: the lab's old "corpus missing" line goes too.
+    connect(corpora_.get(), &CorpusLocations::changed, this, [this] {
+        if (labPanel_->running() || !corpora_->hasBookFile(DataFile::TimeMachine) ||
+            !corpora_->hasBookFile(DataFile::FraEng))
+            return;
+        if (auto* message = labPanel_->findChild<QLabel*>("labMessage")) {
+            message->clear();
+            message->hide();
+        }
+    });
 }
 
 void MainWindow::refreshStatusBar()

@@ -117,6 +117,21 @@ void SamplesView::addRun(int runId, const QString& name)
         table_->item(row, c)->setFont(c >= kSampleColumn ? monospace(font()) : table_->font());
 }
 
+void SamplesView::removeRun(int runId)
+{
+    const int row = rowOf(runId);
+    if (row < 0)
+        return;
+    const bool shown = selectedRun() == runId;
+    table_->removeRow(row);
+    rows_.removeAt(row);
+    names_.remove(runId);
+    timelines_.remove(runId);
+    regenerated_.remove(runId);
+    if (shown)
+        showTimeline(selectedRun());
+}
+
 QFont SamplesView::monospace(const QFont& like)
 {
     // The system's fixed font at the size of the text around it, so zoom and

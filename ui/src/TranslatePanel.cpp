@@ -7,16 +7,20 @@
 
 #include "traveller/core/Errors.h"
 #include "traveller/ui/AttentionHeatmap.h"
+#include "traveller/ui/CorpusBanner.h"
+#include "traveller/ui/CorpusLocations.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"
 
 #include "DecoderTree.h"
+#include "TranslateResults.h"
 #include "WorkerThread.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -27,19 +31,23 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QTableWidget>
 #include <QTabWidget>
 #include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <string_view>
 
 namespace traveller::ui {
 
 namespace {
 
 constexpr int kRedrawIntervalMs = 40;
+// At 1024x768 the charts keep room for their tick labels and axis titles in
+// either language (Chinese text is taller: too little height and Qt Charts
+// cuts every label to "…").
+constexpr int kChartsMinimumHeight = 230;
 
 TranslationConfig bookPreset()
 {
@@ -68,10 +76,11 @@ QStringList toList(const std::vector<std::string>& words)
 
 } // namespace
 
-TranslatePanel::TranslatePanel(const QString& dataDir, RunLibrary* library, QWidget* parent)
-    : QWidget(parent), base_(bookPreset()), dataDir_(dataDir), library_(library),
+TranslatePanel::TranslatePanel(CorpusLocations& corpora, RunLibrary* library, QWidget* parent)
+    : QWidget(parent), base_(bookPreset()), corpora_(corpora), library_(library),
       thread_(std::make_unique<WorkerThread>())
 {
+    registerUiMetaTypes();
     registerTranslationMetaTypes();
     setObjectName("translatePanel");
     redrawTimer_ = new QTimer(this);
@@ -84,9 +93,11 @@ TranslatePanel::TranslatePanel(const QString& dataDir, RunLibrary* library, QWid
 
 TranslatePanel::~TranslatePanel() { releaseWorker(); }
 
-void TranslatePanel::buildUi()
+// The settings column: Train and Stop first, where no text that grows or
+// wraps below them (the plan, the status, the corpus banner) can move them
+// from under the pointer.
+QWidget* TranslatePanel::buildSettings()
 {
-    // ---- settings
     cell_ = new QComboBox;
     cell_->setObjectName("translate.cell");
     for (const CellInfo& c : cellCatalogue())  // the cell registry
@@ -133,6 +144,13 @@ void TranslatePanel::buildUi()
     buttons->addWidget(trainButton_);
     buttons->addWidget(stopButton_);
 
+    banner_ = new CorpusBanner(corpora_, DataFile::FraEng);
+    connect(banner_, &CorpusBanner::notice, this, [this](const QString& text) { setStatus([text] { return text; }); });
+    connect(&corpora_, &CorpusLocations::changed, this, [this](DataFile file) {
+        if (file == DataFile::FraEng)
+            describeSettings();  // the plan names a local corpus
+    });
+
     status_ = new QLabel;
     status_->setObjectName("translateStatus");
     status_->setWordWrap(true);
@@ -154,45 +172,19 @@ void TranslatePanel::buildUi()
 
     auto* settings = new QGroupBox(tr("Settings"));
     auto* settingsLayout = new QVBoxLayout(settings);
+    settingsLayout->addLayout(buttons);
+    settingsLayout->addWidget(banner_);
     settingsLayout->addLayout(form);
     settingsLayout->addWidget(plan_);
-    settingsLayout->addLayout(buttons);
     settingsLayout->addWidget(status_);
     settingsLayout->addStretch(1);
+    return settings;
+}
 
-    // ---- charts
-    lossChart_ = new LineChart(tr("epoch"), tr("loss"));
-    lossChart_->setObjectName("translateLossChart");
-    lossChart_->setTitle(tr("Training loss"));
-    lossChart_->addSeries("loss", tr("loss"), LineChart::Style::Line, QColor("#4c72b0"));
-
-    lengthChart_ = new LineChart(tr("source words"), tr("BLEU"));
-    lengthChart_->setObjectName("bleuByLengthChart");
-    lengthChart_->setTitle(tr("Held-out BLEU by sentence length"));
-    lengthChart_->addSeries("corpus", tr("corpus BLEU-4"), LineChart::Style::Line, QColor("#4c72b0"));
-    lengthChart_->addSeries("sentence", tr("mean sentence BLEU"), LineChart::Style::DashedLine, QColor("#dd8452"));
-
-    heldout_ = new QLabel(tr("Held-out BLEU: train a model to see it."));
-    heldout_->setObjectName("heldoutBleu");
-    heldout_->setWordWrap(true);
-
-    // ---- evaluation table
-    table_ = new QTableWidget(0, 4);
-    table_->setObjectName("evaluationTable");
-    table_->setHorizontalHeaderLabels({tr("English"), tr("Output"), tr("Reference"), tr("BLEU")});
-    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    table_->verticalHeader()->setVisible(false);
-    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table_->setSelectionMode(QAbstractItemView::SingleSelection);
-    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table_->setToolTip(tr("Select a row to see its attention weights"));
-    connect(table_, &QTableWidget::itemSelectionChanged, this, [this] {
-        const auto rows = table_->selectionModel()->selectedRows();
-        if (!rows.isEmpty())
-            requestTranslation(table_->item(rows.first().row(), 0)->text(), false);
-    });
-
-    // ---- typed sentence
+// The typed sentence, its translation and how it was decoded, and the Lens
+// on it: attention weights and the decoder's choices.
+QWidget* TranslatePanel::buildTranslateBox()
+{
     input_ = new QLineEdit;
     input_->setObjectName("translateInput");
     input_->setPlaceholderText(tr("Type an English sentence, e.g. \"i'm home .\""));
@@ -203,6 +195,7 @@ void TranslatePanel::buildUi()
     output_ = new QLabel;
     output_->setObjectName("translateOutput");
     output_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    output_->setWordWrap(true);
     QFont big = output_->font();
     big.setPointSizeF(big.pointSizeF() * 1.3);
     output_->setFont(big);
@@ -230,22 +223,42 @@ void TranslatePanel::buildUi()
     lensTabs->addTab(heatmap_, tr("Attention"));
     lensTabs->addTab(decoderTree_, tr("Decoder's choices"));
     translateLayout->addWidget(lensTabs, 1);
+    return translateBox;
+}
 
-    auto* evalBox = new QWidget;
-    auto* evalLayout = new QVBoxLayout(evalBox);
-    evalLayout->setContentsMargins(0, 0, 0, 0);
-    evalLayout->addWidget(table_, 1);
-    evalLayout->addWidget(heldout_);
+void TranslatePanel::buildUi()
+{
+    QWidget* settings = buildSettings();
+    lossChart_ = new LineChart(tr("epoch"), tr("loss"));
+    lossChart_->setObjectName("translateLossChart");
+    lossChart_->setTitle(tr("Training loss"));
+    lossChart_->addSeries("loss", tr("loss"), LineChart::Style::Line, QColor("#4c72b0"));
+    results_ = new TranslateResults;
+    connect(results_, &TranslateResults::sentenceChosen, this,
+            [this](const QString& source) { requestTranslation(source, false); });
 
     auto* charts = new QSplitter(Qt::Horizontal);
+    charts->setObjectName("translateCharts");
     charts->addWidget(lossChart_);
-    charts->addWidget(lengthChart_);
+    charts->addWidget(results_->lengthChart());
+    charts->setMinimumHeight(kChartsMinimumHeight);
+    // The scores and the typed sentence side by side; drag the handle to
+    // give the table's sentences more room.
     auto* bottom = new QSplitter(Qt::Horizontal);
-    bottom->addWidget(evalBox);
-    bottom->addWidget(translateBox);
+    bottom->setObjectName("translateBottomSplitter");
+    bottom->setChildrenCollapsible(false);
+    bottom->addWidget(results_);
+    bottom->addWidget(buildTranslateBox());
+    bottom->setStretchFactor(0, 1);
+    bottom->setStretchFactor(1, 1);
+    bottom->setSizes({500, 500});  // half each: the sentences need the width as much as the heatmap
     auto* right = new QSplitter(Qt::Vertical);
+    right->setChildrenCollapsible(false);
     right->addWidget(charts);
     right->addWidget(bottom);
+    right->setStretchFactor(0, 2);
+    right->setStretchFactor(1, 3);
+    right->setSizes({300, 420});
     auto* main = new QSplitter(Qt::Horizontal);
     main->addWidget(settings);
     main->addWidget(right);
@@ -257,6 +270,40 @@ void TranslatePanel::buildUi()
     describeSettings();
 }
 
+void TranslatePanel::setStatus(std::function<QString()> text)
+{
+    statusText_ = std::move(text);
+    status_->setText(statusText_ ? statusText_() : QString());
+}
+
+void TranslatePanel::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    // The plan and the status carry numbers, so the window's retranslation
+    // cannot look them up: they are written again in the new language.
+    if (event->type() == QEvent::LanguageChange && plan_) {
+        describeSettings();
+        if (statusText_)
+            status_->setText(statusText_());
+    }
+}
+
+void TranslatePanel::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    banner_->check();  // a missing corpus is told before Train, with its remedies
+}
+
+void TranslatePanel::clearTranslation()
+{
+    output_->clear();
+    output_->setToolTip(QString());
+    decoding_->clear();
+    message_->clear();
+    heatmap_->clear();
+    decoderTree_->clear();
+}
+
 void TranslatePanel::describeSettings()
 {
     try {
@@ -264,10 +311,15 @@ void TranslatePanel::describeSettings()
         const TranslationConfig book;
         QStringList differs;
         for (const char* key : {"model.cell", "model.decoder", "model.hidden", "train.epochs", "train.lr", "data.examples",
-                                "eval.beam"})
-            if (translationValue(c, key) != translationValue(book, key))
-                differs << QStringLiteral("%1 %2").arg(QString::fromLatin1(key).section('.', 1),
-                                                        QString::fromStdString(translationValue(c, key)));
+                                "eval.beam", "data.corpus"}) {
+            const std::string value = translationValue(c, key);
+            if (value == translationValue(book, key))
+                continue;
+            // A local corpus by its file's name: a whole path would not wrap.
+            const QString shown = std::string_view(key) == "data.corpus" ? QFileInfo(QString::fromStdString(value)).fileName()
+                                                                         : QString::fromStdString(value);
+            differs << QStringLiteral("%1 %2").arg(QString::fromLatin1(key).section('.', 1), shown);
+        }
         const QString what = tr("%1, %n training pair(s)", nullptr, c.data.examples)
                                  .arg(QString::fromStdString(c.displayName()));
         plan_->setText(differs.isEmpty()
@@ -282,6 +334,10 @@ void TranslatePanel::describeSettings()
 TranslationConfig TranslatePanel::config() const
 {
     TranslationConfig c = base_;
+    // The book's corpus is wherever the window's corpus locations say (a
+    // local file chosen in any tab); a reopened run keeps its own.
+    if (c.data.corpus == CorpusLocations::bookKey(DataFile::FraEng).toStdString())
+        setTranslationValue(c, "data.corpus", corpora_.corpus(DataFile::FraEng).toStdString());
     setTranslationValue(c, "model.cell", cell_->currentData().toString().toStdString());
     setTranslationValue(c, "model.decoder", attention_->isChecked() ? "attention" : "plain");
     setTranslationValue(c, "model.hidden", std::to_string(hidden_->value()));
@@ -303,20 +359,21 @@ void TranslatePanel::train()
     try {
         c = config();
     } catch (const Error& e) {
-        status_->setText(tr("Cannot train: %1").arg(coreText(e.what())));
+        const QString why = coreText(e.what());
+        setStatus([why] { return tr("Cannot train: %1").arg(why); });
+        return;
+    }
+    if (c.data.corpus == CorpusLocations::bookKey(DataFile::FraEng).toStdString() &&
+        !corpora_.hasBookFile(DataFile::FraEng)) {
+        setStatus({});
+        banner_->check();  // says what is missing and offers Download / a local file
         return;
     }
     releaseWorker();
     loss_.clear();
     lossChart_->setPoints("loss", {});
-    lengthChart_->setPoints("corpus", {});
-    lengthChart_->setPoints("sentence", {});
-    table_->setRowCount(0);
-    heldout_->setText(tr("Held-out BLEU: computed when training ends."));
-    output_->clear();
-    message_->clear();
-    heatmap_->clear();
-
+    results_->clear(/*training=*/true);
+    clearTranslation();
     startWorker(c, 0);
 }
 
@@ -326,7 +383,7 @@ bool TranslatePanel::openStoredRun(qint64 id)
         return false;
     std::shared_ptr<RunStore> store = library_ ? library_->store() : nullptr;
     if (!store) {
-        status_->setText(tr("No run library to open run %1 from").arg(id));
+        setStatus([id] { return tr("No run library to open run %1 from").arg(id); });
         return false;
     }
     try {
@@ -348,15 +405,14 @@ bool TranslatePanel::openStoredRun(qint64 id)
         for (const StoredEpoch& e : store->epochs(id))
             loss_.append(QPointF(e.epoch, e.perplexity));  // a translation run's epochs hold its loss
         lossChart_->setPoints("loss", loss_);
-        table_->setRowCount(0);
-        output_->clear();
-        message_->clear();
-        heatmap_->clear();
+        results_->clear(/*training=*/true);
+        clearTranslation();
         startWorker(c, id);
-        status_->setText(tr("Loading run %1 from the library…").arg(id));
+        setStatus([id] { return tr("Loading run %1 from the library…").arg(id); });
         return true;
     } catch (const std::exception& e) {
-        status_->setText(tr("Could not open run %1: %2").arg(id).arg(coreText(e.what())));
+        const QString why = coreText(e.what());
+        setStatus([id, why] { return tr("Could not open run %1: %2").arg(id).arg(why); });
         return false;
     }
 }
@@ -365,7 +421,7 @@ void TranslatePanel::startWorker(const TranslationConfig& c, qint64 storedRunId)
 {
     std::shared_ptr<RunStore> store = library_ ? library_->store() : nullptr;
     unrecorded_ = library_ && !store ? library_->unrecordedNote() : QString();
-    auto* worker = new TranslationWorker(c, dataDir_, store, storedRunId);
+    auto* worker = new TranslationWorker(c, corpora_.dataDir(), store, storedRunId);
     worker_ = worker;
     connect(worker, &TranslationWorker::started, this, &TranslatePanel::onStarted);
     connect(worker, &TranslationWorker::epochDone, this, &TranslatePanel::onEpoch);
@@ -373,7 +429,7 @@ void TranslatePanel::startWorker(const TranslationConfig& c, qint64 storedRunId)
     connect(worker, &TranslationWorker::failed, this, &TranslatePanel::onFailed);
     connect(worker, &TranslationWorker::translated, this, &TranslatePanel::onTranslated);
     training_ = true;
-    status_->setText(tr("Loading the corpus and building the model…"));
+    setStatus([] { return tr("Loading the corpus and building the model…"); });
     updateControls();
     thread_->start(worker, &TranslationWorker::run, QStringLiteral("translationThread"));
 }
@@ -382,7 +438,7 @@ void TranslatePanel::stop()
 {
     if (training_ && worker_) {
         worker_->requestStop();
-        status_->setText(tr("Stopping after this batch…"));
+        setStatus([] { return tr("Stopping after this batch…"); });
     }
 }
 
@@ -396,18 +452,23 @@ void TranslatePanel::releaseWorker()
 
 void TranslatePanel::onStarted(const QString& description)
 {
-    status_->setText(unrecorded_.isEmpty() ? tr("Training: %1").arg(description)
-                                           : tr("Training: %1; %2").arg(description, unrecorded_));
+    // The description is the worker's, in the language of the moment.
+    setStatus([description, unrecorded = unrecorded_] {
+        return unrecorded.isEmpty() ? tr("Training: %1").arg(description)
+                                    : tr("Training: %1; %2").arg(description, unrecorded);
+    });
 }
 
 void TranslatePanel::onEpoch(const TranslationEpochStats& stats)
 {
     loss_.append(QPointF(stats.epoch, stats.loss));
-    status_->setText(tr("Epoch %1 / %2: loss %3, %4 tokens/s")
-                         .arg(stats.epoch)
-                         .arg(stats.epochs)
-                         .arg(stats.loss, 0, 'f', 4)
-                         .arg(stats.tokensPerSecond, 0, 'f', 0));
+    setStatus([stats] {
+        return tr("Epoch %1 / %2: loss %3, %4 tokens/s")
+            .arg(stats.epoch)
+            .arg(stats.epochs)
+            .arg(stats.loss, 0, 'f', 4)
+            .arg(stats.tokensPerSecond, 0, 'f', 0);
+    });
     if (!redrawTimer_->isActive())
         redrawTimer_->start();
 }
@@ -417,62 +478,44 @@ void TranslatePanel::onFinished(const TranslationOutcome& outcome)
     training_ = false;
     redrawTimer_->stop();
     lossChart_->setPoints("loss", loss_);
-    const QString how = outcome.status == RunStatus::Finished ? tr("Finished") : tr("Stopped");
-    QString text = tr("%1 after %n epoch(s) in %2 s on %3: loss %4", nullptr, outcome.epochsDone)
-                       .arg(how)
-                       .arg(outcome.seconds, 0, 'f', 1)
-                       .arg(outcome.device)
-                       .arg(outcome.loss, 0, 'f', 4);
-    if (outcome.reopened)
-        text = tr("Run %1 of the library, reopened (%2). Type a sentence to translate it with its weights.")
-                   .arg(outcome.libraryId)
-                   .arg(text);
-    else if (outcome.libraryId > 0)
-        text += tr("; saved as run %1 in the Runs tab").arg(outcome.libraryId);
-    else if (!unrecorded_.isEmpty())
-        text += QStringLiteral("; ") + unrecorded_;
-    else if (!outcome.libraryNote.isEmpty())
-        text += QStringLiteral("; ") + outcome.libraryNote;
-    status_->setText(text);
+    setStatus([outcome, unrecorded = unrecorded_] {
+        const QString how = outcome.status == RunStatus::Finished ? tr("Finished") : tr("Stopped");
+        QString text = tr("%1 after %n epoch(s) in %2 s on %3: loss %4", nullptr, outcome.epochsDone)
+                           .arg(how)
+                           .arg(outcome.seconds, 0, 'f', 1)
+                           .arg(outcome.device)
+                           .arg(outcome.loss, 0, 'f', 4);
+        if (outcome.reopened)
+            return tr("Run %1 of the library, reopened (%2). Type a sentence to translate it with its weights.")
+                .arg(outcome.libraryId)
+                .arg(text);
+        if (outcome.libraryId > 0)
+            return text + tr("; saved as run %1 in the Runs tab").arg(outcome.libraryId);
+        if (!unrecorded.isEmpty())
+            return text + QStringLiteral("; ") + unrecorded;
+        if (!outcome.libraryNote.isEmpty())
+            return text + QStringLiteral("; ") + outcome.libraryNote;
+        return text;
+    });
     libraryId_ = outcome.libraryId;
-
-    const auto& rows = outcome.evaluation.rows;
-    table_->setRowCount(static_cast<int>(rows.size()));
-    for (int i = 0; i < static_cast<int>(rows.size()); ++i) {
-        const BleuRow& r = rows[size_t(i)];
-        table_->setItem(i, 0, new QTableWidgetItem(QString::fromStdString(r.source)));
-        table_->setItem(i, 1, new QTableWidgetItem(QString::fromStdString(r.output)));
-        table_->setItem(i, 2, new QTableWidgetItem(QString::fromStdString(r.reference)));
-        auto* bleu = new QTableWidgetItem(QString::number(r.bleu, 'f', 3));
-        bleu->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        table_->setItem(i, 3, bleu);
-    }
-
-    if (outcome.heldoutPairs > 0) {
-        heldout_->setText(tr("Held-out corpus BLEU-4: %1 over %2 pairs not used for training")
-                              .arg(outcome.heldout.corpus.score, 0, 'f', 3)
-                              .arg(outcome.heldoutPairs));
-        QList<QPointF> corpus, sentence;
-        for (const LengthBleu& g : outcome.heldout.byLength) {
-            corpus.append(QPointF(g.sourceLength, g.corpusBleu));
-            sentence.append(QPointF(g.sourceLength, g.meanSentenceBleu));
-        }
-        lengthChart_->setPoints("corpus", corpus);
-        lengthChart_->setPoints("sentence", sentence);
-    } else {
-        heldout_->setText(tr("Held-out BLEU: no held-out pairs (data.heldout is 0)."));
-    }
+    results_->show(outcome);
     updateControls();
-    if (!rows.empty())
-        table_->selectRow(0);  // shows its attention
+    results_->selectFirst();  // shows its attention
     Q_EMIT trainingFinished();
 }
 
-void TranslatePanel::onFailed(const QString& message)
+void TranslatePanel::onFailed(const RunFailure& failure)
 {
     training_ = false;
-    status_->setText(tr("Training failed: %1").arg(message));
     updateControls();
+    if (failure.kind == FailureKind::Corpus) {
+        // The banner alone says what is wrong with the corpus, with its remedies.
+        setStatus({});
+        banner_->showProblem(failure.message);
+    } else {
+        const QString message = failure.message;
+        setStatus([message] { return tr("Training failed: %1").arg(message); });
+    }
     Q_EMIT trainingFinished();
 }
 
@@ -507,12 +550,12 @@ void TranslatePanel::onTranslated(int requestId, const Translation& t, const QSt
         return;
     }
     if (requestId == inputRequestId_) {
+        const QString how = beam_->value() > 1
+                                ? tr("Beam search, width %1: log P = %2").arg(beam_->value()).arg(t.logProbability, 0, 'f', 3)
+                                : tr("Greedy decoding: log P = %1").arg(t.logProbability, 0, 'f', 3);
         output_->setText(QString::fromStdString(t.text));
-        output_->setToolTip(beam_->value() > 1 ? tr("Beam search, width %1: log P = %2").arg(beam_->value()).arg(t.logProbability, 0, 'f', 3)
-                                               : tr("Greedy decoding: log P = %1").arg(t.logProbability, 0, 'f', 3));
-        decoding_->setText(beam_->value() > 1
-                               ? tr("Beam search, width %1: log P = %2").arg(beam_->value()).arg(t.logProbability, 0, 'f', 3)
-                               : tr("Greedy decoding: log P = %1").arg(t.logProbability, 0, 'f', 3));
+        output_->setToolTip(how);
+        decoding_->setText(how);
         if (t.unknownWords.empty())
             message_->clear();
         else

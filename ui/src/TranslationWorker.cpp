@@ -91,11 +91,13 @@ void TranslationWorker::run()
         out.message = coreText(r.message);
         Q_EMIT finished(out);
     } catch (const ConfigError& e) {
-        Q_EMIT failed(tr("Configuration: %1").arg(coreText(e.what())));
+        Q_EMIT failed(RunFailure{FailureKind::Config, tr("Configuration: %1").arg(coreText(e.what())),
+                                 QString::fromStdString(e.key()), e.line(), {}});
     } catch (const CorpusError& e) {
-        Q_EMIT failed(tr("Corpus: %1").arg(coreText(e.what())));
+        Q_EMIT failed(RunFailure{FailureKind::Corpus, tr("Corpus: %1").arg(coreText(e.what())), {}, 0,
+                                 QString::fromStdString(e.path())});
     } catch (const std::exception& e) {
-        Q_EMIT failed(coreText(e.what()));
+        Q_EMIT failed(RunFailure{FailureKind::Other, coreText(e.what()), {}, 0, {}});
     }
 }
 

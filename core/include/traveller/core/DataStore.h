@@ -35,6 +35,15 @@ std::string sha1OfFile(const std::string& path);  // throws CorpusError if unrea
 // expected SHA-1 and what to do (fetch-data, --data-dir) when it is missing or wrong.
 std::string requireDataFile(DataFile file, const std::string& dataDir);
 
+// "Use a local file" for a known file: when `sourcePath` is the book's copy
+// (its SHA-1 is one of acceptedSha1), puts it into dataDir, where every
+// front end and the lab look (copied beside the target, checked again, then
+// renamed into place: a failed copy changes nothing), and returns true. Any
+// other file: false, nothing changed. Throws CorpusError when the file cannot
+// be read (a FIFO or a folder is refused, never waited on) or the data
+// folder cannot be written.
+bool installDataFile(DataFile file, const std::string& sourcePath, const std::string& dataDir);
+
 // What a download tells and how it is stopped.
 struct FetchControl {
     std::function<void(const std::string&)> log;  // one-line messages

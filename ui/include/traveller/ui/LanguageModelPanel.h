@@ -16,6 +16,7 @@
 #include <set>
 
 class QCheckBox;
+class QHBoxLayout;
 class QLabel;
 class QPushButton;
 class QSplitter;
@@ -25,6 +26,7 @@ namespace traveller::ui {
 
 class MessageLabel;
 class CorpusBanner;
+class CorpusLocations;
 class ExperimentPanel;
 class LineChart;
 class LmCharts;
@@ -36,7 +38,9 @@ class SamplesView;
 class LanguageModelPanel : public QWidget {
     Q_OBJECT
 public:
-    LanguageModelPanel(const QString& dataDir, RunLibrary* library, QWidget* parent = nullptr);
+    // The corpus comes from `corpora` (the window's, shared by every tab):
+    // its banner fixes it there, and a fix made in another tab reaches this one.
+    LanguageModelPanel(CorpusLocations& corpora, RunLibrary* library, QWidget* parent = nullptr);
     ~LanguageModelPanel() override;
 
     RunQueue* queue() const { return queue_; }
@@ -61,6 +65,7 @@ public Q_SLOTS:
     int train();  // the Train button: queue the form's experiment
     int enqueue(const ExperimentConfig& config);
     void regenerateAll(const QString& prefix, int length, double temperature);
+    // "Use a local file…" for The Time Machine (CorpusLocations::useLocalFile).
     void useLocalCorpus(const QString& path);
     // By suffix: .png, .svg, .csv.
     bool exportPerplexity(const QString& path);
@@ -69,7 +74,13 @@ public Q_SLOTS:
 Q_SIGNALS:
     void experimentLoaded(const QString& path);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
+    QHBoxLayout* buildControls();
+    void connectQueue();
+    void onCorpusChanged();
     void onAdded(int runId);
     void follow(int runId);
     void onStarted(int runId);
@@ -82,6 +93,7 @@ private:
     void refreshStatus();
     void updateControls();
 
+    CorpusLocations& corpora_;
     RunQueue* queue_;
     CorpusBanner* banner_;
     ExperimentPanel* form_;
@@ -107,6 +119,7 @@ private:
     std::set<int> curveDirty_;       // runs with a new epoch: redraw their line and row
     bool gradDirty_ = false;         // the followed run has new batches
     int corpusRetryRunId_ = -1;      // the run to retry once the corpus is there
+    QString formCorpus_;             // the data.corpus the corpus locations last put in the form
     int gradRunId_ = -1;             // the run the gradient chart shows
     int previousRunId_ = -1;         // the run started before the current one
 };

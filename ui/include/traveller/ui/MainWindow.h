@@ -22,6 +22,8 @@ class QTabWidget;
 
 namespace traveller::ui {
 
+class CorpusBanner;
+class CorpusLocations;
 class ExperimentPanel;
 class LensPanel;
 class LabPanel;
@@ -56,6 +58,11 @@ public:
     LabPanel* labPanel() const { return labPanel_; }
     QTabWidget* tabs() const { return tabs_; }
     QString dataDir() const { return dataDir_; }
+    // Where the corpora are, for every tab (each tab's banner changes it).
+    CorpusLocations* corpora() const { return corpora_.get(); }
+    // The Lab tab's banners (The Time Machine, fra-eng): shown while the data
+    // folder lacks the book's file.
+    QList<CorpusBanner*> labCorpusBanners() const { return labBanners_; }
 
     // The language model tab's runs.
     RunQueue* runQueue() const { return languageModel_->queue(); }
@@ -109,11 +116,13 @@ protected:
 
 private:
     void buildTabs();
+    void addLabCorpusBanners();
     void buildMenus();
     void fitToScreen(const QSize& wanted);
     void refreshStatusBar();
 
     QString dataDir_;
+    std::unique_ptr<CorpusLocations> corpora_;  // shared by the tabs; outlives them
     std::unique_ptr<RunLibrary> library_;  // shared by the tabs; outlives them
     LanguageModelPanel* languageModel_;
     TranslatePanel* translatePanel_;
@@ -121,6 +130,7 @@ private:
     RunsPanel* runsPanel_;
     LensPanel* lensPanel_;
     LabPanel* labPanel_;
+    QList<CorpusBanner*> labBanners_;
     QTabWidget* tabs_;
     QAction* presentationAction_;
     QFont baseFont_;

@@ -26,6 +26,8 @@ public:
     explicit SamplesView(QWidget* parent = nullptr);
 
     void addRun(int runId, const QString& name);
+    // A run that never started (its corpus was missing): its row and timeline go.
+    void removeRun(int runId);
     void setRunName(int runId, const QString& name);
     void addSample(int runId, int epoch, const QString& text);
     void setRegenerated(int runId, const QString& prefix, const QString& text);

@@ -1,7 +1,9 @@
 // The "Translate" tab: English -> French seq2seq (d2l ch. 10). Settings start
 // from the book's preset; Train runs a TranslationWorker on its own QThread,
 // which is kept (idle) after training so typed sentences are translated with
-// the last weights on the thread that owns the session.
+// the last weights on the thread that owns the session. The corpus is the
+// window's (CorpusLocations): its banner downloads it or takes a local file.
+// The scores of the model shown are TranslateResults'.
 #pragma once
 
 #include "traveller/core/Translation.h"
@@ -12,6 +14,7 @@
 #include <QPointer>
 #include <QWidget>
 
+#include <functional>
 #include <memory>
 
 class QCheckBox;
@@ -21,13 +24,15 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
-class QTableWidget;
 class QTimer;
 
 namespace traveller::ui {
 
 class AttentionHeatmap;
+class CorpusBanner;
+class CorpusLocations;
 class DecoderTree;
+class TranslateResults;
 class WorkerThread;
 class RunLibrary;
 class LineChart;
@@ -35,8 +40,9 @@ class LineChart;
 class TranslatePanel : public QWidget {
     Q_OBJECT
 public:
-    // Runs are recorded in `library` when there is one (the Runs tab lists them).
-    explicit TranslatePanel(const QString& dataDir, RunLibrary* library = nullptr, QWidget* parent = nullptr);
+    // Runs are recorded in `library` when there is one (the Runs tab lists
+    // them); the corpus is where `corpora` says.
+    explicit TranslatePanel(CorpusLocations& corpora, RunLibrary* library = nullptr, QWidget* parent = nullptr);
     ~TranslatePanel() override;
 
     // The settings as a config (the book's preset with the form's values);
@@ -50,6 +56,7 @@ public:
     qint64 libraryId() const { return libraryId_; }  // of the model shown; 0 = none
     LineChart* lossChart() const { return lossChart_; }
     AttentionHeatmap* heatmap() const { return heatmap_; }
+    CorpusBanner* corpusBanner() const { return banner_; }
 
 public Q_SLOTS:
     void train();
@@ -61,13 +68,23 @@ Q_SIGNALS:
     // fromInput: the answer to the input box (else a table row's, for the heatmap).
     void translationShown(bool fromInput);
 
+protected:
+    void changeEvent(QEvent* event) override;
+    void showEvent(QShowEvent* event) override;
+
 private:
     void buildUi();
+    QWidget* buildSettings();
+    QWidget* buildTranslateBox();
+    // The status line; `text` writes it, again after a language switch.
+    void setStatus(std::function<QString()> text);
+    // Forgets the last model's translation: output, log P, attention, decoder tree.
+    void clearTranslation();
     void startWorker(const TranslationConfig& config, qint64 storedRunId);
     void onStarted(const QString& description);
     void onEpoch(const TranslationEpochStats& stats);
     void onFinished(const TranslationOutcome& outcome);
-    void onFailed(const QString& message);
+    void onFailed(const RunFailure& failure);
     void onTranslated(int requestId, const Translation& translation, const QString& error);
     void requestTranslation(const QString& sentence, bool fromInput);
     void releaseWorker();
@@ -75,7 +92,7 @@ private:
     void describeSettings();
 
     TranslationConfig base_;  // the book preset
-    QString dataDir_;
+    CorpusLocations& corpora_;
     RunLibrary* library_ = nullptr;
     std::unique_ptr<WorkerThread> thread_;  // the model's worker: trains, then translates
     QPointer<TranslationWorker> worker_;
@@ -95,14 +112,14 @@ private:
     QPushButton* trainButton_;
     QPushButton* stopButton_;
     QLabel* status_;
+    std::function<QString()> statusText_;
     QLabel* plan_;
+    CorpusBanner* banner_;
     qint64 libraryId_ = 0;
     QString unrecorded_;  // why the training run is not in the library, when it is not
     QLabel* decoding_;  // how the typed sentence was decoded (greedy / beam width) and its log P
     LineChart* lossChart_;
-    LineChart* lengthChart_;
-    QTableWidget* table_;
-    QLabel* heldout_;
+    TranslateResults* results_;
     QLineEdit* input_;
     QPushButton* translateButton_;
     QLabel* output_;

@@ -7,6 +7,7 @@
 #include "traveller/core/RunStore.h"
 #include "traveller/core/Training.h"
 #include "traveller/core/Translation.h"
+#include "traveller/ui/RunTypes.h"
 
 #include <QMetaType>
 #include <QObject>
@@ -62,7 +63,8 @@ Q_SIGNALS:
     void started(const QString& description);
     void epochDone(const traveller::TranslationEpochStats& stats);
     void finished(const traveller::ui::TranslationOutcome& outcome);
-    void failed(const QString& message);
+    // Nothing trained; a corpus failure says so (the tab offers its remedies).
+    void failed(const traveller::ui::RunFailure& failure);
     void translated(int requestId, const traveller::Translation& translation, const QString& error);
 
 private:
