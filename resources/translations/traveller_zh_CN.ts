@@ -263,6 +263,13 @@
     </message>
 </context>
 <context>
+    <name>traveller::ui::ChartLegend</name>
+    <message>
+        <source>Click a name to show or hide its curve</source>
+        <translation>点击名称可显示或隐藏其曲线</translation>
+    </message>
+</context>
+<context>
     <name>traveller::ui::CompareDialog</name>
     <message>
         <source>Compare runs %1</source>
@@ -348,6 +355,79 @@ epoch %2: perplexity %3</source>
     <message>
         <source>Downloading The Time Machine: %1 kB</source>
         <translation>正在下载《时光机器》：%1 kB</translation>
+    </message>
+    <message>
+        <source>Download failed: %1</source>
+        <translation>下载失败：%1</translation>
+    </message>
+    <message>
+        <source>The Lab checks its runs against the book, so it needs the book&apos;s own %1; %2 is another text.</source>
+        <translation>实验要把运行结果与书中结果核对，因此需要书中原版的%1；%2 是另一份文本。</translation>
+    </message>
+    <message>
+        <source>Download the book&apos;s copy (its SHA-1 is checked) or use a local file.</source>
+        <translation>请下载书中的副本（会校验 SHA-1），或使用本地文件。</translation>
+    </message>
+    <message>
+        <source>Corpus downloaded and verified</source>
+        <translation>语料已下载并校验</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::CorpusLocations</name>
+    <message>
+        <source>The Time Machine</source>
+        <translation>《时光机器》</translation>
+    </message>
+    <message>
+        <source>the English-French pairs (fra-eng)</source>
+        <translation>英法句对（fra-eng）</translation>
+    </message>
+    <message>
+        <source>The data folder has no copy of %1 yet:
+%2</source>
+        <translation>数据文件夹中还没有%1：
+%2</translation>
+    </message>
+    <message>
+        <source>The file in the data folder is not the book&apos;s %1 (its SHA-1 differs):
+%2</source>
+        <translation>数据文件夹中的文件不是书中的%1（SHA-1 不符）：
+%2</translation>
+    </message>
+    <message>
+        <source>The copy of %1 in the data folder cannot be used:
+%2</source>
+        <translation>数据文件夹中的%1无法使用：
+%2</translation>
+    </message>
+    <message>
+        <source>%1 is the book&apos;s copy of %2: it is now in the data folder, for every tab</source>
+        <translation>%1 是书中的%2：已复制到数据文件夹，所有选项卡都可使用</translation>
+    </message>
+    <message>
+        <source>%1 is not the book&apos;s copy of %2: the tabs that train on it use it where it is; the Lab needs the book&apos;s</source>
+        <translation>%1 不是书中的%2：用它训练的选项卡直接从原位置读取；实验需要书中的原版</translation>
+    </message>
+    <message>
+        <source>Cannot use %1: %2</source>
+        <translation>无法使用 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 could not be copied into the data folder (%2): the tabs that train on it use it where it is; the Lab needs it in the data folder</source>
+        <translation>无法将 %1 复制到数据文件夹（%2）：用它训练的选项卡直接从原位置读取；实验需要它位于数据文件夹中</translation>
+    </message>
+    <message>
+        <source>Downloading %1 into %2…</source>
+        <translation>正在将%1下载到 %2…</translation>
+    </message>
+    <message>
+        <source>Downloading %1: %2 of %3 kB</source>
+        <translation>正在下载%1：%2 / %3 kB</translation>
+    </message>
+    <message>
+        <source>Downloading %1: %2 kB</source>
+        <translation>正在下载%1：%2 kB</translation>
     </message>
     <message>
         <source>Download failed: %1</source>
@@ -495,6 +575,116 @@ epoch %2: perplexity %3</source>
         <source>%1 (%2): %3</source>
         <translation>%1（%2）：%3</translation>
     </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>SGD (the book)</source>
+        <translation>SGD（同书中）</translation>
+    </message>
+    <message>
+        <source>Adam</source>
+        <translation>Adam</translation>
+    </message>
+    <message>
+        <source>When it diverges</source>
+        <translation>发散时</translation>
+    </message>
+    <message>
+        <source>stop the run</source>
+        <translation>停止运行</translation>
+    </message>
+    <message>
+        <source>train on</source>
+        <translation>继续训练</translation>
+    </message>
+    <message>
+        <source>Embedding (0 = one-hot)</source>
+        <translation>嵌入维度（0 = 独热编码）</translation>
+    </message>
+    <message>
+        <source>Backpropagation</source>
+        <translation>反向传播</translation>
+    </message>
+    <message>
+        <source>per batch</source>
+        <translation>每个小批量</translation>
+    </message>
+    <message>
+        <source>whole epoch</source>
+        <translation>整个迭代周期</translation>
+    </message>
+    <message>
+        <source>CPU threads (0 = all)</source>
+        <translation>CPU 线程数（0 = 全部）</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>characters</source>
+        <translation>字符</translation>
+    </message>
+    <message>
+        <source>words</source>
+        <translation>单词</translation>
+    </message>
+    <message>
+        <source>Text cleaning</source>
+        <translation>文本清洗</translation>
+    </message>
+    <message>
+        <source>a-z only</source>
+        <translation>仅 a-z</translation>
+    </message>
+    <message>
+        <source>all Unicode</source>
+        <translation>全部 Unicode 字符</translation>
+    </message>
+    <message>
+        <source>Lines joined</source>
+        <translation>行的拼接</translation>
+    </message>
+    <message>
+        <source>directly</source>
+        <translation>直接相连</translation>
+    </message>
+    <message>
+        <source>with a space</source>
+        <translation>以空格相连</translation>
+    </message>
+    <message>
+        <source>Held-out tokens</source>
+        <translation>留出集词元数</translation>
+    </message>
+    <message>
+        <source>Sample prefix</source>
+        <translation>生成文本前缀</translation>
+    </message>
+    <message>
+        <source>Sample length</source>
+        <translation>生成文本长度</translation>
+    </message>
+    <message>
+        <source>Temperature (0 = greedy)</source>
+        <translation>温度（0 = 贪心）</translation>
+    </message>
+    <message numerus="yes">
+        <source>More settings (%n changed)</source>
+        <translation>
+            <numerusform>更多设置（%n 项已更改）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>More settings</source>
+        <translation>更多设置</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
 </context>
 <context>
     <name>traveller::ui::LabPanel</name>
@@ -595,6 +785,10 @@ epoch %2: perplexity %3</source>
         <translation>书中设置下的 RNN、GRU 与 LSTM</translation>
     </message>
     <message>
+        <source>RNN, GRU and LSTM in the quick lab (a tenth of the epochs)</source>
+        <translation>课堂版实验中的 RNN、GRU 与 LSTM（十分之一的迭代周期）</translation>
+    </message>
+    <message>
         <source>What the data says</source>
         <translation>数据说明了什么</translation>
     </message>
@@ -651,6 +845,93 @@ epoch %2: perplexity %3</source>
     <message>
         <source>Could not write the report: %1</source>
         <translation>无法生成报告：%1</translation>
+    </message>
+    <message>
+        <source>Train this step again</source>
+        <translation>重新训练此步骤</translation>
+    </message>
+    <message>
+        <source>Trains every run of this step anew; its runs so far stay in the run library. Run this step and Run the whole lab keep finished runs and resume stopped ones.</source>
+        <translation>重新训练此步骤的每次运行；已有的运行仍保留在运行库中。“运行此步骤”和“运行整个实验”会保留已完成的运行，并继续已停止的运行。</translation>
+    </message>
+    <message>
+        <source>Step %1, %2: run %3 goes on from epoch %4</source>
+        <translation>步骤 %1，%2：运行 %3 从第 %4 个迭代周期继续</translation>
+    </message>
+    <message>
+        <source>Step %1, %2: run %3 kept (%4)</source>
+        <translation>步骤 %1，%2：保留运行 %3（%4）</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::LabRunTable</name>
+    <message>
+        <source>Select a run to highlight its curve in the chart</source>
+        <translation>选中一个运行，在图中突出显示它的曲线</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>迭代周期</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>BLEU</source>
+        <translation>BLEU</translation>
+    </message>
+    <message>
+        <source>Held-out</source>
+        <translation>留出集困惑度</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>生成文本</translation>
+    </message>
+    <message>
+        <source>Corpus BLEU-4 on held-out pairs, never trained on</source>
+        <translation>留出句对上的语料级 BLEU-4（这些句对从未参与训练）</translation>
+    </message>
+    <message>
+        <source>Perplexity on held-out text, never trained on</source>
+        <translation>留出文本上的困惑度（这些文本从未参与训练）</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>not run yet</source>
+        <translation>尚未运行</translation>
+    </message>
+    <message>
+        <source>blew up, trained on</source>
+        <translation>发散后继续训练</translation>
+    </message>
+    <message>
+        <source>%1 held-out</source>
+        <translation>%1 留出集</translation>
     </message>
 </context>
 <context>
@@ -1257,6 +1538,10 @@ epoch %2: %3</source>
         <source>%1, %2</source>
         <translation>%1，%2</translation>
     </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
 </context>
 <context>
     <name>traveller::ui::LmRunTable</name>
@@ -1548,6 +1833,12 @@ Open puts this model in the Translate tab, to translate with again.</source>
         <source>(loading the weights of run %1 and writing…)</source>
         <translation>（正在加载运行 %1 的权重并续写…）</translation>
     </message>
+    <message>
+        <source>Samples written when an earlier attempt of this run ended:
+</source>
+        <translation>本运行上一次训练结束时写出的生成文本：
+</translation>
+    </message>
 </context>
 <context>
     <name>traveller::ui::RunQueue</name>
@@ -1598,6 +1889,27 @@ Open puts this model in the Translate tab, to translate with again.</source>
     <message>
         <source>blew up at epoch %1, trained on</source>
         <translation>第 %1 个迭代周期发散后继续训练</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::RunsExport</name>
+    <message>
+        <source>Markdown report with its chart (*.md)</source>
+        <translation>带图表的 Markdown 报告 (*.md)</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl *.json)</source>
+        <translation>JSON Lines 文件 (*.jsonl *.json)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Export %n run(s)</source>
+        <translation>
+            <numerusform>导出 %n 个运行</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1922,6 +2234,24 @@ Open puts this model in the Translate tab, to translate with again.</source>
     <message>
         <source>Select two or more runs to compare</source>
         <translation>请选择两个或更多运行进行比较</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Save the selected runs (or every listed run) as a Markdown report with its chart, a CSV table or JSON Lines, as traveller-cli runs export does</source>
+        <translation>将选中的运行（未选中时为列出的全部运行）保存为带图表的 Markdown 报告、CSV 表格或 JSON Lines，与 traveller-cli runs export 相同</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n run(s) to %1</source>
+        <translation>
+            <numerusform>已将 %n 个运行导出到 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not export: %1</source>
+        <translation>无法导出：%1</translation>
     </message>
 </context>
 <context>
@@ -2752,6 +3082,61 @@ grid:
     <message>
         <source>Not in the vocabulary (read as &lt;unk&gt;): %1. The model learned only the words of its training pairs.</source>
         <translation>不在词表中（按 &lt;unk&gt; 读取）：%1。模型只学过其训练句对中的词。</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::TranslateResults</name>
+    <message>
+        <source>source words</source>
+        <translation>源句词数</translation>
+    </message>
+    <message>
+        <source>BLEU</source>
+        <translation>BLEU</translation>
+    </message>
+    <message>
+        <source>Held-out BLEU by sentence length</source>
+        <translation>按句子长度统计的留出集 BLEU</translation>
+    </message>
+    <message>
+        <source>corpus BLEU-4</source>
+        <translation>语料级 BLEU-4</translation>
+    </message>
+    <message>
+        <source>mean sentence BLEU</source>
+        <translation>句子级 BLEU 均值</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英语</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>参考译文</translation>
+    </message>
+    <message>
+        <source>Select a row to see its attention weights</source>
+        <translation>选择一行以查看其注意力权重</translation>
+    </message>
+    <message>
+        <source>Held-out BLEU: computed when training ends.</source>
+        <translation>留出集 BLEU：训练结束时计算。</translation>
+    </message>
+    <message>
+        <source>Held-out BLEU: train a model to see it.</source>
+        <translation>留出集 BLEU：训练模型后即可查看。</translation>
+    </message>
+    <message>
+        <source>Held-out corpus BLEU-4: %1 over %2 pairs not used for training</source>
+        <translation>留出集语料级 BLEU-4：%1（基于 %2 个未参与训练的句对）</translation>
+    </message>
+    <message>
+        <source>Held-out BLEU: no held-out pairs (data.heldout is 0).</source>
+        <translation>留出集 BLEU：没有留出句对（data.heldout 为 0）。</translation>
     </message>
 </context>
 <context>
