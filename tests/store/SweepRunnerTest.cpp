@@ -7,6 +7,7 @@
 
 #include "traveller/core/ChartScale.h"
 #include "traveller/core/DataStore.h"
+#include "traveller/core/Lab.h"
 #include "traveller/core/RunExport.h"
 #include "traveller/core/SweepRunner.h"
 
@@ -329,6 +330,11 @@ TEST(Report, ChartTextIsEscapedAndNamesStayValidUtf8)
     EXPECT_EQ(svg.find("<script>"), std::string::npos);
     EXPECT_NE(svg.find("循环神经网络"), std::string::npos);
     EXPECT_NE(svg.find("2 point(s) outside the axis"), std::string::npos);
+    // The Chinese lab report's note is Chinese, with its count.
+    spec.clippedNote = labText("{0} point(s) outside the axis, drawn at its edge", "zh_CN");
+    const std::string zh = chart::lineChartSvg(spec);
+    EXPECT_NE(zh.find("2 个点超出坐标轴范围"), std::string::npos);
+    EXPECT_EQ(zh.find("outside the axis"), std::string::npos);
 }
 
 // The report's legend names each run whole, on as many lines as it takes

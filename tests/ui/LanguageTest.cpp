@@ -24,6 +24,10 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QRegularExpression>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QSpinBox>
+#include <QLibraryInfo>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -127,6 +131,17 @@ private Q_SLOTS:
                 QVERIFY2(hasChinese(menu->title()), qPrintable(menu->title()));
         auto* steps = w.labPanel()->findChild<QListWidget*>("labSteps");
         QVERIFY(steps->item(3)->text().contains(QStringLiteral("比较")));
+        // The Runs tab is 运行记录 (运行库 reads as "runtime library"); the
+        // Lens's spin boxes say 层/单元, not "layer 0", "unit 0".
+        QVERIFY(english.indexOf("Runs") >= 0);
+        QCOMPARE(tabs->tabText(english.indexOf("Runs")), QStringLiteral("运行记录"));
+        auto* layer = w.findChild<QSpinBox*>("lensLayer");
+        QVERIFY(layer);
+        QVERIFY2(hasChinese(layer->prefix()), qPrintable(layer->prefix()));
+        auto* device = w.findChild<QComboBox*>("train.device");
+        const int cpu = device->findData(QString("cpu"));
+        QVERIFY(cpu >= 0);
+        QVERIFY2(hasChinese(device->itemText(cpu)), qPrintable(device->itemText(cpu)));
         // The Lab tab's buttons still fit the 1024-pixel window in Chinese.
         tabs->setCurrentWidget(w.labPanel());
         QCoreApplication::processEvents();
@@ -144,6 +159,9 @@ private Q_SLOTS:
         for (int i = 0; i < tabs->count(); ++i)
             QCOMPARE(tabs->tabText(i), english[i]);
         QCOMPARE(w.labPanel()->findChild<QPushButton*>("labRunAll")->text(), QString("Run the whole lab"));
+        QCOMPARE(layer->prefix(), QString("layer "));
+        QVERIFY2(device->itemText(cpu).startsWith("CPU (") && !hasChinese(device->itemText(cpu)),
+                 qPrintable(device->itemText(cpu)));
         QVERIFY(steps->item(3)->text().contains("Comparison"));
     }
 
@@ -239,9 +257,35 @@ private Q_SLOTS:
         auto* tabs = w.findChild<QTabWidget*>("mainTabs");
         for (int i = 0; i < tabs->count(); ++i)
             QVERIFY2(hasChinese(tabs->tabText(i)), qPrintable(tabs->tabText(i)));
+        // The device box names the CPU in Chinese ("CPU（2 个线程）").
+        auto* device = w.findChild<QComboBox*>("train.device");
+        QVERIFY(device);
+        const int cpu = device->findData(QString("cpu"));
+        QVERIFY(cpu >= 0);
+        QVERIFY2(hasChinese(device->itemText(cpu)), qPrintable(device->itemText(cpu)));
         QVERIFY(!traveller::ui::setLanguage("fr"));
         QCOMPARE(traveller::ui::language(), QString("zh_CN"));
         QVERIFY(traveller::ui::setLanguage("en"));
+    }
+
+    // Qt's own texts (standard buttons, file dialogs) come from Qt's
+    // translations, loaded with the language and removed for English.
+    void qtsOwnButtonsFollowTheLanguage()
+    {
+        const QString qm = QLibraryInfo::path(QLibraryInfo::TranslationsPath) + "/qtbase_zh_CN.qm";
+        if (!QFile::exists(qm))
+            QSKIP("Qt's translations (qt6-translations-l10n) are not installed");
+        QVERIFY(traveller::ui::setLanguage("zh_CN"));
+        {
+            QDialogButtonBox box(QDialogButtonBox::Close | QDialogButtonBox::Cancel);
+            const QString close = box.button(QDialogButtonBox::Close)->text();
+            const QString cancel = box.button(QDialogButtonBox::Cancel)->text();
+            QVERIFY2(!close.contains("Close") && hasChinese(close), qPrintable(close));
+            QVERIFY2(!cancel.contains("Cancel") && hasChinese(cancel), qPrintable(cancel));
+        }
+        QVERIFY(traveller::ui::setLanguage("en"));
+        QDialogButtonBox box(QDialogButtonBox::Close);
+        QCOMPARE(box.button(QDialogButtonBox::Close)->text().remove('&'), QString("Close"));
     }
 };
 

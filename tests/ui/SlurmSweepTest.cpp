@@ -142,7 +142,7 @@ private Q_SLOTS:
         };
         QTRY_COMPARE_WITH_TIMEOUT(statusZhOf("10"), QString::fromUtf8("已发散"), 5000);
         QCOMPARE(statusZhOf("1"), QString::fromUtf8("已完成"));
-        QVERIFY2(summaryLabel->text().contains(QString::fromUtf8("3 个中已有 3 个导入运行库")) &&
+        QVERIFY2(summaryLabel->text().contains(QString::fromUtf8("3 个中已有 3 个导入运行记录库")) &&
                      summaryLabel->text().contains(QString::fromUtf8("1 个已发散")),
                  qPrintable(summaryLabel->text()));
         if (!shots.isEmpty())

@@ -2,6 +2,7 @@
 
 #include "traveller/core/Errors.h"
 #include "traveller/core/Training.h"
+#include "LmCharts.h"
 
 #include <QComboBox>
 #include <QEvent>
@@ -189,8 +190,15 @@ void ExperimentPanel::updateAdvancedToggle()
 void ExperimentPanel::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
-    if (event->type() == QEvent::LanguageChange)
-        updateAdvancedToggle();
+    if (event->type() != QEvent::LanguageChange)
+        return;
+    updateAdvancedToggle();
+    // The devices' labels ("CPU (2 threads)") carry a number, so the switch's
+    // table cannot map them: named again in the new language.
+    if (auto* combo = qobject_cast<QComboBox*>(fields_.value("train.device")))
+        for (const DeviceInfo& d : availableDevices())
+            if (const int i = combo->findData(QString::fromStdString(d.id)); i >= 0)
+                combo->setItemText(i, deviceLabel(d.id, d.label));
 }
 
 void ExperimentPanel::addLine(const QString& key, const QString& label)
@@ -247,7 +255,7 @@ void ExperimentPanel::addDevicePicker()
     combo->addItem(tr("Automatic"), QStringLiteral("auto"));
     bool anyCuda = false;
     for (const DeviceInfo& d : availableDevices()) {
-        combo->addItem(QString::fromStdString(d.label), QString::fromStdString(d.id));
+        combo->addItem(deviceLabel(d.id, d.label), QString::fromStdString(d.id));
         anyCuda = anyCuda || d.id != "cpu";
     }
     auto* form = static_cast<QFormLayout*>(form_->layout());

@@ -18,10 +18,12 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLibraryInfo>
 #include <QLocale>
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QSortFilterProxyModel>
+#include <QSpinBox>
 #include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -105,6 +107,30 @@ std::unique_ptr<QTranslator>& translator()
     return t;
 }
 
+// Qt's own texts (the file dialogs, the standard buttons "OK", "Cancel",
+// "Close"): Qt's translations, from Debian's qt6-translations-l10n. Without
+// them those texts stay English; the window's own translation still loads.
+std::unique_ptr<QTranslator>& qtTranslator()
+{
+    static std::unique_ptr<QTranslator> t;
+    return t;
+}
+
+void setQtTranslation(bool chinese)
+{
+    if (qtTranslator()) {
+        QCoreApplication::removeTranslator(qtTranslator().get());
+        qtTranslator().reset();
+    }
+    if (!chinese)
+        return;
+    auto t = std::make_unique<QTranslator>();
+    if (!t->load(QStringLiteral("qtbase_zh_CN"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        return;
+    qtTranslator() = std::move(t);
+    QCoreApplication::installTranslator(qtTranslator().get());
+}
+
 // A text as the new language writes it: back to its English source if it is
 // a translation, then into the new language. Texts the table does not know
 // (names, numbers, texts with their arguments filled in) stay as they are.
@@ -147,6 +173,10 @@ void retranslateWidget(QWidget* w, const std::function<QString(const QString&)>&
         edit->setPlaceholderText(map(edit->placeholderText()));
     if (auto* edit = qobject_cast<QTextEdit*>(w))
         edit->setPlaceholderText(map(edit->placeholderText()));
+    if (auto* spin = qobject_cast<QSpinBox*>(w)) {  // the Lens's "layer 0", "unit 0"
+        spin->setPrefix(map(spin->prefix()));
+        spin->setSuffix(map(spin->suffix()));
+    }
     if (auto* tabs = qobject_cast<QTabWidget*>(w))
         for (int i = 0; i < tabs->count(); ++i) {
             tabs->setTabText(i, map(tabs->tabText(i)));
@@ -211,6 +241,7 @@ bool setLanguage(const QString& lang)
         QCoreApplication::removeTranslator(translator().get());
         translator().reset();
     }
+    setQtTranslation(chinese);
     current() = lang;
     const auto map = [chinese](const QString& text) { return mapped(text, chinese); };
     for (QWidget* w : QApplication::allWidgets())

@@ -226,7 +226,7 @@ QString RunDetails::samplesText(const StoredRun& r, const std::vector<StoredEpoc
         if (!timeline)
             text += tr("At each sample interval:\n");
         timeline = true;
-        text += QStringLiteral("  epoch %1 | %2\n").arg(e.epoch, 5).arg(QString::fromStdString(e.sample));
+        text += QStringLiteral("  %1 | %2\n").arg(tr("epoch %1").arg(e.epoch, 5), QString::fromStdString(e.sample));
     }
     if (!r.message.empty())
         text += QLatin1Char('\n') + coreText(r.message) + QLatin1Char('\n');

@@ -16,6 +16,7 @@
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/RunLibrary.h"
+#include "LmCharts.h"
 #include "traveller/ui/SweepWorker.h"
 
 #include <QCheckBox>
@@ -115,7 +116,7 @@ void SweepsPanel::buildUi()
     device_->setObjectName("sweepDeviceCombo");
     device_->addItem(tr("As in the sweep"), QString());
     for (const auto& d : availableDevices())
-        device_->addItem(format::fromStd(d.label), format::fromStd(d.id));
+        device_->addItem(deviceLabel(d.id, d.label), format::fromStd(d.id));
 
     startButton_ = new QPushButton(tr("Start"));
     startButton_->setObjectName("startSweepButton");

@@ -529,6 +529,8 @@ void languageModelStep(Document& d, const LabData& data, const LabStep& step, co
         d.para(d.t("Not run yet."));
     } else {
         chart::LineChartSpec spec;
+        spec.clippedNote = d.t("{0} point(s) outside the axis, drawn at its edge");
+    spec.clippedNote = d.t("{0} point(s) outside the axis, drawn at its edge");
         spec.title = step.title + ": " + d.t("perplexity per epoch");
         spec.xLabel = d.t("epoch");
         spec.yLabel = d.t("perplexity (log)");
@@ -549,6 +551,8 @@ void languageModelStep(Document& d, const LabData& data, const LabStep& step, co
         d.heading(3, d.t(title));
         std::vector<std::vector<std::string>> rows;
         chart::LineChartSpec spec;
+        spec.clippedNote = d.t("{0} point(s) outside the axis, drawn at its edge");
+    spec.clippedNote = d.t("{0} point(s) outside the axis, drawn at its edge");
         spec.title = step.title + " — " + d.t(title);
         spec.xLabel = d.t("epoch");
         spec.yLabel = d.t("perplexity (log)");
@@ -582,6 +586,7 @@ void comparisonStep(Document& d, const LabData& data, const LabStep& step, const
     d.heading(2, step.id + " " + d.t(step.title));
     d.para(d.t(step.what));
     chart::LineChartSpec spec;
+    spec.clippedNote = d.t("{0} point(s) outside the axis, drawn at its edge");
     spec.title = d.t("RNN, GRU and LSTM at the book's settings");
     spec.xLabel = d.t("epoch");
     spec.yLabel = d.t("perplexity (log)");
@@ -611,6 +616,7 @@ void translationStep(Document& d, const LabData& data, const LabStep& step, cons
     d.heading(2, step.id + " " + d.t(step.title));
     d.para(d.t(step.what));
     chart::LineChartSpec spec;
+    spec.clippedNote = d.t("{0} point(s) outside the axis, drawn at its edge");
     spec.title = d.t("Seq2seq training loss");
     spec.xLabel = d.t("epoch");
     spec.yLabel = d.t("loss (log)");

@@ -202,9 +202,12 @@ std::string lineChartSvg(const LineChartSpec& spec, int width, int height)
             svg += "<circle cx=\"" + num(last.first) + "\" cy=\"" + num(last.second) + "\" r=\"3.5\"/>\n";
         svg += "</g>\n";
     }
-    if (clippedTotal > 0)
-        svg += text(left + plotW, top + plotH + 40,
-                    std::to_string(clippedTotal) + " point(s) outside the axis, drawn at its edge", "end", kAlarm);
+    if (clippedTotal > 0) {
+        std::string note = spec.clippedNote;
+        if (const auto at = note.find("{0}"); at != std::string::npos)
+            note.replace(at, 3, std::to_string(clippedTotal));
+        svg += text(left + plotW, top + plotH + 40, note, "end", kAlarm);
+    }
 
     svg += legendSvg(spec, width - legendWidth, top, height);
     return svg + "</svg>\n";

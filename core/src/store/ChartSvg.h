@@ -24,6 +24,9 @@ struct LineChartSpec {
     std::string yLabel;
     bool logY = true;
     std::vector<Series> series;
+    // Under the plot when points lie outside the axis; {0} is their count
+    // (the lab report passes its language's text).
+    std::string clippedNote = "{0} point(s) outside the axis, drawn at its edge";
 };
 
 // The series as polylines with axes, ticks, grid and a legend: a complete
