@@ -273,6 +273,9 @@ int main(int argc, char** argv)
     const QStringList wh = parser.value(size).split('x');
     if (parser.isSet(size) && wh.size() == 2)
         window.resize(wh[0].toInt(), wh[1].toInt());
+    // Before any grab below, so that --screenshot-* shows presentation mode.
+    if (parser.isSet(presentation))
+        window.setPresentationMode(true);
 
     if (parser.isSet(measure)) {
         if (!window.loadExperiment(resolveConfig(parser.value(measure))) || !applySets(window, parser.values(set))) {

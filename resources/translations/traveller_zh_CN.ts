@@ -5,7 +5,7 @@
     <name>RunLibrary</name>
     <message>
         <source>not recorded: the run library in %1 cannot be opened (%2)</source>
-        <translation>未记录：无法打开 %1 中的运行库（%2）</translation>
+        <translation>未记录：无法打开 %1 中的运行记录库（%2）</translation>
     </message>
     <message>
         <source>unknown error</source>
@@ -248,7 +248,7 @@
     </message>
     <message>
         <source>the run library is read-only here (this user cannot write its folder or file, or it is on a read-only file system); it can be listed and exported, not changed. Nothing was changed</source>
-        <translation>运行库在这里是只读的（当前用户无法写入它的文件夹或文件，或它位于只读文件系统上）；可以列出和导出，不能修改。没有做任何改动</translation>
+        <translation>运行记录库在这里是只读的（当前用户无法写入它的文件夹或文件，或它位于只读文件系统上）；可以列出和导出，不能修改。没有做任何改动</translation>
     </message>
     <message>
         <source>{0} is longer than the limit of {1}</source>
@@ -319,7 +319,7 @@ epoch %2: perplexity %3</source>
     </message>
     <message>
         <source> Not in the library: %1.</source>
-        <translation> 不在运行库中：%1。</translation>
+        <translation> 不在运行记录库中：%1。</translation>
     </message>
     <message>
         <source>Samples, one column per run:</source>
@@ -734,7 +734,7 @@ epoch %2: perplexity %3</source>
     </message>
     <message>
         <source>Held-out</source>
-        <translation>留出集</translation>
+        <translation>留出集困惑度</translation>
     </message>
     <message>
         <source>Time</source>
@@ -754,7 +754,7 @@ epoch %2: perplexity %3</source>
     </message>
     <message>
         <source>Your observations for this step (kept in the run library, printed in the report)</source>
-        <translation>你对这一步的观察（保存在运行库中，并写入报告）</translation>
+        <translation>你对这一步的观察（保存在运行记录库中，并写入报告）</translation>
     </message>
     <message>
         <source>Notes</source>
@@ -852,7 +852,7 @@ epoch %2: perplexity %3</source>
     </message>
     <message>
         <source>Trains every run of this step anew; its runs so far stay in the run library. Run this step and Run the whole lab keep finished runs and resume stopped ones.</source>
-        <translation>重新训练此步骤的每次运行；已有的运行仍保留在运行库中。“运行此步骤”和“运行整个实验”会保留已完成的运行，并继续已停止的运行。</translation>
+        <translation>重新训练此步骤的每次运行；已有的运行仍保留在运行记录库中。“运行此步骤”和“运行整个实验”会保留已完成的运行，并继续已停止的运行。</translation>
     </message>
     <message>
         <source>Step %1, %2: run %3 goes on from epoch %4</source>
@@ -865,6 +865,10 @@ epoch %2: perplexity %3</source>
 </context>
 <context>
     <name>traveller::ui::LabRunTable</name>
+    <message>
+        <source>base</source>
+        <translation>基准</translation>
+    </message>
     <message>
         <source>Select a run to highlight its curve in the chart</source>
         <translation>选中一个运行，在图中突出显示它的曲线</translation>
@@ -1028,7 +1032,7 @@ epoch %2: perplexity %3</source>
     </message>
     <message>
         <source>; saved as run %1 in the Runs tab</source>
-        <translation>；已作为运行 %1 保存到“运行库”标签页</translation>
+        <translation>；已作为运行 %1 保存到“运行记录”标签页</translation>
     </message>
     <message numerus="yes">
         <source>%1 stopped after %n epoch(s); its curve, samples and weights are kept</source>
@@ -1104,7 +1108,7 @@ Download the book&apos;s copy (its SHA-1 is checked) or train on a local text fi
     <name>traveller::ui::LensPanel</name>
     <message>
         <source>Runs of the library with stored weights (language models)</source>
-        <translation>运行库中存有权重的运行（语言模型）</translation>
+        <translation>运行记录库中存有权重的运行（语言模型）</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -1260,7 +1264,7 @@ Download the book&apos;s copy (its SHA-1 is checked) or train on a local text fi
     </message>
     <message>
         <source>Could not read the library: %1</source>
-        <translation>无法读取运行库：%1</translation>
+        <translation>无法读取运行记录库：%1</translation>
     </message>
     <message>
         <source>Could not read the text: %1</source>
@@ -1604,7 +1608,7 @@ epoch %2: %3</source>
         <source>%1 is still training. Quitting stops it now: its finished epochs, samples and last checkpoint stay in the run library (the Runs tab can resume it), and queued runs are cancelled.
 
 Quit anyway?</source>
-        <translation>%1 仍在训练。现在退出会立即停止它：已完成的迭代周期、生成文本和最后一个检查点会保留在运行库中（可在“运行库”标签页中继续），排队的运行将被取消。
+        <translation>%1 仍在训练。现在退出会立即停止它：已完成的迭代周期、生成文本和最后一个检查点会保留在运行记录库中（可在“运行记录”标签页中继续），排队的运行将被取消。
 
 仍要退出吗？</translation>
     </message>
@@ -1630,7 +1634,7 @@ Quit anyway?</source>
     </message>
     <message>
         <source>Runs</source>
-        <translation>运行库</translation>
+        <translation>运行记录</translation>
     </message>
     <message>
         <source>Lens</source>
@@ -1731,6 +1735,10 @@ Quit anyway?</source>
 </context>
 <context>
     <name>traveller::ui::RunDetails</name>
+    <message>
+        <source>epoch %1</source>
+        <translation>迭代周期 %1</translation>
+    </message>
     <message>
         <source>Select a run to see its curve and samples.</source>
         <translation>选择一个运行以查看其曲线和生成文本。</translation>
@@ -1995,7 +2003,7 @@ Open puts this model in the Translate tab, to translate with again.</source>
     <name>traveller::ui::RunsPanel</name>
     <message>
         <source>Library: %1</source>
-        <translation>运行库：%1</translation>
+        <translation>运行记录库：%1</translation>
     </message>
     <message>
         <source>Filter: text in any column (name, tag, status…)</source>
@@ -2007,7 +2015,7 @@ Open puts this model in the Translate tab, to translate with again.</source>
     </message>
     <message>
         <source>Read the library again (other sessions and the CLI write to it too)</source>
-        <translation>重新读取运行库（其他会话和命令行工具也会写入）</translation>
+        <translation>重新读取运行记录库（其他会话和命令行工具也会写入）</translation>
     </message>
     <message>
         <source>Open</source>
@@ -2117,11 +2125,11 @@ Open puts this model in the Translate tab, to translate with again.</source>
     </message>
     <message>
         <source>Cannot open the run library %1: %2</source>
-        <translation>无法打开运行库 %1：%2</translation>
+        <translation>无法打开运行记录库 %1：%2</translation>
     </message>
     <message>
         <source>Could not read the library: %1</source>
-        <translation>无法读取运行库：%1</translation>
+        <translation>无法读取运行记录库：%1</translation>
     </message>
     <message>
         <source>Load the weights of run %1 (epoch %2) and continue the prefix</source>
@@ -2133,7 +2141,7 @@ Open puts this model in the Translate tab, to translate with again.</source>
     </message>
     <message>
         <source>No run %1 in the library</source>
-        <translation>运行库中没有运行 %1</translation>
+        <translation>运行记录库中没有运行 %1</translation>
     </message>
     <message>
         <source>Could not read run %1: %2</source>
@@ -2533,7 +2541,7 @@ epoch %2: perplexity %3</source>
     </message>
     <message>
         <source>Stop every run within one batch; runs not started stay queued in the library</source>
-        <translation>在一个批量内停止所有运行；尚未开始的运行仍留在运行库的队列中</translation>
+        <translation>在一个批量内停止所有运行；尚未开始的运行仍留在运行记录库的队列中</translation>
     </message>
     <message>
         <source>Edit…</source>
@@ -2639,7 +2647,7 @@ grid:
     </message>
     <message>
         <source>Cannot open the run library %1: %2</source>
-        <translation>无法打开运行库 %1：%2</translation>
+        <translation>无法打开运行记录库 %1：%2</translation>
     </message>
     <message>
         <source>Not started</source>
@@ -2679,7 +2687,7 @@ grid:
     </message>
     <message>
         <source>, %1 not started (resume them from the Runs tab)</source>
-        <translation>，%1 个未开始（可在“运行”选项卡中继续）</translation>
+        <translation>，%1 个未开始（可在“运行记录”标签页中继续）</translation>
     </message>
     <message>
         <source>. Error: %1</source>
@@ -2729,7 +2737,7 @@ grid:
     </message>
     <message>
         <source>&lt;library&gt;/slurm/… (every node must see it)</source>
-        <translation>&lt;运行库&gt;/slurm/…（每个节点都必须能访问）</translation>
+        <translation>&lt;运行记录库&gt;/slurm/…（每个节点都必须能访问）</translation>
     </message>
     <message>
         <source>Partition:</source>
@@ -2758,7 +2766,7 @@ grid:
     <message numerus="yes">
         <source>%n run(s), one array task each. Each task writes only its own folder; an import job copies the runs into the run library when all have ended. A requeued task resumes from its checkpoint.</source>
         <translation>
-            <numerusform>%n 个运行，每个对应一个数组任务。每个任务只写自己的文件夹；全部结束后，导入作业把这些运行复制到运行库。重新排队的任务会从检查点继续。</numerusform>
+            <numerusform>%n 个运行，每个对应一个数组任务。每个任务只写自己的文件夹；全部结束后，导入作业把这些运行复制到运行记录库。重新排队的任务会从检查点继续。</numerusform>
         </translation>
     </message>
     <message>
@@ -2775,7 +2783,7 @@ grid:
     </message>
     <message>
         <source>Copy the cluster runs that have ended into the run library now (the import job does it when every run has ended; importing twice changes nothing)</source>
-        <translation>现在就把集群上已结束的运行复制到运行库（所有运行结束时导入作业也会这样做；重复导入不会改变任何内容）</translation>
+        <translation>现在就把集群上已结束的运行复制到运行记录库（所有运行结束时导入作业也会这样做；重复导入不会改变任何内容）</translation>
     </message>
     <message>
         <source>Cannot submit: traveller-cli is neither beside this program nor on the PATH, and the array tasks run it</source>
@@ -2787,7 +2795,7 @@ grid:
     </message>
     <message>
         <source>. The run library is on a network filesystem (%1): SQLite&apos;s locking is unreliable there; keep other Traveller windows off it while the import job runs</source>
-        <translation>。运行库位于网络文件系统（%1）上：SQLite 的文件锁在那里并不可靠；导入作业运行期间，请勿让其他 Traveller 窗口使用该运行库</translation>
+        <translation>。运行记录库位于网络文件系统（%1）上：SQLite 的文件锁在那里并不可靠；导入作业运行期间，请勿让其他 Traveller 窗口使用该运行记录库</translation>
     </message>
     <message>
         <source>Not submitted</source>
@@ -2811,7 +2819,7 @@ grid:
     </message>
     <message>
         <source>Slurm: %1; %2 of %3 imported into the library</source>
-        <translation>Slurm：%1；%3 个中已有 %2 个导入运行库</translation>
+        <translation>Slurm：%1；%3 个中已有 %2 个导入运行记录库</translation>
     </message>
     <message>
         <source> · import job: %1</source>
@@ -2819,7 +2827,7 @@ grid:
     </message>
     <message>
         <source>%1 run(s) imported, %2 already in the library, %3 not ended yet</source>
-        <translation>已导入 %1 个运行，%2 个已在运行库中，%3 个尚未结束</translation>
+        <translation>已导入 %1 个运行，%2 个已在运行记录库中，%3 个尚未结束</translation>
     </message>
     <message>
         <source>%1 run(s) imported; %2 refused: %3</source>
@@ -2850,7 +2858,7 @@ grid:
     </message>
     <message>
         <source>not recorded in the run library: %1</source>
-        <translation>未记录到运行库：%1</translation>
+        <translation>未记录到运行记录库：%1</translation>
     </message>
 </context>
 <context>
@@ -2999,7 +3007,7 @@ grid:
     </message>
     <message>
         <source>No run library to open run %1 from</source>
-        <translation>没有可用于打开运行 %1 的运行库</translation>
+        <translation>没有可用于打开运行 %1 的运行记录库</translation>
     </message>
     <message>
         <source>run %1 has no stored weights</source>
@@ -3007,7 +3015,7 @@ grid:
     </message>
     <message>
         <source>Loading run %1 from the library…</source>
-        <translation>正在从运行库加载运行 %1…</translation>
+        <translation>正在从运行记录库加载运行 %1…</translation>
     </message>
     <message>
         <source>Could not open run %1: %2</source>
@@ -3049,11 +3057,11 @@ grid:
     </message>
     <message>
         <source>Run %1 of the library, reopened (%2). Type a sentence to translate it with its weights.</source>
-        <translation>已重新打开运行库中的运行 %1（%2）。输入一个句子，即可用其权重进行翻译。</translation>
+        <translation>已重新打开运行记录库中的运行 %1（%2）。输入一个句子，即可用其权重进行翻译。</translation>
     </message>
     <message>
         <source>; saved as run %1 in the Runs tab</source>
-        <translation>；已在“运行”选项卡中保存为运行 %1</translation>
+        <translation>；已在“运行记录”标签页中保存为运行 %1</translation>
     </message>
     <message>
         <source>Held-out corpus BLEU-4: %1 over %2 pairs not used for training</source>
@@ -3147,7 +3155,7 @@ grid:
     </message>
     <message>
         <source>not recorded in the run library: %1</source>
-        <translation>未记录到运行库：%1</translation>
+        <translation>未记录到运行记录库：%1</translation>
     </message>
     <message>
         <source>Configuration: %1</source>

@@ -168,6 +168,54 @@ private Q_SLOTS:
         }
     }
 
+    // Issue 24, item 9: on a 1024x768 projector in presentation mode the
+    // chart keeps a readable height with whole tick labels, the step heading
+    // is not smaller than the text, and zooming in never makes the window's
+    // minimum larger than the screen.
+    void presentationModeAt1024KeepsTheLabReadable()
+    {
+        MainWindow w;
+        w.resize(1024, 768);
+        w.show();
+        LabPanel* lab = labTab(w);
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        lab->selectStep(0);
+        const int bodyBefore = QFontInfo(lab->font()).pixelSize();
+        w.setPresentationMode(true);
+        QCoreApplication::processEvents();
+        w.resize(1024, 768);
+        QCoreApplication::processEvents();
+        shot(w, "lab-presentation");
+        QVERIFY(QFontInfo(lab->font()).pixelSize() > bodyBefore);
+        LineChart* chart = lab->chart();
+        QVERIFY2(chart->height() >= 200, qPrintable(QString::number(chart->height())));
+        const QStringList ticks = chart->yTickLabels() + chart->xTickLabels();
+        QVERIFY2(chart->yTickLabels().size() >= 2, qPrintable(ticks.join(" | ")));
+        for (const QString& t : ticks)
+            QVERIFY2(!t.isEmpty() && !t.contains(QChar(0x2026)), qPrintable(ticks.join(" | ")));
+        auto* heading = lab->findChild<QLabel*>("labStepTitle");
+        QVERIFY(heading);
+        QVERIFY2(QFontInfo(heading->font()).pixelSize() >= QFontInfo(lab->font()).pixelSize(),
+                 qPrintable(QStringLiteral("%1 < %2").arg(QFontInfo(heading->font()).pixelSize())
+                                .arg(QFontInfo(lab->font()).pixelSize())));
+        QVERIFY(heading->font().bold());
+
+        // Ctrl+= twice: the text grows no further than the screen allows.
+        const double presented = w.zoom();
+        w.setZoom(w.zoom() * 1.15);
+        w.setZoom(w.zoom() * 1.15);
+        QCoreApplication::processEvents();
+        QVERIFY(w.zoom() >= presented);
+        const QSize need = w.minimumSizeHint().expandedTo(w.minimumSize());
+        QVERIFY2(need.width() <= 1024 && need.height() <= 768,
+                 qPrintable(QStringLiteral("%1x%2 at zoom %3").arg(need.width()).arg(need.height()).arg(w.zoom())));
+        QVERIFY(QFontInfo(heading->font()).pixelSize() >= QFontInfo(lab->font()).pixelSize());
+        w.setPresentationMode(false);
+        QCoreApplication::processEvents();
+        QVERIFY2(QFontInfo(lab->font()).pixelSize() == bodyBefore,
+                 qPrintable(QStringLiteral("%1 at zoom %2, app %3").arg(QFontInfo(lab->font()).pixelSize()).arg(w.zoom()).arg(QApplication::font().pointSizeF())));
+    }
+
     // Issue 24, item 5: the seq2seq step's value is the loss (column and
     // axis), its second column is held-out BLEU, and a sample shows the
     // sentence it translated.

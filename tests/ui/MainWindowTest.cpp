@@ -30,6 +30,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QTableWidget>
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -74,6 +75,41 @@ private Q_SLOTS:
         traveller::setTrainingThreads(2);
         QVERIFY2(QFile::exists(qEnvironmentVariable("TRAVELLER_DATA_DIR") + "/timemachine.txt"),
                  "set TRAVELLER_DATA_DIR to a folder with timemachine.txt");
+    }
+
+    // Issue 24, item 9: a wrapped sample keeps its whole row when
+    // presentation mode (or zoom) changes the text size and the columns.
+    void aWrappedSampleRowIsWholeInPresentationMode()
+    {
+        MainWindow w;
+        w.resize(1024, 768);
+        w.show();
+        auto* samples = w.findChild<traveller::ui::SamplesView*>();
+        auto* table = w.findChild<QTableWidget*>("samplesTable");
+        QVERIFY(samples && table);
+        samples->addRun(9001, "long sample");
+        samples->addSample(9001, 7, QString("time traveller ") + QString("and the the of the time ").repeated(8));
+        const int row = table->rowCount() - 1;
+        const QAbstractItemView* view = table;  // its sizeHintForRow is public there
+        const auto whole = [&] { return table->rowHeight(row) >= view->sizeHintForRow(row); };
+        QVERIFY(whole());
+        for (bool on : {true, false}) {
+            w.setPresentationMode(on);
+            QCoreApplication::processEvents();
+            QVERIFY2(whole(), qPrintable(QStringLiteral("presentation %1: row %2 < %3")
+                                             .arg(on).arg(table->rowHeight(row)).arg(view->sizeHintForRow(row))));
+        }
+        w.setZoom(1.3);
+        QCoreApplication::processEvents();
+        QVERIFY(whole());
+        w.setZoom(1.0);
+        // The form dragged wider: the sample's column narrows, its row grows.
+        auto* split = w.findChild<QSplitter*>("languageModelSplitter");
+        QVERIFY(split);
+        split->setSizes({600, std::max(1, split->width() - 600)});
+        QCoreApplication::processEvents();
+        QVERIFY2(whole(), qPrintable(QStringLiteral("narrowed: row %1 < %2").arg(table->rowHeight(row)).arg(view->sizeHintForRow(row))));
+        samples->removeRun(9001);
     }
 
     void formHasBookDefaultsPresetsAndDevices()

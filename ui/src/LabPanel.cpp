@@ -20,12 +20,14 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTextBrowser>
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace traveller::ui {
@@ -37,6 +39,32 @@ QString q(const std::string& s) { return QString::fromStdString(s); }
 // A step's title and question in the window's language: the core's lab texts
 // (the report's), one translation for both.
 QString stepTitle(const LabStep& s) { return q(s.id) + "  " + q(labText(s.title, coreLanguage())); }
+
+// The step's column in its scroll area: its minimum height is what the
+// wrapped texts need at the current width plus the results' minimum, and it
+// does not ask the scroll area for its preferred height (which would scroll
+// the chart out of view whenever the texts wrap).
+class ColumnLayout : public QVBoxLayout {
+public:
+    bool hasHeightForWidth() const override { return false; }
+    QSize minimumSize() const override
+    {
+        const QSize least = QVBoxLayout::minimumSize();
+        const int width = contentsRect().width() > 0 ? contentsRect().width() : least.width();
+        int height = 0;
+        int shown = 0;
+        for (int i = 0; i < count(); ++i) {
+            QLayoutItem* item = itemAt(i);
+            if (item->isEmpty())
+                continue;
+            height += item->hasHeightForWidth() ? item->heightForWidth(width) : item->minimumSize().height();
+            ++shown;
+        }
+        const QMargins m = contentsMargins();
+        height += m.top() + m.bottom() + std::max(0, shown - 1) * spacing();
+        return {least.width(), std::max(least.height(), height)};
+    }
+};
 
 } // namespace
 
@@ -77,14 +105,10 @@ void LabPanel::buildUi()
 
     title_ = new QLabel;
     title_->setObjectName("labStepTitle");
-    QFont big = title_->font();
-    big.setBold(true);
-    big.setPointSizeF(big.pointSizeF() * 1.25);
-    title_->setFont(big);
     what_ = new QLabel;
     what_->setWordWrap(true);
 
-    QHBoxLayout* buttons = buildButtons();
+    QBoxLayout* buttons = buildButtons();
 
     progressLabel_ = new QLabel;
     progressLabel_->setObjectName("labProgress");
@@ -99,7 +123,6 @@ void LabPanel::buildUi()
     chart_->setObjectName("labChart");
     chart_->setLogScale(true);
     chart_->setIntegerX(true);
-    chart_->setMinimumHeight(180);
     // Run names ("epochs=1000", "hidden=1024") whole, in a list beside the plot.
     chart_->setLegend(LineChart::Legend::List);
     runs_ = new LabRunTable(chart_);
@@ -109,22 +132,32 @@ void LabPanel::buildUi()
     notes_ = new QPlainTextEdit;
     notes_->setObjectName("labNotes");
     notes_->setPlaceholderText(tr("Your observations for this step (kept in the run library, printed in the report)"));
-    notes_->setMaximumHeight(90);
     notesTimer_ = new QTimer(this);
     notesTimer_->setSingleShot(true);
     notesTimer_->setInterval(600);
     connect(notesTimer_, &QTimer::timeout, this, &LabPanel::saveNotes);
     connect(notes_, &QPlainTextEdit::textChanged, notesTimer_, qOverload<>(&QTimer::start));
 
+    // Notes in the splitter too: at 768 px the chart comes first, then the
+    // runs, and the notes take what is left (drag the handles for more).
+    auto* notesBox = notesBox_ = new QWidget;
+    auto* notesLayout = new QVBoxLayout(notesBox);
+    notesLayout->setContentsMargins(0, 0, 0, 0);
+    notesLayout->addWidget(new QLabel(tr("Notes")));
+    notesLayout->addWidget(notes_, 1);
     auto* results = new QSplitter(Qt::Vertical);
+    results->setObjectName("labResults");
     results->addWidget(runs_);
     results->addWidget(chart_);
     results->addWidget(observations_);
-    results->setStretchFactor(0, 2);
-    results->setStretchFactor(1, 3);
-    results->setStretchFactor(2, 2);
+    results->addWidget(notesBox);
+    results->setChildrenCollapsible(false);
+    results->setStretchFactor(0, 3);
+    results->setStretchFactor(1, 5);
+    results->setStretchFactor(2, 3);
+    results->setStretchFactor(3, 1);
 
-    auto* right = new QVBoxLayout;
+    auto* right = new ColumnLayout;
     right->addWidget(title_);
     right->addWidget(what_);
     right->addLayout(buttons);
@@ -132,24 +165,48 @@ void LabPanel::buildUi()
     right->addWidget(checks_);
     right->addWidget(message_);
     right->addWidget(results, 1);
-    right->addWidget(new QLabel(tr("Notes")));
-    right->addWidget(notes_);
     auto* rightWidget = new QWidget;
     rightWidget->setLayout(right);
+    // With large text (presentation mode, zoom) the column scrolls rather
+    // than squeezing the chart below its minimum or cutting the buttons.
+    auto* rightScroll = rightScroll_ = new QScrollArea;
+    rightScroll->setObjectName("labStepScroll");
+    rightScroll->setWidgetResizable(true);
+    rightScroll->setFrameShape(QFrame::NoFrame);
+    rightScroll->setWidget(rightWidget);
 
     auto* split = new QSplitter(Qt::Horizontal);
     split->addWidget(steps_);
-    split->addWidget(rightWidget);
+    split->addWidget(rightScroll);
     split->setStretchFactor(1, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(split);
+    layout->addWidget(split, 1);  // above it only the corpus banners, as tall as they need
+    followFont();
     updateButtons();
+}
+
+// Sizes that follow the application font (presentation mode, zoom): the step
+// heading stays larger than the text, the chart keeps room for its ticks.
+void LabPanel::followFont()
+{
+    QFont big = font();
+    big.setBold(true);
+    if (big.pointSizeF() > 0)
+        big.setPointSizeF(big.pointSizeF() * 1.25);
+    else
+        big.setPixelSize(static_cast<int>(std::lround(big.pixelSize() * 1.25)));
+    title_->setFont(big);
+    const int line = fontMetrics().height();
+    chart_->setMinimumHeight(std::max(200, line * 12));
+    runs_->setMinimumHeight(line * 5);   // its header and two rows or more
+    notes_->setMinimumHeight(line * 2 + 8);
+    fitButtons();
 }
 
 // The row of actions: run the step, the whole lab or the step again, stop,
 // quick or full, the report.
-QHBoxLayout* LabPanel::buildButtons()
+QBoxLayout* LabPanel::buildButtons()
 {
     runStep_ = new QPushButton(tr("Run this step"));
     runStep_->setObjectName("labRunStep");
@@ -178,16 +235,40 @@ QHBoxLayout* LabPanel::buildButtons()
     connect(quick_, &QCheckBox::toggled, this, [this] { refresh(); });
     connect(report_, &QPushButton::clicked, this, &LabPanel::chooseReport);
 
-    auto* buttons = new QHBoxLayout;
-    buttons->addWidget(runStep_);
-    buttons->addWidget(runAll_);
-    buttons->addWidget(again_);
-    buttons->addWidget(stop_);
-    buttons->addWidget(quick_);
-    buttons->addStretch();
-    buttons->addWidget(reportLang_);
-    buttons->addWidget(report_);
-    return buttons;
+    // The actions and the options: one row, or two where the text is large
+    // (presentation mode at 1024 px; see fitButtons).
+    actionsRow_ = new QHBoxLayout;
+    actionsRow_->addWidget(runStep_);
+    actionsRow_->addWidget(runAll_);
+    actionsRow_->addWidget(again_);
+    actionsRow_->addWidget(stop_);
+    actionsRow_->addStretch();
+    optionsRow_ = new QHBoxLayout;
+    optionsRow_->addWidget(quick_);
+    optionsRow_->addStretch();
+    optionsRow_->addWidget(reportLang_);
+    optionsRow_->addWidget(report_);
+    buttons_ = new QBoxLayout(QBoxLayout::LeftToRight);
+    buttons_->setContentsMargins(0, 0, 0, 0);
+    buttons_->addLayout(actionsRow_);
+    buttons_->addLayout(optionsRow_);
+    return buttons_;
+}
+
+void LabPanel::fitButtons()
+{
+    if (!buttons_ || !rightScroll_)
+        return;
+    const int wanted = actionsRow_->sizeHint().width() + optionsRow_->sizeHint().width() + buttons_->spacing();
+    const auto direction = wanted > rightScroll_->viewport()->width() - 20 ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight;
+    if (buttons_->direction() != direction)
+        buttons_->setDirection(direction);
+}
+
+void LabPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    fitButtons();
 }
 
 LabMode LabPanel::mode() const { return quick_->isChecked() ? LabMode::Quick : LabMode::Full; }
@@ -212,9 +293,19 @@ void LabPanel::selectStep(int index)
 
 void LabPanel::refresh() { showStep(); }
 
+void LabPanel::setPresentationLayout(bool on)
+{
+    // On a projector the chart comes first: the notes fold away (they are
+    // the students' own, typed at a desk) and the step list narrows.
+    notesBox_->setVisible(!on);
+    steps_->setMaximumWidth(on ? 200 : 240);
+}
+
 void LabPanel::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange && title_)
+        followFont();
     if (event->type() != QEvent::LanguageChange || !steps_)
         return;
     // The step list and the step's texts come from the core's lab texts.
@@ -234,6 +325,7 @@ void LabPanel::showStep()
     runStep_->setVisible(!step.runs.empty());
     again_->setVisible(!step.runs.empty());
     progressLabel_->setText(progress_.value(q(step.id)));
+    progressLabel_->setVisible(!progressLabel_->text().isEmpty());
     runs_->setVisible(step.kind != LabStepKind::Conclusions);
     chart_->setVisible(step.kind != LabStepKind::Conclusions);
     observations_->setVisible(step.kind == LabStepKind::Conclusions);
@@ -441,6 +533,7 @@ void LabPanel::connectWorker(LabWorker* worker)
                                       .arg(format::number(value));
                 if (shownStep_ >= 0 && q(labSteps()[static_cast<std::size_t>(shownStep_)].id) == step) {
                     progressLabel_->setText(progress_[step]);
+                    progressLabel_->show();
                     runs_->epochDone(label, epoch, epochs, value);  // the row and its curve move on now
                 }
             });

@@ -27,6 +27,13 @@ QTableWidgetItem* cell(const QString& text)
     return it;
 }
 
+// The base run's label, "base", in the window's language (基准); the other
+// labels ("lr=10", "hidden=1024") are settings and stay as they are.
+QString shownLabel(const QString& label)
+{
+    return label == QLatin1String("base") ? LabRunTable::tr("base") : label;
+}
+
 QString statusWord(const std::string& status) { return QString::fromStdString(labText(status, coreLanguage())); }
 
 // A translation's sample is what it made of a sentence: "source → output".
@@ -88,7 +95,11 @@ void LabRunTable::addRun(RunStore& store, const QString& label, const StoredRun*
 {
     const int row = rowCount();
     insertRow(row);
-    setItem(row, kRun, cell(label));
+    // The stored label ("base", "lr=10") stays the row's key; the cell shows
+    // it in the window's language.
+    QTableWidgetItem* name = cell(shownLabel(label));
+    name->setData(Qt::UserRole, label);
+    setItem(row, kRun, name);
     if (!run) {
         setItem(row, kStatus, cell(tr("not run yet")));
         for (int c = kEpochs; c < kColumns; ++c)
@@ -114,7 +125,7 @@ void LabRunTable::addRun(RunStore& store, const QString& label, const StoredRun*
     setItem(row, kSample, cell(run->isTranslation() ? translationSample(*run) : format::finalSample(*run, &epochs)));
 
     const QColor colour = format::seriesColor(row);
-    chart_->addSeries(label, label, LineChart::Style::Line, colour);
+    chart_->addSeries(label, shownLabel(label), LineChart::Style::Line, colour);
     chart_->setPoints(label, format::perplexityCurve(epochs));
     colours_.insert(label, colour);
     if (!heldoutCurve || run->isTranslation())
@@ -124,7 +135,7 @@ void LabRunTable::addRun(RunStore& store, const QString& label, const StoredRun*
         if (!std::isnan(e.heldoutPerplexity))
             heldout.append(QPointF(e.epoch, e.heldoutPerplexity));
     if (!heldout.isEmpty()) {
-        chart_->addSeries(label + kHeldoutSuffix, tr("%1 held-out").arg(label), LineChart::Style::DashedLine, colour);
+        chart_->addSeries(label + kHeldoutSuffix, tr("%1 held-out").arg(shownLabel(label)), LineChart::Style::DashedLine, colour);
         chart_->setPoints(label + kHeldoutSuffix, heldout);
         colours_.insert(label + kHeldoutSuffix, colour);
     }
@@ -143,7 +154,7 @@ void LabRunTable::end()
 int LabRunTable::rowOf(const QString& label) const
 {
     for (int r = 0; r < rowCount(); ++r)
-        if (item(r, kRun) && item(r, kRun)->text() == label)
+        if (item(r, kRun) && item(r, kRun)->data(Qt::UserRole).toString() == label)
             return r;
     return -1;
 }
@@ -172,7 +183,7 @@ void LabRunTable::flushCurves()
         const QString& label = it.key();
         if (!chart_->hasSeries(label)) {
             const QColor colour = format::seriesColor(std::max(0, rowOf(label)));
-            chart_->addSeries(label, label, LineChart::Style::Line, colour);
+            chart_->addSeries(label, shownLabel(label), LineChart::Style::Line, colour);
             colours_.insert(label, colour);
         }
         QList<QPointF> points = chart_->points(label);
@@ -193,7 +204,7 @@ void LabRunTable::highlight()
     const QList<QTableWidgetItem*> chosen = selectedItems();
     selected_.clear();
     if (!chosen.isEmpty() && item(chosen.front()->row(), kRun))
-        selected_ = item(chosen.front()->row(), kRun)->text();
+        selected_ = item(chosen.front()->row(), kRun)->data(Qt::UserRole).toString();
     for (auto it = colours_.cbegin(); it != colours_.cend(); ++it) {
         QString label = it.key();
         if (label.endsWith(kHeldoutSuffix) && rowOf(label) < 0)

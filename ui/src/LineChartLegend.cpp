@@ -66,7 +66,7 @@ void LineChart::updateLegend()
     // else under it, one name (or a few lines) per run.
     const int scrollBar = legendArea_->verticalScrollBar()->sizeHint().width();
     const int besideWidth = std::min(legend_->naturalWidth() + scrollBar, width() * 3 / 10);
-    constexpr int kPlotChars = 60;  // the plot's least width beside the list, in average characters
+    constexpr int kPlotChars = 50;  // the plot's least width beside the list, in average characters
     if (width() - besideWidth >= kPlotChars * metrics.averageCharWidth()) {
         plotLayout_->setDirection(QBoxLayout::LeftToRight);
         legendArea_->setMaximumSize(legend_->naturalWidth() + scrollBar, QWIDGETSIZE_MAX);

@@ -11,6 +11,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
 #include <tuple>
@@ -42,6 +43,16 @@ QString cpuLabel(int threads)
     if (threads <= 0)
         return LmCharts::tr("CPU");  // not known yet: the run is still loading
     return threads == 1 ? LmCharts::tr("CPU (1 thread)") : LmCharts::tr("CPU (%1 threads)").arg(threads);
+}
+
+QString deviceLabel(const std::string& id, const std::string& label)
+{
+    static const QRegularExpression cpu(QStringLiteral("^CPU \\((\\d+) threads?\\)$"));
+    const QString text = QString::fromStdString(label);
+    if (id == "cpu")
+        if (const QRegularExpressionMatch m = cpu.match(text); m.hasMatch())
+            return cpuLabel(m.captured(1).toInt());
+    return text;
 }
 
 LmCharts::LmCharts(QWidget* parent) : QSplitter(Qt::Horizontal, parent)
@@ -162,7 +173,7 @@ void LmStatus::show(const RunQueue& queue)
         speed->setText(LmCharts::tr("— tokens/s"));
         time->setText(QString());
         const auto devices = availableDevices();
-        device->setText(devices.empty() ? QString() : QString::fromStdString(devices.front().label));
+        device->setText(devices.empty() ? QString() : deviceLabel(devices.front().id, devices.front().label));
         return;
     }
     const EpochStats& s = r->last;

@@ -18,6 +18,9 @@ class LineChart;
 
 // "CPU (2 threads)".
 QString cpuLabel(int threads);
+// A device of availableDevices() as the window names it: the CPU's label
+// ("CPU (2 threads)") in the window's language, a GPU's as core writes it.
+QString deviceLabel(const std::string& id, const std::string& label);
 
 class LmCharts : public QSplitter {
     Q_OBJECT

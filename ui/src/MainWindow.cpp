@@ -107,7 +107,11 @@ void MainWindow::restoreSettings()
         }
     }
     tabs_->setCurrentIndex(std::clamp(settings.value("window/tab", 0).toInt(), 0, tabs_->count() - 1));
-    setZoom(settings.value("view/zoom", 1.0).toDouble());
+    const double zoom = settings.value("view/zoom", 1.0).toDouble();
+    if (presentation_)  // --presentation came first: the saved zoom is what it returns to
+        zoomBeforePresentation_ = std::clamp(std::isfinite(zoom) ? zoom : 1.0, kMinZoom, kMaxZoom);
+    else
+        setZoom(zoom);
     if (settings.value("view/presentation", false).toBool())
         presentationAction_->setChecked(true);
 }
@@ -132,7 +136,29 @@ void MainWindow::saveSettings() const
 
 void MainWindow::setZoom(double factor)
 {
-    zoom_ = std::clamp(std::isfinite(factor) ? factor : 1.0, kMinZoom, kMaxZoom);
+    // Larger text must not push the window past the screen (a 1024x768
+    // projector): step back until the layout's minimum fits it (or the
+    // window, where it is already larger than the screen).
+    const QScreen* screen = this->screen() ? this->screen() : QGuiApplication::primaryScreen();
+    const QSize room = screen ? screen->availableGeometry().size().expandedTo(size()) : size();
+    const QSize before = size();
+    applyZoom(std::clamp(std::isfinite(factor) ? factor : 1.0, kMinZoom, kMaxZoom));
+    while (zoom_ > 1.0) {
+        if (layout())
+            layout()->activate();
+        const QSize need = minimumSizeHint().expandedTo(minimumSize());
+        if (need.width() <= room.width() && need.height() <= room.height())
+            break;
+        applyZoom(std::max(1.0, zoom_ / 1.1));
+    }
+    // A step that did not fit may have widened the window on its way.
+    if (size() != before && before.width() >= minimumWidth() && before.height() >= minimumHeight())
+        resize(before);
+}
+
+void MainWindow::applyZoom(double factor)
+{
+    zoom_ = factor;
     QFont font = baseFont_;
     if (baseFont_.pointSizeF() > 0)
         font.setPointSizeF(baseFont_.pointSizeF() * zoom_);
@@ -141,8 +167,11 @@ void MainWindow::setZoom(double factor)
     // Every widget follows the application font; the charts scale their text and lines with it.
     QApplication::setFont(font);
     const int row = QFontMetrics(font).height() + 8;
-    for (QTableView* table : findChildren<QTableView*>())
-        table->verticalHeader()->setDefaultSectionSize(row);
+    for (QTableView* table : findChildren<QTableView*>()) {
+        table->verticalHeader()->setDefaultSectionSize(row);  // every row, wrapped samples too
+        if (table->property("rowsFitContents").toBool())
+            table->resizeRowsToContents();
+    }
 }
 
 void MainWindow::setPresentationMode(bool on)
@@ -152,11 +181,14 @@ void MainWindow::setPresentationMode(bool on)
     presentation_ = on;
     if (on) {
         zoomBeforePresentation_ = zoom_;
+        languageModel_->setPresentationLayout(true);  // the form folded first: the larger text fits
+        labPanel_->setPresentationLayout(true);
         setZoom(std::max(zoom_, kPresentationZoom));
     } else {
         setZoom(zoomBeforePresentation_);
+        languageModel_->setPresentationLayout(false);
+        labPanel_->setPresentationLayout(false);
     }
-    languageModel_->setPresentationLayout(on);
     if (presentationAction_->isChecked() != on)
         presentationAction_->setChecked(on);
 }
@@ -278,6 +310,7 @@ void MainWindow::addLabCorpusBanners()
     // (the tab is LabPanel's; the window only puts the banners at its top).
     auto* banners = new QWidget;
     banners->setObjectName("labCorpusBanners");
+    banners->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);  // no empty band when both are hidden
     auto* layout = new QVBoxLayout(banners);
     layout->setContentsMargins(0, 0, 0, 0);
     for (DataFile file : {DataFile::TimeMachine, DataFile::FraEng}) {

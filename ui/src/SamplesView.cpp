@@ -36,6 +36,9 @@ SamplesView::SamplesView(QWidget* parent) : QWidget(parent)
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setWordWrap(true);
+    // Rows as tall as their wrapped samples, also after the window's zoom
+    // sets every table's default row height.
+    table_->setProperty("rowsFitContents", true);
     connect(table_, &QTableWidget::itemSelectionChanged, this, [this] {
         const int id = selectedRun();
         showTimeline(id);

@@ -20,7 +20,9 @@
 
 class QCheckBox;
 class QComboBox;
+class QBoxLayout;
 class QHBoxLayout;
+class QScrollArea;
 class QLabel;
 class QListWidget;
 class QPlainTextEdit;
@@ -52,6 +54,8 @@ public:
     bool running() const;
     // Re-reads the library for the step shown.
     void refresh();
+    // Presentation mode: the notes folded away, the chart given their room.
+    void setPresentationLayout(bool on);
     // Writes the report (FILE.md or FILE.html) in `lang`; false with the
     // message shown when it cannot.
     bool writeReport(const QString& path, const QString& lang);
@@ -83,10 +87,13 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void buildUi();
-    QHBoxLayout* buildButtons();
+    void followFont();
+    QBoxLayout* buildButtons();
+    void fitButtons();
     bool start(const std::vector<std::string>& only, int epochCap, LabStart from);
     void connectWorker(LabWorker* worker);
     void showStep();
@@ -107,6 +114,11 @@ private:
 
     QListWidget* steps_ = nullptr;
     QLabel* title_ = nullptr;
+    QBoxLayout* buttons_ = nullptr;
+    QHBoxLayout* actionsRow_ = nullptr;
+    QHBoxLayout* optionsRow_ = nullptr;
+    QScrollArea* rightScroll_ = nullptr;
+    QWidget* notesBox_ = nullptr;
     QLabel* what_ = nullptr;
     QPushButton* runStep_ = nullptr;
     QPushButton* runAll_ = nullptr;

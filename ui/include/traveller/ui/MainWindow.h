@@ -119,6 +119,7 @@ private:
     void addLabCorpusBanners();
     void buildMenus();
     void fitToScreen(const QSize& wanted);
+    void applyZoom(double factor);
     void refreshStatusBar();
 
     QString dataDir_;
