@@ -669,45 +669,6 @@ TEST(LabContinues, TheStepTrainsOnlyWhatIsMissing)
     EXPECT_EQ(idsByLabel(store, 2).at("lr=10"), outside);
 }
 
-namespace {
-
-pid_t spawnLab(const std::vector<std::string>& args)
-{
-    const pid_t pid = fork();
-    if (pid == 0) {
-        static const std::string cli = TRAVELLER_CLI;
-        std::vector<char*> argv{const_cast<char*>(cli.c_str())};
-        for (const auto& a : args)
-            argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr))
-            _exit(126);
-        execv(cli.c_str(), argv.data());
-        _exit(127);
-    }
-    return pid;
-}
-
-// traveller-cli with `args` (shell text), at most `seconds`: its exit status
-// (124 when it ran past them) and its output.
-CliResult cliWithin(int seconds, const std::string& args)
-{
-    CliResult r;
-    const std::string command = "timeout " + std::to_string(seconds) + " \"" + TRAVELLER_CLI + "\" " + args + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe)
-        return r;
-    char buf[4096];
-    for (std::size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;)
-        r.output.append(buf, n);
-    const int status = pclose(pipe);
-    if (WIFEXITED(status))
-        r.status = WEXITSTATUS(status);
-    return r;
-}
-
-} // namespace
-
 // Issue 25 item 5: a real `traveller-cli lab run` killed with SIGKILL half-way;
 // run again, the lab resumes its own runs: the same ten rows, all finished,
 // none left queued or interrupted.
@@ -716,7 +677,7 @@ TEST(LabContinues, AKilledLabRunGoesOnInItsOwnRows)
     TestLibrary lib;
     const std::vector<std::string> args{"lab", "run", "--quick", "--only", "rnn", "--epoch-cap", "6", "--threads", "2",
                                         "--library", lib.str(), "--data-dir", resolveDataDir(""), "--quiet"};
-    const pid_t child = spawnLab(args);
+    const pid_t child = startCli(args, "/dev/null");
     ASSERT_GT(child, 0);
     bool killable = false;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
@@ -745,7 +706,7 @@ TEST(LabContinues, AKilledLabRunGoesOnInItsOwnRows)
             interrupted += r.status == kStatusInterrupted;
         EXPECT_GT(interrupted, 0);
     }
-    const pid_t again = spawnLab(args);
+    const pid_t again = startCli(args, "/dev/null");
     ASSERT_GT(again, 0);
     ASSERT_EQ(waitpid(again, &status, 0), again);
     ASSERT_TRUE(WIFEXITED(status)) << status;

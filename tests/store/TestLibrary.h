@@ -44,11 +44,13 @@ struct CliResult {
 };
 
 // Runs traveller-cli through the shell (`args` is shell text, and may
-// redirect stdout elsewhere) and waits for it.
-inline CliResult cli(const std::string& args)
+// redirect stdout elsewhere) and waits for it; with `seconds`, at most that
+// long (status 124 when it ran past them).
+inline CliResult cli(const std::string& args, int seconds = 0)
 {
     CliResult r;
-    const std::string command = std::string("\"") + TRAVELLER_CLI + "\" 2>&1 " + args;
+    const std::string command = (seconds > 0 ? "timeout " + std::to_string(seconds) + " " : std::string()) + "\"" +
+                                TRAVELLER_CLI + "\" 2>&1 " + args;
     FILE* pipe = popen(command.c_str(), "r");
     if (!pipe)
         return r;
@@ -88,3 +90,6 @@ inline std::string fileText(const std::filesystem::path& path)
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
+
+// traveller-cli with `args` (shell text), at most `seconds`.
+inline CliResult cliWithin(int seconds, const std::string& args) { return cli(args, seconds); }
