@@ -144,6 +144,47 @@ void printBeamTable(TranslationSession& session, const TranslationConfig& config
     }
 }
 
+// One eval pair's JSON: output, BLEU, unknown words, attention, the
+// decoder's likeliest words per step and the search's tree.
+std::string translationRow(const std::string& source, const Translation& t, const Tokens& ref, int bleuOrder)
+{
+    JsonObject row;
+    row.add("source", source).add("output", t.text).add("reference", joinWords(ref));
+    row.add("bleu", sentenceBleu(t.tokens, ref, bleuOrder));
+    if (!t.unknownWords.empty()) {
+        std::vector<std::string> unknown;
+        for (const auto& w : t.unknownWords)
+            unknown.push_back(jsonString(w));
+        row.addRaw("unknown", jsonArray(unknown));
+    }
+    if (!t.attention.empty()) {
+        std::vector<std::string> sourceTokens, matrix;
+        for (const auto& s : t.sourceTokens)
+            sourceTokens.push_back(jsonString(s));
+        for (const auto& weights : t.attention)
+            matrix.push_back(jsonNumbers(std::vector<double>(weights.begin(), weights.end())));
+        row.addRaw("source_tokens", jsonArray(sourceTokens)).addRaw("attention", jsonArray(matrix));
+    }
+    // The decoder's likeliest words at each output step, and the search's tree.
+    std::vector<std::string> steps, nodes;
+    for (const auto& step : t.alternatives) {
+        std::vector<std::string> words;
+        for (const auto& a : step)
+            words.push_back(JsonObject().add("word", a.token).add("p", a.p).str());
+        steps.push_back(jsonArray(words));
+    }
+    for (const auto& n : t.beamTree)
+        nodes.push_back(JsonObject()
+                            .add("parent", n.parent)
+                            .add("step", n.step)
+                            .add("word", n.token)
+                            .add("log_p", n.logProbability)
+                            .add("chosen", n.chosen)
+                            .str());
+    row.addRaw("alternatives", jsonArray(steps)).addRaw("beam_tree", jsonArray(nodes));
+    return row.str();
+}
+
 int translate(const TranslateArgs& a)
 {
     // The numbers first: a bad one is named before any file is read.
@@ -210,41 +251,7 @@ int translate(const TranslateArgs& a)
     for (const auto& p : config.eval.pairs) {
         const Translation t = session.translate(p.source);
         const auto ref = splitTokens(preprocessNmt(p.reference));
-        JsonObject row;
-        row.add("source", p.source).add("output", t.text).add("reference", joinWords(ref));
-        row.add("bleu", sentenceBleu(t.tokens, ref, config.eval.bleuOrder));
-        if (!t.unknownWords.empty()) {
-            std::vector<std::string> unknown;
-            for (const auto& w : t.unknownWords)
-                unknown.push_back(jsonString(w));
-            row.addRaw("unknown", jsonArray(unknown));
-        }
-        if (!t.attention.empty()) {
-            std::vector<std::string> sourceTokens, matrix;
-            for (const auto& s : t.sourceTokens)
-                sourceTokens.push_back(jsonString(s));
-            for (const auto& weights : t.attention)
-                matrix.push_back(jsonNumbers(std::vector<double>(weights.begin(), weights.end())));
-            row.addRaw("source_tokens", jsonArray(sourceTokens)).addRaw("attention", jsonArray(matrix));
-        }
-        // The decoder's likeliest words at each output step, and the search's tree.
-        std::vector<std::string> steps, nodes;
-        for (const auto& step : t.alternatives) {
-            std::vector<std::string> words;
-            for (const auto& a : step)
-                words.push_back(JsonObject().add("word", a.token).add("p", a.p).str());
-            steps.push_back(jsonArray(words));
-        }
-        for (const auto& n : t.beamTree)
-            nodes.push_back(JsonObject()
-                                .add("parent", n.parent)
-                                .add("step", n.step)
-                                .add("word", n.token)
-                                .add("log_p", n.logProbability)
-                                .add("chosen", n.chosen)
-                                .str());
-        row.addRaw("alternatives", jsonArray(steps)).addRaw("beam_tree", jsonArray(nodes));
-        rows.push_back(row.str());
+        rows.push_back(translationRow(p.source, t, ref, config.eval.bleuOrder));
         hyps.push_back(t.tokens);
         refs.push_back(ref);
     }

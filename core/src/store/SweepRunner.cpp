@@ -157,6 +157,41 @@ SweepRunner::SweepRunner(RunStore& store, const Sweep& sweep, const SweepOptions
     }
 }
 
+RecordOptions SweepRunner::recordOptionsFor(std::size_t index) const
+{
+    // A resumed run trains with this sweep's share of the threads and device,
+    // as a created one does through its config.
+    RecordOptions record = options_.record;
+    if (actions_[index] == SweepRunAction::Resume) {
+        if (parallel_ > 1 || options_.threads > 0)
+            record.threads = threadsPerRun_;
+        if (!options_.device.empty())
+            record.device = options_.device;
+    }
+    return record;
+}
+
+bool SweepRunner::continueChain(std::size_t index, const std::vector<RunResult>& results)
+{
+    // A continuation starts where the shorter run ended, when that run
+    // trained to its end and its checkpoint is there, and this run has
+    // trained nothing yet. Otherwise (it diverged, failed, stopped; a
+    // resumed run that has its own epochs) the run trains on its own.
+    const int before = continues_[index];
+    if (before < 0 || results[static_cast<std::size_t>(before)].status != RunStatus::Finished)
+        return false;
+    const std::int64_t id = ids_[index];
+    const std::int64_t from = ids_[static_cast<std::size_t>(before)];
+    const int epoch = results[static_cast<std::size_t>(before)].epochsDone;
+    const StoredRun target = store_.run(id);
+    const bool fresh = target.epochsDone == 0 && target.checkpointEpoch == 0;
+    if (!fresh || epoch <= 0 || epoch >= target.epochs || store_.run(from).checkpointEpoch != epoch ||
+        !fs::is_regular_file(store_.checkpointPath(from)))
+        return false;
+    continueFrom(store_, from, id, epoch);
+    return true;
+}
+
 std::vector<RunResult> SweepRunner::run(SweepObserver& observer, RunControl& control)
 {
     std::vector<RunResult> results(ids_.size());
@@ -169,18 +204,6 @@ std::vector<RunResult> SweepRunner::run(SweepObserver& observer, RunControl& con
             results[index] = keptResult(store_.run(ids_[index]));
             observer.onRunKept(index, ids_[index], results[index]);
         }
-    // A resumed run trains with this sweep's share of the threads and device,
-    // as a created one does through its config.
-    auto recordOptionsOf = [&](std::size_t index) {
-        RecordOptions record = options_.record;
-        if (actions_[index] == SweepRunAction::Resume) {
-            if (parallel_ > 1 || options_.threads > 0)
-                record.threads = threadsPerRun_;
-            if (!options_.device.empty())
-                record.device = options_.device;
-        }
-        return record;
-    };
     std::atomic<std::size_t> next{0};
     auto trainOne = [&](std::size_t index) {
         const std::int64_t id = ids_[index];
@@ -190,24 +213,9 @@ std::vector<RunResult> SweepRunner::run(SweepObserver& observer, RunControl& con
             result.status = RunStatus::Failed;
             result.message = e.what();
         };
-        // A continuation starts where the shorter run ended, when that run
-        // trained to its end and its checkpoint is there, and this run has
-        // trained nothing yet. Otherwise (it diverged, failed, stopped; a
-        // resumed run that has its own epochs) the run trains on its own.
         bool continued = false;
         try {
-            const int before = continues_[index];
-            if (before >= 0 && results[static_cast<std::size_t>(before)].status == RunStatus::Finished) {
-                const std::int64_t from = ids_[static_cast<std::size_t>(before)];
-                const int epoch = results[static_cast<std::size_t>(before)].epochsDone;
-                const StoredRun target = store_.run(id);
-                const bool fresh = target.epochsDone == 0 && target.checkpointEpoch == 0;
-                if (fresh && epoch > 0 && epoch < target.epochs && store_.run(from).checkpointEpoch == epoch &&
-                    fs::is_regular_file(store_.checkpointPath(from))) {
-                    continueFrom(store_, from, id, epoch);
-                    continued = true;
-                }
-            }
+            continued = continueChain(index, results);
         } catch (const std::exception& e) {
             fail(e);
             try {
@@ -221,7 +229,7 @@ std::vector<RunResult> SweepRunner::run(SweepObserver& observer, RunControl& con
         observer.onRunStarted(index, id);
         IndexedObserver forward(observer, index);
         try {
-            result = trainRecordedRun(store_, id, recordOptionsOf(index), forward, control);
+            result = trainRecordedRun(store_, id, recordOptionsFor(index), forward, control);
             // The run's wall time includes the epochs it took over, as stored.
             if (continued)
                 result.seconds = store_.run(id).seconds;

@@ -83,6 +83,13 @@ public:
     std::vector<RunResult> run(SweepObserver& observer, RunControl& control);
 
 private:
+    // The record options run `index` trains with.
+    RecordOptions recordOptionsFor(std::size_t index) const;
+    // Starts run `index` from the end of the shorter run of its chain, when
+    // that one finished with its checkpoint and this one has trained
+    // nothing; true when it did. Throws what the store throws.
+    bool continueChain(std::size_t index, const std::vector<RunResult>& results);
+
     RunStore& store_;
     SweepOptions options_;
     std::vector<std::int64_t> ids_;
