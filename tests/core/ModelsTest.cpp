@@ -149,9 +149,46 @@ TEST(CellRegistry, EveryCellKeepsItsPromises)
         for (const auto& v : step.values)
             EXPECT_EQ(v.sizes(), (std::vector<std::int64_t>{batch, hidden}));
         EXPECT_TRUE(torch::isfinite(step.next.h).all().item<bool>());
+
+        // Its equations for the Lens name only what the step exposes, and
+        // filled with row 0, unit 0 of this step they end in its h.
+        ASSERT_FALSE(info.equations.empty());
+        std::set<std::string> asked;
+        const auto lines = stepEquations(info, [&](const std::string& name) -> double {
+            asked.insert(name);
+            if (name == "h")
+                return step.next.h[0][0].item<double>();
+            if (name == "h_prev")
+                return prev.h[0][0].item<double>();
+            if (name == "c_prev")
+                return prev.c[0][0].item<double>();
+            const auto at = std::find(info.inspected.begin(), info.inspected.end(), name) - info.inspected.begin();
+            return step.values[static_cast<std::size_t>(at)][0][0].item<double>();
+        });
+        ASSERT_EQ(lines.size(), info.equations.size());
+        EXPECT_TRUE(asked.count("h"));
+        for (const std::string& line : lines)
+            EXPECT_EQ(line.find('{'), std::string::npos) << line;
+        char h[32];
+        std::snprintf(h, sizeof h, "%.3f", step.next.h[0][0].item<double>());
+        EXPECT_NE(lines.back().find(h), std::string::npos) << lines.back() << " should show h = " << h;
     }
     EXPECT_EQ(findCell("no-such-cell"), nullptr);
     EXPECT_THROW(Arch{"no-such-cell"}.info(), ConfigError);
+}
+
+// The placeholders of a cell's equations: a negative factor is bracketed, a
+// name the cell does not expose is refused.
+TEST(CellRegistry, StepEquationsFillPlaceholders)
+{
+    CellInfo info = *findCell("rnn");
+    info.equations = {"h = {a}·{h_prev*} + {h_prev}"};
+    const auto value = [](const std::string& name) { return name == "a" ? 0.5 : -0.25; };
+    EXPECT_EQ(stepEquations(info, value), std::vector<std::string>{"h = 0.500·(-0.250) + -0.250"});
+    info.equations = {"c = {c_prev}"};  // an RNN has no cell state
+    EXPECT_THROW(stepEquations(info, value), Error);
+    info.equations = {"a = {a"};
+    EXPECT_THROW(stepEquations(info, value), Error);
 }
 
 TEST(GradClip, ScalesToThetaAndReportsTheNormBefore)

@@ -1,6 +1,7 @@
 #include "traveller/ui/LensPanel.h"
 #include "traveller/ui/Language.h"
 
+#include "traveller/core/Cells.h"
 #include "traveller/core/RunExport.h"
 #include "traveller/core/RunRules.h"
 #include "traveller/core/RunStore.h"
@@ -45,8 +46,6 @@ namespace {
 
 QString n3(double v) { return QString::number(v, 'f', 3); }
 
-// A number as a factor of a product: "0.5·(-0.690)", not "0.5·-0.690".
-QString factor(double v) { return v < 0 ? QStringLiteral("(%1)").arg(n3(v)) : n3(v); }
 
 // Value `name` of unit u in layer l at step t; NaN when the cell has none.
 double valueAt(const Inspection& in, std::size_t t, int l, const std::string& name, std::size_t u)
@@ -194,7 +193,8 @@ LensPanel::LensPanel(RunLibrary& library, QString dataDir, QWidget* parent)
     equations_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     equations_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     equations_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    equations_->setMinimumWidth(equations_->fontMetrics().horizontalAdvance(QStringLiteral("h = (1 − z)·n + z·h_prev  ")));
+    equations_->setText(tr("Inspect a text and pick\na character: the cell's\nstep at it appears here."));
+    fitEquations();
 
     trajectory_ = new LensTrajectory;
     connect(trajectory_, &LensTrajectory::stepChosen, this, &LensPanel::setStep);
@@ -566,32 +566,32 @@ void LensPanel::showEquations()
                        .arg(std::isfinite(s.pNext) ? n3(s.pNext) : QStringLiteral("—"))
                        .arg(layer_)
                        .arg(unit_);
-    if (in.arch == "gru") {
-        text += QStringLiteral("r = σ(…) = %1\nz = σ(…) = %2\nn = tanh(… + r·(…))\n  = %3\n"
-                               "h = (1 − z)·n + z·h_prev\n  = (1 − %2)·%4\n    + %2·%5\n  = %6")
-                    .arg(n3(v("r")), n3(v("z")), n3(v("n")), factor(v("n")), factor(hPrev), n3(h));
-    } else if (in.arch == "lstm") {
-        const double cPrev = t > 0 ? valueAt(in, t - 1, layer_, "c", u) : 0.0;
-        text += QStringLiteral("i = σ(…) = %1\nf = σ(…) = %2\ng = tanh(…) = %3\no = σ(…) = %4\n"
-                               "c = f·c_prev + i·g\n  = %2·%5\n    + %1·%8\n  = %6\nh = o·tanh(c)\n  = %4·tanh(%6)\n  = %7")
-                    .arg(n3(v("i")), n3(v("f")), n3(v("g")), n3(v("o")), factor(cPrev), n3(v("c")), n3(h), factor(v("g")));
-    } else if (in.arch == "rnn") {
-        text += QStringLiteral("a = x·W_xh + h_prev·W_hh + b\n  = %1\nh = tanh(a) = %2").arg(n3(v("a")), n3(h));
-    } else if (in.arch == "rnn-relu") {
-        text += QStringLiteral("a = x·W_xh + h_prev·W_hh + b\n  = %1\nh = max(0, a) = %2").arg(n3(v("a")), n3(h));
-    } else if (in.arch == "gru-reset") {
-        text += QStringLiteral("r = σ(…) = %1\nn = tanh(… + r·(…))\n  = %2\nh = n  (no update gate)\n  = %3")
-                    .arg(n3(v("r")), n3(v("n")), n3(h));
-    } else if (in.arch == "gru-update") {
-        text += QStringLiteral("z = σ(…) = %1\nn = tanh(…)  (no reset gate)\n  = %2\n"
-                               "h = (1 − z)·n + z·h_prev\n  = (1 − %1)·%3\n    + %1·%4\n  = %5")
-                    .arg(n3(v("z")), n3(v("n")), factor(v("n")), factor(hPrev), n3(h));
-    } else {
-        for (std::size_t i = 0; i < in.valueNames.size(); ++i)
-            text += QStringLiteral("%1 = %2\n").arg(QString::fromStdString(in.valueNames[i]), n3(l.values[i][u]));
-        text += QStringLiteral("h_prev = %1 → h = %2").arg(n3(hPrev), n3(h));
-    }
+    const CellInfo* cell = findCell(in.arch);
+    const std::vector<std::string> lines =
+        !cell ? std::vector<std::string>() : stepEquations(*cell, [&](const std::string& name) -> double {
+            if (name == "h")
+                return h;
+            if (name == "h_prev")
+                return hPrev;
+            if (name == "c_prev")
+                return t > 0 ? valueAt(in, t - 1, layer_, "c", u) : 0.0;
+            return v(name);
+        });
+    for (const std::string& line : lines)
+        text += QString::fromStdString(line) + QLatin1Char('\n');
+    text.chop(1);
     equations_->setText(text);
+    fitEquations();
+}
+
+// The equations pane is as wide as its longest line, so that no line is cut.
+void LensPanel::fitEquations()
+{
+    const QFontMetrics metrics = equations_->fontMetrics();
+    int widest = 0;
+    for (const QString& line : equations_->text().split(QLatin1Char('\n')))
+        widest = std::max(widest, metrics.horizontalAdvance(line));
+    equations_->setMinimumWidth(widest + metrics.averageCharWidth() * 2);
 }
 
 } // namespace traveller::ui

@@ -76,7 +76,9 @@ public:
     const CellInfo& info() const override
     {
         static const CellInfo i{"gru", "GRU", "Gated recurrent unit: reset gate r, update gate z, candidate n", 3,
-                                {"r", "z", "n"}, {"r", "z", "n"}, false, true, true};
+                                {"r", "z", "n"}, {"r", "z", "n"}, false, true, true,
+                                {"r = σ(…) = {r}", "z = σ(…) = {z}", "n = tanh(… + r·(…))", "  = {n}",
+                                 "h = (1 − z)·n + z·h_prev", "  = (1 − {z})·{n*}", "    + {z}·{h_prev*}", "  = {h}"}};
         return i;
     }
 

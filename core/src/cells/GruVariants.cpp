@@ -74,7 +74,9 @@ public:
     {
         static const CellInfo i{"gru-reset", "GRU (reset gate only)",
                                 "A GRU with only its reset gate r (the update gate held at 0): h = n", 2,
-                                {"r", "n"}, {"r", "n"}, false, true, false};
+                                {"r", "n"}, {"r", "n"}, false, true, false,
+                                {"r = σ(…) = {r}", "n = tanh(… + r·(…))", "  = {n}", "h = n  (no update gate)",
+                                 "  = {h}"}};
         return i;
     }
 
@@ -148,7 +150,9 @@ public:
     {
         static const CellInfo i{"gru-update", "GRU (update gate only)",
                                 "A GRU with only its update gate z (the reset gate held at 1)", 2,
-                                {"z", "n"}, {"z", "n"}, false, true, false};
+                                {"z", "n"}, {"z", "n"}, false, true, false,
+                                {"z = σ(…) = {z}", "n = tanh(…)", "  (no reset gate)", "  = {n}",
+                                 "h = (1 − z)·n + z·h_prev", "  = (1 − {z})·{n*}", "    + {z}·{h_prev*}", "  = {h}"}};
         return i;
     }
 

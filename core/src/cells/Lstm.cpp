@@ -71,7 +71,10 @@ public:
     {
         static const CellInfo i{"lstm", "LSTM",
                                 "Long short-term memory: input, forget and output gates, a memory cell c", 4,
-                                {"i", "f", "g", "o"}, {"i", "f", "g", "o", "c"}, true, true, true};
+                                {"i", "f", "g", "o"}, {"i", "f", "g", "o", "c"}, true, true, true,
+                                {"i = σ(…) = {i}", "f = σ(…) = {f}", "g = tanh(…) = {g}", "o = σ(…) = {o}",
+                                 "c = f·c_prev + i·g", "  = {f}·{c_prev*}", "    + {i}·{g*}", "  = {c}",
+                                 "h = o·tanh(c)", "  = {o}·tanh({c})", "  = {h}"}};
         return i;
     }
 

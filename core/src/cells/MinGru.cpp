@@ -63,7 +63,9 @@ public:
         static const CellInfo i{"mingru", "minGRU",
                                 "minGRU (Feng et al. 2024): update gate z and candidate from the input alone, "
                                 "no hidden-to-hidden weights",
-                                2, {"z", "n"}, {"z", "n"}, false, false, false};
+                                2, {"z", "n"}, {"z", "n"}, false, false, false,
+                                {"z = σ(x·W_z + b_z)", "  = {z}", "n = x·W_n + b_n = {n}",
+                                 "h = (1 − z)·h_prev + z·n", "  = (1 − {z})·{h_prev*}", "    + {z}·{n*}", "  = {h}"}};
         return i;
     }
 

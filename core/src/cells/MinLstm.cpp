@@ -68,7 +68,10 @@ public:
         static const CellInfo i{"minlstm", "minLSTM",
                                 "minLSTM (Feng et al. 2024): normalised forget and input gates and a candidate "
                                 "from the input alone, no hidden-to-hidden weights",
-                                3, {"f", "i", "n"}, {"f", "i", "n"}, false, false, false};
+                                3, {"f", "i", "n"}, {"f", "i", "n"}, false, false, false,
+                                {"f = σ(x·W_f + b_f)", "i = σ(x·W_i + b_i)", "f′ = f / (f + i) = {f}",
+                                 "i′ = i / (f + i) = {i}", "n = x·W_n + b_n = {n}", "h = f′·h_prev + i′·n",
+                                 "  = {f}·{h_prev*}", "    + {i}·{n*}", "  = {h}"}};
         return i;
     }
 

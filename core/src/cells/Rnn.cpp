@@ -37,7 +37,8 @@ public:
     const CellInfo& info() const override
     {
         static const CellInfo i{"rnn", "RNN", "The plain recurrent cell: h = tanh(x W_xh + h W_hh + b)", 1,
-                                {"h"}, {"a"}, false, true, true};
+                                {"h"}, {"a"}, false, true, true,
+                                {"a = x·W_xh", "    + h_prev·W_hh + b", "  = {a}", "h = tanh(a) = {h}"}};
         return i;
     }
 

@@ -42,7 +42,8 @@ public:
     {
         static const CellInfo i{"rnn-relu", "RNN (ReLU)",
                                 "The plain recurrent cell with ReLU instead of tanh: h = max(0, x W_xh + h W_hh + b)", 1,
-                                {"h"}, {"a"}, false, true, true};
+                                {"h"}, {"a"}, false, true, true,
+                                {"a = x·W_xh", "    + h_prev·W_hh + b", "  = {a}", "h = max(0, a) = {h}"}};
         return i;
     }
 

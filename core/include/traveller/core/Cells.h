@@ -4,6 +4,7 @@
 // themselves live in core.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,21 @@ struct CellInfo {
                                  // depends on the previous one only elementwise
     bool builtinLayer = false;   // LibTorch has a layer for it (impl builtin); others
                                  // run the textbook step there
+    // One step's equations as the Lens shows them, one short line each (they
+    // fit a narrow pane), with placeholders for one unit's values at one step:
+    // {name} a value of `inspected`, {h}, {h_prev} and, with a cell state,
+    // {c_prev}; {name*} the same as a factor of a product ("(-0.690)" when
+    // negative). stepEquations() fills them in; the Lens knows no cell.
+    std::vector<std::string> equations;
 };
+
+// The cell's equations with one unit's values at one step filled in (three
+// decimals), one line each. `value(name)` answers every name the placeholders
+// use (equationNames()); a placeholder naming anything else throws.
+std::vector<std::string> stepEquations(const CellInfo& cell, const std::function<double(const std::string&)>& value);
+// The names a cell's equations may use: its inspected values, h, h_prev and,
+// with a cell state, c_prev.
+std::vector<std::string> equationNames(const CellInfo& cell);
 
 // A cell of the registry, named by its key. Comparing and copying compare and
 // copy the key; info() finds the cell (every Arch a config holds is a known one:

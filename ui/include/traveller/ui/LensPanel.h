@@ -78,6 +78,7 @@ private:
     void showInspection();
     void refreshViews();
     void showEquations();
+    void fitEquations();
 
     RunLibrary& library_;
     const QString dataDir_;
