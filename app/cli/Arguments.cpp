@@ -1,9 +1,11 @@
 #include "Commands.h"
 
 #include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 
 namespace traveller::cli {
 
@@ -29,6 +31,31 @@ double decimalNumber(const std::string& option, const std::string& v, double lo,
         throw UsageError(option + " must be a number from " + range + ", got '" + v + "'");
     }
     return x;
+}
+
+double schemaNumber(const std::string& option, const std::string& text, const ConfigKeyInfo& key)
+{
+    if (key.type == "int") {
+        // A double holds int64's ends only roughly: past 2^62, the long's own.
+        const auto bound = [](double v) {
+            return v >= 0x1p62 ? LONG_MAX : v <= -0x1p62 ? LONG_MIN : static_cast<long>(v);
+        };
+        return wholeNumber(option, text, bound(key.minimum), bound(key.maximum));
+    }
+    if (key.type != "float")
+        throw std::logic_error(key.key + " is not a number of the schema");
+    const double x = decimalNumber(option, text, key.minimum, key.maximum);
+    if (key.minimumExclusive && x == key.minimum) {
+        char above[64];
+        std::snprintf(above, sizeof above, "%g", key.minimum);
+        throw UsageError(option + " must be greater than " + above + ", got '" + text + "'");
+    }
+    return x;
+}
+
+int threadsOption(const std::string& text)
+{
+    return static_cast<int>(schemaNumber("--threads", text, schemaKey(configSchema(), "train.threads")));
 }
 
 std::int64_t runId(const std::string& v)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "traveller/core/Errors.h"
+#include "traveller/core/ExperimentConfig.h"
 
 #include <CLI/CLI.hpp>
 
@@ -24,6 +25,11 @@ struct UsageError : Error {
 int wholeNumber(const std::string& option, const std::string& text, long lo, long hi);
 // All of `text` as a finite decimal from lo to hi ("5x", "nan", "1e308" refused).
 double decimalNumber(const std::string& option, const std::string& text, double lo, double hi);
+// `text` within the range the schema gives `key` (ConfigKeyInfo::minimum ..
+// maximum): an option that sets a config key takes the key's own bounds.
+double schemaNumber(const std::string& option, const std::string& text, const ConfigKeyInfo& key);
+// --threads, bounded as train.threads.
+int threadsOption(const std::string& text);
 // A run id of the library (a positive whole number).
 std::int64_t runId(const std::string& text);
 // "3 5-8" -> 3 5 6 7 8; a range naming over a million runs is refused.
@@ -39,5 +45,6 @@ void addBenchCommand(CLI::App& app, int& status);       // bench
 void addSweepCommands(CLI::App& app, int& status);      // sweep, runs ...
 void addInspectCommand(CLI::App& app, int& status);     // inspect
 void addLabCommands(CLI::App& app, int& status);        // lab run, status, report, note
+void addRunsEvidenceCommands(CLI::App& app, int& status);  // runs diff, runs groups (after addSweepCommands)
 
 } // namespace traveller::cli

@@ -12,6 +12,7 @@
 #include "traveller/core/Lab.h"
 #include "traveller/core/LabReport.h"
 #include "traveller/core/Messages.h"
+#include "traveller/core/RunRules.h"
 #include "traveller/core/RunStore.h"
 #include "traveller/core/SafeFile.h"
 
@@ -63,10 +64,10 @@ public:
         const bool own =
             run.sweep == labSweepName(step, LabMode::Full) || run.sweep == labSweepName(step, LabMode::Quick);
         const std::string id = "run " + std::to_string(run.id);
-        if (run.status == kStatusRunning)
+        if (run.state == StoredState::Running)
             say(step.id + " " + label + ": " + id + " is training in another window or process; left to it");
         else if (own)
-            say(step.id + " " + label + ": " + id + " is " + run.status + ", kept (--again trains it anew)");
+            say(step.id + " " + label + ": " + id + " is " + stateLabel(run.state, run.blewUpAt) + ", kept (--again trains it anew)");
         else
             say(step.id + " " + label + ": " + id + " (\"" + run.name + "\"), trained with the same settings, counts");
     }
@@ -118,7 +119,7 @@ int printStatus(RunStore& store, LabMode mode, std::ostream& out, int epochCap =
                 continue;
             }
             const StoredRun& s = it->second;
-            out << "run " << s.id << ", " << s.status << ", " << s.epochsDone << "/" << s.epochs << " epochs, "
+            out << "run " << s.id << ", " << stateLabel(s.state, s.blewUpAt) << ", " << s.epochsDone << "/" << s.epochs << " epochs, "
                 << (s.isTranslation() ? "loss " : "perplexity ") << formatNumber(s.perplexity, s.isTranslation() ? 4 : 3);
             if (!s.isTranslation()) {
                 const auto epochs = store.epochs(s.id);
@@ -144,7 +145,7 @@ int labRun(const Args& a)
     options.sweep.record.dataDir = resolveDataDir(a.dataDir);
     options.sweep.record.programVersion = TRAVELLER_VERSION;
     options.sweep.record.threads = -1;
-    options.sweep.threads = a.threads.empty() ? 0 : wholeNumber("--threads", a.threads, 0, 1024);
+    options.sweep.threads = a.threads.empty() ? 0 : threadsOption(a.threads);
     if (!a.parallel.empty())
         options.sweep.parallel = wholeNumber("--parallel", a.parallel, 1, 64);
     if (!a.epochCap.empty())

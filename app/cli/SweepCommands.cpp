@@ -127,7 +127,7 @@ RecordOptions recordOptions(const Args& a)
     o.programVersion = TRAVELLER_VERSION;
     o.checkpointEvery = wholeNumber("--checkpoint-every", a.checkpointEvery, 0, 1000000);
     if (!a.threads.empty())
-        o.threads = wholeNumber("--threads", a.threads, 0, 1024);
+        o.threads = threadsOption(a.threads);
     return o;
 }
 
@@ -147,10 +147,11 @@ void printTable(const std::vector<StoredRun>& runs, std::ostream& out)
     std::size_t width = 4;
     for (const auto& r : runs)
         width = std::max(width, r.name.size());
-    out << padded("id", 6) << padded("run", width + 2) << padded("status", 13) << padded("epochs", 12)
+    // Wide enough for the longest state ("blew up, trained on").
+    out << padded("id", 6) << padded("run", width + 2) << padded("status", 21) << padded("epochs", 12)
         << padded("perplexity", 12) << padded("tok/s", 9) << "time\n";
     for (const auto& r : runs)
-        out << padded(std::to_string(r.id), 6) << padded(r.name, width + 2) << padded(r.status == "finished" && blewUp(r.message) ? "blew up" : r.status, 13)
+        out << padded(std::to_string(r.id), 6) << padded(r.name, width + 2) << padded(stateLabel(r.state, r.blewUpAt), 21)
             << padded(std::to_string(r.epochsDone) + "/" + std::to_string(r.epochs), 12)
             << padded(fixed(r.perplexity, 3), 12) << padded(fixed(r.tokensPerSecond, 0), 9) << fixed(r.seconds, 1)
             << "s\n";
@@ -249,7 +250,7 @@ int sweepCommand(const Args& a)
     SweepOptions options;
     options.record = recordOptions(a);
     options.record.threads = -1;  // the runner shares options.threads among its runs
-    options.threads = a.threads.empty() ? 0 : wholeNumber("--threads", a.threads, 0, 1024);
+    options.threads = a.threads.empty() ? 0 : threadsOption(a.threads);
     if (!a.parallel.empty())
         options.parallel = wholeNumber("--parallel", a.parallel, 1, 64);
     options.device = a.device;
@@ -375,7 +376,8 @@ int sweepStatusCommand(const Args& a)
                   << padded(t.epochsDone > 0 ? fixed(t.perplexity, 3) : "-", 12)
                   << padded(std::to_string(t.attempts), 7)
                   << (t.importedAs ? "run " + std::to_string(t.importedAs) : "-") << '\n';
-        if ((taskWord(t) == "failed" || taskWord(t) == "interrupted") && !t.message.empty())
+        const std::optional<StoredState> state = parseStoredState(taskWord(t));
+        if ((state == StoredState::Failed || state == StoredState::Interrupted) && !t.message.empty())
             std::cout << "     " << t.message << '\n';
     }
     std::cout << status.tasks.size() << " run(s):";
@@ -407,7 +409,7 @@ int sweepTaskCommand(const Args& a)
     if (const char* cpus = std::getenv("SLURM_CPUS_PER_TASK"))
         threads = wholeNumber("SLURM_CPUS_PER_TASK", cpus, 1, 1024);
     if (!a.threads.empty())
-        threads = wholeNumber("--threads", a.threads, 0, 1024);
+        threads = threadsOption(a.threads);
     std::string attempt = "attempt";
     if (const char* job = std::getenv("SLURM_ARRAY_JOB_ID")) {
         attempt = std::string("job ") + job + "_" + chainText;
@@ -495,7 +497,7 @@ int runsCommand(const std::string& sub, const Args& a)
         for (const auto& t : r.tags)
             tags += (tags.empty() ? "" : ", ") + t;
         std::cout << "id: " << r.id << "\nname: " << r.name << "\nsweep: " << r.sweep << "\nlabel: " << r.label
-                  << "\nstatus: " << r.status << "\nepochs: " << r.epochsDone << "/" << r.epochs
+                  << "\nstatus: " << stateLabel(r.state, r.blewUpAt) << "\nepochs: " << r.epochsDone << "/" << r.epochs
                   << "\ncheckpoint: epoch " << r.checkpointEpoch << " (" << store.checkpointPath(r.id) << ")"
                   << "\nperplexity: " << fixed(r.perplexity, 4) << "\ntokens/s: " << fixed(r.tokensPerSecond, 0)
                   << "\nseconds: " << fixed(r.seconds, 2) << "\ndevice: " << r.device << " (" << r.threads
@@ -570,8 +572,8 @@ int runsCommand(const std::string& sub, const Args& a)
     }
     if (sub == "generate") {
         // The settings first: a bad one is named before any weights load.
-        // The bounds of sample.temperature: 0 is greedy, above 1000 is noise.
-        const double temperature = decimalNumber("--temperature", a.temperature, 0.0, 1000.0);
+        const double temperature =
+            schemaNumber("--temperature", a.temperature, schemaKey(configSchema(), "sample.temperature"));
         const StoredRun r = store.run(runId(a.positional[0]));
         if (const RuleVerdict possible = canGenerate(r); !possible)
             throw Error(possible.reason);
@@ -580,7 +582,9 @@ int runsCommand(const std::string& sub, const Args& a)
         LmSession session(config, resolveDataDir(a.dataDir));
         session.loadCheckpoint(store.checkpointPath(r.id));
         const std::string prefix = a.prefix.empty() ? config.sample.prefix : a.prefix;
-        const int length = wholeNumber("--length", a.length.empty() ? std::to_string(config.sample.length) : a.length, 1, 100000);
+        const std::string lengthText = a.length.empty() ? std::to_string(config.sample.length) : a.length;
+        const int length =
+            static_cast<int>(schemaNumber("--length", lengthText, schemaKey(configSchema(), "sample.length")));
         std::cout << session.generate(prefix, length, temperature, generationSeed(config)) << '\n';
         return 0;
     }

@@ -416,7 +416,7 @@ int screenshotSweepsAndRuns(QApplication& app, MainWindow& window, const QComman
             qint64 best = -1;
             double bestPpl = 0;
             for (qint64 id : listed) {
-                if (runs->cell(id, "Status") != "finished")
+                if (runs->cell(id, "Status") != traveller::ui::stateLook(traveller::StoredState::Finished).label)
                     continue;
                 const double ppl = runs->cell(id, "Perplexity").toDouble();
                 if (best < 0 || ppl < bestPpl) {

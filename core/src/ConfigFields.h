@@ -6,6 +6,7 @@
 
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"  // ConfigKeyInfo
+#include "io/YamlWalk.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -98,7 +99,8 @@ struct Fields {
     static Field<Config> intField(std::string key, Ref<Int> ref, long long lo, long long hi, std::string help)
     {
         const Config defaults{};
-        return {{std::move(key), "int", std::to_string(cref(ref, defaults)), std::move(help)},
+        return {{std::move(key), "int", std::to_string(cref(ref, defaults)), std::move(help), static_cast<double>(lo),
+                 static_cast<double>(hi), false},
                 [ref, lo, hi](Config& c, const std::string& t, const std::string& k, int l, int col) {
                     ref(c) = static_cast<Int>(parseInt(t, k, l, col, lo, hi));
                 },
@@ -109,7 +111,7 @@ struct Fields {
                                     std::string help)
     {
         const Config defaults{};
-        return {{std::move(key), "float", formatFloat(cref(ref, defaults)), std::move(help)},
+        return {{std::move(key), "float", formatFloat(cref(ref, defaults)), std::move(help), lo, hi, !loInclusive},
                 [ref, lo, hi, loInclusive](Config& c, const std::string& t, const std::string& k, int l, int col) {
                     ref(c) = parseFloat(t, k, l, col, lo, hi, loInclusive);
                 },
@@ -243,6 +245,39 @@ std::string value(const std::vector<Field<Config>>& fields, const Config& config
     if (!field)
         throw ConfigError(key, 0, 0, message("config.unknown_key"));
     return field->get(config);
+}
+
+// The one walk of an experiment-like YAML mapping into a config through its
+// fields (experiments, translations): sections recursed into (an empty one
+// keeps its defaults), each scalar handed to its field, the keys checked by
+// yaml::forEachEntry. A preset's top-level `reference:` is the lab's (Lab.h)
+// and skipped; `special(cfg, key, value)` takes the keys that are not
+// fields (a translation's task and eval.pairs) and says whether it did.
+template <typename Config, typename Special>
+void walk(const std::vector<Field<Config>>& fields, Config& cfg, const YAML::Node& node, const std::string& prefix,
+          const Special& special)
+{
+    yaml::forEachEntry(node, prefix, {}, [&](const std::string& name, const YAML::Node& keyNode, const YAML::Node& value) {
+        const std::string key = yaml::dotted(prefix, name);
+        if ((prefix.empty() && name == "reference") || special(cfg, key, value))
+            return;
+        const int line = yaml::lineOf(keyNode);
+        const int column = yaml::columnOf(keyNode);
+        if (isSection(fields, key)) {
+            if (value.IsNull())
+                return;
+            if (!value.IsMap())
+                fail(key, line, column, message("config.expected_mapping", {knownKeysUnder(fields, key)}));
+            walk(fields, cfg, value, key, special);
+            return;
+        }
+        const Field<Config>* field = findField(fields, key);
+        if (!field)
+            fail(key, line, column, message("config.unknown_key_expected", {knownKeysUnder(fields, prefix)}));
+        if (!value.IsScalar())
+            fail(key, yaml::lineOf(value), yaml::columnOf(value), message("config.single_value_of", {field->info.type}));
+        field->set(cfg, value.Scalar(), key, yaml::lineOf(value), yaml::columnOf(value));
+    });
 }
 
 inline std::string readFile(const std::string& path)

@@ -140,54 +140,6 @@ const std::vector<Field>& fields()
     return table;
 }
 
-const Field* findField(const std::string& key) { return config::findField(fields(), key); }
-std::string knownKeysUnder(const std::string& prefix) { return config::knownKeysUnder(fields(), prefix); }
-bool isSection(const std::string& key) { return config::isSection(fields(), key); }
-
-void walk(ExperimentConfig& cfg, const YAML::Node& node, const std::string& prefix)
-{
-    // yaml-cpp's iterator hands out a temporary pair: the nodes are copied
-    // (cheap handles), never bound by reference to the dying temporary.
-    std::set<std::string> seen;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-        const YAML::Node keyNode = it->first;
-        const YAML::Node value = it->second;
-        const YAML::Mark keyMark = keyNode.Mark();
-        const int line = keyMark.line + 1;
-        const int column = keyMark.column + 1;
-        if (!keyNode.IsScalar())
-            fail(prefix, line, column, "keys must be plain names");
-        const std::string name = keyNode.Scalar();
-        const std::string key = prefix.empty() ? name : prefix + "." + name;
-        // YAML keeps both of `{epochs: 1, epochs: 2}`; which one counts is no
-        // one's guess to make.
-        if (!seen.insert(name).second)
-            fail(key, line, column, "duplicate key: it is already set above in the same mapping");
-        // A preset's `reference:` (what the book printed) is for the lab's
-        // checks (Lab.h), not part of the run.
-        if (prefix.empty() && name == "reference")
-            continue;
-        if (isSection(key)) {
-            if (value.IsNull())
-                continue;  // an empty section keeps its defaults
-            if (!value.IsMap())
-                fail(key, line, column, "expected a mapping of " + knownKeysUnder(key));
-            walk(cfg, value, key);
-            continue;
-        }
-        const Field* field = findField(key);
-        if (!field)
-            fail(key, line, column,
-                 "unknown key; expected one of " + knownKeysUnder(prefix) +
-                     (prefix.empty() ? "" : " under '" + prefix + "'"));
-        const YAML::Mark valueMark = value.Mark();
-        const int vline = valueMark.line + 1;
-        const int vcolumn = valueMark.column + 1;
-        if (!value.IsScalar())
-            fail(key, vline, vcolumn, "expected a single value of type " + field->info.type);
-        field->set(cfg, value.Scalar(), key, vline, vcolumn);
-    }
-}
 
 } // namespace
 
@@ -258,6 +210,14 @@ const std::vector<ConfigKeyInfo>& configSchema()
     return infos;
 }
 
+const ConfigKeyInfo& schemaKey(const std::vector<ConfigKeyInfo>& schema, const std::string& key)
+{
+    for (const auto& info : schema)
+        if (info.key == key)
+            return info;
+    throw std::logic_error("no key " + key + " in the schema");
+}
+
 namespace {
 ExperimentConfig parseRoot(const std::string& text)
 {
@@ -273,7 +233,7 @@ ExperimentConfig parseRoot(const std::string& text)
     if (!root.IsMap())
         fail("", root.Mark().line + 1, root.Mark().column + 1,
              "an experiment file must be a mapping with sections model, train, data, sample");
-    walk(cfg, root, "");
+    config::walk(fields(), cfg, root, "", [](ExperimentConfig&, const std::string&, const YAML::Node&) { return false; });
     validate(cfg);
     return cfg;
 }

@@ -43,16 +43,8 @@ constexpr double kDivergedPerplexityFactor = 100.0;
 
 // ---------------------------------------------------------------- control
 
-std::string toString(RunStatus status)
-{
-    switch (status) {
-    case RunStatus::Finished: return "finished";
-    case RunStatus::Stopped: return "stopped";
-    case RunStatus::Diverged: return "diverged";
-    case RunStatus::Failed: return "failed";
-    }
-    return "?";
-}
+// The word of the state such a run is stored in (one vocabulary, RunRules.cpp).
+std::string toString(RunStatus status) { return toString(storedState(status)); }
 
 void RunControl::requestStop()
 {
@@ -471,8 +463,10 @@ private:
             return what;
         // train.on_divergence: continue: the run goes on (a NaN or infinite
         // loss still ends it, in the loop); the first blow-up is remembered.
-        if (result_.message.empty())
+        if (result_.blewUpAt == 0) {
+            result_.blewUpAt = runEpoch;
             result_.message = message("train.blew_up", {std::to_string(runEpoch), what}).text();
+        }
         return std::nullopt;
     }
 

@@ -179,6 +179,30 @@
         <translation>未知的键</translation>
     </message>
     <message>
+        <source>unknown key; expected one of {0}</source>
+        <translation>未知的键；应为以下之一：{0}</translation>
+    </message>
+    <message>
+        <source>repeat: N runs seeds 0 to N-1; the grid&apos;s train.seed chooses seeds too: give one of them</source>
+        <translation>repeat: N 使用种子 0 到 N-1；网格中的 train.seed 也在选择种子：两者只能给一个</translation>
+    </message>
+    <message>
+        <source>keys must be plain names</source>
+        <translation>键必须是普通名称</translation>
+    </message>
+    <message>
+        <source>duplicate key: it is already set above in the same mapping</source>
+        <translation>重复的键：同一映射中上面已经设置过它</translation>
+    </message>
+    <message>
+        <source>expected a mapping of {0}</source>
+        <translation>应为包含 {0} 的映射</translation>
+    </message>
+    <message>
+        <source>expected a single value of type {0}</source>
+        <translation>应为 {0} 类型的单个值</translation>
+    </message>
+    <message>
         <source>must not be empty</source>
         <translation>不能为空</translation>
     </message>
@@ -930,10 +954,6 @@ epoch %2: perplexity %3</source>
         <translation>尚未运行</translation>
     </message>
     <message>
-        <source>blew up, trained on</source>
-        <translation>发散后继续训练</translation>
-    </message>
-    <message>
         <source>%1 held-out</source>
         <translation>%1 留出集</translation>
     </message>
@@ -1106,6 +1126,14 @@ Download the book&apos;s copy (its SHA-1 is checked) or train on a local text fi
 </context>
 <context>
     <name>traveller::ui::LensPanel</name>
+    <message>
+        <source>Inspect a text and pick
+a character: the cell&apos;s
+step at it appears here.</source>
+        <translation>分析一段文本并点选
+一个字符：单元在这一步
+的计算会显示在这里。</translation>
+    </message>
     <message>
         <source>Runs of the library with stored weights (language models)</source>
         <translation>运行记录库中存有权重的运行（语言模型）</translation>
@@ -1487,8 +1515,8 @@ epoch %2: %3</source>
 第 %2 个迭代周期：%3</translation>
     </message>
     <message>
-        <source>Gradient norm per batch — %1</source>
-        <translation>每个小批量的梯度范数 — %1</translation>
+        <source>Gradient norm — %1</source>
+        <translation>梯度范数 — %1</translation>
     </message>
     <message>
         <source>clip at %1</source>
@@ -1994,10 +2022,6 @@ Open puts this model in the Translate tab, to translate with again.</source>
         <source>Corpus BLEU-4 over the held-out pairs</source>
         <translation>留出句对上的语料级 BLEU-4</translation>
     </message>
-    <message>
-        <source>blew up, trained on</source>
-        <translation>发散后继续训练</translation>
-    </message>
 </context>
 <context>
     <name>traveller::ui::RunsPanel</name>
@@ -2375,6 +2399,10 @@ Open puts this model in the Translate tab, to translate with again.</source>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
+    <message>
+        <source>blew up, trained on</source>
+        <translation>发散后继续训练</translation>
+    </message>
 </context>
 <context>
     <name>traveller::ui::SweepResults</name>
@@ -2491,10 +2519,6 @@ epoch %2: perplexity %3</source>
     <message>
         <source>Perplexity — all runs (select rows to compare a few)</source>
         <translation>困惑度 — 所有运行（选择行可只比较其中几个）</translation>
-    </message>
-    <message>
-        <source>blew up, trained on</source>
-        <translation>发散后继续训练</translation>
     </message>
 </context>
 <context>

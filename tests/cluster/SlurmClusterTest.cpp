@@ -166,7 +166,7 @@ grid:
     const auto runs = store.runsOfSweep("slurm-four");
     ASSERT_EQ(runs.size(), 4u) << cluster.logs();
     for (const auto& r : runs) {
-        EXPECT_EQ(r.status, "finished") << r.label << ": " << r.message;
+        EXPECT_EQ(r.state, StoredState::Finished) << r.label << ": " << r.message;
         EXPECT_EQ(r.epochsDone, r.epochs) << r.label;
         EXPECT_EQ(r.threads, 1) << r.label;  // SLURM_CPUS_PER_TASK
         EXPECT_TRUE(fs::is_regular_file(store.checkpointPath(r.id))) << r.label;
@@ -288,7 +288,7 @@ grid:
     const auto runs = store.runsOfSweep("slurm-requeue");
     ASSERT_EQ(runs.size(), 2u) << cluster.logs();
     for (const auto& r : runs)
-        EXPECT_EQ(r.status, "finished") << r.label << ": " << r.message;
+        EXPECT_EQ(r.state, StoredState::Finished) << r.label << ": " << r.message;
     const TrainedRuns remote = trainedRuns(store, "slurm-requeue");
     const TrainedRuns here = trainedHere(sweep.string());
     EXPECT_EQ(remote.epochs, here.epochs);

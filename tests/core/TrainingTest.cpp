@@ -209,6 +209,9 @@ TEST(Training, ContinueTrainsThroughABlowUp)
     ASSERT_EQ(rec.epochs.size(), 30u);
     EXPECT_NE(r.message.find("blew up at epoch"), std::string::npos) << r.message;
     EXPECT_NE(r.message.find("on_divergence: continue"), std::string::npos) << r.message;
+    // The epoch is recorded as a number (the tables mark the run by it).
+    ASSERT_GT(r.blewUpAt, 0) << r.message;
+    EXPECT_NE(r.message.find("blew up at epoch " + std::to_string(r.blewUpAt) + ":"), std::string::npos) << r.message;
     double worst = 0;
     for (const auto& e : rec.epochs) {
         EXPECT_TRUE(std::isfinite(e.perplexity)) << "epoch " << e.epoch;

@@ -87,7 +87,7 @@ TEST(RunFolder, KeepsWhatARunRecordsAcrossReads)
     ExperimentConfig config = parseExperimentYaml(kTinyExperiment);
     folder.create(config, "tiny");
     ASSERT_TRUE(folder.exists());
-    EXPECT_EQ(folder.stored().status, "queued");
+    EXPECT_EQ(folder.stored().state, StoredState::Queued);
     EXPECT_EQ(folder.stored().epochs, 4);
     EXPECT_TRUE(std::isnan(folder.stored().perplexity));
 
@@ -107,7 +107,7 @@ TEST(RunFolder, KeepsWhatARunRecordsAcrossReads)
     EXPECT_DOUBLE_EQ(epochs[1].heldoutPerplexity, 30.25);
     EXPECT_EQ(epochs[1].sample, "time traveller");
     StoredRun s = folder.stored();
-    EXPECT_EQ(s.status, kStatusRunning);
+    EXPECT_EQ(s.state, StoredState::Running);
     EXPECT_EQ(s.epochsDone, 2);
     EXPECT_DOUBLE_EQ(s.seconds, 1.0);
     EXPECT_EQ(s.threads, 2);
@@ -115,14 +115,14 @@ TEST(RunFolder, KeepsWhatARunRecordsAcrossReads)
     folder.truncateEpochs(1);
     EXPECT_EQ(folder.stored().epochsDone, 1);
     folder.markInterrupted("cut off");
-    EXPECT_EQ(folder.stored().status, kStatusInterrupted);
+    EXPECT_EQ(folder.stored().state, StoredState::Interrupted);
     RunResult done;
     done.status = RunStatus::Diverged;
     done.message = "diverged at epoch 2";
     done.samples["time traveller"] = "time traveller xyz";
     folder.finishRun(done, 0.25);
     s = folder.stored();
-    EXPECT_EQ(s.status, "diverged");
+    EXPECT_EQ(s.state, StoredState::Diverged);
     EXPECT_EQ(s.message, "diverged at epoch 2");
     EXPECT_EQ(s.samples.at("time traveller"), "time traveller xyz");
     EXPECT_DOUBLE_EQ(s.seconds, 1.25);
@@ -193,11 +193,11 @@ TEST(SlurmPlan, ChainsBecomeDependentArraysAndTheScriptsSaySo)
 
     // squeue not answering: a running task is not called interrupted.
     TaskStatus t;
-    t.state = kStatusRunning;
+    t.state = StoredState::Running;
     t.schedulerKnown = false;
-    EXPECT_EQ(taskWord(t), kStatusRunning);
+    EXPECT_EQ(taskWord(t), toString(StoredState::Running));
     t.schedulerKnown = true;
-    EXPECT_EQ(taskWord(t), kStatusInterrupted);
+    EXPECT_EQ(taskWord(t), toString(StoredState::Interrupted));
 }
 
 // The array tasks, run level by level as Slurm would, train exactly what the
@@ -219,7 +219,7 @@ TEST(SlurmTasks, TrainWhatTheLocalRunnerTrainsAndImportOnce)
     EXPECT_TRUE(first.skipped.empty());
     for (const auto& [run, id] : first.imported) {
         const StoredRun r = store.run(id);
-        EXPECT_EQ(r.status, "finished");
+        EXPECT_EQ(r.state, StoredState::Finished);
         EXPECT_EQ(r.epochsDone, plan.runs[run].config.train.epochs);
         EXPECT_EQ(r.checkpointEpoch, r.epochsDone);
         EXPECT_TRUE(fs::is_regular_file(store.checkpointPath(id))) << id;
@@ -274,7 +274,7 @@ TEST(SlurmTasks, ARequeuedTaskResumesFromItsCheckpoint)
         EXPECT_EQ(out.result.epochsDone, 2);
     }
     RunFolder record(taskFolder, "task");
-    EXPECT_EQ(record.stored().status, "stopped");
+    EXPECT_EQ(record.stored().state, StoredState::Stopped);
     EXPECT_EQ(record.stored().checkpointEpoch, 2);
     // Then cut off hard: epoch 3 recorded, no checkpoint for it, state running.
     {
@@ -362,12 +362,12 @@ TEST(SlurmImport, ARunLeftRunningIsInterruptedOnlyWhenEveryTaskHasEnded)
     ASSERT_EQ(last.imported.size(), 4u);
     for (std::size_t i = 1; i < 4; ++i) {
         const StoredRun never = store.run(last.imported[i].second);
-        EXPECT_EQ(never.status, "queued");
+        EXPECT_EQ(never.state, StoredState::Queued);
         EXPECT_EQ(never.epochsDone, 0);
         EXPECT_NE(never.message.find("never ran"), std::string::npos) << never.message;
     }
     const StoredRun r = store.run(last.imported[0].second);
-    EXPECT_EQ(r.status, kStatusInterrupted);
+    EXPECT_EQ(r.state, StoredState::Interrupted);
     EXPECT_EQ(r.epochsDone, 1);
     EXPECT_EQ(r.checkpointEpoch, 1);
     EXPECT_NE(r.message.find("runs resume"), std::string::npos) << r.message;
@@ -383,7 +383,7 @@ TEST(SlurmImport, ARunLeftRunningIsInterruptedOnlyWhenEveryTaskHasEnded)
     const ImportReport again = importRunFolder(store, plan.folder, true);
     EXPECT_TRUE(again.imported.empty());
     EXPECT_EQ(again.already.size(), 4u);
-    EXPECT_EQ(store.run(r.id).status, "finished");
+    EXPECT_EQ(store.run(r.id).state, StoredState::Finished);
     EXPECT_TRUE(fs::is_regular_file(store.checkpointPath(r.id)));
 }
 
@@ -431,12 +431,12 @@ TEST(RunStore, SchemaThreeLibrariesGainTheImportSource)
     ASSERT_EQ(sqlite3_exec(db, downgrade, nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
     RunStore store(lib.str());
-    EXPECT_EQ(store.schemaVersion(), 4);
+    EXPECT_EQ(store.schemaVersion(), 5);
     EXPECT_EQ(store.runs().size(), 1u);
     EXPECT_EQ(store.importedFrom("x/0"), 0);
     ImportedRun imported;
     imported.source = "x/0";
-    imported.state.status = "finished";
+    imported.state.state = StoredState::Finished;
     imported.epochs = {{1, 9.5, 100, 1, "", std::nan("")}};
     const std::int64_t id = store.importRun(imported);
     EXPECT_EQ(store.importedFrom("x/0"), id);

@@ -57,7 +57,7 @@ TEST(FullDisk, CheckpointOnAFullDiskFailsTheRunAndKeepsThePreviousCheckpoint)
     }
     RunStore store(library);
     const StoredRun r = store.run(id);
-    EXPECT_EQ(r.status, "failed");
+    EXPECT_EQ(r.state, StoredState::Failed);
     EXPECT_NE(r.message.find("No space left on device"), std::string::npos) << r.message;
     EXPECT_EQ(r.checkpointEpoch, 1);
     EXPECT_FALSE(fs::exists(store.checkpointPath(id) + ".tmp"));
@@ -98,9 +98,9 @@ TEST(ConcurrentDelete, ARunningRunCannotBeDeletedAndTheSweepSurvivesDeletes)
         RunStore store(lib.str());
         queued.clear();
         for (const auto& r : store.runs()) {
-            if (r.status == kStatusRunning && r.epochsDone >= 2 && running == 0)
+            if (r.state == StoredState::Running && r.epochsDone >= 2 && running == 0)
                 running = r.id;
-            else if (r.status == "queued")
+            else if (r.state == StoredState::Queued)
                 queued.push_back(r.id);
         }
     }
@@ -130,7 +130,7 @@ TEST(ConcurrentDelete, ARunningRunCannotBeDeletedAndTheSweepSurvivesDeletes)
     EXPECT_EQ(runs.size(), deleted > 0 ? 2U : 3U);
     for (const auto& r : runs) {
         EXPECT_NE(r.id, deleted);
-        EXPECT_EQ(r.status, "finished") << "run " << r.id << ": " << r.message;
+        EXPECT_EQ(r.state, StoredState::Finished) << "run " << r.id << ": " << r.message;
         EXPECT_EQ(r.epochsDone, 2000) << "run " << r.id;
     }
     EXPECT_TRUE(fs::is_regular_file(store.checkpointPath(running)));
@@ -239,12 +239,12 @@ TEST(MissingCheckpoint, ResumeRefusesWithoutItsCheckpointUnlessFromScratch)
     {
         RunStore store(lib.str());
         EXPECT_EQ(store.epochs(id).size(), 3U) << "the refused resume dropped recorded epochs";
-        EXPECT_EQ(store.run(id).status, "stopped");
+        EXPECT_EQ(store.run(id).state, StoredState::Stopped);
     }
     const CliResult again = cli("runs resume " + std::to_string(id) + library + " --quiet --from-scratch");
     EXPECT_EQ(again.status, 0) << again.output;
     RunStore store(lib.str());
-    EXPECT_EQ(store.run(id).status, "finished");
+    EXPECT_EQ(store.run(id).state, StoredState::Finished);
     EXPECT_EQ(store.epochs(id).size(), 4U);
     EXPECT_TRUE(fs::is_regular_file(store.checkpointPath(id)));
 }
@@ -358,7 +358,7 @@ TEST(RangeDelete, ARangeIsDeletedWhollyOrNotAtAll)
     bool running = false;
     for (int i = 0; i < 1000 && !running && waitpid(trainer, nullptr, WNOHANG) == 0; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        running = RunStore(lib.str()).run(kRuns + 1).status == "running";
+        running = RunStore(lib.str()).run(kRuns + 1).state == StoredState::Running;
     }
     ASSERT_TRUE(running) << fileText(other.path() / "log");
     r = cli("runs delete 3-" + std::to_string(kRuns + 1) + library);

@@ -89,7 +89,7 @@ TEST(KillResume, KilledRunIsInterruptedKeepsItsEpochsAndResumes)
     {
         RunStore store(lib.str());
         const StoredRun r = store.run(id);
-        EXPECT_EQ(r.status, kStatusInterrupted);
+        EXPECT_EQ(r.state, StoredState::Interrupted);
         // The killed attempt's time stays recorded, up to its last epoch.
         killedSeconds = r.seconds;
         EXPECT_GT(killedSeconds, 0.0);
@@ -114,7 +114,7 @@ TEST(KillResume, KilledRunIsInterruptedKeepsItsEpochsAndResumes)
 
     RunStore store(lib.str());
     const StoredRun r = store.run(id);
-    EXPECT_EQ(r.status, "finished");
+    EXPECT_EQ(r.state, StoredState::Finished);
     EXPECT_EQ(r.epochsDone, kEpochs);
     EXPECT_EQ(r.checkpointEpoch, kEpochs);
     const auto epochs = store.epochs(id);
@@ -190,7 +190,7 @@ TEST(KillResume, KillBetweenCheckpointRenameAndRecordResumesAtTheFilesEpoch)
         const auto runs = store.runs();
         ASSERT_EQ(runs.size(), 1U);
         id = runs[0].id;
-        EXPECT_EQ(runs[0].status, kStatusInterrupted);
+        EXPECT_EQ(runs[0].state, StoredState::Interrupted);
         EXPECT_EQ(runs[0].checkpointEpoch, 5) << "the kill did not fall between the rename and the record";
         EXPECT_EQ(runs[0].epochsDone, 10);
     }
@@ -200,7 +200,7 @@ TEST(KillResume, KillBetweenCheckpointRenameAndRecordResumesAtTheFilesEpoch)
     ASSERT_EQ(std::system(resume.c_str()), 0);
     RunStore store(killed.str());
     const StoredRun r = store.run(id);
-    EXPECT_EQ(r.status, "finished");
+    EXPECT_EQ(r.state, StoredState::Finished);
     EXPECT_EQ(r.checkpointEpoch, kEpochs);
     const auto epochs = store.epochs(id);
     ASSERT_EQ(epochs.size(), expected.size());
@@ -232,7 +232,7 @@ TEST(KillResume, KillAfterTheLastCheckpointResumesToFinished)
         const auto runs = store.runs();
         ASSERT_EQ(runs.size(), 1U);
         id = runs[0].id;
-        EXPECT_EQ(runs[0].status, kStatusInterrupted);
+        EXPECT_EQ(runs[0].state, StoredState::Interrupted);
         EXPECT_EQ(runs[0].epochsDone, kEpochs);
         EXPECT_EQ(runs[0].checkpointEpoch, 5);
     }
@@ -244,7 +244,7 @@ TEST(KillResume, KillAfterTheLastCheckpointResumesToFinished)
     const StoredRun expected = expectedStore.run(expectedStore.runs()[0].id);
     RunStore store(killed.str());
     const StoredRun r = store.run(id);
-    EXPECT_EQ(r.status, "finished");
+    EXPECT_EQ(r.state, StoredState::Finished);
     EXPECT_EQ(r.checkpointEpoch, kEpochs);
     EXPECT_EQ(r.epochsDone, kEpochs);
     EXPECT_NEAR(r.perplexity, expected.perplexity, 1e-9 * expected.perplexity);

@@ -15,11 +15,11 @@ namespace {
 
 class NoObserver : public TrainingObserver {};
 
-StoredRun withStatus(const std::string& status, int checkpointEpoch = 2)
+StoredRun withState(StoredState state, int checkpointEpoch = 2)
 {
     StoredRun r;
     r.id = 7;
-    r.status = status;
+    r.state = state;
     r.checkpointEpoch = checkpointEpoch;
     return r;
 }
@@ -43,27 +43,29 @@ TEST(RunRules, EveryStateHasOneWordAndOneVerdict)
 {
     for (auto state : {StoredState::Queued, StoredState::Running, StoredState::Finished, StoredState::Stopped,
                        StoredState::Diverged, StoredState::Failed, StoredState::Interrupted}) {
-        const StoredRun r = withStatus(toString(state));
-        EXPECT_EQ(storedState(r), state) << toString(state);
+        EXPECT_EQ(parseStoredState(toString(state)), state) << toString(state);
+        EXPECT_STREQ(stateLabel(state, 0), toString(state));
     }
-    EXPECT_TRUE(canResume(withStatus("queued", 0)));
-    EXPECT_TRUE(canResume(withStatus("stopped")));
-    EXPECT_TRUE(canResume(withStatus("interrupted")));
-    EXPECT_TRUE(canResume(withStatus("failed")));
-    EXPECT_FALSE(canResume(withStatus("finished")));
-    EXPECT_FALSE(canResume(withStatus("running")));
-    const RuleVerdict diverged = canResume(withStatus("diverged"));
+    EXPECT_EQ(parseStoredState("blew up"), std::nullopt);
+    EXPECT_EQ(parseStoredState(""), std::nullopt);
+    EXPECT_TRUE(canResume(withState(StoredState::Queued, 0)));
+    EXPECT_TRUE(canResume(withState(StoredState::Stopped)));
+    EXPECT_TRUE(canResume(withState(StoredState::Interrupted)));
+    EXPECT_TRUE(canResume(withState(StoredState::Failed)));
+    EXPECT_FALSE(canResume(withState(StoredState::Finished)));
+    EXPECT_FALSE(canResume(withState(StoredState::Running)));
+    const RuleVerdict diverged = canResume(withState(StoredState::Diverged));
     EXPECT_FALSE(diverged);
     EXPECT_NE(diverged.reason.find("run 7 diverged"), std::string::npos) << diverged.reason;
-    StoredRun translation = withStatus("stopped");
+    StoredRun translation = withState(StoredState::Stopped);
     translation.kind = "translate";
     EXPECT_FALSE(canResume(translation));
     EXPECT_FALSE(canGenerate(translation));
 
-    EXPECT_FALSE(canDelete(withStatus("running")));
-    EXPECT_TRUE(canDelete(withStatus("diverged")));
-    EXPECT_TRUE(canGenerate(withStatus("finished")));
-    EXPECT_FALSE(canGenerate(withStatus("stopped", 0)));
+    EXPECT_FALSE(canDelete(withState(StoredState::Running)));
+    EXPECT_TRUE(canDelete(withState(StoredState::Diverged)));
+    EXPECT_TRUE(canGenerate(withState(StoredState::Finished)));
+    EXPECT_FALSE(canGenerate(withState(StoredState::Stopped, 0)));
     EXPECT_TRUE(needsAttention(StoredState::Diverged));
     EXPECT_TRUE(needsAttention(StoredState::Interrupted));
     EXPECT_FALSE(needsAttention(StoredState::Stopped));
@@ -97,7 +99,7 @@ TEST(RunRules, ADivergedRunIsResumedNowhere)
     EXPECT_EQ(r.status, 2) << r.output;  // a usage refusal, as for a finished run
     EXPECT_NE(r.output.find("run " + std::to_string(id) + " diverged"), std::string::npos) << r.output;
     RunStore store(lib.str());
-    EXPECT_EQ(store.run(id).status, "diverged");
+    EXPECT_EQ(store.run(id).state, StoredState::Diverged);
     EXPECT_EQ(store.epochs(id).size(), 4U);
 }
 
@@ -122,14 +124,15 @@ TEST(RunRules, GeneratedTextFollowsTheRunsSeed)
     EXPECT_NE(session.generate("the", 40, 1.0, generationSeed(config) + 1), expected);
 }
 
-// A run that trained through a blow-up is told by its message, the one
-// marker every table (Sweeps, Runs, Lab, the CLI's) and the report read.
-TEST(RunRules, ABlowUpTrainedThroughIsToldByItsMessage)
+// A run that trained through a blow-up is told by its blewUpAt, the one
+// marker every table (Sweeps, Runs, Lab, the CLI's) and the report read;
+// only a finished run is called so (a diverged one is diverged).
+TEST(RunRules, ABlowUpTrainedThroughIsToldByItsEpoch)
 {
-    const std::string message = std::string(kBlewUpMark) + "12: perplexity 3.1e+04 exceeds 2800; training continued";
-    EXPECT_TRUE(blewUp(message));
-    EXPECT_EQ(blowUpEpoch(message), "12");
-    EXPECT_EQ(blowUpEpoch("diverged at epoch 3: the loss became NaN"), "?");
-    EXPECT_FALSE(blewUp("diverged at epoch 3: the loss became NaN (learning rate 10 is too high?)"));
-    EXPECT_FALSE(blewUp(""));
+    EXPECT_TRUE(finishedBlownUp(StoredState::Finished, 12));
+    EXPECT_STREQ(stateLabel(StoredState::Finished, 12), "blew up, trained on");
+    EXPECT_FALSE(finishedBlownUp(StoredState::Finished, 0));
+    EXPECT_STREQ(stateLabel(StoredState::Finished, 0), "finished");
+    EXPECT_FALSE(finishedBlownUp(StoredState::Diverged, 3));
+    EXPECT_STREQ(stateLabel(StoredState::Diverged, 3), "diverged");
 }

@@ -2,6 +2,7 @@
 
 #include "traveller/core/DataStore.h"
 #include "traveller/core/RunExport.h"
+#include "traveller/core/RunRules.h"
 #include "traveller/core/RunStore.h"
 
 #include <gtest/gtest.h>
@@ -46,7 +47,7 @@ TEST(RunStore, CreatesTheDocumentedSchema)
     TestLibrary lib;
     {
         RunStore store(lib.str());
-        EXPECT_EQ(store.schemaVersion(), 4);
+        EXPECT_EQ(store.schemaVersion(), 5);
         EXPECT_EQ(store.databasePath(), (lib.path() / "runs.sqlite").string());
         EXPECT_TRUE(fs::is_directory(lib.path() / "checkpoints"));
     }
@@ -87,7 +88,7 @@ TEST(RunStore, SchemaOneLibrariesAreUpgradedInPlace)
     sqlite3_close(db);
 
     RunStore store(lib.str());
-    EXPECT_EQ(store.schemaVersion(), 4);
+    EXPECT_EQ(store.schemaVersion(), 5);
     const auto runs = store.runs();
     ASSERT_EQ(runs.size(), 1u);
     EXPECT_EQ(runs[0].name, "old GRU");
@@ -127,7 +128,7 @@ TEST(RunStore, SchemaTwoLibrariesGainHeldOutAndNotes)
     sqlite3_close(db);
 
     RunStore store(lib.str());
-    EXPECT_EQ(store.schemaVersion(), 4);
+    EXPECT_EQ(store.schemaVersion(), 5);
     auto epochs = store.epochs(1);
     ASSERT_EQ(epochs.size(), 1u);
     EXPECT_DOUBLE_EQ(epochs[0].perplexity, 20.5);
@@ -139,6 +140,89 @@ TEST(RunStore, SchemaTwoLibrariesGainHeldOutAndNotes)
     EXPECT_DOUBLE_EQ(epochs[1].heldoutPerplexity, 12.25);
     store.setLabNote("1.1", "kept");
     EXPECT_EQ(store.labNotes().at("1.1"), "kept");
+}
+
+// A schema-4 library said that a run trained through a blow-up only in its
+// message ("blew up at epoch 3: ..."): opened as schema 5, such a run reads
+// as finished with blewUpAt 3, so every table still marks it; others read 0.
+TEST(RunStore, SchemaFourLibrariesKeepTheirBlowUps)
+{
+    TestLibrary lib;
+    {
+        RunStore store(lib.str());
+        store.createRun(newRun("plain"));
+    }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((lib.path() / "runs.sqlite").c_str(), &db), SQLITE_OK);
+    const char* downgrade =
+        "ALTER TABLE runs DROP COLUMN blew_up_at;"
+        "UPDATE runs SET status = 'finished', epochs_done = 3, message = '';"
+        "INSERT INTO runs(name, config_yaml, status, epochs, epochs_done, created_at, message)"
+        " VALUES ('lr 10', 'model: {arch: rnn}', 'finished', 5, 5, '2026-11-01T00:00:00Z',"
+        " 'blew up at epoch 3: perplexity 3.1e+04 exceeds 2800; training continued (train.on_divergence: continue)');"
+        "UPDATE meta SET value = '4' WHERE key = 'schema_version';";
+    ASSERT_EQ(sqlite3_exec(db, downgrade, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+
+    RunStore store(lib.str());
+    EXPECT_EQ(store.schemaVersion(), 5);
+    const StoredRun plain = store.run(1);
+    EXPECT_EQ(plain.state, StoredState::Finished);
+    EXPECT_EQ(plain.blewUpAt, 0);
+    const StoredRun blown = store.run(2);
+    EXPECT_EQ(blown.state, StoredState::Finished);
+    EXPECT_EQ(blown.blewUpAt, 3);
+    EXPECT_STREQ(stateLabel(blown.state, blown.blewUpAt), "blew up, trained on");
+    // The status column keeps its word: an older Traveller reads it unchanged.
+    ASSERT_EQ(sqlite3_open((lib.path() / "runs.sqlite").c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, "SELECT status, blew_up_at FROM runs WHERE id = 2", -1, &stmt, nullptr);
+    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "finished");
+    EXPECT_EQ(sqlite3_column_int(stmt, 1), 3);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+}
+
+// A run that trains through a blow-up records the epoch itself: its message
+// may say anything (a translated one, none at all). A resume keeps the mark
+// of an earlier attempt; epochs trained again forget it.
+TEST(RunStore, ABlownUpRunRecordsItsEpochWithoutItsMessage)
+{
+    TestLibrary lib;
+    RunStore store(lib.str());
+    const std::int64_t id = store.createRun(newRun());
+    store.markRunning(id, "cpu", 1);
+    for (int e = 1; e <= 3; ++e)
+        store.appendEpoch(id, StoredEpoch{e, 9.0, 1000, 1.0 * e, "", std::nan("")});
+    RunResult r;
+    r.status = RunStatus::Stopped;
+    r.epochsDone = 3;
+    r.blewUpAt = 2;
+    r.message = "stopped";  // nothing about the blow-up
+    store.finishRun(id, r, 0);
+    EXPECT_EQ(store.run(id).state, StoredState::Stopped);
+    EXPECT_EQ(store.run(id).blewUpAt, 2);
+
+    // Resumed from epoch 3: the new attempt saw no blow-up of its own.
+    store.markRunning(id, "cpu", 1);
+    store.truncateEpochs(id, 3);
+    RunResult resumed;
+    resumed.status = RunStatus::Finished;
+    resumed.epochsDone = 5;
+    store.finishRun(id, resumed, 0);
+    StoredRun done = RunStore(lib.str()).run(id);
+    EXPECT_EQ(done.state, StoredState::Finished);
+    EXPECT_EQ(done.blewUpAt, 2);
+    EXPECT_TRUE(done.message.empty());
+    EXPECT_STREQ(stateLabel(done.state, done.blewUpAt), "blew up, trained on");
+
+    // Trained again from epoch 1: the blow-up at epoch 2 is gone with it.
+    store.markRunning(id, "cpu", 1);
+    store.truncateEpochs(id, 1);
+    store.finishRun(id, resumed, 0);
+    EXPECT_EQ(store.run(id).blewUpAt, 0);
+    EXPECT_STREQ(stateLabel(store.run(id).state, 0), "finished");
 }
 
 TEST(RunStore, SaveReopenGivesIdenticalMetrics)
@@ -183,7 +267,7 @@ TEST(RunStore, SaveReopenGivesIdenticalMetrics)
     EXPECT_EQ(r.name, "first");
     EXPECT_EQ(r.sweep, "tests");
     EXPECT_EQ(r.label, "hidden=16");
-    EXPECT_EQ(r.status, "diverged");
+    EXPECT_EQ(r.state, StoredState::Diverged);
     EXPECT_EQ(r.epochs, 4);
     EXPECT_EQ(r.epochsDone, 3);
     EXPECT_EQ(r.checkpointEpoch, 2);
@@ -209,7 +293,7 @@ TEST(RunStore, RenameTagDeleteAndSweeps)
     other.sweep = "other";
     const auto b = store.createRun(other);
     EXPECT_EQ(store.run(a).name, "GRU h16 lr1 e4");
-    EXPECT_EQ(store.run(a).status, "queued");
+    EXPECT_EQ(store.run(a).state, StoredState::Queued);
     store.rename(a, "renamed");
     store.addTag(a, "x");
     store.removeTag(a, "x");
@@ -231,7 +315,7 @@ TEST(RunStore, RunningRowOfAGoneProcessReadsInterrupted)
         RunStore store(lib.str());
         id = store.createRun(newRun());
         store.markRunning(id, "cpu", 1);
-        EXPECT_EQ(store.run(id).status, "running");  // this process is alive
+        EXPECT_EQ(store.run(id).state, StoredState::Running);  // this process is alive
     }
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((lib.path() / "runs.sqlite").c_str(), &db), SQLITE_OK);
@@ -239,7 +323,7 @@ TEST(RunStore, RunningRowOfAGoneProcessReadsInterrupted)
     ASSERT_EQ(sqlite3_exec(db, "UPDATE runs SET owner_pid = 99999999", nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
     RunStore store(lib.str());
-    EXPECT_EQ(store.run(id).status, kStatusInterrupted);
+    EXPECT_EQ(store.run(id).state, StoredState::Interrupted);
 }
 
 TEST(AtomicWrites, ExportReplacesWholeOrNotAtAll)
@@ -289,7 +373,7 @@ TEST(RunStore, RecordedRunKeepsEveryEpochAndExports)
     const RunResult r = trainRecordedRun(store, id, options, observer, control);
     EXPECT_EQ(r.status, RunStatus::Finished);
     const StoredRun stored = store.run(id);
-    EXPECT_EQ(stored.status, "finished");
+    EXPECT_EQ(stored.state, StoredState::Finished);
     EXPECT_EQ(stored.epochsDone, 4);
     EXPECT_EQ(stored.checkpointEpoch, 4);
     EXPECT_EQ(stored.perplexity, r.perplexity);
@@ -321,7 +405,7 @@ TEST(RunStore, ARunIsClaimedByOneOwnerAtATime)
     EXPECT_THROW(store.markRunning(id, "cpu", 1), StoreError);
     RunStore other(lib.str());
     EXPECT_THROW(other.markRunning(id, "cpu", 1), StoreError);
-    EXPECT_EQ(store.run(id).status, "running");
+    EXPECT_EQ(store.run(id).state, StoredState::Running);
     RunResult stopped;
     stopped.status = RunStatus::Stopped;
     store.finishRun(id, stopped, 1.0);

@@ -137,7 +137,7 @@ TEST(SweepRunner, ChainsRunsThatDifferOnlyInEpochs)
         }
     }
     for (auto id : runner.ids())
-        EXPECT_EQ(store.run(id).status, "queued");
+        EXPECT_EQ(store.run(id).state, StoredState::Queued);
 
     RecordingSweepObserver observer;
     RunControl control;
@@ -170,7 +170,7 @@ TEST(SweepRunner, ChainsRunsThatDifferOnlyInEpochs)
     for (std::size_t i = 0; i < 4; ++i) {
         const StoredRun chained = store.run(runner.ids()[i]);
         const StoredRun fresh = plainStore.run(plain.ids()[i]);
-        EXPECT_EQ(chained.status, "finished");
+        EXPECT_EQ(chained.state, StoredState::Finished);
         EXPECT_EQ(chained.epochsDone, sweep.runs[i].config.train.epochs);
         EXPECT_GT(chained.seconds, 0);
         EXPECT_TRUE(fs::is_regular_file(store.checkpointPath(chained.id)));
@@ -210,7 +210,7 @@ grid:
     const auto results = runner.run(observer, control);
     for (std::size_t i = 0; i < results.size(); ++i) {
         const StoredRun r = store.run(runner.ids()[i]);
-        EXPECT_EQ(r.status, "diverged") << sweep.runs[i].label;
+        EXPECT_EQ(r.state, StoredState::Diverged) << sweep.runs[i].label;
         EXPECT_LT(r.epochsDone, 4) << sweep.runs[i].label;
         const int before = runner.continues()[i];
         EXPECT_EQ(before >= 0, sweep.runs[i].config.train.epochs == 8);
@@ -237,7 +237,7 @@ TEST(SweepRunner, AStopLeavesUnstartedRunsQueued)
     for (std::size_t i = 0; i < results.size(); ++i) {
         EXPECT_EQ(results[i].status, RunStatus::Stopped);
         EXPECT_EQ(results[i].epochsDone, 0);
-        EXPECT_EQ(store.run(runner.ids()[i]).status, "queued");
+        EXPECT_EQ(store.run(runner.ids()[i]).state, StoredState::Queued);
     }
 }
 

@@ -23,7 +23,7 @@ inline TrainedRuns trainedRuns(traveller::RunStore& store, const std::string& sw
         for (const auto& e : store.epochs(r.id))
             t.epochs[r.label].emplace_back(e.perplexity, e.sample);
         t.samples[r.label] = r.samples;
-        t.status[r.label] = r.status;
+        t.status[r.label] = toString(r.state);
     }
     return t;
 }

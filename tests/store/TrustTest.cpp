@@ -99,7 +99,7 @@ bool waitUntilRunning(const std::string& library, std::int64_t id, pid_t child)
             continue;
         RunStore store(library);
         for (const auto& r : store.runs())
-            if (r.id == id && r.status == kStatusRunning && r.epochsDone >= 1)
+            if (r.id == id && r.state == StoredState::Running && r.epochsDone >= 1)
                 return true;
     }
     return false;
@@ -137,15 +137,15 @@ TEST(RunLiveness, ARunTrainingInAnotherPidNamespaceIsNotDeleted)
     kill(trainer, SIGINT);
     waitpid(child, nullptr, 0);
     // The trainer (maybe still ending behind unshare) records the stop.
-    std::string status = kStatusRunning;
+    StoredState state = StoredState::Running;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (status == kStatusRunning && std::chrono::steady_clock::now() < deadline) {
+    while (state == StoredState::Running && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         RunStore store(lib.str());
-        status = store.run(1).status;
+        state = store.run(1).state;
     }
     RunStore store(lib.str());
-    EXPECT_EQ(status, "stopped") << fileText(log);
+    EXPECT_EQ(state, StoredState::Stopped) << fileText(log);
     EXPECT_GE(store.run(1).epochsDone, 1);
     EXPECT_TRUE(fs::is_regular_file(store.checkpointPath(1)));
 }
@@ -176,7 +176,7 @@ TEST(RunLiveness, ADeadTrainersRunIsInterruptedEvenWhenItsPidLivesOn)
         while (!running && std::chrono::steady_clock::now() < deadline) {
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
             RunStore store(lib.str());
-            running = store.run(id).status == kStatusRunning;
+            running = store.run(id).state == StoredState::Running;
         }
         ASSERT_TRUE(running);
         RunStore store(lib.str());
@@ -201,7 +201,7 @@ TEST(RunLiveness, ADeadTrainersRunIsInterruptedEvenWhenItsPidLivesOn)
     ASSERT_EQ(sqlite3_exec(db, forge.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
     RunStore store(lib.str());
-    EXPECT_EQ(store.run(id).status, kStatusInterrupted);
+    EXPECT_EQ(store.run(id).state, StoredState::Interrupted);
     EXPECT_NO_THROW(store.deleteRun(id));
 }
 
@@ -215,7 +215,7 @@ TEST(RunLiveness, ARunThisProcessTrainsIsNotDeletedFromAnotherStore)
     const std::int64_t id = trainer.createRun({parseExperimentYaml(kTinyExperiment), "", "", "", "test"});
     trainer.markRunning(id, "cpu", 1);
     RunStore other(lib.str());
-    EXPECT_EQ(other.run(id).status, kStatusRunning);
+    EXPECT_EQ(other.run(id).state, StoredState::Running);
     EXPECT_THROW(other.deleteRun(id), StoreError);
     RunResult done;
     trainer.finishRun(id, done, 0);
@@ -239,7 +239,7 @@ TEST(ImportAtomicity, AKilledImportLeavesNoRunWithoutItsCheckpoint)
             continue;
         RunStore store(library);
         for (const auto& r : store.runs()) {
-            EXPECT_EQ(r.status, "finished");
+            EXPECT_EQ(r.state, StoredState::Finished);
             EXPECT_GT(r.checkpointEpoch, 0);
             EXPECT_NO_THROW(checkpointFileEpoch(store.checkpointPath(r.id))) << "attempt " << attempt << ", run " << r.id;
         }
@@ -300,7 +300,7 @@ TEST(ImportAtomicity, AReplacingImportKeepsTheIdNameAndTags)
     const ImportReport first = importRunFolder(store, plan.folder);
     ASSERT_EQ(first.imported.size(), 2u);
     const std::int64_t id = first.imported[0].second;
-    EXPECT_EQ(store.run(id).status, "stopped");
+    EXPECT_EQ(store.run(id).state, StoredState::Stopped);
     store.rename(id, "my best run");
     store.addTag(id, "keep");
     setStateField(plan, 0, "status", "\"finished\"");
@@ -308,7 +308,7 @@ TEST(ImportAtomicity, AReplacingImportKeepsTheIdNameAndTags)
     ASSERT_EQ(second.imported.size(), 1u);
     EXPECT_EQ(second.imported[0].second, id);
     const StoredRun r = store.run(id);
-    EXPECT_EQ(r.status, "finished");
+    EXPECT_EQ(r.state, StoredState::Finished);
     EXPECT_EQ(r.name, "my best run");
     EXPECT_EQ(r.tags, std::vector<std::string>{"keep"});
     EXPECT_EQ(store.runs().size(), 2u);

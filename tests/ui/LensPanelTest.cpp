@@ -66,7 +66,7 @@ private Q_SLOTS:
             setConfigValue(book, "train.lr", "10");
             setConfigValue(book, "train.device", "cpu");
             wild = recordRun(store, book);
-            QCOMPARE(store.run(wild).status, std::string("diverged"));
+            QCOMPARE(store.run(wild).state, StoredState::Diverged);
         }
         RunLibrary library;
         LensPanel lens(library, QString::fromStdString(resolveDataDir()));

@@ -496,7 +496,7 @@ private Q_SLOTS:
             const auto runs = store.runs();
             QCOMPARE(runs.size(), std::size_t(1));
             libraryId = runs[0].id;
-            QCOMPARE(runs[0].status, std::string("finished"));
+            QCOMPARE(runs[0].state, traveller::StoredState::Finished);
             QCOMPARE(runs[0].epochsDone, 4);
             QVERIFY(runs[0].config().model.arch == traveller::Arch::Gru);
             QCOMPARE(runs[0].config().model.hidden, 32);
@@ -700,7 +700,7 @@ private Q_SLOTS:
             traveller::RunStore store(home.path().toStdString());
             int finishedRuns = 0;
             for (const auto& r : store.runs())
-                finishedRuns += r.isTranslation() && r.status == "finished";
+                finishedRuns += r.isTranslation() && r.state == traveller::StoredState::Finished;
             QCOMPARE(finishedRuns, lab->runsTable()->rowCount());
             QVERIFY(finishedRuns > 0);
         }

@@ -128,7 +128,8 @@ private Q_SLOTS:
         RunStore store(home_.path().toStdString());
         QCOMPARE(static_cast<int>(store.runsOfSweep("slurm-window").size()), 3);
         for (const auto& r : store.runsOfSweep("slurm-window"))
-            QVERIFY2(r.status == (r.config().train.lr == 10 ? "diverged" : "finished"), r.message.c_str());
+            QVERIFY2(r.state == (r.config().train.lr == 10 ? StoredState::Diverged : StoredState::Finished),
+                     r.message.c_str());
 
         // In Chinese the same rows read 已完成 / 已发散 (switched at run time).
         QVERIFY(traveller::ui::setLanguage("zh_CN"));

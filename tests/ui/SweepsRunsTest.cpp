@@ -232,7 +232,7 @@ private Q_SLOTS:
         RunStore store(home_.path().toStdString());
         for (qint64 id : ids) {
             const auto r = store.run(id);
-            QCOMPARE(r.status, std::string("finished"));
+            QCOMPARE(r.state, traveller::StoredState::Finished);
             QCOMPARE(r.sweep, std::string("tiny-grid"));
             QCOMPARE(r.epochsDone, 3);
         }
@@ -338,7 +338,7 @@ grid:
             QVERIFY(!runs->resume(id));
             QCOMPARE(runs->message(), reason);
         }
-        QCOMPARE(QString::fromStdString(store.run(divergedId).status), QString("diverged"));
+        QCOMPARE(store.run(divergedId).state, traveller::StoredState::Diverged);
     }
 
     void missingCorpusFailsTheRunsWithTheReason()
@@ -359,7 +359,7 @@ grid:
         QVERIFY2(p->message().contains("2 failed") && p->message().contains("/nonexistent/book.txt"),
                  qPrintable(p->message()));
         RunStore store(home_.path().toStdString());
-        QCOMPARE(store.run(p->runIds().first()).status, std::string("failed"));
+        QCOMPARE(store.run(p->runIds().first()).state, traveller::StoredState::Failed);
     }
 
     void runsTabReadsTheLibraryAfterARestart()
@@ -668,7 +668,7 @@ grid:
 
         RunStore store(home_.path().toStdString());
         const auto stopped = store.run(id);
-        QCOMPARE(stopped.status, std::string("stopped"));
+        QCOMPARE(stopped.state, traveller::StoredState::Stopped);
         QVERIFY(stopped.epochsDone >= 12 && stopped.epochsDone < 400);
         QVERIFY(stopped.checkpointEpoch >= 10);
         const auto beforeResume = store.epochs(id);
@@ -716,7 +716,7 @@ grid:
         const auto rerun = store.run(copy);
         QCOMPARE(rerun.configYaml, store.run(id).configYaml);
         QCOMPARE(rerun.sweep, std::string("long-one"));
-        QCOMPARE(rerun.status, std::string("stopped"));
+        QCOMPARE(rerun.state, traveller::StoredState::Stopped);
     }
 
     void closingTheWindowMidSweepStopsAndJoins()
@@ -750,9 +750,9 @@ grid:
         RunStore store(home_.path().toStdString());
         int stopped = 0;
         for (qint64 id : ids) {
-            const std::string status = store.run(id).status;
-            QVERIFY2(status == "stopped" || status == "queued", status.c_str());
-            stopped += status == "stopped";
+            const traveller::StoredState state = store.run(id).state;
+            QVERIFY2(state == traveller::StoredState::Stopped || state == traveller::StoredState::Queued, traveller::toString(state));
+            stopped += state == traveller::StoredState::Stopped;
         }
         QVERIFY(stopped >= 1);
     }

@@ -23,6 +23,8 @@
 #include <QTemporaryDir>
 #include <QLabel>
 #include <QLineEdit>
+
+#include <climits>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -124,6 +126,33 @@ private Q_SLOTS:
         qputenv("TRAVELLER_HOME", QFile::encodeName(home_.path()));
     }
 
+    // The form's bounds are the schema's: what a translation file may hold
+    // (hidden 6000, a rate of 3.5) is taken as it is, never clamped, and what
+    // the schema refuses (a rate of 0) is refused by the schema's own check.
+    void theFormTakesItsBoundsFromTheSchema()
+    {
+        MainWindow w;
+        TranslatePanel* panel = w.translatePanel();
+        const auto& schema = traveller::translationSchema();
+        for (const auto& [name, key] : {std::pair{"translate.hidden", "model.hidden"}, {"translate.epochs", "train.epochs"},
+                                        {"translate.examples", "data.examples"}, {"translate.beam", "eval.beam"}}) {
+            const traveller::ConfigKeyInfo& info = traveller::schemaKey(schema, key);
+            QCOMPARE(child<QSpinBox>(w, name)->minimum(), static_cast<int>(info.minimum));
+            QCOMPARE(child<QSpinBox>(w, name)->maximum(), static_cast<int>(std::min<double>(info.maximum, INT_MAX)));
+        }
+        child<QSpinBox>(w, "translate.hidden")->setValue(6000);
+        child<QLineEdit>(w, "translate.lr")->setText("3.5");
+        QCOMPARE(panel->config().model.hidden, 6000);
+        QCOMPARE(panel->config().train.lr, 3.5);
+        child<QLineEdit>(w, "translate.lr")->setText("0");
+        try {
+            (void)panel->config();
+            QFAIL("a learning rate of 0 was taken");
+        } catch (const traveller::ConfigError& e) {
+            QCOMPARE(QString::fromStdString(e.key()), QStringLiteral("train.lr"));
+        }
+    }
+
     // A translation run is recorded (settings, loss curve, BLEU, weights),
     // listed in the Runs tab of a window opened later, and opened from there
     // in the Translate tab, where it translates as it did.
@@ -147,7 +176,7 @@ private Q_SLOTS:
         traveller::RunStore store(home_.path().toStdString());
         const traveller::StoredRun r = store.run(id);
         QVERIFY(r.isTranslation());
-        QCOMPARE(r.status, std::string("finished"));
+        QCOMPARE(r.state, traveller::StoredState::Finished);
         QCOMPARE(r.epochsDone, 20);
         QCOMPARE(store.epochs(id).size(), std::size_t(20));
         QVERIFY(r.results.find("\"heldout\"") != std::string::npos);
@@ -364,7 +393,7 @@ private Q_SLOTS:
         auto* cell = child<QComboBox>(w, "translate.cell");
         cell->setCurrentIndex(cell->findData("lstm"));
         child<QSpinBox>(w, "translate.hidden")->setValue(48);
-        child<QDoubleSpinBox>(w, "translate.lr")->setValue(0.0123);
+        child<QLineEdit>(w, "translate.lr")->setText("0.0123");
         child<QSpinBox>(w, "translate.beam")->setValue(2);
         child<QSpinBox>(w, "translate.examples")->setValue(310);
         QTRY_VERIFY(child<QLabel>(w, "translatePlan")->height() > planHeight);

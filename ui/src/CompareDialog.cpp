@@ -200,7 +200,7 @@ CompareDialog::CompareDialog(const std::shared_ptr<RunStore>& store, const QList
         const StoredRun& r = runs_[i];
         const QString key = QStringLiteral("run%1").arg(r.id);
         chart_->addSeries(
-            key, tr("%1 — %2, ppl %3").arg(header(r), statusText(QString::fromStdString(r.status)), format::number(r.perplexity)),
+            key, tr("%1 — %2, ppl %3").arg(header(r), stateLook(r.state, r.blewUpAt).label, format::number(r.perplexity)),
             LineChart::Style::Line, format::seriesColor(static_cast<int>(i)));
         chart_->setPoints(key, format::perplexityCurve(epochs[i]));
     }

@@ -34,8 +34,6 @@ QString shownLabel(const QString& label)
     return label == QLatin1String("base") ? LabRunTable::tr("base") : label;
 }
 
-QString statusWord(const std::string& status) { return QString::fromStdString(labText(status, coreLanguage())); }
-
 // A translation's sample is what it made of a sentence: "source → output".
 QString translationSample(const StoredRun& run)
 {
@@ -107,10 +105,10 @@ void LabRunTable::addRun(RunStore& store, const QString& label, const StoredRun*
         return;
     }
     const auto epochs = store.epochs(run->id);
-    const bool blew = blewUp(run->message);
-    auto* status = cell(blew ? tr("blew up, trained on") : statusWord(run->status));
-    if (blew || run->status == "diverged" || run->status == "failed")
-        status->setForeground(QColor("#b00020"));
+    const StateLook look = stateLook(run->state, run->blewUpAt);
+    auto* status = cell(look.label);
+    if (look.marked)
+        status->setForeground(look.colour);
     status->setToolTip(coreText(run->message));
     setItem(row, kStatus, status);
     setItem(row, kEpochs, cell(QStringLiteral("%1/%2").arg(run->epochsDone).arg(run->epochs)));
@@ -164,7 +162,7 @@ void LabRunTable::epochDone(const QString& label, int epoch, int epochs, double 
     const int row = rowOf(label);
     if (row < 0)
         return;
-    setItem(row, kStatus, cell(statusWord("running")));
+    setItem(row, kStatus, cell(stateLook(StoredState::Running).label));
     setItem(row, kEpochs, cell(QStringLiteral("%1/%2").arg(epoch).arg(epochs)));
     setItem(row, kValue, cell(format::number(value, value_ == Value::Loss ? 4 : 3)));
     newPoints_[label].append(QPointF(epoch, value));

@@ -1,6 +1,8 @@
 #include "traveller/ui/LabWorker.h"
 #include "traveller/ui/Language.h"
 
+#include "traveller/core/RunRules.h"
+
 #include <exception>
 
 namespace traveller::ui {
@@ -20,7 +22,7 @@ void LabWorker::run()
     try {
         runLab(*store_, options_, *this, control_);
     } catch (const std::exception& e) {
-        error = coreText(e.what());
+        error = coreText(e);
     }
     Q_EMIT labFinished(error);
 }
@@ -42,7 +44,8 @@ void LabWorker::onRunResumed(const LabStep& step, const std::string& label, std:
 
 void LabWorker::onRunReused(const LabStep& step, const std::string& label, const StoredRun& run)
 {
-    Q_EMIT runReused(q(step.id), q(label), static_cast<qint64>(run.id), q(run.status));
+    // The core's word (the panel translates it with the lab's texts).
+    Q_EMIT runReused(q(step.id), q(label), static_cast<qint64>(run.id), q(stateLabel(run.state, run.blewUpAt)));
 }
 
 void LabWorker::onEpoch(const LabStep& step, const std::string& label, int epoch, int epochs, double value)

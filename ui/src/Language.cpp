@@ -2,7 +2,9 @@
 
 #include <QCoreApplication>
 
+#include "traveller/core/Errors.h"
 #include "traveller/core/Messages.h"
+#include "traveller/core/RunRules.h"
 
 #include <regex>
 
@@ -270,6 +272,19 @@ QString statusText(const QString& word)
     return word;
 }
 
+StateLook stateLook(StoredState state, int blewUpAt)
+{
+    StateLook look;
+    // The core's word (stateLabel), translated: the tables, the lab report
+    // and the CLI call a state the same.
+    look.label = finishedBlownUp(state, blewUpAt)
+                     ? QCoreApplication::translate("traveller::ui::Status", "blew up, trained on")
+                     : statusText(QString::fromLatin1(toString(state)));
+    look.marked = finishedBlownUp(state, blewUpAt) || needsAttention(state);
+    look.colour = look.marked ? QColor(0xb0, 0x00, 0x20) : QApplication::palette().color(QPalette::Text);
+    return look;
+}
+
 namespace {
 
 QString coreTextIn(const std::string& text, int depth);
@@ -316,6 +331,51 @@ QString coreTextIn(const std::string& text, int depth)
 }
 
 } // namespace
+
+QString messageText(const Message& m)
+{
+    const MessageTemplate* t = findTemplate(m.code);
+    if (!t)
+        return QString::fromStdString(m.text());
+    const bool chinese = language() == QLatin1String("zh_CN");
+    const QString pattern = chinese ? QCoreApplication::translate("traveller::CoreMessages", t->english)
+                                    : QString::fromUtf8(t->english);
+    std::vector<std::string> args;
+    for (const std::string& a : m.args)
+        args.push_back(coreText(a).toStdString());
+    return QString::fromStdString(fillTemplate(pattern.toStdString(), args));
+}
+
+QString coreText(const std::exception& error)
+{
+    const auto* e = dynamic_cast<const Error*>(&error);
+    if (!e || e->message().code.empty() || !findTemplate(e->message().code))
+        return coreText(std::string(error.what()));
+    const QString text = messageText(e->message());
+    const QString colon = language() == QLatin1String("zh_CN") ? QStringLiteral("：") : QStringLiteral(": ");
+    if (const auto* c = dynamic_cast<const ConfigError*>(e)) {
+        // As ConfigError's what() puts them: "<file>: line L, column C: <key>: <text>".
+        QString out = (c->key().empty() ? QString() : QString::fromStdString(c->key()) + colon) + text;
+        if (c->line() > 0)
+            out = QCoreApplication::translate("traveller::CoreMessages", "line %1, column %2: %3")
+                      .arg(c->line())
+                      .arg(c->column())
+                      .arg(out);
+        if (!c->source().empty())
+            out = QString::fromStdString(c->source()) + colon + out;
+        return out;
+    }
+    // Any other error puts at most a prefix before its message ("<path>: ",
+    // a CorpusError's or FileError's): kept, its colon in the window's style.
+    const std::string what = error.what();
+    const std::string english = e->message().text();
+    if (what.size() < english.size() || what.compare(what.size() - english.size(), english.size(), english) != 0)
+        return coreText(what);
+    std::string prefix = what.substr(0, what.size() - english.size());
+    if (prefix.size() >= 2 && prefix.compare(prefix.size() - 2, 2, ": ") == 0)
+        return QString::fromStdString(prefix.substr(0, prefix.size() - 2)) + colon + text;
+    return QString::fromStdString(prefix) + text;
+}
 
 QString coreText(const std::string& text)
 {

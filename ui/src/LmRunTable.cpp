@@ -83,7 +83,7 @@ void LmRunTable::updateRun(const RunQueue::Run& r)
     QTableWidgetItem* status = item(row, kStatusColumn);
     status->setText(r.statusText);
     const bool bad = r.state == RunQueue::RunState::Diverged || r.state == RunQueue::RunState::Failed ||
-                     (r.state == RunQueue::RunState::Finished && blewUp(r.outcome.message.toStdString()));
+                     (r.state == RunQueue::RunState::Finished && r.outcome.blewUpAt > 0);
     status->setForeground(bad ? QColor("#b00020") : palette().text().color());
     status->setToolTip(r.statusText);
     item(row, kEpochColumn)->setText(r.last.epoch > 0 ? tr("%1/%2").arg(r.last.epoch).arg(r.config.train.epochs) : QString());

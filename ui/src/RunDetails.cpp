@@ -184,7 +184,7 @@ void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, 
         title_->setText(tr("<b>#%1 %2</b> — %3, %4/%5 epochs, perplexity %6, %7 on %8")
                                    .arg(r.id)
                                    .arg(QString::fromStdString(r.name).toHtmlEscaped(),
-                                        statusText(QString::fromStdString(r.status)))
+                                        stateLook(r.state, r.blewUpAt).label)
                                    .arg(r.epochsDone)
                                    .arg(r.epochs)
                                    .arg(format::number(r.perplexity), format::duration(r.seconds),
@@ -209,7 +209,7 @@ QString RunDetails::samplesText(const StoredRun& r, const std::vector<StoredEpoc
         // The library writes a run's samples when an attempt ends: a run
         // training again (resumed) or cut off since still has the last
         // attempt's, from an epoch before the ones it shows now.
-        const StoredState state = storedState(r);
+        const StoredState state = r.state;
         const bool current = state != StoredState::Running && state != StoredState::Interrupted &&
                              state != StoredState::Queued;
         text += current ? tr("Final samples (epoch %1):\n").arg(r.epochsDone)
@@ -241,7 +241,7 @@ void RunDetails::showTranslation(const StoredRun& r)
     const double heldout = heldoutBleu(r.results);
     title_->setText(tr("<b>#%1 %2</b> — translation, %3, %4/%5 epochs, loss %6, held-out BLEU-4 %7, %8")
                                .arg(r.id)
-                               .arg(QString::fromStdString(r.name).toHtmlEscaped(), statusText(QString::fromStdString(r.status)))
+                               .arg(QString::fromStdString(r.name).toHtmlEscaped(), stateLook(r.state, r.blewUpAt).label)
                                .arg(r.epochsDone)
                                .arg(r.epochs)
                                .arg(format::number(r.perplexity, 4),

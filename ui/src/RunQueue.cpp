@@ -171,9 +171,8 @@ void RunQueue::setState(Run& r, RunState state, const QString& text)
         case RunState::Paused: r.statusText = tr("paused"); break;
         case RunState::Finished:
             // Trained through a blow-up (on_divergence: continue): said as every table says it.
-            r.statusText = blewUp(r.outcome.message.toStdString())
-                               ? tr("blew up at epoch %1, trained on")
-                                     .arg(QString::fromStdString(blowUpEpoch(r.outcome.message.toStdString())))
+            r.statusText = r.outcome.blewUpAt > 0
+                               ? tr("blew up at epoch %1, trained on").arg(r.outcome.blewUpAt)
                                : tr("finished");
             break;
         case RunState::Stopped: r.statusText = tr("stopped at epoch %1").arg(r.outcome.epochsDone); break;

@@ -182,10 +182,10 @@ void RunsLibraryView::setRuns(const std::vector<StoredRun>& runs)
             table::setText(items[kSweepColumn], QString::fromStdString(r.sweep));
             table::setText(items[kLabelColumn], QString::fromStdString(r.label));
             table::setText(items[kTagsColumn], joinTags(r.tags));
-            const bool blew = storedState(r) == StoredState::Finished && blewUp(r.message);
-            table::setText(items[kStatusColumn], blew ? tr("blew up, trained on") : statusText(QString::fromStdString(r.status)));
-            if (blew || needsAttention(storedState(r)))
-                items[kStatusColumn]->setForeground(QColor("#b00020"));
+            const StateLook look = stateLook(r.state, r.blewUpAt);
+            table::setText(items[kStatusColumn], look.label);
+            if (look.marked)
+                items[kStatusColumn]->setForeground(look.colour);
             items[kStatusColumn]->setToolTip(coreText(r.message));
             table::setNumber(items[kEpochsColumn], r.epochsDone,
                              QStringLiteral("%1/%2").arg(r.epochsDone).arg(r.epochs));
@@ -246,7 +246,7 @@ void RunsLibraryView::showEpoch(qint64 id, const EpochStats& stats)
     const int row = sourceRow(id);
     if (row < 0)
         return;
-    table::setText(model_->item(row, kStatusColumn), statusText(QString::fromLatin1(kStatusRunning)));
+    table::setText(model_->item(row, kStatusColumn), stateLook(StoredState::Running).label);
     table::setNumber(model_->item(row, kEpochsColumn), stats.epoch, QStringLiteral("%1/%2").arg(stats.epoch).arg(stats.epochs));
     table::setNumber(model_->item(row, kPerplexityColumn), stats.perplexity, format::number(stats.perplexity));
     table::setNumber(model_->item(row, kSpeedColumn), stats.tokensPerSecond, format::number(stats.tokensPerSecond, 0));

@@ -173,7 +173,7 @@ void RunsPanel::refresh()
     try {
         runs_ = s->runs();
     } catch (const std::exception& e) {
-        showMessage(tr("Could not read the library: %1").arg(coreText(e.what())), true);
+        showMessage(tr("Could not read the library: %1").arg(coreText(e)), true);
         return;
     }
     view_->setRuns(runs_);
@@ -278,7 +278,7 @@ void RunsPanel::showDetails()
     try {
         details_->show(*s, ids, opened_, [this](qint64 id) { return view_->name(id); });
     } catch (const std::exception& e) {
-        showMessage(tr("Could not read run %1: %2").arg(opened_).arg(coreText(e.what())), true);
+        showMessage(tr("Could not read run %1: %2").arg(opened_).arg(coreText(e)), true);
     }
 }
 
@@ -304,7 +304,7 @@ bool RunsPanel::editRuns(const QList<qint64>& ids, const std::function<void(RunS
             edit(*s, id);
         showMessage(done);
     } catch (const std::exception& e) {
-        showMessage(failed.arg(coreText(e.what())), true);
+        showMessage(failed.arg(coreText(e)), true);
         ok = false;
     }
     refresh();
@@ -349,7 +349,7 @@ bool RunsPanel::deleteRuns(const QList<qint64>& ids)
         }
     try {
         for (qint64 id : ids) {
-            if (s->run(id).status == kStatusRunning) {
+            if (s->run(id).state == StoredState::Running) {
                 showMessage(tr("Run %1 is training (here or in another session): stop it first").arg(id), true);
                 refresh();
                 return false;
@@ -362,7 +362,7 @@ bool RunsPanel::deleteRuns(const QList<qint64>& ids)
         refresh();
         return true;
     } catch (const std::exception& e) {
-        showMessage(tr("Could not delete: %1").arg(coreText(e.what())), true);
+        showMessage(tr("Could not delete: %1").arg(coreText(e)), true);
         refresh();
         return false;
     }
@@ -386,7 +386,7 @@ qint64 RunsPanel::rerun(qint64 id)
             return -1;
         return newId;
     } catch (const std::exception& e) {
-        showMessage(tr("Could not re-run run %1: %2").arg(id).arg(coreText(e.what())), true);
+        showMessage(tr("Could not re-run run %1: %2").arg(id).arg(coreText(e)), true);
         return -1;
     }
 }
@@ -418,7 +418,7 @@ bool RunsPanel::resume(qint64 id)
                                    .arg(r.epochs)
                              : tr("Training run %1 from the start (no checkpoint yet)").arg(id));
     } catch (const std::exception& e) {
-        showMessage(tr("Could not resume run %1: %2").arg(id).arg(coreText(e.what())), true);
+        showMessage(tr("Could not resume run %1: %2").arg(id).arg(coreText(e)), true);
         return false;
     }
 }
@@ -491,7 +491,7 @@ bool RunsPanel::regenerate(const QString& prefix, int length, double temperature
     try {
         r = s->run(opened_);
     } catch (const std::exception& e) {
-        showMessage(coreText(e.what()), true);
+        showMessage(coreText(e), true);
         return false;
     }
     if (const RuleVerdict possible = canGenerate(r); !possible) {

@@ -38,12 +38,6 @@ constexpr int kRefreshIntervalMs = 40;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 const QString kPlanned = QStringLiteral("planned");
-const QString kQueued = QStringLiteral("queued");
-const QString kRunning = QString::fromLatin1(kStatusRunning);
-
-// How a run ended, in the library's own words (core's toString), as the
-// Runs tab and the reports have them.
-QString statusWord(RunStatus status) { return QString::fromStdString(toString(status)); }
 
 } // namespace
 
@@ -156,7 +150,7 @@ void SweepResults::setSweep(const Sweep& sweep)
         row.label = QString::fromStdString(run.label);
         for (const QString& key : std::as_const(sweptKeys_))
             row.values << QString::fromStdString(configValue(run.config, key.toStdString()));
-        row.status = kPlanned;
+        row.word = kPlanned;
         row.epochs = run.config.train.epochs;
         row.perplexity = row.tokensPerSecond = row.seconds = kNaN;
         rows_.push_back(row);
@@ -189,7 +183,8 @@ void SweepResults::setQueued(const std::vector<std::int64_t>& ids)
     for (std::size_t i = 0; i < rows_.size(); ++i) {
         Row& row = rows_[i];
         row.id = i < ids.size() ? ids[i] : 0;
-        row.status = kQueued;
+        row.state = StoredState::Queued;
+        row.blewUpAt = 0;
         row.epochsDone = 0;
         row.perplexity = row.tokensPerSecond = row.seconds = kNaN;
         row.sample.clear();
@@ -208,7 +203,7 @@ void SweepResults::runStarted(int index, qint64 id, RunStore* store)
         return;
     Row& row = rows_[static_cast<std::size_t>(index)];
     row.id = id;
-    row.status = kRunning;
+    row.state = StoredState::Running;
     // A run that continues a shorter one of its epoch chain starts with that
     // run's epochs already recorded.
     if (store) {
@@ -268,9 +263,13 @@ void SweepResults::clusterTask(int index, const QString& status, int epochsDone,
     Row& row = rows_[static_cast<std::size_t>(index)];
     if (row.id > 0)
         return;  // imported: the library's record is the run's
-    if (row.status == status && row.epochsDone == epochsDone && row.message == message)
+    // The task's word is a run's state once it has trained (running,
+    // finished, ...); before, Slurm's (pending, not started, cancelled).
+    const std::optional<StoredState> state = parseStoredState(status.toStdString());
+    if (row.state == state && row.word == status && row.epochsDone == epochsDone && row.message == message)
         return;
-    row.status = status;
+    row.state = state;
+    row.word = status;
     row.epochsDone = epochsDone;
     row.epochs = epochs;
     row.perplexity = epochsDone > 0 ? perplexity : kNaN;
@@ -299,7 +298,8 @@ void SweepResults::runFinished(int index, qint64 id, const RunOutcome& outcome, 
         return;
     Row& row = rows_[static_cast<std::size_t>(index)];
     row.id = id;
-    row.status = statusWord(outcome.status);
+    row.state = storedState(outcome.status);
+    row.blewUpAt = outcome.blewUpAt;
     row.epochsDone = outcome.epochsDone;
     row.perplexity = outcome.perplexity;
     row.tokensPerSecond = outcome.tokensPerSecond;
@@ -331,10 +331,10 @@ void SweepResults::reload(int index, RunStore* store)
     try {
         const StoredRun r = store->run(row.id);
         const auto epochs = store->epochs(row.id);
-        const QString status = QString::fromStdString(r.status);
-        // "running" in the library while this process trains it: keep the live word.
-        if (status != kRunning)
-            row.status = status;
+        // Running in the library while this process trains it: keep the live state.
+        if (r.state != StoredState::Running)
+            row.state = r.state;
+        row.blewUpAt = r.blewUpAt;
         row.epochs = r.epochs;
         row.epochsDone = r.epochsDone;
         row.perplexity = r.perplexity;
@@ -376,12 +376,15 @@ void SweepResults::fillRow(int index)
     table::setNumber(at(c++), row.seconds, std::isfinite(row.seconds) ? format::duration(row.seconds) : QString());
     table::setNumber(at(c++), row.epochsDone, QStringLiteral("%1/%2").arg(row.epochsDone).arg(row.epochs));
     QStandardItem* status = at(c++);
-    // A run that trained through a blow-up (on_divergence: continue) is
-    // finished, but not well: said and marked as the Lab and Runs tabs do.
-    const bool blew = row.status == QLatin1String("finished") && blewUp(row.message.toStdString());
-    table::setText(status, blew ? tr("blew up, trained on") : statusText(row.status));
-    const bool bad = blew || row.status == "diverged" || row.status == "failed";
-    status->setForeground(bad ? QColor("#b00020") : palette().text().color());
+    // Said and marked as the Lab and Runs tabs do (a run that trained
+    // through a blow-up is finished, but not well).
+    StateLook look;
+    if (row.state)
+        look = stateLook(*row.state, row.blewUpAt);
+    else
+        look.label = statusText(row.word);
+    table::setText(status, look.label);
+    status->setForeground(look.marked ? look.colour : palette().text().color());
     status->setToolTip(coreText(row.message.toStdString()));
     QStandardItem* sample = at(c++);
     table::setText(sample, row.sample);
@@ -441,7 +444,7 @@ void SweepResults::updateChart()
             const Row& row = rows_[static_cast<std::size_t>(i)];
             if (row.curve.isEmpty())
                 continue;
-            if (row.status == "diverged")
+            if (row.state == StoredState::Diverged)
                 ++hidden;
             else
                 shown << i;

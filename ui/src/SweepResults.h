@@ -16,6 +16,7 @@
 #include <QStringList>
 #include <QWidget>
 
+#include <optional>
 #include <vector>
 
 class QLineEdit;
@@ -36,7 +37,12 @@ public:
         qint64 id = 0;
         QString label;
         QStringList values;  // one per swept key
-        QString status;
+        // The run's state once it is in the library (queued on). Before,
+        // `word` says what it is: "planned", or what Slurm says of its task
+        // (pending, not started, cancelled).
+        std::optional<StoredState> state;
+        QString word;
+        int blewUpAt = 0;    // the epoch it blew up and trained on; 0 = never
         int epochs = 0;      // planned
         int epochsDone = 0;
         double perplexity;

@@ -164,7 +164,7 @@ void SweepsPanel::pollCluster()
         try {
             status = slurmSweepStatus(folder, store.get());
         } catch (const std::exception& e) {
-            error = coreText(e.what());
+            error = coreText(e);
         }
         QMetaObject::invokeMethod(
             this,
@@ -215,7 +215,7 @@ void SweepsPanel::showClusterStatus(const SweepStatus& status)
             results_->clusterTask(index, word, t.epochsDone, t.epochs, t.perplexity,
                                   QString::fromStdString(t.message));
         }
-        ended += word != QLatin1String("pending") && word != QLatin1String("running");
+        ended += word != QLatin1String("pending") && parseStoredState(word.toStdString()) != StoredState::Running;
     }
     QStringList counts;
     for (const auto& [word, count] : status.counts)

@@ -350,7 +350,7 @@ bool SweepsPanel::setBaseValue(const QString& key, const QString& valueText)
 void SweepsPanel::showError(const QString& prefix, const std::exception& e)
 {
     // A ConfigError's what() already reads "file: line L, column C: key: detail".
-    showMessage(QStringLiteral("%1: %2").arg(prefix, coreText(e.what())), true);
+    showMessage(QStringLiteral("%1: %2").arg(prefix, coreText(e)), true);
 }
 
 void SweepsPanel::setSweep(const Sweep& sweep, const QString& source)
@@ -441,14 +441,15 @@ void SweepsPanel::onSweepFinished(const QString& error)
     int done = 0, diverged = 0, failed = 0, stopped = 0, notStarted = 0;
     QString firstFailure;
     for (const SweepResults::Row& row : results_->rows()) {
-        if (row.status == "finished")
+        const StoredState state = row.state.value_or(StoredState::Queued);
+        if (state == StoredState::Finished)
             ++done;
-        else if (row.status == "diverged")
+        else if (state == StoredState::Diverged)
             ++diverged;
-        else if (row.status == "failed") {
+        else if (state == StoredState::Failed) {
             if (++failed == 1)
                 firstFailure = tr("%1: %2").arg(row.label, row.message);
-        } else if (row.status == "stopped")
+        } else if (state == StoredState::Stopped)
             ++stopped;
         else
             ++notStarted;

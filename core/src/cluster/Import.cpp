@@ -97,7 +97,7 @@ std::string stageCheckpoint(RunStore& store, RunFolder& record, const StoredRun&
 // why in the report) when it is not ended yet.
 bool endedState(StoredRun& state, bool allEnded, std::size_t index, ImportReport& report)
 {
-    if (state.status == "queued") {
+    if (state.state == StoredState::Queued) {
         if (!allEnded) {
             report.skipped.emplace_back(index, "not started");
             return false;
@@ -107,14 +107,14 @@ bool endedState(StoredRun& state, bool allEnded, std::size_t index, ImportReport
         // queued, to be trained with `runs resume`.
         state.message = "its array task never ran (cancelled); train it with `traveller-cli runs resume`";
     }
-    if (state.status == kStatusRunning) {
+    if (state.state == StoredState::Running) {
         if (!allEnded) {
             report.skipped.emplace_back(index, "still running");
             return false;
         }
         // Every task has ended (the import job runs afterany): this one
         // was cut off without a word (SIGKILL, its node lost).
-        state.status = kStatusInterrupted;
+        state.state = StoredState::Interrupted;
         state.message = "its array task ended without recording why (killed, or its node was lost); "
                         "resume it with `traveller-cli runs resume`";
     }
@@ -128,9 +128,11 @@ bool endedState(StoredRun& state, bool allEnded, std::size_t index, ImportReport
 bool libraryKeeps(RunStore& store, std::int64_t existing, const StoredRun& state, int done)
 {
     const StoredRun old = store.run(existing);
-    const bool same = old.status == state.status && old.epochsDone == done && old.message == state.message;
-    const bool libraryAhead = old.epochsDone > done || old.status == kStatusRunning ||
-                              (old.status == "finished" && state.status != "finished") || old.status == "diverged";
+    const bool same = old.state == state.state && old.epochsDone == done && old.message == state.message &&
+                      old.blewUpAt == state.blewUpAt;
+    const bool libraryAhead = old.epochsDone > done || old.state == StoredState::Running ||
+                              (old.state == StoredState::Finished && state.state != StoredState::Finished) ||
+                              old.state == StoredState::Diverged;
     if (libraryAhead)
         return true;
     return same && libraryCheckpointWhole(store, old);
@@ -157,7 +159,10 @@ void importTask(RunStore& store, const SlurmPlan& plan, const PlannedRun& run, b
         throw ClusterError(record.folder() + "/state.json: field 'checkpoint_epoch' is " +
                            std::to_string(state.checkpointEpoch) + ", past the " + std::to_string(done) +
                            " epoch(s) recorded");
-    if (state.status == "finished" && done != state.epochs)
+    if (state.blewUpAt > done)
+        throw ClusterError(record.folder() + "/state.json: field 'blew_up_at' is " + std::to_string(state.blewUpAt) +
+                           ", past the " + std::to_string(done) + " epoch(s) recorded");
+    if (state.state == StoredState::Finished && done != state.epochs)
         throw ClusterError(record.folder() + ": finished after " + std::to_string(done) + " of " +
                            std::to_string(state.epochs) + " epochs");
     const std::string source = plan.id + "/" + std::to_string(run.index);
@@ -177,7 +182,7 @@ void importTask(RunStore& store, const SlurmPlan& plan, const PlannedRun& run, b
     imported.epochs = epochs;
     const std::string staged = stageCheckpoint(store, record, state, weightsYaml(config));
     if (staged.empty()) {
-        if (state.status == "finished")
+        if (state.state == StoredState::Finished)
             throw ClusterError(record.folder() + ": finished, but its checkpoint.pt is missing");
         imported.state.checkpointEpoch = 0;
     }

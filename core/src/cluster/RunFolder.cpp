@@ -85,7 +85,7 @@ void RunFolder::create(const ExperimentConfig& config, const std::string& name)
     writeWhole(fs::path(folder_) / "config.yaml", toYaml(config));
     StoredRun run;
     run.name = name;
-    run.status = "queued";
+    run.state = StoredState::Queued;
     run.epochs = config.train.epochs;
     run.seed = config.train.seed;
     run.createdAt = utcNow();
@@ -98,7 +98,8 @@ void RunFolder::writeState(const StoredRun& r)
     for (const auto& [prefix, text] : r.samples)
         samples[prefix] = text;
     const json j = {{"name", r.name},
-                    {"status", r.status},
+                    {"status", toString(r.state)},
+                    {"blew_up_at", r.blewUpAt},
                     {"epochs", r.epochs},
                     {"checkpoint_epoch", r.checkpointEpoch},
                     {"tokens_per_s", number(r.tokensPerSecond)},
@@ -195,9 +196,11 @@ StoredRun RunFolder::readState() const
     const StateFields f(j, what_ + ": '" + statePath.string() + "'");
     StoredRun r;
     r.name = f.text("name", kMaxNameBytes);
-    r.status = f.text("status", 32, "queued");
-    if (!isStoredStateWord(r.status))
-        throw f.bad("status", "is '" + r.status + "', not a state a run can be in");
+    const std::string word = f.text("status", 32, toString(StoredState::Queued));
+    const std::optional<StoredState> state = parseStoredState(word);
+    if (!state)
+        throw f.bad("status", "is '" + word + "', not a state a run can be in");
+    r.state = *state;
     r.epochs = static_cast<int>(f.integer("epochs", 0, 0, kMaxEpochs));
     r.checkpointEpoch = static_cast<int>(f.integer("checkpoint_epoch", 0, 0, kMaxEpochs));
     r.tokensPerSecond = f.measure("tokens_per_s");
@@ -208,6 +211,8 @@ StoredRun RunFolder::readState() const
     r.createdAt = f.text("created_at", 64);
     r.finishedAt = f.text("finished_at", 64);
     r.message = f.text("message", kMaxMessageBytes);
+    // Folders written before the field: never blew up.
+    r.blewUpAt = static_cast<int>(f.integer("blew_up_at", 0, 0, kMaxEpochs));
     if (const auto samples = j.find("samples"); samples != j.end()) {
         if (!samples->is_object() || samples->size() > kMaxSamples)
             throw f.bad("samples", "is not an object of at most " + std::to_string(kMaxSamples) + " texts");
@@ -286,10 +291,10 @@ std::vector<StoredEpoch> RunFolder::epochs()
 void RunFolder::markRunning(const std::string& device, int threads)
 {
     StoredRun r = readState();
-    if (r.status == kStatusRunning)
+    if (r.state == StoredState::Running)
         throw ClusterError(what_ + " is already running (its state says so); an attempt that was cut off is marked "
                                    "interrupted before it is trained again");
-    r.status = kStatusRunning;
+    r.state = StoredState::Running;
     r.device = device;
     r.threads = threads;
     r.finishedAt.clear();
@@ -327,12 +332,20 @@ void RunFolder::truncateEpochs(int epoch)
         if (e.epoch <= epoch)
             kept += epochJson(e).dump() + "\n";
     writeWhole(fs::path(folder_) / "epochs.jsonl", kept);
+    StoredRun r = readState();
+    if (r.blewUpAt > epoch) {  // that epoch is trained again
+        r.blewUpAt = 0;
+        writeState(r);
+    }
 }
 
 void RunFolder::finishRun(const RunResult& result, double addedSeconds)
 {
     StoredRun r = readState();
-    r.status = toString(result.status);
+    r.state = storedState(result.status);
+    // As the library keeps it: an earlier attempt's blow-up stays.
+    if (r.blewUpAt == 0)
+        r.blewUpAt = result.blewUpAt;
     r.tokensPerSecond = result.tokensPerSecond;
     r.seconds += addedSeconds;
     r.finishedAt = utcNow();
@@ -370,9 +383,9 @@ std::vector<std::string> RunFolder::attempts() const
 void RunFolder::markInterrupted(const std::string& why)
 {
     StoredRun r = readState();
-    if (r.status != kStatusRunning)
+    if (r.state != StoredState::Running)
         return;
-    r.status = kStatusInterrupted;
+    r.state = StoredState::Interrupted;
     r.message = why;
     writeState(r);
 }
@@ -400,6 +413,7 @@ void RunFolder::continueFrom(RunFolder& from, int epoch)
     // As RunStore::copyProgress: the shorter run's time, scaled to its share.
     target.seconds = source.epochsDone > 0 ? source.seconds * epoch / source.epochsDone : 0;
     target.checkpointEpoch = epoch;
+    target.blewUpAt = source.blewUpAt <= epoch ? source.blewUpAt : 0;
     writeState(target);
 }
 

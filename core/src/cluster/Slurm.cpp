@@ -512,7 +512,7 @@ TaskOutcome runSlurmTask(const std::string& folder, std::size_t level, std::size
     const std::string where = attempt + " on " + hostName();
 
     StoredRun state = record.stored();
-    if (state.status == kStatusRunning) {
+    if (state.state == StoredState::Running) {
         // Only one attempt of an array task runs at a time: this state was
         // left by one that was cut off (preempted, requeued, its node lost).
         record.markInterrupted("an earlier attempt was cut off at epoch " + std::to_string(state.epochsDone) +
@@ -522,13 +522,14 @@ TaskOutcome runSlurmTask(const std::string& folder, std::size_t level, std::size
                           std::to_string(state.checkpointEpoch));
         state = record.stored();
     }
-    if (state.status == "finished" || state.status == "diverged") {
-        record.logAttempt(where + ": already " + state.status + ", nothing to train");
+    if (state.state == StoredState::Finished || state.state == StoredState::Diverged) {
+        record.logAttempt(where + ": already " + toString(state.state) + ", nothing to train");
         outcome.alreadyDone = true;
-        outcome.result.status = state.status == "finished" ? RunStatus::Finished : RunStatus::Diverged;
+        outcome.result.status = state.state == StoredState::Finished ? RunStatus::Finished : RunStatus::Diverged;
         outcome.result.epochsDone = state.epochsDone;
         outcome.result.perplexity = state.perplexity;
         outcome.result.message = state.message;
+        outcome.result.blewUpAt = state.blewUpAt;
         return outcome;
     }
     // The chain's shorter run, when it trained to its end, is this run's start.
@@ -536,12 +537,12 @@ TaskOutcome runSlurmTask(const std::string& folder, std::size_t level, std::size
         const PlannedRun& before = plan.runs[static_cast<std::size_t>(planned.continues)];
         RunFolder shorter(taskFolder(plan, before.index), taskName(before));
         const StoredRun s = shorter.stored();
-        if (s.status == "finished" && s.epochsDone > 0 && s.epochsDone < state.epochs) {
+        if (s.state == StoredState::Finished && s.epochsDone > 0 && s.epochsDone < state.epochs) {
             record.continueFrom(shorter, s.epochsDone);
             record.logAttempt(where + ": continues " + shorter.what() + " from its epoch " +
                               std::to_string(s.epochsDone));
         } else {
-            record.logAttempt(where + ": " + shorter.what() + " is " + s.status +
+            record.logAttempt(where + ": " + shorter.what() + " is " + toString(s.state) +
                               ", so this run trains from the start on its own");
         }
     }
@@ -573,19 +574,19 @@ TaskOutcome runSlurmTask(const std::string& folder, std::size_t level, std::size
 std::string taskWord(const TaskStatus& t)
 {
     if (!t.schedulerKnown && t.scheduler.empty())
-        return t.state;
+        return toString(t.state);
     if (t.scheduler == "PENDING" || t.scheduler == "REQUEUED" || t.scheduler == "CONFIGURING")
         return "pending";
     if (t.scheduler == "RUNNING" || t.scheduler == "COMPLETING")
-        return "running";
-    if (t.state == "queued")
+        return toString(StoredState::Running);
+    if (t.state == StoredState::Queued)
         return t.scheduler.empty() ? "not started" : "cancelled";
-    if (t.state == kStatusRunning)
+    if (t.state == StoredState::Running)
         return t.scheduler.empty() || t.scheduler == "CANCELLED" || t.scheduler == "TIMEOUT" ||
                        t.scheduler == "NODE_FAIL" || t.scheduler == "PREEMPTED" || t.scheduler == "OUT_OF_MEMORY"
-                   ? "interrupted"
-                   : "running";
-    return t.state;
+                   ? toString(StoredState::Interrupted)
+                   : toString(StoredState::Running);
+    return toString(t.state);
 }
 
 SweepStatus slurmSweepStatus(const std::string& folder, RunStore* library)
@@ -665,13 +666,13 @@ SweepStatus slurmSweepStatus(const std::string& folder, RunStore* library)
         RunFolder record(taskFolder(plan, run.index), taskName(run));
         try {
             const StoredRun s = record.stored();
-            t.state = s.status;
+            t.state = s.state;
             t.epochsDone = s.epochsDone;
             t.epochs = s.epochs;
             t.perplexity = s.perplexity;
             t.message = s.message;
         } catch (const std::exception& e) {
-            t.state = "failed";
+            t.state = StoredState::Failed;
             t.message = e.what();
         }
         for (const auto& line : record.attempts())

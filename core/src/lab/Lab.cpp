@@ -6,6 +6,7 @@
 #include "traveller/core/Presets.h"
 #include "traveller/core/RunRules.h"
 #include "LabText.h"
+#include "io/YamlWalk.h"
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
@@ -22,8 +23,8 @@ namespace {
 
 // ------------------------------------------------------------ references
 
-int lineOf(const YAML::Node& n) { return n.Mark().line + 1; }
-int columnOf(const YAML::Node& n) { return n.Mark().column + 1; }
+using yaml::columnOf;
+using yaml::lineOf;
 
 double number(const YAML::Node& n, const std::string& key)
 {
@@ -54,12 +55,8 @@ std::vector<ReferenceCheck> parseChecks(const YAML::Node& list, const std::strin
         const std::string itemKey = key + "[" + std::to_string(i) + "]";
         if (!item.IsMap())
             throw ConfigError(itemKey, lineOf(item), columnOf(item), "expected {metric: ..., value: ..., tolerance: ...}");
-        for (auto it = item.begin(); it != item.end(); ++it) {
-            const std::string k = it->first.as<std::string>();
-            if (k != "metric" && k != "value" && k != "tolerance" && k != "sentence")
-                throw ConfigError(itemKey + "." + k, lineOf(it->first), columnOf(it->first),
-                                  "unknown key; a check has metric, value, tolerance and (for bleu) sentence");
-        }
+        yaml::forEachEntry(item, itemKey, {"metric", "value", "tolerance", "sentence"},
+                           [](const std::string&, const YAML::Node&, const YAML::Node&) {});
         ReferenceCheck c;
         if (!item["metric"] || !item["metric"].IsScalar())
             throw ConfigError(itemKey + ".metric", lineOf(item), columnOf(item), "missing");
@@ -172,12 +169,8 @@ References parseReferences(const std::string& yamlText, const std::string& sourc
     const YAML::Node ref = root["reference"];
     if (!ref.IsMap())
         throw ConfigError("reference", lineOf(ref), columnOf(ref), "expected a mapping of source, checks and quick");
-    for (auto it = ref.begin(); it != ref.end(); ++it) {
-        const std::string k = it->first.as<std::string>();
-        if (k != "source" && k != "checks" && k != "quick")
-            throw ConfigError("reference." + k, lineOf(it->first), columnOf(it->first),
-                              "unknown key; a reference has source, checks and quick");
-    }
+    yaml::forEachEntry(ref, "reference", {"source", "checks", "quick"},
+                       [](const std::string&, const YAML::Node&, const YAML::Node&) {});
     if (ref["source"])
         out.source = ref["source"].as<std::string>();
     if (ref["checks"])
@@ -226,7 +219,7 @@ double measureCheck(RunStore& store, const StoredRun& run, const ReferenceCheck&
 std::vector<CheckResult> checkRun(RunStore& store, const StoredRun& run, const std::vector<ReferenceCheck>& checks)
 {
     std::vector<CheckResult> out;
-    const bool done = run.status == "finished";
+    const bool done = run.state == StoredState::Finished;
     for (const auto& c : checks) {
         CheckResult r;
         r.check = c;
@@ -410,7 +403,7 @@ bool sameSettings(const StoredRun& run, const PlannedSettings& planned)
     try {
         if (planned.translation)
             return settingsKey(run.translationConfig()) == planned.key;
-        const bool neverBlewUp = storedState(run) == StoredState::Finished && !blewUp(run.message);
+        const bool neverBlewUp = run.state == StoredState::Finished && run.blewUpAt == 0;
         return settingsKey(run.config(), neverBlewUp) == (neverBlewUp ? planned.finished : planned.key);
     } catch (const ConfigError&) {
         return false;  // a config this version cannot read is not the lab's
@@ -419,7 +412,7 @@ bool sameSettings(const StoredRun& run, const PlannedSettings& planned)
 
 LabRunAction actionFor(const StoredRun& own)
 {
-    switch (storedState(own)) {
+    switch (own.state) {
     case StoredState::Finished:
     case StoredState::Diverged: return LabRunAction::Reuse;
     case StoredState::Running: return LabRunAction::Busy;
@@ -455,7 +448,7 @@ std::vector<LabRunPlan> planWith(RunStore& store, const LabStep& step, LabMode m
                 libraryRead = true;
             }
             for (const StoredRun& r : library)
-                if (storedState(r) == StoredState::Finished && sameSettings(r, planned)) {
+                if (r.state == StoredState::Finished && sameSettings(r, planned)) {
                     p.action = LabRunAction::Reuse;
                     p.run = r;
                     break;

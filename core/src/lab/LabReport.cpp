@@ -238,8 +238,7 @@ struct RunFacts {
                 return text;
         return "";
     }
-    bool blewUp() const { return run && traveller::blewUp(run->message); }
-    std::string blowUpEpoch() const { return run ? traveller::blowUpEpoch(run->message) : "?"; }
+    bool finished() const { return run && run->state == StoredState::Finished; }
 };
 
 // A tuning value as trained in `mode` (the quick lab's epochs are a tenth):
@@ -325,9 +324,7 @@ std::string status(const Document& d, const RunFacts* f)
 {
     if (!f)
         return d.t("not run yet");
-    if (f->blewUp())
-        return d.t("blew up, trained on");
-    return d.t(f->run->status);
+    return d.t(stateLabel(f->run->state, f->run->blewUpAt));
 }
 
 // ------------------------------------------------------------ observations
@@ -399,14 +396,14 @@ std::vector<LabObservation> observations(const LabData& data, const Document& d)
         const RunFacts* lr10 = data.get(step, "lr=10");
         if (base)
             bases.emplace_back(step.title, base);
-        if (base && lr10 && base->run->status == "finished") {
+        if (base && lr10 && base->finished()) {
             const double a = lr10->run->perplexity, b = base->run->perplexity;
             std::vector<std::string> parts;
-            if (lr10->run->status == "diverged" || !(a < kGuessingPerplexity)) {
+            if (lr10->run->state == StoredState::Diverged || !(a < kGuessingPerplexity)) {
                 parts.push_back(d.t("it diverges: the learning rate is too high for this cell"));
             } else {
-                if (lr10->blewUp())
-                    parts.push_back(d.f("it blew up at epoch {0} and came back down", {lr10->blowUpEpoch()}));
+                if (const int at = lr10->run->blewUpAt; at > 0)
+                    parts.push_back(d.f("it blew up at epoch {0} and came back down", {std::to_string(at)}));
                 parts.push_back(d.t(a < b * 0.95   ? "it trains better than at learning rate 1"
                                     : a <= b * 1.2 ? "it trains as well as at learning rate 1"
                                                    : "it trains, but worse than at learning rate 1"));
@@ -419,7 +416,7 @@ std::vector<LabObservation> observations(const LabData& data, const Document& d)
                      {step.title, num(a), num(b), verdict}));
         }
         const RunFacts* lr001 = data.get(step, "lr=0.01");
-        if (base && lr001 && lr001->run->status == "finished")
+        if (base && lr001 && lr001->finished())
             said(LabObservation::Kind::LearningRate001, base, d.f("{0} at learning rate 0.01 reaches only perplexity {1} in the same epochs (learning rate "
                               "1: {2}): too small a step.",
                               {step.title, num(lr001->run->perplexity), num(base->run->perplexity)}));
@@ -427,7 +424,7 @@ std::vector<LabObservation> observations(const LabData& data, const Document& d)
         // larger ones that fit the training text better but the held-out worse.
         std::vector<std::pair<int, const RunFacts*>> sizes;
         for (const auto& v : axisValues("hidden"))
-            if (const RunFacts* f = data.at(step, "hidden", v); f && f->run->status == "finished" && !std::isnan(f->heldout()))
+            if (const RunFacts* f = data.at(step, "hidden", v); f && f->finished() && !std::isnan(f->heldout()))
                 sizes.emplace_back(std::stoi(v), f);
         if (sizes.size() >= 2) {
             auto best = std::min_element(sizes.begin(), sizes.end(),
@@ -453,7 +450,7 @@ std::vector<LabObservation> observations(const LabData& data, const Document& d)
         }
         const RunFacts* shortest = data.at(step, "epochs", "250");
         const RunFacts* longest = data.at(step, "epochs", "1000");
-        if (shortest && longest && shortest->run->status == "finished" && longest->run->status == "finished" &&
+        if (shortest && longest && shortest->finished() && longest->finished() &&
             !std::isnan(shortest->heldout()) && !std::isnan(longest->heldout())) {
             const bool worse = longest->heldout() > shortest->heldout();
             said(LabObservation::Kind::Epochs, nullptr, d.f("{0}: from {1} to {2} epochs training perplexity goes {3} -> {4} and held-out perplexity "
@@ -473,7 +470,7 @@ std::vector<LabObservation> observations(const LabData& data, const Document& d)
     const auto heldoutBleu = [&](const RunFacts* f) {
         return measureCheck(data.store(), *f->run, ReferenceCheck{"heldout_bleu", "", 0, 0});
     };
-    if (book && big && book->run->status == "finished" && big->run->status == "finished")
+    if (book && big && book->finished() && big->finished())
         said(LabObservation::Kind::Seq2seq, book,
              d.f("Seq2seq after {4} epochs: 2 layers of 256 hidden units end at loss {0} (the book's 32 units: {1}), "
                  "BLEU-4 on held-out pairs {2} (32 units: {3}).",

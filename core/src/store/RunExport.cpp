@@ -5,6 +5,7 @@
 #include "traveller/core/Escape.h"
 #include "traveller/core/Format.h"
 #include "traveller/core/Json.h"
+#include "traveller/core/RunRules.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -64,7 +65,7 @@ std::string runsToCsv(const std::vector<StoredRun>& runs)
     for (const auto& r : runs) {
         const Settings s = settingsOf(r);
         const auto sample = r.samples.find("time traveller");
-        const std::vector<std::string> fields = {std::to_string(r.id), r.name, r.sweep, r.label, r.status, s.arch,
+        const std::vector<std::string> fields = {std::to_string(r.id), r.name, r.sweep, r.label, toString(r.state), s.arch,
                                                  s.impl, s.hidden, s.layers, s.lr, s.optimizer,
                                                  std::to_string(r.epochs), std::to_string(r.epochsDone),
                                                  number(r.perplexity, "%.6g"), number(r.tokensPerSecond, "%.1f"),
@@ -93,7 +94,8 @@ std::string runsToJsonLines(const std::vector<StoredRun>& runs)
                    .add("name", r.name)
                    .add("sweep", r.sweep)
                    .add("label", r.label)
-                   .add("status", r.status)
+                   .add("status", toString(r.state))
+                   .add("blew_up_at", r.blewUpAt)
                    .add("epochs", r.epochs)
                    .add("epochs_done", r.epochsDone)
                    .add("perplexity", r.perplexity)
@@ -122,7 +124,7 @@ std::string markdownReport(const std::vector<StoredRun>& runs, const std::string
         const Settings s = settingsOf(r);
         out += "| " + std::to_string(r.id) + " | " + markdownText(r.name) + " | " + markdownText(s.arch) + " | " +
                markdownText(s.hidden) + " | " + markdownText(s.lr) + " | " + std::to_string(r.epochsDone) + "/" +
-               std::to_string(r.epochs) + " | " + markdownText(r.status) + " | " + formatNumber(r.perplexity, 3, "") +
+               std::to_string(r.epochs) + " | " + markdownText(stateLabel(r.state, r.blewUpAt)) + " | " + formatNumber(r.perplexity, 3, "") +
                " | " + formatNumber(r.tokensPerSecond, 0, "") + " | " + formatNumber(r.seconds, 1, "") + " | " +
                markdownText(r.device) + " |\n";
     }
@@ -177,7 +179,7 @@ std::string writeMarkdownReport(RunStore& store, const std::vector<StoredRun>& r
         chart::Series series;
         // Within a sweep the label says what sets a run apart, in fewer letters.
         series.name = std::to_string(r.id) + ". " + (r.label.empty() ? r.name : r.label);
-        series.highlight = r.status == "diverged";
+        series.highlight = r.state == StoredState::Diverged;
         series.color = chart::seriesColor(spec.series.size());  // by position, as the window's Compare draws them
         for (const auto& e : store.epochs(r.id)) {
             series.x.push_back(e.epoch);

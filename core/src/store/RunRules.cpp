@@ -7,42 +7,47 @@ namespace traveller {
 
 namespace {
 
+// The word of each state, as the library and run folders store it: the one
+// place a state becomes text and text a state.
 constexpr std::array<std::pair<StoredState, const char*>, 7> kWords{{
     {StoredState::Queued, "queued"},
-    {StoredState::Running, kStatusRunning},
+    {StoredState::Running, "running"},
     {StoredState::Finished, "finished"},
     {StoredState::Stopped, "stopped"},
     {StoredState::Diverged, "diverged"},
     {StoredState::Failed, "failed"},
-    {StoredState::Interrupted, kStatusInterrupted},
+    {StoredState::Interrupted, "interrupted"},
 }};
 
 std::string runLabel(const StoredRun& run) { return "run " + std::to_string(run.id); }
 
 } // namespace
 
-StoredState storedState(const StoredRun& run)
-{
-    for (const auto& [state, word] : kWords)
-        if (run.status == word)
-            return state;
-    return StoredState::Failed;
-}
-
 const char* toString(StoredState state)
 {
     for (const auto& [s, word] : kWords)
         if (s == state)
             return word;
-    return "failed";
+    return toString(StoredState::Failed);
 }
 
-bool isStoredStateWord(const std::string& word)
+std::optional<StoredState> parseStoredState(const std::string& word)
 {
-    for (const auto& entry : kWords)
-        if (word == entry.second)
-            return true;
-    return false;
+    for (const auto& [state, w] : kWords)
+        if (word == w)
+            return state;
+    return std::nullopt;
+}
+
+StoredState storedState(RunStatus status)
+{
+    switch (status) {
+    case RunStatus::Finished: return StoredState::Finished;
+    case RunStatus::Stopped: return StoredState::Stopped;
+    case RunStatus::Diverged: return StoredState::Diverged;
+    case RunStatus::Failed: return StoredState::Failed;
+    }
+    return StoredState::Failed;
 }
 
 bool needsAttention(StoredState state)
@@ -50,12 +55,19 @@ bool needsAttention(StoredState state)
     return state == StoredState::Diverged || state == StoredState::Failed || state == StoredState::Interrupted;
 }
 
+bool finishedBlownUp(StoredState state, int blewUpAt) { return state == StoredState::Finished && blewUpAt > 0; }
+
+const char* stateLabel(StoredState state, int blewUpAt)
+{
+    return finishedBlownUp(state, blewUpAt) ? "blew up, trained on" : toString(state);
+}
+
 RuleVerdict canResume(const StoredRun& run)
 {
     if (run.isTranslation())
         return {false, runLabel(run) + " is a translation run; train it again from the Translate tab or "
                                        "`traveller-cli translate`"};
-    switch (storedState(run)) {
+    switch (run.state) {
     case StoredState::Queued:
     case StoredState::Stopped:
     case StoredState::Interrupted:
@@ -74,7 +86,7 @@ RuleVerdict canResume(const StoredRun& run)
 
 RuleVerdict canDelete(const StoredRun& run)
 {
-    if (storedState(run) == StoredState::Running)
+    if (run.state == StoredState::Running)
         return {false, runLabel(run) + " is training in another window or process; stop it first"};
     return {};
 }
@@ -89,19 +101,5 @@ RuleVerdict canGenerate(const StoredRun& run)
 }
 
 std::uint64_t generationSeed(const ExperimentConfig& config) { return config.train.seed; }
-
-bool blewUp(const std::string& message) { return message.find(kBlewUpMark) != std::string::npos; }
-
-std::string blowUpEpoch(const std::string& message)
-{
-    const auto at = message.find(kBlewUpMark);
-    if (at == std::string::npos)
-        return "?";
-    std::string digits;
-    for (std::size_t i = at + std::string(kBlewUpMark).size();
-         i < message.size() && message[i] >= '0' && message[i] <= '9'; ++i)
-        digits += message[i];
-    return digits.empty() ? "?" : digits;
-}
 
 } // namespace traveller

@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 
 // 2: runs.kind ('lm' or 'translate') and runs.results (a translation run's BLEU, as JSON).
 // 3: epochs.heldout_perplexity (data.heldout) and lab_notes (the lab's notes per step).
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 constexpr int kBusyTimeoutMs = 10000;
 // SQLite's application_id of a run library ("TRAV"): another program's
 // runs.sqlite is recognised before anything is written to it.
@@ -65,7 +65,8 @@ CREATE TABLE IF NOT EXISTS runs (
   owner_start TEXT NOT NULL DEFAULT '',
   kind TEXT NOT NULL DEFAULT 'lm',
   results TEXT NOT NULL DEFAULT '',
-  source TEXT NOT NULL DEFAULT ''
+  source TEXT NOT NULL DEFAULT '',
+  blew_up_at INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS epochs (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -221,7 +222,8 @@ void syncFolder(const std::string& folder)
 
 constexpr const char* kRunColumns =
     "id, name, sweep, label, config_yaml, status, epochs, epochs_done, checkpoint_epoch, perplexity, "
-    "tokens_per_s, seconds, device, threads, program_version, seed, created_at, finished_at, message, kind, results";
+    "tokens_per_s, seconds, device, threads, program_version, seed, created_at, finished_at, message, kind, results, "
+    "blew_up_at";
 
 } // namespace
 
@@ -467,8 +469,42 @@ void RunStore::open(bool wasEmpty)
             throw;
         }
     }
+    if (stored < 5)
+        upgradeBlewUpAt();
     // One run per import source: two imports at once cannot both insert it.
     exec("CREATE UNIQUE INDEX IF NOT EXISTS runs_source_unique ON runs(source) WHERE source != ''");
+}
+
+void RunStore::upgradeBlewUpAt()
+{
+    // Before schema 5 a run that trained through a blow-up said so only in
+    // its message ("blew up at epoch 3: ...", train.blew_up): that epoch
+    // becomes the column, so such runs keep their mark.
+    constexpr const char* kMark = "blew up at epoch ";
+    exec("BEGIN IMMEDIATE");
+    try {
+        Statement columns(db_, "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = 'blew_up_at'");
+        if (columns.step() && columns.integer(0) == 0)
+            exec("ALTER TABLE runs ADD COLUMN blew_up_at INTEGER NOT NULL DEFAULT 0");
+        std::vector<std::pair<std::int64_t, int>> marked;
+        Statement find(db_, "SELECT id, message FROM runs WHERE instr(message, ?) > 0");
+        find.bind(1, std::string(kMark));
+        while (find.step()) {
+            const std::string message = find.text(1);
+            const char* digits = message.c_str() + message.find(kMark) + std::strlen(kMark);
+            const long epoch = std::strtol(digits, nullptr, 10);
+            if (epoch > 0 && epoch <= std::numeric_limits<int>::max())
+                marked.emplace_back(find.integer(0), static_cast<int>(epoch));
+        }
+        Statement set(db_, "UPDATE runs SET blew_up_at = ? WHERE id = ?");
+        for (const auto& [id, epoch] : marked)
+            set.reset().bind(1, epoch).bind(2, id).step();
+        exec("UPDATE meta SET value = '5' WHERE key = 'schema_version'");
+        exec("COMMIT");
+    } catch (...) {
+        rollback();
+        throw;
+    }
 }
 
 bool RunStore::checkIdentity()
@@ -673,8 +709,9 @@ void RunStore::truncateEpochs(std::int64_t id, int epoch)
     std::lock_guard lock(mutex_);
     Statement(db_, "DELETE FROM epochs WHERE run_id = ? AND epoch > ?").bind(1, id).bind(2, epoch).step();
     Statement update(db_, "UPDATE runs SET epochs_done = ?, perplexity = "
-                          "(SELECT perplexity FROM epochs WHERE run_id = ? AND epoch = ?) WHERE id = ?");
-    update.bind(1, epoch).bind(2, id).bind(3, epoch).bind(4, id).step();
+                          "(SELECT perplexity FROM epochs WHERE run_id = ? AND epoch = ?), "
+                          "blew_up_at = CASE WHEN blew_up_at > ? THEN 0 ELSE blew_up_at END WHERE id = ?");
+    update.bind(1, epoch).bind(2, id).bind(3, epoch).bind(4, epoch).bind(5, id).step();
 }
 
 void RunStore::finishRun(std::int64_t id, const RunResult& r, double addedSeconds)
@@ -682,10 +719,13 @@ void RunStore::finishRun(std::int64_t id, const RunResult& r, double addedSecond
     std::lock_guard lock(mutex_);
     exec("BEGIN IMMEDIATE");
     try {
+        // A blow-up an earlier attempt trained through stays (a resume
+        // starts past it); truncateEpochs forgets one it trains again.
         Statement update(db_, "UPDATE runs SET status = ?, tokens_per_s = ?, seconds = seconds + ?, finished_at = ?, "
-                              "message = ?, owner_pid = 0, owner_start = '' WHERE id = ?");
-        update.bind(1, toString(r.status)).bind(2, r.tokensPerSecond).bind(3, addedSeconds).bind(4, utcNow());
-        update.bind(5, boundedMessage(r.message)).bind(6, id).step();
+                              "message = ?, owner_pid = 0, owner_start = '', "
+                              "blew_up_at = CASE WHEN blew_up_at > 0 THEN blew_up_at ELSE ? END WHERE id = ?");
+        update.bind(1, toString(storedState(r.status))).bind(2, r.tokensPerSecond).bind(3, addedSeconds);
+        update.bind(4, utcNow()).bind(5, boundedMessage(r.message)).bind(6, r.blewUpAt).bind(7, id).step();
         for (const auto& [prefix, text] : r.samples) {
             Statement insert(db_, "INSERT OR REPLACE INTO samples(run_id, prefix, text) VALUES (?, ?, ?)");
             insert.bind(1, id).bind(2, prefix).bind(3, text).step();
@@ -715,9 +755,12 @@ void RunStore::copyProgress(std::int64_t from, std::int64_t to, int epoch)
                             "heldout_perplexity) SELECT ?, epoch, perplexity, tokens_per_s, elapsed_s, sample, "
                             "heldout_perplexity FROM epochs WHERE run_id = ? AND epoch <= ?");
         copy.bind(1, to).bind(2, from).bind(3, epoch).step();
+        // A blow-up within the copied epochs is this run's too.
         Statement update(db_, "UPDATE runs SET epochs_done = ?, seconds = ?, perplexity = "
-                              "(SELECT perplexity FROM epochs WHERE run_id = ? AND epoch = ?) WHERE id = ?");
-        update.bind(1, epoch).bind(2, seconds).bind(3, to).bind(4, epoch).bind(5, to).step();
+                              "(SELECT perplexity FROM epochs WHERE run_id = ? AND epoch = ?), blew_up_at = ? "
+                              "WHERE id = ?");
+        update.bind(1, epoch).bind(2, seconds).bind(3, to).bind(4, epoch);
+        update.bind(5, source.blewUpAt <= epoch ? source.blewUpAt : 0).bind(6, to).step();
         exec("COMMIT");
     } catch (...) {
         rollback();
@@ -742,17 +785,17 @@ void RunStore::writeImportedRow(const ImportedRun& r, std::int64_t replace)
                              ? "UPDATE runs SET sweep = ?2, label = ?3, config_yaml = ?4, status = ?5, epochs = ?6, "
                                "epochs_done = ?7, checkpoint_epoch = ?8, perplexity = ?9, tokens_per_s = ?10, "
                                "seconds = ?11, device = ?12, threads = ?13, program_version = ?14, seed = ?15, "
-                               "created_at = ?16, finished_at = ?17, message = ?18, owner_pid = 0, owner_start = '' "
-                               "WHERE id = ?20 AND source = ?19"
+                               "created_at = ?16, finished_at = ?17, message = ?18, owner_pid = 0, owner_start = '', "
+                               "blew_up_at = ?21 WHERE id = ?20 AND source = ?19"
                              : "INSERT INTO runs(name, sweep, label, config_yaml, status, epochs, epochs_done, "
                                "checkpoint_epoch, perplexity, tokens_per_s, seconds, device, threads, program_version, "
-                               "seed, created_at, finished_at, message, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                               "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+                               "seed, created_at, finished_at, message, source, blew_up_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                               "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?21)");
     write.bind(1, r.run.name.empty() ? r.run.config.displayName() : r.run.name)
         .bind(2, r.run.sweep)
         .bind(3, r.run.label)
         .bind(4, toYaml(r.run.config))
-        .bind(5, s.status)
+        .bind(5, toString(s.state))
         .bind(6, r.run.config.train.epochs)
         .bind(7, r.epochs.empty() ? 0 : r.epochs.back().epoch)
         .bind(8, s.checkpointEpoch)
@@ -766,7 +809,8 @@ void RunStore::writeImportedRow(const ImportedRun& r, std::int64_t replace)
         .bind(16, s.createdAt.empty() ? utcNow() : s.createdAt)
         .bind(17, s.finishedAt)
         .bind(18, boundedMessage(s.message))
-        .bind(19, r.source);
+        .bind(19, r.source)
+        .bind(21, s.blewUpAt);
     if (replace != 0)
         write.bind(20, replace);
     write.step();
@@ -1041,7 +1085,8 @@ std::vector<StoredRun> RunStore::query(const std::string& where, std::int64_t id
         r.sweep = select.text(c++);
         r.label = select.text(c++);
         r.configYaml = select.text(c++);
-        r.status = select.text(c++);
+        // A word this Traveller does not know (a newer one's) reads as failed.
+        r.state = parseStoredState(select.text(c++)).value_or(StoredState::Failed);
         r.epochs = static_cast<int>(select.integer(c++));
         r.epochsDone = static_cast<int>(select.integer(c++));
         r.checkpointEpoch = static_cast<int>(select.integer(c++));
@@ -1057,6 +1102,7 @@ std::vector<StoredRun> RunStore::query(const std::string& where, std::int64_t id
         r.message = select.text(c++);
         r.kind = select.text(c++);
         r.results = select.text(c++);
+        r.blewUpAt = static_cast<int>(select.integer(c++));
         out.push_back(std::move(r));
     }
     for (auto& r : out) {

@@ -1,6 +1,8 @@
 #include "traveller/core/Sweep.h"
 
 #include "traveller/core/Errors.h"
+#include "ConfigFields.h"
+#include "io/YamlWalk.h"
 
 #include <yaml-cpp/yaml.h>
 
@@ -18,8 +20,8 @@ namespace fs = std::filesystem;
 
 using Setting = std::pair<std::string, std::string>;
 
-int lineOf(const YAML::Node& node) { return node.Mark().line + 1; }
-int columnOf(const YAML::Node& node) { return node.Mark().column + 1; }
+using yaml::columnOf;
+using yaml::lineOf;
 
 std::string knownKeys()
 {
@@ -46,19 +48,11 @@ void applySetting(ExperimentConfig& config, const YAML::Node& keyNode, const YAM
     setConfigValue(config, key, valueNode.Scalar(), lineOf(valueNode), columnOf(valueNode));
 }
 
-// YAML keeps both of `{train.lr: 1, train.lr: 2}`; which one counts is no
-// one's guess to make. `where` says which mapping ("grid", "set", "variant 2").
-void rejectDuplicateKeys(const YAML::Node& map, const std::string& where)
+// The keys of a grid, set or variant mapping, each a plain name given once
+// (yaml::forEachEntry); what they name is checked where they are applied.
+void rejectDuplicateKeys(const YAML::Node& map)
 {
-    std::set<std::string> seen;
-    for (const auto& entry : map) {
-        const YAML::Node keyNode = entry.first;
-        if (!keyNode.IsScalar())
-            continue;  // reported as a bad key by whoever reads the mapping
-        if (!seen.insert(keyNode.Scalar()).second)
-            throw ConfigError(keyNode.Scalar(), lineOf(keyNode), columnOf(keyNode),
-                              "duplicate key: it is already set above in " + where);
-    }
+    yaml::forEachEntry(map, "", {}, [](const std::string&, const YAML::Node&, const YAML::Node&) {});
 }
 
 std::string shortKey(const std::string& key) { return key.substr(key.rfind('.') + 1); }
@@ -187,6 +181,25 @@ Sweep expand(const Parsed& p)
     return sweep;
 }
 
+// `repeat: N` is a grid axis of its own, train.seed: [0, 1, ..., N-1], varying
+// fastest (each setting's seeds side by side, "lr=1 seed=2"). A grid that
+// sets train.seed already says which seeds; both at once is refused.
+void addSeedAxis(Parsed& p, const YAML::Node& repeat)
+{
+    if (!repeat.IsScalar())
+        throw ConfigError("repeat", lineOf(repeat), columnOf(repeat), message("config.single_value"));
+    const auto n = config::parseInt(repeat.Scalar(), "repeat", lineOf(repeat), columnOf(repeat), 1, kMaxSweepRuns);
+    for (const auto& [key, values] : p.grid)
+        if (key == "train.seed")
+            throw ConfigError("repeat", lineOf(repeat), columnOf(repeat), message("sweep.repeat_and_seed_grid"));
+    const YAML::Node key("train.seed");
+    std::vector<YAML::Node> seeds;
+    for (long long seed = 0; seed < n; ++seed)
+        seeds.emplace_back(std::to_string(seed));
+    p.grid.emplace_back("train.seed", std::move(seeds));
+    p.gridKeys.push_back(key);
+}
+
 Sweep parseRoot(const std::string& text, const std::string& baseDir)
 {
     YAML::Node root;
@@ -198,16 +211,21 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
     if (!root.IsMap())
         throw ConfigError("", root.IsNull() ? 0 : lineOf(root), root.IsNull() ? 0 : columnOf(root),
                           "a sweep file must be a mapping with base and grid and/or variants");
-    rejectDuplicateKeys(root, "the sweep file");
     Parsed p;
     bool haveBase = false;
     YAML::Node setNode;
     YAML::Node runsNode;  // where the run count is reported: grid, else variants
-    for (const auto& entry : root) {
-        const YAML::Node keyNode = entry.first;
-        const YAML::Node value = entry.second;
-        const std::string key = keyNode.IsScalar() ? keyNode.Scalar() : "";
-        if (key == "name") {
+    YAML::Node repeatNode;  // `repeat: N`: every run on seeds 0..N-1
+    bool haveRepeat = false;
+    yaml::forEachEntry(root, "", {"name", "base", "set", "grid", "variants", "repeat"}, [&](const std::string& key,
+                                                                                  const YAML::Node& keyNode,
+                                                                                  const YAML::Node& value) {
+        if (key == "repeat") {
+            haveRepeat = true;
+            repeatNode = value;
+            if (!runsNode)
+                runsNode = keyNode;
+        } else if (key == "name") {
             if (!value.IsScalar())
                 throw ConfigError(key, lineOf(value), columnOf(value), message("config.single_value"));
             p.name = value.Scalar();
@@ -232,7 +250,7 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
             if (!value.IsMap())
                 throw ConfigError(key, lineOf(value), columnOf(value),
                                   "expected a mapping of dotted keys to lists, e.g. train.lr: [0.1, 1]");
-            rejectDuplicateKeys(value, "grid");
+            rejectDuplicateKeys(value);
             runsNode = keyNode;
             for (const auto& g : value) {
                 const YAML::Node gridKeyNode = g.first;
@@ -254,7 +272,7 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
             if (!value.IsMap())
                 throw ConfigError(key, lineOf(value), columnOf(value),
                                   "expected a mapping of dotted keys to values, e.g. {train.epochs: 50}");
-            rejectDuplicateKeys(value, "set");
+            rejectDuplicateKeys(value);
             setNode = value;
         } else if (key == "variants") {
             if (!value.IsSequence())
@@ -263,18 +281,17 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
                 if (!v.IsMap())
                     throw ConfigError(key, lineOf(v), columnOf(v),
                                       "each variant must be a mapping of dotted keys, e.g. {model.arch: gru}");
-                rejectDuplicateKeys(v, "variant " + std::to_string(p.variants.size() + 1));
+                rejectDuplicateKeys(v);
                 p.variants.push_back(v);
             }
             if (!runsNode)
                 runsNode = keyNode;
-        } else {
-            throw ConfigError(key, lineOf(keyNode), columnOf(keyNode),
-                              "unknown key; a sweep file has name, base, set, grid and variants");
         }
-    }
+    });
     if (!haveBase)
         throw ConfigError("base", 0, 0, "missing: give an experiment inline or the path of an experiment file");
+    if (haveRepeat)
+        addSeedAxis(p, repeatNode);
     // Counted before a single run is built or recorded: a grid of 10^7 runs
     // would otherwise exhaust memory, and 10^6 fill the library with queued rows.
     std::uint64_t runs = p.variants.empty() ? 1 : p.variants.size();

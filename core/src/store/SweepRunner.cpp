@@ -48,7 +48,7 @@ double estimatedCost(const ExperimentConfig& c)
 RunResult keptResult(const StoredRun& run)
 {
     RunResult r;
-    const StoredState state = storedState(run);
+    const StoredState state = run.state;
     r.status = state == StoredState::Finished ? RunStatus::Finished
                : state == StoredState::Diverged ? RunStatus::Diverged
                                                 : RunStatus::Stopped;
@@ -58,6 +58,7 @@ RunResult keptResult(const StoredRun& run)
     r.seconds = run.seconds;
     r.device = run.device;
     r.samples = run.samples;
+    r.blewUpAt = run.blewUpAt;
     r.message = state == StoredState::Finished || state == StoredState::Diverged ? run.message
                                                                                   : std::string(toString(state));
     return r;

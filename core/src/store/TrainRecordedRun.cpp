@@ -168,15 +168,15 @@ RunResult trainRecord(RunRecord& record, const RecordOptions& options, TrainingO
     const bool fileThere = std::filesystem::is_regular_file(checkpoint, ec);
     // A kill right after the first checkpoint leaves one the library never
     // recorded (checkpoint epoch 0): the file's own epoch counts then.
-    const int fileEpoch = fileThere && stored.status != kStatusRunning ? checkpointFileEpoch(checkpoint) : 0;
+    const int fileEpoch = fileThere && stored.state != StoredState::Running ? checkpointFileEpoch(checkpoint) : 0;
     const bool haveCheckpoint = fileThere && (stored.checkpointEpoch > 0 || fileEpoch > 0);
-    if (stored.checkpointEpoch > 0 && !haveCheckpoint && stored.status != kStatusRunning &&
+    if (stored.checkpointEpoch > 0 && !haveCheckpoint && stored.state != StoredState::Running &&
         options.missingCheckpoint == MissingCheckpoint::Refuse)
         throw MissingCheckpointError(run + " recorded " + std::to_string(stored.epochsDone) +
                                      " epoch(s) and a checkpoint at epoch " + std::to_string(stored.checkpointEpoch) +
                                      ", but the checkpoint file '" + checkpoint +
                                      "' is gone: resuming would drop them all and start over from epoch 1");
-    if (stored.status == kStatusRunning)
+    if (stored.state == StoredState::Running)
         throw StoreError(run + " is already training in another window or process");
     // The file says which epoch its weights are from. A kill between writing
     // it and recording it leaves the library one interval behind: the file is
@@ -194,7 +194,7 @@ RunResult trainRecord(RunRecord& record, const RecordOptions& options, TrainingO
     }
     start = std::min(start, stored.epochs);
     if (start >= stored.epochs && stored.epochs > 0) {
-        if (stored.status == toString(RunStatus::Finished))
+        if (stored.state == StoredState::Finished)
             throw StoreError(run + " has already trained all its " +
                              std::to_string(stored.epochs) + " epochs");
         // Killed after its last epoch's weights were written but before it was

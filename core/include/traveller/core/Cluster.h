@@ -168,7 +168,7 @@ struct TaskStatus {
     std::string job;        // "<array>_<task>"
     std::string scheduler;  // squeue/sacct's state (PENDING, RUNNING, ...), "" when Slurm no longer knows it
     std::string reason;     // squeue's reason (Dependency, Resources, ...)
-    std::string state;      // the run folder's status (queued, running, finished, ...)
+    StoredState state = StoredState::Queued;  // what the run folder says
     int epochsDone = 0, epochs = 0;
     double perplexity = 0;
     int attempts = 0;

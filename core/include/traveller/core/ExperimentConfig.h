@@ -6,6 +6,7 @@
 #include "traveller/core/Cells.h"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -101,8 +102,18 @@ struct ConfigKeyInfo {
     std::string type;         // "int", "float", "string", or "a|b|c"
     std::string defaultValue; // as written in YAML
     std::string help;
+    // A number's range ("int", "float"): from minimum (itself allowed unless
+    // minimumExclusive, as train.lr > 0) to maximum; NaN for other types.
+    // Every front end's bounds for the key come from here (CLI options,
+    // spin boxes), so that none refuses or clamps what a file may hold.
+    double minimum = std::numeric_limits<double>::quiet_NaN();
+    double maximum = std::numeric_limits<double>::quiet_NaN();
+    bool minimumExclusive = false;
 };
 const std::vector<ConfigKeyInfo>& configSchema();
+// The key of a schema (configSchema(), translationSchema()); std::logic_error
+// for a key it does not have (a programming error).
+const ConfigKeyInfo& schemaKey(const std::vector<ConfigKeyInfo>& schema, const std::string& key);
 
 // Parsing. All throw ConfigError naming the key and the YAML line/column.
 ExperimentConfig loadExperimentFile(const std::string& path);

@@ -10,24 +10,15 @@
 
 namespace traveller {
 
-// Every state a stored run can be in, with the word both front ends show
-// (RunStore keeps the word).
-enum class StoredState { Queued, Running, Finished, Stopped, Diverged, Failed, Interrupted };
-
-StoredState storedState(const StoredRun& run);  // an unknown word reads as Failed
-const char* toString(StoredState state);
-// One of the words above (what an imported run folder may say).
-bool isStoredStateWord(const std::string& word);
 // Diverged, failed and interrupted runs are the ones tables mark.
 bool needsAttention(StoredState state);
 
-// A run that trained through a blow-up (train.on_divergence: continue)
-// finishes with this at the start of its message ("blew up at epoch 3: ...");
-// every table shows such a run as "blew up, trained on", marked.
-constexpr const char* kBlewUpMark = "blew up at epoch ";
-bool blewUp(const std::string& message);
-// The epoch the message names ("3"), or "?".
-std::string blowUpEpoch(const std::string& message);
+// What the lab report and the CLI call a run's state: its word, or "blew up,
+// trained on" for a run that finished after blowing up (blewUpAt > 0). The
+// window's tables say the same through ui's stateLook.
+const char* stateLabel(StoredState state, int blewUpAt);
+// Whether the run finished after blowing up (such a run is marked, like a diverged one).
+bool finishedBlownUp(StoredState state, int blewUpAt);
 
 // Allowed, or not and why (one sentence naming the run).
 struct RuleVerdict {

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,9 +45,16 @@ public:
     using StoreError::StoreError;
 };
 
-// "running", "finished", "stopped", "diverged", "failed", "interrupted".
-constexpr const char* kStatusRunning = "running";
-constexpr const char* kStatusInterrupted = "interrupted";
+// Every state a stored run can be in. The library's status column and a run
+// folder's state.json keep its word (toString), so older libraries and
+// folders read unchanged; parseStoredState is the one way back.
+enum class StoredState { Queued, Running, Finished, Stopped, Diverged, Failed, Interrupted };
+
+const char* toString(StoredState state);
+// The state a word names; nullopt for a word that is none of them.
+std::optional<StoredState> parseStoredState(const std::string& word);
+// The state a run is stored in when training ended so.
+StoredState storedState(RunStatus status);
 
 struct StoredEpoch {
     int epoch = 0;
@@ -63,7 +71,10 @@ struct StoredRun {
     std::string sweep;          // the sweep it belongs to; empty for a single run
     std::string label;          // within the sweep, e.g. "lr=0.1"
     std::string configYaml;     // the whole experiment, as toYaml writes it
-    std::string status;         // see kStatus*
+    StoredState state = StoredState::Queued;
+    // The epoch a run that trained through a blow-up (train.on_divergence:
+    // continue) first blew up; 0 = never. Tables mark a finished one.
+    int blewUpAt = 0;
     std::vector<std::string> tags;
     int epochs = 0;             // planned
     int epochsDone = 0;         // completed and recorded
@@ -100,7 +111,7 @@ struct NewRun {
 struct ImportedRun {
     NewRun run;
     std::string source;  // unique key of where it came from ("<plan id>/<index>")
-    // status, message, device, threads, seconds, tokensPerSecond,
+    // state, blewUpAt, message, device, threads, seconds, tokensPerSecond,
     // checkpointEpoch, createdAt, finishedAt and samples are taken from here
     StoredRun state;
     std::vector<StoredEpoch> epochs;
@@ -200,6 +211,8 @@ private:
     // Throws for a database that is not a run library (before any write);
     // true for one of ours from before application ids.
     bool checkIdentity();
+    // Schema 5: blew_up_at, filled from what older rows' messages say.
+    void upgradeBlewUpAt();
     void exec(const std::string& sql);
     void rollback();  // of the open transaction, if SQLite has not ended it
     void reapInterrupted();

@@ -55,6 +55,9 @@ struct RunResult {
     std::string device;
     std::map<std::string, std::string> samples;  // prefix -> continuation, at the end
     std::string message;         // why it diverged or failed
+    // The run's epoch that first blew up while training went on
+    // (train.on_divergence: continue); 0 = none.
+    int blewUpAt = 0;
 };
 
 // Receives progress on the training thread; implementations forward it

@@ -12,8 +12,12 @@
 // step titles come from the core's lab texts).
 #pragma once
 
+#include "traveller/core/RunStore.h"
+
+#include <QColor>
 #include <QString>
 
+#include <exception>
 #include <string>
 
 class QWidget;
@@ -38,6 +42,16 @@ std::string coreLanguage();
 // (Sweeps, Runs, Compare, run details, the Slurm summary) shows states
 // through this one function.
 QString statusText(const QString& word);
+// How every table shows a stored run's state: its word in the window's
+// language ("blew up, trained on" for a run that finished after blowing up
+// at epoch blewUpAt > 0) and the colour of that word: red for the runs that
+// need a look (diverged, failed, interrupted, blown up), else the text colour.
+struct StateLook {
+    QString label;
+    QColor colour;
+    bool marked = false;  // drawn red
+};
+StateLook stateLook(StoredState state, int blewUpAt = 0);
 // A text from the core (an error's what(), a run's stored message) in the
 // window's language: the core's message catalogue (traveller/core/
 // Messages.h) gives each text its code and arguments, and the code's
@@ -46,6 +60,14 @@ QString statusText(const QString& word);
 // ("<file>: line L, column C: <key>: ", "<path>: ") are kept, their words
 // translated. English, or a text no template made, comes back as it is.
 QString coreText(const std::string& text);
+// A core error in the window's language from what it carries, not from its
+// English: the code and arguments of Error::message(), and the error's own
+// fields for its prefixes (a ConfigError's file, position and key, a
+// CorpusError's path). An error without a code (LibTorch's, a plain
+// std::exception) goes through coreText(what()).
+QString coreText(const std::exception& error);
+// One catalogue message in the window's language, its arguments too.
+QString messageText(const Message& message);
 // The number of texts in the translation table and how many are unfinished
 // (for `traveller --translation-stats` and the docs).
 int translationCount();

@@ -33,6 +33,7 @@ struct RunOutcome {
     QString device;
     QString finalSample;         // continuation of the experiment's prefix with the last weights
     QString message;
+    int blewUpAt = 0;            // the epoch it first blew up and trained on; 0 = never
     qint64 libraryId = 0;        // its id in the run library; 0 = not recorded
     QString libraryNote;         // why it was not recorded, when it was not
 };
@@ -64,6 +65,7 @@ inline RunOutcome toOutcome(const RunResult& r, const std::string& prefix)
     out.seconds = r.seconds;
     out.device = QString::fromStdString(r.device);
     out.message = QString::fromStdString(r.message);
+    out.blewUpAt = r.blewUpAt;
     if (const auto it = r.samples.find(prefix); it != r.samples.end())
         out.finalSample = QString::fromStdString(it->second);
     return out;
