@@ -7,12 +7,15 @@
 #include "traveller/core/RunStore.h"
 #include "traveller/ui/LabPanel.h"
 #include "traveller/ui/LineChart.h"
+#include "traveller/ui/CorpusBanner.h"
 #include "traveller/ui/MainWindow.h"
+#include "WindowDriver.h"
 
 #include <QFile>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTabWidget>
@@ -26,8 +29,10 @@ using traveller::ui::MainWindow;
 
 namespace {
 
+// A run that blew up at epoch `blewUpAt` (> 0) and trained on: its curve
+// climbs and comes back down partly.
 std::int64_t record(RunStore& store, const std::string& step, const std::string& label, double final, double heldout,
-                    const std::string& message = "")
+                    const std::string& message = "", int blewUpAt = 0)
 {
     NewRun n;
     n.sweep = labSweepName(*findLabStep(step), LabMode::Full);
@@ -38,7 +43,7 @@ std::int64_t record(RunStore& store, const std::string& step, const std::string&
         StoredEpoch ep;
         ep.epoch = e;
         // A blown-up run's curve climbs to 1e22 and comes back down partly.
-        ep.perplexity = message.empty() ? final + (20 - e) * 0.5 : (e < 10 ? std::pow(10.0, e * 2.4) : final);
+        ep.perplexity = blewUpAt == 0 ? final + (20 - e) * 0.5 : (e < 10 ? std::pow(10.0, e * 2.4) : final);
         ep.heldoutPerplexity = heldout + (20 - e) * 0.3;
         ep.tokensPerSecond = 1000;
         ep.elapsedSeconds = e;
@@ -48,7 +53,8 @@ std::int64_t record(RunStore& store, const std::string& step, const std::string&
     r.status = RunStatus::Finished;
     r.epochsDone = 20;
     r.message = message;
-    r.samples["time traveller"] = message.empty() ? "time traveller you can show" : "time traveller ohc ohc ohc";
+    r.blewUpAt = blewUpAt;
+    r.samples["time traveller"] = blewUpAt == 0 ? "time traveller you can show" : "time traveller ohc ohc ohc";
     store.finishRun(id, r, 0);
     return id;
 }
@@ -92,7 +98,7 @@ private Q_SLOTS:
         qputenv("TRAVELLER_HOME", QFile::encodeName(home_.path()));
         RunStore store(home_.path().toStdString());
         record(store, "rnn", "base", 1.302, 5.8);
-        record(store, "rnn", "lr=10", 3.1e3, 4.0e3, "blew up at epoch 2: perplexity 1.0e+05 exceeds 2800");
+        record(store, "rnn", "lr=10", 3.1e3, 4.0e3, "blew up at epoch 2: perplexity 1.0e+05 exceeds 2800", 2);
         record(store, "rnn", "lr=0.01", 17.5, 17.9);
         record(store, "gru", "base", 1.35, 5.1);  // outside the book's 1.0 ± 0.1: ✗
         record(store, "lstm", "base", 1.04, 5.0);
@@ -214,6 +220,67 @@ private Q_SLOTS:
         QCoreApplication::processEvents();
         QVERIFY2(QFontInfo(lab->font()).pixelSize() == bodyBefore,
                  qPrintable(QStringLiteral("%1 at zoom %2, app %3").arg(QFontInfo(lab->font()).pixelSize()).arg(w.zoom()).arg(QApplication::font().pointSizeF())));
+    }
+
+    // Issue 24: on the 1024x768 projector in presentation mode the class
+    // reads six rows of a step's runs or more, above a chart that stays
+    // 200 px high with its titles whole, both on screen without scrolling.
+    void presentationModeAt1024ShowsSixRunsAboveTheChart()
+    {
+        MainWindow w;
+        w.resize(1024, 768);
+        w.show();
+        LabPanel* lab = labTab(w);
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.setPresentationMode(true);
+        w.resize(1024, 768);
+        lab->selectStep(0);  // 1.1 RNN: ten runs
+        QTest::qWait(50);    // the chart's titles are fitted once it is laid out
+        shot(w, "lab-presentation-rows");
+        QTableWidget* runs = lab->runsTable();
+        QVERIFY(runs->rowCount() >= 6);
+        const double rows = static_cast<double>(runs->viewport()->height()) / runs->rowHeight(0);
+        QVERIFY2(rows >= 6, qPrintable(QStringLiteral("%1 rows: viewport %2, row %3")
+                                           .arg(rows).arg(runs->viewport()->height()).arg(runs->rowHeight(0))));
+        LineChart* chart = lab->chart();
+        QVERIFY2(chart->height() >= 200, qPrintable(QString::number(chart->height())));
+        auto* scroll = lab->findChild<QScrollArea*>("labStepScroll");
+        QVERIFY(scroll);
+        for (QWidget* shown : {static_cast<QWidget*>(runs), static_cast<QWidget*>(chart)}) {
+            const QRect r(shown->mapTo(scroll->viewport(), QPoint(0, 0)), shown->size());
+            QVERIFY2(scroll->viewport()->rect().contains(r), qPrintable(shown->objectName()));
+        }
+        const QString cut = traveller::ui::test::cutChartText(chart);
+        QVERIFY2(cut.isEmpty(), qPrintable(cut));
+        w.setPresentationMode(false);
+    }
+
+    // Issue 24: Run with the book's corpus missing is said once, by the
+    // corpus banner above the steps (with its remedies); nothing starts and
+    // the tab's own message line stays hidden.
+    void aMissingCorpusIsSaidOnceByItsBanner()
+    {
+        QTemporaryDir empty;
+        MainWindow w(empty.path());
+        w.resize(1024, 768);
+        w.show();
+        LabPanel* lab = labTab(w);
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        lab->setQuick(true);
+        lab->selectStep(0);
+        QSignalSpy done(lab, &LabPanel::labFinished);
+        traveller::ui::test::click(*lab, "labRunStep");
+        QVERIFY(!lab->runStep(1));
+        QCoreApplication::processEvents();
+        QVERIFY(!lab->running());
+        QCOMPARE(done.count(), 0);
+        traveller::ui::CorpusBanner* timeMachine = w.labCorpusBanners().first();
+        QCOMPARE(timeMachine->file(), DataFile::TimeMachine);
+        QVERIFY(timeMachine->isVisible());
+        auto* message = lab->findChild<QLabel*>("labMessage");
+        QVERIFY(message);
+        QVERIFY2(message->isHidden(), qPrintable(message->text()));
+        shot(w, "lab-missing-corpus");
     }
 
     // Issue 24, item 5: the seq2seq step's value is the loss (column and
@@ -367,7 +434,7 @@ private Q_SLOTS:
                 const int row = rowOf(runs, QString::fromStdString(label));
                 QVERIFY(row >= 0);
                 QCOMPARE(text(runs, row, 1), shown.value(QString::fromStdString(label)));
-                QCOMPARE(QString::fromStdString(run.status), QString("finished"));
+                QCOMPARE(run.state, StoredState::Finished);
                 QCOMPARE(labRunsOf(store, *findLabStep("rnn"), LabMode::Quick).at(label).id, run.id);
             }
             const std::size_t now12 = store.runsOfSweep("lab-quick 1.2").size();

@@ -10,6 +10,7 @@
 #include "traveller/ui/Language.h"
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/SweepsPanel.h"
+#include "WindowDriver.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -186,6 +187,23 @@ private Q_SLOTS:
             QCOMPARE(QString::fromStdString(e.message().code), QString("config.number"));
             QCOMPARE(traveller::ui::coreText(e.what()),
                      QString::fromUtf8("x.yaml：第 1 行第 13 列：train.lr：应为数字，实际为“fast”"));
+            // From the code and arguments the error carries: the same text.
+            QCOMPARE(traveller::ui::coreText(static_cast<const std::exception&>(e)),
+                     QString::fromUtf8("x.yaml：第 1 行第 13 列：train.lr：应为数字，实际为“fast”"));
+        }
+        {
+            // A message whose English no longer matches a template (worded
+            // anew, or an argument holding ": ") is still translated from its
+            // code; a corpus's path stays before it.
+            const traveller::CorpusError corpus("/data/a: b.txt", traveller::message("corpus.too_few"));
+            QCOMPARE(traveller::ui::coreText(static_cast<const std::exception&>(corpus)),
+                     "/data/a: b.txt：" +
+                         QCoreApplication::translate("traveller::CoreMessages",
+                                                     traveller::findTemplate("corpus.too_few")->english));
+            const traveller::Error plain("no code here");
+            QCOMPARE(traveller::ui::coreText(static_cast<const std::exception&>(plain)), QString("no code here"));
+            const traveller::Message m = traveller::message("train.learning_rate", {"10"});
+            QCOMPARE(traveller::ui::messageText(m), QString::fromUtf8("学习率 10"));
         }
         const std::string diverged =
             traveller::message("train.diverged", {"3", traveller::message("train.loss_nan").text(),
@@ -208,6 +226,12 @@ private Q_SLOTS:
         QVERIFY(clock.elapsed() < 500);
         QVERIFY(traveller::ui::setLanguage("en"));
         QCOMPARE(traveller::ui::coreText(diverged), QString::fromStdString(diverged));
+        // In English the code gives back what() itself, prefixes and all.
+        try {
+            traveller::parseExperimentYaml("train: {lr: fast}\n", "x.yaml");
+        } catch (const traveller::ConfigError& e) {
+            QCOMPARE(traveller::ui::coreText(static_cast<const std::exception&>(e)), QString::fromStdString(e.what()));
+        }
     }
 
     // In the window: a sweep file's bad value, and learning rate 10 diverging
@@ -266,6 +290,42 @@ private Q_SLOTS:
         QVERIFY(!traveller::ui::setLanguage("fr"));
         QCOMPARE(traveller::ui::language(), QString("zh_CN"));
         QVERIFY(traveller::ui::setLanguage("en"));
+    }
+
+    // Issue 24: on the 1024x768 projector in presentation mode the Language
+    // model tab's charts draw their titles whole (the gradient chart's names
+    // its run), in English and in Chinese.
+    void chartTitlesAreWholeInPresentationMode()
+    {
+        using namespace traveller::ui::test;
+        struct EnglishAtTheEnd {
+            ~EnglishAtTheEnd() { traveller::ui::setLanguage("en"); }
+        } english;
+        for (const char* lang : {"en", "zh_CN"}) {
+            QVERIFY(traveller::ui::setLanguage(lang));
+            MainWindow w;
+            w.resize(1024, 768);
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            setField(w, "model.arch", "lstm");
+            setField(w, "model.hidden", "32");
+            setField(w, "train.epochs", "2");
+            setField(w, "data.max_tokens", "2000");
+            setField(w, "data.batch_size", "8");
+            setField(w, "train.device", "cpu");
+            const int id = w.train();
+            QTRY_VERIFY_WITH_TIMEOUT(ended(w, id), 60000);
+            w.setPresentationMode(true);
+            w.resize(1024, 768);
+            QTest::qWait(100);  // the titles are fitted once the charts are laid out
+            if (const QString dir = qEnvironmentVariable("TRAVELLER_LAB_SHOTS"); !dir.isEmpty())
+                w.grab().save(dir + "/lm-presentation-" + lang + ".png");
+            for (traveller::ui::LineChart* chart : {w.perplexityChart(), w.gradNormChart()}) {
+                const QString cut = cutChartText(chart);
+                QVERIFY2(cut.isEmpty(), qPrintable(QStringLiteral("%1, %2: %3").arg(chart->objectName(), lang, cut)));
+            }
+            w.setPresentationMode(false);  // the application's font back for the next window
+        }
     }
 
     // Qt's own texts (standard buttons, file dialogs) come from Qt's

@@ -3,10 +3,14 @@
 // a cell of the Language model tab's run table, tells when a run has ended.
 #pragma once
 
+#include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"
 
+#include <QChartView>
 #include <QComboBox>
+#include <QGraphicsTextItem>
 #include <QLineEdit>
+#include <QRegularExpression>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QtTest>
@@ -55,6 +59,36 @@ inline QString runsTableCell(const MainWindow& w, int row, int column)
 {
     auto* table = w.findChild<QTableWidget*>("runsTable");
     return table && table->item(row, column) ? table->item(row, column)->text() : QString();
+}
+
+// What is wrong with the texts a chart draws (its title, its axes' titles and
+// labels): one cut to "..." by Qt Charts, one wider than the chart, or a
+// title not drawn in full; "" when every one is whole.
+inline QString cutChartText(LineChart* chart)
+{
+    auto* view = chart->findChild<QChartView*>();
+    if (!view || !view->scene())
+        return QStringLiteral("no chart view");
+    const QRectF bounds = view->scene()->sceneRect().adjusted(-1, -1, 1, 1);
+    QString drawn;
+    for (QGraphicsItem* item : view->scene()->items()) {
+        auto* text = qgraphicsitem_cast<QGraphicsTextItem*>(item);
+        if (!text || !text->isVisible() || text->toPlainText().isEmpty())
+            continue;
+        const QString plain = text->toPlainText();
+        if (plain.endsWith(QStringLiteral("...")) || plain.contains(QChar(0x2026)))
+            return QStringLiteral("cut: ") + plain;
+        const QRectF r = text->sceneBoundingRect();
+        if (r.left() < bounds.left() || r.right() > bounds.right())
+            return QStringLiteral("wider than the chart (%1 px of %2): ").arg(r.width()).arg(bounds.width()) + plain;
+        drawn += plain;
+    }
+    // The title's every character drawn (its lines wrap at spaces or inside a word).
+    static const QRegularExpression space(QStringLiteral("\\s"), QRegularExpression::UseUnicodePropertiesOption);
+    QString title = chart->title();
+    title.remove(space);
+    drawn.remove(space);
+    return drawn.contains(title) ? QString() : QStringLiteral("title not drawn whole: ") + chart->title();
 }
 
 } // namespace traveller::ui::test

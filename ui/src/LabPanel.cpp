@@ -186,91 +186,6 @@ void LabPanel::buildUi()
     updateButtons();
 }
 
-// Sizes that follow the application font (presentation mode, zoom): the step
-// heading stays larger than the text, the chart keeps room for its ticks.
-void LabPanel::followFont()
-{
-    QFont big = font();
-    big.setBold(true);
-    if (big.pointSizeF() > 0)
-        big.setPointSizeF(big.pointSizeF() * 1.25);
-    else
-        big.setPixelSize(static_cast<int>(std::lround(big.pixelSize() * 1.25)));
-    title_->setFont(big);
-    const int line = fontMetrics().height();
-    chart_->setMinimumHeight(std::max(200, line * 12));
-    runs_->setMinimumHeight(line * 5);   // its header and two rows or more
-    notes_->setMinimumHeight(line * 2 + 8);
-    fitButtons();
-}
-
-// The row of actions: run the step, the whole lab or the step again, stop,
-// quick or full, the report.
-QBoxLayout* LabPanel::buildButtons()
-{
-    runStep_ = new QPushButton(tr("Run this step"));
-    runStep_->setObjectName("labRunStep");
-    runAll_ = new QPushButton(tr("Run the whole lab"));
-    runAll_->setObjectName("labRunAll");
-    again_ = new QPushButton(tr("Train this step again"));
-    again_->setObjectName("labTrainAgain");
-    again_->setToolTip(tr("Trains every run of this step anew; its runs so far stay in the run library. "
-                          "Run this step and Run the whole lab keep finished runs and resume stopped ones."));
-    stop_ = new QPushButton(tr("Stop"));
-    stop_->setObjectName("labStop");
-    quick_ = new QCheckBox(tr("Quick (class length)"));
-    quick_->setObjectName("labQuick");
-    quick_->setToolTip(tr("A tenth of the epochs (50 instead of 500), checked against the quick lab's own references"));
-    reportLang_ = new QComboBox;
-    reportLang_->addItem(QStringLiteral("English"), QStringLiteral("en"));
-    reportLang_->addItem(QStringLiteral("简体中文"), QStringLiteral("zh_CN"));
-    reportLang_->setToolTip(tr("Language of the report"));
-    reportLang_->setCurrentIndex(coreLanguage() == "zh_CN" ? 1 : 0);
-    report_ = new QPushButton(tr("Write report…"));
-    report_->setObjectName("labReport");
-    connect(runStep_, &QPushButton::clicked, this, [this] { runStep(); });
-    connect(runAll_, &QPushButton::clicked, this, [this] { runWholeLab(); });
-    connect(again_, &QPushButton::clicked, this, [this] { trainStepAgain(); });
-    connect(stop_, &QPushButton::clicked, this, &LabPanel::stop);
-    connect(quick_, &QCheckBox::toggled, this, [this] { refresh(); });
-    connect(report_, &QPushButton::clicked, this, &LabPanel::chooseReport);
-
-    // The actions and the options: one row, or two where the text is large
-    // (presentation mode at 1024 px; see fitButtons).
-    actionsRow_ = new QHBoxLayout;
-    actionsRow_->addWidget(runStep_);
-    actionsRow_->addWidget(runAll_);
-    actionsRow_->addWidget(again_);
-    actionsRow_->addWidget(stop_);
-    actionsRow_->addStretch();
-    optionsRow_ = new QHBoxLayout;
-    optionsRow_->addWidget(quick_);
-    optionsRow_->addStretch();
-    optionsRow_->addWidget(reportLang_);
-    optionsRow_->addWidget(report_);
-    buttons_ = new QBoxLayout(QBoxLayout::LeftToRight);
-    buttons_->setContentsMargins(0, 0, 0, 0);
-    buttons_->addLayout(actionsRow_);
-    buttons_->addLayout(optionsRow_);
-    return buttons_;
-}
-
-void LabPanel::fitButtons()
-{
-    if (!buttons_ || !rightScroll_)
-        return;
-    const int wanted = actionsRow_->sizeHint().width() + optionsRow_->sizeHint().width() + buttons_->spacing();
-    const auto direction = wanted > rightScroll_->viewport()->width() - 20 ? QBoxLayout::TopToBottom : QBoxLayout::LeftToRight;
-    if (buttons_->direction() != direction)
-        buttons_->setDirection(direction);
-}
-
-void LabPanel::resizeEvent(QResizeEvent* event)
-{
-    QWidget::resizeEvent(event);
-    fitButtons();
-}
-
 LabMode LabPanel::mode() const { return quick_->isChecked() ? LabMode::Quick : LabMode::Full; }
 bool LabPanel::quick() const { return quick_->isChecked(); }
 void LabPanel::setQuick(bool quick) { quick_->setChecked(quick); }
@@ -292,14 +207,6 @@ void LabPanel::selectStep(int index)
 }
 
 void LabPanel::refresh() { showStep(); }
-
-void LabPanel::setPresentationLayout(bool on)
-{
-    // On a projector the chart comes first: the notes fold away (they are
-    // the students' own, typed at a desk) and the step list narrows.
-    notesBox_->setVisible(!on);
-    steps_->setMaximumWidth(on ? 200 : 240);
-}
 
 void LabPanel::changeEvent(QEvent* event)
 {
@@ -358,7 +265,7 @@ void LabPanel::fillRuns(const LabStep& step)
     try {
         recorded = labRunsOf(*store, step, mode());
     } catch (const std::exception& e) {
-        message_->say(coreText(e.what()), true);
+        message_->say(coreText(e), true);
         return;
     }
     for (const auto& r : step.runs) {
@@ -419,7 +326,7 @@ void LabPanel::fillChecks(const LabStep& step)
                 lines << QStringLiteral("<span style=\"color:%1\">%2</span>").arg(colour, text);
             }
         } catch (const std::exception& e) {
-            lines << coreText(e.what()).toHtmlEscaped();
+            lines << coreText(e).toHtmlEscaped();
         }
     }
     checks_->setText(lines.isEmpty() ? QString() : tr("Against the book: ") + lines.join(QStringLiteral(" · ")));
@@ -438,7 +345,7 @@ void LabPanel::saveNotes()
         store->setLabNote(labSteps()[static_cast<std::size_t>(shownStep_)].id, notes_->toPlainText().toStdString());
         notes_->document()->setModified(false);
     } catch (const std::exception& e) {
-        message_->say(tr("Could not keep the notes: %1").arg(coreText(e.what())), true);
+        message_->say(tr("Could not keep the notes: %1").arg(coreText(e)), true);
     }
 }
 
@@ -475,7 +382,7 @@ bool LabPanel::runWholeLab(int epochCap) { return start({}, epochCap, LabStart::
 
 bool LabPanel::start(const std::vector<std::string>& only, int epochCap, LabStart from)
 {
-    if (running())
+    if (running() || !corporaReady(only))
         return false;
     auto store = library_.store();
     if (!store) {
@@ -496,6 +403,29 @@ bool LabPanel::start(const std::vector<std::string>& only, int epochCap, LabStar
     worker_->start(worker, &LabWorker::run, QStringLiteral("lab"));
     updateButtons();
     return true;
+}
+
+// The corpora the chosen steps need (every step's for the whole lab, as the
+// core checks them), asked of the window's banners before anything starts:
+// a banner shows what is missing with its remedies, so the tab's own line
+// says nothing more (issue 24: said once).
+bool LabPanel::corporaReady(const std::vector<std::string>& only)
+{
+    if (!corpusCheck_)
+        return true;  // no banners: the core's check says it in the message line
+    std::vector<DataFile> needed;
+    for (const auto& s : labSteps()) {
+        if (!only.empty() && std::find(only.begin(), only.end(), s.id) == only.end())
+            continue;
+        if (s.kind == LabStepKind::LanguageModel)
+            needed.push_back(DataFile::TimeMachine);
+        if (s.kind == LabStepKind::Translation)
+            needed.push_back(DataFile::FraEng);
+    }
+    if (corpusCheck_(needed))
+        return true;
+    message_->say({});
+    return false;
 }
 
 // The worker's progress, queued to this (the GUI) thread: one line per step
@@ -589,7 +519,7 @@ bool LabPanel::writeReport(const QString& path, const QString& lang)
         message_->say(tr("Report written: %1").arg(q(written.front())));
         return true;
     } catch (const std::exception& e) {
-        message_->say(tr("Could not write the report: %1").arg(coreText(e.what())), true);
+        message_->say(tr("Could not write the report: %1").arg(coreText(e)), true);
         return false;
     }
 }

@@ -214,8 +214,12 @@ void LanguageModelPanel::setPresentationLayout(bool on)
         formScroll_->setMinimumWidth(0);  // folded: it must not hold the window wider than the screen
         mainSplitter_->setSizes({0, std::max(1, mainSplitter_->width())});
         rightSizes_ = rightSplitter_->sizes();
+        // At 768 px the charts need 62% for their axes' titles whole (Qt
+        // Charts gives an axis at most 40% of the plot's height; Chinese
+        // text is the tallest).
         const int height = std::max(300, rightSplitter_->height());
-        rightSplitter_->setSizes({height * 55 / 100, height * 17 / 100, height - height * 55 / 100 - height * 17 / 100});
+        const int charts = height * 62 / 100, runs = height * 16 / 100;
+        rightSplitter_->setSizes({charts, runs, height - charts - runs});
         charts_->setLogScale(true);
         return;
     }
@@ -240,7 +244,7 @@ bool LanguageModelPanel::loadExperiment(const QString& path)
     } catch (const ConfigError& e) {
         // what() already reads "file: line L, column C: key: detail".
         form_->markKey(QString::fromStdString(e.key()), QString());
-        showMessage(tr("Could not load the experiment: %1").arg(coreText(e.what())), true);
+        showMessage(tr("Could not load the experiment: %1").arg(coreText(e)), true);
         return false;
     }
 }
@@ -256,7 +260,7 @@ bool LanguageModelPanel::saveExperiment(const QString& path)
         showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
         return true;
     } catch (const Error& e) {
-        showMessage(tr("Could not save: %1").arg(coreText(e.what())), true);
+        showMessage(tr("Could not save: %1").arg(coreText(e)), true);
         return false;
     }
 }
@@ -300,7 +304,7 @@ int LanguageModelPanel::train()
     try {
         return enqueue(form_->config());
     } catch (const ConfigError& e) {
-        showMessage(tr("Not started: %1").arg(coreText(e.what())), true);
+        showMessage(tr("Not started: %1").arg(coreText(e)), true);
         return -1;
     }
 }

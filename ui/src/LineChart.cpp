@@ -117,19 +117,19 @@ LineChart::LineChart(const QString& xTitle, const QString& yTitle, QWidget* pare
     layout->addLayout(plotLayout_, 1);
     layout->addWidget(note_);
     applyFonts();
+    // A title wraps to the plot's height once the chart is laid out (queued:
+    // not from inside Qt's layout).
+    connect(chart_, &QChart::plotAreaChanged, this, &LineChart::fitTitles, Qt::QueuedConnection);
+    fitTitles();
     rescale();
 }
 
-void LineChart::setTitle(const QString& title) { chart_->setTitle(title); }
-
-QString LineChart::title() const { return chart_->title(); }
-
 void LineChart::mapTexts(const std::function<QString(const QString&)>& map)
 {
-    chart_->setTitle(map(chart_->title()));
+    title_ = map(title_);
     xAxis_->setTitleText(map(xAxis_->titleText()));
     yTitle_ = map(yTitle_);
-    yAxis_->setTitleText(logScale_ ? tr("%1 (log scale)").arg(yTitle_) : yTitle_);
+    fitTitles();
     for (const QString& key : std::as_const(order_))
         setLabel(key, map(label(key)));
 }
@@ -265,7 +265,7 @@ void LineChart::setLogScale(bool on)
     for (QXYSeries* s : std::as_const(series_))
         s->clear();
     clippedMarks_->clear();
-    yAxis_->setTitleText(on ? tr("%1 (log scale)").arg(yTitle_) : yTitle_);
+    fitTitles();
     rescale();
 }
 
@@ -423,6 +423,7 @@ QString LineChart::clippedNote() const { return clippedNote_; }
 void LineChart::resizeEvent(QResizeEvent* event)
 {
     QWidget::resizeEvent(event);
+    fitTitles();
     // Room for a different number of labels: lay the ticks out again.
     if (tickTargets() != tickTargets_)
         rescale();
@@ -448,6 +449,7 @@ void LineChart::changeEvent(QEvent* event)
     QWidget::changeEvent(event);
     if (event->type() == QEvent::FontChange) {
         applyFonts();
+        fitTitles();
         rescale();
     }
 }

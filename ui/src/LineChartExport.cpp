@@ -72,7 +72,7 @@ bool LineChart::exportSvg(const QString& path, int width, int height) const
     generator.setFileName(path);
     generator.setSize(size);
     generator.setViewBox(QRect(QPoint(0, 0), size));
-    generator.setTitle(chart_->title());
+    generator.setTitle(title_);
     return exportTo(generator, size);
 #else
     Q_UNUSED(path);

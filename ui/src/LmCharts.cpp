@@ -127,7 +127,9 @@ void LmCharts::showGradients(const RunQueue::Run* r)
             gradient_->setPoints(key, {});
         return;
     }
-    gradient_->setTitle(tr("Gradient norm per batch — %1").arg(r->name));
+    // Short, so that the run's name fits beside it on a projector (a long
+    // name wraps: LineChart).
+    gradient_->setTitle(tr("Gradient norm — %1").arg(r->name));
     gradient_->setPoints("norm", thinned(r->gradNorm));
     gradient_->setPoints("clipped", thinned(r->clipped));
     const double clip = r->config.train.clip;

@@ -286,7 +286,7 @@ void MainWindow::buildTabs()
             languageModel_->showMessage(
                 tr("The settings of run %1 are in the form: change them and Train, or Train them again").arg(id));
         } catch (const std::exception& e) {
-            languageModel_->showMessage(tr("Could not open run %1: %2").arg(id).arg(coreText(e.what())),
+            languageModel_->showMessage(tr("Could not open run %1: %2").arg(id).arg(coreText(e)),
                                         true);
         }
     });
@@ -323,6 +323,18 @@ void MainWindow::addLabCorpusBanners()
         box->insertWidget(0, banners);
     else
         banners->setParent(labPanel_);  // not expected: LabPanel lays itself out in a box
+    // Run with a corpus missing: its banner says so, with the remedies; the
+    // tab's own line stays quiet (said once).
+    labPanel_->setCorpusCheck([this](const std::vector<DataFile>& files) {
+        bool ready = true;
+        for (CorpusBanner* b : std::as_const(labBanners_)) {
+            if (std::find(files.begin(), files.end(), b->file()) == files.end())
+                continue;
+            b->check();
+            ready = ready && b->isHidden();
+        }
+        return ready;
+    });
     // Fixed in any tab: the lab's old "corpus missing" line goes too.
     connect(corpora_.get(), &CorpusLocations::changed, this, [this] {
         if (labPanel_->running() || !corpora_->hasBookFile(DataFile::TimeMachine) ||

@@ -10,13 +10,16 @@
 // (LabReport.h) the CLI's `lab report` writes.
 #pragma once
 
+#include "traveller/core/DataStore.h"
 #include "traveller/core/Lab.h"
 
 #include <QHash>
 #include <QString>
 #include <QWidget>
 
+#include <functional>
 #include <memory>
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -54,7 +57,8 @@ public:
     bool running() const;
     // Re-reads the library for the step shown.
     void refresh();
-    // Presentation mode: the notes folded away, the chart given their room.
+    // Presentation mode: the notes folded away, six rows of runs kept above
+    // the chart, which takes the rest.
     void setPresentationLayout(bool on);
     // Writes the report (FILE.md or FILE.html) in `lang`; false with the
     // message shown when it cannot.
@@ -69,6 +73,12 @@ public:
     // old runs stay in the library).
     bool trainStepAgain(int epochCap = 0);
     void stop();
+    // Whether the corpora in `files` are there, asked before a start; the
+    // window's banners answer, showing what is missing with its remedies, so
+    // the tab does not say it a second time. Without one the core's own
+    // check fails the lab with its message in the tab.
+    using CorpusCheck = std::function<bool(const std::vector<DataFile>& files)>;
+    void setCorpusCheck(CorpusCheck check) { corpusCheck_ = std::move(check); }
 
     // For tests and screenshots.
     QTableWidget* runsTable() const;
@@ -95,6 +105,7 @@ private:
     QBoxLayout* buildButtons();
     void fitButtons();
     bool start(const std::vector<std::string>& only, int epochCap, LabStart from);
+    bool corporaReady(const std::vector<std::string>& only);
     void connectWorker(LabWorker* worker);
     void showStep();
     void fillRuns(const LabStep& step);
@@ -111,6 +122,8 @@ private:
     std::unique_ptr<WorkerThread> worker_;
     QHash<QString, QString> progress_;  // step id -> its latest progress line
     int shownStep_ = -1;
+    bool presentation_ = false;  // presentation mode's layout (setPresentationLayout)
+    CorpusCheck corpusCheck_;
 
     QListWidget* steps_ = nullptr;
     QLabel* title_ = nullptr;

@@ -149,6 +149,7 @@ protected:
 private:
     void rescale();
     void applyFonts();
+    void fitTitles();  // LineChartTitles.cpp
     void styleLegendMarker(const QString& key);
     void updateLegend();
     void setLinearAxis(QValueAxis* axis, double lo, double hi, double step);
@@ -161,6 +162,7 @@ private:
     QChartView* view_;
     QValueAxis* xAxis_;
     QCategoryAxis* yAxis_;  // a value axis whose labels are ours (setYTicks); log10 of y on a log scale
+    QString title_;   // as set; the chart draws it wrapped to its width
     QString yTitle_;
     QStringList xTicks_;
     QStringList yTicks_;

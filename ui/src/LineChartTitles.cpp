@@ -1,0 +1,96 @@
+// LineChart's titles kept whole (issue 24). Qt Charts cuts a chart title that
+// is wider than the chart, and a y-axis title that is longer than the plot is
+// high, to "...": on a projector's large text the gradient chart lost its
+// run's name and "perplexity (log scale)" its scale. Such a title wraps at
+// spaces (anywhere in a run of Chinese) onto lines that fit; the chart's
+// titles are HTML, so the lines are escaped and joined with <br>.
+#include "traveller/ui/LineChart.h"
+
+#include <QCategoryAxis>
+#include <QChart>
+#include <QChartView>
+#include <QFontMetrics>
+
+#include <algorithm>
+
+namespace traveller::ui {
+
+namespace {
+
+// The text broken into lines no wider than `width`: greedily at spaces, and
+// inside a word (a Chinese title has none) where one alone is too wide.
+QStringList wrapped(const QString& text, const QFontMetrics& metrics, int width)
+{
+    if (metrics.horizontalAdvance(text) <= width)
+        return {text};
+    // A full-width parenthesis opens a piece of its own: "困惑度（对数刻度）"
+    // breaks before "（" rather than after it.
+    QString spaced = text;
+    spaced.replace(QChar(0xFF08), QStringLiteral(" \uFF08"));
+    spaced.replace(QLatin1Char('('), QStringLiteral(" ("));
+    QStringList lines;
+    QString line;
+    for (const QString& word : spaced.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        const QString joined = line.isEmpty() ? word : line + QLatin1Char(' ') + word;
+        if (metrics.horizontalAdvance(joined) <= width) {
+            line = joined;
+            continue;
+        }
+        if (!line.isEmpty())
+            lines << line;
+        line.clear();
+        for (const QChar c : word) {
+            // A closing bracket or a comma never starts a line of its own.
+            const bool closes = QStringLiteral(")）,，。、").contains(c);
+            if (!line.isEmpty() && !closes && metrics.horizontalAdvance(line + c) > width) {
+                lines << line;
+                line.clear();
+            }
+            line += c;
+        }
+    }
+    if (!line.isEmpty())
+        lines << line;
+    return lines;
+}
+
+QString html(const QStringList& lines)
+{
+    QStringList escaped;
+    for (const QString& l : lines)
+        escaped << l.toHtmlEscaped();
+    return escaped.join(QStringLiteral("<br>"));
+}
+
+} // namespace
+
+void LineChart::setTitle(const QString& title)
+{
+    title_ = title;
+    fitTitles();
+}
+
+QString LineChart::title() const { return title_; }
+
+void LineChart::fitTitles()
+{
+    // The chart's width less its margins and the background's own padding;
+    // the y axis as long as the plot is high (before the first layout, the
+    // view less the title's, ticks' and x axis' lines).
+    const QMargins m = chart_->margins();
+    const QFontMetrics title(chart_->titleFont());
+    const int titleWidth = std::max(title.height() * 4, view_->width() - m.left() - m.right() - 24);
+    const QString chartTitle = html(wrapped(title_, title, titleWidth));
+    if (chart_->title() != chartTitle)
+        chart_->setTitle(chartTitle);
+
+    const QFontMetrics axis(yAxis_->titleFont());
+    const int plot = chart_->plotArea().height() > 0 ? static_cast<int>(chart_->plotArea().height())
+                                                     : view_->height() - 6 * axis.height();
+    const QString yText = logScale_ ? tr("%1 (log scale)").arg(yTitle_) : yTitle_;
+    const QString yTitle = html(wrapped(yText, axis, std::max(axis.height() * 4, plot - 8)));
+    if (yAxis_->titleText() != yTitle)
+        yAxis_->setTitleText(yTitle);
+}
+
+} // namespace traveller::ui
