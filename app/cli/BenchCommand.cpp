@@ -106,7 +106,7 @@ int benchLens(const BenchArgs& a, const std::vector<std::string>& arches, const 
 int bench(const BenchArgs& a)
 {
     const std::vector<std::string> arches = splitList(a.arch), hiddens = splitList(a.hidden), impls = splitList(a.impl);
-    const int threads = wholeNumber("--threads", a.threads, 0, 1024);
+    const int threads = threadsOption(a.threads);
     wholeNumber("--epochs", a.epochs, 1, 1000000);
     wholeNumber("--layers", a.layers, 1, 64);
     for (const auto& h : hiddens)

@@ -11,9 +11,11 @@
 #include "traveller/core/RunStore.h"
 #include "traveller/core/Training.h"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <unistd.h>
 #include <utility>
@@ -76,7 +78,7 @@ private:
 int train(const TrainArgs& a)
 {
     // The numbers first: a bad one is named before any file is read.
-    const int threadsWanted = a.threads.empty() ? -1 : wholeNumber("--threads", a.threads, 0, 1024);
+    const int threadsWanted = a.threads.empty() ? -1 : threadsOption(a.threads);
     ExperimentConfig config = loadExperimentFile(resolvePreset(a.config, PresetKind::Experiment));
     for (const auto& kv : a.sets) {
         const auto [key, value] = splitSetting(kv);
@@ -184,8 +186,22 @@ void addTrainCommands(CLI::App& app, int& status)
     app.add_subcommand("presets", "List the shipped experiment, translation and sweep presets")
         ->callback([&status] { status = presets(); });
     app.add_subcommand("schema", "List every experiment key with its type and default")->callback([&status] {
-        for (const auto& k : configSchema())
-            std::cout << k.key << " (" << k.type << ", default " << k.defaultValue << ")\n    " << k.help << '\n';
+        const auto number = [](double v) {
+            char text[32];
+            std::snprintf(text, sizeof text, "%.10g", v);
+            return std::string(text);
+        };
+        for (const auto& k : configSchema()) {
+            std::cout << k.key << " (" << k.type;
+            if (!std::isnan(k.minimum)) {
+                std::cout << (k.minimumExclusive ? " > " : " ") << number(k.minimum);
+                if (k.maximum < std::numeric_limits<double>::max())
+                    std::cout << (k.minimumExclusive ? ", at most " : " to ") << number(k.maximum);
+                else if (!k.minimumExclusive)
+                    std::cout << " or more";
+            }
+            std::cout << ", default " << k.defaultValue << ")\n    " << k.help << '\n';
+        }
         status = 0;
     });
     app.add_subcommand("devices", "List the CPU and the CUDA GPUs this build can use")->callback([&status] {

@@ -188,7 +188,7 @@ std::string translationRow(const std::string& source, const Translation& t, cons
 int translate(const TranslateArgs& a)
 {
     // The numbers first: a bad one is named before any file is read.
-    const int threadsWanted = a.threads.empty() ? -1 : wholeNumber("--threads", a.threads, 0, 1024);
+    const int threadsWanted = a.threads.empty() ? -1 : threadsOption(a.threads);
     const int beam = a.beam.empty() ? 0 : wholeNumber("--beam", a.beam, 1, 1000);
     // --beam-table 1,2,4,8: the trained model scored at each width.
     std::vector<int> beamWidths;

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 
 using namespace traveller;
 
@@ -184,6 +185,64 @@ TEST(Config, SetOverridesAndRoundTripsThroughYaml)
     const auto back = parseExperimentYaml(toYaml(c));
     for (const auto& key : configSchema())
         EXPECT_EQ(configValue(back, key.key), configValue(c, key.key)) << key.key;
+}
+
+// Every number key states its range, and the range is the parser's: its ends
+// are taken (the minimum unless exclusive), a step past either is refused.
+// The front ends bound their options and boxes by these (schemaKey()).
+template <typename Config, typename Set>
+void expectRangesAreTheParsers(const std::vector<ConfigKeyInfo>& schema, Set set)
+{
+    int numbers = 0;
+    for (const ConfigKeyInfo& k : schema) {
+        if (k.type != "int" && k.type != "float")
+            continue;
+        SCOPED_TRACE(k.key);
+        ++numbers;
+        ASSERT_FALSE(std::isnan(k.minimum));
+        ASSERT_LE(k.minimum, k.maximum);
+        const auto text = [&](double v) {
+            if (k.type == "int")
+                return std::to_string(static_cast<long long>(v));
+            std::ostringstream out;
+            out.precision(17);
+            out << v;
+            return out.str();
+        };
+        Config c;
+        if (k.minimumExclusive)
+            EXPECT_THROW(set(c, k.key, text(k.minimum)), ConfigError);
+        else
+            EXPECT_NO_THROW(set(c, k.key, text(k.minimum)));
+        if (k.type == "int") {
+            EXPECT_THROW(set(c, k.key, text(k.minimum - 1)), ConfigError);
+            if (k.maximum < 0x1p53) {  // a double holds the whole number exactly
+                EXPECT_NO_THROW(set(c, k.key, text(k.maximum)));
+                EXPECT_THROW(set(c, k.key, text(k.maximum + 1)), ConfigError);
+            }
+        } else {
+            if (k.minimum > -1e300)
+                EXPECT_THROW(set(c, k.key, text(k.minimum - 1)), ConfigError);
+            if (k.maximum < 1e300) {
+                EXPECT_NO_THROW(set(c, k.key, text(k.maximum)));
+                EXPECT_THROW(set(c, k.key, text(k.maximum * 2 + 1)), ConfigError);
+            }
+        }
+    }
+    EXPECT_GT(numbers, 5);
+}
+
+TEST(Config, EveryNumberKeysRangeIsTheParsers)
+{
+    expectRangesAreTheParsers<ExperimentConfig>(configSchema(), [](ExperimentConfig& c, const std::string& k,
+                                                                   const std::string& v) { setConfigValue(c, k, v); });
+    expectRangesAreTheParsers<TranslationConfig>(translationSchema(), [](TranslationConfig& c, const std::string& k,
+                                                                         const std::string& v) {
+        setTranslationValue(c, k, v);
+    });
+    EXPECT_EQ(schemaKey(configSchema(), "train.threads").maximum, 1024);
+    EXPECT_TRUE(schemaKey(configSchema(), "train.lr").minimumExclusive);
+    EXPECT_THROW(schemaKey(configSchema(), "no.such.key"), std::logic_error);
 }
 
 TEST(Config, DisplayNameDescribesTheRun)

@@ -46,7 +46,7 @@ bool has(const std::string& text, const std::string& part) { return text.find(pa
 // Records a finished language-model run of a lab step with `epochs` epochs of
 // a perplexity falling to `final` (held-out to `heldout`).
 std::int64_t recordRun(RunStore& store, const LabStep& step, const std::string& label, double final, double heldout,
-                       const std::string& message = "", LabMode mode = LabMode::Full)
+                       const std::string& message = "", LabMode mode = LabMode::Full, int blewUpAt = 0)
 {
     NewRun n;
     n.sweep = labSweepName(step, mode);
@@ -66,6 +66,7 @@ std::int64_t recordRun(RunStore& store, const LabStep& step, const std::string& 
     r.status = RunStatus::Finished;
     r.epochsDone = 5;
     r.message = message;
+    r.blewUpAt = blewUpAt;
     r.samples["time traveller"] = "time traveller " + label + " | a pipe";
     store.finishRun(id, r, 0);
     return id;
@@ -171,6 +172,24 @@ TEST(Lab, MalformedReferencesNameTheKey)
     expectError("reference:\n  checks:\n    - {metric: perplexity, value: 1, sentence: go .}\n", "sentence");
     expectError("reference:\n  chekcs: []\n", "reference.chekcs");
     expectError("reference: 3\n", "reference");
+    // The one YAML walk's rules hold here too: a key given twice, a key that
+    // is not a plain name (once an uncaught YAML exception) and an unknown one.
+    auto expectCode = [](const std::string& yaml, const std::string& key, const std::string& code) {
+        try {
+            parseReferences(yaml);
+            ADD_FAILURE() << "accepted: " << yaml;
+        } catch (const ConfigError& e) {
+            EXPECT_EQ(e.key(), key) << e.what();
+            EXPECT_EQ(e.message().code, code) << e.what();
+            EXPECT_GT(e.line(), 0) << e.what();
+        }
+    };
+    expectCode("reference:\n  checks:\n    - {metric: perplexity, value: 1, value: 2}\n", "reference.checks[0].value",
+               "config.duplicate_key");
+    expectCode("reference:\n  source: a\n  source: b\n", "reference.source", "config.duplicate_key");
+    expectCode("reference:\n  checks:\n    - {[metric]: perplexity, value: 1}\n", "reference.checks[0]",
+               "config.plain_key");
+    expectCode("reference:\n  chekcs: []\n", "reference.chekcs", "config.unknown_key_expected");
 }
 
 TEST(Lab, ChecksSayPassFailAndNotYet)
@@ -219,7 +238,7 @@ TEST(Lab, ObservationsStateWhatTheRunsMeasured)
     const LabStep& rnn = *findLabStep("rnn");
     const LabStep& lstm = *findLabStep("lstm");
     recordRun(store, rnn, "base", 1.30, 6.0);
-    recordRun(store, rnn, "lr=10", 4.2e4, 5.0e4, "blew up at epoch 3: perplexity ...");
+    recordRun(store, rnn, "lr=10", 4.2e4, 5.0e4, "blew up at epoch 3: perplexity ...", LabMode::Full, 3);
     recordRun(store, rnn, "hidden=128", 3.0, 5.5);
     recordRun(store, rnn, "hidden=512", 1.10, 7.5);
     recordRun(store, rnn, "hidden=1024", 1.05, 9.0);
@@ -293,7 +312,7 @@ TEST(Lab, ReportIsWrittenInTheLabsStructureInBothLanguages)
     RunStore store(lib.str());
     const LabStep& rnn = *findLabStep("rnn");
     recordRun(store, rnn, "base", 1.302, 6.0);
-    recordRun(store, rnn, "lr=10", 4.2e4, 5.0e4, "blew up at epoch 3");
+    recordRun(store, rnn, "lr=10", 4.2e4, 5.0e4, "blew up at epoch 3", LabMode::Full, 3);
     recordRun(store, *findLabStep("gru"), "base", 1.04, 5.0);
     store.setLabNote("1.1", "The RNN at lr 10 repeats \"ohc\".\nSecond line.");
 
@@ -395,7 +414,7 @@ TEST(Lab, RunsAStepIntoTheLibrary)
     const auto runs = labRunsOf(store, *findLabStep("rnn"), LabMode::Quick);
     ASSERT_EQ(runs.size(), 10u);
     for (const auto& [label, run] : runs) {
-        EXPECT_EQ(run.status, "finished") << label << ": " << run.message;
+        EXPECT_EQ(run.state, StoredState::Finished) << label << ": " << run.message;
         const auto epochs = store.epochs(run.id);
         ASSERT_FALSE(epochs.empty()) << label;
         for (const auto& e : epochs)
@@ -547,7 +566,7 @@ TEST(LabContinues, AFinishedStepIsKeptAndAgainTrainsItAnew)
     const auto newIds = idsByLabel(store, 2);
     for (const auto& [label, id] : newIds) {
         EXPECT_GT(id, ids.at(label)) << label << ": the step shows its new run";
-        EXPECT_EQ(store.run(id).status, "finished") << label;
+        EXPECT_EQ(store.run(id).state, StoredState::Finished) << label;
     }
 }
 
@@ -567,13 +586,13 @@ TEST(LabContinues, AStoppedStepResumesItsOwnRuns)
     ASSERT_EQ(before.size(), 10u) << "every run of the step is planned at once";
     int unfinished = 0, withCheckpoint = 0;
     for (const auto& r : before) {
-        unfinished += r.status != "finished";
-        withCheckpoint += r.status != "finished" && r.checkpointEpoch > 0;
+        unfinished += r.state != StoredState::Finished;
+        withCheckpoint += r.state != StoredState::Finished && r.checkpointEpoch > 0;
     }
     ASSERT_GT(unfinished, 0) << "the stop came after the step had ended";
     ASSERT_GT(withCheckpoint, 0) << "no run was stopped with a checkpoint";
     for (const auto& p : planLabStep(store, *findLabStep("rnn"), LabMode::Quick, 4))
-        EXPECT_EQ(p.action, p.run.status == "finished" ? LabRunAction::Reuse : LabRunAction::Resume) << p.label;
+        EXPECT_EQ(p.action, p.run.state == StoredState::Finished ? LabRunAction::Reuse : LabRunAction::Resume) << p.label;
 
     RunControl go;
     LabEvents second;
@@ -587,7 +606,7 @@ TEST(LabContinues, AStoppedStepResumesItsOwnRuns)
     const auto after = store.runs();
     EXPECT_EQ(idsOf(after), idsOf(before)) << "the same runs, no orphans";
     for (const auto& r : after) {
-        EXPECT_EQ(r.status, "finished") << r.label;
+        EXPECT_EQ(r.state, StoredState::Finished) << r.label;
         EXPECT_EQ(r.epochsDone, 4) << r.label;
         const auto epochs = store.epochs(r.id);
         ASSERT_EQ(epochs.size(), 4u) << r.label;
@@ -687,7 +706,7 @@ TEST(LabContinues, AKilledLabRunGoesOnInItsOwnRows)
             continue;
         RunStore store(lib.str());
         for (const auto& r : store.runs())
-            killable = killable || (r.status == kStatusRunning && r.checkpointEpoch >= 2);
+            killable = killable || (r.state == StoredState::Running && r.checkpointEpoch >= 2);
     }
     int status = 0;
     ASSERT_EQ(waitpid(child, &status, WNOHANG), 0) << "the lab ended before the test could kill it";
@@ -703,7 +722,7 @@ TEST(LabContinues, AKilledLabRunGoesOnInItsOwnRows)
         killedIds = idsOf(runs);
         int interrupted = 0;
         for (const auto& r : runs)
-            interrupted += r.status == kStatusInterrupted;
+            interrupted += r.state == StoredState::Interrupted;
         EXPECT_GT(interrupted, 0);
     }
     const pid_t again = startCli(args, "/dev/null");
@@ -716,7 +735,7 @@ TEST(LabContinues, AKilledLabRunGoesOnInItsOwnRows)
     const auto runs = store.runs();
     EXPECT_EQ(idsOf(runs), killedIds) << "the same runs, no orphans";
     for (const auto& r : runs) {
-        EXPECT_EQ(r.status, "finished") << r.label << ": " << r.message;
+        EXPECT_EQ(r.state, StoredState::Finished) << r.label << ": " << r.message;
         EXPECT_EQ(r.epochsDone, 6) << r.label;
         EXPECT_EQ(store.epochs(r.id).size(), 6u) << r.label;
     }
@@ -797,7 +816,7 @@ grid:
     SweepRunner first(store, shortOnly, options);
     first.run(quiet, control);
     const std::int64_t kept = first.ids()[0];
-    ASSERT_EQ(store.run(kept).status, "finished");
+    ASSERT_EQ(store.run(kept).state, StoredState::Finished);
 
     struct Kept : SweepObserver {
         std::vector<std::size_t> kept, started;
@@ -825,7 +844,7 @@ grid:
     SweepRunner third(store, sweep, options, {{SweepRunAction::Keep, kept}, {SweepRunAction::Resume, stopped}});
     EXPECT_EQ(third.ids()[1], stopped);
     third.run(quiet, control);
-    EXPECT_EQ(store.run(stopped).status, "finished");
+    EXPECT_EQ(store.run(stopped).state, StoredState::Finished);
     EXPECT_EQ(store.epochs(stopped).size(), 4u);
     EXPECT_EQ(store.runs().size(), 3u);
     EXPECT_THROW(SweepRunner(store, sweep, options, {{}}), StoreError) << "a plan names every run";

@@ -72,7 +72,7 @@ QString CorpusLocations::bookFileProblem(DataFile file) const
                                .arg(displayName(file), path);
         else
             last.problem = tr("The copy of %1 in the data folder cannot be used:\n%2")
-                               .arg(displayName(file), coreText(e.what()));
+                               .arg(displayName(file), coreText(e));
     }
     return last.problem;
 }
@@ -94,14 +94,14 @@ CorpusLocations::Choice CorpusLocations::useLocalFile(DataFile file, const QStri
                            .arg(name, displayName(file));
     } catch (const CorpusError& e) {
         if (e.path() == path.toStdString()) {
-            lastMessage_ = tr("Cannot use %1: %2").arg(QDir::toNativeSeparators(path), coreText(e.what()));
+            lastMessage_ = tr("Cannot use %1: %2").arg(QDir::toNativeSeparators(path), coreText(e));
             return Choice::Failed;
         }
         // The book's copy, but the data folder cannot take it (a read-only
         // shared folder): it is used where it is.
         lastMessage_ = tr("%1 could not be copied into the data folder (%2): the tabs that train on it use it where "
                           "it is; the Lab needs it in the data folder")
-                           .arg(name, coreText(e.what()));
+                           .arg(name, coreText(e));
     }
     local_[file] = path;
     Q_EMIT changed(file);
@@ -140,7 +140,7 @@ void CorpusLocations::download(DataFile file)
         try {
             fetchDataFile(file, dir, control);
         } catch (const std::exception& e) {
-            *error = coreText(e.what());
+            *error = coreText(e);
         }
     });
     downloads_[file] = Download{thread, cancel};

@@ -46,7 +46,7 @@ void GenerateWorker::generate(int requestId, qint64 runId, const QString& config
             session.generate(prefix.toStdString(), length, temperature, generationSeed(session.config()));
         Q_EMIT generated(requestId, runId, QString::fromStdString(text), QString());
     } catch (const std::exception& e) {
-        Q_EMIT generated(requestId, runId, QString(), coreText(e.what()));
+        Q_EMIT generated(requestId, runId, QString(), coreText(e));
     }
 }
 
@@ -58,7 +58,7 @@ void GenerateWorker::inspect(int requestId, qint64 runId, const QString& configY
         auto result = std::make_shared<const Inspection>(session.inspect(text.toStdString(), options));
         Q_EMIT inspected(requestId, runId, result, QString());
     } catch (const std::exception& e) {
-        Q_EMIT inspected(requestId, runId, nullptr, coreText(e.what()));
+        Q_EMIT inspected(requestId, runId, nullptr, coreText(e));
     }
 }
 

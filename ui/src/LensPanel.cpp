@@ -288,7 +288,7 @@ void LensPanel::refreshRuns()
                            QVariant::fromValue<qint64>(r.id));
         }
     } catch (const std::exception& e) {
-        message_->say(tr("Could not read the library: %1").arg(coreText(e.what())), true);
+        message_->say(tr("Could not read the library: %1").arg(coreText(e)), true);
     }
     const int at = runs_->findData(QVariant::fromValue<qint64>(current));
     if (at >= 0)
@@ -311,7 +311,7 @@ bool LensPanel::inspectRun(qint64 id, const QString& text)
     try {
         run = store->run(id);
     } catch (const std::exception& e) {
-        message_->say(coreText(e.what()), true);
+        message_->say(coreText(e), true);
         return false;
     }
     if (const RuleVerdict possible = canGenerate(run); !possible) {
@@ -467,7 +467,7 @@ QString LensPanel::findUnits(int begin, int end)
             choose(layer_, value_, best.front().unit);
         return text;
     } catch (const std::exception& e) {
-        message_->say(coreText(e.what()), true);
+        message_->say(coreText(e), true);
         return {};
     }
 }
@@ -543,7 +543,7 @@ bool LensPanel::exportCsv(const QString& path)
         message_->say(tr("Exported %1").arg(QDir::toNativeSeparators(path)));
         return true;
     } catch (const std::exception& e) {
-        message_->say(tr("Could not export: %1").arg(coreText(e.what())), true);
+        message_->say(tr("Could not export: %1").arg(coreText(e)), true);
         return false;
     }
 }

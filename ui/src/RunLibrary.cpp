@@ -24,7 +24,7 @@ std::shared_ptr<RunStore> RunLibrary::store()
         store_ = std::make_shared<RunStore>(folder_.toStdString());
         error_.clear();
     } catch (const std::exception& e) {
-        error_ = coreText(e.what());
+        error_ = coreText(e);
     }
     return store_;
 }

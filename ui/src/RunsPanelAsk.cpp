@@ -105,7 +105,7 @@ QStringList RunsPanel::exportRuns(const QList<qint64>& ids, const QString& path,
                         .arg(QDir::toNativeSeparators(written.join(QStringLiteral(", ")))));
         return written;
     } catch (const std::exception& e) {
-        showMessage(tr("Could not export: %1").arg(coreText(e.what())), true);
+        showMessage(tr("Could not export: %1").arg(coreText(e)), true);
         return {};
     }
 }

@@ -27,7 +27,7 @@ void StoredRunWorker::run()
         outcome = toOutcome(trainRecordedRun(*store_, runId_, options_, *this, control_), prefix);
     } catch (const std::exception& e) {
         outcome.status = RunStatus::Failed;
-        outcome.message = coreText(e.what());
+        outcome.message = coreText(e);
     }
     Q_EMIT finished(runId_, outcome);
 }

@@ -21,7 +21,7 @@ void SweepWorker::run()
     try {
         runner_->run(*this, control_);
     } catch (const std::exception& e) {
-        error = coreText(e.what());
+        error = coreText(e);
     }
     Q_EMIT sweepFinished(error);
 }

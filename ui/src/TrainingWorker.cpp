@@ -93,7 +93,7 @@ void TrainingWorker::serveGenerateRequests()
                 text = QString::fromStdString(
                     session_->generate(r.prefix, r.length, r.temperature, generationSeed(config_)));
             } catch (const std::exception& e) {
-                text = tr("(could not generate: %1)").arg(coreText(e.what()));
+                text = tr("(could not generate: %1)").arg(coreText(e));
             }
         }
         Q_EMIT generated(runId_, r.id, QString::fromStdString(r.prefix), text);
@@ -136,7 +136,7 @@ void TrainingWorker::run()
             try {
                 libraryId = store_->createRun({config_, config_.displayName(), "", "", TRAVELLER_VERSION});
             } catch (const std::exception& e) {
-                libraryNote = tr("not recorded in the run library: %1").arg(coreText(e.what()));
+                libraryNote = tr("not recorded in the run library: %1").arg(coreText(e));
             }
         }
         info.libraryId = libraryId;
@@ -160,17 +160,17 @@ void TrainingWorker::run()
         failure.kind = FailureKind::Config;
         failure.key = QString::fromStdString(e.key());
         failure.line = e.line();
-        failure.message = coreText(e.what());
+        failure.message = coreText(e);
     } catch (const CorpusError& e) {
         failure.kind = FailureKind::Corpus;
         failure.path = QString::fromStdString(e.path());
-        failure.message = coreText(e.what());
+        failure.message = coreText(e);
     } catch (const DeviceError& e) {
         failure.kind = FailureKind::Device;
-        failure.message = coreText(e.what());
+        failure.message = coreText(e);
     } catch (const std::exception& e) {
         failure.kind = FailureKind::Other;
-        failure.message = coreText(e.what());
+        failure.message = coreText(e);
     }
     session_.reset();
     Q_EMIT failed(runId_, failure);

@@ -19,7 +19,6 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
-#include <QDoubleSpinBox>
 #include <QEvent>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -36,6 +35,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <climits>
 #include <cmath>
 #include <string_view>
 
@@ -106,24 +106,26 @@ QWidget* TranslatePanel::buildSettings()
     attention_ = new QCheckBox(tr("Bahdanau attention"));
     attention_->setObjectName("translate.attention");
     attention_->setChecked(base_.model.decoder == S2sDecoder::Attention);
-    auto spin = [](const QString& name, int lo, int hi, int value) {
+    // Each box takes its key's bounds from the schema, so that a loaded
+    // config is shown as it is, never clamped to a range of the window's own.
+    auto spin = [](const QString& name, const char* key, int value) {
+        const ConfigKeyInfo& info = schemaKey(translationSchema(), key);
         auto* s = new QSpinBox;
         s->setObjectName(name);
-        s->setRange(lo, hi);
+        s->setRange(static_cast<int>(info.minimum), static_cast<int>(std::min<double>(info.maximum, INT_MAX)));
         s->setValue(value);
         return s;
     };
-    epochs_ = spin("translate.epochs", 1, 100000, base_.train.epochs);
-    examples_ = spin("translate.examples", 10, 200000, base_.data.examples);
-    beam_ = spin("translate.beam", 1, 16, base_.eval.beam);
+    epochs_ = spin("translate.epochs", "train.epochs", base_.train.epochs);
+    examples_ = spin("translate.examples", "data.examples", base_.data.examples);
+    beam_ = spin("translate.beam", "eval.beam", base_.eval.beam);
     beam_->setToolTip(tr("1: greedy decoding, as the book; more: beam search"));
-    hidden_ = spin("translate.hidden", 1, 4096, base_.model.hidden);
-    lr_ = new QDoubleSpinBox;
+    hidden_ = spin("translate.hidden", "model.hidden", base_.model.hidden);
+    // Any rate the schema takes (> 0, as small or large as a file may say):
+    // typed, and checked by the schema when Train reads it.
+    lr_ = new QLineEdit(QString::number(base_.train.lr, 'g', 10));
     lr_->setObjectName("translate.lr");
-    lr_->setDecimals(4);
-    lr_->setRange(0.0001, 1.0);
-    lr_->setSingleStep(0.001);
-    lr_->setValue(base_.train.lr);
+    lr_->setToolTip(QString::fromStdString(schemaKey(translationSchema(), "train.lr").help));
 
     auto* form = new QFormLayout;
     form->addRow(tr("Cell"), cell_);
@@ -160,7 +162,7 @@ QWidget* TranslatePanel::buildSettings()
     plan_->setWordWrap(true);
     for (QSpinBox* s : {epochs_, examples_, hidden_})
         connect(s, &QSpinBox::valueChanged, this, &TranslatePanel::describeSettings);
-    connect(lr_, &QDoubleSpinBox::valueChanged, this, &TranslatePanel::describeSettings);
+    connect(lr_, &QLineEdit::textChanged, this, &TranslatePanel::describeSettings);
     connect(cell_, &QComboBox::currentIndexChanged, this, &TranslatePanel::describeSettings);
     connect(attention_, &QCheckBox::toggled, this, &TranslatePanel::describeSettings);
     // A new beam width shows at once: the typed sentence is translated again.
@@ -327,7 +329,7 @@ void TranslatePanel::describeSettings()
                            : tr("Train: %1, %n epoch(s); differs from the book in %2.", nullptr, c.train.epochs)
                                  .arg(what, differs.join(QStringLiteral(", "))));
     } catch (const std::exception& e) {
-        plan_->setText(tr("Cannot train: %1").arg(coreText(e.what())));
+        plan_->setText(tr("Cannot train: %1").arg(coreText(e)));
     }
 }
 
@@ -342,7 +344,7 @@ TranslationConfig TranslatePanel::config() const
     setTranslationValue(c, "model.decoder", attention_->isChecked() ? "attention" : "plain");
     setTranslationValue(c, "model.hidden", std::to_string(hidden_->value()));
     setTranslationValue(c, "train.epochs", std::to_string(epochs_->value()));
-    setTranslationValue(c, "train.lr", QString::number(lr_->value(), 'g', 6).toStdString());
+    setTranslationValue(c, "train.lr", lr_->text().trimmed().toStdString());
     setTranslationValue(c, "data.examples", std::to_string(examples_->value()));
     setTranslationValue(c, "eval.beam", std::to_string(beam_->value()));
     // Report a few times a second's worth of points even for short runs.
@@ -359,7 +361,7 @@ void TranslatePanel::train()
     try {
         c = config();
     } catch (const Error& e) {
-        const QString why = coreText(e.what());
+        const QString why = coreText(e);
         setStatus([why] { return tr("Cannot train: %1").arg(why); });
         return;
     }
@@ -397,7 +399,7 @@ bool TranslatePanel::openStoredRun(qint64 id)
         attention_->setChecked(c.model.decoder == S2sDecoder::Attention);
         hidden_->setValue(c.model.hidden);
         epochs_->setValue(c.train.epochs);
-        lr_->setValue(c.train.lr);
+        lr_->setText(QString::number(c.train.lr, 'g', 10));
         examples_->setValue(c.data.examples);
         beam_->setValue(c.eval.beam);
         releaseWorker();
@@ -411,7 +413,7 @@ bool TranslatePanel::openStoredRun(qint64 id)
         setStatus([id] { return tr("Loading run %1 from the library…").arg(id); });
         return true;
     } catch (const std::exception& e) {
-        const QString why = coreText(e.what());
+        const QString why = coreText(e);
         setStatus([id, why] { return tr("Could not open run %1: %2").arg(id).arg(why); });
         return false;
     }

@@ -64,7 +64,7 @@ void TranslationWorker::run()
             try {
                 libraryId = store_->createTranslationRun(config_, "", TRAVELLER_VERSION);
             } catch (const std::exception& e) {
-                out.libraryNote = tr("not recorded in the run library: %1").arg(coreText(e.what()));
+                out.libraryNote = tr("not recorded in the run library: %1").arg(coreText(e));
             }
         }
         TranslationRunResult r;
@@ -91,13 +91,13 @@ void TranslationWorker::run()
         out.message = coreText(r.message);
         Q_EMIT finished(out);
     } catch (const ConfigError& e) {
-        Q_EMIT failed(RunFailure{FailureKind::Config, tr("Configuration: %1").arg(coreText(e.what())),
+        Q_EMIT failed(RunFailure{FailureKind::Config, tr("Configuration: %1").arg(coreText(e)),
                                  QString::fromStdString(e.key()), e.line(), {}});
     } catch (const CorpusError& e) {
-        Q_EMIT failed(RunFailure{FailureKind::Corpus, tr("Corpus: %1").arg(coreText(e.what())), {}, 0,
+        Q_EMIT failed(RunFailure{FailureKind::Corpus, tr("Corpus: %1").arg(coreText(e)), {}, 0,
                                  QString::fromStdString(e.path())});
     } catch (const std::exception& e) {
-        Q_EMIT failed(RunFailure{FailureKind::Other, coreText(e.what()), {}, 0, {}});
+        Q_EMIT failed(RunFailure{FailureKind::Other, coreText(e), {}, 0, {}});
     }
 }
 
@@ -110,7 +110,7 @@ void TranslationWorker::translate(int requestId, const QString& sentence, int be
     try {
         Q_EMIT translated(requestId, session_->translate(sentence.toStdString(), beam), {});
     } catch (const std::exception& e) {
-        Q_EMIT translated(requestId, {}, coreText(e.what()));
+        Q_EMIT translated(requestId, {}, coreText(e));
     }
 }
 

@@ -97,12 +97,9 @@ const std::vector<Field>& fields()
     return table;
 }
 
-const Field* findField(const std::string& key) { return config::findField(fields(), key); }
-std::string knownKeysUnder(const std::string& prefix) { return config::knownKeysUnder(fields(), prefix); }
-bool isSection(const std::string& key) { return config::isSection(fields(), key); }
 
-int lineOf(const YAML::Node& n) { return n.Mark().line + 1; }
-int columnOf(const YAML::Node& n) { return n.Mark().column + 1; }
+using yaml::columnOf;
+using yaml::lineOf;
 
 // eval.pairs: a list of [source, reference] or {source: ..., reference: ...}.
 std::vector<TranslationPair> parsePairs(const YAML::Node& value, const std::string& key)
@@ -128,57 +125,6 @@ std::vector<TranslationPair> parsePairs(const YAML::Node& value, const std::stri
     return out;
 }
 
-void walk(TranslationConfig& cfg, const YAML::Node& node, const std::string& prefix)
-{
-    // yaml-cpp's iterator hands out a temporary pair: the nodes are copied
-    // (cheap handles), never bound by reference to the dying temporary.
-    std::set<std::string> seen;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-        const YAML::Node keyNode = it->first;
-        const YAML::Node value = it->second;
-        const int line = lineOf(keyNode);
-        const int column = columnOf(keyNode);
-        if (!keyNode.IsScalar())
-            fail(prefix, line, column, "keys must be plain names");
-        const std::string name = keyNode.Scalar();
-        const std::string key = prefix.empty() ? name : prefix + "." + name;
-        // YAML keeps both of `{epochs: 1, epochs: 2}`; which one counts is no
-        // one's guess to make.
-        if (!seen.insert(name).second)
-            fail(key, line, column, "duplicate key: it is already set above in the same mapping");
-        // A preset's `reference:` (what the book printed) is for the lab's
-        // checks (Lab.h), not part of the run.
-        if (prefix.empty() && name == "reference")
-            continue;
-        if (key == "task") {
-            if (!value.IsScalar() || value.Scalar() != "translate")
-                fail(key, lineOf(value), columnOf(value),
-                     "this file is read as a translation experiment: task must be 'translate' "
-                     "(language-model experiments go to `traveller-cli train`)");
-            continue;
-        }
-        if (key == "eval.pairs") {
-            cfg.eval.pairs = parsePairs(value, key);
-            continue;
-        }
-        if (isSection(key)) {
-            if (value.IsNull())
-                continue;
-            if (!value.IsMap())
-                fail(key, line, column, "expected a mapping of " + knownKeysUnder(key));
-            walk(cfg, value, key);
-            continue;
-        }
-        const Field* field = findField(key);
-        if (!field)
-            fail(key, line, column,
-                 "unknown key; expected one of " + knownKeysUnder(prefix) + (prefix.empty() ? "" : " under '" + prefix + "'"));
-        if (!value.IsScalar())
-            fail(key, lineOf(value), columnOf(value), "expected a single value of type " + field->info.type);
-        field->set(cfg, value.Scalar(), key, lineOf(value), columnOf(value));
-    }
-}
-
 TranslationConfig parseRoot(const std::string& text)
 {
     YAML::Node root;
@@ -197,7 +143,20 @@ TranslationConfig parseRoot(const std::string& text)
     if (constRoot["sample"] || (constRoot["model"] && constRoot["model"].IsMap() && constRoot["model"]["arch"]))
         fail("", lineOf(root), columnOf(root),
              "this is a language-model experiment (it has sample or model.arch): run it with `traveller-cli train`");
-    walk(cfg, root, "");
+    config::walk(fields(), cfg, root, "", [](TranslationConfig& c, const std::string& key, const YAML::Node& value) {
+        if (key == "task") {
+            if (!value.IsScalar() || value.Scalar() != "translate")
+                fail(key, lineOf(value), columnOf(value),
+                     "this file is read as a translation experiment: task must be 'translate' "
+                     "(language-model experiments go to `traveller-cli train`)");
+            return true;
+        }
+        if (key == "eval.pairs") {
+            c.eval.pairs = parsePairs(value, key);
+            return true;
+        }
+        return false;
+    });
     validate(cfg);
     return cfg;
 }

@@ -19,7 +19,6 @@
 
 class QCheckBox;
 class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -108,7 +107,7 @@ private:
     QSpinBox* examples_;
     QSpinBox* beam_;
     QSpinBox* hidden_;
-    QDoubleSpinBox* lr_;
+    QLineEdit* lr_;
     QPushButton* trainButton_;
     QPushButton* stopButton_;
     QLabel* status_;
