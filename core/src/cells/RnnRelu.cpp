@@ -6,9 +6,8 @@
 //
 // LibTorch's RNN layer computes it with nonlinearity kReLU. Unbounded, so
 // its state can grow from step to step where tanh keeps it in (-1, 1).
-#include "cells/Cell.h"
-
 #include "cells/Kernels.h"
+#include "cells/PlainRnn.h"
 
 namespace traveller::cells {
 
@@ -36,56 +35,19 @@ TRAVELLER_CLONES void backwardRows(std::int64_t begin, std::int64_t end, std::in
         }
 }
 
-class RnnRelu final : public Cell {
-public:
-    const CellInfo& info() const override
-    {
-        static const CellInfo i{"rnn-relu", "RNN (ReLU)",
-                                "The plain recurrent cell with ReLU instead of tanh: h = max(0, x W_xh + h W_hh + b)", 1,
-                                {"h"}, {"a"}, false, true, true,
-                                {"a = x·W_xh", "    + h_prev·W_hh + b", "  = {a}", "h = max(0, a) = {h}"}};
-        return i;
-    }
-
-    Step stepFromProducts(const torch::Tensor& xp, const torch::Tensor& hp, const State& /*prev*/) const override
-    {
-        const auto a = xp + hp;  // pre-activation
-        return {{torch::relu(a), {}}, {a}};
-    }
-
-    torch::nn::AnyModule builtinLayer(std::int64_t input, std::int64_t hidden, std::int64_t layers,
-                                      double dropout) const override
-    {
-        return torch::nn::AnyModule(torch::nn::RNN(
-            torch::nn::RNNOptions(input, hidden).num_layers(layers).dropout(dropout).nonlinearity(torch::kReLU)));
-    }
-
-    torch::Tensor runBuiltin(torch::nn::AnyModule& layer, const torch::Tensor& x, State& state) const override
-    {
-        auto& rnn = *layer.get<torch::nn::RNN>();
-        auto [out, h] = state.h.defined() ? rnn.forward(x, state.h) : rnn.forward(x);
-        state.h = h;
-        return out;
-    }
-
-    FusedLayout fusedLayout() const override { return {false, false, false, false}; }
-
-    void fusedForward(const FusedForward& a, std::int64_t begin, std::int64_t end) const override
-    {
-        forwardRows(begin, end, a.H, a.xp, a.hp, a.h);
-    }
-
-    void fusedBackward(const FusedBackward& a, std::int64_t begin, std::int64_t end) const override
-    {
-        backwardRows(begin, end, a.H, a.h, a.dhIn, a.dy, a.dgi);
-    }
-};
-
 } // namespace
 
 const Cell& rnnReluCell()
 {
-    static const RnnRelu c;
+    static const PlainRnn c({CellInfo{"rnn-relu", "RNN (ReLU)",
+                                       "The plain recurrent cell with ReLU instead of tanh: h = max(0, x W_xh + h W_hh + b)",
+                                       1,
+                                       {"h"}, {"a"}, false, true, true,
+                                       {"a = x·W_xh", "    + h_prev·W_hh + b", "  = {a}", "h = max(0, a) = {h}"}},
+                             torch::kReLU,
+                             [](const torch::Tensor& a) { return torch::relu(a); },
+                             forwardRows,
+                             backwardRows});
     return c;
 }
 
