@@ -53,6 +53,7 @@ int runCommand(int argc, char** argv)
     cli::addTranslateCommands(app, status);
     cli::addBenchCommand(app, status);
     cli::addSweepCommands(app, status);
+    cli::addRunsEvidenceCommands(app, status);
     cli::addInspectCommand(app, status);
     cli::addLabCommands(app, status);
     app.footer(kFooter);  // after the commands: theirs do not inherit it
