@@ -1127,6 +1127,14 @@ Download the book&apos;s copy (its SHA-1 is checked) or train on a local text fi
 <context>
     <name>traveller::ui::LensPanel</name>
     <message>
+        <source>The weights after epoch %1. </source>
+        <translation>第 %1 个迭代周期之后的权重。</translation>
+    </message>
+    <message>
+        <source>A run of the Language model tab is read without saliency; open it from the library for it</source>
+        <translation>语言模型标签页中的运行在读取时不计算显著性；如需显著性，请从运行记录库中打开它</translation>
+    </message>
+    <message>
         <source>Inspect a text and pick
 a character: the cell&apos;s
 step at it appears here.</source>

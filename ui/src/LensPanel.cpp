@@ -1,10 +1,9 @@
 #include "traveller/ui/LensPanel.h"
 #include "traveller/ui/Language.h"
 
-#include "traveller/core/Cells.h"
-#include "traveller/core/RunExport.h"
-#include "traveller/core/RunRules.h"
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunExport.h"
+#include "traveller/core/store/RunRules.h"
+#include "traveller/core/store/RunStore.h"
 #include "traveller/ui/GenerateWorker.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/RunLibrary.h"
@@ -46,15 +45,6 @@ namespace {
 
 QString n3(double v) { return QString::number(v, 'f', 3); }
 
-
-// Value `name` of unit u in layer l at step t; NaN when the cell has none.
-double valueAt(const Inspection& in, std::size_t t, int l, const std::string& name, std::size_t u)
-{
-    for (std::size_t i = 0; i < in.valueNames.size(); ++i)
-        if (in.valueNames[i] == name)
-            return static_cast<double>(in.steps[t].layers[static_cast<std::size_t>(l)].values[i][u]);
-    return std::nan("");
-}
 
 // What Find units lists, wrapped on a row of its own: beside the buttons, its
 // whole width would be the tab's least width, and so the window's.
@@ -377,7 +367,16 @@ void LensPanel::showInspection()
     text_->setStep(std::max(0, keep));
     units_->clear();
     units_->hide();
-    summary_->setText((live_ > 0 ? tr("Epoch %1 of the run in training. ").arg(liveEpoch_) : QString()) +
+    // A run of the Language model tab is "in training" only while it trains:
+    // one that finished says the epoch its weights are from.
+    const RunQueue::Run* liveRun = live_ > 0 && queue_ ? queue_->run(live_) : nullptr;
+    const bool training = liveRun && (liveRun->state == RunQueue::RunState::Training ||
+                                      liveRun->state == RunQueue::RunState::Paused ||
+                                      liveRun->state == RunQueue::RunState::Loading);
+    const QString live = training  ? tr("Epoch %1 of the run in training. ").arg(liveEpoch_)
+                         : liveRun ? tr("The weights after epoch %1. ").arg(liveEpoch_)
+                                   : QString();
+    summary_->setText(live +
                       tr("%1, %2 layer(s) of %3 units: perplexity %4 on these %n character(s) (read in %5)%6", nullptr,
                          static_cast<int>(in.steps.size()))
                           .arg(QString::fromStdString(in.arch))
@@ -388,8 +387,10 @@ void LensPanel::showInspection()
                                                   : tr("; %n character(s) outside its vocabulary", nullptr,
                                                        static_cast<int>(in.unknown.size()))));
     message_->say(in.saliencyLeftOut ? tr("Saliency is computed for texts up to %1 characters").arg(kSaliencyCharacters)
-                  : in.saliency.empty() && live_ > 0
+                  : in.saliency.empty() && training
                       ? tr("Following a run in training: saliency is left out (it would slow the training)")
+                  : in.saliency.empty() && liveRun
+                      ? tr("A run of the Language model tab is read without saliency; open it from the library for it")
                       : QString());
     refreshViews();
 }
@@ -546,52 +547,6 @@ bool LensPanel::exportCsv(const QString& path)
         message_->say(tr("Could not export: %1").arg(coreText(e)), true);
         return false;
     }
-}
-
-void LensPanel::showEquations()
-{
-    const Inspection& in = *inspection_;
-    if (in.steps.empty())
-        return;
-    const std::size_t t = static_cast<std::size_t>(std::clamp(step_, 0, static_cast<int>(in.steps.size()) - 1));
-    const InspectStep& s = in.steps[t];
-    const InspectLayer& l = s.layers[static_cast<std::size_t>(layer_)];
-    const std::size_t u = static_cast<std::size_t>(unit_);
-    auto v = [&](const std::string& name) { return valueAt(in, t, layer_, name, u); };
-    const double hPrev = t > 0 ? static_cast<double>(in.steps[t - 1].layers[static_cast<std::size_t>(layer_)].h[u]) : 0.0;
-    const double h = l.h[u];
-    QString text = tr("Step %1: '%2' → next '%3'\np(next) = %4\nLayer %5, unit %6:\n")
-                       .arg(t)
-                       .arg(QString::fromStdString(s.token), QString::fromStdString(s.next))
-                       .arg(std::isfinite(s.pNext) ? n3(s.pNext) : QStringLiteral("—"))
-                       .arg(layer_)
-                       .arg(unit_);
-    const CellInfo* cell = findCell(in.arch);
-    const std::vector<std::string> lines =
-        !cell ? std::vector<std::string>() : stepEquations(*cell, [&](const std::string& name) -> double {
-            if (name == "h")
-                return h;
-            if (name == "h_prev")
-                return hPrev;
-            if (name == "c_prev")
-                return t > 0 ? valueAt(in, t - 1, layer_, "c", u) : 0.0;
-            return v(name);
-        });
-    for (const std::string& line : lines)
-        text += QString::fromStdString(line) + QLatin1Char('\n');
-    text.chop(1);
-    equations_->setText(text);
-    fitEquations();
-}
-
-// The equations pane is as wide as its longest line, so that no line is cut.
-void LensPanel::fitEquations()
-{
-    const QFontMetrics metrics = equations_->fontMetrics();
-    int widest = 0;
-    for (const QString& line : equations_->text().split(QLatin1Char('\n')))
-        widest = std::max(widest, metrics.horizontalAdvance(line));
-    equations_->setMinimumWidth(widest + metrics.averageCharWidth() * 2);
 }
 
 } // namespace traveller::ui
