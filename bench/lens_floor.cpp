@@ -147,7 +147,7 @@ void faults(bool advise)
 {
     mallopt(M_MMAP_THRESHOLD, 64 << 20);  // as setTrainingThreads does
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    if (advise) {  // adviseHugePagesForTheHeap() in core/src/LmSession.cpp
+    if (advise) {  // adviseHugePagesForTheHeap() in core/src/lm/Runtime.cpp
         constexpr std::size_t kBlock = std::size_t(32) << 20;
         constexpr std::uintptr_t kHuge = std::uintptr_t(2) << 20;
         void* blocks[7];

@@ -3,13 +3,13 @@
 // time of a Lens reading.
 #include "Commands.h"
 
-#include "traveller/core/Benchmark.h"
-#include "traveller/core/Cells.h"
+#include "traveller/core/lm/Benchmark.h"
+#include "traveller/core/cells/Cells.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/DataStore.h"
 #include "traveller/core/ExperimentConfig.h"
-#include "traveller/core/Json.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/io/Json.h"
+#include "traveller/core/lm/Training.h"
 
 #include <algorithm>
 #include <cstdlib>

@@ -42,9 +42,10 @@ CLI::Option* repeatable(CLI::Option* option);
 void addTrainCommands(CLI::App& app, int& status);      // train, fetch-data, presets, schema, devices, version
 void addTranslateCommands(CLI::App& app, int& status);  // translate, bleu
 void addBenchCommand(CLI::App& app, int& status);       // bench
-void addSweepCommands(CLI::App& app, int& status);      // sweep, runs ...
+void addSweepCommands(CLI::App& app, int& status);      // sweep, sweep status, sweep task
+void addRunsCommands(CLI::App& app, int& status);       // runs list, show, ..., resume, generate
 void addInspectCommand(CLI::App& app, int& status);     // inspect
 void addLabCommands(CLI::App& app, int& status);        // lab run, status, report, note
-void addRunsEvidenceCommands(CLI::App& app, int& status);  // runs diff, runs groups (after addSweepCommands)
+void addRunsEvidenceCommands(CLI::App& app, int& status);  // runs diff, runs groups, sweep importance (after both)
 
 } // namespace traveller::cli

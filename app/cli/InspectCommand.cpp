@@ -5,12 +5,12 @@
 
 #include "traveller/core/DataStore.h"
 #include "traveller/core/ExperimentConfig.h"
-#include "traveller/core/Inspect.h"
+#include "traveller/core/lm/Inspect.h"
 #include "traveller/core/Presets.h"
-#include "traveller/core/RunRules.h"
-#include "traveller/core/RunStore.h"
-#include "traveller/core/SafeFile.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/store/RunRules.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/io/SafeFile.h"
+#include "traveller/core/lm/Training.h"
 
 #include <unistd.h>
 

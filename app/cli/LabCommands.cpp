@@ -9,12 +9,12 @@
 
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Format.h"
-#include "traveller/core/Lab.h"
-#include "traveller/core/LabReport.h"
+#include "traveller/core/lab/Lab.h"
+#include "traveller/core/lab/LabReport.h"
 #include "traveller/core/Messages.h"
-#include "traveller/core/RunRules.h"
-#include "traveller/core/RunStore.h"
-#include "traveller/core/SafeFile.h"
+#include "traveller/core/store/RunRules.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/io/SafeFile.h"
 
 #include <chrono>
 #include <iostream>

@@ -1,7 +1,7 @@
 #include "RunEvents.h"
 
 #include "traveller/core/Errors.h"
-#include "traveller/core/Json.h"
+#include "traveller/core/io/Json.h"
 
 #include <cmath>
 #include <csignal>

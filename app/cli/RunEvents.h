@@ -2,7 +2,7 @@
 // and where the CLI looks for presets. Shared so every command reads the same.
 #pragma once
 
-#include "traveller/core/Training.h"
+#include "traveller/core/lm/Training.h"
 
 #include <filesystem>
 #include <string>

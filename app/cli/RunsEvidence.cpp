@@ -4,11 +4,11 @@
 
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Format.h"
-#include "traveller/core/RunEvidence.h"
-#include "traveller/core/RunRules.h"
-#include "traveller/core/RunStore.h"
-#include "traveller/core/Training.h"
-#include "traveller/core/Translation.h"
+#include "traveller/core/store/RunEvidence.h"
+#include "traveller/core/store/RunRules.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/lm/Training.h"
+#include "traveller/core/s2s/Translation.h"
 
 #include <nlohmann/json.hpp>
 

@@ -6,10 +6,10 @@
 #include "traveller/core/DataStore.h"
 #include "traveller/core/ExperimentConfig.h"
 #include "traveller/core/Format.h"
-#include "traveller/core/Json.h"
+#include "traveller/core/io/Json.h"
 #include "traveller/core/Presets.h"
-#include "traveller/core/RunStore.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/lm/Training.h"
 
 #include <cmath>
 #include <cstdio>

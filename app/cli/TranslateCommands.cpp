@@ -3,14 +3,14 @@
 #include "Commands.h"
 #include "RunEvents.h"
 
-#include "traveller/core/Bleu.h"
+#include "traveller/core/s2s/Bleu.h"
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/Format.h"
-#include "traveller/core/Json.h"
+#include "traveller/core/io/Json.h"
 #include "traveller/core/Presets.h"
-#include "traveller/core/SafeFile.h"
-#include "traveller/core/Translation.h"
+#include "traveller/core/io/SafeFile.h"
+#include "traveller/core/s2s/Translation.h"
 
 #include <algorithm>
 #include <chrono>

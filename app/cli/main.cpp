@@ -3,7 +3,7 @@
 // application; each command family registers itself (Commands.h).
 #include "Commands.h"
 
-#include "traveller/core/Training.h"
+#include "traveller/core/lm/Training.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -53,6 +53,7 @@ int runCommand(int argc, char** argv)
     cli::addTranslateCommands(app, status);
     cli::addBenchCommand(app, status);
     cli::addSweepCommands(app, status);
+    cli::addRunsCommands(app, status);
     cli::addRunsEvidenceCommands(app, status);
     cli::addInspectCommand(app, status);
     cli::addLabCommands(app, status);

@@ -5,7 +5,7 @@
 // go to docs/PERFORMANCE.md. A benchmark, not a test: nothing here fails.
 #include "ScaleBench.h"
 
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/ResponsivenessProbe.h"

@@ -1,4 +1,4 @@
-#include "traveller/core/Benchmark.h"
+#include "traveller/core/lm/Benchmark.h"
 
 #include "lm/SkinnyGemm.h"
 

@@ -3,7 +3,7 @@
 #include "CorpusFile.h"
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Errors.h"
-#include "traveller/core/SafeFile.h"
+#include "traveller/core/io/SafeFile.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

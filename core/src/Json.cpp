@@ -1,4 +1,4 @@
-#include "traveller/core/Json.h"
+#include "traveller/core/io/Json.h"
 
 #include <nlohmann/json.hpp>
 

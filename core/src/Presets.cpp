@@ -2,7 +2,7 @@
 
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
-#include "traveller/core/Translation.h"
+#include "traveller/core/s2s/Translation.h"
 
 #include <algorithm>
 #include <cstdlib>

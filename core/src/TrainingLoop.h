@@ -14,7 +14,7 @@
 #pragma once
 
 #include "traveller/core/Messages.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/lm/Training.h"
 
 #include <chrono>
 #include <cmath>

@@ -5,9 +5,9 @@
 #include "TestLibrary.h"
 #include "TrainedRuns.h"
 
-#include "traveller/core/Cluster.h"
+#include "traveller/core/cluster/Cluster.h"
 #include "traveller/core/DataStore.h"
-#include "traveller/core/SweepRunner.h"
+#include "traveller/core/store/SweepRunner.h"
 
 #include <gtest/gtest.h>
 

@@ -6,9 +6,9 @@
 #include "../store/TestLibrary.h"
 #include "../store/TrainedRuns.h"
 
-#include "traveller/core/Cluster.h"
+#include "traveller/core/cluster/Cluster.h"
 #include "traveller/core/DataStore.h"
-#include "traveller/core/SweepRunner.h"
+#include "traveller/core/store/SweepRunner.h"
 
 #include <gtest/gtest.h>
 

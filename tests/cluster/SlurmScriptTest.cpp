@@ -10,7 +10,7 @@
 // for byte.
 #include "TestLibrary.h"
 
-#include "traveller/core/Cluster.h"
+#include "traveller/core/cluster/Cluster.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

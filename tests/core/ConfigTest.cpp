@@ -1,10 +1,10 @@
 // Experiment files: defaults, every key, and errors that name key, line and column.
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
-#include "traveller/core/Json.h"
+#include "traveller/core/io/Json.h"
 #include "traveller/core/Presets.h"
-#include "traveller/core/Sweep.h"
-#include "traveller/core/Translation.h"
+#include "traveller/core/store/Sweep.h"
+#include "traveller/core/s2s/Translation.h"
 
 #include <gtest/gtest.h>
 

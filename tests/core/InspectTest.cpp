@@ -7,10 +7,10 @@
 #include "lm/Inspect.h"
 #include "lm/LmModels.h"
 #include "lm/StatePlane.h"
-#include "traveller/core/Cells.h"
+#include "traveller/core/cells/Cells.h"
 #include "traveller/core/Corpus.h"
 #include "traveller/core/Presets.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/lm/Training.h"
 
 #include "TestData.h"
 

@@ -4,7 +4,7 @@
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
 #include "traveller/core/Messages.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/lm/Training.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // Real (short) training runs through the public session API.
 #include "TestData.h"
 #include "traveller/core/Errors.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/lm/Training.h"
 
 #include <gtest/gtest.h>
 

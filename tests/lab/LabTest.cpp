@@ -8,11 +8,11 @@
 
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Errors.h"
-#include "traveller/core/Lab.h"
-#include "traveller/core/LabReport.h"
+#include "traveller/core/lab/Lab.h"
+#include "traveller/core/lab/LabReport.h"
 #include "traveller/core/Presets.h"
-#include "traveller/core/RunStore.h"
-#include "traveller/core/SafeFile.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/io/SafeFile.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>

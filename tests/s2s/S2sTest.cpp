@@ -2,11 +2,11 @@
 // shapes, attention, decoding, and a short training run.
 #include "s2s/S2sModels.h"
 #include "../core/FifoGuard.h"
-#include "traveller/core/Bleu.h"
+#include "traveller/core/s2s/Bleu.h"
 #include "traveller/core/Corpus.h"
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Errors.h"
-#include "traveller/core/Translation.h"
+#include "traveller/core/s2s/Translation.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The one axis rule of every chart (window and reports): the ordinary values
 // set the range, what a diverged run produces is clipped, ticks are bounded.
-#include "traveller/core/ChartScale.h"
+#include "traveller/core/chart/ChartScale.h"
 
 #include <gtest/gtest.h>
 

@@ -9,12 +9,12 @@
 // one with plain text.
 #include "TestLibrary.h"
 
-#include "traveller/core/Cluster.h"
-#include "traveller/core/Escape.h"
-#include "traveller/core/Lab.h"
-#include "traveller/core/LabReport.h"
-#include "traveller/core/RunExport.h"
-#include "traveller/core/RunStore.h"
+#include "traveller/core/cluster/Cluster.h"
+#include "traveller/core/io/Escape.h"
+#include "traveller/core/lab/Lab.h"
+#include "traveller/core/lab/LabReport.h"
+#include "traveller/core/store/RunExport.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

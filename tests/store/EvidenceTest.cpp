@@ -2,10 +2,10 @@
 // spread, "beyond the seed spread" only when it is, and a diff that shows only
 // what differs, from the schema. Runs are recorded with made-up curves: no
 // training, so the figures are known exactly.
-#include "traveller/core/RunEvidence.h"
+#include "traveller/core/store/RunEvidence.h"
 
 #include "traveller/core/Errors.h"
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 
 #include "TestLibrary.h"
 

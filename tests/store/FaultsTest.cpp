@@ -5,7 +5,7 @@
 #include "Tmpfs.h"
 
 #include "traveller/core/DataStore.h"
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>

@@ -5,7 +5,7 @@
 // of a run never interrupted.
 #include "TestLibrary.h"
 
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>

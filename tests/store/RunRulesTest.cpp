@@ -5,7 +5,7 @@
 #include "TestLibrary.h"
 
 #include "traveller/core/DataStore.h"
-#include "traveller/core/RunRules.h"
+#include "traveller/core/store/RunRules.h"
 
 #include <gtest/gtest.h>
 

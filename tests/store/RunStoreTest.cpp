@@ -1,9 +1,9 @@
 #include "TestLibrary.h"
 
 #include "traveller/core/DataStore.h"
-#include "traveller/core/RunExport.h"
-#include "traveller/core/RunRules.h"
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunExport.h"
+#include "traveller/core/store/RunRules.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>

@@ -3,13 +3,13 @@
 // Markdown report's chart.
 #include "TestLibrary.h"
 
-#include "store/ChartSvg.h"
+#include "chart/ChartSvg.h"
 
-#include "traveller/core/ChartScale.h"
+#include "traveller/core/chart/ChartScale.h"
 #include "traveller/core/DataStore.h"
-#include "traveller/core/Lab.h"
-#include "traveller/core/RunExport.h"
-#include "traveller/core/SweepRunner.h"
+#include "traveller/core/lab/Lab.h"
+#include "traveller/core/store/RunExport.h"
+#include "traveller/core/store/SweepRunner.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 #include "traveller/core/Errors.h"
-#include "traveller/core/Sweep.h"
+#include "traveller/core/store/Sweep.h"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 // and status, by label.
 #pragma once
 
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <map>
 #include <string>

@@ -6,12 +6,12 @@
 #include "TestLibrary.h"
 #include "Tmpfs.h"
 
-#include "traveller/core/Cluster.h"
+#include "traveller/core/cluster/Cluster.h"
 #include "traveller/core/DataStore.h"
-#include "traveller/core/LabReport.h"
-#include "traveller/core/RunStore.h"
-#include "traveller/core/SafeFile.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/lab/LabReport.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/io/SafeFile.h"
+#include "traveller/core/lm/Training.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>

@@ -2,7 +2,7 @@
 // chart and the Compare window give each run a colour of its own whatever
 // its id in the library, name every run whole beside the curves, and the
 // window fits a 1024x768 projector. A log axis is labelled at round numbers.
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 #include "traveller/ui/CompareDialog.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"

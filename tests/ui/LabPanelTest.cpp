@@ -3,8 +3,8 @@
 // run next to normal ones), the reference checks shown ✓ and ✗, notes kept
 // in the library across a restart, the report written in both languages, and
 // one step trained for real (capped at one epoch) through the buttons.
-#include "traveller/core/Lab.h"
-#include "traveller/core/RunStore.h"
+#include "traveller/core/lab/Lab.h"
+#include "traveller/core/store/RunStore.h"
 #include "traveller/ui/LabPanel.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/CorpusBanner.h"

@@ -5,9 +5,9 @@
 // deleted from the window; run names after switching architecture; pauses
 // left out of tokens/s; a 1024x768 projector. Real widgets, real values.
 #include "traveller/core/Presets.h"
-#include "traveller/core/RunStore.h"
-#include "traveller/core/Sweep.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/store/Sweep.h"
+#include "traveller/core/lm/Training.h"
 #include "traveller/ui/ExperimentPanel.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"

@@ -2,8 +2,8 @@
 // clicked, and the charts, tables and samples checked for what a student
 // would see. Runs are tiny (hidden 32, 2000 characters) to stay fast.
 #include "traveller/core/Errors.h"
-#include "traveller/core/RunStore.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/lm/Training.h"
 #include "traveller/ui/CorpusBanner.h"
 #include "traveller/ui/CorpusLocations.h"
 #include "traveller/ui/ExperimentPanel.h"

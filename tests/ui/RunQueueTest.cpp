@@ -4,7 +4,7 @@
 // finished runs still write text, and the queue joins its threads when it goes.
 #include "traveller/core/ExperimentConfig.h"
 #include "traveller/core/Presets.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/lm/Training.h"
 #include "traveller/ui/RunQueue.h"
 
 #include <QFile>

@@ -3,9 +3,9 @@
 // the daemons cannot run): three runs, learning rate 10 diverging next to
 // two normal ones, followed from squeue and the run folders until the import
 // job has brought them into the library; every row selected.
-#include "traveller/core/Cluster.h"
-#include "traveller/core/RunStore.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/cluster/Cluster.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/lm/Training.h"
 #include "traveller/ui/Language.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"

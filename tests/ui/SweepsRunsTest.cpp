@@ -3,10 +3,10 @@
 // real through SweepRunner, and the library it records is read back by a new
 // window, as after a restart. TRAVELLER_HOME points at a temporary folder.
 #include "traveller/core/ExperimentConfig.h"
-#include "traveller/core/RunExport.h"
-#include "traveller/core/RunRules.h"
-#include "traveller/core/RunStore.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/store/RunExport.h"
+#include "traveller/core/store/RunRules.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/lm/Training.h"
 #include "traveller/ui/CompareDialog.h"
 #include "traveller/ui/ExperimentPanel.h"
 #include "traveller/ui/LineChart.h"

@@ -1,8 +1,8 @@
 // Drives the "Translate" tab of the real window offscreen: small runs (20
 // epochs, 300 pairs) trained through the Train button, then the evaluation
 // table, held-out BLEU, typed translations and the attention heatmap checked.
-#include "traveller/core/Bleu.h"
-#include "traveller/core/RunStore.h"
+#include "traveller/core/s2s/Bleu.h"
+#include "traveller/core/store/RunStore.h"
 #include "traveller/ui/AttentionHeatmap.h"
 #include "traveller/ui/CorpusBanner.h"
 #include "traveller/ui/CorpusLocations.h"

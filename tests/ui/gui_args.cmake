@@ -1,6 +1,8 @@
 # The window's command line is parsed like the CLI's: --help and --version
-# need no display and list only what a user types; a bad option exits 2;
-# a screenshot that cannot be written fails the command.
+# need no display and list only what a user types (the docs' screenshot and
+# measurement modes are traveller-shots', a tool of their own, and the window
+# refuses them); a bad option exits 2; a screenshot that cannot be written
+# fails the docs tool's command.
 cmake_policy(SET CMP0054 NEW)
 set(ENV{DISPLAY} "")
 set(ENV{WAYLAND_DISPLAY} "")
@@ -27,6 +29,14 @@ execute_process(COMMAND ${GUI} --no-such-option RESULT_VARIABLE rc OUTPUT_VARIAB
 if(NOT rc EQUAL 2)
   message(FATAL_ERROR "traveller --no-such-option: expected exit 2, got ${rc}\n${err}")
 endif()
+execute_process(COMMAND ${GUI} --screenshot-tab x.png RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 60)
+if(NOT rc EQUAL 2)
+  message(FATAL_ERROR "traveller --screenshot-tab (a traveller-shots option): expected exit 2, got ${rc}\n${err}")
+endif()
+execute_process(COMMAND ${SHOTS} --help RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 60)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "--screenshot-tab" OR NOT out MATCHES "--measure-responsiveness")
+  message(FATAL_ERROR "traveller-shots --help: exit ${rc}\n${out}\n${err}")
+endif()
 execute_process(COMMAND ${GUI} a.yaml b.yaml RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 60)
 if(NOT rc EQUAL 2)
   message(FATAL_ERROR "traveller with two experiments: expected exit 2, got ${rc}\n${err}")
@@ -34,7 +44,7 @@ endif()
 # A screenshot into a folder that does not exist: exit 1, not 0.
 set(ENV{QT_QPA_PLATFORM} offscreen)
 file(REMOVE_RECURSE ${WORK}/gui-args-library)
-execute_process(COMMAND ${GUI} --library ${WORK}/gui-args-library --screenshot-tab ${WORK}/no-such-folder/x.png
+execute_process(COMMAND ${SHOTS} --library ${WORK}/gui-args-library --screenshot-tab ${WORK}/no-such-folder/x.png
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
 if(NOT rc EQUAL 1)
   message(FATAL_ERROR "an unwritable screenshot: expected exit 1, got ${rc}\n${err}")

@@ -4,7 +4,7 @@
 // with the decoder's likeliest words at each of its steps.
 #pragma once
 
-#include "traveller/core/Translation.h"
+#include "traveller/core/s2s/Translation.h"
 
 #include <QTreeWidget>
 

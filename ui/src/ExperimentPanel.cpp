@@ -1,7 +1,7 @@
 #include "traveller/ui/ExperimentPanel.h"
 
 #include "traveller/core/Errors.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/lm/Training.h"
 #include "LmCharts.h"
 
 #include <QComboBox>

@@ -2,9 +2,9 @@
 // traveller_ui).
 #pragma once
 
-#include "traveller/core/ChartScale.h"
+#include "traveller/core/chart/ChartScale.h"
 #include "traveller/core/Format.h"
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <QColor>
 #include <QList>

@@ -1,8 +1,8 @@
 #include "LabRunTable.h"
 
 #include "Format.h"
-#include "traveller/core/Lab.h"
-#include "traveller/core/RunRules.h"
+#include "traveller/core/lab/Lab.h"
+#include "traveller/core/store/RunRules.h"
 #include "traveller/ui/Language.h"
 #include "traveller/ui/LineChart.h"
 

@@ -8,7 +8,7 @@
 // column and "source → output" samples; a language model's is perplexity.
 #pragma once
 
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <QColor>
 #include <QHash>

@@ -1,7 +1,7 @@
 #include "traveller/ui/LabWorker.h"
 #include "traveller/ui/Language.h"
 
-#include "traveller/core/RunRules.h"
+#include "traveller/core/store/RunRules.h"
 
 #include <exception>
 

@@ -4,7 +4,7 @@
 
 #include "traveller/core/Errors.h"
 #include "traveller/core/Messages.h"
-#include "traveller/core/RunRules.h"
+#include "traveller/core/store/RunRules.h"
 
 #include <regex>
 

@@ -2,7 +2,7 @@
 #include "traveller/ui/Language.h"
 
 #include "traveller/core/Errors.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/lm/Training.h"
 #include "traveller/ui/CorpusBanner.h"
 #include "traveller/ui/CorpusLocations.h"
 #include "traveller/ui/ExperimentPanel.h"

@@ -6,7 +6,7 @@
 // and →) chooses the step the equations show.
 #pragma once
 
-#include "traveller/core/Inspect.h"
+#include "traveller/core/lm/Inspect.h"
 
 #include <QWidget>
 

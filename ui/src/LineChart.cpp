@@ -2,7 +2,7 @@
 
 #include "ChartLegend.h"
 
-#include "traveller/core/ChartScale.h"
+#include "traveller/core/chart/ChartScale.h"
 
 #include <QCategoryAxis>
 #include <QChart>

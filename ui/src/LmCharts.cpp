@@ -1,6 +1,6 @@
 #include "LmCharts.h"
 
-#include "traveller/core/Training.h"
+#include "traveller/core/lm/Training.h"
 #include "traveller/ui/LineChart.h"
 
 #include "Format.h"

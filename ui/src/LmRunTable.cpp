@@ -1,7 +1,7 @@
 #include "LmRunTable.h"
 
 #include "Format.h"
-#include "traveller/core/RunRules.h"
+#include "traveller/core/store/RunRules.h"
 
 #include <QHeaderView>
 

@@ -2,7 +2,7 @@
 
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Presets.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/lm/Training.h"
 #include "traveller/ui/CorpusBanner.h"
 #include "traveller/ui/CorpusLocations.h"
 #include "traveller/ui/ExperimentPanel.h"

@@ -1,7 +1,7 @@
 #include "RunDetails.h"
 
 #include "traveller/core/Errors.h"
-#include "traveller/core/RunRules.h"
+#include "traveller/core/store/RunRules.h"
 #include "traveller/ui/GenerateWorker.h"
 #include "traveller/ui/LineChart.h"
 

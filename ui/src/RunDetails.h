@@ -4,7 +4,7 @@
 // more text with its stored weights, on a thread of its own.
 #pragma once
 
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <QList>
 #include <QWidget>

@@ -1,7 +1,7 @@
 #include "traveller/ui/RunLibrary.h"
 #include "traveller/ui/Language.h"
 
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <QCoreApplication>
 

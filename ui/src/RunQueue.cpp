@@ -5,7 +5,7 @@
 #include "traveller/ui/TrainingWorker.h"
 
 #include "Format.h"
-#include "traveller/core/RunRules.h"
+#include "traveller/core/store/RunRules.h"
 #include "WorkerThread.h"
 
 #include <QPointer>

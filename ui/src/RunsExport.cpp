@@ -1,6 +1,6 @@
 #include "RunsExport.h"
 
-#include "traveller/core/RunExport.h"
+#include "traveller/core/store/RunExport.h"
 
 #include <QDir>
 #include <QFileDialog>

@@ -4,7 +4,7 @@
 // and notes escaped by Escape.h's rules for each format).
 #pragma once
 
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 #include "traveller/ui/RunsPanel.h"
 
 #include <QCoreApplication>

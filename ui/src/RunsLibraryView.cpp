@@ -6,7 +6,7 @@
 #include <QEvent>
 #include "TableItems.h"
 
-#include "traveller/core/RunRules.h"
+#include "traveller/core/store/RunRules.h"
 
 #include <QDateTime>
 #include <QHeaderView>

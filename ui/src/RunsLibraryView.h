@@ -3,7 +3,7 @@
 // rate), its state and figures; sortable, filterable, several rows selectable.
 #pragma once
 
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <QList>
 #include <QTableView>

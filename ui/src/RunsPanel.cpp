@@ -7,7 +7,7 @@
 #include "RunsLibraryView.h"
 #include "WorkerThread.h"
 
-#include "traveller/core/RunRules.h"
+#include "traveller/core/store/RunRules.h"
 #include "traveller/core/Errors.h"
 #include "traveller/ui/CompareDialog.h"
 #include "traveller/ui/LineChart.h"

@@ -2,7 +2,7 @@
 // remembered between submissions.
 #pragma once
 
-#include "traveller/core/Cluster.h"
+#include "traveller/core/cluster/Cluster.h"
 
 #include <optional>
 

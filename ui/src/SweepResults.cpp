@@ -6,7 +6,7 @@
 #include <QEvent>
 #include "TableItems.h"
 
-#include "traveller/core/RunRules.h"
+#include "traveller/core/store/RunRules.h"
 #include "traveller/ui/LineChart.h"
 
 #include <QCheckBox>

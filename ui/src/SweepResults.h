@@ -5,9 +5,9 @@
 // sweep's worker reports.
 #pragma once
 
-#include "traveller/core/RunStore.h"
-#include "traveller/core/Sweep.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/store/Sweep.h"
+#include "traveller/core/lm/Training.h"
 #include "traveller/ui/RunTypes.h"
 
 #include <QHash>

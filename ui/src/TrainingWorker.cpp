@@ -2,10 +2,10 @@
 #include "traveller/ui/Language.h"
 #include "traveller/ui/GenerateWorker.h"
 
-#include "traveller/core/RunRules.h"
+#include "traveller/core/store/RunRules.h"
 
 #include "traveller/core/Errors.h"
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <QMetaObject>
 

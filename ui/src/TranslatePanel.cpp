@@ -2,7 +2,7 @@
 #include "traveller/ui/Language.h"
 
 #include "traveller/core/Presets.h"
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 #include "traveller/ui/RunLibrary.h"
 
 #include "traveller/core/Errors.h"

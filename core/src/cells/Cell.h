@@ -9,7 +9,7 @@
 // W_hh and b_hh.
 #pragma once
 
-#include "traveller/core/Cells.h"
+#include "traveller/core/cells/Cells.h"
 
 #include <torch/torch.h>
 

@@ -1,6 +1,6 @@
 // A cell's step equations with one unit's values filled in (CellInfo::equations):
 // the Lens shows them for the character and unit a student picks. Torch-free.
-#include "traveller/core/Cells.h"
+#include "traveller/core/cells/Cells.h"
 
 #include "traveller/core/Errors.h"
 

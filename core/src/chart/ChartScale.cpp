@@ -1,4 +1,4 @@
-#include "traveller/core/ChartScale.h"
+#include "traveller/core/chart/ChartScale.h"
 
 #include <algorithm>
 #include <cmath>

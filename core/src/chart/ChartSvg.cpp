@@ -1,7 +1,7 @@
 #include "ChartSvg.h"
 
-#include "traveller/core/ChartScale.h"
-#include "traveller/core/Escape.h"
+#include "traveller/core/chart/ChartScale.h"
+#include "traveller/core/io/Escape.h"
 
 #include <algorithm>
 #include <cmath>

@@ -2,8 +2,8 @@
 // sources): a reader, or a kill, never sees half of a file that is written.
 #pragma once
 
-#include "traveller/core/Cluster.h"
-#include "traveller/core/SafeFile.h"
+#include "traveller/core/cluster/Cluster.h"
+#include "traveller/core/io/SafeFile.h"
 
 #include <filesystem>
 #include <fstream>

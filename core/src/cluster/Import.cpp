@@ -1,10 +1,10 @@
 // `runs import`: a Slurm run folder's ended runs into the library, all or
 // nothing per run. The folder is read as untrusted (Cluster.h): it sits on a
 // file system other people can write to.
-#include "traveller/core/Cluster.h"
-#include "traveller/core/RunRules.h"
-#include "traveller/core/SafeFile.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/cluster/Cluster.h"
+#include "traveller/core/store/RunRules.h"
+#include "traveller/core/io/SafeFile.h"
+#include "traveller/core/lm/Training.h"
 
 #include "Files.h"
 

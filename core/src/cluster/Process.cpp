@@ -1,6 +1,6 @@
 // Running sbatch, squeue, sacct and scancel (no shell: arguments are passed
 // as they are), and where filesystems live.
-#include "traveller/core/Cluster.h"
+#include "traveller/core/cluster/Cluster.h"
 
 #include <cerrno>
 #include <cstdlib>

@@ -1,9 +1,9 @@
 // One run recorded in plain files (Cluster.h): what an array task writes
 // instead of the run library.
-#include "traveller/core/Cluster.h"
+#include "traveller/core/cluster/Cluster.h"
 #include "traveller/core/Format.h"
-#include "traveller/core/RunRules.h"
-#include "traveller/core/SafeFile.h"
+#include "traveller/core/store/RunRules.h"
+#include "traveller/core/io/SafeFile.h"
 
 #include "Files.h"
 

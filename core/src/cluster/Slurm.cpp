@@ -1,11 +1,11 @@
 // Sweeps as Slurm job arrays (Cluster.h): the plan, its scripts, sbatch,
 // the array task, squeue/sacct and the import into the run library.
-#include "traveller/core/Cluster.h"
+#include "traveller/core/cluster/Cluster.h"
 
-#include "traveller/core/Escape.h"
+#include "traveller/core/io/Escape.h"
 #include "traveller/core/Format.h"
-#include "traveller/core/RunRules.h"
-#include "traveller/core/SweepRunner.h"
+#include "traveller/core/store/RunRules.h"
+#include "traveller/core/store/SweepRunner.h"
 
 #include "Files.h"
 

@@ -1,5 +1,5 @@
 // The escaping rules of every output format (Escape.h).
-#include "traveller/core/Escape.h"
+#include "traveller/core/io/Escape.h"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "traveller/core/SafeFile.h"
+#include "traveller/core/io/SafeFile.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

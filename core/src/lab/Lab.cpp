@@ -1,10 +1,10 @@
-#include "traveller/core/Lab.h"
+#include "traveller/core/lab/Lab.h"
 
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/Format.h"
 #include "traveller/core/Presets.h"
-#include "traveller/core/RunRules.h"
+#include "traveller/core/store/RunRules.h"
 #include "LabText.h"
 #include "io/YamlWalk.h"
 

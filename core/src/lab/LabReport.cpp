@@ -1,11 +1,11 @@
-#include "traveller/core/LabReport.h"
+#include "traveller/core/lab/LabReport.h"
 
-#include "../store/ChartSvg.h"
+#include "chart/ChartSvg.h"
 #include "traveller/core/Errors.h"
-#include "traveller/core/Escape.h"
+#include "traveller/core/io/Escape.h"
 #include "traveller/core/Format.h"
-#include "traveller/core/RunExport.h"
-#include "traveller/core/RunRules.h"
+#include "traveller/core/store/RunExport.h"
+#include "traveller/core/store/RunRules.h"
 
 #include <nlohmann/json.hpp>
 

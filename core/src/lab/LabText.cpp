@@ -2,7 +2,7 @@
 // zh_CN`) and the CLI's lab output. The core has no Qt: this is its own small
 // table, keyed by the English text; the window's texts go through Qt's
 // translations. Terms follow d2l-zh (困惑度, 隐藏单元, 学习率, 门控循环单元).
-#include "traveller/core/Lab.h"
+#include "traveller/core/lab/Lab.h"
 
 #include "LabText.h"
 

@@ -1,11 +1,11 @@
-// The Lens's computation (core/include/traveller/core/Inspect.h) on a
+// The Lens's computation (core/include/traveller/core/lm/Inspect.h) on a
 // language model: the registry's textbook step with a snapshot of the
 // model's weights, whatever its implementation. Internal to the core.
 #pragma once
 
 #include "lm/LmModels.h"
 #include "traveller/core/Corpus.h"
-#include "traveller/core/Inspect.h"
+#include "traveller/core/lm/Inspect.h"
 
 #include <string>
 #include <vector>

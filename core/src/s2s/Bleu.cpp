@@ -1,4 +1,4 @@
-#include "traveller/core/Bleu.h"
+#include "traveller/core/s2s/Bleu.h"
 
 #include <algorithm>
 #include <cmath>

@@ -6,7 +6,7 @@
 // L layers, V vocabulary (source or target), K source positions attended over.
 #pragma once
 
-#include "traveller/core/Translation.h"
+#include "traveller/core/s2s/Translation.h"
 
 #include <torch/torch.h>
 

@@ -1,7 +1,7 @@
 // The translation experiment's YAML: sections model, train, data, eval (and an
 // optional `task: translate`), every key defaulting to the book's setting.
 // Errors as in ExperimentConfig.cpp: dotted key plus 1-based line/column.
-#include "traveller/core/Translation.h"
+#include "traveller/core/s2s/Translation.h"
 
 #include "ConfigFields.h"
 #include "traveller/core/Errors.h"

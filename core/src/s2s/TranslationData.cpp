@@ -1,6 +1,6 @@
 // Torch-free half of the translation pipeline: the book's text preparation,
 // padding, and BLEU grouped by length.
-#include "traveller/core/Translation.h"
+#include "traveller/core/s2s/Translation.h"
 
 #include "CorpusFile.h"
 #include "traveller/core/DataStore.h"

@@ -1,4 +1,4 @@
-#include "traveller/core/Translation.h"
+#include "traveller/core/s2s/Translation.h"
 
 #include "TrainingLoop.h"
 

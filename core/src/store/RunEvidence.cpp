@@ -1,7 +1,7 @@
-#include "traveller/core/RunEvidence.h"
+#include "traveller/core/store/RunEvidence.h"
 
 #include "traveller/core/ExperimentConfig.h"
-#include "traveller/core/Translation.h"
+#include "traveller/core/s2s/Translation.h"
 
 #include <nlohmann/json.hpp>
 

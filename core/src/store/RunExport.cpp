@@ -1,11 +1,11 @@
-#include "traveller/core/RunExport.h"
+#include "traveller/core/store/RunExport.h"
 
-#include "ChartSvg.h"
-#include "traveller/core/ChartScale.h"
-#include "traveller/core/Escape.h"
+#include "chart/ChartSvg.h"
+#include "traveller/core/chart/ChartScale.h"
+#include "traveller/core/io/Escape.h"
 #include "traveller/core/Format.h"
-#include "traveller/core/Json.h"
-#include "traveller/core/RunRules.h"
+#include "traveller/core/io/Json.h"
+#include "traveller/core/store/RunRules.h"
 
 #include <fcntl.h>
 #include <unistd.h>

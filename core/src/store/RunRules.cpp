@@ -1,4 +1,4 @@
-#include "traveller/core/RunRules.h"
+#include "traveller/core/store/RunRules.h"
 
 #include <array>
 #include <utility>

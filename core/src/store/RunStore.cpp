@@ -1,8 +1,8 @@
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 #include "traveller/core/Format.h"
 
-#include "traveller/core/Json.h"
-#include "traveller/core/SafeFile.h"
+#include "traveller/core/io/Json.h"
+#include "traveller/core/io/SafeFile.h"
 
 #include "RunLock.h"
 

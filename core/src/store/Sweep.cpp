@@ -1,4 +1,4 @@
-#include "traveller/core/Sweep.h"
+#include "traveller/core/store/Sweep.h"
 
 #include "traveller/core/Errors.h"
 #include "ConfigFields.h"

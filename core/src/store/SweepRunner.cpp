@@ -1,6 +1,6 @@
-#include "traveller/core/SweepRunner.h"
+#include "traveller/core/store/SweepRunner.h"
 
-#include "traveller/core/RunRules.h"
+#include "traveller/core/store/RunRules.h"
 
 #include <algorithm>
 #include <atomic>

@@ -1,6 +1,6 @@
-#include "traveller/core/RunRecord.h"
-#include "traveller/core/RunRules.h"
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunRecord.h"
+#include "traveller/core/store/RunRules.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <algorithm>
 #include <filesystem>

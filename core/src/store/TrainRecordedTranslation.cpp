@@ -1,7 +1,7 @@
 // A translation (seq2seq) run recorded in the run library: epochs, weights,
 // scores. The language-model counterpart is TrainRecordedRun.cpp.
-#include "traveller/core/Json.h"
-#include "traveller/core/RunStore.h"
+#include "traveller/core/io/Json.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <exception>
 

@@ -3,7 +3,7 @@
 // key falls back to the book's default (d2l, "RNN from scratch" chapter).
 #pragma once
 
-#include "traveller/core/Cells.h"
+#include "traveller/core/cells/Cells.h"
 
 #include <cstdint>
 #include <limits>

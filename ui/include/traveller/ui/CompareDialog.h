@@ -4,7 +4,7 @@
 // the YAML files and `--set` write them).
 #pragma once
 
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <QDialog>
 #include <QList>

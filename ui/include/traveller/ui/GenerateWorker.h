@@ -5,8 +5,8 @@
 // kept for the next request while the same checkpoint file is asked for.
 #pragma once
 
-#include "traveller/core/Inspect.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/lm/Inspect.h"
+#include "traveller/core/lm/Training.h"
 
 #include <QDateTime>
 #include <QObject>

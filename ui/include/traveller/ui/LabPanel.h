@@ -11,7 +11,7 @@
 #pragma once
 
 #include "traveller/core/DataStore.h"
-#include "traveller/core/Lab.h"
+#include "traveller/core/lab/Lab.h"
 
 #include <QHash>
 #include <QString>

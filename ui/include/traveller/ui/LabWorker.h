@@ -4,8 +4,8 @@
 // values, queued to the GUI thread. Stop is the RunControl's atomic flag.
 #pragma once
 
-#include "traveller/core/Lab.h"
-#include "traveller/core/RunStore.h"
+#include "traveller/core/lab/Lab.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <QObject>
 #include <QString>

@@ -12,7 +12,7 @@
 // step titles come from the core's lab texts).
 #pragma once
 
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <QColor>
 #include <QString>

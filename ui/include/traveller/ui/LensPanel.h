@@ -7,7 +7,7 @@
 // are shaded by saliency. Computed off the GUI thread (LmSession::inspect).
 #pragma once
 
-#include "traveller/core/Inspect.h"
+#include "traveller/core/lm/Inspect.h"
 
 #include <QList>
 #include <QString>

@@ -5,7 +5,7 @@
 // Whatever the values — a diverged run's 1e11 beside perplexities of 1–30,
 // 1e30, inf, NaN, one point — the chart draws in bounded time and memory:
 // the axis range and its ticks come from the core's one rule
-// (traveller/core/ChartScale.h), out-of-range points are drawn at the plot's
+// (traveller/core/chart/ChartScale.h), out-of-range points are drawn at the plot's
 // edge with a red triangle and named under the chart, and Qt Charts only
 // ever sees numbers inside the axis with at most a dozen ticks (the tick step
 // is set while the axis counts a fixed five ticks, so no Qt tick loop can run

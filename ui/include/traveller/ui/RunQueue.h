@@ -6,7 +6,7 @@
 #pragma once
 
 #include "traveller/core/ExperimentConfig.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/lm/Training.h"
 #include "traveller/ui/GenerateWorker.h"
 #include "traveller/ui/RunTypes.h"
 

@@ -2,7 +2,7 @@
 // queued signals. No tensors, no pointers into the session.
 #pragma once
 
-#include "traveller/core/Training.h"
+#include "traveller/core/lm/Training.h"
 
 #include <QMetaType>
 #include <QString>

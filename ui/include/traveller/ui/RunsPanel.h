@@ -5,7 +5,7 @@
 // or stopped run from its checkpoint, compare, and export.
 #pragma once
 
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 #include "traveller/ui/RunTypes.h"
 
 #include <QList>

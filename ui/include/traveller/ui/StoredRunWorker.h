@@ -4,7 +4,7 @@
 // store; this object only forwards progress as queued signals.
 #pragma once
 
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 #include "traveller/ui/RunTypes.h"
 
 #include <QObject>

@@ -5,9 +5,9 @@
 // flag, noticed by every run within one batch.
 #pragma once
 
-#include "traveller/core/RunStore.h"
-#include "traveller/core/Sweep.h"
-#include "traveller/core/SweepRunner.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/store/Sweep.h"
+#include "traveller/core/store/SweepRunner.h"
 #include "traveller/ui/RunTypes.h"
 
 #include <QObject>

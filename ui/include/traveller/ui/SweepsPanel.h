@@ -6,9 +6,9 @@
 // in the run library, so the Runs tab sees it too.
 #pragma once
 
-#include "traveller/core/Cluster.h"
-#include "traveller/core/RunStore.h"
-#include "traveller/core/Sweep.h"
+#include "traveller/core/cluster/Cluster.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/store/Sweep.h"
 #include "traveller/ui/RunTypes.h"
 
 #include <QColor>

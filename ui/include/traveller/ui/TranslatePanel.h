@@ -6,7 +6,7 @@
 // The scores of the model shown are TranslateResults'.
 #pragma once
 
-#include "traveller/core/Translation.h"
+#include "traveller/core/s2s/Translation.h"
 #include "traveller/ui/TranslationWorker.h"
 
 #include <QList>

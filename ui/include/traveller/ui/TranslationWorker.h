@@ -4,9 +4,9 @@
 // value structs through queued signals.
 #pragma once
 
-#include "traveller/core/RunStore.h"
-#include "traveller/core/Training.h"
-#include "traveller/core/Translation.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/lm/Training.h"
+#include "traveller/core/s2s/Translation.h"
 #include "traveller/ui/RunTypes.h"
 
 #include <QMetaType>

@@ -24,8 +24,8 @@
 #pragma once
 
 #include "traveller/core/Errors.h"
-#include "traveller/core/RunRecord.h"
-#include "traveller/core/Sweep.h"
+#include "traveller/core/store/RunRecord.h"
+#include "traveller/core/store/Sweep.h"
 
 #include <cstdint>
 #include <map>

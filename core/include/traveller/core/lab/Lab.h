@@ -6,10 +6,10 @@
 // One definition for the CLI and the window.
 #pragma once
 
-#include "traveller/core/RunStore.h"
-#include "traveller/core/Sweep.h"
-#include "traveller/core/SweepRunner.h"
-#include "traveller/core/Translation.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/store/Sweep.h"
+#include "traveller/core/store/SweepRunner.h"
+#include "traveller/core/s2s/Translation.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -7,7 +7,7 @@
 // tab's button both call writeLabReport.
 #pragma once
 
-#include "traveller/core/Lab.h"
+#include "traveller/core/lab/Lab.h"
 
 #include <string>
 #include <vector>

@@ -4,7 +4,7 @@
 
 #include "traveller/core/Corpus.h"
 #include "traveller/core/ExperimentConfig.h"
-#include "traveller/core/Inspect.h"
+#include "traveller/core/lm/Inspect.h"
 
 #include <atomic>
 #include <condition_variable>

@@ -4,10 +4,10 @@
 // and the CLI see only value types.
 #pragma once
 
-#include "traveller/core/Bleu.h"
-#include "traveller/core/Cells.h"
+#include "traveller/core/s2s/Bleu.h"
+#include "traveller/core/cells/Cells.h"
 #include "traveller/core/Corpus.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/lm/Training.h"
 
 #include <cstdint>
 #include <memory>

@@ -6,7 +6,7 @@
 // these; no Qt, no LibTorch.
 #pragma once
 
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <cstdint>
 #include <string>

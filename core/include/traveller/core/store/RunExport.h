@@ -2,7 +2,7 @@
 // run), JSON Lines, and a Markdown report (the table, then each run's samples).
 #pragma once
 
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <string>
 #include <vector>

@@ -5,7 +5,7 @@
 // in the library and in a Slurm array task.
 #pragma once
 
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <cstdint>
 #include <string>

@@ -3,7 +3,7 @@
 // commands and the window's Runs tab ask these, so they cannot disagree.
 #pragma once
 
-#include "traveller/core/RunStore.h"
+#include "traveller/core/store/RunStore.h"
 
 #include <cstdint>
 #include <string>

@@ -14,8 +14,8 @@
 
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
-#include "traveller/core/Training.h"
-#include "traveller/core/Translation.h"
+#include "traveller/core/lm/Training.h"
+#include "traveller/core/s2s/Translation.h"
 
 #include <cstdint>
 #include <limits>

@@ -11,9 +11,9 @@
 // and wall time (its share of the chain, prefix included).
 #pragma once
 
-#include "traveller/core/RunStore.h"
-#include "traveller/core/Sweep.h"
-#include "traveller/core/Training.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/store/Sweep.h"
+#include "traveller/core/lm/Training.h"
 
 #include <cstddef>
 #include <cstdint>

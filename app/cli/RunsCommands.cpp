@@ -1,0 +1,226 @@
+// `traveller-cli runs`: list, show, rename, tag, delete, export, import,
+// resume, rerun and generate the recorded runs (the comparisons, `runs diff`
+// and `runs groups`, are in RunsEvidence.cpp).
+#include "Commands.h"
+#include "SweepArgs.h"
+
+#include "traveller/core/cluster/Cluster.h"
+#include "traveller/core/DataStore.h"
+#include "traveller/core/Errors.h"
+#include "traveller/core/Format.h"
+#include "traveller/core/io/Json.h"
+#include "traveller/core/store/RunExport.h"
+#include "traveller/core/Presets.h"
+#include "traveller/core/store/RunRules.h"
+#include "traveller/core/store/RunStore.h"
+#include "traveller/core/store/Sweep.h"
+#include "traveller/core/store/SweepRunner.h"
+#include <algorithm>
+#include <cerrno>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace traveller::cli {
+
+namespace {
+
+int runsCommand(const std::string& sub, const Args& a)
+{
+    if (sub == "import")
+        return runsImportCommand(a);
+    RunStore store(RunStore::resolveFolder(a.library));
+
+    if (sub == "list") {
+        const auto runs = a.sweep.empty() ? store.runs() : store.runsOfSweep(a.sweep);
+        if (a.json) {
+            std::cout << runsToJsonLines(runs);  // as the window's Export… writes them
+        } else {
+            printTable(runs, std::cout);
+        }
+        return 0;
+    }
+    if (sub == "show") {
+        const StoredRun r = store.run(runId(a.positional[0]));
+        std::string tags;
+        for (const auto& t : r.tags)
+            tags += (tags.empty() ? "" : ", ") + t;
+        std::cout << "id: " << r.id << "\nname: " << r.name << "\nsweep: " << r.sweep << "\nlabel: " << r.label
+                  << "\nstatus: " << stateLabel(r.state, r.blewUpAt) << "\nepochs: " << r.epochsDone << "/" << r.epochs
+                  << "\ncheckpoint: epoch " << r.checkpointEpoch << " (" << store.checkpointPath(r.id) << ")"
+                  << "\nperplexity: " << fixed(r.perplexity, 4) << "\ntokens/s: " << fixed(r.tokensPerSecond, 0)
+                  << "\nseconds: " << fixed(r.seconds, 2) << "\ndevice: " << r.device << " (" << r.threads
+                  << " threads)\nversion: " << r.programVersion << "\nseed: " << r.seed << "\ncreated: " << r.createdAt
+                  << "\nfinished: " << r.finishedAt << "\ntags: " << tags << "\nmessage: " << r.message << "\n\nconfig:\n"
+                  << r.configYaml << "\n\nepoch  perplexity  tok/s  elapsed  sample\n";
+        for (const auto& e : store.epochs(r.id))
+            std::cout << e.epoch << "  " << fixed(e.perplexity, 4) << "  " << fixed(e.tokensPerSecond, 0) << "  "
+                      << fixed(e.elapsedSeconds, 2) << "  " << e.sample << '\n';
+        std::cout << "\nsamples:\n";
+        for (const auto& [prefix, text] : r.samples)
+            std::cout << "  " << text << '\n';
+        return 0;
+    }
+    if (sub == "rename") {
+        store.rename(runId(a.positional[0]), a.positional[1]);
+        return 0;
+    }
+    if (sub == "tag" || sub == "untag") {
+        if (sub == "tag")
+            store.addTag(runId(a.positional[0]), a.positional[1]);
+        else
+            store.removeTag(runId(a.positional[0]), a.positional[1]);
+        return 0;
+    }
+    if (sub == "delete") {
+        if (a.positional.empty())
+            throw UsageError("usage: traveller-cli runs delete ID...");
+        auto ids = runIds(a.positional);
+        std::sort(ids.begin(), ids.end());
+        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        store.deleteRuns(ids);  // all of them or none
+        return 0;
+    }
+    if (sub == "export") {
+        if (a.csv == a.markdown)
+            throw UsageError("runs export needs --csv or --markdown");
+        std::vector<StoredRun> runs;
+        if (!a.sweep.empty())
+            runs = store.runsOfSweep(a.sweep);
+        for (auto id : runIds(a.positional))
+            runs.push_back(store.run(id));
+        if (a.positional.empty() && a.sweep.empty())
+            runs = store.runs();
+        const std::string title = a.sweep.empty() ? "Traveller runs" : "Sweep " + a.sweep;
+        if (a.markdown && !a.output.empty()) {
+            // A report on disk gets its chart, written beside it.
+            const std::string chart = writeMarkdownReport(store, runs, a.output, title);
+            if (!a.quiet)
+                std::cerr << "wrote " << a.output << " and " << chart << '\n';
+            return 0;
+        }
+        const std::string text = a.csv ? runsToCsv(runs) : runsToMarkdown(runs, title);
+        if (a.output.empty()) {
+            std::cout << text;
+        } else {
+            checkExportTarget(store, a.output);
+            writeFileAtomically(a.output, text);
+        }
+        return 0;
+    }
+    if (sub == "resume") {
+        const std::int64_t id = runId(a.positional[0]);
+        if (const RuleVerdict resumable = canResume(store.run(id)); !resumable)
+            throw UsageError(resumable.reason);
+        return trainStored(store, id, a);
+    }
+    if (sub == "rerun") {
+        const StoredRun old = store.run(runId(a.positional[0]));
+        const std::int64_t id = store.createRun({old.config(), old.name, old.sweep, old.label, TRAVELLER_VERSION});
+        return trainStored(store, id, a);
+    }
+    if (sub == "generate") {
+        // The settings first: a bad one is named before any weights load.
+        const double temperature =
+            schemaNumber("--temperature", a.temperature, schemaKey(configSchema(), "sample.temperature"));
+        const StoredRun r = store.run(runId(a.positional[0]));
+        if (const RuleVerdict possible = canGenerate(r); !possible)
+            throw Error(possible.reason);
+        ExperimentConfig config = r.config();
+        config.train.device = "cpu";
+        LmSession session(config, resolveDataDir(a.dataDir));
+        session.loadCheckpoint(store.checkpointPath(r.id));
+        const std::string prefix = a.prefix.empty() ? config.sample.prefix : a.prefix;
+        const std::string lengthText = a.length.empty() ? std::to_string(config.sample.length) : a.length;
+        const int length =
+            static_cast<int>(schemaNumber("--length", lengthText, schemaKey(configSchema(), "sample.length")));
+        std::cout << session.generate(prefix, length, temperature, generationSeed(config)) << '\n';
+        return 0;
+    }
+    throw UsageError("unknown runs subcommand '" + sub + "'");
+}
+
+} // namespace
+
+void addRunsCommands(CLI::App& app, int& status)
+{
+    CLI::App* runs = app.add_subcommand("runs", "List, inspect, export, resume and delete the recorded runs");
+    runs->require_subcommand(1);
+    auto add = [&](const std::string& name, const std::string& help) {
+        auto args = std::make_shared<Args>();
+        CLI::App* command = runs->add_subcommand(name, help);
+        libraryOption(command, *args);
+        command->callback([name, args, &status] { status = runsCommand(name, *args); });
+        return std::pair{command, args};
+    };
+    {
+        auto [c, a] = add("list", "A table of the runs (or JSON Lines with --json)");
+        c->add_option("--sweep", a->sweep, "Only the runs of this sweep")->type_name("NAME");
+        c->add_flag("--json", a->json, "One JSON object per run");
+    }
+    {
+        auto [c, a] = add("show", "Everything recorded of one run: settings, epochs, samples");
+        positional(c, a, "id", "The run's id (see runs list)");
+    }
+    {
+        auto [c, a] = add("rename", "Give a run a new name");
+        positional(c, a, "id", "The run's id");
+        positional(c, a, "name", "Its new name");
+    }
+    for (const char* verb : {"tag", "untag"}) {
+        auto [c, a] = add(verb, std::string(verb == std::string("tag") ? "Add a tag to" : "Remove a tag from") + " a run");
+        positional(c, a, "id", "The run's id");
+        positional(c, a, "tag", "The tag");
+    }
+    {
+        auto [c, a] = add("delete", "Delete runs and their checkpoints: all of them or none (never a run being trained)");
+        c->add_option("ids", a->positional, "Run ids or ranges, e.g. 3 5-8")->required();
+    }
+    {
+        auto [c, a] = add("export", "The runs as CSV or a Markdown report (with an SVG chart beside a report file)");
+        c->add_option("ids", a->positional, "Run ids or ranges (default: every run, or the --sweep's)");
+        c->add_option("--sweep", a->sweep, "The runs of this sweep")->type_name("NAME");
+        auto* csv = c->add_flag("--csv", a->csv, "Comma-separated values, a row per run");
+        auto* md = c->add_flag("--markdown", a->markdown, "A Markdown report: table, chart, samples");
+        csv->excludes(md);
+        c->add_option("--output", a->output, "Write to FILE (a report gets FILE-perplexity.svg beside it)")->type_name("FILE");
+        c->add_flag("-q,--quiet", a->quiet, "Do not say what was written");
+    }
+    {
+        auto [c, a] = add("import", "Copy a Slurm sweep's ended runs from its run folder into the library (idempotent)");
+        c->add_option_function<std::string>(
+            "folder", [a = a](const std::string& v) { a->positional.push_back(v); },
+            "The sweep's run folder (default: the library's newest)");
+        c->add_flag("--ended", a->ended, "Every task has ended (the import job): a run still marked running was cut "
+                                         "off and is imported as interrupted");
+    }
+    {
+        auto [c, a] = add("resume", "Train an interrupted or stopped run on from its checkpoint");
+        positional(c, a, "id", "The run's id");
+        c->add_flag("--from-scratch", a->fromScratch, "Start over when its checkpoint is missing");
+        trainingOptions(c, *a);
+    }
+    {
+        auto [c, a] = add("rerun", "Train a run's settings again as a new run");
+        positional(c, a, "id", "The run's id");
+        trainingOptions(c, *a);
+    }
+    {
+        auto [c, a] = add("generate", "Continue a prefix with a trained run's weights");
+        positional(c, a, "id", "The run's id");
+        c->add_option("--prefix", a->prefix, "The text to continue (default: the run's sample.prefix)")->type_name("TEXT");
+        c->add_option("--length", a->length, "Characters to generate (default: the run's sample.length)")->type_name("N");
+        c->add_option("--temperature", a->temperature, "0 picks the likeliest character; higher samples more freely")
+            ->type_name("T");
+        c->add_option("--data-dir", a->dataDir, "Corpus folder (the vocabulary comes from it)")->type_name("DIR");
+    }
+}
+
+} // namespace traveller::cli

@@ -1,0 +1,249 @@
+// Training a language model: the language model's part of the one training
+// loop (TrainingLoop.h) and LmSession::train.
+#include "traveller/core/lm/Training.h"
+#include "traveller/core/Format.h"
+#include "TrainingLoop.h"
+#include "lm/Inspect.h"
+
+#include "Checkpoint.h"
+#include "SeedLock.h"
+
+#include "lm/GradClip.h"
+#include "lm/LmBatches.h"
+#include "lm/LmModels.h"
+#include "traveller/core/Errors.h"
+#include "traveller/core/io/Json.h"
+#include "traveller/core/store/RunRules.h"
+
+#include <ATen/Parallel.h>
+#include <ATen/Context.h>
+#include <torch/version.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <cmath>
+#include <limits>
+#include <malloc.h>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <thread>
+#include "lm/LmSessionImpl.h"
+
+namespace traveller {
+
+namespace {
+
+// The language model's part of the training loop: a batch of characters
+// through the model, cross-entropy, clipping; an epoch's perplexity, its
+// sample, and the weights a stop goes back to. (A template so that it can
+// hold the session's private Impl.)
+template <class Impl>
+class LmTrainer : public TrainingLoop {
+public:
+    LmTrainer(Impl& d, TrainingObserver& observer, RunControl& control, RunResult& result)
+        : TrainingLoop(control, d.config.train.epochs), d_(d), cfg_(d.config), observer_(observer), result_(result),
+          params_(d.model->parameters())
+    {
+        keepWeights();
+    }
+
+private:
+    void beginEpoch(int) override
+    {
+        rngAtEpochStart_ = d_.rng;
+        batches_ = d_.batches->epoch(d_.rng);
+        state_ = lm::RnnState();
+        epochLoss_ = torch::Tensor();
+        epochTokens_ = 0;
+    }
+
+    std::optional<Step> trainBatch(int, std::int64_t index) override
+    {
+        if (index >= static_cast<std::int64_t>(batches_.size()))
+            return std::nullopt;
+        if (!cfg_.train.detachState)
+            return trainThroughTheEpoch(index);
+        const auto& batch = batches_[static_cast<std::size_t>(index)];
+        const auto x = batch.x.to(d_.device);
+        const auto y = batch.y.to(d_.device);
+        // Sequential batches continue the previous ones: carry the state but cut
+        // the graph. Random batches are unrelated: start from zeros.
+        if (!state_.defined() || cfg_.data.sampling == Sampling::Random)
+            state_ = d_.model->initialState(x.size(0), d_.device);
+        else
+            state_ = state_.detached();
+        const auto logits = d_.model->forward(x, state_);
+        const auto loss = torch::nn::functional::cross_entropy(logits, y.t().reshape(-1));
+        d_.optimizer->zero_grad();
+        loss.backward();
+        Step step;
+        step.gradNorm = lm::clipGradNorm(params_, cfg_.train.clip);
+        step.meanLoss = loss.template item<double>();
+        if (!std::isfinite(step.meanLoss) || !std::isfinite(*step.gradNorm))
+            return step;  // the loop reports the divergence; no update from it
+        d_.optimizer->step();
+        step.tokens = static_cast<double>(y.numel());
+        step.loss = step.meanLoss * step.tokens;
+        return step;
+    }
+
+    // train.detach_state: false — the state keeps its graph from batch to
+    // batch; the losses add up and the epoch's last batch back-propagates
+    // through all of them, then updates the weights once.
+    std::optional<Step> trainThroughTheEpoch(std::int64_t index)
+    {
+        const auto& batch = batches_[static_cast<std::size_t>(index)];
+        const auto x = batch.x.to(d_.device);
+        const auto y = batch.y.to(d_.device);
+        if (!state_.defined())
+            state_ = d_.model->initialState(x.size(0), d_.device);
+        const auto logits = d_.model->forward(x, state_);
+        const auto loss = torch::nn::functional::cross_entropy(logits, y.t().reshape(-1));
+        Step step;
+        step.meanLoss = loss.template item<double>();
+        if (!std::isfinite(step.meanLoss))
+            return step;
+        step.tokens = static_cast<double>(y.numel());
+        step.loss = step.meanLoss * step.tokens;
+        epochLoss_ = epochLoss_.defined() ? epochLoss_ + loss * step.tokens : loss * step.tokens;
+        epochTokens_ += step.tokens;
+        if (index + 1 < static_cast<std::int64_t>(batches_.size()))
+            return step;
+        d_.optimizer->zero_grad();
+        (epochLoss_ / epochTokens_).backward();
+        epochLoss_ = torch::Tensor();
+        step.gradNorm = lm::clipGradNorm(params_, cfg_.train.clip);
+        if (std::isfinite(*step.gradNorm))
+            d_.optimizer->step();
+        return step;
+    }
+
+    void afterBatch(int epoch, std::int64_t index, const Step& step) override
+    {
+        if (!step.gradNorm)
+            return;  // a batch of an undetached epoch: no update of its own
+        observer_.onBatch({epoch, index, step.meanLoss, *step.gradNorm, cfg_.train.clip > 0 && *step.gradNorm > cfg_.train.clip});
+    }
+
+    std::optional<std::string> endEpoch(const Epoch& e) override
+    {
+        keepWeights();
+        result_.perplexity = std::exp(e.lossSum / e.tokens);
+        // A model far worse than guessing uniformly (perplexity = vocabulary size)
+        // has blown up even while each loss is still finite: lr 10 on an RNN ends
+        // near 1e22. Report that as divergence rather than a finished run.
+        const double limit = kDivergedPerplexityFactor * static_cast<double>(d_.corpus.vocab.size());
+        const bool blownUp = !(result_.perplexity <= limit);
+        EpochStats stats;
+        stats.epoch = e.epoch;
+        stats.epochs = e.epochs;
+        stats.perplexity = result_.perplexity;
+        stats.heldoutPerplexity = d_.heldoutPerplexity();
+        result_.heldoutPerplexity = stats.heldoutPerplexity;
+        stats.tokensPerSecond = e.tokens / e.seconds;
+        // Counted in the run's epochs: a resumed or continued run samples
+        // where (and what) an uninterrupted one does.
+        const int runEpoch = e.epoch + d_.epochsBefore;
+        if ((cfg_.sample.every > 0 && runEpoch % cfg_.sample.every == 0) || e.epoch == e.epochs || blownUp) {
+            stats.hasSample = true;
+            stats.sample = d_.continueText(cfg_.sample.prefix, cfg_.sample.length, cfg_.sample.temperature,
+                                           cfg_.train.seed + static_cast<std::uint64_t>(runEpoch));
+            d_.model->train();
+        }
+        stats.elapsedSeconds = activeSeconds();
+        observer_.onEpoch(stats);
+        if (!blownUp)
+            return std::nullopt;
+        const std::string what = message("train.perplexity_limit",
+                                         {formatNumber(result_.perplexity, 1, "NaN"), formatNumber(limit, 0),
+                                          std::to_string(static_cast<int>(kDivergedPerplexityFactor))})
+                                     .text();
+        if (cfg_.train.onDivergence == OnDivergence::Stop)
+            return what;
+        // train.on_divergence: continue: the run goes on (a NaN or infinite
+        // loss still ends it, in the loop); the first blow-up is remembered.
+        if (result_.blewUpAt == 0) {
+            result_.blewUpAt = runEpoch;
+            result_.message = message("train.blew_up", {std::to_string(runEpoch), what}).text();
+        }
+        return std::nullopt;
+    }
+
+    // A run stopped in the middle of an epoch goes back to the weights of the
+    // last whole one, so that "stopped at epoch N" is the model of epoch N (its
+    // curve, its samples and any text written with it afterwards agree).
+    // The weights and the data order go back to the last whole epoch, so a
+    // stopped run resumed from its checkpoint trains exactly the epochs an
+    // uninterrupted run would (the partial epoch had drawn its offset).
+    void undoPartialEpoch() override
+    {
+        d_.rng = rngAtEpochStart_;
+        epochLoss_ = torch::Tensor();
+        torch::NoGradGuard noGrad;
+        for (std::size_t i = 0; i < params_.size(); ++i)
+            params_[i].copy_(lastEpochWeights_[i]);
+    }
+
+    std::string learningRate() const override { return message("train.learning_rate", {configValue(cfg_, "train.lr")}).text(); }
+    int epochsBefore() const override { return d_.epochsBefore; }
+
+    void keepWeights()
+    {
+        torch::NoGradGuard noGrad;
+        lastEpochWeights_.clear();
+        for (const auto& p : params_)
+            lastEpochWeights_.push_back(p.detach().clone());
+    }
+
+    Impl& d_;
+    const ExperimentConfig& cfg_;
+    TrainingObserver& observer_;
+    RunResult& result_;
+    const std::vector<torch::Tensor> params_;
+    std::vector<torch::Tensor> lastEpochWeights_;
+    std::mt19937_64 rngAtEpochStart_;
+    std::vector<lm::Batch> batches_;
+    lm::RnnState state_;
+    torch::Tensor epochLoss_;  // train.detach_state: false, the epoch's summed loss so far
+    double epochTokens_ = 0;
+};
+
+} // namespace
+
+RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
+{
+    const auto& cfg = impl_->config;
+    // OpenMP's thread count belongs to the calling thread: set it on the one
+    // that trains (a GUI worker thread, say), not only where the config was read.
+    setTrainingThreads(cfg.train.threads);
+    RunResult result;
+    result.device = impl_->deviceName;
+    result.perplexity = std::numeric_limits<double>::quiet_NaN();
+    impl_->model->train();
+    LmTrainer<Impl> loop(*impl_, observer, control, result);
+    const TrainingLoop::Outcome outcome = loop.run();
+    result.status = outcome.status;
+    result.epochsDone = outcome.epochsDone;
+    result.divergedEpoch = outcome.divergedEpoch;
+    // Why the loop ended first; a blow-up trained through before it, in brackets.
+    if (!outcome.message.empty())
+        result.message = result.message.empty() ? outcome.message : outcome.message + " (" + result.message + ")";
+    result.tokensPerSecond = outcome.tokensPerSecond;
+    // Samples of whatever the model learned, also after a stop or a divergence
+    // (a diverged model's text shows what went wrong).
+    for (const std::string& prefix : {cfg.sample.prefix, std::string("traveller")})
+        result.samples[prefix] = impl_->continueText(prefix, cfg.sample.length, cfg.sample.temperature, cfg.train.seed);
+    impl_->model->train();
+    result.seconds = loop.activeSeconds();
+    return result;
+}
+
+} // namespace traveller
