@@ -214,7 +214,7 @@ bool Utf8Decoder::feed(unsigned char byte, char32_t& out)
     const std::uint64_t at = offset_++;
     if (need_ == 0) {
         if (byte == 0)
-            fail(at, "a NUL byte: this is a binary file, not text");
+            fail(at, message("corpus.utf8_nul").text());
         if (byte < 0x80) {
             out = byte;
             return true;
@@ -226,18 +226,18 @@ bool Utf8Decoder::feed(unsigned char byte, char32_t& out)
         } else if (byte >= 0xf0 && byte <= 0xf4) {
             need_ = 3, cp_ = byte & 0x07, min_ = 0x10000;
         } else {
-            fail(at, "byte 0x" + hexByte(byte) + " cannot start a UTF-8 character");
+            fail(at, message("corpus.utf8_bad_start", {hexByte(byte)}).text());
         }
         start_ = at;
         return false;
     }
     if ((byte & 0xc0) != 0x80)
-        fail(start_, "a UTF-8 character cut short (byte 0x" + hexByte(byte) + " at offset " + std::to_string(at) + ")");
+        fail(start_, message("corpus.utf8_cut_short", {hexByte(byte), std::to_string(at)}).text());
     cp_ = (cp_ << 6) | (byte & 0x3f);
     if (--need_ > 0)
         return false;
     if (cp_ < min_ || cp_ > 0x10ffff || (cp_ >= 0xd800 && cp_ <= 0xdfff))
-        fail(start_, "an invalid UTF-8 sequence");
+        fail(start_, message("corpus.utf8_invalid").text());
     out = cp_;
     return true;
 }
@@ -245,7 +245,7 @@ bool Utf8Decoder::feed(unsigned char byte, char32_t& out)
 void Utf8Decoder::finish() const
 {
     if (need_ > 0)
-        fail(start_, "a UTF-8 character cut short by the end of the file");
+        fail(start_, message("corpus.utf8_cut_at_end").text());
 }
 
 void Utf8Decoder::fail(std::uint64_t at, const std::string& what) const

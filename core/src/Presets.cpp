@@ -25,14 +25,16 @@ std::vector<fs::path> yamlFiles(const fs::path& dir)
     return files;
 }
 
-const char* kindWord(PresetKind kind)
+// One code per kind, not the kind as an argument: the window says the whole
+// sentence in its language, with no English word inside it.
+const char* noSuchPresetCode(PresetKind kind)
 {
     switch (kind) {
-    case PresetKind::Experiment: return "experiment";
-    case PresetKind::Translation: return "translation";
-    case PresetKind::Sweep: return "sweep";
+    case PresetKind::Experiment: return "preset.no_such_experiment";
+    case PresetKind::Translation: return "preset.no_such_translation";
+    case PresetKind::Sweep: return "preset.no_such_sweep";
     }
-    return "preset";
+    return "preset.no_such_experiment";
 }
 
 } // namespace
@@ -99,8 +101,7 @@ std::string resolvePreset(const std::string& arg, PresetKind kind)
         if (fs::is_regular_file(p, ec))
             return p.string();
     }
-    throw ConfigError("", 0, 0, std::string("no such ") + kindWord(kind) + " file or preset (try `traveller-cli presets`)",
-                      arg);
+    throw ConfigError("", 0, 0, message(noSuchPresetCode(kind)), arg);
 }
 
 } // namespace traveller

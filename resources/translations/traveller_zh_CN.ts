@@ -2,6 +2,64 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>traveller::ui::ChangeMarkers</name>
+    <message>
+        <source>%1: %2 → %3 (epoch %4, batch %5)</source>
+        <translation>%1：%2 → %3（第 %4 个迭代周期，第 %5 个批量）</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::SteerBar</name>
+    <message>
+        <source>While it trains:</source>
+        <translation>训练中调整：</translation>
+    </message>
+    <message>
+        <source>lr</source>
+        <translation>学习率（lr）</translation>
+    </message>
+    <message>
+        <source>clip</source>
+        <translation>裁剪阈值</translation>
+    </message>
+    <message>
+        <source>epochs</source>
+        <translation>训练到</translation>
+    </message>
+    <message>
+        <source>T</source>
+        <translation>温度 T</translation>
+    </message>
+    <message>
+        <source>Learning rate: the change lands before the next batch</source>
+        <translation>学习率：修改在下一个批量之前生效</translation>
+    </message>
+    <message>
+        <source>Gradient clipping threshold (0 = off)</source>
+        <translation>梯度裁剪阈值（0 = 关闭）</translation>
+    </message>
+    <message>
+        <source>Train to this epoch: more extends the run, fewer ends it sooner</source>
+        <translation>训练到这个迭代周期：更多会延长这次运行，更少会让它提前结束</translation>
+    </message>
+    <message>
+        <source>Temperature of the live samples (0 = the likeliest character)</source>
+        <translation>实时生成文本的温度（0 = 概率最大的字符）</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Change the run in training; every change is kept with the run and can be replayed</source>
+        <translation>修改正在训练的运行；每次修改都随运行保存，可以重放</translation>
+    </message>
+    <message>
+        <source>Sent: it lands before the next batch</source>
+        <translation>已发送：将在下一个批量之前生效</translation>
+    </message>
+</context>
+<context>
     <name>RunLibrary</name>
     <message>
         <source>not recorded: the run library in %1 cannot be opened (%2)</source>
@@ -187,6 +245,42 @@
         <translation>repeat: N 使用种子 0 到 N-1；网格中的 train.seed 也在选择种子：两者只能给一个</translation>
     </message>
     <message>
+        <source>cannot change while the run trains; these can: {0}</source>
+        <translation>训练过程中不能修改；可以修改的是：{0}</translation>
+    </message>
+    <message>
+        <source>the run is at epoch {0} already: train.epochs {1} would end it in the past</source>
+        <translation>这次运行已到第 {0} 个迭代周期：train.epochs 设为 {1} 会让它结束在过去</translation>
+    </message>
+    <message>
+        <source>{0}: {1} → {2} at epoch {3}, batch {4}</source>
+        <translation>{0}：从 {1} 改为 {2}，于第 {3} 个迭代周期第 {4} 个批量</translation>
+    </message>
+    <message>
+        <source>expected a list of {epoch: E, batch: B, set: {key: value}}</source>
+        <translation>应为 {epoch: E, batch: B, set: {键: 值}} 的列表</translation>
+    </message>
+    <message>
+        <source>expected {epoch: E, batch: B (optional), set: {key: value}}</source>
+        <translation>应为 {epoch: E, batch: B（可选）, set: {键: 值}}</translation>
+    </message>
+    <message>
+        <source>epoch {0} is beyond the run&apos;s {1} epochs</source>
+        <translation>第 {0} 个迭代周期超出了这次运行的 {1} 个迭代周期</translation>
+    </message>
+    <message>
+        <source>batch {0} is beyond an epoch&apos;s {1} batches (0 is the first)</source>
+        <translation>第 {0} 个批量超出了一个迭代周期的 {1} 个批量（从 0 开始计数）</translation>
+    </message>
+    <message>
+        <source>run {0} has no weights of its last epoch to continue from</source>
+        <translation>运行 {0} 没有最后一个迭代周期的权重，无法继续训练</translation>
+    </message>
+    <message>
+        <source>run {0} has not ended; resume it instead (continue trains a finished or stopped run further)</source>
+        <translation>运行 {0} 还没有结束，请改用恢复（继续训练用于已完成或已停止的运行）</translation>
+    </message>
+    <message>
         <source>keys must be plain names</source>
         <translation>键必须是普通名称</translation>
     </message>
@@ -277,6 +371,214 @@
     <message>
         <source>{0} is longer than the limit of {1}</source>
         <translation>{0} 超过了 {1} 的长度上限</translation>
+    </message>
+    <message>
+        <source>no such experiment file or preset (try `traveller-cli presets`)</source>
+        <translation>没有这个实验文件或预设（试试 `traveller-cli presets`）</translation>
+    </message>
+    <message>
+        <source>no such translation file or preset (try `traveller-cli presets`)</source>
+        <translation>没有这个翻译文件或预设（试试 `traveller-cli presets`）</translation>
+    </message>
+    <message>
+        <source>no such sweep file or preset (try `traveller-cli presets`)</source>
+        <translation>没有这个扫描文件或预设（试试 `traveller-cli presets`）</translation>
+    </message>
+    <message>
+        <source>a NUL byte: this is a binary file, not text</source>
+        <translation>发现 NUL 字节：这是二进制文件，不是文本</translation>
+    </message>
+    <message>
+        <source>byte 0x{0} cannot start a UTF-8 character</source>
+        <translation>字节 0x{0} 不能作为 UTF-8 字符的开头</translation>
+    </message>
+    <message>
+        <source>a UTF-8 character cut short (byte 0x{0} at offset {1})</source>
+        <translation>有一个 UTF-8 字符被截断（偏移 {1} 处的字节 0x{0}）</translation>
+    </message>
+    <message>
+        <source>an invalid UTF-8 sequence</source>
+        <translation>有一个无效的 UTF-8 序列</translation>
+    </message>
+    <message>
+        <source>a UTF-8 character cut short by the end of the file</source>
+        <translation>有一个 UTF-8 字符被文件末尾截断</translation>
+    </message>
+    <message>
+        <source>the sweep has {0} runs; at most {1} are allowed: shorten the grid&apos;s lists or split the sweep</source>
+        <translation>该扫描有 {0} 个运行；最多允许 {1} 个：请缩短网格中的列表，或拆分扫描</translation>
+    </message>
+    <message>
+        <source>the sweep has more than 10^19 runs; at most {0} are allowed: shorten the grid&apos;s lists or split the sweep</source>
+        <translation>该扫描有超过 10^19 个运行；最多允许 {0} 个：请缩短网格中的列表，或拆分扫描</translation>
+    </message>
+    <message>
+        <source>run {0} is a translation run; train it again from the Translate tab or `traveller-cli translate`</source>
+        <translation>运行 {0} 是翻译运行；请在“翻译”选项卡或用 `traveller-cli translate` 重新训练它</translation>
+    </message>
+    <message>
+        <source>run {0} is training in another window or process</source>
+        <translation>运行 {0} 正在另一个窗口或进程中训练</translation>
+    </message>
+    <message>
+        <source>run {0} is finished; only interrupted, stopped, queued or failed runs resume (re-run it to train it again)</source>
+        <translation>运行 {0} 已完成；只有已中断、已停止、排队中或失败的运行可以继续（要再训练一次，请重新运行它）</translation>
+    </message>
+    <message>
+        <source>run {0} diverged; resumed from the same weights at the same learning rate it diverges again (re-run it with other settings)</source>
+        <translation>运行 {0} 已发散；从相同的权重、以相同的学习率继续，它会再次发散（请换一组设置重新运行）</translation>
+    </message>
+    <message>
+        <source>run {0} cannot be resumed</source>
+        <translation>运行 {0} 无法继续</translation>
+    </message>
+    <message>
+        <source>run {0} is training in another window or process; stop it first</source>
+        <translation>运行 {0} 正在另一个窗口或进程中训练；请先停止它</translation>
+    </message>
+    <message>
+        <source>run {0} is a translation run; translate with it in the Translate tab</source>
+        <translation>运行 {0} 是翻译运行；请在“翻译”选项卡中用它翻译</translation>
+    </message>
+    <message>
+        <source>run {0} has no weights yet</source>
+        <translation>运行 {0} 还没有权重</translation>
+    </message>
+    <message>
+        <source>no lab step &apos;{0}&apos;; the steps are {1}</source>
+        <translation>没有实验步骤“{0}”；已有的步骤是 {1}</translation>
+    </message>
+    <message>
+        <source>cannot read &apos;{0}&apos;</source>
+        <translation>无法读取“{0}”</translation>
+    </message>
+    <message>
+        <source>expected a mapping of source, checks and quick</source>
+        <translation>应为包含 source、checks 和 quick 的映射</translation>
+    </message>
+    <message>
+        <source>expected a list of {metric: ..., value: ..., tolerance: ...}</source>
+        <translation>应为 {metric: ..., value: ..., tolerance: ...} 的列表</translation>
+    </message>
+    <message>
+        <source>expected {metric: ..., value: ..., tolerance: ...}</source>
+        <translation>应为 {metric: ..., value: ..., tolerance: ...}</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <source>unknown metric &apos;{0}&apos;; expected perplexity, heldout_perplexity, loss, bleu or heldout_bleu</source>
+        <translation>未知的指标“{0}”；应为 perplexity、heldout_perplexity、loss、bleu 或 heldout_bleu</translation>
+    </message>
+    <message>
+        <source>expected a number</source>
+        <translation>应为数字</translation>
+    </message>
+    <message>
+        <source>must not be negative</source>
+        <translation>不能为负数</translation>
+    </message>
+    <message>
+        <source>a sentence belongs to a bleu check (one eval pair&apos;s source)</source>
+        <translation>sentence 只属于 bleu 检查（它是一个评估句对的源句）</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; is not a Slurm time limit (minutes, HH:MM:SS or D-HH:MM)</source>
+        <translation>“{0}”不是 Slurm 的时间限制（分钟数、HH:MM:SS 或 D-HH:MM）</translation>
+    </message>
+    <message>
+        <source>needs at least 1</source>
+        <translation>至少为 1</translation>
+    </message>
+    <message>
+        <source>cannot be negative</source>
+        <translation>不能为负数</translation>
+    </message>
+    <message>
+        <source>the sweep &apos;{0}&apos; has no runs</source>
+        <translation>扫描“{0}”没有运行</translation>
+    </message>
+    <message>
+        <source>run &apos;{0}&apos; asks for {1}: give --gpus-per-task 1 so that each array task is allocated a GPU</source>
+        <translation>运行“{0}”要求使用 {1}：请给出 --gpus-per-task 1，让每个数组任务都分到一块 GPU</translation>
+    </message>
+    <message>
+        <source>sbatch refused level {0} of the sweep: {1}; nothing was submitted</source>
+        <translation>sbatch 拒绝了扫描的第 {0} 层：{1}；没有提交任何作业</translation>
+    </message>
+    <message>
+        <source>sbatch refused level {0} of the sweep: {1}; the arrays already submitted were cancelled</source>
+        <translation>sbatch 拒绝了扫描的第 {0} 层：{1}；已提交的数组作业均已取消</translation>
+    </message>
+    <message>
+        <source>its array task never ran (cancelled); train it with `traveller-cli runs resume`</source>
+        <translation>它的数组任务从未运行（已取消）；请用 `traveller-cli runs resume` 训练它</translation>
+    </message>
+    <message>
+        <source>its array task ended without recording why (killed, or its node was lost); resume it with `traveller-cli runs resume`</source>
+        <translation>它的数组任务结束时没有记录原因（被终止，或所在节点丢失）；请用 `traveller-cli runs resume` 继续它</translation>
+    </message>
+    <message>
+        <source>{0}: &apos;{1}&apos; is missing or empty</source>
+        <translation>{0}：“{1}”不存在或为空</translation>
+    </message>
+    <message>
+        <source>{0}: &apos;{1}&apos; is not JSON ({2})</source>
+        <translation>{0}：“{1}”不是 JSON（{2}）</translation>
+    </message>
+    <message>
+        <source>{0}: &apos;{1}&apos; is not a JSON object</source>
+        <translation>{0}：“{1}”不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>{0}: &apos;{1}&apos; records epoch {2} of a run planned for {3}</source>
+        <translation>{0}：“{1}”记录了第 {2} 个迭代周期，而这次运行计划只有 {3} 个迭代周期</translation>
+    </message>
+    <message>
+        <source>{0}: &apos;{1}&apos;: field &apos;{2}&apos; {3}</source>
+        <translation>{0}：“{1}”：字段“{2}”{3}</translation>
+    </message>
+    <message>
+        <source>is not a whole number</source>
+        <translation>不是整数</translation>
+    </message>
+    <message>
+        <source>is out of range ({0} to {1})</source>
+        <translation>超出范围（{0} 到 {1}）</translation>
+    </message>
+    <message>
+        <source>is not a number</source>
+        <translation>不是数字</translation>
+    </message>
+    <message>
+        <source>is negative</source>
+        <translation>是负数</translation>
+    </message>
+    <message>
+        <source>is not a text</source>
+        <translation>不是文本</translation>
+    </message>
+    <message>
+        <source>is longer than {0}</source>
+        <translation>超过了 {0}</translation>
+    </message>
+    <message>
+        <source>is &apos;{0}&apos;, not a state a run can be in</source>
+        <translation>是“{0}”，不是运行可能处于的状态</translation>
+    </message>
+    <message>
+        <source>is not an object of at most {0} texts</source>
+        <translation>不是至多含 {0} 个文本的对象</translation>
+    </message>
+    <message>
+        <source>holds a sample that is not a text or is too long</source>
+        <translation>含有一个不是文本或过长的样本</translation>
+    </message>
+    <message>
+        <source>is past the run&apos;s {0} epochs</source>
+        <translation>超出了这次运行的 {0} 个迭代周期</translation>
     </message>
 </context>
 <context>
@@ -479,6 +781,10 @@ epoch %2: perplexity %3</source>
 </context>
 <context>
     <name>traveller::ui::ExperimentPanel</name>
+    <message>
+        <source>Schedule</source>
+        <translation>变更计划</translation>
+    </message>
     <message>
         <source>Experiments shipped with Traveller (resources/presets)</source>
         <translation>Traveller 自带的实验（resources/presets）</translation>
@@ -1772,6 +2078,14 @@ Quit anyway?</source>
 <context>
     <name>traveller::ui::RunDetails</name>
     <message>
+        <source>Settings changed while it trained:</source>
+        <translation>训练中修改过的设置：</translation>
+    </message>
+    <message>
+        <source> (its schedule)</source>
+        <translation>（按变更计划）</translation>
+    </message>
+    <message>
         <source>epoch %1</source>
         <translation>迭代周期 %1</translation>
     </message>
@@ -1887,6 +2201,10 @@ Open puts this model in the Translate tab, to translate with again.</source>
 <context>
     <name>traveller::ui::RunQueue</name>
     <message>
+        <source>No run is training</source>
+        <translation>没有正在训练的运行</translation>
+    </message>
+    <message>
         <source>stopping…</source>
         <translation>正在停止…</translation>
     </message>
@@ -1933,6 +2251,109 @@ Open puts this model in the Translate tab, to translate with again.</source>
     <message>
         <source>blew up at epoch %1, trained on</source>
         <translation>第 %1 个迭代周期发散后继续训练</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::RunTableModel</name>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Cell</source>
+        <translation>单元类型</translation>
+    </message>
+    <message>
+        <source>Hidden</source>
+        <translation>隐藏单元</translation>
+    </message>
+    <message>
+        <source>LR</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>迭代周期</translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Held-out</source>
+        <translation>留出集困惑度</translation>
+    </message>
+    <message>
+        <source>BLEU</source>
+        <translation>BLEU</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>tok/s</source>
+        <translation>词元/秒</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>生成文本</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>seq2seq %1%2</source>
+        <translation>seq2seq %1%2</translation>
+    </message>
+    <message>
+        <source> + attention</source>
+        <translation> + 注意力</translation>
+    </message>
+    <message>
+        <source>Corpus BLEU-4 over the held-out pairs</source>
+        <translation>留出句对上的语料级 BLEU-4</translation>
+    </message>
+    <message>
+        <source>Perplexity on held-out text, never trained on</source>
+        <translation>留出文本上的困惑度（这些文本从未参与训练）</translation>
+    </message>
+    <message>
+        <source>Corpus BLEU-4 on held-out pairs, never trained on</source>
+        <translation>留出句对上的语料级 BLEU-4（这些句对从未参与训练）</translation>
     </message>
 </context>
 <context>
@@ -2530,6 +2951,85 @@ epoch %2: perplexity %3</source>
     </message>
 </context>
 <context>
+    <name>traveller::ui::SweepsClusterView</name>
+    <message>
+        <source>Submit to Slurm…</source>
+        <translation>提交到 Slurm…</translation>
+    </message>
+    <message>
+        <source>Import ended runs</source>
+        <translation>导入已结束的运行</translation>
+    </message>
+    <message>
+        <source>Copy the cluster runs that have ended into the run library now (the import job does it when every run has ended; importing twice changes nothing)</source>
+        <translation>现在就把集群上已结束的运行复制到运行记录库（所有运行结束时导入作业也会这样做；重复导入不会改变任何内容）</translation>
+    </message>
+    <message>
+        <source>Submit the sweep to a Slurm cluster as job arrays, one task per run; the table follows the tasks and fills in from the imported runs</source>
+        <translation>将扫描作为作业数组提交到 Slurm 集群，每个运行一个任务；表格会跟踪这些任务，并用导入的运行填充</translation>
+    </message>
+    <message>
+        <source>sbatch is not on the PATH: this machine cannot submit to a Slurm cluster</source>
+        <translation>PATH 中没有 sbatch：本机无法向 Slurm 集群提交作业</translation>
+    </message>
+    <message>
+        <source>Cannot submit: traveller-cli is neither beside this program nor on the PATH, and the array tasks run it</source>
+        <translation>无法提交：traveller-cli 既不在本程序旁边，也不在 PATH 中，而数组任务需要运行它</translation>
+    </message>
+    <message>
+        <source>%1: %2 run(s) submitted as job array(s) %3, import job %4; run folder %5</source>
+        <translation>%1：%2 个运行已作为作业数组 %3 提交，导入作业 %4；运行文件夹 %5</translation>
+    </message>
+    <message>
+        <source>. The run library is on a network filesystem (%1): SQLite&apos;s locking is unreliable there; keep other Traveller windows off it while the import job runs</source>
+        <translation>。运行记录库位于网络文件系统（%1）上：SQLite 的文件锁在那里并不可靠；导入作业运行期间，请勿让其他 Traveller 窗口使用该运行记录库</translation>
+    </message>
+    <message>
+        <source>Not submitted</source>
+        <translation>未提交</translation>
+    </message>
+    <message>
+        <source>The run folder %1 holds sweep &apos;%2&apos;, not the sweep loaded here</source>
+        <translation>运行文件夹 %1 中是扫描“%2”，不是此处加载的扫描</translation>
+    </message>
+    <message>
+        <source>Cannot follow %1</source>
+        <translation>无法跟踪 %1</translation>
+    </message>
+    <message>
+        <source>Cannot read the cluster sweep: %1</source>
+        <translation>无法读取集群扫描：%1</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 个%2</translation>
+    </message>
+    <message>
+        <source>Slurm: %1; %2 of %3 imported into the library</source>
+        <translation>Slurm：%1；%3 个中已有 %2 个导入运行记录库</translation>
+    </message>
+    <message>
+        <source> · import job: %1</source>
+        <translation> · 导入作业：%1</translation>
+    </message>
+    <message>
+        <source>%1 run(s) imported; %2 refused: %3</source>
+        <translation>已导入 %1 个运行；拒绝了 %2 个：%3</translation>
+    </message>
+    <message>
+        <source>%1 run(s) imported, %2 already in the library, %3 not ended yet</source>
+        <translation>已导入 %1 个运行，%2 个已在运行记录库中，%3 个尚未结束</translation>
+    </message>
+    <message>
+        <source>Import failed</source>
+        <translation>导入失败</translation>
+    </message>
+    <message>
+        <source>Cannot open the run library %1: %2</source>
+        <translation>无法打开运行记录库 %1：%2</translation>
+    </message>
+</context>
+<context>
     <name>traveller::ui::SweepsPanel</name>
     <message>
         <source>Sweeps shipped with Traveller (resources/presets/sweeps)</source>
@@ -2805,78 +3305,6 @@ grid:
         <source>Submit</source>
         <translation>提交</translation>
     </message>
-    <message>
-        <source>Submit to Slurm…</source>
-        <translation>提交到 Slurm…</translation>
-    </message>
-    <message>
-        <source>Import ended runs</source>
-        <translation>导入已结束的运行</translation>
-    </message>
-    <message>
-        <source>Copy the cluster runs that have ended into the run library now (the import job does it when every run has ended; importing twice changes nothing)</source>
-        <translation>现在就把集群上已结束的运行复制到运行记录库（所有运行结束时导入作业也会这样做；重复导入不会改变任何内容）</translation>
-    </message>
-    <message>
-        <source>Cannot submit: traveller-cli is neither beside this program nor on the PATH, and the array tasks run it</source>
-        <translation>无法提交：traveller-cli 既不在本程序旁边，也不在 PATH 中，而数组任务需要运行它</translation>
-    </message>
-    <message>
-        <source>%1: %2 run(s) submitted as job array(s) %3, import job %4; run folder %5</source>
-        <translation>%1：%2 个运行已作为作业数组 %3 提交，导入作业 %4；运行文件夹 %5</translation>
-    </message>
-    <message>
-        <source>. The run library is on a network filesystem (%1): SQLite&apos;s locking is unreliable there; keep other Traveller windows off it while the import job runs</source>
-        <translation>。运行记录库位于网络文件系统（%1）上：SQLite 的文件锁在那里并不可靠；导入作业运行期间，请勿让其他 Traveller 窗口使用该运行记录库</translation>
-    </message>
-    <message>
-        <source>Not submitted</source>
-        <translation>未提交</translation>
-    </message>
-    <message>
-        <source>The run folder %1 holds sweep &apos;%2&apos;, not the sweep loaded here</source>
-        <translation>运行文件夹 %1 中是扫描“%2”，不是此处加载的扫描</translation>
-    </message>
-    <message>
-        <source>Cannot follow %1</source>
-        <translation>无法跟踪 %1</translation>
-    </message>
-    <message>
-        <source>Cannot read the cluster sweep: %1</source>
-        <translation>无法读取集群扫描：%1</translation>
-    </message>
-    <message>
-        <source>%1 %2</source>
-        <translation>%1 个%2</translation>
-    </message>
-    <message>
-        <source>Slurm: %1; %2 of %3 imported into the library</source>
-        <translation>Slurm：%1；%3 个中已有 %2 个导入运行记录库</translation>
-    </message>
-    <message>
-        <source> · import job: %1</source>
-        <translation> · 导入作业：%1</translation>
-    </message>
-    <message>
-        <source>%1 run(s) imported, %2 already in the library, %3 not ended yet</source>
-        <translation>已导入 %1 个运行，%2 个已在运行记录库中，%3 个尚未结束</translation>
-    </message>
-    <message>
-        <source>%1 run(s) imported; %2 refused: %3</source>
-        <translation>已导入 %1 个运行；拒绝了 %2 个：%3</translation>
-    </message>
-    <message>
-        <source>Import failed</source>
-        <translation>导入失败</translation>
-    </message>
-    <message>
-        <source>Submit the sweep to a Slurm cluster as job arrays, one task per run; the table follows the tasks and fills in from the imported runs</source>
-        <translation>将扫描作为作业数组提交到 Slurm 集群，每个运行一个任务；表格会跟踪这些任务，并用导入的运行填充</translation>
-    </message>
-    <message>
-        <source>sbatch is not on the PATH: this machine cannot submit to a Slurm cluster</source>
-        <translation>PATH 中没有 sbatch：本机无法向 Slurm 集群提交作业</translation>
-    </message>
 </context>
 <context>
     <name>traveller::ui::TrainingWorker</name>
@@ -2895,38 +3323,6 @@ grid:
 </context>
 <context>
     <name>traveller::ui::TranslatePanel</name>
-    <message>
-        <source>Bahdanau attention</source>
-        <translation>Bahdanau 注意力</translation>
-    </message>
-    <message>
-        <source>1: greedy decoding, as the book; more: beam search</source>
-        <translation>1：贪心解码（同书中）；大于 1：束搜索</translation>
-    </message>
-    <message>
-        <source>Cell</source>
-        <translation>单元类型</translation>
-    </message>
-    <message>
-        <source>Hidden units</source>
-        <translation>隐藏单元数</translation>
-    </message>
-    <message>
-        <source>Epochs</source>
-        <translation>迭代周期数</translation>
-    </message>
-    <message>
-        <source>Learning rate</source>
-        <translation>学习率</translation>
-    </message>
-    <message>
-        <source>Training pairs</source>
-        <translation>训练句对数</translation>
-    </message>
-    <message>
-        <source>Beam size</source>
-        <translation>束宽</translation>
-    </message>
     <message>
         <source>Train</source>
         <translation>训练</translation>
@@ -3177,6 +3573,147 @@ grid:
     <message>
         <source>Held-out BLEU: no held-out pairs (data.heldout is 0).</source>
         <translation>留出集 BLEU：没有留出句对（data.heldout 为 0）。</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::TranslationForm</name>
+    <message>
+        <source>Cell</source>
+        <translation>单元类型</translation>
+    </message>
+    <message>
+        <source>Bahdanau attention</source>
+        <translation>Bahdanau 注意力</translation>
+    </message>
+    <message>
+        <source>Hidden units</source>
+        <translation>隐藏单元数</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>迭代周期数</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Training pairs</source>
+        <translation>训练句对数</translation>
+    </message>
+    <message>
+        <source>Beam size</source>
+        <translation>束宽</translation>
+    </message>
+    <message>
+        <source>Run name</source>
+        <translation>运行名称</translation>
+    </message>
+    <message>
+        <source>Plain decoder&apos;s context</source>
+        <translation>普通解码器的上下文</translation>
+    </message>
+    <message>
+        <source>Embedding size</source>
+        <translation>嵌入维度</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层数</translation>
+    </message>
+    <message>
+        <source>Dropout</source>
+        <translation>暂退概率</translation>
+    </message>
+    <message>
+        <source>Implementation</source>
+        <translation>实现</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批量大小</translation>
+    </message>
+    <message>
+        <source>Clipping (0 = off)</source>
+        <translation>梯度裁剪（0 = 关闭）</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>CPU threads (0 = all)</source>
+        <translation>CPU 线程数（0 = 全部）</translation>
+    </message>
+    <message>
+        <source>Report every (epochs)</source>
+        <translation>报告间隔（迭代周期数）</translation>
+    </message>
+    <message>
+        <source>Masked loss (the book)</source>
+        <translation>带遮蔽的损失（同书中）</translation>
+    </message>
+    <message>
+        <source>Teacher forcing</source>
+        <translation>强制教学概率</translation>
+    </message>
+    <message>
+        <source>Corpus</source>
+        <translation>语料</translation>
+    </message>
+    <message>
+        <source>One line more (the book&apos;s loop)</source>
+        <translation>多读一行（同书中的循环）</translation>
+    </message>
+    <message>
+        <source>Steps per sentence</source>
+        <translation>每句时间步数</translation>
+    </message>
+    <message>
+        <source>Minimum word count</source>
+        <translation>最低词频</translation>
+    </message>
+    <message>
+        <source>Held-out pairs</source>
+        <translation>留出集句对数</translation>
+    </message>
+    <message>
+        <source>Length penalty</source>
+        <translation>长度惩罚</translation>
+    </message>
+    <message>
+        <source>BLEU n-gram order</source>
+        <translation>BLEU 的 n 元语法最高阶数</translation>
+    </message>
+    <message>
+        <source>the book&apos;s (latest state)</source>
+        <translation>书中的（最新状态）</translation>
+    </message>
+    <message>
+        <source>the encoder&apos;s final state</source>
+        <translation>编码器的最终状态</translation>
+    </message>
+    <message>
+        <source>fused (fast CPU)</source>
+        <translation>融合算子（CPU 快速）</translation>
+    </message>
+    <message>
+        <source>built-in</source>
+        <translation>内置</translation>
+    </message>
+    <message numerus="yes">
+        <source>More settings (%n changed)</source>
+        <translation>
+            <numerusform>更多设置（%n 项已更改）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>More settings</source>
+        <translation>更多设置</translation>
     </message>
 </context>
 <context>

@@ -133,8 +133,11 @@ TEST(RunFolder, KeepsWhatARunRecordsAcrossReads)
         folder.stored();
         FAIL() << "a damaged state.json was read";
     } catch (const ClusterError& e) {
-        EXPECT_NE(std::string(e.what()).find("task 0"), std::string::npos) << e.what();
-        EXPECT_NE(std::string(e.what()).find("state.json"), std::string::npos) << e.what();
+        // {0} names the task, {1} the file.
+        EXPECT_EQ(e.message().code, "cluster.state_not_json") << e.what();
+        ASSERT_EQ(e.message().args.size(), 3u) << e.what();
+        EXPECT_EQ(e.message().args[0], "task 0") << e.what();
+        EXPECT_EQ(e.message().args[1], (lib.path() / "run" / "state.json").string()) << e.what();
     }
 }
 
@@ -181,7 +184,10 @@ TEST(SlurmPlan, ChainsBecomeDependentArraysAndTheScriptsSaySo)
         planSlurmSweep(onGpu, options(lib));
         FAIL() << "a cuda run without --gpus-per-task was planned";
     } catch (const ConfigError& e) {
-        EXPECT_NE(std::string(e.what()).find("--gpus-per-task"), std::string::npos) << e.what();
+        EXPECT_EQ(e.key(), "train.device") << e.what();
+        EXPECT_EQ(e.message().code, "cluster.gpu_needed") << e.what();
+        ASSERT_EQ(e.message().args.size(), 2u) << e.what();
+        EXPECT_EQ(e.message().args[1], "cuda") << e.what();
     }
     // With GPUs asked for, a submit host without one (this machine) plans it:
     // the task's node resolves the device.
@@ -364,13 +370,13 @@ TEST(SlurmImport, ARunLeftRunningIsInterruptedOnlyWhenEveryTaskHasEnded)
         const StoredRun never = store.run(last.imported[i].second);
         EXPECT_EQ(never.state, StoredState::Queued);
         EXPECT_EQ(never.epochsDone, 0);
-        EXPECT_NE(never.message.find("never ran"), std::string::npos) << never.message;
+        EXPECT_EQ(parseMessage(never.message).value_or(Message{}).code, "cluster.never_ran") << never.message;
     }
     const StoredRun r = store.run(last.imported[0].second);
     EXPECT_EQ(r.state, StoredState::Interrupted);
     EXPECT_EQ(r.epochsDone, 1);
     EXPECT_EQ(r.checkpointEpoch, 1);
-    EXPECT_NE(r.message.find("runs resume"), std::string::npos) << r.message;
+    EXPECT_EQ(parseMessage(r.message).value_or(Message{}).code, "cluster.cut_off") << r.message;
     // And it resumes in the library, to its end.
     RunControl control;
     NullObserver quiet;
@@ -407,10 +413,13 @@ TEST(SlurmSubmit, ARefusalSaysWhySbatchRefusedAndLeavesNoFolder)
         submitSlurmPlan(plan);
         ADD_FAILURE() << "a refused submission succeeded";
     } catch (const ClusterError& e) {
-        const std::string what = e.what();
-        EXPECT_NE(what.find("invalid partition specified: gpu"), std::string::npos) << what;
-        EXPECT_NE(what.find("Batch job submission failed"), std::string::npos) << what;
-        EXPECT_NE(what.find("nothing was submitted"), std::string::npos) << what;
+        // {0} is the level, {1} sbatch's own words (the scheduler's text, passed on as it said it).
+        EXPECT_EQ(e.message().code, "cluster.sbatch_refused") << e.what();
+        ASSERT_EQ(e.message().args.size(), 2u) << e.what();
+        EXPECT_EQ(e.message().args[0], "0") << e.what();
+        const std::string said = e.message().args[1];
+        EXPECT_NE(said.find("invalid partition specified: gpu"), std::string::npos) << said;
+        EXPECT_NE(said.find("Batch job submission failed"), std::string::npos) << said;
     }
     setenv("PATH", oldPath.c_str(), 1);
     EXPECT_FALSE(fs::exists(plan.folder)) << plan.folder;
@@ -431,7 +440,7 @@ TEST(RunStore, SchemaThreeLibrariesGainTheImportSource)
     ASSERT_EQ(sqlite3_exec(db, downgrade, nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
     RunStore store(lib.str());
-    EXPECT_EQ(store.schemaVersion(), 5);
+    EXPECT_EQ(store.schemaVersion(), 6);
     EXPECT_EQ(store.runs().size(), 1u);
     EXPECT_EQ(store.importedFrom("x/0"), 0);
     ImportedRun imported;

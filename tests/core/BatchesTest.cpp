@@ -89,6 +89,9 @@ TEST(Batches, TooSmallCorpusIsAClearError)
         LmBatches(positions(500), 32, 35, Sampling::Sequential);
         FAIL() << "expected CorpusError";
     } catch (const CorpusError& e) {
-        EXPECT_NE(std::string(e.what()).find("cannot fill one batch"), std::string::npos) << e.what();
+        EXPECT_EQ(e.message().code, "corpus.batch_too_big") << e.what();
+        ASSERT_EQ(e.message().args.size(), 3u) << e.what();
+        EXPECT_EQ(e.message().args[1], "32") << e.what();  // the batch size
+        EXPECT_EQ(e.message().args[2], "35") << e.what();  // the steps
     }
 }

@@ -84,9 +84,19 @@ TEST(TrainingLoop, ANonFiniteLossOrGradientDivergesNamingTheEpochAndTheRate)
             EXPECT_EQ(out.divergedEpoch, 2);
             EXPECT_EQ(out.epochsDone, 1);  // the last whole epoch
             EXPECT_EQ(m.epochs.size(), 1u);
-            const std::string what = std::string(inLoss ? "the loss" : "the gradient norm") + " became " +
-                                     (std::isnan(bad) ? "NaN" : "infinite");
-            EXPECT_EQ(out.message, "diverged at epoch 2: " + what + " (learning rate 10 is too high?)");
+            // The stored text reads back to train.diverged: {0} the epoch, {1} what
+            // became non-finite, {2} the learning rate, each a message of its own.
+            const std::string code = std::string(inLoss ? "train.loss_" : "train.grad_") +
+                                     (std::isnan(bad) ? "nan" : "inf");
+            const auto said = parseMessage(out.message);
+            ASSERT_TRUE(said) << out.message;
+            EXPECT_EQ(said->code, "train.diverged") << out.message;
+            ASSERT_EQ(said->args.size(), 3u) << out.message;
+            EXPECT_EQ(said->args[0], "2") << out.message;
+            EXPECT_EQ(parseMessage(said->args[1]).value_or(Message{}).code, code) << out.message;
+            const auto rate = parseMessage(said->args[2]).value_or(Message{});
+            EXPECT_EQ(rate.code, "train.learning_rate") << out.message;
+            EXPECT_EQ(rate.args, std::vector<std::string>{"10"}) << out.message;
         }
 }
 
@@ -104,7 +114,13 @@ TEST(TrainingLoop, AnEpochThatBlowsUpEndsTheRunAsDivergedAfterReportingIt)
     EXPECT_EQ(out.divergedEpoch, 3);
     EXPECT_EQ(out.epochsDone, 3);  // its curve has epoch 3
     EXPECT_EQ(m.epochs.size(), 3u);
-    EXPECT_EQ(out.message, "diverged at epoch 3: perplexity 1.65e+11 exceeds 2800 (learning rate 10 is too high?)");
+    const auto said = parseMessage(out.message);
+    ASSERT_TRUE(said) << out.message;
+    EXPECT_EQ(said->code, "train.diverged") << out.message;
+    ASSERT_EQ(said->args.size(), 3u) << out.message;
+    EXPECT_EQ(said->args[0], "3") << out.message;
+    EXPECT_EQ(said->args[1], "perplexity 1.65e+11 exceeds 2800") << out.message;  // the epoch's own word, passed on
+    EXPECT_EQ(parseMessage(said->args[2]).value_or(Message{}).code, "train.learning_rate") << out.message;
 }
 
 TEST(TrainingLoop, AStopMidEpochKeepsTheLastWholeEpochAndUndoesTheRest)

@@ -158,20 +158,30 @@ TEST(Lab, PresetsCarryTheBooksReferences)
 TEST(Lab, MalformedReferencesNameTheKey)
 {
     EXPECT_TRUE(parseReferences("model: {hidden: 3}\n").full.empty());
-    auto expectError = [](const std::string& yaml, const std::string& key) {
+    auto expectError = [](const std::string& yaml, const std::string& key, const std::string& code) {
         try {
             parseReferences(yaml);
             ADD_FAILURE() << "accepted: " << yaml;
         } catch (const ConfigError& e) {
-            EXPECT_TRUE(has(e.what(), key)) << e.what();
+            EXPECT_EQ(e.key(), key) << e.what();
+            EXPECT_EQ(e.message().code, code) << e.what();
         }
     };
-    expectError("reference:\n  checks:\n    - {metric: accuracy, value: 1}\n", "reference.checks[0].metric");
-    expectError("reference:\n  checks:\n    - {metric: perplexity, value: abc}\n", "reference.checks[0].value");
-    expectError("reference:\n  checks:\n    - {metric: perplexity, value: 1, tolerance: -1}\n", "tolerance");
-    expectError("reference:\n  checks:\n    - {metric: perplexity, value: 1, sentence: go .}\n", "sentence");
-    expectError("reference:\n  chekcs: []\n", "reference.chekcs");
-    expectError("reference: 3\n", "reference");
+    expectError("reference:\n  checks:\n    - {metric: accuracy, value: 1}\n", "reference.checks[0].metric",
+                "lab.unknown_metric");
+    expectError("reference:\n  checks:\n    - {metric: perplexity, value: abc}\n", "reference.checks[0].value",
+                "config.number");
+    expectError("reference:\n  checks:\n    - {metric: perplexity, value: 1, tolerance: -1}\n",
+                "reference.checks[0].tolerance", "lab.not_negative");
+    expectError("reference:\n  checks:\n    - {metric: perplexity, value: 1, sentence: go .}\n",
+                "reference.checks[0].sentence", "lab.sentence_not_bleu");
+    expectError("reference:\n  checks:\n    - {metric: perplexity}\n", "reference.checks[0].value",
+                "lab.expected_number");
+    expectError("reference:\n  checks: 3\n", "reference.checks", "lab.expected_check_list");
+    expectError("reference:\n  checks: [3]\n", "reference.checks[0]", "lab.expected_check");
+    expectError("reference:\n  checks:\n    - {value: 1}\n", "reference.checks[0].metric", "lab.missing");
+    expectError("reference:\n  chekcs: []\n", "reference.chekcs", "config.unknown_key_expected");
+    expectError("reference: 3\n", "reference", "lab.expected_reference");
     // The one YAML walk's rules hold here too: a key given twice, a key that
     // is not a plain name (once an uncaught YAML exception) and an unknown one.
     auto expectCode = [](const std::string& yaml, const std::string& key, const std::string& code) {
@@ -379,8 +389,11 @@ TEST(Lab, UnknownStepIsRefusedBeforeAnythingRuns)
         runLab(store, options, quiet, control);
         FAIL() << "expected ConfigError";
     } catch (const ConfigError& e) {
-        EXPECT_TRUE(has(e.what(), "no lab step '1.9'")) << e.what();
-        EXPECT_TRUE(has(e.what(), "1.1 (rnn)")) << e.what();
+        // {0} is the step asked for, {1} the steps there are.
+        EXPECT_EQ(e.message().code, "lab.no_step") << e.what();
+        ASSERT_EQ(e.message().args.size(), 2u) << e.what();
+        EXPECT_EQ(e.message().args[0], "1.9") << e.what();
+        EXPECT_TRUE(has(e.message().args[1], "1.1 (rnn)")) << e.what();
     }
     EXPECT_TRUE(store.runs().empty());
 }

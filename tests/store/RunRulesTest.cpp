@@ -56,7 +56,11 @@ TEST(RunRules, EveryStateHasOneWordAndOneVerdict)
     EXPECT_FALSE(canResume(withState(StoredState::Running)));
     const RuleVerdict diverged = canResume(withState(StoredState::Diverged));
     EXPECT_FALSE(diverged);
-    EXPECT_NE(diverged.reason.find("run 7 diverged"), std::string::npos) << diverged.reason;
+    // The reason is a catalogue message's text: it reads back to its code, the run's id its argument.
+    const auto why = parseMessage(diverged.reason);
+    ASSERT_TRUE(why) << diverged.reason;
+    EXPECT_EQ(why->code, "rules.resume_diverged") << diverged.reason;
+    EXPECT_EQ(why->args, std::vector<std::string>{"7"}) << diverged.reason;
     StoredRun translation = withState(StoredState::Stopped);
     translation.kind = "translate";
     EXPECT_FALSE(canResume(translation));

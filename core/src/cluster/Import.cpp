@@ -105,7 +105,7 @@ bool endedState(StoredRun& state, bool allEnded, std::size_t index, ImportReport
         // Every task has ended and this one never ran (cancelled: the
         // shorter run it continues failed, or scancel): it comes in
         // queued, to be trained with `runs resume`.
-        state.message = "its array task never ran (cancelled); train it with `traveller-cli runs resume`";
+        state.message = message("cluster.never_ran").text();
     }
     if (state.state == StoredState::Running) {
         if (!allEnded) {
@@ -115,8 +115,7 @@ bool endedState(StoredRun& state, bool allEnded, std::size_t index, ImportReport
         // Every task has ended (the import job runs afterany): this one
         // was cut off without a word (SIGKILL, its node lost).
         state.state = StoredState::Interrupted;
-        state.message = "its array task ended without recording why (killed, or its node was lost); "
-                        "resume it with `traveller-cli runs resume`";
+        state.message = message("cluster.cut_off").text();
     }
     return true;
 }

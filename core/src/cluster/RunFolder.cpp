@@ -120,7 +120,10 @@ namespace {
 // number that does not fit (2^63 - 1 epochs) must not wrap into the library.
 class StateFields {
 public:
-    StateFields(const json& j, std::string where) : j_(j), where_(std::move(where)) {}
+    StateFields(const json& j, std::string what, std::string path)
+        : j_(j), what_(std::move(what)), path_(std::move(path))
+    {
+    }
 
     std::int64_t integer(const char* key, std::int64_t fallback, std::int64_t lo, std::int64_t hi) const
     {
@@ -128,10 +131,10 @@ public:
         if (it == j_.end())
             return fallback;
         if (!it->is_number_integer())
-            throw bad(key, "is not a whole number");
+            throw bad(key, message("cluster.field_not_integer"));
         if (it->is_number_unsigned() ? it->get<std::uint64_t>() > static_cast<std::uint64_t>(hi)
                                      : it->get<std::int64_t>() < lo || it->get<std::int64_t>() > hi)
-            throw bad(key, "is out of range (" + std::to_string(lo) + " to " + std::to_string(hi) + ")");
+            throw bad(key, message("cluster.field_range", {std::to_string(lo), std::to_string(hi)}));
         return it->get<std::int64_t>();
     }
     // A measure: a number or "nan"/"inf", never negative.
@@ -141,10 +144,10 @@ public:
         if (it == j_.end())
             return 0;
         if (!it->is_number() && !it->is_string())
-            throw bad(key, "is not a number");
+            throw bad(key, message("cluster.field_not_number"));
         const double v = number(*it, 0);
         if (v < 0)
-            throw bad(key, "is negative");
+            throw bad(key, message("cluster.field_negative"));
         return v;
     }
     std::string text(const char* key, std::uint64_t limit, const std::string& fallback = "") const
@@ -153,20 +156,22 @@ public:
         if (it == j_.end())
             return fallback;
         if (!it->is_string())
-            throw bad(key, "is not a text");
+            throw bad(key, message("cluster.field_not_text"));
         std::string v = it->get<std::string>();
         if (v.size() > limit)
-            throw bad(key, "is longer than " + byteLimitText(limit));
+            throw bad(key, message("cluster.field_too_long", {byteLimitText(limit)}));
         return v;
     }
-    ClusterError bad(const std::string& key, const std::string& why) const
+    // "<task>: '<state.json>': field '<key>' <why>", the why a message of its own.
+    ClusterError bad(const std::string& key, const Message& why) const
     {
-        return ClusterError(where_ + ": field '" + key + "' " + why);
+        return ClusterError(message("cluster.bad_field", {what_, path_, key, why.text()}));
     }
 
 private:
     const json& j_;
-    std::string where_;
+    std::string what_;
+    std::string path_;
 };
 
 constexpr std::int64_t kMaxEpochs = 1000000;  // the schema's limit on train.epochs is far below
@@ -188,18 +193,19 @@ StoredRun RunFolder::readState() const
     try {
         j = json::parse(text);
     } catch (const std::exception& e) {
-        throw ClusterError(what_ + ": '" + statePath.string() + "' is " +
-                           (text.empty() ? std::string("missing or empty") : "not JSON (" + std::string(e.what()) + ")"));
+        if (text.empty())
+            throw ClusterError(message("cluster.file_empty", {what_, statePath.string()}));
+        throw ClusterError(message("cluster.state_not_json", {what_, statePath.string(), e.what()}));
     }
     if (!j.is_object())
-        throw ClusterError(what_ + ": '" + statePath.string() + "' is not a JSON object");
-    const StateFields f(j, what_ + ": '" + statePath.string() + "'");
+        throw ClusterError(message("cluster.state_not_object", {what_, statePath.string()}));
+    const StateFields f(j, what_, statePath.string());
     StoredRun r;
     r.name = f.text("name", kMaxNameBytes);
     const std::string word = f.text("status", 32, toString(StoredState::Queued));
     const std::optional<StoredState> state = parseStoredState(word);
     if (!state)
-        throw f.bad("status", "is '" + word + "', not a state a run can be in");
+        throw f.bad("status", message("cluster.field_status", {word}));
     r.state = *state;
     r.epochs = static_cast<int>(f.integer("epochs", 0, 0, kMaxEpochs));
     r.checkpointEpoch = static_cast<int>(f.integer("checkpoint_epoch", 0, 0, kMaxEpochs));
@@ -215,16 +221,16 @@ StoredRun RunFolder::readState() const
     r.blewUpAt = static_cast<int>(f.integer("blew_up_at", 0, 0, kMaxEpochs));
     if (const auto samples = j.find("samples"); samples != j.end()) {
         if (!samples->is_object() || samples->size() > kMaxSamples)
-            throw f.bad("samples", "is not an object of at most " + std::to_string(kMaxSamples) + " texts");
+            throw f.bad("samples", message("cluster.field_samples", {std::to_string(kMaxSamples)}));
         for (auto it = samples->begin(); it != samples->end(); ++it) {
             if (!it.value().is_string() || it.key().size() > kMaxNameBytes ||
                 it.value().get_ref<const std::string&>().size() > kMaxSampleBytes)
-                throw f.bad("samples", "holds a sample that is not a text or is too long");
+                throw f.bad("samples", message("cluster.field_sample"));
             r.samples[it.key()] = it.value().get<std::string>();
         }
     }
     if (r.checkpointEpoch > r.epochs && r.epochs > 0)
-        throw f.bad("checkpoint_epoch", "is past the run's " + std::to_string(r.epochs) + " epochs");
+        throw f.bad("checkpoint_epoch", message("cluster.field_past_epochs", {std::to_string(r.epochs)}));
     return r;
 }
 
@@ -238,13 +244,13 @@ StoredRun RunFolder::stored()
         throw ClusterError(what_ + ": " + e.what());
     }
     if (r.configYaml.empty())
-        throw ClusterError(what_ + ": '" + configPath.string() + "' is missing or empty");
+        throw ClusterError(message("cluster.file_empty", {what_, configPath.string()}));
     const auto done = epochs();
     r.epochsDone = done.empty() ? 0 : done.back().epoch;
     r.perplexity = done.empty() ? std::nan("") : done.back().perplexity;
     if (r.epochs > 0 && r.epochsDone > r.epochs)
-        throw ClusterError(what_ + ": '" + folder_ + "/epochs.jsonl' records epoch " + std::to_string(r.epochsDone) +
-                           " of a run planned for " + std::to_string(r.epochs));
+        throw ClusterError(message("cluster.epochs_beyond", {what_, folder_ + "/epochs.jsonl",
+                                                             std::to_string(r.epochsDone), std::to_string(r.epochs)}));
     return r;
 }
 

@@ -131,14 +131,14 @@ SlurmPlan planSlurmSweep(const Sweep& sweep, const SlurmOptions& options)
 {
     static const std::regex timeFormat(R"(^(\d+-)?\d{1,3}(:\d{2}){0,2}$)");
     if (!options.time.empty() && !std::regex_match(options.time, timeFormat))
-        throw ConfigError("--time", 0, 0,
-                          "'" + options.time + "' is not a Slurm time limit (minutes, HH:MM:SS or D-HH:MM)");
+        throw ConfigError("--time", 0, 0, message("cluster.bad_time", {options.time}));
     if (options.cpusPerTask < 1)
-        throw ConfigError("--cpus-per-task", 0, 0, "needs at least 1");
+        throw ConfigError("--cpus-per-task", 0, 0, message("cluster.at_least_one"));
     if (options.gpusPerTask < 0 || options.maxParallel < 0)
-        throw ConfigError(options.gpusPerTask < 0 ? "--gpus-per-task" : "--max-parallel", 0, 0, "cannot be negative");
+        throw ConfigError(options.gpusPerTask < 0 ? "--gpus-per-task" : "--max-parallel", 0, 0,
+                          message("cluster.negative"));
     if (sweep.runs.empty())
-        throw ConfigError("grid", 0, 0, "the sweep '" + sweep.name + "' has no runs");
+        throw ConfigError("grid", 0, 0, message("cluster.no_runs", {sweep.name}));
 
     SlurmPlan plan;
     plan.sweep = sweep.name;
@@ -167,9 +167,7 @@ SlurmPlan planSlurmSweep(const Sweep& sweep, const SlurmOptions& options)
         if (!std::regex_match(device, deviceSpec))
             throw DeviceError(message("device.unknown", {device}));
         if (device != "cpu" && device != "auto" && options.gpusPerTask == 0)
-            throw ConfigError("train.device", 0, 0,
-                              "run '" + run.label + "' asks for " + config.train.device +
-                                  ": give --gpus-per-task 1 so that each array task is allocated a GPU");
+            throw ConfigError("train.device", 0, 0, message("cluster.gpu_needed", {run.label, config.train.device}));
         configs.push_back(config);
     }
     std::vector<std::vector<std::size_t>> chains;
@@ -387,9 +385,9 @@ void submitSlurmPlan(SlurmPlan& plan)
         const std::string id = parsableId(out.out);
         if (out.status != 0 || id.empty()) {
             cancelSubmitted();
-            throw ClusterError("sbatch refused level " + std::to_string(level) + " of the sweep: " + said(out) +
-                               (plan.arrayJobs.empty() ? "; nothing was submitted"
-                                                       : "; the arrays already submitted were cancelled"));
+            // {1} is sbatch's own words, in the scheduler's language.
+            const char* code = plan.arrayJobs.empty() ? "cluster.sbatch_refused" : "cluster.sbatch_refused_cancelled";
+            throw ClusterError(message(code, {std::to_string(level), said(out)}));
         }
         plan.arrayJobs.push_back(id);
     }

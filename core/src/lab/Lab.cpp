@@ -29,12 +29,12 @@ using yaml::lineOf;
 double number(const YAML::Node& n, const std::string& key)
 {
     if (!n || !n.IsScalar())
-        throw ConfigError(key, n ? lineOf(n) : 0, n ? columnOf(n) : 0, "expected a number");
+        throw ConfigError(key, n ? lineOf(n) : 0, n ? columnOf(n) : 0, message("lab.expected_number"));
     char* end = nullptr;
     const std::string text = n.Scalar();
     const double v = std::strtod(text.c_str(), &end);
     if (text.empty() || *end || !std::isfinite(v))
-        throw ConfigError(key, lineOf(n), columnOf(n), "expected a number, got '" + text + "'");
+        throw ConfigError(key, lineOf(n), columnOf(n), message("config.number", {text}));
     return v;
 }
 
@@ -47,34 +47,32 @@ const std::vector<std::string>& knownMetrics()
 std::vector<ReferenceCheck> parseChecks(const YAML::Node& list, const std::string& key)
 {
     if (!list.IsSequence())
-        throw ConfigError(key, lineOf(list), columnOf(list),
-                          "expected a list of {metric: ..., value: ..., tolerance: ...}");
+        throw ConfigError(key, lineOf(list), columnOf(list), message("lab.expected_check_list"));
     std::vector<ReferenceCheck> out;
     for (std::size_t i = 0; i < list.size(); ++i) {
         const YAML::Node item = list[i];
         const std::string itemKey = key + "[" + std::to_string(i) + "]";
         if (!item.IsMap())
-            throw ConfigError(itemKey, lineOf(item), columnOf(item), "expected {metric: ..., value: ..., tolerance: ...}");
+            throw ConfigError(itemKey, lineOf(item), columnOf(item), message("lab.expected_check"));
         yaml::forEachEntry(item, itemKey, {"metric", "value", "tolerance", "sentence"},
                            [](const std::string&, const YAML::Node&, const YAML::Node&) {});
         ReferenceCheck c;
         if (!item["metric"] || !item["metric"].IsScalar())
-            throw ConfigError(itemKey + ".metric", lineOf(item), columnOf(item), "missing");
+            throw ConfigError(itemKey + ".metric", lineOf(item), columnOf(item), message("lab.missing"));
         c.metric = item["metric"].Scalar();
         const auto& known = knownMetrics();
         if (std::find(known.begin(), known.end(), c.metric) == known.end())
             throw ConfigError(itemKey + ".metric", lineOf(item["metric"]), columnOf(item["metric"]),
-                              "unknown metric '" + c.metric +
-                                  "'; expected perplexity, heldout_perplexity, loss, bleu or heldout_bleu");
+                              message("lab.unknown_metric", {c.metric}));
         c.value = number(item["value"], itemKey + ".value");
         c.tolerance = item["tolerance"] ? number(item["tolerance"], itemKey + ".tolerance") : 0.0;
         if (c.tolerance < 0)
             throw ConfigError(itemKey + ".tolerance", lineOf(item["tolerance"]), columnOf(item["tolerance"]),
-                              "must not be negative");
+                              message("lab.not_negative"));
         if (item["sentence"]) {
             if (c.metric != "bleu" || !item["sentence"].IsScalar())
                 throw ConfigError(itemKey + ".sentence", lineOf(item["sentence"]), columnOf(item["sentence"]),
-                                  "a sentence belongs to a bleu check (one eval pair's source)");
+                                  message("lab.sentence_not_bleu"));
             c.sentence = item["sentence"].Scalar();
         }
         out.push_back(c);
@@ -168,7 +166,7 @@ References parseReferences(const std::string& yamlText, const std::string& sourc
         return out;
     const YAML::Node ref = root["reference"];
     if (!ref.IsMap())
-        throw ConfigError("reference", lineOf(ref), columnOf(ref), "expected a mapping of source, checks and quick");
+        throw ConfigError("reference", lineOf(ref), columnOf(ref), message("lab.expected_reference"));
     yaml::forEachEntry(ref, "reference", {"source", "checks", "quick"},
                        [](const std::string&, const YAML::Node&, const YAML::Node&) {});
     if (ref["source"])
@@ -184,7 +182,7 @@ References loadReferences(const std::string& presetPath)
 {
     std::ifstream in(presetPath, std::ios::binary);
     if (!in)
-        throw ConfigError("", 0, 0, "cannot read '" + presetPath + "'");
+        throw ConfigError("", 0, 0, message("lab.cannot_read", {presetPath}));
     std::ostringstream text;
     text << in.rdbuf();
     return parseReferences(text.str(), presetPath);
@@ -640,7 +638,7 @@ std::map<std::string, double> runLab(RunStore& store, const LabOptions& options,
             std::string known;
             for (const auto& k : labSteps())
                 known += (known.empty() ? "" : ", ") + k.id + " (" + k.key + ")";
-            throw ConfigError("", 0, 0, "no lab step '" + name + "'; the steps are " + known);
+            throw ConfigError("", 0, 0, message("lab.no_step", {name, known}));
         }
         if (std::find(steps.begin(), steps.end(), s) == steps.end())
             steps.push_back(s);
