@@ -17,7 +17,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSignalSpy>
-#include <QTableWidget>
+#include <QTableView>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -26,6 +26,8 @@ using namespace traveller;
 using traveller::ui::LabPanel;
 using traveller::ui::LineChart;
 using traveller::ui::MainWindow;
+using traveller::ui::RunColumn;
+using traveller::ui::test::runColumn;
 
 namespace {
 
@@ -67,11 +69,11 @@ void shot(QWidget& window, const QString& name)
         window.grab().save(dir + "/" + name + ".png");
 }
 
-QString text(QTableWidget* t, int row, int col) { return t->item(row, col) ? t->item(row, col)->text() : QString(); }
+QString text(QTableView* t, int row, int col) { return t->model()->index(row, col).data().toString(); }
 
-int rowOf(QTableWidget* t, const QString& label)
+int rowOf(QTableView* t, const QString& label)
 {
-    for (int r = 0; r < t->rowCount(); ++r)
+    for (int r = 0; r < t->model()->rowCount(); ++r)
         if (text(t, r, 0) == label)
             return r;
     return -1;
@@ -113,8 +115,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
 
         lab->selectStep(0);  // 1.1 RNN
-        QTableWidget* runs = lab->runsTable();
-        QCOMPARE(runs->rowCount(), 10);
+        QTableView* runs = lab->runsTable();
+        QCOMPARE(runs->model()->rowCount(), 10);
         const int base = rowOf(runs, "base");
         const int lr10 = rowOf(runs, "lr=10");
         QVERIFY(base >= 0 && lr10 >= 0);
@@ -123,7 +125,7 @@ private Q_SLOTS:
         QCOMPARE(text(runs, lr10, 1), QString("blew up, trained on"));
         QCOMPARE(text(runs, rowOf(runs, "hidden=1024"), 1), QString("not run yet"));
         // Every row selectable, the diverged one included.
-        for (int r = 0; r < runs->rowCount(); ++r) {
+        for (int r = 0; r < runs->model()->rowCount(); ++r) {
             runs->selectRow(r);
             QCoreApplication::processEvents();
         }
@@ -152,12 +154,12 @@ private Q_SLOTS:
         QVERIFY2(lab->checksLabel()->text().contains("✗ 0.350 above"), qPrintable(lab->checksLabel()->text()));
 
         lab->selectStep(3);  // 1.4 comparison: the three base runs
-        QCOMPARE(lab->runsTable()->rowCount(), 3);
+        QCOMPARE(lab->runsTable()->model()->rowCount(), 3);
         QCOMPARE(text(lab->runsTable(), 2, 3), QString("1.040"));
         QCOMPARE(lab->chart()->keys().size(), 3);
 
         lab->selectStep(4);  // 2 seq2seq: not run yet, checks not measured
-        QCOMPARE(lab->runsTable()->rowCount(), 2);
+        QCOMPARE(lab->runsTable()->model()->rowCount(), 2);
         QVERIFY(lab->checksLabel()->text().contains("not measured yet"));
 
         lab->selectStep(5);  // 3 conclusions: what the data says
@@ -237,8 +239,8 @@ private Q_SLOTS:
         lab->selectStep(0);  // 1.1 RNN: ten runs
         QTest::qWait(50);    // the chart's titles are fitted once it is laid out
         shot(w, "lab-presentation-rows");
-        QTableWidget* runs = lab->runsTable();
-        QVERIFY(runs->rowCount() >= 6);
+        QTableView* runs = lab->runsTable();
+        QVERIFY(runs->model()->rowCount() >= 6);
         const double rows = static_cast<double>(runs->viewport()->height()) / runs->rowHeight(0);
         QVERIFY2(rows >= 6, qPrintable(QStringLiteral("%1 rows: viewport %2, row %3")
                                            .arg(rows).arg(runs->viewport()->height()).arg(runs->rowHeight(0))));
@@ -310,11 +312,12 @@ private Q_SLOTS:
         w.show();
         LabPanel* lab = labTab(w);
         lab->selectStep(4);
-        QTableWidget* runs = lab->runsTable();
+        QTableView* runs = lab->runsTable();
         const int book = rowOf(runs, "book");
         QVERIFY(book >= 0);
-        QCOMPARE(runs->horizontalHeaderItem(3)->text(), LabPanel::tr("Loss"));
-        QCOMPARE(runs->horizontalHeaderItem(4)->text(), QString("BLEU"));
+        QCOMPARE(runColumn(runs, RunColumn::Loss), 3);
+        QCOMPARE(runColumn(runs, RunColumn::Bleu), 4);
+        QCOMPARE(runs->model()->headerData(3, Qt::Horizontal).toString(), LabPanel::tr("Loss"));
         QCOMPARE(lab->valueTitle(), LabPanel::tr("loss"));
         QCOMPARE(text(runs, book, 3), QString("0.0421"));
         QCOMPARE(text(runs, book, 4), QString("0.250"));
@@ -322,7 +325,7 @@ private Q_SLOTS:
         shot(w, "lab-seq2seq");
         lab->selectStep(0);  // back to a language model: perplexity again
         QCOMPARE(lab->valueTitle(), LabPanel::tr("perplexity"));
-        QCOMPARE(lab->runsTable()->horizontalHeaderItem(3)->text(), LabPanel::tr("Perplexity"));
+        QCOMPARE(runColumn(lab->runsTable(), RunColumn::Perplexity), 3);
     }
 
     void notesAreKeptAcrossARestart()
@@ -378,9 +381,9 @@ private Q_SLOTS:
         QVERIFY(!lab->findChild<QPushButton*>("labRunAll")->isEnabled());
         QVERIFY(finished.wait(240000));
         QVERIFY(!lab->running());
-        QTableWidget* runs = lab->runsTable();
-        QCOMPARE(runs->rowCount(), 10);
-        for (int r = 0; r < runs->rowCount(); ++r)
+        QTableView* runs = lab->runsTable();
+        QCOMPARE(runs->model()->rowCount(), 10);
+        for (int r = 0; r < runs->model()->rowCount(); ++r)
             QVERIFY2(text(runs, r, 2) == "1/1", qPrintable(text(runs, r, 0) + ": " + text(runs, r, 2) + " " + text(runs, r, 1)));
         RunStore store(home_.path().toStdString());
         QCOMPARE(store.runsOfSweep("lab-quick 1.1").size(), std::size_t(10));
@@ -413,7 +416,7 @@ private Q_SLOTS:
         const auto before = labRunsOf(store, *findLabStep("rnn"), LabMode::Quick);
         QCOMPARE(before.size(), std::size_t(10));
         QMap<QString, QString> shown;  // label -> status column ("finished", "blew up, trained on")
-        for (int r = 0; r < lab->runsTable()->rowCount(); ++r)
+        for (int r = 0; r < lab->runsTable()->model()->rowCount(); ++r)
             shown[text(lab->runsTable(), r, 0)] = text(lab->runsTable(), r, 1);
 
         std::size_t rows12 = 0;
@@ -429,7 +432,7 @@ private Q_SLOTS:
             disconnect(stopIn12);
             QCOMPARE(store.runsOfSweep("lab-quick 1.1").size(), rows11);
             lab->selectStep(0);
-            QTableWidget* runs = lab->runsTable();
+            QTableView* runs = lab->runsTable();
             for (const auto& [label, run] : before) {
                 const int row = rowOf(runs, QString::fromStdString(label));
                 QVERIFY(row >= 0);
@@ -470,8 +473,8 @@ private Q_SLOTS:
         QVERIFY(lab->runStep(8));
         QString seen;
         const auto runningWithCurve = [&] {
-            QTableWidget* runs = lab->runsTable();
-            for (int r = 0; r < runs->rowCount(); ++r) {
+            QTableView* runs = lab->runsTable();
+            for (int r = 0; r < runs->model()->rowCount(); ++r) {
                 const QString label = text(runs, r, 0);
                 const QStringList epochs = text(runs, r, 2).split('/');
                 if (text(runs, r, 1) == "running" && epochs.size() == 2 && epochs[0].toInt() >= 3 &&

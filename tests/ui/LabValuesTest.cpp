@@ -44,6 +44,7 @@ using traveller::ui::LineChart;
 using traveller::ui::MainWindow;
 using traveller::ui::RunsPanel;
 using traveller::ui::SweepsPanel;
+using traveller::ui::RunColumn;
 using State = MainWindow::RunState;
 using namespace traveller::ui::test;
 
@@ -325,8 +326,8 @@ private Q_SLOTS:
         QVERIFY2(!w.runName(lr10).contains("#"), qPrintable(w.runName(lr10)));
 
         // Selecting each row shows its gradient norms; the diverged ones too.
-        auto* table = w.findChild<QTableWidget*>("runsTable");
-        for (int row = 0; row < table->rowCount(); ++row) {
+        auto* table = w.findChild<QTableView*>("runsTable");
+        for (int row = 0; row < table->model()->rowCount(); ++row) {
             table->selectRow(row);
             QApplication::processEvents();
             QVERIFY(w.gradNormChart()->pointCount("norm") > 0);
@@ -358,7 +359,7 @@ private Q_SLOTS:
             QApplication::processEvents();
             runs->chart()->grab();
             QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
-            if (runs->cell(id, "Status") == "diverged")
+            if (libraryCell(runs, id, RunColumn::Status) == "diverged")
                 divergedId = id;
         }
         QVERIFY(divergedId > 0);
@@ -398,8 +399,8 @@ private Q_SLOTS:
         p->resultsView()->sortByColumn(p->column("train.lr"), Qt::AscendingOrder);
         QCOMPARE(p->visibleRows(), 4);
         QCOMPARE(p->cell(3, "train.lr"), QString("10"));
-        QCOMPARE(p->cell(3, "Status"), QString("diverged"));
-        QCOMPARE(p->cell(2, "Status"), QString("finished"));
+        QCOMPARE(sweepCell(p, 3, RunColumn::Status), QString("diverged"));
+        QCOMPARE(sweepCell(p, 2, RunColumn::Status), QString("finished"));
         for (int row = 0; row < p->visibleRows(); ++row) {
             QElapsedTimer clock;
             clock.start();
@@ -457,8 +458,8 @@ private Q_SLOTS:
         QVERIFY(done.wait(kRunTimeoutMs));
         p->resultsView()->sortByColumn(p->column("train.lr"), Qt::AscendingOrder);
         for (int row = 0; row < 2; ++row) {
-            QCOMPARE(p->cell(row, "Epochs"), QString("2/2"));
-            QCOMPARE(p->cell(row, "Status"), QString("finished"));
+            QCOMPARE(sweepCell(p, row, RunColumn::Epochs), QString("2/2"));
+            QCOMPARE(sweepCell(p, row, RunColumn::Status), QString("finished"));
         }
         // Not the book's run any more: the library does not call them "RNN (book)".
         traveller::RunStore store(home_.path().toStdString());

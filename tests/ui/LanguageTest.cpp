@@ -10,6 +10,7 @@
 #include "traveller/ui/Language.h"
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/SweepsPanel.h"
+#include "../../ui/src/RunTableModel.h"
 #include "WindowDriver.h"
 
 #include <QAbstractButton>
@@ -74,10 +75,13 @@ QStringList staticTexts(QWidget* tab)
     for (auto* g : tab->findChildren<QGroupBox*>())
         if (!g->title().isEmpty())
             out << g->title();
-    for (auto* t : tab->findChildren<QTableWidget*>())
-        for (int c = 0; c < t->columnCount(); ++c)
-            if (t->horizontalHeaderItem(c))
-                out << t->horizontalHeaderItem(c)->text();
+    // Every table's headers, the run tables' from their model (RunTableModel)
+    // but for a sweep's keys, written as in YAML.
+    const QVariant setting(static_cast<int>(traveller::ui::RunColumn::Setting));
+    for (auto* t : tab->findChildren<QTableView*>())
+        for (int c = 0; t->model() && c < t->model()->columnCount(); ++c)
+            if (t->model()->headerData(c, Qt::Horizontal, traveller::ui::RunTableModel::ColumnRole) != setting)
+                out << t->model()->headerData(c, Qt::Horizontal).toString();
     return out;
 }
 

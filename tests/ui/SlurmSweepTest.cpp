@@ -11,6 +11,7 @@
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/RunsPanel.h"
 #include "traveller/ui/SweepsPanel.h"
+#include "WindowDriver.h"
 
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -24,6 +25,8 @@
 using namespace traveller;
 using traveller::ui::MainWindow;
 using traveller::ui::SweepsPanel;
+using traveller::ui::RunColumn;
+using traveller::ui::test::sweepCell;
 
 namespace {
 
@@ -90,9 +93,9 @@ private Q_SLOTS:
         const QString shots = qEnvironmentVariable("TRAVELLER_SCREENSHOTS");
         auto* summaryLabel = w.findChild<QLabel*>("sweepSummary");
         QTRY_VERIFY_WITH_TIMEOUT(summaryLabel->text().startsWith("Slurm:"), 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(p->cell(0, "Status") != "queued", 20000);  // the task's own word
-        QVERIFY2(QStringList({"pending", "running", "finished", "diverged"}).contains(p->cell(0, "Status")),
-                 qPrintable(p->cell(0, "Status")));
+        QTRY_VERIFY_WITH_TIMEOUT(sweepCell(p, 0, RunColumn::Status) != "queued", 20000);  // the task's own word
+        QVERIFY2(QStringList({"pending", "running", "finished", "diverged"}).contains(sweepCell(p, 0, RunColumn::Status)),
+                 qPrintable(sweepCell(p, 0, RunColumn::Status)));
         // It fits the projector: nothing wider than the window.
         QCOMPARE(w.width(), 1024);
         if (!shots.isEmpty())
@@ -103,7 +106,7 @@ private Q_SLOTS:
         auto statusOf = [&](const QString& lr) {
             for (int row = 0; row < p->visibleRows(); ++row)
                 if (p->cell(row, "train.lr") == lr)
-                    return p->cell(row, "Status");
+                    return sweepCell(p, row, RunColumn::Status);
             return QString("(no row)");
         };
         QTRY_COMPARE_WITH_TIMEOUT(statusOf("0.5"), QString("finished"), 10000);

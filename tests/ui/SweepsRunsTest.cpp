@@ -13,6 +13,7 @@
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/RunsPanel.h"
 #include "traveller/ui/SweepsPanel.h"
+#include "WindowDriver.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -47,6 +48,10 @@ using traveller::ui::LineChart;
 using traveller::ui::MainWindow;
 using traveller::ui::RunsPanel;
 using traveller::ui::SweepsPanel;
+using traveller::ui::RunColumn;
+using traveller::ui::test::libraryCell;
+using traveller::ui::test::runColumn;
+using traveller::ui::test::sweepCell;
 
 namespace {
 
@@ -100,11 +105,11 @@ bool runSweep(MainWindow& w, const char* yaml, const QString& runsAtOnce = "Auto
     return done.wait(kSweepTimeoutMs);
 }
 
-QList<double> columnNumbers(SweepsPanel* p, const QString& header)
+QList<double> columnNumbers(SweepsPanel* p, RunColumn kind)
 {
     QList<double> out;
     for (int row = 0; row < p->visibleRows(); ++row)
-        out << p->cell(row, header).toDouble();
+        out << sweepCell(p, row, kind).toDouble();
     return out;
 }
 
@@ -157,7 +162,7 @@ private Q_SLOTS:
         QCOMPARE(w.sweepsPanel()->sweptKeys(), QStringList{"train.lr"});
         QCOMPARE(w.sweepsPanel()->visibleRows(), 4);
         QCOMPARE(w.sweepsPanel()->cell(3, "train.lr"), QString("10"));
-        QCOMPARE(w.sweepsPanel()->cell(0, "Status"), QString("planned"));
+        QCOMPARE(sweepCell(w.sweepsPanel(), 0, RunColumn::Status), QString("planned"));
         // Nothing was recorded: the library is opened on Start only.
         QVERIFY(w.sweepsPanel()->runIds().isEmpty());
     }
@@ -217,16 +222,16 @@ private Q_SLOTS:
         QCOMPARE(ids.size(), 4);
 
         for (int row = 0; row < 4; ++row) {
-            QCOMPARE(p->cell(row, "Status"), QString("finished"));
+            QCOMPARE(sweepCell(p, row, RunColumn::Status), QString("finished"));
             bool ok = false;
-            const double ppl = p->cell(row, "Perplexity").toDouble(&ok);
-            QVERIFY2(ok && std::isfinite(ppl) && ppl > 1.0, qPrintable(p->cell(row, "Perplexity")));
-            QVERIFY(p->cell(row, "tok/s").toDouble() > 0);
-            QCOMPARE(p->cell(row, "Epochs"), QString("3/3"));
-            QVERIFY2(p->cell(row, "Sample").startsWith("time traveller") &&
-                         p->cell(row, "Sample").size() > QString("time traveller").size(),
-                     qPrintable(p->cell(row, "Sample")));
-            QVERIFY(!p->cell(row, "Time").isEmpty());
+            const double ppl = sweepCell(p, row, RunColumn::Perplexity).toDouble(&ok);
+            QVERIFY2(ok && std::isfinite(ppl) && ppl > 1.0, qPrintable(sweepCell(p, row, RunColumn::Perplexity)));
+            QVERIFY(sweepCell(p, row, RunColumn::Speed).toDouble() > 0);
+            QCOMPARE(sweepCell(p, row, RunColumn::Epochs), QString("3/3"));
+            QVERIFY2(sweepCell(p, row, RunColumn::Sample).startsWith("time traveller") &&
+                         sweepCell(p, row, RunColumn::Sample).size() > QString("time traveller").size(),
+                     qPrintable(sweepCell(p, row, RunColumn::Sample)));
+            QVERIFY(!sweepCell(p, row, RunColumn::Time).isEmpty());
         }
         // The table's values agree with what the library recorded.
         RunStore store(home_.path().toStdString());
@@ -239,11 +244,11 @@ private Q_SLOTS:
 
         // Sort by perplexity: ascending, then descending.
         QTableView* view = p->resultsView();
-        view->sortByColumn(p->column("Perplexity"), Qt::AscendingOrder);
-        QList<double> ppl = columnNumbers(p, "Perplexity");
+        view->sortByColumn(runColumn(p->resultsView(), RunColumn::Perplexity), Qt::AscendingOrder);
+        QList<double> ppl = columnNumbers(p, RunColumn::Perplexity);
         QVERIFY2(std::is_sorted(ppl.begin(), ppl.end()), qPrintable(QString::number(ppl[0])));
-        view->sortByColumn(p->column("Perplexity"), Qt::DescendingOrder);
-        ppl = columnNumbers(p, "Perplexity");
+        view->sortByColumn(runColumn(p->resultsView(), RunColumn::Perplexity), Qt::DescendingOrder);
+        ppl = columnNumbers(p, RunColumn::Perplexity);
         QVERIFY(std::is_sorted(ppl.rbegin(), ppl.rend()));
         QVERIFY(ppl.first() > ppl.last());
         // Numbers sort as numbers: 8 before 16.
@@ -266,7 +271,7 @@ private Q_SLOTS:
         // No selection: every curve; a selection: only its curves, 3 epochs each.
         LineChart* chart = p->chart();
         QCOMPARE(chart->keys().size(), 4);
-        view->sortByColumn(p->column("Id"), Qt::AscendingOrder);
+        view->sortByColumn(runColumn(p->resultsView(), RunColumn::Id), Qt::AscendingOrder);
         selectViewRows(view, {0, 2});
         QCOMPARE(p->selectedRunIds(), (QList<qint64>{ids[0], ids[2]}));
         QCOMPARE(chart->keys(), (QStringList{p->seriesKey(0), p->seriesKey(2)}));
@@ -309,8 +314,8 @@ grid:
         QVERIFY(runSweep(w, yaml));
         SweepsPanel* p = w.sweepsPanel();
         p->resultsView()->sortByColumn(p->column("train.lr"), Qt::AscendingOrder);
-        QCOMPARE(p->cell(0, "Status"), QString("finished"));
-        QCOMPARE(p->cell(1, "Status"), QString("diverged"));
+        QCOMPARE(sweepCell(p, 0, RunColumn::Status), QString("finished"));
+        QCOMPARE(sweepCell(p, 1, RunColumn::Status), QString("diverged"));
         QVERIFY(p->message().contains("1 diverged"));
         // The diverged curve would flatten the others: shown only when selected.
         QCOMPARE(p->chart()->keys(), QStringList{p->seriesKey(0)});
@@ -326,7 +331,7 @@ grid:
         const qint64 divergedId = p->runIds().at(0) == normalId ? p->runIds().at(1) : p->runIds().at(0);
         RunsPanel* runs = w.runsPanel();
         w.tabs()->setCurrentWidget(runs);
-        QCOMPARE(runs->cell(divergedId, "Status"), QString("diverged"));
+        QCOMPARE(libraryCell(runs, divergedId, RunColumn::Status), QString("diverged"));
         traveller::RunStore store(home_.path().toStdString());
         for (qint64 id : {divergedId, normalId}) {
             runs->selectRuns({id});
@@ -355,7 +360,7 @@ grid:
         QVERIFY(runSweep(w, yaml, "1"));
         SweepsPanel* p = w.sweepsPanel();
         for (int row = 0; row < 2; ++row)
-            QCOMPARE(p->cell(row, "Status"), QString("failed"));
+            QCOMPARE(sweepCell(p, row, RunColumn::Status), QString("failed"));
         QVERIFY2(p->message().contains("2 failed") && p->message().contains("/nonexistent/book.txt"),
                  qPrintable(p->message()));
         RunStore store(home_.path().toStdString());
@@ -382,13 +387,13 @@ grid:
         w.tabs()->setCurrentWidget(runs);
         for (qint64 id : ids) {
             QVERIFY(runs->listedIds().contains(id));
-            QCOMPARE(runs->cell(id, "Status"), QString("finished"));
-            QCOMPARE(runs->cell(id, "Epochs"), QString("3/3"));
-            QCOMPARE(runs->cell(id, "Sweep"), QString("tiny-grid"));
-            QVERIFY(std::isfinite(runs->cell(id, "Perplexity").toDouble()));
-            QVERIFY(!runs->cell(id, "Created").isEmpty());
+            QCOMPARE(libraryCell(runs, id, RunColumn::Status), QString("finished"));
+            QCOMPARE(libraryCell(runs, id, RunColumn::Epochs), QString("3/3"));
+            QCOMPARE(libraryCell(runs, id, RunColumn::Sweep), QString("tiny-grid"));
+            QVERIFY(std::isfinite(libraryCell(runs, id, RunColumn::Perplexity).toDouble()));
+            QVERIFY(!libraryCell(runs, id, RunColumn::Created).isEmpty());
         }
-        QCOMPARE(runs->cell(ids[0], "Label"), QString("lr=0.5 hidden=8"));
+        QCOMPARE(libraryCell(runs, ids[0], RunColumn::Label), QString("lr=0.5 hidden=8"));
 
         // Selecting opens: the curve and the samples of the run.
         runs->selectRuns({ids[1]});
@@ -404,16 +409,16 @@ grid:
         auto* samples = w.findChild<QPlainTextEdit*>("runSamples");
         runs->selectRuns({ids[0]});
         QVERIFY(runs->renameRun(ids[0], "my best guess"));
-        QCOMPARE(runs->cell(ids[0], "Name"), QString("my best guess"));
+        QCOMPARE(libraryCell(runs, ids[0], RunColumn::Name), QString("my best guess"));
         QVERIFY2(title->text().contains("my best guess"), qPrintable(title->text()));  // the opened run's pane too
         QCOMPARE(store.run(ids[0]).name, std::string("my best guess"));
         QVERIFY(runs->tagRuns({ids[0], ids[1]}, "keep"));
         QVERIFY(runs->tagRuns({ids[0]}, "report"));
-        QCOMPARE(runs->cell(ids[0], "Tags"), QString("keep, report"));
-        QCOMPARE(runs->cell(ids[1], "Tags"), QString("keep"));
+        QCOMPARE(libraryCell(runs, ids[0], RunColumn::Tags), QString("keep, report"));
+        QCOMPARE(libraryCell(runs, ids[1], RunColumn::Tags), QString("keep"));
         QCOMPARE(store.run(ids[1]).tags, std::vector<std::string>{"keep"});
         QVERIFY(runs->untagRuns({ids[0]}, "keep"));
-        QCOMPARE(runs->cell(ids[0], "Tags"), QString("report"));
+        QCOMPARE(libraryCell(runs, ids[0], RunColumn::Tags), QString("report"));
         QCOMPARE(store.run(ids[0]).tags, std::vector<std::string>{"report"});
         // The filter finds runs by tag; the panes leave the run it hides.
         runs->selectRuns({ids[1]});
@@ -448,8 +453,8 @@ grid:
         // And once more after another restart.
         MainWindow again;
         again.runsPanel()->refresh();
-        QCOMPARE(again.runsPanel()->cell(ids[0], "Name"), QString("my best guess"));
-        QCOMPARE(again.runsPanel()->cell(ids[1], "Tags"), QString("keep"));
+        QCOMPARE(libraryCell(again.runsPanel(), ids[0], RunColumn::Name), QString("my best guess"));
+        QCOMPARE(libraryCell(again.runsPanel(), ids[1], RunColumn::Tags), QString("keep"));
         QVERIFY(!again.runsPanel()->listedIds().contains(ids[3]));
     }
 
@@ -474,21 +479,25 @@ grid:
         QVERIFY(w.width() <= 1024);
         QTableView* view = runs->view();
         // What tells runs apart and how they went is on screen without scrolling.
-        for (const char* header : {"Id", "Name", "Cell", "Hidden", "LR", "Status", "Epochs", "Perplexity"}) {
-            const int c = runs->column(header);
+        const std::pair<RunColumn, const char*> onScreen[] = {
+            {RunColumn::Id, "Id"},     {RunColumn::Name, "Name"},     {RunColumn::Cell, "Cell"},
+            {RunColumn::Hidden, "Hidden"}, {RunColumn::Lr, "LR"},     {RunColumn::Status, "Status"},
+            {RunColumn::Epochs, "Epochs"}, {RunColumn::Perplexity, "Perplexity"}};
+        for (const auto& [kind, header] : onScreen) {
+            const int c = runColumn(view, kind);
             QVERIFY2(c >= 0 && !view->isColumnHidden(c), header);
             const int left = view->columnViewportPosition(c);
             QVERIFY2(left >= 0 && left + view->columnWidth(c) <= view->viewport()->width(), header);
         }
-        QVERIFY(view->isColumnHidden(runs->column("BLEU")));  // no translation run here
-        QCOMPARE(runs->cell(labId, "Name"),
+        QVERIFY(view->isColumnHidden(runColumn(runs->view(), RunColumn::Bleu)));  // no translation run here
+        QCOMPARE(libraryCell(runs, labId, RunColumn::Name),
                  QString::fromStdString(store.run(labId).name));  // elided on screen, whole in the model
         for (auto* b : runs->findChildren<QPushButton*>())
             QVERIFY2(b->mapTo(runs, QPoint(b->width(), 0)).x() <= runs->width(), qPrintable(b->objectName()));
         // Newest first, and the header says so.
         const QList<qint64> listed = runs->listedIds();
         QVERIFY(std::is_sorted(listed.rbegin(), listed.rend()));
-        QCOMPARE(view->horizontalHeader()->sortIndicatorSection(), runs->column("Id"));
+        QCOMPARE(view->horizontalHeader()->sortIndicatorSection(), runColumn(runs->view(), RunColumn::Id));
         QCOMPARE(view->horizontalHeader()->sortIndicatorOrder(), Qt::DescendingOrder);
 
         // Export writes what `traveller-cli runs export` (and `runs list --json`) writes.
@@ -658,12 +667,12 @@ grid:
         QVERIFY(p->running());
         QVERIFY(!w.findChild<QPushButton*>("startSweepButton")->isEnabled());
         // Live: the row and the chart fill while the run trains.
-        QTRY_VERIFY_WITH_TIMEOUT(p->cell(0, "Epochs").section('/', 0, 0).toInt() >= 12, kSweepTimeoutMs);
-        QCOMPARE(p->cell(0, "Status"), QString("running"));
+        QTRY_VERIFY_WITH_TIMEOUT(sweepCell(p, 0, RunColumn::Epochs).section('/', 0, 0).toInt() >= 12, kSweepTimeoutMs);
+        QCOMPARE(sweepCell(p, 0, RunColumn::Status), QString("running"));
         QVERIFY(p->chart()->pointCount(p->seriesKey(0)) >= 1);
         click(w, "stopSweepButton");
         QVERIFY(done.wait(10000));
-        QCOMPARE(p->cell(0, "Status"), QString("stopped"));
+        QCOMPARE(sweepCell(p, 0, RunColumn::Status), QString("stopped"));
         const qint64 id = p->runIds().first();
 
         RunStore store(home_.path().toStdString());
@@ -676,7 +685,7 @@ grid:
 
         RunsPanel* runs = w.runsPanel();
         w.tabs()->setCurrentWidget(runs);
-        QCOMPARE(runs->cell(id, "Status"), QString("stopped"));
+        QCOMPARE(libraryCell(runs, id, RunColumn::Status), QString("stopped"));
         runs->selectRuns({id});
         QVERIFY(w.findChild<QPushButton*>("resumeRunButton")->isEnabled());
         auto* samples = w.findChild<QPlainTextEdit*>("runSamples");
@@ -690,8 +699,8 @@ grid:
         QTRY_COMPARE_WITH_TIMEOUT(samples->property("finalSamplesEpoch").toInt(), -1, 10000);
         QVERIFY(trained.wait(kSweepTimeoutMs));
         QTRY_COMPARE(samples->property("finalSamplesEpoch").toInt(), 400);
-        QCOMPARE(runs->cell(id, "Status"), QString("finished"));
-        QCOMPARE(runs->cell(id, "Epochs"), QString("400/400"));
+        QCOMPARE(libraryCell(runs, id, RunColumn::Status), QString("finished"));
+        QCOMPARE(libraryCell(runs, id, RunColumn::Epochs), QString("400/400"));
         const auto epochs = store.epochs(id);
         QCOMPARE(epochs.size(), std::size_t{400});
         for (std::size_t i = 0; i < epochs.size(); ++i)
@@ -710,7 +719,7 @@ grid:
         QSignalSpy again(runs, &RunsPanel::trainingFinished);
         const qint64 copy = runs->rerun(id);
         QVERIFY(copy > id);
-        QTRY_VERIFY_WITH_TIMEOUT(runs->cell(copy, "Status") == "running" || !again.isEmpty(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(libraryCell(runs, copy, RunColumn::Status) == "running" || !again.isEmpty(), 30000);
         runs->stopTraining();
         QVERIFY(again.wait(10000) || !again.isEmpty());
         const auto rerun = store.run(copy);
@@ -734,7 +743,7 @@ grid:
             // The sweep's last run waits in its queue: the Runs tab lists it
             // but leaves it to the sweep.
             RunsPanel* runs = w.runsPanel();
-            QCOMPARE(runs->cell(ids[2], "Status"), QString("queued"));
+            QCOMPARE(libraryCell(runs, ids[2], RunColumn::Status), QString("queued"));
             QVERIFY(!runs->resume(ids[2]));
             QVERIFY2(runs->message().contains("sweep in progress"), qPrintable(runs->message()));
             QVERIFY(!runs->deleteRuns({ids[2]}));

@@ -3,8 +3,12 @@
 // a cell of the Language model tab's run table, tells when a run has ended.
 #pragma once
 
+#include "../../ui/src/RunTableModel.h"
+
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/MainWindow.h"
+#include "traveller/ui/RunsPanel.h"
+#include "traveller/ui/SweepsPanel.h"
 
 #include <QChartView>
 #include <QComboBox>
@@ -12,7 +16,7 @@
 #include <QLineEdit>
 #include <QRegularExpression>
 #include <QPushButton>
-#include <QTableWidget>
+#include <QTableView>
 #include <QtTest>
 
 namespace traveller::ui::test {
@@ -57,13 +61,34 @@ inline bool ended(const MainWindow& w, int id)
 
 inline QString runsTableCell(const MainWindow& w, int row, int column)
 {
-    auto* table = w.findChild<QTableWidget*>("runsTable");
-    return table && table->item(row, column) ? table->item(row, column)->text() : QString();
+    auto* table = w.findChild<QTableView*>("runsTable");
+    return table ? table->model()->index(row, column).data().toString() : QString();
 }
 
 // What is wrong with the texts a chart draws (its title, its axes' titles and
 // labels): one cut to "..." by Qt Charts, one wider than the chart, or a
 // title not drawn in full; "" when every one is whole.
+// A run table's column by what it shows (RunTableModel's RunColumn), not by
+// its header, which follows the window's language.
+inline int runColumn(const QTableView* view, RunColumn kind) { return RunTableModel::columnOf(view->model(), kind); }
+
+// The Sweeps tab's results: the cell at view row `row` (sorted, filtered).
+inline QString sweepCell(SweepsPanel* p, int row, RunColumn kind)
+{
+    const QAbstractItemModel* model = p->resultsView()->model();
+    return model->index(row, runColumn(p->resultsView(), kind)).data().toString();
+}
+
+// The Runs tab's cell of run `id`; empty when it is not listed.
+inline QString libraryCell(RunsPanel* runs, qint64 id, RunColumn kind)
+{
+    const QAbstractItemModel* model = runs->view()->model();
+    for (int row = 0; row < model->rowCount(); ++row)
+        if (model->index(row, 0).data(RunTableModel::IdRole).toLongLong() == id)
+            return model->index(row, runColumn(runs->view(), kind)).data().toString();
+    return {};
+}
+
 inline QString cutChartText(LineChart* chart)
 {
     auto* view = chart->findChild<QChartView*>();

@@ -22,7 +22,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
-#include <QTableWidget>
+#include <QTableView>
 #include <QTextBrowser>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -192,7 +192,7 @@ void LabPanel::setQuick(bool quick) { quick_->setChecked(quick); }
 int LabPanel::currentStep() const { return shownStep_; }
 bool LabPanel::running() const { return worker_->owns(); }
 QString LabPanel::progressText() const { return progressLabel_->text(); }
-QTableWidget* LabPanel::runsTable() const { return runs_; }
+QTableView* LabPanel::runsTable() const { return runs_; }
 QString LabPanel::highlightedRun() const { return runs_->highlighted(); }
 QString LabPanel::valueTitle() const { return runs_->valueTitle(); }
 

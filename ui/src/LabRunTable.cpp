@@ -1,12 +1,14 @@
 #include "LabRunTable.h"
 
 #include "Format.h"
+#include "RunTableModel.h"
 #include "traveller/core/lab/Lab.h"
 #include "traveller/core/store/RunRules.h"
 #include "traveller/ui/Language.h"
 #include "traveller/ui/LineChart.h"
 
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QTimer>
 
 #include <cmath>
@@ -19,14 +21,6 @@ constexpr int kCurveDelayMs = 40;  // coalesces a burst of epochs into one setPo
 constexpr int kFadedAlpha = 70;    // the curves of the rows not selected
 const QString kHeldoutSuffix = QStringLiteral("-heldout");
 
-QTableWidgetItem* cell(const QString& text)
-{
-    auto* it = new QTableWidgetItem(text);
-    it->setFlags(it->flags() & ~Qt::ItemIsEditable);
-    it->setToolTip(text.size() > 30 ? text : QString());
-    return it;
-}
-
 // The base run's label, "base", in the window's language (基准); the other
 // labels ("lr=10", "hidden=1024") are settings and stay as they are.
 QString shownLabel(const QString& label)
@@ -34,32 +28,24 @@ QString shownLabel(const QString& label)
     return label == QLatin1String("base") ? LabRunTable::tr("base") : label;
 }
 
-// A translation's sample is what it made of a sentence: "source → output".
-QString translationSample(const StoredRun& run)
-{
-    if (run.samples.empty())
-        return {};
-    const auto& [source, output] = *run.samples.begin();
-    return QStringLiteral("%1 → %2").arg(QString::fromStdString(source), QString::fromStdString(output));
-}
-
 } // namespace
 
-LabRunTable::LabRunTable(LineChart* chart, QWidget* parent) : QTableWidget(0, kColumns, parent), chart_(chart)
+LabRunTable::LabRunTable(LineChart* chart, QWidget* parent)
+    : QTableView(parent), model_(new RunTableModel(this)), chart_(chart)
 {
     setObjectName("labRuns");
+    setModel(model_);
+    setEditTriggers(QAbstractItemView::NoEditTriggers);
     verticalHeader()->hide();
     setSelectionBehavior(QAbstractItemView::SelectRows);
     setSelectionMode(QAbstractItemView::SingleSelection);
-    horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    horizontalHeader()->setSectionResizeMode(kSample, QHeaderView::Stretch);
     setWordWrap(false);
     setToolTip(tr("Select a run to highlight its curve in the chart"));
     curveTimer_ = new QTimer(this);
     curveTimer_->setSingleShot(true);
     curveTimer_->setInterval(kCurveDelayMs);
     connect(curveTimer_, &QTimer::timeout, this, &LabRunTable::flushCurves);
-    connect(this, &QTableWidget::itemSelectionChanged, this, &LabRunTable::highlight);
+    connect(selectionModel(), &QItemSelectionModel::selectionChanged, this, &LabRunTable::highlight);
     valueTitle_ = tr("perplexity");
 }
 
@@ -69,14 +55,12 @@ void LabRunTable::begin(const QString& step, Value value, const QString& chartTi
     step_ = step;
     value_ = value;
     const bool loss = value == Value::Loss;
-    setHorizontalHeaderLabels({tr("Run"), tr("Status"), tr("Epochs"), loss ? tr("Loss") : tr("Perplexity"),
-                               loss ? tr("BLEU") : tr("Held-out"), tr("Time"), tr("Sample")});
-    horizontalHeaderItem(kSecond)->setToolTip(loss ? tr("Corpus BLEU-4 on held-out pairs, never trained on")
-                                                   : tr("Perplexity on held-out text, never trained on"));
-    {
-        const QSignalBlocker quiet(this);  // a refresh is not a new selection
-        setRowCount(0);
-    }
+    // A reset, not a new selection: no highlight() until end().
+    model_->setColumns({RunColumn::Run, RunColumn::Status, RunColumn::Epochs, loss ? RunColumn::Loss : RunColumn::Perplexity,
+                        loss ? RunColumn::Bleu : RunColumn::Heldout, RunColumn::Time, RunColumn::Sample});
+    model_->setRows({});
+    horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    horizontalHeader()->setSectionResizeMode(kSample, QHeaderView::Stretch);
     colours_.clear();
     newPoints_.clear();
     chart_->removeAll();
@@ -91,36 +75,24 @@ void LabRunTable::begin(const QString& step, Value value, const QString& chartTi
 
 void LabRunTable::addRun(RunStore& store, const QString& label, const StoredRun* run, bool heldoutCurve)
 {
-    const int row = rowCount();
-    insertRow(row);
+    const int row = model_->rowCount();
+    std::vector<StoredEpoch> epochs;
+    RunRow shown;
+    if (run) {
+        epochs = store.epochs(run->id);
+        shown = runRow(*run, &epochs);
+        if (run->isTranslation())
+            shown.bleu = measureCheck(store, *run, ReferenceCheck{"heldout_bleu", "", 0, 0});
+    } else {
+        shown.statusNote = tr("not run yet");
+    }
     // The stored label ("base", "lr=10") stays the row's key; the cell shows
     // it in the window's language.
-    QTableWidgetItem* name = cell(shownLabel(label));
-    name->setData(Qt::UserRole, label);
-    setItem(row, kRun, name);
-    if (!run) {
-        setItem(row, kStatus, cell(tr("not run yet")));
-        for (int c = kEpochs; c < kColumns; ++c)
-            setItem(row, c, cell(QStringLiteral("—")));
+    shown.name = shownLabel(label);
+    shown.label = label;
+    model_->appendRow(std::move(shown));
+    if (!run)
         return;
-    }
-    const auto epochs = store.epochs(run->id);
-    const StateLook look = stateLook(run->state, run->blewUpAt);
-    auto* status = cell(look.label);
-    if (look.marked)
-        status->setForeground(look.colour);
-    status->setToolTip(coreText(run->message));
-    setItem(row, kStatus, status);
-    setItem(row, kEpochs, cell(QStringLiteral("%1/%2").arg(run->epochsDone).arg(run->epochs)));
-    setItem(row, kValue, cell(format::number(run->perplexity, run->isTranslation() ? 4 : 3)));
-    if (run->isTranslation()) {
-        const double bleu = measureCheck(store, *run, ReferenceCheck{"heldout_bleu", "", 0, 0});
-        setItem(row, kSecond, cell(std::isnan(bleu) ? QStringLiteral("—") : format::number(bleu)));
-    } else {
-        setItem(row, kSecond, cell(epochs.empty() ? QStringLiteral("—") : format::number(epochs.back().heldoutPerplexity)));
-    }
-    setItem(row, kTime, cell(format::duration(run->seconds)));
-    setItem(row, kSample, cell(run->isTranslation() ? translationSample(*run) : format::finalSample(*run, &epochs)));
 
     const QColor colour = format::seriesColor(row);
     chart_->addSeries(label, shownLabel(label), LineChart::Style::Line, colour);
@@ -151,8 +123,8 @@ void LabRunTable::end()
 
 int LabRunTable::rowOf(const QString& label) const
 {
-    for (int r = 0; r < rowCount(); ++r)
-        if (item(r, kRun) && item(r, kRun)->data(Qt::UserRole).toString() == label)
+    for (int r = 0; r < model_->rowCount(); ++r)
+        if (model_->row(r).label == label)
             return r;
     return -1;
 }
@@ -162,9 +134,13 @@ void LabRunTable::epochDone(const QString& label, int epoch, int epochs, double 
     const int row = rowOf(label);
     if (row < 0)
         return;
-    setItem(row, kStatus, cell(stateLook(StoredState::Running).label));
-    setItem(row, kEpochs, cell(QStringLiteral("%1/%2").arg(epoch).arg(epochs)));
-    setItem(row, kValue, cell(format::number(value, value_ == Value::Loss ? 4 : 3)));
+    RunRow moved = model_->row(row);
+    moved.state = StoredState::Running;
+    moved.statusNote.clear();
+    moved.epochsDone = epoch;
+    moved.epochs = epochs;
+    (value_ == Value::Loss ? moved.loss : moved.perplexity) = value;
+    model_->setRow(row, std::move(moved));
     newPoints_[label].append(QPointF(epoch, value));
     if (!curveTimer_->isActive())
         curveTimer_->start();
@@ -199,10 +175,8 @@ void LabRunTable::flushCurves()
 // selected: every curve in its colour.
 void LabRunTable::highlight()
 {
-    const QList<QTableWidgetItem*> chosen = selectedItems();
-    selected_.clear();
-    if (!chosen.isEmpty() && item(chosen.front()->row(), kRun))
-        selected_ = item(chosen.front()->row(), kRun)->data(Qt::UserRole).toString();
+    const QModelIndexList chosen = selectionModel()->selectedRows();
+    selected_ = chosen.isEmpty() ? QString() : model_->row(chosen.front().row()).label;
     for (auto it = colours_.cbegin(); it != colours_.cend(); ++it) {
         QString label = it.key();
         if (label.endsWith(kHeldoutSuffix) && rowOf(label) < 0)

@@ -15,15 +15,18 @@
 #include <QList>
 #include <QPointF>
 #include <QString>
-#include <QTableWidget>
+#include <QTableView>
 
 class QTimer;
 
 namespace traveller::ui {
 
 class LineChart;
+class RunTableModel;
 
-class LabRunTable : public QTableWidget {
+// Its rows come from the one model of runs (RunTableModel), keyed by their
+// lab label (RunRow::label).
+class LabRunTable : public QTableView {
     Q_OBJECT
 public:
     enum Column { kRun, kStatus, kEpochs, kValue, kSecond, kTime, kSample, kColumns };
@@ -53,6 +56,7 @@ private:
     void flushCurves();
     void highlight();
 
+    RunTableModel* model_;
     LineChart* chart_;
     QTimer* curveTimer_;
     Value value_ = Value::Perplexity;

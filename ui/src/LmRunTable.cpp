@@ -1,34 +1,36 @@
 #include "LmRunTable.h"
 
-#include "Format.h"
-#include "traveller/core/store/RunRules.h"
+#include "RunTableModel.h"
 
 #include <QHeaderView>
+#include <QItemSelectionModel>
 
 namespace traveller::ui {
 
 namespace {
 
-enum RunColumn {
-    kNameColumn,
-    kCellColumn,
-    kHiddenColumn,
-    kLrColumn,
-    kEpochColumn,
-    kPerplexityColumn,
-    kSpeedColumn,
-    kStatusColumn,
-    kDeviceColumn,
-    kRunColumns
-};
+// What tells lab runs apart first, then how each is doing.
+const std::vector<RunColumn> kColumns = {RunColumn::Run,        RunColumn::Cell,  RunColumn::Hidden,
+                                         RunColumn::Lr,         RunColumn::Epochs, RunColumn::Perplexity,
+                                         RunColumn::Speed,      RunColumn::Status, RunColumn::Device};
+
+// The table's rows are keyed by the queue's id: a run has no library id
+// before it starts, and may never get one.
+RunRow queueRow(const RunQueue::Run& run)
+{
+    RunRow row = runRow(run);
+    row.id = run.id;
+    return row;
+}
 
 } // namespace
 
-LmRunTable::LmRunTable(QWidget* parent) : QTableWidget(0, kRunColumns, parent)
+LmRunTable::LmRunTable(QWidget* parent) : QTableView(parent), model_(new RunTableModel(this))
 {
     setObjectName("runsTable");
-    setHorizontalHeaderLabels({tr("Run"), tr("Cell"), tr("Hidden"), tr("LR"), tr("Epoch"), tr("Perplexity"), tr("tok/s"),
-                               tr("Status"), tr("Device")});
+    model_->setColumns(kColumns);
+    model_->setCheckable(RunColumn::Run);
+    setModel(model_);
     horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     horizontalHeader()->setStretchLastSection(true);
     horizontalHeader()->setMinimumSectionSize(24);
@@ -36,94 +38,47 @@ LmRunTable::LmRunTable(QWidget* parent) : QTableWidget(0, kRunColumns, parent)
     setSelectionBehavior(QAbstractItemView::SelectRows);
     setSelectionMode(QAbstractItemView::SingleSelection);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
+    setWordWrap(false);
     setToolTip(tr("Tick a run to show it on the perplexity chart; select it for its gradient norms and timeline"));
-    connect(this, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
-        if (item->column() == kNameColumn)
-            Q_EMIT visibilityToggled(item->data(Qt::UserRole).toInt(), item->checkState() == Qt::Checked);
-    });
-    connect(this, &QTableWidget::itemSelectionChanged, this, [this] { Q_EMIT focusChanged(focusedRunId()); });
+    connect(model_, &RunTableModel::tickToggled, this,
+            [this](int row, bool ticked) { Q_EMIT visibilityToggled(static_cast<int>(model_->row(row).id), ticked); });
+    connect(selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] { Q_EMIT focusChanged(focusedRunId()); });
 }
 
-int LmRunTable::rowOf(int runId) const
-{
-    for (int row = 0; row < rowCount(); ++row)
-        if (item(row, kNameColumn)->data(Qt::UserRole).toInt() == runId)
-            return row;
-    return -1;
-}
+int LmRunTable::rowOf(int runId) const { return model_->rowOf(runId); }
 
-void LmRunTable::addRun(const RunQueue::Run& run)
-{
-    const int row = rowCount();
-    QSignalBlocker block(this);
-    insertRow(row);
-    for (int c = 0; c < kRunColumns; ++c)
-        setItem(row, c, new QTableWidgetItem);
-    QTableWidgetItem* name = item(row, kNameColumn);
-    name->setData(Qt::UserRole, run.id);
-    name->setFlags(name->flags() | Qt::ItemIsUserCheckable);
-    name->setCheckState(Qt::Checked);
-    updateRun(run);
-}
+void LmRunTable::addRun(const RunQueue::Run& run) { model_->appendRow(queueRow(run)); }
 
-void LmRunTable::updateRun(const RunQueue::Run& r)
+void LmRunTable::updateRun(const RunQueue::Run& run)
 {
-    const int row = rowOf(r.id);
+    const int row = rowOf(run.id);
     if (row < 0)
         return;
-    QSignalBlocker block(this);
-    QTableWidgetItem* name = item(row, kNameColumn);
-    name->setText(r.name);
-    name->setToolTip(r.name);
-    name->setForeground(r.color);
-    item(row, kCellColumn)->setText(QString::fromStdString(toString(r.config.model.arch)) +
-                                    (r.config.model.layers > 1 ? QStringLiteral(" ×%1").arg(r.config.model.layers) : QString()));
-    item(row, kHiddenColumn)->setText(QString::number(r.config.model.hidden));
-    item(row, kLrColumn)->setText(QString::fromStdString(configValue(r.config, "train.lr")));
-    QTableWidgetItem* status = item(row, kStatusColumn);
-    status->setText(r.statusText);
-    const bool bad = r.state == RunQueue::RunState::Diverged || r.state == RunQueue::RunState::Failed ||
-                     (r.state == RunQueue::RunState::Finished && r.outcome.blewUpAt > 0);
-    status->setForeground(bad ? QColor("#b00020") : palette().text().color());
-    status->setToolTip(r.statusText);
-    item(row, kEpochColumn)->setText(r.last.epoch > 0 ? tr("%1/%2").arg(r.last.epoch).arg(r.config.train.epochs) : QString());
-    item(row, kPerplexityColumn)->setText(r.last.epoch > 0 ? format::number(r.last.perplexity) : QString());
-    const double speed = r.outcome.tokensPerSecond > 0 ? r.outcome.tokensPerSecond : r.last.tokensPerSecond;
-    item(row, kSpeedColumn)->setText(speed > 0 ? format::number(speed, 0) : QString());
-    item(row, kDeviceColumn)->setText(r.info.device);
+    RunRow updated = queueRow(run);
+    updated.ticked = model_->row(row).ticked;
+    model_->setRow(row, std::move(updated));
 }
 
-void LmRunTable::removeRun(int runId)
-{
-    if (const int row = rowOf(runId); row >= 0)
-        removeRow(row);
-}
+void LmRunTable::removeRun(int runId) { model_->removeRowAt(rowOf(runId)); }
 
 bool LmRunTable::isTicked(int runId) const
 {
     const int row = rowOf(runId);
-    return row >= 0 && item(row, kNameColumn)->checkState() == Qt::Checked;
+    return row >= 0 && model_->row(row).ticked;
 }
 
-void LmRunTable::setTicked(int runId, bool ticked)
-{
-    const int row = rowOf(runId);
-    if (row < 0)
-        return;
-    QSignalBlocker block(this);
-    item(row, kNameColumn)->setCheckState(ticked ? Qt::Checked : Qt::Unchecked);
-}
+void LmRunTable::setTicked(int runId, bool ticked) { model_->setTicked(rowOf(runId), ticked); }
 
 int LmRunTable::focusedRunId() const
 {
     const auto rows = selectionModel()->selectedRows();
-    return rows.isEmpty() ? -1 : item(rows.first().row(), kNameColumn)->data(Qt::UserRole).toInt();
+    return rows.isEmpty() ? -1 : static_cast<int>(model_->row(rows.first().row()).id);
 }
 
 void LmRunTable::selectRun(int runId)
 {
     const int row = rowOf(runId);
-    if (row >= 0 && !item(row, kNameColumn)->isSelected())
+    if (row >= 0 && !selectionModel()->isRowSelected(row, {}))
         selectRow(row);
 }
 

@@ -6,11 +6,15 @@
 
 #include "traveller/ui/RunQueue.h"
 
-#include <QTableWidget>
+#include <QTableView>
 
 namespace traveller::ui {
 
-class LmRunTable : public QTableWidget {
+class RunTableModel;
+
+// Its rows come from the one model of runs (RunTableModel), keyed by the
+// queue's run id.
+class LmRunTable : public QTableView {
     Q_OBJECT
 public:
     explicit LmRunTable(QWidget* parent = nullptr);
@@ -32,6 +36,8 @@ Q_SIGNALS:
 
 private:
     int rowOf(int runId) const;
+
+    RunTableModel* model_;
 };
 
 } // namespace traveller::ui

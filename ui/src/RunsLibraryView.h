@@ -3,6 +3,8 @@
 // rate), its state and figures; sortable, filterable, several rows selectable.
 #pragma once
 
+#include "RunTableModel.h"
+
 #include "traveller/core/store/RunStore.h"
 
 #include <QList>
@@ -11,13 +13,8 @@
 #include <vector>
 
 class QSortFilterProxyModel;
-class QStandardItemModel;
 
 namespace traveller::ui {
-
-// A translation run's held-out corpus BLEU-4 from its stored results (JSON);
-// NaN when there is none.
-double heldoutBleu(const std::string& results);
 
 class RunsLibraryView : public QTableView {
     Q_OBJECT
@@ -36,14 +33,17 @@ public:
     QList<qint64> selectedIds() const;
     QList<qint64> listedIds() const;  // in the table's (sorted, filtered) order
     int column(const QString& header) const;
+    int column(RunColumn kind) const;
     QString cell(qint64 id, const QString& header) const;
+    QString cell(qint64 id, RunColumn kind) const;
 
 Q_SIGNALS:
     void selectedRunsChanged();
     void runActivated(qint64 id);  // double-clicked
 
 protected:
-    // The status words follow the window's language.
+    // The model translates the headers and words; the widths follow them
+    // and the font (presentation mode).
     void changeEvent(QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
 
@@ -52,9 +52,10 @@ private:
     // Narrows the name column (down to a minimum) so that the columns that
     // tell runs apart and their results fit the view's width.
     void fitColumns();
-    std::vector<StoredRun> runs_;  // what setRuns showed last
+    // A column's width for its header's text (no sort arrow) and contents.
+    int snugWidth(int column) const;
 
-    QStandardItemModel* model_;
+    RunTableModel* model_;
     QSortFilterProxyModel* proxy_;
 };
 

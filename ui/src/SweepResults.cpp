@@ -1,10 +1,9 @@
 #include "SweepResults.h"
 
 #include "Format.h"
-#include "traveller/ui/Language.h"
+#include "TableItems.h"
 
 #include <QEvent>
-#include "TableItems.h"
 
 #include "traveller/core/store/RunRules.h"
 #include "traveller/ui/LineChart.h"
@@ -20,7 +19,6 @@
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
-#include <QStandardItemModel>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -52,7 +50,7 @@ SweepResults::SweepResults(QWidget* parent) : QWidget(parent)
     filter_->setPlaceholderText(tr("Filter: text in any column (e.g. diverged, 0.1)"));
     filter_->setClearButtonEnabled(true);
 
-    model_ = new QStandardItemModel(this);
+    model_ = new RunTableModel(this);
     proxy_ = table::makeProxy(this);
     proxy_->setSourceModel(model_);
     connect(filter_, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
@@ -156,20 +154,14 @@ void SweepResults::setSweep(const Sweep& sweep)
         rows_.push_back(row);
     }
 
-    QStringList headers = {tr("Id"), tr("Run")};
-    headers << sweptKeys_;
-    headers << tr("Perplexity") << tr("tok/s") << tr("Time") << tr("Epochs") << tr("Status") << tr("Sample");
     view_->setSortingEnabled(false);
-    model_->clear();
-    model_->setColumnCount(static_cast<int>(headers.size()));
-    model_->setHorizontalHeaderLabels(headers);
-    for (int i = 0; i < static_cast<int>(rows_.size()); ++i) {
-        QList<QStandardItem*> items;
-        for (qsizetype c = 0; c < headers.size(); ++c)
-            items << table::item();
-        model_->appendRow(items);
-        fillRow(i);
-    }
+    model_->setColumns({RunColumn::Id, RunColumn::Run, RunColumn::Setting, RunColumn::Perplexity, RunColumn::Speed,
+                        RunColumn::Time, RunColumn::Epochs, RunColumn::Status, RunColumn::Sample},
+                       sweptKeys_);
+    std::vector<RunRow> shown;
+    for (int i = 0; i < static_cast<int>(rows_.size()); ++i)
+        shown.push_back(runRowOf(i));
+    model_->setRows(std::move(shown));
     view_->setSortingEnabled(true);
     view_->sortByColumn(0, Qt::AscendingOrder);
     view_->resizeColumnsToContents();
@@ -354,41 +346,32 @@ void SweepResults::reload(int index, RunStore* store)
     }
 }
 
-void SweepResults::fillRow(int index)
+void SweepResults::fillRow(int index) { model_->setRow(index, runRowOf(index)); }
+
+RunRow SweepResults::runRowOf(int index) const
 {
     const Row& row = rows_[static_cast<std::size_t>(index)];
-    int c = 0;
-    auto at = [&](int col) { return model_->item(index, col); };
-    if (row.id > 0)
-        table::setNumber(at(c), static_cast<double>(row.id), QString::number(row.id));
-    else
-        table::setNumber(at(c), index + 1e9, QString());  // before Start: keep the sweep's order
-    ++c;
-    QStandardItem* label = at(c++);
-    table::setText(label, row.label);
-    label->setForeground(rowColor(index));
-    label->setData(index, table::kIdRole);
-    for (const QString& v : row.values)
-        table::setValue(at(c++), v);
-    table::setNumber(at(c++), row.perplexity, row.epochsDone > 0 ? format::number(row.perplexity) : QString());
-    table::setNumber(at(c++), row.tokensPerSecond,
-                     std::isfinite(row.tokensPerSecond) ? QString::number(row.tokensPerSecond, 'f', 0) : QString());
-    table::setNumber(at(c++), row.seconds, std::isfinite(row.seconds) ? format::duration(row.seconds) : QString());
-    table::setNumber(at(c++), row.epochsDone, QStringLiteral("%1/%2").arg(row.epochsDone).arg(row.epochs));
-    QStandardItem* status = at(c++);
+    RunRow r;
+    r.id = row.id;
+    r.name = row.label;
+    r.settings = row.values;
     // Said and marked as the Lab and Runs tabs do (a run that trained
     // through a blow-up is finished, but not well).
-    StateLook look;
-    if (row.state)
-        look = stateLook(*row.state, row.blewUpAt);
-    else
-        look.label = statusText(row.word);
-    table::setText(status, look.label);
-    status->setForeground(look.marked ? look.colour : palette().text().color());
-    status->setToolTip(coreText(row.message.toStdString()));
-    QStandardItem* sample = at(c++);
-    table::setText(sample, row.sample);
-    sample->setToolTip(row.sample);
+    r.state = row.state;
+    r.word = row.word;
+    r.blewUpAt = row.blewUpAt;
+    r.message = row.message;
+    r.epochs = row.epochs;
+    r.epochsDone = row.epochsDone;
+    if (row.epochsDone > 0)
+        r.perplexity = row.perplexity;
+    r.tokensPerSecond = row.tokensPerSecond;
+    r.seconds = row.seconds;
+    r.sample = row.sample;
+    // A row's name in its curve's colour while the chart draws it.
+    if (drawnColors_.contains(index))
+        r.colour = drawnColors_.value(index);
+    return r;
 }
 
 void SweepResults::scheduleRefresh()
@@ -420,7 +403,7 @@ QList<int> SweepResults::selectedIndexes() const
 {
     QList<int> out;
     for (const QModelIndex& i : view_->selectionModel()->selectedRows(1))
-        out << proxy_->mapToSource(i).data(table::kIdRole).toInt();
+        out << i.data(RunTableModel::RowRole).toInt();
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -463,8 +446,7 @@ void SweepResults::updateChart()
     for (int p = 0; p < shown.size(); ++p)
         drawnColors_.insert(shown[p], format::seriesColor(p));
     for (int i = 0; i < static_cast<int>(rows_.size()); ++i)
-        if (QStandardItem* label = model_->item(i, 1))
-            label->setForeground(rowColor(i));
+        model_->setColour(i, drawnColors_.value(i));
     // Series already shown are kept current by refresh(), one dirty run at a
     // time: redrawing every curve per epoch would cost a 64-run grid dearly.
     for (int i : std::as_const(shown)) {
@@ -502,17 +484,19 @@ QList<qint64> SweepResults::selectedRunIds() const
     return ids;
 }
 
-int SweepResults::column(const QString& header) const
-{
-    for (int c = 0; c < model_->columnCount(); ++c)
-        if (model_->headerData(c, Qt::Horizontal).toString() == header)
-            return c;
-    return -1;
-}
+int SweepResults::column(const QString& header) const { return RunTableModel::columnOf(model_, header); }
 
 QString SweepResults::cell(int viewRow, const QString& header) const
 {
     const int c = column(header);
+    if (c < 0 || viewRow < 0 || viewRow >= proxy_->rowCount())
+        return {};
+    return proxy_->index(viewRow, c).data().toString();
+}
+
+QString SweepResults::cell(int viewRow, RunColumn kind) const
+{
+    const int c = model_->columnOf(kind);
     if (c < 0 || viewRow < 0 || viewRow >= proxy_->rowCount())
         return {};
     return proxy_->index(viewRow, c).data().toString();

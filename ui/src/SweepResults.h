@@ -5,6 +5,8 @@
 // sweep's worker reports.
 #pragma once
 
+#include "RunTableModel.h"
+
 #include "traveller/core/store/RunStore.h"
 #include "traveller/core/store/Sweep.h"
 #include "traveller/core/lm/Training.h"
@@ -22,7 +24,6 @@
 class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
-class QStandardItemModel;
 class QTableView;
 class QTimer;
 
@@ -83,6 +84,7 @@ public:
     LineChart* chart() const { return chart_; }
     int column(const QString& header) const;
     QString cell(int viewRow, const QString& header) const;
+    QString cell(int viewRow, RunColumn kind) const;
     int visibleRows() const;
     static QString seriesKey(int index) { return QStringLiteral("run%1").arg(index); }
 
@@ -98,6 +100,7 @@ private:
     bool valid(int index) const { return index >= 0 && index < static_cast<int>(rows_.size()); }
     void reload(int index, RunStore* store);
     void fillRow(int index);
+    RunRow runRowOf(int index) const;
     void scheduleRefresh();
     void refresh();
     QList<int> selectedIndexes() const;
@@ -108,7 +111,7 @@ private:
     QStringList sweptKeys_;
     std::vector<Row> rows_;
     QLineEdit* filter_;
-    QStandardItemModel* model_;
+    RunTableModel* model_;
     QSortFilterProxyModel* proxy_;
     QTableView* view_;
     LineChart* chart_;

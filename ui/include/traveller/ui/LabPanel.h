@@ -30,7 +30,7 @@ class QLabel;
 class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
-class QTableWidget;
+class QTableView;
 class QTextBrowser;
 class QTimer;
 
@@ -81,7 +81,7 @@ public:
     void setCorpusCheck(CorpusCheck check) { corpusCheck_ = std::move(check); }
 
     // For tests and screenshots.
-    QTableWidget* runsTable() const;
+    QTableView* runsTable() const;
     // The run whose curves the chart highlights (the selected row's label; "" none).
     QString highlightedRun() const;
     // The chart's y-axis title for the step shown ("perplexity", or "loss" for seq2seq).
