@@ -26,10 +26,12 @@
 
 #include <climits>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QtTest>
 
@@ -151,6 +153,76 @@ private Q_SLOTS:
         } catch (const traveller::ConfigError& e) {
             QCOMPARE(QString::fromStdString(e.key()), QStringLiteral("train.lr"));
         }
+    }
+
+    // The form is the schema's: every key of translationSchema() but the ones
+    // only a file holds (task, eval.pairs) has a field in the tab, with the
+    // schema's help as its tooltip; a value set in a folded field reaches the
+    // config, and a bad one is refused by Train with its key named and shown.
+    void everySchemaKeyHasAField()
+    {
+        MainWindow w;
+        TranslatePanel* panel = w.translatePanel();
+        const QHash<QString, QString> everyday = {
+            {"model.cell", "translate.cell"},     {"model.decoder", "translate.attention"},
+            {"model.hidden", "translate.hidden"}, {"train.epochs", "translate.epochs"},
+            {"train.lr", "translate.lr"},         {"data.examples", "translate.examples"},
+            {"eval.beam", "translate.beam"}};
+        for (const traveller::ConfigKeyInfo& info : traveller::translationSchema()) {
+            if (info.key == "task" || info.key == "eval.pairs")
+                continue;
+            const QString key = QString::fromStdString(info.key);
+            QWidget* field = w.findChild<QWidget*>(everyday.value(key, QStringLiteral("translate.") + key));
+            QVERIFY2(field && panel->isAncestorOf(field), qPrintable(key));
+            QVERIFY2(field->toolTip().contains(QString::fromStdString(info.help).toHtmlEscaped()), qPrintable(key));
+        }
+
+        auto* more = child<QToolButton>(w, "translateMoreToggle");
+        QVERIFY(!more->isChecked());  // the book's settings: nothing folded is changed
+        child<QLineEdit>(w, "translate.train.clip")->setText("2.5");
+        child<QSpinBox>(w, "translate.model.layers")->setValue(3);
+        auto* context = child<QComboBox>(w, "translate.model.context");
+        context->setCurrentIndex(context->findData("encoder"));
+        auto* mask = child<QCheckBox>(w, "translate.train.mask");
+        const bool masked = panel->config().train.mask;
+        mask->setChecked(!masked);
+        const traveller::TranslationConfig c = panel->config();
+        QCOMPARE(c.train.clip, 2.5);
+        QCOMPARE(c.model.layers, 3);
+        QVERIFY(c.model.context == traveller::ContextSource::Encoder);
+        QCOMPARE(c.train.mask, !masked);
+        QVERIFY(more->text().contains("4"));  // "More settings (4 changed)"
+
+        // Open at the projector's size, in both languages: every field within
+        // the settings column (it scrolls down, never sideways).
+        w.resize(1024, 768);
+        w.show();
+        w.tabs()->setCurrentWidget(panel);
+        more->setChecked(true);
+        auto* scroll = child<QScrollArea>(w, "translateSettingsScroll");
+        for (const char* lang : {"en", "zh_CN"}) {
+            QVERIFY(traveller::ui::setLanguage(lang));
+            QTest::qWait(50);
+            QVERIFY(scroll->widget()->width() <= scroll->viewport()->width());
+            QCOMPARE(w.width(), 1024);
+            if (const QString shots = qEnvironmentVariable("TRAVELLER_SCREENSHOTS"); !shots.isEmpty())
+                w.grab().save(QStringLiteral("%1/screenshot-translate-more-settings-%2.png").arg(shots, lang));
+        }
+        QVERIFY(traveller::ui::setLanguage("en"));
+
+        child<QLineEdit>(w, "translate.train.clip")->setText("-1");
+        try {
+            (void)panel->config();
+            QFAIL("a clipping threshold of -1 was taken");
+        } catch (const traveller::ConfigError& e) {
+            QCOMPARE(QString::fromStdString(e.key()), QStringLiteral("train.clip"));
+        }
+        QVERIFY(child<QLineEdit>(w, "translate.train.clip")->property("invalid").toBool());
+        QVERIFY(child<QLabel>(w, "translatePlan")->text().contains("train.clip"));
+        panel->train();
+        QVERIFY(!panel->busy());
+        QVERIFY(child<QLabel>(w, "translateStatus")->text().contains("train.clip"));
+        QVERIFY(more->isChecked());
     }
 
     // A translation run is recorded (settings, loss curve, BLEU, weights),

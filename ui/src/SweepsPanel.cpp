@@ -3,8 +3,8 @@
 #include "Format.h"
 #include "traveller/ui/Language.h"
 #include "MessageLabel.h"
-#include "SlurmOptionsDialog.h"
 #include "SweepResults.h"
+#include "SweepsClusterView.h"
 #include "WorkerThread.h"
 
 #include "traveller/core/Errors.h"
@@ -76,11 +76,48 @@ SweepsPanel::SweepsPanel(RunLibrary& library, QString dataDir, QWidget* parent)
     updateControls();
 }
 
-// Stopping and joining the sweep's thread: SweepRunner::run returns once every
-// run has noticed the stop (within one batch) and its threads are joined. A
-// cluster poll in flight is waited for (one squeue call).
-SweepsPanel::~SweepsPanel() { joinPoll(); }
+// Stopping and joining the sweep's thread (runner_): SweepRunner::run returns
+// once every run has noticed the stop (within one batch) and its threads are
+// joined. The cluster view waits for its own reading in flight.
+SweepsPanel::~SweepsPanel() = default;
 
+
+// The sweep as text, editable before Start: `set:` overrides the base's
+// keys (fewer epochs for a class), `grid:` lists keys and their values.
+void SweepsPanel::buildEditor()
+{
+    editButton_ = new QPushButton(tr("Edit…"));
+    editButton_->setObjectName("editSweepButton");
+    editButton_->setCheckable(true);
+    editButton_->setToolTip(tr("Show the sweep file: change the grid's values, add set: {train.epochs: 50} to override "
+                               "the base, then Apply; Save as… writes it as a sweep file"));
+    editor_ = new QPlainTextEdit;
+    editor_->setObjectName("sweepEditor");
+    editor_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    editor_->setPlaceholderText(tr("name: my-sweep\nbase: book-rnn.yaml\nset: {train.epochs: 50}\ngrid:\n  train.lr: [0.1, 1]"));
+    applyButton_ = new QPushButton(tr("Apply"));
+    applyButton_->setObjectName("applySweepButton");
+    applyButton_->setToolTip(tr("Read the text as the sweep to start (errors name their line and column)"));
+    saveButton_ = new QPushButton(tr("Save as…"));
+    saveButton_->setObjectName("saveSweepButton");
+    connect(applyButton_, &QPushButton::clicked, this, [this] { applyEditedText(); });
+    connect(saveButton_, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save sweep"), QString(), tr("Sweeps (*.yaml)"));
+        if (!path.isEmpty())
+            saveEditedText(path);
+    });
+    editorBox_ = new QWidget;
+    editorBox_->setObjectName("sweepEditorBox");
+    auto* editorLayout = new QVBoxLayout(editorBox_);
+    editorLayout->setContentsMargins(0, 0, 0, 0);
+    editorLayout->addWidget(editor_, 1);
+    auto* editorButtons = new QHBoxLayout;
+    editorButtons->addStretch(1);
+    editorButtons->addWidget(applyButton_);
+    editorButtons->addWidget(saveButton_);
+    editorLayout->addLayout(editorButtons);
+    editorBox_->hide();
+}
 
 void SweepsPanel::buildUi()
 {
@@ -126,57 +163,7 @@ void SweepsPanel::buildUi()
     connect(startButton_, &QPushButton::clicked, this, [this] { start(); });
     connect(stopButton_, &QPushButton::clicked, this, &SweepsPanel::stop);
 
-    slurmButton_ = new QPushButton(tr("Submit to Slurm…"));
-    slurmButton_->setObjectName("slurmSubmitButton");
-    connect(slurmButton_, &QPushButton::clicked, this, [this] {
-        if (!sweep_)
-            return;
-        if (const auto options = askSlurmOptions(this, static_cast<int>(sweep_->runs.size())))
-            submitToSlurm(*options);
-    });
-    importButton_ = new QPushButton(tr("Import ended runs"));
-    importButton_->setObjectName("slurmImportButton");
-    importButton_->setToolTip(tr("Copy the cluster runs that have ended into the run library now (the import job "
-                                 "does it when every run has ended; importing twice changes nothing)"));
-    importButton_->hide();
-    connect(importButton_, &QPushButton::clicked, this, [this] { importClusterRuns(); });
-    clusterTimer_ = new QTimer(this);
-    clusterTimer_->setInterval(5000);
-    connect(clusterTimer_, &QTimer::timeout, this, &SweepsPanel::pollCluster);
-
-    // The sweep as text, editable before Start: `set:` overrides the base's
-    // keys (fewer epochs for a class), `grid:` lists keys and their values.
-    editButton_ = new QPushButton(tr("Edit…"));
-    editButton_->setObjectName("editSweepButton");
-    editButton_->setCheckable(true);
-    editButton_->setToolTip(tr("Show the sweep file: change the grid's values, add set: {train.epochs: 50} to override "
-                               "the base, then Apply; Save as… writes it as a sweep file"));
-    editor_ = new QPlainTextEdit;
-    editor_->setObjectName("sweepEditor");
-    editor_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    editor_->setPlaceholderText(tr("name: my-sweep\nbase: book-rnn.yaml\nset: {train.epochs: 50}\ngrid:\n  train.lr: [0.1, 1]"));
-    applyButton_ = new QPushButton(tr("Apply"));
-    applyButton_->setObjectName("applySweepButton");
-    applyButton_->setToolTip(tr("Read the text as the sweep to start (errors name their line and column)"));
-    saveButton_ = new QPushButton(tr("Save as…"));
-    saveButton_->setObjectName("saveSweepButton");
-    connect(applyButton_, &QPushButton::clicked, this, [this] { applyEditedText(); });
-    connect(saveButton_, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Save sweep"), QString(), tr("Sweeps (*.yaml)"));
-        if (!path.isEmpty())
-            saveEditedText(path);
-    });
-    editorBox_ = new QWidget;
-    editorBox_->setObjectName("sweepEditorBox");
-    auto* editorLayout = new QVBoxLayout(editorBox_);
-    editorLayout->setContentsMargins(0, 0, 0, 0);
-    editorLayout->addWidget(editor_, 1);
-    auto* editorButtons = new QHBoxLayout;
-    editorButtons->addStretch(1);
-    editorButtons->addWidget(applyButton_);
-    editorButtons->addWidget(saveButton_);
-    editorLayout->addLayout(editorButtons);
-    editorBox_->hide();
+    buildEditor();
 
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Sweep:")));
@@ -199,6 +186,10 @@ void SweepsPanel::buildUi()
     message_ = new MessageLabel("sweepMessage");
 
     results_ = new SweepResults;
+    cluster_ = new SweepsClusterView(library_, dataDir_, results_);
+    connect(cluster_, &SweepsClusterView::summaryChanged, summary_, &QLabel::setText);
+    connect(cluster_, &SweepsClusterView::message, this, &SweepsPanel::showMessage);
+    connect(cluster_, &SweepsClusterView::runRecorded, this, &SweepsPanel::runRecorded);
     connect(results_, &SweepResults::exportRequested, this, [this](const QString& path, bool selection, bool report) {
         const Scope scope = selection ? Scope::Selection : Scope::WholeSweep;
         if (report)
@@ -226,8 +217,7 @@ void SweepsPanel::buildUi()
     // The cluster's buttons beside the summary: the top row is full at 1024 px.
     auto* summaryRow = new QHBoxLayout;
     summaryRow->addWidget(summary_, 1);
-    summaryRow->addWidget(slurmButton_, 0, Qt::AlignTop);
-    summaryRow->addWidget(importButton_, 0, Qt::AlignTop);
+    summaryRow->addWidget(cluster_, 0, Qt::AlignTop);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
@@ -355,12 +345,8 @@ void SweepsPanel::showError(const QString& prefix, const std::exception& e)
 
 void SweepsPanel::setSweep(const Sweep& sweep, const QString& source)
 {
-    // Another sweep: the cluster sweep followed so far goes on on its own
-    // (its runs still land in the library).
-    clusterTimer_->stop();
-    clusterFolder_.clear();
-    importButton_->hide();
     sweep_ = sweep;
+    cluster_->setSweep(sweep_);
     source_ = source;
     results_->setSweep(sweep);
     const QStringList sweptKeys = results_->sweptKeys();
@@ -386,9 +372,7 @@ bool SweepsPanel::start()
         showMessage(tr("Cannot open the run library %1: %2").arg(library_.folder(), library_.error()), true);
         return false;
     }
-    clusterTimer_->stop();
-    clusterFolder_.clear();
-    importButton_->hide();
+    cluster_->forget();
     SweepOptions options;
     options.record.dataDir = dataDir_.toStdString();
     options.record.programVersion = TRAVELLER_VERSION;
@@ -483,11 +467,7 @@ void SweepsPanel::updateControls()
     device_->setEnabled(!busy);
     startButton_->setEnabled(!busy && sweep_ && !sweep_->runs.empty());
     stopButton_->setEnabled(busy);
-    static const bool sbatch = slurmAvailable();
-    slurmButton_->setEnabled(sbatch && !busy && sweep_ && !sweep_->runs.empty());
-    slurmButton_->setToolTip(sbatch ? tr("Submit the sweep to a Slurm cluster as job arrays, one task per run; the "
-                                         "table follows the tasks and fills in from the imported runs")
-                                    : tr("sbatch is not on the PATH: this machine cannot submit to a Slurm cluster"));
+    cluster_->setSubmittable(!busy);
     results_->setExportEnabled(!results_->runIds().isEmpty());
 }
 
@@ -500,6 +480,15 @@ QString SweepsPanel::message() const { return message_->text(); }
 QString SweepsPanel::sweepName() const { return sweep_ ? QString::fromStdString(sweep_->name) : QString(); }
 
 bool SweepsPanel::running() const { return runner_->owns(); }
+
+// ---------------------------------------------------------------- Slurm: the cluster view's
+
+bool SweepsPanel::slurmAvailable() { return SweepsClusterView::available(); }
+bool SweepsPanel::submitToSlurm(const SlurmOptions& options) { return !running() && cluster_->submit(options); }
+bool SweepsPanel::followCluster(const QString& folder) { return cluster_->follow(folder); }
+bool SweepsPanel::importClusterRuns() { return cluster_->importRuns(); }
+QString SweepsPanel::clusterFolder() const { return cluster_->folder(); }
+void SweepsPanel::pollClusterNow() { cluster_->pollNow(); }
 QStringList SweepsPanel::sweptKeys() const { return results_->sweptKeys(); }
 QList<qint64> SweepsPanel::runIds() const { return results_->runIds(); }
 QList<qint64> SweepsPanel::selectedRunIds() const { return results_->selectedRunIds(); }

@@ -14,30 +14,27 @@
 
 #include "DecoderTree.h"
 #include "TranslateResults.h"
+#include "TranslationForm.h"
 #include "WorkerThread.h"
 
-#include <QCheckBox>
-#include <QComboBox>
 #include <QDir>
 #include <QEvent>
 #include <QFileInfo>
-#include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSpinBox>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QThread>
 #include <QTimer>
 #include <QVBoxLayout>
 
-#include <climits>
 #include <cmath>
-#include <string_view>
 
 namespace traveller::ui {
 
@@ -74,10 +71,33 @@ QStringList toList(const std::vector<std::string>& words)
     return out;
 }
 
+// The settings' scroll area: as wide as its form needs, so that it scrolls
+// down (More settings open, a large text) but never sideways; the column's
+// width follows the text's size as it did before the form scrolled.
+class FormScroll : public QScrollArea {
+public:
+    QSize minimumSizeHint() const override
+    {
+        const int page = widget() ? widget()->minimumSizeHint().width() : 0;
+        return {page + verticalScrollBar()->sizeHint().width() + 2 * frameWidth(),
+                QScrollArea::minimumSizeHint().height()};
+    }
+
+protected:
+    // The form grew (More settings opened, a language with longer labels):
+    // the column is asked to widen.
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (watched == widget() && event->type() == QEvent::LayoutRequest)
+            updateGeometry();
+        return QScrollArea::eventFilter(watched, event);
+    }
+};
+
 } // namespace
 
 TranslatePanel::TranslatePanel(CorpusLocations& corpora, RunLibrary* library, QWidget* parent)
-    : QWidget(parent), base_(bookPreset()), corpora_(corpora), library_(library),
+    : QWidget(parent), corpora_(corpora), library_(library),
       thread_(std::make_unique<WorkerThread>())
 {
     registerUiMetaTypes();
@@ -98,43 +118,7 @@ TranslatePanel::~TranslatePanel() { releaseWorker(); }
 // from under the pointer.
 QWidget* TranslatePanel::buildSettings()
 {
-    cell_ = new QComboBox;
-    cell_->setObjectName("translate.cell");
-    for (const CellInfo& c : cellCatalogue())  // the cell registry
-        cell_->addItem(QString::fromStdString(c.name), QString::fromStdString(c.key));
-    cell_->setCurrentIndex(cell_->findData(QString::fromStdString(base_.model.cell.key)));
-    attention_ = new QCheckBox(tr("Bahdanau attention"));
-    attention_->setObjectName("translate.attention");
-    attention_->setChecked(base_.model.decoder == S2sDecoder::Attention);
-    // Each box takes its key's bounds from the schema, so that a loaded
-    // config is shown as it is, never clamped to a range of the window's own.
-    auto spin = [](const QString& name, const char* key, int value) {
-        const ConfigKeyInfo& info = schemaKey(translationSchema(), key);
-        auto* s = new QSpinBox;
-        s->setObjectName(name);
-        s->setRange(static_cast<int>(info.minimum), static_cast<int>(std::min<double>(info.maximum, INT_MAX)));
-        s->setValue(value);
-        return s;
-    };
-    epochs_ = spin("translate.epochs", "train.epochs", base_.train.epochs);
-    examples_ = spin("translate.examples", "data.examples", base_.data.examples);
-    beam_ = spin("translate.beam", "eval.beam", base_.eval.beam);
-    beam_->setToolTip(tr("1: greedy decoding, as the book; more: beam search"));
-    hidden_ = spin("translate.hidden", "model.hidden", base_.model.hidden);
-    // Any rate the schema takes (> 0, as small or large as a file may say):
-    // typed, and checked by the schema when Train reads it.
-    lr_ = new QLineEdit(QString::number(base_.train.lr, 'g', 10));
-    lr_->setObjectName("translate.lr");
-    lr_->setToolTip(QString::fromStdString(schemaKey(translationSchema(), "train.lr").help));
-
-    auto* form = new QFormLayout;
-    form->addRow(tr("Cell"), cell_);
-    form->addRow(QString(), attention_);
-    form->addRow(tr("Hidden units"), hidden_);
-    form->addRow(tr("Epochs"), epochs_);
-    form->addRow(tr("Learning rate"), lr_);
-    form->addRow(tr("Training pairs"), examples_);
-    form->addRow(tr("Beam size"), beam_);
+    form_ = new TranslationForm(bookPreset());
 
     trainButton_ = new QPushButton(tr("Train"));
     trainButton_->setObjectName("translateTrain");
@@ -160,15 +144,10 @@ QWidget* TranslatePanel::buildSettings()
     plan_ = new QLabel;
     plan_->setObjectName("translatePlan");
     plan_->setWordWrap(true);
-    for (QSpinBox* s : {epochs_, examples_, hidden_})
-        connect(s, &QSpinBox::valueChanged, this, &TranslatePanel::describeSettings);
-    connect(lr_, &QLineEdit::textChanged, this, &TranslatePanel::describeSettings);
-    connect(cell_, &QComboBox::currentIndexChanged, this, &TranslatePanel::describeSettings);
-    connect(attention_, &QCheckBox::toggled, this, &TranslatePanel::describeSettings);
     // A new beam width shows at once: the typed sentence is translated again.
-    connect(beam_, &QSpinBox::valueChanged, this, [this] {
+    connect(form_, &TranslationForm::edited, this, [this](const QString& key) {
         describeSettings();
-        if (worker_ && !training_ && !input_->text().trimmed().isEmpty())
+        if (key == QLatin1String("eval.beam") && worker_ && !training_ && !input_->text().trimmed().isEmpty())
             translateInput();
     });
 
@@ -176,10 +155,25 @@ QWidget* TranslatePanel::buildSettings()
     auto* settingsLayout = new QVBoxLayout(settings);
     settingsLayout->addLayout(buttons);
     settingsLayout->addWidget(banner_);
-    settingsLayout->addLayout(form);
+    // The form scrolls when "More settings" is open (or the text is large),
+    // so the tab keeps its height and the plan and status stay in sight.
+    auto* scroll = new FormScroll;
+    scroll->setObjectName("translateSettingsScroll");
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setWidgetResizable(true);
+    auto* formPage = new QWidget;
+    auto* formLayout = new QVBoxLayout(formPage);
+    formLayout->setContentsMargins(0, 0, 0, 0);
+    formLayout->addWidget(form_);
+    formLayout->addStretch(1);
+    scroll->setWidget(formPage);
+    // The group's own background, not the scroll area's.
+    scroll->viewport()->setAutoFillBackground(false);
+    formPage->setAutoFillBackground(false);
+    settingsLayout->addWidget(scroll, 1);
     settingsLayout->addWidget(plan_);
     settingsLayout->addWidget(status_);
-    settingsLayout->addStretch(1);
     return settings;
 }
 
@@ -312,15 +306,19 @@ void TranslatePanel::describeSettings()
         const TranslationConfig c = config();
         const TranslationConfig book;
         QStringList differs;
-        for (const char* key : {"model.cell", "model.decoder", "model.hidden", "train.epochs", "train.lr", "data.examples",
-                                "eval.beam", "data.corpus"}) {
+        // Every key of the form, folded ones too, but those that do not
+        // change what is trained (the name, where and how often it reports).
+        for (const QString& field : form_->keys()) {
+            const std::string key = field.toStdString();
+            if (key == "name" || key == "train.device" || key == "train.threads" || key == "train.report_every")
+                continue;
             const std::string value = translationValue(c, key);
             if (value == translationValue(book, key))
                 continue;
             // A local corpus by its file's name: a whole path would not wrap.
-            const QString shown = std::string_view(key) == "data.corpus" ? QFileInfo(QString::fromStdString(value)).fileName()
-                                                                         : QString::fromStdString(value);
-            differs << QStringLiteral("%1 %2").arg(QString::fromLatin1(key).section('.', 1), shown);
+            const QString shown = key == "data.corpus" ? QFileInfo(QString::fromStdString(value)).fileName()
+                                                       : QString::fromStdString(value);
+            differs << QStringLiteral("%1 %2").arg(field.section('.', 1), shown);
         }
         const QString what = tr("%1, %n training pair(s)", nullptr, c.data.examples)
                                  .arg(QString::fromStdString(c.displayName()));
@@ -335,18 +333,11 @@ void TranslatePanel::describeSettings()
 
 TranslationConfig TranslatePanel::config() const
 {
-    TranslationConfig c = base_;
+    TranslationConfig c = form_->config();
     // The book's corpus is wherever the window's corpus locations say (a
     // local file chosen in any tab); a reopened run keeps its own.
     if (c.data.corpus == CorpusLocations::bookKey(DataFile::FraEng).toStdString())
         setTranslationValue(c, "data.corpus", corpora_.corpus(DataFile::FraEng).toStdString());
-    setTranslationValue(c, "model.cell", cell_->currentData().toString().toStdString());
-    setTranslationValue(c, "model.decoder", attention_->isChecked() ? "attention" : "plain");
-    setTranslationValue(c, "model.hidden", std::to_string(hidden_->value()));
-    setTranslationValue(c, "train.epochs", std::to_string(epochs_->value()));
-    setTranslationValue(c, "train.lr", lr_->text().trimmed().toStdString());
-    setTranslationValue(c, "data.examples", std::to_string(examples_->value()));
-    setTranslationValue(c, "eval.beam", std::to_string(beam_->value()));
     // Report a few times a second's worth of points even for short runs.
     c.train.reportEvery = std::max(1, std::min(c.train.reportEvery, c.train.epochs / 20));
     validate(c);
@@ -363,6 +354,9 @@ void TranslatePanel::train()
     } catch (const Error& e) {
         const QString why = coreText(e);
         setStatus([why] { return tr("Cannot train: %1").arg(why); });
+        // The key named is shown, though it may be folded under "More settings".
+        if (const auto* bad = dynamic_cast<const ConfigError*>(&e))
+            form_->showKey(QString::fromStdString(bad->key()));
         return;
     }
     if (c.data.corpus == CorpusLocations::bookKey(DataFile::FraEng).toStdString() &&
@@ -394,14 +388,8 @@ bool TranslatePanel::openStoredRun(qint64 id)
         if (r.checkpointEpoch <= 0)
             throw StoreError(tr("run %1 has no stored weights").arg(id).toStdString());
         // The form shows the run's settings; Train would train them again.
-        base_ = c;
-        cell_->setCurrentIndex(cell_->findData(QString::fromStdString(c.model.cell.key)));
-        attention_->setChecked(c.model.decoder == S2sDecoder::Attention);
-        hidden_->setValue(c.model.hidden);
-        epochs_->setValue(c.train.epochs);
-        lr_->setText(QString::number(c.train.lr, 'g', 10));
-        examples_->setValue(c.data.examples);
-        beam_->setValue(c.eval.beam);
+        form_->setConfig(c);
+        describeSettings();
         releaseWorker();
         loss_.clear();
         for (const StoredEpoch& e : store->epochs(id))
@@ -539,7 +527,7 @@ void TranslatePanel::requestTranslation(const QString& sentence, bool fromInput)
     const int id = nextRequestId_++;
     if (fromInput)
         inputRequestId_ = id;
-    QMetaObject::invokeMethod(worker_.data(), [w = worker_.data(), id, sentence, beam = beam_->value()] {
+    QMetaObject::invokeMethod(worker_.data(), [w = worker_.data(), id, sentence, beam = beam()] {
         w->translate(id, sentence, beam);
     }, Qt::QueuedConnection);
 }
@@ -552,8 +540,8 @@ void TranslatePanel::onTranslated(int requestId, const Translation& t, const QSt
         return;
     }
     if (requestId == inputRequestId_) {
-        const QString how = beam_->value() > 1
-                                ? tr("Beam search, width %1: log P = %2").arg(beam_->value()).arg(t.logProbability, 0, 'f', 3)
+        const QString how = beam() > 1
+                                ? tr("Beam search, width %1: log P = %2").arg(beam()).arg(t.logProbability, 0, 'f', 3)
                                 : tr("Greedy decoding: log P = %1").arg(t.logProbability, 0, 'f', 3);
         output_->setText(QString::fromStdString(t.text));
         output_->setToolTip(how);
@@ -570,12 +558,13 @@ void TranslatePanel::onTranslated(int requestId, const Translation& t, const QSt
     Q_EMIT translationShown(requestId == inputRequestId_);
 }
 
+int TranslatePanel::beam() const { return form_->value("eval.beam").toInt(); }
+
 void TranslatePanel::updateControls()
 {
     trainButton_->setEnabled(!training_);
     stopButton_->setEnabled(training_);
-    for (QWidget* w : std::initializer_list<QWidget*>{cell_, attention_, epochs_, examples_, hidden_, lr_})
-        w->setEnabled(!training_);
+    form_->setEditable(!training_);
     translateButton_->setEnabled(!training_ && worker_);
     input_->setEnabled(!training_);
 }

@@ -1,7 +1,8 @@
 // The one owner of a worker object on its own thread (private to
 // traveller_ui). Every long job of the window goes through it: a language
 // model run (RunQueue), a translation (TranslatePanel), a sweep (SweepsPanel),
-// a stored run's training and its text (RunsPanel).
+// a cluster sweep's squeue readings (SweepsClusterView), a stored run's
+// training and its text (RunsPanel).
 //
 // start() moves the worker to a new QThread and calls its entry slot there;
 // the worker is deleted on that thread once the thread ends. stop() is the

@@ -18,10 +18,8 @@
 #include <QStringList>
 #include <QWidget>
 
-#include <atomic>
 #include <memory>
 #include <optional>
-#include <thread>
 #include <vector>
 
 class QComboBox;
@@ -29,7 +27,6 @@ class QLabel;
 class QPlainTextEdit;
 class QPushButton;
 class QTableView;
-class QTimer;
 
 namespace traveller::ui {
 
@@ -37,6 +34,7 @@ class MessageLabel;
 class LineChart;
 class RunLibrary;
 class SweepResults;
+class SweepsClusterView;
 class WorkerThread;
 
 class SweepsPanel : public QWidget {
@@ -67,16 +65,17 @@ public:
     bool start();
     void stop();
 
-    // Slurm (docs/CLUSTER.md): whether sbatch is on the PATH; submitting the
-    // loaded sweep as job arrays (the library and data folder are the
-    // window's; `options` carries the rest); following a submitted sweep's
-    // run folder (squeue and the folders, every few seconds, off the window's
-    // thread) until its runs are imported; importing the ended runs now.
+    // Slurm (docs/CLUSTER.md), done by the tab's SweepsClusterView: whether
+    // sbatch is on the PATH; submitting the loaded sweep as job arrays (the
+    // library and data folder are the window's; `options` carries the rest);
+    // following a submitted sweep's run folder (squeue and the folders, every
+    // few seconds, off the window's thread) until its runs are imported;
+    // importing the ended runs now.
     static bool slurmAvailable();
     bool submitToSlurm(const SlurmOptions& options);
     bool followCluster(const QString& folder);
     bool importClusterRuns();
-    QString clusterFolder() const { return clusterFolder_; }
+    QString clusterFolder() const;
     // Asks squeue now and blocks until the answer is shown (tests).
     void pollClusterNow();
     bool exportCsv(const QString& path, Scope scope);
@@ -100,10 +99,6 @@ public:
     // The chart series of row `index` (sweep order).
     static QString seriesKey(int index);
 
-protected:
-    // The cluster summary follows the window's language.
-    void changeEvent(QEvent* event) override;
-
 Q_SIGNALS:
     void sweepStarted(const QList<qint64>& ids);  // created in the library, "queued"
     void runRecorded(qint64 id);  // a run ended and its row in the library is final
@@ -111,15 +106,13 @@ Q_SIGNALS:
 
 private:
     void buildUi();
+    void buildEditor();
     void setSweep(const Sweep& sweep, const QString& source);
     void showError(const QString& prefix, const std::exception& e);
     void showMessage(const QString& text, bool error = false);
     void updateControls();
     std::vector<StoredRun> storedRuns(Scope scope);
     void onSweepFinished(const QString& error);
-    void pollCluster();
-    void showClusterStatus(const SweepStatus& status);
-    void joinPoll();
 
     RunLibrary& library_;
     const QString dataDir_;
@@ -140,14 +133,7 @@ private:
     QComboBox* device_;
     QPushButton* startButton_;
     QPushButton* stopButton_;
-    QPushButton* slurmButton_;
-    QPushButton* importButton_;
-    QTimer* clusterTimer_;
-    QString clusterFolder_;
-    std::thread poll_;                 // one squeue/sacct call at a time, off the window's thread
-    std::atomic<bool> polling_{false};
-    QList<qint64> imported_;           // ids already announced (runRecorded)
-    std::optional<SweepStatus> lastStatus_;  // the cluster summary shown last
+    SweepsClusterView* cluster_;  // the Slurm buttons, submitting, following, importing
     QLabel* summary_;
     MessageLabel* message_;
     SweepResults* results_;

@@ -17,12 +17,9 @@
 #include <functional>
 #include <memory>
 
-class QCheckBox;
-class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
-class QSpinBox;
 class QTimer;
 
 namespace traveller::ui {
@@ -32,6 +29,7 @@ class CorpusBanner;
 class CorpusLocations;
 class DecoderTree;
 class TranslateResults;
+class TranslationForm;
 class WorkerThread;
 class RunLibrary;
 class LineChart;
@@ -89,8 +87,8 @@ private:
     void releaseWorker();
     void updateControls();
     void describeSettings();
+    int beam() const;  // the beam width typed sentences are decoded with
 
-    TranslationConfig base_;  // the book preset
     CorpusLocations& corpora_;
     RunLibrary* library_ = nullptr;
     std::unique_ptr<WorkerThread> thread_;  // the model's worker: trains, then translates
@@ -101,13 +99,7 @@ private:
     QList<QPointF> loss_;
     QTimer* redrawTimer_;
 
-    QComboBox* cell_;
-    QCheckBox* attention_;
-    QSpinBox* epochs_;
-    QSpinBox* examples_;
-    QSpinBox* beam_;
-    QSpinBox* hidden_;
-    QLineEdit* lr_;
+    TranslationForm* form_;  // every key of the schema; the book's preset at first
     QPushButton* trainButton_;
     QPushButton* stopButton_;
     QLabel* status_;
