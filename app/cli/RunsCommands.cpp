@@ -32,6 +32,89 @@ namespace traveller::cli {
 
 namespace {
 
+// Whether a replay gave its original's curve, epoch by epoch, to the last
+// digit (the same seed, device and threads give the same run).
+void compareReplay(RunStore& store, std::int64_t original, std::int64_t replay, std::ostream& out)
+{
+    const auto a = store.epochs(original);
+    const auto b = store.epochs(replay);
+    const std::size_t n = std::min(a.size(), b.size());
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i].perplexity != b[i].perplexity) {
+            out << "run " << replay << " differs from run " << original << " at epoch " << a[i].epoch << ": "
+                << fixed(b[i].perplexity, 6) << " against " << fixed(a[i].perplexity, 6)
+                << " (another device or thread count?)\n";
+            return;
+        }
+    if (a.size() != b.size()) {
+        out << "run " << replay << " trained " << b.size() << " epochs, run " << original << " " << a.size() << "\n";
+        return;
+    }
+    out << "run " << replay << " replays run " << original << ": the same perplexity at each of its " << n
+        << " epochs, to the last digit\n";
+}
+
+// `runs show ID`: everything recorded of one run.
+int showRun(RunStore& store, const Args& a)
+{
+    const StoredRun r = store.run(runId(a.positional[0]));
+    std::string tags;
+    for (const auto& t : r.tags)
+        tags += (tags.empty() ? "" : ", ") + t;
+    std::cout << "id: " << r.id << "\nname: " << r.name << "\nsweep: " << r.sweep << "\nlabel: " << r.label
+              << "\nstatus: " << stateLabel(r.state, r.blewUpAt) << "\nepochs: " << r.epochsDone << "/" << r.epochs
+              << "\ncheckpoint: epoch " << r.checkpointEpoch << " (" << store.checkpointPath(r.id) << ")"
+              << "\nperplexity: " << fixed(r.perplexity, 4) << "\ntokens/s: " << fixed(r.tokensPerSecond, 0)
+              << "\nseconds: " << fixed(r.seconds, 2) << "\ndevice: " << r.device << " (" << r.threads
+              << " threads)\nversion: " << r.programVersion << "\nseed: " << r.seed << "\ncreated: " << r.createdAt
+              << "\nfinished: " << r.finishedAt << "\ntags: " << tags << "\nmessage: " << r.message << "\n\nconfig:\n"
+              << r.configYaml << "\n\nepoch  perplexity  tok/s  elapsed  sample\n";
+    for (const auto& e : store.epochs(r.id))
+        std::cout << e.epoch << "  " << fixed(e.perplexity, 4) << "  " << fixed(e.tokensPerSecond, 0) << "  "
+                  << fixed(e.elapsedSeconds, 2) << "  " << e.sample << '\n';
+    const std::vector<SettingEvent> events = store.events(r.id);
+    if (!events.empty()) {
+        std::cout << "\nsettings changed while it trained (epoch, batch, key, from, to):\n";
+        for (const SettingEvent& e : events)
+            std::cout << "  " << e.epoch << "  " << e.batch << "  " << e.key << "  " << e.from << " -> " << e.to
+                      << (e.live ? "  (live)" : "  (schedule)") << '\n';
+    }
+    std::cout << "\nsamples:\n";
+    for (const auto& [prefix, text] : r.samples)
+        std::cout << "  " << text << '\n';
+    return 0;
+}
+
+// `runs export`: CSV or a Markdown report of the chosen runs.
+int exportRuns(RunStore& store, const Args& a)
+{
+    if (a.csv == a.markdown)
+        throw UsageError("runs export needs --csv or --markdown");
+    std::vector<StoredRun> runs;
+    if (!a.sweep.empty())
+        runs = store.runsOfSweep(a.sweep);
+    for (auto id : runIds(a.positional))
+        runs.push_back(store.run(id));
+    if (a.positional.empty() && a.sweep.empty())
+        runs = store.runs();
+    const std::string title = a.sweep.empty() ? "Traveller runs" : "Sweep " + a.sweep;
+    if (a.markdown && !a.output.empty()) {
+        // A report on disk gets its chart, written beside it.
+        const std::string chart = writeMarkdownReport(store, runs, a.output, title);
+        if (!a.quiet)
+            std::cerr << "wrote " << a.output << " and " << chart << '\n';
+        return 0;
+    }
+    const std::string text = a.csv ? runsToCsv(runs) : runsToMarkdown(runs, title);
+    if (a.output.empty()) {
+        std::cout << text;
+    } else {
+        checkExportTarget(store, a.output);
+        writeFileAtomically(a.output, text);
+    }
+    return 0;
+}
+
 int runsCommand(const std::string& sub, const Args& a)
 {
     if (sub == "import")
@@ -47,27 +130,8 @@ int runsCommand(const std::string& sub, const Args& a)
         }
         return 0;
     }
-    if (sub == "show") {
-        const StoredRun r = store.run(runId(a.positional[0]));
-        std::string tags;
-        for (const auto& t : r.tags)
-            tags += (tags.empty() ? "" : ", ") + t;
-        std::cout << "id: " << r.id << "\nname: " << r.name << "\nsweep: " << r.sweep << "\nlabel: " << r.label
-                  << "\nstatus: " << stateLabel(r.state, r.blewUpAt) << "\nepochs: " << r.epochsDone << "/" << r.epochs
-                  << "\ncheckpoint: epoch " << r.checkpointEpoch << " (" << store.checkpointPath(r.id) << ")"
-                  << "\nperplexity: " << fixed(r.perplexity, 4) << "\ntokens/s: " << fixed(r.tokensPerSecond, 0)
-                  << "\nseconds: " << fixed(r.seconds, 2) << "\ndevice: " << r.device << " (" << r.threads
-                  << " threads)\nversion: " << r.programVersion << "\nseed: " << r.seed << "\ncreated: " << r.createdAt
-                  << "\nfinished: " << r.finishedAt << "\ntags: " << tags << "\nmessage: " << r.message << "\n\nconfig:\n"
-                  << r.configYaml << "\n\nepoch  perplexity  tok/s  elapsed  sample\n";
-        for (const auto& e : store.epochs(r.id))
-            std::cout << e.epoch << "  " << fixed(e.perplexity, 4) << "  " << fixed(e.tokensPerSecond, 0) << "  "
-                      << fixed(e.elapsedSeconds, 2) << "  " << e.sample << '\n';
-        std::cout << "\nsamples:\n";
-        for (const auto& [prefix, text] : r.samples)
-            std::cout << "  " << text << '\n';
-        return 0;
-    }
+    if (sub == "show")
+        return showRun(store, a);
     if (sub == "rename") {
         store.rename(runId(a.positional[0]), a.positional[1]);
         return 0;
@@ -88,43 +152,29 @@ int runsCommand(const std::string& sub, const Args& a)
         store.deleteRuns(ids);  // all of them or none
         return 0;
     }
-    if (sub == "export") {
-        if (a.csv == a.markdown)
-            throw UsageError("runs export needs --csv or --markdown");
-        std::vector<StoredRun> runs;
-        if (!a.sweep.empty())
-            runs = store.runsOfSweep(a.sweep);
-        for (auto id : runIds(a.positional))
-            runs.push_back(store.run(id));
-        if (a.positional.empty() && a.sweep.empty())
-            runs = store.runs();
-        const std::string title = a.sweep.empty() ? "Traveller runs" : "Sweep " + a.sweep;
-        if (a.markdown && !a.output.empty()) {
-            // A report on disk gets its chart, written beside it.
-            const std::string chart = writeMarkdownReport(store, runs, a.output, title);
-            if (!a.quiet)
-                std::cerr << "wrote " << a.output << " and " << chart << '\n';
-            return 0;
-        }
-        const std::string text = a.csv ? runsToCsv(runs) : runsToMarkdown(runs, title);
-        if (a.output.empty()) {
-            std::cout << text;
-        } else {
-            checkExportTarget(store, a.output);
-            writeFileAtomically(a.output, text);
-        }
-        return 0;
-    }
+    if (sub == "export")
+        return exportRuns(store, a);
     if (sub == "resume") {
         const std::int64_t id = runId(a.positional[0]);
         if (const RuleVerdict resumable = canResume(store.run(id)); !resumable)
             throw UsageError(resumable.reason);
         return trainStored(store, id, a);
     }
-    if (sub == "rerun") {
+    if (sub == "continue") {
+        const std::int64_t id = runId(a.positional[0]);
+        if (const RuleVerdict possible = canContinue(store.run(id)); !possible)
+            throw Error(possible.reason);
+        return trainStored(store, id, a, wholeNumber("--epochs", a.length, 1, 1000000));
+    }
+    if (sub == "rerun" || sub == "replay") {
+        // The settings it kept: as it started, with every change made while it
+        // trained in its schedule, each at the batch where it landed.
         const StoredRun old = store.run(runId(a.positional[0]));
         const std::int64_t id = store.createRun({old.config(), old.name, old.sweep, old.label, TRAVELLER_VERSION});
-        return trainStored(store, id, a);
+        const int status = trainStored(store, id, a);
+        if (sub == "replay")
+            compareReplay(store, old.id, id, std::cerr);
+        return status;
     }
     if (sub == "generate") {
         // The settings first: a bad one is named before any weights load.
@@ -209,6 +259,18 @@ void addRunsCommands(CLI::App& app, int& status)
     }
     {
         auto [c, a] = add("rerun", "Train a run's settings again as a new run");
+        positional(c, a, "id", "The run's id");
+        trainingOptions(c, *a);
+    }
+    {
+        auto [c, a] = add("continue", "Train a finished or stopped run N more epochs as the same run");
+        positional(c, a, "id", "The run's id");
+        c->add_option("--epochs", a->length, "How many more epochs")->required()->type_name("N");
+        trainingOptions(c, *a);
+    }
+    {
+        auto [c, a] = add("replay", "Train a run again from the settings it kept (changes made while it trained "
+                                    "included) and say whether its curve is the same");
         positional(c, a, "id", "The run's id");
         trainingOptions(c, *a);
     }

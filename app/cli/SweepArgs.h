@@ -34,8 +34,9 @@ std::string fixed(double value, int decimals);
 void printTable(const std::vector<StoredRun>& runs, std::ostream& out);
 // `runs import`: a Slurm sweep's ended runs into the library.
 int runsImportCommand(const Args& a);
-// Trains a stored run (resume, rerun), printing its JSON Lines.
-int trainStored(RunStore& store, std::int64_t id, const Args& a);
+// Trains a stored run (resume, rerun; with continueBy > 0, that many epochs
+// further: runs continue), printing its JSON Lines.
+int trainStored(RunStore& store, std::int64_t id, const Args& a, int continueBy = 0);
 // A positional argument that appends to Args::positional, in order.
 CLI::Option* positional(CLI::App* command, const std::shared_ptr<Args>& args, const std::string& name,
                         const std::string& help);

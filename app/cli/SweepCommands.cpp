@@ -448,7 +448,7 @@ int runsImportCommand(const Args& a)
 }
 
 // Trains a stored run (new, interrupted or stopped) and prints train's events.
-int trainStored(RunStore& store, std::int64_t id, const Args& a)
+int trainStored(RunStore& store, std::int64_t id, const Args& a, int continueBy)
 {
     RecordOptions options = recordOptions(a);
     if (a.fromScratch)
@@ -463,7 +463,8 @@ int trainStored(RunStore& store, std::int64_t id, const Args& a)
     RunLines observer(stored.name, a.everyEpoch, a.quiet, outputMutex);
     RunResult r;
     try {
-        r = trainRecordedRun(store, id, options, observer, control);
+        r = continueBy > 0 ? continueRecordedRun(store, id, continueBy, options, observer, control)
+                           : trainRecordedRun(store, id, options, observer, control);
     } catch (const MissingCheckpointError& e) {
         throw Error(std::string(e.what()) + "; to do that, run `traveller-cli runs resume " + std::to_string(id) +
                     " --from-scratch`");

@@ -306,7 +306,8 @@ auto parseAttributed(const Parse& parse, const std::string& text, const std::str
 // Writes the dotted keys as nested sections; leaves the last section open so
 // the caller can add to it, and returns whether one was opened.
 template <typename Config>
-bool emitSections(YAML::Emitter& out, const std::vector<Field<Config>>& fields, const Config& config)
+bool emitSections(YAML::Emitter& out, const std::vector<Field<Config>>& fields, const Config& config,
+                  const std::function<void(YAML::Emitter&, const std::string& section)>& closing = {})
 {
     std::string section;
     for (const auto& f : fields) {
@@ -316,6 +317,8 @@ bool emitSections(YAML::Emitter& out, const std::vector<Field<Config>>& fields, 
             continue;
         const std::string sec = key.substr(0, dot);
         if (sec != section) {
+            if (!section.empty() && closing)
+                closing(out, section);  // keys of the section that are not fields (a list)
             if (!section.empty())
                 out << YAML::EndMap;
             out << YAML::Key << sec << YAML::Value << YAML::BeginMap;
@@ -327,6 +330,8 @@ bool emitSections(YAML::Emitter& out, const std::vector<Field<Config>>& fields, 
         else
             out << f.get(config);
     }
+    if (!section.empty() && closing)
+        closing(out, section);
     return !section.empty();
 }
 

@@ -1,6 +1,7 @@
 #include "traveller/core/ExperimentConfig.h"
 
 #include "ConfigFields.h"
+#include "Schedule.h"
 #include "traveller/core/Errors.h"
 
 #include <yaml-cpp/yaml.h>
@@ -203,8 +204,13 @@ const std::vector<ConfigKeyInfo>& configSchema()
 {
     static const std::vector<ConfigKeyInfo> infos = [] {
         std::vector<ConfigKeyInfo> out;
-        for (const auto& f : fields())
+        for (const auto& f : fields()) {
             out.push_back(f.info);
+            if (f.info.key == "train.detach_state")
+                out.push_back({"train.schedule", "list", "[]",
+                               "Changes while the run trains: [{epoch: E, batch: B, set: {train.lr: 0.3}}]; keys: "
+                               "train.lr, train.clip, train.epochs, sample.*. A live change is written here."});
+        }
         return out;
     }();
     return infos;
@@ -233,7 +239,12 @@ ExperimentConfig parseRoot(const std::string& text)
     if (!root.IsMap())
         fail("", root.Mark().line + 1, root.Mark().column + 1,
              "an experiment file must be a mapping with sections model, train, data, sample");
-    config::walk(fields(), cfg, root, "", [](ExperimentConfig&, const std::string&, const YAML::Node&) { return false; });
+    config::walk(fields(), cfg, root, "", [](ExperimentConfig& c, const std::string& key, const YAML::Node& value) {
+        if (key != "train.schedule")
+            return false;
+        c.train.schedule = config::parseSchedule(value, key);
+        return true;
+    });
     validate(cfg);
     return cfg;
 }
@@ -252,11 +263,24 @@ ExperimentConfig loadExperimentFile(const std::string& path)
 void setConfigValue(ExperimentConfig& config, const std::string& key, const std::string& valueText, int line,
                     int column)
 {
+    if (key == "train.schedule") {
+        // A list, as flow YAML: "[{epoch: 200, set: {train.lr: 0.3}}]" (--set, the form).
+        YAML::Node node;
+        try {
+            node = YAML::Load(valueText);
+        } catch (const YAML::Exception& e) {
+            throw ConfigError(key, line, column, message("config.malformed_yaml", {e.msg}));
+        }
+        config.train.schedule = config::parseSchedule(node, key);
+        return;
+    }
     config::setValue(fields(), config, key, valueText, line, column);
 }
 
 std::string configValue(const ExperimentConfig& config, const std::string& key)
 {
+    if (key == "train.schedule")
+        return config::scheduleYaml(config.train.schedule);
     return config::value(fields(), config, key);
 }
 
@@ -266,6 +290,7 @@ void validate(const ExperimentConfig& config)
         throw ConfigError("sample.prefix", 0, 0, message("config.not_empty"));
     if (config.train.device.empty())
         throw ConfigError("train.device", 0, 0, message("config.not_empty"));
+    config::checkSchedule(config);
 }
 
 std::string toYaml(const ExperimentConfig& config)
@@ -274,7 +299,12 @@ std::string toYaml(const ExperimentConfig& config)
     out << YAML::BeginMap;
     if (!config.name.empty())
         out << YAML::Key << "name" << YAML::Value << config.name;
-    if (config::emitSections(out, fields(), config))
+    const auto schedule = [&config](YAML::Emitter& e, const std::string& section) {
+        if (section != "train" || config.train.schedule.empty())
+            return;
+        e << YAML::Key << "schedule" << YAML::Value << YAML::Load(config::scheduleYaml(config.train.schedule));
+    };
+    if (config::emitSections(out, fields(), config, schedule))
         out << YAML::EndMap;
     out << YAML::EndMap;
     return std::string(out.c_str()) + "\n";

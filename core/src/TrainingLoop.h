@@ -66,6 +66,7 @@ public:
             Epoch totals{epoch, epochs_, 0, 0, 0};
             bool stopped = false;
             for (std::int64_t index = 0;; ++index) {
+                beforeBatch(epoch, index);
                 const std::optional<Step> step = trainBatch(epoch, index);
                 if (!step)
                     break;
@@ -120,6 +121,12 @@ public:
 protected:
     // Before each epoch's batches (a fresh shuffle, say).
     virtual void beginEpoch(int /*epoch*/) {}
+    // Before each batch: where scheduled and live changes of settings land.
+    virtual void beforeBatch(int /*epoch*/, std::int64_t /*index*/) {}
+    // The epochs to train to, changed while training (train.epochs, live or
+    // scheduled); never below the epoch being trained.
+    void setEpochs(int epochs) { epochs_ = epochs; }
+    int epochs() const { return epochs_; }
     // Trains on batch `index` of the epoch; nothing when the epoch has no more.
     virtual std::optional<Step> trainBatch(int epoch, std::int64_t index) = 0;
     // After each batch that trained (the gradient chart's point).
@@ -146,7 +153,7 @@ private:
     }
 
     RunControl& control_;
-    const int epochs_;
+    int epochs_;
     const Clock::time_point start_ = Clock::now();
     const double pausedAtStart_ = control_.pausedSeconds();
 };

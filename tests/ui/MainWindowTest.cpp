@@ -177,7 +177,7 @@ private Q_SLOTS:
             {"train.epochs", "7"},        {"train.lr", "0.25"},            {"train.optimizer", "adam"},
             {"train.clip", "0"},          {"train.device", "cpu"},         {"train.seed", "42"},
             {"train.threads", "3"},       {"train.on_divergence", "continue"},
-            {"train.detach_state", "false"},                               {"data.corpus", "/tmp/other.txt"},
+            {"train.detach_state", "false"},    {"train.schedule", "[{epoch: 3, set: {train.lr: 0.5}}]"},                               {"data.corpus", "/tmp/other.txt"},
             {"data.tokens", "word"},      {"data.max_tokens", "0"},        {"data.heldout", "500"},
             {"data.batch_size", "4"},     {"data.num_steps", "9"},         {"data.sampling", "random"},
             {"data.join_lines", "space"}, {"data.normalize", "unicode"},   {"sample.prefix", "the time"},
@@ -340,10 +340,10 @@ private Q_SLOTS:
         QVERIFY(w.findChild<QLabel*>("statusSpeed")->text().contains("tokens/s"));
 
         // Toggle a run off and on through its check box in the runs table.
-        auto* table = w.findChild<QTableWidget*>("runsTable");
-        table->item(0, 0)->setCheckState(Qt::Unchecked);
+        QAbstractItemModel* table = w.findChild<QTableView*>("runsTable")->model();
+        table->setData(table->index(0, 0), Qt::Unchecked, Qt::CheckStateRole);
         QVERIFY(!ppl->seriesVisible(w.seriesKey(rnn)));
-        table->item(0, 0)->setCheckState(Qt::Checked);
+        table->setData(table->index(0, 0), Qt::Checked, Qt::CheckStateRole);
         QVERIFY(ppl->seriesVisible(w.seriesKey(rnn)));
         QTest::mouseClick(w.findChild<QCheckBox*>("logScaleCheck"), Qt::LeftButton);
         QVERIFY(ppl->logScale());
@@ -597,7 +597,7 @@ private Q_SLOTS:
         // Said once: no red line beside the banner, no row waiting for a sample
         // that will never come, no "CPU (0 threads)".
         QVERIFY(w.message().isEmpty());
-        QCOMPARE(w.findChild<QTableWidget*>("runsTable")->rowCount(), 0);
+        QCOMPARE(w.findChild<QTableView*>("runsTable")->model()->rowCount(), 0);
         QCOMPARE(w.findChild<QTableWidget*>("samplesTable")->rowCount(), 0);
         QVERIFY(w.perplexityChart()->keys().isEmpty());
         const QString device = w.findChild<QLabel*>("statusDevice")->text();
@@ -701,7 +701,7 @@ private Q_SLOTS:
             int finishedRuns = 0;
             for (const auto& r : store.runs())
                 finishedRuns += r.isTranslation() && r.state == traveller::StoredState::Finished;
-            QCOMPARE(finishedRuns, lab->runsTable()->rowCount());
+            QCOMPARE(finishedRuns, lab->runsTable()->model()->rowCount());
             QVERIFY(finishedRuns > 0);
         }
         if (before.isNull())

@@ -153,6 +153,7 @@ void ExperimentPanel::buildAdvanced(QVBoxLayout* layout)
     addChoice("train.detach_state", tr("Backpropagation"),
               {{tr("per batch"), "true"}, {tr("whole epoch"), "false"}});
     addLine("train.threads", tr("CPU threads (0 = all)"));
+    addLine("train.schedule", tr("Schedule"));
     addChoice("data.tokens", tr("Tokens"), {{tr("characters"), "char"}, {tr("words"), "word"}});
     addChoice("data.normalize", tr("Text cleaning"),
               {{tr("a-z only"), "book"}, {tr("all Unicode"), "unicode"}});

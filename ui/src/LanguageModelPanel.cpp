@@ -12,6 +12,8 @@
 #include "Format.h"
 #include "MessageLabel.h"
 #include "LmCharts.h"
+#include "SteerBar.h"
+#include "ChangeMarkers.h"
 #include "LmRunTable.h"
 
 #include <QCheckBox>
@@ -129,7 +131,12 @@ LanguageModelPanel::LanguageModelPanel(CorpusLocations& corpora, RunLibrary* lib
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
-    layout->addLayout(buildControls());
+    QHBoxLayout* controls = buildControls();
+    layout->addLayout(controls);
+    // Steering the run in training, beside its buttons (shown while one
+    // trains): on the same row, so that the charts keep their height.
+    steer_ = new SteerBar(*queue_, this);
+    controls->insertWidget(controls->count() - 1, steer_, 1);
     layout->addWidget(mainSplitter_, 1);
 
     // ---- the status bar's figures (the window places them)
@@ -194,6 +201,26 @@ void LanguageModelPanel::connectQueue()
     connect(queue_, &RunQueue::generated, this,
             [this](int id, const QString& text) { samples_->setRegenerated(id, QString(), text); });
     connect(queue_, &RunQueue::queueDrained, this, &LanguageModelPanel::updateControls);
+    connect(queue_, &RunQueue::settingChanged, this, &LanguageModelPanel::markChange);
+}
+
+// A setting changed while the run trained: a marker on its curve where it
+// landed, named by the change (hover shows it; the Runs tab lists them all).
+void LanguageModelPanel::markChange(int runId, const SettingEvent& e)
+{
+    const RunQueue::Run* r = queue_->run(runId);
+    if (!r)
+        return;
+    const double batches = std::max<double>(1, static_cast<double>(r->info.batchesPerEpoch));
+    const double x = e.epoch - 1 + static_cast<double>(e.batch) / batches;
+    const double y = r->perplexity.isEmpty() ? r->last.perplexity : r->perplexity.last().y();
+    if (!(y > 0))
+        return;  // nothing drawn yet to mark
+    const QString key = QStringLiteral("change%1_%2").arg(runId).arg(r->events.size());
+    LineChart* chart = charts_->perplexity();
+    chart->addSeries(key, r->name + QStringLiteral(" — ") + changeText(e), LineChart::Style::Markers, r->color);
+    chart->setInLegend(key, false);
+    chart->setPoints(key, {QPointF(x, y)});
 }
 
 QList<QLabel*> LanguageModelPanel::statusLabels() const { return status_->labels(); }
@@ -536,6 +563,7 @@ void LanguageModelPanel::updateControls()
     pauseButton_->setEnabled(r && r->state == State::Training);
     resumeButton_->setEnabled(r && r->state == State::Paused);
     stopButton_->setEnabled(queue_->busy());
+    steer_->showRun();
 }
 
 void LanguageModelPanel::showMessage(const QString& text, bool error)

@@ -164,6 +164,21 @@ LensPanel::LensPanel(RunLibrary& library, QString dataDir, QWidget* parent)
     summary_->setWordWrap(true);
     message_ = new MessageLabel("lensMessage");
 
+    QSplitter* split = buildViews();
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addLayout(view);
+    layout->addWidget(units_);
+    layout->addWidget(summary_);
+    layout->addWidget(split, 1);
+    layout->addWidget(message_);
+}
+
+// The reading's views: the text strip above; the units × characters heatmap
+// or the state trajectory, the mean chart and the equations below.
+QSplitter* LensPanel::buildViews()
+{
     text_ = new LensTextView;
     connect(text_, &LensTextView::stepChosen, this, &LensPanel::setStep);
     auto* scroll = new QScrollArea;
@@ -204,14 +219,7 @@ LensPanel::LensPanel(RunLibrary& library, QString dataDir, QWidget* parent)
     split->addWidget(lower);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
-
-    auto* layout = new QVBoxLayout(this);
-    layout->addLayout(bar);
-    layout->addLayout(view);
-    layout->addWidget(units_);
-    layout->addWidget(summary_);
-    layout->addWidget(split, 1);
-    layout->addWidget(message_);
+    return split;
 }
 
 LensPanel::~LensPanel() = default;  // joins the reading thread

@@ -1,5 +1,7 @@
 #include "RunDetails.h"
 
+#include "ChangeMarkers.h"
+
 #include "traveller/core/Errors.h"
 #include "traveller/core/store/RunRules.h"
 #include "traveller/ui/GenerateWorker.h"
@@ -141,7 +143,8 @@ void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, 
     for (const QString& key : chart_->keys()) {
         bool keep = false;
         for (qint64 id : std::as_const(ids))
-            keep = keep || key == QStringLiteral("run%1").arg(id) || key == QStringLiteral("run%1-heldout").arg(id);
+            keep = keep || key == QStringLiteral("run%1").arg(id) || key == QStringLiteral("run%1-heldout").arg(id) ||
+                   key.startsWith(QStringLiteral("run%1-change").arg(id));
         if (!keep)
             chart_->removeSeries(key);
     }
@@ -169,6 +172,7 @@ void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, 
                 chart_->setColor(key + "-heldout", colour);
                 chart_->setPoints(key + "-heldout", heldout);
             }
+            drawChangeMarkers(chart_, key, store.events(id), epochs, colour);
         }
         if (opened <= 0) {
             showNothingOpened();
@@ -227,6 +231,11 @@ QString RunDetails::samplesText(const StoredRun& r, const std::vector<StoredEpoc
             text += tr("At each sample interval:\n");
         timeline = true;
         text += QStringLiteral("  %1 | %2\n").arg(tr("epoch %1").arg(e.epoch, 5), QString::fromStdString(e.sample));
+    }
+    if (!r.events.empty()) {
+        text += QLatin1Char('\n') + tr("Settings changed while it trained:") + QLatin1Char('\n');
+        for (const SettingEvent& e : r.events)
+            text += QStringLiteral("  %1%2\n").arg(changeText(e), e.live ? QString() : tr(" (its schedule)"));
     }
     if (!r.message.empty())
         text += QLatin1Char('\n') + coreText(r.message) + QLatin1Char('\n');

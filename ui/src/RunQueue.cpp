@@ -106,8 +106,38 @@ void RunQueue::startNext()
     connect(worker, &TrainingWorker::generated, this,
             [this](int runId, int, const QString&, const QString& text) { Q_EMIT generated(runId, text); });
     connect(worker, &TrainingWorker::inspected, this, &RunQueue::inspected);
+    connect(worker, &TrainingWorker::settingChanged, this, [this](int runId, const SettingEvent& e) {
+        if (Slot* changed = slot(runId)) {
+            changed->run.events.append(e);
+            try {  // the run's settings follow (a later change is checked against them)
+                changed->run.config = withLiveChange(changed->run.config, e.key, e.to);
+            } catch (const ConfigError&) {
+            }
+        }
+        Q_EMIT settingChanged(runId, e);
+    });
     setState(r, RunState::Loading);
     s.worker = s.thread.start(worker, &TrainingWorker::run, QStringLiteral("run%1").arg(r.id));
+}
+
+bool RunQueue::requestChange(const std::string& key, const std::string& value, QString* why)
+{
+    Slot* s = slot(currentId_);
+    if (!s || (s->run.state != RunState::Training && s->run.state != RunState::Paused)) {
+        if (why)
+            *why = tr("No run is training");
+        return false;
+    }
+    try {
+        // The epoch it is in: an end before it is refused here, at once.
+        withLiveChange(s->run.config, key, value, s->run.last.epoch + 1);
+    } catch (const ConfigError& e) {
+        if (why)
+            *why = coreText(e);
+        return false;
+    }
+    s->worker->requestChange(key, value);
+    return true;
 }
 
 void RunQueue::pause()

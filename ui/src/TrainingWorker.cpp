@@ -19,6 +19,7 @@ void registerUiMetaTypes()
 {
     qRegisterMetaType<traveller::BatchStats>();
     qRegisterMetaType<traveller::EpochStats>();
+    qRegisterMetaType<traveller::SettingEvent>();
     qRegisterMetaType<traveller::ui::RunStarted>();
     qRegisterMetaType<traveller::ui::RunOutcome>();
     qRegisterMetaType<traveller::ui::RunFailure>();
@@ -106,6 +107,8 @@ void TrainingWorker::onBatch(const BatchStats& stats)
     if (hasRequests_.load())
         serveGenerateRequests();
 }
+
+void TrainingWorker::onSettingChanged(const SettingEvent& event) { Q_EMIT settingChanged(runId_, event); }
 
 void TrainingWorker::onEpoch(const EpochStats& stats)
 {

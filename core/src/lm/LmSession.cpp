@@ -48,6 +48,13 @@ LmSession::LmSession(const ExperimentConfig& config, const std::string& dataDir)
     impl_->corpus = loadCorpus(config.data, dataDir);
     impl_->batches = std::make_unique<lm::LmBatches>(impl_->corpus.ids, config.data.batchSize,
                                                       config.data.numSteps, config.data.sampling);
+    // A scheduled change lands before a batch of its epoch, or at its end
+    // (batch = the epoch's batch count: a live change made during its last batch).
+    for (std::size_t i = 0; i < config.train.schedule.size(); ++i)
+        if (config.train.schedule[i].batch > impl_->batches->minBatches())
+            throw ConfigError("train.schedule[" + std::to_string(i) + "].batch", 0, 0,
+                              message("schedule.batch_beyond", {std::to_string(config.train.schedule[i].batch),
+                                                                std::to_string(impl_->batches->minBatches())}));
     if (!config.train.detachState) {
         // Back-propagation through the whole epoch keeps every time step's
         // activations and logits: say what that costs, refuse beyond a limit.

@@ -50,12 +50,91 @@ class LmTrainer : public TrainingLoop {
 public:
     LmTrainer(Impl& d, TrainingObserver& observer, RunControl& control, RunResult& result)
         : TrainingLoop(control, d.config.train.epochs), d_(d), cfg_(d.config), observer_(observer), result_(result),
-          params_(d.model->parameters())
+          control_(control), params_(d.model->parameters()), run_(d.config), scheduled_(d.config.train.schedule)
     {
+        run_.train.epochs = d.config.train.epochs + d.epochsBefore;  // the run's, not this session's
+        stored_ = run_;
+        // A resumed run: the schedule's changes before this session took
+        // effect then; its settings are set to them again, silently.
+        for (const ScheduleEntry& e : scheduled_)
+            if (e.epoch <= d.epochsBefore)
+                for (const auto& [key, value] : e.set)
+                    apply(key, value, 0);
         keepWeights();
     }
 
+    // Whether a setting changed while it trained, and the run's settings as
+    // they are to be kept: as it started, live changes in its schedule, its
+    // epochs the last it trained to (what a replay starts from).
+    bool settingsChanged() const { return changed_; }
+    ExperimentConfig runSettings() const
+    {
+        ExperimentConfig kept = stored_;
+        kept.train.epochs = run_.train.epochs;
+        return kept;
+    }
+
 private:
+    // Where a scheduled or live change lands: before batch `index` of the
+    // session's epoch `epoch`, in the run's numbering.
+    void beforeBatch(int epoch, std::int64_t index) override
+    {
+        const int runEpoch = epoch + d_.epochsBefore;
+        for (const ScheduleEntry& e : scheduled_)
+            if (e.epoch == runEpoch && e.batch == index)
+                for (const auto& [key, value] : e.set)
+                    change(runEpoch, index, key, value, false);
+        for (const auto& [key, value] : control_.takeChanges()) {
+            try {
+                change(runEpoch, index, key, value, true);
+                control_.setChangeRefused("");
+            } catch (const ConfigError& e) {
+                control_.setChangeRefused(e.what());  // the run goes on as it was
+            }
+        }
+    }
+
+    void change(int runEpoch, std::int64_t index, const std::string& key, const std::string& value, bool live)
+    {
+        const std::string from = configValue(run_, key);
+        apply(key, value, runEpoch);
+        const std::string to = configValue(run_, key);
+        if (from == to)
+            return;
+        if (live) {
+            // Written into the run's schedule, where a replay finds it.
+            auto& schedule = stored_.train.schedule;
+            const auto at = std::find_if(schedule.begin(), schedule.end(), [&](const ScheduleEntry& e) {
+                return e.epoch > runEpoch || (e.epoch == runEpoch && e.batch > index);
+            });
+            schedule.insert(at, ScheduleEntry{runEpoch, index, {{key, value}}});
+        }
+        changed_ = true;
+        const SettingEvent event{runEpoch, index, key, from, to, live};
+        result_.events.push_back(event);
+        observer_.onSettingChanged(event);
+    }
+
+    // Sets `key` in the run's settings and where it acts: the optimizer's
+    // rate, the clipping threshold and samples (read from the session's
+    // config), the epochs to train to. ConfigError for a change the run
+    // cannot take (withLiveChange).
+    void apply(const std::string& key, const std::string& value, int runEpoch)
+    {
+        run_ = withLiveChange(run_, key, value, runEpoch);
+        auto& session = d_.config;
+        session.train.lr = run_.train.lr;
+        session.train.clip = run_.train.clip;
+        session.sample = run_.sample;
+        if (key == "train.lr")
+            for (auto& group : d_.optimizer->param_groups())
+                group.options().set_lr(run_.train.lr);
+        if (key == "train.epochs") {
+            session.train.epochs = run_.train.epochs - d_.epochsBefore;
+            setEpochs(session.train.epochs);
+        }
+    }
+
     void beginEpoch(int) override
     {
         rngAtEpochStart_ = d_.rng;
@@ -207,7 +286,12 @@ private:
     const ExperimentConfig& cfg_;
     TrainingObserver& observer_;
     RunResult& result_;
+    RunControl& control_;
     const std::vector<torch::Tensor> params_;
+    ExperimentConfig run_;                         // the run's settings as they are now
+    ExperimentConfig stored_;                      // as it started, with the live changes in its schedule
+    const std::vector<ScheduleEntry> scheduled_;   // the schedule it started with
+    bool changed_ = false;
     std::vector<torch::Tensor> lastEpochWeights_;
     std::mt19937_64 rngAtEpochStart_;
     std::vector<lm::Batch> batches_;
@@ -237,6 +321,8 @@ RunResult LmSession::train(TrainingObserver& observer, RunControl& control)
     if (!outcome.message.empty())
         result.message = result.message.empty() ? outcome.message : outcome.message + " (" + result.message + ")";
     result.tokensPerSecond = outcome.tokensPerSecond;
+    if (loop.settingsChanged())
+        result.config = loop.runSettings();
     // Samples of whatever the model learned, also after a stop or a divergence
     // (a diverged model's text shows what went wrong).
     for (const std::string& prefix : {cfg.sample.prefix, std::string("traveller")})

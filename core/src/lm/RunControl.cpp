@@ -52,6 +52,34 @@ void RunControl::requestStop()
 
 void RunControl::pause() { pause_ = true; }
 
+void RunControl::requestChange(const std::string& key, const std::string& value)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    changes_.emplace_back(key, value);
+    haveChanges_ = true;
+}
+
+std::vector<std::pair<std::string, std::string>> RunControl::takeChanges()
+{
+    if (!haveChanges_.load())
+        return {};  // once per batch: no lock unless something was asked
+    std::lock_guard<std::mutex> lock(mutex_);
+    haveChanges_ = false;
+    return std::exchange(changes_, {});
+}
+
+std::string RunControl::changeRefused() const
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    return refused_;
+}
+
+void RunControl::setChangeRefused(const std::string& why)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    refused_ = why;
+}
+
 void RunControl::resume()
 {
     {

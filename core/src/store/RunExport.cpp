@@ -61,7 +61,7 @@ std::string joined(const std::vector<std::string>& items, const std::string& sep
 std::string runsToCsv(const std::vector<StoredRun>& runs)
 {
     std::string out = "id,name,sweep,label,status,arch,impl,hidden,layers,lr,optimizer,epochs,epochs_done,perplexity,"
-                      "tokens_per_s,seconds,device,threads,seed,program_version,created_at,tags,sample\n";
+                      "tokens_per_s,seconds,device,threads,seed,program_version,created_at,tags,sample,changes\n";
     for (const auto& r : runs) {
         const Settings s = settingsOf(r);
         const auto sample = r.samples.find("time traveller");
@@ -73,12 +73,44 @@ std::string runsToCsv(const std::vector<StoredRun>& runs)
                                                  std::to_string(r.seed), r.programVersion, r.createdAt,
                                                  joined(r.tags, ";"),
                                                  sample != r.samples.end() ? sample->second
-                                                 : r.samples.empty() ? "" : r.samples.begin()->second};
+                                                 : r.samples.empty() ? "" : r.samples.begin()->second,
+                                                 eventsText(r.events)};
         std::string line;
         for (const auto& f : fields)
             line += (line.empty() ? "" : ",") + csvField(f);
         out += line + "\n";
     }
+    return out;
+}
+
+namespace {
+
+// The settings changed while a run trained, as a JSON array of
+// {epoch, batch, key, from, to, live}.
+std::string eventsJson(const std::vector<SettingEvent>& events)
+{
+    std::string out;
+    for (const SettingEvent& e : events)
+        out += (out.empty() ? "" : ",") + JsonObject()
+                                              .add("epoch", e.epoch)
+                                              .add("batch", static_cast<std::int64_t>(e.batch))
+                                              .add("key", e.key)
+                                              .add("from", e.from)
+                                              .add("to", e.to)
+                                              .add("live", e.live)
+                                              .str();
+    return "[" + out + "]";
+}
+
+} // namespace
+
+// The same changes as one text: "2:1 train.lr 1->0.3 (live); ...".
+std::string eventsText(const std::vector<SettingEvent>& events)
+{
+    std::string out;
+    for (const SettingEvent& e : events)
+        out += (out.empty() ? "" : "; ") + std::to_string(e.epoch) + ":" + std::to_string(e.batch) + " " + e.key + " " +
+               e.from + "->" + e.to + (e.live ? " (live)" : " (schedule)");
     return out;
 }
 
@@ -104,6 +136,7 @@ std::string runsToJsonLines(const std::vector<StoredRun>& runs)
                    .add("device", r.device)
                    .add("created_at", r.createdAt)
                    .addRaw("tags", "[" + tags + "]")
+                   .addRaw("events", eventsJson(r.events))
                    .add("config", r.configYaml)
                    .str() +
                "\n";
@@ -136,6 +169,12 @@ std::string markdownReport(const std::vector<StoredRun>& runs, const std::string
         out += "\n### " + std::to_string(r.id) + ". " + markdownText(r.name) + "\n\n";
         if (!r.message.empty())
             out += "*" + markdownText(r.message) + "*\n\n";
+        for (const SettingEvent& e : r.events)
+            out += "- epoch " + std::to_string(e.epoch) + ", batch " + std::to_string(e.batch) + ": " +
+                   markdownText(e.key) + " " + markdownText(e.from) + " → " + markdownText(e.to) +
+                   (e.live ? " (changed while it trained)" : " (its schedule)") + "\n";
+        if (!r.events.empty())
+            out += "\n";
         if (r.samples.empty()) {
             out += "(no samples: the run did not finish)\n";
             continue;

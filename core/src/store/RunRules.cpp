@@ -1,5 +1,7 @@
 #include "traveller/core/store/RunRules.h"
 
+#include "traveller/core/Messages.h"
+
 #include <array>
 #include <utility>
 
@@ -19,7 +21,12 @@ constexpr std::array<std::pair<StoredState, const char*>, 7> kWords{{
     {StoredState::Interrupted, "interrupted"},
 }};
 
-std::string runLabel(const StoredRun& run) { return "run " + std::to_string(run.id); }
+// A refusal as the text of a catalogue message, so that the window can read
+// it back to its code (parseMessage) and say it in its language.
+RuleVerdict refuse(const char* code, const StoredRun& run)
+{
+    return {false, message(code, {std::to_string(run.id)}).text()};
+}
 
 } // namespace
 
@@ -65,38 +72,48 @@ const char* stateLabel(StoredState state, int blewUpAt)
 RuleVerdict canResume(const StoredRun& run)
 {
     if (run.isTranslation())
-        return {false, runLabel(run) + " is a translation run; train it again from the Translate tab or "
-                                       "`traveller-cli translate`"};
+        return refuse("rules.resume_translation", run);
     switch (run.state) {
     case StoredState::Queued:
     case StoredState::Stopped:
     case StoredState::Interrupted:
     case StoredState::Failed: return {};
-    case StoredState::Running:
-        return {false, runLabel(run) + " is training in another window or process"};
-    case StoredState::Finished:
-        return {false, runLabel(run) + " is finished; only interrupted, stopped, queued or failed runs resume "
-                                       "(re-run it to train it again)"};
-    case StoredState::Diverged:
-        return {false, runLabel(run) + " diverged; resumed from the same weights at the same learning rate it "
-                                       "diverges again (re-run it with other settings)"};
+    case StoredState::Running: return refuse("rules.training_elsewhere", run);
+    case StoredState::Finished: return refuse("rules.resume_finished", run);
+    case StoredState::Diverged: return refuse("rules.resume_diverged", run);
     }
-    return {false, runLabel(run) + " cannot be resumed"};
+    return refuse("rules.cannot_resume", run);
+}
+
+RuleVerdict canContinue(const StoredRun& run)
+{
+    if (run.isTranslation())
+        return refuse("rules.resume_translation", run);
+    switch (run.state) {
+    case StoredState::Finished:
+    case StoredState::Stopped:
+        if (run.checkpointEpoch < run.epochsDone || run.epochsDone == 0)
+            return refuse("rules.continue_no_weights", run);
+        return {};
+    case StoredState::Running: return refuse("rules.training_elsewhere", run);
+    case StoredState::Diverged: return refuse("rules.resume_diverged", run);
+    default: return refuse("rules.continue_not_ended", run);
+    }
 }
 
 RuleVerdict canDelete(const StoredRun& run)
 {
     if (run.state == StoredState::Running)
-        return {false, runLabel(run) + " is training in another window or process; stop it first"};
+        return refuse("rules.delete_training", run);
     return {};
 }
 
 RuleVerdict canGenerate(const StoredRun& run)
 {
     if (run.isTranslation())
-        return {false, runLabel(run) + " is a translation run; translate with it in the Translate tab"};
+        return refuse("rules.generate_translation", run);
     if (run.checkpointEpoch <= 0)
-        return {false, runLabel(run) + " has no weights yet"};
+        return refuse("rules.no_weights", run);
     return {};
 }
 

@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 
 // 2: runs.kind ('lm' or 'translate') and runs.results (a translation run's BLEU, as JSON).
 // 3: epochs.heldout_perplexity (data.heldout) and lab_notes (the lab's notes per step).
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 constexpr int kBusyTimeoutMs = 10000;
 // SQLite's application_id of a run library ("TRAV"): another program's
 // runs.sqlite is recognised before anything is written to it.
@@ -93,6 +93,17 @@ CREATE TABLE IF NOT EXISTS lab_notes (
   step TEXT PRIMARY KEY,
   text TEXT NOT NULL,
   updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS run_events (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  epoch INTEGER NOT NULL,
+  batch INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  old TEXT NOT NULL,
+  new TEXT NOT NULL,
+  live INTEGER NOT NULL,
+  PRIMARY KEY (run_id, seq)
 );
 CREATE INDEX IF NOT EXISTS runs_by_status ON runs(status);
 CREATE INDEX IF NOT EXISTS runs_by_sweep ON runs(sweep);
@@ -471,6 +482,11 @@ void RunStore::open(bool wasEmpty)
     }
     if (stored < 5)
         upgradeBlewUpAt();
+    if (stored < 6) {
+        // Version 5 kept no setting changes: run_events is made above (IF NOT
+        // EXISTS), empty; every older run trained on its settings as written.
+        exec("UPDATE meta SET value = '6' WHERE key = 'schema_version'");
+    }
     // One run per import source: two imports at once cannot both insert it.
     exec("CREATE UNIQUE INDEX IF NOT EXISTS runs_source_unique ON runs(source) WHERE source != ''");
 }
@@ -698,6 +714,64 @@ void RunStore::appendEpoch(std::int64_t id, const StoredEpoch& e, double addedSe
     }
 }
 
+void RunStore::appendEvent(std::int64_t id, const SettingEvent& e)
+{
+    std::lock_guard lock(mutex_);
+    const StoredRun r = run(id);
+    // The run's settings follow at once, so that a run killed after a live
+    // change resumes (and replays) with it: written into its schedule, and
+    // train.epochs into its planned epochs.
+    std::string yaml = r.configYaml;
+    if (e.live && !r.isTranslation()) {
+        ExperimentConfig c = r.config();
+        auto& schedule = c.train.schedule;
+        const auto at = std::find_if(schedule.begin(), schedule.end(), [&](const ScheduleEntry& s) {
+            return s.epoch > e.epoch || (s.epoch == e.epoch && s.batch > e.batch);
+        });
+        schedule.insert(at, ScheduleEntry{e.epoch, e.batch, {{e.key, e.to}}});
+        if (e.key == "train.epochs")
+            setConfigValue(c, e.key, e.to);
+        yaml = toYaml(c);
+    }
+    exec("BEGIN IMMEDIATE");
+    try {
+        Statement insert(db_, "INSERT INTO run_events(run_id, seq, epoch, batch, key, old, new, live) VALUES "
+                              "(?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_events WHERE run_id = ?), ?, ?, ?, ?, ?, ?)");
+        insert.bind(1, id).bind(2, id).bind(3, e.epoch).bind(4, e.batch).bind(5, e.key).bind(6, e.from).bind(7, e.to);
+        insert.bind(8, e.live ? 1 : 0).step();
+        Statement update(db_, "UPDATE runs SET config_yaml = ? WHERE id = ?");
+        update.bind(1, yaml).bind(2, id).step();
+        if (e.key == "train.epochs") {
+            Statement epochs(db_, "UPDATE runs SET epochs = ? WHERE id = ?");
+            epochs.bind(1, std::stoi(e.to)).bind(2, id).step();
+        }
+        exec("COMMIT");
+    } catch (...) {
+        rollback();
+        throw;
+    }
+}
+
+void RunStore::setStopped(std::int64_t id)
+{
+    std::lock_guard lock(mutex_);
+    Statement(db_, "UPDATE runs SET status = 'stopped' WHERE id = ? AND status IN ('finished', 'stopped')")
+        .bind(1, id)
+        .step();
+}
+
+std::vector<SettingEvent> RunStore::events(std::int64_t id)
+{
+    std::lock_guard lock(mutex_);
+    std::vector<SettingEvent> out;
+    Statement select(db_, "SELECT epoch, batch, key, old, new, live FROM run_events WHERE run_id = ? ORDER BY seq");
+    select.bind(1, id);
+    while (select.step())
+        out.push_back({static_cast<int>(select.integer(0)), select.integer(1), select.text(2), select.text(3),
+                       select.text(4), select.integer(5) != 0});
+    return out;
+}
+
 void RunStore::setCheckpointEpoch(std::int64_t id, int epoch)
 {
     std::lock_guard lock(mutex_);
@@ -708,6 +782,15 @@ void RunStore::truncateEpochs(std::int64_t id, int epoch)
 {
     std::lock_guard lock(mutex_);
     Statement(db_, "DELETE FROM epochs WHERE run_id = ? AND epoch > ?").bind(1, id).bind(2, epoch).step();
+    // The changes after it go with them: the resumed run makes them again
+    // (a live one from the schedule it was written into). A live change at
+    // the very point it resumes from (batch 0 of the next epoch: a
+    // continuation, runs continue) stays: it was made for this attempt.
+    Statement(db_, "DELETE FROM run_events WHERE run_id = ? AND epoch > ? AND NOT (live = 1 AND batch = 0 AND epoch = ?)")
+        .bind(1, id)
+        .bind(2, epoch)
+        .bind(3, epoch + 1)
+        .step();
     Statement update(db_, "UPDATE runs SET epochs_done = ?, perplexity = "
                           "(SELECT perplexity FROM epochs WHERE run_id = ? AND epoch = ?), "
                           "blew_up_at = CASE WHEN blew_up_at > ? THEN 0 ELSE blew_up_at END WHERE id = ?");
@@ -726,6 +809,10 @@ void RunStore::finishRun(std::int64_t id, const RunResult& r, double addedSecond
                               "blew_up_at = CASE WHEN blew_up_at > 0 THEN blew_up_at ELSE ? END WHERE id = ?");
         update.bind(1, toString(storedState(r.status))).bind(2, r.tokensPerSecond).bind(3, addedSeconds);
         update.bind(4, utcNow()).bind(5, boundedMessage(r.message)).bind(6, r.blewUpAt).bind(7, id).step();
+        if (r.config) {  // settings changed while it trained: the run's as it ended
+            Statement settings(db_, "UPDATE runs SET config_yaml = ?, epochs = ? WHERE id = ?");
+            settings.bind(1, toYaml(*r.config)).bind(2, r.config->train.epochs).bind(3, id).step();
+        }
         for (const auto& [prefix, text] : r.samples) {
             Statement insert(db_, "INSERT OR REPLACE INTO samples(run_id, prefix, text) VALUES (?, ?, ?)");
             insert.bind(1, id).bind(2, prefix).bind(3, text).step();
@@ -1114,6 +1201,11 @@ std::vector<StoredRun> RunStore::query(const std::string& where, std::int64_t id
         samples.bind(1, r.id);
         while (samples.step())
             r.samples[samples.text(0)] = samples.text(1);
+        Statement events(db_, "SELECT epoch, batch, key, old, new, live FROM run_events WHERE run_id = ? ORDER BY seq");
+        events.bind(1, r.id);
+        while (events.step())
+            r.events.push_back({static_cast<int>(events.integer(0)), events.integer(1), events.text(2), events.text(3),
+                                events.text(4), events.integer(5) != 0});
     }
     return out;
 }

@@ -200,6 +200,56 @@ void addSeedAxis(Parsed& p, const YAML::Node& repeat)
     p.gridKeys.push_back(key);
 }
 
+// `base:`: an experiment file (relative to the sweep file) or one written
+// inline (parsed with the sweep file's own lines and columns).
+void readBase(Parsed& p, const std::string& text, const std::string& baseDir, const YAML::Node& keyNode,
+              const YAML::Node& value)
+{
+    const std::string key = "base";
+    if (value.IsScalar()) {
+        fs::path path = value.Scalar();
+        if (path.is_relative() && !baseDir.empty())
+            path = fs::path(baseDir) / path;
+        std::error_code ec;
+        if (!fs::is_regular_file(path, ec))
+            throw ConfigError(key, lineOf(value), columnOf(value),
+                              "no experiment file '" + path.string() + "'");
+        p.base = loadExperimentFile(path.string());
+    } else if (value.IsMap()) {
+        p.base = parseExperimentYaml(inlineBaseText(text, keyNode, value));
+    } else if (!value.IsNull()) {
+        throw ConfigError(key, lineOf(value), columnOf(value),
+                          "expected an experiment mapping or the path of an experiment file");
+    }
+}
+
+// `grid:`: dotted keys to lists of values, every value checked against the
+// base before anything is recorded.
+void readGrid(Parsed& p, const YAML::Node& value)
+{
+    const std::string key = "grid";
+    if (!value.IsMap())
+        throw ConfigError(key, lineOf(value), columnOf(value),
+                          "expected a mapping of dotted keys to lists, e.g. train.lr: [0.1, 1]");
+    rejectDuplicateKeys(value);
+    for (const auto& g : value) {
+        const YAML::Node gridKeyNode = g.first;
+        const YAML::Node gridValues = g.second;
+        const std::string gridKey = gridKeyNode.IsScalar() ? gridKeyNode.Scalar() : "";
+        if (!gridValues.IsSequence() || gridValues.size() == 0)
+            throw ConfigError(gridKey, lineOf(gridValues), columnOf(gridValues),
+                              "expected a non-empty list of values, e.g. [0.1, 1]");
+        ExperimentConfig probe = p.base;
+        std::vector<YAML::Node> values;
+        for (const auto& v : gridValues) {
+            applySetting(probe, gridKeyNode, v);  // reject bad keys and values before running anything
+            values.push_back(v);
+        }
+        p.grid.emplace_back(gridKey, std::move(values));
+        p.gridKeys.push_back(gridKeyNode);
+    }
+}
+
 Sweep parseRoot(const std::string& text, const std::string& baseDir)
 {
     YAML::Node root;
@@ -231,43 +281,10 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
             p.name = value.Scalar();
         } else if (key == "base") {
             haveBase = true;
-            if (value.IsScalar()) {
-                fs::path path = value.Scalar();
-                if (path.is_relative() && !baseDir.empty())
-                    path = fs::path(baseDir) / path;
-                std::error_code ec;
-                if (!fs::is_regular_file(path, ec))
-                    throw ConfigError(key, lineOf(value), columnOf(value),
-                                      "no experiment file '" + path.string() + "'");
-                p.base = loadExperimentFile(path.string());
-            } else if (value.IsMap()) {
-                p.base = parseExperimentYaml(inlineBaseText(text, keyNode, value));
-            } else if (!value.IsNull()) {
-                throw ConfigError(key, lineOf(value), columnOf(value),
-                                  "expected an experiment mapping or the path of an experiment file");
-            }
+            readBase(p, text, baseDir, keyNode, value);
         } else if (key == "grid") {
-            if (!value.IsMap())
-                throw ConfigError(key, lineOf(value), columnOf(value),
-                                  "expected a mapping of dotted keys to lists, e.g. train.lr: [0.1, 1]");
-            rejectDuplicateKeys(value);
             runsNode = keyNode;
-            for (const auto& g : value) {
-                const YAML::Node gridKeyNode = g.first;
-                const YAML::Node gridValues = g.second;
-                const std::string gridKey = gridKeyNode.IsScalar() ? gridKeyNode.Scalar() : "";
-                if (!gridValues.IsSequence() || gridValues.size() == 0)
-                    throw ConfigError(gridKey, lineOf(gridValues), columnOf(gridValues),
-                                      "expected a non-empty list of values, e.g. [0.1, 1]");
-                ExperimentConfig probe = p.base;
-                std::vector<YAML::Node> values;
-                for (const auto& v : gridValues) {
-                    applySetting(probe, gridKeyNode, v);  // reject bad keys and values before running anything
-                    values.push_back(v);
-                }
-                p.grid.emplace_back(gridKey, std::move(values));
-                p.gridKeys.push_back(gridKeyNode);
-            }
+            readGrid(p, value);
         } else if (key == "set") {
             if (!value.IsMap())
                 throw ConfigError(key, lineOf(value), columnOf(value),
@@ -302,11 +319,12 @@ Sweep parseRoot(const std::string& text, const std::string& baseDir)
         else
             runs *= values.size();
     }
-    if (overflow || runs > kMaxSweepRuns)
+    if (overflow || runs > kMaxSweepRuns) {
+        const std::string limit = std::to_string(kMaxSweepRuns);
         throw ConfigError(runsNode.IsScalar() ? runsNode.Scalar() : "grid", lineOf(runsNode), columnOf(runsNode),
-                          "the sweep has " + (overflow ? std::string("more than 10^19") : std::to_string(runs)) +
-                              " runs; at most " + std::to_string(kMaxSweepRuns) +
-                              " are allowed: shorten the grid's lists or split the sweep");
+                          overflow ? message("sweep.too_many_runs_overflow", {limit})
+                                   : message("sweep.too_many_runs", {std::to_string(runs), limit}));
+    }
     // Overrides of the base (`set:`): its name stays only if they leave the run as it was.
     if (setNode) {
         const ExperimentConfig original = p.base;

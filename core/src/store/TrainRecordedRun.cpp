@@ -48,6 +48,14 @@ public:
         forward_.onEpoch(shifted);
     }
 
+    void onSettingChanged(const SettingEvent& e) override
+    {
+        record_.appendEvent(e);
+        if (e.key == "train.epochs")
+            planned_ = std::stoi(e.to);  // the run's new end: its last epoch checkpoints no more
+        forward_.onSettingChanged(e);
+    }
+
     // This attempt's wall time already added to the run's total.
     double recordedSeconds() const { return recordedSeconds_; }
 
@@ -150,6 +158,21 @@ RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions
 {
     StoreRecord record(store, id);
     return trainRecord(record, options, observer, control);
+}
+
+RunResult continueRecordedRun(RunStore& store, std::int64_t id, int moreEpochs, const RecordOptions& options,
+                              TrainingObserver& observer, RunControl& control)
+{
+    const StoredRun stored = store.run(id);
+    if (const RuleVerdict possible = canContinue(stored); !possible)
+        throw StoreError(possible.reason);
+    if (moreEpochs < 1 || moreEpochs > 1'000'000)
+        throw ConfigError("train.epochs", 0, 0, message("config.int_range", {"1", "1000000", std::to_string(moreEpochs)}));
+    const int to = stored.epochsDone + moreEpochs;
+    store.appendEvent(id, {stored.epochsDone + 1, 0, "train.epochs", std::to_string(stored.epochs), std::to_string(to),
+                           true});
+    store.setStopped(id);  // a stopped run with its checkpoint at its last epoch: it resumes from there
+    return trainRecordedRun(store, id, options, observer, control);
 }
 
 RunResult trainRecord(RunRecord& record, const RecordOptions& options, TrainingObserver& observer, RunControl& control)

@@ -39,6 +39,17 @@ struct ModelConfig {
     int embedding = 0;  // 0: one-hot input (the book); N: a learned N-dimensional embedding
 };
 
+// One entry of a run's schedule (train.schedule): before batch `batch` (0 =
+// the first) of epoch `epoch` (the run's, 1-based), set these keys. A change
+// made while the run trains is written into its schedule the same way, so
+// the run can be trained again exactly (runs replay).
+struct ScheduleEntry {
+    int epoch = 1;
+    std::int64_t batch = 0;
+    std::vector<std::pair<std::string, std::string>> set;  // dotted key -> YAML text, in order
+    bool operator==(const ScheduleEntry& o) const { return epoch == o.epoch && batch == o.batch && set == o.set; }
+};
+
 struct TrainConfig {
     int epochs = 500;
     double lr = 1.0;
@@ -53,6 +64,7 @@ struct TrainConfig {
     // exercise); memory grows with the epoch, so LmSession refuses it beyond
     // kMaxUndetachedBytes (Training.h).
     bool detachState = true;
+    std::vector<ScheduleEntry> schedule;  // in (epoch, batch) order
 };
 
 struct DataConfig {
@@ -126,8 +138,20 @@ void setConfigValue(ExperimentConfig& config, const std::string& key, const std:
 std::pair<std::string, std::string> splitSetting(const std::string& keyEqualsValue);
 // Reads one dotted key back as YAML text.
 std::string configValue(const ExperimentConfig& config, const std::string& key);
-// Checks relations between keys (e.g. prefix not empty). Throws ConfigError.
+// Checks relations between keys (e.g. prefix not empty, a schedule entry
+// within the run's epochs). Throws ConfigError.
 void validate(const ExperimentConfig& config);
+
+// The keys a run's schedule and a live change may set while it trains: the
+// learning rate, the clipping threshold, the epochs to train to, and the
+// live samples' prefix, temperature, length and interval.
+const std::vector<std::string>& liveKeys();
+// `key` = `valueText` as a change to `config` while it trains at `epoch`:
+// the key must be a live one and the value the schema's (ConfigError with
+// the key otherwise); train.epochs may not go below `epoch`. Returns the
+// config with the change, for the caller to apply.
+ExperimentConfig withLiveChange(const ExperimentConfig& config, const std::string& key, const std::string& valueText,
+                                int epoch = 0);
 
 std::string toYaml(const ExperimentConfig& config);
 void saveExperimentFile(const ExperimentConfig& config, const std::string& path);

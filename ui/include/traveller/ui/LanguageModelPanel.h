@@ -30,6 +30,7 @@ class CorpusLocations;
 class ExperimentPanel;
 class LineChart;
 class LmCharts;
+class SteerBar;
 class LmRunTable;
 class LmStatus;
 class RunLibrary;
@@ -92,6 +93,7 @@ private:
     void refreshGradChart();
     void refreshStatus();
     void updateControls();
+    void markChange(int runId, const traveller::SettingEvent& event);
 
     CorpusLocations& corpora_;
     RunQueue* queue_;
@@ -105,6 +107,7 @@ private:
     QPushButton* pauseButton_;
     QPushButton* resumeButton_;
     QPushButton* stopButton_;
+    SteerBar* steer_;
     LmCharts* charts_;
     MessageLabel* message_;
     QSplitter* mainSplitter_;

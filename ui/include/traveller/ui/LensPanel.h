@@ -20,6 +20,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QSpinBox;
+class QSplitter;
 
 namespace traveller::ui {
 
@@ -79,6 +80,7 @@ private:
     void refreshViews();
     void showEquations();
     void fitEquations();
+    QSplitter* buildViews();
 
     RunLibrary& library_;
     const QString dataDir_;

@@ -43,6 +43,7 @@ public:
         QList<QPointF> heldout;    // (epoch, held-out perplexity) with data.heldout
         QList<QPointF> gradNorm;   // (fractional epoch, norm) per batch
         QList<QPointF> clipped;    // the clipped subset of gradNorm
+        QList<SettingEvent> events;  // settings changed while it trained, in order
     };
 
     // `library` may be null (nothing recorded); it must outlive the queue.
@@ -64,6 +65,11 @@ public:
     // The Lens follows run `id` on `text` (empty: stops); inspected() answers
     // at every sample interval while it trains, and once when it is idle.
     void setLensText(int id, const QString& text);
+    // Changes `key` of the run in training to `value` before its next batch
+    // (liveKeys()): checked here first (withLiveChange, against the epoch it
+    // is at); false with the reason, in the window's language, when refused.
+    // settingChanged() says where it landed.
+    bool requestChange(const std::string& key, const std::string& value, QString* why = nullptr);
 
     const Run* run(int id) const;
     const Run* current() const { return run(currentId_); }
@@ -82,6 +88,7 @@ Q_SIGNALS:
     void runFailed(int runId, const traveller::ui::RunFailure& failure);
     void generated(int runId, const QString& text);
     void inspected(int runId, int epoch, const traveller::ui::InspectionPtr& inspection);
+    void settingChanged(int runId, const traveller::SettingEvent& event);
     void queueDrained();
 
 private:

@@ -75,6 +75,7 @@ inline RunOutcome toOutcome(const RunResult& r, const std::string& prefix)
 
 Q_DECLARE_METATYPE(traveller::BatchStats)
 Q_DECLARE_METATYPE(traveller::EpochStats)
+Q_DECLARE_METATYPE(traveller::SettingEvent)
 Q_DECLARE_METATYPE(traveller::ui::RunStarted)
 Q_DECLARE_METATYPE(traveller::ui::RunOutcome)
 Q_DECLARE_METATYPE(traveller::ui::RunFailure)

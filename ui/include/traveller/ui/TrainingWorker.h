@@ -38,6 +38,10 @@ public:
     void pause() { control_.pause(); }
     void resume() { control_.resume(); }
     bool paused() const { return control_.paused(); }
+    // Any thread: change a setting before the next batch (a key of
+    // liveKeys(); check it with withLiveChange first). settingChanged()
+    // answers when it has landed.
+    void requestChange(const std::string& key, const std::string& value) { control_.requestChange(key, value); }
     // Any thread: continue `prefix` with the current weights. Served between
     // two batches while training, right away when idle; answered by generated().
     void requestGenerate(int requestId, const QString& prefix, int length, double temperature);
@@ -59,6 +63,7 @@ Q_SIGNALS:
     void failed(int runId, const traveller::ui::RunFailure& failure);
     void generated(int runId, int requestId, const QString& prefix, const QString& text);
     void inspected(int runId, int epoch, const traveller::ui::InspectionPtr& inspection);
+    void settingChanged(int runId, const traveller::SettingEvent& event);
 
 private Q_SLOTS:
     void serveGenerateRequests();
@@ -67,6 +72,7 @@ private Q_SLOTS:
 private:
     void onBatch(const BatchStats& stats) override;
     void onEpoch(const EpochStats& stats) override;
+    void onSettingChanged(const SettingEvent& event) override;
 
     struct GenerateRequest {
         int id;

@@ -13,7 +13,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace traveller {
 
@@ -36,6 +39,24 @@ struct EpochStats {
     std::string sample;          // continuation of sample.prefix, when hasSample
 };
 
+// A setting that changed while a run trained: by hand (a control of the
+// window, live) or by the run's schedule (train.schedule). It took effect
+// before batch `batch` of the run's epoch `epoch`; `from` and `to` are YAML
+// texts. Every change is kept with the run (RunStore::events) and written
+// into its schedule, so that the run can be trained again exactly.
+struct SettingEvent {
+    int epoch = 0;
+    std::int64_t batch = 0;
+    std::string key;
+    std::string from;
+    std::string to;
+    bool live = false;
+    bool operator==(const SettingEvent& o) const
+    {
+        return epoch == o.epoch && batch == o.batch && key == o.key && from == o.from && to == o.to && live == o.live;
+    }
+};
+
 enum class RunStatus { Finished, Stopped, Diverged, Failed };
 
 // train.detach_state: false keeps a whole epoch's graph: its estimated size
@@ -55,6 +76,10 @@ struct RunResult {
     std::string device;
     std::map<std::string, std::string> samples;  // prefix -> continuation, at the end
     std::string message;         // why it diverged or failed
+    std::vector<SettingEvent> events;  // the settings changed while it trained, in order
+    // The run's settings as it ended when any changed while it trained (its
+    // epochs the run's, live changes written into its schedule); else none.
+    std::optional<ExperimentConfig> config;
     // The run's epoch that first blew up while training went on
     // (train.on_divergence: continue); 0 = none.
     int blewUpAt = 0;
@@ -67,6 +92,8 @@ public:
     virtual ~TrainingObserver() = default;
     virtual void onBatch(const BatchStats&) {}
     virtual void onEpoch(const EpochStats&) {}
+    // A setting changed (live or scheduled), as it takes effect.
+    virtual void onSettingChanged(const SettingEvent&) {}
 };
 
 // Stop and pause requests, safe to call from any thread; the trainer checks
@@ -86,12 +113,25 @@ public:
     // Seconds the trainer spent blocked in proceed(), in all: speed and wall
     // time leave them out (a pause is not training).
     double pausedSeconds() const { return pausedSeconds_.load(); }
+    // A live change of a setting (a key of liveKeys(), its YAML text): the
+    // trainer takes it before its next batch, checks it against the run
+    // (withLiveChange) and reports it (TrainingObserver::onSettingChanged)
+    // or, refused, in changeRefused(). Check it first to answer at once.
+    void requestChange(const std::string& key, const std::string& value);
+    // The changes asked since the last call, in order (the trainer's).
+    std::vector<std::pair<std::string, std::string>> takeChanges();
+    // What the trainer said about the last refused change ("" for none).
+    std::string changeRefused() const;
+    void setChangeRefused(const std::string& why);
 
 private:
+    std::vector<std::pair<std::string, std::string>> changes_;
+    std::atomic<bool> haveChanges_{false};
+    std::string refused_;
     std::atomic<bool> stop_{false};
     std::atomic<bool> pause_{false};
     std::atomic<double> pausedSeconds_{0};
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable wake_;
 };
 

@@ -14,6 +14,9 @@ std::string runsToCsv(const std::vector<StoredRun>& runs);
 // sweep, label, status, epochs, epochs_done, perplexity, tokens_per_s,
 // seconds, device, created_at, tags and the whole experiment as YAML text.
 std::string runsToJsonLines(const std::vector<StoredRun>& runs);
+// The settings a run changed while it trained, as one line of text
+// ("2:1 train.lr 1->0.3 (live); ..."): the CSV's last column.
+std::string eventsText(const std::vector<SettingEvent>& events);
 std::string runsToMarkdown(const std::vector<StoredRun>& runs, const std::string& title);
 
 // The Markdown report with its chart: writes `markdownPath` (table, chart

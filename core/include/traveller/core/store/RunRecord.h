@@ -27,6 +27,8 @@ public:
     virtual void setCheckpointEpoch(int epoch) = 0;
     virtual void truncateEpochs(int epoch) = 0;
     virtual void finishRun(const RunResult& result, double addedSeconds) = 0;
+    // A setting changed while it trained; a run folder keeps none yet.
+    virtual void appendEvent(const SettingEvent& /*event*/) {}
 };
 
 // Run `id` of a library, as a RunRecord.
@@ -42,6 +44,7 @@ public:
     void setCheckpointEpoch(int epoch) override { store_.setCheckpointEpoch(id_, epoch); }
     void truncateEpochs(int epoch) override { store_.truncateEpochs(id_, epoch); }
     void finishRun(const RunResult& r, double addedSeconds) override { store_.finishRun(id_, r, addedSeconds); }
+    void appendEvent(const SettingEvent& e) override { store_.appendEvent(id_, e); }
 
 private:
     RunStore& store_;

@@ -32,6 +32,11 @@ struct RuleVerdict {
 // diverged one (from the same weights at the same rate it diverges again:
 // re-run it with other settings), not a translation run.
 RuleVerdict canResume(const StoredRun& run);
+// Continue trains a language-model run that ended (finished or stopped)
+// more epochs as the same run. Not a diverged one (lr too high: fork it with
+// another rate), not one training, not a translation, not one whose final
+// weights are gone.
+RuleVerdict canContinue(const StoredRun& run);
 // A run another window or process is training is never deleted.
 RuleVerdict canDelete(const StoredRun& run);
 // Writing text needs a language-model run with weights.

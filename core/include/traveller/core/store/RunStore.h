@@ -90,6 +90,7 @@ struct StoredRun {
     std::string finishedAt;
     std::string message;        // why it diverged or failed
     std::map<std::string, std::string> samples;  // prefix -> continuation (translation: source -> output), at the end
+    std::vector<SettingEvent> events;  // the settings changed while it trained, in order (RunStore::events)
     std::string kind = "lm";    // "lm" or "translate" (then `perplexity` and the epochs hold the book's loss)
     std::string results;        // a translation run's scores as JSON (translationResultsJson); "" otherwise
 
@@ -155,6 +156,14 @@ public:
     // run killed later keeps the time it trained (a resume adds its own).
     void appendEpoch(std::int64_t id, const StoredEpoch& epoch, double addedSeconds = 0);
     void setCheckpointEpoch(std::int64_t id, int epoch);
+    // A setting changed while the run trained (Training.h), kept in order. A
+    // live change is written into the run's schedule at once, and train.epochs
+    // into its planned epochs, so that a resume or replay makes it again.
+    void appendEvent(std::int64_t id, const SettingEvent& event);
+    // A finished or stopped run marked stopped, for it to train further
+    // (continueRecordedRun); any other state is left as it is.
+    void setStopped(std::int64_t id);
+    std::vector<SettingEvent> events(std::int64_t id);
     // Forgets epochs after `epoch` (they were trained past the last checkpoint).
     void truncateEpochs(std::int64_t id, int epoch);
     void finishRun(std::int64_t id, const RunResult& result, double addedSeconds);
@@ -255,6 +264,13 @@ struct RecordOptions {
 // marked failed.
 RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions& options,
                            TrainingObserver& observer, RunControl& control);
+
+// Trains a finished or stopped run `moreEpochs` further as the same run
+// (canContinue): its curve goes on from its last epoch's weights. The
+// continuation is a change of train.epochs, kept as an event and in its
+// schedule, so that `runs replay` trains the whole run again.
+RunResult continueRecordedRun(RunStore& store, std::int64_t id, int moreEpochs, const RecordOptions& options,
+                              TrainingObserver& observer, RunControl& control);
 
 // The same for a session the caller built and keeps (the GUI's worker, which
 // writes text with the weights afterwards): trains it as the new run `id`
