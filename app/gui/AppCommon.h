@@ -4,6 +4,7 @@
 
 #include "traveller/ui/MainWindow.h"
 
+#include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <QString>
 #include <QStringList>
@@ -12,6 +13,20 @@
 #include <ctime>
 
 namespace traveller::app {
+
+// What a user types to start the window (traveller --help lists these);
+// the docs tool takes them too.
+struct WindowOptions {
+    QCommandLineOption dataDir{"data-dir", "Folder holding timemachine.txt.", "DIR"};
+    QCommandLineOption set{"set", "Override a key of the opened/queued experiments (repeatable).", "KEY=VALUE"};
+    QCommandLineOption queue{"queue", "Queue this experiment and start training (repeatable).", "CONFIG"};
+    QCommandLineOption library{"library", "Run library folder (default: $TRAVELLER_HOME, then ~/.local/share/traveller).",
+                               "DIR"};
+    QCommandLineOption presentation{"presentation", "Start in presentation mode (large text, the form folded away)."};
+    QCommandLineOption lang{"lang", "The window's language: en or zh_CN (default: the last one chosen, else the "
+                                    "system's).",
+                            "LANG"};
+};
 
 double cpuSeconds(clockid_t clock);
 // A preset's name or a file, as a path (a bad one is reported by its loader).

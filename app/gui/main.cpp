@@ -17,18 +17,6 @@ using namespace traveller::app;
 
 namespace {
 
-struct WindowOptions {
-    QCommandLineOption dataDir{"data-dir", "Folder holding timemachine.txt.", "DIR"};
-    QCommandLineOption set{"set", "Override a key of the opened/queued experiments (repeatable).", "KEY=VALUE"};
-    QCommandLineOption queue{"queue", "Queue this experiment and start training (repeatable).", "CONFIG"};
-    QCommandLineOption library{"library", "Run library folder (default: $TRAVELLER_HOME, then ~/.local/share/traveller).",
-                               "DIR"};
-    QCommandLineOption presentation{"presentation", "Start in presentation mode (large text, the form folded away)."};
-    QCommandLineOption lang{"lang", "The window's language: en or zh_CN (default: the last one chosen, else the "
-                                    "system's).",
-                            "LANG"};
-};
-
 int runWindow(QApplication& app, MainWindow& window, const QCommandLineParser& parser, const WindowOptions& o)
 {
     // The interactive window remembers its geometry, tab, zoom and form.

@@ -51,11 +51,8 @@ using namespace traveller::app;
 
 namespace {
 
-// The window's options; the docs' scripted modes' ones are hidden from --help.
-struct ShotOptions {
-    QCommandLineOption dataDir{"data-dir", "Folder holding timemachine.txt.", "DIR"};
-    QCommandLineOption set{"set", "Override a key of the opened/queued experiments (repeatable).", "KEY=VALUE"};
-    QCommandLineOption queue{"queue", "Queue this experiment and start training (repeatable).", "CONFIG"};
+// The window's own options (AppCommon.h) and the docs' scripted modes'.
+struct ShotOptions : WindowOptions {
     QCommandLineOption measure{"measure-responsiveness",
                                "Train CONFIG with the window open, then print the GUI thread's event-loop lateness and the run's tokens/s as JSON and exit.",
                                "CONFIG"};
@@ -71,8 +68,6 @@ struct ShotOptions {
                                      "Train a short attention run in the Translate tab, translate a sentence, grab the window, quit.",
                                      "PNG"};
     QCommandLineOption translateEpochs{"translate-epochs", "Epochs for --screenshot-translate.", "N", "100"};
-    QCommandLineOption library{"library", "Run library folder (default: $TRAVELLER_HOME, then ~/.local/share/traveller).",
-                               "DIR"};
     QCommandLineOption sweepsShot{"screenshot-sweeps",
                                   "Run --sweep in the Sweeps tab (with --set applied to its base), grab the window when "
                                   "it is done.",
@@ -86,14 +81,9 @@ struct ShotOptions {
                                   "Time the window with a temporary library of RUNS runs and a 64 x 1,000-epoch "
                                   "overlay; print JSON lines and exit.",
                                   "RUNS"};
-    QCommandLineOption presentation{"presentation", "Start in presentation mode (large text, the form folded away)."};
     QCommandLineOption afterPresentation{"screenshot-after-presentation",
                                          "With --screenshot-after: then switch to presentation mode and grab again.",
                                          "PNG"};
-    QCommandLineOption langOption{"lang",
-                                  "Language of the window: en or zh_CN (default: the one last chosen in View > "
-                                  "Language, else the system's).",
-                                  "LANG"};
     QCommandLineOption labShot{"screenshot-lab",
                                "Show step --lab-step (0-5) of the Lab tab with the library's runs, grab the window, "
                                "quit.",
@@ -126,7 +116,7 @@ struct ShotOptions {
 
 void addOptions(QCommandLineParser& parser, ShotOptions& o)
 {
-    parser.addOptions({o.dataDir, o.set, o.queue, o.library, o.presentation, o.langOption, o.measure, o.baseline, o.during, o.duringEpoch,
+    parser.addOptions({o.dataDir, o.set, o.queue, o.library, o.presentation, o.lang, o.measure, o.baseline, o.during, o.duringEpoch,
                        o.after, o.select, o.size, o.translateShot, o.translateEpochs, o.sweepsShot, o.sweepOption, o.runsShot,
                        o.benchScale, o.afterPresentation, o.labShot, o.labStep, o.labQuick, o.labRow, o.tabShot, o.tabIndex, o.lensShot,
                        o.lensRun, o.lensText, o.lensValue, o.lensUnit, o.lensStep, o.lensTrajectory, o.measureLens, o.translateDecoder,
@@ -448,7 +438,7 @@ int main(int argc, char** argv)
     if (parser.isSet(o.benchScale))
         return runScaleBench(parser.value(o.benchScale).toInt(), 100);
     traveller::setTrainingThreads(0);
-    if (!chooseLanguage(parser.value(o.langOption), "traveller-shots"))
+    if (!chooseLanguage(parser.value(o.lang), "traveller-shots"))
         return 2;
     MainWindow window(parser.value(o.dataDir));
     // Without --size the window fits the screen it opens on (MainWindow does).
