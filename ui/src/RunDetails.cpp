@@ -14,6 +14,7 @@
 
 #include <QDoubleSpinBox>
 #include <QFontDatabase>
+#include <QEvent>
 #include <QGridLayout>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -95,7 +96,14 @@ RunDetails::RunDetails(QString dataDir, QWidget* parent) : QWidget(parent), data
     detailsLayout->addWidget(detailsSplit, 1);
     detailsLayout->addLayout(writeBar);
     detailsLayout->addWidget(written_);
+    chart_->setMinimumHeight(std::max(200, fontMetrics().lineSpacing() * 10));
+}
 
+void RunDetails::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        chart_->setMinimumHeight(std::max(200, fontMetrics().lineSpacing() * 10));
 }
 
 RunDetails::~RunDetails() = default;  // joins the writing thread

@@ -45,6 +45,11 @@ Q_SIGNALS:
     void writeRequested(const QString& prefix, int length, double temperature);
     void generated(qint64 id, const QString& text, const QString& error);
 
+protected:
+    // A larger font (presentation mode) gives the chart the height its
+    // ticks and titles need.
+    void changeEvent(QEvent* event) override;
+
 private:
     void showTranslation(const StoredRun& run);
     // A language model's final samples, its timeline and its message;
