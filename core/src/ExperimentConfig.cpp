@@ -24,118 +24,129 @@ using F = config::Fields<ExperimentConfig>;
 using config::fail;
 using config::formatFloat;
 
+constexpr long long kBig = 1'000'000'000LL;
+// The weights and their updates are float32: a larger rate or
+// threshold cannot reach them (LibTorch fails "without overflow").
+constexpr double kFloatMax = std::numeric_limits<float>::max();
+
+void addModelAndTrainFields(std::vector<Field>& t)
+{
+    t.push_back(F::stringField(
+        "name", [](ExperimentConfig& c) -> std::string& { return c.name; }, true,
+        "Run name shown in legends and tables; empty derives one (\"GRU h256 lr1\")."));
+    t.push_back(F::enumField<Arch>(
+        "model.arch", config::cellChoices(), [](ExperimentConfig& c) -> Arch& { return c.model.arch; },
+        "Recurrent cell (the cell registry, core/src/cells/)."));
+    t.push_back(F::enumField<Impl>(
+        "model.impl", {{"builtin", Impl::Builtin}, {"scratch", Impl::Scratch}, {"fused", Impl::Fused}},
+        [](ExperimentConfig& c) -> Impl& { return c.model.impl; },
+        "builtin: LibTorch's torch::nn layers (a cell LibTorch has no layer for runs its textbook step); "
+        "scratch: the cell's textbook step, gate by gate, for reading; "
+        "fused: the fast CPU path (hand-written backward through time)."));
+    t.push_back(F::intField<int>(
+        "model.hidden", [](ExperimentConfig& c) -> int& { return c.model.hidden; }, 1, 65536,
+        "Hidden units per layer."));
+    t.push_back(F::intField<int>(
+        "model.layers", [](ExperimentConfig& c) -> int& { return c.model.layers; }, 1, 64,
+        "Stacked recurrent layers."));
+    t.push_back(F::intField<int>(
+        "model.embedding", [](ExperimentConfig& c) -> int& { return c.model.embedding; }, 0, 65536,
+        "0: one-hot input (the book); N: a learned N-dimensional embedding of each token feeds the first layer "
+        "(the exercise)."));
+    t.push_back(F::intField<int>(
+        "train.epochs", [](ExperimentConfig& c) -> int& { return c.train.epochs; }, 1, kBig,
+        "Passes over the corpus."));
+    t.push_back(F::floatField(
+        "train.lr", [](ExperimentConfig& c) -> double& { return c.train.lr; }, 0.0, false,
+        kFloatMax, "Learning rate."));
+    t.push_back(F::enumField<Optimizer>(
+        "train.optimizer", {{"sgd", Optimizer::Sgd}, {"adam", Optimizer::Adam}},
+        [](ExperimentConfig& c) -> Optimizer& { return c.train.optimizer; },
+        "Plain SGD (the book) or Adam."));
+    t.push_back(F::floatField(
+        "train.clip", [](ExperimentConfig& c) -> double& { return c.train.clip; }, 0.0, true,
+        kFloatMax,
+        "Gradient-norm clipping threshold over all parameters; 0 disables clipping."));
+    t.push_back(F::stringField(
+        "train.device", [](ExperimentConfig& c) -> std::string& { return c.train.device; }, false,
+        "cpu, cuda (= cuda:0), cuda:N, or auto (the first GPU if there is one, else the CPU)."));
+    t.push_back(F::intField<std::uint64_t>(
+        "train.seed", [](ExperimentConfig& c) -> std::uint64_t& { return c.train.seed; }, 0,
+        std::numeric_limits<long long>::max(),
+        "Random seed for weights and batch offsets; same seed, device and threads give the same run."));
+    t.push_back(F::intField<int>(
+        "train.threads", [](ExperimentConfig& c) -> int& { return c.train.threads; }, 0, 1024,
+        "Intra-op CPU threads; 0 uses every core."));
+    t.push_back(F::enumField<OnDivergence>(
+        "train.on_divergence", {{"stop", OnDivergence::Stop}, {"continue", OnDivergence::Continue}},
+        [](ExperimentConfig& c) -> OnDivergence& { return c.train.onDivergence; },
+        "stop: an epoch whose perplexity exceeds 100 x the vocabulary size ends the run as diverged; continue: "
+        "training goes on while the loss stays finite (the lab's lr-10 runs). A NaN or infinite loss ends the "
+        "run either way."));
+    t.push_back(F::boolField(
+        "train.detach_state", [](ExperimentConfig& c) -> bool& { return c.train.detachState; },
+        "true: sequential batches carry the state but cut the graph between batches (the book); false: "
+        "back-propagation through the whole epoch, one update per epoch (the exercise; memory grows with the "
+        "epoch and is refused beyond 2 GiB)."));
+}
+
+void addDataAndSampleFields(std::vector<Field>& t)
+{
+    t.push_back(F::stringField(
+        "data.corpus", [](ExperimentConfig& c) -> std::string& { return c.data.corpus; }, false,
+        "timemachine (the book's corpus, checked by SHA-1) or a path to a UTF-8 text file (see data.normalize)."));
+    t.push_back(F::enumField<TokenKind>(
+        "data.tokens", {{"char", TokenKind::Char}, {"word", TokenKind::Word}},
+        [](ExperimentConfig& c) -> TokenKind& { return c.data.tokens; }, "Character or word tokens."));
+    t.push_back(F::intField<std::int64_t>(
+        "data.max_tokens", [](ExperimentConfig& c) -> std::int64_t& { return c.data.maxTokens; }, -1,
+        std::numeric_limits<long long>::max(), "Keep the first N tokens; 0 or -1 keeps the whole corpus."));
+    t.push_back(F::intField<std::int64_t>(
+        "data.heldout", [](ExperimentConfig& c) -> std::int64_t& { return c.data.heldout; }, 0,
+        1LL << 31,
+        "Tokens after the training slice held out (never trained on) for a held-out perplexity per epoch; "
+        "0: none. With max_tokens 0 they are the corpus's last tokens."));
+    t.push_back(F::intField<int>(
+        "data.batch_size", [](ExperimentConfig& c) -> int& { return c.data.batchSize; }, 1, 1 << 20,
+        "Sequences per minibatch."));
+    t.push_back(F::intField<int>(
+        "data.num_steps", [](ExperimentConfig& c) -> int& { return c.data.numSteps; }, 1, 1 << 20,
+        "Time steps per sequence (truncated backpropagation length)."));
+    t.push_back(F::enumField<Sampling>(
+        "data.sampling", {{"sequential", Sampling::Sequential}, {"random", Sampling::Random}},
+        [](ExperimentConfig& c) -> Sampling& { return c.data.sampling; },
+        "sequential: hidden state carried across batches (the book); random: shuffled subsequences, "
+        "fresh state per batch."));
+    t.push_back(F::enumField<LineJoin>(
+        "data.join_lines", {{"none", LineJoin::None}, {"space", LineJoin::Space}},
+        [](ExperimentConfig& c) -> LineJoin& { return c.data.joinLines; },
+        "How character-level lines are joined: none (the book: \"himwas\") or with a space."));
+    t.push_back(F::enumField<Normalize>(
+        "data.normalize", {{"book", Normalize::Book}, {"unicode", Normalize::Unicode}},
+        [](ExperimentConfig& c) -> Normalize& { return c.data.normalize; },
+        "book: the book's cleaning (letters a-z, lower-cased; everything else one space); unicode: every "
+        "Unicode character is a token (white space runs one space), for text in any language."));
+    t.push_back(F::stringField(
+        "sample.prefix", [](ExperimentConfig& c) -> std::string& { return c.sample.prefix; }, false,
+        "Text the model continues."));
+    t.push_back(F::intField<int>(
+        "sample.every", [](ExperimentConfig& c) -> int& { return c.sample.every; }, 0, kBig,
+        "Epochs between samples; 0 samples only at the end."));
+    t.push_back(F::intField<int>(
+        "sample.length", [](ExperimentConfig& c) -> int& { return c.sample.length; }, 1, 100000,
+        "Tokens generated after the prefix."));
+    t.push_back(F::floatField(
+        "sample.temperature", [](ExperimentConfig& c) -> double& { return c.sample.temperature; }, 0.0, true,
+        1000.0, "0 = greedy argmax (the book); > 0 samples from softmax(logits / temperature), which is P^(1/temperature) "
+        "renormalised: the exercise's sampling from P^alpha is temperature 1/alpha."));
+}
+
 const std::vector<Field>& fields()
 {
     static const std::vector<Field> table = [] {
-        constexpr long long kBig = 1'000'000'000LL;
-        // The weights and their updates are float32: a larger rate or
-        // threshold cannot reach them (LibTorch fails "without overflow").
-        constexpr double kFloatMax = std::numeric_limits<float>::max();
         std::vector<Field> t;
-        t.push_back(F::stringField(
-            "name", [](ExperimentConfig& c) -> std::string& { return c.name; }, true,
-            "Run name shown in legends and tables; empty derives one (\"GRU h256 lr1\")."));
-        t.push_back(F::enumField<Arch>(
-            "model.arch", config::cellChoices(), [](ExperimentConfig& c) -> Arch& { return c.model.arch; },
-            "Recurrent cell (the cell registry, core/src/cells/)."));
-        t.push_back(F::enumField<Impl>(
-            "model.impl", {{"builtin", Impl::Builtin}, {"scratch", Impl::Scratch}, {"fused", Impl::Fused}},
-            [](ExperimentConfig& c) -> Impl& { return c.model.impl; },
-            "builtin: LibTorch's torch::nn layers (a cell LibTorch has no layer for runs its textbook step); "
-            "scratch: the cell's textbook step, gate by gate, for reading; "
-            "fused: the fast CPU path (hand-written backward through time)."));
-        t.push_back(F::intField<int>(
-            "model.hidden", [](ExperimentConfig& c) -> int& { return c.model.hidden; }, 1, 65536,
-            "Hidden units per layer."));
-        t.push_back(F::intField<int>(
-            "model.layers", [](ExperimentConfig& c) -> int& { return c.model.layers; }, 1, 64,
-            "Stacked recurrent layers."));
-        t.push_back(F::intField<int>(
-            "model.embedding", [](ExperimentConfig& c) -> int& { return c.model.embedding; }, 0, 65536,
-            "0: one-hot input (the book); N: a learned N-dimensional embedding of each token feeds the first layer "
-            "(the exercise)."));
-        t.push_back(F::intField<int>(
-            "train.epochs", [](ExperimentConfig& c) -> int& { return c.train.epochs; }, 1, kBig,
-            "Passes over the corpus."));
-        t.push_back(F::floatField(
-            "train.lr", [](ExperimentConfig& c) -> double& { return c.train.lr; }, 0.0, false,
-            kFloatMax, "Learning rate."));
-        t.push_back(F::enumField<Optimizer>(
-            "train.optimizer", {{"sgd", Optimizer::Sgd}, {"adam", Optimizer::Adam}},
-            [](ExperimentConfig& c) -> Optimizer& { return c.train.optimizer; },
-            "Plain SGD (the book) or Adam."));
-        t.push_back(F::floatField(
-            "train.clip", [](ExperimentConfig& c) -> double& { return c.train.clip; }, 0.0, true,
-            kFloatMax,
-            "Gradient-norm clipping threshold over all parameters; 0 disables clipping."));
-        t.push_back(F::stringField(
-            "train.device", [](ExperimentConfig& c) -> std::string& { return c.train.device; }, false,
-            "cpu, cuda (= cuda:0), cuda:N, or auto (the first GPU if there is one, else the CPU)."));
-        t.push_back(F::intField<std::uint64_t>(
-            "train.seed", [](ExperimentConfig& c) -> std::uint64_t& { return c.train.seed; }, 0,
-            std::numeric_limits<long long>::max(),
-            "Random seed for weights and batch offsets; same seed, device and threads give the same run."));
-        t.push_back(F::intField<int>(
-            "train.threads", [](ExperimentConfig& c) -> int& { return c.train.threads; }, 0, 1024,
-            "Intra-op CPU threads; 0 uses every core."));
-        t.push_back(F::enumField<OnDivergence>(
-            "train.on_divergence", {{"stop", OnDivergence::Stop}, {"continue", OnDivergence::Continue}},
-            [](ExperimentConfig& c) -> OnDivergence& { return c.train.onDivergence; },
-            "stop: an epoch whose perplexity exceeds 100 x the vocabulary size ends the run as diverged; continue: "
-            "training goes on while the loss stays finite (the lab's lr-10 runs). A NaN or infinite loss ends the "
-            "run either way."));
-        t.push_back(F::boolField(
-            "train.detach_state", [](ExperimentConfig& c) -> bool& { return c.train.detachState; },
-            "true: sequential batches carry the state but cut the graph between batches (the book); false: "
-            "back-propagation through the whole epoch, one update per epoch (the exercise; memory grows with the "
-            "epoch and is refused beyond 2 GiB)."));
-        t.push_back(F::stringField(
-            "data.corpus", [](ExperimentConfig& c) -> std::string& { return c.data.corpus; }, false,
-            "timemachine (the book's corpus, checked by SHA-1) or a path to a UTF-8 text file (see data.normalize)."));
-        t.push_back(F::enumField<TokenKind>(
-            "data.tokens", {{"char", TokenKind::Char}, {"word", TokenKind::Word}},
-            [](ExperimentConfig& c) -> TokenKind& { return c.data.tokens; }, "Character or word tokens."));
-        t.push_back(F::intField<std::int64_t>(
-            "data.max_tokens", [](ExperimentConfig& c) -> std::int64_t& { return c.data.maxTokens; }, -1,
-            std::numeric_limits<long long>::max(), "Keep the first N tokens; 0 or -1 keeps the whole corpus."));
-        t.push_back(F::intField<std::int64_t>(
-            "data.heldout", [](ExperimentConfig& c) -> std::int64_t& { return c.data.heldout; }, 0,
-            1LL << 31,
-            "Tokens after the training slice held out (never trained on) for a held-out perplexity per epoch; "
-            "0: none. With max_tokens 0 they are the corpus's last tokens."));
-        t.push_back(F::intField<int>(
-            "data.batch_size", [](ExperimentConfig& c) -> int& { return c.data.batchSize; }, 1, 1 << 20,
-            "Sequences per minibatch."));
-        t.push_back(F::intField<int>(
-            "data.num_steps", [](ExperimentConfig& c) -> int& { return c.data.numSteps; }, 1, 1 << 20,
-            "Time steps per sequence (truncated backpropagation length)."));
-        t.push_back(F::enumField<Sampling>(
-            "data.sampling", {{"sequential", Sampling::Sequential}, {"random", Sampling::Random}},
-            [](ExperimentConfig& c) -> Sampling& { return c.data.sampling; },
-            "sequential: hidden state carried across batches (the book); random: shuffled subsequences, "
-            "fresh state per batch."));
-        t.push_back(F::enumField<LineJoin>(
-            "data.join_lines", {{"none", LineJoin::None}, {"space", LineJoin::Space}},
-            [](ExperimentConfig& c) -> LineJoin& { return c.data.joinLines; },
-            "How character-level lines are joined: none (the book: \"himwas\") or with a space."));
-        t.push_back(F::enumField<Normalize>(
-            "data.normalize", {{"book", Normalize::Book}, {"unicode", Normalize::Unicode}},
-            [](ExperimentConfig& c) -> Normalize& { return c.data.normalize; },
-            "book: the book's cleaning (letters a-z, lower-cased; everything else one space); unicode: every "
-            "Unicode character is a token (white space runs one space), for text in any language."));
-        t.push_back(F::stringField(
-            "sample.prefix", [](ExperimentConfig& c) -> std::string& { return c.sample.prefix; }, false,
-            "Text the model continues."));
-        t.push_back(F::intField<int>(
-            "sample.every", [](ExperimentConfig& c) -> int& { return c.sample.every; }, 0, kBig,
-            "Epochs between samples; 0 samples only at the end."));
-        t.push_back(F::intField<int>(
-            "sample.length", [](ExperimentConfig& c) -> int& { return c.sample.length; }, 1, 100000,
-            "Tokens generated after the prefix."));
-        t.push_back(F::floatField(
-            "sample.temperature", [](ExperimentConfig& c) -> double& { return c.sample.temperature; }, 0.0, true,
-            1000.0, "0 = greedy argmax (the book); > 0 samples from softmax(logits / temperature), which is P^(1/temperature) "
-            "renormalised: the exercise's sampling from P^alpha is temperature 1/alpha."));
+        addModelAndTrainFields(t);
+        addDataAndSampleFields(t);
         return t;
     }();
     return table;

@@ -30,7 +30,6 @@ QLineEdit* field(const char* name, int characters)
 SteerBar::SteerBar(RunQueue& queue, QWidget* parent) : QWidget(parent), queue_(queue)
 {
     setObjectName("steerBar");
-    caption_ = new QLabel;
     lr_ = field("steer.train.lr", 6);
     clip_ = field("steer.train.clip", 4);
     epochs_ = field("steer.train.epochs", 5);
@@ -43,7 +42,6 @@ SteerBar::SteerBar(RunQueue& queue, QWidget* parent) : QWidget(parent), queue_(q
     status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto* row = new QHBoxLayout(this);
     row->setContentsMargins(12, 0, 0, 0);
-    caption_->hide();  // the row shows only while a run trains; its labels and tooltips say the rest
     for (QLineEdit* f : {lr_, clip_, epochs_, temperature_}) {
         auto* label = new QLabel;
         label->setObjectName(f->objectName() + "Label");
@@ -62,7 +60,8 @@ SteerBar::SteerBar(RunQueue& queue, QWidget* parent) : QWidget(parent), queue_(q
 
 void SteerBar::retranslate()
 {
-    caption_->setText(tr("While it trains:"));
+    // No caption: the row shows only while a run trains; its labels and
+    // tooltips say the rest (a caption cost presentation mode its width).
     setToolTip(tr("While it trains:"));
     const QStringList names = {tr("lr"), tr("clip"), tr("epochs"), tr("T")};
     const QList<QLineEdit*> fields = {lr_, clip_, epochs_, temperature_};

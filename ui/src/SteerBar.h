@@ -37,7 +37,6 @@ private:
     void landed(int runId, const SettingEvent& event);
 
     RunQueue& queue_;
-    QLabel* caption_;
     QLineEdit* lr_;
     QLineEdit* clip_;
     QLineEdit* epochs_;

@@ -82,6 +82,30 @@ SweepsPanel::SweepsPanel(RunLibrary& library, QString dataDir, QWidget* parent)
 SweepsPanel::~SweepsPanel() = default;
 
 
+// Where a sweep comes from: a shipped preset or a file.
+void SweepsPanel::buildChooser()
+{
+    presets_ = new QComboBox;
+    presets_->setObjectName("sweepPresetCombo");
+    presets_->setToolTip(tr("Sweeps shipped with Traveller (resources/presets/sweeps)"));
+    presets_->addItem(tr("(choose a sweep)"), QString());
+    for (const QString& p : presetFiles())
+        presets_->addItem(QFileInfo(p).completeBaseName(), p);
+    connect(presets_, &QComboBox::activated, this, [this](int index) {
+        const QString path = presets_->itemData(index).toString();
+        if (!path.isEmpty())
+            loadSweepFile(path);
+    });
+    openButton_ = new QPushButton(tr("Open…"));
+    openButton_->setObjectName("openSweepButton");
+    connect(openButton_, &QPushButton::clicked, this, [this] {
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Open sweep"), QString(), tr("Sweeps (*.yaml *.yml)"));
+        if (!path.isEmpty())
+            loadSweepFile(path);
+    });
+}
+
 // The sweep as text, editable before Start: `set:` overrides the base's
 // keys (fewer epochs for a class), `grid:` lists keys and their values.
 void SweepsPanel::buildEditor()
@@ -121,25 +145,7 @@ void SweepsPanel::buildEditor()
 
 void SweepsPanel::buildUi()
 {
-    presets_ = new QComboBox;
-    presets_->setObjectName("sweepPresetCombo");
-    presets_->setToolTip(tr("Sweeps shipped with Traveller (resources/presets/sweeps)"));
-    presets_->addItem(tr("(choose a sweep)"), QString());
-    for (const QString& p : presetFiles())
-        presets_->addItem(QFileInfo(p).completeBaseName(), p);
-    connect(presets_, &QComboBox::activated, this, [this](int index) {
-        const QString path = presets_->itemData(index).toString();
-        if (!path.isEmpty())
-            loadSweepFile(path);
-    });
-    openButton_ = new QPushButton(tr("Open…"));
-    openButton_->setObjectName("openSweepButton");
-    connect(openButton_, &QPushButton::clicked, this, [this] {
-        const QString path =
-            QFileDialog::getOpenFileName(this, tr("Open sweep"), QString(), tr("Sweeps (*.yaml *.yml)"));
-        if (!path.isEmpty())
-            loadSweepFile(path);
-    });
+    buildChooser();
 
     parallel_ = new QComboBox;
     parallel_->setObjectName("sweepParallelCombo");

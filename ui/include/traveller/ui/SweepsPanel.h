@@ -107,6 +107,7 @@ Q_SIGNALS:
 private:
     void buildUi();
     void buildEditor();
+    void buildChooser();
     void setSweep(const Sweep& sweep, const QString& source);
     void showError(const QString& prefix, const std::exception& e);
     void showMessage(const QString& text, bool error = false);
