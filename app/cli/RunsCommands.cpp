@@ -1,5 +1,5 @@
-// `traveller-cli runs`: list, show, rename, tag, delete, export, import,
-// resume, rerun and generate the recorded runs (the comparisons, `runs diff`
+// `traveller-cli runs`: list, show, rename, tag, note, delete, export, import,
+// resume, rerun, continue, replay, fork and generate the recorded runs (the comparisons, `runs diff`
 // and `runs groups`, are in RunsEvidence.cpp).
 #include "Commands.h"
 #include "SweepArgs.h"
@@ -11,6 +11,9 @@
 #include "traveller/core/io/Json.h"
 #include "traveller/core/store/RunExport.h"
 #include "traveller/core/Presets.h"
+#include "traveller/core/io/SafeFile.h"
+#include "traveller/core/store/Fork.h"
+#include "traveller/core/store/RunFilter.h"
 #include "traveller/core/store/RunRules.h"
 #include "traveller/core/store/RunStore.h"
 #include "traveller/core/store/Sweep.h"
@@ -31,6 +34,17 @@
 namespace traveller::cli {
 
 namespace {
+
+// Whether run `id` is no longer in the library (a fork's deleted parent).
+bool parentGone(RunStore& store, std::int64_t id)
+{
+    try {
+        store.run(id);
+        return false;
+    } catch (const StoreError&) {
+        return true;
+    }
+}
 
 // Whether a replay gave its original's curve, epoch by epoch, to the last
 // digit (the same seed, device and threads give the same run).
@@ -67,7 +81,23 @@ int showRun(RunStore& store, const Args& a)
               << "\nperplexity: " << fixed(r.perplexity, 4) << "\ntokens/s: " << fixed(r.tokensPerSecond, 0)
               << "\nseconds: " << fixed(r.seconds, 2) << "\ndevice: " << r.device << " (" << r.threads
               << " threads)\nversion: " << r.programVersion << "\nseed: " << r.seed << "\ncreated: " << r.createdAt
-              << "\nfinished: " << r.finishedAt << "\ntags: " << tags << "\nmessage: " << r.message << "\n\nconfig:\n"
+              << "\nfinished: " << r.finishedAt << "\ntags: " << tags << "\nmessage: " << r.message;
+    if (r.parentId > 0)
+        std::cout << "\nforked from: run " << r.parentId << " at epoch " << r.branchEpoch
+                  << (parentGone(store, r.parentId) ? " (that run has been deleted)" : "");
+    if (const auto forks = store.children(r.id); !forks.empty()) {
+        std::cout << "\nforks:";
+        for (const auto f : forks)
+            std::cout << ' ' << f;
+    }
+    if (!r.isTranslation()) {
+        std::cout << "\nkept weights (epochs a fork can start from):";
+        for (const int e : forkEpochs(store, r))
+            std::cout << ' ' << e;
+    }
+    if (!r.note.empty())
+        std::cout << "\nnote: " << r.note;
+    std::cout << "\n\nconfig:\n"
               << r.configYaml << "\n\nepoch  perplexity  tok/s  elapsed  sample\n";
     for (const auto& e : store.epochs(r.id))
         std::cout << e.epoch << "  " << fixed(e.perplexity, 4) << "  " << fixed(e.tokensPerSecond, 0) << "  "
@@ -82,6 +112,71 @@ int showRun(RunStore& store, const Args& a)
     std::cout << "\nsamples:\n";
     for (const auto& [prefix, text] : r.samples)
         std::cout << "  " << text << '\n';
+    return 0;
+}
+
+// `runs fork ID --epoch E [--set KEY=VALUE]...`: the fork, then trained
+// (unless --no-train) as a resume from its branch point.
+int forkCommand(RunStore& store, const Args& a)
+{
+    ForkRequest request;
+    request.epoch = static_cast<int>(wholeNumber("--epoch", a.epoch, 1, 1000000000));
+    for (const std::string& s : a.sets)
+        request.changes.push_back(splitSetting(s));
+    request.name = a.name;
+    request.programVersion = TRAVELLER_VERSION;
+    const std::int64_t id = forkRun(store, runId(a.positional[0]), request);
+    const StoredRun fork = store.run(id);
+    if (!a.quiet)
+        std::cerr << "run " << id << " (" << fork.name << ") forks run " << fork.parentId << " at epoch "
+                  << fork.branchEpoch << '\n';
+    if (a.noTrain) {
+        std::cout << id << '\n';
+        return 0;
+    }
+    return trainStored(store, id, a);
+}
+
+// `runs note ID TEXT` or `--file F` ("" clears it).
+int noteCommand(RunStore& store, const Args& a)
+{
+    const std::int64_t id = runId(a.positional[0]);
+    if (!a.noteFile.empty()) {
+        // Read whole before anything changes: an unreadable file keeps the note.
+        store.setNote(id, readFileArgument(a.noteFile, ReadLimits{kMaxNoteBytes, false}));
+        return 0;
+    }
+    if (a.positional.size() < 2)
+        throw UsageError("usage: traveller-cli runs note ID TEXT (or --file F; \"\" clears the note)");
+    store.setNote(id, a.positional[1]);
+    return 0;
+}
+
+// `runs delete`: all of them or none. A parent's forks stay; it is said.
+int deleteCommand(RunStore& store, const Args& a)
+{
+    if (a.positional.empty())
+        throw UsageError("usage: traveller-cli runs delete ID...");
+    auto ids = runIds(a.positional);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<std::pair<std::int64_t, std::vector<std::int64_t>>> parents;
+    for (const auto id : ids) {
+        std::vector<std::int64_t> kept;
+        for (const auto f : store.children(id))
+            if (!std::binary_search(ids.begin(), ids.end(), f))
+                kept.push_back(f);
+        if (!kept.empty())
+            parents.emplace_back(id, kept);
+    }
+    store.deleteRuns(ids);  // all of them or none
+    if (!a.quiet)
+        for (const auto& [id, forks] : parents) {
+            std::cerr << "run " << id << " was deleted; its forks";
+            for (const auto f : forks)
+                std::cerr << ' ' << f;
+            std::cerr << " keep their own epochs and say where they started\n";
+        }
     return 0;
 }
 
@@ -122,7 +217,10 @@ int runsCommand(const std::string& sub, const Args& a)
     RunStore store(RunStore::resolveFolder(a.library));
 
     if (sub == "list") {
-        const auto runs = a.sweep.empty() ? store.runs() : store.runsOfSweep(a.sweep);
+        const RunFilter where = parseRunFilter(a.where);  // a bad filter is said before anything is read
+        auto runs = a.sweep.empty() ? store.runs() : store.runsOfSweep(a.sweep);
+        runs.erase(std::remove_if(runs.begin(), runs.end(), [&](const StoredRun& r) { return !matches(where, r); }),
+                   runs.end());
         if (a.json) {
             std::cout << runsToJsonLines(runs);  // as the window's Export… writes them
         } else {
@@ -143,15 +241,12 @@ int runsCommand(const std::string& sub, const Args& a)
             store.removeTag(runId(a.positional[0]), a.positional[1]);
         return 0;
     }
-    if (sub == "delete") {
-        if (a.positional.empty())
-            throw UsageError("usage: traveller-cli runs delete ID...");
-        auto ids = runIds(a.positional);
-        std::sort(ids.begin(), ids.end());
-        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-        store.deleteRuns(ids);  // all of them or none
-        return 0;
-    }
+    if (sub == "delete")
+        return deleteCommand(store, a);
+    if (sub == "fork")
+        return forkCommand(store, a);
+    if (sub == "note")
+        return noteCommand(store, a);
     if (sub == "export")
         return exportRuns(store, a);
     if (sub == "resume") {
@@ -199,58 +294,11 @@ int runsCommand(const std::string& sub, const Args& a)
 
 } // namespace
 
-void addRunsCommands(CLI::App& app, int& status)
+// The runs subcommands that train: resume, rerun, continue, replay, fork, and
+// generate (text from a run's weights).
+template <class Add>
+void addRunsTrainingCommands(Add& add, int&)
 {
-    CLI::App* runs = app.add_subcommand("runs", "List, inspect, export, resume and delete the recorded runs");
-    runs->require_subcommand(1);
-    auto add = [&](const std::string& name, const std::string& help) {
-        auto args = std::make_shared<Args>();
-        CLI::App* command = runs->add_subcommand(name, help);
-        libraryOption(command, *args);
-        command->callback([name, args, &status] { status = runsCommand(name, *args); });
-        return std::pair{command, args};
-    };
-    {
-        auto [c, a] = add("list", "A table of the runs (or JSON Lines with --json)");
-        c->add_option("--sweep", a->sweep, "Only the runs of this sweep")->type_name("NAME");
-        c->add_flag("--json", a->json, "One JSON object per run");
-    }
-    {
-        auto [c, a] = add("show", "Everything recorded of one run: settings, epochs, samples");
-        positional(c, a, "id", "The run's id (see runs list)");
-    }
-    {
-        auto [c, a] = add("rename", "Give a run a new name");
-        positional(c, a, "id", "The run's id");
-        positional(c, a, "name", "Its new name");
-    }
-    for (const char* verb : {"tag", "untag"}) {
-        auto [c, a] = add(verb, std::string(verb == std::string("tag") ? "Add a tag to" : "Remove a tag from") + " a run");
-        positional(c, a, "id", "The run's id");
-        positional(c, a, "tag", "The tag");
-    }
-    {
-        auto [c, a] = add("delete", "Delete runs and their checkpoints: all of them or none (never a run being trained)");
-        c->add_option("ids", a->positional, "Run ids or ranges, e.g. 3 5-8")->required();
-    }
-    {
-        auto [c, a] = add("export", "The runs as CSV or a Markdown report (with an SVG chart beside a report file)");
-        c->add_option("ids", a->positional, "Run ids or ranges (default: every run, or the --sweep's)");
-        c->add_option("--sweep", a->sweep, "The runs of this sweep")->type_name("NAME");
-        auto* csv = c->add_flag("--csv", a->csv, "Comma-separated values, a row per run");
-        auto* md = c->add_flag("--markdown", a->markdown, "A Markdown report: table, chart, samples");
-        csv->excludes(md);
-        c->add_option("--output", a->output, "Write to FILE (a report gets FILE-perplexity.svg beside it)")->type_name("FILE");
-        c->add_flag("-q,--quiet", a->quiet, "Do not say what was written");
-    }
-    {
-        auto [c, a] = add("import", "Copy a Slurm sweep's ended runs from its run folder into the library (idempotent)");
-        c->add_option_function<std::string>(
-            "folder", [a = a](const std::string& v) { a->positional.push_back(v); },
-            "The sweep's run folder (default: the library's newest)");
-        c->add_flag("--ended", a->ended, "Every task has ended (the import job): a run still marked running was cut "
-                                         "off and is imported as interrupted");
-    }
     {
         auto [c, a] = add("resume", "Train an interrupted or stopped run on from its checkpoint");
         positional(c, a, "id", "The run's id");
@@ -283,6 +331,87 @@ void addRunsCommands(CLI::App& app, int& status)
             ->type_name("T");
         c->add_option("--data-dir", a->dataDir, "Corpus folder (the vocabulary comes from it)")->type_name("DIR");
     }
+}
+
+void addRunsCommands(CLI::App& app, int& status)
+{
+    CLI::App* runs = app.add_subcommand("runs", "List, inspect, export, resume and delete the recorded runs");
+    runs->require_subcommand(1);
+    auto add = [&](const std::string& name, const std::string& help) {
+        auto args = std::make_shared<Args>();
+        CLI::App* command = runs->add_subcommand(name, help);
+        libraryOption(command, *args);
+        command->callback([name, args, &status] { status = runsCommand(name, *args); });
+        return std::pair{command, args};
+    };
+    {
+        auto [c, a] = add("list", "A table of the runs (or JSON Lines with --json)");
+        c->add_option("--sweep", a->sweep, "Only the runs of this sweep")->type_name("NAME");
+        c->add_flag("--json", a->json, "One JSON object per run");
+        c->add_option("--where", a->where, "Only the runs this filter matches, as the Runs tab's filter box: "
+                                           "'cell=gru lr<1 tag:lab note:overfits' (every word must match)")
+            ->type_name("FILTER");
+    }
+    {
+        auto [c, a] = add("show", "Everything recorded of one run: settings, epochs, samples");
+        positional(c, a, "id", "The run's id (see runs list)");
+    }
+    {
+        auto [c, a] = add("rename", "Give a run a new name");
+        positional(c, a, "id", "The run's id");
+        positional(c, a, "name", "Its new name");
+    }
+    for (const char* verb : {"tag", "untag"}) {
+        auto [c, a] = add(verb, std::string(verb == std::string("tag") ? "Add a tag to" : "Remove a tag from") + " a run");
+        positional(c, a, "id", "The run's id");
+        positional(c, a, "tag", "The tag");
+    }
+    {
+        auto [c, a] = add("note", "Write a note on a run (\"\" clears it)");
+        positional(c, a, "id", "The run's id");
+        c->add_option_function<std::string>(
+            "text", [a = a](const std::string& v) { a->positional.push_back(v); }, "The note");
+        c->add_option("--file", a->noteFile, "Read the note from FILE (64 KiB at most)")->type_name("FILE");
+    }
+    {
+        auto [c, a] = add("fork", "Branch a new run from the weights a run kept at an epoch, with changed settings");
+        positional(c, a, "id", "The run's id");
+        c->add_option("--epoch", a->epoch, "The epoch whose weights the fork starts from (runs show lists them)")
+            ->required()
+            ->type_name("E");
+        c->add_option("--set", a->sets, "A change from the branch point on, e.g. --set train.lr=0.3 (repeatable; "
+                                         "what a run can change while it trains, and train.epochs)")
+            ->type_name("KEY=VALUE");
+        c->add_option("--name", a->name, "The fork's name (default: the parent's, the epoch and the changes)")
+            ->type_name("NAME");
+        c->add_flag("--no-train", a->noTrain, "Make the fork (queued) and print its id; train it later with runs resume");
+        trainingOptions(c, *a);
+    }
+    {
+        auto [c, a] = add("delete", "Delete runs and their checkpoints: all of them or none (never a run being trained); "
+                                    "their forks stay");
+        c->add_option("ids", a->positional, "Run ids or ranges, e.g. 3 5-8")->required();
+        c->add_flag("-q,--quiet", a->quiet, "Do not say which forks stay");
+    }
+    {
+        auto [c, a] = add("export", "The runs as CSV or a Markdown report (with an SVG chart beside a report file)");
+        c->add_option("ids", a->positional, "Run ids or ranges (default: every run, or the --sweep's)");
+        c->add_option("--sweep", a->sweep, "The runs of this sweep")->type_name("NAME");
+        auto* csv = c->add_flag("--csv", a->csv, "Comma-separated values, a row per run");
+        auto* md = c->add_flag("--markdown", a->markdown, "A Markdown report: table, chart, samples");
+        csv->excludes(md);
+        c->add_option("--output", a->output, "Write to FILE (a report gets FILE-perplexity.svg beside it)")->type_name("FILE");
+        c->add_flag("-q,--quiet", a->quiet, "Do not say what was written");
+    }
+    {
+        auto [c, a] = add("import", "Copy a Slurm sweep's ended runs from its run folder into the library (idempotent)");
+        c->add_option_function<std::string>(
+            "folder", [a = a](const std::string& v) { a->positional.push_back(v); },
+            "The sweep's run folder (default: the library's newest)");
+        c->add_flag("--ended", a->ended, "Every task has ended (the import job): a run still marked running was cut "
+                                         "off and is imported as interrupted");
+    }
+    addRunsTrainingCommands(add, status);
 }
 
 } // namespace traveller::cli

@@ -24,6 +24,10 @@ struct Args {
          noChain = false, fromScratch = false;
     // sweep --slurm, sweep status/task, runs import
     bool slurm = false, ended = false;
+    // runs fork, runs note
+    std::vector<std::string> sets;
+    std::string epoch, name, note, noteFile, where;
+    bool noTrain = false;
     std::string partition, maxParallel = "0", time, cpusPerTask = "1", gpusPerTask = "0", runFolder, level = "0",
         task;
 };

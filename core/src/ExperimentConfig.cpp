@@ -59,6 +59,26 @@ void addModelAndTrainFields(std::vector<Field>& t)
     t.push_back(F::floatField(
         "train.lr", [](ExperimentConfig& c) -> double& { return c.train.lr; }, 0.0, false,
         kFloatMax, "Learning rate."));
+    t.push_back(F::enumField<LrShape>(
+        "train.lr_schedule",
+        {{"constant", LrShape::Constant}, {"step", LrShape::Step}, {"cosine", LrShape::Cosine},
+         {"warmup-cosine", LrShape::WarmupCosine}},
+        [](ExperimentConfig& c) -> LrShape& { return c.train.lrSchedule; },
+        "The learning rate's shape over the epochs: constant (the book); step (x lr_step_gamma every lr_step_every "
+        "epochs); cosine (from lr down to lr x lr_min_factor); warmup-cosine (up from 0 over lr_warmup epochs, "
+        "then cosine)."));
+    t.push_back(F::intField<int>(
+        "train.lr_step_every", [](ExperimentConfig& c) -> int& { return c.train.lrStepEvery; }, 1, kBig,
+        "step: epochs between two steps down."));
+    t.push_back(F::floatField(
+        "train.lr_step_gamma", [](ExperimentConfig& c) -> double& { return c.train.lrStepGamma; }, 0.0, false, 1.0,
+        "step: the factor of each step down."));
+    t.push_back(F::intField<int>(
+        "train.lr_warmup", [](ExperimentConfig& c) -> int& { return c.train.lrWarmup; }, 0, kBig,
+        "warmup-cosine: epochs over which the rate rises from lr/lr_warmup to lr."));
+    t.push_back(F::floatField(
+        "train.lr_min_factor", [](ExperimentConfig& c) -> double& { return c.train.lrMinFactor; }, 0.0, true, 1.0,
+        "cosine, warmup-cosine: the last epoch's rate as a fraction of lr."));
     t.push_back(F::enumField<Optimizer>(
         "train.optimizer", {{"sgd", Optimizer::Sgd}, {"adam", Optimizer::Adam}},
         [](ExperimentConfig& c) -> Optimizer& { return c.train.optimizer; },
@@ -83,6 +103,10 @@ void addModelAndTrainFields(std::vector<Field>& t)
         "stop: an epoch whose perplexity exceeds 100 x the vocabulary size ends the run as diverged; continue: "
         "training goes on while the loss stays finite (the lab's lr-10 runs). A NaN or infinite loss ends the "
         "run either way."));
+    t.push_back(F::intField<int>(
+        "train.keep_checkpoints", [](ExperimentConfig& c) -> int& { return c.train.keepCheckpoints; }, 0, kBig,
+        "Keep the weights of every Nth epoch (checkpoints/<id>.kept/), the points a fork can start from; 0 keeps "
+        "only the last."));
     t.push_back(F::boolField(
         "train.detach_state", [](ExperimentConfig& c) -> bool& { return c.train.detachState; },
         "true: sequential batches carry the state but cut the graph between batches (the book); false: "
@@ -198,7 +222,7 @@ bool sameRun(const ExperimentConfig& a, const ExperimentConfig& b)
     for (const auto& info : configSchema()) {
         const std::string& key = info.key;
         if (key == "name" || key == "train.device" || key == "train.threads" || key == "train.seed" ||
-            key.rfind("sample.", 0) == 0)
+            key == "train.keep_checkpoints" || key.rfind("sample.", 0) == 0)
             continue;
         if (configValue(a, key) != configValue(b, key))
             return false;

@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace traveller {
 
@@ -36,6 +37,28 @@ std::string liveKeyList()
 bool isLiveKey(const std::string& key) { return std::find(liveKeys().begin(), liveKeys().end(), key) != liveKeys().end(); }
 
 } // namespace
+
+double learningRateAt(const TrainConfig& train, int epoch)
+{
+    const double pi = std::acos(-1.0);
+    const int total = std::max(1, train.epochs);
+    const auto cosine = [&](int e, int first, int count) {
+        if (count <= 1)
+            return 1.0;
+        const double progress = std::clamp(static_cast<double>(e - first) / (count - 1), 0.0, 1.0);
+        return train.lrMinFactor + (1.0 - train.lrMinFactor) * 0.5 * (1.0 + std::cos(pi * progress));
+    };
+    switch (train.lrSchedule) {
+    case LrShape::Constant: return train.lr;
+    case LrShape::Step: return train.lr * std::pow(train.lrStepGamma, (std::max(epoch, 1) - 1) / train.lrStepEvery);
+    case LrShape::Cosine: return train.lr * cosine(epoch, 1, total);
+    case LrShape::WarmupCosine:
+        if (epoch <= train.lrWarmup)
+            return train.lr * std::max(epoch, 1) / train.lrWarmup;
+        return train.lr * cosine(epoch, train.lrWarmup + 1, total - train.lrWarmup);
+    }
+    return train.lr;
+}
 
 ExperimentConfig withLiveChange(const ExperimentConfig& config, const std::string& key, const std::string& valueText,
                                 int epoch)

@@ -440,7 +440,7 @@ TEST(RunStore, SchemaThreeLibrariesGainTheImportSource)
     ASSERT_EQ(sqlite3_exec(db, downgrade, nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
     RunStore store(lib.str());
-    EXPECT_EQ(store.schemaVersion(), 6);
+    EXPECT_EQ(store.schemaVersion(), 7);
     EXPECT_EQ(store.runs().size(), 1u);
     EXPECT_EQ(store.importedFrom("x/0"), 0);
     ImportedRun imported;

@@ -310,32 +310,6 @@ TEST(Lens, TheTextsPerplexityIsAnIndependentEvaluationOfTheSameWeights)
     EXPECT_EQ(parseExperimentYaml(checkpointFileConfig(path), path).model.hidden, 32);
 }
 
-TEST(Lens, ABookGruHasMemorisedTheOpeningOfTheBook)
-{
-    // The book's GRU (hidden 256, 500 epochs on the first 10,000 characters)
-    // reaches perplexity ~1.0: it has memorised its text, and the Lens shows it
-    // guessing the opening character after character.
-    ExperimentConfig c = loadExperimentFile(resolvePreset("book-gru", PresetKind::Experiment));
-    setConfigValue(c, "train.device", "cpu");
-    setConfigValue(c, "sample.every", "0");
-    LmSession session(c, test::dataDir());
-    TrainingObserver quiet;
-    RunControl control;
-    const RunResult r = session.train(quiet, control);
-    ASSERT_EQ(r.status, RunStatus::Finished);
-    std::string opening;
-    for (std::size_t i = 0; i < 200; ++i)
-        opening += session.corpus().vocab.token(session.corpus().ids[i]);
-    InspectOptions options;
-    options.saliency = false;
-    const Inspection in = session.inspect(opening, options);
-    int confident = 0;
-    for (std::size_t t = 0; t + 1 < in.steps.size(); ++t)
-        confident += in.steps[t].pNext > 0.5;
-    EXPECT_GT(confident, 199 * 3 / 4) << "of 199 guesses";
-    EXPECT_LT(in.perplexity, 1.5);
-}
-
 // The trajectory's own arithmetic (no LAPACK) against the exact principal
 // components of LibTorch's full SVD, in double: states with two strong
 // directions, a weak third, noise and an offset; then states whose variance

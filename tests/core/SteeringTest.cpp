@@ -196,3 +196,67 @@ TEST(Steering, ScheduleIsASettingOfTheFile)
         EXPECT_EQ(e.message().code, "schedule.batch_beyond");
     }
 }
+
+TEST(LrShapes, EachShapeFollowsItsFormula)
+{
+    TrainConfig t;
+    t.lr = 2.0;
+    t.epochs = 5;
+    EXPECT_DOUBLE_EQ(learningRateAt(t, 3), 2.0);  // constant: the book's
+    t.lrSchedule = LrShape::Step;
+    t.lrStepEvery = 2;
+    t.lrStepGamma = 0.5;
+    std::vector<double> step;
+    for (int e = 1; e <= 5; ++e)
+        step.push_back(learningRateAt(t, e));
+    EXPECT_EQ(step, (std::vector<double>{2.0, 2.0, 1.0, 1.0, 0.5}));
+    t.lrSchedule = LrShape::Cosine;
+    t.lrMinFactor = 0.1;
+    EXPECT_DOUBLE_EQ(learningRateAt(t, 1), 2.0);
+    EXPECT_NEAR(learningRateAt(t, 3), 2.0 * (0.1 + 0.9 * 0.5), 1e-12);
+    EXPECT_NEAR(learningRateAt(t, 5), 0.2, 1e-12);
+    t.lrSchedule = LrShape::WarmupCosine;
+    t.lrWarmup = 2;
+    t.epochs = 6;
+    EXPECT_DOUBLE_EQ(learningRateAt(t, 1), 1.0);
+    EXPECT_DOUBLE_EQ(learningRateAt(t, 2), 2.0);
+    EXPECT_DOUBLE_EQ(learningRateAt(t, 3), 2.0);
+    EXPECT_NEAR(learningRateAt(t, 6), 0.2, 1e-12);
+    // The shape is a setting like any other: the file, --set and their errors.
+    const ExperimentConfig c = parseExperimentYaml("train: {lr_schedule: warmup-cosine, lr_warmup: 5}\n");
+    EXPECT_EQ(c.train.lrSchedule, LrShape::WarmupCosine);
+    EXPECT_EQ(configValue(c, "train.lr_schedule"), "warmup-cosine");
+    try {
+        parseExperimentYaml("train: {lr_schedule: linear}\n");
+        ADD_FAILURE() << "an unknown shape was taken";
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(e.message().code, "config.one_of");
+        EXPECT_EQ(e.key(), "train.lr_schedule");
+    }
+}
+
+TEST(LrShapes, TheShapeReachesTheOptimizer)
+{
+    // A step down to almost nothing after epoch 1: the weights stop moving
+    // while the constant rate's go on learning (one batch an epoch, each
+    // epoch's perplexity measured before its update).
+    ExperimentConfig c = tinyRun(4);
+    c.data.maxTokens = 1200;
+    ASSERT_EQ(c.data.maxTokens / (c.data.batchSize * c.data.numSteps), 1);
+    c.train.lrSchedule = LrShape::Step;
+    c.train.lrStepEvery = 1;
+    c.train.lrStepGamma = 1e-9;
+    struct Epochs : TrainingObserver {
+        std::vector<double> ppl;
+        void onEpoch(const EpochStats& s) override { ppl.push_back(s.perplexity); }
+    } shaped, constant;
+    RunControl control1, control2;
+    LmSession(c, test::dataDir()).train(shaped, control1);
+    c.train.lrSchedule = LrShape::Constant;
+    LmSession(c, test::dataDir()).train(constant, control2);
+    ASSERT_EQ(shaped.ppl.size(), 4u);
+    ASSERT_EQ(constant.ppl.size(), 4u);
+    EXPECT_EQ(shaped.ppl[1], constant.ppl[1]);  // epoch 1 at the full rate in both
+    EXPECT_NE(shaped.ppl[2], constant.ppl[2]);
+    EXPECT_GT(shaped.ppl[3], constant.ppl[3] * 1.01);
+}

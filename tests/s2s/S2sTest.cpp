@@ -661,3 +661,41 @@ TEST(S2sSession, TrainingWithoutTeacherForcing)
     EXPECT_THROW(parseTranslationYaml("task: translate\ntrain: {teacher_forcing: 1.5}\n"), ConfigError);
     EXPECT_DOUBLE_EQ(parseTranslationYaml("task: translate\ntrain: {teacher_forcing: 0.25}\n").train.teacherForcing, 0.25);
 }
+
+// A translation run steered while it trains (issue 27.1): a lower rate and a
+// later end land before the next batch, are events of the run, and a change
+// the run cannot take is refused with its code while the run goes on.
+TEST(S2sSession, LiveChangesLandAndAreEvents)
+{
+    setTrainingThreads(2);
+    auto cfg = smallConfig();
+    cfg.train.epochs = 2;
+    TranslationSession session(cfg, dataDir());
+    struct Steer : TranslationObserver {
+        RunControl* control = nullptr;
+        std::vector<SettingEvent> events;
+        int epochs = 0;
+        void onEpoch(const TranslationEpochStats& s) override
+        {
+            ++epochs;
+            if (s.epoch == 1) {
+                control->requestChange("train.lr", "0.001");
+                control->requestChange("model.hidden", "8");  // not a live key: refused
+                control->requestChange("train.epochs", "3");
+            }
+        }
+        void onSettingChanged(const SettingEvent& e) override { events.push_back(e); }
+    } steer;
+    RunControl control;
+    steer.control = &control;
+    const TranslationRunResult r = session.train(steer, control);
+    ASSERT_EQ(r.status, RunStatus::Finished) << r.message;
+    EXPECT_EQ(r.epochsDone, 3);
+    EXPECT_EQ(steer.epochs, 3);
+    ASSERT_EQ(steer.events.size(), 2u);
+    EXPECT_EQ(steer.events[0].key, "train.lr");
+    EXPECT_EQ(steer.events[0].to, "0.001");
+    EXPECT_EQ(steer.events[0].epoch, 2);
+    EXPECT_EQ(steer.events[1].key, "train.epochs");
+    EXPECT_EQ(r.events, steer.events);
+}

@@ -47,7 +47,7 @@ TEST(RunStore, CreatesTheDocumentedSchema)
     TestLibrary lib;
     {
         RunStore store(lib.str());
-        EXPECT_EQ(store.schemaVersion(), 6);
+        EXPECT_EQ(store.schemaVersion(), 7);
         EXPECT_EQ(store.databasePath(), (lib.path() / "runs.sqlite").string());
         EXPECT_TRUE(fs::is_directory(lib.path() / "checkpoints"));
     }
@@ -88,7 +88,7 @@ TEST(RunStore, SchemaOneLibrariesAreUpgradedInPlace)
     sqlite3_close(db);
 
     RunStore store(lib.str());
-    EXPECT_EQ(store.schemaVersion(), 6);
+    EXPECT_EQ(store.schemaVersion(), 7);
     const auto runs = store.runs();
     ASSERT_EQ(runs.size(), 1u);
     EXPECT_EQ(runs[0].name, "old GRU");
@@ -96,6 +96,9 @@ TEST(RunStore, SchemaOneLibrariesAreUpgradedInPlace)
     EXPECT_FALSE(runs[0].isTranslation());
     EXPECT_EQ(runs[0].config().model.arch, Arch::Gru);
     EXPECT_DOUBLE_EQ(runs[0].perplexity, 5.5);
+    EXPECT_EQ(runs[0].parentId, 0);  // schema 7: a run of its own, no note
+    EXPECT_EQ(runs[0].branchEpoch, 0);
+    EXPECT_EQ(runs[0].note, "");
     // And it takes translation runs now.
     TranslationConfig t;
     const std::int64_t id = store.createTranslationRun(t, "", "test");
@@ -128,7 +131,7 @@ TEST(RunStore, SchemaTwoLibrariesGainHeldOutAndNotes)
     sqlite3_close(db);
 
     RunStore store(lib.str());
-    EXPECT_EQ(store.schemaVersion(), 6);
+    EXPECT_EQ(store.schemaVersion(), 7);
     auto epochs = store.epochs(1);
     ASSERT_EQ(epochs.size(), 1u);
     EXPECT_DOUBLE_EQ(epochs[0].perplexity, 20.5);
@@ -165,7 +168,7 @@ TEST(RunStore, SchemaFourLibrariesKeepTheirBlowUps)
     sqlite3_close(db);
 
     RunStore store(lib.str());
-    EXPECT_EQ(store.schemaVersion(), 6);
+    EXPECT_EQ(store.schemaVersion(), 7);
     const StoredRun plain = store.run(1);
     EXPECT_EQ(plain.state, StoredState::Finished);
     EXPECT_EQ(plain.blewUpAt, 0);

@@ -360,3 +360,22 @@ TEST(Report, LegendNamesRunsWhole)
         EXPECT_NE(svg.find("<g fill=\"" + std::string(colour) + "\""), std::string::npos) << colour;
     }
 }
+
+// A setting changed while a run trained is a labelled mark on its curve in
+// the report's chart (issue 27.2), escaped like any text; a mark before the
+// curve starts is not drawn.
+TEST(Report, ChangesAreMarkedOnTheirCurve)
+{
+    chart::LineChartSpec spec;
+    chart::Series s;
+    s.name = "steered";
+    s.x = {3, 4, 5, 6};
+    s.y = {20, 15, 12, 11};
+    s.marks = {{5, "lr 1\u21920.3"}, {1, "before<it>"}};
+    spec.series.push_back(s);
+    const std::string svg = chart::lineChartSvg(spec);
+    EXPECT_NE(svg.find(">lr 1\u21920.3</text>"), std::string::npos);
+    EXPECT_NE(svg.find("<title>lr 1\u21920.3</title>"), std::string::npos);
+    EXPECT_EQ(svg.find("before"), std::string::npos);
+    EXPECT_EQ(eventMarkLabel({5, 0, "train.lr", "1", "0.3", true}), "lr 1\u21920.3");
+}

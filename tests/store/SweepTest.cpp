@@ -317,3 +317,23 @@ TEST(Sweep, GridsBeyondTheLimitAreRefusedWithTheirCount)
                   .runs.size(),
               10000U);
 }
+
+TEST(Sweep, AScheduleAndAnLrShapeAreGridValues)
+{
+    const Sweep s = parseSweepYaml("base: {train: {epochs: 10}}\n"
+                                   "grid:\n"
+                                   "  train.schedule: [[], [{epoch: 5, set: {train.lr: 0.3}}]]\n"
+                                   "  train.lr_schedule: [constant, cosine]\n");
+    ASSERT_EQ(s.runs.size(), 4u);
+    EXPECT_TRUE(s.runs[0].config.train.schedule.empty());
+    ASSERT_EQ(s.runs[2].config.train.schedule.size(), 1u);
+    EXPECT_EQ(s.runs[2].config.train.schedule[0], (ScheduleEntry{5, 0, {{"train.lr", "0.3"}}}));
+    EXPECT_EQ(s.runs[3].config.train.lrSchedule, LrShape::Cosine);
+    ASSERT_EQ(s.runs[3].settings.size(), 2u);
+    EXPECT_EQ(s.runs[3].settings[0].second, "[{epoch: 5, set: {train.lr: 0.3}}]");
+    // A schedule entry beyond the run's epochs is named where it is written.
+    const ConfigError e = parseError("base: {train: {epochs: 10}}\n"
+                                     "grid:\n"
+                                     "  train.schedule: [[{epoch: 50, set: {train.lr: 0.3}}]]\n");
+    EXPECT_EQ(e.key(), "train.schedule[0].epoch");
+}

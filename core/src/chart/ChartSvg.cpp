@@ -42,6 +42,27 @@ std::string text(double x, double y, const std::string& content, const char* anc
            extra + ">" + xmlEscaped(content) + "</text>\n";
 }
 
+// A series' marks: a triangle on its curve at each mark's x (the last point
+// at or before it) with the mark's label above, small.
+template <class Px, class Py>
+std::string marksSvg(const Series& s, const PlacedSeries& placed, const Px& px, const Py& py)
+{
+    std::string out;
+    for (const Mark& m : s.marks) {
+        const std::pair<double, double>* at = nullptr;
+        for (const auto& p : placed.points)
+            if (p.first <= m.x)
+                at = &p;
+        if (!at)
+            continue;
+        const double x = px(at->first), y = py(at->second);
+        out += "<path d=\"M" + num(x) + "," + num(y - 3) + " l-5,-9 h10 z\"><title>" + xmlEscaped(m.label) +
+               "</title></path>\n";
+        out += text(x, y - 15, m.label, "middle", "#333333", " font-size=\"11\" stroke=\"none\"");
+    }
+    return out;
+}
+
 // Cuts clean text (Escape.h) at a character boundary so a long Chinese name
 // stays valid text.
 std::string shortened(const std::string& name, std::size_t maxChars)
@@ -200,6 +221,7 @@ std::string lineChartSvg(const LineChartSpec& spec, int width, int height)
         svg += dots;
         if (s.highlight)
             svg += "<circle cx=\"" + num(last.first) + "\" cy=\"" + num(last.second) + "\" r=\"3.5\"/>\n";
+        svg += marksSvg(s, placed, px, py);
         svg += "</g>\n";
     }
     if (clippedTotal > 0) {

@@ -11,9 +11,17 @@
 
 namespace traveller::chart {
 
+// A labelled point on a curve: a setting that changed while the run trained
+// ("lr 1→0.3"), drawn on the curve at its x (the last point at or before it).
+struct Mark {
+    double x = 0;
+    std::string label;
+};
+
 struct Series {
     std::string name;
     std::vector<double> x, y;
+    std::vector<Mark> marks;
     bool highlight = false;  // drawn with a marker at its last point (a diverged run, say)
     std::uint32_t color = 0; // 0xRRGGBB; 0: seriesColor(index)
 };

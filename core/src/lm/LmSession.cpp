@@ -28,6 +28,7 @@
 #include <dlfcn.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <malloc.h>
@@ -41,7 +42,14 @@ namespace traveller {
 
 LmSession::LmSession(const ExperimentConfig& config, const std::string& dataDir) : impl_(std::make_unique<Impl>())
 {
-    validate(config);
+    {
+        // A resumed run's session trains the epochs left while its schedule
+        // counts the run's (the file, --set and the library checked those).
+        ExperimentConfig checked = config;
+        for (const ScheduleEntry& e : checked.train.schedule)
+            checked.train.epochs = std::max(checked.train.epochs, e.epoch);
+        validate(checked);
+    }
     impl_->config = config;
     impl_->deviceName = resolveDeviceSpec(config.train.device);
     impl_->device = torch::Device(impl_->deviceName);

@@ -126,17 +126,26 @@ private:
         session.train.lr = run_.train.lr;
         session.train.clip = run_.train.clip;
         session.sample = run_.sample;
-        if (key == "train.lr")
-            for (auto& group : d_.optimizer->param_groups())
-                group.options().set_lr(run_.train.lr);
+        if (key == "train.lr" || key == "train.epochs")
+            setRate(runEpoch);
         if (key == "train.epochs") {
             session.train.epochs = run_.train.epochs - d_.epochsBefore;
             setEpochs(session.train.epochs);
         }
     }
 
-    void beginEpoch(int) override
+    // The optimizer's rate for the run's epoch: train.lr as its shape
+    // (train.lr_schedule) has it then.
+    void setRate(int runEpoch)
     {
+        const double rate = learningRateAt(run_.train, std::max(runEpoch, 1));
+        for (auto& group : d_.optimizer->param_groups())
+            group.options().set_lr(rate);
+    }
+
+    void beginEpoch(int epoch) override
+    {
+        setRate(epoch + d_.epochsBefore);
         rngAtEpochStart_ = d_.rng;
         batches_ = d_.batches->epoch(d_.rng);
         state_ = lm::RnnState();

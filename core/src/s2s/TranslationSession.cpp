@@ -7,7 +7,9 @@
 
 #include "s2s/S2sModels.h"
 #include "traveller/core/Errors.h"
+#include "traveller/core/Messages.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -88,12 +90,53 @@ template <class Impl>
 class S2sTrainer : public TrainingLoop {
 public:
     S2sTrainer(Impl& d, TranslationObserver& observer, RunControl& control, TranslationRunResult& result)
-        : TrainingLoop(control, d.config.train.epochs), d_(d), observer_(observer), result_(result),
+        : TrainingLoop(control, d.config.train.epochs), d_(d), observer_(observer), result_(result), control_(control),
           params_(d.model->parameters())
     {
     }
 
 private:
+    // A live change lands before the next batch; one the run cannot take is
+    // refused (RunControl::changeRefused) and the run goes on as it was.
+    void beforeBatch(int epoch, std::int64_t index) override
+    {
+        for (const auto& [key, value] : control_.takeChanges()) {
+            try {
+                change(epoch, index, key, value);
+                control_.setChangeRefused("");
+            } catch (const ConfigError& e) {
+                control_.setChangeRefused(e.what());
+            }
+        }
+    }
+
+    void change(int epoch, std::int64_t index, const std::string& key, const std::string& value)
+    {
+        const auto& live = translationLiveKeys();
+        if (std::find(live.begin(), live.end(), key) == live.end()) {
+            std::string list;
+            for (const auto& k : live)
+                list += (list.empty() ? "" : ", ") + k;
+            throw ConfigError(key, 0, 0, message("train.not_live", {list}));
+        }
+        TranslationConfig changed = d_.config;
+        setTranslationValue(changed, key, value);
+        if (key == "train.epochs" && changed.train.epochs < epoch)
+            throw ConfigError(key, 0, 0, message("train.epochs_below", {std::to_string(epoch), value}));
+        const std::string from = translationValue(d_.config, key), to = translationValue(changed, key);
+        if (from == to)
+            return;
+        d_.config = changed;
+        if (key == "train.lr")
+            for (auto& group : d_.optimizer->param_groups())
+                group.options().set_lr(changed.train.lr);
+        if (key == "train.epochs")
+            setEpochs(changed.train.epochs);
+        const SettingEvent event{epoch, index, key, from, to, true};
+        result_.events.push_back(event);
+        observer_.onSettingChanged(event);
+    }
+
     void beginEpoch(int) override
     {
         // A fresh shuffle each epoch, the last batch possibly short (the book's DataLoader).
@@ -171,11 +214,18 @@ private:
     Impl& d_;
     TranslationObserver& observer_;
     TranslationRunResult& result_;
+    RunControl& control_;
     const std::vector<torch::Tensor> params_;
     torch::Tensor order_;
 };
 
 } // namespace
+
+const std::vector<std::string>& translationLiveKeys()
+{
+    static const std::vector<std::string> keys{"train.lr", "train.clip", "train.teacher_forcing", "train.epochs"};
+    return keys;
+}
 
 TranslationRunResult TranslationSession::train(TranslationObserver& observer, RunControl& control)
 {

@@ -105,6 +105,12 @@ std::string eventsJson(const std::vector<SettingEvent>& events)
 } // namespace
 
 // The same changes as one text: "2:1 train.lr 1->0.3 (live); ...".
+std::string eventMarkLabel(const SettingEvent& e)
+{
+    const auto dot = e.key.find('.');
+    return (dot == std::string::npos ? e.key : e.key.substr(dot + 1)) + " " + e.from + "\u2192" + e.to;
+}
+
 std::string eventsText(const std::vector<SettingEvent>& events)
 {
     std::string out;
@@ -224,6 +230,8 @@ std::string writeMarkdownReport(RunStore& store, const std::vector<StoredRun>& r
             series.x.push_back(e.epoch);
             series.y.push_back(e.perplexity);
         }
+        for (const SettingEvent& e : r.events)
+            series.marks.push_back({static_cast<double>(e.epoch), eventMarkLabel(e)});
         spec.series.push_back(std::move(series));
     }
     writeFileAtomically(chartPath.string(), chart::lineChartSvg(spec));

@@ -2,6 +2,7 @@
 
 #include "traveller/core/Messages.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -25,7 +26,8 @@ constexpr std::array<std::pair<StoredState, const char*>, 7> kWords{{
 // it back to its code (parseMessage) and say it in its language.
 RuleVerdict refuse(const char* code, const StoredRun& run)
 {
-    return {false, message(code, {std::to_string(run.id)}).text()};
+    const Message why = message(code, {std::to_string(run.id)});
+    return {false, why.text(), why};
 }
 
 } // namespace
@@ -99,6 +101,28 @@ RuleVerdict canContinue(const StoredRun& run)
     case StoredState::Diverged: return refuse("rules.resume_diverged", run);
     default: return refuse("rules.continue_not_ended", run);
     }
+}
+
+RuleVerdict canFork(const StoredRun& run, int epoch, const std::vector<int>& epochs)
+{
+    if (run.isTranslation())
+        return refuse("rules.fork_translation", run);
+    if (run.state == StoredState::Running)
+        return refuse("rules.training_elsewhere", run);
+    // A diverged run's last recorded epoch is the one that blew up.
+    const bool diverged = run.state == StoredState::Diverged;
+    std::string kept;
+    for (const int e : epochs)
+        if (!diverged || e < run.epochsDone)
+            kept += (kept.empty() ? "" : ", ") + std::to_string(e);
+    if (kept.empty())
+        kept = "-";
+    const auto refused = [](Message why) { return RuleVerdict{false, why.text(), why}; };
+    if (std::find(epochs.begin(), epochs.end(), epoch) == epochs.end())
+        return refused(message("rules.fork_no_weights", {std::to_string(run.id), std::to_string(epoch), kept}));
+    if (diverged && epoch >= run.epochsDone)
+        return refused(message("rules.fork_diverged", {std::to_string(run.id), std::to_string(run.epochsDone), kept}));
+    return {};
 }
 
 RuleVerdict canDelete(const StoredRun& run)

@@ -33,7 +33,7 @@ namespace fs = std::filesystem;
 
 // 2: runs.kind ('lm' or 'translate') and runs.results (a translation run's BLEU, as JSON).
 // 3: epochs.heldout_perplexity (data.heldout) and lab_notes (the lab's notes per step).
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 constexpr int kBusyTimeoutMs = 10000;
 // SQLite's application_id of a run library ("TRAV"): another program's
 // runs.sqlite is recognised before anything is written to it.
@@ -66,7 +66,10 @@ CREATE TABLE IF NOT EXISTS runs (
   kind TEXT NOT NULL DEFAULT 'lm',
   results TEXT NOT NULL DEFAULT '',
   source TEXT NOT NULL DEFAULT '',
-  blew_up_at INTEGER NOT NULL DEFAULT 0
+  blew_up_at INTEGER NOT NULL DEFAULT 0,
+  parent_id INTEGER NOT NULL DEFAULT 0,
+  branch_epoch INTEGER NOT NULL DEFAULT 0,
+  note TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS epochs (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -93,6 +96,13 @@ CREATE TABLE IF NOT EXISTS lab_notes (
   step TEXT PRIMARY KEY,
   text TEXT NOT NULL,
   updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lesson_answers (
+  lesson TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (lesson, step)
 );
 CREATE TABLE IF NOT EXISTS run_events (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -234,7 +244,7 @@ void syncFolder(const std::string& folder)
 constexpr const char* kRunColumns =
     "id, name, sweep, label, config_yaml, status, epochs, epochs_done, checkpoint_epoch, perplexity, "
     "tokens_per_s, seconds, device, threads, program_version, seed, created_at, finished_at, message, kind, results, "
-    "blew_up_at";
+    "blew_up_at, parent_id, branch_epoch, note";
 
 } // namespace
 
@@ -269,8 +279,7 @@ RunStore::RunStore(const std::string& folder) : folder_(folder)
     std::error_code ec;
     const bool there = fs::exists(fs::symlink_status(databasePath(), ec)) || fs::exists(databasePath(), ec);
     if (there && !fs::is_regular_file(databasePath(), ec))
-        throw StoreError("'" + databasePath() + "' is not a regular file, so it is not a run library; Traveller leaves "
-                         "it untouched. Choose another folder with --library");
+        throw StoreError(message("store.not_regular", {databasePath()}));
     // A library this user cannot write (a read-only mount, a teacher's
     // shared folder) is still read: listed, exported, inspected.
     if (there && (::access(folder_.c_str(), W_OK) != 0 || ::access(databasePath().c_str(), W_OK) != 0)) {
@@ -281,7 +290,7 @@ RunStore::RunStore(const std::string& folder) : folder_(folder)
     if (!ec)
         fs::create_directories(fs::path(folder_) / "locks", ec);
     if (ec)
-        throw StoreError("cannot create the run library folder '" + folder_ + "': " + ec.message());
+        throw StoreError(message("store.cannot_create_folder", {folder_, ec.message()}));
     // SQLite takes a 0-byte file for a new database: a library truncated by a
     // crash or a copy would silently start over, its checkpoints orphaned and
     // reused by new ids. So a new library appears whole (createDatabase), and
@@ -293,7 +302,7 @@ RunStore::RunStore(const std::string& folder) : folder_(folder)
         SQLITE_OK) {
         const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
         sqlite3_close(db_);
-        throw StoreError("cannot open the run library '" + databasePath() + "': " + why);
+        throw StoreError(message("store.cannot_open", {databasePath(), why}));
     }
     // A constructor that throws runs no destructor: close the handle here.
     try {
@@ -338,15 +347,14 @@ void RunStore::openReadOnly()
             const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
             sqlite3_close(db_);
             db_ = nullptr;
-            throw StoreError("cannot open the run library '" + databasePath() + "' for reading: " + why);
+            throw StoreError(message("store.cannot_open_reading", {databasePath(), why}));
         }
         sqlite3_busy_timeout(db_, kBusyTimeoutMs);
         try {
             checkIdentity();
             if (schemaVersion() != kSchemaVersion)
-                throw StoreError("the run library '" + databasePath() + "' is read-only here and was written by " +
-                                 "another Traveller (schema " + std::to_string(schemaVersion()) +
-                                 "); open it once where it can be written");
+                throw StoreError(
+                    message("store.read_only_schema", {databasePath(), std::to_string(schemaVersion())}));
             return;
         } catch (const StoreError&) {
             const int code = sqlite3_errcode(db_);
@@ -389,19 +397,17 @@ void RunStore::createDatabase()
         why = std::strerror(errno);
     removeTmp();
     if (!why.empty())
-        throw StoreError("cannot create the run library '" + databasePath() + "': " + why);
+        throw StoreError(message("store.cannot_create", {databasePath(), why}));
 }
 
 void RunStore::open(bool wasEmpty)
 {
     const auto damaged = [&](const std::string& why) {
-        return StoreError("the run library '" + databasePath() + "' is damaged (" + why +
-                          "); Traveller will not replace it. Move it away to start a new library, or restore it "
-                          "from a copy");
+        return StoreError(message("store.damaged", {databasePath(), why}));
     };
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     if (wasEmpty)
-        throw damaged("the file is empty");
+        throw damaged(message("store.empty_file").text());
     const bool adopt = checkIdentity();
     try {
         exec("PRAGMA journal_mode=WAL");
@@ -432,10 +438,9 @@ void RunStore::open(bool wasEmpty)
     const std::string version = get.text(0);
     const long stored = std::strtol(version.c_str(), &end, 10);
     if (version.empty() || *end)
-        throw damaged("its schema version is '" + version + "'");
+        throw damaged(message("store.bad_schema_version", {version}).text());
     if (stored > kSchemaVersion)
-        throw StoreError("the run library '" + databasePath() + "' was written by a newer Traveller (schema " +
-                         version + ")");
+        throw StoreError(message("store.newer_schema", {databasePath(), version}));
     if (stored < 2) {
         // Version 1 knew language-model runs only: they stay 'lm'.
         exec("BEGIN IMMEDIATE");
@@ -487,8 +492,31 @@ void RunStore::open(bool wasEmpty)
         // EXISTS), empty; every older run trained on its settings as written.
         exec("UPDATE meta SET value = '6' WHERE key = 'schema_version'");
     }
+    if (stored < 7)
+        upgradeLineage();
     // One run per import source: two imports at once cannot both insert it.
     exec("CREATE UNIQUE INDEX IF NOT EXISTS runs_source_unique ON runs(source) WHERE source != ''");
+}
+
+void RunStore::upgradeLineage()
+{
+    // Version 6 knew no forks and no notes on runs: every run is its own root.
+    exec("BEGIN IMMEDIATE");
+    try {
+        for (const char* column : {"parent_id INTEGER NOT NULL DEFAULT 0", "branch_epoch INTEGER NOT NULL DEFAULT 0",
+                                   "note TEXT NOT NULL DEFAULT ''"}) {
+            const std::string name(column, std::strchr(column, ' '));
+            Statement columns(db_, "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = ?");
+            columns.bind(1, name);
+            if (columns.step() && columns.integer(0) == 0)
+                exec(std::string("ALTER TABLE runs ADD COLUMN ") + column);
+        }
+        exec("UPDATE meta SET value = '7' WHERE key = 'schema_version'");
+        exec("COMMIT");
+    } catch (...) {
+        rollback();
+        throw;
+    }
 }
 
 void RunStore::upgradeBlewUpAt()
@@ -532,29 +560,26 @@ bool RunStore::checkIdentity()
     } catch (const StoreError&) {
         const int code = sqlite3_errcode(db_);
         if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
-            throw StoreError("the run library '" + databasePath() + "' is damaged (" + sqlite3_errmsg(db_) +
-                             "); Traveller will not replace it. Move it away to start a new library, or restore it "
-                             "from a copy");
+            throw StoreError(message("store.damaged", {databasePath(), sqlite3_errmsg(db_)}));
         throw;
     }
     if (application == kApplicationId)
         return false;
     const auto foreign = [&](const std::string& why) {
-        return StoreError("'" + databasePath() + "' is not a Traveller run library (" + why +
-                          "); Traveller leaves it untouched. Choose another folder with --library");
+        return StoreError(message("store.foreign", {databasePath(), why}));
     };
     if (application != 0)
-        throw foreign("its SQLite application id is " + std::to_string(application));
+        throw foreign(message("store.application_id", {std::to_string(application)}).text());
     // Before application ids, a library is known by its tables: meta with a
     // schema version, and runs.
     Statement tables(db_, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'runs')");
     Statement version(db_, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta' AND "
                            "sql LIKE '%key TEXT PRIMARY KEY%'");
     if (!tables.step() || tables.integer(0) != 2 || !version.step() || version.integer(0) != 1)
-        throw foreign("it holds another program's tables");
+        throw foreign(message("store.foreign_tables").text());
     Statement stored(db_, "SELECT COUNT(*) FROM meta WHERE key = 'schema_version'");
     if (!stored.step() || stored.integer(0) != 1)
-        throw foreign("it has no Traveller schema version");
+        throw foreign(message("store.no_schema_version").text());
     return true;
 }
 
@@ -574,6 +599,83 @@ std::string RunStore::databasePath() const { return (fs::path(folder_) / "runs.s
 std::string RunStore::checkpointPath(std::int64_t id) const
 {
     return (fs::path(folder_) / "checkpoints" / (std::to_string(id) + ".pt")).string();
+}
+
+std::string RunStore::keptCheckpointFolder(std::int64_t id) const
+{
+    return (fs::path(folder_) / "checkpoints" / (std::to_string(id) + ".kept")).string();
+}
+
+std::string RunStore::keptCheckpointPath(std::int64_t id, int epoch) const
+{
+    return (fs::path(keptCheckpointFolder(id)) / (std::to_string(epoch) + ".pt")).string();
+}
+
+std::string RunStore::prepareKeptCheckpoint(std::int64_t id, int epoch)
+{
+    std::error_code ec;
+    const fs::path folder = keptCheckpointFolder(id);
+    // Never through a link: the folder is the library's own.
+    if (fs::is_symlink(folder, ec) || (fs::exists(folder, ec) && !fs::is_directory(folder, ec)))
+        throw StoreError(message("library.kept_not_folder", {folder.string()}));
+    fs::create_directories(folder, ec);
+    if (ec)
+        throw StoreError(message("library.kept_not_folder", {folder.string()}));
+    return keptCheckpointPath(id, epoch);
+}
+
+std::vector<int> RunStore::keptCheckpointEpochs(std::int64_t id) const
+{
+    std::vector<int> out;
+    std::error_code ec;
+    const fs::path folder = keptCheckpointFolder(id);
+    if (fs::is_symlink(folder, ec) || !fs::is_directory(folder, ec))
+        return out;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() < 4 || name.compare(name.size() - 3, 3, ".pt") != 0 || !it->is_regular_file(ec) ||
+            it->is_symlink(ec))
+            continue;
+        const std::string digits = name.substr(0, name.size() - 3);
+        if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos)
+            continue;
+        const int epoch = std::stoi(digits);
+        if (epoch > 0)
+            out.push_back(epoch);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+void RunStore::setLineage(std::int64_t id, std::int64_t parent, int branchEpoch)
+{
+    std::lock_guard lock(mutex_);
+    Statement(db_, "UPDATE runs SET parent_id = ?, branch_epoch = ? WHERE id = ?")
+        .bind(1, parent)
+        .bind(2, branchEpoch)
+        .bind(3, id)
+        .step();
+}
+
+void RunStore::setNote(std::int64_t id, const std::string& text)
+{
+    checkLength("the note", text, kMaxNoteBytes);
+    std::lock_guard lock(mutex_);
+    Statement update(db_, "UPDATE runs SET note = ? WHERE id = ?");
+    update.bind(1, text).bind(2, id).step();
+    if (sqlite3_changes(db_) == 0)
+        run(id);  // throws: no such run
+}
+
+std::vector<std::int64_t> RunStore::children(std::int64_t id)
+{
+    std::lock_guard lock(mutex_);
+    std::vector<std::int64_t> out;
+    Statement select(db_, "SELECT id FROM runs WHERE parent_id = ? ORDER BY id");
+    select.bind(1, id);
+    while (select.step())
+        out.push_back(select.integer(0));
+    return out;
 }
 
 int RunStore::schemaVersion() const
@@ -646,6 +748,7 @@ std::int64_t RunStore::freshId()
     const std::int64_t id = sqlite3_last_insert_rowid(db_);
     std::error_code ec;
     fs::remove(checkpointPath(id), ec);
+    fs::remove_all(keptCheckpointFolder(id), ec);
     return id;
 }
 
@@ -677,10 +780,10 @@ void RunStore::markRunning(std::int64_t id, const std::string& device, int threa
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     if (outcome == RunLock::Outcome::Unavailable)
-        throw StoreError("run " + std::to_string(id) + " cannot be claimed for training: " + why);
+        throw StoreError(message("store.cannot_claim", {std::to_string(id), why}));
     if (outcome == RunLock::Outcome::HeldElsewhere) {
         run(id);  // throws for an unknown id
-        throw StoreError("run " + std::to_string(id) + " is already training (another window or process owns it)");
+        throw StoreError(message("store.already_training", {std::to_string(id)}));
     }
     // With the lock ours, a row that still says running was left by a
     // process that died: it is claimed like any other.
@@ -842,6 +945,10 @@ void RunStore::copyProgress(std::int64_t from, std::int64_t to, int epoch)
                             "heldout_perplexity) SELECT ?, epoch, perplexity, tokens_per_s, elapsed_s, sample, "
                             "heldout_perplexity FROM epochs WHERE run_id = ? AND epoch <= ?");
         copy.bind(1, to).bind(2, from).bind(3, epoch).step();
+        // The settings changed within them are its history too.
+        Statement events(db_, "INSERT INTO run_events(run_id, seq, epoch, batch, key, old, new, live) SELECT ?, seq, "
+                              "epoch, batch, key, old, new, live FROM run_events WHERE run_id = ? AND epoch <= ?");
+        events.bind(1, to).bind(2, from).bind(3, epoch).step();
         // A blow-up within the copied epochs is this run's too.
         Statement update(db_, "UPDATE runs SET epochs_done = ?, seconds = ?, perplexity = "
                               "(SELECT perplexity FROM epochs WHERE run_id = ? AND epoch = ?), blew_up_at = ? "
@@ -853,6 +960,52 @@ void RunStore::copyProgress(std::int64_t from, std::int64_t to, int epoch)
         rollback();
         throw;
     }
+}
+
+std::int64_t RunStore::createFork(const NewRun& run, std::int64_t parent, int epoch, const std::string& staged)
+{
+    checkLength("the name", run.name, kMaxNameBytes);
+    std::lock_guard lock(mutex_);
+    std::error_code ec;
+    const StoredRun source = this->run(parent);
+    if (epoch < 1 || epoch > source.epochsDone) {
+        fs::remove(staged, ec);
+        throw StoreError(message("rules.fork_no_weights", {std::to_string(parent), std::to_string(epoch), "-"}));
+    }
+    const double seconds = source.seconds * epoch / source.epochsDone;
+    std::int64_t id = 0;
+    exec("BEGIN IMMEDIATE");
+    try {
+        Statement insert(db_, "INSERT INTO runs(name, config_yaml, status, epochs, seed, program_version, created_at, "
+                              "perplexity, epochs_done, checkpoint_epoch, seconds, parent_id, branch_epoch, blew_up_at) "
+                              "VALUES (?, ?, 'queued', ?, ?, ?, ?, (SELECT perplexity FROM epochs WHERE run_id = ? AND "
+                              "epoch = ?), ?, ?, ?, ?, ?, ?)");
+        insert.bind(1, run.name.empty() ? run.config.displayName() : run.name).bind(2, toYaml(run.config));
+        insert.bind(3, run.config.train.epochs).bind(4, static_cast<std::int64_t>(run.config.train.seed));
+        insert.bind(5, run.programVersion).bind(6, utcNow()).bind(7, parent).bind(8, epoch);
+        insert.bind(9, epoch).bind(10, epoch).bind(11, seconds).bind(12, parent).bind(13, epoch);
+        insert.bind(14, source.blewUpAt <= epoch ? source.blewUpAt : 0).step();
+        id = freshId();
+        Statement epochs(db_, "INSERT INTO epochs(run_id, epoch, perplexity, tokens_per_s, elapsed_s, sample, "
+                              "heldout_perplexity) SELECT ?, epoch, perplexity, tokens_per_s, elapsed_s, sample, "
+                              "heldout_perplexity FROM epochs WHERE run_id = ? AND epoch <= ?");
+        epochs.bind(1, id).bind(2, parent).bind(3, epoch).step();
+        Statement events(db_, "INSERT INTO run_events(run_id, seq, epoch, batch, key, old, new, live) SELECT ?, seq, "
+                              "epoch, batch, key, old, new, live FROM run_events WHERE run_id = ? AND epoch <= ?");
+        events.bind(1, id).bind(2, parent).bind(3, epoch).step();
+        fs::rename(staged, checkpointPath(id), ec);
+        if (ec)
+            throw StoreError("run library '" + databasePath() + "': cannot place the fork's checkpoint: " + ec.message());
+        exec("COMMIT");
+    } catch (...) {
+        rollback();
+        fs::remove(staged, ec);
+        if (id > 0)
+            fs::remove(checkpointPath(id), ec);
+        throw;
+    }
+    syncFolder(fs::path(checkpointPath(id)).parent_path().string());
+    return id;
 }
 
 std::int64_t RunStore::importedFrom(const std::string& source)
@@ -932,7 +1085,7 @@ std::int64_t RunStore::importRun(const ImportedRun& r, std::int64_t replace, boo
         if (outcome == RunLock::Outcome::Unavailable)
             throw StoreError("run " + std::to_string(replace) + " cannot be replaced: " + why);
         if (outcome == RunLock::Outcome::HeldElsewhere || held_.count(replace))
-            throw StoreError("run " + std::to_string(replace) + " is training; it is not replaced by its import");
+            throw StoreError(message("store.import_training", {std::to_string(replace)}));
     }
     exec("BEGIN IMMEDIATE");
     std::int64_t id = replace;
@@ -983,7 +1136,7 @@ std::string RunStore::stageCheckpoint(int fd)
                                  .string();
     const int out = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (out < 0)
-        throw StoreError("cannot stage a checkpoint in '" + folder_ + "/checkpoints': " + std::strerror(errno));
+        throw StoreError(message("store.cannot_stage", {folder_ + "/checkpoints", std::strerror(errno)}));
     std::string why;
     char buffer[1 << 16];
     ::lseek(fd, 0, SEEK_SET);
@@ -1011,7 +1164,7 @@ std::string RunStore::stageCheckpoint(int fd)
         why = std::strerror(errno);
     if (!why.empty()) {
         ::unlink(path.c_str());
-        throw StoreError("cannot copy a checkpoint into the run library '" + folder_ + "': " + why);
+        throw StoreError(message("store.cannot_copy_checkpoint", {folder_, why}));
     }
     return path;
 }
@@ -1088,7 +1241,7 @@ void RunStore::deleteRuns(const std::vector<std::int64_t>& ids)
             std::string why;
             RunLock taken = RunLock::tryAcquire(lockPath(id), outcome, &why);
             if (outcome == RunLock::Outcome::Unavailable)
-                throw StoreError("run " + std::to_string(id) + " cannot be deleted: " + why);
+                throw StoreError(message("store.cannot_delete", {std::to_string(id), why}));
             if (outcome == RunLock::Outcome::HeldElsewhere || held_.count(id))
                 training.emplace_back(id, find.integer(1));
             else
@@ -1125,6 +1278,7 @@ void RunStore::deleteRuns(const std::vector<std::int64_t>& ids)
     for (auto id : ids) {
         std::error_code ec;
         fs::remove(checkpointPath(id), ec);
+        fs::remove_all(keptCheckpointFolder(id), ec);  // a link is removed, never followed
     }
     for (auto& l : locks)
         l.release(true);
@@ -1190,6 +1344,9 @@ std::vector<StoredRun> RunStore::query(const std::string& where, std::int64_t id
         r.kind = select.text(c++);
         r.results = select.text(c++);
         r.blewUpAt = static_cast<int>(select.integer(c++));
+        r.parentId = select.integer(c++);
+        r.branchEpoch = static_cast<int>(select.integer(c++));
+        r.note = select.text(c++);
         out.push_back(std::move(r));
     }
     for (auto& r : out) {
@@ -1218,7 +1375,7 @@ StoredRun RunStore::run(std::int64_t id)
 {
     auto found = query("WHERE id = ?", id, "");
     if (found.empty())
-        throw StoreError("no run " + std::to_string(id) + " in the run library '" + databasePath() + "'");
+        throw StoreError(message("store.no_run", {std::to_string(id), databasePath()}));
     return found.front();
 }
 
@@ -1233,6 +1390,28 @@ void RunStore::setLabNote(const std::string& step, const std::string& text)
     }
     Statement put(db_, "INSERT OR REPLACE INTO lab_notes(step, text, updated_at) VALUES (?, ?, ?)");
     put.bind(1, step).bind(2, text).bind(3, utcNow()).step();
+}
+
+void RunStore::setLessonAnswer(const std::string& lesson, int step, const std::string& text)
+{
+    std::lock_guard lock(mutex_);
+    if (text.empty()) {
+        Statement(db_, "DELETE FROM lesson_answers WHERE lesson = ? AND step = ?").bind(1, lesson).bind(2, step).step();
+        return;
+    }
+    Statement put(db_, "INSERT OR REPLACE INTO lesson_answers(lesson, step, text, updated_at) VALUES (?, ?, ?, ?)");
+    put.bind(1, lesson).bind(2, step).bind(3, text).bind(4, utcNow()).step();
+}
+
+std::map<int, std::string> RunStore::lessonAnswers(const std::string& lesson)
+{
+    std::lock_guard lock(mutex_);
+    std::map<int, std::string> out;
+    Statement select(db_, "SELECT step, text FROM lesson_answers WHERE lesson = ? ORDER BY step");
+    select.bind(1, lesson);
+    while (select.step())
+        out[static_cast<int>(select.integer(0))] = select.text(1);
+    return out;
 }
 
 std::map<std::string, std::string> RunStore::labNotes()

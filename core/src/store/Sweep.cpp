@@ -2,6 +2,7 @@
 
 #include "traveller/core/Errors.h"
 #include "ConfigFields.h"
+#include "Schedule.h"
 #include "io/YamlWalk.h"
 
 #include <yaml-cpp/yaml.h>
@@ -31,6 +32,17 @@ std::string knownKeys()
     return all;
 }
 
+// A value's text: a scalar's own, a list (train.schedule) as one line of
+// flow YAML.
+std::string valueText(const YAML::Node& value)
+{
+    if (value.IsScalar())
+        return value.Scalar();
+    YAML::Emitter out;
+    out << YAML::Flow << value;
+    return out.c_str();
+}
+
 // Applies one dotted key: an unknown key is reported where the key is written,
 // a bad value where the value is.
 void applySetting(ExperimentConfig& config, const YAML::Node& keyNode, const YAML::Node& valueNode)
@@ -43,6 +55,11 @@ void applySetting(ExperimentConfig& config, const YAML::Node& keyNode, const YAM
         known = known || k.key == key;
     if (!known)
         throw ConfigError(key, lineOf(keyNode), columnOf(keyNode), message("config.unknown_key_known", {knownKeys()}));
+    // A schedule is a list: one grid value of train.schedule is a whole one.
+    if (key == "train.schedule" && valueNode.IsSequence()) {
+        config.train.schedule = config::parseSchedule(valueNode, key);
+        return;
+    }
     if (!valueNode.IsScalar())
         throw ConfigError(key, lineOf(valueNode), columnOf(valueNode), message("config.single_value"));
     setConfigValue(config, key, valueNode.Scalar(), lineOf(valueNode), columnOf(valueNode));
@@ -135,7 +152,7 @@ Sweep expand(const Parsed& p)
                 continue;
             }
             applySetting(variantConfig, keyNode, valueNode);
-            variantSettings.emplace_back(keyNode.Scalar(), valueNode.Scalar());
+            variantSettings.emplace_back(keyNode.Scalar(), valueText(valueNode));
         }
         for (const auto& point : points) {
             SweepRun run;
@@ -144,7 +161,7 @@ Sweep expand(const Parsed& p)
             std::vector<Setting> gridSettings;
             for (const auto& [k, value] : point) {
                 applySetting(run.config, p.gridKeys[k], value);
-                gridSettings.emplace_back(p.grid[k].first, value.Scalar());
+                gridSettings.emplace_back(p.grid[k].first, valueText(value));
             }
             run.settings.insert(run.settings.end(), gridSettings.begin(), gridSettings.end());
             const std::string head = variantName.empty() ? labelOf(variantSettings) : variantName;

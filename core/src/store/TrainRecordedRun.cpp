@@ -45,6 +45,7 @@ public:
             session_.saveCheckpoint(record_.checkpointPath(), shifted.epoch);
             record_.setCheckpointEpoch(shifted.epoch);
         }
+        keep(shifted.epoch);
         forward_.onEpoch(shifted);
     }
 
@@ -54,6 +55,18 @@ public:
         if (e.key == "train.epochs")
             planned_ = std::stoi(e.to);  // the run's new end: its last epoch checkpoints no more
         forward_.onSettingChanged(e);
+    }
+
+    // The weights of every keep_checkpoints-th epoch stay where a fork finds
+    // them (the last checkpoint is rewritten as the run goes on).
+    void keep(int epoch)
+    {
+        const int every = session_.config().train.keepCheckpoints;
+        if (every <= 0 || epoch % every != 0)
+            return;
+        const std::string path = record_.keptCheckpointPath(epoch);
+        if (!path.empty())
+            session_.saveCheckpoint(path, epoch);
     }
 
     // This attempt's wall time already added to the run's total.
@@ -148,7 +161,7 @@ RunResult trainRecordedSession(RunStore& store, std::int64_t id, LmSession& sess
 {
     const StoredRun stored = store.run(id);
     if (stored.epochsDone > 0)
-        throw StoreError("run " + std::to_string(id) + " has already trained; resume it instead");
+        throw StoreError(message("store.already_trained", {std::to_string(id)}));
     StoreRecord record(store, id);
     return trainFrom(record, session, 0, session.config().train.epochs, 0, options, observer, control);
 }

@@ -23,6 +23,13 @@ public:
         forward_.onEpoch(s);
     }
 
+    // A live change is an event of the run, as a language model's is.
+    void onSettingChanged(const SettingEvent& e) override
+    {
+        store_.appendEvent(id_, e);  // train.epochs: its planned epochs too
+        forward_.onSettingChanged(e);
+    }
+
 private:
     RunStore& store_;
     std::int64_t id_;

@@ -27,6 +27,8 @@ enum class Normalize { Book, Unicode };
 // lab's learning-rate-10 runs do to show their chaotic curve. A NaN or
 // infinite loss ends the run either way.
 enum class OnDivergence { Stop, Continue };
+// The learning rate's shape over the run's epochs (train.lr_schedule).
+enum class LrShape { Constant, Step, Cosine, WarmupCosine };
 // The RNN cell's activation (the book's exercise: ReLU instead of tanh).
 enum class Nonlinearity { Tanh, Relu };
 
@@ -53,6 +55,15 @@ struct ScheduleEntry {
 struct TrainConfig {
     int epochs = 500;
     double lr = 1.0;
+    // The rate of epoch e is lr x the shape's factor (learningRateAt): step
+    // multiplies by lrStepGamma every lrStepEvery epochs; cosine falls from 1
+    // to lrMinFactor over the run's epochs; warmup-cosine first rises
+    // linearly over lrWarmup epochs.
+    LrShape lrSchedule = LrShape::Constant;
+    int lrStepEvery = 100;
+    double lrStepGamma = 0.5;
+    int lrWarmup = 0;
+    double lrMinFactor = 0.0;
     Optimizer optimizer = Optimizer::Sgd;
     double clip = 1.0;            // gradient-norm threshold; 0 turns clipping off
     std::string device = "auto";  // cpu | cuda | cuda:N | auto
@@ -64,6 +75,9 @@ struct TrainConfig {
     // exercise); memory grows with the epoch, so LmSession refuses it beyond
     // kMaxUndetachedBytes (Training.h).
     bool detachState = true;
+    // Every Nth epoch's weights are kept (RunStore::keptCheckpointPath), the
+    // points a fork starts from; 0 keeps only the last epoch's.
+    int keepCheckpoints = 100;
     std::vector<ScheduleEntry> schedule;  // in (epoch, batch) order
 };
 
@@ -141,6 +155,11 @@ std::string configValue(const ExperimentConfig& config, const std::string& key);
 // Checks relations between keys (e.g. prefix not empty, a schedule entry
 // within the run's epochs). Throws ConfigError.
 void validate(const ExperimentConfig& config);
+
+// The learning rate of the run's epoch `epoch` (1-based) of train.epochs:
+// train.lr shaped by train.lr_schedule. A change of train.lr (scheduled or
+// live) changes the rate the shape scales.
+double learningRateAt(const TrainConfig& train, int epoch);
 
 // The keys a run's schedule and a live change may set while it trains: the
 // learning rate, the clipping threshold, the epochs to train to, and the

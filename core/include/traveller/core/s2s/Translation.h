@@ -148,7 +148,13 @@ class TranslationObserver {
 public:
     virtual ~TranslationObserver() = default;
     virtual void onEpoch(const TranslationEpochStats&) {}
+    // A live change landed (RunControl::requestChange): train.lr, train.clip,
+    // train.teacher_forcing or train.epochs (translationLiveKeys()).
+    virtual void onSettingChanged(const SettingEvent&) {}
 };
+
+// The keys of a translation run that may change while it trains.
+const std::vector<std::string>& translationLiveKeys();
 
 struct TranslationRunResult {
     RunStatus status = RunStatus::Finished;
@@ -159,6 +165,7 @@ struct TranslationRunResult {
     double seconds = 0;
     std::string device;
     std::string message;
+    std::vector<SettingEvent> events;  // the settings changed while it trained
 };
 
 struct Translation {

@@ -9,6 +9,9 @@
 
 namespace traveller {
 
+// A change as a chart's marks label it: "lr 1→0.3" (the key's last part).
+std::string eventMarkLabel(const SettingEvent& event);
+
 std::string runsToCsv(const std::vector<StoredRun>& runs);
 // JSON Lines, one object per run (what `runs list --json` prints): id, name,
 // sweep, label, status, epochs, epochs_done, perplexity, tokens_per_s,

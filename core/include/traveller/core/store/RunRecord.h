@@ -29,6 +29,9 @@ public:
     virtual void finishRun(const RunResult& result, double addedSeconds) = 0;
     // A setting changed while it trained; a run folder keeps none yet.
     virtual void appendEvent(const SettingEvent& /*event*/) {}
+    // Where the weights of `epoch` are kept (train.keep_checkpoints), the
+    // folder made; "" where none are kept (a run folder keeps its last only).
+    virtual std::string keptCheckpointPath(int /*epoch*/) { return ""; }
 };
 
 // Run `id` of a library, as a RunRecord.
@@ -45,6 +48,7 @@ public:
     void truncateEpochs(int epoch) override { store_.truncateEpochs(id_, epoch); }
     void finishRun(const RunResult& r, double addedSeconds) override { store_.finishRun(id_, r, addedSeconds); }
     void appendEvent(const SettingEvent& e) override { store_.appendEvent(id_, e); }
+    std::string keptCheckpointPath(int epoch) override { return store_.prepareKeptCheckpoint(id_, epoch); }
 
 private:
     RunStore& store_;

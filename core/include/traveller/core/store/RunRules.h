@@ -3,10 +3,12 @@
 // commands and the window's Runs tab ask these, so they cannot disagree.
 #pragma once
 
+#include "traveller/core/Messages.h"
 #include "traveller/core/store/RunStore.h"
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace traveller {
 
@@ -24,6 +26,7 @@ bool finishedBlownUp(StoredState state, int blewUpAt);
 struct RuleVerdict {
     bool allowed = true;
     std::string reason;
+    Message why;  // the reason as its code and arguments (the window says it in its language)
     explicit operator bool() const { return allowed; }
 };
 
@@ -37,6 +40,10 @@ RuleVerdict canResume(const StoredRun& run);
 // another rate), not one training, not a translation, not one whose final
 // weights are gone.
 RuleVerdict canContinue(const StoredRun& run);
+// A fork starts from a language-model run's weights kept at `epoch` (one of
+// `epochs`, forkEpochs in Fork.h): any run not training; a diverged run only
+// from weights kept before the epoch it diverged at.
+RuleVerdict canFork(const StoredRun& run, int epoch, const std::vector<int>& epochs);
 // A run another window or process is training is never deleted.
 RuleVerdict canDelete(const StoredRun& run);
 // Writing text needs a language-model run with weights.

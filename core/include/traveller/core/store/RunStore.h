@@ -91,6 +91,12 @@ struct StoredRun {
     std::string message;        // why it diverged or failed
     std::map<std::string, std::string> samples;  // prefix -> continuation (translation: source -> output), at the end
     std::vector<SettingEvent> events;  // the settings changed while it trained, in order (RunStore::events)
+    // A fork (forkRun, Fork.h): the run it branched from and the epoch whose
+    // weights it started from (its epochs up to it are the parent's). 0, 0
+    // for a run of its own; the parent may since have been deleted.
+    std::int64_t parentId = 0;
+    int branchEpoch = 0;
+    std::string note;           // the user's note on the run (RunStore::setNote)
     std::string kind = "lm";    // "lm" or "translate" (then `perplexity` and the epochs hold the book's loss)
     std::string results;        // a translation run's scores as JSON (translationResultsJson); "" otherwise
 
@@ -135,6 +141,14 @@ public:
     std::string databasePath() const;
     std::string checkpointPath(std::int64_t id) const;  // folder/checkpoints/<id>.pt
     std::string lockPath(std::int64_t id) const;        // folder/locks/<id>.lock
+    // The weights kept at chosen epochs (train.keep_checkpoints), where forks
+    // start: folder/checkpoints/<id>.kept/<epoch>.pt. prepareKeptCheckpoint
+    // makes the folder (StoreError for a link or a file in its place);
+    // keptCheckpointEpochs lists what is there, ascending.
+    std::string keptCheckpointFolder(std::int64_t id) const;
+    std::string keptCheckpointPath(std::int64_t id, int epoch) const;
+    std::string prepareKeptCheckpoint(std::int64_t id, int epoch);
+    std::vector<int> keptCheckpointEpochs(std::int64_t id) const;
     int schemaVersion() const;
     // Opened for reading only (the folder or file cannot be written here):
     // every writer throws StoreError saying so.
@@ -171,6 +185,11 @@ public:
     // time they took (from's time scaled to that share), as if `to` had trained
     // them; `to` must not have trained yet. For epoch chains (SweepRunner.h).
     void copyProgress(std::int64_t from, std::int64_t to, int epoch);
+    // A fork of run `parent` at `epoch` (forkRun, Fork.h) in one transaction:
+    // a queued run of `run`'s settings with the parent's epochs 1..epoch and
+    // their setting changes, its checkpoint the `staged` file (stageCheckpoint,
+    // renamed to checkpointPath inside the transaction), its lineage set.
+    std::int64_t createFork(const NewRun& run, std::int64_t parent, int epoch, const std::string& staged);
     // The run imported from `source`, or 0.
     std::int64_t importedFrom(const std::string& source);
     // Inserts the run, its epochs and samples in one transaction; with
@@ -191,9 +210,16 @@ public:
     // partial copy removed) when the disk is full.
     std::string stageCheckpoint(int fd);
     void rename(std::int64_t id, const std::string& name);
+    // A fork's parent and branch epoch (forkRun).
+    void setLineage(std::int64_t id, std::int64_t parent, int branchEpoch);
+    // The user's note on a run (64 KiB at most; "" clears it).
+    void setNote(std::int64_t id, const std::string& text);
+    // The runs forked from run `id`, ascending.
+    std::vector<std::int64_t> children(std::int64_t id);
     void addTag(std::int64_t id, const std::string& tag);
     void removeTag(std::int64_t id, const std::string& tag);
-    // Removes the row, its metrics and its checkpoint file. Throws StoreError,
+    // Removes the row, its metrics, its checkpoint file and its kept ones.
+    // Its forks stay, with their own epochs and their parent's id. Throws StoreError,
     // naming the owner's pid, for a run some live process (this one included)
     // is training.
     void deleteRun(std::int64_t id);
@@ -205,6 +231,10 @@ public:
     // ("1.1", ...); an empty text removes the step's note.
     void setLabNote(const std::string& step, const std::string& text);
     std::map<std::string, std::string> labNotes();
+    // A lesson's answers (the student's, to each step's question), by the
+    // lesson's name and the step's index (0-based); an empty text removes one.
+    void setLessonAnswer(const std::string& lesson, int step, const std::string& text);
+    std::map<int, std::string> lessonAnswers(const std::string& lesson);
 
     // Readers. Runs whose owner is gone read back as interrupted (and are
     // stored so on the way).
@@ -222,6 +252,8 @@ private:
     bool checkIdentity();
     // Schema 5: blew_up_at, filled from what older rows' messages say.
     void upgradeBlewUpAt();
+    // Schema 7: parent_id, branch_epoch and note.
+    void upgradeLineage();
     void exec(const std::string& sql);
     void rollback();  // of the open transaction, if SQLite has not ended it
     void reapInterrupted();

@@ -1,0 +1,42 @@
+// One filter language for runs, the same in the Runs tab's filter box and
+// `traveller-cli runs list --where` (issue 28.6): words separated by spaces,
+// all of which a run must match.
+//   cell=gru  lr<1  hidden>=256  train.clip!=0   a setting (its schema key, or
+//                                                the key's last part: lr, hidden,
+//                                                cell = model.arch) compared as a
+//                                                number where both sides are
+//                                                numbers, else as text
+//   status=finished  sweep=lab  id>10             the run's own fields
+//   tag:lab  #lab                                 a tag
+//   note:overfits                                 text in its note
+//   anything else                                 text in its name, label, sweep,
+//                                                 tags, note or status (any case)
+#pragma once
+
+#include "traveller/core/Errors.h"
+#include "traveller/core/store/RunStore.h"
+
+#include <string>
+#include <vector>
+
+namespace traveller {
+
+struct RunFilterTerm {
+    enum class Kind { Text, Tag, Note, Compare };
+    Kind kind = Kind::Text;
+    std::string key;   // Compare: a schema key or id/status/sweep/name/label/epochs/perplexity
+    std::string op;    // Compare: = != < <= > >=
+    std::string value;
+};
+
+struct RunFilter {
+    std::vector<RunFilterTerm> terms;
+    bool empty() const { return terms.empty(); }
+};
+
+// Throws Error with code filter.unknown_key (naming the key and the known
+// short names) or filter.empty_value.
+RunFilter parseRunFilter(const std::string& text);
+bool matches(const RunFilter& filter, const StoredRun& run);
+
+} // namespace traveller
