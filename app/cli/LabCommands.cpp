@@ -26,7 +26,7 @@ namespace traveller::cli {
 namespace {
 
 struct Args {
-    std::string library, dataDir, threads, parallel, epochCap, output, lang = "en", step, text, file;
+    std::string library, dataDir, threads, parallel, epochCap, seeds, output, lang = "en", step, text, file;
     std::vector<std::string> only;
     bool quick = false, full = false, quiet = false, again = false;
 };
@@ -103,15 +103,14 @@ private:
 
 // Every step: its runs (status, value, time) and its checks; returns the
 // number of checks that failed.
-int printStatus(RunStore& store, LabMode mode, std::ostream& out, int epochCap = 0)
+int printStatus(RunStore& store, LabMode mode, std::ostream& out, int epochCap = 0, int seeds = 1)
 {
     int failed = 0;
     out << (mode == LabMode::Quick ? "Lab (quick)" : "Lab") << ", library " << store.folder() << "\n";
     for (const auto& step : labSteps()) {
         out << step.id << " " << step.title << "\n";
-        const auto runs = labRunsOf(store, step, mode, epochCap);
-        for (const auto& r : step.runs) {
-            const std::string label = labRunLabel(r, mode);
+        const auto runs = labRunsOf(store, step, mode, epochCap, seeds);
+        for (const std::string& label : labRunLabels(step, mode, seeds)) {
             const auto it = runs.find(label);
             out << "  " << label << ": ";
             if (it == runs.end()) {
@@ -151,6 +150,8 @@ int labRun(const Args& a)
     if (!a.epochCap.empty())
         options.epochCap = wholeNumber("--epoch-cap", a.epochCap, 1, 1000000);
     options.start = a.again ? LabStart::Again : LabStart::Continue;
+    if (!a.seeds.empty())
+        options.seeds = wholeNumber("--seeds", a.seeds, 1, kMaxLabSeeds);
     for (const auto& name : a.only) {
         const LabStep* s = findLabStep(name);
         if (!s)
@@ -166,7 +167,7 @@ int labRun(const Args& a)
     const auto start = std::chrono::steady_clock::now();
     const auto seconds = runLab(store, options, lines, control);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const int failed = printStatus(store, options.mode, std::cout, options.epochCap);
+    const int failed = printStatus(store, options.mode, std::cout, options.epochCap, options.seeds);
     for (const auto& [id, s] : seconds)
         std::cout << "wall time " << id << ": " << formatDuration(s) << " (" << formatNumber(s, 1) << " s)\n";
     std::cout << "wall time, whole lab run: " << formatDuration(wall) << " (" << formatNumber(wall, 1) << " s)\n";
@@ -178,7 +179,8 @@ int labRun(const Args& a)
 int labStatus(const Args& a)
 {
     RunStore store(RunStore::resolveFolder(a.library));
-    return printStatus(store, modeOf(a, store), std::cout) > 0 ? 4 : 0;
+    const int seeds = a.seeds.empty() ? 1 : wholeNumber("--seeds", a.seeds, 1, kMaxLabSeeds);
+    return printStatus(store, modeOf(a, store), std::cout, 0, seeds) > 0 ? 4 : 0;
 }
 
 int labReport(const Args& a)
@@ -239,6 +241,10 @@ void addLabCommands(CLI::App& app, int& status)
     run->add_option("--epoch-cap", args->epochCap,
                     "No run trains more than N epochs (a short demonstration; such runs are not the lab's values)")
         ->type_name("N");
+    run->add_option("--seeds", args->seeds,
+                    "Train each run on seeds 0..N-1 (\"lr=10 seed=2\"); the report gives each setting's mean ± sd "
+                    "and says which differences lie within the seeds' spread")
+        ->type_name("N");
     run->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
     run->callback([args, &status] { status = labRun(*args); });
 
@@ -246,6 +252,8 @@ void addLabCommands(CLI::App& app, int& status)
     library(st);
     st->add_flag("--quick", args->quick, "The quick lab's runs");
     st->add_flag("--full", args->full, "The full lab's runs (default: full if any is recorded)");
+    st->add_option("--seeds", args->seeds, "List each run's seeds 0..N-1 too (as lab run --seeds N trains them)")
+        ->type_name("N");
     st->callback([args, &status] { status = labStatus(*args); });
 
     CLI::App* report = lab->add_subcommand("report", "Write the lab report (Markdown with SVG charts, or one HTML file)");

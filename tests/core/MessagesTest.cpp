@@ -1,13 +1,18 @@
 // The core's message catalogue (Messages.h): unique codes, every template read
 // back from its own text, and the errors the core throws carrying code and
 // arguments (what the window formats in Chinese).
+#include "Checkpoint.h"
 #include "traveller/core/Errors.h"
+#include "traveller/core/cluster/Cluster.h"
+#include "traveller/core/store/RunStore.h"
 #include "traveller/core/ExperimentConfig.h"
 #include "traveller/core/Messages.h"
 #include "traveller/core/lm/Training.h"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
 
@@ -70,4 +75,80 @@ TEST(Messages, ErrorsCarryTheirCodeAndArguments)
     ASSERT_EQ(outer->args.size(), 3u);
     EXPECT_EQ(parseMessage(outer->args[1])->code, "train.perplexity_limit");
     EXPECT_EQ(parseMessage(outer->args[2])->args, std::vector<std::string>{"10"});
+}
+
+namespace {
+
+// The code and arguments of what `f` throws as E; empty code when it throws nothing.
+template <class E, class F>
+Message thrown(F f)
+{
+    try {
+        f();
+    } catch (const E& e) {
+        return e.message();
+    }
+    return {};
+}
+
+struct TempFolder {
+    std::filesystem::path path;
+    TempFolder()
+        : path(std::filesystem::temp_directory_path() /
+               ("traveller-messages-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+                std::to_string(reinterpret_cast<std::uintptr_t>(this))))
+    {
+        std::filesystem::create_directories(path);
+    }
+    ~TempFolder() { std::filesystem::remove_all(path); }
+    void write(const std::string& name, const std::string& text) const { std::ofstream(path / name) << text; }
+};
+
+} // namespace
+
+// A library, a checkpoint and a Slurm run folder that cannot be used say why
+// by code (the window shows them in Chinese), not in bare English.
+TEST(Messages, DamagedFilesCarryTheirCodes)
+{
+    {
+        TempFolder library;
+        library.write("runs.sqlite", "");
+        const Message m = thrown<StoreError>([&] { RunStore store(library.path.string()); });
+        EXPECT_EQ(m.code, "store.damaged");
+        ASSERT_EQ(m.args.size(), 2u);
+        EXPECT_EQ(parseMessage(m.args[1])->code, "store.empty_file");
+    }
+    {
+        TempFolder library;
+        library.write("runs.sqlite", std::string(4096, 'x'));
+        EXPECT_EQ(thrown<StoreError>([&] { RunStore store(library.path.string()); }).code, "store.damaged");
+    }
+    {
+        TempFolder library;
+        std::filesystem::create_directories(library.path / "runs.sqlite");
+        const Message m = thrown<StoreError>([&] { RunStore store(library.path.string()); });
+        EXPECT_EQ(m.code, "store.not_regular");
+        EXPECT_EQ(m.args, std::vector<std::string>{(library.path / "runs.sqlite").string()});
+    }
+    {
+        TempFolder folder;
+        const std::string path = (folder.path / "bad.pt").string();
+        torch::nn::Linear model(2, 2);
+        torch::optim::SGD optimizer(model->parameters(), 0.1);
+        saveCheckpointFile(*model, optimizer, path, {{kCheckpointEpochKey, torch::tensor(std::int64_t{-1})}});
+        const Message m = thrown<Error>([&] { checkpointFileEpoch(path); });
+        EXPECT_EQ(m.code, "checkpoint.epoch_damaged");
+        EXPECT_EQ(m.args, std::vector<std::string>{path});
+    }
+    {
+        TempFolder folder;
+        EXPECT_EQ(thrown<ClusterError>([&] { loadSlurmPlan(folder.path.string()); }).code, "cluster.not_a_run_folder");
+        folder.write("plan.json", "{\"format\": 7}");
+        const Message m = thrown<ClusterError>([&] { loadSlurmPlan(folder.path.string()); });
+        EXPECT_EQ(m.code, "cluster.plan_format");
+        ASSERT_EQ(m.args.size(), 2u);
+        EXPECT_EQ(m.args[1], "7");
+        folder.write("plan.json", "{\"format\": 1}");
+        EXPECT_EQ(thrown<ClusterError>([&] { loadSlurmPlan(folder.path.string()); }).code, "cluster.file_damaged");
+    }
 }

@@ -9,17 +9,20 @@
 #include "traveller/ui/RunsPanel.h"
 
 #include "../../ui/src/ChartLegend.h"
+#include "../../ui/src/RunTableModel.h"
 #include "WindowDriver.h"
 
 #include <QFontMetrics>
 #include <QScreen>
 #include <QHeaderView>
 #include <QSet>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
+#include <memory>
 
 using namespace traveller;
 using namespace traveller::ui;
@@ -78,6 +81,35 @@ void checkLegendNamesRunsWhole(const LineChart* chart, const QStringList& names)
             QVERIFY2(metrics.horizontalAdvance(line.trimmed()) <= legend->width(), qPrintable(line));
         QVERIFY(legend->entryRect(i).height() >= static_cast<int>(lines.size()) * metrics.lineSpacing());
     }
+}
+
+// The compare dialog lists its runs through the shared run table model: a
+// row per run in the chart's order, its name in its curve's colour, its
+// values read back from the library.
+void checkRunsTable(const CompareDialog* dialog)
+{
+    const auto* model = qobject_cast<const RunTableModel*>(dialog->runsTable()->model());
+    QVERIFY(model);
+    QCOMPARE(model->rowCount(), static_cast<int>(dialog->runIds().size()));
+    RunStore store(qEnvironmentVariable("TRAVELLER_HOME").toStdString());
+    const int name = model->columnOf(RunColumn::Name);
+    const int perplexity = model->columnOf(RunColumn::Perplexity);
+    const int status = model->columnOf(RunColumn::Status);
+    QVERIFY(name >= 0 && perplexity >= 0 && status >= 0);
+    for (int r = 0; r < model->rowCount(); ++r) {
+        const qint64 id = dialog->runIds()[r];
+        const StoredRun run = store.run(id);
+        QCOMPARE(model->index(r, 0).data(RunTableModel::IdRole).toLongLong(), id);
+        QCOMPARE(model->index(r, name).data().toString(), QString::fromStdString(run.name));
+        QCOMPARE(model->index(r, name).data(Qt::ForegroundRole).value<QColor>(),
+                 dialog->chart()->color(QStringLiteral("run%1").arg(id)));
+        QCOMPARE(model->index(r, perplexity).data(RunTableModel::SortRole).toDouble(), run.perplexity);
+        QCOMPARE(model->row(r).state, std::optional<StoredState>(StoredState::Finished));
+    }
+    // The runs' settings are the same: no Setting column (the sweeps' test
+    // reads a differing key's column back).
+    QVERIFY(dialog->differingKeys().isEmpty());
+    QCOMPARE(model->columnOf(RunColumn::Setting), -1);
 }
 
 } // namespace
@@ -158,9 +190,9 @@ private Q_SLOTS:
         QVERIFY(dialog->minimumSizeHint().width() <= 1024);
         checkDistinctColours(dialog->chart(), 3);
         checkLegendNamesRunsWhole(dialog->chart(), names_);
-        // The samples' and settings' columns are headed by each run's whole
-        // name, wrapped to the column, in its curve's colour.
-        for (QTableWidget* table : {dialog->samplesTable(), dialog->diffTable()}) {
+        // The samples' columns are headed by each run's whole name, wrapped
+        // to the column, in its curve's colour.
+        for (QTableWidget* table : {dialog->samplesTable()}) {
             const QFontMetrics metrics(table->horizontalHeader()->font());
             for (int c = 0; c < 3; ++c) {
                 const QTableWidgetItem* head = table->horizontalHeaderItem(c);
@@ -178,6 +210,15 @@ private Q_SLOTS:
                                    dialog->chart()->legendList()->size());
         QVERIFY(dialog->rect().contains(legendInDialog.topLeft()));
         dialog->close();
+    }
+
+    // The dialog lists the runs through the shared run table model (the
+    // Runs, Sweeps, Lab and Language model tables' own).
+    void compareListsItsRunsThroughTheRunTableModel()
+    {
+        CompareDialog dialog(std::make_shared<RunStore>(home_.path().toStdString()), cells_);
+        QCOMPARE(dialog.runIds(), cells_);
+        checkRunsTable(&dialog);
     }
 
     // A chart that names a few short series keeps Qt Charts' row under the plot.

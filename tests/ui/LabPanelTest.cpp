@@ -17,6 +17,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -493,6 +494,53 @@ private Q_SLOTS:
         shot(w, "lab-mid-training");
         lab->stop();
         QVERIFY(finished.wait(240000));
+    }
+
+    // Issue 28: the Seeds box lists each setting's run on every seed (the
+    // runs recorded so far filled in), and a step run from the tab trains the
+    // missing seeds on their own seed, keeping what is there.
+    void theSeedsBoxListsAndTrainsEverySeed()
+    {
+        MainWindow w;
+        LabPanel* lab = labTab(w);
+        lab->setQuick(false);
+        lab->selectStep(0);
+        auto* box = lab->findChild<QSpinBox*>("labSeeds");
+        QVERIFY(box && box->isEnabled());
+        QCOMPARE(box->value(), 1);
+        QCOMPARE(lab->runsTable()->model()->rowCount(), 10);
+        RunStore store(home_.path().toStdString());
+        record(store, "rnn", labSeedLabel("base", 1), 1.31, 5.9);
+        box->setValue(3);
+        QCOMPARE(lab->seeds(), 3);
+        QTableView* runs = lab->runsTable();
+        const auto labels = labRunLabels(*findLabStep("rnn"), LabMode::Full, 3);
+        QCOMPARE(runs->model()->rowCount(), static_cast<int>(labels.size()));
+        for (int r = 0; r < runs->model()->rowCount(); ++r)
+            QCOMPARE(text(runs, r, runColumn(runs, RunColumn::Run)), QString::fromStdString(labels[static_cast<std::size_t>(r)]));
+        const int perplexity = runColumn(runs, RunColumn::Perplexity);
+        QCOMPARE(text(runs, rowOf(runs, QString::fromStdString(labSeedLabel("base", 1))), perplexity), QString("1.310"));
+        QCOMPARE(text(runs, rowOf(runs, QString::fromStdString(labSeedLabel("base", 2))), perplexity), QString());
+
+        // Two seeds of the quick step, one epoch each: only seed 1's runs train.
+        lab->setQuick(true);
+        box->setValue(2);
+        const auto before = labRunsOf(store, *findLabStep("rnn"), LabMode::Quick, 1);
+        QSignalSpy finished(lab, &LabPanel::labFinished);
+        QVERIFY(lab->runStep(1));
+        QVERIFY(!box->isEnabled());
+        QVERIFY(finished.wait(240000));
+        QVERIFY(box->isEnabled());
+        const auto after = labRunsOf(store, *findLabStep("rnn"), LabMode::Quick, 1, 2);
+        QCOMPARE(after.size(), std::size_t(20));
+        for (const auto& [label, run] : after) {
+            const bool seedOne = label.find(labSeedLabel("", 1)) != std::string::npos;
+            QCOMPARE(run.config().train.seed, seedOne ? 1u : 0u);
+            QCOMPARE(run.state, StoredState::Finished);
+            if (!seedOne && before.count(label) && before.at(label).state == StoredState::Finished)
+                QCOMPARE(run.id, before.at(label).id);  // kept
+        }
+        QCOMPARE(lab->runsTable()->model()->rowCount(), 20);
     }
 };
 

@@ -14,6 +14,7 @@
 #include "traveller/ui/RunsPanel.h"
 #include "traveller/ui/SweepsPanel.h"
 #include "WindowDriver.h"
+#include "../../ui/src/RunTableModel.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -576,12 +577,14 @@ grid:
         QVERIFY(pair);
         pair->setAttribute(Qt::WA_DeleteOnClose, false);
         QCOMPARE(pair->differingKeys(), QStringList{"train.lr"});
-        QTableWidget* diff = pair->diffTable();
-        QCOMPARE(diff->rowCount(), 1);
-        QCOMPARE(diff->columnCount(), 2);
-        QCOMPARE(diff->verticalHeaderItem(0)->text(), QString("train.lr"));
-        QCOMPARE(diff->item(0, 0)->text(), QString("0.5"));
-        QCOMPARE(diff->item(0, 1)->text(), QString("1"));
+        // The runs, a row each through the run table model; train.lr a Setting column.
+        const auto* diff = qobject_cast<const traveller::ui::RunTableModel*>(pair->runsTable()->model());
+        QVERIFY(diff);
+        QCOMPARE(diff->rowCount(), 2);
+        const int lr = traveller::ui::RunTableModel::columnOf(diff, QString("train.lr"));
+        QCOMPARE(lr, diff->columnOf(traveller::ui::RunColumn::Setting));
+        QCOMPARE(diff->index(0, lr).data().toString(), QString("0.5"));
+        QCOMPARE(diff->index(1, lr).data().toString(), QString("1"));
         QTableWidget* samples = pair->samplesTable();
         QCOMPARE(samples->columnCount(), 2);
         QVERIFY(samples->rowCount() >= 1);
@@ -598,7 +601,10 @@ grid:
         all->setAttribute(Qt::WA_DeleteOnClose, false);
         QCOMPARE(all->differingKeys(), (QStringList{"model.hidden", "train.lr"}));
         QCOMPARE(all->samplesTable()->columnCount(), 4);
-        QCOMPARE(all->diffTable()->rowCount(), 2);
+        const auto* allRuns = all->runsTable()->model();
+        QCOMPARE(allRuns->rowCount(), 4);
+        QVERIFY(traveller::ui::RunTableModel::columnOf(allRuns, QString("model.hidden")) >= 0);
+        QVERIFY(traveller::ui::RunTableModel::columnOf(allRuns, QString("train.lr")) >= 0);
         QCOMPARE(all->chart()->keys().size(), 4);
 
         // Named experiments: the name is one key like any other, listed once.

@@ -1,6 +1,7 @@
 #include "traveller/ui/CompareDialog.h"
 
 #include "Format.h"
+#include "RunTableModel.h"
 #include "ScreenFit.h"
 #include "traveller/ui/Language.h"
 
@@ -15,6 +16,7 @@
 #include <QLabel>
 #include <QSplitter>
 #include <QStyle>
+#include <QTableView>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -145,6 +147,43 @@ void fillSamples(QTableWidget* table, const std::vector<StoredRun>& runs,
     }
 }
 
+// The compared runs as rows of the shared run table model, each run's name in
+// its curve's colour; the differing settings (but the name, shown already) as
+// Setting columns.
+QTableView* makeRunsTable(const std::vector<StoredRun>& runs, const std::vector<std::vector<StoredEpoch>>& epochs,
+                          const QStringList& differing)
+{
+    QStringList settings = differing;
+    settings.removeAll(QStringLiteral("name"));
+    auto* view = new QTableView;
+    view->setObjectName("compareRuns");
+    auto* model = new RunTableModel(view);
+    model->setColumns({RunColumn::Id, RunColumn::Name, RunColumn::Status, RunColumn::Epochs, RunColumn::Perplexity,
+                       RunColumn::Heldout, RunColumn::Setting},
+                      settings);
+    std::vector<RunRow> rows;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        RunRow row = runRow(runs[i], &epochs[i]);
+        row.colour = format::seriesColor(static_cast<int>(i));
+        const auto flat = flatten(runs[i]);
+        for (const QString& key : settings) {
+            const auto it = flat.find(key.toStdString());
+            row.settings << (it == flat.end() ? CompareDialog::tr("(unreadable)") : QString::fromStdString(it->second));
+        }
+        rows.push_back(std::move(row));
+    }
+    model->setRows(std::move(rows));
+    view->setModel(model);
+    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setWordWrap(true);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    view->horizontalHeader()->setSectionResizeMode(model->columnOf(RunColumn::Name), QHeaderView::Stretch);
+    return view;
+}
+
 } // namespace
 
 QStringList CompareDialog::differingKeys(const std::vector<StoredRun>& runs)
@@ -212,19 +251,9 @@ CompareDialog::CompareDialog(const std::shared_ptr<RunStore>& store, const QList
     setRunColumns(samples_, runs_);
     fillSamples(samples_, runs_, epochs);
 
-    // ---- settings that differ
-    diff_ = makeTable("compareConfigDiff");
-    setRunColumns(diff_, runs_);
-    diff_->setRowCount(static_cast<int>(differing_.size()));
-    diff_->setVerticalHeaderLabels(differing_);
-    for (int c = 0; c < static_cast<int>(runs_.size()); ++c) {
-        const auto flat = flatten(runs_[static_cast<std::size_t>(c)]);
-        for (int row = 0; row < static_cast<int>(differing_.size()); ++row) {
-            const auto it = flat.find(differing_[row].toStdString());
-            const QString value = it == flat.end() ? tr("(unreadable)") : QString::fromStdString(it->second);
-            diff_->setItem(row, c, new QTableWidgetItem(value));
-        }
-    }
+    // ---- the runs, one row each through the shared run table model; the
+    // settings that differ are its Setting columns
+    runsTable_ = makeRunsTable(runs_, epochs, differing_);
     note_ = new QLabel;
     note_->setObjectName("compareNote");
     note_->setWordWrap(true);
@@ -242,7 +271,7 @@ CompareDialog::CompareDialog(const std::shared_ptr<RunStore>& store, const QList
     auto* diffLayout = new QVBoxLayout(diffBox);
     diffLayout->setContentsMargins(0, 0, 0, 0);
     diffLayout->addWidget(note_);
-    diffLayout->addWidget(diff_, 1);
+    diffLayout->addWidget(runsTable_, 1);
     auto* samplesBox = new QWidget;
     auto* samplesLayout = new QVBoxLayout(samplesBox);
     samplesLayout->setContentsMargins(0, 0, 0, 0);

@@ -21,6 +21,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
@@ -189,6 +190,8 @@ void LabPanel::buildUi()
 LabMode LabPanel::mode() const { return quick_->isChecked() ? LabMode::Quick : LabMode::Full; }
 bool LabPanel::quick() const { return quick_->isChecked(); }
 void LabPanel::setQuick(bool quick) { quick_->setChecked(quick); }
+int LabPanel::seeds() const { return seeds_->value(); }
+void LabPanel::setSeeds(int seeds) { seeds_->setValue(seeds); }
 int LabPanel::currentStep() const { return shownStep_; }
 bool LabPanel::running() const { return worker_->owns(); }
 QString LabPanel::progressText() const { return progressLabel_->text(); }
@@ -262,17 +265,20 @@ void LabPanel::fillRuns(const LabStep& step)
     if (!store)
         return;
     std::map<std::string, StoredRun> recorded;
+    const int seeds = seeds_->value();
     try {
-        recorded = labRunsOf(*store, step, mode());
+        recorded = labRunsOf(*store, step, mode(), 0, seeds);
     } catch (const std::exception& e) {
         message_->say(coreText(e), true);
         return;
     }
-    for (const auto& r : step.runs) {
-        const std::string label = labRunLabel(r, mode());  // "epochs=25" in the quick lab: what it trains
-        const auto it = recorded.find(label);
-        runs_->addRun(*store, q(label), it == recorded.end() ? nullptr : &it->second, r.base);
-    }
+    for (const auto& r : step.runs)
+        for (int seed = 0; seed < seeds; ++seed) {
+            // "epochs=25" in the quick lab: what it trains; "lr=10 seed=2" on the third seed
+            const std::string label = labSeedLabel(labRunLabel(r, mode()), seed);
+            const auto it = recorded.find(label);
+            runs_->addRun(*store, q(label), it == recorded.end() ? nullptr : &it->second, r.base && seed == 0);
+        }
     runs_->end();
 }
 
@@ -356,6 +362,7 @@ void LabPanel::updateButtons()
     runAll_->setEnabled(!busy);
     again_->setEnabled(!busy);
     quick_->setEnabled(!busy);
+    seeds_->setEnabled(!busy);
     stop_->setEnabled(busy);
 }
 
@@ -394,6 +401,7 @@ bool LabPanel::start(const std::vector<std::string>& only, int epochCap, LabStar
     options.only = only;
     options.epochCap = epochCap;
     options.start = from;
+    options.seeds = seeds_->value();
     options.sweep.record.dataDir = dataDir_.toStdString();
     options.sweep.record.programVersion = TRAVELLER_VERSION;
     options.sweep.record.threads = -1;

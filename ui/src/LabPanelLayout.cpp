@@ -16,6 +16,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSpinBox>
 
 #include <algorithm>
 #include <cmath>
@@ -67,6 +68,14 @@ QBoxLayout* LabPanel::buildButtons()
     quick_ = new QCheckBox(tr("Quick (class length)"));
     quick_->setObjectName("labQuick");
     quick_->setToolTip(tr("A tenth of the epochs (50 instead of 500), checked against the quick lab's own references"));
+    seeds_ = new QSpinBox;
+    seeds_->setObjectName("labSeeds");
+    seeds_->setRange(1, kMaxLabSeeds);
+    seeds_->setValue(1);
+    seeds_->setToolTip(tr("Train each run of the lab on seeds 0 to N−1; the report gives each setting's mean ± standard "
+                          "deviation and says which differences lie within the seeds' spread"));
+    auto* seedsLabel = new QLabel(tr("Seeds:"));
+    seedsLabel->setBuddy(seeds_);
     reportLang_ = new QComboBox;
     reportLang_->addItem(QStringLiteral("English"), QStringLiteral("en"));
     reportLang_->addItem(QStringLiteral("简体中文"), QStringLiteral("zh_CN"));
@@ -79,6 +88,7 @@ QBoxLayout* LabPanel::buildButtons()
     connect(again_, &QPushButton::clicked, this, [this] { trainStepAgain(); });
     connect(stop_, &QPushButton::clicked, this, &LabPanel::stop);
     connect(quick_, &QCheckBox::toggled, this, [this] { refresh(); });
+    connect(seeds_, &QSpinBox::valueChanged, this, [this] { refresh(); });
     connect(report_, &QPushButton::clicked, this, &LabPanel::chooseReport);
 
     // The actions and the options: one row, or two where the text is large
@@ -91,6 +101,8 @@ QBoxLayout* LabPanel::buildButtons()
     actionsRow_->addStretch();
     optionsRow_ = new QHBoxLayout;
     optionsRow_->addWidget(quick_);
+    optionsRow_->addWidget(seedsLabel);
+    optionsRow_->addWidget(seeds_);
     optionsRow_->addStretch();
     optionsRow_->addWidget(reportLang_);
     optionsRow_->addWidget(report_);

@@ -1,5 +1,7 @@
 #include "LabRunTable.h"
 
+#include "ChangeMarkers.h"
+
 #include "Format.h"
 #include "RunTableModel.h"
 #include "traveller/core/lab/Lab.h"
@@ -21,11 +23,16 @@ constexpr int kCurveDelayMs = 40;  // coalesces a burst of epochs into one setPo
 constexpr int kFadedAlpha = 70;    // the curves of the rows not selected
 const QString kHeldoutSuffix = QStringLiteral("-heldout");
 
-// The base run's label, "base", in the window's language (基准); the other
-// labels ("lr=10", "hidden=1024") are settings and stay as they are.
+// The base run's label, "base", in the window's language (基准), on any seed
+// ("base seed=1"); the other labels ("lr=10", "hidden=1024") are settings
+// and stay as they are.
 QString shownLabel(const QString& label)
 {
-    return label == QLatin1String("base") ? LabRunTable::tr("base") : label;
+    if (label == QLatin1String("base"))
+        return LabRunTable::tr("base");
+    if (label.startsWith(QLatin1String("base ")))
+        return LabRunTable::tr("base") + label.mid(4);
+    return label;
 }
 
 } // namespace
@@ -98,6 +105,7 @@ void LabRunTable::addRun(RunStore& store, const QString& label, const StoredRun*
     chart_->addSeries(label, shownLabel(label), LineChart::Style::Line, colour);
     chart_->setPoints(label, format::perplexityCurve(epochs));
     colours_.insert(label, colour);
+    drawChangeMarkers(chart_, label, run->events, epochs, colour);  // settings changed while it trained
     if (!heldoutCurve || run->isTranslation())
         return;
     QList<QPointF> heldout;

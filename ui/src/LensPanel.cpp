@@ -68,6 +68,28 @@ LensPanel::LensPanel(RunLibrary& library, QString dataDir, QWidget* parent)
 {
     registerUiMetaTypes();
     setObjectName("lensPanel");
+    QHBoxLayout* bar = buildRunBar();
+    QHBoxLayout* view = buildViewBar();
+    units_ = makeUnitsLabel();
+    summary_ = new QLabel(tr("Choose a run with weights and a text, then Inspect."));
+    summary_->setObjectName("lensSummary");
+    summary_->setWordWrap(true);
+    message_ = new MessageLabel("lensMessage");
+
+    QSplitter* split = buildViews();
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addLayout(view);
+    layout->addWidget(units_);
+    layout->addWidget(summary_);
+    layout->addWidget(split, 1);
+    layout->addWidget(message_);
+}
+
+// The first row: the run, the text and Inspect.
+QHBoxLayout* LensPanel::buildRunBar()
+{
     runs_ = new QComboBox;
     runs_->setObjectName("lensRunCombo");
     runs_->setToolTip(tr("Runs of the library with stored weights (language models)"));
@@ -93,6 +115,19 @@ LensPanel::LensPanel(RunLibrary& library, QString dataDir, QWidget* parent)
     };
     connect(inspectButton_, &QPushButton::clicked, this, go);
     connect(textEdit_, &QLineEdit::returnPressed, this, go);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Run:")));
+    bar->addWidget(runs_, 1);
+    bar->addWidget(refresh);
+    bar->addWidget(new QLabel(tr("Text:")));
+    bar->addWidget(textEdit_, 2);
+    bar->addWidget(inspectButton_);
+    return bar;
+}
+
+// The second row: which layer, value and unit are shown; find units; exports.
+QHBoxLayout* LensPanel::buildViewBar()
+{
 
     layerSpin_ = new QSpinBox;
     layerSpin_->setObjectName("lensLayer");
@@ -109,13 +144,6 @@ LensPanel::LensPanel(RunLibrary& library, QString dataDir, QWidget* parent)
     connect(valueCombo_, &QComboBox::activated, this, [this](int i) { choose(layer_, valueCombo_->itemData(i).toInt(), unit_); });
     connect(unitSpin_, &QSpinBox::valueChanged, this, [this](int u) { choose(layer_, value_, u); });
 
-    auto* bar = new QHBoxLayout;
-    bar->addWidget(new QLabel(tr("Run:")));
-    bar->addWidget(runs_, 1);
-    bar->addWidget(refresh);
-    bar->addWidget(new QLabel(tr("Text:")));
-    bar->addWidget(textEdit_, 2);
-    bar->addWidget(inspectButton_);
     auto* view = new QHBoxLayout;
     view->addWidget(new QLabel(tr("Show:")));
     view->addWidget(layerSpin_);
@@ -153,26 +181,11 @@ LensPanel::LensPanel(RunLibrary& library, QString dataDir, QWidget* parent)
                 exportView(key, path);
         });
     picture->setMenu(pictureMenu);
-    units_ = makeUnitsLabel();
     view->addWidget(find);
     view->addStretch(1);
     view->addWidget(picture);
     view->addWidget(csv);
-
-    summary_ = new QLabel(tr("Choose a run with weights and a text, then Inspect."));
-    summary_->setObjectName("lensSummary");
-    summary_->setWordWrap(true);
-    message_ = new MessageLabel("lensMessage");
-
-    QSplitter* split = buildViews();
-
-    auto* layout = new QVBoxLayout(this);
-    layout->addLayout(bar);
-    layout->addLayout(view);
-    layout->addWidget(units_);
-    layout->addWidget(summary_);
-    layout->addWidget(split, 1);
-    layout->addWidget(message_);
+    return view;
 }
 
 // The reading's views: the text strip above; the units × characters heatmap

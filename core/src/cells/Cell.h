@@ -1,6 +1,6 @@
 // A recurrent cell, everything Traveller computes with it in one place. Each
 // cell is one file in this folder (Rnn.cpp, Gru.cpp, ...) and one line in
-// CellList.h; the language model, seq2seq, the fused CPU path, the config
+// CellList.h (or a CellRegistrar in its file, below); the language model, seq2seq, the fused CPU path, the config
 // schema, benchmarks, sweeps and the window all ask the registry below.
 //
 // Shapes: B batch rows, H hidden units, In input size, G gate blocks
@@ -103,6 +103,21 @@ public:
     virtual FusedLayout fusedLayout() const = 0;
     virtual void fusedForward(const FusedForward& a, std::int64_t begin, std::int64_t end) const = 0;
     virtual void fusedBackward(const FusedBackward& a, std::int64_t begin, std::int64_t end) const = 0;
+};
+
+// A cell that is not in CellList.h (a test's, an application's own) joins the
+// registry with one line in its file, a static registrar:
+//
+//   const CellRegistrar kLeaky(leakyCell);  // `const Cell& leakyCell()` in the same file
+//
+// It comes after the listed cells, in the order registered, and everything that
+// asks the registry knows it (configs, menus, training, the Lens). The
+// registrar must run before the registry is first read (a static one does;
+// later ones abort). Core's own cells stay in CellList.h: a static library
+// drops an object file nothing refers to, registrar and all.
+class CellRegistrar {
+public:
+    explicit CellRegistrar(const Cell& (*cell)());
 };
 
 // The registry.

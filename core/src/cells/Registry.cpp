@@ -3,6 +3,10 @@
 #include "cells/CellList.h"
 #include "traveller/core/Errors.h"
 
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+
 namespace traveller::cells {
 
 #define TRAVELLER_DECLARE_CELL(function) const Cell& function();
@@ -11,15 +15,45 @@ TRAVELLER_CELL_LIST(TRAVELLER_DECLARE_CELL)
 
 namespace {
 
+// The registrars' cells, in the order they ran (static initialisation).
+std::vector<const Cell& (*)()>& registered()
+{
+    static std::vector<const Cell& (*)()> cells;
+    return cells;
+}
+
+std::atomic<bool>& registryRead()
+{
+    static std::atomic<bool> read{false};
+    return read;
+}
+
 const std::vector<const Cell*>& registry()
 {
 #define TRAVELLER_CELL_ADDRESS(function) &function(),
-    static const std::vector<const Cell*> all = {TRAVELLER_CELL_LIST(TRAVELLER_CELL_ADDRESS)};
+    static const std::vector<const Cell*> all = [] {
+        registryRead() = true;
+        std::vector<const Cell*> cells = {TRAVELLER_CELL_LIST(TRAVELLER_CELL_ADDRESS)};
+        for (const auto& function : registered())
+            cells.push_back(&function());
+        return cells;
+    }();
 #undef TRAVELLER_CELL_ADDRESS
     return all;
 }
 
 } // namespace
+
+CellRegistrar::CellRegistrar(const Cell& (*cell)())
+{
+    if (registryRead()) {
+        // Menus, schemas and checkpoints have seen the registry already: a
+        // late cell would be in some of them and not the others.
+        std::fprintf(stderr, "traveller: a cell was registered after the registry was read\n");
+        std::abort();
+    }
+    registered().push_back(cell);
+}
 
 std::int64_t cellCount() { return static_cast<std::int64_t>(registry().size()); }
 

@@ -344,10 +344,10 @@ void writeSlurmFolder(const SlurmPlan& plan)
     const fs::path folder(plan.folder);
     std::error_code ec;
     if (fs::exists(folder / "plan.json", ec))
-        throw ClusterError("'" + plan.folder + "' already holds a submitted sweep; choose another --run-folder");
+        throw ClusterError(message("cluster.folder_taken", {plan.folder}));
     fs::create_directories(folder / "logs", ec);
     if (ec)
-        throw ClusterError("cannot create the run folder '" + plan.folder + "': " + ec.message());
+        throw ClusterError(message("cluster.cannot_create_folder", {plan.folder, ec.message()}));
     for (const auto& run : plan.runs) {
         RunFolder task(taskFolder(plan, run.index), taskName(run));
         task.create(run.config, run.name);
@@ -362,7 +362,7 @@ void submitSlurmPlan(SlurmPlan& plan)
 {
     const std::string sbatch = findOnPath("sbatch");
     if (sbatch.empty())
-        throw ClusterError("sbatch is not on the PATH: this machine is not a Slurm submit host");
+        throw ClusterError(message("cluster.no_sbatch"));
     writeSlurmFolder(plan);
     const fs::path folder(plan.folder);
     // Nothing submitted: the run folder goes too (nothing will ever write it).
@@ -398,7 +398,7 @@ void submitSlurmPlan(SlurmPlan& plan)
     plan.importJob = parsableId(out.out);
     if (out.status != 0 || plan.importJob.empty()) {
         cancelSubmitted();
-        throw ClusterError("sbatch refused the import job: " + said(out) + "; the arrays were cancelled");
+        throw ClusterError(message("cluster.import_refused", {said(out)}));
     }
     plan.submittedAt = utcNow("%Y-%m-%dT%H:%M:%SZ");
     writeSubmission(plan);
@@ -410,13 +410,13 @@ SlurmPlan loadSlurmPlan(const std::string& folderPath)
     const fs::path planPath = folder / "plan.json";
     const std::string text = readText(planPath);
     if (text.empty())
-        throw ClusterError("'" + folder.string() + "' is not a Traveller Slurm run folder (no plan.json)");
+        throw ClusterError(message("cluster.not_a_run_folder", {folder.string()}));
     SlurmPlan plan;
     try {
         const json j = json::parse(text);
         if (j.value("format", 0) != 1)
-            throw ClusterError("'" + planPath.string() + "' was written by another Traveller (format " +
-                               std::to_string(j.value("format", 0)) + ")");
+            throw ClusterError(
+                message("cluster.plan_format", {planPath.string(), std::to_string(j.value("format", 0))}));
         plan.id = j.at("id").get<std::string>();
         plan.sweep = j.at("sweep").get<std::string>();
         plan.folder = folder.string();
@@ -440,19 +440,19 @@ SlurmPlan loadSlurmPlan(const std::string& folderPath)
             run.label = r.value("label", "");
             run.continues = r.value("continues", -1);
             if (run.index != plan.runs.size())
-                throw ClusterError("'" + planPath.string() + "' lists its runs out of order");
+                throw ClusterError(message("cluster.plan_out_of_order", {planPath.string()}));
             plan.runs.push_back(std::move(run));
         }
         plan.levels = j.at("levels").get<std::vector<std::vector<int>>>();
         for (const auto& level : plan.levels)
             for (int r : level)
                 if (r >= static_cast<int>(plan.runs.size()))
-                    throw ClusterError("'" + planPath.string() + "' names run " + std::to_string(r) +
-                                       " in a level but has only " + std::to_string(plan.runs.size()));
+                    throw ClusterError(message("cluster.plan_bad_run", {planPath.string(), std::to_string(r),
+                                                                        std::to_string(plan.runs.size())}));
     } catch (const ClusterError&) {
         throw;
     } catch (const std::exception& e) {
-        throw ClusterError("'" + planPath.string() + "' is damaged: " + e.what());
+        throw ClusterError(message("cluster.file_damaged", {planPath.string(), e.what()}));
     }
     // Each run's config is its own folder's (what the task trains).
     for (auto& run : plan.runs) {
@@ -468,7 +468,7 @@ SlurmPlan loadSlurmPlan(const std::string& folderPath)
             plan.importJob = s.value("import", "");
             plan.submittedAt = s.value("submitted_at", "");
         } catch (const std::exception& e) {
-            throw ClusterError("'" + (folder / "submission.json").string() + "' is damaged: " + e.what());
+            throw ClusterError(message("cluster.file_damaged", {(folder / "submission.json").string(), e.what()}));
         }
     }
     return plan;
@@ -501,8 +501,8 @@ TaskOutcome runSlurmTask(const std::string& folder, std::size_t level, std::size
 {
     const SlurmPlan plan = loadSlurmPlan(folder);
     if (level >= plan.levels.size() || chain >= plan.levels[level].size() || plan.levels[level][chain] < 0)
-        throw ClusterError("the plan in '" + plan.folder + "' has no task " + std::to_string(chain) + " at level " +
-                           std::to_string(level));
+        throw ClusterError(
+            message("cluster.no_task", {plan.folder, std::to_string(chain), std::to_string(level)}));
     const PlannedRun& planned = plan.runs[static_cast<std::size_t>(plan.levels[level][chain])];
     TaskOutcome outcome;
     outcome.run = planned.index;

@@ -287,7 +287,42 @@ std::string labSweepName(const LabStep& step, LabMode mode)
     return std::string(mode == LabMode::Quick ? "lab-quick " : "lab ") + step.id;
 }
 
-Sweep labSweep(const LabStep& step, LabMode mode, int epochCap)
+std::string labSeedLabel(const std::string& label, int seed)
+{
+    return seed == 0 ? label : label + " seed=" + std::to_string(seed);
+}
+
+std::vector<std::string> labRunLabels(const LabStep& step, LabMode mode, int seeds)
+{
+    std::vector<std::string> out;
+    for (const LabRun& r : step.runs)
+        for (int seed = 0; seed < std::max(1, seeds); ++seed)
+            out.push_back(labSeedLabel(labRunLabel(r, mode), seed));
+    return out;
+}
+
+namespace {
+
+// One run of a step with each seed (seeds > 1): train.seed 0..seeds-1,
+// labelled by labSeedLabel; one seed leaves the run as it is.
+template <class Run, class Config, class Label>
+std::vector<Run> onSeeds(const Run& run, int seeds, Config config, Label label)
+{
+    if (seeds <= 1)
+        return {run};
+    std::vector<Run> out;
+    for (int seed = 0; seed < seeds; ++seed) {
+        Run r = run;
+        config(r).train.seed = static_cast<std::uint64_t>(seed);
+        label(r) = labSeedLabel(label(r), seed);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+} // namespace
+
+Sweep labSweep(const LabStep& step, LabMode mode, int epochCap, int seeds)
 {
     Sweep sweep;
     sweep.name = labSweepName(step, mode);
@@ -315,12 +350,20 @@ Sweep labSweep(const LabStep& step, LabMode mode, int epochCap)
             run.config.train.epochs = std::min(run.config.train.epochs, epochCap);
         run.config.name = step.title + " " + run.label + (mode == LabMode::Quick ? " (quick)" : "");
         validate(run.config);
-        sweep.runs.push_back(run);
+        for (SweepRun& seeded : onSeeds(run, seeds, [](SweepRun& r) -> ExperimentConfig& { return r.config; },
+                                        [](SweepRun& r) -> std::string& { return r.label; })) {
+            if (seeds > 1) {
+                seeded.settings.push_back({"train.seed", std::to_string(seeded.config.train.seed)});
+                seeded.config.name = step.title + " " + seeded.label + (mode == LabMode::Quick ? " (quick)" : "");
+            }
+            sweep.runs.push_back(std::move(seeded));
+        }
     }
     return sweep;
 }
 
-std::vector<std::pair<std::string, TranslationConfig>> labTranslations(const LabStep& step, LabMode mode, int epochCap)
+std::vector<std::pair<std::string, TranslationConfig>> labTranslations(const LabStep& step, LabMode mode, int epochCap,
+                                                                    int seeds)
 {
     std::vector<std::pair<std::string, TranslationConfig>> out;
     const TranslationConfig base = loadTranslationFile(resolvePreset(step.preset, PresetKind::Translation));
@@ -337,7 +380,13 @@ std::vector<std::pair<std::string, TranslationConfig>> labTranslations(const Lab
         c.train.device = "cpu";
         c.name = "seq2seq " + r.label + (mode == LabMode::Quick ? " (quick)" : "");
         validate(c);
-        out.emplace_back(r.label, c);
+        using Pair = std::pair<std::string, TranslationConfig>;
+        for (Pair& seeded : onSeeds(Pair{r.label, c}, seeds, [](Pair& p) -> TranslationConfig& { return p.second; },
+                                    [](Pair& p) -> std::string& { return p.first; })) {
+            if (seeds > 1)
+                seeded.second.name = "seq2seq " + seeded.first + (mode == LabMode::Quick ? " (quick)" : "");
+            out.push_back(std::move(seeded));
+        }
     }
     return out;
 }
@@ -377,18 +426,21 @@ struct PlannedSettings {
     std::string finished;  // settingsKey(config, true): a language-model run that finished without blowing up
 };
 
-std::vector<PlannedSettings> plannedSettings(const LabStep& step, LabMode mode, int epochCap)
+std::vector<PlannedSettings> plannedSettings(const LabStep& step, LabMode mode, int epochCap, int seeds)
 {
     std::vector<PlannedSettings> out;
+    const int perRun = std::max(1, seeds);
     if (step.kind == LabStepKind::LanguageModel) {
-        const Sweep sweep = labSweep(step, mode, epochCap);
+        const Sweep sweep = labSweep(step, mode, epochCap, seeds);
         for (std::size_t i = 0; i < sweep.runs.size(); ++i) {
             const SweepRun& r = sweep.runs[i];
-            out.push_back({r.label, step.runs[i].label, false, r.config.train.epochs, settingsKey(r.config, false),
+            const int seed = static_cast<int>(i % static_cast<std::size_t>(perRun));
+            const std::string legacy = labSeedLabel(step.runs[i / static_cast<std::size_t>(perRun)].label, seed);
+            out.push_back({r.label, legacy, false, r.config.train.epochs, settingsKey(r.config, false),
                            settingsKey(r.config, true)});
         }
     } else if (step.kind == LabStepKind::Translation) {
-        for (const auto& [label, config] : labTranslations(step, mode, epochCap))
+        for (const auto& [label, config] : labTranslations(step, mode, epochCap, seeds))
             out.push_back({label, label, true, config.train.epochs, settingsKey(config), settingsKey(config)});
     }
     return out;
@@ -419,13 +471,13 @@ LabRunAction actionFor(const StoredRun& own)
 }
 
 // planLabStep on the step's own runs, newest first.
-std::vector<LabRunPlan> planWith(RunStore& store, const LabStep& step, LabMode mode, int epochCap, LabStart start,
+std::vector<LabRunPlan> planWith(RunStore& store, const std::vector<PlannedSettings>& settings, LabStart start,
                                  const std::vector<StoredRun>& own)
 {
     std::vector<LabRunPlan> plan;
     std::vector<StoredRun> library;  // newest first; read once, when a label needs it
     bool libraryRead = false;
-    for (const PlannedSettings& planned : plannedSettings(step, mode, epochCap)) {
+    for (const PlannedSettings& planned : settings) {
         LabRunPlan p;
         p.label = planned.label;
         if (start == LabStart::Again) {
@@ -466,20 +518,23 @@ std::vector<StoredRun> ownRuns(RunStore& store, const LabStep& step, LabMode mod
 
 } // namespace
 
-std::vector<LabRunPlan> planLabStep(RunStore& store, const LabStep& step, LabMode mode, int epochCap, LabStart start)
+std::vector<LabRunPlan> planLabStep(RunStore& store, const LabStep& step, LabMode mode, int epochCap, LabStart start,
+                                    int seeds)
 {
     if (step.runs.empty())
         return {};
-    return planWith(store, step, mode, epochCap, start, ownRuns(store, step, mode));
+    return planWith(store, plannedSettings(step, mode, epochCap, seeds), start, ownRuns(store, step, mode));
 }
 
-std::map<std::string, StoredRun> labRunsOf(RunStore& store, const LabStep& step, LabMode mode, int epochCap)
+std::map<std::string, StoredRun> labRunsOf(RunStore& store, const LabStep& step, LabMode mode, int epochCap,
+                                           int seeds)
 {
     std::map<std::string, StoredRun> out;
     if (step.runs.empty())
         return out;
     const std::vector<StoredRun> own = ownRuns(store, step, mode);
-    const std::vector<LabRunPlan> plan = planWith(store, step, mode, epochCap, LabStart::Continue, own);
+    const std::vector<PlannedSettings> settings = plannedSettings(step, mode, epochCap, seeds);
+    const std::vector<LabRunPlan> plan = planWith(store, settings, LabStart::Continue, own);
     for (std::size_t i = 0; i < plan.size(); ++i) {
         const LabRunPlan& p = plan[i];
         if (p.action != LabRunAction::Train) {
@@ -487,7 +542,7 @@ std::map<std::string, StoredRun> labRunsOf(RunStore& store, const LabStep& step,
             continue;
         }
         for (const StoredRun& r : own)  // newest first: a run of other settings
-            if (r.label == p.label || r.label == step.runs[i].label) {
+            if (r.label == p.label || r.label == settings[i].legacy) {
                 out[p.label] = r;
                 break;
             }
@@ -588,7 +643,7 @@ private:
 void trainTranslations(RunStore& store, const LabStep& step, const LabOptions& options,
                        const std::vector<LabRunPlan>& plan, LabObserver& observer, RunControl& control)
 {
-    const auto runs = labTranslations(step, options.mode, options.epochCap);
+    const auto runs = labTranslations(step, options.mode, options.epochCap, options.seeds);
     observer.onStepStarted(step, runs.size());
     for (const LabRunPlan& p : plan)
         if (p.action == LabRunAction::Reuse || p.action == LabRunAction::Busy)
@@ -631,6 +686,9 @@ void trainTranslations(RunStore& store, const LabStep& step, const LabOptions& o
 std::map<std::string, double> runLab(RunStore& store, const LabOptions& options, LabObserver& observer,
                                      RunControl& control)
 {
+    if (options.seeds < 1 || options.seeds > kMaxLabSeeds)
+        throw ConfigError("seeds", 0, 0,
+                          message("config.int_range", {"1", std::to_string(kMaxLabSeeds), std::to_string(options.seeds)}));
     std::vector<const LabStep*> steps;
     for (const auto& name : options.only) {
         const LabStep* s = findLabStep(name);
@@ -667,9 +725,10 @@ std::map<std::string, double> runLab(RunStore& store, const LabOptions& options,
         if (step->runs.empty() || control.stopRequested())
             continue;
         const auto start = std::chrono::steady_clock::now();
-        const std::vector<LabRunPlan> plan = planLabStep(store, *step, options.mode, options.epochCap, options.start);
+        const std::vector<LabRunPlan> plan =
+            planLabStep(store, *step, options.mode, options.epochCap, options.start, options.seeds);
         if (step->kind == LabStepKind::LanguageModel) {
-            const Sweep sweep = labSweep(*step, options.mode, options.epochCap);
+            const Sweep sweep = labSweep(*step, options.mode, options.epochCap, options.seeds);
             std::vector<SweepRunPlan> sweepPlan;
             for (const LabRunPlan& p : plan)
                 sweepPlan.push_back(p.action == LabRunAction::Train    ? SweepRunPlan{}

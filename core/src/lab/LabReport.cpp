@@ -1,5 +1,6 @@
 #include "traveller/core/lab/LabReport.h"
 
+#include "LabSeeds.h"
 #include "chart/ChartSvg.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/io/Escape.h"
@@ -239,6 +240,9 @@ struct RunFacts {
         return "";
     }
     bool finished() const { return run && run->state == StoredState::Finished; }
+    // The run over seeds (lab run --seeds): its group, n >= 2 when grouped.
+    RunGroup group;
+    bool grouped() const { return group.final.n >= 2; }
 };
 
 // A tuning value as trained in `mode` (the quick lab's epochs are a tenth):
@@ -257,11 +261,14 @@ public:
     {
         for (const auto& step : labSteps()) {
             auto runs = labRunsOf(store, step, mode);
+            auto groups = lab::seedGroups(store, step, mode, runs);
             for (auto& [label, run] : runs) {
                 RunFacts f;
                 stored_[step.id][label] = std::make_unique<StoredRun>(run);
                 f.run = stored_[step.id][label].get();
                 f.epochs = store.epochs(run.id);
+                if (const auto g = groups.find(label); g != groups.end())
+                    f.group = std::move(g->second);
                 facts_[step.id][label] = std::move(f);
             }
         }
@@ -299,12 +306,17 @@ const std::vector<std::string>& axisValues(const std::string& axis)
     return axis == "epochs" ? epochs : axis == "lr" ? lr : hidden;
 }
 
-chart::Series series(const std::string& name, const std::vector<StoredEpoch>& epochs, bool heldout, std::uint32_t color)
+// A run's curve for a report chart; the training curve carries the settings
+// changed while it trained as marks (issue 27.2).
+chart::Series series(const std::string& name, const RunFacts& facts, bool heldout, std::uint32_t color)
 {
     chart::Series s;
     s.name = name;
     s.color = color;
-    for (const auto& e : epochs) {
+    if (!heldout && facts.run)
+        for (const SettingEvent& e : facts.run->events)
+            s.marks.push_back({static_cast<double>(e.epoch), eventMarkLabel(e)});
+    for (const auto& e : facts.epochs) {
         const double y = heldout ? e.heldoutPerplexity : e.perplexity;
         if (std::isnan(y))
             continue;
@@ -326,6 +338,22 @@ std::string status(const Document& d, const RunFacts* f)
         return d.t("not run yet");
     return d.t(stateLabel(f->run->state, f->run->blewUpAt));
 }
+
+// "1.300 ± 0.020 over 3 seeds" where the run has seeds (RunEvidence's
+// spread), else the one run's value.
+std::string overSeeds(const Document& d, const Spread& s, double single)
+{
+    if (s.n < 2)
+        return num(single);
+    return d.f("{0} ± {1} over {2} seeds", {num(s.mean), num(s.sd), std::to_string(s.n)});
+}
+std::string finalText(const Document& d, const RunFacts* f) { return overSeeds(d, f->group.final, f->run->perplexity); }
+// The same in a sentence that says the seeds already: "1.300 ± 0.020".
+std::string meanAndSd(const RunFacts* f)
+{
+    return f->grouped() ? num(f->group.final.mean) + " ± " + num(f->group.final.sd) : num(f->run->perplexity);
+}
+std::string heldoutText(const Document& d, const RunFacts* f) { return overSeeds(d, f->group.heldout, f->heldout()); }
 
 // ------------------------------------------------------------ observations
 
@@ -376,109 +404,213 @@ LabObservation cellRanking(const LabData& data, const Document& d,
     return o;
 }
 
-std::vector<LabObservation> observations(const LabData& data, const Document& d)
-{
-    std::vector<LabObservation> out;
+// The observations as they are said: each sentence with what it was measured on.
+class Said {
+public:
+    Said(const LabData& data, const Document& d) : data(data), d(d) {}
     // A sentence about runs of one step at one length: the base run's.
-    const auto said = [&](LabObservation::Kind kind, const RunFacts* base, std::string text) {
+    LabObservation& operator()(LabObservation::Kind kind, const RunFacts* base, std::string text)
+    {
         LabObservation o;
         o.kind = kind;
         o.text = std::move(text);
         o.epochs = base ? base->run->epochsDone : 0;
         o.bookSettings = data.mode() == LabMode::Full && o.epochs == kBookEpochs;
         out.push_back(std::move(o));
+        return out.back();
+    }
+    const LabData& data;
+    const Document& d;
+    std::vector<LabObservation> out;
+};
+
+// Whether two runs over seeds differ by more than their seeds do; the
+// clause that says so, and which list of `o` the setting goes in.
+void seedClause(Said& say, const RunFacts& base, const RunFacts& other, const std::string& label,
+                std::vector<std::string>& parts, LabObservation& o)
+{
+    if (!base.grouped() || !other.grouped())
+        return;
+    const std::string n = std::to_string(std::min(base.group.final.n, other.group.final.n));
+    const bool beyond = beyondSeedSpread(base.group.final, other.group.final);
+    parts.push_back(say.d.f(beyond ? "the difference exceeds the seeds' spread ({0} seeds each)"
+                                   : "the difference lies within the seeds' spread ({0} seeds each)",
+                            {n}));
+    o.seeds = std::stoi(n);
+    (beyond ? o.beyondSpread : o.withinSpread).push_back(label);
+}
+
+void learningRates(Said& say, const LabStep& step, const RunFacts* base)
+{
+    const Document& d = say.d;
+    const RunFacts* lr10 = say.data.get(step, "lr=10");
+    if (base && lr10 && base->finished()) {
+        const double a = lr10->run->perplexity, b = base->run->perplexity;
+        std::vector<std::string> parts;
+        if (lr10->run->state == StoredState::Diverged || !(a < kGuessingPerplexity)) {
+            parts.push_back(d.t("it diverges: the learning rate is too high for this cell"));
+        } else {
+            if (const int at = lr10->run->blewUpAt; at > 0)
+                parts.push_back(d.f("it blew up at epoch {0} and came back down", {std::to_string(at)}));
+            parts.push_back(d.t(a < b * 0.95   ? "it trains better than at learning rate 1"
+                                : a <= b * 1.2 ? "it trains as well as at learning rate 1"
+                                               : "it trains, but worse than at learning rate 1"));
+        }
+        LabObservation spread;
+        seedClause(say, *base, *lr10, "lr=10", parts, spread);
+        std::string verdict;
+        for (const auto& p : parts)
+            verdict += (verdict.empty() ? "" : d.t("; ")) + p;
+        LabObservation& o = say(LabObservation::Kind::LearningRate10, base,
+                                d.f("{0} at learning rate 10 ends at perplexity {1} (learning rate 1: {2}): {3}.",
+                                    {step.title, meanAndSd(lr10), meanAndSd(base), verdict}));
+        o.seeds = spread.seeds;
+        o.beyondSpread = spread.beyondSpread;
+        o.withinSpread = spread.withinSpread;
+    }
+    const RunFacts* lr001 = say.data.get(step, "lr=0.01");
+    if (base && lr001 && lr001->finished())
+        say(LabObservation::Kind::LearningRate001, base,
+            d.f("{0} at learning rate 0.01 reaches only perplexity {1} in the same epochs (learning rate 1: {2}): too "
+                "small a step.",
+                {step.title, num(lr001->run->perplexity), num(base->run->perplexity)}));
+}
+
+// Hidden units: the size with the lowest held-out perplexity, and the larger
+// ones that fit the training text better but the held-out worse.
+void hiddenUnits(Said& say, const LabStep& step, const RunFacts* base)
+{
+    const Document& d = say.d;
+    std::vector<std::pair<int, const RunFacts*>> sizes;
+    for (const auto& v : axisValues("hidden"))
+        if (const RunFacts* f = say.data.at(step, "hidden", v); f && f->finished() && !std::isnan(f->heldout()))
+            sizes.emplace_back(std::stoi(v), f);
+    if (sizes.size() < 2)
+        return;
+    auto best = std::min_element(sizes.begin(), sizes.end(),
+                                 [](const auto& a, const auto& b) { return a.second->heldout() < b.second->heldout(); });
+    std::vector<std::string> overfit;
+    for (const auto& [h, f] : sizes)
+        if (h > best->first && f->run->perplexity < best->second->run->perplexity &&
+            f->heldout() > best->second->heldout())
+            overfit.push_back(std::to_string(h) + " (" + num(f->run->perplexity) + " / " + num(f->heldout()) + ")");
+    std::string list;
+    for (const auto& o : overfit)
+        list += (list.empty() ? "" : ", ") + o;
+    if (overfit.empty())
+        say(LabObservation::Kind::HiddenUnits, base,
+            d.f("{0}: the lowest held-out perplexity is at {1} hidden units ({2}); no larger size fits "
+                "the training text better while doing worse on held-out text, so no overfitting is "
+                "measured.",
+                {step.title, std::to_string(best->first), num(best->second->heldout())}));
+    else
+        say(LabObservation::Kind::HiddenUnits, base,
+            d.f("{0}: the lowest held-out perplexity is at {1} hidden units ({2}); larger sizes fit "
+                "the training text better but the held-out text worse, they overfit: {3} "
+                "(hidden units: training / held-out perplexity).",
+                {step.title, std::to_string(best->first), num(best->second->heldout()), list}));
+}
+
+void epochLengths(Said& say, const LabStep& step)
+{
+    const Document& d = say.d;
+    const RunFacts* shortest = say.data.at(step, "epochs", "250");
+    const RunFacts* longest = say.data.at(step, "epochs", "1000");
+    if (!shortest || !longest || !shortest->finished() || !longest->finished() || std::isnan(shortest->heldout()) ||
+        std::isnan(longest->heldout()))
+        return;
+    const bool worse = longest->heldout() > shortest->heldout();
+    const LabMode mode = say.data.mode();
+    say(LabObservation::Kind::Epochs, nullptr,
+        d.f("{0}: from {1} to {2} epochs training perplexity goes {3} -> {4} and held-out perplexity "
+            "{5} -> {6}: {7}.",
+            {step.title, axisShown("epochs", "250", mode), axisShown("epochs", "1000", mode),
+             num(shortest->run->perplexity), num(longest->run->perplexity), num(shortest->heldout()),
+             num(longest->heldout()),
+             d.t(worse ? "more epochs memorise the training text (overfitting)" : "more epochs still help on unseen text")}));
+}
+
+// Over seeds: each setting's mean ± sd, and which settings differ from the
+// base run by more than the seeds' spread (beyondSeedSpread) and which not.
+void seedSpread(Said& say, const LabStep& step, const RunFacts* base)
+{
+    if (!base || !base->grouped())
+        return;
+    const Document& d = say.d;
+    const int n = base->group.final.n;
+    // Each setting's mean ± sd; its seeds only where they are not the base run's.
+    const auto shown = [&](const std::string& label, const RunFacts* f) {
+        std::string out = label + " " + meanAndSd(f);
+        if (f->group.final.n != n)
+            out += " " + d.f("({0} seeds)", {std::to_string(f->group.final.n)});
+        return out;
     };
+    std::string groups = shown(d.t("base"), base);
+    std::vector<std::string> beyond, within;
+    for (const LabRun& r : step.runs) {
+        const std::string label = labRunLabel(r, say.data.mode());
+        const RunFacts* f = r.base ? nullptr : say.data.get(step, label);
+        if (!f || !f->grouped())
+            continue;
+        groups += d.t(", ") + shown(label, f);
+        (beyondSeedSpread(base->group.final, f->group.final) ? beyond : within).push_back(label);
+    }
+    const auto join = [&](const std::vector<std::string>& labels) {
+        std::string out;
+        for (const auto& l : labels)
+            out += (out.empty() ? "" : d.t(", ")) + l;
+        return out;
+    };
+    std::string text = d.f("{0} over {1} seeds (final perplexity, mean ± standard deviation): {2}.",
+                           {step.title, std::to_string(n), groups});
+    if (!beyond.empty())
+        text += d.t(" ") + d.f("Beyond the seeds' spread from the base run: {0}.", {join(beyond)});
+    if (!within.empty())
+        text += d.t(" ") + d.f("Within the seeds' spread of the base run (the seeds cannot tell them apart): {0}.",
+                               {join(within)});
+    LabObservation& o = say(LabObservation::Kind::SeedSpread, base, text);
+    o.seeds = n;
+    o.beyondSpread = beyond;
+    o.withinSpread = within;
+}
+
+void seq2seqObservation(Said& say)
+{
+    const LabStep* s2s = findLabStep("seq2seq");
+    const RunFacts* book = say.data.get(*s2s, "book");
+    const RunFacts* big = say.data.get(*s2s, "2x256");
+    if (!book || !big || !book->finished() || !big->finished())
+        return;
+    const auto heldoutBleu = [&](const RunFacts* f) {
+        return measureCheck(say.data.store(), *f->run, ReferenceCheck{"heldout_bleu", "", 0, 0});
+    };
+    LabObservation& o = say(LabObservation::Kind::Seq2seq, book,
+                            say.d.f("Seq2seq after {4} epochs: 2 layers of 256 hidden units end at loss {0} (the "
+                                    "book's 32 units: {1}), BLEU-4 on held-out pairs {2} (32 units: {3}).",
+                                    {num(big->run->perplexity, 4), num(book->run->perplexity, 4), num(heldoutBleu(big)),
+                                     num(heldoutBleu(book)), std::to_string(book->run->epochsDone)}));
+    o.bookSettings = say.data.mode() == LabMode::Full;  // its book length is 300 epochs
+}
+
+std::vector<LabObservation> observations(const LabData& data, const Document& d)
+{
+    Said say(data, d);
     std::vector<std::pair<std::string, const RunFacts*>> bases;
     for (const auto& step : labSteps()) {
         if (step.kind != LabStepKind::LanguageModel)
             continue;
         const RunFacts* base = data.get(step, "base");
-        const RunFacts* lr10 = data.get(step, "lr=10");
         if (base)
             bases.emplace_back(step.title, base);
-        if (base && lr10 && base->finished()) {
-            const double a = lr10->run->perplexity, b = base->run->perplexity;
-            std::vector<std::string> parts;
-            if (lr10->run->state == StoredState::Diverged || !(a < kGuessingPerplexity)) {
-                parts.push_back(d.t("it diverges: the learning rate is too high for this cell"));
-            } else {
-                if (const int at = lr10->run->blewUpAt; at > 0)
-                    parts.push_back(d.f("it blew up at epoch {0} and came back down", {std::to_string(at)}));
-                parts.push_back(d.t(a < b * 0.95   ? "it trains better than at learning rate 1"
-                                    : a <= b * 1.2 ? "it trains as well as at learning rate 1"
-                                                   : "it trains, but worse than at learning rate 1"));
-            }
-            std::string verdict;
-            for (const auto& p : parts)
-                verdict += (verdict.empty() ? "" : d.t("; ")) + p;
-            said(LabObservation::Kind::LearningRate10, base,
-                 d.f("{0} at learning rate 10 ends at perplexity {1} (learning rate 1: {2}): {3}.",
-                     {step.title, num(a), num(b), verdict}));
-        }
-        const RunFacts* lr001 = data.get(step, "lr=0.01");
-        if (base && lr001 && lr001->finished())
-            said(LabObservation::Kind::LearningRate001, base, d.f("{0} at learning rate 0.01 reaches only perplexity {1} in the same epochs (learning rate "
-                              "1: {2}): too small a step.",
-                              {step.title, num(lr001->run->perplexity), num(base->run->perplexity)}));
-        // Hidden units: the size with the lowest held-out perplexity, and the
-        // larger ones that fit the training text better but the held-out worse.
-        std::vector<std::pair<int, const RunFacts*>> sizes;
-        for (const auto& v : axisValues("hidden"))
-            if (const RunFacts* f = data.at(step, "hidden", v); f && f->finished() && !std::isnan(f->heldout()))
-                sizes.emplace_back(std::stoi(v), f);
-        if (sizes.size() >= 2) {
-            auto best = std::min_element(sizes.begin(), sizes.end(),
-                                         [](const auto& a, const auto& b) { return a.second->heldout() < b.second->heldout(); });
-            std::vector<std::string> overfit;
-            for (const auto& [h, f] : sizes)
-                if (h > best->first && f->run->perplexity < best->second->run->perplexity &&
-                    f->heldout() > best->second->heldout())
-                    overfit.push_back(std::to_string(h) + " (" + num(f->run->perplexity) + " / " + num(f->heldout()) + ")");
-            std::string list;
-            for (const auto& o : overfit)
-                list += (list.empty() ? "" : ", ") + o;
-            if (overfit.empty())
-                said(LabObservation::Kind::HiddenUnits, base, d.f("{0}: the lowest held-out perplexity is at {1} hidden units ({2}); no larger size fits "
-                                  "the training text better while doing worse on held-out text, so no overfitting is "
-                                  "measured.",
-                                  {step.title, std::to_string(best->first), num(best->second->heldout())}));
-            else
-                said(LabObservation::Kind::HiddenUnits, base, d.f("{0}: the lowest held-out perplexity is at {1} hidden units ({2}); larger sizes fit "
-                                  "the training text better but the held-out text worse, they overfit: {3} "
-                                  "(hidden units: training / held-out perplexity).",
-                                  {step.title, std::to_string(best->first), num(best->second->heldout()), list}));
-        }
-        const RunFacts* shortest = data.at(step, "epochs", "250");
-        const RunFacts* longest = data.at(step, "epochs", "1000");
-        if (shortest && longest && shortest->finished() && longest->finished() &&
-            !std::isnan(shortest->heldout()) && !std::isnan(longest->heldout())) {
-            const bool worse = longest->heldout() > shortest->heldout();
-            said(LabObservation::Kind::Epochs, nullptr, d.f("{0}: from {1} to {2} epochs training perplexity goes {3} -> {4} and held-out perplexity "
-                              "{5} -> {6}: {7}.",
-                              {step.title, axisShown("epochs", "250", data.mode()), axisShown("epochs", "1000", data.mode()),
-                               num(shortest->run->perplexity), num(longest->run->perplexity), num(shortest->heldout()),
-                               num(longest->heldout()),
-                               d.t(worse ? "more epochs memorise the training text (overfitting)"
-                                         : "more epochs still help on unseen text")}));
-        }
+        learningRates(say, step, base);
+        hiddenUnits(say, step, base);
+        epochLengths(say, step);
+        seedSpread(say, step, base);
     }
     if (bases.size() >= 2)
-        out.push_back(cellRanking(data, d, bases));
-    const LabStep* s2s = findLabStep("seq2seq");
-    const RunFacts* book = data.get(*s2s, "book");
-    const RunFacts* big = data.get(*s2s, "2x256");
-    const auto heldoutBleu = [&](const RunFacts* f) {
-        return measureCheck(data.store(), *f->run, ReferenceCheck{"heldout_bleu", "", 0, 0});
-    };
-    if (book && big && book->finished() && big->finished())
-        said(LabObservation::Kind::Seq2seq, book,
-             d.f("Seq2seq after {4} epochs: 2 layers of 256 hidden units end at loss {0} (the book's 32 units: {1}), "
-                 "BLEU-4 on held-out pairs {2} (32 units: {3}).",
-                 {num(big->run->perplexity, 4), num(book->run->perplexity, 4), num(heldoutBleu(big)),
-                  num(heldoutBleu(book)), std::to_string(book->run->epochsDone)}));
-    if (!out.empty() && out.back().kind == LabObservation::Kind::Seq2seq)
-        out.back().bookSettings = data.mode() == LabMode::Full;  // its book length is 300 epochs
-    return out;
+        say.out.push_back(cellRanking(data, d, bases));
+    seq2seqObservation(say);
+    return say.out;
 }
 
 // ------------------------------------------------------------ sections
@@ -527,17 +659,23 @@ void languageModelStep(Document& d, const LabData& data, const LabStep& step, co
     } else {
         chart::LineChartSpec spec;
         spec.clippedNote = d.t("{0} point(s) outside the axis, drawn at its edge");
-    spec.clippedNote = d.t("{0} point(s) outside the axis, drawn at its edge");
         spec.title = step.title + ": " + d.t("perplexity per epoch");
         spec.xLabel = d.t("epoch");
         spec.yLabel = d.t("perplexity (log)");
-        spec.series.push_back(series(d.t("training"), base->epochs, false, kPalette[0]));
-        spec.series.push_back(series(d.t("held-out"), base->epochs, true, kPalette[1]));
+        spec.series.push_back(series(d.t("training"), *base, false, kPalette[0]));
+        spec.series.push_back(series(d.t("held-out"), *base, true, kPalette[1]));
         d.chart(step.key + "-base", chart::lineChartSvg(spec), spec.title);
         d.table({d.t("final perplexity"), d.t("held-out perplexity"), d.t("epochs"), d.t("time"), d.t("status")},
-                {{num(base->run->perplexity), num(base->heldout()), std::to_string(base->run->epochsDone),
+                {{finalText(d, base), heldoutText(d, base), std::to_string(base->run->epochsDone),
                   formatDuration(base->run->seconds), status(d, base)}});
         d.para(d.t("Sample") + ": " + code(base->sample()));
+        if (!base->run->events.empty()) {
+            std::string changes;
+            for (const SettingEvent& e : base->run->events)
+                changes += (changes.empty() ? "" : "; ") + eventMarkLabel(e) + " (" + d.t("epoch") + " " +
+                           std::to_string(e.epoch) + ")";
+            d.para(d.t("Settings changed while it trained") + ": " + changes);
+        }
         for (const auto& c : labChecks(data.store(), step, data.mode()))
             d.para(d.t("Reference check") + ": " + c.describe(d.lang()));
     }
@@ -549,7 +687,6 @@ void languageModelStep(Document& d, const LabData& data, const LabStep& step, co
         std::vector<std::vector<std::string>> rows;
         chart::LineChartSpec spec;
         spec.clippedNote = d.t("{0} point(s) outside the axis, drawn at its edge");
-    spec.clippedNote = d.t("{0} point(s) outside the axis, drawn at its edge");
         spec.title = step.title + " — " + d.t(title);
         spec.xLabel = d.t("epoch");
         spec.yLabel = d.t("perplexity (log)");
@@ -562,9 +699,9 @@ void languageModelStep(Document& d, const LabData& data, const LabStep& step, co
                 ++colour;
                 continue;
             }
-            rows.push_back({shown, num(f->run->perplexity), num(f->heldout()), formatDuration(f->run->seconds),
+            rows.push_back({shown, finalText(d, f), heldoutText(d, f), formatDuration(f->run->seconds),
                             status(d, f), code(f->sample())});
-            spec.series.push_back(series(std::string(axis) + " " + shown, f->epochs, false, kPalette[colour++ % 6]));
+            spec.series.push_back(series(std::string(axis) + " " + shown, *f, false, kPalette[colour++ % 6]));
         }
         const std::string axisName = std::string(axis) == "epochs" ? d.t("epochs")
                                      : std::string(axis) == "lr"   ? d.t("learning rate")
@@ -597,9 +734,9 @@ void comparisonStep(Document& d, const LabData& data, const LabStep& step, const
             ++colour;
             continue;
         }
-        rows.push_back({s.title, num(f->run->perplexity), num(f->heldout()), formatDuration(f->run->seconds),
+        rows.push_back({s.title, finalText(d, f), heldoutText(d, f), formatDuration(f->run->seconds),
                         status(d, f), code(f->sample())});
-        spec.series.push_back(series(s.title, f->epochs, false, kPalette[colour++]));
+        spec.series.push_back(series(s.title, *f, false, kPalette[colour++]));
     }
     if (!spec.series.empty())
         d.chart("comparison", chart::lineChartSvg(spec), spec.title);
@@ -626,7 +763,7 @@ void translationStep(Document& d, const LabData& data, const LabStep& step, cons
             ++colour;
             continue;
         }
-        spec.series.push_back(series(r.label, f->epochs, false, kPalette[colour++]));
+        spec.series.push_back(series(r.label, *f, false, kPalette[colour++]));
         d.table({d.t("final loss"), d.t("epochs"), d.t("time"), d.t("status")},
                 {{num(f->run->perplexity, 4), std::to_string(f->run->epochsDone), formatDuration(f->run->seconds),
                   status(d, f)}});

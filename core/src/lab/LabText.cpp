@@ -31,6 +31,69 @@ std::string zhWhat(const std::string& title)
            "迭代周期数 250/500/750/1000，学习率 0.01/0.1/1/10，隐藏单元数 128/256/512/1024。";
 }
 
+// The "what the data says" sentences (LabReport.cpp's observations).
+void addObservationTexts(std::map<std::string, std::string>& t)
+{
+    const std::map<std::string, std::string> texts{
+        {"it diverges: the learning rate is too high for this cell", "它发散了：对这种单元来说学习率太大"},
+        {"it trains as well as at learning rate 1", "它训练得和学习率为 1 时一样好"},
+        {"it trains better than at learning rate 1", "它训练得比学习率为 1 时更好"},
+        {"it blew up at epoch {0} and came back down", "它在第 {0} 个迭代周期发散，之后又回落"},
+        {"; ", "；"},
+        {"it trains, but worse than at learning rate 1", "它能训练，但不如学习率为 1 时"},
+        {"{0} at learning rate 10 ends at perplexity {1} (learning rate 1: {2}): {3}.",
+         "{0} 在学习率 10 下最终困惑度为 {1}（学习率 1：{2}）：{3}。"},
+        {"{0} at learning rate 0.01 reaches only perplexity {1} in the same epochs (learning rate 1: {2}): too "
+         "small a step.",
+         "{0} 在学习率 0.01 下同样的迭代周期数只达到困惑度 {1}（学习率 1：{2}）：步长太小。"},
+        {"{0}: the lowest held-out perplexity is at {1} hidden units ({2}); no larger size fits the training text "
+         "better while doing worse on held-out text, so no overfitting is measured.",
+         "{0}：留出集困惑度最低的是 {1} 个隐藏单元（{2}）；没有哪个更大的规模在训练文本上更好而在留出文本上更差，"
+         "所以没有测到过拟合。"},
+        {"{0}: the lowest held-out perplexity is at {1} hidden units ({2}); larger sizes fit the training text "
+         "better but the held-out text worse, they overfit: {3} (hidden units: training / held-out perplexity).",
+         "{0}：留出集困惑度最低的是 {1} 个隐藏单元（{2}）；更大的规模在训练文本上更好、在留出文本上更差，"
+         "即过拟合：{3}（隐藏单元数：训练集 / 留出集困惑度）。"},
+        {"{0}: from {1} to {2} epochs training perplexity goes {3} -> {4} and held-out perplexity {5} -> {6}: {7}.",
+         "{0}：从 {1} 到 {2} 个迭代周期，训练集困惑度 {3} -> {4}，留出集困惑度 {5} -> {6}：{7}。"},
+        {"more epochs memorise the training text (overfitting)", "更多的迭代周期在背诵训练文本（过拟合）"},
+        {"more epochs still help on unseen text", "更多的迭代周期对没见过的文本仍有帮助"},
+        {"After {2} epochs at the book's settings the final perplexities rank {0}; training took{1}.",
+         "在书中的设置下训练 {2} 个迭代周期后，最终困惑度的排序为 {0}；训练用时{1}。"},
+        {"After {2} epochs (the book trains {3}; a shorter run can rank the cells differently) the final "
+         "perplexities rank {0}; training took{1}.",
+         "训练 {2} 个迭代周期后（书中训练 {3} 个；较短的训练可能给出不同的排序），最终困惑度的排序为 {0}；训练用时{1}。"},
+        {"Measured at different lengths (the book trains {2}), the final perplexities rank {0}; training took{1}.",
+         "在不同的训练长度下测得（书中训练 {2} 个迭代周期），最终困惑度的排序为 {0}；训练用时{1}。"},
+        {"({0} epochs)", "（{0} 个迭代周期）"},
+        {"Seq2seq after {4} epochs: 2 layers of 256 hidden units end at loss {0} (the book's 32 units: {1}), "
+         "BLEU-4 on held-out pairs {2} (32 units: {3}).",
+         "序列到序列训练 {4} 个迭代周期后：2 层 256 个隐藏单元最终损失为 {0}（书中的 32 个单元：{1}），"
+         "留出句对上的 BLEU-4 为 {2}（32 个单元：{3}）。"},
+    };
+    t.insert(texts.begin(), texts.end());
+}
+
+// What the report says over seeds (issue 28: `lab run --seeds N`).
+void addSeedTexts(std::map<std::string, std::string>& t)
+{
+    const std::map<std::string, std::string> texts{
+        {"{0} ± {1} over {2} seeds", "{0} ± {1}（{2} 个随机种子）"},
+        {"{0} over {1} seeds (final perplexity, mean ± standard deviation): {2}.",
+         "{0} 在 {1} 个随机种子上（最终困惑度，均值 ± 标准差）：{2}。"},
+        {"Beyond the seeds' spread from the base run: {0}.", "与基准运行的差异超出了随机种子带来的波动：{0}。"},
+        {"Within the seeds' spread of the base run (the seeds cannot tell them apart): {0}.",
+         "在基准运行的随机种子波动范围之内（这些随机种子无法区分它们）：{0}。"},
+        {"the difference lies within the seeds' spread ({0} seeds each)", "这一差异在随机种子的波动范围之内（各 {0} 个随机种子）"},
+        {"the difference exceeds the seeds' spread ({0} seeds each)", "这一差异超出了随机种子的波动范围（各 {0} 个随机种子）"},
+        {"base", "基准"},
+        {", ", "、"},
+        {"({0} seeds)", "（{0} 个随机种子）"},
+        {" ", ""},
+    };
+    t.insert(texts.begin(), texts.end());
+}
+
 const std::map<std::string, std::string>& zhCN()
 {
     static const std::map<std::string, std::string> table = [] {
@@ -84,6 +147,7 @@ const std::map<std::string, std::string>& zhCN()
             {"status", "状态"},
             {"sample", "生成文本"},
             {"Sample", "生成文本"},
+            {"Settings changed while it trained", "训练中改变的设置"},
             {"Tuning: epochs", "调参：迭代周期数"},
             {"Tuning: learning rate", "调参：学习率"},
             {"Tuning: hidden units", "调参：隐藏单元数"},
@@ -121,42 +185,9 @@ const std::map<std::string, std::string>& zhCN()
             {"interrupted", "已中断"},
             {"running", "运行中"},
             {"queued", "排队中"},
-            {"it diverges: the learning rate is too high for this cell", "它发散了：对这种单元来说学习率太大"},
-            {"it trains as well as at learning rate 1", "它训练得和学习率为 1 时一样好"},
-            {"it trains better than at learning rate 1", "它训练得比学习率为 1 时更好"},
-            {"it blew up at epoch {0} and came back down", "它在第 {0} 个迭代周期发散，之后又回落"},
-            {"; ", "；"},
-            {"it trains, but worse than at learning rate 1", "它能训练，但不如学习率为 1 时"},
-            {"{0} at learning rate 10 ends at perplexity {1} (learning rate 1: {2}): {3}.",
-             "{0} 在学习率 10 下最终困惑度为 {1}（学习率 1：{2}）：{3}。"},
-            {"{0} at learning rate 0.01 reaches only perplexity {1} in the same epochs (learning rate 1: {2}): too "
-             "small a step.",
-             "{0} 在学习率 0.01 下同样的迭代周期数只达到困惑度 {1}（学习率 1：{2}）：步长太小。"},
-            {"{0}: the lowest held-out perplexity is at {1} hidden units ({2}); no larger size fits the training text "
-             "better while doing worse on held-out text, so no overfitting is measured.",
-             "{0}：留出集困惑度最低的是 {1} 个隐藏单元（{2}）；没有哪个更大的规模在训练文本上更好而在留出文本上更差，"
-             "所以没有测到过拟合。"},
-            {"{0}: the lowest held-out perplexity is at {1} hidden units ({2}); larger sizes fit the training text "
-             "better but the held-out text worse, they overfit: {3} (hidden units: training / held-out perplexity).",
-             "{0}：留出集困惑度最低的是 {1} 个隐藏单元（{2}）；更大的规模在训练文本上更好、在留出文本上更差，"
-             "即过拟合：{3}（隐藏单元数：训练集 / 留出集困惑度）。"},
-            {"{0}: from {1} to {2} epochs training perplexity goes {3} -> {4} and held-out perplexity {5} -> {6}: {7}.",
-             "{0}：从 {1} 到 {2} 个迭代周期，训练集困惑度 {3} -> {4}，留出集困惑度 {5} -> {6}：{7}。"},
-            {"more epochs memorise the training text (overfitting)", "更多的迭代周期在背诵训练文本（过拟合）"},
-            {"more epochs still help on unseen text", "更多的迭代周期对没见过的文本仍有帮助"},
-            {"After {2} epochs at the book's settings the final perplexities rank {0}; training took{1}.",
-             "在书中的设置下训练 {2} 个迭代周期后，最终困惑度的排序为 {0}；训练用时{1}。"},
-            {"After {2} epochs (the book trains {3}; a shorter run can rank the cells differently) the final "
-             "perplexities rank {0}; training took{1}.",
-             "训练 {2} 个迭代周期后（书中训练 {3} 个；较短的训练可能给出不同的排序），最终困惑度的排序为 {0}；训练用时{1}。"},
-            {"Measured at different lengths (the book trains {2}), the final perplexities rank {0}; training took{1}.",
-             "在不同的训练长度下测得（书中训练 {2} 个迭代周期），最终困惑度的排序为 {0}；训练用时{1}。"},
-            {"({0} epochs)", "（{0} 个迭代周期）"},
-            {"Seq2seq after {4} epochs: 2 layers of 256 hidden units end at loss {0} (the book's 32 units: {1}), "
-             "BLEU-4 on held-out pairs {2} (32 units: {3}).",
-             "序列到序列训练 {4} 个迭代周期后：2 层 256 个隐藏单元最终损失为 {0}（书中的 32 个单元：{1}），"
-             "留出句对上的 BLEU-4 为 {2}（32 个单元：{3}）。"},
         };
+        addObservationTexts(t);
+        addSeedTexts(t);
         for (const char* title : {"RNN", "GRU", "LSTM"})
             t[lab::languageModelWhat(title)] = zhWhat(title);
         return t;

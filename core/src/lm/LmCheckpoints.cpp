@@ -68,7 +68,7 @@ int checkpointFileEpoch(const std::string& path)
         return 0;
     if (epoch.numel() != 1 || epoch.scalar_type() != torch::kInt64 || epoch.item<std::int64_t>() < 1 ||
         epoch.item<std::int64_t>() > std::numeric_limits<int>::max())
-        throw Error("checkpoint '" + path + "': its epoch is damaged");
+        throw Error(message("checkpoint.epoch_damaged", {path}));
     return static_cast<int>(epoch.item<std::int64_t>());
 }
 
@@ -95,7 +95,7 @@ void LmSession::loadCheckpoint(const std::string& path)
                                            static_cast<std::size_t>(bytes.numel())));
     std::mt19937_64 rng;
     if (!(rngText >> rng))
-        throw Error("cannot load checkpoint '" + path + "': its data-order generator state is damaged");
+        throw Error(message("checkpoint.rng_damaged", {path}));
     impl_->rng = rng;
 }
 

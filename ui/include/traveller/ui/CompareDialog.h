@@ -1,7 +1,8 @@
 // Runs of the library side by side, whichever session recorded them: their
-// perplexity curves overlaid, their samples in one column per run, and the
-// experiment settings that differ between them (flattened dotted keys, as
-// the YAML files and `--set` write them).
+// perplexity curves overlaid, their samples in one column per run, and a
+// table of the runs (the shared run table model, one row per run) with the
+// experiment settings that differ between them as columns (flattened dotted
+// keys, as the YAML files and `--set` write them).
 #pragma once
 
 #include "traveller/core/store/RunStore.h"
@@ -14,6 +15,7 @@
 #include <vector>
 
 class QLabel;
+class QTableView;
 class QTableWidget;
 
 namespace traveller::ui {
@@ -34,14 +36,16 @@ public:
     QStringList differingKeys() const { return differing_; }
     LineChart* chart() const { return chart_; }
     QTableWidget* samplesTable() const { return samples_; }
-    QTableWidget* diffTable() const { return diff_; }
+    // One row per run (its model a RunTableModel); a Setting column per
+    // differing key but the name.
+    QTableView* runsTable() const { return runsTable_; }
 
 private:
     std::vector<StoredRun> runs_;
     QStringList differing_;
     LineChart* chart_;
     QTableWidget* samples_;
-    QTableWidget* diff_;
+    QTableView* runsTable_;
     QLabel* note_;
 };
 

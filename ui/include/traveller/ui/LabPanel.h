@@ -26,6 +26,7 @@ class QComboBox;
 class QBoxLayout;
 class QHBoxLayout;
 class QScrollArea;
+class QSpinBox;
 class QLabel;
 class QListWidget;
 class QPlainTextEdit;
@@ -54,6 +55,10 @@ public:
     int currentStep() const;
     bool quick() const;
     void setQuick(bool quick);
+    // The Seeds box: each run trains on seeds 0..N-1 (core's LabOptions::seeds);
+    // the table lists every seed's run.
+    int seeds() const;
+    void setSeeds(int seeds);
     bool running() const;
     // Re-reads the library for the step shown.
     void refresh();
@@ -138,6 +143,7 @@ private:
     QPushButton* again_ = nullptr;
     QPushButton* stop_ = nullptr;
     QCheckBox* quick_ = nullptr;
+    QSpinBox* seeds_ = nullptr;
     QComboBox* reportLang_ = nullptr;
     QPushButton* report_ = nullptr;
     QLabel* progressLabel_ = nullptr;

@@ -15,6 +15,7 @@
 
 #include <memory>
 
+class QHBoxLayout;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -80,6 +81,8 @@ private:
     void refreshViews();
     void showEquations();
     void fitEquations();
+    QHBoxLayout* buildRunBar();
+    QHBoxLayout* buildViewBar();
     QSplitter* buildViews();
 
     RunLibrary& library_;

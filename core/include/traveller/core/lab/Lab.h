@@ -108,15 +108,25 @@ std::string labRunLabel(const LabRun& run, LabMode mode);
 const LabStep* findLabStep(const std::string& idOrKey);
 // "lab 1.1" / "lab-quick 1.1": the sweep name the step's runs are recorded under.
 std::string labSweepName(const LabStep& step, LabMode mode);
+
+// Seeds (issue 28): with `seeds` N > 1 each of a step's runs trains on
+// train.seed 0, 1, ..., N-1. Seed 0 keeps the run's label ("lr=10": the run a
+// single-seed lab trains, the presets' seed being 0), seed k > 0 is
+// "lr=10 seed=k"; the runs of one label side by side, in the step's order.
+constexpr int kMaxLabSeeds = 20;
+std::string labSeedLabel(const std::string& label, int seed);
+// The labels of a step's runs with `seeds` seeds, in the order the lab trains
+// them (labRunLabel's for seed 0).
+std::vector<std::string> labRunLabels(const LabStep& step, LabMode mode, int seeds = 1);
 // The held-out characters every lab language-model run measures.
 constexpr std::int64_t kLabHeldout = 2000;
 
 // The language-model step as a sweep (base + one variant per tuning value),
 // recorded under labSweepName. Throws ConfigError when its preset is missing.
-Sweep labSweep(const LabStep& step, LabMode mode, int epochCap = 0);
+Sweep labSweep(const LabStep& step, LabMode mode, int epochCap = 0, int seeds = 1);
 // The translation step's runs: (label, config).
 std::vector<std::pair<std::string, TranslationConfig>> labTranslations(const LabStep& step, LabMode mode,
-                                                                    int epochCap = 0);
+                                                                    int epochCap = 0, int seeds = 1);
 
 // Where a lab run goes on from: the lab continues where the library is
 // (Continue), or trains the chosen steps' runs anew (Again: "Train this step
@@ -153,16 +163,18 @@ struct LabRunPlan {
 // "The same settings": the config as toYaml writes it, but for the name, the
 // device and the thread count, which do not change what is trained; and, for
 // a run that finished without blowing up, train.on_divergence (it never came
-// into play). One entry per label, in the step's order; none for a step
-// without runs. Throws ConfigError when the step's preset is missing.
+// into play). One entry per label (labRunLabels: with `seeds`, one per seed),
+// in the step's order; none for a step without runs. Throws ConfigError when
+// the step's preset is missing.
 std::vector<LabRunPlan> planLabStep(RunStore& store, const LabStep& step, LabMode mode, int epochCap = 0,
-                                    LabStart start = LabStart::Continue);
+                                    LabStart start = LabStart::Continue, int seeds = 1);
 
 // The run that stands for each of the step's labels: the run planLabStep
 // would resume, reuse or leave busy; for a label it would train, the newest
 // run recorded under the step's sweep with that label (other settings), if
 // any. A label with neither is absent.
-std::map<std::string, StoredRun> labRunsOf(RunStore& store, const LabStep& step, LabMode mode, int epochCap = 0);
+std::map<std::string, StoredRun> labRunsOf(RunStore& store, const LabStep& step, LabMode mode, int epochCap = 0,
+                                           int seeds = 1);
 
 // The mode the library holds lab runs for: Full if any full lab run is
 // recorded, else Quick if any quick one is, else Full.
@@ -201,6 +213,7 @@ struct LabOptions {
     SweepOptions sweep;             // record options, parallel runs, threads, device
     int epochCap = 0;               // > 0: no run trains more epochs (tests, a demo); 0: the lab's
     LabStart start = LabStart::Continue;
+    int seeds = 1;                  // each run on train.seed 0..seeds-1 (labSeedLabel)
 };
 
 // Runs the lab's steps (those with runs) in order into the library, each
