@@ -10,6 +10,7 @@
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/ResponsivenessProbe.h"
 #include "traveller/ui/RunsPanel.h"
+#include "../../ui/src/ParallelDialog.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -53,6 +54,9 @@ void fillLibrary(const QString& folder, int runs, int epochs)
         traveller::setConfigValue(config, "model.arch", arches[i % 3]);
         traveller::setConfigValue(config, "train.lr", lrs[(i / 3) % 4]);
         config.model.hidden = hiddens[(i / 12) % 4];
+        // 96 settings (cell x lr x hidden x clip), each on ~10 seeds: ~100 groups.
+        config.train.clip = (i / 48) % 2 ? 0.5 : 1.0;
+        config.train.seed = static_cast<std::uint64_t>(i / 96);
         config.train.epochs = epochs;
         const std::int64_t id = store.createRun({config, "", "class-" + std::to_string(i / 64),
                                                  "lr=" + std::string(lrs[(i / 3) % 4]), "bench"});
@@ -68,6 +72,65 @@ void fillLibrary(const QString& folder, int runs, int epochs)
         result.device = "cpu";
         store.finishRun(id, result, result.seconds);
     }
+}
+
+// Groups (issue 28.2, 28.7): the runs that differ only in their seed, one row
+// and one mean curve with its band each; then parallel coordinates over 192
+// runs (the lab's 64-run grid x 3 seeds), brushed.
+void benchGroupsAndParallel(traveller::ui::RunsPanel* panel, QElapsedTimer& clock)
+{
+    clock.restart();
+    panel->setGrouped(true);
+    report("runs_grouped", settleMs(clock), QStringLiteral(",\"rows\":%1").arg(panel->view()->model()->rowCount()));
+    clock.restart();
+    panel->selectRuns(panel->listedIds());
+    panel->chart()->grab();
+    report("groups_all_drawn_with_bands", settleMs(clock));
+    clock.restart();
+    panel->chart()->grab();
+    report("groups_all_redraw", settleMs(clock));
+    panel->setGrouped(false);
+    panel->selectRuns({});
+    settleMs(clock);
+
+    // Parallel coordinates over 192 runs (the lab's 64-run grid x 3 seeds),
+    // brushed: each brush filters the table and redraws the plot.
+    {
+        const QList<qint64> listed = panel->listedIds();
+        auto* dialog = panel->parallel(listed.mid(0, std::min<int>(192, static_cast<int>(listed.size()))));
+        if (dialog) {
+            auto* plot = dialog->findChild<QWidget*>("parallelPlot");
+            settleMs(clock);
+            constexpr int kBrushes = 30;
+            clock.restart();
+            for (int b = 0; b < kBrushes; ++b) {
+                QMetaObject::invokeMethod(dialog, [dialog, b] {
+                    auto* p = dialog->findChild<traveller::ui::ParallelPlot*>("parallelPlot");
+                    p->setBrush(static_cast<int>(p->axes().size()) - 1, std::pair{1.0, 1.2 + 0.02 * b});
+                });
+                plot->repaint();
+                QApplication::processEvents();
+            }
+            const double ms = settleMs(clock);
+            report("parallel_192_brush", ms / kBrushes,
+                   QStringLiteral(",\"brushes_per_s\":%1").arg(1000.0 * kBrushes / ms, 0, 'f', 1));
+            // The plot alone (the table not told): what a brush costs to draw.
+            {
+                const QSignalBlocker quiet(plot);
+                clock.restart();
+                for (int b = 0; b < kBrushes; ++b) {
+                    static_cast<traveller::ui::ParallelPlot*>(plot)->setBrush(0, std::pair{0.0, 0.5 + 0.01 * b});
+                    plot->repaint();
+                }
+                const double plotMs = settleMs(clock);
+                report("parallel_192_plot_only", plotMs / kBrushes,
+                       QStringLiteral(",\"redraws_per_s\":%1").arg(1000.0 * kBrushes / plotMs, 0, 'f', 1));
+            }
+            dialog->close();
+            settleMs(clock);
+        }
+    }
+
 }
 
 } // namespace
@@ -117,6 +180,8 @@ int runScaleBench(int runs, int epochs)
     clock.restart();
     panel->selectRuns({panel->listedIds().value(0)});
     report("runs_select_one", settleMs(clock));
+
+    benchGroupsAndParallel(panel, clock);
 
     // 64 runs x 1,000 epochs overlaid on one chart (the lab's grid, long).
     LineChart chart("epoch", "perplexity");

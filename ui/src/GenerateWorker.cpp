@@ -38,12 +38,13 @@ LmSession& GenerateWorker::sessionFor(qint64 runId, const QString& configYaml, c
 }
 
 void GenerateWorker::generate(int requestId, qint64 runId, const QString& configYaml, const QString& checkpointPath,
-                              const QString& prefix, int length, double temperature)
+                              const QString& prefix, int length, double temperature, qint64 seed)
 {
     try {
         LmSession& session = sessionFor(runId, configYaml, checkpointPath);
         const std::string text =
-            session.generate(prefix.toStdString(), length, temperature, generationSeed(session.config()));
+            session.generate(prefix.toStdString(), length, temperature,
+                             seed >= 0 ? static_cast<std::uint64_t>(seed) : generationSeed(session.config()));
         Q_EMIT generated(requestId, runId, QString::fromStdString(text), QString());
     } catch (const std::exception& e) {
         Q_EMIT generated(requestId, runId, QString(), coreText(e));

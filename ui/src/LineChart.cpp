@@ -7,6 +7,7 @@
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
+#include <QContextMenuEvent>
 #include <QCoreApplication>
 #include <QEvent>
 #include <QFontInfo>
@@ -34,7 +35,6 @@ namespace traveller::ui {
 
 namespace {
 
-constexpr double kHoverRadiusPx = 24;
 const QColor kClipColor("#b00020");
 
 // Short labels: 12.5, 0.002, 1.65e+11 (as the core's formatValue writes them).
@@ -172,8 +172,7 @@ void LineChart::addSeries(const QString& key, const QString& label, Style style,
         }
         styleLegendMarker(k);
     }
-    for (QLegendMarker* marker : chart_->legend()->markers(clippedMarks_))
-        marker->setVisible(false);
+    hideExtraMarkers();
     updateLegend();
 }
 
@@ -350,6 +349,7 @@ void LineChart::rescale()
         }
         ys.push_back(std::move(y));
     }
+    extraValues(ys, xs);
     const chart::YView view = chart::yView(ys, scale);
     const auto [xLo, xHi] = chart::xRange(xs, integerX_);
     xLo_ = xLo;
@@ -362,7 +362,7 @@ void LineChart::rescale()
     clippedCount_ = 0;
     for (const QString& key : std::as_const(order_)) {
         QXYSeries* s = series_.value(key);
-        const QList<QPointF>& raw = raw_.value(key);
+        const QList<QPointF> raw = shownPoints(key);  // smoothed for display, or as given
         std::vector<double> rx, ry;
         rx.reserve(static_cast<std::size_t>(raw.size()));
         ry.reserve(static_cast<std::size_t>(raw.size()));
@@ -396,6 +396,7 @@ void LineChart::rescale()
         }
     }
     clippedMarks_->replace(marks);
+    placeExtras(view);
 
     // The axes, with at most chart::kMaxTicks ticks each, and no more than
     // the plot's size leaves room for.
@@ -505,47 +506,11 @@ QPoint LineChart::viewportPosition(const QString& key, int index) const
 
 QString LineChart::hoverTextAt(const QPoint& viewportPos)
 {
-    const QPointF inChart = chart_->mapFromScene(view_->mapToScene(viewportPos));
-    double best = kHoverRadiusPx * kHoverRadiusPx;
-    QString bestKey;
-    int bestIndex = -1;
-    for (const QString& key : std::as_const(order_)) {
-        QXYSeries* s = series_.value(key);
-        if (!s->isVisible())
-            continue;
-        const QList<QPointF>& pts = drawn_.value(key);
-        if (pts.isEmpty())
-            continue;
-        // Points come in x order (epochs): look only near the mouse's x.
-        const double x = chart_->mapToValue(inChart, s).x();
-        auto it = std::lower_bound(pts.begin(), pts.end(), x, [](const QPointF& p, double v) { return p.x() < v; });
-        const qsizetype at = it - pts.begin();
-        for (qsizetype i = std::max<qsizetype>(0, at - 2); i < std::min(pts.size(), at + 2); ++i) {
-            const QPointF pos = chart_->mapToPosition(pts.at(i), s);
-            const double d = (pos.x() - inChart.x()) * (pos.x() - inChart.x()) + (pos.y() - inChart.y()) * (pos.y() - inChart.y());
-            if (d < best) {
-                best = d;
-                bestKey = key;
-                bestIndex = static_cast<int>(i);
-            }
-        }
-    }
-    if (bestIndex < 0)
-        return {};
-    // Report the value as given, not as drawn: the drawn list skips nothing
-    // but non-finite x, so map back through the raw points with finite x.
-    const QList<QPointF>& raw = raw_.value(bestKey);
-    int seen = -1;
+    QString key;
     QPointF value;
-    for (const QPointF& p : raw) {
-        if (!std::isfinite(p.x()) || std::fabs(p.x()) > chart::kDisplayLimit)
-            continue;
-        if (++seen == bestIndex) {
-            value = p;
-            break;
-        }
-    }
-    const QString name = series_.value(bestKey)->name();
+    if (!pointAt(viewportPos, &key, &value))
+        return {};
+    const QString name = series_.value(key)->name();
     if (hoverFormat_ && std::isfinite(value.y()))
         return hoverFormat_(name, value.x(), value.y());
     return QStringLiteral("%1\n%2, %3")
@@ -569,6 +534,16 @@ bool LineChart::eventFilter(QObject* watched, QEvent* event)
             }
         } else if (event->type() == QEvent::Leave) {
             QToolTip::hideText();
+        } else if (event->type() == QEvent::ContextMenu) {
+            // A right-click on a point: the panel may offer what can be done
+            // from there (Fork from here…).
+            const auto* ce = static_cast<QContextMenuEvent*>(event);
+            QString key;
+            QPointF value;
+            if (pointAt(ce->pos(), &key, &value)) {
+                Q_EMIT pointMenuRequested(key, value, ce->globalPos());
+                return true;
+            }
         }
     }
     return QWidget::eventFilter(watched, event);

@@ -86,14 +86,27 @@ QString LineChart::toCsv(const QString& xName, const QString& yName) const
 {
     QString out;
     QTextStream ts(&out);
-    ts << "series," << xName << ',' << yName << '\n';
+    // Smoothed for display: the values as given, then the drawn ones in a
+    // column named after the smoothing (y_smoothed_ema_0.6).
+    const QString tag = QString::fromStdString(chart::smoothingTag(smoothing_));
+    ts << "series," << xName << ',' << yName;
+    if (!tag.isEmpty())
+        ts << ',' << yName << "_smoothed_" << tag;
+    ts << '\n';
     for (const QString& k : order_) {
         const QXYSeries* s = series_.value(k);
         QString name = s->name();
         if (name.contains(',') || name.contains('"'))
             name = '"' + name.replace('"', "\"\"") + '"';
-        for (const QPointF& p : raw_.value(k))
-            ts << name << ',' << QString::number(p.x(), 'g', 10) << ',' << QString::number(p.y(), 'g', 10) << '\n';
+        const QList<QPointF> shown = shownPoints(k);
+        const QList<QPointF> raw = raw_.value(k);
+        for (qsizetype i = 0; i < raw.size(); ++i) {
+            const QPointF& p = raw[i];
+            ts << name << ',' << QString::number(p.x(), 'g', 10) << ',' << QString::number(p.y(), 'g', 10);
+            if (!tag.isEmpty())
+                ts << ',' << QString::number(shown[i].y(), 'g', 10);
+            ts << '\n';
+        }
     }
     return out;
 }

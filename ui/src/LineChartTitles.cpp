@@ -80,7 +80,10 @@ void LineChart::fitTitles()
     const QMargins m = chart_->margins();
     const QFontMetrics title(chart_->titleFont());
     const int titleWidth = std::max(title.height() * 4, view_->width() - m.left() - m.right() - 24);
-    const QString chartTitle = html(wrapped(title_, title, titleWidth));
+    QString chartTitle = html(wrapped(title_, title, titleWidth));
+    // Smoothed curves say so on the chart itself: on screen, in PNG and SVG.
+    if (const QString note = smoothingNote(); !note.isEmpty())
+        chartTitle += QStringLiteral("<br>") + html(wrapped(note, title, titleWidth));
     if (chart_->title() != chartTitle)
         chart_->setTitle(chartTitle);
 

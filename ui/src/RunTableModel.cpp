@@ -46,6 +46,8 @@ bool isNumber(RunColumn c)
     case RunColumn::Bleu:
     case RunColumn::Speed:
     case RunColumn::Time:
+    case RunColumn::Best:
+    case RunColumn::Count:
         return true;
     default:
         return false;
@@ -54,6 +56,17 @@ bool isNumber(RunColumn c)
 
 // NaN (no epoch yet) sorts after every number when ascending.
 QVariant number(double v) { return finite(v) ? v : std::numeric_limits<double>::infinity(); }
+
+// A group's figure: "mean ± sd" (sample sd over its n runs), the mean alone
+// for one value, "" for none.
+QString spreadText(const Spread& s, int decimals = 3)
+{
+    if (s.n == 0 || !finite(s.mean))
+        return {};
+    if (s.n == 1)
+        return format::number(s.mean, decimals);
+    return QStringLiteral("%1 ± %2").arg(format::number(s.mean, decimals), format::number(s.sd, decimals));
+}
 
 } // namespace
 
@@ -319,14 +332,29 @@ QString RunTableModel::text(int row, int column) const
             return r.statusNote;
         return r.state ? stateLook(*r.state, r.blewUpAt).label : statusText(r.word);
     case RunColumn::Epochs: return r.epochs > 0 ? QStringLiteral("%1/%2").arg(r.epochsDone).arg(r.epochs) : QString();
-    case RunColumn::Perplexity: return std::isnan(r.perplexity) ? QString() : format::number(r.perplexity);
+    case RunColumn::Perplexity:
+        if (r.isGroup())
+            return spreadText(r.finalSpread);
+        return std::isnan(r.perplexity) ? QString() : format::number(r.perplexity);
+    case RunColumn::Best:
+        if (r.isGroup())
+            return spreadText(r.bestSpread);
+        return finite(r.best) ? format::number(r.best) : QString();
+    case RunColumn::Count: return r.isGroup() ? QString::number(r.members.size()) : QString();
+    case RunColumn::Family: return r.family;
     case RunColumn::Loss: return std::isnan(r.loss) ? QString() : format::number(r.loss, 4);
-    case RunColumn::Heldout: return std::isnan(r.heldout) ? QString() : format::number(r.heldout);
+    case RunColumn::Heldout:
+        if (r.isGroup())
+            return spreadText(r.heldoutSpread);
+        return std::isnan(r.heldout) ? QString() : format::number(r.heldout);
     case RunColumn::Bleu: return finite(r.bleu) ? QString::number(r.bleu, 'f', 3) : QString();
     case RunColumn::Sweep: return r.sweep;
     case RunColumn::Label: return r.label;
     case RunColumn::Tags: return r.tags.join(QStringLiteral(", "));
-    case RunColumn::Speed: return finite(r.tokensPerSecond) ? QString::number(r.tokensPerSecond, 'f', 0) : QString();
+    case RunColumn::Speed:
+        if (r.isGroup())
+            return spreadText(r.speedSpread, 0);
+        return finite(r.tokensPerSecond) ? QString::number(r.tokensPerSecond, 'f', 0) : QString();
     case RunColumn::Time: return finite(r.seconds) ? format::duration(r.seconds) : QString();
     case RunColumn::Created: return localTime(r.createdAt);
     case RunColumn::Sample: return r.sample;
@@ -343,13 +371,16 @@ QVariant RunTableModel::sortValue(const RunRow& r, const Column& c, int row) con
     case RunColumn::Hidden: return r.hidden > 0 ? QVariant(double(r.hidden)) : number(RunRow::kNone);
     case RunColumn::Lr: return number(r.lr);
     case RunColumn::Epochs: return double(r.epochsDone);
-    case RunColumn::Perplexity: return number(r.perplexity);
+    case RunColumn::Perplexity: return number(r.isGroup() ? r.finalSpread.mean : r.perplexity);
     case RunColumn::Loss: return number(r.loss);
-    case RunColumn::Heldout: return number(r.heldout);
+    case RunColumn::Heldout: return number(r.isGroup() ? r.heldoutSpread.mean : r.heldout);
+    case RunColumn::Best: return number(r.isGroup() ? r.bestSpread.mean : r.best);
+    case RunColumn::Count: return double(std::max<qsizetype>(1, r.members.size()));
     case RunColumn::Bleu: return number(r.bleu);
-    case RunColumn::Speed: return number(r.tokensPerSecond);
+    case RunColumn::Speed: return number(r.isGroup() ? r.speedSpread.mean : r.tokensPerSecond);
     case RunColumn::Time: return number(r.seconds);
     case RunColumn::Created: return r.createdAt;
+    case RunColumn::Family: return r.familyKey;
     case RunColumn::Setting: {
         // A swept value as written in YAML: numeric when it reads as a number.
         bool ok = false;
@@ -377,7 +408,14 @@ QString RunTableModel::toolTip(const RunRow& r, const Column& c) const
 {
     switch (c.kind) {
     case RunColumn::Name:
-    case RunColumn::Run: return r.name;  // it may be elided
+    case RunColumn::Run:
+        if (r.isGroup()) {
+            QStringList ids;
+            for (qint64 id : r.members)
+                ids << QString::number(id);
+            return tr("%1: the runs %2").arg(r.name, ids.join(QStringLiteral(", ")));
+        }
+        return r.name;  // it may be elided
     case RunColumn::Sample: return r.sample;
     case RunColumn::Status: return r.message.isEmpty() ? r.statusNote : coreText(r.message.toStdString());
     case RunColumn::Bleu: return tr("Corpus BLEU-4 over the held-out pairs");
@@ -425,6 +463,10 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
         return static_cast<int>(c.kind);
     if (role == Qt::ToolTipRole && c.kind == RunColumn::Heldout)
         return tr("Perplexity on held-out text, never trained on");
+    if (role == Qt::ToolTipRole && c.kind == RunColumn::Best)
+        return tr("The lowest perplexity over the epochs; a group's mean ± standard deviation over its runs");
+    if (role == Qt::ToolTipRole && c.kind == RunColumn::Count)
+        return tr("How many runs a group row stands for (runs that differ only in their seed, or agree on the chosen settings)");
     if (role == Qt::ToolTipRole && c.kind == RunColumn::Bleu)
         return tr("Corpus BLEU-4 on held-out pairs, never trained on");
     if (role != Qt::DisplayRole)
@@ -450,6 +492,9 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
     case RunColumn::Created: return tr("Created");
     case RunColumn::Sample: return tr("Sample");
     case RunColumn::Device: return tr("Device");
+    case RunColumn::Best: return tr("Best");
+    case RunColumn::Count: return tr("n");
+    case RunColumn::Family: return tr("Family");
     case RunColumn::Setting: return c.key;
     }
     return {};

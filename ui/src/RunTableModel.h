@@ -10,6 +10,7 @@
 
 #include "TableItems.h"
 
+#include "traveller/core/store/RunEvidence.h"
 #include "traveller/core/store/RunStore.h"
 #include "traveller/ui/RunQueue.h"
 
@@ -47,6 +48,9 @@ enum class RunColumn {
     Created,
     Sample,
     Device,
+    Best,   // the lowest perplexity over the epochs (a group's mean ± sd)
+    Count,  // how many runs a row stands for (a group's n)
+    Family, // a fork's place in its family (RunFamilies.h); sorted, the families read as trees
     Setting
 };
 
@@ -91,6 +95,17 @@ struct RunRow {
     QStringList settings;  // the Setting columns' values, in their order
     QColor colour;         // the name's colour (its curve's); invalid: the text's
     bool ticked = true;    // the check box of a checkable column
+    double best = kNone;   // the lowest perplexity over its epochs
+    // A group of runs shown as one row (the Runs tab's groups, core's
+    // groupRuns): its runs' ids, and each figure's spread over them, which
+    // its cells show as "mean ± sd". Empty members: the row is one run.
+    QList<qint64> members;
+    // Lineage (RunFamilies.h): "#3" for a run with forks, "└ #7 @200" for a
+    // fork (indented by its depth); the key sorts each family together, as a tree.
+    QString family;
+    QString familyKey;
+    Spread finalSpread, bestSpread, heldoutSpread, speedSpread;
+    bool isGroup() const { return members.size() > 1; }
 };
 
 // A translation run's held-out corpus BLEU-4 from its stored results (JSON);

@@ -1,10 +1,15 @@
 #include "RunsLibraryView.h"
 
+#include "RunFamilies.h"
+#include "RunsFilter.h"
+
+#include "RunGroups.h"
 #include "TableItems.h"
 
 #include <QEvent>
 #include <QHeaderView>
 #include <QProxyStyle>
+#include <QSet>
 #include <QStyle>
 #include <QStyleOptionHeader>
 #include <QItemSelectionModel>
@@ -21,10 +26,12 @@ namespace {
 // the columns up to the learning rate fit beside the details pane
 // (fitColumns), the rest scroll. Status, perplexity and BLEU come before the
 // settings so that they are never the ones cut.
-constexpr RunColumn kColumns[] = {RunColumn::Id,    RunColumn::Name,  RunColumn::Status, RunColumn::Epochs,
-                                  RunColumn::Perplexity, RunColumn::Bleu, RunColumn::Cell, RunColumn::Hidden,
-                                  RunColumn::Lr,    RunColumn::Sweep, RunColumn::Label,  RunColumn::Tags,
-                                  RunColumn::Speed, RunColumn::Time,  RunColumn::Created};
+// A group's row (Group seeds, Group by…) adds its n, best and held-out.
+constexpr RunColumn kColumns[] = {RunColumn::Id,      RunColumn::Name,  RunColumn::Family, RunColumn::Count, RunColumn::Status,
+                                  RunColumn::Epochs,  RunColumn::Perplexity, RunColumn::Best, RunColumn::Heldout,
+                                  RunColumn::Bleu,    RunColumn::Cell,  RunColumn::Hidden, RunColumn::Lr,
+                                  RunColumn::Sweep,   RunColumn::Label, RunColumn::Tags,  RunColumn::Speed,
+                                  RunColumn::Time,    RunColumn::Created};
 
 constexpr int indexOf(RunColumn kind)
 {
@@ -40,7 +47,9 @@ constexpr int kStatusColumn = indexOf(RunColumn::Status);
 constexpr int kSweepColumn = indexOf(RunColumn::Sweep);
 
 // Columns shown only when some run has something in them.
-constexpr RunColumn kOptionalColumns[] = {RunColumn::Bleu, RunColumn::Sweep, RunColumn::Label, RunColumn::Tags};
+constexpr RunColumn kOptionalColumns[] = {RunColumn::Count, RunColumn::Best,  RunColumn::Heldout, RunColumn::Bleu,
+                                          RunColumn::Sweep, RunColumn::Label, RunColumn::Tags,
+                                          RunColumn::Family};
 // The name gives way (elided, its whole text in the tooltip) down to this
 // width so that the columns before kSweepColumn fit; never wider than the max.
 constexpr int kNameMinWidth = 90;
@@ -77,7 +86,7 @@ RunsLibraryView::RunsLibraryView(QWidget* parent) : QTableView(parent)
 {
     model_ = new RunTableModel(this);
     model_->setColumns({std::begin(kColumns), std::end(kColumns)});
-    proxy_ = table::makeProxy(this);
+    proxy_ = new RunsFilterProxy(this);
     proxy_->setSourceModel(model_);
     setObjectName("runsLibraryTable");
     setModel(proxy_);
@@ -106,15 +115,35 @@ RunsLibraryView::RunsLibraryView(QWidget* parent) : QTableView(parent)
     });
 }
 
-void RunsLibraryView::setFilter(const QString& text) { proxy_->setFilterFixedString(text); }
+QString RunsLibraryView::setFilter(const QString& text) { return proxy_->setFilterText(text); }
 
-void RunsLibraryView::setRuns(const std::vector<StoredRun>& runs)
+void RunsLibraryView::setOnlyIds(const std::optional<QSet<qint64>>& ids) { proxy_->setOnlyIds(ids); }
+
+void RunsLibraryView::setRuns(const std::vector<StoredRun>& runs, const Grouping* grouping)
 {
     const QList<qint64> selected = selectedIds();
     std::vector<RunRow> rows;
     rows.reserve(runs.size());
-    for (const StoredRun& r : runs)
-        rows.push_back(runRow(r));
+    QSet<qint64> grouped;
+    if (grouping)
+        for (const RunGroup& g : grouping->groups) {
+            rows.push_back(groupRow(g, runs));
+            grouped.unite(QSet<qint64>(g.ids.begin(), g.ids.end()));
+        }
+    for (const StoredRun& r : runs) {
+        if (grouped.contains(r.id))
+            continue;
+        RunRow row = runRow(r);
+        if (grouping)
+            for (const RunFigures& f : grouping->figures)
+                if (f.id == r.id) {
+                    row.best = f.best;
+                    row.heldout = f.heldout;
+                }
+        rows.push_back(std::move(row));
+    }
+    setFamilies(rows, runs);
+    proxy_->setRuns(runs);
     {
         // One reset instead of a selection signal per removed row.
         const QSignalBlocker block(selectionModel());
@@ -187,8 +216,8 @@ QString RunsLibraryView::name(qint64 id) const
 void RunsLibraryView::showEpoch(qint64 id, const EpochStats& stats)
 {
     const int row = sourceRow(id);
-    if (row < 0)
-        return;
+    if (row < 0 || model_->row(row).isGroup())
+        return;  // a group's row is read again when the run ends
     RunRow r = model_->row(row);
     r.state = StoredState::Running;
     r.epochsDone = stats.epoch;
@@ -199,7 +228,33 @@ void RunsLibraryView::showEpoch(qint64 id, const EpochStats& stats)
     model_->setRow(row, std::move(r));
 }
 
-int RunsLibraryView::sourceRow(qint64 id) const { return model_->rowOf(id); }
+int RunsLibraryView::sourceRow(qint64 id) const
+{
+    const int row = model_->rowOf(id);
+    if (row >= 0)
+        return row;
+    for (int r = 0; r < model_->rowCount(); ++r)
+        if (model_->row(r).members.contains(id))
+            return r;
+    return -1;
+}
+
+QString RunsLibraryView::rowName(qint64 id) const
+{
+    const int row = sourceRow(id);
+    return row >= 0 ? model_->row(row).name : QString();
+}
+
+QList<QList<qint64>> RunsLibraryView::selectedGroups() const
+{
+    QList<QList<qint64>> groups;
+    for (const QModelIndex& i : selectionModel()->selectedRows(kIdColumn)) {
+        const RunRow& r = model_->row(proxy_->mapToSource(i).row());
+        if (r.isGroup())
+            groups << r.members;
+    }
+    return groups;
+}
 
 void RunsLibraryView::selectRuns(const QList<qint64>& ids)
 {
@@ -221,8 +276,13 @@ void RunsLibraryView::selectRuns(const QList<qint64>& ids)
 QList<qint64> RunsLibraryView::selectedIds() const
 {
     QList<qint64> ids;
-    for (const QModelIndex& i : selectionModel()->selectedRows(kIdColumn))
-        ids << i.data(RunTableModel::IdRole).toLongLong();
+    for (const QModelIndex& i : selectionModel()->selectedRows(kIdColumn)) {
+        const RunRow& r = model_->row(proxy_->mapToSource(i).row());
+        if (r.isGroup())
+            ids << r.members;
+        else
+            ids << r.id;
+    }
     std::sort(ids.begin(), ids.end());
     return ids;
 }
@@ -230,8 +290,13 @@ QList<qint64> RunsLibraryView::selectedIds() const
 QList<qint64> RunsLibraryView::listedIds() const
 {
     QList<qint64> ids;
-    for (int row = 0; row < proxy_->rowCount(); ++row)
-        ids << proxy_->index(row, kIdColumn).data(RunTableModel::IdRole).toLongLong();
+    for (int row = 0; row < proxy_->rowCount(); ++row) {
+        const RunRow& r = model_->row(proxy_->mapToSource(proxy_->index(row, kIdColumn)).row());
+        if (r.isGroup())
+            ids << r.members;
+        else
+            ids << r.id;
+    }
     return ids;
 }
 

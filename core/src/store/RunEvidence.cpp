@@ -28,21 +28,45 @@ std::vector<std::string> trainingKeys(bool translation)
     return keys;
 }
 
-// A run's value of a key, as its YAML text; "" where its kind has no such key
-// or the stored settings cannot be read (a library written by a newer version).
-std::string settingOf(const StoredRun& run, const std::string& key)
-{
-    try {
-        if (run.isTranslation()) {
-            if (key == "eval.pairs")
-                return "";  // a list, compared as part of the preset, not shown
-            return translationValue(run.translationConfig(), key);
+// A run's values of keys, as their YAML text; "" where its kind has no such
+// key or the stored settings cannot be read (a library written by a newer
+// version). The stored YAML is parsed once per run, not once per key: the
+// Runs tab groups 1,000 runs over some 40 keys each.
+class RunSettings {
+public:
+    explicit RunSettings(const StoredRun& run) : translation_(run.isTranslation())
+    {
+        try {
+            if (translation_)
+                translationConfig_ = run.translationConfig();
+            else
+                config_ = run.config();
+            readable_ = true;
+        } catch (const Error&) {
         }
-        return configValue(run.config(), key);
-    } catch (const Error&) {
-        return "";
     }
-}
+    std::string operator()(const std::string& key) const
+    {
+        if (!readable_)
+            return "";
+        try {
+            if (translation_) {
+                if (key == "eval.pairs")
+                    return "";  // a list, compared as part of the preset, not shown
+                return translationValue(translationConfig_, key);
+            }
+            return configValue(config_, key);
+        } catch (const Error&) {
+            return "";
+        }
+    }
+
+private:
+    bool translation_ = false;
+    bool readable_ = false;
+    ExperimentConfig config_;
+    TranslationConfig translationConfig_;
+};
 
 nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
 
@@ -96,13 +120,14 @@ std::vector<RunGroup> groupRuns(const std::vector<StoredRun>& runs, const std::v
     std::vector<std::vector<const RunFigures*>> members;
     for (std::size_t i = 0; i < runs.size(); ++i) {
         const StoredRun& run = runs[i];
+        const RunSettings settingOf(run);
         const std::vector<std::string> keys = by.empty() ? trainingKeys(run.isTranslation()) : by;
         std::string signature = run.isTranslation() ? "translate" : "lm";
         std::string label;
         for (const std::string& key : keys) {
             if (by.empty() && key == "train.seed")
                 continue;
-            const std::string value = settingOf(run, key);
+            const std::string value = settingOf(key);
             signature += '\n' + key + '=' + value;
             if (!by.empty())
                 label += (label.empty() ? "" : " ") + key.substr(key.rfind('.') + 1) + "=" + value;
@@ -177,10 +202,14 @@ RunsDiff diffRuns(const std::vector<StoredRun>& runs, const std::vector<RunFigur
             if (std::find(keys.begin(), keys.end(), key) == keys.end())
                 keys.push_back(key);
     }
+    std::vector<RunSettings> settings;
+    settings.reserve(runs.size());
+    for (const StoredRun& r : runs)
+        settings.emplace_back(r);
     for (const std::string& key : keys) {
         SettingDifference s{key, {}};
-        for (const StoredRun& r : runs)
-            s.values.push_back(settingOf(r, key));
+        for (const RunSettings& settingOf : settings)
+            s.values.push_back(settingOf(key));
         if (std::adjacent_find(s.values.begin(), s.values.end(), std::not_equal_to<>()) != s.values.end())
             d.settings.push_back(std::move(s));
     }

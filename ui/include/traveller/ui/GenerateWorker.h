@@ -25,8 +25,10 @@ public:
     ~GenerateWorker() override;
 
     // Worker thread (call through a queued invocation). Answers generated().
+    // `seed` < 0: the run's own generation seed (core's generationSeed);
+    // else that seed, so that runs compared side by side sample alike.
     void generate(int requestId, qint64 runId, const QString& configYaml, const QString& checkpointPath,
-                  const QString& prefix, int length, double temperature);
+                  const QString& prefix, int length, double temperature, qint64 seed = -1);
 
     // Worker thread (queued): what the weights compute on `text`; answers inspected().
     void inspect(int requestId, qint64 runId, const QString& configYaml, const QString& checkpointPath,

@@ -17,6 +17,9 @@
 // it where the chart is too narrow to share its width.
 #pragma once
 
+#include "traveller/core/chart/ChartScale.h"
+#include "traveller/core/chart/Smoothing.h"
+
 #include <QHash>
 #include <QList>
 #include <QPointF>
@@ -28,8 +31,10 @@
 #include <functional>
 #include <vector>
 
+class QAreaSeries;
 class QBoxLayout;
 class QChart;
+class QLineSeries;
 class QChartView;
 class QLabel;
 class QPaintDevice;
@@ -94,6 +99,29 @@ public:
     QList<QPointF> drawnPoints(const QString& key) const;
     QStringList keys() const { return order_; }
 
+    // A band between two curves (a group of runs' spread), filled faintly in
+    // `color`: not in the legend nor the hover; its values count in the axis
+    // range and are clipped like a line's. Points of `lower` and `upper` pair
+    // by index. In LineChartBands.cpp, with the smoothing.
+    void setBand(const QString& key, const QList<QPointF>& lower, const QList<QPointF>& upper, const QColor& color);
+    void removeBand(const QString& key);
+    QStringList bandKeys() const { return bands_.keys(); }
+    QList<QPointF> bandLower(const QString& key) const;
+    QList<QPointF> bandUpper(const QString& key) const;
+
+    // Smoothing for display: every line (not markers, not bands) is drawn
+    // smoothed, its values as given faint underneath; points(), the hover
+    // and the stored values keep the values as given, and the exports say
+    // it (the title's note in PNG and SVG, a column of their own in CSV).
+    void setSmoothing(const chart::SmoothingSpec& spec);
+    chart::SmoothingSpec smoothing() const { return smoothing_; }
+    // What a line is drawn from: smoothed, or its points as given.
+    QList<QPointF> shownPoints(const QString& key) const;
+    // The sentence the title carries while smoothing is on ("" when off).
+    QString smoothingNote() const;
+    // The faint line of a smoothed series' values as given, as drawn (empty when off).
+    QList<QPointF> rawShadowPoints(const QString& key) const;
+
     void setSeriesVisible(const QString& key, bool visible);
     bool seriesVisible(const QString& key) const;
     // Hide a series from the legend (e.g. markers that belong to a line).
@@ -125,6 +153,9 @@ public:
     // The text for the data point nearest to `viewportPos` (within 24 px), as
     // the tooltip shows it; "" when none is near.
     QString hoverTextAt(const QPoint& viewportPos);
+    // The curve and its point (as given) nearest to a place of the plot, within
+    // a finger's reach (LineChartHit.cpp); false when none is.
+    bool pointAt(const QPoint& viewportPos, QString* key, QPointF* point) const;
     QString lastHoverText() const { return lastHoverText_; }
     QWidget* plotViewport() const;
     // Where a data point is drawn, in plotViewport() coordinates.
@@ -140,6 +171,8 @@ public:
 Q_SIGNALS:
     // The user clicked a legend entry.
     void visibilityToggled(const QString& key, bool visible);
+    // A right-click on the point `point` (as given) of the curve `key`.
+    void pointMenuRequested(const QString& key, const QPointF& point, const QPoint& globalPos);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -157,6 +190,17 @@ private:
     QSize exportSize(int width, int height) const;
     bool exportTo(QPaintDevice& device, const QSize& size) const;
     QSize tickTargets() const;
+    // Bands and the smoothed lines' faint originals, laid on the axis as
+    // `view` sets it (LineChartBands.cpp); their values for the axis range.
+    void placeExtras(const chart::YView& view);
+    void extraValues(std::vector<std::vector<double>>& ys, std::vector<double>& xs) const;
+    QList<QPointF> placed(const QList<QPointF>& points, const chart::YView& view) const;
+    void hideExtraMarkers();
+
+    struct Band {
+        QList<QPointF> lower, upper;
+        QAreaSeries* area = nullptr;
+    };
 
     QChart* chart_;
     QChartView* view_;
@@ -187,6 +231,9 @@ private:
     QStringList order_;
     std::function<QString(const QString&, double, double)> hoverFormat_;
     QString lastHoverText_;
+    QHash<QString, Band> bands_;
+    QHash<QString, QLineSeries*> shadows_;  // a smoothed line's values as given, faint
+    chart::SmoothingSpec smoothing_;
 };
 
 } // namespace traveller::ui

@@ -1,0 +1,76 @@
+#include "RunsFilter.h"
+
+#include "TableItems.h"
+#include "traveller/ui/Language.h"
+
+namespace traveller::ui {
+
+RunsFilterProxy::RunsFilterProxy(QObject* parent) : QSortFilterProxyModel(parent)
+{
+    setSortRole(table::kSortRole);
+    setSortCaseSensitivity(Qt::CaseInsensitive);
+    setDynamicSortFilter(true);
+}
+
+void RunsFilterProxy::setRuns(const std::vector<StoredRun>& runs)
+{
+    runs_.clear();
+    for (const StoredRun& r : runs)
+        runs_.insert(r.id, r);
+    invalidateFilter();
+}
+
+QString RunsFilterProxy::setFilterText(const QString& text)
+{
+    try {
+        filter_ = parseRunFilter(text.toStdString());
+    } catch (const std::exception& e) {
+        return coreText(e);
+    }
+    invalidateFilter();
+    return {};
+}
+
+void RunsFilterProxy::setOnlyIds(std::optional<QSet<qint64>> ids)
+{
+    only_ = std::move(ids);
+    invalidateFilter();
+}
+
+bool RunsFilterProxy::termMatches(const RunFilterTerm& term, const StoredRun* run, int sourceRow) const
+{
+    if (run && matches(RunFilter{{term}}, *run))
+        return true;
+    if (term.kind != RunFilterTerm::Kind::Text)
+        return false;
+    // A free word: the text of any column, as the table shows it.
+    const QString word = QString::fromStdString(term.value);
+    for (int c = 0; c < sourceModel()->columnCount(); ++c)
+        if (sourceModel()->index(sourceRow, c).data().toString().contains(word, Qt::CaseInsensitive))
+            return true;
+    return false;
+}
+
+bool RunsFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) const
+{
+    const auto* model = static_cast<const RunTableModel*>(sourceModel());
+    const RunRow& row = model->row(sourceRow);
+    // A group's row stays while any of its runs matches every word.
+    QList<qint64> ids = row.isGroup() ? row.members : QList<qint64>{row.id};
+    if (only_ && std::none_of(ids.begin(), ids.end(), [&](qint64 id) { return only_->contains(id); }))
+        return false;
+    if (filter_.empty())
+        return true;
+    for (qint64 id : ids) {
+        const auto found = runs_.constFind(id);
+        const StoredRun* run = found == runs_.constEnd() ? nullptr : &found.value();
+        bool all = true;
+        for (const RunFilterTerm& term : filter_.terms)
+            all = all && termMatches(term, run, sourceRow);
+        if (all)
+            return true;
+    }
+    return false;
+}
+
+} // namespace traveller::ui
