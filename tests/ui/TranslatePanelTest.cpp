@@ -537,6 +537,47 @@ private Q_SLOTS:
         QVERIFY(child<QLabel>(w, "translateStatus")->text().startsWith("Stopped"));
         QVERIFY(child<QPushButton>(w, "translateTrain")->isEnabled());
     }
+
+    // Steering a translation run while it trains (issue 27.1): the learning
+    // rate typed in the row beside Train lands, is said where, and is an event
+    // of the run in the library; the row goes when the run ends; the window
+    // keeps 1024 pixels.
+    void aTranslationRunIsSteeredWhileItTrains()
+    {
+        MainWindow w;
+        w.resize(1024, 768);
+        w.show();
+        TranslatePanel* panel = w.translatePanel();
+        w.tabs()->setCurrentWidget(panel);
+        child<QSpinBox>(w, "translate.epochs")->setValue(5000);
+        child<QSpinBox>(w, "translate.examples")->setValue(300);
+        QSignalSpy done(panel, &TranslatePanel::trainingFinished);
+        QTest::mouseClick(child<QPushButton>(w, "translateTrain"), Qt::LeftButton);
+        auto* steer = w.findChild<QWidget*>("translateSteer");
+        QVERIFY(steer && steer->isVisible());
+        QVERIFY(w.width() <= 1024);
+        QTRY_VERIFY_WITH_TIMEOUT(child<LineChart>(w, "translateLossChart")->pointCount("loss") >= 1, 60000);
+        // A rate the schema refuses is said at once and sends nothing.
+        auto* lr = child<QLineEdit>(w, "translateSteer.train.lr");
+        auto* status = child<QLabel>(w, "translateSteerStatus");
+        lr->setText("0");
+        QTest::mouseClick(child<QPushButton>(w, "translateSteerApply"), Qt::LeftButton);
+        QVERIFY(!status->text().isEmpty());
+        lr->setText("0.001");
+        QTest::mouseClick(child<QPushButton>(w, "translateSteerApply"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains("0.001"), 60000);
+        QVERIFY(w.width() <= 1024);
+        QTest::mouseClick(child<QPushButton>(w, "translateStop"), Qt::LeftButton);
+        QVERIFY(done.wait(kRunTimeoutMs));
+        QVERIFY(!steer->isVisible());
+        const qint64 id = panel->libraryId();
+        QVERIFY(id > 0);
+        const auto events = traveller::RunStore(home_.path().toStdString()).events(id);
+        QCOMPARE(static_cast<int>(events.size()), 1);
+        QCOMPARE(QString::fromStdString(events[0].key), QString("train.lr"));
+        QCOMPARE(QString::fromStdString(events[0].to), QString("0.001"));
+        QVERIFY(events[0].live);
+    }
 };
 
 QTEST_MAIN(TranslatePanelTest)

@@ -154,6 +154,14 @@ void ExperimentPanel::buildAdvanced(QVBoxLayout* layout)
               {{tr("per batch"), "true"}, {tr("whole epoch"), "false"}});
     addLine("train.threads", tr("CPU threads (0 = all)"));
     addLine("train.schedule", tr("Schedule"));
+    addChoice("train.lr_schedule", tr("Learning-rate shape"),
+              {{tr("constant"), "constant"}, {tr("step"), "step"}, {tr("cosine"), "cosine"},
+               {tr("warm-up + cosine"), "warmup-cosine"}});
+    addLine("train.lr_step_every", tr("Step every (epochs)"));
+    addLine("train.lr_step_gamma", tr("Step factor"));
+    addLine("train.lr_warmup", tr("Warm-up (epochs)"));
+    addLine("train.lr_min_factor", tr("Final rate (x lr)"));
+    addLine("train.keep_checkpoints", tr("Keep weights every (epochs)"));
     addChoice("data.tokens", tr("Tokens"), {{tr("characters"), "char"}, {tr("words"), "word"}});
     addChoice("data.normalize", tr("Text cleaning"),
               {{tr("a-z only"), "book"}, {tr("all Unicode"), "unicode"}});

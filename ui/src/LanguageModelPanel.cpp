@@ -143,6 +143,7 @@ LanguageModelPanel::LanguageModelPanel(CorpusLocations& corpora, RunLibrary* lib
     status_ = std::make_unique<LmStatus>(this, perplexityChart_->toolTip());
 
     connectQueue();
+    connect(perplexityChart_, &LineChart::pointMenuRequested, this, &LanguageModelPanel::chartMenu);
     updateControls();
     refreshStatus();
 }
@@ -168,9 +169,12 @@ QHBoxLayout* LanguageModelPanel::buildControls()
     connect(pauseButton_, &QPushButton::clicked, queue_, &RunQueue::pause);
     connect(resumeButton_, &QPushButton::clicked, queue_, &RunQueue::resume);
     connect(stopButton_, &QPushButton::clicked, queue_, &RunQueue::stop);
+    continueButton_ = button("continueButton", tr("Continue…"),
+                             tr("Train the last run that ended more epochs as the same run (in the Runs tab)"));
+    connect(continueButton_, &QPushButton::clicked, this, [this] { Q_EMIT branchRequested(continuableRun(), 0); });
     auto* buttons = new QHBoxLayout;
     buttons->setContentsMargins(6, 4, 6, 0);
-    for (auto* b : {trainButton_, pauseButton_, resumeButton_, stopButton_})
+    for (auto* b : {trainButton_, pauseButton_, resumeButton_, stopButton_, continueButton_})
         buttons->addWidget(b);
     buttons->addStretch(1);
     return buttons;
@@ -563,6 +567,7 @@ void LanguageModelPanel::updateControls()
     pauseButton_->setEnabled(r && r->state == State::Training);
     resumeButton_->setEnabled(r && r->state == State::Paused);
     stopButton_->setEnabled(queue_->busy());
+    continueButton_->setEnabled(!queue_->busy() && continuableRun() > 0);
     steer_->showRun();
 }
 

@@ -1,6 +1,7 @@
 #include "RunDetails.h"
 
 #include "ChangeMarkers.h"
+#include "ChartDisplayBar.h"
 
 #include "traveller/core/Errors.h"
 #include "traveller/core/store/RunRules.h"
@@ -11,6 +12,8 @@
 #include "traveller/ui/Language.h"
 #include "RunsLibraryView.h"
 #include "WorkerThread.h"
+
+#include <algorithm>
 
 #include <QDoubleSpinBox>
 #include <QFontDatabase>
@@ -44,6 +47,11 @@ RunDetails::RunDetails(QString dataDir, QWidget* parent) : QWidget(parent), data
     chart_->setHoverFormat([](const QString& name, double x, double y) {
         return tr("%1\nepoch %2: perplexity %3").arg(name).arg(x, 0, 'f', 0).arg(y, 0, 'f', 3);
     });
+    displayBar_ = new ChartDisplayBar;
+    connect(displayBar_, &ChartDisplayBar::smoothingChanged, this,
+            [this] { chart_->setSmoothing(displayBar_->smoothing()); });
+    connect(displayBar_, &ChartDisplayBar::bandChanged, this, &RunDetails::redrawRequested);
+    connect(displayBar_, &ChartDisplayBar::saveRequested, this, &RunDetails::chartSaveRequested);
     samples_ = new QPlainTextEdit;
     samples_->setObjectName("runSamples");
     samples_->setReadOnly(true);
@@ -88,8 +96,27 @@ RunDetails::RunDetails(QString dataDir, QWidget* parent) : QWidget(parent), data
     auto* detailsLayout = new QVBoxLayout(this);
     detailsLayout->setContentsMargins(0, 0, 0, 0);
     detailsLayout->addWidget(title_);
+    // The user's note on the opened run (issue 28.6), kept in the library
+    // when the field is left or Enter is pressed.
+    note_ = new QLineEdit;
+    note_->setObjectName("runNote");
+    note_->setPlaceholderText(tr("Note on this run (what you saw, why it matters)…"));
+    note_->setToolTip(tr("Kept with the run in the library; the filter finds it with note:word"));
+    note_->setEnabled(false);
+    connect(note_, &QLineEdit::editingFinished, this, [this] {
+        if (opened_ > 0 && note_->isModified()) {
+            note_->setModified(false);
+            Q_EMIT noteEdited(opened_, note_->text());
+        }
+    });
+    detailsLayout->addWidget(note_);
     auto* detailsSplit = new QSplitter(Qt::Vertical);
-    detailsSplit->addWidget(chart_);
+    auto* chartPane = new QWidget;
+    auto* chartLayout = new QVBoxLayout(chartPane);
+    chartLayout->setContentsMargins(0, 0, 0, 0);
+    chartLayout->addWidget(displayBar_);
+    chartLayout->addWidget(chart_, 1);
+    detailsSplit->addWidget(chartPane);
     detailsSplit->addWidget(samples_);
     detailsSplit->setStretchFactor(0, 3);
     detailsSplit->setStretchFactor(1, 2);
@@ -110,6 +137,8 @@ RunDetails::~RunDetails() = default;  // joins the writing thread
 
 void RunDetails::clear()
 {
+    for (const QString& key : chart_->bandKeys())
+        chart_->removeBand(key);
     chart_->removeAll();
     showNothingOpened();
 }
@@ -120,6 +149,17 @@ void RunDetails::showNothingOpened()
     samples_->clear();
     samples_->setProperty("finalSamplesEpoch", 0);
     title_->setText(tr("Select a run to see its curve and samples."));
+    note_->clear();
+    note_->setEnabled(false);
+}
+
+void RunDetails::setNoteShown(bool shown) { note_->setVisible(shown); }
+
+void RunDetails::showNote(const StoredRun& r)
+{
+    note_->setEnabled(true);
+    if (!note_->hasFocus() && note_->text() != QString::fromStdString(r.note))
+        note_->setText(QString::fromStdString(r.note));
 }
 
 void RunDetails::setOpened(qint64 id)
@@ -145,29 +185,87 @@ void RunDetails::setWritable(bool writable, const QString& tip)
     writeButton_->setToolTip(tip);
 }
 
-void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, const std::function<QString(qint64)>& nameOf)
+// A fork drawn beside its parent leaves the parent's curve at its branch
+// point: its epochs before it are the parent's, drawn once.
+QList<QPointF> RunDetails::forkCurve(RunStore& store, qint64 id, const QList<qint64>& drawn, QList<QPointF> curve)
+{
+    const StoredRun r = store.run(id);
+    if (r.parentId <= 0 || !drawn.contains(r.parentId))
+        return curve;
+    curve.erase(std::remove_if(curve.begin(), curve.end(), [&](const QPointF& p) { return p.x() < r.branchEpoch; }),
+                curve.end());
+    return curve;
+}
+
+std::vector<SettingEvent> RunDetails::forkEvents(RunStore& store, qint64 id, const QList<qint64>& drawn)
+{
+    const StoredRun r = store.run(id);
+    std::vector<SettingEvent> events = r.events;
+    if (r.parentId > 0 && drawn.contains(r.parentId))  // its parent's, marked on the parent's curve
+        events.erase(std::remove_if(events.begin(), events.end(),
+                                    [&](const SettingEvent& e) { return e.epoch <= r.branchEpoch; }),
+                     events.end());
+    return events;
+}
+
+QString RunDetails::lineageText(RunStore& store, const StoredRun& r)
+{
+    QString text;
+    if (r.parentId > 0) {
+        bool parentThere = true;
+        try {
+            store.run(r.parentId);
+        } catch (const StoreError&) {
+            parentThere = false;
+        }
+        text = parentThere ? tr("forked from #%1 at epoch %2").arg(r.parentId).arg(r.branchEpoch)
+                           : tr("forked at epoch %2 from #%1, since deleted").arg(r.parentId).arg(r.branchEpoch);
+    }
+    const auto forks = store.children(r.id);
+    if (!forks.empty()) {
+        QStringList ids;
+        for (const auto f : forks)
+            ids << QStringLiteral("#%1").arg(f);
+        text += (text.isEmpty() ? QString() : QStringLiteral("; ")) + tr("forks: %1").arg(ids.join(QStringLiteral(", ")));
+    }
+    return text;
+}
+
+void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, const std::function<QString(qint64)>& nameOf,
+                      const std::vector<ChartGroup>& groups)
 {
     const LineChart::Batch batch(chart_);
+    QStringList groupKeys;
+    for (const ChartGroup& g : groups)
+        groupKeys << groupKey(g);
+    for (const QString& key : chart_->bandKeys())
+        if (!groupKeys.contains(key.chopped(5)))  // "<group key>-band"
+            chart_->removeBand(key);
     for (const QString& key : chart_->keys()) {
-        bool keep = false;
+        bool keep = groupKeys.contains(key);
         for (qint64 id : std::as_const(ids))
             keep = keep || key == QStringLiteral("run%1").arg(id) || key == QStringLiteral("run%1-heldout").arg(id) ||
                    key.startsWith(QStringLiteral("run%1-change").arg(id));
         if (!keep)
             chart_->removeSeries(key);
     }
+    displayBar_->setBandShown(!groups.empty());
     {
+        // The n-th group or run drawn, the n-th colour: curves drawn together never share one.
+        for (std::size_t g = 0; g < groups.size(); ++g)
+            drawGroup(chart_, store, groups[g],
+                      tr("%1 (mean of %n run(s))", nullptr, static_cast<int>(groups[g].ids.size())).arg(groups[g].label),
+                      format::seriesColor(static_cast<int>(g)), displayBar_->band());
         for (qint64 id : std::as_const(ids)) {
             const QString key = QStringLiteral("run%1").arg(id);
             const QString name = nameOf(id);
-            // The n-th selected run, the n-th colour: runs drawn together never share one.
-            const QColor colour = format::seriesColor(static_cast<int>(ids.indexOf(id)));
+            const QColor colour = format::seriesColor(static_cast<int>(groups.size() + ids.indexOf(id)));
             if (!chart_->hasSeries(key))
                 chart_->addSeries(key, tr("#%1 %2").arg(id).arg(name), LineChart::Style::Line, colour);
             chart_->setColor(key, colour);
             chart_->setLabel(key, tr("#%1 %2").arg(id).arg(name));
             const auto epochs = store.epochs(id);
-            chart_->setPoints(key, format::perplexityCurve(epochs));
+            chart_->setPoints(key, forkCurve(store, id, ids, format::perplexityCurve(epochs)));
             // A run that measured data.heldout: its held-out curve, dashed.
             QList<QPointF> heldout;
             for (const auto& e : epochs)
@@ -180,7 +278,7 @@ void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, 
                 chart_->setColor(key + "-heldout", colour);
                 chart_->setPoints(key + "-heldout", heldout);
             }
-            drawChangeMarkers(chart_, key, store.events(id), epochs, colour);
+            drawChangeMarkers(chart_, key, forkEvents(store, id, ids), epochs, colour);
         }
         if (opened <= 0) {
             showNothingOpened();
@@ -201,6 +299,9 @@ void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, 
                                    .arg(r.epochs)
                                    .arg(format::number(r.perplexity), format::duration(r.seconds),
                                         QString::fromStdString(r.device.empty() ? "—" : r.device).toHtmlEscaped()));
+        showNote(r);
+        if (const QString lineage = lineageText(store, r); !lineage.isEmpty())
+            title_->setText(title_->text() + QStringLiteral(" — ") + lineage.toHtmlEscaped());
         int finalEpoch = 0;
         setSamples(samplesText(r, epochs, &finalEpoch));
         samples_->setProperty("finalSamplesEpoch", finalEpoch);  // what the tests read

@@ -4,6 +4,8 @@
 // more text with its stored weights, on a thread of its own.
 #pragma once
 
+#include "RunGroups.h"
+
 #include "traveller/core/store/RunStore.h"
 
 #include <QList>
@@ -21,6 +23,7 @@ class QSpinBox;
 
 namespace traveller::ui {
 
+class ChartDisplayBar;
 class GenerateWorker;
 class LineChart;
 class WorkerThread;
@@ -32,11 +35,16 @@ public:
     ~RunDetails() override;
 
     LineChart* chart() const { return chart_; }
-    // Curves of `ids` (named by `nameOf`), details of `opened` (0: none).
-    // Throws what the store throws.
-    void show(RunStore& store, const QList<qint64>& ids, qint64 opened, const std::function<QString(qint64)>& nameOf);
+    ChartDisplayBar* displayBar() const { return displayBar_; }
+    // Curves of `groups` (a mean and a band each, in the first colours) and
+    // of `ids` (named by `nameOf`), details of `opened` (0: none). Throws
+    // what the store throws.
+    void show(RunStore& store, const QList<qint64>& ids, qint64 opened, const std::function<QString(qint64)>& nameOf,
+              const std::vector<ChartGroup>& groups = {});
     void clear();
     // Whether the opened run has weights to write with, and why not.
+    // The note line shown or not (RunsPanel::setPresentationLayout).
+    void setNoteShown(bool shown);
     void setWritable(bool writable, const QString& tip);
     // Writes with run `r`'s stored weights: the bar shows what was asked.
     void write(const StoredRun& r, const std::string& checkpoint, const QString& prefix, int length, double temperature);
@@ -44,6 +52,12 @@ public:
 Q_SIGNALS:
     void writeRequested(const QString& prefix, int length, double temperature);
     void generated(qint64 id, const QString& text, const QString& error);
+    // The groups' band changed (min–max, ±1 sd): draw them again.
+    void redrawRequested();
+    // The chart's Save… chose a file.
+    void chartSaveRequested(const QString& path);
+    // The user changed the opened run's note.
+    void noteEdited(qint64 id, const QString& note);
 
 protected:
     // A larger font (presentation mode) gives the chart the height its
@@ -60,6 +74,12 @@ private:
     // The opened run changes: the text written with the last one goes.
     void setOpened(qint64 id);
     void showNothingOpened();
+    void showNote(const StoredRun& r);
+    // Lineage (issue 27.7): a fork's curve from its branch point when its
+    // parent is drawn too; "forked from #3 at epoch 200; forks: #9".
+    static QList<QPointF> forkCurve(RunStore& store, qint64 id, const QList<qint64>& drawn, QList<QPointF> curve);
+    static QString lineageText(RunStore& store, const StoredRun& r);
+    static std::vector<SettingEvent> forkEvents(RunStore& store, qint64 id, const QList<qint64>& drawn);
 
     const QString dataDir_;
     std::unique_ptr<WorkerThread> generateThread_;  // started on the first Write
@@ -68,6 +88,8 @@ private:
     int pendingRequest_ = 0;
     qint64 opened_ = 0;  // the run whose samples and written text are shown
     QLabel* title_;
+    QLineEdit* note_;
+    ChartDisplayBar* displayBar_;
     LineChart* chart_;
     QPlainTextEdit* samples_;
     QLineEdit* prefix_;

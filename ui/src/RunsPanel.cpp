@@ -1,9 +1,13 @@
 #include "traveller/ui/RunsPanel.h"
+
+#include "FlowLayout.h"
 #include "traveller/ui/Language.h"
 
 #include "Format.h"
 #include "MessageLabel.h"
+#include "traveller/ui/DiffDialog.h"
 #include "RunDetails.h"
+#include "RunGroups.h"
 #include "RunsLibraryView.h"
 #include "WorkerThread.h"
 
@@ -48,6 +52,7 @@ RunsPanel::RunsPanel(RunLibrary& library, QString dataDir, QWidget* parent)
     liveTimer_->setInterval(kLiveRedrawMs);
     connect(liveTimer_, &QTimer::timeout, this, &RunsPanel::showDetails);
     buildUi();
+    connect(chart(), &LineChart::pointMenuRequested, this, &RunsPanel::chartMenu);  // RunsBranching.cpp
     updateControls();
 }
 
@@ -63,20 +68,26 @@ void RunsPanel::buildUi()
 
     filter_ = new QLineEdit;
     filter_->setObjectName("runsFilter");
-    filter_->setPlaceholderText(tr("Filter: text in any column (name, tag, status…)"));
+    filter_->setPlaceholderText(tr("Filter: text, tag:lab, cell=gru lr<1, note:…"));
+    filter_->setToolTip(filterHelp());
     filter_->setClearButtonEnabled(true);
 
     // The filter beside the library's name: the bar below keeps the width of
     // a 1024-pixel screen for its buttons.
-    auto* top = new QHBoxLayout;
-    top->addWidget(libraryLabel_, 1);
-    top->addWidget(filter_, 1);
+    auto* top = buildGrouping();
+    top->insertWidget(0, libraryLabel_, 1);
+    top->insertWidget(1, filter_, 1);
 
     message_ = new MessageLabel("runsMessage");
 
     view_ = new RunsLibraryView;
     connect(filter_, &QLineEdit::textChanged, this, [this](const QString& text) {
-        view_->setFilter(text);
+        // Core's filter language, as `runs list --where`; a word it cannot read
+        // (lr< while typing) marks the box and keeps the last filter.
+        const QString why = view_->setFilter(text);
+        filter_->setProperty("invalid", !why.isEmpty());
+        filter_->setStyleSheet(why.isEmpty() ? QString() : QStringLiteral("QLineEdit { border: 1px solid #b00020; }"));
+        filter_->setToolTip(why.isEmpty() ? filterHelp() : why);
         showDetails();  // the opened run may be filtered out
         updateControls();
     });
@@ -91,6 +102,12 @@ void RunsPanel::buildUi()
     details_ = new RunDetails(dataDir_);
     connect(details_, &RunDetails::writeRequested, this, &RunsPanel::regenerate);
     connect(details_, &RunDetails::generated, this, &RunsPanel::generated);
+    connect(details_, &RunDetails::redrawRequested, this, &RunsPanel::showDetails);
+    connect(details_, &RunDetails::noteEdited, this, [this](qint64 id, const QString& note) {
+        editRuns({id}, [&](RunStore& s, qint64 run) { s.setNote(run, note.toStdString()); }, tr("Note kept"),
+                 tr("Could not keep the note: %1"));
+    });
+    connect(details_, &RunDetails::chartSaveRequested, this, &RunsPanel::exportChart);
 
     auto* split = new QSplitter(Qt::Horizontal);
     split->addWidget(view_);
@@ -101,16 +118,23 @@ void RunsPanel::buildUi()
     split->setSizes({640, 380});
 
     auto* layout = new QVBoxLayout(this);
+    QLayout* bar = buildBar();
+    // Refresh reads the library named beside it: the bar below keeps its
+    // width for the actions on the selection (1024 pixels).
+    bar->removeWidget(refreshButton_);
+    top->insertWidget(1, refreshButton_);
     layout->addLayout(top);
-    layout->addLayout(buildBar());
+    layout->addLayout(bar);
     layout->addWidget(split, 1);
     // Below the table: a message that appears never moves the rows under the pointer.
     layout->addWidget(message_);
 }
 
-QHBoxLayout* RunsPanel::buildBar()
+QLayout* RunsPanel::buildBar()
 {
-    auto* bar = new QHBoxLayout;
+    // Wraps onto a second line where a screen (or presentation mode's font)
+    // has no room for every button: the window never grows past 1024 pixels.
+    auto* bar = new FlowLayout;
     // A button of the bar: what it does, on click.
     auto button = [this, bar](const char* name, const QString& text, const QString& tip, auto onClick) {
         auto* b = new QPushButton(text);
@@ -142,16 +166,33 @@ QHBoxLayout* RunsPanel::buildBar()
                                if (selectedIds().size() == 1)
                                    resume(selectedIds().first());
                            });
+    continueButton_ = button("continueRunButton", tr("Continue…"),
+                             tr("Train a finished or stopped run more epochs as the same run: its curve goes on"),
+                             [this] { continueAsked(); });
+    forkButton_ = button("forkRunButton", tr("Fork…"),
+                         tr("Start a new run from the weights this run kept at an epoch, with other settings from "
+                            "there on (also: right-click its curve)"),
+                         [this] {
+                             if (selectedIds().size() == 1)
+                                 forkAsked(selectedIds().first());
+                         });
     stopButton_ = button("stopRunButton", tr("Stop"), tr("Stop the run this tab is training (it can be resumed)"),
                          [this] { stopTraining(); });
     compareButton_ = button("compareRunsButton", tr("Compare…"),
                             tr("Curves, samples side by side, and the settings that differ"),
                             [this] { compare(selectedIds()); });
+    diffButton_ = button("diffRunsButton", tr("Diff…"),
+                         tr("Only the settings that differ, the results' differences, and text each run writes now "
+                            "from one prefix, seed and temperature"),
+                         [this] { diff(selectedIds()); });
+    parallelButton_ = button("parallelRunsButton", tr("Parallel…"),
+                             tr("Parallel coordinates of the selected (or listed) runs, and which setting matters; "
+                                "drag along an axis to filter the table"),
+                             [this] { parallel(selectedIds()); });
     exportButton_ = button("exportRunsButton", tr("Export…"),
                            tr("Save the selected runs (or every listed run) as a Markdown report with its chart, a CSV "
                               "table or JSON Lines, as traveller-cli runs export does"),
                            [this] { exportAsked(); });
-    bar->addStretch(1);
     return bar;
 }
 
@@ -176,7 +217,7 @@ void RunsPanel::refresh()
         showMessage(tr("Could not read the library: %1").arg(coreText(e)), true);
         return;
     }
-    view_->setRuns(runs_);
+    fillTable();
     if (opened_ > 0 && !view_->contains(opened_))
         opened_ = 0;  // deleted
     showDetails();
@@ -227,10 +268,19 @@ void RunsPanel::updateControls()
     resumeButton_->setToolTip(resumable ? tr("Continue an interrupted or stopped run from its last checkpoint")
                                         : QString::fromStdString(resumable.reason));
     stopButton_->setEnabled(busy);
+    const RuleVerdict continuable = one ? canContinue(*one) : RuleVerdict{};
+    continueButton_->setEnabled(one && !busy && continuable && !inUse_.contains(one->id));
+    continueButton_->setToolTip(continuable ? tr("Train a finished or stopped run more epochs as the same run: its "
+                                                 "curve goes on")
+                                            : coreText(continuable.reason));
+    forkButton_->setEnabled(one && !busy && !one->isTranslation() && one->state != StoredState::Running &&
+                            one->epochsDone > 0);
     compareButton_->setEnabled(ids.size() >= 2 && !anyTranslation);
+    diffButton_->setEnabled(ids.size() >= 2);
+    parallelButton_->setEnabled(ids.size() >= 2 || view_->listedIds().size() >= 2);
     exportButton_->setEnabled(!ids.isEmpty() || !view_->listedIds().isEmpty());
     const StoredRun* opened = storedRun(opened_);
-    const RuleVerdict writable = opened ? canGenerate(*opened) : RuleVerdict{false, ""};
+    const RuleVerdict writable = opened ? canGenerate(*opened) : RuleVerdict{false, "", {}};
     details_->setWritable(writable.allowed, writable ? tr("Load the weights of run %1 (epoch %2) and continue the prefix")
                                                    .arg(opened->id)
                                                    .arg(opened->checkpointEpoch)
@@ -275,8 +325,15 @@ void RunsPanel::showDetails()
         details_->clear();
         return;
     }
+    // A selected group is drawn as its mean and band, its runs not one by one.
+    std::vector<ChartGroup> groups;
+    for (const QList<qint64>& members : view_->selectedGroups()) {
+        groups.push_back({view_->rowName(members.first()), members});
+        for (qint64 id : members)
+            ids.removeAll(id);
+    }
     try {
-        details_->show(*s, ids, opened_, [this](qint64 id) { return view_->name(id); });
+        details_->show(*s, ids, opened_, [this](qint64 id) { return view_->name(id); }, groups);
     } catch (const std::exception& e) {
         showMessage(tr("Could not read run %1: %2").arg(opened_).arg(coreText(e)), true);
     }
@@ -423,7 +480,7 @@ bool RunsPanel::resume(qint64 id)
     }
 }
 
-bool RunsPanel::train(qint64 id, const QString& what)
+bool RunsPanel::train(qint64 id, const QString& what, int moreEpochs)
 {
     auto s = store();
     if (!s)
@@ -431,7 +488,7 @@ bool RunsPanel::train(qint64 id, const QString& what)
     RecordOptions options;
     options.dataDir = dataDir_.toStdString();
     options.programVersion = TRAVELLER_VERSION;
-    auto* worker = trainer_->start(new StoredRunWorker(s, id, options), &StoredRunWorker::run,
+    auto* worker = trainer_->start(new StoredRunWorker(s, id, options, moreEpochs), &StoredRunWorker::run,
                                    QStringLiteral("stored-run%1").arg(id));
     trainingId_ = id;
     connect(worker, &StoredRunWorker::epochDone, this, &RunsPanel::onEpoch);
@@ -512,6 +569,21 @@ CompareDialog* RunsPanel::compare(const QList<qint64>& ids)
         return nullptr;
     }
     auto* dialog = new CompareDialog(s, ids, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
+DiffDialog* RunsPanel::diff(const QList<qint64>& ids)
+{
+    auto s = store();
+    if (!s)
+        return nullptr;
+    if (ids.size() < 2) {
+        showMessage(tr("Select two or more runs to compare"), true);
+        return nullptr;
+    }
+    auto* dialog = new DiffDialog(s, ids, dataDir_, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->show();
     return dialog;

@@ -71,11 +71,21 @@ void RunsPanel::deleteAsked()
     const QList<qint64> ids = selectedIds();
     if (ids.isEmpty())
         return;
-    const auto answer = QMessageBox::question(
-        this, tr("Delete runs"),
-        tr("Delete %n run(s) with their metrics, samples and weights? This cannot be undone.", nullptr,
-           static_cast<int>(ids.size())),
-        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    // A parent's forks stay: say so, with their ids.
+    QStringList forks;
+    if (auto s = store())
+        for (qint64 id : ids)
+            for (const auto f : s->children(id))
+                if (!ids.contains(f))
+                    forks << QStringLiteral("#%1").arg(f);
+    QString question = tr("Delete %n run(s) with their metrics, samples and weights? This cannot be undone.", nullptr,
+                          static_cast<int>(ids.size()));
+    if (!forks.isEmpty())
+        question += QStringLiteral("\n\n") +
+                    tr("%1 forked from them: they stay, with their own epochs, and will say where they started.")
+                        .arg(forks.join(QStringLiteral(", ")));
+    const auto answer = QMessageBox::question(this, tr("Delete runs"), question, QMessageBox::Yes | QMessageBox::Cancel,
+                                              QMessageBox::Cancel);
     if (answer == QMessageBox::Yes)
         deleteRuns(ids);
 }

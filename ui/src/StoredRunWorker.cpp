@@ -5,8 +5,8 @@
 
 namespace traveller::ui {
 
-StoredRunWorker::StoredRunWorker(std::shared_ptr<RunStore> store, qint64 runId, RecordOptions options)
-    : store_(std::move(store)), runId_(runId), options_(std::move(options))
+StoredRunWorker::StoredRunWorker(std::shared_ptr<RunStore> store, qint64 runId, RecordOptions options, int moreEpochs)
+    : store_(std::move(store)), runId_(runId), options_(std::move(options)), moreEpochs_(moreEpochs)
 {
 }
 
@@ -24,7 +24,10 @@ void StoredRunWorker::run()
         } catch (const ConfigError&) {
             // trainRecordedRun reports the unreadable config below.
         }
-        outcome = toOutcome(trainRecordedRun(*store_, runId_, options_, *this, control_), prefix);
+        outcome = toOutcome(moreEpochs_ > 0
+                                ? continueRecordedRun(*store_, runId_, moreEpochs_, options_, *this, control_)
+                                : trainRecordedRun(*store_, runId_, options_, *this, control_),
+                            prefix);
     } catch (const std::exception& e) {
         outcome.status = RunStatus::Failed;
         outcome.message = coreText(e);

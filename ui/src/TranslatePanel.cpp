@@ -1,4 +1,6 @@
 #include "traveller/ui/TranslatePanel.h"
+
+#include "TranslateSteer.h"
 #include "traveller/ui/Language.h"
 
 #include "traveller/core/Presets.h"
@@ -129,6 +131,8 @@ QWidget* TranslatePanel::buildSettings()
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(trainButton_);
     buttons->addWidget(stopButton_);
+    buttons->addStretch(1);
+    steer_ = new TranslateSteer;  // under the buttons while a run trains
 
     banner_ = new CorpusBanner(corpora_, DataFile::FraEng);
     connect(banner_, &CorpusBanner::notice, this, [this](const QString& text) { setStatus([text] { return text; }); });
@@ -154,6 +158,7 @@ QWidget* TranslatePanel::buildSettings()
     auto* settings = new QGroupBox(tr("Settings"));
     auto* settingsLayout = new QVBoxLayout(settings);
     settingsLayout->addLayout(buttons);
+    settingsLayout->addWidget(steer_);
     settingsLayout->addWidget(banner_);
     // The form scrolls when "More settings" is open (or the text is large),
     // so the tab keeps its height and the plan and status stay in sight.
@@ -418,6 +423,12 @@ void TranslatePanel::startWorker(const TranslationConfig& c, qint64 storedRunId)
     connect(worker, &TranslationWorker::finished, this, &TranslatePanel::onFinished);
     connect(worker, &TranslationWorker::failed, this, &TranslatePanel::onFailed);
     connect(worker, &TranslationWorker::translated, this, &TranslatePanel::onTranslated);
+    connect(worker, &TranslationWorker::settingChanged, steer_, &TranslateSteer::landed);
+    if (storedRunId <= 0)
+        steer_->start(c, [w = QPointer<TranslationWorker>(worker)](const std::string& key, const std::string& value) {
+            if (w)
+                w->requestChange(key, value);
+        });
     training_ = true;
     setStatus([] { return tr("Loading the corpus and building the model…"); });
     updateControls();
@@ -564,6 +575,8 @@ void TranslatePanel::updateControls()
 {
     trainButton_->setEnabled(!training_);
     stopButton_->setEnabled(training_);
+    if (!training_)
+        steer_->stop();
     form_->setEditable(!training_);
     translateButton_->setEnabled(!training_ && worker_);
     input_->setEnabled(!training_);

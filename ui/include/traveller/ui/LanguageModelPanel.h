@@ -15,6 +15,8 @@
 #include <memory>
 #include <set>
 
+class QPoint;
+class QPointF;
 class QCheckBox;
 class QHBoxLayout;
 class QLabel;
@@ -74,6 +76,9 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void experimentLoaded(const QString& path);
+    // Continue… (epoch 0) or Fork from here… of the library's run `libraryId`
+    // (LmBranching.cpp): the Runs tab asks and trains it.
+    void branchRequested(qint64 libraryId, int epoch);
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -94,6 +99,10 @@ private:
     void refreshStatus();
     void updateControls();
     void markChange(int runId, const traveller::SettingEvent& event);
+    // LmBranching.cpp: the ended run Continue… goes on with (its library id;
+    // 0: none), and the chart's right-click menu.
+    qint64 continuableRun() const;
+    void chartMenu(const QString& key, const QPointF& point, const QPoint& globalPos);
 
     CorpusLocations& corpora_;
     RunQueue* queue_;
@@ -107,6 +116,7 @@ private:
     QPushButton* pauseButton_;
     QPushButton* resumeButton_;
     QPushButton* stopButton_;
+    QPushButton* continueButton_;
     SteerBar* steer_;
     LmCharts* charts_;
     MessageLabel* message_;

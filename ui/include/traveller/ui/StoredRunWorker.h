@@ -1,6 +1,7 @@
 // Trains one run of the library on a worker QThread: a new copy of a run
-// (Re-run) or one that stopped or was interrupted (Resume, which continues
-// from its last checkpoint). trainRecordedRun records every epoch in the
+// (Re-run), a fork, one that stopped or was interrupted (Resume, which
+// continues from its last checkpoint), or an ended one `moreEpochs` further
+// (Continue…). trainRecordedRun records every epoch in the
 // store; this object only forwards progress as queued signals.
 #pragma once
 
@@ -17,7 +18,7 @@ namespace traveller::ui {
 class StoredRunWorker : public QObject, public TrainingObserver {
     Q_OBJECT
 public:
-    StoredRunWorker(std::shared_ptr<RunStore> store, qint64 runId, RecordOptions options);
+    StoredRunWorker(std::shared_ptr<RunStore> store, qint64 runId, RecordOptions options, int moreEpochs = 0);
     ~StoredRunWorker() override;
 
     qint64 runId() const { return runId_; }
@@ -39,6 +40,7 @@ private:
     std::shared_ptr<RunStore> store_;
     const qint64 runId_;
     const RecordOptions options_;
+    const int moreEpochs_;
     RunControl control_;
 };
 

@@ -93,6 +93,7 @@ private:
     RunLibrary* library_ = nullptr;
     std::unique_ptr<WorkerThread> thread_;  // the model's worker: trains, then translates
     QPointer<TranslationWorker> worker_;
+    class TranslateSteer* steer_ = nullptr;
     bool training_ = false;
     int nextRequestId_ = 1;
     int inputRequestId_ = 0;  // the latest request from the input box

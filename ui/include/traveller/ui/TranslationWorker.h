@@ -45,6 +45,8 @@ public:
 
     // Any thread.
     void requestStop() { control_.requestStop(); }
+    // Any thread: a live change of the run in training (translationLiveKeys).
+    void requestChange(const std::string& key, const std::string& value) { control_.requestChange(key, value); }
     // Any thread: stop and skip the scoring (the window is closing).
     void abandon()
     {
@@ -66,9 +68,11 @@ Q_SIGNALS:
     // Nothing trained; a corpus failure says so (the tab offers its remedies).
     void failed(const traveller::ui::RunFailure& failure);
     void translated(int requestId, const traveller::Translation& translation, const QString& error);
+    void settingChanged(const traveller::SettingEvent& event);
 
 private:
     void onEpoch(const TranslationEpochStats& stats) override;
+    void onSettingChanged(const SettingEvent& event) override { Q_EMIT settingChanged(event); }
 
     const TranslationConfig config_;
     const QString dataDir_;
