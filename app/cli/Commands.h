@@ -46,6 +46,7 @@ void addSweepCommands(CLI::App& app, int& status);      // sweep, sweep status, 
 void addRunsCommands(CLI::App& app, int& status);       // runs list, show, ..., resume, generate
 void addInspectCommand(CLI::App& app, int& status);     // inspect
 void addLabCommands(CLI::App& app, int& status);        // lab run, status, report, note
+void addLessonCommands(CLI::App& app, int& status);     // lesson check, show, list, answers
 void addRunsEvidenceCommands(CLI::App& app, int& status);  // runs diff, runs groups, sweep importance (after both)
 
 } // namespace traveller::cli

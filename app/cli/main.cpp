@@ -57,6 +57,7 @@ int runCommand(int argc, char** argv)
     cli::addRunsEvidenceCommands(app, status);
     cli::addInspectCommand(app, status);
     cli::addLabCommands(app, status);
+    cli::addLessonCommands(app, status);
     app.footer(kFooter);  // after the commands: theirs do not inherit it
 
     if (argc < 2) {

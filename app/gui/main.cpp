@@ -9,6 +9,10 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFile>
+#include <QMessageBox>
+#include <QTimer>
+
+#include <cstdio>
 
 #include <memory>
 
@@ -26,8 +30,17 @@ int runWindow(QApplication& app, MainWindow& window, const QCommandLineParser& p
     if (parser.isSet(o.presentation))
         window.setPresentationMode(true);
     const QStringList positional = parser.positionalArguments();
-    if (!positional.isEmpty())
+    if (!positional.isEmpty() && positional.first().endsWith(QLatin1String(".traveller-lesson"))) {
+        // A double-clicked lesson: a bad one leaves the window usable and says why.
+        if (!window.openLesson(positional.first())) {
+            std::fprintf(stderr, "traveller: %s\n", qPrintable(window.lessonError()));
+            QTimer::singleShot(0, &window, [&window] {
+                QMessageBox::warning(&window, MainWindow::tr("Open lesson"), window.lessonError());
+            });
+        }
+    } else if (!positional.isEmpty()) {
         window.loadExperiment(resolveConfig(positional.first()));
+    }
     if (!parser.values(o.set).isEmpty() && parser.values(o.queue).isEmpty())
         applySets(window, parser.values(o.set));
     window.show();
@@ -51,7 +64,8 @@ int main(int argc, char** argv)
     parser.setApplicationDescription("Traveller — train and compare recurrent language models (Dive into Deep Learning, ch. 8-9)");
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("config", "Experiment file or preset name to open.", "[CONFIG]");
+    parser.addPositionalArgument("config", "Experiment file or preset name to open, or a lesson (*.traveller-lesson).",
+                                 "[CONFIG|LESSON]");
     WindowOptions o;
     parser.addOptions({o.dataDir, o.set, o.queue, o.library, o.presentation, o.lang});
     if (const int answered = answerWithoutWindow(parser, "traveller"); answered >= 0)

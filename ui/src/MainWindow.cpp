@@ -183,11 +183,13 @@ void MainWindow::setPresentationMode(bool on)
         zoomBeforePresentation_ = zoom_;
         languageModel_->setPresentationLayout(true);  // the form folded first: the larger text fits
         labPanel_->setPresentationLayout(true);
+        runsPanel_->setPresentationLayout(true);
         setZoom(std::max(zoom_, kPresentationZoom));
     } else {
         setZoom(zoomBeforePresentation_);
         languageModel_->setPresentationLayout(false);
         labPanel_->setPresentationLayout(false);
+        runsPanel_->setPresentationLayout(false);
     }
     if (presentationAction_->isChecked() != on)
         presentationAction_->setChecked(on);
@@ -217,7 +219,9 @@ MainWindow::~MainWindow()
     // Each tab stops and joins its own threads (the language model's queue,
     // the translation, the sweep, a stored run's); they go before the library
     // they share, which is a member and would otherwise die first. Tabs
-    // going must not call back into a window half gone.
+    // going must not call back into a window half gone; a lesson gives the
+    // window back first.
+    closeLesson();
     disconnect(tabs_, nullptr, this, nullptr);
     delete languageModel_;
     delete sweepsPanel_;
@@ -272,6 +276,11 @@ void MainWindow::buildTabs()
     connect(sweepsPanel_, &SweepsPanel::runRecorded, runsPanel_, &RunsPanel::refresh);
     connect(translatePanel_, &TranslatePanel::trainingFinished, runsPanel_, &RunsPanel::refresh);
     // A translation run of the library opens in the Translate tab, to translate with again.
+    // Continue… and Fork… of a Language model run are asked and trained in the Runs tab.
+    connect(languageModel_, &LanguageModelPanel::branchRequested, this, [this](qint64 id, int epoch) {
+        tabs_->setCurrentWidget(runsPanel_);
+        runsPanel_->askBranch(id, epoch);
+    });
     connect(runsPanel_, &RunsPanel::openInTranslateRequested, this, [this](qint64 id) {
         tabs_->setCurrentWidget(translatePanel_);
         translatePanel_->openStoredRun(id);
@@ -413,6 +422,7 @@ void MainWindow::buildMenus()
         if (!path.isEmpty())
             loadExperiment(path);
     });
+    open->setObjectName("openExperimentAction");  // a lesson may hide it (docs/LESSONS.md)
     open->setShortcut(QKeySequence::Open);
     QAction* save = file->addAction(tr("&Save experiment…"), this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Save experiment"), QString(),
@@ -420,7 +430,9 @@ void MainWindow::buildMenus()
         if (!path.isEmpty())
             saveExperiment(path);
     });
+    save->setObjectName("saveExperimentAction");
     save->setShortcut(QKeySequence::Save);
+    addLessonActions(file);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

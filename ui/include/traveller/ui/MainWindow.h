@@ -18,11 +18,13 @@
 
 class QAction;
 class QCloseEvent;
+class QMenu;
 class QTabWidget;
 
 namespace traveller::ui {
 
 class CorpusBanner;
+class LessonController;
 class CorpusLocations;
 class ExperimentPanel;
 class LensPanel;
@@ -85,6 +87,14 @@ public:
     // Quit asks first while a run trains (tests turn it off).
     void setConfirmQuit(bool on) { confirmQuit_ = on; }
     QString aboutText() const;
+    // A lesson (core's Lesson.h) walked in this window, its bar on top
+    // (MainWindowLesson.cpp). False, the reason in lessonError() and the
+    // window as it was, for a file that is not a lesson.
+    bool openLesson(const QString& path);
+    void closeLesson();
+    LessonController* lesson() const { return lesson_; }
+    QString lessonError() const { return lessonError_; }
+    RunLibrary* library() const { return library_.get(); }
 
 public Q_SLOTS:
     bool loadExperiment(const QString& path) { return languageModel_->loadExperiment(path); }
@@ -121,6 +131,7 @@ private:
     void fitToScreen(const QSize& wanted);
     void applyZoom(double factor);
     void refreshStatusBar();
+    void addLessonActions(QMenu* file);
 
     QString dataDir_;
     std::unique_ptr<CorpusLocations> corpora_;  // shared by the tabs; outlives them
@@ -140,6 +151,8 @@ private:
     bool presentation_ = false;
     bool remember_ = false;
     bool confirmQuit_ = true;
+    LessonController* lesson_ = nullptr;
+    QString lessonError_;
 };
 
 } // namespace traveller::ui
