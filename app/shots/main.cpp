@@ -10,15 +10,18 @@
 #include "traveller/core/Errors.h"
 #include "traveller/core/ExperimentConfig.h"
 #include "traveller/core/Presets.h"
+#include "traveller/core/lesson/Lesson.h"
 #include "traveller/core/lm/Training.h"
 #include "traveller/ui/ExperimentPanel.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/LabPanel.h"
 #include "traveller/ui/Language.h"
 #include "traveller/ui/LensPanel.h"
+#include "traveller/ui/LessonController.h"
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/ResponsivenessProbe.h"
 #include "traveller/ui/RunsPanel.h"
+#include "../../ui/src/ParallelDialog.h"
 #include "traveller/ui/SamplesView.h"
 #include "traveller/ui/SweepsPanel.h"
 #include "traveller/ui/TranslatePanel.h"
@@ -30,6 +33,7 @@
 #include <QFileInfo>
 #include <QCheckBox>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSettings>
 #include <QTableWidget>
 #include <QSpinBox>
@@ -96,6 +100,13 @@ struct ShotOptions : WindowOptions {
                                                  "runs, grab the window, quit.",
                                "PNG"};
     QCommandLineOption tabIndex{"tab", "Tab index for --screenshot-tab.", "N", "0"};
+    QCommandLineOption runsParallel{"runs-parallel", "With --screenshot-tab: open the Runs tab's Parallel… on every "
+                                                     "listed run and grab that window."};
+    QCommandLineOption measureSteer{"measure-steer", "With --measure-responsiveness: change the learning rate "
+                                                     "through the steering row every MS milliseconds while it trains "
+                                                     "(1 and 0.9 in turn).", "MS"};
+    QCommandLineOption runsSelect{"runs-select", "With --screenshot-tab: select these runs (ids, comma-separated) in "
+                                                 "the Runs tab and open the last.", "IDS"};
     QCommandLineOption lensShot{"screenshot-lens",
                                 "Inspect --lens-text with run --lens-run of the library in the Lens tab, show "
                                 "--lens-value (e.g. z) of --lens-unit at --lens-step, grab the window, quit.",
@@ -112,15 +123,35 @@ struct ShotOptions : WindowOptions {
                                         "With --screenshot-translate: beam 3, and show the decoder's choices."};
     QCommandLineOption lensExport{"lens-export", "With --screenshot-lens: also export every Lens view as PNG into DIR.",
                                   "DIR"};
+    QCommandLineOption lessonShot{"screenshot-lesson", "Open --lesson at --lesson-step, grab the window, quit.", "PNG"};
+    QCommandLineOption lessonFile{"lesson", "Lesson file (or shipped lesson's name) for --screenshot-lesson.", "FILE"};
+    QCommandLineOption lessonStep{"lesson-step", "Step (0 = the first) for --screenshot-lesson.", "N", "0"};
 };
 
 void addOptions(QCommandLineParser& parser, ShotOptions& o)
 {
     parser.addOptions({o.dataDir, o.set, o.queue, o.library, o.presentation, o.lang, o.measure, o.baseline, o.during, o.duringEpoch,
                        o.after, o.select, o.size, o.translateShot, o.translateEpochs, o.sweepsShot, o.sweepOption, o.runsShot,
-                       o.benchScale, o.afterPresentation, o.labShot, o.labStep, o.labQuick, o.labRow, o.tabShot, o.tabIndex, o.lensShot,
+                       o.benchScale, o.afterPresentation, o.labShot, o.labStep, o.labQuick, o.labRow, o.tabShot, o.tabIndex, o.runsSelect, o.measureSteer, o.runsParallel, o.lensShot,
                        o.lensRun, o.lensText, o.lensValue, o.lensUnit, o.lensStep, o.lensTrajectory, o.measureLens, o.translateDecoder,
-                       o.lensExport});
+                       o.lensExport, o.lessonShot, o.lessonFile, o.lessonStep});
+}
+
+int screenshotLesson(QApplication& app, MainWindow& window, const QCommandLineParser& parser, const ShotOptions& o)
+{
+    const std::string named = traveller::lesson::resolveLesson(parser.value(o.lessonFile).toStdString());
+    const QString path = named.empty() ? parser.value(o.lessonFile) : QString::fromStdString(named);
+    window.show();
+    if (!window.openLesson(path)) {
+        std::fprintf(stderr, "traveller-shots: %s\n", qPrintable(window.lessonError()));
+        return 1;
+    }
+    window.lesson()->showStep(parser.value(o.lessonStep).toInt());
+    QTimer::singleShot(800, &app, [&] {
+        grabTo(window, parser.value(o.lessonShot));
+        app.quit();
+    });
+    return exitStatus(app.exec());
 }
 
 int measureResponsiveness(QApplication& app, MainWindow& window, const QCommandLineParser& parser, const ShotOptions& o)
@@ -159,6 +190,20 @@ int measureResponsiveness(QApplication& app, MainWindow& window, const QCommandL
         processCpu0 = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
         probe->start();
         const int id = window.train();
+        if (parser.isSet(o.measureSteer) && id > 0) {
+            // A teacher's hand on the rate: typed into the steering row, applied.
+            auto* steer = new QTimer(&window);
+            QObject::connect(steer, &QTimer::timeout, &window, [&window, steer, n = 0]() mutable {
+                auto* lr = window.findChild<QLineEdit*>("steer.train.lr");
+                auto* apply = window.findChild<QPushButton*>("steerApply");
+                if (!lr || !apply || !apply->isVisible())
+                    return;
+                lr->setText(++n % 2 ? "0.9" : "1");
+                apply->click();
+                steer->setProperty("changes", n);
+            });
+            steer->start(parser.value(o.measureSteer).toInt());
+        }
         if (parser.isSet(o.measureLens) && id > 0) {
             window.tabs()->setCurrentWidget(window.lensPanel());
             window.lensPanel()->refreshRuns();
@@ -215,8 +260,23 @@ int screenshotTab(QApplication& app, MainWindow& window, const QCommandLineParse
 {
     window.show();
     window.tabs()->setCurrentIndex(parser.value(o.tabIndex).toInt());
-    QTimer::singleShot(800, &app, [&] {
-        grabTo(window, parser.value(o.tabShot));
+    if (parser.isSet(o.runsSelect)) {
+        QList<qint64> ids;
+        for (const QString& id : parser.value(o.runsSelect).split(','))
+            ids << id.trimmed().toLongLong();
+        window.runsPanel()->refresh();
+        window.runsPanel()->selectRuns(ids);
+        window.runsPanel()->openRun(ids.last());
+    }
+    QWidget* shown = &window;
+    if (parser.isSet(o.runsParallel)) {
+        window.tabs()->setCurrentWidget(window.runsPanel());
+        window.runsPanel()->refresh();
+        if (auto* dialog = window.runsPanel()->parallel({}))
+            shown = dialog;
+    }
+    QTimer::singleShot(800, &app, [&, shown] {
+        grabTo(*shown, parser.value(o.tabShot));
         app.quit();
     });
     return exitStatus(app.exec());
@@ -458,6 +518,8 @@ int main(int argc, char** argv)
         return screenshotLab(app, window, parser, o);
     if (parser.isSet(o.lensShot))
         return screenshotLens(app, window, parser, o);
+    if (parser.isSet(o.lessonShot))
+        return screenshotLesson(app, window, parser, o);
     if (parser.isSet(o.sweepsShot) || parser.isSet(o.runsShot))
         return screenshotSweepsAndRuns(app, window, parser, o);
     return runQueue(app, window, parser, o);

@@ -2,64 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>traveller::ui::ChangeMarkers</name>
-    <message>
-        <source>%1: %2 → %3 (epoch %4, batch %5)</source>
-        <translation>%1：%2 → %3（第 %4 个迭代周期，第 %5 个批量）</translation>
-    </message>
-</context>
-<context>
-    <name>traveller::ui::SteerBar</name>
-    <message>
-        <source>While it trains:</source>
-        <translation>训练中调整：</translation>
-    </message>
-    <message>
-        <source>lr</source>
-        <translation>学习率（lr）</translation>
-    </message>
-    <message>
-        <source>clip</source>
-        <translation>裁剪阈值</translation>
-    </message>
-    <message>
-        <source>epochs</source>
-        <translation>训练到</translation>
-    </message>
-    <message>
-        <source>T</source>
-        <translation>温度 T</translation>
-    </message>
-    <message>
-        <source>Learning rate: the change lands before the next batch</source>
-        <translation>学习率：修改在下一个批量之前生效</translation>
-    </message>
-    <message>
-        <source>Gradient clipping threshold (0 = off)</source>
-        <translation>梯度裁剪阈值（0 = 关闭）</translation>
-    </message>
-    <message>
-        <source>Train to this epoch: more extends the run, fewer ends it sooner</source>
-        <translation>训练到这个迭代周期：更多会延长这次运行，更少会让它提前结束</translation>
-    </message>
-    <message>
-        <source>Temperature of the live samples (0 = the likeliest character)</source>
-        <translation>实时生成文本的温度（0 = 概率最大的字符）</translation>
-    </message>
-    <message>
-        <source>Apply</source>
-        <translation>应用</translation>
-    </message>
-    <message>
-        <source>Change the run in training; every change is kept with the run and can be replayed</source>
-        <translation>修改正在训练的运行；每次修改都随运行保存，可以重放</translation>
-    </message>
-    <message>
-        <source>Sent: it lands before the next batch</source>
-        <translation>已发送：将在下一个批量之前生效</translation>
-    </message>
-</context>
-<context>
     <name>RunLibrary</name>
     <message>
         <source>not recorded: the run library in %1 cannot be opened (%2)</source>
@@ -441,8 +383,88 @@
         <translation>运行 {0} 是翻译运行；请在“翻译”选项卡中用它翻译</translation>
     </message>
     <message>
+        <source>unknown filter key &apos;{0}&apos;; the keys are {1}</source>
+        <translation>未知的筛选键“{0}”；可用的键为 {1}</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; needs a value after it, e.g. lr&lt;1 or tag:lab</source>
+        <translation>“{0}”后面需要一个值，例如 lr&lt;1 或 tag:lab</translation>
+    </message>
+    <message>
+        <source>cannot create the run library folder &apos;{0}&apos;: {1}</source>
+        <translation>无法创建运行记录库文件夹“{0}”：{1}</translation>
+    </message>
+    <message>
+        <source>cannot open the run library &apos;{0}&apos;: {1}</source>
+        <translation>无法打开运行记录库“{0}”：{1}</translation>
+    </message>
+    <message>
+        <source>cannot open the run library &apos;{0}&apos; for reading: {1}</source>
+        <translation>无法以只读方式打开运行记录库“{0}”：{1}</translation>
+    </message>
+    <message>
+        <source>cannot create the run library &apos;{0}&apos;: {1}</source>
+        <translation>无法创建运行记录库“{0}”：{1}</translation>
+    </message>
+    <message>
+        <source>run {0} cannot be claimed for training: {1}</source>
+        <translation>无法占用运行 {0} 进行训练：{1}</translation>
+    </message>
+    <message>
+        <source>run {0} is already training (another window or process owns it)</source>
+        <translation>运行 {0} 已在训练中（由另一个窗口或进程占用）</translation>
+    </message>
+    <message>
+        <source>run {0} is training; it is not replaced by its import</source>
+        <translation>运行 {0} 正在训练；不会被它的导入替换</translation>
+    </message>
+    <message>
+        <source>cannot stage a checkpoint in &apos;{0}&apos;: {1}</source>
+        <translation>无法在“{0}”中暂存检查点：{1}</translation>
+    </message>
+    <message>
+        <source>cannot copy a checkpoint into the run library &apos;{0}&apos;: {1}</source>
+        <translation>无法把检查点复制到运行记录库“{0}”：{1}</translation>
+    </message>
+    <message>
+        <source>run {0} cannot be deleted: {1}</source>
+        <translation>无法删除运行 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>no run {0} in the run library &apos;{1}&apos;</source>
+        <translation>运行记录库“{1}”中没有运行 {0}</translation>
+    </message>
+    <message>
+        <source>run {0} has already trained; resume it instead</source>
+        <translation>运行 {0} 已经训练过；请改为继续训练它</translation>
+    </message>
+    <message>
         <source>run {0} has no weights yet</source>
         <translation>运行 {0} 还没有权重</translation>
+    </message>
+    <message>
+        <source>run {0} is a translation run; forks are made of language-model runs</source>
+        <translation>运行 {0} 是翻译运行；只有语言模型运行可以分叉</translation>
+    </message>
+    <message>
+        <source>run {0} kept no weights of epoch {1} to fork from; the epochs it can fork at: {2}</source>
+        <translation>运行 {0} 没有保留第 {1} 个迭代周期的权重，无法从那里分叉；可以分叉的迭代周期：{2}</translation>
+    </message>
+    <message>
+        <source>run {0} diverged at epoch {1}; fork it from weights kept before that (epochs {2}) with another learning rate</source>
+        <translation>运行 {0} 在第 {1} 个迭代周期发散；请从此前保留的权重（迭代周期 {2}）以另一个学习率分叉</translation>
+    </message>
+    <message>
+        <source>a fork at epoch {0} has nothing to train: its run ends at epoch {1}; set train.epochs beyond {0}</source>
+        <translation>在第 {0} 个迭代周期分叉没有可训练的内容：该运行在第 {1} 个迭代周期结束；请把 train.epochs 设为大于 {0}</translation>
+    </message>
+    <message>
+        <source>the weights run {0} kept at epoch {1} cannot be read ({2}); nothing was forked</source>
+        <translation>无法读取运行 {0} 在第 {1} 个迭代周期保留的权重（{2}）；未创建分叉</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; should be the run library&apos;s folder of kept weights, and it is not (a link or a file); move it away</source>
+        <translation>“{0}”应是运行库保存权重的文件夹，但它不是（是链接或文件）；请把它移走</translation>
     </message>
     <message>
         <source>no lab step &apos;{0}&apos;; the steps are {1}</source>
@@ -580,12 +602,270 @@
         <source>is past the run&apos;s {0} epochs</source>
         <translation>超出了这次运行的 {0} 个迭代周期</translation>
     </message>
+    <message>
+        <source>&apos;{0}&apos; already holds a submitted sweep; choose another --run-folder</source>
+        <translation>“{0}”中已有一个提交过的扫描；请换一个 --run-folder</translation>
+    </message>
+    <message>
+        <source>cannot create the run folder &apos;{0}&apos;: {1}</source>
+        <translation>无法创建运行文件夹“{0}”：{1}</translation>
+    </message>
+    <message>
+        <source>sbatch is not on the PATH: this machine is not a Slurm submit host</source>
+        <translation>PATH 中没有 sbatch：这台机器不是 Slurm 提交节点</translation>
+    </message>
+    <message>
+        <source>sbatch refused the import job: {0}; the arrays were cancelled</source>
+        <translation>sbatch 拒绝了导入作业：{0}；已取消提交的作业数组</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; is not a Traveller Slurm run folder (no plan.json)</source>
+        <translation>“{0}”不是 Traveller 的 Slurm 运行文件夹（没有 plan.json）</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; was written by another Traveller (format {1})</source>
+        <translation>“{0}”由另一版本的 Traveller 写入（格式 {1}）</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; lists its runs out of order</source>
+        <translation>“{0}”中运行的顺序不对</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; names run {1} in a level but has only {2}</source>
+        <translation>“{0}”的某一层引用了运行 {1}，但它只有 {2} 个运行</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; is damaged: {1}</source>
+        <translation>“{0}”已损坏：{1}</translation>
+    </message>
+    <message>
+        <source>the plan in &apos;{0}&apos; has no task {1} at level {2}</source>
+        <translation>“{0}”中的计划在第 {2} 层没有任务 {1}</translation>
+    </message>
+    <message>
+        <source>the run library &apos;{0}&apos; is damaged ({1}); Traveller will not replace it. Move it away to start a new library, or restore it from a copy</source>
+        <translation>运行记录库“{0}”已损坏（{1}）；Traveller 不会替换它。请把它移走以新建一个运行记录库，或从副本恢复它</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; is not a Traveller run library ({1}); Traveller leaves it untouched. Choose another folder with --library</source>
+        <translation>“{0}”不是 Traveller 的运行记录库（{1}）；Traveller 不会改动它。请用 --library 选择另一个文件夹</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; is not a regular file, so it is not a run library; Traveller leaves it untouched. Choose another folder with --library</source>
+        <translation>“{0}”不是普通文件，所以不是运行记录库；Traveller 不会改动它。请用 --library 选择另一个文件夹</translation>
+    </message>
+    <message>
+        <source>the run library &apos;{0}&apos; is read-only here and was written by another Traveller (schema {1}); open it once where it can be written</source>
+        <translation>运行记录库“{0}”在这里是只读的，且由另一版本的 Traveller 写入（模式版本 {1}）；请在可写的地方打开它一次</translation>
+    </message>
+    <message>
+        <source>the run library &apos;{0}&apos; was written by a newer Traveller (schema {1})</source>
+        <translation>运行记录库“{0}”由更新版本的 Traveller 写入（模式版本 {1}）</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件是空的</translation>
+    </message>
+    <message>
+        <source>its schema version is &apos;{0}&apos;</source>
+        <translation>它的模式版本是“{0}”</translation>
+    </message>
+    <message>
+        <source>its SQLite application id is {0}</source>
+        <translation>它的 SQLite 应用程序 ID 是 {0}</translation>
+    </message>
+    <message>
+        <source>it holds another program&apos;s tables</source>
+        <translation>它含有其他程序的表</translation>
+    </message>
+    <message>
+        <source>it has no Traveller schema version</source>
+        <translation>它没有 Traveller 的模式版本</translation>
+    </message>
+    <message>
+        <source>checkpoint &apos;{0}&apos;: its epoch is damaged</source>
+        <translation>检查点“{0}”：其中记录的迭代周期已损坏</translation>
+    </message>
+    <message>
+        <source>cannot load checkpoint &apos;{0}&apos;: its data-order generator state is damaged</source>
+        <translation>无法加载检查点“{0}”：其中数据顺序的随机数生成器状态已损坏</translation>
+    </message>
+    <message>
+        <source>cannot open lesson file</source>
+        <translation>无法打开课程文件</translation>
+    </message>
+    <message>
+        <source>expected a text, or {en: ..., zh_CN: ...}</source>
+        <translation>应为一段文本，或 {en: ..., zh_CN: ...}</translation>
+    </message>
+    <message>
+        <source>expected a list of {0}</source>
+        <translation>应为 {0} 的列表</translation>
+    </message>
+    <message>
+        <source>a lesson needs a list of steps, at least one</source>
+        <translation>课程需要一个步骤列表，至少一步</translation>
+    </message>
+    <message>
+        <source>missing {0}</source>
+        <translation>缺少 {0}</translation>
+    </message>
+    <message>
+        <source>not a setting of the Language model or the Translate tab (see traveller-cli schema)</source>
+        <translation>不是“语言模型”或“翻译”标签页的设置（见 traveller-cli schema）</translation>
+    </message>
+    <message>
+        <source>no preset &apos;{0}&apos;; the presets are {1}</source>
+        <translation>没有预设“{0}”；现有预设：{1}</translation>
+    </message>
+    <message>
+        <source>expected {preset: NAME} or {open: NAME}, with label and set if you like</source>
+        <translation>应为 {preset: 名称} 或 {open: 名称}，可另加 label 和 set</translation>
+    </message>
+    <message>
+        <source>opening a run needs the lesson&apos;s library (library: FOLDER at the top)</source>
+        <translation>打开运行需要课程自带的运行记录库（在文件顶层写 library: 文件夹）</translation>
+    </message>
+    <message>
+        <source>no run library in &apos;{0}&apos; (a folder with runs.sqlite, beside the lesson)</source>
+        <translation>“{0}”中没有运行记录库（应是课程旁边一个含 runs.sqlite 的文件夹）</translation>
+    </message>
+    <message>
+        <source>no run named &apos;{0}&apos; in the lesson&apos;s library; it has {1}</source>
+        <translation>课程的运行记录库中没有名为“{0}”的运行；库中有：{1}</translation>
+    </message>
+    <message>
+        <source>a run opened from the library keeps its settings; set belongs to a preset&apos;s run</source>
+        <translation>从运行记录库打开的运行保留自己的设置；set 只用于由预设训练的运行</translation>
+    </message>
+    <message>
+        <source>expected {run: LABEL, metric: ..., value: ..., tolerance: ...}</source>
+        <translation>应为 {run: 标签, metric: ..., value: ..., tolerance: ...}</translation>
+    </message>
+    <message>
+        <source>unknown tab &apos;{0}&apos;; the tabs are {1}</source>
+        <translation>未知的标签页“{0}”；现有标签页：{1}</translation>
+    </message>
+    <message>
+        <source>the step opens the tab &apos;{0}&apos;, which it does not show</source>
+        <translation>该步骤打开标签页“{0}”，但并未显示它</translation>
+    </message>
+    <message>
+        <source>two runs are labelled &apos;{0}&apos;; give each its own label</source>
+        <translation>有两个运行的标签都是“{0}”；请给每个运行不同的标签</translation>
+    </message>
+    <message>
+        <source>the step needs the tab &apos;{0}&apos; (for {1}) but does not show it</source>
+        <translation>该步骤需要标签页“{0}”（用于 {1}），但没有显示它</translation>
+    </message>
+    <message>
+        <source>the step hides &apos;{0}&apos;, which it needs</source>
+        <translation>该步骤隐藏了它需要的“{0}”</translation>
+    </message>
+    <message>
+        <source>the step locks &apos;{0}&apos;, which it needs</source>
+        <translation>该步骤锁定了它需要的“{0}”</translation>
+    </message>
+    <message>
+        <source>no run labelled &apos;{0}&apos; in this lesson</source>
+        <translation>本课程中没有标签为“{0}”的运行</translation>
+    </message>
+    <message>
+        <source>{1} has no value &apos;{0}&apos; for the Lens; it has {2}</source>
+        <translation>{1} 没有可供透镜查看的值“{0}”；它有：{2}</translation>
+    </message>
 </context>
 <context>
     <name>traveller::ui::AttentionHeatmap</name>
     <message>
         <source>Attention weights appear here for a translation by the attention decoder.</source>
         <translation>注意力解码器翻译时，注意力权重显示在这里。</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::ChangeMarkers</name>
+    <message>
+        <source>%1: %2 → %3 (epoch %4, batch %5)</source>
+        <translation>%1：%2 → %3（第 %4 个迭代周期，第 %5 个批量）</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::ChartDisplayBar</name>
+    <message>
+        <source>No smoothing</source>
+        <translation>不平滑</translation>
+    </message>
+    <message>
+        <source>EMA</source>
+        <translation>指数移动平均</translation>
+    </message>
+    <message>
+        <source>Centred mean</source>
+        <translation>居中滑动平均</translation>
+    </message>
+    <message>
+        <source>Smooth the curves for display only (the stored values never change; the values as given stay faint underneath). EMA: exponential moving average, debiased as TensorBoard&apos;s. Centred mean: the mean of a window of epochs around each.</source>
+        <translation>仅为显示而平滑曲线（存储的值不会改变；原始值以浅色留在下方）。指数移动平均：按 TensorBoard 的做法做偏差修正。居中滑动平均：以每个点为中心、取一个窗口内迭代周期的均值。</translation>
+    </message>
+    <message>
+        <source>The weight of the past: 0 draws the values as given, 0.99 smooths the most</source>
+        <translation>历史值的权重：0 按原始值绘制，0.99 平滑程度最大</translation>
+    </message>
+    <message>
+        <source>How many epochs each point averages, centred on it (odd)</source>
+        <translation>每个点以自身为中心平均的迭代周期数（奇数）</translation>
+    </message>
+    <message>
+        <source>Band:</source>
+        <translation>区间带：</translation>
+    </message>
+    <message>
+        <source>min–max</source>
+        <translation>最小值–最大值</translation>
+    </message>
+    <message>
+        <source>±1 sd</source>
+        <translation>±1 个标准差</translation>
+    </message>
+    <message>
+        <source>Around a group&apos;s mean curve: the range of its runs, or one standard deviation each side</source>
+        <translation>围绕一组的均值曲线：组内各运行的取值范围，或两侧各一个标准差</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <source>Save the chart as PNG or SVG, or its values as CSV; a smoothed chart says so in each</source>
+        <translation>将图表保存为 PNG 或 SVG，或将其数值保存为 CSV；平滑后的图表会在每种文件中注明</translation>
+    </message>
+    <message>
+        <source>PNG…</source>
+        <translation>PNG…</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>SVG…</source>
+        <translation>SVG…</translation>
+    </message>
+    <message>
+        <source>SVG image (*.svg)</source>
+        <translation>SVG 图像 (*.svg)</translation>
+    </message>
+    <message>
+        <source>CSV…</source>
+        <translation>CSV…</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Save the chart</source>
+        <translation>保存图表</translation>
     </message>
 </context>
 <context>
@@ -669,22 +949,6 @@ epoch %2: perplexity %3</source>
     <message>
         <source>Text files (*.txt);;All files (*)</source>
         <translation>文本文件 (*.txt);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Downloading The Time Machine into %1…</source>
-        <translation>正在将《时光机器》下载到 %1…</translation>
-    </message>
-    <message>
-        <source>Downloading The Time Machine: %1 of %2 kB</source>
-        <translation>正在下载《时光机器》：%1 / %2 kB</translation>
-    </message>
-    <message>
-        <source>Downloading The Time Machine: %1 kB</source>
-        <translation>正在下载《时光机器》：%1 kB</translation>
-    </message>
-    <message>
-        <source>Download failed: %1</source>
-        <translation>下载失败：%1</translation>
     </message>
     <message>
         <source>The Lab checks its runs against the book, so it needs the book&apos;s own %1; %2 is another text.</source>
@@ -777,6 +1041,155 @@ epoch %2: perplexity %3</source>
     <message>
         <source>Every hypothesis the beam search kept (width 1: the greedy path); the output&apos;s path in bold</source>
         <translation>束搜索保留的所有假设（宽度为 1 时即贪心路径）；输出的路径以粗体显示</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::DiffDialog</name>
+    <message>
+        <source>Final perplexity</source>
+        <translation>最终困惑度</translation>
+    </message>
+    <message>
+        <source>Best perplexity</source>
+        <translation>最佳困惑度</translation>
+    </message>
+    <message>
+        <source>Held-out perplexity</source>
+        <translation>留出集上的困惑度</translation>
+    </message>
+    <message>
+        <source>Tokens per second</source>
+        <translation>每秒词元数</translation>
+    </message>
+    <message>
+        <source>Epochs trained</source>
+        <translation>已训练的迭代周期数</translation>
+    </message>
+    <message>
+        <source>Training time</source>
+        <translation>训练用时</translation>
+    </message>
+    <message numerus="yes">
+        <source>Diff of %n run(s)</source>
+        <translation>
+            <numerusform>%n 个运行的差异</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>These runs have the same settings: only their results can differ.</source>
+        <translation>这些运行的设置相同：只有结果可能不同。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n setting(s) differ between these runs; the others are the same.</source>
+        <translation>
+            <numerusform>这些运行之间有 %n 项设置不同；其余设置相同。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not in the library: %1.</source>
+        <translation>运行记录库中没有这些运行：%1。</translation>
+    </message>
+    <message>
+        <source>Settings and results</source>
+        <translation>设置与结果</translation>
+    </message>
+    <message>
+        <source>Text written now</source>
+        <translation>当场生成的文本</translation>
+    </message>
+    <message>
+        <source>Lens diff</source>
+        <translation>透镜对比</translation>
+    </message>
+    <message>
+        <source>%1 (Δ %2)</source>
+        <translation>%1（Δ %2）</translation>
+    </message>
+    <message>
+        <source>greedy</source>
+        <translation>贪心</translation>
+    </message>
+    <message>
+        <source>0 writes the most likely character each step (the book); above 0 samples</source>
+        <translation>0：每步写出最可能的字符（同书中）；大于 0：按概率采样</translation>
+    </message>
+    <message>
+        <source>Every run samples with this seed, so that only their weights differ</source>
+        <translation>每个运行都用这个随机种子采样，使得只有它们的权重不同</translation>
+    </message>
+    <message>
+        <source>Write</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Load each run&apos;s stored weights and continue the prefix</source>
+        <translation>加载每个运行存储的权重并续写前缀</translation>
+    </message>
+    <message>
+        <source>Prefix:</source>
+        <translation>前缀：</translation>
+    </message>
+    <message>
+        <source>T:</source>
+        <translation>T：</translation>
+    </message>
+    <message>
+        <source>Length:</source>
+        <translation>长度：</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>随机种子：</translation>
+    </message>
+    <message>
+        <source>(a translation model: open it in the Translate tab)</source>
+        <translation>（翻译模型：请在“翻译”选项卡中打开）</translation>
+    </message>
+    <message>
+        <source>(loading the weights of run %1 and writing…)</source>
+        <translation>（正在加载运行 %1 的权重并续写…）</translation>
+    </message>
+    <message>
+        <source>(could not write: %1)</source>
+        <translation>（无法续写：%1）</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>读取</translation>
+    </message>
+    <message>
+        <source>Every language model reads the text with its stored weights</source>
+        <translation>每个语言模型用其存储的权重读取这段文本</translation>
+    </message>
+    <message>
+        <source>Each character is coloured by the run that gave it, as the next character, the highest probability; the stronger the colour, the larger its lead.</source>
+        <translation>每个字符按哪个运行预测它为下一个字符的概率最高来着色；颜色越深，领先越多。</translation>
+    </message>
+    <message>
+        <source>None of these runs has weights to read with.</source>
+        <translation>这些运行都没有可用于读取的权重。</translation>
+    </message>
+    <message>
+        <source>(loading each run&apos;s weights and reading…)</source>
+        <translation>（正在加载每个运行的权重并读取…）</translation>
+    </message>
+    <message>
+        <source>Run %1 could not read the text: %2</source>
+        <translation>运行 %1 无法读取这段文本：%2</translation>
+    </message>
+    <message>
+        <source>p(%1) = %2; top: %3</source>
+        <translation>p(%1) = %2；最可能：%3</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: ahead on %n character(s)</source>
+        <translation>
+            <numerusform>%1：在 %n 个字符上领先</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>These runs read the text in different tokens: compared up to token %1.</source>
+        <translation>这些运行按不同的词元读取这段文本：只比较到第 %1 个词元。</translation>
     </message>
 </context>
 <context>
@@ -1001,6 +1414,46 @@ epoch %2: perplexity %3</source>
         <source>Temperature (0 = greedy)</source>
         <translation>温度（0 = 贪心）</translation>
     </message>
+    <message>
+        <source>Learning-rate shape</source>
+        <translation>学习率调度</translation>
+    </message>
+    <message>
+        <source>constant</source>
+        <translation>常数</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>阶梯下降</translation>
+    </message>
+    <message>
+        <source>cosine</source>
+        <translation>余弦</translation>
+    </message>
+    <message>
+        <source>warm-up + cosine</source>
+        <translation>预热 + 余弦</translation>
+    </message>
+    <message>
+        <source>Step every (epochs)</source>
+        <translation>每隔几个迭代周期下降一次</translation>
+    </message>
+    <message>
+        <source>Step factor</source>
+        <translation>每次下降的因子</translation>
+    </message>
+    <message>
+        <source>Warm-up (epochs)</source>
+        <translation>预热迭代周期数</translation>
+    </message>
+    <message>
+        <source>Final rate (x lr)</source>
+        <translation>最终学习率（× lr）</translation>
+    </message>
+    <message>
+        <source>Keep weights every (epochs)</source>
+        <translation>每隔几个迭代周期保留权重</translation>
+    </message>
     <message numerus="yes">
         <source>More settings (%n changed)</source>
         <translation>
@@ -1014,6 +1467,61 @@ epoch %2: perplexity %3</source>
     <message>
         <source>Automatic</source>
         <translation>自动</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::ForkDialog</name>
+    <message>
+        <source>Continue run %1</source>
+        <translation>继续训练运行 %1</translation>
+    </message>
+    <message>
+        <source>Train run %1 on from epoch %2 for this many more epochs (it stays the same run; its curve goes on):</source>
+        <translation>从第 %2 个迭代周期起把运行 %1 再训练这么多个迭代周期（仍是同一个运行，曲线接着画下去）：</translation>
+    </message>
+    <message>
+        <source>Fork run %1</source>
+        <translation>分叉运行 %1</translation>
+    </message>
+    <message>
+        <source>A new run starts from the weights run %1 kept at the chosen epoch and trains with the settings below from there on. Run %1 itself does not change.</source>
+        <translation>新运行从运行 %1 在所选迭代周期保留的权重开始，此后按下面的设置训练。运行 %1 本身不变。</translation>
+    </message>
+    <message>
+        <source>The epochs whose weights the run kept (train.keep_checkpoints) and its last</source>
+        <translation>该运行保留了权重的迭代周期（train.keep_checkpoints）及其最后一个迭代周期</translation>
+    </message>
+    <message>
+        <source>From epoch</source>
+        <translation>起始迭代周期</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Clipping (0 = off)</source>
+        <translation>梯度裁剪（0 = 关闭）</translation>
+    </message>
+    <message>
+        <source>Temperature (0 = greedy)</source>
+        <translation>温度（0 = 贪心）</translation>
+    </message>
+    <message>
+        <source>Train to epoch</source>
+        <translation>训练到第几个迭代周期</translation>
+    </message>
+    <message>
+        <source>(the run&apos;s name, the epoch and the changes)</source>
+        <translation>（运行名称、迭代周期和改动）</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Fork and train</source>
+        <translation>分叉并训练</translation>
     </message>
 </context>
 <context>
@@ -1047,34 +1555,6 @@ epoch %2: perplexity %3</source>
         <translation>生成报告…</translation>
     </message>
     <message>
-        <source>Run</source>
-        <translation>运行</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Epochs</source>
-        <translation>迭代周期</translation>
-    </message>
-    <message>
-        <source>Perplexity</source>
-        <translation>困惑度</translation>
-    </message>
-    <message>
-        <source>Held-out</source>
-        <translation>留出集困惑度</translation>
-    </message>
-    <message>
-        <source>Time</source>
-        <translation>用时</translation>
-    </message>
-    <message>
-        <source>Sample</source>
-        <translation>生成文本</translation>
-    </message>
-    <message>
         <source>epoch</source>
         <translation>迭代周期</translation>
     </message>
@@ -1097,18 +1577,6 @@ epoch %2: perplexity %3</source>
     <message>
         <source>Perplexity per epoch</source>
         <translation>每个迭代周期的困惑度</translation>
-    </message>
-    <message>
-        <source>not run yet</source>
-        <translation>尚未运行</translation>
-    </message>
-    <message>
-        <source>blew up, trained on</source>
-        <translation>发散后继续训练</translation>
-    </message>
-    <message>
-        <source>%1 held-out</source>
-        <translation>%1 留出集</translation>
     </message>
     <message>
         <source>RNN, GRU and LSTM at the book&apos;s settings</source>
@@ -1192,6 +1660,14 @@ epoch %2: perplexity %3</source>
         <source>Step %1, %2: run %3 kept (%4)</source>
         <translation>步骤 %1，%2：保留运行 %3（%4）</translation>
     </message>
+    <message>
+        <source>Seeds:</source>
+        <translation>随机种子数：</translation>
+    </message>
+    <message>
+        <source>Train each run of the lab on seeds 0 to N−1; the report gives each setting&apos;s mean ± standard deviation and says which differences lie within the seeds&apos; spread</source>
+        <translation>用随机种子 0 到 N−1 分别训练实验的每个运行；报告给出每个设置的均值 ± 标准差，并指出哪些差异在随机种子的波动范围之内</translation>
+    </message>
 </context>
 <context>
     <name>traveller::ui::LabRunTable</name>
@@ -1208,50 +1684,6 @@ epoch %2: perplexity %3</source>
         <translation>困惑度</translation>
     </message>
     <message>
-        <source>Run</source>
-        <translation>运行</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Epochs</source>
-        <translation>迭代周期</translation>
-    </message>
-    <message>
-        <source>Loss</source>
-        <translation>损失</translation>
-    </message>
-    <message>
-        <source>Perplexity</source>
-        <translation>困惑度</translation>
-    </message>
-    <message>
-        <source>BLEU</source>
-        <translation>BLEU</translation>
-    </message>
-    <message>
-        <source>Held-out</source>
-        <translation>留出集困惑度</translation>
-    </message>
-    <message>
-        <source>Time</source>
-        <translation>用时</translation>
-    </message>
-    <message>
-        <source>Sample</source>
-        <translation>生成文本</translation>
-    </message>
-    <message>
-        <source>Corpus BLEU-4 on held-out pairs, never trained on</source>
-        <translation>留出句对上的语料级 BLEU-4（这些句对从未参与训练）</translation>
-    </message>
-    <message>
-        <source>Perplexity on held-out text, never trained on</source>
-        <translation>留出文本上的困惑度（这些文本从未参与训练）</translation>
-    </message>
-    <message>
         <source>loss</source>
         <translation>损失</translation>
     </message>
@@ -1266,10 +1698,6 @@ epoch %2: perplexity %3</source>
 </context>
 <context>
     <name>traveller::ui::LanguageModelPanel</name>
-    <message>
-        <source>Corpus downloaded and verified</source>
-        <translation>语料已下载并校验</translation>
-    </message>
     <message>
         <source>Train</source>
         <translation>训练</translation>
@@ -1379,14 +1807,6 @@ epoch %2: perplexity %3</source>
         <translation>%1 失败：%2</translation>
     </message>
     <message>
-        <source>The corpus is not there or not the expected file:
-%1
-Download the book&apos;s copy (its SHA-1 is checked) or train on a local text file.</source>
-        <translation>语料不存在，或不是预期的文件：
-%1
-请下载书中使用的副本（会校验其 SHA-1），或用本地文本文件训练。</translation>
-    </message>
-    <message>
         <source>%1 did not start: %2</source>
         <translation>%1 未能开始：%2</translation>
     </message>
@@ -1421,6 +1841,22 @@ Download the book&apos;s copy (its SHA-1 is checked) or train on a local text fi
     <message>
         <source>Add to queue</source>
         <translation>加入队列</translation>
+    </message>
+    <message>
+        <source>Continue…</source>
+        <translation>继续训练…</translation>
+    </message>
+    <message>
+        <source>Train the last run that ended more epochs as the same run (in the Runs tab)</source>
+        <translation>把最后结束的运行作为同一个运行再多训练几个迭代周期（在“运行记录”选项卡中）</translation>
+    </message>
+    <message>
+        <source>Fork run %1 from here (epoch %2)…</source>
+        <translation>从这里（第 %2 个迭代周期）分叉运行 %1…</translation>
+    </message>
+    <message>
+        <source>Continue run %1…</source>
+        <translation>继续训练运行 %1…</translation>
     </message>
 </context>
 <context>
@@ -1714,6 +2150,108 @@ p(下一个) = %4
     </message>
 </context>
 <context>
+    <name>traveller::ui::LessonBar</name>
+    <message>
+        <source>Step %1 of %2: %3</source>
+        <translation>第 %1 步（共 %2 步）：%3</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <source>The lesson&apos;s previous step</source>
+        <translation>课程的上一步</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>The lesson&apos;s next step</source>
+        <translation>课程的下一步</translation>
+    </message>
+    <message>
+        <source>Run this step</source>
+        <translation>运行此步骤</translation>
+    </message>
+    <message>
+        <source>Train the runs this step names, with the lesson&apos;s settings</source>
+        <translation>按课程的设置训练这一步列出的运行</translation>
+    </message>
+    <message>
+        <source>Close lesson</source>
+        <translation>关闭课程</translation>
+    </message>
+    <message>
+        <source>Leave the lesson: every tab and control comes back</source>
+        <translation>离开课程：所有标签页和控件都会恢复</translation>
+    </message>
+    <message>
+        <source>Your answer (kept in the run library)</source>
+        <translation>你的回答（保存在运行记录库中）</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::LessonController</name>
+    <message>
+        <source>This step names controls the window does not have: %1</source>
+        <translation>这一步提到了窗口中没有的控件：%1</translation>
+    </message>
+    <message>
+        <source>Fixed by the lesson: %1 = %2</source>
+        <translation>由课程固定：%1 = %2</translation>
+    </message>
+    <message>
+        <source>Runs of a lesson&apos;s own library are opened with traveller-cli for now</source>
+        <translation>课程自带运行记录库中的运行目前请用 traveller-cli 打开</translation>
+    </message>
+    <message>
+        <source>The Lens reads %1 once it has trained: press Run this step on an earlier step first</source>
+        <translation>%1 训练好后透镜才能读取它：请先在前面的步骤中按“运行此步骤”</translation>
+    </message>
+    <message>
+        <source>The samples are written once the lesson&apos;s model has trained: press Run this step on the first step</source>
+        <translation>课程的模型训练好后才会生成文本：请先在第一步按“运行此步骤”</translation>
+    </message>
+    <message>
+        <source>%1, %2: not measured yet (expected %3)</source>
+        <translation>%1，%2：尚未测得（预期 %3）</translation>
+    </message>
+    <message>
+        <source>%1, %2: %3 ✓ (expected %4)</source>
+        <translation>%1，%2：%3 ✓（预期 %4）</translation>
+    </message>
+    <message>
+        <source>%1, %2: %3 ✗ (expected %4)</source>
+        <translation>%1，%2：%3 ✗（预期 %4）</translation>
+    </message>
+    <message>
+        <source>Book: %1 %2</source>
+        <translation>教材：%1 %2</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>Held-out perplexity</source>
+        <translation>留出集上的困惑度</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>BLEU</source>
+        <translation>BLEU</translation>
+    </message>
+    <message>
+        <source>held-out BLEU</source>
+        <translation>留出集 BLEU</translation>
+    </message>
+</context>
+<context>
     <name>traveller::ui::LineChart</name>
     <message>
         <source>%1 (log scale)</source>
@@ -1723,6 +2261,16 @@ p(下一个) = %4
         <source>%1: %n point(s) outside the axis, drawn at its edge (extreme value %2)</source>
         <translation>
             <numerusform>%1：%n 个点超出坐标轴，画在坐标轴边缘（极值 %2）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Smoothed for display: EMA, weight %1</source>
+        <translation>为显示而平滑：指数移动平均，权重 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Smoothed for display: centred mean of %n point(s)</source>
+        <translation>
+            <numerusform>为显示而平滑：%n 个点的居中滑动平均</numerusform>
         </translation>
     </message>
 </context>
@@ -1892,48 +2440,8 @@ epoch %2: %3</source>
 <context>
     <name>traveller::ui::LmRunTable</name>
     <message>
-        <source>Run</source>
-        <translation>运行</translation>
-    </message>
-    <message>
-        <source>Cell</source>
-        <translation>单元</translation>
-    </message>
-    <message>
-        <source>Hidden</source>
-        <translation>隐藏单元</translation>
-    </message>
-    <message>
-        <source>LR</source>
-        <translation>学习率</translation>
-    </message>
-    <message>
-        <source>Epoch</source>
-        <translation>迭代周期</translation>
-    </message>
-    <message>
-        <source>Perplexity</source>
-        <translation>困惑度</translation>
-    </message>
-    <message>
-        <source>tok/s</source>
-        <translation>词元/秒</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Device</source>
-        <translation>设备</translation>
-    </message>
-    <message>
         <source>Tick a run to show it on the perplexity chart; select it for its gradient norms and timeline</source>
         <translation>勾选一个运行，将其显示在困惑度图上；选中它，查看其梯度范数和时间线</translation>
-    </message>
-    <message>
-        <source>%1/%2</source>
-        <translation>%1/%2</translation>
     </message>
 </context>
 <context>
@@ -2074,6 +2582,76 @@ Quit anyway?</source>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
+    <message>
+        <source>Open &amp;lesson…</source>
+        <translation>打开课程(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Open lesson</source>
+        <translation>打开课程</translation>
+    </message>
+    <message>
+        <source>Lessons (*.traveller-lesson)</source>
+        <translation>课程 (*.traveller-lesson)</translation>
+    </message>
+    <message>
+        <source>A lesson prepared by a teacher: its steps, one at a time, in a bar above the tabs</source>
+        <translation>教师准备的课程：在标签页上方的课程栏中逐步展示</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::ParallelDialog</name>
+    <message numerus="yes">
+        <source>Parallel coordinates of %n run(s)</source>
+        <translation><numerusform>%n 个运行的平行坐标图</numerusform></translation>
+    </message>
+    <message>
+        <source>The axes drawn; your choice is remembered</source>
+        <translation>绘制的坐标轴；你的选择会被记住</translation>
+    </message>
+    <message>
+        <source>Setting</source>
+        <translation>设置项</translation>
+    </message>
+    <message>
+        <source>Share of the variance</source>
+        <translation>方差占比</translation>
+    </message>
+    <message>
+        <source>Values</source>
+        <translation>取值个数</translation>
+    </message>
+    <message>
+        <source>Axes</source>
+        <translation>坐标轴</translation>
+    </message>
+    <message>
+        <source>Which setting matters</source>
+        <translation>哪个设置要紧</translation>
+    </message>
+    <message>
+        <source>final perplexity</source>
+        <translation>最终的困惑度</translation>
+    </message>
+    <message>
+        <source>held-out perplexity</source>
+        <translation>留出困惑度</translation>
+    </message>
+    <message numerus="yes">
+        <source>Functional ANOVA main effects: the share of the variance of log final perplexity over %n run(s) that each setting explains alone (the rest is interactions and noise).</source>
+        <translation><numerusform>函数型方差分析（ANOVA）主效应：在 %n 个运行上，每个设置单独解释的最终困惑度对数的方差占比（其余是交互作用和噪声）。</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::ParallelPlot</name>
+    <message>
+        <source>Drag along an axis to keep only the runs in that range; double-click an axis to clear it</source>
+        <translation>沿坐标轴拖动，只保留该范围内的运行；双击坐标轴清除</translation>
+    </message>
+    <message>
+        <source> (log)</source>
+        <translation>（对数）</translation>
+    </message>
 </context>
 <context>
     <name>traveller::ui::RunDetails</name>
@@ -2196,6 +2774,32 @@ Open puts this model in the Translate tab, to translate with again.</source>
 </source>
         <translation>本运行上一次训练结束时写出的生成文本：
 </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (mean of %n run(s))</source>
+        <translation>
+            <numerusform>%1（%n 个运行的均值）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>forked from #%1 at epoch %2</source>
+        <translation>于第 %2 个迭代周期从 #%1 分叉</translation>
+    </message>
+    <message>
+        <source>forked at epoch %2 from #%1, since deleted</source>
+        <translation>于第 %2 个迭代周期从 #%1 分叉（#%1 已删除）</translation>
+    </message>
+    <message>
+        <source>forks: %1</source>
+        <translation>分叉出的运行：%1</translation>
+    </message>
+    <message>
+        <source>Note on this run (what you saw, why it matters)…</source>
+        <translation>对此运行的笔记（你看到了什么，为什么重要）…</translation>
+    </message>
+    <message>
+        <source>Kept with the run in the library; the filter finds it with note:word</source>
+        <translation>随运行保存在运行记录库中；筛选框用 note:词 查找</translation>
     </message>
 </context>
 <context>
@@ -2355,6 +2959,30 @@ Open puts this model in the Translate tab, to translate with again.</source>
         <source>Corpus BLEU-4 on held-out pairs, never trained on</source>
         <translation>留出句对上的语料级 BLEU-4（这些句对从未参与训练）</translation>
     </message>
+    <message>
+        <source>%1: the runs %2</source>
+        <translation>%1：运行 %2</translation>
+    </message>
+    <message>
+        <source>The lowest perplexity over the epochs; a group&apos;s mean ± standard deviation over its runs</source>
+        <translation>各迭代周期中最低的困惑度；一组则为组内各运行的均值 ± 标准差</translation>
+    </message>
+    <message>
+        <source>How many runs a group row stands for (runs that differ only in their seed, or agree on the chosen settings)</source>
+        <translation>一组所代表的运行数（只有随机种子不同的运行，或在所选设置上一致的运行）</translation>
+    </message>
+    <message>
+        <source>Best</source>
+        <translation>最佳</translation>
+    </message>
+    <message>
+        <source>n</source>
+        <translation>运行数</translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation>谱系</translation>
+    </message>
 </context>
 <context>
     <name>traveller::ui::RunsExport</name>
@@ -2378,89 +3006,10 @@ Open puts this model in the Translate tab, to translate with again.</source>
     </message>
 </context>
 <context>
-    <name>traveller::ui::RunsLibraryView</name>
-    <message>
-        <source>Id</source>
-        <translation>ID</translation>
-    </message>
-    <message>
-        <source>Name</source>
-        <translation>名称</translation>
-    </message>
-    <message>
-        <source>Cell</source>
-        <translation>单元类型</translation>
-    </message>
-    <message>
-        <source>Hidden</source>
-        <translation>隐藏单元</translation>
-    </message>
-    <message>
-        <source>LR</source>
-        <translation>学习率</translation>
-    </message>
-    <message>
-        <source>Sweep</source>
-        <translation>扫描</translation>
-    </message>
-    <message>
-        <source>Label</source>
-        <translation>标注</translation>
-    </message>
-    <message>
-        <source>Tags</source>
-        <translation>标签</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Epochs</source>
-        <translation>迭代周期</translation>
-    </message>
-    <message>
-        <source>Perplexity</source>
-        <translation>困惑度</translation>
-    </message>
-    <message>
-        <source>BLEU</source>
-        <translation>BLEU</translation>
-    </message>
-    <message>
-        <source>tok/s</source>
-        <translation>词元/秒</translation>
-    </message>
-    <message>
-        <source>Time</source>
-        <translation>用时</translation>
-    </message>
-    <message>
-        <source>Created</source>
-        <translation>创建时间</translation>
-    </message>
-    <message>
-        <source>seq2seq %1%2</source>
-        <translation>seq2seq %1%2</translation>
-    </message>
-    <message>
-        <source> + attention</source>
-        <translation> + 注意力</translation>
-    </message>
-    <message>
-        <source>Corpus BLEU-4 over the held-out pairs</source>
-        <translation>留出句对上的语料级 BLEU-4</translation>
-    </message>
-</context>
-<context>
     <name>traveller::ui::RunsPanel</name>
     <message>
         <source>Library: %1</source>
         <translation>运行记录库：%1</translation>
-    </message>
-    <message>
-        <source>Filter: text in any column (name, tag, status…)</source>
-        <translation>筛选：任意列中的文本（名称、标签、状态…）</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -2714,6 +3263,130 @@ Open puts this model in the Translate tab, to translate with again.</source>
         <source>Could not export: %1</source>
         <translation>无法导出：%1</translation>
     </message>
+    <message>
+        <source>Diff…</source>
+        <translation>差异…</translation>
+    </message>
+    <message>
+        <source>Only the settings that differ, the results&apos; differences, and text each run writes now from one prefix, seed and temperature</source>
+        <translation>只列出不同的设置和结果的差值，并让每个运行用同一个前缀、随机种子和温度当场生成文本</translation>
+    </message>
+    <message>
+        <source>Group seeds</source>
+        <translation>按随机种子分组</translation>
+    </message>
+    <message>
+        <source>One row and one mean curve with a band for runs that differ only in their seed (or, with Group by…, that agree on the chosen settings): mean ± standard deviation and n</source>
+        <translation>只有随机种子不同的运行（或用“分组依据…”选定设置后，在这些设置上一致的运行）合为一行，并画出一条带区间带的均值曲线：均值 ± 标准差和运行数</translation>
+    </message>
+    <message>
+        <source>Group by…</source>
+        <translation>分组依据…</translation>
+    </message>
+    <message>
+        <source>Group the runs that agree on the settings ticked here, whatever else differs</source>
+        <translation>把在此处勾选的设置上一致的运行分为一组，不论其他设置是否不同</translation>
+    </message>
+    <message>
+        <source>Group by %1</source>
+        <translation>按 %1 分组</translation>
+    </message>
+    <message>
+        <source>Only the seed differs</source>
+        <translation>只有随机种子不同</translation>
+    </message>
+    <message>
+        <source>Could not group the runs: %1</source>
+        <translation>无法为运行分组：%1</translation>
+    </message>
+    <message>
+        <source>Save the chart as .png, .svg or .csv, not &apos;%1&apos;</source>
+        <translation>请将图表保存为 .png、.svg 或 .csv，而不是“%1”</translation>
+    </message>
+    <message>
+        <source>Saved the chart to %1</source>
+        <translation>已将图表保存到 %1</translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>Continuing run %1 from epoch %2 to epoch %3</source>
+        <translation>继续训练运行 %1：从第 %2 个迭代周期到第 %3 个迭代周期</translation>
+    </message>
+    <message>
+        <source>Could not continue run %1: %2</source>
+        <translation>无法继续训练运行 %1：%2</translation>
+    </message>
+    <message>
+        <source>Run %1 forks run %2 at epoch %3 and trains</source>
+        <translation>运行 %1 在第 %3 个迭代周期从运行 %2 分叉，开始训练</translation>
+    </message>
+    <message>
+        <source>Could not fork run %1: %2</source>
+        <translation>无法分叉运行 %1：%2</translation>
+    </message>
+    <message>
+        <source>Fork run %1 from here (epoch %2)…</source>
+        <translation>从这里（第 %2 个迭代周期）分叉运行 %1…</translation>
+    </message>
+    <message>
+        <source>Continue run %1…</source>
+        <translation>继续训练运行 %1…</translation>
+    </message>
+    <message>
+        <source>Continue…</source>
+        <translation>继续训练…</translation>
+    </message>
+    <message>
+        <source>Train a finished or stopped run more epochs as the same run: its curve goes on</source>
+        <translation>把已完成或已停止的运行作为同一个运行再多训练几个迭代周期：曲线接着画下去</translation>
+    </message>
+    <message>
+        <source>Fork…</source>
+        <translation>分叉…</translation>
+    </message>
+    <message>
+        <source>Start a new run from the weights this run kept at an epoch, with other settings from there on (also: right-click its curve)</source>
+        <translation>从该运行在某个迭代周期保留的权重开始一个新运行，此后使用其他设置（也可右键点击它的曲线）</translation>
+    </message>
+    <message>
+        <source>%1 forked from them: they stay, with their own epochs, and will say where they started.</source>
+        <translation>%1 是从它们分叉出来的：这些运行会保留，带着自己各迭代周期的记录，并注明从哪里开始。</translation>
+    </message>
+    <message>
+        <source>Every word must match: free text (name, tag, status, note, any column); tag:lab or #lab; note:word; a setting compared, e.g. cell=gru lr&lt;1 hidden&gt;=256 epochs&gt;100 status=finished. The same filter as traveller-cli runs list --where.</source>
+        <translation>每个词都须匹配：自由文本（名称、标签、状态、笔记、任意列）；tag:lab 或 #lab；note:词；比较一个设置，例如 cell=gru lr&lt;1 hidden&gt;=256 epochs&gt;100 status=finished。与 traveller-cli runs list --where 的筛选相同。</translation>
+    </message>
+    <message>
+        <source>Filter: text, tag:lab, cell=gru lr&lt;1, note:…</source>
+        <translation>筛选：文本、tag:lab、cell=gru lr&lt;1、note:…</translation>
+    </message>
+    <message>
+        <source>Note kept</source>
+        <translation>笔记已保存</translation>
+    </message>
+    <message>
+        <source>Could not keep the note: %1</source>
+        <translation>无法保存这条笔记：%1</translation>
+    </message>
+    <message>
+        <source>Parallel…</source>
+        <translation>平行坐标…</translation>
+    </message>
+    <message>
+        <source>Parallel coordinates of the selected (or listed) runs, and which setting matters; drag along an axis to filter the table</source>
+        <translation>所选（或列出的）运行的平行坐标图，以及哪个设置要紧；沿坐标轴拖动可筛选表格</translation>
+    </message>
+    <message>
+        <source>Parallel coordinates need two language-model runs or more</source>
+        <translation>平行坐标图需要至少两个语言模型运行</translation>
+    </message>
+    <message>
+        <source>Could not draw the runs: %1</source>
+        <translation>无法绘制这些运行：%1</translation>
+    </message>
 </context>
 <context>
     <name>traveller::ui::SamplesView</name>
@@ -2834,6 +3507,57 @@ Open puts this model in the Translate tab, to translate with again.</source>
     </message>
 </context>
 <context>
+    <name>traveller::ui::SteerBar</name>
+    <message>
+        <source>While it trains:</source>
+        <translation>训练中调整：</translation>
+    </message>
+    <message>
+        <source>lr</source>
+        <translation>学习率（lr）</translation>
+    </message>
+    <message>
+        <source>clip</source>
+        <translation>裁剪阈值</translation>
+    </message>
+    <message>
+        <source>epochs</source>
+        <translation>训练到</translation>
+    </message>
+    <message>
+        <source>T</source>
+        <translation>温度 T</translation>
+    </message>
+    <message>
+        <source>Learning rate: the change lands before the next batch</source>
+        <translation>学习率：修改在下一个批量之前生效</translation>
+    </message>
+    <message>
+        <source>Gradient clipping threshold (0 = off)</source>
+        <translation>梯度裁剪阈值（0 = 关闭）</translation>
+    </message>
+    <message>
+        <source>Train to this epoch: more extends the run, fewer ends it sooner</source>
+        <translation>训练到这个迭代周期：更多会延长这次运行，更少会让它提前结束</translation>
+    </message>
+    <message>
+        <source>Temperature of the live samples (0 = the likeliest character)</source>
+        <translation>实时生成文本的温度（0 = 概率最大的字符）</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Change the run in training; every change is kept with the run and can be replayed</source>
+        <translation>修改正在训练的运行；每次修改都随运行保存，可以重放</translation>
+    </message>
+    <message>
+        <source>Sent: it lands before the next batch</source>
+        <translation>已发送：将在下一个批量之前生效</translation>
+    </message>
+</context>
+<context>
     <name>traveller::ui::SweepResults</name>
     <message>
         <source>Filter: text in any column (e.g. diverged, 0.1)</source>
@@ -2904,34 +3628,6 @@ epoch %2: perplexity %3</source>
     <message>
         <source>Export:</source>
         <translation>导出：</translation>
-    </message>
-    <message>
-        <source>Id</source>
-        <translation>ID</translation>
-    </message>
-    <message>
-        <source>Run</source>
-        <translation>运行</translation>
-    </message>
-    <message>
-        <source>tok/s</source>
-        <translation>词元/秒</translation>
-    </message>
-    <message>
-        <source>Time</source>
-        <translation>用时</translation>
-    </message>
-    <message>
-        <source>Epochs</source>
-        <translation>迭代周期</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <source>Sample</source>
-        <translation>生成文本</translation>
     </message>
     <message numerus="yes">
         <source>Perplexity — %n selected run(s)</source>
@@ -3348,46 +4044,6 @@ grid:
         <translation>训练损失</translation>
     </message>
     <message>
-        <source>source words</source>
-        <translation>源句词数</translation>
-    </message>
-    <message>
-        <source>BLEU</source>
-        <translation>BLEU</translation>
-    </message>
-    <message>
-        <source>Held-out BLEU by sentence length</source>
-        <translation>按句子长度统计的留出集 BLEU</translation>
-    </message>
-    <message>
-        <source>corpus BLEU-4</source>
-        <translation>语料级 BLEU-4</translation>
-    </message>
-    <message>
-        <source>mean sentence BLEU</source>
-        <translation>句子级 BLEU 均值</translation>
-    </message>
-    <message>
-        <source>Held-out BLEU: train a model to see it.</source>
-        <translation>留出集 BLEU：训练模型后即可查看。</translation>
-    </message>
-    <message>
-        <source>English</source>
-        <translation>英语</translation>
-    </message>
-    <message>
-        <source>Output</source>
-        <translation>输出</translation>
-    </message>
-    <message>
-        <source>Reference</source>
-        <translation>参考译文</translation>
-    </message>
-    <message>
-        <source>Select a row to see its attention weights</source>
-        <translation>选择一行以查看其注意力权重</translation>
-    </message>
-    <message>
         <source>Type an English sentence, e.g. &quot;i&apos;m home .&quot;</source>
         <translation>输入一个英语句子，例如“i&apos;m home .”</translation>
     </message>
@@ -3428,10 +4084,6 @@ grid:
     <message>
         <source>Cannot train: %1</source>
         <translation>无法训练：%1</translation>
-    </message>
-    <message>
-        <source>Held-out BLEU: computed when training ends.</source>
-        <translation>留出集 BLEU：训练结束时计算。</translation>
     </message>
     <message>
         <source>No run library to open run %1 from</source>
@@ -3490,14 +4142,6 @@ grid:
     <message>
         <source>; saved as run %1 in the Runs tab</source>
         <translation>；已在“运行记录”标签页中保存为运行 %1</translation>
-    </message>
-    <message>
-        <source>Held-out corpus BLEU-4: %1 over %2 pairs not used for training</source>
-        <translation>留出集语料级 BLEU-4：%1（基于 %2 个未参与训练的句对）</translation>
-    </message>
-    <message>
-        <source>Held-out BLEU: no held-out pairs (data.heldout is 0).</source>
-        <translation>留出集 BLEU：没有留出句对（data.heldout 为 0）。</translation>
     </message>
     <message>
         <source>Training failed: %1</source>
@@ -3573,6 +4217,53 @@ grid:
     <message>
         <source>Held-out BLEU: no held-out pairs (data.heldout is 0).</source>
         <translation>留出集 BLEU：没有留出句对（data.heldout 为 0）。</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::TranslateSteer</name>
+    <message>
+        <source>lr</source>
+        <translation>学习率（lr）</translation>
+    </message>
+    <message>
+        <source>clip</source>
+        <translation>裁剪阈值</translation>
+    </message>
+    <message>
+        <source>forcing</source>
+        <translation>强制教学</translation>
+    </message>
+    <message>
+        <source>epochs</source>
+        <translation>训练到</translation>
+    </message>
+    <message>
+        <source>Learning rate: the change lands before the next batch</source>
+        <translation>学习率：修改在下一个批量之前生效</translation>
+    </message>
+    <message>
+        <source>Gradient clipping threshold (0 = off)</source>
+        <translation>梯度裁剪阈值（0 = 关闭）</translation>
+    </message>
+    <message>
+        <source>Teacher forcing: the share of decoder inputs taken from the reference (1 = the book)</source>
+        <translation>强制教学：解码器输入取自参考译文的比例（1 = 书中的做法）</translation>
+    </message>
+    <message>
+        <source>Train to this epoch: more extends the run, fewer ends it sooner</source>
+        <translation>训练到这个迭代周期：更多会延长这次运行，更少会让它提前结束</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Change the run in training; every change is kept with the run</source>
+        <translation>修改正在训练的运行；每次修改都随运行保存</translation>
+    </message>
+    <message>
+        <source>Sent: it lands before the next batch</source>
+        <translation>已发送：将在下一个批量之前生效</translation>
     </message>
 </context>
 <context>
