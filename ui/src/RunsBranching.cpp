@@ -20,14 +20,8 @@ bool RunsPanel::continueRun(qint64 id, int moreEpochs)
     auto s = store();
     if (!s)
         return false;
-    if (training()) {
-        showMessage(tr("This tab trains one run at a time: stop run %1 first").arg(trainingId_), true);
+    if (!mayTrain(id))
         return false;
-    }
-    if (inUse_.contains(id)) {
-        showMessage(tr("Run %1 belongs to the sweep in progress, which trains it").arg(id), true);
-        return false;
-    }
     try {
         const StoredRun r = s->run(id);
         if (const RuleVerdict possible = canContinue(r); !possible) {
@@ -48,10 +42,8 @@ qint64 RunsPanel::forkRun(qint64 id, const ForkRequest& request)
     auto s = store();
     if (!s)
         return -1;
-    if (training()) {
-        showMessage(tr("This tab trains one run at a time: stop run %1 first").arg(trainingId_), true);
+    if (!mayTrain(0))
         return -1;
-    }
     try {
         ForkRequest r = request;
         r.programVersion = TRAVELLER_VERSION;

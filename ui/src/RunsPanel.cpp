@@ -453,15 +453,8 @@ bool RunsPanel::resume(qint64 id)
     auto s = store();
     if (!s)
         return false;
-    if (training()) {
-        showMessage(tr("This tab trains one run at a time: stop run %1 first").arg(trainingId_),
-                    true);
+    if (!mayTrain(id))
         return false;
-    }
-    if (inUse_.contains(id)) {
-        showMessage(tr("Run %1 belongs to the sweep in progress, which trains it").arg(id), true);
-        return false;
-    }
     try {
         const StoredRun r = s->run(id);
         if (const RuleVerdict resumable = canResume(r); !resumable) {
@@ -478,6 +471,19 @@ bool RunsPanel::resume(qint64 id)
         showMessage(tr("Could not resume run %1: %2").arg(id).arg(coreText(e)), true);
         return false;
     }
+}
+
+bool RunsPanel::mayTrain(qint64 id)
+{
+    if (training()) {
+        showMessage(tr("This tab trains one run at a time: stop run %1 first").arg(trainingId_), true);
+        return false;
+    }
+    if (inUse_.contains(id)) {
+        showMessage(tr("Run %1 belongs to the sweep in progress, which trains it").arg(id), true);
+        return false;
+    }
+    return true;
 }
 
 bool RunsPanel::train(qint64 id, const QString& what, int moreEpochs)

@@ -928,6 +928,18 @@ void RunStore::finishRun(std::int64_t id, const RunResult& r, double addedSecond
     held_.erase(id);  // the row says how it ended: the lock goes
 }
 
+void RunStore::copyHistory(std::int64_t from, std::int64_t to, int epoch)
+{
+    Statement copy(db_, "INSERT OR REPLACE INTO epochs(run_id, epoch, perplexity, tokens_per_s, elapsed_s, sample, "
+                        "heldout_perplexity) SELECT ?, epoch, perplexity, tokens_per_s, elapsed_s, sample, "
+                        "heldout_perplexity FROM epochs WHERE run_id = ? AND epoch <= ?");
+    copy.bind(1, to).bind(2, from).bind(3, epoch).step();
+    // The settings changed within them are its history too.
+    Statement events(db_, "INSERT INTO run_events(run_id, seq, epoch, batch, key, old, new, live) SELECT ?, seq, "
+                          "epoch, batch, key, old, new, live FROM run_events WHERE run_id = ? AND epoch <= ?");
+    events.bind(1, to).bind(2, from).bind(3, epoch).step();
+}
+
 void RunStore::copyProgress(std::int64_t from, std::int64_t to, int epoch)
 {
     std::lock_guard lock(mutex_);
@@ -941,14 +953,7 @@ void RunStore::copyProgress(std::int64_t from, std::int64_t to, int epoch)
     const double seconds = source.seconds * epoch / source.epochsDone;
     exec("BEGIN IMMEDIATE");
     try {
-        Statement copy(db_, "INSERT OR REPLACE INTO epochs(run_id, epoch, perplexity, tokens_per_s, elapsed_s, sample, "
-                            "heldout_perplexity) SELECT ?, epoch, perplexity, tokens_per_s, elapsed_s, sample, "
-                            "heldout_perplexity FROM epochs WHERE run_id = ? AND epoch <= ?");
-        copy.bind(1, to).bind(2, from).bind(3, epoch).step();
-        // The settings changed within them are its history too.
-        Statement events(db_, "INSERT INTO run_events(run_id, seq, epoch, batch, key, old, new, live) SELECT ?, seq, "
-                              "epoch, batch, key, old, new, live FROM run_events WHERE run_id = ? AND epoch <= ?");
-        events.bind(1, to).bind(2, from).bind(3, epoch).step();
+        copyHistory(from, to, epoch);
         // A blow-up within the copied epochs is this run's too.
         Statement update(db_, "UPDATE runs SET epochs_done = ?, seconds = ?, perplexity = "
                               "(SELECT perplexity FROM epochs WHERE run_id = ? AND epoch = ?), blew_up_at = ? "
@@ -986,13 +991,7 @@ std::int64_t RunStore::createFork(const NewRun& run, std::int64_t parent, int ep
         insert.bind(9, epoch).bind(10, epoch).bind(11, seconds).bind(12, parent).bind(13, epoch);
         insert.bind(14, source.blewUpAt <= epoch ? source.blewUpAt : 0).step();
         id = freshId();
-        Statement epochs(db_, "INSERT INTO epochs(run_id, epoch, perplexity, tokens_per_s, elapsed_s, sample, "
-                              "heldout_perplexity) SELECT ?, epoch, perplexity, tokens_per_s, elapsed_s, sample, "
-                              "heldout_perplexity FROM epochs WHERE run_id = ? AND epoch <= ?");
-        epochs.bind(1, id).bind(2, parent).bind(3, epoch).step();
-        Statement events(db_, "INSERT INTO run_events(run_id, seq, epoch, batch, key, old, new, live) SELECT ?, seq, "
-                              "epoch, batch, key, old, new, live FROM run_events WHERE run_id = ? AND epoch <= ?");
-        events.bind(1, id).bind(2, parent).bind(3, epoch).step();
+        copyHistory(parent, id, epoch);
         fs::rename(staged, checkpointPath(id), ec);
         if (ec)
             throw StoreError("run library '" + databasePath() + "': cannot place the fork's checkpoint: " + ec.message());

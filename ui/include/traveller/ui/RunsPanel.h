@@ -159,6 +159,9 @@ private:
     const StoredRun* storedRun(qint64 id) const;
     void updateControls();
     bool train(qint64 id, const QString& what, int moreEpochs = 0);
+    // Whether this tab may train run `id` now (nothing else training here,
+    // not a sweep's); says why not.
+    bool mayTrain(qint64 id);
     // Applies `edit` to each run, then says `done` (or `failed` with the
     // reason) and re-reads the library.
     bool editRuns(const QList<qint64>& ids, const std::function<void(RunStore&, qint64)>& edit, const QString& done,

@@ -254,6 +254,9 @@ private:
     void upgradeBlewUpAt();
     // Schema 7: parent_id, branch_epoch and note.
     void upgradeLineage();
+    // Run `from`'s epochs 1..epoch and their setting changes into run `to`
+    // (inside the caller's transaction).
+    void copyHistory(std::int64_t from, std::int64_t to, int epoch);
     void exec(const std::string& sql);
     void rollback();  // of the open transaction, if SQLite has not ended it
     void reapInterrupted();
