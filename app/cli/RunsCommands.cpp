@@ -218,9 +218,7 @@ int runsCommand(const std::string& sub, const Args& a)
 
     if (sub == "list") {
         const RunFilter where = parseRunFilter(a.where);  // a bad filter is said before anything is read
-        auto runs = a.sweep.empty() ? store.runs() : store.runsOfSweep(a.sweep);
-        runs.erase(std::remove_if(runs.begin(), runs.end(), [&](const StoredRun& r) { return !matches(where, r); }),
-                   runs.end());
+        const auto runs = filterRuns(where, a.sweep.empty() ? store.runs() : store.runsOfSweep(a.sweep));
         if (a.json) {
             std::cout << runsToJsonLines(runs);  // as the window's Export… writes them
         } else {

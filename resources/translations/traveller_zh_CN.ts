@@ -3356,8 +3356,8 @@ Open puts this model in the Translate tab, to translate with again.</source>
         <translation>%1 是从它们分叉出来的：这些运行会保留，带着自己各迭代周期的记录，并注明从哪里开始。</translation>
     </message>
     <message>
-        <source>Every word must match: free text (name, tag, status, note, any column); tag:lab or #lab; note:word; a setting compared, e.g. cell=gru lr&lt;1 hidden&gt;=256 epochs&gt;100 status=finished. The same filter as traveller-cli runs list --where.</source>
-        <translation>每个词都须匹配：自由文本（名称、标签、状态、笔记、任意列）；tag:lab 或 #lab；note:词；比较一个设置，例如 cell=gru lr&lt;1 hidden&gt;=256 epochs&gt;100 status=finished。与 traveller-cli runs list --where 的筛选相同。</translation>
+        <source>Every word must match: free text (name, tag, status, note, any column); tag:lab or #lab; note:word; a setting compared, e.g. cell=gru lr&lt;1 hidden&gt;=256 epochs&gt;100 status=finished; family:3 (run 3, the run it forked from and its forks). The same filter as traveller-cli runs list --where.</source>
+        <translation>每个词都须匹配：自由文本（名称、标签、状态、笔记、任意列）；tag:lab 或 #lab；note:词；比较一个设置，例如 cell=gru lr&lt;1 hidden&gt;=256 epochs&gt;100 status=finished；family:3（运行 3、它分叉自的运行及其分叉）。与 traveller-cli runs list --where 的筛选相同。</translation>
     </message>
     <message>
         <source>Filter: text, tag:lab, cell=gru lr&lt;1, note:…</source>

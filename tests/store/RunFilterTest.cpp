@@ -102,3 +102,27 @@ TEST(RunFilter, TheCliListsWhatTheFilterMatches)
     const CliResult bad = cli("runs list --where 'colour=red'" + library);
     EXPECT_EQ(bad.status, 1) << bad.output;
 }
+
+TEST(RunFilter, AFamilyIsItsRootAndEveryForkBelow)
+{
+    auto fork = [](std::int64_t id, std::int64_t parent) {
+        StoredRun r = run(id, "model: {arch: gru}\n", "run " + std::to_string(id));
+        r.parentId = parent;
+        r.branchEpoch = parent > 0 ? 10 : 0;
+        return r;
+    };
+    // 1 <- 2 <- 3; 4 forked from a deleted 9 (its own root); 5 alone.
+    const std::vector<StoredRun> runs{fork(1, 0), fork(2, 1), fork(3, 2), fork(4, 9), fork(5, 0)};
+    auto ids = [&](const std::string& filter) {
+        std::vector<std::int64_t> out;
+        for (const auto& r : filterRuns(parseRunFilter(filter), runs))
+            out.push_back(r.id);
+        return out;
+    };
+    EXPECT_EQ(ids("family:3"), (std::vector<std::int64_t>{1, 2, 3}));
+    EXPECT_EQ(ids("family:1"), (std::vector<std::int64_t>{1, 2, 3}));
+    EXPECT_EQ(ids("family:4"), (std::vector<std::int64_t>{4}));
+    EXPECT_EQ(ids("family:2 id>1"), (std::vector<std::int64_t>{2, 3}));
+    EXPECT_EQ(ids("family:77"), (std::vector<std::int64_t>{}));
+    EXPECT_EQ(codeOf("family:x"), "filter.empty_value");
+}

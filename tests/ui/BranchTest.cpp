@@ -188,6 +188,11 @@ private Q_SLOTS:
         filter->setText("colour=red");
         QVERIFY(filter->property("invalid").toBool());
         QVERIFY(runs->listedIds().isEmpty());
+        // A family: the run it forked from and every fork below.
+        filter->setText(QStringLiteral("family:%1").arg(parent_ + 1));
+        QVERIFY(runs->listedIds().contains(parent_) && runs->listedIds().contains(parent_ + 1));
+        filter->setText(QStringLiteral("family:999"));
+        QVERIFY(runs->listedIds().isEmpty());
         filter->clear();
         QVERIFY(!filter->property("invalid").toBool());
         QCOMPARE(runs->listedIds().size(), all);

@@ -1,6 +1,8 @@
 #include "RunsFilter.h"
 
 #include "TableItems.h"
+
+#include <algorithm>
 #include "traveller/ui/Language.h"
 
 namespace traveller::ui {
@@ -17,6 +19,7 @@ void RunsFilterProxy::setRuns(const std::vector<StoredRun>& runs)
     runs_.clear();
     for (const StoredRun& r : runs)
         runs_.insert(r.id, r);
+    resolveFamilies();
     invalidateFilter();
 }
 
@@ -27,8 +30,26 @@ QString RunsFilterProxy::setFilterText(const QString& text)
     } catch (const std::exception& e) {
         return coreText(e);
     }
+    resolveFamilies();
     invalidateFilter();
     return {};
+}
+
+void RunsFilterProxy::resolveFamilies()
+{
+    family_.reset();
+    if (std::none_of(filter_.terms.begin(), filter_.terms.end(),
+                     [](const RunFilterTerm& t) { return t.kind == RunFilterTerm::Kind::Family; }))
+        return;
+    std::vector<StoredRun> all(runs_.begin(), runs_.end());
+    RunFilter families;
+    for (const RunFilterTerm& t : filter_.terms)
+        if (t.kind == RunFilterTerm::Kind::Family)
+            families.terms.push_back(t);
+    QSet<qint64> kept;
+    for (const StoredRun& r : filterRuns(families, all))
+        kept.insert(r.id);
+    family_ = kept;
 }
 
 void RunsFilterProxy::setOnlyIds(std::optional<QSet<qint64>> ids)
@@ -58,6 +79,8 @@ bool RunsFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) const
     // A group's row stays while any of its runs matches every word.
     QList<qint64> ids = row.isGroup() ? row.members : QList<qint64>{row.id};
     if (only_ && std::none_of(ids.begin(), ids.end(), [&](qint64 id) { return only_->contains(id); }))
+        return false;
+    if (family_ && std::none_of(ids.begin(), ids.end(), [&](qint64 id) { return family_->contains(id); }))
         return false;
     if (filter_.empty())
         return true;

@@ -31,8 +31,11 @@ protected:
 private:
     bool termMatches(const RunFilterTerm& term, const StoredRun* run, int sourceRow) const;
 
+    void resolveFamilies();
+
     QHash<qint64, StoredRun> runs_;
     RunFilter filter_;
+    std::optional<QSet<qint64>> family_;  // the runs every family term keeps
     std::optional<QSet<qint64>> only_;
 };
 

@@ -147,6 +147,12 @@ RunFilter parseRunFilter(const std::string& text)
         if (word.size() > 1 && word[0] == '#') {
             term.kind = RunFilterTerm::Kind::Tag;
             term.value = word.substr(1);
+        } else if (word.rfind("family:", 0) == 0) {
+            term.kind = RunFilterTerm::Kind::Family;
+            term.value = word.substr(7);
+            double id = 0;
+            if (!number(term.value, &id) || id < 1 || id != std::floor(id))
+                throw Error(message("filter.empty_value", {word}));
         } else if (word.rfind("tag:", 0) == 0 || word.rfind("note:", 0) == 0) {
             const bool tag = word[0] == 't';
             term.kind = tag ? RunFilterTerm::Kind::Tag : RunFilterTerm::Kind::Note;
@@ -189,6 +195,8 @@ bool matches(const RunFilter& filter, const StoredRun& run)
             if (!compare(fieldValue(run, t.key), t.op, t.value))
                 return false;
             break;
+        case RunFilterTerm::Kind::Family:
+            break;  // filterRuns: it needs the other runs
         case RunFilterTerm::Kind::Text: {
             bool found = contains(run.name, t.value) || contains(run.label, t.value) || contains(run.sweep, t.value) ||
                          contains(run.note, t.value) || contains(toString(run.state), t.value) ||
@@ -203,6 +211,52 @@ bool matches(const RunFilter& filter, const StoredRun& run)
         }
     }
     return true;
+}
+
+std::vector<std::int64_t> familyOf(std::int64_t id, const std::vector<StoredRun>& runs)
+{
+    std::map<std::int64_t, const StoredRun*> byId;
+    for (const StoredRun& r : runs)
+        byId[r.id] = &r;
+    // Up to the root that is still there (a cycle cannot be written; it is cut).
+    std::int64_t root = id;
+    for (std::size_t steps = 0; steps < runs.size(); ++steps) {
+        const auto found = byId.find(root);
+        if (found == byId.end() || found->second->parentId <= 0 || !byId.count(found->second->parentId))
+            break;
+        root = found->second->parentId;
+    }
+    // Down: every run whose chain of parents reaches the root.
+    std::vector<std::int64_t> out;
+    for (const StoredRun& r : runs) {
+        std::int64_t at = r.id;
+        for (std::size_t steps = 0; steps <= runs.size() && at > 0; ++steps) {
+            if (at == root) {
+                out.push_back(r.id);
+                break;
+            }
+            const auto found = byId.find(at);
+            at = found == byId.end() ? 0 : found->second->parentId;
+        }
+    }
+    return out;
+}
+
+std::vector<StoredRun> filterRuns(const RunFilter& filter, const std::vector<StoredRun>& runs)
+{
+    std::vector<std::vector<std::int64_t>> families;
+    for (const RunFilterTerm& t : filter.terms)
+        if (t.kind == RunFilterTerm::Kind::Family)
+            families.push_back(familyOf(std::stoll(t.value), runs));
+    std::vector<StoredRun> out;
+    for (const StoredRun& r : runs) {
+        bool in = matches(filter, r);
+        for (const auto& family : families)
+            in = in && std::find(family.begin(), family.end(), r.id) != family.end();
+        if (in)
+            out.push_back(r);
+    }
+    return out;
 }
 
 } // namespace traveller
