@@ -263,6 +263,8 @@ int runsCommand(const std::string& sub, const Args& a)
         // The settings it kept: as it started, with every change made while it
         // trained in its schedule, each at the batch where it landed.
         const StoredRun old = store.run(runId(a.positional[0]));
+        if (sub == "replay")
+            checkReplayCorpus(old, resolveDataDir(a.dataDir));  // the same text, or no replay
         const std::int64_t id = store.createRun({old.config(), old.name, old.sweep, old.label, TRAVELLER_VERSION});
         const int status = trainStored(store, id, a);
         if (sub == "replay")

@@ -146,6 +146,7 @@ const std::vector<MessageTemplate> kCatalogue = {
     {"store.cannot_delete", QT_TRANSLATE_NOOP("traveller::CoreMessages", "run {0} cannot be deleted: {1}")},
     {"store.no_run", QT_TRANSLATE_NOOP("traveller::CoreMessages", "no run {0} in the run library '{1}'")},
     {"store.already_trained", QT_TRANSLATE_NOOP("traveller::CoreMessages", "run {0} has already trained; resume it instead")},
+    {"replay.corpus_changed", QT_TRANSLATE_NOOP("traveller::CoreMessages", "run {0} trained on '{1}' with SHA-1 {2}; the file now has SHA-1 {3}: a replay would not train the same run (rerun trains its settings on the text as it is now)")},
     {"fork.weights_gone", QT_TRANSLATE_NOOP("traveller::CoreMessages", "the weights run {0} kept at epoch {1} cannot be read ({2}); nothing was forked")},
     {"library.kept_not_folder", QT_TRANSLATE_NOOP("traveller::CoreMessages", "'{0}' should be the run library's folder of kept weights, and it is not (a link or a file); move it away")},
     // The lab (Lab.cpp): its steps and the reference checks in a preset's `reference:`

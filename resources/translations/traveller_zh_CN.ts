@@ -439,6 +439,10 @@
         <translation>运行 {0} 已经训练过；请改为继续训练它</translation>
     </message>
     <message>
+        <source>run {0} trained on &apos;{1}&apos; with SHA-1 {2}; the file now has SHA-1 {3}: a replay would not train the same run (rerun trains its settings on the text as it is now)</source>
+        <translation>运行 {0} 训练时使用的“{1}”的 SHA-1 为 {2}；该文件现在的 SHA-1 为 {3}：重放不会训练出同一个运行（用“重新运行”可在现在的文本上训练它的设置）</translation>
+    </message>
+    <message>
         <source>run {0} has no weights yet</source>
         <translation>运行 {0} 还没有权重</translation>
     </message>

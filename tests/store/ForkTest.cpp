@@ -238,3 +238,39 @@ TEST(Fork, TheCliForksTrainsAndSaysWhatADeleteLeaves)
     EXPECT_EQ(store.run(parent + 1).parentId, parent);
     EXPECT_EQ(store.run(parent + 1).state, StoredState::Finished);
 }
+
+// Issue 27.8: a replay of a run whose corpus file changed since is refused,
+// saying so, before anything trains.
+TEST(Replay, ACorpusThatChangedSinceIsRefused)
+{
+    TestLibrary lib;
+    const fs::path corpus = lib.path() / "text.txt";
+    {
+        std::ifstream book(resolveDataDir() + "/timemachine.txt");
+        std::string text(6000, '\0');
+        book.read(text.data(), static_cast<std::streamsize>(text.size()));
+        std::ofstream(corpus) << text.substr(0, static_cast<std::size_t>(book.gcount()));
+    }
+    std::int64_t id = 0;
+    {
+        RunStore store(lib.str());
+        NewRun n;
+        n.config = parseExperimentYaml(kTinyExperiment);
+        setConfigValue(n.config, "data.corpus", corpus.string());
+        id = store.createRun(n);
+        RecordOptions options;
+        options.dataDir = resolveDataDir();
+        TrainingObserver quiet;
+        RunControl control;
+        ASSERT_EQ(trainRecordedRun(store, id, options, quiet, control).status, RunStatus::Finished);
+        const StoredRun r = store.run(id);
+        EXPECT_EQ(r.corpusSha1, sha1OfFile(corpus.string()));
+        EXPECT_EQ(codeOf([&] { checkReplayCorpus(r, resolveDataDir()); }), "");
+    }
+    std::ofstream(corpus, std::ios::app) << "\nA line added after the run trained.\n";
+    RunStore store(lib.str());
+    EXPECT_EQ(codeOf([&] { checkReplayCorpus(store.run(id), resolveDataDir()); }), "replay.corpus_changed");
+    const CliResult replay = cli("runs replay " + std::to_string(id) + " --quiet --library '" + lib.str() + "'");
+    EXPECT_EQ(replay.status, 1) << replay.output;
+    EXPECT_EQ(store.runs().size(), 1u);  // nothing made
+}

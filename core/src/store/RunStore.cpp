@@ -69,7 +69,8 @@ CREATE TABLE IF NOT EXISTS runs (
   blew_up_at INTEGER NOT NULL DEFAULT 0,
   parent_id INTEGER NOT NULL DEFAULT 0,
   branch_epoch INTEGER NOT NULL DEFAULT 0,
-  note TEXT NOT NULL DEFAULT ''
+  note TEXT NOT NULL DEFAULT '',
+  corpus_sha1 TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS epochs (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -244,7 +245,7 @@ void syncFolder(const std::string& folder)
 constexpr const char* kRunColumns =
     "id, name, sweep, label, config_yaml, status, epochs, epochs_done, checkpoint_epoch, perplexity, "
     "tokens_per_s, seconds, device, threads, program_version, seed, created_at, finished_at, message, kind, results, "
-    "blew_up_at, parent_id, branch_epoch, note";
+    "blew_up_at, parent_id, branch_epoch, note, corpus_sha1";
 
 } // namespace
 
@@ -504,7 +505,7 @@ void RunStore::upgradeLineage()
     exec("BEGIN IMMEDIATE");
     try {
         for (const char* column : {"parent_id INTEGER NOT NULL DEFAULT 0", "branch_epoch INTEGER NOT NULL DEFAULT 0",
-                                   "note TEXT NOT NULL DEFAULT ''"}) {
+                                   "note TEXT NOT NULL DEFAULT ''", "corpus_sha1 TEXT NOT NULL DEFAULT ''"}) {
             const std::string name(column, std::strchr(column, ' '));
             Statement columns(db_, "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = ?");
             columns.bind(1, name);
@@ -655,6 +656,12 @@ void RunStore::setLineage(std::int64_t id, std::int64_t parent, int branchEpoch)
         .bind(2, branchEpoch)
         .bind(3, id)
         .step();
+}
+
+void RunStore::setCorpusSha1(std::int64_t id, const std::string& sha1)
+{
+    std::lock_guard lock(mutex_);
+    Statement(db_, "UPDATE runs SET corpus_sha1 = ? WHERE id = ?").bind(1, sha1).bind(2, id).step();
 }
 
 void RunStore::setNote(std::int64_t id, const std::string& text)
@@ -1346,6 +1353,7 @@ std::vector<StoredRun> RunStore::query(const std::string& where, std::int64_t id
         r.parentId = select.integer(c++);
         r.branchEpoch = static_cast<int>(select.integer(c++));
         r.note = select.text(c++);
+        r.corpusSha1 = select.text(c++);
         out.push_back(std::move(r));
     }
     for (auto& r : out) {

@@ -1,6 +1,8 @@
 #include "traveller/core/store/RunRecord.h"
 #include "traveller/core/store/RunRules.h"
 #include "traveller/core/store/RunStore.h"
+#include "traveller/core/DataStore.h"
+#include "traveller/core/Messages.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -104,6 +106,13 @@ RunResult trainFrom(RunRecord& record, LmSession& session, int start, int planne
                                                   : static_cast<int>(std::thread::hardware_concurrency());
     // Outside the try: a run another process owns must not be marked failed here.
     record.markRunning(session.device(), threads);
+    if (start == 0) {
+        // What it trains on, for a replay to check (never a reason to fail).
+        try {
+            record.setCorpusSha1(sha1OfFile(session.corpus().path));
+        } catch (const std::exception&) {
+        }
+    }
     RunResult result;
     double recordedSeconds = 0;
     try {
@@ -186,6 +195,18 @@ RunResult continueRecordedRun(RunStore& store, std::int64_t id, int moreEpochs, 
                            true});
     store.setStopped(id);  // a stopped run with its checkpoint at its last epoch: it resumes from there
     return trainRecordedRun(store, id, options, observer, control);
+}
+
+void checkReplayCorpus(const StoredRun& run, const std::string& dataDir)
+{
+    if (run.corpusSha1.empty() || run.isTranslation())
+        return;  // trained before schema 7 kept it
+    const ExperimentConfig config = run.config();
+    const std::string path =
+        config.data.corpus == "timemachine" ? requireDataFile(DataFile::TimeMachine, dataDir) : config.data.corpus;
+    const std::string now = sha1OfFile(path);
+    if (now != run.corpusSha1)
+        throw StoreError(message("replay.corpus_changed", {std::to_string(run.id), path, run.corpusSha1, now}));
 }
 
 RunResult trainRecord(RunRecord& record, const RecordOptions& options, TrainingObserver& observer, RunControl& control)

@@ -32,6 +32,8 @@ public:
     // Where the weights of `epoch` are kept (train.keep_checkpoints), the
     // folder made; "" where none are kept (a run folder keeps its last only).
     virtual std::string keptCheckpointPath(int /*epoch*/) { return ""; }
+    // The SHA-1 of the corpus file a new run trains on; a run folder keeps none.
+    virtual void setCorpusSha1(const std::string& /*sha1*/) {}
 };
 
 // Run `id` of a library, as a RunRecord.
@@ -49,6 +51,7 @@ public:
     void finishRun(const RunResult& r, double addedSeconds) override { store_.finishRun(id_, r, addedSeconds); }
     void appendEvent(const SettingEvent& e) override { store_.appendEvent(id_, e); }
     std::string keptCheckpointPath(int epoch) override { return store_.prepareKeptCheckpoint(id_, epoch); }
+    void setCorpusSha1(const std::string& sha1) override { store_.setCorpusSha1(id_, sha1); }
 
 private:
     RunStore& store_;

@@ -97,6 +97,7 @@ struct StoredRun {
     std::int64_t parentId = 0;
     int branchEpoch = 0;
     std::string note;           // the user's note on the run (RunStore::setNote)
+    std::string corpusSha1;     // of the text it first trained on ("" before schema 7)
     std::string kind = "lm";    // "lm" or "translate" (then `perplexity` and the epochs hold the book's loss)
     std::string results;        // a translation run's scores as JSON (translationResultsJson); "" otherwise
 
@@ -212,6 +213,8 @@ public:
     void rename(std::int64_t id, const std::string& name);
     // A fork's parent and branch epoch (forkRun).
     void setLineage(std::int64_t id, std::int64_t parent, int branchEpoch);
+    // The SHA-1 of the corpus file a run first trained on (a replay checks it).
+    void setCorpusSha1(std::int64_t id, const std::string& sha1);
     // The user's note on a run (64 KiB at most; "" clears it).
     void setNote(std::int64_t id, const std::string& text);
     // The runs forked from run `id`, ascending.
@@ -306,6 +309,11 @@ RunResult trainRecordedRun(RunStore& store, std::int64_t id, const RecordOptions
 // schedule, so that `runs replay` trains the whole run again.
 RunResult continueRecordedRun(RunStore& store, std::int64_t id, int moreEpochs, const RecordOptions& options,
                               TrainingObserver& observer, RunControl& control);
+
+// Before a replay: StoreError (replay.corpus_changed) when the corpus file
+// the run trained on has changed since (its SHA-1 is not the one kept), so a
+// replay would not train the same run.
+void checkReplayCorpus(const StoredRun& run, const std::string& dataDir);
 
 // The same for a session the caller built and keeps (the GUI's worker, which
 // writes text with the weights afterwards): trains it as the new run `id`
