@@ -415,3 +415,23 @@ TEST(RunStore, ARunIsClaimedByOneOwnerAtATime)
     EXPECT_NO_THROW(other.markRunning(id, "cpu", 1));
     EXPECT_THROW(store.markRunning(999, "cpu", 1), StoreError);
 }
+
+// A library a development build brought to schema 7 before its last column
+// existed gains the column when it is opened, instead of failing every query.
+TEST(RunStore, ASchemaSevenLibraryMissingAColumnGainsIt)
+{
+    TestLibrary lib;
+    {
+        RunStore store(lib.str());
+        store.createRun(newRun("kept"));
+    }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((lib.path() / "runs.sqlite").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE runs DROP COLUMN corpus_sha1", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    RunStore store(lib.str());
+    EXPECT_EQ(store.schemaVersion(), 7);
+    ASSERT_EQ(store.runs().size(), 1u);
+    EXPECT_EQ(store.runs()[0].name, "kept");
+    EXPECT_EQ(store.runs()[0].corpusSha1, "");
+}

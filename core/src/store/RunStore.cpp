@@ -493,24 +493,36 @@ void RunStore::open(bool wasEmpty)
         // EXISTS), empty; every older run trained on its settings as written.
         exec("UPDATE meta SET value = '6' WHERE key = 'schema_version'");
     }
-    if (stored < 7)
-        upgradeLineage();
+    // Every column schema 7 adds, checked at each open: a library that a
+    // development build brought to 7 before its last column gains it too.
+    upgradeLineage();
     // One run per import source: two imports at once cannot both insert it.
     exec("CREATE UNIQUE INDEX IF NOT EXISTS runs_source_unique ON runs(source) WHERE source != ''");
 }
 
 void RunStore::upgradeLineage()
 {
-    // Version 6 knew no forks and no notes on runs: every run is its own root.
+    // Version 6 knew no forks, notes or corpus fingerprints: every run is its
+    // own root. Written only when a column is missing or the version is older.
+    std::vector<std::string> missing;
+    for (const char* column : {"parent_id INTEGER NOT NULL DEFAULT 0", "branch_epoch INTEGER NOT NULL DEFAULT 0",
+                               "note TEXT NOT NULL DEFAULT ''", "corpus_sha1 TEXT NOT NULL DEFAULT ''"}) {
+        const std::string name(column, std::strchr(column, ' '));
+        Statement columns(db_, "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = ?");
+        columns.bind(1, name);
+        if (columns.step() && columns.integer(0) == 0)
+            missing.emplace_back(column);
+    }
+    if (missing.empty() && schemaVersion() >= 7)
+        return;
     exec("BEGIN IMMEDIATE");
     try {
-        for (const char* column : {"parent_id INTEGER NOT NULL DEFAULT 0", "branch_epoch INTEGER NOT NULL DEFAULT 0",
-                                   "note TEXT NOT NULL DEFAULT ''", "corpus_sha1 TEXT NOT NULL DEFAULT ''"}) {
-            const std::string name(column, std::strchr(column, ' '));
-            Statement columns(db_, "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = ?");
-            columns.bind(1, name);
-            if (columns.step() && columns.integer(0) == 0)
-                exec(std::string("ALTER TABLE runs ADD COLUMN ") + column);
+        for (const std::string& column : missing) {
+            // Another process may have added it between the look and the lock.
+            Statement again(db_, "SELECT COUNT(*) FROM pragma_table_info('runs') WHERE name = ?");
+            again.bind(1, column.substr(0, column.find(' ')));
+            if (again.step() && again.integer(0) == 0)
+                exec("ALTER TABLE runs ADD COLUMN " + column);
         }
         exec("UPDATE meta SET value = '7' WHERE key = 'schema_version'");
         exec("COMMIT");
