@@ -225,7 +225,7 @@ void ParallelPlot::paintEvent(QPaintEvent*)
             QColor colour = finite(last) ? QColor::fromHsvF(static_cast<float>(0.5 * (1.0 - last)), 0.8f, 0.8f)
                                          : QColor(Qt::gray);
             if (!isLit)
-                colour = QColor(190, 190, 190, 90);
+                colour = QColor(218, 218, 218);  // opaque: blending hundreds of lines costs more than drawing them
             p.setPen(QPen(colour, isLit ? 1.6 : 1.0));
             for (const QPolygonF& piece : pieces)
                 if (piece.size() > 1)
