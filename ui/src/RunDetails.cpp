@@ -187,9 +187,8 @@ void RunDetails::setWritable(bool writable, const QString& tip)
 
 // A fork drawn beside its parent leaves the parent's curve at its branch
 // point: its epochs before it are the parent's, drawn once.
-QList<QPointF> RunDetails::forkCurve(RunStore& store, qint64 id, const QList<qint64>& drawn, QList<QPointF> curve)
+QList<QPointF> RunDetails::forkCurve(const StoredRun& r, const QList<qint64>& drawn, QList<QPointF> curve)
 {
-    const StoredRun r = store.run(id);
     if (r.parentId <= 0 || !drawn.contains(r.parentId))
         return curve;
     curve.erase(std::remove_if(curve.begin(), curve.end(), [&](const QPointF& p) { return p.x() < r.branchEpoch; }),
@@ -197,9 +196,8 @@ QList<QPointF> RunDetails::forkCurve(RunStore& store, qint64 id, const QList<qin
     return curve;
 }
 
-std::vector<SettingEvent> RunDetails::forkEvents(RunStore& store, qint64 id, const QList<qint64>& drawn)
+std::vector<SettingEvent> RunDetails::forkEvents(const StoredRun& r, const QList<qint64>& drawn)
 {
-    const StoredRun r = store.run(id);
     std::vector<SettingEvent> events = r.events;
     if (r.parentId > 0 && drawn.contains(r.parentId))  // its parent's, marked on the parent's curve
         events.erase(std::remove_if(events.begin(), events.end(),
@@ -265,7 +263,8 @@ void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, 
             chart_->setColor(key, colour);
             chart_->setLabel(key, tr("#%1 %2").arg(id).arg(name));
             const auto epochs = store.epochs(id);
-            chart_->setPoints(key, forkCurve(store, id, ids, format::perplexityCurve(epochs)));
+            const StoredRun run = store.run(id);  // once: its lineage and its changes
+            chart_->setPoints(key, forkCurve(run, ids, format::perplexityCurve(epochs)));
             // A run that measured data.heldout: its held-out curve, dashed.
             QList<QPointF> heldout;
             for (const auto& e : epochs)
@@ -278,7 +277,7 @@ void RunDetails::show(RunStore& store, const QList<qint64>& ids, qint64 opened, 
                 chart_->setColor(key + "-heldout", colour);
                 chart_->setPoints(key + "-heldout", heldout);
             }
-            drawChangeMarkers(chart_, key, forkEvents(store, id, ids), epochs, colour);
+            drawChangeMarkers(chart_, key, forkEvents(run, ids), epochs, colour);
         }
         if (opened <= 0) {
             showNothingOpened();

@@ -77,9 +77,9 @@ private:
     void showNote(const StoredRun& r);
     // Lineage (issue 27.7): a fork's curve from its branch point when its
     // parent is drawn too; "forked from #3 at epoch 200; forks: #9".
-    static QList<QPointF> forkCurve(RunStore& store, qint64 id, const QList<qint64>& drawn, QList<QPointF> curve);
+    static QList<QPointF> forkCurve(const StoredRun& run, const QList<qint64>& drawn, QList<QPointF> curve);
     static QString lineageText(RunStore& store, const StoredRun& r);
-    static std::vector<SettingEvent> forkEvents(RunStore& store, qint64 id, const QList<qint64>& drawn);
+    static std::vector<SettingEvent> forkEvents(const StoredRun& run, const QList<qint64>& drawn);
 
     const QString dataDir_;
     std::unique_ptr<WorkerThread> generateThread_;  // started on the first Write

@@ -91,14 +91,6 @@ void RunsPanel::forkAsked(qint64 id, int epoch)
 
 void RunsPanel::setPresentationLayout(bool on) { details_->setNoteShown(!on); }
 
-QString RunsPanel::filterHelp()
-{
-    return tr("Every word must match: free text (name, tag, status, note, any column); tag:lab or #lab; note:word; "
-              "a setting compared, e.g. cell=gru lr<1 hidden>=256 epochs>100 status=finished; family:3 (run 3, the run "
-              "it forked from and its forks). The same filter as "
-              "traveller-cli runs list --where.");
-}
-
 void RunsPanel::askBranch(qint64 id, int epoch)
 {
     refresh();

@@ -1,6 +1,7 @@
 #include "RunsFilter.h"
 
 #include "TableItems.h"
+#include "traveller/ui/RunsPanel.h"
 
 #include <algorithm>
 #include "traveller/ui/Language.h"
@@ -94,6 +95,15 @@ bool RunsFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) const
             return true;
     }
     return false;
+}
+
+// The Runs tab filter box's tooltip: the language it speaks.
+QString RunsPanel::filterHelp()
+{
+    return tr("Every word must match: free text (name, tag, status, note, any column); tag:lab or #lab; note:word; "
+              "a setting compared, e.g. cell=gru lr<1 hidden>=256 epochs>100 status=finished; family:3 (run 3, the run "
+              "it forked from and its forks). The same filter as "
+              "traveller-cli runs list --where.");
 }
 
 } // namespace traveller::ui

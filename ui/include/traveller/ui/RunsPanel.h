@@ -151,7 +151,7 @@ private:
     void deleteAsked();
     void exportAsked();
     void continueAsked();
-    static QString filterHelp();  // the filter box's tooltip (RunsBranching.cpp)
+    static QString filterHelp();  // the filter box's tooltip (RunsFilter.cpp)
     // Fork… of run `id`, the dialog starting at `epoch` (0: its last kept).
     void forkAsked(qint64 id, int epoch = 0);
     // A right-click on a run's curve: Fork from here…, Continue….
