@@ -9,6 +9,7 @@
 #include "traveller/ui/LabPanel.h"
 #include "traveller/ui/Language.h"
 #include "traveller/ui/MainWindow.h"
+#include "traveller/ui/RunsPanel.h"
 #include "traveller/ui/SweepsPanel.h"
 #include "../../ui/src/RunTableModel.h"
 #include "WindowDriver.h"
@@ -328,6 +329,22 @@ private Q_SLOTS:
                 const QString cut = cutChartText(chart);
                 QVERIFY2(cut.isEmpty(), qPrintable(QStringLiteral("%1, %2: %3").arg(chart->objectName(), lang, cut)));
             }
+            // The Runs tab's curve beside the table: its ticks and axis titles whole too.
+            auto* tabs = w.findChild<QTabWidget*>();
+            QVERIFY(tabs);
+            tabs->setCurrentWidget(w.runsPanel());
+            w.runsPanel()->refresh();
+            w.runsPanel()->selectRuns({id});
+            QTest::qWait(100);
+            if (const QString dir = qEnvironmentVariable("TRAVELLER_LAB_SHOTS"); !dir.isEmpty())
+                w.grab().save(dir + "/runs-presentation-" + lang + ".png");
+            auto* runsChart = w.runsPanel()->findChild<traveller::ui::LineChart*>("runsChart");
+            QVERIFY(runsChart);
+            const QString cut = cutChartText(runsChart);
+            QVERIFY2(cut.isEmpty(), qPrintable(QStringLiteral("runsChart, %1: %2").arg(lang, cut)));
+            const QSize need = w.minimumSizeHint().expandedTo(w.minimumSize());
+            QVERIFY2(need.width() <= 1024 && need.height() <= 768,
+                     qPrintable(QStringLiteral("%1x%2, %3").arg(need.width()).arg(need.height()).arg(lang)));
             w.setPresentationMode(false);  // the application's font back for the next window
         }
     }

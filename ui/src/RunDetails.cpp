@@ -118,11 +118,21 @@ RunDetails::RunDetails(QString dataDir, QWidget* parent) : QWidget(parent), data
     chartLayout->addWidget(chart_, 1);
     detailsSplit->addWidget(chartPane);
     detailsSplit->addWidget(samples_);
+    // The prefix, its settings and the text written: a pane of the splitter,
+    // so presentation mode can give the chart the height its larger text needs.
+    auto* writePane = new QWidget;
+    auto* writeLayout = new QVBoxLayout(writePane);
+    writeLayout->setContentsMargins(0, 0, 0, 0);
+    writeLayout->addLayout(writeBar);
+    writeLayout->addWidget(written_, 1);
+    detailsSplit->addWidget(writePane);
     detailsSplit->setStretchFactor(0, 3);
     detailsSplit->setStretchFactor(1, 2);
+    detailsSplit->setStretchFactor(2, 0);
+    detailsSplit->setCollapsible(0, false);
+    detailsSplit->setCollapsible(1, false);
+    detailsSplit_ = detailsSplit;
     detailsLayout->addWidget(detailsSplit, 1);
-    detailsLayout->addLayout(writeBar);
-    detailsLayout->addWidget(written_);
     chart_->setMinimumHeight(std::max(200, fontMetrics().lineSpacing() * 10));
 }
 
@@ -153,7 +163,22 @@ void RunDetails::showNothingOpened()
     note_->setEnabled(false);
 }
 
-void RunDetails::setNoteShown(bool shown) { note_->setVisible(shown); }
+void RunDetails::setPresentationLayout(bool on)
+{
+    note_->setVisible(!on);
+    // Two lines of written text on a projector (three otherwise): it scrolls.
+    written_->setMaximumHeight(on ? written_->fontMetrics().lineSpacing() * 2 + 4 * written_->frameWidth() + 8 : 90);
+    // On a projector the chart is what the class reads: it takes three
+    // quarters of the pane, the samples and the writing share the rest (the
+    // splitter's handles still move them).
+    const int total = std::max(400, detailsSplit_->height());  // before the first layout: a nominal height
+    const int write = detailsSplit_->widget(2)->minimumSizeHint().height();
+    const int samples = samples_->fontMetrics().lineSpacing() * 3 + 2 * samples_->frameWidth();
+    if (on)
+        detailsSplit_->setSizes({std::max(0, total - write - samples), samples, write});
+    else
+        detailsSplit_->setSizes({total * 3 / 5, std::max(0, total * 2 / 5 - write), write});
+}
 
 void RunDetails::showNote(const StoredRun& r)
 {

@@ -19,6 +19,7 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QSplitter;
 class QSpinBox;
 
 namespace traveller::ui {
@@ -42,9 +43,9 @@ public:
     void show(RunStore& store, const QList<qint64>& ids, qint64 opened, const std::function<QString(qint64)>& nameOf,
               const std::vector<ChartGroup>& groups = {});
     void clear();
+    // Presentation mode: no note line, the chart takes most of the height.
+    void setPresentationLayout(bool on);
     // Whether the opened run has weights to write with, and why not.
-    // The note line shown or not (RunsPanel::setPresentationLayout).
-    void setNoteShown(bool shown);
     void setWritable(bool writable, const QString& tip);
     // Writes with run `r`'s stored weights: the bar shows what was asked.
     void write(const StoredRun& r, const std::string& checkpoint, const QString& prefix, int length, double temperature);
@@ -97,6 +98,7 @@ private:
     QSpinBox* length_;
     QPushButton* writeButton_;
     QPlainTextEdit* written_;
+    QSplitter* detailsSplit_ = nullptr;
 };
 
 } // namespace traveller::ui

@@ -89,7 +89,7 @@ void RunsPanel::forkAsked(qint64 id, int epoch)
     }
 }
 
-void RunsPanel::setPresentationLayout(bool on) { details_->setNoteShown(!on); }
+void RunsPanel::setPresentationLayout(bool on) { details_->setPresentationLayout(on); }
 
 void RunsPanel::askBranch(qint64 id, int epoch)
 {

@@ -5,7 +5,6 @@
 
 #include "Format.h"
 #include "MessageLabel.h"
-#include "traveller/ui/DiffDialog.h"
 #include "RunDetails.h"
 #include "RunGroups.h"
 #include "RunsLibraryView.h"
@@ -13,7 +12,6 @@
 
 #include "traveller/core/store/RunRules.h"
 #include "traveller/core/Errors.h"
-#include "traveller/ui/CompareDialog.h"
 #include "traveller/ui/LineChart.h"
 #include "traveller/ui/RunLibrary.h"
 #include "traveller/ui/StoredRunWorker.h"
@@ -109,8 +107,20 @@ void RunsPanel::buildUi()
     });
     connect(details_, &RunDetails::chartSaveRequested, this, &RunsPanel::exportChart);
 
+    QLayout* bar = buildBar();
+    // Refresh reads the library named beside it: the bar below keeps its
+    // width for the actions on the selection (1024 pixels).
+    bar->removeWidget(refreshButton_);
+    top->insertWidget(1, refreshButton_);
+    // The actions sit above the table they act on, so the curve beside it
+    // has the tab's whole height (presentation mode's larger text needs it).
+    auto* tablePane = new QWidget;
+    auto* tableLayout = new QVBoxLayout(tablePane);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addLayout(bar);
+    tableLayout->addWidget(view_, 1);
     auto* split = new QSplitter(Qt::Horizontal);
-    split->addWidget(view_);
+    split->addWidget(tablePane);
     split->addWidget(details_);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
@@ -118,13 +128,7 @@ void RunsPanel::buildUi()
     split->setSizes({640, 380});
 
     auto* layout = new QVBoxLayout(this);
-    QLayout* bar = buildBar();
-    // Refresh reads the library named beside it: the bar below keeps its
-    // width for the actions on the selection (1024 pixels).
-    bar->removeWidget(refreshButton_);
-    top->insertWidget(1, refreshButton_);
     layout->addLayout(top);
-    layout->addLayout(bar);
     layout->addWidget(split, 1);
     // Below the table: a message that appears never moves the rows under the pointer.
     layout->addWidget(message_);
@@ -563,36 +567,6 @@ bool RunsPanel::regenerate(const QString& prefix, int length, double temperature
     }
     details_->write(r, s->checkpointPath(r.id), prefix, length, temperature);
     return true;
-}
-
-CompareDialog* RunsPanel::compare(const QList<qint64>& ids)
-{
-    auto s = store();
-    if (!s)
-        return nullptr;
-    if (ids.size() < 2) {
-        showMessage(tr("Select two or more runs to compare"), true);
-        return nullptr;
-    }
-    auto* dialog = new CompareDialog(s, ids, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->show();
-    return dialog;
-}
-
-DiffDialog* RunsPanel::diff(const QList<qint64>& ids)
-{
-    auto s = store();
-    if (!s)
-        return nullptr;
-    if (ids.size() < 2) {
-        showMessage(tr("Select two or more runs to compare"), true);
-        return nullptr;
-    }
-    auto* dialog = new DiffDialog(s, ids, dataDir_, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->show();
-    return dialog;
 }
 
 } // namespace traveller::ui

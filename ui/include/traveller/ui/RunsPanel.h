@@ -136,6 +136,9 @@ Q_SIGNALS:
 private:
     void buildUi();
     std::shared_ptr<RunStore> store();
+    // Compare… and Diff…: `make` builds the dialog over two runs or more.
+    template <class Dialog, class Make>
+    Dialog* openBeside(const QList<qint64>& ids, Make make);
     void showMessage(const QString& text, bool error = false);
     void showDetails();
     // Clears the filter when it hides run `id`, which is about to be opened.
