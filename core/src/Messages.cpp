@@ -172,6 +172,8 @@ const std::vector<MessageTemplate> kCatalogue = {
     {"lesson.no_library", QT_TRANSLATE_NOOP("traveller::CoreMessages", "opening a run needs the lesson's library (library: FOLDER at the top)")},
     {"lesson.library_missing", QT_TRANSLATE_NOOP("traveller::CoreMessages", "no run library in '{0}' (a folder with runs.sqlite, beside the lesson)")},
     {"lesson.no_library_run", QT_TRANSLATE_NOOP("traveller::CoreMessages", "no run named '{0}' in the lesson's library; it has {1}")},
+    {"lesson.open_weights", QT_TRANSLATE_NOOP("traveller::CoreMessages", "the lesson's run '{0}' cannot be opened: '{1}' is not a checkpoint of its settings")},
+    {"lesson.open_translation", QT_TRANSLATE_NOOP("traveller::CoreMessages", "the lesson's run '{0}' is a translation run; a lesson opens language-model runs from its library")},
     {"lesson.set_on_open", QT_TRANSLATE_NOOP("traveller::CoreMessages", "a run opened from the library keeps its settings; set belongs to a preset's run")},
     {"lesson.expected_check", QT_TRANSLATE_NOOP("traveller::CoreMessages", "expected {run: LABEL, metric: ..., value: ..., tolerance: ...}")},
     {"lesson.unknown_tab", QT_TRANSLATE_NOOP("traveller::CoreMessages", "unknown tab '{0}'; the tabs are {1}")},

@@ -3,7 +3,11 @@
 // catalogue code (the window shows it in its language).
 #include "TestLibrary.h"
 
+#include "traveller/core/DataStore.h"
 #include "traveller/core/Errors.h"
+#include "traveller/core/ExperimentConfig.h"
+#include "traveller/core/lm/Training.h"
+#include "traveller/core/store/RunRecord.h"
 #include "traveller/core/lesson/Lesson.h"
 #include "traveller/core/store/RunStore.h"
 
@@ -281,4 +285,93 @@ TEST(Lesson, TheReportHasTheAnswersInEitherLanguage)
     EXPECT_NE(zh.find("为什么需要门控？"), std::string::npos);
     EXPECT_NE(zh.find("**回答**"), std::string::npos);
     EXPECT_NE(zh.find("第 2 步"), std::string::npos);
+}
+
+namespace {
+
+// A tiny run named `name`, trained into the library at `folder`.
+std::int64_t trainNamed(const std::string& folder, const std::string& name)
+{
+    RunStore store(folder);
+    NewRun n;
+    n.config = parseExperimentYaml(kTinyExperiment);
+    setConfigValue(n.config, "train.epochs", "2");
+    n.name = name;
+    const std::int64_t id = store.createRun(n);
+    RecordOptions options;
+    options.dataDir = resolveDataDir();
+    TrainingObserver quiet;
+    RunControl control;
+    EXPECT_EQ(trainRecordedRun(store, id, options, quiet, control).status, RunStatus::Finished);
+    return id;
+}
+
+std::string openCode(RunStore& target, const Lesson& l, const std::string& name)
+{
+    try {
+        openLessonRun(target, l, name);
+    } catch (const Error& e) {
+        return e.message().code;
+    }
+    return "";
+}
+
+} // namespace
+
+// Issue 29.1: `open:` copies a run of the lesson's own library into the
+// student's once, weights included; a hostile library reaches nothing.
+TEST(Lesson, AnOpenedRunIsCopiedOnceWithItsWeights)
+{
+    namespace fs = std::filesystem;
+    TestLibrary lib;
+    const std::string shippedLib = (lib.path() / "shipped").string();
+    const std::int64_t sourceId = trainNamed(shippedLib, "GRU tiny");
+    const Lesson l = parseLesson("title: x\nlibrary: shipped\nsteps:\n  - title: a\n    tabs: [runs]\n"
+                                 "    runs: [{open: GRU tiny, label: G}]\n",
+                                 "t.traveller-lesson", lib.str());
+    RunStore source(shippedLib);
+    RunStore target((lib.path() / "mine").string());
+    const std::int64_t id = openLessonRun(target, l, "GRU tiny");
+    const StoredRun copied = target.run(id);
+    EXPECT_EQ(copied.name, "GRU tiny");
+    EXPECT_EQ(copied.state, StoredState::Finished);
+    EXPECT_EQ(copied.epochsDone, 2);
+    EXPECT_EQ(target.epochs(id).size(), source.epochs(sourceId).size());
+    EXPECT_DOUBLE_EQ(copied.perplexity, source.run(sourceId).perplexity);
+    EXPECT_EQ(checkpointFileEpoch(target.checkpointPath(id)), 2);
+    EXPECT_EQ(openLessonRun(target, l, "GRU tiny"), id);  // the same run each later time
+    EXPECT_EQ(target.runs().size(), 1u);
+    EXPECT_EQ(openCode(target, l, "gone"), "lesson.no_library_run");
+
+    // A link where the weights go is never followed; weights of other
+    // settings are refused; nothing is written either time.
+    const std::int64_t other = trainNamed(shippedLib, "other");
+    const std::string weights = source.checkpointPath(other);
+    const std::string secret = (lib.path() / "secret.pt").string();
+    fs::copy_file(target.checkpointPath(id), secret);
+    fs::remove(weights);
+    fs::create_symlink(secret, weights);
+    RunStore target2((lib.path() / "theirs").string());
+    EXPECT_NE(openCode(target2, l, "other"), "");
+    EXPECT_TRUE(target2.runs().empty());
+    fs::remove(weights);
+    {
+        RunStore wider((lib.path() / "wider").string());
+        NewRun n;
+        n.config = parseExperimentYaml(kTinyExperiment);
+        setConfigValue(n.config, "model.hidden", "24");
+        setConfigValue(n.config, "train.epochs", "2");
+        const std::int64_t w = wider.createRun(n);
+        RecordOptions options;
+        options.dataDir = resolveDataDir();
+        TrainingObserver quiet;
+        RunControl control;
+        ASSERT_EQ(trainRecordedRun(wider, w, options, quiet, control).status, RunStatus::Finished);
+        fs::copy_file(wider.checkpointPath(w), weights);
+    }
+    EXPECT_EQ(openCode(target2, l, "other"), "lesson.open_weights");
+    EXPECT_TRUE(target2.runs().empty());
+    if (fs::exists(lib.path() / "theirs" / "checkpoints"))
+        for (const auto& entry : fs::directory_iterator(lib.path() / "theirs" / "checkpoints"))
+            ADD_FAILURE() << "left behind: " << entry.path();
 }

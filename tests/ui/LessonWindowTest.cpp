@@ -7,7 +7,9 @@
 // lesson closes; answers are kept in the library; a bad lesson leaves the
 // window as it was. Nothing trains long: the one step that queues runs is
 // stopped at once. Asserts on objectNames, types and values, not on words.
+#include "traveller/core/DataStore.h"
 #include "traveller/core/ExperimentConfig.h"
+#include "traveller/core/store/RunRecord.h"
 #include "traveller/core/lesson/Lesson.h"
 #include "traveller/core/s2s/Translation.h"
 #include "traveller/core/store/RunStore.h"
@@ -275,6 +277,59 @@ private Q_SLOTS:
         QCOMPARE(window.runCount(), 3);  // each run once per lesson
         window.stopRun();  // no one waits for 150 epochs here
         QVERIFY(drained.wait(60000) || !window.busy());
+    }
+
+    // Issue 29.1: a step's `open:` runs come from the library shipped beside
+    // the lesson into the student's, once, listed and selected in the Runs tab.
+    void aStepOpensTheRunsOfTheLessonsOwnLibrary()
+    {
+        QTemporaryDir dir;
+        qint64 shippedId = 0;
+        {
+            RunStore shipped(dir.filePath("runs").toStdString());
+            NewRun n;
+            n.config = parseExperimentYaml("model: {arch: gru, hidden: 16}\n"
+                                           "train: {epochs: 2, device: cpu, threads: 1}\n"
+                                           "data: {max_tokens: 2000}\nsample: {every: 0, length: 10}\n");
+            n.name = "trained before class";
+            shippedId = shipped.createRun(n);
+            RecordOptions options;
+            options.dataDir = resolveDataDir();
+            TrainingObserver quiet;
+            RunControl control;
+            QVERIFY(trainRecordedRun(shipped, shippedId, options, quiet, control).status == RunStatus::Finished);
+        }
+        const QString path = dir.filePath("opened.traveller-lesson");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("title: Opened\nlibrary: runs\nsteps:\n  - title: a\n    tabs: [runs, lens]\n"
+                "    runs: [{open: trained before class, label: GRU}]\n"
+                "    lens: {run: GRU, text: time traveller, value: z, unit: 0}\n"
+                "  - title: b\n    tabs: [runs]\n");
+        f.close();
+        MainWindow window;
+        window.setConfirmQuit(false);
+        window.show();
+        QVERIFY(window.openLesson(path));
+        RunStore mine(home_.path().toStdString());
+        auto named = [&] {
+            QList<qint64> ids;
+            for (const StoredRun& r : mine.runs())
+                if (r.name == "GRU")
+                    ids << r.id;
+            return ids;
+        };
+        QCOMPARE(named().size(), 1);
+        const qint64 id = named().front();
+        QCOMPARE(mine.run(id).state, StoredState::Finished);
+        QVERIFY(QFile::exists(QString::fromStdString(mine.checkpointPath(id))));
+        QCOMPARE(window.runsPanel()->selectedIds(), QList<qint64>{id});
+        QCOMPARE(window.lesson()->libraryRunOf("GRU"), id);
+        QTest::mouseClick(window.findChild<QPushButton*>("lessonNext"), Qt::LeftButton);
+        window.lesson()->back();
+        QTest::mouseClick(window.findChild<QPushButton*>("lessonRun"), Qt::LeftButton);
+        QCOMPARE(named().size(), 1);  // opened once per library, however often the step comes
+        QCOMPARE(window.runCount(), 0);  // nothing queued to train
     }
 
     void aLessonMayStartInPresentationMode()

@@ -105,6 +105,7 @@ void LessonController::applyStep(int index, StepActions actions)
     for (const lesson::LockedControl& l : step.lock)
         lockControl(QString::fromStdString(l.control), text(l.why));
     applySettings(step);
+    openLibraryRuns(step);
     showBar();
     if (actions == StepActions::Run) {
         applyLens(step);

@@ -16,6 +16,7 @@
 #include "traveller/ui/LessonController.h"
 #include "traveller/ui/MainWindow.h"
 #include "traveller/ui/RunLibrary.h"
+#include "traveller/ui/RunsPanel.h"
 #include "traveller/ui/TranslatePanel.h"
 
 #include <QDockWidget>
@@ -81,6 +82,32 @@ void LessonController::applySettings(const LessonStep& step)
     }
 }
 
+void LessonController::openLibraryRuns(const LessonStep& step)
+{
+    auto store = window_.library() ? window_.library()->store() : nullptr;
+    if (!store)
+        return;  // the window says why its library is closed
+    QList<qint64> opened;
+    for (const lesson::LessonRun& run : step.runs) {
+        if (run.open.empty())
+            continue;
+        try {
+            const qint64 id = lesson::openLessonRun(*store, lesson_, run.open);
+            if (run.label != run.open && store->run(id).name != run.label)
+                store->rename(id, run.label);  // the lesson's checks and report find it by its label
+            libraryRuns_.insert(QString::fromStdString(run.label), id);
+            opened.append(id);
+        } catch (const std::exception& e) {
+            bar_->say(coreText(e), true);
+        }
+    }
+    if (opened.isEmpty())
+        return;
+    window_.runsPanel()->refresh();
+    window_.runsPanel()->selectRuns(opened);
+    bar_->setChecks(checksText());
+}
+
 void LessonController::runStep()
 {
     if (step_ < 0)
@@ -90,7 +117,7 @@ void LessonController::runStep()
         const QString label = QString::fromStdString(run.label);
         try {
             if (!run.open.empty()) {
-                bar_->say(tr("Runs of a lesson's own library are opened with traveller-cli for now"), true);
+                continue;  // opened when the step was shown
             } else if (run.kind == PresetKind::Translation) {
                 TranslationForm* form = translationForm(window_);
                 if (!form || window_.translatePanel()->busy())

@@ -7,6 +7,7 @@
 #include "traveller/core/lm/Training.h"
 
 #include "Files.h"
+#include "store/WeightsIdentity.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,17 +52,6 @@ bool libraryCheckpointWhole(RunStore& store, const StoredRun& run)
     }
 }
 
-// A config as the weights see it: where it trained (device, threads) is
-// what an array task may override, and a chain's longer run goes on from the
-// shorter one's weights (its file may name the shorter run's epochs).
-std::string weightsYaml(ExperimentConfig config)
-{
-    config.train.device = "auto";
-    config.train.threads = 0;
-    config.train.epochs = 1;
-    return toYaml(config);
-}
-
 // The folder's checkpoint, copied into the library's staging area from an
 // open descriptor (no symbolic link, a plain file) and checked there: it must
 // be a checkpoint of this run's config at the epoch the run records. Returns
@@ -78,7 +68,7 @@ std::string stageCheckpoint(RunStore& store, RunFolder& record, const StoredRun&
     try {
         const int epoch = checkpointFileEpoch(staged);
         const std::string config = checkpointFileConfig(staged);
-        if (config.empty() || weightsYaml(parseExperimentYaml(config, "checkpoint")) != configYaml)
+        if (config.empty() || weightsIdentity(parseExperimentYaml(config, "checkpoint")) != configYaml)
             throw ClusterError("'" + source + "' holds the weights of another experiment");
         if (epoch != 0 && epoch != state.checkpointEpoch)
             throw ClusterError("'" + source + "' holds epoch " + std::to_string(epoch) + ", but state.json says " +
@@ -179,7 +169,7 @@ void importTask(RunStore& store, const SlurmPlan& plan, const PlannedRun& run, b
     imported.source = source;
     imported.state = state;
     imported.epochs = epochs;
-    const std::string staged = stageCheckpoint(store, record, state, weightsYaml(config));
+    const std::string staged = stageCheckpoint(store, record, state, weightsIdentity(config));
     if (staged.empty()) {
         if (state.state == StoredState::Finished)
             throw ClusterError(record.folder() + ": finished, but its checkpoint.pt is missing");

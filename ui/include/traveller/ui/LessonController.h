@@ -48,6 +48,9 @@ public:
     QWidget* bar() const;
     // The Language model tab's run that the lesson's run `label` became (0: none yet).
     int queueRunOf(const QString& label) const { return queueRuns_.value(label, 0); }
+    // The run library's run that the lesson's run `label` is (trained or
+    // opened in this lesson, else the newest finished one of that name; 0: none).
+    qint64 libraryRunOf(const std::string& label) const;
     // Object names a step names that the window has no widget or action for.
     QStringList missingControls() const { return missing_; }
 
@@ -101,12 +104,14 @@ private:
 
     // LessonSteps.cpp: settings, runs, the Lens, samples, checks, answers.
     void applySettings(const lesson::LessonStep& step);
+    // The step's `open:` runs copied from the lesson's library into the
+    // window's (once), listed in the Runs tab.
+    void openLibraryRuns(const lesson::LessonStep& step);
     void applyLens(const lesson::LessonStep& step);
     void applySample(const lesson::LessonStep& step);
     void runFinished(int runId, const RunOutcome& outcome);
     void translationFinished();
     QString checksText() const;
-    qint64 libraryRunOf(const std::string& label) const;
     void showBar();
     QString text(const lesson::LessonText& t) const;
     QString fixedTooltip(const lesson::FixedSetting& s) const;

@@ -145,6 +145,13 @@ std::string resolveLesson(const std::string& arg);
 // the lesson's runs by their labels). `traveller-cli lesson report`.
 std::string lessonReport(const Lesson& lesson, RunStore& store, const std::string& lang = "en");
 
+// Run `name` of the lesson's own library (`open:`), copied into `target`
+// with its epochs, samples and weights the first time (the newest finished
+// run of that name); its id in `target` (the same id each later time).
+// Throws StoreError with a code: no library, no such run, a translation run,
+// weights that are a link, not a checkpoint or of other settings.
+std::int64_t openLessonRun(RunStore& target, const Lesson& lesson, const std::string& name);
+
 // The lesson's file extension, with its dot.
 inline constexpr const char* kLessonExtension = ".traveller-lesson";
 
