@@ -361,6 +361,34 @@ TEST(Lab, ReportIsWrittenInTheLabsStructureInBothLanguages)
     EXPECT_THROW(writeLabReport(store, html.string(), options), Error);
 }
 
+// Issue 29.4: the answers students gave in lessons, kept in the same library,
+// are in the lab report with the lesson's title and each step's question; a
+// lesson whose file is not at hand is named, its answers still there.
+TEST(Lab, TheReportHasTheLessonsAnswers)
+{
+    TestLibrary lib;
+    RunStore store(lib.str());
+    store.setLessonAnswer("why-gates", 0, "the RNN <jumps>");
+    store.setLessonAnswer("a-teachers-own", 2, "gates keep the past");
+    const fs::path md = lib.path() / "lab.md";
+    LabReportOptions options;
+    options.programVersion = "test";
+    writeLabReport(store, md.string(), options);
+    const std::string text = readAll(md);
+    const std::size_t section = text.find("## Lesson answers");
+    ASSERT_NE(section, std::string::npos);
+    for (const char* part : {"### Why gates?", "Step 1 — ", "the RNN ", "jumps", "### a-teachers-own", "Step 3",
+                             "gates keep the past"})
+        EXPECT_NE(text.find(part, section), std::string::npos) << part;
+    options.lang = "zh_CN";
+    const fs::path html = lib.path() / "lab.html";
+    writeLabReport(store, html.string(), options);
+    const std::string page = readAll(html);
+    for (const char* part : {"课程中的回答", "为什么需要门控", "第 1 步", "the RNN &lt;jumps&gt;"})
+        EXPECT_TRUE(has(page, part)) << part;
+    EXPECT_FALSE(has(page, "<jumps>")) << "an answer is text, never markup";
+}
+
 TEST(Lab, NotesAreKeptPerStep)
 {
     TestLibrary lib;

@@ -375,3 +375,54 @@ TEST(Lesson, AnOpenedRunIsCopiedOnceWithItsWeights)
         for (const auto& entry : fs::directory_iterator(lib.path() / "theirs" / "checkpoints"))
             ADD_FAILURE() << "left behind: " << entry.path();
 }
+
+// Issue 29.3: what File → Save as lesson… writes reads back as it was: every
+// shipped lesson through lessonYaml and parseLesson; the window's runs become
+// a preset with the settings that differ on top.
+TEST(Lesson, AWrittenLessonReadsBackAsItWas)
+{
+    for (const char* name : {"why-gates", "temperature", "teacher-forcing-and-beam-search"}) {
+        SCOPED_TRACE(name);
+        const Lesson a = loadLesson(shipped(name));
+        const std::string yaml = lessonYaml(a);
+        const Lesson b = parseLesson(yaml, "again.traveller-lesson");
+        EXPECT_EQ(b.title.en, a.title.en);
+        EXPECT_EQ(b.title.zhCN, a.title.zhCN);
+        EXPECT_EQ(b.book.size(), a.book.size());
+        EXPECT_EQ(b.presentation, a.presentation);
+        ASSERT_EQ(b.steps.size(), a.steps.size()) << yaml;
+        for (std::size_t i = 0; i < a.steps.size(); ++i) {
+            const LessonStep& x = a.steps[i];
+            const LessonStep& y = b.steps[i];
+            EXPECT_EQ(y.text.zhCN, x.text.zhCN);
+            EXPECT_EQ(y.question.en, x.question.en);
+            EXPECT_EQ(y.tabs, x.tabs);
+            EXPECT_EQ(y.hide, x.hide);
+            ASSERT_EQ(y.lock.size(), x.lock.size());
+            for (std::size_t k = 0; k < x.lock.size(); ++k)
+                EXPECT_EQ(y.lock[k].why.zhCN, x.lock[k].why.zhCN);
+            ASSERT_EQ(y.set.size(), x.set.size());
+            for (std::size_t k = 0; k < x.set.size(); ++k)
+                EXPECT_EQ(y.set[k].key + "=" + y.set[k].value, x.set[k].key + "=" + x.set[k].value);
+            ASSERT_EQ(y.runs.size(), x.runs.size());
+            for (std::size_t k = 0; k < x.runs.size(); ++k) {
+                EXPECT_EQ(y.runs[k].label, x.runs[k].label);
+                EXPECT_EQ(y.runs[k].preset, x.runs[k].preset);
+                EXPECT_EQ(y.runs[k].set, x.runs[k].set);
+            }
+            EXPECT_EQ(y.lens.has_value(), x.lens.has_value());
+            EXPECT_EQ(y.sample.has_value(), x.sample.has_value());
+            ASSERT_EQ(y.checks.size(), x.checks.size());
+            for (std::size_t k = 0; k < x.checks.size(); ++k)
+                EXPECT_DOUBLE_EQ(y.checks[k].check.value, x.checks[k].check.value);
+        }
+    }
+    ExperimentConfig c = loadExperimentFile(resolvePreset("book-lstm", PresetKind::Experiment));
+    setConfigValue(c, "train.lr", "10");
+    setConfigValue(c, "train.epochs", "50");
+    setConfigValue(c, "train.threads", "2");
+    const LessonRun r = lessonRunFor(c, "LSTM at 10");
+    EXPECT_EQ(r.preset, "book-lstm");
+    EXPECT_EQ(r.label, "LSTM at 10");
+    EXPECT_EQ(r.set, (std::vector<std::pair<std::string, std::string>>{{"train.epochs", "50"}, {"train.lr", "10"}}));
+}

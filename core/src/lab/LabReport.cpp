@@ -4,6 +4,7 @@
 #include "chart/ChartSvg.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/io/Escape.h"
+#include "traveller/core/lesson/Lesson.h"
 #include "traveller/core/Format.h"
 #include "traveller/core/store/RunExport.h"
 #include "traveller/core/store/RunRules.h"
@@ -16,6 +17,7 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 namespace traveller {
 
@@ -797,6 +799,38 @@ void translationStep(Document& d, const LabData& data, const LabStep& step, cons
     notes(d, allNotes, step.id);
 }
 
+// The answers students gave in lessons (issue 29.4), kept in the same
+// library: each lesson by its title (a shipped lesson's, or its name when its
+// file is not at hand), each answered step with its question.
+void lessonAnswers(Document& d, RunStore& store)
+{
+    const std::vector<std::string> names = store.answeredLessons();
+    if (names.empty())
+        return;
+    d.heading(2, d.t("Lesson answers"));
+    for (const std::string& name : names) {
+        std::optional<lesson::Lesson> found;
+        try {
+            if (const std::string path = lesson::resolveLesson(name); !path.empty())
+                found = lesson::loadLesson(path);
+        } catch (const std::exception&) {
+            found.reset();  // a lesson file that no longer reads: its answers still go in
+        }
+        d.heading(3, cleanText(found ? found->title.of(d.lang()) : name));
+        for (const auto& [index, answer] : store.lessonAnswers(name)) {
+            std::string step = d.f("Step {0}", {std::to_string(index + 1)});
+            if (found && index >= 0 && static_cast<std::size_t>(index) < found->steps.size()) {
+                const lesson::LessonStep& s = found->steps[static_cast<std::size_t>(index)];
+                step += " — " + s.title.of(d.lang());
+                if (!s.question.empty())
+                    step += ": " + s.question.of(d.lang());
+            }
+            d.item(cleanText(step));
+            d.quote(cleanText(answer));
+        }
+    }
+}
+
 std::string today() { return utcNow("%Y-%m-%d"); }
 
 Document buildReport(RunStore& store, const LabReportOptions& options)
@@ -829,6 +863,7 @@ Document buildReport(RunStore& store, const LabReportOptions& options)
         }
         }
     }
+    lessonAnswers(d, store);
     return d;
 }
 

@@ -156,6 +156,8 @@ const std::map<std::string, std::string>& zhCN()
             {"cell", "单元"},
             {"Notes", "笔记"},
             {"(no notes yet)", "（还没有笔记）"},
+            {"Lesson answers", "课程中的回答"},
+            {"Step {0}", "第 {0} 步"},
             {"RNN, GRU and LSTM at the book's settings", "书中设置下的 RNN、GRU 与 LSTM"},
             {"Seq2seq training loss", "序列到序列的训练损失"},
             {"The book's settings", "书中的设置"},

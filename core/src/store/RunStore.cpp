@@ -1433,6 +1433,16 @@ std::map<int, std::string> RunStore::lessonAnswers(const std::string& lesson)
     return out;
 }
 
+std::vector<std::string> RunStore::answeredLessons()
+{
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    Statement select(db_, "SELECT DISTINCT lesson FROM lesson_answers ORDER BY lesson");
+    while (select.step())
+        out.push_back(select.text(0));
+    return out;
+}
+
 std::map<std::string, std::string> RunStore::labNotes()
 {
     std::lock_guard lock(mutex_);

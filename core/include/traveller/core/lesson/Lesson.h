@@ -9,6 +9,7 @@
 // plain strings here.
 #pragma once
 
+#include "traveller/core/ExperimentConfig.h"
 #include "traveller/core/Presets.h"
 #include "traveller/core/lab/Lab.h"
 
@@ -151,6 +152,17 @@ std::string lessonReport(const Lesson& lesson, RunStore& store, const std::strin
 // Throws StoreError with a code: no library, no such run, a translation run,
 // weights that are a link, not a checkpoint or of other settings.
 std::int64_t openLessonRun(RunStore& target, const Lesson& lesson, const std::string& name);
+
+// The lesson as a file, in the keys loadLesson reads (File → Save as
+// lesson…): parseLesson(lessonYaml(l)) gives `l` back. A lock without a
+// reason gets "Fixed for this lesson." (a lesson's texts are never empty).
+std::string lessonYaml(const Lesson& lesson);
+// The settings of `config` that differ from `from`, as a step's fixed
+// settings (not the run's name, device or threads: those are the machine's).
+std::vector<FixedSetting> settingsApart(const ExperimentConfig& config, const ExperimentConfig& from);
+// A run of these settings as a lesson's run labelled `label`: the experiment
+// preset fewest settings away, and those settings on top.
+LessonRun lessonRunFor(const ExperimentConfig& config, const std::string& label);
 
 // The lesson's file extension, with its dot.
 inline constexpr const char* kLessonExtension = ".traveller-lesson";

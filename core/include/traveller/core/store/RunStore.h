@@ -238,6 +238,8 @@ public:
     // lesson's name and the step's index (0-based); an empty text removes one.
     void setLessonAnswer(const std::string& lesson, int step, const std::string& text);
     std::map<int, std::string> lessonAnswers(const std::string& lesson);
+    // The lessons with an answer kept, by name, ascending.
+    std::vector<std::string> answeredLessons();
 
     // Readers. Runs whose owner is gone read back as interrupted (and are
     // stored so on the way).
