@@ -22,8 +22,10 @@
 #include "traveller/ui/RunsPanel.h"
 #include "traveller/ui/SweepsPanel.h"
 #include "traveller/ui/TranslatePanel.h"
+#include "../../ui/src/SaveLessonDialog.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -330,6 +332,70 @@ private Q_SLOTS:
         QTest::mouseClick(window.findChild<QPushButton*>("lessonRun"), Qt::LeftButton);
         QCOMPARE(named().size(), 1);  // opened once per library, however often the step comes
         QCOMPARE(window.runCount(), 0);  // nothing queued to train
+    }
+
+    // Issue 29.3: File → Save as lesson… writes the window's settings and
+    // runs with what each step hides or locks; the file opens as a lesson
+    // that does what was ticked. A step that would not open is not written.
+    void aLessonIsSavedFromTheWindowAndOpensAgain()
+    {
+        QTemporaryDir dir;
+        MainWindow window;
+        window.setConfirmQuit(false);
+        window.show();
+        QVERIFY(window.findChild<QAction*>("saveLessonAction"));
+        window.panel()->setValue(QStringLiteral("train.lr"), QStringLiteral("10"));
+        ExperimentConfig tiny = parseExperimentYaml("model: {arch: lstm, hidden: 16}\ntrain: {epochs: 1, device: cpu}\n"
+                                                    "data: {max_tokens: 2000}\n");
+        tiny.name = "LSTM tiny";
+        QSignalSpy drained(&window, &MainWindow::queueDrained);
+        window.enqueue(tiny);
+        QVERIFY(drained.wait(60000) || !window.busy());
+
+        ui::SaveLessonDialog dialog(window);
+        dialog.findChild<QLineEdit*>("lessonTitleEn")->setText("Saved");
+        dialog.findChild<QLineEdit*>("lessonTitleZh")->setText("保存的课");
+        QVERIFY(dialog.findChild<QCheckBox*>("lessonFixSettings")->isChecked());
+        QVERIFY(dialog.findChild<QCheckBox*>("lessonTrainRuns")->isChecked());
+        dialog.tick("advancedToggle", true, false);
+        dialog.tick("trainButton", false, true);
+        dialog.addStep();
+        QCOMPARE(dialog.currentStep(), 1);
+        dialog.findChild<QCheckBox*>("lessonTab_language_model")->setChecked(false);
+        dialog.findChild<QCheckBox*>("lessonTab_runs")->setChecked(false);
+        dialog.findChild<QCheckBox*>("lessonTab_lens")->setChecked(true);
+        const lesson::Lesson drafted = dialog.lesson();
+        QCOMPARE(drafted.steps.size(), std::size_t(2));
+        QCOMPARE(drafted.steps[0].runs.size(), std::size_t(1));
+        QCOMPARE(drafted.steps[0].runs[0].preset, std::string("book-lstm"));
+        QCOMPARE(drafted.steps[0].runs[0].label, std::string("LSTM tiny"));
+        QVERIFY(drafted.steps[1].runs.empty());
+        const QString path = dir.filePath("saved");
+        QVERIFY2(dialog.saveTo(path), qPrintable(dialog.why()));
+        if (const QString shots = qEnvironmentVariable("TRAVELLER_LAB_SHOTS"); !shots.isEmpty()) {
+            dialog.selectStep(0);
+            dialog.show();
+            dialog.grab().save(shots + "/save-lesson-" + ui::language() + ".png");
+            QFile::copy(path + ".traveller-lesson", shots + "/saved.traveller-lesson");
+        }
+
+        QVERIFY(window.openLesson(path + ".traveller-lesson"));
+        QCOMPARE(window.lesson()->stepCount(), 2);
+        QVERIFY(window.findChild<QWidget*>("advancedToggle")->isHidden());
+        QVERIFY(!window.findChild<QWidget*>("trainButton")->isEnabled());
+        QVERIFY(!window.findChild<QWidget*>("train.lr")->isEnabled());  // a fixed setting is locked
+        QCOMPARE(window.panel()->config().train.lr, 10.0);
+        window.lesson()->next();
+        auto* tabs = window.findChild<QTabWidget*>();
+        QCOMPARE(tabs->currentWidget(), static_cast<QWidget*>(window.lensPanel()));
+        window.closeLesson();
+
+        // The first step fixes settings but shows no Language model tab: refused, nothing written.
+        dialog.selectStep(0);
+        dialog.findChild<QCheckBox*>("lessonTab_language_model")->setChecked(false);
+        QVERIFY(!dialog.saveTo(dir.filePath("refused")));
+        QVERIFY(!dialog.why().isEmpty());
+        QVERIFY(!QFile::exists(dir.filePath("refused.traveller-lesson")));
     }
 
     void aLessonMayStartInPresentationMode()

@@ -1,6 +1,7 @@
 // The window's side of lessons (MainWindow.h): File → Open lesson…, opening
 // one (a bad file leaves the window as it was and says why) and closing it.
 // Walking it is the LessonController's job.
+#include "SaveLessonDialog.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/lesson/Lesson.h"
 #include "traveller/ui/Language.h"
@@ -26,6 +27,13 @@ void MainWindow::addLessonActions(QMenu* file)
     });
     open->setObjectName("openLessonAction");
     open->setToolTip(tr("A lesson prepared by a teacher: its steps, one at a time, in a bar above the tabs"));
+    QAction* save = file->addAction(tr("Save as lesson…"), this, [this] {
+        SaveLessonDialog dialog(*this, this);
+        dialog.setObjectName("saveLessonDialog");
+        dialog.exec();
+    });
+    save->setObjectName("saveLessonAction");
+    save->setToolTip(tr("This window's settings and runs as a lesson file: its steps, and what each hides or locks"));
 }
 
 bool MainWindow::openLesson(const QString& path)
