@@ -183,6 +183,16 @@ class LessonWindowTest : public QObject {
             auto* text = window.findChild<QLabel*>("lessonText");
             QCOMPARE(text->text(), QString::fromStdString(step.text.of(lang.toStdString())));
             QVERIFY(window.findChild<QPushButton*>("lessonRun")->isVisible() == !step.runs.empty());
+            // On the projector too: the step fits 1024x768 in presentation mode (issue 29.6).
+            window.setPresentationMode(true);
+            QCoreApplication::processEvents();
+            const QSize need = window.minimumSizeHint().expandedTo(window.minimumSize());
+            QVERIFY2(need.width() <= 1024 && need.height() <= 768,
+                     qPrintable(QStringLiteral("step %1 in presentation mode needs %2x%3")
+                                    .arg(i).arg(need.width()).arg(need.height())));
+            if (const QString shots = qEnvironmentVariable("TRAVELLER_LAB_SHOTS"); !shots.isEmpty())
+                window.grab().save(QStringLiteral("%1/lesson-%2-%3-%4-presentation.png").arg(shots, name, lang).arg(i));
+            window.setPresentationMode(false);
         }
         QVERIFY(!next->isEnabled());
         QTest::mouseClick(window.findChild<QPushButton*>("lessonClose"), Qt::LeftButton);
