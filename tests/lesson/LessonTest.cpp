@@ -290,12 +290,13 @@ TEST(Lesson, TheReportHasTheAnswersInEitherLanguage)
 namespace {
 
 // A tiny run named `name`, trained into the library at `folder`.
-std::int64_t trainNamed(const std::string& folder, const std::string& name)
+std::int64_t trainNamed(const std::string& folder, const std::string& name, const std::string& hidden = "16")
 {
     RunStore store(folder);
     NewRun n;
     n.config = parseExperimentYaml(kTinyExperiment);
     setConfigValue(n.config, "train.epochs", "2");
+    setConfigValue(n.config, "model.hidden", hidden);
     n.name = name;
     const std::int64_t id = store.createRun(n);
     RecordOptions options;
@@ -355,20 +356,9 @@ TEST(Lesson, AnOpenedRunIsCopiedOnceWithItsWeights)
     EXPECT_NE(openCode(target2, l, "other"), "");
     EXPECT_TRUE(target2.runs().empty());
     fs::remove(weights);
-    {
-        RunStore wider((lib.path() / "wider").string());
-        NewRun n;
-        n.config = parseExperimentYaml(kTinyExperiment);
-        setConfigValue(n.config, "model.hidden", "24");
-        setConfigValue(n.config, "train.epochs", "2");
-        const std::int64_t w = wider.createRun(n);
-        RecordOptions options;
-        options.dataDir = resolveDataDir();
-        TrainingObserver quiet;
-        RunControl control;
-        ASSERT_EQ(trainRecordedRun(wider, w, options, quiet, control).status, RunStatus::Finished);
-        fs::copy_file(wider.checkpointPath(w), weights);
-    }
+    const std::string widerLib = (lib.path() / "wider").string();
+    const std::int64_t wider = trainNamed(widerLib, "wider", "24");
+    fs::copy_file(RunStore(widerLib).checkpointPath(wider), weights);
     EXPECT_EQ(openCode(target2, l, "other"), "lesson.open_weights");
     EXPECT_TRUE(target2.runs().empty());
     if (fs::exists(lib.path() / "theirs" / "checkpoints"))
