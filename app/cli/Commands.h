@@ -48,5 +48,6 @@ void addInspectCommand(CLI::App& app, int& status);     // inspect
 void addLabCommands(CLI::App& app, int& status);        // lab run, status, report, note
 void addLessonCommands(CLI::App& app, int& status);     // lesson check, show, list, answers
 void addRunsEvidenceCommands(CLI::App& app, int& status);  // runs diff, runs groups, sweep importance (after both)
+void addTorchCommands(CLI::App& app, int& status);         // runs import-torch, export-torch (after runs)
 
 } // namespace traveller::cli

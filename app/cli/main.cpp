@@ -55,6 +55,7 @@ int runCommand(int argc, char** argv)
     cli::addSweepCommands(app, status);
     cli::addRunsCommands(app, status);
     cli::addRunsEvidenceCommands(app, status);
+    cli::addTorchCommands(app, status);
     cli::addInspectCommand(app, status);
     cli::addLabCommands(app, status);
     cli::addLessonCommands(app, status);

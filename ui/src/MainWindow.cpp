@@ -13,6 +13,7 @@
 #include "traveller/ui/RunsPanel.h"
 #include "traveller/ui/SweepsPanel.h"
 #include "traveller/ui/TranslatePanel.h"
+#include "ImportTorchDialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -432,6 +433,11 @@ void MainWindow::buildMenus()
     });
     save->setObjectName("saveExperimentAction");
     save->setShortcut(QKeySequence::Save);
+    QAction* importTorch = file->addAction(tr("Import a &PyTorch model…"), this, [this] {
+        if (importPyTorchModel(this, *library_, dataDir_))
+            runsPanel_->refresh();
+    });
+    importTorch->setObjectName("importTorchAction");
     addLessonActions(file);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
