@@ -4,6 +4,7 @@
 #include "Commands.h"
 
 #include "traveller/core/lm/Benchmark.h"
+#include "traveller/core/lm/Precision.h"
 #include "traveller/core/cells/Cells.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/DataStore.h"
@@ -45,6 +46,7 @@ std::vector<std::string> splitList(const std::string& text)
 
 struct BenchArgs {
     std::string arch = "rnn,gru,lstm", hidden = "256", impl = "builtin,fused", epochs = "20", layers = "1", threads = "0";
+    std::string precision = "fp32";
     std::string dataDir;
     bool gemm = false;
     std::string lens = "0", repeat = "5";
@@ -105,7 +107,8 @@ int benchLens(const BenchArgs& a, const std::vector<std::string>& arches, const 
 
 int bench(const BenchArgs& a)
 {
-    const std::vector<std::string> arches = splitList(a.arch), hiddens = splitList(a.hidden), impls = splitList(a.impl);
+    const std::vector<std::string> arches = splitList(a.arch), hiddens = splitList(a.hidden), impls = splitList(a.impl),
+                                   precisions = splitList(a.precision);
     const int threads = threadsOption(a.threads);
     wholeNumber("--epochs", a.epochs, 1, 1000000);
     wholeNumber("--layers", a.layers, 1, 64);
@@ -113,7 +116,8 @@ int bench(const BenchArgs& a)
         wholeNumber("--hidden", h, 1, 1 << 16);
     // The experiment schema's own rule for each value, named by the option.
     ExperimentConfig probe;
-    for (const auto& [option, key, values] : {std::tuple{"--arch", "model.arch", &arches}, {"--impl", "model.impl", &impls}})
+    for (const auto& [option, key, values] : {std::tuple{"--arch", "model.arch", &arches}, {"--impl", "model.impl", &impls},
+                                              {"--precision", "train.precision", &precisions}})
         for (const auto& v : *values)
             try {
                 setConfigValue(probe, key, v);
@@ -153,38 +157,43 @@ int bench(const BenchArgs& a)
     const std::string dir = resolveDataDir(a.dataDir);
     for (const auto& arch : arches)
         for (const auto& hidden : hiddens)
-            for (const auto& impl : impls) {
-                ExperimentConfig c;
-                setConfigValue(c, "model.arch", arch);
-                setConfigValue(c, "model.hidden", hidden);
-                setConfigValue(c, "model.impl", impl);
-                setConfigValue(c, "model.layers", a.layers);
-                setConfigValue(c, "train.epochs", a.epochs);
-                c.train.device = "cpu";
-                c.train.threads = usedThreads;  // the session sets its own thread count from this
-                c.sample.every = 0;
-                LmSession session(c, dir);
-                TrainingObserver quiet;
-                RunControl control;
-                const RunResult r = session.train(quiet, control);
-                const double flops = lmFlopsPerToken(c.model.arch, session.corpus().vocab.size(), c.model.hidden,
-                                                     c.model.layers);
-                std::cout << JsonObject()
-                                 .add("event", "bench")
-                                 .add("arch", arch)
-                                 .add("impl", impl)
-                                 .add("step_kernel", impl == "fused" ? recurrentGemmKernel() : "libtorch")
-                                 .add("hidden", c.model.hidden)
-                                 .add("layers", c.model.layers)
-                                 .add("threads", usedThreads)
-                                 .add("epochs", r.epochsDone)
-                                 .add("tokens_per_s", r.tokensPerSecond)
-                                 .add("mflop_per_token", flops / 1e6)
-                                 .add("gflops", r.tokensPerSecond * flops / 1e9)
-                                 .add("perplexity", r.perplexity)
-                                 .str()
-                          << std::endl;
-            }
+            for (const auto& impl : impls)
+                for (const auto& precision : precisions) {  // alternated, for ratios within one process
+                    ExperimentConfig c;
+                    setConfigValue(c, "model.arch", arch);
+                    setConfigValue(c, "model.hidden", hidden);
+                    setConfigValue(c, "model.impl", impl);
+                    setConfigValue(c, "model.layers", a.layers);
+                    setConfigValue(c, "train.epochs", a.epochs);
+                    setConfigValue(c, "train.precision", precision);
+                    c.train.device = "cpu";
+                    c.train.threads = usedThreads;  // the session sets its own thread count from this
+                    c.sample.every = 0;
+                    LmSession session(c, dir);
+                    TrainingObserver quiet;
+                    RunControl control;
+                    const RunResult r = session.train(quiet, control);
+                    const double flops = lmFlopsPerToken(c.model.arch, session.corpus().vocab.size(), c.model.hidden,
+                                                         c.model.layers);
+                    std::cout << JsonObject()
+                                     .add("event", "bench")
+                                     .add("arch", arch)
+                                     .add("impl", impl)
+                                     .add("step_kernel", impl != "fused"       ? std::string("libtorch")
+                                                     : precision == "bf16" ? bf16PathName(bf16Path())
+                                                                           : std::string(recurrentGemmKernel()))
+                                     .add("precision", precision)
+                                     .add("hidden", c.model.hidden)
+                                     .add("layers", c.model.layers)
+                                     .add("threads", usedThreads)
+                                     .add("epochs", r.epochsDone)
+                                     .add("tokens_per_s", r.tokensPerSecond)
+                                     .add("mflop_per_token", flops / 1e6)
+                                     .add("gflops", r.tokensPerSecond * flops / 1e9)
+                                     .add("perplexity", r.perplexity)
+                                     .str()
+                              << std::endl;
+                }
     return 0;
 }
 
@@ -200,6 +209,8 @@ void addBenchCommand(CLI::App& app, int& status)
     bench->add_option("--epochs", args->epochs, "Epochs per measurement")->capture_default_str();
     bench->add_option("--layers", args->layers, "Stacked layers")->capture_default_str();
     bench->add_option("--threads", args->threads, "CPU threads, 0 = all cores")->capture_default_str();
+    bench->add_option("--precision", args->precision, "fp32 and/or bf16 (train.precision), comma-separated")
+        ->capture_default_str();
     bench->add_option("--data-dir", args->dataDir, "Corpus folder")->type_name("DIR");
     bench->add_flag("--gemm", args->gemm, "Measure the machine's GEMM speed at the recurrent step's shapes instead");
     bench->add_option("--lens", args->lens,

@@ -11,6 +11,8 @@
 #include "traveller/core/Format.h"
 #include "traveller/core/lab/Lab.h"
 #include "traveller/core/lab/LabReport.h"
+#include "traveller/core/Errors.h"
+#include "traveller/core/lm/Precision.h"
 #include "traveller/core/Messages.h"
 #include "traveller/core/store/RunRules.h"
 #include "traveller/core/store/RunStore.h"
@@ -27,9 +29,22 @@ namespace {
 
 struct Args {
     std::string library, dataDir, threads, parallel, epochCap, seeds, output, lang = "en", step, text, file;
+    std::string precision = "fp32";
     std::vector<std::string> only;
     bool quick = false, full = false, quiet = false, again = false;
 };
+
+// --precision fp32|bf16: the schema's own rule for train.precision.
+Precision precisionOption(const std::string& text)
+{
+    ExperimentConfig probe;
+    try {
+        setConfigValue(probe, "train.precision", text);
+    } catch (const Error& e) {
+        throw UsageError(std::string("--precision: ") + e.what());
+    }
+    return probe.train.precision;
+}
 
 LabMode modeOf(const Args& a, RunStore& store)
 {
@@ -103,13 +118,14 @@ private:
 
 // Every step: its runs (status, value, time) and its checks; returns the
 // number of checks that failed.
-int printStatus(RunStore& store, LabMode mode, std::ostream& out, int epochCap = 0, int seeds = 1)
+int printStatus(RunStore& store, LabMode mode, std::ostream& out, int epochCap = 0, int seeds = 1,
+                Precision precision = Precision::Fp32)
 {
     int failed = 0;
     out << (mode == LabMode::Quick ? "Lab (quick)" : "Lab") << ", library " << store.folder() << "\n";
     for (const auto& step : labSteps()) {
         out << step.id << " " << step.title << "\n";
-        const auto runs = labRunsOf(store, step, mode, epochCap, seeds);
+        const auto runs = labRunsOf(store, step, mode, epochCap, seeds, precision);
         for (const std::string& label : labRunLabels(step, mode, seeds)) {
             const auto it = runs.find(label);
             out << "  " << label << ": ";
@@ -127,7 +143,7 @@ int printStatus(RunStore& store, LabMode mode, std::ostream& out, int epochCap =
             }
             out << ", " << formatDuration(s.seconds) << "\n";
         }
-        for (const auto& c : labChecks(store, step, mode)) {
+        for (const auto& c : labChecks(store, step, mode, precision)) {
             out << "  check: " << c.describe() << "\n";
             failed += c.measuredYet() && !c.passed;
         }
@@ -152,6 +168,9 @@ int labRun(const Args& a)
     options.start = a.again ? LabStart::Again : LabStart::Continue;
     if (!a.seeds.empty())
         options.seeds = wholeNumber("--seeds", a.seeds, 1, kMaxLabSeeds);
+    options.precision = precisionOption(a.precision);
+    if (options.precision == Precision::Bf16 && bf16Path() == Bf16Path::None)
+        throw ConfigError("train.precision", 0, 0, message("train.bf16_unavailable"));
     for (const auto& name : a.only) {
         const LabStep* s = findLabStep(name);
         if (!s)
@@ -167,7 +186,7 @@ int labRun(const Args& a)
     const auto start = std::chrono::steady_clock::now();
     const auto seconds = runLab(store, options, lines, control);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const int failed = printStatus(store, options.mode, std::cout, options.epochCap, options.seeds);
+    const int failed = printStatus(store, options.mode, std::cout, options.epochCap, options.seeds, options.precision);
     for (const auto& [id, s] : seconds)
         std::cout << "wall time " << id << ": " << formatDuration(s) << " (" << formatNumber(s, 1) << " s)\n";
     std::cout << "wall time, whole lab run: " << formatDuration(wall) << " (" << formatNumber(wall, 1) << " s)\n";
@@ -180,7 +199,7 @@ int labStatus(const Args& a)
 {
     RunStore store(RunStore::resolveFolder(a.library));
     const int seeds = a.seeds.empty() ? 1 : wholeNumber("--seeds", a.seeds, 1, kMaxLabSeeds);
-    return printStatus(store, modeOf(a, store), std::cout, 0, seeds) > 0 ? 4 : 0;
+    return printStatus(store, modeOf(a, store), std::cout, 0, seeds, precisionOption(a.precision)) > 0 ? 4 : 0;
 }
 
 int labReport(const Args& a)
@@ -245,6 +264,9 @@ void addLabCommands(CLI::App& app, int& status)
                     "Train each run on seeds 0..N-1 (\"lr=10 seed=2\"); the report gives each setting's mean ± sd "
                     "and says which differences lie within the seeds' spread")
         ->type_name("N");
+    run->add_option("--precision", args->precision,
+                    "fp32 or bf16: every run's train.precision (bf16 runs are other runs than the fp32 ones)")
+        ->type_name("P");
     run->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
     run->callback([args, &status] { status = labRun(*args); });
 
@@ -254,6 +276,8 @@ void addLabCommands(CLI::App& app, int& status)
     st->add_flag("--full", args->full, "The full lab's runs (default: full if any is recorded)");
     st->add_option("--seeds", args->seeds, "List each run's seeds 0..N-1 too (as lab run --seeds N trains them)")
         ->type_name("N");
+    st->add_option("--precision", args->precision, "fp32 or bf16: the runs lab run --precision trained")
+        ->type_name("P");
     st->callback([args, &status] { status = labStatus(*args); });
 
     CLI::App* report = lab->add_subcommand("report", "Write the lab report (Markdown with SVG charts, or one HTML file)");

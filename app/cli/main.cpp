@@ -3,6 +3,7 @@
 // application; each command family registers itself (Commands.h).
 #include "Commands.h"
 
+#include "traveller/core/lm/Precision.h"
 #include "traveller/core/lm/Training.h"
 
 #include <cerrno>
@@ -47,7 +48,9 @@ int runCommand(int argc, char** argv)
     CLI::App app("traveller-cli — train and compare recurrent language models (Dive into Deep Learning, ch. 8-9)",
                  "traveller-cli");
     app.require_subcommand(1);
-    app.set_version_flag("--version", [] { return "traveller-cli " TRAVELLER_VERSION " (LibTorch " + torchVersion() + ")"; });
+    app.set_version_flag("--version", [] {
+        return "traveller-cli " TRAVELLER_VERSION " (LibTorch " + torchVersion() + ")\n" + bf16Summary();
+    });
     int status = 0;
     cli::addTrainCommands(app, status);
     cli::addTranslateCommands(app, status);

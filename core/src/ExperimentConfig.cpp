@@ -97,6 +97,11 @@ void addModelAndTrainFields(std::vector<Field>& t)
     t.push_back(F::intField<int>(
         "train.threads", [](ExperimentConfig& c) -> int& { return c.train.threads; }, 0, 1024,
         "Intra-op CPU threads; 0 uses every core."));
+    t.push_back(F::enumField<Precision>(
+        "train.precision", {{"fp32", Precision::Fp32}, {"bf16", Precision::Bf16}},
+        [](ExperimentConfig& c) -> Precision& { return c.train.precision; },
+        "fp32: float32 products (the default); bf16: the fused layers' products with bfloat16 inputs and float32 "
+        "accumulation (AVX512-BF16 CPUs; weights, optimizer, loss, clipping and checkpoints stay float32)."));
     t.push_back(F::enumField<OnDivergence>(
         "train.on_divergence", {{"stop", OnDivergence::Stop}, {"continue", OnDivergence::Continue}},
         [](ExperimentConfig& c) -> OnDivergence& { return c.train.onDivergence; },

@@ -44,6 +44,7 @@ const std::vector<MessageTemplate> kCatalogue = {
     {"device.no_gpu", QT_TRANSLATE_NOOP("traveller::CoreMessages", "device {0} requested, but no CUDA GPU is visible (check the driver and "
                        "CUDA_VISIBLE_DEVICES); use --device cpu")},
     {"device.index", QT_TRANSLATE_NOOP("traveller::CoreMessages", "device {0} requested, but only {1} CUDA GPU(s) are visible ({2})")},
+    {"train.bf16_unavailable", QT_TRANSLATE_NOOP("traveller::CoreMessages", "bf16 needs a CPU with AVX512-BF16 or AMX, and this one has neither; use fp32")},
     // Corpora (Corpus, DataStore, LmBatches, TranslationData); CorpusError puts "<path>: " before them
     {"corpus.cannot_open", QT_TRANSLATE_NOOP("traveller::CoreMessages", "cannot open the corpus file")},
     {"corpus.cannot_read", QT_TRANSLATE_NOOP("traveller::CoreMessages", "cannot read the corpus file")},

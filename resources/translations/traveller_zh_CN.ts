@@ -71,6 +71,10 @@
         <translation>请求了设备 {0}，但看不到任何 CUDA GPU（请检查驱动和 CUDA_VISIBLE_DEVICES）；请使用 --device cpu</translation>
     </message>
     <message>
+        <source>bf16 needs a CPU with AVX512-BF16 or AMX, and this one has neither; use fp32</source>
+        <translation>bf16 需要支持 AVX512-BF16 或 AMX 的 CPU，而这台 CPU 两者都没有；请使用 fp32</translation>
+    </message>
+    <message>
         <source>device {0} requested, but only {1} CUDA GPU(s) are visible ({2})</source>
         <translation>请求了设备 {0}，但只能看到 {1} 个 CUDA GPU（{2}）</translation>
     </message>
@@ -435,6 +439,54 @@
         <translation>运行记录库“{1}”中没有运行 {0}</translation>
     </message>
     <message>
+        <source>&apos;{0}&apos; is not a PyTorch archive (the zip file torch.save writes): {1}</source>
+        <translation>“{0}”不是 PyTorch 存档（torch.save 写出的 zip 文件）：{1}</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; does not hold a state_dict (names to tensors, as torch.save(net.state_dict(), F) writes): it holds {1}</source>
+        <translation>“{0}”里不是 state_dict（名称到张量，如 torch.save(net.state_dict(), F) 所写）：它是{1}</translation>
+    </message>
+    <message>
+        <source>the book&apos;s code has no layer for the cell &apos;{0}&apos;; the book&apos;s RNNModel takes {1}</source>
+        <translation>书中的代码没有单元“{0}”的层；书中的 RNNModel 可用 {1}</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; is not the book&apos;s {1}: {2}</source>
+        <translation>“{0}”不是书中的 {1}：{2}</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos;: {1} is {2}, but the book&apos;s {3} with {4} hidden units has {5} (another cell or size?)</source>
+        <translation>“{0}”：{1} 是 {2}，而书中有 {4} 个隐藏单元的 {3} 应为 {5}（另一种单元或大小？）</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; has a vocabulary of {1} tokens, but the book&apos;s vocabulary of the corpus &apos;{2}&apos; has {3}; give the model&apos;s vocabulary with --vocab</source>
+        <translation>“{0}”的词表有 {1} 个词元，而书中语料“{2}”的词表有 {3} 个；请用 --vocab 给出模型的词表</translation>
+    </message>
+    <message>
+        <source>the vocabulary &apos;{0}&apos; cannot be read: {1}</source>
+        <translation>无法读取词表“{0}”：{1}</translation>
+    </message>
+    <message>
+        <source>the vocabulary &apos;{0}&apos; does not match the corpus &apos;{1}&apos;: {2}</source>
+        <translation>词表“{0}”与语料“{1}”不符：{2}</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos;: its {2} vocabulary has {1} tokens, the book&apos;s of &apos;{3}&apos; has {4} (another corpus or data.examples?)</source>
+        <translation>“{0}”：其 {2} 词表有 {1} 个词元，书中“{3}”的有 {4} 个（另一个语料或 data.examples？）</translation>
+    </message>
+    <message>
+        <source>cannot write &apos;{0}&apos;: {1}</source>
+        <translation>无法写入“{0}”：{1}</translation>
+    </message>
+    <message>
+        <source>run {0} is a translation run; export-torch writes the book&apos;s RNNModel of a language model</source>
+        <translation>运行 {0} 是翻译运行；export-torch 写出的是语言模型的书中 RNNModel</translation>
+    </message>
+    <message>
+        <source>run {0} cannot be the book&apos;s RNNModel ({1}): the book has no such model</source>
+        <translation>运行 {0} 无法成为书中的 RNNModel（{1}）：书中没有这样的模型</translation>
+    </message>
+    <message>
         <source>run {0} has already trained; resume it instead</source>
         <translation>运行 {0} 已经训练过；请改为继续训练它</translation>
     </message>
@@ -777,6 +829,14 @@
     <message>
         <source>{1} has no value &apos;{0}&apos; for the Lens; it has {2}</source>
         <translation>{1} 没有可供透镜查看的值“{0}”；它有：{2}</translation>
+    </message>
+    <message>
+        <source>the lesson&apos;s run &apos;{0}&apos; cannot be opened: &apos;{1}&apos; is not a checkpoint of its settings</source>
+        <translation>无法打开课程的运行“{0}”：“{1}”不是按它的设置保存的检查点</translation>
+    </message>
+    <message>
+        <source>the lesson&apos;s run &apos;{0}&apos; is a translation run; a lesson opens language-model runs from its library</source>
+        <translation>课程的运行“{0}”是翻译运行；课程只能从它的运行记录库中打开语言模型运行</translation>
     </message>
 </context>
 <context>
@@ -1472,6 +1532,18 @@ epoch %2: perplexity %3</source>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
+    <message>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>float32</source>
+        <translation>float32（单精度）</translation>
+    </message>
+    <message>
+        <source>bfloat16 (mixed)</source>
+        <translation>bfloat16（混合精度）</translation>
+    </message>
 </context>
 <context>
     <name>traveller::ui::ForkDialog</name>
@@ -1526,6 +1598,79 @@ epoch %2: perplexity %3</source>
     <message>
         <source>Fork and train</source>
         <translation>分叉并训练</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::ImportTorchDialog</name>
+    <message>
+        <source>Import a PyTorch model</source>
+        <translation>导入 PyTorch 模型</translation>
+    </message>
+    <message>
+        <source>State dict:</source>
+        <translation>state_dict：</translation>
+    </message>
+    <message>
+        <source>PyTorch files (*.pt *.pth);;All files (*)</source>
+        <translation>PyTorch 文件 (*.pt *.pth);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Language model (the book&apos;s RNNModel)</source>
+        <translation>语言模型（书中的 RNNModel）</translation>
+    </message>
+    <message>
+        <source>Translation (the seq2seq chapter&apos;s EncoderDecoder)</source>
+        <translation>翻译（seq2seq 一章的 EncoderDecoder）</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>Cell (the book&apos;s layer):</source>
+        <translation>单元（书中的层）：</translation>
+    </message>
+    <message>
+        <source>Optional: the book&apos;s vocab.idx_to_token as JSON</source>
+        <translation>可选：书中 vocab.idx_to_token 的 JSON</translation>
+    </message>
+    <message>
+        <source>Vocabulary:</source>
+        <translation>词表：</translation>
+    </message>
+    <message>
+        <source>JSON (*.json);;All files (*)</source>
+        <translation>JSON (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Epochs the book trained it:</source>
+        <translation>书中训练的轮数：</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <source>Imported as run %1: %2.</source>
+        <translation>已导入为运行 %1：%2。</translation>
+    </message>
+    <message>
+        <source>%1 ⇒ %2 (BLEU %3)</source>
+        <translation>%1 ⇒ %2（BLEU %3）</translation>
+    </message>
+    <message>
+        <source>Imported as run %1: %2, perplexity %3 on the corpus.
+Greedy sample: %4</source>
+        <translation>已导入为运行 %1：%2，在语料上的困惑度 %3。
+贪心采样：%4</translation>
     </message>
 </context>
 <context>
@@ -2207,10 +2352,6 @@ p(下一个) = %4
         <translation>由课程固定：%1 = %2</translation>
     </message>
     <message>
-        <source>Runs of a lesson&apos;s own library are opened with traveller-cli for now</source>
-        <translation>课程自带运行记录库中的运行目前请用 traveller-cli 打开</translation>
-    </message>
-    <message>
         <source>The Lens reads %1 once it has trained: press Run this step on an earlier step first</source>
         <translation>%1 训练好后透镜才能读取它：请先在前面的步骤中按“运行此步骤”</translation>
     </message>
@@ -2451,6 +2592,10 @@ epoch %2: %3</source>
 <context>
     <name>traveller::ui::MainWindow</name>
     <message>
+        <source>Import a &amp;PyTorch model…</source>
+        <translation>导入 PyTorch 模型(&amp;P)…</translation>
+    </message>
+    <message>
         <source>Traveller — RNN workbench</source>
         <translation>Traveller — 循环神经网络工作台</translation>
     </message>
@@ -2602,12 +2747,29 @@ Quit anyway?</source>
         <source>A lesson prepared by a teacher: its steps, one at a time, in a bar above the tabs</source>
         <translation>教师准备的课程：在标签页上方的课程栏中逐步展示</translation>
     </message>
+    <message>
+        <source>Save as lesson…</source>
+        <translation>另存为课程…</translation>
+    </message>
+    <message>
+        <source>This window&apos;s settings and runs as a lesson file: its steps, and what each hides or locks</source>
+        <translation>把此窗口的设置和运行保存为课程文件：课程的步骤，以及每一步隐藏或锁定的控件</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::Make</name>
+    <message>
+        <source>Select two or more runs to compare</source>
+        <translation>请选择两个或更多运行进行比较</translation>
+    </message>
 </context>
 <context>
     <name>traveller::ui::ParallelDialog</name>
     <message numerus="yes">
         <source>Parallel coordinates of %n run(s)</source>
-        <translation><numerusform>%n 个运行的平行坐标图</numerusform></translation>
+        <translation>
+            <numerusform>%n 个运行的平行坐标图</numerusform>
+        </translation>
     </message>
     <message>
         <source>The axes drawn; your choice is remembered</source>
@@ -2643,7 +2805,9 @@ Quit anyway?</source>
     </message>
     <message numerus="yes">
         <source>Functional ANOVA main effects: the share of the variance of log final perplexity over %n run(s) that each setting explains alone (the rest is interactions and noise).</source>
-        <translation><numerusform>函数型方差分析（ANOVA）主效应：在 %n 个运行上，每个设置单独解释的最终困惑度对数的方差占比（其余是交互作用和噪声）。</numerusform></translation>
+        <translation>
+            <numerusform>函数型方差分析（ANOVA）主效应：在 %n 个运行上，每个设置单独解释的最终困惑度对数的方差占比（其余是交互作用和噪声）。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -3246,10 +3410,6 @@ Open puts this model in the Translate tab, to translate with again.</source>
         <translation>请输入要续写的前缀</translation>
     </message>
     <message>
-        <source>Select two or more runs to compare</source>
-        <translation>请选择两个或更多运行进行比较</translation>
-    </message>
-    <message>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
@@ -3457,6 +3617,173 @@ Open puts this model in the Translate tab, to translate with again.</source>
     <message>
         <source>Timeline of %1: its continuation at every sample interval</source>
         <translation>%1 的时间线：每个采样间隔的续写结果</translation>
+    </message>
+</context>
+<context>
+    <name>traveller::ui::SaveLessonDialog</name>
+    <message>
+        <source>Preset menu</source>
+        <translation>预设菜单</translation>
+    </message>
+    <message>
+        <source>More settings</source>
+        <translation>更多设置</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续训练</translation>
+    </message>
+    <message>
+        <source>Sampling temperature</source>
+        <translation>采样温度</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Gradient norm chart</source>
+        <translation>梯度范数图</translation>
+    </message>
+    <message>
+        <source>Translate: more settings</source>
+        <translation>翻译：更多设置</translation>
+    </message>
+    <message>
+        <source>Lens: find units</source>
+        <translation>透镜：查找单元</translation>
+    </message>
+    <message>
+        <source>File → Open experiment…</source>
+        <translation>文件 → 打开实验…</translation>
+    </message>
+    <message>
+        <source>File → Save experiment…</source>
+        <translation>文件 → 保存实验…</translation>
+    </message>
+    <message>
+        <source>File → Open lesson…</source>
+        <translation>文件 → 打开课程…</translation>
+    </message>
+    <message>
+        <source>View → Presentation mode</source>
+        <translation>视图 → 演示模式</translation>
+    </message>
+    <message>
+        <source>Language model</source>
+        <translation>语言模型</translation>
+    </message>
+    <message>
+        <source>Translate</source>
+        <translation>翻译</translation>
+    </message>
+    <message>
+        <source>Sweeps</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>运行记录</translation>
+    </message>
+    <message>
+        <source>Lens</source>
+        <translation>透镜</translation>
+    </message>
+    <message>
+        <source>Lab</source>
+        <translation>实验</translation>
+    </message>
+    <message>
+        <source>Save as lesson</source>
+        <translation>另存为课程</translation>
+    </message>
+    <message>
+        <source>Start in presentation mode</source>
+        <translation>以演示模式开始</translation>
+    </message>
+    <message>
+        <source>Add step</source>
+        <translation>添加步骤</translation>
+    </message>
+    <message>
+        <source>Remove step</source>
+        <translation>删除步骤</translation>
+    </message>
+    <message>
+        <source>Title (English):</source>
+        <translation>标题（英文）：</translation>
+    </message>
+    <message>
+        <source>Title (中文):</source>
+        <translation>标题（中文）：</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>步骤：</translation>
+    </message>
+    <message>
+        <source>Step title (English):</source>
+        <translation>步骤标题（英文）：</translation>
+    </message>
+    <message>
+        <source>Step title (中文):</source>
+        <translation>步骤标题（中文）：</translation>
+    </message>
+    <message>
+        <source>Text (English):</source>
+        <translation>说明文字（英文）：</translation>
+    </message>
+    <message>
+        <source>Text (中文):</source>
+        <translation>说明文字（中文）：</translation>
+    </message>
+    <message>
+        <source>Question (English):</source>
+        <translation>问题（英文）：</translation>
+    </message>
+    <message>
+        <source>Question (中文):</source>
+        <translation>问题（中文）：</translation>
+    </message>
+    <message>
+        <source>Tabs shown</source>
+        <translation>显示的标签页</translation>
+    </message>
+    <message numerus="yes">
+        <source>Fix the Language model form&apos;s settings (%n changed)</source>
+        <translation>
+            <numerusform>固定语言模型表单的设置（改动了 %n 项）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Run this step trains the window&apos;s runs (%n)</source>
+        <translation>
+            <numerusform>“运行此步骤”训练此窗口中的运行（%n 个）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Lessons (*.traveller-lesson)</source>
+        <translation>课程 (*.traveller-lesson)</translation>
     </message>
 </context>
 <context>

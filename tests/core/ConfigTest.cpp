@@ -55,7 +55,7 @@ name: my run
 model: {arch: lstm, impl: scratch, hidden: 64, layers: 2, embedding: 12}
 train: {epochs: 7, lr: 0.5, optimizer: adam, clip: 0, device: cpu, seed: 42, threads: 1, on_divergence: continue, detach_state: false,
         lr_schedule: warmup-cosine, lr_step_every: 3, lr_step_gamma: 0.1, lr_warmup: 2, lr_min_factor: 0.05,
-        keep_checkpoints: 5, schedule: [{epoch: 3, batch: 1, set: {train.lr: 0.25}}]}
+        keep_checkpoints: 5, precision: bf16, schedule: [{epoch: 3, batch: 1, set: {train.lr: 0.25}}]}
 data: {corpus: /tmp/x.txt, tokens: word, max_tokens: -1, batch_size: 4, num_steps: 5, sampling: random, join_lines: space, normalize: unicode, heldout: 500}
 sample: {prefix: "the", every: 2, length: 9, temperature: 0.7}
 )");
@@ -74,6 +74,7 @@ sample: {prefix: "the", every: 2, length: 9, temperature: 0.7}
     EXPECT_EQ(c.train.threads, 1);
     EXPECT_EQ(c.train.onDivergence, OnDivergence::Continue);
     EXPECT_FALSE(c.train.detachState);
+    EXPECT_EQ(c.train.precision, Precision::Bf16);
     EXPECT_EQ(c.data.heldout, 500);
     EXPECT_EQ(c.data.corpus, "/tmp/x.txt");
     EXPECT_EQ(c.data.tokens, TokenKind::Word);
@@ -90,7 +91,7 @@ sample: {prefix: "the", every: 2, length: 9, temperature: 0.7}
     // Every key of the schema is covered by this file: each one reads a value
     // other than its default, so a key the parser skipped would show here.
     const ExperimentConfig defaults;
-    EXPECT_EQ(configSchema().size(), 35u);
+    EXPECT_EQ(configSchema().size(), 36u);
     EXPECT_EQ(c.train.schedule, (std::vector<ScheduleEntry>{{3, 1, {{"train.lr", "0.25"}}}}));
     for (const auto& key : configSchema())
         EXPECT_NE(configValue(c, key.key), configValue(defaults, key.key)) << key.key << " kept its default";

@@ -180,7 +180,7 @@ private Q_SLOTS:
             {"train.detach_state", "false"},    {"train.schedule", "[{epoch: 3, set: {train.lr: 0.5}}]"},
             {"train.lr_schedule", "cosine"}, {"train.lr_step_every", "20"}, {"train.lr_step_gamma", "0.25"},
             {"train.lr_warmup", "5"},     {"train.lr_min_factor", "0.1"},  {"train.keep_checkpoints", "50"},
-            {"data.corpus", "/tmp/other.txt"},
+            {"train.precision", "bf16"},  {"data.corpus", "/tmp/other.txt"},
             {"data.tokens", "word"},      {"data.max_tokens", "0"},        {"data.heldout", "500"},
             {"data.batch_size", "4"},     {"data.num_steps", "9"},         {"data.sampling", "random"},
             {"data.join_lines", "space"}, {"data.normalize", "unicode"},   {"sample.prefix", "the time"},

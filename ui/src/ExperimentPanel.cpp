@@ -153,6 +153,7 @@ void ExperimentPanel::buildAdvanced(QVBoxLayout* layout)
     addChoice("train.detach_state", tr("Backpropagation"),
               {{tr("per batch"), "true"}, {tr("whole epoch"), "false"}});
     addLine("train.threads", tr("CPU threads (0 = all)"));
+    addChoice("train.precision", tr("Precision"), {{tr("float32"), "fp32"}, {tr("bfloat16 (mixed)"), "bf16"}});
     addLine("train.schedule", tr("Schedule"));
     addChoice("train.lr_schedule", tr("Learning-rate shape"),
               {{tr("constant"), "constant"}, {tr("step"), "step"}, {tr("cosine"), "cosine"},

@@ -3,6 +3,7 @@
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Presets.h"
 #include "traveller/core/lm/Training.h"
+#include "traveller/core/lm/Precision.h"
 #include "traveller/ui/CorpusBanner.h"
 #include "traveller/ui/CorpusLocations.h"
 #include "traveller/ui/ExperimentPanel.h"
@@ -500,7 +501,9 @@ QString MainWindow::aboutText() const
              QString::fromStdString(torchVersion()).toHtmlEscaped(),
              QString::fromStdString(blasLibrary()).toHtmlEscaped())
         .arg(trainingThreads())
-        .arg(devices.join(QStringLiteral("<br>")));
+        .arg(devices.join(QStringLiteral("<br>")))
+        // The bf16 path (train.precision: bf16), as `traveller-cli --version` names it.
+        + QStringLiteral("<p>%1</p>").arg(QString::fromStdString(bf16Summary()).toHtmlEscaped());
 }
 
 } // namespace traveller::ui

@@ -322,7 +322,7 @@ std::vector<Run> onSeeds(const Run& run, int seeds, Config config, Label label)
 
 } // namespace
 
-Sweep labSweep(const LabStep& step, LabMode mode, int epochCap, int seeds)
+Sweep labSweep(const LabStep& step, LabMode mode, int epochCap, int seeds, Precision precision)
 {
     Sweep sweep;
     sweep.name = labSweepName(step, mode);
@@ -332,6 +332,7 @@ Sweep labSweep(const LabStep& step, LabMode mode, int epochCap, int seeds)
     sweep.base.data.heldout = kLabHeldout;
     sweep.base.train.onDivergence = OnDivergence::Continue;
     sweep.base.train.device = "cpu";
+    sweep.base.train.precision = precision;
     if (mode == LabMode::Quick)
         sweep.base.train.epochs = quickEpochs(sweep.base.train.epochs);
     sweep.base.sample.every = std::max(1, sweep.base.train.epochs / 50);
@@ -363,7 +364,7 @@ Sweep labSweep(const LabStep& step, LabMode mode, int epochCap, int seeds)
 }
 
 std::vector<std::pair<std::string, TranslationConfig>> labTranslations(const LabStep& step, LabMode mode, int epochCap,
-                                                                    int seeds)
+                                                                    int seeds, Precision precision)
 {
     std::vector<std::pair<std::string, TranslationConfig>> out;
     const TranslationConfig base = loadTranslationFile(resolvePreset(step.preset, PresetKind::Translation));
@@ -378,6 +379,7 @@ std::vector<std::pair<std::string, TranslationConfig>> labTranslations(const Lab
         if (epochCap > 0)
             c.train.epochs = std::min(c.train.epochs, epochCap);
         c.train.device = "cpu";
+        c.train.precision = precision;
         c.name = "seq2seq " + r.label + (mode == LabMode::Quick ? " (quick)" : "");
         validate(c);
         using Pair = std::pair<std::string, TranslationConfig>;
@@ -426,12 +428,13 @@ struct PlannedSettings {
     std::string finished;  // settingsKey(config, true): a language-model run that finished without blowing up
 };
 
-std::vector<PlannedSettings> plannedSettings(const LabStep& step, LabMode mode, int epochCap, int seeds)
+std::vector<PlannedSettings> plannedSettings(const LabStep& step, LabMode mode, int epochCap, int seeds,
+                                             Precision precision)
 {
     std::vector<PlannedSettings> out;
     const int perRun = std::max(1, seeds);
     if (step.kind == LabStepKind::LanguageModel) {
-        const Sweep sweep = labSweep(step, mode, epochCap, seeds);
+        const Sweep sweep = labSweep(step, mode, epochCap, seeds, precision);
         for (std::size_t i = 0; i < sweep.runs.size(); ++i) {
             const SweepRun& r = sweep.runs[i];
             const int seed = static_cast<int>(i % static_cast<std::size_t>(perRun));
@@ -440,7 +443,7 @@ std::vector<PlannedSettings> plannedSettings(const LabStep& step, LabMode mode, 
                            settingsKey(r.config, true)});
         }
     } else if (step.kind == LabStepKind::Translation) {
-        for (const auto& [label, config] : labTranslations(step, mode, epochCap, seeds))
+        for (const auto& [label, config] : labTranslations(step, mode, epochCap, seeds, precision))
             out.push_back({label, label, true, config.train.epochs, settingsKey(config), settingsKey(config)});
     }
     return out;
@@ -519,21 +522,22 @@ std::vector<StoredRun> ownRuns(RunStore& store, const LabStep& step, LabMode mod
 } // namespace
 
 std::vector<LabRunPlan> planLabStep(RunStore& store, const LabStep& step, LabMode mode, int epochCap, LabStart start,
-                                    int seeds)
+                                    int seeds, Precision precision)
 {
     if (step.runs.empty())
         return {};
-    return planWith(store, plannedSettings(step, mode, epochCap, seeds), start, ownRuns(store, step, mode));
+    return planWith(store, plannedSettings(step, mode, epochCap, seeds, precision), start,
+                    ownRuns(store, step, mode));
 }
 
 std::map<std::string, StoredRun> labRunsOf(RunStore& store, const LabStep& step, LabMode mode, int epochCap,
-                                           int seeds)
+                                           int seeds, Precision precision)
 {
     std::map<std::string, StoredRun> out;
     if (step.runs.empty())
         return out;
     const std::vector<StoredRun> own = ownRuns(store, step, mode);
-    const std::vector<PlannedSettings> settings = plannedSettings(step, mode, epochCap, seeds);
+    const std::vector<PlannedSettings> settings = plannedSettings(step, mode, epochCap, seeds, precision);
     const std::vector<LabRunPlan> plan = planWith(store, settings, LabStart::Continue, own);
     for (std::size_t i = 0; i < plan.size(); ++i) {
         const LabRunPlan& p = plan[i];
@@ -563,14 +567,14 @@ LabMode labModeInLibrary(RunStore& store)
     return quick ? LabMode::Quick : LabMode::Full;
 }
 
-std::vector<CheckResult> labChecks(RunStore& store, const LabStep& step, LabMode mode)
+std::vector<CheckResult> labChecks(RunStore& store, const LabStep& step, LabMode mode, Precision precision)
 {
     if (step.preset.empty())
         return {};
     const References refs = loadReferences(
         resolvePreset(step.preset, step.kind == LabStepKind::Translation ? PresetKind::Translation : PresetKind::Experiment));
     const auto& checks = refs.of(mode);
-    const auto runs = labRunsOf(store, step, mode);
+    const auto runs = labRunsOf(store, step, mode, 0, 1, precision);
     std::string baseLabel;
     for (const auto& r : step.runs)
         if (r.base)
@@ -643,7 +647,7 @@ private:
 void trainTranslations(RunStore& store, const LabStep& step, const LabOptions& options,
                        const std::vector<LabRunPlan>& plan, LabObserver& observer, RunControl& control)
 {
-    const auto runs = labTranslations(step, options.mode, options.epochCap, options.seeds);
+    const auto runs = labTranslations(step, options.mode, options.epochCap, options.seeds, options.precision);
     observer.onStepStarted(step, runs.size());
     for (const LabRunPlan& p : plan)
         if (p.action == LabRunAction::Reuse || p.action == LabRunAction::Busy)
@@ -726,9 +730,9 @@ std::map<std::string, double> runLab(RunStore& store, const LabOptions& options,
             continue;
         const auto start = std::chrono::steady_clock::now();
         const std::vector<LabRunPlan> plan =
-            planLabStep(store, *step, options.mode, options.epochCap, options.start, options.seeds);
+            planLabStep(store, *step, options.mode, options.epochCap, options.start, options.seeds, options.precision);
         if (step->kind == LabStepKind::LanguageModel) {
-            const Sweep sweep = labSweep(*step, options.mode, options.epochCap, options.seeds);
+            const Sweep sweep = labSweep(*step, options.mode, options.epochCap, options.seeds, options.precision);
             std::vector<SweepRunPlan> sweepPlan;
             for (const LabRunPlan& p : plan)
                 sweepPlan.push_back(p.action == LabRunAction::Train    ? SweepRunPlan{}

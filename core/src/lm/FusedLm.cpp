@@ -15,9 +15,12 @@
 #include "lm/FusedLm.h"
 
 #include "cells/Cell.h"
+#include "lm/Precision.h"
 #include "lm/SkinnyGemm.h"
 
 #include <ATen/Parallel.h>
+
+#include <optional>
 
 namespace traveller::lm {
 
@@ -46,6 +49,85 @@ bool worthPacking(std::int64_t steps, std::int64_t batch) { return steps * batch
 float* ptr(torch::Tensor& t) { return t.data_ptr<float>(); }
 const float* cptr(const torch::Tensor& t) { return t.data_ptr<float>(); }
 
+// How W enters the per-step product: W (N, K) as C = A · Wᵀ (h W_hhᵀ), or
+// W (K, N) as C = A · W (dG W_hh).
+enum class WeightSide { Rows, Columns };
+
+// The per-step product of one sequence, C = A · op(W) (+ bias or addend), in
+// the layer's precision: W packed once (SkinnyGemm.h), float32 or bf16 pairs;
+// LibTorch's GEMM where the CPU lacks AVX-512 and for a single row or step
+// (writing text feeds one character at a time: packing would cost more than
+// the product). bf16 without our bf16 kernel (a few rows, or the emulated
+// path) rounds W and A to bf16 and multiplies in float32: the same products
+// with float32 accumulation.
+class StepProduct {
+public:
+    StepProduct(MatmulMode mode, const torch::Tensor& w, WeightSide side, std::int64_t steps, std::int64_t batch)
+        : side_(side), rounding_(mode != MatmulMode::Fp32)
+    {
+        const bool worth = worthPacking(steps, batch);
+        const std::int64_t rows = w.size(0), cols = w.size(1);
+        if (mode == MatmulMode::Bf16 && worth && PackedWeightsBf16::supported()) {
+            kind_ = Kind::Bf16Packed;
+            rounding_ = false;  // the kernel rounds
+            w_ = w.contiguous();
+            if (side == WeightSide::Rows)
+                bf16_.packRows(cptr(w_), rows, cols, cols);
+            else
+                bf16_.packColumns(cptr(w_), rows, cols, cols);
+            return;
+        }
+        w_ = rounding_ ? roundedToBf16(w) : w.contiguous();
+        if (worth && PackedWeights::supported()) {
+            kind_ = Kind::Fp32Packed;
+            if (side == WeightSide::Rows)
+                fp32_.packRows(cptr(w_), rows, cols, cols);
+            else
+                fp32_.packColumns(cptr(w_), rows, cols, cols);
+        }
+    }
+
+    // a (M, K) contiguous; c (M, N) contiguous; bias (N) or addend (M, N) or neither.
+    void run(const torch::Tensor& a, const torch::Tensor* bias, const torch::Tensor* addend, torch::Tensor& c)
+    {
+        const torch::Tensor* in = &a;
+        if (rounding_) {
+            if (!rounded_.defined() || rounded_.sizes() != a.sizes())
+                rounded_ = torch::empty_like(a);
+            roundToBf16(cptr(a), ptr(rounded_), a.numel());
+            in = &rounded_;
+        }
+        const std::int64_t m = a.size(0), k = a.size(1), n = c.size(1);
+        const float* b = bias ? cptr(*bias) : nullptr;
+        const float* add = addend ? cptr(*addend) : nullptr;
+        switch (kind_) {
+        case Kind::Bf16Packed:
+            bf16_.multiply(cptr(*in), m, k, b, add, ptr(c), n);
+            return;
+        case Kind::Fp32Packed:
+            fp32_.multiply(cptr(*in), m, k, b, add, ptr(c), n);
+            return;
+        case Kind::Torch:
+            break;
+        }
+        const torch::Tensor w = side_ == WeightSide::Rows ? w_.t() : w_;
+        if (bias || addend)
+            at::addmm_out(c, bias ? *bias : *addend, *in, w);
+        else
+            at::mm_out(c, *in, w);
+    }
+
+private:
+    enum class Kind { Torch, Fp32Packed, Bf16Packed };
+    Kind kind_ = Kind::Torch;
+    WeightSide side_;
+    bool rounding_;             // A rounded to bf16 before a float32 product
+    torch::Tensor w_;           // W contiguous (bf16 values when rounding_)
+    torch::Tensor rounded_;     // A's rounded copy
+    PackedWeights fp32_;
+    PackedWeightsBf16 bf16_;
+};
+
 // ---------------------------------------------------------------- the layer
 
 // Inputs: x (T, B) int64 token ids (first layer: one-hot input as a column
@@ -66,13 +148,16 @@ public:
         const bool ids = x.scalar_type() == torch::kInt64;
         const std::int64_t T = x.size(0), B = x.size(1), H = h0.size(1), GH = wIh.size(0);
         const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
+        const MatmulMode mode = currentMatmulMode();  // the batch's scope; the backward keeps it
 
         // Input projections of every step at once: (T*B, G*H), b_ih included.
         torch::Tensor xp;
         if (ids)
             xp = wIh.t().index_select(0, x.reshape({-1})).add_(bIh);  // column lookup == one-hot GEMM
-        else
+        else if (mode == MatmulMode::Fp32)
             xp = torch::addmm(bIh, x.reshape({T * B, -1}), wIh.t());
+        else
+            xp = mmIn(mode, x.reshape({T * B, -1}), wIh.t()).add_(bIh);
         xp = xp.contiguous();
 
         auto y = torch::empty({T, B, H}, f32);
@@ -81,21 +166,14 @@ public:
         auto hp = recurrentWeights ? torch::empty({B, GH}, f32) : torch::Tensor();
         auto hPrev = h0.contiguous();
         auto cPrev = cellState ? c0.contiguous() : torch::Tensor();
-        // W_hh packed once for all T steps (see SkinnyGemm.h); LibTorch's GEMM
-        // where the CPU lacks AVX-512, and for a single row or step (writing
-        // text feeds one character at a time: packing would cost more than the
-        // product).
-        PackedWeights packed;
-        const bool own = recurrentWeights && PackedWeights::supported() && worthPacking(T, B);
-        const auto wHhC = recurrentWeights ? wHh.contiguous() : torch::Tensor();
+        // h W_hh^T + b_hh at every step, W_hh packed once for all T steps.
+        std::optional<StepProduct> product;
         const auto bHhC = recurrentWeights ? bHh.contiguous() : torch::Tensor();
-        if (own)
-            packed.packRows(cptr(wHhC), GH, H, H);
+        if (recurrentWeights)
+            product.emplace(mode, wHh, WeightSide::Rows, T, B);
         for (std::int64_t t = 0; t < T; ++t) {
-            if (own)
-                packed.multiply(cptr(hPrev), B, H, cptr(bHhC), nullptr, ptr(hp), GH);
-            else if (recurrentWeights)
-                at::addmm_out(hp, bHh, hPrev, wHh.t());
+            if (product)
+                product->run(hPrev, &bHhC, nullptr, hp);
             auto yt = y[t];
             auto gt = gates.defined() ? gates[t] : torch::Tensor();
             auto et = extra.defined() ? extra[t] : torch::Tensor();
@@ -115,6 +193,7 @@ public:
         }
         ctx->save_for_backward({x, h0, c0, wIh, wHh, y});
         ctx->saved_data["cell"] = cellCode;
+        ctx->saved_data["mode"] = static_cast<std::int64_t>(mode);
         ctx->saved_data["gates"] = gates;
         ctx->saved_data["extra"] = extra;
         const auto cT = cellState ? extra[T - 1].clone() : torch::empty({0}, f32);
@@ -134,6 +213,7 @@ public:
         const bool ids = x.scalar_type() == torch::kInt64;
         const std::int64_t T = x.size(0), B = x.size(1), H = h0.size(1), GH = wIh.size(0);
         const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
+        const auto mode = static_cast<MatmulMode>(ctx->saved_data["mode"].toInt());
 
         const auto dy = grads[0].contiguous();                 // (T, B, H)
         auto dh = grads[1].defined() ? grads[1].contiguous().clone() : torch::zeros({B, H}, f32);
@@ -145,21 +225,15 @@ public:
         auto direct = torch::empty({B, H}, f32);
         auto next = torch::empty({B, H}, f32);
         // dG W_hh at every step: W_hh packed once (see SkinnyGemm.h).
-        PackedWeights packed;
-        const bool own = recurrentWeights && PackedWeights::supported() && worthPacking(T, B);
-        const auto wHhC = recurrentWeights ? wHh.contiguous() : torch::Tensor();
-        if (own)
-            packed.packColumns(cptr(wHhC), GH, H, H);
+        std::optional<StepProduct> product;
+        if (recurrentWeights)
+            product.emplace(mode, wHh, WeightSide::Columns, T, B);
         // dh_prev = dG_h W_hh (+ the direct part); without hidden weights only the direct part.
         const auto stepProduct = [&](const torch::Tensor& dg, torch::Tensor& out, const torch::Tensor* addend) {
-            if (!recurrentWeights)
+            if (!product)
                 out.copy_(*addend);
-            else if (own)
-                packed.multiply(cptr(dg), B, GH, nullptr, addend ? cptr(*addend) : nullptr, ptr(out), H);
-            else if (addend)
-                at::addmm_out(out, *addend, dg, wHh);
             else
-                at::mm_out(out, dg, wHh);
+                product->run(dg, nullptr, addend, out);
         };
         const auto c0c = cellState ? c0.contiguous() : torch::Tensor();
         for (std::int64_t t = T - 1; t >= 0; --t) {
@@ -198,7 +272,7 @@ public:
             if (T > 1)
                 hPrevAll.narrow(0, 1, T - 1).copy_(y.narrow(0, 0, T - 1));
             const auto dgh2 = dgh.view({T * B, GH});
-            dWhh = torch::mm(dgh2.t(), hPrevAll.view({T * B, H}));
+            dWhh = mmIn(mode, dgh2.t(), hPrevAll.view({T * B, H}));
             dbHh = dgh2.sum(0);
         }
         torch::Tensor dWih, dx;
@@ -207,8 +281,8 @@ public:
             dWih = torch::zeros({wIh.size(1), GH}, f32).index_add_(0, x.reshape({-1}), dgi2).t();
         } else {
             const auto x2 = x.reshape({T * B, -1});
-            dWih = torch::mm(dgi2.t(), x2);
-            dx = torch::mm(dgi2, wIh).view(x.sizes());
+            dWih = mmIn(mode, dgi2.t(), x2);
+            dx = mmIn(mode, dgi2, wIh).view(x.sizes());
         }
         const auto dc0 = cellState ? dc : torch::Tensor();
         return {dx, dh, dc0, dWih, dWhh, dbIh, dbHh, torch::Tensor()};

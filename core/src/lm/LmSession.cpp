@@ -11,6 +11,7 @@
 #include "lm/GradClip.h"
 #include "lm/LmBatches.h"
 #include "lm/LmModels.h"
+#include "lm/Precision.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/io/Json.h"
 #include "traveller/core/store/RunRules.h"
@@ -63,6 +64,7 @@ LmSession::LmSession(const ExperimentConfig& config, const std::string& dataDir)
             throw ConfigError("train.schedule[" + std::to_string(i) + "].batch", 0, 0,
                               message("schedule.batch_beyond", {std::to_string(config.train.schedule[i].batch),
                                                                 std::to_string(impl_->batches->minBatches())}));
+    lm::matmulModeFor(config.train.precision);  // refuses bf16 on a CPU without it, before any training
     if (!config.train.detachState) {
         // Back-propagation through the whole epoch keeps every time step's
         // activations and logits: say what that costs, refuse beyond a limit.

@@ -11,6 +11,7 @@
 #include "lm/GradClip.h"
 #include "lm/LmBatches.h"
 #include "lm/LmModels.h"
+#include "lm/Precision.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/io/Json.h"
 #include "traveller/core/store/RunRules.h"
@@ -168,6 +169,7 @@ private:
             state_ = d_.model->initialState(x.size(0), d_.device);
         else
             state_ = state_.detached();
+        const lm::PrecisionScope precision(mode_);  // the fused layers' products (train.precision)
         const auto logits = d_.model->forward(x, state_);
         const auto loss = torch::nn::functional::cross_entropy(logits, y.t().reshape(-1));
         d_.optimizer->zero_grad();
@@ -193,6 +195,7 @@ private:
         const auto y = batch.y.to(d_.device);
         if (!state_.defined())
             state_ = d_.model->initialState(x.size(0), d_.device);
+        const lm::PrecisionScope precision(mode_);
         const auto logits = d_.model->forward(x, state_);
         const auto loss = torch::nn::functional::cross_entropy(logits, y.t().reshape(-1));
         Step step;
@@ -305,6 +308,7 @@ private:
     std::mt19937_64 rngAtEpochStart_;
     std::vector<lm::Batch> batches_;
     lm::RnnState state_;
+    const lm::MatmulMode mode_ = lm::matmulModeFor(cfg_.train.precision);
     torch::Tensor epochLoss_;  // train.detach_state: false, the epoch's summed loss so far
     double epochTokens_ = 0;
 };

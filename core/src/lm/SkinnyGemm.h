@@ -45,4 +45,35 @@ private:
     std::vector<float> storage_;  // panel p, row k: 32 floats (zero beyond n)
 };
 
+// The same product with W and A rounded to bfloat16 (ties to even) and float32
+// accumulation, by vdpbf16ps (SkinnyGemmBf16.cpp): W packed once per sequence
+// into 32-column panels of bf16 pairs (rows 2i and 2i+1 of the product's K
+// side interleaved, zero beyond K and n), A converted to bf16 pairs at each
+// call. Each instruction does 32 multiply-adds, twice the float32 FMA's.
+class PackedWeightsBf16 {
+public:
+    // True when this CPU has AVX512-BF16 (the kernel's only requirement).
+    static bool supported();
+
+    void packRows(const float* w, std::int64_t n, std::int64_t k, std::int64_t ldw);
+    void packColumns(const float* w, std::int64_t k, std::int64_t n, std::int64_t ldw);
+
+    std::int64_t n() const { return n_; }
+    std::int64_t k() const { return k_; }
+
+    // As PackedWeights::multiply. Not to be called concurrently on one object
+    // (A's bf16 copy is kept in the object between calls).
+    void multiply(const float* a, std::int64_t m, std::int64_t lda, const float* bias, const float* addend,
+                  float* c, std::int64_t ldc) const;
+
+private:
+    std::int64_t n_ = 0;
+    std::int64_t k_ = 0;
+    std::int64_t pairs_ = 0;  // (k + 1) / 2
+    std::int64_t reserve(std::int64_t n, std::int64_t k);
+    std::uint32_t* panels() const;            // 64-byte aligned start within storage_
+    std::vector<std::uint32_t> storage_;      // panel p, pair i: 32 columns x (bf16 of row 2i, of row 2i+1)
+    mutable std::vector<std::uint32_t> a_;    // A as bf16 pairs, m x pairs_
+};
+
 } // namespace traveller::lm

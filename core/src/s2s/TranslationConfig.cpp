@@ -65,6 +65,12 @@ const std::vector<Field>& fields()
                                             std::numeric_limits<long long>::max(), "Seed for weights, shuffling and dropout."));
         t.push_back(F::intField<int>("train.threads", [](C& c) -> int& { return c.train.threads; }, 0, 1024,
                                   "Intra-op CPU threads; 0 uses every core."));
+        t.push_back(F::enumField<Precision>(
+            "train.precision", {{"fp32", Precision::Fp32}, {"bf16", Precision::Bf16}},
+            [](C& c) -> Precision& { return c.train.precision; },
+            "fp32: float32 products (the default); bf16: the fused encoder's and decoder's recurrent products with "
+            "bfloat16 inputs and float32 accumulation (AVX512-BF16 CPUs; weights, optimizer and checkpoints stay "
+            "float32)."));
         t.push_back(F::intField<int>("train.report_every", [](C& c) -> int& { return c.train.reportEvery; }, 1, kBig,
                                   "Epochs between progress events (the last epoch is always reported)."));
         t.push_back(F::boolField("train.mask", [](C& c) -> bool& { return c.train.mask; },

@@ -5,6 +5,7 @@
 #include "Checkpoint.h"
 #include "SeedLock.h"
 
+#include "lm/Precision.h"
 #include "s2s/S2sModels.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/Messages.h"
@@ -38,6 +39,7 @@ TranslationSession::TranslationSession(const TranslationConfig& config, const st
     d.config = config;
     d.deviceName = resolveDeviceSpec(config.train.device);
     d.device = torch::Device(d.deviceName);
+    lm::matmulModeFor(config.train.precision);  // refuses bf16 on a CPU without it, before any training
     d.corpus = loadTranslationCorpus(config.data, dataDir);
     d.bos = d.corpus.targetVocab.index("<bos>");
     d.eos = d.corpus.targetVocab.index("<eos>");
@@ -145,6 +147,7 @@ private:
 
     std::optional<Step> trainBatch(int, std::int64_t index) override
     {
+        const lm::PrecisionScope precision(mode_);  // the fused layers' products (train.precision)
         const std::int64_t n = d_.x.size(0), steps = d_.x.size(1);
         const auto batchSize = static_cast<std::int64_t>(d_.config.train.batchSize);
         const std::int64_t start = index * batchSize;
@@ -216,6 +219,7 @@ private:
     TranslationRunResult& result_;
     RunControl& control_;
     const std::vector<torch::Tensor> params_;
+    const lm::MatmulMode mode_ = lm::matmulModeFor(d_.config.train.precision);
     torch::Tensor order_;
 };
 

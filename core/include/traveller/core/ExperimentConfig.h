@@ -29,6 +29,10 @@ enum class Normalize { Book, Unicode };
 enum class OnDivergence { Stop, Continue };
 // The learning rate's shape over the run's epochs (train.lr_schedule).
 enum class LrShape { Constant, Step, Cosine, WarmupCosine };
+// The fused layers' products (train.precision): float32, or bfloat16 inputs
+// with float32 accumulation (weights, optimizer state, loss and clipping stay
+// float32; checkpoints too).
+enum class Precision { Fp32, Bf16 };
 // The RNN cell's activation (the book's exercise: ReLU instead of tanh).
 enum class Nonlinearity { Tanh, Relu };
 
@@ -69,6 +73,7 @@ struct TrainConfig {
     std::string device = "auto";  // cpu | cuda | cuda:N | auto
     std::uint64_t seed = 0;
     int threads = 0;              // intra-op threads; 0 = all cores
+    Precision precision = Precision::Fp32;
     OnDivergence onDivergence = OnDivergence::Stop;
     // Sequential batches: cut the graph between batches (the book). false
     // back-propagates through the whole epoch with one update per epoch (the

@@ -123,10 +123,14 @@ constexpr std::int64_t kLabHeldout = 2000;
 
 // The language-model step as a sweep (base + one variant per tuning value),
 // recorded under labSweepName. Throws ConfigError when its preset is missing.
-Sweep labSweep(const LabStep& step, LabMode mode, int epochCap = 0, int seeds = 1);
+// `precision`: every run's train.precision (lab run --precision bf16); the
+// lab's bf16 runs are other runs than its fp32 ones under the same labels.
+Sweep labSweep(const LabStep& step, LabMode mode, int epochCap = 0, int seeds = 1,
+               Precision precision = Precision::Fp32);
 // The translation step's runs: (label, config).
 std::vector<std::pair<std::string, TranslationConfig>> labTranslations(const LabStep& step, LabMode mode,
-                                                                    int epochCap = 0, int seeds = 1);
+                                                                    int epochCap = 0, int seeds = 1,
+                                                                    Precision precision = Precision::Fp32);
 
 // Where a lab run goes on from: the lab continues where the library is
 // (Continue), or trains the chosen steps' runs anew (Again: "Train this step
@@ -167,14 +171,15 @@ struct LabRunPlan {
 // in the step's order; none for a step without runs. Throws ConfigError when
 // the step's preset is missing.
 std::vector<LabRunPlan> planLabStep(RunStore& store, const LabStep& step, LabMode mode, int epochCap = 0,
-                                    LabStart start = LabStart::Continue, int seeds = 1);
+                                    LabStart start = LabStart::Continue, int seeds = 1,
+                                    Precision precision = Precision::Fp32);
 
 // The run that stands for each of the step's labels: the run planLabStep
 // would resume, reuse or leave busy; for a label it would train, the newest
 // run recorded under the step's sweep with that label (other settings), if
 // any. A label with neither is absent.
 std::map<std::string, StoredRun> labRunsOf(RunStore& store, const LabStep& step, LabMode mode, int epochCap = 0,
-                                           int seeds = 1);
+                                           int seeds = 1, Precision precision = Precision::Fp32);
 
 // The mode the library holds lab runs for: Full if any full lab run is
 // recorded, else Quick if any quick one is, else Full.
@@ -182,7 +187,8 @@ LabMode labModeInLibrary(RunStore& store);
 
 // The reference checks of the step's base run (none for a step without runs
 // or one whose base run is not recorded: then "not measured yet").
-std::vector<CheckResult> labChecks(RunStore& store, const LabStep& step, LabMode mode);
+std::vector<CheckResult> labChecks(RunStore& store, const LabStep& step, LabMode mode,
+                                   Precision precision = Precision::Fp32);
 
 // Progress of a lab run, called on the training threads (see SweepObserver).
 class LabObserver {
@@ -214,6 +220,7 @@ struct LabOptions {
     int epochCap = 0;               // > 0: no run trains more epochs (tests, a demo); 0: the lab's
     LabStart start = LabStart::Continue;
     int seeds = 1;                  // each run on train.seed 0..seeds-1 (labSeedLabel)
+    Precision precision = Precision::Fp32;  // every run's train.precision
 };
 
 // Runs the lab's steps (those with runs) in order into the library, each

@@ -1,0 +1,198 @@
+// PackedWeightsBf16 (SkinnyGemm.h): the per-step product in bfloat16 with
+// float32 accumulation. The kernels carry their own target attributes, so
+// nothing here runs AVX512-BF16 code unless supported() said the CPU has it.
+#include "lm/Precision.h"
+#include "lm/SkinnyGemm.h"
+
+#include <ATen/Parallel.h>
+
+#include <immintrin.h>
+
+#include <algorithm>
+
+#define TRAVELLER_BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
+
+namespace traveller::lm {
+
+namespace {
+
+constexpr std::int64_t kPanel = 32;  // columns per panel: two vectors of 16 bf16 pairs
+constexpr std::int64_t kRows = 8;    // rows of A per micro-kernel call
+
+std::uint32_t pairOf(float even, float odd)
+{
+    return static_cast<std::uint32_t>(bf16Bits(even)) | static_cast<std::uint32_t>(bf16Bits(odd)) << 16;
+}
+
+// C[0..Rows) x [0..cols) of one panel from A's bf16 pairs (rows ldPairs
+// apart) and the panel's `pairs` pairs.
+template <int Rows>
+TRAVELLER_BF16_TARGET void microKernel(const std::uint32_t* __restrict a, std::int64_t ldPairs,
+                                       const std::uint32_t* __restrict panel, std::int64_t pairs, const float* bias,
+                                       const float* addend, std::int64_t ldAddend, float* c, std::int64_t ldc,
+                                       std::int64_t cols)
+{
+    __m512 acc[Rows][2];
+    for (int r = 0; r < Rows; ++r) {
+        acc[r][0] = _mm512_setzero_ps();
+        acc[r][1] = _mm512_setzero_ps();
+    }
+    for (std::int64_t i = 0; i < pairs; ++i) {
+        const __m512bh b0 = (__m512bh)_mm512_load_si512(panel + i * kPanel);
+        const __m512bh b1 = (__m512bh)_mm512_load_si512(panel + i * kPanel + 16);
+        for (int r = 0; r < Rows; ++r) {
+            const __m512bh av = (__m512bh)_mm512_set1_epi32(static_cast<int>(a[r * ldPairs + i]));
+            acc[r][0] = _mm512_dpbf16_ps(acc[r][0], av, b0);
+            acc[r][1] = _mm512_dpbf16_ps(acc[r][1], av, b1);
+        }
+    }
+    const __mmask16 m0 = cols >= 16 ? __mmask16(0xffff) : __mmask16((1u << cols) - 1);
+    const __mmask16 m1 = cols >= 32 ? __mmask16(0xffff) : cols <= 16 ? __mmask16(0) : __mmask16((1u << (cols - 16)) - 1);
+    __m512 bias0 = _mm512_setzero_ps(), bias1 = _mm512_setzero_ps();
+    if (bias) {
+        bias0 = _mm512_maskz_loadu_ps(m0, bias);
+        bias1 = _mm512_maskz_loadu_ps(m1, bias + 16);
+    }
+    for (int r = 0; r < Rows; ++r) {
+        __m512 v0 = _mm512_add_ps(acc[r][0], bias0);
+        __m512 v1 = _mm512_add_ps(acc[r][1], bias1);
+        if (addend) {
+            v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, addend + r * ldAddend));
+            v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, addend + r * ldAddend + 16));
+        }
+        _mm512_mask_storeu_ps(c + r * ldc, m0, v0);
+        _mm512_mask_storeu_ps(c + r * ldc + 16, m1, v1);
+    }
+}
+
+// One row of A (k floats) as bf16 pairs, 32 floats per conversion (ties to
+// even, as bf16Bits), the odd last one paired with zero.
+TRAVELLER_BF16_TARGET void convertRow(const float* __restrict a, std::int64_t k, std::uint32_t* __restrict out)
+{
+    std::int64_t i = 0;
+    for (; i + 32 <= k; i += 32) {
+        const __m512bh v = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(a + i));
+        _mm512_storeu_si512(out + i / 2, (__m512i)v);
+    }
+    for (; i + 1 < k; i += 2)
+        out[i / 2] = pairOf(a[i], a[i + 1]);
+    if (i < k)
+        out[i / 2] = pairOf(a[i], 0.0f);
+}
+
+// Pairs (even[j], odd[j]) of `cols` <= 32 columns of two rows (odd may be
+// null: zeros), 16 at a time; zero beyond cols.
+TRAVELLER_BF16_TARGET void pairColumns(const float* even, const float* odd, std::int64_t cols, std::uint32_t* out)
+{
+    for (std::int64_t j = 0; j < kPanel; j += 16) {
+        const std::int64_t left = std::max<std::int64_t>(0, std::min<std::int64_t>(16, cols - j));
+        const __mmask16 mask = left >= 16 ? __mmask16(0xffff) : __mmask16((1u << left) - 1);
+        const __m512 e = _mm512_maskz_loadu_ps(mask, even + j);
+        const __m512 o = odd ? _mm512_maskz_loadu_ps(mask, odd + j) : _mm512_setzero_ps();
+        // The maskz forms with every lane: GCC 12's unmasked ones warn (bug 105593, as in SkinnyGemm.cpp).
+        const __m512i lo = _mm512_maskz_cvtepu16_epi32(0xffff, (__m256i)_mm512_cvtneps_pbh(e));
+        const __m512i hi =
+            _mm512_maskz_slli_epi32(0xffff, _mm512_maskz_cvtepu16_epi32(0xffff, (__m256i)_mm512_cvtneps_pbh(o)), 16);
+        _mm512_store_si512(out + j, _mm512_or_si512(lo, hi));
+    }
+}
+
+using Kernel = void (*)(const std::uint32_t*, std::int64_t, const std::uint32_t*, std::int64_t, const float*,
+                        const float*, std::int64_t, float*, std::int64_t, std::int64_t);
+constexpr Kernel kKernels[kRows + 1] = {nullptr,        microKernel<1>, microKernel<2>, microKernel<3>, microKernel<4>,
+                                        microKernel<5>, microKernel<6>, microKernel<7>, microKernel<8>};
+
+} // namespace
+
+bool PackedWeightsBf16::supported()
+{
+    const Bf16Path path = bf16Path();
+    return path == Bf16Path::Amx || path == Bf16Path::Avx512Bf16;
+}
+
+std::uint32_t* PackedWeightsBf16::panels() const
+{
+    auto address = reinterpret_cast<std::uintptr_t>(storage_.data());
+    address = (address + 63) & ~static_cast<std::uintptr_t>(63);
+    return reinterpret_cast<std::uint32_t*>(address);
+}
+
+std::int64_t PackedWeightsBf16::reserve(std::int64_t n, std::int64_t k)
+{
+    n_ = n;
+    k_ = k;
+    pairs_ = (k + 1) / 2;
+    const std::int64_t count = (n + kPanel - 1) / kPanel;
+    storage_.assign(static_cast<std::size_t>(count * pairs_ * kPanel + 16), 0u);  // + room to align
+    return count;
+}
+
+// W (N, K): panel column j, pair i = (W[j][2i], W[j][2i+1]), two neighbours
+// of one row.
+void PackedWeightsBf16::packRows(const float* w, std::int64_t n, std::int64_t k, std::int64_t ldw)
+{
+    const std::int64_t count = reserve(n, k);
+    std::uint32_t* out = panels();
+    at::parallel_for(0, count, 1, [&](std::int64_t p0, std::int64_t p1) {
+        for (std::int64_t p = p0; p < p1; ++p) {
+            const std::int64_t cols = std::min(kPanel, n - p * kPanel);
+            std::uint32_t* dst = out + p * pairs_ * kPanel;
+            std::vector<std::uint32_t> row(static_cast<std::size_t>(pairs_));
+            for (std::int64_t j = 0; j < cols; ++j) {
+                convertRow(w + (p * kPanel + j) * ldw, k, row.data());
+                for (std::int64_t i = 0; i < pairs_; ++i)
+                    dst[i * kPanel + j] = row[static_cast<std::size_t>(i)];
+            }
+        }
+    });
+}
+
+// W (K, N): panel column j, pair i = (W[2i][j], W[2i+1][j]), two rows.
+void PackedWeightsBf16::packColumns(const float* w, std::int64_t k, std::int64_t n, std::int64_t ldw)
+{
+    const std::int64_t count = reserve(n, k);
+    std::uint32_t* out = panels();
+    at::parallel_for(0, count, 1, [&](std::int64_t p0, std::int64_t p1) {
+        for (std::int64_t p = p0; p < p1; ++p) {
+            const std::int64_t col = p * kPanel;
+            const std::int64_t cols = std::min(kPanel, n - col);
+            std::uint32_t* dst = out + p * pairs_ * kPanel;
+            for (std::int64_t i = 0; i < pairs_; ++i) {
+                const float* even = w + 2 * i * ldw + col;
+                pairColumns(even, 2 * i + 1 < k ? even + ldw : nullptr, cols, dst + i * kPanel);
+            }
+        }
+    });
+}
+
+void PackedWeightsBf16::multiply(const float* a, std::int64_t m, std::int64_t lda, const float* bias,
+                                 const float* addend, float* c, std::int64_t ldc) const
+{
+    a_.resize(static_cast<std::size_t>(m * pairs_));
+    for (std::int64_t r = 0; r < m; ++r)
+        convertRow(a + r * lda, k_, a_.data() + r * pairs_);
+    const std::int64_t count = (n_ + kPanel - 1) / kPanel;
+    const std::uint32_t* packed = panels();
+    const std::uint32_t* pairsOfA = a_.data();
+    auto run = [&](std::int64_t p0, std::int64_t p1) {
+        for (std::int64_t p = p0; p < p1; ++p) {
+            const std::int64_t col = p * kPanel;
+            const std::int64_t cols = std::min(kPanel, n_ - col);
+            const std::uint32_t* panel = packed + p * pairs_ * kPanel;
+            for (std::int64_t r = 0; r < m; r += kRows) {
+                const std::int64_t rows = std::min(kRows, m - r);
+                kKernels[rows](pairsOfA + r * pairs_, pairs_, panel, pairs_, bias ? bias + col : nullptr,
+                               addend ? addend + r * ldc + col : nullptr, ldc, c + r * ldc + col, ldc, cols);
+            }
+        }
+    };
+    // As the float32 kernel: a second thread from about a million multiply-adds.
+    const std::int64_t work = m * pairs_ * 2 * kPanel;  // per panel
+    const std::int64_t grain = std::max<std::int64_t>(1, (1 << 20) / std::max<std::int64_t>(1, work));
+    if (count <= grain)
+        run(0, count);
+    else
+        at::parallel_for(0, count, grain, run);
+}
+
+} // namespace traveller::lm
