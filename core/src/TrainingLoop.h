@@ -15,6 +15,7 @@
 
 #include "traveller/core/Messages.h"
 #include "traveller/core/lm/Training.h"
+#include "lm/CoreShare.h"
 
 #include <chrono>
 #include <cmath>
@@ -55,6 +56,7 @@ public:
     {
         Outcome out;
         double trainSeconds = 0, trainTokens = 0;
+        lm::CoreShare share(trainingThreads(), lm::followsFreeCores());
         for (int epoch = 1; epoch <= epochs_; ++epoch) {
             if (!control_.proceed()) {
                 out.status = RunStatus::Stopped;
@@ -66,6 +68,7 @@ public:
             Epoch totals{epoch, epochs_, 0, 0, 0};
             bool stopped = false;
             for (std::int64_t index = 0;; ++index) {
+                share.adjust();
                 beforeBatch(epoch, index);
                 const std::optional<Step> step = trainBatch(epoch, index);
                 if (!step)

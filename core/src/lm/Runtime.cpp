@@ -4,6 +4,7 @@
 #include "traveller/core/Format.h"
 #include "TrainingLoop.h"
 #include "lm/Inspect.h"
+#include "lm/CoreShare.h"
 
 #include "Checkpoint.h"
 #include "SeedLock.h"
@@ -109,6 +110,7 @@ int setTrainingThreads(int threads)
     keepBatchBuffersInTheHeap();
     const int n = threads > 0 ? threads : usableCores();
     at::set_num_threads(n);
+    lm::setFollowFreeCores(threads <= 0);
     return n;
 }
 

@@ -1,0 +1,130 @@
+// Training threads that follow the free cores (CoreShare.h).
+#include "lm/CoreShare.h"
+
+#include <ATen/Parallel.h>
+
+#include <sched.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace traveller::lm {
+
+namespace {
+
+// The first look soon after the start (two runs started together are both
+// on every core until then), then twice a second: two small /proc reads.
+constexpr auto kFirstLook = std::chrono::milliseconds(250);
+constexpr auto kInterval = std::chrono::milliseconds(500);
+constexpr double kTakenShare = 0.6;
+
+int usableCores()
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
+    return 1;
+}
+
+} // namespace
+
+CpuTimes readCpuTimes()
+{
+    CpuTimes t;
+    const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+    cpu_set_t mine;
+    if (tick <= 0 || sched_getaffinity(0, sizeof mine, &mine) != 0)
+        return t;
+    // Only the cores this process may run on (a Slurm task pinned to 2 of 64
+    // cores is not slowed by work on the other 62).
+    std::ifstream stat("/proc/stat");
+    std::string line;
+    bool any = false;
+    while (std::getline(stat, line)) {
+        if (line.rfind("cpu", 0) != 0)
+            break;
+        if (line.size() < 4 || line[3] < '0' || line[3] > '9')
+            continue;  // the machine's total
+        std::istringstream fields(line.substr(3));
+        int cpu = -1;
+        double user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0;
+        if (!(fields >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq) || cpu < 0 ||
+            cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &mine))
+            continue;
+        t.machineBusy += (user + nice + system + irq + softirq) / tick;
+        any = true;
+    }
+    if (!any)
+        return t;
+    // /proc/self/stat: fields 14 and 15 (utime, stime) follow the name in
+    // parentheses, which may itself hold spaces or parentheses.
+    std::ifstream self("/proc/self/stat");
+    if (!std::getline(self, line))
+        return t;
+    const auto close = line.rfind(')');
+    if (close == std::string::npos)
+        return t;
+    std::istringstream rest(line.substr(close + 2));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+        if (i == 14)
+            utime = std::stod(field);
+        else if (i == 15)
+            stime = std::stod(field);
+    }
+    t.self = (utime + stime) / tick;
+    t.valid = true;
+    return t;
+}
+
+namespace {
+thread_local bool followFreeCores = false;
+} // namespace
+
+void setFollowFreeCores(bool follow) { followFreeCores = follow; }
+bool followsFreeCores() { return followFreeCores; }
+
+int threadsForFreeCores(int started, double othersBusyCores, int usable)
+{
+    const int taken = static_cast<int>(std::floor(std::max(0.0, othersBusyCores) + (1.0 - kTakenShare)));
+    return std::clamp(usable - taken, 1, std::max(1, started));
+}
+
+CoreShare::CoreShare(int started, bool follow)
+    : last_(std::chrono::steady_clock::now()), lastTimes_(follow ? readCpuTimes() : CpuTimes{}), started_(started),
+      threads_(started), follow_(follow && started > 1)
+{
+}
+
+void CoreShare::adjust()
+{
+    if (!follow_)
+        return;
+    const auto now = std::chrono::steady_clock::now();
+    const double seconds = std::chrono::duration<double>(now - last_).count();
+    if (now - last_ < (looked_ ? kInterval : kFirstLook))
+        return;
+    looked_ = true;
+    const CpuTimes times = readCpuTimes();
+    if (!times.valid || !lastTimes_.valid) {
+        follow_ = times.valid;  // no /proc: keep the threads it has
+        lastTimes_ = times;
+        last_ = now;
+        return;
+    }
+    const double others = ((times.machineBusy - lastTimes_.machineBusy) - (times.self - lastTimes_.self)) / seconds;
+    lastTimes_ = times;
+    last_ = now;
+    const int wanted = threadsForFreeCores(started_, others, usableCores());
+    if (wanted != threads_) {
+        threads_ = wanted;
+        at::set_num_threads(wanted);
+    }
+}
+
+} // namespace traveller::lm
