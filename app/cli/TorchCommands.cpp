@@ -92,7 +92,7 @@ int exportCommand(const TorchArgs& a)
     RunStore store(RunStore::resolveFolder(a.library));
     const TorchExported out = exportTorchModel(store, runId(a.id), a.output, resolveDataDir(a.dataDir));
     std::cout << "wrote " << out.stateDict << " (state_dict), " << out.vocab << " (vocabulary) and " << out.snippet
-              << " (loads them in the book's RNNModel)\n";
+              << " (loads them in the book's model)\n";
     return 0;
 }
 
@@ -126,6 +126,7 @@ void addTorchCommands(CLI::App& app, int& status)
     {
         auto a = std::make_shared<TorchArgs>();
         CLI::App* c = runs->add_subcommand("export-torch", "A run's weights as a state_dict the book's RNNModel "
+                                                           "(a translation run: the chapter's EncoderDecoder) "
                                                            "loads, with its vocabulary and a Python snippet");
         c->add_option("id", a->id, "The run's id")->required();
         c->add_option("--output", a->output, "The state_dict file (FILE.vocab.json and FILE.py beside it)")

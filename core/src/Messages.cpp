@@ -158,7 +158,6 @@ const std::vector<MessageTemplate> kCatalogue = {
     {"torch.vocab_mismatch", QT_TRANSLATE_NOOP("traveller::CoreMessages", "the vocabulary '{0}' does not match the corpus '{1}': {2}")},
     {"torch.s2s_vocab_size", QT_TRANSLATE_NOOP("traveller::CoreMessages", "'{0}': its {2} vocabulary has {1} tokens, the book's of '{3}' has {4} (another corpus or data.examples?)")},
     {"torch.cannot_write", QT_TRANSLATE_NOOP("traveller::CoreMessages", "cannot write '{0}': {1}")},
-    {"torch.export_translation", QT_TRANSLATE_NOOP("traveller::CoreMessages", "run {0} is a translation run; export-torch writes the book's RNNModel of a language model")},
     {"torch.export_not_book", QT_TRANSLATE_NOOP("traveller::CoreMessages", "run {0} cannot be the book's RNNModel ({1}): the book has no such model")},
     {"replay.corpus_changed", QT_TRANSLATE_NOOP("traveller::CoreMessages", "run {0} trained on '{1}' with SHA-1 {2}; the file now has SHA-1 {3}: a replay would not train the same run (rerun trains its settings on the text as it is now)")},
     {"fork.weights_gone", QT_TRANSLATE_NOOP("traveller::CoreMessages", "the weights run {0} kept at epoch {1} cannot be read ({2}); nothing was forked")},

@@ -479,10 +479,6 @@
         <translation>无法写入“{0}”：{1}</translation>
     </message>
     <message>
-        <source>run {0} is a translation run; export-torch writes the book&apos;s RNNModel of a language model</source>
-        <translation>运行 {0} 是翻译运行；export-torch 写出的是语言模型的书中 RNNModel</translation>
-    </message>
-    <message>
         <source>run {0} cannot be the book&apos;s RNNModel ({1}): the book has no such model</source>
         <translation>运行 {0} 无法成为书中的 RNNModel（{1}）：书中没有这样的模型</translation>
     </message>

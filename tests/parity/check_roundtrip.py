@@ -132,6 +132,40 @@ def check_bad_input(args):
     check(run_count(args) == before and not stray_files(args), 'nothing was written to the library')
 
 
+def check_seq2seq_export(args, book, run_id, trained):
+    """export-torch of the imported EncoderDecoder: the book's tensors name by name, loaded by the chapter's
+    classes, predict_seq2seq's translations again, and the snippet beside it printing them."""
+    import torch
+    import book_parity
+    d2l = book_parity.load_book(os.path.abspath(args.d2l), os.path.abspath(args.data))
+    decoder_class = book_parity.chapter_decoder(d2l, os.path.join(os.path.dirname(os.path.abspath(args.d2l)),
+                                                                  'seq2seq.md'))
+    out = os.path.join(args.work, 'export_s2s')
+    os.makedirs(out, exist_ok=True)
+    done = cli(args, 'runs', 'export-torch', str(run_id), '--output', os.path.join(out, 's2s.pt'))
+    check(done.returncode == 0, f'export-torch of the translation run exits 0 ({done.stderr.strip()})')
+    if done.returncode != 0:
+        return
+    exported, original = torch.load(os.path.join(out, 's2s.pt')), torch.load(trained)
+    check(exported.keys() == original.keys() and all(torch.equal(original[k], v) for k, v in exported.items()),
+          "the exported EncoderDecoder's tensors equal the book's, name by name")
+    with open(os.path.join(out, 's2s.pt.vocab.json'), encoding='utf-8') as f:
+        tokens = json.load(f)
+    check(tokens['source'] == book['src_vocab'] and tokens['target'] == book['tgt_vocab'],
+          "the exported vocabularies are the book's")
+    printed = io.StringIO()
+    here = os.getcwd()
+    os.chdir(out)
+    try:
+        with contextlib.redirect_stdout(printed):
+            exec(compile(open('s2s.pt.py').read(), 's2s.pt.py', 'exec'),
+                 {'__name__': '__main__', 'Seq2SeqDecoder': decoder_class})
+    finally:
+        os.chdir(here)
+    lines = printed.getvalue().rstrip('\n').split('\n')
+    check(lines == book['predictions'], f"the snippet's predict_seq2seq {lines} = the book's {book['predictions']}")
+
+
 def check_seq2seq(args):
     """The chapter's EncoderDecoder imported: predict_seq2seq's translations, then bad input."""
     with open(os.path.join(args.book, 'book_s2s.json'), encoding='utf-8') as f:
@@ -142,6 +176,7 @@ def check_seq2seq(args):
     if done.returncode == 0:
         outputs = [row['output'] for row in json.loads(done.stdout)['translations']]
         check(outputs == book['predictions'], f"translations {outputs} = predict_seq2seq's {book['predictions']}")
+        check_seq2seq_export(args, book, json.loads(done.stdout)['id'], trained)
     before = run_count(args)
     cases = [(['runs', 'import-torch', os.path.join(args.book, 'lm_gru_init.pt'), '--seq2seq'],
               "is not the book's EncoderDecoder"),

@@ -12,7 +12,12 @@
 #include "traveller/ui/Language.h"
 #include "traveller/ui/RunsPanel.h"
 #include "../../ui/src/BranchDialogs.h"
+#include "../../ui/src/ImportTorchDialog.h"
+#include "traveller/core/Errors.h"
+#include "traveller/core/store/TorchInterop.h"
+#include "traveller/ui/MainWindow.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -25,6 +30,7 @@
 #include <QTimer>
 #include <QtTest>
 
+#include <algorithm>
 #include <functional>
 
 using traveller::ui::ForkDialog;
@@ -79,6 +85,50 @@ private Q_SLOTS:
         TrainingObserver quiet;
         RunControl control;
         QVERIFY(trainRecordedRun(store, parent_, options, quiet, control).status == RunStatus::Finished);
+    }
+
+    // Issue 30.2: File → Import a PyTorch model… — a state_dict in the book's
+    // names (here the parent run's own, written by export-torch) becomes a
+    // finished run through the dialog; a file that is not a PyTorch archive
+    // is one error with its code and adds nothing.
+    void aBooksModelIsImportedThroughTheDialog()
+    {
+        MainWindow w;
+        QVERIFY(w.findChild<QAction*>("importTorchAction"));
+        QTemporaryDir elsewhere;  // the runs the other tests count stay as they are
+        const std::string file = (elsewhere.path() + "/book-gru.pt").toStdString();
+        {
+            RunStore home(home_.path().toStdString());
+            exportTorchModel(home, parent_, file, resolveDataDir());
+        }
+        RunStore store(elsewhere.path().toStdString());
+        const std::size_t before = store.runs().size();
+        traveller::ui::ImportTorchDialog dialog;
+        dialog.findChild<QLineEdit*>("importTorchFile")->setText(QString::fromStdString(file));
+        auto* cell = dialog.findChild<QComboBox*>("importTorchCell");
+        cell->setCurrentIndex(cell->findData(QStringLiteral("gru")));
+        QVERIFY(!dialog.runImport(store, QString::fromStdString(resolveDataDir())).isEmpty());
+        const std::vector<StoredRun> runs = store.runs();
+        QCOMPARE(runs.size(), before + 1);
+        const StoredRun& imported = *std::max_element(runs.begin(), runs.end(),
+                                                      [](const StoredRun& a, const StoredRun& b) { return a.id < b.id; });
+        QCOMPARE(imported.state, StoredState::Finished);
+        QCOMPARE(imported.config().model.hidden, 16);
+        QVERIFY(imported.checkpointEpoch > 0);
+
+        QFile notes(elsewhere.path() + "/notes.txt");
+        QVERIFY(notes.open(QIODevice::WriteOnly));
+        notes.write("not a model\n");
+        notes.close();
+        dialog.findChild<QLineEdit*>("importTorchFile")->setText(notes.fileName());
+        QString code;
+        try {
+            dialog.runImport(store, QString::fromStdString(resolveDataDir()));
+        } catch (const traveller::Error& e) {
+            code = QString::fromStdString(e.message().code);
+        }
+        QCOMPARE(code, QStringLiteral("torch.not_archive"));
+        QCOMPARE(store.runs().size(), before + 1);
     }
 
     void aRunIsForkedAtAKeptEpochThenTheForkContinues()

@@ -26,13 +26,16 @@ ImportTorchDialog::ImportTorchDialog(QWidget* parent) : QDialog(parent)
     setWindowTitle(tr("Import a PyTorch model"));
     auto* form = new QFormLayout(this);
     file_ = new QLineEdit(this);
+    file_->setObjectName("importTorchFile");
     file_->setPlaceholderText(QStringLiteral("torch.save(net.state_dict(), FILE)"));
     form->addRow(tr("State dict:"), fileRow(file_, tr("PyTorch files (*.pt *.pth);;All files (*)")));
     kind_ = new QComboBox(this);
+    kind_->setObjectName("importTorchKind");
     kind_->addItem(tr("Language model (the book's RNNModel)"));
     kind_->addItem(tr("Translation (the seq2seq chapter's EncoderDecoder)"));
     form->addRow(tr("Model:"), kind_);
     cell_ = new QComboBox(this);
+    cell_->setObjectName("importTorchCell");
     for (const CellInfo& c : cellCatalogue())
         if (c.builtinLayer)
             cell_->addItem(QString::fromStdString(c.name), QString::fromStdString(c.key));

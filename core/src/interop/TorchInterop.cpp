@@ -322,8 +322,11 @@ std::string snippetText(const ExperimentConfig& config, const CellInfo& cell, co
            "print(d2l.predict_ch8('time traveller', 50, net, vocab, torch.device('cpu')))\n";
 }
 
+
+} // namespace
+
 // Writes `bytes` to `path` through a file beside it, renamed into place.
-void writeWhole(const std::string& path, const char* data, std::size_t size)
+void interop::writeWhole(const std::string& path, const char* data, std::size_t size)
 {
     const std::string tmp = path + ".tmp";
     {
@@ -342,13 +345,11 @@ void writeWhole(const std::string& path, const char* data, std::size_t size)
         throw Error(message("torch.cannot_write", {path, ec.message()}));
 }
 
-} // namespace
-
 TorchExported exportTorchModel(RunStore& store, std::int64_t id, const std::string& output, const std::string& dataDir)
 {
     const StoredRun run = store.run(id);
     if (run.isTranslation())
-        throw Error(message("torch.export_translation", {std::to_string(id)}));
+        return exportTorchTranslation(store, id, output, dataDir);
     if (const RuleVerdict can = canGenerate(run); !can)
         throw Error(can.why);
     const ExperimentConfig config = run.config();
@@ -369,12 +370,12 @@ TorchExported exportTorchModel(RunStore& store, std::int64_t id, const std::stri
     }
     TorchExported out{output, output + ".vocab.json", output + ".py"};
     const std::vector<char> bytes = interop::stateDictArchive(dict);
-    writeWhole(out.stateDict, bytes.data(), bytes.size());
+    interop::writeWhole(out.stateDict, bytes.data(), bytes.size());
     const std::string vocab = nlohmann::json(corpus.vocab.tokens()).dump() + "\n";
-    writeWhole(out.vocab, vocab.data(), vocab.size());
+    interop::writeWhole(out.vocab, vocab.data(), vocab.size());
     const std::string snippet = snippetText(config, cell, fs::path(out.stateDict).filename().string(),
                                             fs::path(out.vocab).filename().string());
-    writeWhole(out.snippet, snippet.data(), snippet.size());
+    interop::writeWhole(out.snippet, snippet.data(), snippet.size());
     return out;
 }
 

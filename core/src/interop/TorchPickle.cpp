@@ -196,6 +196,10 @@ Value Unpickler::reduce(const Value& callable, const Value& args)
     if (callable.s == "torch._utils _rebuild_parameter" && !args.items->empty() &&
         args.items->front().kind == Value::Kind::Tensor)
         return args.items->front();
+    // LibTorch's pickle_save (export-torch) tags a typed dict with its type:
+    // restore_type_tag(value, "Dict[str, Tensor]") is the value itself.
+    if (callable.s == "torch.jit._pickle restore_type_tag" && !args.items->empty())
+        return args.items->front();
     throw std::runtime_error("an object of " + callable.s);
 }
 

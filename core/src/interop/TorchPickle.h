@@ -28,6 +28,9 @@ StateDict readStateDict(const std::string& path);
 
 // The bytes of torch.save's archive holding `dict` as a dict of tensors.
 std::vector<char> stateDictArchive(const StateDict& dict);
+// Writes `size` bytes to `path` through a file beside it, renamed into
+// place; Error torch.cannot_write.
+void writeWhole(const std::string& path, const char* data, std::size_t size);
 
 // The tensor named `key`, or an undefined one.
 torch::Tensor find(const StateDict& dict, const std::string& key);

@@ -9,6 +9,8 @@
 #include "traveller/core/Errors.h"
 #include "traveller/core/lm/Training.h"
 
+#include <nlohmann/json.hpp>
+
 #include <unistd.h>
 
 #include <cmath>
@@ -124,7 +126,58 @@ std::int64_t recordTranslation(RunStore& store, const TorchTranslationImport& re
     return id;
 }
 
+std::string translationSnippet(const TranslationConfig& c, const std::string& file, const std::string& vocab)
+{
+    const std::string sizes = std::to_string(c.model.embed) + ", " + std::to_string(c.model.hidden) + ", " +
+                              std::to_string(c.model.layers) + ", 0.1";
+    return "# Written by traveller-cli runs export-torch: the run's weights in the chapter's EncoderDecoder.\n"
+           "# Run beside the book's d2l package, with the chapter's Seq2SeqDecoder class defined\n"
+           "# (d2l \"Sequence to Sequence Learning\", seq2seq.md; torch.py has the encoder only).\n"
+           "import json, torch\nfrom d2l import torch as d2l\n\n"
+           "tokens = json.load(open(" + nlohmann::json(vocab).dump() + ", encoding='utf-8'))\n"
+           "src_vocab, tgt_vocab = d2l.Vocab(), d2l.Vocab()\n"
+           "for v, side in ((src_vocab, 'source'), (tgt_vocab, 'target')):\n"
+           "    v.idx_to_token = tokens[side]\n"
+           "    v.token_to_idx = {t: i for i, t in enumerate(v.idx_to_token)}\n"
+           "net = d2l.EncoderDecoder(d2l.Seq2SeqEncoder(len(src_vocab), " + sizes + "),\n"
+           "                         Seq2SeqDecoder(len(tgt_vocab), " + sizes + "))\n"
+           "net.load_state_dict(torch.load(" + nlohmann::json(file).dump() + "))\n"
+           "net.eval()\n"
+           "for eng in ['go .', 'i lost .', \"he's calm .\", \"i'm home .\"]:\n"
+           "    print(d2l.predict_seq2seq(net, eng, src_vocab, tgt_vocab, 10, torch.device('cpu'))[0])\n";
+}
+
 } // namespace
+
+TorchExported exportTorchTranslation(RunStore& store, std::int64_t id, const std::string& output,
+                                     const std::string& dataDir)
+{
+    const StoredRun run = store.run(id);
+    if (run.checkpointEpoch <= 0)
+        throw Error(message("rules.no_weights", {std::to_string(id)}));
+    const TranslationConfig config = run.translationConfig();
+    if (config.model.decoder != S2sDecoder::Plain)
+        throw Error(message("torch.export_not_book", {std::to_string(id), "an attention decoder"}));
+    if (!config.model.cell.info().builtinLayer)
+        throw Error(message("torch.export_not_book", {std::to_string(id), "model.cell: " + config.model.cell.info().key}));
+    const TranslationCorpus corpus = loadTranslationCorpus(config.data, dataDir);
+    s2s::Seq2Seq net(config.model, corpus.sourceVocab.size(), corpus.targetVocab.size());
+    torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(config.train.lr));
+    loadCheckpointFile(*net, adam, store.checkpointPath(id), torch::kCPU);
+    interop::StateDict dict;
+    for (const auto& p : net->named_parameters())
+        dict.emplace_back(bookS2sName(p.key()), p.value().detach().clone());
+    TorchExported out{output, output + ".vocab.json", output + ".py"};
+    const std::vector<char> bytes = interop::stateDictArchive(dict);
+    interop::writeWhole(out.stateDict, bytes.data(), bytes.size());
+    const std::string vocab =
+        nlohmann::json{{"source", corpus.sourceVocab.tokens()}, {"target", corpus.targetVocab.tokens()}}.dump() + "\n";
+    interop::writeWhole(out.vocab, vocab.data(), vocab.size());
+    const std::string snippet = translationSnippet(config, fs::path(out.stateDict).filename().string(),
+                                                   fs::path(out.vocab).filename().string());
+    interop::writeWhole(out.snippet, snippet.data(), snippet.size());
+    return out;
+}
 
 TorchTranslationImported importTorchTranslation(RunStore& store, const TorchTranslationImport& request)
 {

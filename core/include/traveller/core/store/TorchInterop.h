@@ -4,7 +4,8 @@
 // F)` for d2l's RNNModel over nn.RNN, nn.GRU or nn.LSTM) becomes a finished
 // run with one recorded epoch: it can be sampled, inspected, continued and
 // forked like any other. Export: a run's weights as a state_dict the book's
-// RNNModel loads with load_state_dict unchanged, its vocabulary beside it
+// RNNModel (a translation run: the chapter's EncoderDecoder) loads with
+// load_state_dict unchanged, its vocabulary beside it
 // (a JSON list, vocab.idx_to_token) and a short Python snippet.
 //
 // Names: the book's rnn.* are Traveller's rnn.* (LibTorch's layout), its
@@ -58,6 +59,7 @@ struct TorchExported {
     std::string snippet;    // <file>.py
 };
 
+// A translation run goes to exportTorchTranslation.
 // Throws Error: store.no_run, rules.no_weights, torch.export_not_book (a cell
 // or a setting the book's RNNModel cannot hold: a learned embedding).
 TorchExported exportTorchModel(RunStore& store, std::int64_t id, const std::string& output,
@@ -85,5 +87,13 @@ struct TorchTranslationImported {
 
 // Throws Error (torch.*, file.*, corpus errors, StoreError); nothing kept then.
 TorchTranslationImported importTorchTranslation(RunStore& store, const TorchTranslationImport& request);
+
+// A translation run's weights as the chapter's EncoderDecoder state_dict
+// (names as importTorchTranslation reads them), its two vocabularies beside it
+// (<file>.vocab.json: {"source": [...], "target": [...]}) and a snippet.
+// Throws Error: store.no_run, rules.no_weights, torch.export_not_book (an
+// attention decoder or a cell without LibTorch's layer: not the chapter's model).
+TorchExported exportTorchTranslation(RunStore& store, std::int64_t id, const std::string& output,
+                                     const std::string& dataDir);
 
 } // namespace traveller
