@@ -22,20 +22,29 @@ struct TorchArgs {
     bool json = false, seq2seq = false;
 };
 
-int importTranslationCommand(const TorchArgs& a)
+// What both imports take from the command line; `set` applies a --set.
+template <class Request, class Set>
+void fillRequest(Request& request, const TorchArgs& a, const char* defaultEpochs, Set set)
 {
-    TorchTranslationImport request;
     request.path = a.file;
-    if (!a.arch.empty())
-        setTranslationValue(request.settings, "model.cell", a.arch);
     request.dataDir = resolveDataDir(a.dataDir);
-    request.epochs = wholeNumber("--epochs", a.epochs.empty() ? "300" : a.epochs, 1, 1000000);
+    request.epochs = wholeNumber("--epochs", a.epochs.empty() ? defaultEpochs : a.epochs, 1, 1000000);
     request.name = a.name;
     request.programVersion = TRAVELLER_VERSION;
     for (const std::string& kv : a.sets) {
         const auto [key, value] = splitSetting(kv);
-        setTranslationValue(request.settings, key, value);
+        set(request.settings, key, value);
     }
+}
+
+int importTranslationCommand(const TorchArgs& a)
+{
+    TorchTranslationImport request;
+    if (!a.arch.empty())
+        setTranslationValue(request.settings, "model.cell", a.arch);
+    fillRequest(request, a, "300", [](TranslationConfig& c, const std::string& k, const std::string& v) {
+        setTranslationValue(c, k, v);
+    });
     RunStore store(RunStore::resolveFolder(a.library));
     const TorchTranslationImported run = importTorchTranslation(store, request);
     if (a.json) {
@@ -59,17 +68,11 @@ int importCommand(const TorchArgs& a)
     if (a.arch.empty())
         throw UsageError("--arch is required: the book's layer (rnn, gru or lstm)");
     TorchImport request;
-    request.path = a.file;
     request.arch = a.arch;
     request.vocabPath = a.vocab;
-    request.dataDir = resolveDataDir(a.dataDir);
-    request.epochs = wholeNumber("--epochs", a.epochs.empty() ? "500" : a.epochs, 1, 1000000);
-    request.name = a.name;
-    request.programVersion = TRAVELLER_VERSION;
-    for (const std::string& kv : a.sets) {
-        const auto [key, value] = splitSetting(kv);
-        setConfigValue(request.settings, key, value);
-    }
+    fillRequest(request, a, "500", [](ExperimentConfig& c, const std::string& k, const std::string& v) {
+        setConfigValue(c, k, v);
+    });
     RunStore store(RunStore::resolveFolder(a.library));
     const TorchImported run = importTorchModel(store, request);
     if (a.json) {

@@ -70,6 +70,19 @@ def check_import(args, book, file, label, *extra):
     return run
 
 
+def run_snippet(folder, name, **names):
+    """What the Python snippet export-torch wrote beside the model prints, run in its folder."""
+    printed = io.StringIO()
+    here = os.getcwd()
+    os.chdir(folder)
+    try:
+        with contextlib.redirect_stdout(printed):
+            exec(compile(open(name).read(), name, 'exec'), {'__name__': '__main__', **names})
+    finally:
+        os.chdir(here)
+    return printed.getvalue().rstrip('\n')
+
+
 def check_export(args, d2l, book, run_id):
     import torch
     from torch import nn
@@ -91,15 +104,7 @@ def check_export(args, d2l, book, run_id):
     check(same, "the exported tensors equal the book's, name by name")
     sample = d2l.predict_ch8('time traveller', 50, net, vocab, 'cpu')
     check(sample == book['sample'], f"predict_ch8 on the export: {sample!r}")
-    printed = io.StringIO()
-    here = os.getcwd()
-    os.chdir(out)
-    try:
-        with contextlib.redirect_stdout(printed):
-            exec(compile(open('model.pt.py').read(), 'model.pt.py', 'exec'), {'__name__': '__main__'})
-    finally:
-        os.chdir(here)
-    text = printed.getvalue().rstrip('\n')
+    text = run_snippet(out, 'model.pt.py')
     check(text == book['sample'], f'the snippet beside it prints {text!r}')
 
 
@@ -153,16 +158,7 @@ def check_seq2seq_export(args, book, run_id, trained):
         tokens = json.load(f)
     check(tokens['source'] == book['src_vocab'] and tokens['target'] == book['tgt_vocab'],
           "the exported vocabularies are the book's")
-    printed = io.StringIO()
-    here = os.getcwd()
-    os.chdir(out)
-    try:
-        with contextlib.redirect_stdout(printed):
-            exec(compile(open('s2s.pt.py').read(), 's2s.pt.py', 'exec'),
-                 {'__name__': '__main__', 'Seq2SeqDecoder': decoder_class})
-    finally:
-        os.chdir(here)
-    lines = printed.getvalue().rstrip('\n').split('\n')
+    lines = run_snippet(out, 's2s.pt.py', Seq2SeqDecoder=decoder_class).split('\n')
     check(lines == book['predictions'], f"the snippet's predict_seq2seq {lines} = the book's {book['predictions']}")
 
 

@@ -1,4 +1,5 @@
 #include "lm/SkinnyGemm.h"
+#include "lm/TileStore.h"
 
 #include <ATen/Parallel.h>
 
@@ -38,23 +39,7 @@ __attribute__((target("avx512f"))) void microKernel(const float* __restrict a, s
             acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
         }
     }
-    const __mmask16 m0 = cols >= 16 ? __mmask16(0xffff) : __mmask16((1u << cols) - 1);
-    const __mmask16 m1 = cols >= 32 ? __mmask16(0xffff) : cols <= 16 ? __mmask16(0) : __mmask16((1u << (cols - 16)) - 1);
-    __m512 bias0 = _mm512_setzero_ps(), bias1 = _mm512_setzero_ps();
-    if (bias) {
-        bias0 = _mm512_maskz_loadu_ps(m0, bias);
-        bias1 = _mm512_maskz_loadu_ps(m1, bias + 16);
-    }
-    for (int r = 0; r < Rows; ++r) {
-        __m512 v0 = _mm512_add_ps(acc[r][0], bias0);
-        __m512 v1 = _mm512_add_ps(acc[r][1], bias1);
-        if (addend) {
-            v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, addend + r * ldAddend));
-            v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, addend + r * ldAddend + 16));
-        }
-        _mm512_mask_storeu_ps(c + r * ldc, m0, v0);
-        _mm512_mask_storeu_ps(c + r * ldc + 16, m1, v1);
-    }
+    storeTile<Rows>(acc, bias, addend, ldAddend, c, ldc, cols);
 }
 
 // dst[i][j] = src[j][i] for a 16 x 16 block: rows of src lds apart, rows of

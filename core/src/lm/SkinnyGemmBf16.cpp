@@ -3,6 +3,7 @@
 // nothing here runs AVX512-BF16 code unless supported() said the CPU has it.
 #include "lm/Precision.h"
 #include "lm/SkinnyGemm.h"
+#include "lm/TileStore.h"
 
 #include <ATen/Parallel.h>
 
@@ -46,23 +47,7 @@ TRAVELLER_BF16_TARGET void microKernel(const std::uint32_t* __restrict a, std::i
             acc[r][1] = _mm512_dpbf16_ps(acc[r][1], av, b1);
         }
     }
-    const __mmask16 m0 = cols >= 16 ? __mmask16(0xffff) : __mmask16((1u << cols) - 1);
-    const __mmask16 m1 = cols >= 32 ? __mmask16(0xffff) : cols <= 16 ? __mmask16(0) : __mmask16((1u << (cols - 16)) - 1);
-    __m512 bias0 = _mm512_setzero_ps(), bias1 = _mm512_setzero_ps();
-    if (bias) {
-        bias0 = _mm512_maskz_loadu_ps(m0, bias);
-        bias1 = _mm512_maskz_loadu_ps(m1, bias + 16);
-    }
-    for (int r = 0; r < Rows; ++r) {
-        __m512 v0 = _mm512_add_ps(acc[r][0], bias0);
-        __m512 v1 = _mm512_add_ps(acc[r][1], bias1);
-        if (addend) {
-            v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, addend + r * ldAddend));
-            v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, addend + r * ldAddend + 16));
-        }
-        _mm512_mask_storeu_ps(c + r * ldc, m0, v0);
-        _mm512_mask_storeu_ps(c + r * ldc + 16, m1, v1);
-    }
+    storeTile<Rows>(acc, bias, addend, ldAddend, c, ldc, cols);
 }
 
 // One row of A (k floats) as bf16 pairs, 32 floats per conversion (ties to
