@@ -7,6 +7,7 @@
 #include "Commands.h"
 
 #include "traveller/core/lesson/Lesson.h"
+#include "traveller/core/store/RunExport.h"
 #include "traveller/core/store/RunStore.h"
 
 #include <filesystem>
@@ -135,10 +136,7 @@ int report(const Args& a)
         std::cout << text;
         return 0;
     }
-    std::ofstream out(a.output, std::ios::binary);
-    out << text;
-    if (!out.flush())
-        throw Error("cannot write " + a.output);
+    writeFileAtomically(a.output, text);  // a pipe, a device or a folder there is refused
     std::cout << "wrote " << a.output << '\n';
     return 0;
 }

@@ -149,6 +149,7 @@ const std::vector<MessageTemplate> kCatalogue = {
     {"store.already_trained", QT_TRANSLATE_NOOP("traveller::CoreMessages", "run {0} has already trained; resume it instead")},
     // The book's PyTorch models in and out (interop/TorchInterop.cpp, TorchPickle.cpp)
     {"torch.not_archive", QT_TRANSLATE_NOOP("traveller::CoreMessages", "'{0}' is not a PyTorch archive (the zip file torch.save writes): {1}")},
+    {"torch.not_finite", QT_TRANSLATE_NOOP("traveller::CoreMessages", "'{0}': {1} holds NaN or infinite values; a trained model has none")},
     {"torch.not_state_dict", QT_TRANSLATE_NOOP("traveller::CoreMessages", "'{0}' does not hold a state_dict (names to tensors, as torch.save(net.state_dict(), F) writes): it holds {1}")},
     {"torch.not_book_cell", QT_TRANSLATE_NOOP("traveller::CoreMessages", "the book's code has no layer for the cell '{0}'; the book's RNNModel takes {1}")},
     {"torch.wrong_keys", QT_TRANSLATE_NOOP("traveller::CoreMessages", "'{0}' is not the book's {1}: {2}")},

@@ -834,6 +834,10 @@
         <source>the lesson&apos;s run &apos;{0}&apos; is a translation run; a lesson opens language-model runs from its library</source>
         <translation>课程的运行“{0}”是翻译运行；课程只能从它的运行记录库中打开语言模型运行</translation>
     </message>
+    <message>
+        <source>&apos;{0}&apos;: {1} holds NaN or infinite values; a trained model has none</source>
+        <translation>“{0}”：{1} 含有 NaN 或无穷大的值；训练好的模型不会有这样的值</translation>
+    </message>
 </context>
 <context>
     <name>traveller::ui::AttentionHeatmap</name>

@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <string>
 
@@ -415,4 +417,23 @@ TEST(Lesson, AWrittenLessonReadsBackAsItWas)
     EXPECT_EQ(r.preset, "book-lstm");
     EXPECT_EQ(r.label, "LSTM at 10");
     EXPECT_EQ(r.set, (std::vector<std::pair<std::string, std::string>>{{"train.epochs", "50"}, {"train.lr", "10"}}));
+}
+
+// A FIFO named as the lesson is refused at once (never waited on), and so is
+// one named as the report's output: nothing blocks, nothing is replaced.
+TEST(Lesson, APipeIsRefusedAtOnceAsLessonOrReport)
+{
+    namespace fs = std::filesystem;
+    TestLibrary lib;
+    const std::string pipe = (lib.path() / "class.traveller-lesson").string();
+    ASSERT_EQ(::mkfifo(pipe.c_str(), 0600), 0);
+    try {
+        loadLesson(pipe);
+        ADD_FAILURE() << "a FIFO was read as a lesson";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.message().code, "file.not_regular");
+    }
+    const CliResult r = cli("lesson report temperature --library " + lib.str() + " --output " + pipe);
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_TRUE(fs::is_fifo(pipe));
 }

@@ -18,6 +18,7 @@
 #include "traveller/ui/MainWindow.h"
 
 #include <QAction>
+#include <QFileInfo>
 #include <QApplication>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -29,6 +30,8 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
+
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <functional>
@@ -129,6 +132,18 @@ private Q_SLOTS:
         }
         QCOMPARE(code, QStringLiteral("torch.not_archive"));
         QCOMPARE(store.runs().size(), before + 1);
+
+        // export-torch onto a pipe refuses at once and leaves the pipe a pipe.
+        const QString pipe = elsewhere.path() + "/pipe.pt";
+        QCOMPARE(::mkfifo(QFile::encodeName(pipe).constData(), 0600), 0);
+        code.clear();
+        try {
+            exportTorchModel(store, imported.id, pipe.toStdString(), resolveDataDir());
+        } catch (const traveller::Error& e) {
+            code = QString::fromStdString(e.message().code);
+        }
+        QCOMPARE(code, QStringLiteral("torch.cannot_write"));
+        QVERIFY(QFileInfo(pipe).isFile() == false && QFileInfo::exists(pipe));
     }
 
     void aRunIsForkedAtAKeptEpochThenTheForkContinues()

@@ -2,6 +2,7 @@
 // its names and shapes checked against the cell, its vocabulary against the
 // corpus, the weights placed as a Traveller checkpoint in one import.
 #include "traveller/core/store/TorchInterop.h"
+#include "traveller/core/store/RunExport.h"
 
 #include "Checkpoint.h"
 #include "cells/Cell.h"
@@ -325,24 +326,15 @@ std::string snippetText(const ExperimentConfig& config, const CellInfo& cell, co
 
 } // namespace
 
-// Writes `bytes` to `path` through a file beside it, renamed into place.
+// Through writeFileAtomically: a device, a pipe or a folder at `path` is
+// refused, never replaced (export-torch --output /dev/full).
 void interop::writeWhole(const std::string& path, const char* data, std::size_t size)
 {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(data, static_cast<std::streamsize>(size));
-        out.close();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw Error(message("torch.cannot_write", {path, std::strerror(errno)}));
-        }
+    try {
+        writeFileAtomically(path, std::string(data, size));
+    } catch (const Error& e) {
+        throw Error(message("torch.cannot_write", {path, e.what()}));
     }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec)
-        throw Error(message("torch.cannot_write", {path, ec.message()}));
 }
 
 TorchExported exportTorchModel(RunStore& store, std::int64_t id, const std::string& output, const std::string& dataDir)

@@ -370,6 +370,10 @@ StateDict readStateDict(const std::string& path)
         const Value& value = (*root.items)[k + 1];
         if (key.kind != Value::Kind::Str || value.kind != Value::Kind::Tensor)
             throw Error(message("torch.not_state_dict", {path, kindName(root)}));
+        // A model that diverged (or a file made to look like one) is not
+        // imported as a finished run whose text is <unk>: one message.
+        if (value.t.is_floating_point() && !torch::isfinite(value.t).all().item<bool>())
+            throw Error(message("torch.not_finite", {path, key.s}));
         out.emplace_back(key.s, value.t);
     }
     if (!dict)

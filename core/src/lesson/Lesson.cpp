@@ -2,6 +2,7 @@
 // project's one YAML walker: every mapping's keys by forEachEntry, every
 // error a ConfigError at its key's line and column, attributed to the file.
 #include "traveller/core/lesson/Lesson.h"
+#include "traveller/core/io/SafeFile.h"
 
 #include "LessonChecks.h"
 #include "io/YamlWalk.h"
@@ -28,6 +29,10 @@
 namespace fs = std::filesystem;
 
 namespace traveller::lesson {
+
+namespace {
+constexpr std::uint64_t kMaxLessonBytes = 8ULL << 20;
+} // namespace
 
 using yaml::columnOf;
 using yaml::lineOf;
@@ -504,14 +509,19 @@ Lesson parseLesson(const std::string& yamlText, const std::string& sourceName, c
 
 Lesson loadLesson(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in || fs::is_directory(path))
-        throw ConfigError("", 0, 0, message("lesson.cannot_open"), path);
-    std::ostringstream text;
-    text << in.rdbuf();
+    // A plain file of 8 MiB at most (a FIFO, a device or a folder is refused
+    // at once, never waited on); a lesson of a hundred steps is 30 KiB.
+    std::string text;
+    try {
+        text = readRegularFile(path, ReadLimits{kMaxLessonBytes, false});
+    } catch (const FileError& e) {
+        if (e.message().code == "file.missing")
+            throw ConfigError("", 0, 0, message("lesson.cannot_open"), path);
+        throw;
+    }
     std::error_code ec;
     const fs::path folder = fs::absolute(fs::path(path), ec).parent_path();
-    return parseLesson(text.str(), path, folder.string());
+    return parseLesson(text, path, folder.string());
 }
 
 std::vector<std::string> lessonFolders()

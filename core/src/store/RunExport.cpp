@@ -285,7 +285,10 @@ void writeFileAtomically(const std::string& path, const std::string& bytes)
     // The rename would replace whatever `path` is, a device node included.
     checkWritableFile(path);
     const std::string tmp = path + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // Whatever sits at the temporary name (a pipe would block the open, a
+    // link would send the bytes elsewhere) goes first; then only a new file.
+    ::unlink(tmp.c_str());
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0)
         throw Error("cannot write '" + tmp + "': " + std::strerror(errno));
     std::size_t written = 0;
