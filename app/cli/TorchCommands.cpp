@@ -22,10 +22,17 @@ struct TorchArgs {
     bool json = false, seq2seq = false;
 };
 
-// What both imports take from the command line; `set` applies a --set.
+// What both imports take from the command line; `set` applies a --set. A
+// key the file's shapes decide is refused, not silently overruled.
 template <class Request, class Set>
 void fillRequest(Request& request, const TorchArgs& a, const char* defaultEpochs, Set set)
 {
+    for (const std::string& kv : a.sets) {
+        const std::string key = splitSetting(kv).first;
+        for (const char* decided : {"model.arch", "model.cell", "model.hidden", "model.layers", "model.embed"})
+            if (key == decided)
+                throw UsageError("--set " + key + ": the file decides it (the shapes of its tensors)");
+    }
     request.path = a.file;
     request.dataDir = resolveDataDir(a.dataDir);
     request.epochs = wholeNumber("--epochs", a.epochs.empty() ? defaultEpochs : a.epochs, 1, 1000000);
@@ -40,6 +47,9 @@ void fillRequest(Request& request, const TorchArgs& a, const char* defaultEpochs
 int importTranslationCommand(const TorchArgs& a)
 {
     TorchTranslationImport request;
+    if (!a.vocab.empty())
+        throw UsageError("--vocab is for a language model: a translation's vocabularies are rebuilt from the "
+                         "corpus as the book builds them (data.examples)");
     if (!a.arch.empty())
         setTranslationValue(request.settings, "model.cell", a.arch);
     fillRequest(request, a, "300", [](TranslationConfig& c, const std::string& k, const std::string& v) {

@@ -134,6 +134,10 @@ def check_bad_input(args):
         lines = done.stderr.strip().splitlines()
         check(done.returncode == 1 and len(lines) == 1 and expected in lines[0],
               f'{os.path.basename(words[2])} as {words[4]}: exit {done.returncode}, {done.stderr.strip()!r}')
+    # A setting the file's shapes decide is a usage error (exit 2), never silently overruled.
+    done = cli(args, 'runs', 'import-torch', os.path.join(book, f'lm_{args.cell}_trained.pt'), '--arch', args.cell,
+               '--set', 'model.hidden=10')
+    check(done.returncode == 2, f'--set model.hidden=10 on import: exit {done.returncode}')
     check(run_count(args) == before and not stray_files(args), 'nothing was written to the library')
 
 
