@@ -31,13 +31,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string shapeText(torch::IntArrayRef sizes)
-{
-    std::string out;
-    for (auto d : sizes)
-        out += (out.empty() ? "" : "x") + std::to_string(d);
-    return out.empty() ? "a scalar" : out;
-}
+using interop::shapeText;
 
 // What the book's RNNModel over the cell's nn layer holds, name -> shape.
 std::vector<std::pair<std::string, std::vector<std::int64_t>>> bookShapes(const CellInfo& cell, std::int64_t vocab,

@@ -28,6 +28,14 @@ StateDict readStateDict(const std::string& path);
 
 // The bytes of torch.save's archive holding `dict` as a dict of tensors.
 std::vector<char> stateDictArchive(const StateDict& dict);
+// "256x28", or "a scalar": a tensor's shape in messages.
+inline std::string shapeText(torch::IntArrayRef sizes)
+{
+    std::string out;
+    for (auto d : sizes)
+        out += (out.empty() ? "" : "x") + std::to_string(d);
+    return out.empty() ? "a scalar" : out;
+}
 // Writes `size` bytes to `path` through a file beside it, renamed into
 // place; Error torch.cannot_write.
 void writeWhole(const std::string& path, const char* data, std::size_t size);

@@ -23,13 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string sizesText(torch::IntArrayRef sizes)
-{
-    std::string out;
-    for (auto d : sizes)
-        out += (out.empty() ? "" : "x") + std::to_string(d);
-    return out.empty() ? "a scalar" : out;
-}
 
 // The book's name of a Traveller parameter: the recurrent layer sits one
 // module deeper here (encoder.rnn.gru.weight_ih_l0).
@@ -76,8 +69,8 @@ void placeWeights(s2s::Seq2Seq& model, const interop::StateDict& dict, const std
         if (!w.defined())
             throw Error(message("torch.wrong_keys", {path, name, "it has no " + book}));
         if (w.sizes() != p.value().sizes())
-            throw Error(message("torch.wrong_shape", {path, book, sizesText(w.sizes()), name, std::to_string(hidden),
-                                                      sizesText(p.value().sizes())}));
+            throw Error(message("torch.wrong_shape", {path, book, interop::shapeText(w.sizes()), name, std::to_string(hidden),
+                                                      interop::shapeText(p.value().sizes())}));
         p.value().copy_(w.to(torch::kFloat32));
         used.insert(book);
     }

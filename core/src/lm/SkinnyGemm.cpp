@@ -179,13 +179,7 @@ void PackedWeights::multiply(const float* a, std::int64_t m, std::int64_t lda, c
             }
         }
     };
-    // A second thread pays off from about a million multiply-adds (~20 us).
-    const std::int64_t work = m * k_ * kPanel;  // per panel
-    const std::int64_t grain = std::max<std::int64_t>(1, (1 << 20) / std::max<std::int64_t>(1, work));
-    if (count <= grain)
-        run(0, count);
-    else
-        at::parallel_for(0, count, grain, run);
+    overPanels(count, m * k_ * kPanel, run);
 }
 
 } // namespace traveller::lm

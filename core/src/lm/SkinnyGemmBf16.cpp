@@ -171,13 +171,7 @@ void PackedWeightsBf16::multiply(const float* a, std::int64_t m, std::int64_t ld
             }
         }
     };
-    // As the float32 kernel: a second thread from about a million multiply-adds.
-    const std::int64_t work = m * pairs_ * 2 * kPanel;  // per panel
-    const std::int64_t grain = std::max<std::int64_t>(1, (1 << 20) / std::max<std::int64_t>(1, work));
-    if (count <= grain)
-        run(0, count);
-    else
-        at::parallel_for(0, count, grain, run);
+    overPanels(count, m * pairs_ * 2 * kPanel, run);
 }
 
 } // namespace traveller::lm

@@ -1,10 +1,14 @@
-// The end of both per-step micro-kernels (SkinnyGemm.cpp's float32 one,
+// What both per-step GEMMs share. storeTile: the end of both micro-kernels (SkinnyGemm.cpp's float32 one,
 // SkinnyGemmBf16.cpp's bf16 one): Rows x 32 float32 accumulators, plus the
 // bias and the addend, stored into C with masks for a partial last panel
 // (`cols` < 32). Inlined into each kernel, which carries its own target.
 #pragma once
 
+#include <ATen/Parallel.h>
+
 #include <immintrin.h>
+
+#include <algorithm>
 
 #include <cstdint>
 
@@ -32,6 +36,19 @@ __attribute__((always_inline, target("avx512f"))) inline void storeTile(__m512 (
         _mm512_mask_storeu_ps(c + r * ldc, m0, v0);
         _mm512_mask_storeu_ps(c + r * ldc + 16, m1, v1);
     }
+}
+
+// Runs run(begin, end) over `count` panels of `work` multiply-adds each, on
+// LibTorch's intra-op threads once a second thread pays off: from about a
+// million multiply-adds (~20 us).
+template <class Run>
+inline void overPanels(std::int64_t count, std::int64_t work, const Run& run)
+{
+    const std::int64_t grain = std::max<std::int64_t>(1, (1 << 20) / std::max<std::int64_t>(1, work));
+    if (count <= grain)
+        run(0, count);
+    else
+        at::parallel_for(0, count, grain, run);
 }
 
 } // namespace traveller::lm
