@@ -94,6 +94,22 @@ void addSeedTexts(std::map<std::string, std::string>& t)
     t.insert(texts.begin(), texts.end());
 }
 
+// The students' own words in the report: lab notes, lesson answers (issue 29.4).
+void addNoteTexts(std::map<std::string, std::string>& t)
+{
+    t.insert({{"Notes", "笔记"},
+              {"(no notes yet)", "（还没有笔记）"},
+              {"Lesson answers", "课程中的回答"},
+              {"Step {0}", "第 {0} 步"}});
+}
+
+// A run's state, as the report's tables name it.
+void addStateTexts(std::map<std::string, std::string>& t)
+{
+    t.insert({{"finished", "已完成"}, {"stopped", "已停止"}, {"diverged", "已发散"}, {"failed", "失败"},
+              {"interrupted", "已中断"}, {"running", "运行中"}, {"queued", "排队中"}});
+}
+
 const std::map<std::string, std::string>& zhCN()
 {
     static const std::map<std::string, std::string> table = [] {
@@ -154,10 +170,6 @@ const std::map<std::string, std::string>& zhCN()
             {"learning rate", "学习率"},
             {"hidden units", "隐藏单元数"},
             {"cell", "单元"},
-            {"Notes", "笔记"},
-            {"(no notes yet)", "（还没有笔记）"},
-            {"Lesson answers", "课程中的回答"},
-            {"Step {0}", "第 {0} 步"},
             {"RNN, GRU and LSTM at the book's settings", "书中设置下的 RNN、GRU 与 LSTM"},
             {"Seq2seq training loss", "序列到序列的训练损失"},
             {"The book's settings", "书中的设置"},
@@ -180,16 +192,11 @@ const std::map<std::string, std::string>& zhCN()
             {"the class-length version (--quick: a tenth of the epochs)", "课堂版（--quick：迭代周期数为十分之一）"},
             {"the lab's full settings", "实验的完整设置"},
             {"blew up, trained on", "发散后继续训练"},
-            {"finished", "已完成"},
-            {"stopped", "已停止"},
-            {"diverged", "已发散"},
-            {"failed", "失败"},
-            {"interrupted", "已中断"},
-            {"running", "运行中"},
-            {"queued", "排队中"},
         };
         addObservationTexts(t);
         addSeedTexts(t);
+        addNoteTexts(t);
+        addStateTexts(t);
         for (const char* title : {"RNN", "GRU", "LSTM"})
             t[lab::languageModelWhat(title)] = zhWhat(title);
         return t;
