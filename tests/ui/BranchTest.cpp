@@ -124,25 +124,24 @@ private Q_SLOTS:
         notes.write("not a model\n");
         notes.close();
         dialog.findChild<QLineEdit*>("importTorchFile")->setText(notes.fileName());
-        QString code;
-        try {
-            dialog.runImport(store, QString::fromStdString(resolveDataDir()));
-        } catch (const traveller::Error& e) {
-            code = QString::fromStdString(e.message().code);
-        }
-        QCOMPARE(code, QStringLiteral("torch.not_archive"));
+        // The code of what `f` throws ("" when it throws nothing).
+        const auto codeOf = [](const auto& f) {
+            try {
+                f();
+            } catch (const traveller::Error& e) {
+                return QString::fromStdString(e.message().code);
+            }
+            return QString();
+        };
+        QCOMPARE(codeOf([&] { dialog.runImport(store, QString::fromStdString(resolveDataDir())); }),
+                 QStringLiteral("torch.not_archive"));
         QCOMPARE(store.runs().size(), before + 1);
 
         // export-torch onto a pipe refuses at once and leaves the pipe a pipe.
         const QString pipe = elsewhere.path() + "/pipe.pt";
         QCOMPARE(::mkfifo(QFile::encodeName(pipe).constData(), 0600), 0);
-        code.clear();
-        try {
-            exportTorchModel(store, imported.id, pipe.toStdString(), resolveDataDir());
-        } catch (const traveller::Error& e) {
-            code = QString::fromStdString(e.message().code);
-        }
-        QCOMPARE(code, QStringLiteral("torch.cannot_write"));
+        QCOMPARE(codeOf([&] { exportTorchModel(store, imported.id, pipe.toStdString(), resolveDataDir()); }),
+                 QStringLiteral("torch.cannot_write"));
         QVERIFY(QFileInfo(pipe).isFile() == false && QFileInfo::exists(pipe));
     }
 
