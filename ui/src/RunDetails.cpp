@@ -58,6 +58,48 @@ RunDetails::RunDetails(QString dataDir, QWidget* parent) : QWidget(parent), data
     samples_->setLineWrapMode(QPlainTextEdit::NoWrap);
     samples_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
 
+
+    auto* detailsLayout = new QVBoxLayout(this);
+    detailsLayout->setContentsMargins(0, 0, 0, 0);
+    detailsLayout->addWidget(title_);
+    // The user's note on the opened run (issue 28.6), kept in the library
+    // when the field is left or Enter is pressed.
+    note_ = new QLineEdit;
+    note_->setObjectName("runNote");
+    note_->setPlaceholderText(tr("Note on this run (what you saw, why it matters)…"));
+    note_->setToolTip(tr("Kept with the run in the library; the filter finds it with note:word"));
+    note_->setEnabled(false);
+    connect(note_, &QLineEdit::editingFinished, this, [this] {
+        if (opened_ > 0 && note_->isModified()) {
+            note_->setModified(false);
+            Q_EMIT noteEdited(opened_, note_->text());
+        }
+    });
+    detailsLayout->addWidget(note_);
+    auto* detailsSplit = new QSplitter(Qt::Vertical);
+    auto* chartPane = new QWidget;
+    auto* chartLayout = new QVBoxLayout(chartPane);
+    chartLayout->setContentsMargins(0, 0, 0, 0);
+    chartLayout->addWidget(displayBar_);
+    chartLayout->addWidget(chart_, 1);
+    detailsSplit->addWidget(chartPane);
+    detailsSplit->addWidget(samples_);
+    // The prefix, its settings and the text written: a pane of the splitter,
+    // so presentation mode can give the chart the height its larger text needs.
+    detailsSplit->addWidget(buildWritePane());
+    detailsSplit->setStretchFactor(0, 3);
+    detailsSplit->setStretchFactor(1, 2);
+    detailsSplit->setStretchFactor(2, 0);
+    detailsSplit->setCollapsible(0, false);
+    detailsSplit->setCollapsible(1, false);
+    detailsSplit_ = detailsSplit;
+    detailsLayout->addWidget(detailsSplit, 1);
+    chart_->setMinimumHeight(std::max(200, fontMetrics().lineSpacing() * 10));
+}
+
+// The prefix, temperature, length and Regenerate, with the text written below.
+QWidget* RunDetails::buildWritePane()
+{
     prefix_ = new QLineEdit(QStringLiteral("time traveller"));
     prefix_->setObjectName("runPrefixEdit");
     prefix_->setMinimumWidth(prefix_->fontMetrics().horizontalAdvance(QStringLiteral("time traveller")) + 16);
@@ -92,48 +134,12 @@ RunDetails::RunDetails(QString dataDir, QWidget* parent) : QWidget(parent), data
     writeBar->addWidget(length_, 1, 3);
     writeBar->setColumnStretch(4, 1);
     writeBar->addWidget(writeButton_, 1, 5);
-
-    auto* detailsLayout = new QVBoxLayout(this);
-    detailsLayout->setContentsMargins(0, 0, 0, 0);
-    detailsLayout->addWidget(title_);
-    // The user's note on the opened run (issue 28.6), kept in the library
-    // when the field is left or Enter is pressed.
-    note_ = new QLineEdit;
-    note_->setObjectName("runNote");
-    note_->setPlaceholderText(tr("Note on this run (what you saw, why it matters)…"));
-    note_->setToolTip(tr("Kept with the run in the library; the filter finds it with note:word"));
-    note_->setEnabled(false);
-    connect(note_, &QLineEdit::editingFinished, this, [this] {
-        if (opened_ > 0 && note_->isModified()) {
-            note_->setModified(false);
-            Q_EMIT noteEdited(opened_, note_->text());
-        }
-    });
-    detailsLayout->addWidget(note_);
-    auto* detailsSplit = new QSplitter(Qt::Vertical);
-    auto* chartPane = new QWidget;
-    auto* chartLayout = new QVBoxLayout(chartPane);
-    chartLayout->setContentsMargins(0, 0, 0, 0);
-    chartLayout->addWidget(displayBar_);
-    chartLayout->addWidget(chart_, 1);
-    detailsSplit->addWidget(chartPane);
-    detailsSplit->addWidget(samples_);
-    // The prefix, its settings and the text written: a pane of the splitter,
-    // so presentation mode can give the chart the height its larger text needs.
     auto* writePane = new QWidget;
     auto* writeLayout = new QVBoxLayout(writePane);
     writeLayout->setContentsMargins(0, 0, 0, 0);
     writeLayout->addLayout(writeBar);
     writeLayout->addWidget(written_, 1);
-    detailsSplit->addWidget(writePane);
-    detailsSplit->setStretchFactor(0, 3);
-    detailsSplit->setStretchFactor(1, 2);
-    detailsSplit->setStretchFactor(2, 0);
-    detailsSplit->setCollapsible(0, false);
-    detailsSplit->setCollapsible(1, false);
-    detailsSplit_ = detailsSplit;
-    detailsLayout->addWidget(detailsSplit, 1);
-    chart_->setMinimumHeight(std::max(200, fontMetrics().lineSpacing() * 10));
+    return writePane;
 }
 
 void RunDetails::changeEvent(QEvent* event)

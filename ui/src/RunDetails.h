@@ -99,6 +99,7 @@ private:
     QPushButton* writeButton_;
     QPlainTextEdit* written_;
     QSplitter* detailsSplit_ = nullptr;
+    QWidget* buildWritePane();  // prefix_, temperature_, length_, writeButton_, written_
 };
 
 } // namespace traveller::ui
