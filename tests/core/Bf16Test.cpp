@@ -138,6 +138,51 @@ TEST(Bf16, PackedKernelEqualsTheEmulatedProduct)
     EXPECT_LT(relativeL2(c, torch::mm(roundedToBf16(a), roundedToBf16(wt)) + addend), 1e-6);
 }
 
+// The AMX tile kernel (AmxTiles.h) on emulated tiles — each instruction as the
+// manual says, in C++ — against the emulated product: rows fewer than, equal
+// to and beyond a tile's 16 and a block's 32, K neither a whole tile row of
+// pairs nor even, a partial last panel, bias and addend (the addend also C
+// itself, as the backward's step uses it). The same object alternates with
+// the vdpbf16ps kernel, whose copy of A has another layout.
+TEST(Bf16, TheTileKernelOnEmulatedTilesEqualsTheEmulatedProduct)
+{
+    if (!hardwareBf16())
+        GTEST_SKIP() << "no AVX512-BF16 on this CPU (" << bf16Summary() << ")";
+    torch::manual_seed(5);
+    for (const std::int64_t k : {7, 32, 67}) {
+        const std::int64_t n = 70;
+        const auto w = torch::randn({n, k}), bias = torch::randn({n});
+        PackedWeightsBf16 packed;
+        packed.packRows(w.data_ptr<float>(), n, k, k);
+        for (const std::int64_t m : {1, 15, 16, 17, 32, 33, 40, 64}) {
+            const auto a = torch::randn({m, k});
+            const auto want = torch::addmm(bias, roundedToBf16(a), roundedToBf16(w).t());
+            auto c = torch::full({m, n}, std::nanf(""));
+            packed.multiplyWith(PackedWeightsBf16::Kernel::EmulatedTiles, a.data_ptr<float>(), m, k,
+                                bias.data_ptr<float>(), nullptr, c.data_ptr<float>(), n);
+            EXPECT_LT(relativeL2(c, want), 1e-6) << "k " << k << " m " << m;
+            auto viaPairs = torch::empty({m, n});
+            packed.multiplyWith(PackedWeightsBf16::Kernel::Vdpbf16ps, a.data_ptr<float>(), m, k,
+                                bias.data_ptr<float>(), nullptr, viaPairs.data_ptr<float>(), n);
+            EXPECT_LT(relativeL2(c, viaPairs), 1e-6) << "k " << k << " m " << m;
+        }
+        // W given as (K, N), the addend C itself: C = A · W + C.
+        const auto wt = w.t().contiguous();
+        PackedWeightsBf16 columns;
+        columns.packColumns(wt.data_ptr<float>(), k, n, n);
+        const auto a = torch::randn({33, k});
+        const auto before = torch::randn({33, n});
+        auto c = before.clone();
+        columns.multiplyWith(PackedWeightsBf16::Kernel::EmulatedTiles, a.data_ptr<float>(), 33, k, nullptr,
+                             c.data_ptr<float>(), c.data_ptr<float>(), n);
+        EXPECT_LT(relativeL2(c, torch::mm(roundedToBf16(a), roundedToBf16(wt)) + before), 1e-6) << "k " << k;
+    }
+    // The CPU's tiles run only where the CPU has them and they passed the check.
+    if (bf16Path() != Bf16Path::Amx)
+        EXPECT_FALSE(PackedWeightsBf16::tilesReady());
+    std::printf("this process: %s; tiles: %s\n", bf16Summary().c_str(), PackedWeightsBf16::tilesState());
+}
+
 // The stated tolerance: one step's gradients in bf16 within a relative L2
 // error of 1e-2 of float32's, for every parameter of every cell (bf16 keeps 8
 // significant bits: one rounding is at most 2^-9 relative).

@@ -1,4 +1,5 @@
 #include "lm/Precision.h"
+#include "lm/SkinnyGemm.h"
 
 #include "traveller/core/Errors.h"
 #include "traveller/core/Messages.h"
@@ -57,8 +58,11 @@ std::string bf16PathName(Bf16Path path)
     switch (path) {
     case Bf16Path::Amx:
         // The large products reach the tiles through oneDNN; the per-step
-        // kernel is the AVX512-BF16 one (every AMX CPU has it).
-        return "amx (large products; vdpbf16ps per step)";
+        // ones through our tile kernel once Linux granted the tiles and the
+        // kernel passed its check, else vdpbf16ps (every AMX CPU has it).
+        if (lm::PackedWeightsBf16::tilesReady())
+            return "amx (tdpbf16ps)";
+        return std::string("amx (") + lm::PackedWeightsBf16::tilesState() + "; vdpbf16ps)";
     case Bf16Path::Avx512Bf16:
         return "avx512-bf16 (vdpbf16ps)";
     case Bf16Path::Emulated:

@@ -48,12 +48,22 @@ private:
 // The same product with W and A rounded to bfloat16 (ties to even) and float32
 // accumulation, by vdpbf16ps (SkinnyGemmBf16.cpp): W packed once per sequence
 // into 32-column panels of bf16 pairs (rows 2i and 2i+1 of the product's K
-// side interleaved, zero beyond K and n), A converted to bf16 pairs at each
-// call. Each instruction does 32 multiply-adds, twice the float32 FMA's.
+// side interleaved, zero beyond K and n; a panel's pair rows padded to whole
+// blocks of 16 for the tiles), A converted to bf16 pairs at each call. Each
+// instruction does 32 multiply-adds, twice the float32 FMA's. On a CPU with
+// AMX tiles the same panels feed tdpbf16ps (AmxTiles.h) for 16 rows of A or
+// more, once the tiles were granted to the process and the kernel checked
+// against the vdpbf16ps one (tilesReady()).
 class PackedWeightsBf16 {
 public:
     // True when this CPU has AVX512-BF16 (the kernel's only requirement).
     static bool supported();
+    // True when the per-step products run on AMX tiles: the CPU has them
+    // (bf16Path() == Amx), Linux granted them to this process and the tile
+    // kernel gave the vdpbf16ps kernel's result on a ragged product. Decided
+    // once per process; tilesState() says which of these stopped it.
+    static bool tilesReady();
+    static const char* tilesState();
 
     void packRows(const float* w, std::int64_t n, std::int64_t k, std::int64_t ldw);
     void packColumns(const float* w, std::int64_t k, std::int64_t n, std::int64_t ldw);
@@ -65,15 +75,27 @@ public:
     // (A's bf16 copy is kept in the object between calls).
     void multiply(const float* a, std::int64_t m, std::int64_t lda, const float* bias, const float* addend,
                   float* c, std::int64_t ldc) const;
+    // The same through one kernel: vdpbf16ps, or the tile kernel on
+    // emulated tiles (what the manual says each AMX instruction does, in
+    // C++: any CPU with AVX512-BF16; for tests) or on the CPU's tiles (only
+    // where tilesReady()).
+    enum class Kernel { Vdpbf16ps, EmulatedTiles, Tiles };
+    void multiplyWith(Kernel kernel, const float* a, std::int64_t m, std::int64_t lda, const float* bias,
+                      const float* addend, float* c, std::int64_t ldc) const;
 
 private:
     std::int64_t n_ = 0;
     std::int64_t k_ = 0;
-    std::int64_t pairs_ = 0;  // (k + 1) / 2
+    std::int64_t pairs_ = 0;        // (k + 1) / 2
+    std::int64_t blockPairs_ = 0;   // pairs_ rounded up to 16: a panel's pair rows
     std::int64_t reserve(std::int64_t n, std::int64_t k);
     std::uint32_t* panels() const;            // 64-byte aligned start within storage_
     std::vector<std::uint32_t> storage_;      // panel p, pair i: 32 columns x (bf16 of row 2i, of row 2i+1)
     mutable std::vector<std::uint32_t> a_;    // A as bf16 pairs, m x pairs_
+    mutable std::vector<std::uint32_t> tileA_;  // A for the tiles: rows to a multiple of 32, blockPairs_ a row
+    template <class Tiles>
+    void multiplyOnTiles(const float* a, std::int64_t m, std::int64_t lda, const float* bias, const float* addend,
+                         float* c, std::int64_t ldc) const;
 };
 
 } // namespace traveller::lm

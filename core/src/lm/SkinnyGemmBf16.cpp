@@ -1,6 +1,8 @@
 // PackedWeightsBf16 (SkinnyGemm.h): the per-step product in bfloat16 with
 // float32 accumulation. The kernels carry their own target attributes, so
-// nothing here runs AVX512-BF16 code unless supported() said the CPU has it.
+// nothing here runs AVX512-BF16 code unless supported() said the CPU has it,
+// nor AMX code unless tilesReady() did.
+#include "lm/AmxTiles.h"
 #include "lm/Precision.h"
 #include "lm/SkinnyGemm.h"
 #include "lm/TileStore.h"
@@ -8,8 +10,12 @@
 #include <ATen/Parallel.h>
 
 #include <immintrin.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <random>
 
 #define TRAVELLER_BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
 
@@ -82,6 +88,17 @@ TRAVELLER_BF16_TARGET void pairColumns(const float* even, const float* odd, std:
     }
 }
 
+// Rows x cols of a 32 x 32 float block (the tiles' C) plus bias and addend
+// into C, a row at a time through the micro-kernels' store.
+TRAVELLER_BF16_TARGET void storeBlock(const float* block, std::int64_t rows, const float* bias, const float* addend,
+                                      float* c, std::int64_t ldc, std::int64_t cols)
+{
+    for (std::int64_t r = 0; r < rows; ++r) {
+        __m512 acc[1][2] = {{_mm512_load_ps(block + r * kPanel), _mm512_load_ps(block + r * kPanel + 16)}};
+        storeTile<1>(acc, bias, addend ? addend + r * ldc : nullptr, ldc, c + r * ldc, ldc, cols);
+    }
+}
+
 using Kernel = void (*)(const std::uint32_t*, std::int64_t, const std::uint32_t*, std::int64_t, const float*,
                         const float*, std::int64_t, float*, std::int64_t, std::int64_t);
 constexpr Kernel kKernels[kRows + 1] = {nullptr,        microKernel<1>, microKernel<2>, microKernel<3>, microKernel<4>,
@@ -107,8 +124,11 @@ std::int64_t PackedWeightsBf16::reserve(std::int64_t n, std::int64_t k)
     n_ = n;
     k_ = k;
     pairs_ = (k + 1) / 2;
+    blockPairs_ = (pairs_ + amx::kBlockPairs - 1) / amx::kBlockPairs * amx::kBlockPairs;
+    a_.clear();
+    tileA_.clear();
     const std::int64_t count = (n + kPanel - 1) / kPanel;
-    storage_.assign(static_cast<std::size_t>(count * pairs_ * kPanel + 16), 0u);  // + room to align
+    storage_.assign(static_cast<std::size_t>(count * blockPairs_ * kPanel + 16), 0u);  // + room to align
     return count;
 }
 
@@ -121,7 +141,7 @@ void PackedWeightsBf16::packRows(const float* w, std::int64_t n, std::int64_t k,
     at::parallel_for(0, count, 1, [&](std::int64_t p0, std::int64_t p1) {
         for (std::int64_t p = p0; p < p1; ++p) {
             const std::int64_t cols = std::min(kPanel, n - p * kPanel);
-            std::uint32_t* dst = out + p * pairs_ * kPanel;
+            std::uint32_t* dst = out + p * blockPairs_ * kPanel;
             std::vector<std::uint32_t> row(static_cast<std::size_t>(pairs_));
             for (std::int64_t j = 0; j < cols; ++j) {
                 convertRow(w + (p * kPanel + j) * ldw, k, row.data());
@@ -141,7 +161,7 @@ void PackedWeightsBf16::packColumns(const float* w, std::int64_t k, std::int64_t
         for (std::int64_t p = p0; p < p1; ++p) {
             const std::int64_t col = p * kPanel;
             const std::int64_t cols = std::min(kPanel, n - col);
-            std::uint32_t* dst = out + p * pairs_ * kPanel;
+            std::uint32_t* dst = out + p * blockPairs_ * kPanel;
             for (std::int64_t i = 0; i < pairs_; ++i) {
                 const float* even = w + 2 * i * ldw + col;
                 pairColumns(even, 2 * i + 1 < k ? even + ldw : nullptr, cols, dst + i * kPanel);
@@ -153,6 +173,23 @@ void PackedWeightsBf16::packColumns(const float* w, std::int64_t k, std::int64_t
 void PackedWeightsBf16::multiply(const float* a, std::int64_t m, std::int64_t lda, const float* bias,
                                  const float* addend, float* c, std::int64_t ldc) const
 {
+    // The tiles take 16 rows of A at a time: fewer rows (a short last batch,
+    // writing one character at a time) stay with vdpbf16ps.
+    const Kernel kernel = m >= 16 && tilesReady() ? Kernel::Tiles : Kernel::Vdpbf16ps;
+    multiplyWith(kernel, a, m, lda, bias, addend, c, ldc);
+}
+
+void PackedWeightsBf16::multiplyWith(Kernel kernel, const float* a, std::int64_t m, std::int64_t lda,
+                                     const float* bias, const float* addend, float* c, std::int64_t ldc) const
+{
+    if (kernel == Kernel::Tiles) {
+        multiplyOnTiles<amx::AmxTiles>(a, m, lda, bias, addend, c, ldc);
+        return;
+    }
+    if (kernel == Kernel::EmulatedTiles) {
+        multiplyOnTiles<amx::EmulatedTiles>(a, m, lda, bias, addend, c, ldc);
+        return;
+    }
     a_.resize(static_cast<std::size_t>(m * pairs_));
     for (std::int64_t r = 0; r < m; ++r)
         convertRow(a + r * lda, k_, a_.data() + r * pairs_);
@@ -163,7 +200,7 @@ void PackedWeightsBf16::multiply(const float* a, std::int64_t m, std::int64_t ld
         for (std::int64_t p = p0; p < p1; ++p) {
             const std::int64_t col = p * kPanel;
             const std::int64_t cols = std::min(kPanel, n_ - col);
-            const std::uint32_t* panel = packed + p * pairs_ * kPanel;
+            const std::uint32_t* panel = packed + p * blockPairs_ * kPanel;
             for (std::int64_t r = 0; r < m; r += kRows) {
                 const std::int64_t rows = std::min(kRows, m - r);
                 kKernels[rows](pairsOfA + r * pairs_, pairs_, panel, pairs_, bias ? bias + col : nullptr,
@@ -172,6 +209,108 @@ void PackedWeightsBf16::multiply(const float* a, std::int64_t m, std::int64_t ld
         }
     };
     overPanels(count, m * pairs_ * 2 * kPanel, run);
+}
+
+// A's rows as bf16 pairs, blockPairs_ a row (zero beyond K), rows to a
+// multiple of 32 (the rows beyond m are zero or left from an earlier call:
+// they only reach C's rows beyond m, which are not stored). Each thread
+// configures its tiles for its panels and releases them after.
+template <class Tiles>
+void PackedWeightsBf16::multiplyOnTiles(const float* a, std::int64_t m, std::int64_t lda, const float* bias,
+                                        const float* addend, float* c, std::int64_t ldc) const
+{
+    const std::int64_t rows = (m + amx::kBlockRows - 1) / amx::kBlockRows * amx::kBlockRows;
+    if (static_cast<std::int64_t>(tileA_.size()) < rows * blockPairs_)
+        tileA_.resize(static_cast<std::size_t>(rows * blockPairs_), 0u);
+    for (std::int64_t r = 0; r < m; ++r)
+        convertRow(a + r * lda, k_, tileA_.data() + r * blockPairs_);  // pairs beyond pairs_ stay zero
+    const std::int64_t count = (n_ + kPanel - 1) / kPanel;
+    const std::uint32_t* packed = panels();
+    const std::uint32_t* pairsOfA = tileA_.data();
+    auto run = [&](std::int64_t p0, std::int64_t p1) {
+        const amx::TileConfig config;
+        Tiles::configure(config);
+        alignas(64) float block[amx::kBlockRows * kPanel];
+        for (std::int64_t p = p0; p < p1; ++p) {
+            const std::int64_t col = p * kPanel;
+            const std::int64_t cols = std::min(kPanel, n_ - col);
+            const std::uint32_t* panel = packed + p * blockPairs_ * kPanel;
+            for (std::int64_t r = 0; r < m; r += amx::kBlockRows) {
+                amx::multiplyBlock<Tiles>(pairsOfA + r * blockPairs_, blockPairs_, panel,
+                                          blockPairs_ / amx::kBlockPairs, block);
+                storeBlock(block, std::min(amx::kBlockRows, m - r), bias ? bias + col : nullptr,
+                           addend ? addend + r * ldc + col : nullptr, c + r * ldc + col, ldc, cols);
+            }
+        }
+        Tiles::release();
+    };
+    overPanels(count, m * blockPairs_ * 2 * kPanel, run);
+}
+
+namespace {
+
+// The tile kernel against the vdpbf16ps one on a ragged product (rows, K and
+// columns not whole tiles; 40 x 70 · 70 x 50): the same bf16 products, summed
+// in another order.
+bool tilesAgree()
+{
+    const std::int64_t m = 40, k = 70, n = 50;
+    std::mt19937 rng(31);
+    std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+    std::vector<float> w(static_cast<std::size_t>(n * k)), a(static_cast<std::size_t>(m * k)),
+        bias(static_cast<std::size_t>(n));
+    for (float& x : w)
+        x = uniform(rng);
+    for (float& x : a)
+        x = uniform(rng);
+    for (float& x : bias)
+        x = uniform(rng);
+    PackedWeightsBf16 packed;
+    packed.packRows(w.data(), n, k, k);
+    std::vector<float> want(static_cast<std::size_t>(m * n)), got(want.size(), std::nanf(""));
+    packed.multiplyWith(PackedWeightsBf16::Kernel::Vdpbf16ps, a.data(), m, k, bias.data(), nullptr, want.data(), n);
+    packed.multiplyWith(PackedWeightsBf16::Kernel::Tiles, a.data(), m, k, bias.data(), nullptr, got.data(), n);
+    for (std::size_t i = 0; i < want.size(); ++i)
+        if (!(std::fabs(got[i] - want[i]) <= 1e-4f * (1.0f + std::fabs(want[i]))))
+            return false;
+    return true;
+}
+
+enum class TilesState { NoAmx, NotGranted, Disagrees, Ready };
+
+// Linux hands a process the tiles' 8 KB of state only when asked
+// (arch_prctl ARCH_REQ_XCOMP_PERM for XTILEDATA, Linux 5.16 and later).
+TilesState tilesOfThisProcess()
+{
+    static const TilesState state = [] {
+        if (bf16Path() != Bf16Path::Amx)
+            return TilesState::NoAmx;
+        constexpr long kRequestPermission = 0x1023;  // ARCH_REQ_XCOMP_PERM
+        constexpr long kTileData = 18;               // XFEATURE_XTILEDATA
+        if (syscall(SYS_arch_prctl, kRequestPermission, kTileData) != 0)
+            return TilesState::NotGranted;
+        return tilesAgree() ? TilesState::Ready : TilesState::Disagrees;
+    }();
+    return state;
+}
+
+} // namespace
+
+bool PackedWeightsBf16::tilesReady() { return tilesOfThisProcess() == TilesState::Ready; }
+
+const char* PackedWeightsBf16::tilesState()
+{
+    switch (tilesOfThisProcess()) {
+    case TilesState::Ready:
+        return "tdpbf16ps";
+    case TilesState::NotGranted:
+        return "tiles not granted by Linux";
+    case TilesState::Disagrees:
+        return "tile kernel disagreed with vdpbf16ps";
+    case TilesState::NoAmx:
+        break;
+    }
+    return "no tiles";
 }
 
 } // namespace traveller::lm
