@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#include <ATen/autocast_mode.h>
 
 #include <chrono>
 #include <cstdio>
@@ -35,16 +36,18 @@ double relativeL2(const torch::Tensor& got, const torch::Tensor& want)
 // One training step's gradients of a 2-layer fused model (the second layer's
 // input products and dx go through the large bf16 products, the first's
 // through the one-hot lookup) at batch 32 x 35 steps, in `mode`.
-std::map<std::string, torch::Tensor> oneStepGradients(Arch arch, MatmulMode mode)
+// impl builtin or scratch: LibTorch's own products, under its autocast
+// (ForwardPrecision's rule, as the trainers use it).
+std::map<std::string, torch::Tensor> oneStepGradients(Arch arch, Impl impl, const ForwardPrecision& precision)
 {
     torch::manual_seed(7);
-    auto model = makeLanguageModel({arch, Impl::Fused, 96, 2}, 28, torch::kCPU);
+    auto model = makeLanguageModel({arch, impl, 96, 2}, 28, torch::kCPU);
     const auto x = torch::randint(28, {32, 35}, torch::kInt64);
     const auto y = torch::randint(28, {32, 35}, torch::kInt64);
     RnnState state = model->initialState(32, torch::kCPU);
     torch::Tensor loss;
     {
-        const PrecisionScope scope(mode);
+        const ForwardScope scope(precision);
         loss = torch::nn::functional::cross_entropy(model->forward(x, state), y.t().reshape(-1));
     }
     loss.backward();  // outside the scope: each layer kept its mode for its backward
@@ -52,6 +55,13 @@ std::map<std::string, torch::Tensor> oneStepGradients(Arch arch, MatmulMode mode
     for (const auto& p : model->named_parameters())
         grads[p.key()] = p.value().grad().clone();
     return grads;
+}
+
+std::map<std::string, torch::Tensor> oneStepGradients(Arch arch, MatmulMode mode)
+{
+    ForwardPrecision precision;
+    precision.fused = mode;
+    return oneStepGradients(arch, Impl::Fused, precision);
 }
 
 std::vector<MatmulMode> bf16Modes()
@@ -204,6 +214,42 @@ TEST(Bf16, OneStepGradientsAreWithinTheToleranceOfFloat32PerCell)
     }
 }
 
+// impl builtin and scratch in bf16 (LibTorch's autocast, as torch.autocast):
+// every gradient within 3e-2 of float32's, and not equal to it (the products
+// were rounded); autocast is off again after the scope. Autocast also rounds
+// each product's result to bf16, so it lands further from float32 than the
+// fused layers (which keep their results float32): the builtin layers here
+// give worst errors 1.05e-2 (RNN), 1.31e-2 (GRU), 1.85e-2 (LSTM), the very
+// figures of PyTorch 1.13's torch.autocast on nn.RNN/GRU/LSTM with the same
+// sizes (docs/PERFORMANCE.md).
+TEST(Bf16, BuiltinAndScratchRunUnderAutocastWithinTheTolerance)
+{
+    if (bf16Path() == Bf16Path::None)
+        GTEST_SKIP() << "no bf16 path in this process (" << bf16Summary() << ")";
+    for (const Impl impl : {Impl::Builtin, Impl::Scratch}) {
+        const ForwardPrecision precision = forwardPrecisionFor(Precision::Bf16, impl, torch::kCPU);
+        ASSERT_TRUE(precision.autocast);
+        ASSERT_EQ(precision.fused, MatmulMode::Fp32);
+        for (const char* key : {"rnn", "gru", "lstm"}) {
+            const auto reference = oneStepGradients(Arch{key}, impl, ForwardPrecision{});
+            const auto grads = oneStepGradients(Arch{key}, impl, precision);
+            EXPECT_FALSE(at::autocast::is_cpu_enabled());
+            double worst = 0;
+            for (const auto& [name, g] : reference) {
+                const double e = relativeL2(grads.at(name), g);
+                worst = std::max(worst, e);
+                EXPECT_LT(e, 3e-2) << toString(impl) << " " << key << " " << name;
+            }
+            EXPECT_GT(worst, 1e-5) << toString(impl) << " " << key << ": bf16 changed nothing";
+            std::printf("%s %s: worst relative L2 error of a gradient %.2e\n", toString(impl).c_str(), key, worst);
+        }
+    }
+    // The fused layers keep their own kernels, outside autocast.
+    const ForwardPrecision fused = forwardPrecisionFor(Precision::Bf16, Impl::Fused, torch::kCPU);
+    EXPECT_FALSE(fused.autocast);
+    EXPECT_NE(fused.fused, MatmulMode::Fp32);
+}
+
 // The emulated path is the hardware path's model: they agree far closer than
 // either to float32 (they differ in the order of float32 sums and, through
 // that, in a few roundings of the large products' bf16 results).
@@ -246,6 +292,26 @@ TEST(Bf16, ARunTrainsAndItsCheckpointIsFloat32)
     EXPECT_EQ(again.generate("time traveller", 20), session.generate("time traveller", 20));
     std::filesystem::remove(path);
     std::printf("%d floating-point tensors in the checkpoint, all float32\n", tensors);
+}
+
+// The trainer's wiring: a builtin run in bf16 trains under autocast; its
+// perplexities are not float32's, and near them.
+TEST(Bf16, ABuiltinRunTrainsUnderAutocast)
+{
+    if (bf16Path() == Bf16Path::None)
+        GTEST_SKIP() << "no bf16 path on this CPU";
+    ExperimentConfig c = smallBf16Run(Arch{"lstm"}, 3);
+    c.model.impl = Impl::Builtin;
+    Quiet bf16, fp32;
+    RunControl control;
+    ASSERT_EQ(LmSession(c, test::dataDir()).train(bf16, control).status, RunStatus::Finished);
+    c.train.precision = Precision::Fp32;
+    ASSERT_EQ(LmSession(c, test::dataDir()).train(fp32, control).status, RunStatus::Finished);
+    ASSERT_EQ(bf16.perplexities.size(), 3u);
+    ASSERT_EQ(fp32.perplexities.size(), 3u);
+    EXPECT_LT(bf16.perplexities.back(), bf16.perplexities.front());
+    EXPECT_NE(bf16.perplexities.front(), fp32.perplexities.front());
+    EXPECT_NEAR(bf16.perplexities.front(), fp32.perplexities.front(), 0.02 * fp32.perplexities.front());
 }
 
 TEST(Bf16, UnknownPrecisionIsRefusedWithACode)

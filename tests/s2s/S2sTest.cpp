@@ -7,6 +7,7 @@
 #include "traveller/core/DataStore.h"
 #include "traveller/core/Errors.h"
 #include "traveller/core/s2s/Translation.h"
+#include "traveller/core/lm/Precision.h"
 
 #include <gtest/gtest.h>
 
@@ -660,6 +661,32 @@ TEST(S2sSession, TrainingWithoutTeacherForcing)
     EXPECT_NE(free.back(), forced.back());
     EXPECT_THROW(parseTranslationYaml("task: translate\ntrain: {teacher_forcing: 1.5}\n"), ConfigError);
     EXPECT_DOUBLE_EQ(parseTranslationYaml("task: translate\ntrain: {teacher_forcing: 0.25}\n").train.teacherForcing, 0.25);
+}
+
+// train.precision: bf16 reaches a translation run whatever its layers: the
+// fused ones through their own kernels, the builtin ones (LibTorch's GRU and
+// the decoder's dense layer) through LibTorch's autocast. Each trains, its
+// first-epoch loss differs from float32's (the products were rounded) by
+// less than a bf16 rounding's worth.
+TEST(S2sSession, Bf16ReachesFusedAndBuiltinLayers)
+{
+    if (bf16Path() == Bf16Path::None)
+        GTEST_SKIP() << "no bf16 path in this process (" << bf16Summary() << ")";
+    setTrainingThreads(2);
+    for (const Impl impl : {Impl::Fused, Impl::Builtin}) {
+        auto cfg = smallConfig();
+        cfg.model.impl = impl;
+        cfg.train.epochs = 3;
+        cfg.train.reportEvery = 1;
+        const auto fp32 = trainLosses(cfg);
+        cfg.train.precision = Precision::Bf16;
+        const auto bf16 = trainLosses(cfg);
+        ASSERT_EQ(bf16.size(), 3u);
+        ASSERT_EQ(fp32.size(), 3u);
+        EXPECT_LT(bf16.back(), bf16.front()) << toString(impl);
+        EXPECT_NE(bf16.front(), fp32.front()) << toString(impl);
+        EXPECT_NEAR(bf16.front(), fp32.front(), 0.02 * fp32.front()) << toString(impl);
+    }
 }
 
 // A translation run steered while it trains (issue 27.1): a lower rate and a

@@ -64,7 +64,8 @@ LmSession::LmSession(const ExperimentConfig& config, const std::string& dataDir)
             throw ConfigError("train.schedule[" + std::to_string(i) + "].batch", 0, 0,
                               message("schedule.batch_beyond", {std::to_string(config.train.schedule[i].batch),
                                                                 std::to_string(impl_->batches->minBatches())}));
-    lm::matmulModeFor(config.train.precision);  // refuses bf16 on a CPU without it, before any training
+    // Refuses bf16 on a CPU without it, before any training.
+    lm::forwardPrecisionFor(config.train.precision, config.model.impl, impl_->device);
     if (!config.train.detachState) {
         // Back-propagation through the whole epoch keeps every time step's
         // activations and logits: say what that costs, refuse beyond a limit.

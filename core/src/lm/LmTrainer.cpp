@@ -169,9 +169,7 @@ private:
             state_ = d_.model->initialState(x.size(0), d_.device);
         else
             state_ = state_.detached();
-        const lm::PrecisionScope precision(mode_);  // the fused layers' products (train.precision)
-        const auto logits = d_.model->forward(x, state_);
-        const auto loss = torch::nn::functional::cross_entropy(logits, y.t().reshape(-1));
+        const auto loss = forwardLoss(x, y);
         d_.optimizer->zero_grad();
         loss.backward();
         Step step;
@@ -185,6 +183,17 @@ private:
         return step;
     }
 
+    // The batch's forward and its loss in train.precision (lm::ForwardScope);
+    // the backward runs outside: the fused layers kept their mode for it.
+    torch::Tensor forwardLoss(const torch::Tensor& x, const torch::Tensor& y)
+    {
+        const lm::ForwardScope precision(precision_);
+        const auto logits = d_.model->forward(x, state_);
+        if (state_.h.scalar_type() != torch::kFloat32)  // autocast's layers hand back bf16 states
+            state_ = {state_.h.to(torch::kFloat32), state_.c.defined() ? state_.c.to(torch::kFloat32) : state_.c};
+        return torch::nn::functional::cross_entropy(logits, y.t().reshape(-1));
+    }
+
     // train.detach_state: false — the state keeps its graph from batch to
     // batch; the losses add up and the epoch's last batch back-propagates
     // through all of them, then updates the weights once.
@@ -195,9 +204,7 @@ private:
         const auto y = batch.y.to(d_.device);
         if (!state_.defined())
             state_ = d_.model->initialState(x.size(0), d_.device);
-        const lm::PrecisionScope precision(mode_);
-        const auto logits = d_.model->forward(x, state_);
-        const auto loss = torch::nn::functional::cross_entropy(logits, y.t().reshape(-1));
+        const auto loss = forwardLoss(x, y);
         Step step;
         step.meanLoss = loss.template item<double>();
         if (!std::isfinite(step.meanLoss))
@@ -308,7 +315,7 @@ private:
     std::mt19937_64 rngAtEpochStart_;
     std::vector<lm::Batch> batches_;
     lm::RnnState state_;
-    const lm::MatmulMode mode_ = lm::matmulModeFor(cfg_.train.precision);
+    const lm::ForwardPrecision precision_ = lm::forwardPrecisionFor(cfg_.train.precision, cfg_.model.impl, d_.device);
     torch::Tensor epochLoss_;  // train.detach_state: false, the epoch's summed loss so far
     double epochTokens_ = 0;
 };

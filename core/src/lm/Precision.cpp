@@ -4,6 +4,7 @@
 #include "traveller/core/Errors.h"
 #include "traveller/core/Messages.h"
 
+#include <ATen/autocast_mode.h>
 #include <cpuid.h>
 
 #include <cstdlib>
@@ -102,6 +103,58 @@ MatmulMode currentMatmulMode() { return tCurrent; }
 PrecisionScope::PrecisionScope(MatmulMode mode) : previous_(tCurrent) { tCurrent = mode; }
 
 PrecisionScope::~PrecisionScope() { tCurrent = previous_; }
+
+ForwardPrecision forwardPrecisionFor(Precision precision, Impl impl, const torch::Device& device)
+{
+    ForwardPrecision p;
+    if (precision == Precision::Fp32)
+        return p;
+    if (!device.is_cpu()) {
+        p.autocast = true;
+        p.cuda = device.is_cuda();
+        return p;
+    }
+    const MatmulMode mode = matmulModeFor(precision);
+    if (impl == Impl::Fused)
+        p.fused = mode;
+    else
+        p.autocast = true;
+    return p;
+}
+
+ForwardScope::ForwardScope(const ForwardPrecision& precision)
+    : fused_(precision.fused), autocast_(precision.autocast), cuda_(precision.cuda)
+{
+    if (!autocast_)
+        return;
+    if (cuda_) {
+        wasEnabled_ = at::autocast::is_enabled();
+        wasDtype_ = at::autocast::get_autocast_gpu_dtype();
+        at::autocast::set_enabled(true);
+        at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    } else {
+        wasEnabled_ = at::autocast::is_cpu_enabled();
+        wasDtype_ = at::autocast::get_autocast_cpu_dtype();
+        at::autocast::set_cpu_enabled(true);
+        at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    }
+    at::autocast::increment_nesting();
+}
+
+ForwardScope::~ForwardScope()
+{
+    if (!autocast_)
+        return;
+    if (at::autocast::decrement_nesting() == 0)
+        at::autocast::clear_cache();
+    if (cuda_) {
+        at::autocast::set_enabled(wasEnabled_);
+        at::autocast::set_autocast_gpu_dtype(wasDtype_);
+    } else {
+        at::autocast::set_cpu_enabled(wasEnabled_);
+        at::autocast::set_autocast_cpu_dtype(wasDtype_);
+    }
+}
 
 std::uint16_t bf16Bits(float x)
 {

@@ -40,6 +40,45 @@ private:
     MatmulMode previous_;
 };
 
+// What a training batch's forward runs under for train.precision, one rule for
+// the language model and the translation runs:
+//   - the fused layers on the CPU compute their own products in the batch's
+//     MatmulMode (above); the rest of such a model (head, embedding,
+//     attention) stays float32;
+//   - everything LibTorch computes itself — impl builtin or scratch on the
+//     CPU, any model on a GPU (where the fused layers hand over to LibTorch's)
+//     — runs under LibTorch's autocast in bf16, as torch.autocast does: its
+//     products (mm, linear, matmul) in bf16, what autocast keeps float32
+//     (the loss, softmax) float32; on a GPU, CUDA autocast.
+// The weights, their gradients, the optimizer and clipping stay float32.
+struct ForwardPrecision {
+    MatmulMode fused = MatmulMode::Fp32;
+    bool autocast = false;  // LibTorch's autocast in bf16 for `device`'s type
+    bool cuda = false;
+};
+// Throws ConfigError(train.precision, train.bf16_unavailable) for bf16 on a
+// CPU without a bf16 path; a GPU run takes the GPU's word.
+ForwardPrecision forwardPrecisionFor(Precision precision, Impl impl, const torch::Device& device);
+
+// Sets both for a forward (and its loss): the fused layers' mode and, where
+// the rule says so, LibTorch's autocast, restored after. Autocast's cache of
+// bf16 weight copies is cleared when the outermost scope ends, as
+// torch.autocast's exit does, so an updated weight is never read stale.
+class ForwardScope {
+public:
+    explicit ForwardScope(const ForwardPrecision& precision);
+    ~ForwardScope();
+    ForwardScope(const ForwardScope&) = delete;
+    ForwardScope& operator=(const ForwardScope&) = delete;
+
+private:
+    PrecisionScope fused_;
+    bool autocast_;
+    bool cuda_;
+    bool wasEnabled_ = false;
+    at::ScalarType wasDtype_ = at::kFloat;
+};
+
 // Round to the nearest bfloat16, ties to even, of the float32 bits (what
 // vcvtne2ps2bf16 does; NaN stays NaN); the result as a float32.
 float roundToBf16(float x);

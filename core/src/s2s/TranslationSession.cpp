@@ -39,7 +39,8 @@ TranslationSession::TranslationSession(const TranslationConfig& config, const st
     d.config = config;
     d.deviceName = resolveDeviceSpec(config.train.device);
     d.device = torch::Device(d.deviceName);
-    lm::matmulModeFor(config.train.precision);  // refuses bf16 on a CPU without it, before any training
+    // Refuses bf16 on a CPU without it, before any training.
+    lm::forwardPrecisionFor(config.train.precision, config.model.impl, d.device);
     d.corpus = loadTranslationCorpus(config.data, dataDir);
     d.bos = d.corpus.targetVocab.index("<bos>");
     d.eos = d.corpus.targetVocab.index("<eos>");
@@ -145,9 +146,34 @@ private:
         order_ = torch::randperm(d_.x.size(0), torch::TensorOptions().dtype(torch::kInt64)).to(d_.device);
     }
 
+    // Logits (B, T, V) of a batch under teacher forcing: <bos> then the
+    // target shifted right; with train.teacher_forcing < 1, step by step,
+    // each next input the reference's word with that probability, else the
+    // model's own guess (no gradient through the choice).
+    torch::Tensor forwardLogits(const torch::Tensor& x, const torch::Tensor& xValid, const torch::Tensor& y)
+    {
+        const std::int64_t batch = x.size(0), steps = y.size(1);
+        const auto longOptions = torch::TensorOptions().dtype(torch::kInt64).device(d_.device);
+        const auto bos = torch::full({batch, 1}, d_.bos, longOptions);
+        const double forcing = d_.config.train.teacherForcing;
+        if (forcing >= 1.0)
+            return d_.model->forward(x, xValid, torch::cat({bos, y.slice(1, 0, steps - 1)}, 1));
+        auto state = d_.model->encode(x, xValid);
+        auto input = bos;
+        std::vector<torch::Tensor> outputs;
+        for (std::int64_t t = 0; t < steps; ++t) {
+            outputs.push_back(d_.model->decoder(input, state));  // (B, 1, V)
+            if (t + 1 == steps)
+                break;
+            const auto guess = outputs.back().argmax(-1).detach();
+            const auto teacher = torch::rand({batch, 1}, torch::TensorOptions().device(d_.device)) < forcing;
+            input = torch::where(teacher, y.slice(1, t, t + 1), guess);
+        }
+        return torch::cat(outputs, 1);
+    }
+
     std::optional<Step> trainBatch(int, std::int64_t index) override
     {
-        const lm::PrecisionScope precision(mode_);  // the fused layers' products (train.precision)
         const std::int64_t n = d_.x.size(0), steps = d_.x.size(1);
         const auto batchSize = static_cast<std::int64_t>(d_.config.train.batchSize);
         const std::int64_t start = index * batchSize;
@@ -156,33 +182,16 @@ private:
         const auto idx = order_.slice(0, start, std::min(n, start + batchSize));
         const auto x = d_.x.index_select(0, idx), xValid = d_.xValid.index_select(0, idx);
         const auto y = d_.y.index_select(0, idx), yValid = d_.yValid.index_select(0, idx);
-        // Teacher forcing: <bos> then the target shifted right.
-        const auto longOptions = torch::TensorOptions().dtype(torch::kInt64).device(d_.device);
-        const auto bos = torch::full({idx.size(0), 1}, d_.bos, longOptions);
-        torch::Tensor logits;  // (B, T, V)
-        const double forcing = d_.config.train.teacherForcing;
-        if (forcing >= 1.0) {
-            logits = d_.model->forward(x, xValid, torch::cat({bos, y.slice(1, 0, steps - 1)}, 1));
-        } else {
-            // Step by step: each next input is the reference's word with
-            // probability `forcing`, else the model's own guess (no gradient
-            // through the choice).
-            auto state = d_.model->encode(x, xValid);
-            auto input = bos;
-            std::vector<torch::Tensor> outputs;
-            for (std::int64_t t = 0; t < steps; ++t) {
-                outputs.push_back(d_.model->decoder(input, state));  // (B, 1, V)
-                if (t + 1 == steps)
-                    break;
-                const auto guess = outputs.back().argmax(-1).detach();
-                const auto teacher = torch::rand({idx.size(0), 1}, torch::TensorOptions().device(d_.device)) < forcing;
-                input = torch::where(teacher, y.slice(1, t, t + 1), guess);
-            }
-            logits = torch::cat(outputs, 1);
-        }
         // Without the mask (the exercise) every position counts, padding included.
         const auto lossValid = d_.config.train.mask ? yValid : torch::full_like(yValid, steps);
-        const auto loss = s2s::maskedCrossEntropy(logits, y, lossValid).sum();
+        torch::Tensor loss;
+        {
+            // The forward and its loss in train.precision (lm::ForwardScope);
+            // the backward outside: the fused layers kept their mode for it.
+            const lm::ForwardScope precision(precision_);
+            const auto logits = forwardLogits(x, xValid, y).to(torch::kFloat32);
+            loss = s2s::maskedCrossEntropy(logits, y, lossValid).sum();
+        }
         d_.optimizer->zero_grad();
         loss.backward();
         Step step;
@@ -219,7 +228,8 @@ private:
     TranslationRunResult& result_;
     RunControl& control_;
     const std::vector<torch::Tensor> params_;
-    const lm::MatmulMode mode_ = lm::matmulModeFor(d_.config.train.precision);
+    const lm::ForwardPrecision precision_ =
+        lm::forwardPrecisionFor(d_.config.train.precision, d_.config.model.impl, d_.device);
     torch::Tensor order_;
 };
 

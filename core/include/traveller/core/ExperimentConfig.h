@@ -29,9 +29,10 @@ enum class Normalize { Book, Unicode };
 enum class OnDivergence { Stop, Continue };
 // The learning rate's shape over the run's epochs (train.lr_schedule).
 enum class LrShape { Constant, Step, Cosine, WarmupCosine };
-// The fused layers' products (train.precision): float32, or bfloat16 inputs
-// with float32 accumulation (weights, optimizer state, loss and clipping stay
-// float32; checkpoints too).
+// A training forward's products (train.precision): float32, or bfloat16
+// inputs with float32 accumulation — the fused layers' own kernels, else
+// LibTorch's autocast (impl builtin or scratch, GPUs); weights, optimizer
+// state, loss and clipping stay float32, checkpoints too (lm/Precision.h).
 enum class Precision { Fp32, Bf16 };
 // The RNN cell's activation (the book's exercise: ReLU instead of tanh).
 enum class Nonlinearity { Tanh, Relu };

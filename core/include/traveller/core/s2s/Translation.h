@@ -52,7 +52,7 @@ struct S2sTrainConfig {
     std::string device = "cpu";   // cpu | cuda | cuda:N | auto
     std::uint64_t seed = 0;
     int threads = 0;              // intra-op threads; 0 = all cores
-    Precision precision = Precision::Fp32;  // the fused encoder's and decoder's products
+    Precision precision = Precision::Fp32;  // the training forward's products (as a language model's)
     int reportEvery = 10;         // epochs between reported epochs (the last is always reported)
     // The exercises of d2l 9.7: the loss over padding too (mask false), and
     // decoder inputs that are the model's own previous guess with probability
