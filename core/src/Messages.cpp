@@ -337,10 +337,36 @@ std::string Message::text() const
     return t ? fillTemplate(t->english, args) : (args.empty() ? code : args.front());
 }
 
+std::string shownValue(const std::string& text, std::size_t maxBytes)
+{
+    std::string out;
+    std::size_t i = 0;
+    for (; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const bool control = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+        const bool characterStart = (c & 0xc0) != 0x80;
+        if (characterStart && out.size() + (control ? 4 : 1) > maxBytes)
+            break;
+        if (control) {
+            static const char* hex = "0123456789abcdef";
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    if (i < text.size())
+        out += "… (" + std::to_string(text.size()) + " bytes)";
+    return out;
+}
+
 Message message(const std::string& code, std::vector<std::string> args)
 {
     if (!findTemplate(code))
         throw std::logic_error("no message template '" + code + "'");
+    for (std::string& a : args)
+        a = shownValue(a);
     return {code, std::move(args)};
 }
 

@@ -152,3 +152,31 @@ TEST(Messages, DamagedFilesCarryTheirCodes)
         EXPECT_EQ(thrown<ClusterError>([&] { loadSlurmPlan(folder.path.string()); }).code, "cluster.file_damaged");
     }
 }
+
+// A value read from a hostile file (a 10 MB vocabulary token, a NUL inside
+// a key) cannot make a message megabytes long or cut it short: every
+// argument is cut near kMaxArgumentBytes, at a character's start, saying
+// the whole length, and its control characters are shown, not sent.
+TEST(Messages, AHostileArgumentIsCutAndItsControlCharactersShown)
+{
+    const std::string huge(10 << 20, 'a');
+    const std::string withNul("to\0ken\x1b", 7);
+    std::string chinese;
+    for (int i = 0; i < 600; ++i)
+        chinese += "时";  // 3 bytes each
+    const Message m = message("torch.vocab_mismatch", {huge, withNul, chinese});
+    ASSERT_EQ(m.args.size(), 3u);
+    EXPECT_LE(m.args[0].size(), kMaxArgumentBytes + 40);
+    EXPECT_EQ(m.args[0].substr(0, 10), std::string(10, 'a'));
+    EXPECT_NE(m.args[0].find(std::to_string(huge.size())), std::string::npos);
+    EXPECT_EQ(m.args[1], "to\\x00ken\\x1b");
+    EXPECT_EQ(m.text().find('\0'), std::string::npos);
+    // Cut between characters: what is kept is whole characters of the text.
+    const std::string kept = m.args[2].substr(0, m.args[2].find("…"));
+    EXPECT_EQ(kept.size() % 3, 0u);
+    EXPECT_EQ(chinese.compare(0, kept.size(), kept), 0);
+    EXPECT_LE(kept.size(), kMaxArgumentBytes + 3);
+    // Ordinary arguments are untouched, newlines and tabs included.
+    EXPECT_EQ(message("torch.vocab_mismatch", {"a\tb\nc", "x", "y"}).args[0], "a\tb\nc");
+    EXPECT_EQ(shownValue("0123456789", 4).substr(0, 4), "0123");
+}

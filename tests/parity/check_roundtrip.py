@@ -138,7 +138,47 @@ def check_bad_input(args):
     done = cli(args, 'runs', 'import-torch', os.path.join(book, f'lm_{args.cell}_trained.pt'), '--arch', args.cell,
                '--set', 'model.hidden=10')
     check(done.returncode == 2, f'--set model.hidden=10 on import: exit {done.returncode}')
+    check_hostile_input(args)
     check(run_count(args) == before and not stray_files(args), 'nothing was written to the library')
+
+
+def check_hostile_input(args):
+    """A vocabulary token of a megabyte with a NUL inside is named in a short line, the NUL shown; a model of
+    0 hidden units is refused as such, not as a damaged file."""
+    import collections
+    import torch
+    book = args.book
+    huge = os.path.join(args.work, 'huge-vocab.json')
+    with open(os.path.join(book, f'lm_{args.cell}_permuted.json'), encoding='utf-8') as f:
+        tokens = json.load(f)
+    tokens[tokens.index('z')] = 'z' * (1 << 20) + '\0tail'
+    with open(huge, 'w', encoding='utf-8') as f:
+        json.dump(tokens, f)
+    done = cli(args, 'runs', 'import-torch', os.path.join(book, f'lm_{args.cell}_permuted.pt'), '--arch', args.cell,
+               '--vocab', huge)
+    lines = done.stderr.strip().splitlines()
+    check(done.returncode == 1 and len(lines) == 1 and len(lines[0]) < 2000 and 'is not a token' in lines[0],
+          f'a 1 MB token: exit {done.returncode}, one line of {len(done.stderr)} characters')
+    trained = torch.load(os.path.join(book, f'lm_{args.cell}_trained.pt'))
+    vocab = trained['linear.weight'].shape[0]
+    empty = collections.OrderedDict()
+    for name, t in trained.items():
+        if name == 'linear.weight':
+            empty[name] = torch.zeros(vocab, 0)
+        elif name == 'linear.bias':
+            empty[name] = t
+        elif 'weight_ih' in name:
+            empty[name] = torch.zeros(0, t.shape[1])
+        elif 'weight_hh' in name:
+            empty[name] = torch.zeros(0, 0)
+        else:
+            empty[name] = torch.zeros(0)
+    zero = os.path.join(args.work, 'hidden0.pt')
+    torch.save(empty, zero)
+    done = cli(args, 'runs', 'import-torch', zero, '--arch', args.cell)
+    lines = done.stderr.strip().splitlines()
+    check(done.returncode == 1 and len(lines) == 1 and 'storage' not in lines[0],
+          f'a model of 0 hidden units: exit {done.returncode}, {done.stderr.strip()!r}')
 
 
 def check_seq2seq_export(args, book, run_id, trained):

@@ -147,9 +147,9 @@ std::vector<std::int64_t> vocabularyMap(const std::string& vocabPath, const Voca
     for (const auto& token : list) {
         const std::string t = token.get<std::string>();
         if (!vocab.contains(t))
-            throw mismatch("'" + t + "' is not a token of the corpus");
+            throw mismatch("'" + shownValue(t, 80) + "' is not a token of the corpus");
         if (!seen.insert(vocab.index(t)).second)
-            throw mismatch("'" + t + "' is listed twice");
+            throw mismatch("'" + shownValue(t, 80) + "' is listed twice");
         perm.push_back(vocab.index(t));
     }
     if (static_cast<std::int64_t>(perm.size()) != vocab.size())
@@ -231,8 +231,10 @@ ExperimentConfig importedConfig(const TorchImport& request, const CellInfo& cell
 {
     ExperimentConfig config = request.settings;
     config.model.arch = Arch{cell.key};
-    config.model.hidden = static_cast<int>(m.hidden);
-    config.model.layers = static_cast<int>(m.layers);
+    // Through the schema's own rules: a file of 0 hidden units (or of more
+    // than a model may have) is refused as that setting would be.
+    setConfigValue(config, "model.hidden", std::to_string(m.hidden));
+    setConfigValue(config, "model.layers", std::to_string(m.layers));
     config.model.embedding = 0;
     config.train.epochs = request.epochs;
     config.name = request.name.empty() ? cell.name + " h" + std::to_string(m.hidden) + " (the book's code)" : request.name;

@@ -84,15 +84,18 @@ Value rebuildTensor(const std::vector<Value>& args)
     const auto limit = static_cast<__int128>(storage.numel());
     __int128 last = args[1].i;
     __int128 elements = 1;
-    for (std::size_t d = 0; d < size.size(); ++d) {
+    for (std::size_t d = 0; d < size.size(); ++d)
         if (size[d] < 0 || stride[d] < 0)
             throw std::runtime_error("a tensor of negative size or stride");
-        last += size[d] == 0 ? 0 : static_cast<__int128>(size[d] - 1) * stride[d];
+    // A tensor with a dimension of size 0 (a layer of 0 units) has no
+    // elements, whatever its other sizes and strides say.
+    const bool empty = std::find(size.begin(), size.end(), 0) != size.end();
+    for (std::size_t d = 0; d < size.size() && !empty; ++d) {
+        last += static_cast<__int128>(size[d] - 1) * stride[d];
         elements = std::min<__int128>(elements * size[d], limit + 1);
         if (last > limit)
             break;
     }
-    const bool empty = elements == 0;
     if (args[1].i < 0 || (!empty && (last >= limit || elements > limit)))
         throw std::runtime_error("a tensor reaching past its storage");
     Value v = ofKind(Value::Kind::Tensor);

@@ -45,11 +45,14 @@ TranslationConfig configFromFile(const interop::StateDict& dict, const TorchTran
         throw Error(message("torch.wrong_keys", {request.path, model,
                                                  "it has no encoder.embedding.weight or encoder.rnn.weight_hh_l0"}));
     TranslationConfig config = request.settings;
-    config.model.embed = static_cast<int>(embedding.size(1));
-    config.model.hidden = static_cast<int>(hh.size(1));
-    config.model.layers = 0;
-    while (interop::find(dict, "encoder.rnn.weight_ih_l" + std::to_string(config.model.layers)).defined())
-        ++config.model.layers;
+    std::int64_t layers = 0;
+    while (interop::find(dict, "encoder.rnn.weight_ih_l" + std::to_string(layers)).defined())
+        ++layers;
+    // Through the schema's own rules: sizes of 0 (or beyond a model's) are
+    // refused as those settings would be.
+    setTranslationValue(config, "model.embed", std::to_string(embedding.size(1)));
+    setTranslationValue(config, "model.hidden", std::to_string(hh.size(1)));
+    setTranslationValue(config, "model.layers", std::to_string(layers));
     config.model.decoder = S2sDecoder::Plain;
     config.train.epochs = request.epochs;
     config.name = request.name.empty() ? config.displayName() + " (the book's code)" : request.name;

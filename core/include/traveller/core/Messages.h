@@ -10,6 +10,7 @@
 // is shown in the window's language.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,7 +31,15 @@ struct MessageTemplate {
 // Every template. Codes are unique; a test checks each has a Chinese text.
 const std::vector<MessageTemplate>& messageCatalogue();
 // Throws std::logic_error for a code not in the catalogue (a programming error).
+// Every argument goes through shownValue (at most kMaxArgumentBytes): a value
+// read from a hostile file cannot make a message megabytes long or cut it at
+// a NUL.
 Message message(const std::string& code, std::vector<std::string> args = {});
+constexpr std::size_t kMaxArgumentBytes = 1000;
+// `text` as a message shows it: NUL and the other control characters but
+// newline and tab as \xNN, cut at a UTF-8 character's start near maxBytes
+// with "…" and the whole length in bytes.
+std::string shownValue(const std::string& text, std::size_t maxBytes = kMaxArgumentBytes);
 const MessageTemplate* findTemplate(const std::string& code);
 // The template whose whole text `text` is, with its arguments; nullopt when
 // none is (the argument texts may themselves be messages).
