@@ -469,6 +469,25 @@ TEST(LibraryIdentity, AnotherProgramsDatabaseIsRefusedUntouched)
     EXPECT_EQ(fileText(file), other);
 }
 
+// A library whose checkpoints/ (or locks/) is a file is refused, and the
+// message names that file, not the library.
+TEST(LibraryIdentity, ACheckpointsFileIsNamedInTheRefusal)
+{
+    for (const char* part : {"checkpoints", "locks"}) {
+        TestLibrary lib;
+        std::ofstream(lib.path() / part) << "not a folder";
+        try {
+            RunStore store(lib.str());
+            ADD_FAILURE() << part << " as a file was taken";
+        } catch (const StoreError& e) {
+            EXPECT_EQ(e.message().code, "store.cannot_create_folder");
+            ASSERT_FALSE(e.message().args.empty());
+            EXPECT_EQ(fs::path(e.message().args[0]), lib.path() / part);
+        }
+        EXPECT_TRUE(fs::is_regular_file(lib.path() / part));
+    }
+}
+
 // The smaller item: a library on a read-only file system is listed and
 // exported; a write says why it cannot be made.
 TEST(LibraryIdentity, AReadOnlyLibraryIsReadAndSaysWhyItCannotBeWritten)

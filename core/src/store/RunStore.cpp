@@ -287,11 +287,18 @@ RunStore::RunStore(const std::string& folder) : folder_(folder)
         openReadOnly();
         return;
     }
-    fs::create_directories(fs::path(folder_) / "checkpoints", ec);
-    if (!ec)
-        fs::create_directories(fs::path(folder_) / "locks", ec);
-    if (ec)
-        throw StoreError(message("store.cannot_create_folder", {folder_, ec.message()}));
+    // The message names the folder that failed: the library's own, or its
+    // checkpoints/ or locks/ (a file of that name, a hostile library).
+    for (const char* part : {"checkpoints", "locks"}) {
+        const fs::path inside = fs::path(folder_) / part;
+        fs::create_directories(inside, ec);
+        if (ec) {
+            std::error_code ignored;
+            const bool libraryMissing = !fs::is_directory(folder_, ignored);
+            throw StoreError(message("store.cannot_create_folder",
+                                     {libraryMissing ? folder_ : inside.string(), ec.message()}));
+        }
+    }
     // SQLite takes a 0-byte file for a new database: a library truncated by a
     // crash or a copy would silently start over, its checkpoints orphaned and
     // reused by new ids. So a new library appears whole (createDatabase), and
