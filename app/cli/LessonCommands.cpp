@@ -46,6 +46,7 @@ int checkFiles(const std::vector<std::string>& files)
     for (const std::string& arg : files) {
         try {
             const Lesson l = loadLesson(lessonPath(arg));
+            checkLibraryRuns(l);  // the weights of its library's runs, as the window opens them
             std::cout << l.path << ": ok, " << l.steps.size() << " step(s)\n";
         } catch (const Error& e) {
             std::cerr << e.what() << '\n';

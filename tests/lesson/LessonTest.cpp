@@ -319,6 +319,17 @@ std::string openCode(RunStore& target, const Lesson& l, const std::string& name)
     return "";
 }
 
+// What `lesson check` says of the lesson's library runs: "" when all is well.
+std::string checkCode(const Lesson& l)
+{
+    try {
+        checkLibraryRuns(l);
+    } catch (const Error& e) {
+        return e.message().code;
+    }
+    return "";
+}
+
 } // namespace
 
 // Issue 29.1: `open:` copies a run of the lesson's own library into the
@@ -357,11 +368,19 @@ TEST(Lesson, AnOpenedRunIsCopiedOnceWithItsWeights)
     RunStore target2((lib.path() / "theirs").string());
     EXPECT_NE(openCode(target2, l, "other"), "");
     EXPECT_TRUE(target2.runs().empty());
+    // `lesson check` finds the same without copying anything: the good run
+    // passes, the link is refused, and so are weights of other settings.
+    const Lesson opensOther = parseLesson("title: x\nlibrary: shipped\nsteps:\n  - title: a\n    tabs: [runs]\n"
+                                          "    runs: [{open: GRU tiny, label: G}, {open: other}]\n",
+                                          "t.traveller-lesson", lib.str());
+    EXPECT_EQ(checkCode(l), "");
+    EXPECT_NE(checkCode(opensOther), "");
     fs::remove(weights);
     const std::string widerLib = (lib.path() / "wider").string();
     const std::int64_t wider = trainNamed(widerLib, "wider", "24");
     fs::copy_file(RunStore(widerLib).checkpointPath(wider), weights);
     EXPECT_EQ(openCode(target2, l, "other"), "lesson.open_weights");
+    EXPECT_EQ(checkCode(opensOther), "lesson.open_weights");
     EXPECT_TRUE(target2.runs().empty());
     if (fs::exists(lib.path() / "theirs" / "checkpoints"))
         for (const auto& entry : fs::directory_iterator(lib.path() / "theirs" / "checkpoints"))

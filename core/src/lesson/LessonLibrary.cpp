@@ -13,6 +13,7 @@
 #include "traveller/core/store/RunStore.h"
 
 #include <sys/stat.h>
+#include <algorithm>
 #include <unistd.h>
 
 namespace traveller::lesson {
@@ -34,14 +35,41 @@ const StoredRun* namedRun(const std::vector<StoredRun>& runs, const std::string&
     return best;
 }
 
-// The run's weights staged in `target` and checked there; "" when it has none.
-std::string stageWeights(RunStore& target, RunStore& source, const StoredRun& run)
+// `readable` (the weights, staged or read through their opened file) is a
+// checkpoint of the run's own settings at the epoch the run records; else
+// lesson.open_weights naming `shown`, the weights' place in the library.
+void checkWeights(const std::string& readable, const StoredRun& run, const std::string& shown)
+{
+    try {
+        const std::string config = checkpointFileConfig(readable);
+        const int epoch = checkpointFileEpoch(readable);
+        if (config.empty() ||
+            weightsIdentity(parseExperimentYaml(config, "checkpoint")) != weightsIdentity(run.config()) ||
+            (epoch != 0 && epoch != run.checkpointEpoch))
+            throw StoreError(message("lesson.open_weights", {run.name, shown}));
+    } catch (const StoreError&) {
+        throw;
+    } catch (const std::exception&) {
+        throw StoreError(message("lesson.open_weights", {run.name, shown}));
+    }
+}
+
+// The run's weights opened as a plain file (never a link), -1 when it has none.
+int openWeights(RunStore& source, const StoredRun& run)
 {
     const std::string path = source.checkpointPath(run.id);
     struct stat st{};
     if (run.checkpointEpoch <= 0 || ::lstat(path.c_str(), &st) != 0)
+        return -1;
+    return openRegularFile(path, true);
+}
+
+// The run's weights staged in `target` and checked there; "" when it has none.
+std::string stageWeights(RunStore& target, RunStore& source, const StoredRun& run)
+{
+    const int fd = openWeights(source, run);
+    if (fd < 0)
         return "";
-    const int fd = openRegularFile(path, true);
     std::string staged;
     try {
         staged = target.stageCheckpoint(fd);
@@ -51,20 +79,28 @@ std::string stageWeights(RunStore& target, RunStore& source, const StoredRun& ru
     }
     ::close(fd);
     try {
-        const std::string config = checkpointFileConfig(staged);
-        const int epoch = checkpointFileEpoch(staged);
-        if (config.empty() ||
-            weightsIdentity(parseExperimentYaml(config, "checkpoint")) != weightsIdentity(run.config()) ||
-            (epoch != 0 && epoch != run.checkpointEpoch))
-            throw StoreError(message("lesson.open_weights", {run.name, path}));
-    } catch (const StoreError&) {
+        checkWeights(staged, run, source.checkpointPath(run.id));
+    } catch (...) {
         ::unlink(staged.c_str());
         throw;
-    } catch (const std::exception&) {
-        ::unlink(staged.c_str());
-        throw StoreError(message("lesson.open_weights", {run.name, path}));
     }
     return staged;
+}
+
+// A run the lesson opens, as openLessonRun finds it: the newest of that
+// name, a language-model run.
+const StoredRun& runToOpen(const std::vector<StoredRun>& runs, const std::string& name)
+{
+    const StoredRun* found = namedRun(runs, name);
+    if (!found) {
+        std::string names;
+        for (const StoredRun& r : runs)
+            names += (names.empty() ? "" : ", ") + r.name;
+        throw StoreError(message("lesson.no_library_run", {name, names}));
+    }
+    if (found->isTranslation())
+        throw StoreError(message("lesson.open_translation", {name}));
+    return *found;
 }
 
 } // namespace
@@ -75,15 +111,7 @@ std::int64_t openLessonRun(RunStore& target, const Lesson& lesson, const std::st
         throw StoreError(message("lesson.no_library"));
     RunStore source(lesson.library);
     const std::vector<StoredRun> runs = source.runs();
-    const StoredRun* found = namedRun(runs, name);
-    if (!found) {
-        std::string names;
-        for (const StoredRun& r : runs)
-            names += (names.empty() ? "" : ", ") + r.name;
-        throw StoreError(message("lesson.no_library_run", {name, names}));
-    }
-    if (found->isTranslation())
-        throw StoreError(message("lesson.open_translation", {name}));
+    const StoredRun* found = &runToOpen(runs, name);
     const std::string key = "lesson:" + lesson.library + "#" + std::to_string(found->id);
     if (const std::int64_t already = target.importedFrom(key); already != 0)
         return already;
@@ -111,6 +139,36 @@ std::int64_t openLessonRun(RunStore& target, const Lesson& lesson, const std::st
     if (!inserted && !staged.empty())
         ::unlink(staged.c_str());
     return id;
+}
+
+void checkLibraryRuns(const Lesson& lesson)
+{
+    std::vector<std::string> names;
+    for (const LessonStep& step : lesson.steps)
+        for (const LessonRun& r : step.runs)
+            if (!r.open.empty() && std::find(names.begin(), names.end(), r.open) == names.end())
+                names.push_back(r.open);
+    if (names.empty())
+        return;
+    if (lesson.library.empty())
+        throw StoreError(message("lesson.no_library"));
+    RunStore source(lesson.library);
+    const std::vector<StoredRun> runs = source.runs();
+    for (const std::string& name : names) {
+        const StoredRun& run = runToOpen(runs, name);
+        // Read where they lie, through the file opened as a plain file
+        // (/proc/self/fd names that very file): nothing is copied.
+        const int fd = openWeights(source, run);
+        if (fd < 0)
+            continue;
+        try {
+            checkWeights("/proc/self/fd/" + std::to_string(fd), run, source.checkpointPath(run.id));
+        } catch (...) {
+            ::close(fd);
+            throw;
+        }
+        ::close(fd);
+    }
 }
 
 } // namespace traveller::lesson

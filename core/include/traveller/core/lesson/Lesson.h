@@ -152,6 +152,9 @@ std::string lessonReport(const Lesson& lesson, RunStore& store, const std::strin
 // Throws StoreError with a code: no library, no such run, a translation run,
 // weights that are a link, not a checkpoint or of other settings.
 std::int64_t openLessonRun(RunStore& target, const Lesson& lesson, const std::string& name);
+// What openLessonRun would refuse of each run the lesson opens, found
+// without copying anything (`lesson check`): the same StoreErrors.
+void checkLibraryRuns(const Lesson& lesson);
 
 // The lesson as a file, in the keys loadLesson reads (File → Save as
 // lesson…): parseLesson(lessonYaml(l)) gives `l` back. A lock without a
