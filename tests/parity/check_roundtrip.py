@@ -83,14 +83,20 @@ def run_snippet(folder, name, **names):
     return printed.getvalue().rstrip('\n')
 
 
+def export_run(args, run_id, folder, name, label):
+    """`runs export-torch` of the run into WORK/folder/name; the folder, or None when it failed."""
+    out = os.path.join(args.work, folder)
+    os.makedirs(out, exist_ok=True)
+    done = cli(args, 'runs', 'export-torch', str(run_id), '--output', os.path.join(out, name))
+    check(done.returncode == 0, f'{label} exits 0 ({done.stderr.strip()})')
+    return out if done.returncode == 0 else None
+
+
 def check_export(args, d2l, book, run_id):
     import torch
     from torch import nn
-    out = os.path.join(args.work, 'export')
-    os.makedirs(out, exist_ok=True)
-    done = cli(args, 'runs', 'export-torch', str(run_id), '--output', os.path.join(out, 'model.pt'))
-    check(done.returncode == 0, f'export-torch exits 0 ({done.stderr.strip()})')
-    if done.returncode != 0:
+    out = export_run(args, run_id, 'export', 'model.pt', 'export-torch')
+    if not out:
         return
     with open(os.path.join(out, 'model.pt.vocab.json'), encoding='utf-8') as f:
         tokens = json.load(f)
@@ -189,11 +195,8 @@ def check_seq2seq_export(args, book, run_id, trained):
     d2l = book_parity.load_book(os.path.abspath(args.d2l), os.path.abspath(args.data))
     decoder_class = book_parity.chapter_decoder(d2l, os.path.join(os.path.dirname(os.path.abspath(args.d2l)),
                                                                   'seq2seq.md'))
-    out = os.path.join(args.work, 'export_s2s')
-    os.makedirs(out, exist_ok=True)
-    done = cli(args, 'runs', 'export-torch', str(run_id), '--output', os.path.join(out, 's2s.pt'))
-    check(done.returncode == 0, f'export-torch of the translation run exits 0 ({done.stderr.strip()})')
-    if done.returncode != 0:
+    out = export_run(args, run_id, 'export_s2s', 's2s.pt', 'export-torch of the translation run')
+    if not out:
         return
     exported, original = torch.load(os.path.join(out, 's2s.pt')), torch.load(trained)
     check(exported.keys() == original.keys() and all(torch.equal(original[k], v) for k, v in exported.items()),

@@ -13,8 +13,9 @@
 #include "traveller/core/store/RunStore.h"
 
 #include <sys/stat.h>
-#include <algorithm>
 #include <unistd.h>
+
+#include <algorithm>
 
 namespace traveller::lesson {
 
@@ -111,20 +112,20 @@ std::int64_t openLessonRun(RunStore& target, const Lesson& lesson, const std::st
         throw StoreError(message("lesson.no_library"));
     RunStore source(lesson.library);
     const std::vector<StoredRun> runs = source.runs();
-    const StoredRun* found = &runToOpen(runs, name);
-    const std::string key = "lesson:" + lesson.library + "#" + std::to_string(found->id);
+    const StoredRun& found = runToOpen(runs, name);
+    const std::string key = "lesson:" + lesson.library + "#" + std::to_string(found.id);
     if (const std::int64_t already = target.importedFrom(key); already != 0)
         return already;
 
     ImportedRun imported;
-    imported.run.config = found->config();
-    imported.run.name = found->name;
-    imported.run.label = found->label;
-    imported.run.programVersion = found->programVersion;
+    imported.run.config = found.config();
+    imported.run.name = found.name;
+    imported.run.label = found.label;
+    imported.run.programVersion = found.programVersion;
     imported.source = key;
-    imported.state = *found;
-    imported.epochs = source.epochs(found->id);
-    const std::string staged = stageWeights(target, source, *found);
+    imported.state = found;
+    imported.epochs = source.epochs(found.id);
+    const std::string staged = stageWeights(target, source, found);
     if (staged.empty())
         imported.state.checkpointEpoch = 0;
     bool inserted = true;
