@@ -35,13 +35,15 @@ double relativeL2(const torch::Tensor& got, const torch::Tensor& want)
 
 // One training step's gradients of a 2-layer fused model (the second layer's
 // input products and dx go through the large bf16 products, the first's
-// through the one-hot lookup) at batch 32 x 35 steps, in `mode`.
+// through the one-hot lookup) at batch 32 x 35 steps, in `mode`; hidden 96,
+// or an odd size (bf16 pairs padded with a zero).
 // impl builtin or scratch: LibTorch's own products, under its autocast
 // (ForwardPrecision's rule, as the trainers use it).
-std::map<std::string, torch::Tensor> oneStepGradients(Arch arch, Impl impl, const ForwardPrecision& precision)
+std::map<std::string, torch::Tensor> oneStepGradients(Arch arch, Impl impl, const ForwardPrecision& precision,
+                                                      int hidden = 96)
 {
     torch::manual_seed(7);
-    auto model = makeLanguageModel({arch, impl, 96, 2}, 28, torch::kCPU);
+    auto model = makeLanguageModel({arch, impl, hidden, 2}, 28, torch::kCPU);
     const auto x = torch::randint(28, {32, 35}, torch::kInt64);
     const auto y = torch::randint(28, {32, 35}, torch::kInt64);
     RnnState state = model->initialState(32, torch::kCPU);
@@ -57,11 +59,11 @@ std::map<std::string, torch::Tensor> oneStepGradients(Arch arch, Impl impl, cons
     return grads;
 }
 
-std::map<std::string, torch::Tensor> oneStepGradients(Arch arch, MatmulMode mode)
+std::map<std::string, torch::Tensor> oneStepGradients(Arch arch, MatmulMode mode, int hidden = 96)
 {
     ForwardPrecision precision;
     precision.fused = mode;
-    return oneStepGradients(arch, Impl::Fused, precision);
+    return oneStepGradients(arch, Impl::Fused, precision, hidden);
 }
 
 std::vector<MatmulMode> bf16Modes()
@@ -257,12 +259,13 @@ TEST(Bf16, EmulatedAndHardwareGradientsAgree)
 {
     if (!hardwareBf16())
         GTEST_SKIP() << "no AVX512-BF16 on this CPU (" << bf16Summary() << ")";
-    for (const char* key : {"rnn", "gru", "lstm"}) {
-        const auto emulated = oneStepGradients(Arch{key}, MatmulMode::Bf16Emulated);
-        const auto hardware = oneStepGradients(Arch{key}, MatmulMode::Bf16);
-        for (const auto& [name, g] : emulated)
-            EXPECT_LT(relativeL2(hardware.at(name), g), 3e-3) << key << " " << name;
-    }
+    for (const int hidden : {96, 33})
+        for (const char* key : {"rnn", "gru", "lstm"}) {
+            const auto emulated = oneStepGradients(Arch{key}, MatmulMode::Bf16Emulated, hidden);
+            const auto hardware = oneStepGradients(Arch{key}, MatmulMode::Bf16, hidden);
+            for (const auto& [name, g] : emulated)
+                EXPECT_LT(relativeL2(hardware.at(name), g), 3e-3) << key << " " << hidden << " " << name;
+        }
 }
 
 // A bf16 run trains end to end; its checkpoint is float32 and reloads into a

@@ -87,34 +87,47 @@ public:
         }
     }
 
-    // a (M, K) contiguous; c (M, N) contiguous; bias (N) or addend (M, N) or neither.
-    void run(const torch::Tensor& a, const torch::Tensor* bias, const torch::Tensor* addend, torch::Tensor& c)
+    // C (m, n) = A (m, k) · op(W) (+ bias (n) or addend (m, n), or neither);
+    // every matrix contiguous. Pointers, not tensors: the step loops call
+    // this 2·T times a batch, and a tensor view costs a dispatch each.
+    void run(const float* a, std::int64_t m, std::int64_t k, const float* bias, const float* addend, float* c,
+             std::int64_t n)
     {
-        const torch::Tensor* in = &a;
         if (rounding_) {
-            if (!rounded_.defined() || rounded_.sizes() != a.sizes())
-                rounded_ = torch::empty_like(a);
-            roundToBf16(cptr(a), ptr(rounded_), a.numel());
-            in = &rounded_;
+            rounded_.resize(static_cast<std::size_t>(m * k));
+            roundToBf16(a, rounded_.data(), m * k);
+            a = rounded_.data();
         }
-        const std::int64_t m = a.size(0), k = a.size(1), n = c.size(1);
-        const float* b = bias ? cptr(*bias) : nullptr;
-        const float* add = addend ? cptr(*addend) : nullptr;
         switch (kind_) {
         case Kind::Bf16Packed:
-            bf16_.multiply(cptr(*in), m, k, b, add, ptr(c), n);
+            bf16_.multiply(a, m, k, bias, addend, c, n);
             return;
         case Kind::Fp32Packed:
-            fp32_.multiply(cptr(*in), m, k, b, add, ptr(c), n);
+            fp32_.multiply(a, m, k, bias, addend, c, n);
             return;
         case Kind::Torch:
             break;
         }
+        const auto in = torch::from_blob(const_cast<float*>(a), {m, k});
+        auto out = torch::from_blob(c, {m, n});
         const torch::Tensor w = side_ == WeightSide::Rows ? w_.t() : w_;
-        if (bias || addend)
-            at::addmm_out(c, bias ? *bias : *addend, *in, w);
+        if (bias)
+            at::addmm_out(out, torch::from_blob(const_cast<float*>(bias), {n}), in, w);
+        else if (addend)
+            at::addmm_out(out, torch::from_blob(const_cast<float*>(addend), {m, n}), in, w);
         else
-            at::mm_out(c, *in, w);
+            at::mm_out(out, in, w);
+    }
+
+    // True when the product takes A as bf16 pairs (runPairs): our bf16
+    // kernel. The layer then converts A's rows in its gate pass (PairRows).
+    bool takesPairs() const { return kind_ == Kind::Bf16Packed; }
+
+    void runPairs(const std::uint32_t* a, std::int64_t m, std::int64_t ldPairs, const float* bias,
+                  const float* addend, float* c, std::int64_t n) const
+    {
+        TORCH_INTERNAL_ASSERT(takesPairs());
+        bf16_.multiplyPairs(a, m, ldPairs, bias, addend, c, n);
     }
 
 private:
@@ -123,9 +136,49 @@ private:
     WeightSide side_;
     bool rounding_;             // A rounded to bf16 before a float32 product
     torch::Tensor w_;           // W contiguous (bf16 values when rounding_)
-    torch::Tensor rounded_;     // A's rounded copy
+    std::vector<float> rounded_;  // A's rounded copy
     PackedWeights fp32_;
     PackedWeightsBf16 bf16_;
+};
+
+// Rows that will be A of a bf16 per-step product, kept as bf16 pairs: item i
+// of `count`, row r of `rows`, `width` values (zero-padded to even). The
+// layer converts each row where it writes it, inside its parallel gate pass,
+// so the product takes them as they are (no conversion on one thread while
+// the others wait), and the weight gradient reads the same bf16 values (what
+// mmIn would round them to) as one matrix.
+class PairRows {
+public:
+    PairRows(std::int64_t count, std::int64_t rows, std::int64_t width)
+        : PairRows(torch::empty({count, rows, (width + 1) / 2 * 2}, torch::kBFloat16), width)
+    {
+    }
+    PairRows(const torch::Tensor& values, std::int64_t width)
+        : values_(values), base_(reinterpret_cast<std::uint32_t*>(values_.data_ptr<at::BFloat16>())),
+          pairs_((width + 1) / 2), rows_(values.size(1)), width_(width)
+    {
+    }
+
+    std::int64_t pairs() const { return pairs_; }
+    const torch::Tensor& values() const { return values_; }
+    const std::uint32_t* at(std::int64_t item) const { return base_ + item * rows_ * pairs_; }
+    // Rows r0..r1 of `source` (rows x width floats, row-major) into item `item`.
+    void convert(const float* source, std::int64_t item, std::int64_t r0, std::int64_t r1) const
+    {
+        std::uint32_t* out = base_ + item * rows_ * pairs_;
+        for (std::int64_t r = r0; r < r1; ++r)
+            PackedWeightsBf16::toPairs(source + r * width_, width_, out + r * pairs_);
+    }
+    // Items first .. first + count as one (count · rows, width) bf16 matrix.
+    torch::Tensor matrix(std::int64_t first, std::int64_t count) const
+    {
+        return values_.narrow(0, first, count).reshape({count * rows_, 2 * pairs_}).narrow(1, 0, width_);
+    }
+
+private:
+    torch::Tensor values_;  // (count, rows, 2 * pairs) bf16
+    std::uint32_t* base_;
+    std::int64_t pairs_, rows_, width_;
 };
 
 // ---------------------------------------------------------------- the layer
@@ -135,6 +188,47 @@ private:
 // cell state); LibTorch's four weights (W_hh and b_hh empty for cells without
 // hidden weights); the cell's registry index. Outputs: Y (T, B, H), hT (B, H),
 // cT (B, H) or empty.
+struct WeightGradients {
+    torch::Tensor wIh, wHh, bIh, bHh, x;  // dW_ih, dW_hh, db_ih, db_hh, dx
+};
+
+// The weight gradients over all T steps, one large GEMM each, from the
+// pre-activation gradients dG_i, dG_h (T, B, G·H), the input x and the
+// states y (h0 before them); with our bf16 kernel dG_h and h_{t-1} come as
+// the bf16 pairs the step products used.
+WeightGradients weightGradients(MatmulMode mode, const torch::Tensor& x, const torch::Tensor& h0,
+                                const torch::Tensor& wIh, const torch::Tensor& y, const torch::Tensor& dgi,
+                                const torch::Tensor& dgh, bool recurrentWeights, const std::optional<PairRows>& dgPairs,
+                                const std::optional<PairRows>& hPairs)
+{
+    const std::int64_t T = x.size(0), B = x.size(1), H = h0.size(1), GH = wIh.size(0);
+    WeightGradients g;
+    const auto dgi2 = dgi.view({T * B, GH});
+    g.bIh = dgi2.sum(0);
+    if (dgPairs) {
+        // The same bf16 values mmIn would make, already made (PairRows).
+        g.wHh = torch::mm(dgPairs->matrix(0, T).t(), hPairs->matrix(0, T)).to(torch::kFloat32);
+        g.bHh = dgh.view({T * B, GH}).sum(0);
+    } else if (recurrentWeights) {
+        auto hPrevAll = torch::empty({T, B, H}, torch::kFloat32);  // h_{t-1} for every t
+        hPrevAll[0].copy_(h0);
+        if (T > 1)
+            hPrevAll.narrow(0, 1, T - 1).copy_(y.narrow(0, 0, T - 1));
+        const auto dgh2 = dgh.view({T * B, GH});
+        g.wHh = mmIn(mode, dgh2.t(), hPrevAll.view({T * B, H}));
+        g.bHh = dgh2.sum(0);
+    }
+    if (x.scalar_type() == torch::kInt64) {
+        // One-hot input: each step adds its gate gradients to its token's column.
+        g.wIh = torch::zeros({wIh.size(1), GH}, torch::kFloat32).index_add_(0, x.reshape({-1}), dgi2).t();
+    } else {
+        const auto x2 = x.reshape({T * B, -1});
+        g.wIh = mmIn(mode, dgi2.t(), x2);
+        g.x = mmIn(mode, dgi2, wIh).view(x.sizes());
+    }
+    return g;
+}
+
 class FusedLayer : public torch::autograd::Function<FusedLayer> {
 public:
     static variable_list forward(AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& h0,
@@ -164,38 +258,53 @@ public:
         auto gates = layout.savesGates ? torch::empty({T, B, GH}, f32) : torch::Tensor();
         auto extra = layout.savesExtra ? torch::empty({T, B, H}, f32) : torch::Tensor();  // GRU: hn, LSTM: c
         auto hp = recurrentWeights ? torch::empty({B, GH}, f32) : torch::Tensor();
-        auto hPrev = h0.contiguous();
-        auto cPrev = cellState ? c0.contiguous() : torch::Tensor();
+        const auto h0c = h0.contiguous();
+        const auto c0c = cellState ? c0.contiguous() : torch::Tensor();
         // h W_hh^T + b_hh at every step, W_hh packed once for all T steps.
         std::optional<StepProduct> product;
         const auto bHhC = recurrentWeights ? bHh.contiguous() : torch::Tensor();
         if (recurrentWeights)
             product.emplace(mode, wHh, WeightSide::Rows, T, B);
+        // With our bf16 kernel: h_{t-1} of every step as bf16 pairs (item t).
+        std::optional<PairRows> hPairs;
+        if (product && product->takesPairs()) {
+            hPairs.emplace(T, B, H);
+            hPairs->convert(cptr(h0c), 0, 0, B);
+        }
+        // Step t's rows by pointer (a tensor view per step costs a dispatch).
+        float* const yData = ptr(y);
+        float* const gatesData = gates.defined() ? ptr(gates) : nullptr;
+        float* const extraData = extra.defined() ? ptr(extra) : nullptr;
+        float* const hpData = recurrentWeights ? ptr(hp) : nullptr;
+        const float* const bHhData = recurrentWeights ? cptr(bHhC) : nullptr;
+        const std::int64_t rowsH = B * H, rowsG = B * GH;
         for (std::int64_t t = 0; t < T; ++t) {
-            if (product)
-                product->run(hPrev, &bHhC, nullptr, hp);
-            auto yt = y[t];
-            auto gt = gates.defined() ? gates[t] : torch::Tensor();
-            auto et = extra.defined() ? extra[t] : torch::Tensor();
+            const float* hPrev = t > 0 ? yData + (t - 1) * rowsH : cptr(h0c);
+            if (hPairs)
+                product->runPairs(hPairs->at(t), B, hPairs->pairs(), bHhData, nullptr, hpData, GH);
+            else if (product)
+                product->run(hPrev, B, H, bHhData, nullptr, hpData, GH);
             cells::FusedForward step;
             step.H = H;
-            step.xp = cptr(xp) + t * B * GH;
-            step.hp = recurrentWeights ? cptr(hp) : nullptr;
-            step.hPrev = cptr(hPrev);
-            step.cPrev = cellState ? cptr(cPrev) : nullptr;
-            step.h = ptr(yt);
-            step.gates = gt.defined() ? ptr(gt) : nullptr;
-            step.extra = et.defined() ? ptr(et) : nullptr;
-            forRows(B, GH, [&](std::int64_t b0, std::int64_t b1) { cell.fusedForward(step, b0, b1); });
-            if (cellState)
-                cPrev = et;
-            hPrev = yt;
+            step.xp = cptr(xp) + t * rowsG;
+            step.hp = hpData;
+            step.hPrev = hPrev;
+            step.cPrev = cellState ? (t > 0 ? extraData + (t - 1) * rowsH : cptr(c0c)) : nullptr;
+            step.h = yData + t * rowsH;
+            step.gates = gatesData ? gatesData + t * rowsG : nullptr;
+            step.extra = extraData ? extraData + t * rowsH : nullptr;
+            forRows(B, GH, [&](std::int64_t b0, std::int64_t b1) {
+                cell.fusedForward(step, b0, b1);
+                if (hPairs && t + 1 < T)
+                    hPairs->convert(step.h, t + 1, b0, b1);
+            });
         }
         ctx->save_for_backward({x, h0, c0, wIh, wHh, y});
         ctx->saved_data["cell"] = cellCode;
         ctx->saved_data["mode"] = static_cast<std::int64_t>(mode);
         ctx->saved_data["gates"] = gates;
         ctx->saved_data["extra"] = extra;
+        ctx->saved_data["hPairs"] = hPairs ? hPairs->values() : torch::Tensor();
         const auto cT = cellState ? extra[T - 1].clone() : torch::empty({0}, f32);
         return {y, y[T - 1].clone(), cT};
     }
@@ -210,7 +319,6 @@ public:
         const bool cellState = cell.info().cellState;
         const auto gates = ctx->saved_data["gates"].toTensor();
         const auto extra = ctx->saved_data["extra"].toTensor();
-        const bool ids = x.scalar_type() == torch::kInt64;
         const std::int64_t T = x.size(0), B = x.size(1), H = h0.size(1), GH = wIh.size(0);
         const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
         const auto mode = static_cast<MatmulMode>(ctx->saved_data["mode"].toInt());
@@ -228,62 +336,53 @@ public:
         std::optional<StepProduct> product;
         if (recurrentWeights)
             product.emplace(mode, wHh, WeightSide::Columns, T, B);
-        // dh_prev = dG_h W_hh (+ the direct part); without hidden weights only the direct part.
-        const auto stepProduct = [&](const torch::Tensor& dg, torch::Tensor& out, const torch::Tensor* addend) {
-            if (!product)
-                out.copy_(*addend);
-            else
-                product->run(dg, nullptr, addend, out);
-        };
+        // With our bf16 kernel: dG_h of every step as bf16 pairs, and the
+        // forward's h_{t-1} in the same form, for the step products and dW_hh.
+        const auto savedPairs = ctx->saved_data["hPairs"].toTensor();
+        std::optional<PairRows> dgPairs, hPairs;
+        if (product && product->takesPairs() && savedPairs.defined()) {
+            dgPairs.emplace(T, B, GH);
+            hPairs.emplace(savedPairs, H);
+        }
+        const auto h0c = h0.contiguous();
         const auto c0c = cellState ? c0.contiguous() : torch::Tensor();
+        const float* const yData = cptr(y);
+        const float* const gatesData = gates.defined() ? cptr(gates) : nullptr;
+        const float* const extraData = extra.defined() ? cptr(extra) : nullptr;
+        float* const dgiData = ptr(dgi);
+        float* const dghData = ptr(dgh);
+        const std::int64_t rowsH = B * H, rowsG = B * GH;
         for (std::int64_t t = T - 1; t >= 0; --t) {
-            const auto hPrev = t > 0 ? y[t - 1] : h0.contiguous();
-            const auto yt = y[t];
-            auto dgit = dgi[t];
-            auto dght = dgh[t];
-            const auto gt = gates.defined() ? gates[t] : torch::Tensor();
-            const auto et = extra.defined() ? extra[t] : torch::Tensor();
-            const auto ePrev = cellState ? (t > 0 ? extra[t - 1] : c0c) : torch::Tensor();
             cells::FusedBackward step;
             step.H = H;
-            step.gates = gt.defined() ? cptr(gt) : nullptr;
-            step.extra = et.defined() ? cptr(et) : nullptr;
-            step.extraPrev = ePrev.defined() ? cptr(ePrev) : nullptr;
-            step.h = cptr(yt);
-            step.hPrev = cptr(hPrev);
+            step.gates = gatesData ? gatesData + t * rowsG : nullptr;
+            step.extra = extraData ? extraData + t * rowsH : nullptr;
+            step.extraPrev = cellState ? (t > 0 ? extraData + (t - 1) * rowsH : cptr(c0c)) : nullptr;
+            step.h = yData + t * rowsH;
+            step.hPrev = t > 0 ? yData + (t - 1) * rowsH : cptr(h0c);
             step.dhIn = cptr(dh);
-            step.dy = cptr(dy) + t * B * H;
+            step.dy = cptr(dy) + t * rowsH;
             step.dc = ptr(dc);
-            step.dgi = ptr(dgit);
-            step.dgh = ptr(dght);
+            step.dgi = dgiData + t * rowsG;
+            step.dgh = dghData + t * rowsG;
             step.direct = ptr(direct);
-            forRows(B, GH, [&](std::int64_t b0, std::int64_t b1) { cell.fusedBackward(step, b0, b1); });
-            stepProduct(dght, next, layout.directHiddenGradient ? &direct : nullptr);
+            forRows(B, GH, [&](std::int64_t b0, std::int64_t b1) {
+                cell.fusedBackward(step, b0, b1);
+                if (dgPairs)
+                    dgPairs->convert(step.dgh, t, b0, b1);
+            });
+            // dh_prev = dG_h W_hh (+ the direct part); without hidden weights only the direct part.
+            const float* addend = layout.directHiddenGradient ? cptr(direct) : nullptr;
+            if (!product)
+                next.copy_(direct);
+            else if (dgPairs)
+                product->runPairs(dgPairs->at(t), B, dgPairs->pairs(), nullptr, addend, ptr(next), H);
+            else
+                product->run(step.dgh, B, GH, nullptr, addend, ptr(next), H);
             std::swap(dh, next);
         }
-
-        // Weight gradients over all steps: one large GEMM each.
-        const auto dgi2 = dgi.view({T * B, GH});
-        const auto dbIh = dgi2.sum(0);
-        torch::Tensor dWhh, dbHh;
-        if (recurrentWeights) {
-            auto hPrevAll = torch::empty({T, B, H}, f32);  // h_{t-1} for every t
-            hPrevAll[0].copy_(h0);
-            if (T > 1)
-                hPrevAll.narrow(0, 1, T - 1).copy_(y.narrow(0, 0, T - 1));
-            const auto dgh2 = dgh.view({T * B, GH});
-            dWhh = mmIn(mode, dgh2.t(), hPrevAll.view({T * B, H}));
-            dbHh = dgh2.sum(0);
-        }
-        torch::Tensor dWih, dx;
-        if (ids) {
-            // One-hot input: each step adds its gate gradients to its token's column.
-            dWih = torch::zeros({wIh.size(1), GH}, f32).index_add_(0, x.reshape({-1}), dgi2).t();
-        } else {
-            const auto x2 = x.reshape({T * B, -1});
-            dWih = mmIn(mode, dgi2.t(), x2);
-            dx = mmIn(mode, dgi2, wIh).view(x.sizes());
-        }
+        const auto [dWih, dWhh, dbIh, dbHh, dx] =
+            weightGradients(mode, x, h0c, wIh, y, dgi, dgh, recurrentWeights, dgPairs, hPairs);
         const auto dc0 = cellState ? dc : torch::Tensor();
         return {dx, dh, dc0, dWih, dWhh, dbIh, dbHh, torch::Tensor()};
     }

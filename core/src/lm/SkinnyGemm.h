@@ -83,6 +83,19 @@ public:
     void multiplyWith(Kernel kernel, const float* a, std::int64_t m, std::int64_t lda, const float* bias,
                       const float* addend, float* c, std::int64_t ldc) const;
 
+    // The same with A already as bf16 pairs (toPairs; m rows, ldPairs pairs
+    // apart): a caller that writes A's rows in a parallel pass of its own (a
+    // layer's gate pass) converts them there, instead of here on one thread
+    // while the others wait.
+    void multiplyPairs(const std::uint32_t* aPairs, std::int64_t m, std::int64_t ldPairs, const float* bias,
+                       const float* addend, float* c, std::int64_t ldc) const;
+    void multiplyPairsWith(Kernel kernel, const std::uint32_t* aPairs, std::int64_t m, std::int64_t ldPairs,
+                           const float* bias, const float* addend, float* c, std::int64_t ldc) const;
+    // One row of k floats as (k + 1) / 2 bf16 pairs (ties to even, as
+    // bf16Bits; the odd last one paired with zero): A's conversion. Only
+    // where supported().
+    static void toPairs(const float* a, std::int64_t k, std::uint32_t* out);
+
 private:
     std::int64_t n_ = 0;
     std::int64_t k_ = 0;
@@ -94,8 +107,8 @@ private:
     mutable std::vector<std::uint32_t> a_;    // A as bf16 pairs, m x pairs_
     mutable std::vector<std::uint32_t> tileA_;  // A for the tiles: rows to a multiple of 32, blockPairs_ a row
     template <class Tiles>
-    void multiplyOnTiles(const float* a, std::int64_t m, std::int64_t lda, const float* bias, const float* addend,
-                         float* c, std::int64_t ldc) const;
+    void multiplyOnTiles(const std::uint32_t* aPairs, std::int64_t m, std::int64_t ldPairs, const float* bias,
+                         const float* addend, float* c, std::int64_t ldc) const;
 };
 
 } // namespace traveller::lm

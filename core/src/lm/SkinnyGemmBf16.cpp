@@ -170,32 +170,55 @@ void PackedWeightsBf16::packColumns(const float* w, std::int64_t k, std::int64_t
     });
 }
 
+void PackedWeightsBf16::toPairs(const float* a, std::int64_t k, std::uint32_t* out) { convertRow(a, k, out); }
+
+namespace {
+
+// The tiles take 16 rows of A at a time: fewer rows (a short last batch,
+// writing one character at a time) stay with vdpbf16ps.
+PackedWeightsBf16::Kernel kernelFor(std::int64_t m)
+{
+    return m >= 16 && PackedWeightsBf16::tilesReady() ? PackedWeightsBf16::Kernel::Tiles
+                                                      : PackedWeightsBf16::Kernel::Vdpbf16ps;
+}
+
+} // namespace
+
 void PackedWeightsBf16::multiply(const float* a, std::int64_t m, std::int64_t lda, const float* bias,
                                  const float* addend, float* c, std::int64_t ldc) const
 {
-    // The tiles take 16 rows of A at a time: fewer rows (a short last batch,
-    // writing one character at a time) stay with vdpbf16ps.
-    const Kernel kernel = m >= 16 && tilesReady() ? Kernel::Tiles : Kernel::Vdpbf16ps;
-    multiplyWith(kernel, a, m, lda, bias, addend, c, ldc);
+    multiplyWith(kernelFor(m), a, m, lda, bias, addend, c, ldc);
 }
 
 void PackedWeightsBf16::multiplyWith(Kernel kernel, const float* a, std::int64_t m, std::int64_t lda,
                                      const float* bias, const float* addend, float* c, std::int64_t ldc) const
 {
-    if (kernel == Kernel::Tiles) {
-        multiplyOnTiles<amx::AmxTiles>(a, m, lda, bias, addend, c, ldc);
-        return;
-    }
-    if (kernel == Kernel::EmulatedTiles) {
-        multiplyOnTiles<amx::EmulatedTiles>(a, m, lda, bias, addend, c, ldc);
-        return;
-    }
     a_.resize(static_cast<std::size_t>(m * pairs_));
     for (std::int64_t r = 0; r < m; ++r)
         convertRow(a + r * lda, k_, a_.data() + r * pairs_);
+    multiplyPairsWith(kernel, a_.data(), m, pairs_, bias, addend, c, ldc);
+}
+
+void PackedWeightsBf16::multiplyPairs(const std::uint32_t* aPairs, std::int64_t m, std::int64_t ldPairs,
+                                      const float* bias, const float* addend, float* c, std::int64_t ldc) const
+{
+    multiplyPairsWith(kernelFor(m), aPairs, m, ldPairs, bias, addend, c, ldc);
+}
+
+void PackedWeightsBf16::multiplyPairsWith(Kernel kernel, const std::uint32_t* aPairs, std::int64_t m,
+                                          std::int64_t ldPairs, const float* bias, const float* addend, float* c,
+                                          std::int64_t ldc) const
+{
+    if (kernel == Kernel::Tiles) {
+        multiplyOnTiles<amx::AmxTiles>(aPairs, m, ldPairs, bias, addend, c, ldc);
+        return;
+    }
+    if (kernel == Kernel::EmulatedTiles) {
+        multiplyOnTiles<amx::EmulatedTiles>(aPairs, m, ldPairs, bias, addend, c, ldc);
+        return;
+    }
     const std::int64_t count = (n_ + kPanel - 1) / kPanel;
     const std::uint32_t* packed = panels();
-    const std::uint32_t* pairsOfA = a_.data();
     auto run = [&](std::int64_t p0, std::int64_t p1) {
         for (std::int64_t p = p0; p < p1; ++p) {
             const std::int64_t col = p * kPanel;
@@ -203,7 +226,7 @@ void PackedWeightsBf16::multiplyWith(Kernel kernel, const float* a, std::int64_t
             const std::uint32_t* panel = packed + p * blockPairs_ * kPanel;
             for (std::int64_t r = 0; r < m; r += kRows) {
                 const std::int64_t rows = std::min(kRows, m - r);
-                kKernels[rows](pairsOfA + r * pairs_, pairs_, panel, pairs_, bias ? bias + col : nullptr,
+                kKernels[rows](aPairs + r * ldPairs, ldPairs, panel, pairs_, bias ? bias + col : nullptr,
                                addend ? addend + r * ldc + col : nullptr, ldc, c + r * ldc + col, ldc, cols);
             }
         }
@@ -216,14 +239,14 @@ void PackedWeightsBf16::multiplyWith(Kernel kernel, const float* a, std::int64_t
 // they only reach C's rows beyond m, which are not stored). Each thread
 // configures its tiles for its panels and releases them after.
 template <class Tiles>
-void PackedWeightsBf16::multiplyOnTiles(const float* a, std::int64_t m, std::int64_t lda, const float* bias,
-                                        const float* addend, float* c, std::int64_t ldc) const
+void PackedWeightsBf16::multiplyOnTiles(const std::uint32_t* aPairs, std::int64_t m, std::int64_t ldPairs,
+                                        const float* bias, const float* addend, float* c, std::int64_t ldc) const
 {
     const std::int64_t rows = (m + amx::kBlockRows - 1) / amx::kBlockRows * amx::kBlockRows;
     if (static_cast<std::int64_t>(tileA_.size()) < rows * blockPairs_)
         tileA_.resize(static_cast<std::size_t>(rows * blockPairs_), 0u);
-    for (std::int64_t r = 0; r < m; ++r)
-        convertRow(a + r * lda, k_, tileA_.data() + r * blockPairs_);  // pairs beyond pairs_ stay zero
+    for (std::int64_t r = 0; r < m; ++r)  // pairs beyond pairs_ stay zero
+        std::copy_n(aPairs + r * ldPairs, pairs_, tileA_.data() + r * blockPairs_);
     const std::int64_t count = (n_ + kPanel - 1) / kPanel;
     const std::uint32_t* packed = panels();
     const std::uint32_t* pairsOfA = tileA_.data();
