@@ -193,6 +193,17 @@ const Field<Config>* findField(const std::vector<Field<Config>>& fields, const s
     return nullptr;
 }
 
+// Every field's current value through its own setter, on a copy: a config
+// built in code (the window's forms, the lab, lessons, imports) is held to
+// the ranges and choices YAML and --set are held to, by the same rule.
+template <typename Config>
+void checkFields(const std::vector<Field<Config>>& fields, const Config& config)
+{
+    Config scratch = config;
+    for (const auto& f : fields)
+        f.set(scratch, f.get(config), f.info.key, 0, 0);
+}
+
 // "arch, impl, hidden" for prefix "model"; the top-level names for "".
 template <typename Config>
 std::string knownKeysUnder(const std::vector<Field<Config>>& fields, const std::string& prefix)

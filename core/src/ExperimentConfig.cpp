@@ -326,10 +326,7 @@ std::string configValue(const ExperimentConfig& config, const std::string& key)
 
 void validate(const ExperimentConfig& config)
 {
-    if (config.sample.prefix.empty())
-        throw ConfigError("sample.prefix", 0, 0, message("config.not_empty"));
-    if (config.train.device.empty())
-        throw ConfigError("train.device", 0, 0, message("config.not_empty"));
+    config::checkFields(fields(), config);  // ranges, choices, the strings that may not be empty
     config::checkSchedule(config);
 }
 

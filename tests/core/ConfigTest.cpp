@@ -341,3 +341,38 @@ TEST(Json, NumbersReadBackEqualAndTextIsValid)
     EXPECT_EQ(JsonObject().add("event", "epoch").add("epoch", 3).add("ok", true).str(),
               "{\"event\":\"epoch\",\"epoch\":3,\"ok\":true}");
 }
+
+// A config built in code (a form, the lab, a lesson, an import) is held to
+// the same ranges and choices as a YAML file, by validate: one rule.
+TEST(Config, ValidateHoldsACodeBuiltConfigToTheSchema)
+{
+    const auto refusal = [](const auto& config) {
+        try {
+            validate(config);
+        } catch (const ConfigError& e) {
+            return std::make_pair(e.key(), e.message().code);
+        }
+        return std::make_pair(std::string(), std::string());
+    };
+    ExperimentConfig lm;
+    EXPECT_EQ(refusal(lm).first, "");  // the defaults pass
+    lm.model.hidden = 0;
+    EXPECT_EQ(refusal(lm), std::make_pair(std::string("model.hidden"), std::string("config.int_range")));
+    lm = ExperimentConfig();
+    lm.train.lr = -1.0;
+    EXPECT_EQ(refusal(lm).first, "train.lr");
+    lm = ExperimentConfig();
+    lm.train.lr = std::nan("");
+    EXPECT_EQ(refusal(lm), std::make_pair(std::string("train.lr"), std::string("config.number")));
+    lm = ExperimentConfig();
+    lm.model.impl = static_cast<Impl>(99);
+    EXPECT_EQ(refusal(lm), std::make_pair(std::string("model.impl"), std::string("config.one_of")));
+    lm = ExperimentConfig();
+    lm.sample.prefix.clear();
+    EXPECT_EQ(refusal(lm), std::make_pair(std::string("sample.prefix"), std::string("config.not_empty")));
+
+    TranslationConfig s2s;
+    EXPECT_EQ(refusal(s2s).first, "");
+    s2s.data.examples = -5;
+    EXPECT_EQ(refusal(s2s), std::make_pair(std::string("data.examples"), std::string("config.int_range")));
+}

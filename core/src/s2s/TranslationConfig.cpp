@@ -223,10 +223,7 @@ std::string translationValue(const TranslationConfig& config, const std::string&
 
 void validate(const TranslationConfig& config)
 {
-    if (config.train.device.empty())
-        throw ConfigError("train.device", 0, 0, message("config.not_empty"));
-    if (config.data.corpus.empty())
-        throw ConfigError("data.corpus", 0, 0, message("config.not_empty"));
+    config::checkFields(fields(), config);  // ranges, choices, the strings that may not be empty
 }
 
 std::string toYaml(const TranslationConfig& config)
