@@ -246,8 +246,8 @@ public:
 
         // Input projections of every step at once: (T*B, G*H), b_ih included.
         torch::Tensor xp;
-        if (ids)
-            xp = wIh.t().index_select(0, x.reshape({-1})).add_(bIh);  // column lookup == one-hot GEMM
+        if (ids)  // column lookup == one-hot GEMM; rows of (W_ihᵀ + b_ih), a vocabulary's rows, contiguous
+            xp = (wIh.t() + bIh).index_select(0, x.reshape({-1}));
         else if (mode == MatmulMode::Fp32)
             xp = torch::addmm(bIh, x.reshape({T * B, -1}), wIh.t());
         else
