@@ -42,6 +42,47 @@ void forRows(std::int64_t rows, std::int64_t rowWidth, const F& f)
     at::parallel_for(0, rows, rowGrain(rowWidth), f);
 }
 
+// Rows of a batch never meet inside a recurrent layer: row b of h_t depends
+// on row b of h_{t-1} only, and so back through time. So each thread can run
+// every step for its own rows, with no barrier between steps, where the
+// per-step product is reentrant (ours): a step of hidden 256 is ~30 µs of
+// work, and two parallel regions a step (product, gate pass) cost their
+// fork and join, and the spinning while one thread finishes. At least
+// kRowsPerThread rows a thread (the micro-kernel's 8 rows).
+constexpr std::int64_t kRowsPerThread = 8;
+
+// Every step of a sequence, t = 0 .. T-1 (forward: product, then gates) or
+// T-1 .. 0 (backward: gates, then product), each as f(t, r0, r1, i) for
+// batch rows r0..r1, i the steps done before it. rowsApart: each thread all
+// steps for its rows (the products reentrant); else step by step, the
+// product over all rows (split over panels inside) and the gate pass split
+// over rows (forRows).
+template <typename Gates, typename Product>
+void throughTime(bool rowsApart, bool backward, std::int64_t T, std::int64_t B, std::int64_t rowWidth,
+                 const Gates& gates, const Product& product)
+{
+    const auto stepAt = [&](std::int64_t i) { return backward ? T - 1 - i : i; };
+    if (rowsApart) {
+        at::parallel_for(0, B, kRowsPerThread, [&](std::int64_t r0, std::int64_t r1) {
+            for (std::int64_t i = 0; i < T; ++i) {
+                if (!backward)
+                    product(stepAt(i), r0, r1, i);
+                gates(stepAt(i), r0, r1, i);
+                if (backward)
+                    product(stepAt(i), r0, r1, i);
+            }
+        });
+        return;
+    }
+    for (std::int64_t i = 0; i < T; ++i) {
+        if (!backward)
+            product(stepAt(i), 0, B, i);
+        forRows(B, rowWidth, [&](std::int64_t r0, std::int64_t r1) { gates(stepAt(i), r0, r1, i); });
+        if (backward)
+            product(stepAt(i), 0, B, i);
+    }
+}
+
 // Packing reads and writes W_hh once; the products it serves do 2·T·B
 // multiply-adds per weight. Below a few steps of a batch, packing dominates.
 bool worthPacking(std::int64_t steps, std::int64_t batch) { return steps * batch >= 64; }
@@ -122,6 +163,9 @@ public:
     // True when the product takes A as bf16 pairs (runPairs): our bf16
     // kernel. The layer then converts A's rows in its gate pass (PairRows).
     bool takesPairs() const { return kind_ == Kind::Bf16Packed; }
+    // True when threads may run it at once on different rows (run without
+    // rounding, runPairs): our kernels, which keep nothing between calls.
+    bool reentrant() const { return kind_ == Kind::Bf16Packed || (kind_ == Kind::Fp32Packed && !rounding_); }
 
     void runPairs(const std::uint32_t* a, std::int64_t m, std::int64_t ldPairs, const float* bias,
                   const float* addend, float* c, std::int64_t n) const
@@ -188,6 +232,30 @@ private:
 // cell state); LibTorch's four weights (W_hh and b_hh empty for cells without
 // hidden weights); the cell's registry index. Outputs: Y (T, B, H), hT (B, H),
 // cT (B, H) or empty.
+// The input projections of every step at once: (T·B, G·H), b_ih included.
+torch::Tensor inputProjections(MatmulMode mode, const torch::Tensor& x, const torch::Tensor& wIh,
+                               const torch::Tensor& bIh)
+{
+    const std::int64_t T = x.size(0), B = x.size(1);
+    torch::Tensor xp;
+    if (x.scalar_type() == torch::kInt64)  // one-hot: rows of (W_ihᵀ + b_ih), a vocabulary's rows, contiguous
+        xp = (wIh.t() + bIh).index_select(0, x.reshape({-1}));
+    else if (mode == MatmulMode::Fp32)
+        xp = torch::addmm(bIh, x.reshape({T * B, -1}), wIh.t());
+    else
+        xp = mmIn(mode, x.reshape({T * B, -1}), wIh.t()).add_(bIh);
+    return xp.contiguous();
+}
+
+// The gradient arriving at a layer's last state (dh_T or dc_T), as a buffer
+// the backward may write: zeros where nothing arrives.
+torch::Tensor arrivingGradient(const torch::Tensor& g, std::int64_t B, std::int64_t H)
+{
+    if (g.defined() && g.numel() > 0)
+        return g.contiguous().clone();
+    return torch::zeros({B, H}, torch::kFloat32);
+}
+
 struct WeightGradients {
     torch::Tensor wIh, wHh, bIh, bHh, x;  // dW_ih, dW_hh, db_ih, db_hh, dx
 };
@@ -239,20 +307,11 @@ public:
         const cells::FusedLayout layout = cell.fusedLayout();
         const bool recurrentWeights = cell.info().hiddenWeights;
         const bool cellState = cell.info().cellState;
-        const bool ids = x.scalar_type() == torch::kInt64;
         const std::int64_t T = x.size(0), B = x.size(1), H = h0.size(1), GH = wIh.size(0);
         const auto f32 = torch::TensorOptions().dtype(torch::kFloat32);
         const MatmulMode mode = currentMatmulMode();  // the batch's scope; the backward keeps it
 
-        // Input projections of every step at once: (T*B, G*H), b_ih included.
-        torch::Tensor xp;
-        if (ids)  // column lookup == one-hot GEMM; rows of (W_ihᵀ + b_ih), a vocabulary's rows, contiguous
-            xp = (wIh.t() + bIh).index_select(0, x.reshape({-1}));
-        else if (mode == MatmulMode::Fp32)
-            xp = torch::addmm(bIh, x.reshape({T * B, -1}), wIh.t());
-        else
-            xp = mmIn(mode, x.reshape({T * B, -1}), wIh.t()).add_(bIh);
-        xp = xp.contiguous();
+        const auto xp = inputProjections(mode, x, wIh, bIh);
 
         auto y = torch::empty({T, B, H}, f32);
         auto gates = layout.savesGates ? torch::empty({T, B, GH}, f32) : torch::Tensor();
@@ -277,28 +336,34 @@ public:
         float* const extraData = extra.defined() ? ptr(extra) : nullptr;
         float* const hpData = recurrentWeights ? ptr(hp) : nullptr;
         const float* const bHhData = recurrentWeights ? cptr(bHhC) : nullptr;
+        const float* const xpData = cptr(xp);
+        const float* const h0Data = cptr(h0c);
+        const float* const c0Data = cellState ? cptr(c0c) : nullptr;
         const std::int64_t rowsH = B * H, rowsG = B * GH;
-        for (std::int64_t t = 0; t < T; ++t) {
-            const float* hPrev = t > 0 ? yData + (t - 1) * rowsH : cptr(h0c);
+        // Step t for batch rows r0..r1: h_{t-1} W_hhᵀ + b_hh, then the gate pass.
+        const auto productRows = [&](std::int64_t t, std::int64_t r0, std::int64_t r1, std::int64_t) {
             if (hPairs)
-                product->runPairs(hPairs->at(t), B, hPairs->pairs(), bHhData, nullptr, hpData, GH);
+                product->runPairs(hPairs->at(t) + r0 * hPairs->pairs(), r1 - r0, hPairs->pairs(), bHhData, nullptr,
+                                  hpData + r0 * GH, GH);
             else if (product)
-                product->run(hPrev, B, H, bHhData, nullptr, hpData, GH);
+                product->run((t > 0 ? yData + (t - 1) * rowsH : h0Data) + r0 * H, r1 - r0, H, bHhData, nullptr,
+                             hpData + r0 * GH, GH);
+        };
+        const auto gateRows = [&](std::int64_t t, std::int64_t r0, std::int64_t r1, std::int64_t) {
             cells::FusedForward step;
             step.H = H;
-            step.xp = cptr(xp) + t * rowsG;
+            step.xp = xpData + t * rowsG;
             step.hp = hpData;
-            step.hPrev = hPrev;
-            step.cPrev = cellState ? (t > 0 ? extraData + (t - 1) * rowsH : cptr(c0c)) : nullptr;
+            step.hPrev = t > 0 ? yData + (t - 1) * rowsH : h0Data;
+            step.cPrev = cellState ? (t > 0 ? extraData + (t - 1) * rowsH : c0Data) : nullptr;
             step.h = yData + t * rowsH;
             step.gates = gatesData ? gatesData + t * rowsG : nullptr;
             step.extra = extraData ? extraData + t * rowsH : nullptr;
-            forRows(B, GH, [&](std::int64_t b0, std::int64_t b1) {
-                cell.fusedForward(step, b0, b1);
-                if (hPairs && t + 1 < T)
-                    hPairs->convert(step.h, t + 1, b0, b1);
-            });
-        }
+            cell.fusedForward(step, r0, r1);
+            if (hPairs && t + 1 < T)
+                hPairs->convert(step.h, t + 1, r0, r1);
+        };
+        throughTime(!product || product->reentrant(), false, T, B, GH, gateRows, productRows);
         ctx->save_for_backward({x, h0, c0, wIh, wHh, y});
         ctx->saved_data["cell"] = cellCode;
         ctx->saved_data["mode"] = static_cast<std::int64_t>(mode);
@@ -324,9 +389,8 @@ public:
         const auto mode = static_cast<MatmulMode>(ctx->saved_data["mode"].toInt());
 
         const auto dy = grads[0].contiguous();                 // (T, B, H)
-        auto dh = grads[1].defined() ? grads[1].contiguous().clone() : torch::zeros({B, H}, f32);
-        auto dc = cellState && grads[2].defined() && grads[2].numel() > 0 ? grads[2].contiguous().clone()
-                                                                         : torch::zeros({B, H}, f32);
+        auto dh = arrivingGradient(grads[1], B, H);
+        auto dc = cellState ? arrivingGradient(grads[2], B, H) : torch::zeros({B, H}, f32);
         // Pre-activation gradients of every step, kept for the weight GEMMs.
         auto dgi = torch::empty({T, B, GH}, f32);
         auto dgh = layout.separateHiddenGradient ? torch::empty({T, B, GH}, f32) : dgi;
@@ -351,36 +415,48 @@ public:
         const float* const extraData = extra.defined() ? cptr(extra) : nullptr;
         float* const dgiData = ptr(dgi);
         float* const dghData = ptr(dgh);
+        float* const directData = ptr(direct);
+        float* const dhBuffers[2] = {ptr(dh), ptr(next)};  // dh of step t in one, dh_prev written to the other
+        const float* const dyData = cptr(dy);
+        float* const dcData = ptr(dc);
+        const float* const h0Data = cptr(h0c);
+        const float* const c0Data = cellState ? cptr(c0c) : nullptr;
         const std::int64_t rowsH = B * H, rowsG = B * GH;
-        for (std::int64_t t = T - 1; t >= 0; --t) {
+        // Step t for batch rows r0..r1: the gate pass from dhIn, then
+        // dh_prev = dG_h W_hh (+ the direct part; without hidden weights only that).
+        const auto gateRows = [&](std::int64_t t, std::int64_t r0, std::int64_t r1, std::int64_t done) {
+            const float* dhIn = dhBuffers[done % 2];
             cells::FusedBackward step;
             step.H = H;
             step.gates = gatesData ? gatesData + t * rowsG : nullptr;
             step.extra = extraData ? extraData + t * rowsH : nullptr;
-            step.extraPrev = cellState ? (t > 0 ? extraData + (t - 1) * rowsH : cptr(c0c)) : nullptr;
+            step.extraPrev = cellState ? (t > 0 ? extraData + (t - 1) * rowsH : c0Data) : nullptr;
             step.h = yData + t * rowsH;
-            step.hPrev = t > 0 ? yData + (t - 1) * rowsH : cptr(h0c);
-            step.dhIn = cptr(dh);
-            step.dy = cptr(dy) + t * rowsH;
-            step.dc = ptr(dc);
+            step.hPrev = t > 0 ? yData + (t - 1) * rowsH : h0Data;
+            step.dhIn = dhIn;
+            step.dy = dyData + t * rowsH;
+            step.dc = dcData;
             step.dgi = dgiData + t * rowsG;
             step.dgh = dghData + t * rowsG;
-            step.direct = ptr(direct);
-            forRows(B, GH, [&](std::int64_t b0, std::int64_t b1) {
-                cell.fusedBackward(step, b0, b1);
-                if (dgPairs)
-                    dgPairs->convert(step.dgh, t, b0, b1);
-            });
-            // dh_prev = dG_h W_hh (+ the direct part); without hidden weights only the direct part.
-            const float* addend = layout.directHiddenGradient ? cptr(direct) : nullptr;
+            step.direct = directData;
+            cell.fusedBackward(step, r0, r1);
+            if (dgPairs)
+                dgPairs->convert(step.dgh, t, r0, r1);
+        };
+        const auto productRows = [&](std::int64_t t, std::int64_t r0, std::int64_t r1, std::int64_t done) {
+            float* dhPrev = dhBuffers[(done + 1) % 2];
+            const float* addend = layout.directHiddenGradient ? directData + r0 * H : nullptr;
             if (!product)
-                next.copy_(direct);
+                std::copy_n(directData + r0 * H, (r1 - r0) * H, dhPrev + r0 * H);
             else if (dgPairs)
-                product->runPairs(dgPairs->at(t), B, dgPairs->pairs(), nullptr, addend, ptr(next), H);
+                product->runPairs(dgPairs->at(t) + r0 * dgPairs->pairs(), r1 - r0, dgPairs->pairs(), nullptr, addend,
+                                  dhPrev + r0 * H, H);
             else
-                product->run(step.dgh, B, GH, nullptr, addend, ptr(next), H);
-            std::swap(dh, next);
-        }
+                product->run(dghData + t * rowsG + r0 * GH, r1 - r0, GH, nullptr, addend, dhPrev + r0 * H, H);
+        };
+        throughTime(!product || product->reentrant(), true, T, B, GH, gateRows, productRows);
+        if (T % 2 == 1)
+            std::swap(dh, next);  // dh_prev of the first step is in dh
         const auto [dWih, dWhh, dbIh, dbHh, dx] =
             weightGradients(mode, x, h0c, wIh, y, dgi, dgh, recurrentWeights, dgPairs, hPairs);
         const auto dc0 = cellState ? dc : torch::Tensor();

@@ -72,7 +72,7 @@ public:
     std::int64_t k() const { return k_; }
 
     // As PackedWeights::multiply. Not to be called concurrently on one object
-    // (A's bf16 copy is kept in the object between calls).
+    // (A's bf16 copy is kept in the object between calls); multiplyPairs may be.
     void multiply(const float* a, std::int64_t m, std::int64_t lda, const float* bias, const float* addend,
                   float* c, std::int64_t ldc) const;
     // The same through one kernel: vdpbf16ps, or the tile kernel on
@@ -105,7 +105,6 @@ private:
     std::uint32_t* panels() const;            // 64-byte aligned start within storage_
     std::vector<std::uint32_t> storage_;      // panel p, pair i: 32 columns x (bf16 of row 2i, of row 2i+1)
     mutable std::vector<std::uint32_t> a_;    // A as bf16 pairs, m x pairs_
-    mutable std::vector<std::uint32_t> tileA_;  // A for the tiles: rows to a multiple of 32, blockPairs_ a row
     template <class Tiles>
     void multiplyOnTiles(const std::uint32_t* aPairs, std::int64_t m, std::int64_t ldPairs, const float* bias,
                          const float* addend, float* c, std::int64_t ldc) const;

@@ -126,7 +126,6 @@ std::int64_t PackedWeightsBf16::reserve(std::int64_t n, std::int64_t k)
     pairs_ = (k + 1) / 2;
     blockPairs_ = (pairs_ + amx::kBlockPairs - 1) / amx::kBlockPairs * amx::kBlockPairs;
     a_.clear();
-    tileA_.clear();
     const std::int64_t count = (n + kPanel - 1) / kPanel;
     storage_.assign(static_cast<std::size_t>(count * blockPairs_ * kPanel + 16), 0u);  // + room to align
     return count;
@@ -242,14 +241,19 @@ template <class Tiles>
 void PackedWeightsBf16::multiplyOnTiles(const std::uint32_t* aPairs, std::int64_t m, std::int64_t ldPairs,
                                         const float* bias, const float* addend, float* c, std::int64_t ldc) const
 {
+    // A's copy is the calling thread's own: threads may multiply different
+    // rows with one PackedWeightsBf16 at once (a layer's rows through time).
+    thread_local std::vector<std::uint32_t> tileA;
     const std::int64_t rows = (m + amx::kBlockRows - 1) / amx::kBlockRows * amx::kBlockRows;
-    if (static_cast<std::int64_t>(tileA_.size()) < rows * blockPairs_)
-        tileA_.resize(static_cast<std::size_t>(rows * blockPairs_), 0u);
-    for (std::int64_t r = 0; r < m; ++r)  // pairs beyond pairs_ stay zero
-        std::copy_n(aPairs + r * ldPairs, pairs_, tileA_.data() + r * blockPairs_);
+    if (static_cast<std::int64_t>(tileA.size()) < rows * blockPairs_)
+        tileA.resize(static_cast<std::size_t>(rows * blockPairs_), 0u);
+    for (std::int64_t r = 0; r < m; ++r) {  // zero beyond pairs_: the buffer serves every shape
+        std::copy_n(aPairs + r * ldPairs, pairs_, tileA.data() + r * blockPairs_);
+        std::fill(tileA.data() + r * blockPairs_ + pairs_, tileA.data() + (r + 1) * blockPairs_, 0u);
+    }
     const std::int64_t count = (n_ + kPanel - 1) / kPanel;
     const std::uint32_t* packed = panels();
-    const std::uint32_t* pairsOfA = tileA_.data();
+    const std::uint32_t* pairsOfA = tileA.data();
     auto run = [&](std::int64_t p0, std::int64_t p1) {
         const amx::TileConfig config;
         Tiles::configure(config);
