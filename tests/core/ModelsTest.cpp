@@ -285,6 +285,35 @@ TEST(SkinnyGemm, MatchesLibTorchOnRaggedShapes)
     at::set_num_threads(before);
 }
 
+// The weight gradient's product C = Aᵀ · X (A (K, M), X (K, N), both as the
+// steps wrote them) against LibTorch, for ragged shapes: M not a multiple of
+// the 8-row blocks or the 64-row tasks, N not of the 32-column panels, K odd;
+// A with a wider leading dimension; one and two threads.
+TEST(SkinnyGemm, TheWeightGradientProductMatchesLibTorch)
+{
+    if (!lm::PackedWeights::supported())
+        GTEST_SKIP() << "this CPU has no AVX-512; the fused layers use LibTorch's GEMM";
+    torch::manual_seed(12);
+    const int before = at::get_num_threads();
+    for (int threads : {1, 2}) {
+        at::set_num_threads(threads);
+        for (auto [k, m, n] : {std::tuple{1120, 768, 256}, std::tuple{35, 13, 17}, std::tuple{71, 130, 33},
+                               std::tuple{1, 1, 1}, std::tuple{64, 200, 96}}) {
+            SCOPED_TRACE("k=" + std::to_string(k) + " m=" + std::to_string(m) + " n=" + std::to_string(n));
+            const auto wide = torch::randn({k, m + 5});
+            const auto a = wide.narrow(1, 0, m);
+            const auto x = torch::randn({k, n});
+            lm::PackedWeights packed;
+            packed.packColumns(x.data_ptr<float>(), k, n, n);
+            auto c = torch::full({m, n}, 12345.0f);
+            packed.multiplyTransposedA(wide.data_ptr<float>(), m, m + 5, c.data_ptr<float>(), n);
+            const auto expected = torch::mm(a.t(), x);
+            EXPECT_TRUE(torch::allclose(c, expected, 1e-4, 1e-3)) << (c - expected).abs().max().item<double>();
+        }
+    }
+    at::set_num_threads(before);
+}
+
 // model.embedding (the exercise): a learned embedding feeds the first layer
 // in every implementation; they compute the same logits and gradients (the
 // embedding's included) as the textbook step, and the first layer's weights

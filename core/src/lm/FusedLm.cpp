@@ -256,6 +256,22 @@ torch::Tensor arrivingGradient(const torch::Tensor& g, std::int64_t B, std::int6
     return torch::zeros({B, H}, torch::kFloat32);
 }
 
+// dGᵀ · X over a sequence's T·B rows (dG (T·B, M), X (T·B, N)): a weight
+// gradient. float32 on AVX-512 by our kernel from dG as the steps wrote it
+// (PackedWeights::multiplyTransposedA), else LibTorch's GEMM in `mode`.
+torch::Tensor gradientProduct(MatmulMode mode, const torch::Tensor& dg, const torch::Tensor& x)
+{
+    const std::int64_t rows = dg.size(0), m = dg.size(1), n = x.size(1);
+    if (mode != MatmulMode::Fp32 || rows < 64 || !PackedWeights::supported())
+        return mmIn(mode, dg.t(), x);
+    const auto dgc = dg.contiguous(), xc = x.contiguous();
+    PackedWeights packed;
+    packed.packColumns(cptr(xc), rows, n, n);
+    auto out = torch::empty({m, n}, torch::kFloat32);
+    packed.multiplyTransposedA(cptr(dgc), m, m, ptr(out), n);
+    return out;
+}
+
 struct WeightGradients {
     torch::Tensor wIh, wHh, bIh, bHh, x;  // dW_ih, dW_hh, db_ih, db_hh, dx
 };
@@ -283,7 +299,7 @@ WeightGradients weightGradients(MatmulMode mode, const torch::Tensor& x, const t
         if (T > 1)
             hPrevAll.narrow(0, 1, T - 1).copy_(y.narrow(0, 0, T - 1));
         const auto dgh2 = dgh.view({T * B, GH});
-        g.wHh = mmIn(mode, dgh2.t(), hPrevAll.view({T * B, H}));
+        g.wHh = gradientProduct(mode, dgh2, hPrevAll.view({T * B, H}));
         g.bHh = dgh2.sum(0);
     }
     if (x.scalar_type() == torch::kInt64) {
@@ -291,7 +307,7 @@ WeightGradients weightGradients(MatmulMode mode, const torch::Tensor& x, const t
         g.wIh = torch::zeros({wIh.size(1), GH}, torch::kFloat32).index_add_(0, x.reshape({-1}), dgi2).t();
     } else {
         const auto x2 = x.reshape({T * B, -1});
-        g.wIh = mmIn(mode, dgi2.t(), x2);
+        g.wIh = gradientProduct(mode, dgi2, x2);
         g.x = mmIn(mode, dgi2, wIh).view(x.sizes());
     }
     return g;

@@ -19,7 +19,9 @@ constexpr std::int64_t kRows = 8;    // rows of A per micro-kernel call
 
 // C[0..rows) x [0..cols) of one panel: `rows` <= 8 and `cols` <= 32 (masked
 // stores for a partial last panel).
-template <int Rows>
+// A (rows, k) row-major, lda apart; or, ATransposed, Aᵀ (k, rows) row-major,
+// lda apart (a weight gradient's A packed 8 columns at a time).
+template <int Rows, bool ATransposed = false>
 __attribute__((target("avx512f"))) void microKernel(const float* __restrict a, std::int64_t lda,
                                                     const float* __restrict panel, std::int64_t k,
                                                     const float* bias, const float* addend, std::int64_t ldAddend,
@@ -34,7 +36,7 @@ __attribute__((target("avx512f"))) void microKernel(const float* __restrict a, s
         const __m512 b0 = _mm512_load_ps(panel + i * kPanel);
         const __m512 b1 = _mm512_load_ps(panel + i * kPanel + 16);
         for (int r = 0; r < Rows; ++r) {
-            const __m512 av = _mm512_set1_ps(a[r * lda + i]);
+            const __m512 av = _mm512_set1_ps(ATransposed ? a[i * lda + r] : a[r * lda + i]);
             acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
             acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
         }
@@ -81,6 +83,40 @@ using Kernel = void (*)(const float*, std::int64_t, const float*, std::int64_t, 
                         std::int64_t, float*, std::int64_t, std::int64_t);
 constexpr Kernel kKernels[kRows + 1] = {nullptr,         microKernel<1>, microKernel<2>, microKernel<3>, microKernel<4>,
                                         microKernel<5>,  microKernel<6>, microKernel<7>, microKernel<8>};
+constexpr Kernel kKernelsOfAT[kRows + 1] = {nullptr,
+                                            microKernel<1, true>,
+                                            microKernel<2, true>,
+                                            microKernel<3, true>,
+                                            microKernel<4, true>,
+                                            microKernel<5, true>,
+                                            microKernel<6, true>,
+                                            microKernel<7, true>,
+                                            microKernel<8, true>};
+
+// Rows of C a task computes in a weight gradient: A's 64 columns packed
+// (K x 8 floats per block of 8) stay in L2 beside one panel of X.
+constexpr std::int64_t kGradientChunk = 64;
+
+// Columns r0 .. r0 + rows of A (k, ·), lda apart, as blocks of 8: block j,
+// row i at out[j * 8 * k + i * 8] (zero beyond rows).
+__attribute__((target("avx512f"))) void packColumnsOfA(const float* a, std::int64_t lda, std::int64_t k,
+                                                        std::int64_t r0, std::int64_t rows, float* out)
+{
+    const std::int64_t blocks = (rows + kRows - 1) / kRows;
+    for (std::int64_t i = 0; i < k; ++i) {
+        const float* src = a + i * lda + r0;
+        for (std::int64_t j = 0; j < blocks; ++j) {
+            const std::int64_t width = std::min(kRows, rows - j * kRows);
+            float* dst = out + j * kRows * k + i * kRows;
+            if (width == kRows) {
+                _mm256_storeu_ps(dst, _mm256_loadu_ps(src + j * kRows));
+            } else {
+                std::copy_n(src + j * kRows, width, dst);
+                std::fill(dst + width, dst + kRows, 0.0f);
+            }
+        }
+    }
+}
 
 // AVX-512 CPUs only. An AVX2 variant of this kernel (6 x 16 accumulators) ran
 // at two thirds of OpenBLAS's own AVX2 kernel (OPENBLAS_CORETYPE=Haswell) on
@@ -180,6 +216,31 @@ void PackedWeights::multiply(const float* a, std::int64_t m, std::int64_t lda, c
         }
     };
     overPanels(count, m * k_ * kPanel, run);
+}
+
+void PackedWeights::multiplyTransposedA(const float* a, std::int64_t m, std::int64_t lda, float* c,
+                                       std::int64_t ldc) const
+{
+    const std::int64_t panelsCount = (n_ + kPanel - 1) / kPanel;
+    const std::int64_t chunks = (m + kGradientChunk - 1) / kGradientChunk;
+    const float* packed = panels();
+    at::parallel_for(0, chunks, 1, [&](std::int64_t c0, std::int64_t c1) {
+        thread_local std::vector<float> columns;
+        columns.resize(static_cast<std::size_t>(kGradientChunk * k_));
+        for (std::int64_t chunk = c0; chunk < c1; ++chunk) {
+            const std::int64_t r0 = chunk * kGradientChunk, rows = std::min(kGradientChunk, m - r0);
+            packColumnsOfA(a, lda, k_, r0, rows, columns.data());
+            for (std::int64_t p = 0; p < panelsCount; ++p) {
+                const std::int64_t cols = std::min(kPanel, n_ - p * kPanel);
+                for (std::int64_t j = 0; j * kRows < rows; ++j) {
+                    const std::int64_t blockRows = std::min(kRows, rows - j * kRows);
+                    kKernelsOfAT[blockRows](columns.data() + j * kRows * k_, kRows, packed + p * k_ * kPanel, k_,
+                                            nullptr, nullptr, 0, c + (r0 + j * kRows) * ldc + p * kPanel, ldc,
+                                            cols);
+                }
+            }
+        }
+    });
 }
 
 } // namespace traveller::lm

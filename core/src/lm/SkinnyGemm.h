@@ -36,6 +36,12 @@ public:
     // threads when the product is large enough to pay for waking them.
     void multiply(const float* a, std::int64_t m, std::int64_t lda, const float* bias, const float* addend,
                   float* c, std::int64_t ldc) const;
+    // C (m, N) = Aᵀ · W, A (K, m) row-major lda apart, W (K, N) packed by
+    // packColumns: a weight gradient dW = dGᵀ · X summed over a sequence's
+    // T·B rows, A = dG as the step loop wrote it. Tasks of 64 rows of C, A's
+    // columns packed per task (OpenBLAS packs the transposed operand too, and
+    // ran these shapes at about 60 % of this kernel's rate).
+    void multiplyTransposedA(const float* a, std::int64_t m, std::int64_t lda, float* c, std::int64_t ldc) const;
 
 private:
     std::int64_t n_ = 0;
