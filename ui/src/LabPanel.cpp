@@ -98,6 +98,11 @@ void LabPanel::buildUi()
     for (const auto& s : labSteps())
         steps_->addItem(stepTitle(s));
     steps_->setMaximumWidth(240);
+    // A long step title ("1.4 Comparison of RNN, GRU and LSTM") wraps in the
+    // narrow list of presentation mode instead of running under its edge.
+    steps_->setWordWrap(true);
+    steps_->setResizeMode(QListView::Adjust);
+    steps_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     connect(steps_, &QListWidget::currentRowChanged, this, [this](int row) {
         saveNotes();
         shownStep_ = row;

@@ -37,12 +37,14 @@ void LabPanel::followFont()
     const int line = fontMetrics().height();
     if (presentation_) {
         // On a projector at 768 px the class reads the runs: the table keeps
-        // its header and six rows, and the chart ten lines (Qt Charts gives
-        // its x axis at most 40% of the plot: less, and the axis' title is
-        // cut, Chinese first); the chart takes what the window has beyond.
+        // its header and six rows, and the chart twelve lines (Qt Charts
+        // gives its x axis at most 40% of the plot: less, and the axis'
+        // ticks and title are cut to "...", Chinese first: ten lines were
+        // too few at 1024 x 768 in Chinese); the chart takes what the window
+        // has beyond, and the column scrolls where it has less.
         const int rows = runs_->verticalHeader()->defaultSectionSize() * 6;
         runs_->setMinimumHeight(runs_->horizontalHeader()->sizeHint().height() + rows + 2 * runs_->frameWidth() + 2);
-        chart_->setMinimumHeight(std::max(200, line * 10));
+        chart_->setMinimumHeight(std::max(240, line * 12));
     } else {
         runs_->setMinimumHeight(line * 5);  // its header and two rows or more
         chart_->setMinimumHeight(std::max(200, line * 12));

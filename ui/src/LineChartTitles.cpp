@@ -54,6 +54,35 @@ QStringList wrapped(const QString& text, const QFontMetrics& metrics, int width)
     return lines;
 }
 
+// The widest word of the text that must not break: a Latin one (a run of
+// Chinese breaks anywhere).
+int widestLatinWord(const QString& text, const QFontMetrics& metrics)
+{
+    int widest = 0;
+    for (const QString& word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        const bool han = std::any_of(word.begin(), word.end(), [](QChar c) { return c.script() == QChar::Script_Han; });
+        if (!han)
+            widest = std::max(widest, metrics.horizontalAdvance(word));
+    }
+    return widest;
+}
+
+// `base` smaller where the text's widest Latin word is longer than `room`
+// (to 60 % at most): "perplexity" stays a word on a short plot rather than
+// "perplexit" above "y".
+QFont fittingFont(QFont base, const QString& text, int room)
+{
+    const int widest = widestLatinWord(text, QFontMetrics(base));
+    if (widest <= room || widest <= 0)
+        return base;
+    const double scale = std::max(0.6, static_cast<double>(room) / widest);
+    if (base.pointSizeF() > 0)
+        base.setPointSizeF(base.pointSizeF() * scale);
+    else
+        base.setPixelSize(std::max(1, static_cast<int>(base.pixelSize() * scale)));
+    return base;
+}
+
 QString html(const QStringList& lines)
 {
     QStringList escaped;
@@ -87,11 +116,17 @@ void LineChart::fitTitles()
     if (chart_->title() != chartTitle)
         chart_->setTitle(chartTitle);
 
-    const QFontMetrics axis(yAxis_->titleFont());
+    const QFontMetrics base(font());
     const int plot = chart_->plotArea().height() > 0 ? static_cast<int>(chart_->plotArea().height())
-                                                     : view_->height() - 6 * axis.height();
+                                                     : view_->height() - 6 * base.height();
+    // A line's height of headroom: Qt lays the rotated title out a little
+    // shorter than the plot, and cuts a line that only just fits.
+    const int room = std::max(base.height() * 3, plot - 8 - base.height());
     const QString yText = logScale_ ? tr("%1 (log scale)").arg(yTitle_) : yTitle_;
-    const QString yTitle = html(wrapped(yText, axis, std::max(axis.height() * 4, plot - 8)));
+    const QFont axisFont = fittingFont(font(), yText, room);
+    if (yAxis_->titleFont() != axisFont)
+        yAxis_->setTitleFont(axisFont);
+    const QString yTitle = html(wrapped(yText, QFontMetrics(axisFont), room));
     if (yAxis_->titleText() != yTitle)
         yAxis_->setTitleText(yTitle);
 }
