@@ -240,6 +240,41 @@ TEST(FusedLm, MatchesTheTextbookAtTheBooksSizeOverTrainingSteps)
     }
 }
 
+// Each thread runs every step for its own batch rows (FusedLm.cpp's
+// throughTime): batches that split unevenly over 2 and 3 threads (13, 33
+// rows; 5 rows stay on one thread) give the textbook step's logits and
+// gradients, two layers deep (the second layer's input products and dx too).
+TEST(FusedLm, RowsSplitOverThreadsMatchTheTextbook)
+{
+    const int before = at::get_num_threads();
+    for (int threads : {2, 3})
+        for (std::int64_t batch : {5, 13, 33})
+            for (const char* key : {"rnn", "gru", "lstm"}) {
+                SCOPED_TRACE(std::string(key) + " batch " + std::to_string(batch) + " threads " +
+                             std::to_string(threads));
+                at::set_num_threads(threads);
+                torch::manual_seed(9);
+                auto reference = makeLanguageModel({Arch{key}, Impl::Scratch, 40, 2}, 28, torch::kCPU);
+                auto fused = makeLanguageModel({Arch{key}, Impl::Fused, 40, 2}, 28, torch::kCPU);
+                copyWeights(*reference, *fused);
+                const auto x = torch::randint(28, {batch, 9}, torch::kInt64);
+                const auto y = torch::randint(28, {batch, 9}, torch::kInt64).t().reshape(-1);
+                RnnState s1 = reference->initialState(batch, torch::kCPU), s2 = fused->initialState(batch, torch::kCPU);
+                const auto out1 = reference->forward(x, s1), out2 = fused->forward(x, s2);
+                EXPECT_TRUE(torch::allclose(out1, out2, 1e-4, 1e-5)) << (out1 - out2).abs().max().item<double>();
+                torch::nn::functional::cross_entropy(out1, y).backward();
+                torch::nn::functional::cross_entropy(out2, y).backward();
+                const auto p1 = reference->named_parameters(), p2 = fused->named_parameters();
+                for (const auto& item : p1) {
+                    const auto& g1 = item.value().grad();
+                    const auto& g2 = p2[item.key()].grad();
+                    EXPECT_TRUE(torch::allclose(g1, g2, 1e-4, 1e-5))
+                        << item.key() << " " << (g1 - g2).abs().max().item<double>();
+                }
+            }
+    at::set_num_threads(before);
+}
+
 // The per-step product with W_hh packed once: C = A Wᵀ (+ bias, + addend) and
 // C = A W, against LibTorch's GEMM, for shapes with partial panels and row
 // blocks, one and two threads.
