@@ -17,6 +17,16 @@ namespace traveller::ui {
 
 namespace {
 
+// The text split where wrapped() may break it without cutting a word: at
+// spaces, and before an opening parenthesis (full-width too).
+QStringList pieces(const QString& text)
+{
+    QString spaced = text;
+    spaced.replace(QChar(0xFF08), QStringLiteral(" \uFF08"));
+    spaced.replace(QLatin1Char('('), QStringLiteral(" ("));
+    return spaced.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
 // The text broken into lines no wider than `width`: greedily at spaces, and
 // inside a word (a Chinese title has none) where one alone is too wide.
 QStringList wrapped(const QString& text, const QFontMetrics& metrics, int width)
@@ -25,12 +35,9 @@ QStringList wrapped(const QString& text, const QFontMetrics& metrics, int width)
         return {text};
     // A full-width parenthesis opens a piece of its own: "困惑度（对数刻度）"
     // breaks before "（" rather than after it.
-    QString spaced = text;
-    spaced.replace(QChar(0xFF08), QStringLiteral(" \uFF08"));
-    spaced.replace(QLatin1Char('('), QStringLiteral(" ("));
     QStringList lines;
     QString line;
-    for (const QString& word : spaced.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+    for (const QString& word : pieces(text)) {
         const QString joined = line.isEmpty() ? word : line + QLatin1Char(' ') + word;
         if (metrics.horizontalAdvance(joined) <= width) {
             line = joined;
@@ -54,25 +61,22 @@ QStringList wrapped(const QString& text, const QFontMetrics& metrics, int width)
     return lines;
 }
 
-// The widest word of the text that must not break: a Latin one (a run of
-// Chinese breaks anywhere).
-int widestLatinWord(const QString& text, const QFontMetrics& metrics)
+// The widest piece of the text: a word, or a run of Chinese such as
+// "（对数刻度）", which reads best unbroken.
+int widestPiece(const QString& text, const QFontMetrics& metrics)
 {
     int widest = 0;
-    for (const QString& word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-        const bool han = std::any_of(word.begin(), word.end(), [](QChar c) { return c.script() == QChar::Script_Han; });
-        if (!han)
-            widest = std::max(widest, metrics.horizontalAdvance(word));
-    }
+    for (const QString& piece : pieces(text))
+        widest = std::max(widest, metrics.horizontalAdvance(piece));
     return widest;
 }
 
-// `base` smaller where the text's widest Latin word is longer than `room`
-// (to 60 % at most): "perplexity" stays a word on a short plot rather than
-// "perplexit" above "y".
+// `base` smaller where the text's widest piece is longer than `room` (to
+// 60 % at most): "perplexity" stays a word on a short plot rather than
+// "perplexit" above "y", and "（对数刻度）" one line.
 QFont fittingFont(QFont base, const QString& text, int room)
 {
-    const int widest = widestLatinWord(text, QFontMetrics(base));
+    const int widest = widestPiece(text, QFontMetrics(base));
     if (widest <= room || widest <= 0)
         return base;
     const double scale = std::max(0.6, static_cast<double>(room) / widest);
