@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
+
+#include <time.h>
 
 using namespace traveller::lm;
 
@@ -47,4 +50,44 @@ TEST(CoreShare, ExplicitThreadsAreKept)
     keep.adjust();
     EXPECT_EQ(keep.threads(), 2);
     EXPECT_EQ(at::get_num_threads(), 2);
+}
+
+// A run's own time is its training thread's and its OpenMP team's: a thread
+// of the same process outside the team (another run, the window) is someone
+// else's. The other thread burns 0.3 s of its own CPU time (its clock, not
+// the wall's: a loaded machine only makes it take longer).
+TEST(CoreShare, AnotherThreadOfTheProcessIsNotTheRunsOwnTime)
+{
+    at::set_num_threads(2);
+    TeamTimes team;
+    EXPECT_EQ(team.sinceLast(), 0.0);  // the first look only learns the team
+    const CpuTimes before = readCpuTimes();
+    std::thread other([] {
+        const auto cpu = [] {
+            timespec t{};
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+            return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+        };
+        volatile double x = 0;
+        const double start = cpu();
+        while (cpu() - start < 0.3)
+            x = x + 1.0;
+    });
+    other.join();
+    const double teamUsed = team.sinceLast();
+    const CpuTimes after = readCpuTimes();
+    EXPECT_GE(after.self - before.self, 0.25);  // the process did use it (clock ticks: 10 ms)
+    EXPECT_LT(teamUsed, 0.1);                   // not the run's team
+    // The team's own work counts.
+    volatile double y = 0;
+    timespec start{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
+    for (;;) {
+        timespec now{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+        if (static_cast<double>(now.tv_sec - start.tv_sec) + static_cast<double>(now.tv_nsec - start.tv_nsec) * 1e-9 >= 0.3)
+            break;
+        y = y + 1.0;
+    }
+    EXPECT_GE(team.sinceLast(), 0.25);
 }

@@ -4,6 +4,7 @@
 #include <ATen/Parallel.h>
 
 #include <sched.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,13 +12,15 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace traveller::lm {
 
 namespace {
 
 // The first look soon after the start (two runs started together are both
-// on every core until then), then twice a second: two small /proc reads.
+// on every core until then), then twice a second: a few small /proc reads
+// (the machine, and one per thread of the run).
 constexpr auto kFirstLook = std::chrono::milliseconds(250);
 constexpr auto kInterval = std::chrono::milliseconds(500);
 constexpr double kTakenShare = 0.6;
@@ -28,6 +31,31 @@ int usableCores()
     if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
         return CPU_COUNT(&set);
     return 1;
+}
+
+// utime + stime of a /proc stat file in seconds (-1 where it cannot be read):
+// fields 14 and 15 follow the name in parentheses, which may itself hold
+// spaces or parentheses.
+double statSeconds(const std::string& path)
+{
+    const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+    std::ifstream file(path);
+    std::string line;
+    if (tick <= 0 || !std::getline(file, line))
+        return -1;
+    const auto close = line.rfind(')');
+    if (close == std::string::npos || close + 2 > line.size())
+        return -1;
+    std::istringstream rest(line.substr(close + 2));
+    std::string field;
+    double utime = -1, stime = -1;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+        if (i == 14)
+            utime = std::strtod(field.c_str(), nullptr);
+        else if (i == 15)
+            stime = std::strtod(field.c_str(), nullptr);
+    }
+    return utime < 0 || stime < 0 ? -1 : (utime + stime) / tick;
 }
 
 } // namespace
@@ -60,26 +88,45 @@ CpuTimes readCpuTimes()
     }
     if (!any)
         return t;
-    // /proc/self/stat: fields 14 and 15 (utime, stime) follow the name in
-    // parentheses, which may itself hold spaces or parentheses.
-    std::ifstream self("/proc/self/stat");
-    if (!std::getline(self, line))
+    const double self = statSeconds("/proc/self/stat");
+    if (self < 0)
         return t;
-    const auto close = line.rfind(')');
-    if (close == std::string::npos)
-        return t;
-    std::istringstream rest(line.substr(close + 2));
-    std::string field;
-    double utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> field; ++i) {
-        if (i == 14)
-            utime = std::stod(field);
-        else if (i == 15)
-            stime = std::stod(field);
-    }
-    t.self = (utime + stime) / tick;
+    t.self = self;
     t.valid = true;
     return t;
+}
+
+double TeamTimes::sinceLast()
+{
+    // The team's thread ids: each member of a parallel region over as many
+    // indices as threads says its own (thread 0 is the calling thread).
+    std::vector<pid_t> team(static_cast<std::size_t>(std::max(1, at::get_num_threads())), 0);
+    at::parallel_for(0, static_cast<std::int64_t>(team.size()), 1, [&](std::int64_t, std::int64_t) {
+        const auto index = static_cast<std::size_t>(at::get_thread_num());
+        if (index < team.size())
+            team[index] = static_cast<pid_t>(syscall(SYS_gettid));
+    });
+    team[0] = static_cast<pid_t>(syscall(SYS_gettid));
+    std::map<pid_t, double> now;
+    for (const pid_t tid : team)
+        if (tid > 0)
+            now[tid] = -1;
+    for (const auto& [tid, seconds] : last_)  // a worker left out this time still counts
+        now[tid] = -1;
+    double used = 0;
+    for (auto it = now.begin(); it != now.end();) {
+        const double seconds = statSeconds("/proc/self/task/" + std::to_string(it->first) + "/stat");
+        if (seconds < 0) {  // the thread has ended
+            it = now.erase(it);
+            continue;
+        }
+        if (const auto before = last_.find(it->first); before != last_.end())
+            used += std::max(0.0, seconds - before->second);
+        it->second = seconds;
+        ++it;
+    }
+    last_ = std::move(now);
+    return used;
 }
 
 namespace {
@@ -99,6 +146,8 @@ CoreShare::CoreShare(int started, bool follow)
     : last_(std::chrono::steady_clock::now()), lastTimes_(follow ? readCpuTimes() : CpuTimes{}), started_(started),
       threads_(started), follow_(follow && started > 1)
 {
+    if (follow_)
+        team_.sinceLast();  // from now on
 }
 
 void CoreShare::adjust()
@@ -117,7 +166,7 @@ void CoreShare::adjust()
         last_ = now;
         return;
     }
-    const double others = ((times.machineBusy - lastTimes_.machineBusy) - (times.self - lastTimes_.self)) / seconds;
+    const double others = ((times.machineBusy - lastTimes_.machineBusy) - team_.sinceLast()) / seconds;
     lastTimes_ = times;
     last_ = now;
     const int wanted = threadsForFreeCores(started_, others, usableCores());

@@ -6,14 +6,17 @@
 // 17x below its idle speed, where a fair share is 2x. So while it trains,
 // a quarter of a second after the start and then twice a second (between
 // batches), the run measures the CPU time the
-// rest of the machine used (/proc/stat's busy time less this process's own,
-// /proc/self/stat) and trains on the cores left: never fewer than 1 thread,
+// rest of the machine used (/proc/stat's busy time less its own threads',
+// TeamTimes) and trains on the cores left: never fewer than 1 thread,
 // never more than it started with. On an idle machine nothing changes.
 // A run with an explicit `train.threads: N` keeps N.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <cstdint>
+#include <map>
 
 namespace traveller::lm {
 
@@ -37,6 +40,22 @@ int threadsForFreeCores(int started, double othersBusyCores, int usable);
 void setFollowFreeCores(bool follow);
 bool followsFreeCores();
 
+// The CPU time of one run's own threads: the training thread and the OpenMP
+// workers of its parallel regions (LibTorch's, OpenBLAS's and oneDNN's all
+// run on the calling thread's team), read from /proc/self/task/TID/stat.
+// Another run in the same process (the window's Language model and
+// Translate tabs at once) counts as someone else's, as another process does.
+// Call on the training thread.
+class TeamTimes {
+public:
+    // CPU seconds the team used since the last call (0 on the first); a
+    // thread first seen now counts from now.
+    double sinceLast();
+
+private:
+    std::map<pid_t, double> last_;
+};
+
 class CoreShare {
 public:
     // `follow`: false when the run asked for a thread count (it keeps it).
@@ -49,6 +68,7 @@ public:
 private:
     std::chrono::steady_clock::time_point last_;
     CpuTimes lastTimes_;
+    TeamTimes team_;
     int started_;
     int threads_;
     bool follow_;
