@@ -114,6 +114,7 @@ double TeamTimes::sinceLast()
     for (const auto& [tid, seconds] : last_)  // a worker left out this time still counts
         now[tid] = -1;
     double used = 0;
+    bool read = false;
     for (auto it = now.begin(); it != now.end();) {
         const double seconds = statSeconds("/proc/self/task/" + std::to_string(it->first) + "/stat");
         if (seconds < 0) {  // the thread has ended
@@ -123,10 +124,11 @@ double TeamTimes::sinceLast()
         if (const auto before = last_.find(it->first); before != last_.end())
             used += std::max(0.0, seconds - before->second);
         it->second = seconds;
+        read = true;
         ++it;
     }
     last_ = std::move(now);
-    return used;
+    return read ? used : -1;
 }
 
 namespace {
@@ -160,13 +162,17 @@ void CoreShare::adjust()
         return;
     looked_ = true;
     const CpuTimes times = readCpuTimes();
+    const double team = team_.sinceLast();  // every look, so that both cover the same interval
     if (!times.valid || !lastTimes_.valid) {
         follow_ = times.valid;  // no /proc: keep the threads it has
         lastTimes_ = times;
         last_ = now;
         return;
     }
-    const double others = ((times.machineBusy - lastTimes_.machineBusy) - team_.sinceLast()) / seconds;
+    // The run's own time: its team's; where no thread's stat could be read,
+    // the whole process's (as before two runs could share one).
+    const double own = team >= 0 ? team : times.self - lastTimes_.self;
+    const double others = ((times.machineBusy - lastTimes_.machineBusy) - own) / seconds;
     lastTimes_ = times;
     last_ = now;
     const int wanted = threadsForFreeCores(started_, others, usableCores());

@@ -49,7 +49,8 @@ bool followsFreeCores();
 class TeamTimes {
 public:
     // CPU seconds the team used since the last call (0 on the first); a
-    // thread first seen now counts from now.
+    // thread first seen now counts from now; -1 where no thread's stat file
+    // could be read (the caller falls back to the process's time).
     double sinceLast();
 
 private:

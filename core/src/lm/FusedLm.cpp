@@ -104,7 +104,7 @@ enum class WeightSide { Rows, Columns };
 class StepProduct {
 public:
     StepProduct(MatmulMode mode, const torch::Tensor& w, WeightSide side, std::int64_t steps, std::int64_t batch)
-        : side_(side), rounding_(mode != MatmulMode::Fp32)
+        : side_(side), rounding_(mode != MatmulMode::Fp32), batchRows_(batch)
     {
         const bool worth = worthPacking(steps, batch);
         const std::int64_t rows = w.size(0), cols = w.size(1);
@@ -163,15 +163,16 @@ public:
     // True when the product takes A as bf16 pairs (runPairs): our bf16
     // kernel. The layer then converts A's rows in its gate pass (PairRows).
     bool takesPairs() const { return kind_ == Kind::Bf16Packed; }
-    // True when threads may run it at once on different rows (run without
-    // rounding, runPairs): our kernels, which keep nothing between calls.
-    bool reentrant() const { return kind_ == Kind::Bf16Packed || (kind_ == Kind::Fp32Packed && !rounding_); }
+    // True when threads may run() it at once on different rows: our float32
+    // kernel, which keeps nothing between calls. (runPairs always may; run()
+    // on the bf16 kernel keeps A's copy in the object.)
+    bool reentrant() const { return kind_ == Kind::Fp32Packed && !rounding_; }
 
     void runPairs(const std::uint32_t* a, std::int64_t m, std::int64_t ldPairs, const float* bias,
                   const float* addend, float* c, std::int64_t n) const
     {
         TORCH_INTERNAL_ASSERT(takesPairs());
-        bf16_.multiplyPairs(a, m, ldPairs, bias, addend, c, n);
+        bf16_.multiplyPairs(a, m, ldPairs, bias, addend, c, n, batchRows_);
     }
 
 private:
@@ -179,6 +180,7 @@ private:
     Kind kind_ = Kind::Torch;
     WeightSide side_;
     bool rounding_;             // A rounded to bf16 before a float32 product
+    std::int64_t batchRows_;    // the batch's rows: which bf16 kernel, whatever rows a thread takes
     torch::Tensor w_;           // W contiguous (bf16 values when rounding_)
     std::vector<float> rounded_;  // A's rounded copy
     PackedWeights fp32_;
@@ -379,7 +381,7 @@ public:
             if (hPairs && t + 1 < T)
                 hPairs->convert(step.h, t + 1, r0, r1);
         };
-        throughTime(!product || product->reentrant(), false, T, B, GH, gateRows, productRows);
+        throughTime(!product || product->reentrant() || hPairs.has_value(), false, T, B, GH, gateRows, productRows);
         ctx->save_for_backward({x, h0, c0, wIh, wHh, y});
         ctx->saved_data["cell"] = cellCode;
         ctx->saved_data["mode"] = static_cast<std::int64_t>(mode);
@@ -470,7 +472,7 @@ public:
             else
                 product->run(dghData + t * rowsG + r0 * GH, r1 - r0, GH, nullptr, addend, dhPrev + r0 * H, H);
         };
-        throughTime(!product || product->reentrant(), true, T, B, GH, gateRows, productRows);
+        throughTime(!product || product->reentrant() || dgPairs.has_value(), true, T, B, GH, gateRows, productRows);
         if (T % 2 == 1)
             std::swap(dh, next);  // dh_prev of the first step is in dh
         const auto [dWih, dWhh, dbIh, dbHh, dx] =

@@ -96,6 +96,8 @@ constexpr Kernel kKernelsOfAT[kRows + 1] = {nullptr,
 // Rows of C a task computes in a weight gradient: A's 64 columns packed
 // (K x 8 floats per block of 8) stay in L2 beside one panel of X.
 constexpr std::int64_t kGradientChunk = 64;
+// ... and K a block at a time: 64 x 1024 floats of A (256 KB), at most.
+constexpr std::int64_t kGradientDepth = 1024;
 
 // Columns r0 .. r0 + rows of A (k, ·), lda apart, as blocks of 8: block j,
 // row i at out[j * 8 * k + i * 8] (zero beyond rows).
@@ -225,18 +227,26 @@ void PackedWeights::multiplyTransposedA(const float* a, std::int64_t m, std::int
     const std::int64_t chunks = (m + kGradientChunk - 1) / kGradientChunk;
     const float* packed = panels();
     at::parallel_for(0, chunks, 1, [&](std::int64_t c0, std::int64_t c1) {
+        // A's columns a block of K at a time (a bounded buffer, L2-sized,
+        // whatever T·B is); C accumulates from the second block on.
         thread_local std::vector<float> columns;
-        columns.resize(static_cast<std::size_t>(kGradientChunk * k_));
+        columns.resize(static_cast<std::size_t>(kGradientChunk * kGradientDepth));
         for (std::int64_t chunk = c0; chunk < c1; ++chunk) {
             const std::int64_t r0 = chunk * kGradientChunk, rows = std::min(kGradientChunk, m - r0);
-            packColumnsOfA(a, lda, k_, r0, rows, columns.data());
-            for (std::int64_t p = 0; p < panelsCount; ++p) {
-                const std::int64_t cols = std::min(kPanel, n_ - p * kPanel);
-                for (std::int64_t j = 0; j * kRows < rows; ++j) {
-                    const std::int64_t blockRows = std::min(kRows, rows - j * kRows);
-                    kKernelsOfAT[blockRows](columns.data() + j * kRows * k_, kRows, packed + p * k_ * kPanel, k_,
-                                            nullptr, nullptr, 0, c + (r0 + j * kRows) * ldc + p * kPanel, ldc,
-                                            cols);
+            const std::int64_t blocks = (k_ + kGradientDepth - 1) / kGradientDepth;  // even ones: 1120 = 560 + 560
+            const std::int64_t step = (k_ + blocks - 1) / blocks;
+            for (std::int64_t k0 = 0; k0 < k_; k0 += step) {
+                const std::int64_t depth = std::min(step, k_ - k0);
+                packColumnsOfA(a + k0 * lda, lda, depth, r0, rows, columns.data());
+                for (std::int64_t p = 0; p < panelsCount; ++p) {
+                    const std::int64_t cols = std::min(kPanel, n_ - p * kPanel);
+                    for (std::int64_t j = 0; j * kRows < rows; ++j) {
+                        const std::int64_t blockRows = std::min(kRows, rows - j * kRows);
+                        float* out = c + (r0 + j * kRows) * ldc + p * kPanel;
+                        kKernelsOfAT[blockRows](columns.data() + j * kRows * depth, kRows,
+                                                packed + (p * k_ + k0) * kPanel, depth, nullptr,
+                                                k0 > 0 ? out : nullptr, ldc, out, ldc, cols);
+                    }
                 }
             }
         }

@@ -93,8 +93,11 @@ public:
     // apart): a caller that writes A's rows in a parallel pass of its own (a
     // layer's gate pass) converts them there, instead of here on one thread
     // while the others wait.
+    // kernelRows (default m): the rows that choose the kernel (tiles from 16
+    // rows), so that threads sharing a batch's rows use one kernel and the
+    // result does not depend on the thread count.
     void multiplyPairs(const std::uint32_t* aPairs, std::int64_t m, std::int64_t ldPairs, const float* bias,
-                       const float* addend, float* c, std::int64_t ldc) const;
+                       const float* addend, float* c, std::int64_t ldc, std::int64_t kernelRows = -1) const;
     void multiplyPairsWith(Kernel kernel, const std::uint32_t* aPairs, std::int64_t m, std::int64_t ldPairs,
                            const float* bias, const float* addend, float* c, std::int64_t ldc) const;
     // One row of k floats as (k + 1) / 2 bf16 pairs (ties to even, as

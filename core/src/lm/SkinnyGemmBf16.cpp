@@ -199,9 +199,10 @@ void PackedWeightsBf16::multiplyWith(Kernel kernel, const float* a, std::int64_t
 }
 
 void PackedWeightsBf16::multiplyPairs(const std::uint32_t* aPairs, std::int64_t m, std::int64_t ldPairs,
-                                      const float* bias, const float* addend, float* c, std::int64_t ldc) const
+                                      const float* bias, const float* addend, float* c, std::int64_t ldc,
+                                      std::int64_t kernelRows) const
 {
-    multiplyPairsWith(kernelFor(m), aPairs, m, ldPairs, bias, addend, c, ldc);
+    multiplyPairsWith(kernelFor(kernelRows >= 0 ? kernelRows : m), aPairs, m, ldPairs, bias, addend, c, ldc);
 }
 
 void PackedWeightsBf16::multiplyPairsWith(Kernel kernel, const std::uint32_t* aPairs, std::int64_t m,
