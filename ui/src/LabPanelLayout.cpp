@@ -3,6 +3,7 @@
 #include "traveller/ui/LabPanel.h"
 
 #include "LabRunTable.h"
+#include "ScreenFit.h"
 #include "traveller/ui/Language.h"
 #include "traveller/ui/LineChart.h"
 
@@ -27,12 +28,8 @@ namespace traveller::ui {
 // heading stays larger than the text, the chart keeps room for its ticks.
 void LabPanel::followFont()
 {
-    QFont big = font();
+    QFont big = scaledFont(font(), 1.25);
     big.setBold(true);
-    if (big.pointSizeF() > 0)
-        big.setPointSizeF(big.pointSizeF() * 1.25);
-    else
-        big.setPixelSize(static_cast<int>(std::lround(big.pixelSize() * 1.25)));
     title_->setFont(big);
     const int line = fontMetrics().height();
     if (presentation_) {

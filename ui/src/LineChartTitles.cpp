@@ -6,6 +6,8 @@
 // titles are HTML, so the lines are escaped and joined with <br>.
 #include "traveller/ui/LineChart.h"
 
+#include "ScreenFit.h"
+
 #include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
@@ -79,12 +81,7 @@ QFont fittingFont(QFont base, const QString& text, int room)
     const int widest = widestPiece(text, QFontMetrics(base));
     if (widest <= room || widest <= 0)
         return base;
-    const double scale = std::max(0.6, static_cast<double>(room) / widest);
-    if (base.pointSizeF() > 0)
-        base.setPointSizeF(base.pointSizeF() * scale);
-    else
-        base.setPixelSize(std::max(1, static_cast<int>(base.pixelSize() * scale)));
-    return base;
+    return scaledFont(base, std::max(0.6, static_cast<double>(room) / widest));
 }
 
 QString html(const QStringList& lines)

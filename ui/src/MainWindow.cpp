@@ -15,6 +15,7 @@
 #include "traveller/ui/SweepsPanel.h"
 #include "traveller/ui/TranslatePanel.h"
 #include "ImportTorchDialog.h"
+#include "ScreenFit.h"
 
 #include <QAction>
 #include <QApplication>
@@ -161,11 +162,7 @@ void MainWindow::setZoom(double factor)
 void MainWindow::applyZoom(double factor)
 {
     zoom_ = factor;
-    QFont font = baseFont_;
-    if (baseFont_.pointSizeF() > 0)
-        font.setPointSizeF(baseFont_.pointSizeF() * zoom_);
-    else
-        font.setPixelSize(std::max(6, static_cast<int>(std::lround(baseFont_.pixelSize() * zoom_))));
+    const QFont font = scaledFont(baseFont_, zoom_, 6);
     // Every widget follows the application font; the charts scale their text and lines with it.
     QApplication::setFont(font);
     const int row = QFontMetrics(font).height() + 8;

@@ -1,12 +1,16 @@
 // Dialogs fit the screen they open on: a 1024x768 projector, a 1366x768
-// laptop (private to traveller_ui).
+// laptop; text scaled for it (private to traveller_ui).
 #pragma once
 
+#include <QFont>
 #include <QGuiApplication>
 #include <QRect>
 #include <QScreen>
 #include <QSize>
 #include <QWidget>
+
+#include <algorithm>
+#include <cmath>
 
 namespace traveller::ui {
 
@@ -27,6 +31,17 @@ inline void fitToScreen(QWidget* widget, const QSize& wanted, const QWidget* nea
     constexpr int kFrameWidth = 16, kFrameHeight = 48;
     const QSize area = availableScreen(widget, near).size() - QSize(kFrameWidth, kFrameHeight);
     widget->resize(wanted.boundedTo(area));
+}
+
+// `font` `factor` times as large, whether its size is in points or in
+// pixels (never below `minPixels` pixels).
+inline QFont scaledFont(QFont font, double factor, int minPixels = 1)
+{
+    if (font.pointSizeF() > 0)
+        font.setPointSizeF(font.pointSizeF() * factor);
+    else
+        font.setPixelSize(std::max(minPixels, static_cast<int>(std::lround(font.pixelSize() * factor))));
+    return font;
 }
 
 } // namespace traveller::ui

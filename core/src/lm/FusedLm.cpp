@@ -227,13 +227,6 @@ private:
     std::int64_t pairs_, rows_, width_;
 };
 
-// ---------------------------------------------------------------- the layer
-
-// Inputs: x (T, B) int64 token ids (first layer: one-hot input as a column
-// lookup) or (T, B, In) float; h0, c0 (B, H) (c0 empty unless the cell has a
-// cell state); LibTorch's four weights (W_hh and b_hh empty for cells without
-// hidden weights); the cell's registry index. Outputs: Y (T, B, H), hT (B, H),
-// cT (B, H) or empty.
 // The input projections of every step at once: (T·B, G·H), b_ih included.
 torch::Tensor inputProjections(MatmulMode mode, const torch::Tensor& x, const torch::Tensor& wIh,
                                const torch::Tensor& bIh)
@@ -291,18 +284,19 @@ WeightGradients weightGradients(MatmulMode mode, const torch::Tensor& x, const t
     WeightGradients g;
     const auto dgi2 = dgi.view({T * B, GH});
     g.bIh = dgi2.sum(0);
-    if (dgPairs) {
-        // The same bf16 values mmIn would make, already made (PairRows).
-        g.wHh = torch::mm(dgPairs->matrix(0, T).t(), hPairs->matrix(0, T)).to(torch::kFloat32);
-        g.bHh = dgh.view({T * B, GH}).sum(0);
-    } else if (recurrentWeights) {
-        auto hPrevAll = torch::empty({T, B, H}, torch::kFloat32);  // h_{t-1} for every t
-        hPrevAll[0].copy_(h0);
-        if (T > 1)
-            hPrevAll.narrow(0, 1, T - 1).copy_(y.narrow(0, 0, T - 1));
+    if (recurrentWeights) {
         const auto dgh2 = dgh.view({T * B, GH});
-        g.wHh = gradientProduct(mode, dgh2, hPrevAll.view({T * B, H}));
         g.bHh = dgh2.sum(0);
+        if (dgPairs) {
+            // The same bf16 values mmIn would make, already made (PairRows).
+            g.wHh = torch::mm(dgPairs->matrix(0, T).t(), hPairs->matrix(0, T)).to(torch::kFloat32);
+        } else {
+            auto hPrevAll = torch::empty({T, B, H}, torch::kFloat32);  // h_{t-1} for every t
+            hPrevAll[0].copy_(h0);
+            if (T > 1)
+                hPrevAll.narrow(0, 1, T - 1).copy_(y.narrow(0, 0, T - 1));
+            g.wHh = gradientProduct(mode, dgh2, hPrevAll.view({T * B, H}));
+        }
     }
     if (x.scalar_type() == torch::kInt64) {
         // One-hot input: each step adds its gate gradients to its token's column.
@@ -315,6 +309,13 @@ WeightGradients weightGradients(MatmulMode mode, const torch::Tensor& x, const t
     return g;
 }
 
+// ---------------------------------------------------------------- the layer
+
+// Inputs: x (T, B) int64 token ids (first layer: one-hot input as a column
+// lookup) or (T, B, In) float; h0, c0 (B, H) (c0 empty unless the cell has a
+// cell state); LibTorch's four weights (W_hh and b_hh empty for cells without
+// hidden weights); the cell's registry index. Outputs: Y (T, B, H), hT (B, H),
+// cT (B, H) or empty.
 class FusedLayer : public torch::autograd::Function<FusedLayer> {
 public:
     static variable_list forward(AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& h0,

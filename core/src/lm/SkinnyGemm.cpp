@@ -226,6 +226,8 @@ void PackedWeights::multiplyTransposedA(const float* a, std::int64_t m, std::int
     const std::int64_t panelsCount = (n_ + kPanel - 1) / kPanel;
     const std::int64_t chunks = (m + kGradientChunk - 1) / kGradientChunk;
     const float* packed = panels();
+    const std::int64_t depths = (k_ + kGradientDepth - 1) / kGradientDepth;  // even blocks: 1120 = 560 + 560
+    const std::int64_t step = (k_ + depths - 1) / std::max<std::int64_t>(1, depths);
     at::parallel_for(0, chunks, 1, [&](std::int64_t c0, std::int64_t c1) {
         // A's columns a block of K at a time (a bounded buffer, L2-sized,
         // whatever T·B is); C accumulates from the second block on.
@@ -233,8 +235,6 @@ void PackedWeights::multiplyTransposedA(const float* a, std::int64_t m, std::int
         columns.resize(static_cast<std::size_t>(kGradientChunk * kGradientDepth));
         for (std::int64_t chunk = c0; chunk < c1; ++chunk) {
             const std::int64_t r0 = chunk * kGradientChunk, rows = std::min(kGradientChunk, m - r0);
-            const std::int64_t blocks = (k_ + kGradientDepth - 1) / kGradientDepth;  // even ones: 1120 = 560 + 560
-            const std::int64_t step = (k_ + blocks - 1) / blocks;
             for (std::int64_t k0 = 0; k0 < k_; k0 += step) {
                 const std::int64_t depth = std::min(step, k_ - k0);
                 packColumnsOfA(a + k0 * lda, lda, depth, r0, rows, columns.data());
